@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,7 +49,13 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     runtime.mkdir(mode=0o700, parents=True)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     monkeypatch.delenv("FOLLOWUP_DB", raising=False)
+    previous_hook = sys.excepthook
     yield home
+    # main() installs file logging and a hook; close them so no test leaks a file handle.
+    from followup_desktop.logs import teardown_logging
+
+    teardown_logging()
+    sys.excepthook = previous_hook
 
 
 @pytest.fixture

@@ -136,9 +136,10 @@ def backup_database(path: Path, reason: str, destination: Path | None = None) ->
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
         destination = folder / f"{path.stem}-{stamp}-{reason}.sqlite3"
     _create_private_file(destination)
-    with contextlib.closing(sqlite3.connect(path)) as source, contextlib.closing(
-        sqlite3.connect(destination)
-    ) as target:
+    with (
+        contextlib.closing(sqlite3.connect(path)) as source,
+        contextlib.closing(sqlite3.connect(destination)) as target,
+    ):
         source.backup(target)
     _prune_backups(path)
     log.info("backed up %s to %s", path, destination)
@@ -195,7 +196,8 @@ def _stored_revision(path: Path) -> str | None:
 
 def _has_tables(path: Path) -> bool:
     with contextlib.closing(sqlite3.connect(path)) as connection:
-        return connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        count: int = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        return count > 0
 
 
 @dataclass
@@ -323,9 +325,10 @@ def restore_backup(path: Path, backup: Path) -> Path:
         if current.exists():
             current.rename(Path(f"{aside}{suffix}"))
     _create_private_file(path)
-    with contextlib.closing(sqlite3.connect(backup)) as source, contextlib.closing(
-        sqlite3.connect(path)
-    ) as target:
+    with (
+        contextlib.closing(sqlite3.connect(backup)) as source,
+        contextlib.closing(sqlite3.connect(path)) as target,
+    ):
         source.backup(target)
     return aside
 
@@ -336,8 +339,8 @@ def file_mode(path: Path) -> int:
 
 
 __all__ = [
-    "Database",
     "DBAPIError",
+    "Database",
     "backup_database",
     "describe_sqlite_error",
     "head_revision",

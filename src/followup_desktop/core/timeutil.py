@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,9 +34,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if not isinstance(value, datetime):
             raise TypeError(f"expected a datetime, got {type(value).__name__}")
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(
-                f"naive datetime {value.isoformat()} refused: give it a time zone"
-            )
+            raise ValueError(f"naive datetime {value.isoformat()} refused: give it a time zone")
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
@@ -93,7 +91,7 @@ def local_zone() -> tzinfo:
     """
     candidates = [os.environ.get("TZ", "").lstrip(":")]
     with contextlib.suppress(OSError):
-        target = os.readlink("/etc/localtime")
+        target = str(Path("/etc/localtime").readlink())
         if "zoneinfo/" in target:
             candidates.append(target.split("zoneinfo/", 1)[1])
     for name in candidates:

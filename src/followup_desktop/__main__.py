@@ -1,0 +1,7 @@
+"""``python -m followup_desktop`` runs the same command as ``followup-desktop``."""
+
+import sys
+
+from followup_desktop.cli import main
+
+sys.exit(main())

@@ -1,0 +1,249 @@
+"""The ``followup-desktop`` command: the window by default, and tools for the terminal.
+
+Every subcommand works on the same database as the window (``--db``, ``$FOLLOWUP_DB`` or
+the data directory) through the Qt-free core; only the default command loads Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from followup_desktop import __version__
+from followup_desktop.core.errors import DatabaseDamagedError, FollowupError
+
+if TYPE_CHECKING:
+    from followup_desktop.core.db import Database
+
+log = logging.getLogger(__name__)
+PROG = "followup-desktop"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Followup: debriefs, thank-you notes and well-timed follow-ups "
+        "after job interviews. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", help="database file (default: $FOLLOWUP_DB or the data folder)"
+    )
+    parser.add_argument("--verbose", action="store_true", help="log debugging detail")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check that this installation works, then exit"
+    )
+    # Used by benchmarks and smoke tests: quit as soon as the window has been shown.
+    parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    export = commands.add_parser("export", help="write the whole database as JSON")
+    export.add_argument("file", type=Path)
+
+    import_ = commands.add_parser("import", help="read a JSON export (all or nothing)")
+    import_.add_argument("file", type=Path)
+    import_.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace everything in the database (a backup is taken first)",
+    )
+
+    demo = commands.add_parser("demo", help="fill a new database with invented example data")
+    demo.add_argument("--opportunities", type=int, default=60, metavar="N")
+    demo.add_argument("--seed", type=int, default=0)
+
+    agenda = commands.add_parser("agenda", help="list open actions: overdue, today, upcoming")
+    agenda.add_argument("--now", metavar="ISO-8601", help="pretend it is this time")
+    agenda.add_argument("--days", type=int, metavar="N", help="only what is due within N days")
+    agenda.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    backup = commands.add_parser("backup", help="write a consistent copy of the database")
+    backup.add_argument("file", type=Path, nargs="?", help="where (default: the backups folder)")
+
+    restore = commands.add_parser(
+        "restore-backup", help="replace a damaged database with a backup (the newest by default)"
+    )
+    restore.add_argument("file", type=Path, nargs="?", help="the backup to restore")
+
+    entry = commands.add_parser(
+        "install-desktop-entry", help="add Followup to this user's application menu"
+    )
+    entry.add_argument("--uninstall", action="store_true", help="remove it again")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    from followup_desktop.logs import install_excepthook, setup_logging
+
+    setup_logging(verbose=args.verbose)
+    install_excepthook()
+    try:
+        return _dispatch(args)
+    except DatabaseDamagedError as error:
+        _error(str(error))
+        if error.backup is not None:
+            print(
+                f"The newest automatic backup is {error.backup}.\n"
+                f"Restore it with: {PROG} --db '{error.path}' restore-backup",
+                file=sys.stderr,
+            )
+        return 3
+    except FollowupError as error:
+        _error(str(error))
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from followup_desktop.core.paths import default_db_path
+
+    db_path = default_db_path(args.db)
+    if args.self_test:
+        from followup_desktop.selftest import run_self_test
+
+        return run_self_test()
+    if args.command is None:
+        from followup_desktop.gui.app import run_gui
+
+        return run_gui(db_path, quit_after_show=args.quit_after_show)
+    if args.command == "install-desktop-entry":
+        from followup_desktop import desktop_integration
+
+        if args.uninstall:
+            desktop_integration.uninstall_desktop_entry()
+        else:
+            desktop_integration.install_desktop_entry()
+        return 0
+    if args.command == "restore-backup":
+        return _restore(db_path, args.file)
+
+    from followup_desktop.core.db import open_database
+
+    db = open_database(db_path)
+    try:
+        handler = {
+            "export": _export,
+            "import": _import,
+            "demo": _demo,
+            "agenda": _agenda,
+            "backup": _backup,
+        }[args.command]
+        return handler(db, args)
+    finally:
+        db.close()
+
+
+def _export(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.exchange import export_database
+
+    export_database(db, args.file)
+    print(f"Exported {db.path} to {args.file}.")
+    return 0
+
+
+def _import(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.exchange import import_database
+
+    import_database(db, args.file, replace=args.replace)
+    print(f"Imported {args.file} into {db.path}.")
+    return 0
+
+
+def _demo(db: Database, args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from followup_desktop.core.demo import populate_demo
+    from followup_desktop.core.errors import ValidationError
+    from followup_desktop.core.models import Opportunity
+
+    if args.opportunities < 1:
+        raise ValidationError("Give --opportunities a number from 1.", "opportunities")
+    with db.session() as session:
+        existing = session.scalar(select(func.count()).select_from(Opportunity)) or 0
+    if existing:
+        raise ValidationError(
+            f"{db.path} already holds {existing} opportunities; demo data goes into a new "
+            "file: pass another --db.",
+            "db",
+        )
+    populate_demo(db, args.opportunities, seed=args.seed)
+    print(f"Added {args.opportunities} invented opportunities to {db.path}.")
+    return 0
+
+
+def _agenda(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.agenda import agenda
+    from followup_desktop.core.errors import ValidationError
+    from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
+
+    now = parse_instant(args.now, "--now time") if args.now else utcnow()
+    if args.days is not None and args.days < 0:
+        raise ValidationError("--days cannot be negative.", "days")
+    until = None if args.days is None else now + timedelta(days=args.days)
+    tz = local_zone()
+    with db.session() as session:
+        items = agenda(session, now, tz, until=until)
+    if args.json:
+        json.dump([item.as_json() for item in items], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not items:
+        print("Nothing to do: no open actions.")
+        return 0
+    current = None
+    for item in items:
+        if item.bucket != current:
+            current = item.bucket
+            print(f"\n{current.value.capitalize()}")
+        when = _format_local(item.due_at, tz)
+        where = f"{item.company} — {item.role}" if item.company else "Your search"
+        to = f" to {item.recipient}" if item.recipient else ""
+        by = f" ({item.channel.replace('_', ' ')})" if item.channel else ""
+        snoozed = " [snoozed]" if item.snoozed else ""
+        print(f"  {when}  {where}")
+        print(f"      {item.label}{to}{by}{snoozed}")
+        if item.reason:
+            print(f"      Why: {item.reason}")
+    return 0
+
+
+def _format_local(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%a %d %b %Y %H:%M")
+
+
+def _backup(db: Database, args: argparse.Namespace) -> int:
+
+    if args.file is not None and args.file.exists():
+        from followup_desktop.core.errors import ValidationError
+
+        raise ValidationError(f"{args.file} exists; choose a new file name.", "file")
+    target = db.backup("manual", args.file)
+    print(f"Backed up to {target}.")
+    return 0
+
+
+def _restore(db_path: Path, backup: Path | None) -> int:
+    from followup_desktop.core.db import list_backups, restore_backup
+    from followup_desktop.core.errors import DatabaseError
+
+    if backup is None:
+        backups = list_backups(db_path)
+        if not backups:
+            raise DatabaseError(f"There is no automatic backup of {db_path}.", db_path)
+        backup = backups[0]
+    aside = restore_backup(db_path, backup)
+    print(f"Restored {backup} into {db_path}; the previous file was kept as {aside}.")
+    return 0

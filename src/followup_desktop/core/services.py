@@ -1,0 +1,740 @@
+"""The service layer: every change to what Followup knows goes through here.
+
+The window, the tray and the command line all call these methods; none of them writes to
+the database directly. Each mutation validates first, writes in one transaction, re-plans
+the opportunities whose facts changed, and returns a :class:`Change` naming what changed,
+so a view refreshes only what it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from followup_desktop.core import validation
+from followup_desktop.core.db import Database
+from followup_desktop.core.errors import NotFoundError, ValidationError
+from followup_desktop.core.models import (
+    Action,
+    ActionOrigin,
+    ActionState,
+    Channel,
+    Contact,
+    ContactRole,
+    Correspondence,
+    Debrief,
+    DebriefStatus,
+    Direction,
+    Interview,
+    InterviewKind,
+    InterviewParticipant,
+    Opportunity,
+    OpportunityContact,
+    Setting,
+    Stage,
+    StageChange,
+    StageKind,
+    StumbledQuestion,
+)
+from followup_desktop.core.playbook import replan
+from followup_desktop.core.timeutil import ensure_aware, utcnow, zone
+
+Clock = Callable[[], datetime]
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a mutation changed: the opportunities touched and the kinds of records."""
+
+    opportunity_ids: frozenset[int] = frozenset()
+    entities: frozenset[str] = frozenset()
+    created_id: int | None = None
+    actions_replanned: frozenset[int] = field(default=frozenset())
+
+    def __or__(self, other: Change) -> Change:
+        return Change(
+            self.opportunity_ids | other.opportunity_ids,
+            self.entities | other.entities,
+            self.created_id if self.created_id is not None else other.created_id,
+            self.actions_replanned | other.actions_replanned,
+        )
+
+
+_OPPORTUNITY_TEXT = {
+    "company": ("Company", 200, True),
+    "role": ("Role", 200, True),
+    "location": ("Location", 200, False),
+    "source": ("Source", 200, False),
+    "salary_currency": ("Currency", 3, False),
+    "notes": ("Notes", 10_000_000, False),
+    "acceptance_criteria": ("Acceptance criteria", 100_000, False),
+}
+_CONTACT_TEXT = {
+    "name": ("Name", 200, True),
+    "title": ("Title", 200, False),
+    "phone": ("Phone", 64, False),
+    "linkedin": ("LinkedIn", 500, False),
+    "notes": ("Notes", 1_000_000, False),
+}
+_DEBRIEF_TEXT = (
+    "went_well",
+    "went_badly",
+    "learned_job",
+    "learned_organization",
+    "skills_to_build",
+    "promised_material",
+)
+
+
+def _clean_text(spec: dict[str, tuple[str, int, bool]], name: str, value: Any) -> str:
+    label, limit, required = spec[name]
+    if required:
+        return validation.required_text(value, name, label, limit)
+    return validation.optional_text(value, name, label, limit)
+
+
+def _reject_unknown(fields: dict[str, Any], allowed: Iterable[str], what: str) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValidationError(f"Unknown {what} field(s): {', '.join(unknown)}.", unknown[0])
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    """One stumbled-question row as the debrief form hands it over."""
+
+    question: str
+    my_answer: str = ""
+    better_answer: str = ""
+    theme: str = ""
+    practiced: bool = False
+
+
+@dataclass(frozen=True)
+class PanelMember:
+    """One person on an interview panel; ``contact_id`` None means a new contact."""
+
+    name: str
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    mention: str = ""
+    contact_id: int | None = None
+
+
+class FollowupService:
+    """Validated, transactional changes to the job search, each re-planned at once."""
+
+    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _get(self, session: Session, model: type[_T], ident: int, label: str) -> _T:
+        record = session.get(model, ident)
+        if record is None:
+            raise NotFoundError(f"{label} {ident} does not exist (it may have been deleted).")
+        return record
+
+    def _finish(
+        self,
+        session: Session,
+        opportunity_ids: Iterable[int],
+        entities: Iterable[str],
+        created_id: int | None = None,
+    ) -> Change:
+        ids = frozenset(opportunity_ids)
+        session.flush()
+        replanned = replan(session, sorted(ids), self.clock()) if ids else set()
+        return Change(ids, frozenset(entities), created_id, frozenset(replanned))
+
+    def _default_stage(self, session: Session) -> Stage:
+        stage = session.scalars(
+            select(Stage).where(Stage.kind == StageKind.ACTIVE).order_by(Stage.position)
+        ).first()
+        if stage is None:
+            stage = session.scalars(select(Stage).order_by(Stage.position)).first()
+        if stage is None:
+            raise ValidationError("There are no stages; add one in Settings first.", "stage_id")
+        return stage
+
+    # -- opportunities ---------------------------------------------------------------
+
+    def create_opportunity(self, company: str, role: str, **fields: Any) -> Change:
+        """Add an opportunity (in the first active stage unless ``stage_id`` is given)."""
+        with self.db.session() as session:
+            stage_id = fields.pop("stage_id", None)
+            stage = (
+                self._get(session, Stage, stage_id, "Stage")
+                if stage_id is not None
+                else self._default_stage(session)
+            )
+            opportunity = Opportunity(company="", role="", stage_id=stage.id)
+            self._apply_opportunity_fields(
+                session, opportunity, {"company": company, "role": role, **fields}
+            )
+            now = self.clock()
+            opportunity.created_at = opportunity.updated_at = now
+            session.add(opportunity)
+            session.flush()
+            session.add(
+                StageChange(opportunity_id=opportunity.id, to_stage_id=stage.id, changed_at=now)
+            )
+            return self._finish(session, [opportunity.id], {"opportunity"}, opportunity.id)
+
+    def update_opportunity(self, opportunity_id: int, **fields: Any) -> Change:
+        """Change an opportunity's fields; a changed ``stage_id`` is recorded as a move."""
+        stage_id = fields.pop("stage_id", None)
+        with self.db.session() as session:
+            opportunity = self._get(session, Opportunity, opportunity_id, "Opportunity")
+            self._apply_opportunity_fields(session, opportunity, fields)
+            opportunity.updated_at = self.clock()
+            if stage_id is not None and stage_id != opportunity.stage_id:
+                self._move(session, opportunity, stage_id, "")
+            return self._finish(session, [opportunity_id], {"opportunity"})
+
+    def _apply_opportunity_fields(
+        self, session: Session, opportunity: Opportunity, fields: dict[str, Any]
+    ) -> None:
+        allowed = {
+            *_OPPORTUNITY_TEXT,
+            "link",
+            "salary_min",
+            "salary_max",
+            "referrer_id",
+            "start_date",
+            "playbook_overrides",
+            "archived",
+        }
+        _reject_unknown(fields, allowed, "opportunity")
+        for name, value in fields.items():
+            if name in _OPPORTUNITY_TEXT:
+                setattr(opportunity, name, _clean_text(_OPPORTUNITY_TEXT, name, value))
+        if "link" in fields:
+            opportunity.link = validation.url(fields["link"])
+        minimum = fields.get("salary_min", opportunity.salary_min)
+        maximum = fields.get("salary_max", opportunity.salary_max)
+        opportunity.salary_min, opportunity.salary_max = validation.salary_range(minimum, maximum)
+        if fields.get("referrer_id") is not None:
+            self._get(session, Contact, fields["referrer_id"], "Contact")
+        if "referrer_id" in fields:
+            opportunity.referrer_id = fields["referrer_id"]
+        if "start_date" in fields:
+            opportunity.start_date = fields["start_date"]
+        if "playbook_overrides" in fields:
+            opportunity.playbook_overrides = dict(fields["playbook_overrides"] or {})
+        if "archived" in fields:
+            opportunity.archived = bool(fields["archived"])
+
+    def _move(self, session: Session, opportunity: Opportunity, stage_id: int, note: str) -> None:
+        stage = self._get(session, Stage, stage_id, "Stage")
+        session.add(
+            StageChange(
+                opportunity_id=opportunity.id,
+                from_stage_id=opportunity.stage_id,
+                to_stage_id=stage.id,
+                changed_at=self.clock(),
+                note=note,
+            )
+        )
+        opportunity.stage_id = stage.id
+        opportunity.updated_at = self.clock()
+
+    def move_opportunities(
+        self, opportunity_ids: Sequence[int], stage_id: int, note: str = ""
+    ) -> Change:
+        """Move one or several opportunities to a stage, each move recorded in history."""
+        with self.db.session() as session:
+            moved = []
+            for opportunity_id in opportunity_ids:
+                opportunity = self._get(session, Opportunity, opportunity_id, "Opportunity")
+                if opportunity.stage_id != stage_id:
+                    self._move(session, opportunity, stage_id, note)
+                    moved.append(opportunity_id)
+            return self._finish(session, moved, {"opportunity", "stage_history"})
+
+    def set_archived(self, opportunity_ids: Sequence[int], archived: bool = True) -> Change:
+        """Archive (or bring back) opportunities; archived ones get no follow-ups."""
+        with self.db.session() as session:
+            for opportunity_id in opportunity_ids:
+                opportunity = self._get(session, Opportunity, opportunity_id, "Opportunity")
+                opportunity.archived = archived
+                opportunity.updated_at = self.clock()
+            return self._finish(session, opportunity_ids, {"opportunity"})
+
+    def delete_opportunity(self, opportunity_id: int) -> Change:
+        """Delete an opportunity with its interviews, actions and correspondence."""
+        with self.db.session() as session:
+            opportunity = self._get(session, Opportunity, opportunity_id, "Opportunity")
+            session.delete(opportunity)
+            session.flush()
+            replan(session, [], self.clock())
+            return Change(frozenset({opportunity_id}), frozenset({"opportunity"}))
+
+    # -- contacts --------------------------------------------------------------------
+
+    def add_contact(
+        self,
+        name: str,
+        *,
+        opportunity_id: int | None = None,
+        role: ContactRole | None = None,
+        **fields: Any,
+    ) -> Change:
+        """Add a person, optionally linked to an opportunity in a role."""
+        with self.db.session() as session:
+            contact = Contact(name="")
+            self._apply_contact_fields(contact, {"name": name, **fields})
+            session.add(contact)
+            session.flush()
+            touched: list[int] = []
+            if opportunity_id is not None:
+                self._get(session, Opportunity, opportunity_id, "Opportunity")
+                session.add(
+                    OpportunityContact(
+                        opportunity_id=opportunity_id,
+                        contact_id=contact.id,
+                        role=role or ContactRole.INTERVIEWER,
+                    )
+                )
+                touched.append(opportunity_id)
+            return self._finish(session, touched, {"contact"}, contact.id)
+
+    def update_contact(self, contact_id: int, **fields: Any) -> Change:
+        """Change a person's details; every opportunity they belong to is re-planned."""
+        with self.db.session() as session:
+            contact = self._get(session, Contact, contact_id, "Contact")
+            self._apply_contact_fields(contact, fields)
+            linked = session.scalars(
+                select(OpportunityContact.opportunity_id).where(
+                    OpportunityContact.contact_id == contact_id
+                )
+            ).all()
+            return self._finish(session, linked, {"contact"})
+
+    def _apply_contact_fields(self, contact: Contact, fields: dict[str, Any]) -> None:
+        _reject_unknown(fields, {*_CONTACT_TEXT, "email"}, "contact")
+        for name, value in fields.items():
+            if name in _CONTACT_TEXT:
+                setattr(contact, name, _clean_text(_CONTACT_TEXT, name, value))
+        if "email" in fields:
+            contact.email = validation.email(fields["email"])
+
+    def link_contact(self, opportunity_id: int, contact_id: int, role: ContactRole) -> Change:
+        """Give a known person a role in an opportunity (idempotent)."""
+        with self.db.session() as session:
+            self._get(session, Opportunity, opportunity_id, "Opportunity")
+            self._get(session, Contact, contact_id, "Contact")
+            if session.get(OpportunityContact, (opportunity_id, contact_id, role)) is None:
+                session.add(
+                    OpportunityContact(
+                        opportunity_id=opportunity_id, contact_id=contact_id, role=role
+                    )
+                )
+            return self._finish(session, [opportunity_id], {"contact"})
+
+    # -- interviews ------------------------------------------------------------------
+
+    def record_interview(
+        self,
+        opportunity_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        timezone: str = "UTC",
+        **fields: Any,
+    ) -> Change:
+        """Add an interview; its follow-ups are planned from its end."""
+        with self.db.session() as session:
+            self._get(session, Opportunity, opportunity_id, "Opportunity")
+            interview = Interview(opportunity_id=opportunity_id)
+            self._apply_interview_fields(
+                interview,
+                {"starts_at": starts_at, "ends_at": ends_at, "timezone": timezone, **fields},
+            )
+            if "round" not in fields:
+                count = session.scalar(
+                    select(func.count()).where(Interview.opportunity_id == opportunity_id)
+                )
+                interview.round = int(count or 0) + 1
+            session.add(interview)
+            session.flush()
+            return self._finish(session, [opportunity_id], {"interview"}, interview.id)
+
+    def update_interview(self, interview_id: int, **fields: Any) -> Change:
+        """Change an interview (times, what they said about next steps, ...)."""
+        with self.db.session() as session:
+            interview = self._get(session, Interview, interview_id, "Interview")
+            self._apply_interview_fields(interview, fields)
+            return self._finish(session, [interview.opportunity_id], {"interview"})
+
+    def _apply_interview_fields(  # noqa: PLR0912 - one branch per optional field
+        self, interview: Interview, fields: dict[str, Any]
+    ) -> None:
+        allowed = {
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "round",
+            "kind",
+            "location",
+            "next_steps",
+            "decision_timeline_days",
+            "decision_date",
+            "may_check_in",
+            "check_back_on",
+            "preferred_channel",
+            "notes",
+            "ical_uid",
+        }
+        _reject_unknown(fields, allowed, "interview")
+        starts = ensure_aware(fields.get("starts_at", interview.starts_at), "start time")
+        ends = ensure_aware(fields.get("ends_at", interview.ends_at), "end time")
+        validation.interview_times(starts, ends)
+        interview.starts_at, interview.ends_at = starts, ends
+        if "timezone" in fields:
+            zone(fields["timezone"])  # raises a clear error for an unknown zone
+            interview.timezone = fields["timezone"]
+        if "round" in fields:
+            if int(fields["round"]) < 1:
+                raise ValidationError("The round is a number from 1.", "round")
+            interview.round = int(fields["round"])
+        if "kind" in fields:
+            interview.kind = InterviewKind(fields["kind"])
+        for name in ("location", "next_steps", "notes"):
+            if name in fields:
+                setattr(
+                    interview,
+                    name,
+                    validation.optional_text(fields[name], name, name.replace("_", " "), 10**7),
+                )
+        if "decision_timeline_days" in fields:
+            interview.decision_timeline_days = validation.timeline_days(
+                fields["decision_timeline_days"]
+            )
+        for name in ("decision_date", "check_back_on"):
+            if name in fields:
+                value = fields[name]
+                if value is not None and not isinstance(value, date):
+                    raise ValidationError(f"{name.replace('_', ' ')} must be a date.", name)
+                setattr(interview, name, value)
+        if "may_check_in" in fields:
+            interview.may_check_in = fields["may_check_in"]
+        if "preferred_channel" in fields:
+            channel = fields["preferred_channel"]
+            interview.preferred_channel = None if channel is None else Channel(channel)
+        if "ical_uid" in fields:
+            interview.ical_uid = fields["ical_uid"]
+
+    def set_panel(self, interview_id: int, panel: Sequence[PanelMember]) -> Change:
+        """Replace who was on the panel, creating contacts for new names."""
+        with self.db.session() as session:
+            interview = self._get(session, Interview, interview_id, "Interview")
+            self._set_panel(session, interview, panel)
+            return self._finish(session, [interview.opportunity_id], {"interview", "contact"})
+
+    def _set_panel(
+        self, session: Session, interview: Interview, panel: Sequence[PanelMember]
+    ) -> None:
+        for index, member in enumerate(panel):
+            if not member.name.strip():
+                raise ValidationError(f"Panel row {index + 1} needs a name.", f"panel[{index}]")
+            validation.email(member.email, f"panel[{index}].email", f"Row {index + 1}'s email")
+        interview.participants.clear()
+        session.flush()
+        seen: set[int] = set()
+        for index, member in enumerate(panel):
+            fields = {
+                "name": member.name,
+                "title": member.title,
+                "email": member.email,
+                "phone": member.phone,
+            }
+            if member.contact_id is not None:
+                contact = self._get(session, Contact, member.contact_id, "Contact")
+            else:
+                contact = Contact(name="")
+                session.add(contact)
+            self._apply_contact_fields(contact, fields)
+            session.flush()
+            if contact.id in seen:
+                raise ValidationError(f"{contact.name} is on the panel twice.", f"panel[{index}]")
+            seen.add(contact.id)
+            interview.participants.append(
+                InterviewParticipant(contact_id=contact.id, position=index, mention=member.mention)
+            )
+            if (
+                session.get(
+                    OpportunityContact,
+                    (interview.opportunity_id, contact.id, ContactRole.INTERVIEWER),
+                )
+                is None
+            ):
+                session.add(
+                    OpportunityContact(
+                        opportunity_id=interview.opportunity_id,
+                        contact_id=contact.id,
+                        role=ContactRole.INTERVIEWER,
+                    )
+                )
+
+    # -- debriefs --------------------------------------------------------------------
+
+    def save_debrief(
+        self,
+        interview_id: int,
+        *,
+        submit: bool = False,
+        questions: Sequence[QuestionInput] | None = None,
+        panel: Sequence[PanelMember] | None = None,
+        **fields: Any,
+    ) -> Change:
+        """Save a debrief draft, or submit it (validated, panel saved, re-planned)."""
+        allowed = {*_DEBRIEF_TEXT, "preparedness", "tied_experience"}
+        _reject_unknown(fields, allowed, "debrief")
+        with self.db.session() as session:
+            interview = self._get(session, Interview, interview_id, "Interview")
+            debrief = interview.debrief or Debrief(interview_id=interview_id)
+            for name in _DEBRIEF_TEXT:
+                if name in fields:
+                    setattr(
+                        debrief,
+                        name,
+                        validation.optional_text(fields[name], name, name.replace("_", " "), 10**7),
+                    )
+            if "preparedness" in fields:
+                debrief.preparedness = validation.preparedness(fields["preparedness"])
+            if "tied_experience" in fields:
+                debrief.tied_experience = fields["tied_experience"]
+            if questions is not None:
+                if submit:
+                    for index, row in enumerate(questions):
+                        if not row.question.strip():
+                            raise ValidationError(
+                                f"Question row {index + 1} is empty; fill it or remove it.",
+                                f"questions[{index}]",
+                            )
+                debrief.questions = [
+                    StumbledQuestion(
+                        position=index,
+                        question=row.question,
+                        my_answer=row.my_answer,
+                        better_answer=row.better_answer,
+                        theme=row.theme,
+                        practiced=row.practiced,
+                    )
+                    for index, row in enumerate(questions)
+                ]
+            if panel is not None and submit:
+                self._set_panel(session, interview, panel)
+            now = self.clock()
+            debrief.updated_at = now
+            if submit:
+                debrief.status = DebriefStatus.SUBMITTED
+                debrief.submitted_at = now
+            if interview.debrief is None:
+                session.add(debrief)
+            session.flush()
+            return self._finish(session, [interview.opportunity_id], {"debrief"}, debrief.id)
+
+    def set_question_practiced(
+        self, question_id: int, practiced: bool, better_answer: str | None = None
+    ) -> Change:
+        """Mark a stumbled question as rehearsed, optionally with a revised answer."""
+        with self.db.session() as session:
+            question = self._get(session, StumbledQuestion, question_id, "Question")
+            question.practiced = practiced
+            if better_answer is not None:
+                question.better_answer = better_answer
+            return Change(frozenset(), frozenset({"question"}))
+
+    # -- correspondence --------------------------------------------------------------
+
+    def log_correspondence(
+        self,
+        opportunity_id: int,
+        direction: Direction,
+        occurred_at: datetime,
+        *,
+        channel: Channel = Channel.EMAIL,
+        subject: str = "",
+        body: str = "",
+        contact_id: int | None = None,
+        action_id: int | None = None,
+        check_back_on: date | None = None,
+    ) -> Change:
+        """Record a message or call; a reply from them resets the follow-up cadence."""
+        with self.db.session() as session:
+            self._get(session, Opportunity, opportunity_id, "Opportunity")
+            if contact_id is not None:
+                self._get(session, Contact, contact_id, "Contact")
+            if action_id is not None:
+                self._get(session, Action, action_id, "Action")
+            entry = Correspondence(
+                opportunity_id=opportunity_id,
+                direction=Direction(direction),
+                channel=Channel(channel),
+                occurred_at=ensure_aware(occurred_at, "time of the message"),
+                subject=validation.optional_text(subject, "subject", "Subject", 1000),
+                body=body or "",
+                contact_id=contact_id,
+                action_id=action_id,
+                check_back_on=check_back_on,
+            )
+            session.add(entry)
+            session.flush()
+            return self._finish(session, [opportunity_id], {"correspondence"}, entry.id)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def add_action(
+        self,
+        kind: str,
+        due_at: datetime,
+        *,
+        opportunity_id: int | None = None,
+        reason: str = "",
+        recipient: str = "",
+        channel: Channel | None = None,
+    ) -> Change:
+        """Add a to-do of the person's own; the planner never changes it."""
+        with self.db.session() as session:
+            if opportunity_id is not None:
+                self._get(session, Opportunity, opportunity_id, "Opportunity")
+            action = Action(
+                opportunity_id=opportunity_id,
+                kind=validation.required_text(kind, "kind", "Kind", 40),
+                due_at=ensure_aware(due_at, "due time"),
+                reason=reason,
+                recipient=recipient,
+                channel=channel,
+                origin=ActionOrigin.MANUAL,
+                created_at=self.clock(),
+            )
+            session.add(action)
+            session.flush()
+            ids = [] if opportunity_id is None else [opportunity_id]
+            return Change(frozenset(ids), frozenset({"action"}), action.id)
+
+    def _set_action_state(
+        self, action_id: int, state: ActionState, snoozed_until: datetime | None = None
+    ) -> Change:
+        with self.db.session() as session:
+            action = self._get(session, Action, action_id, "Action")
+            action.state = state
+            action.snoozed_until = snoozed_until
+            action.completed_at = self.clock() if state is ActionState.DONE else None
+            ids = [] if action.opportunity_id is None else [action.opportunity_id]
+            # Completing a step can unlock the next one (a thank-you sent starts the clock).
+            return self._finish(session, ids, {"action"})
+
+    def complete_action(self, action_id: int) -> Change:
+        """Mark an action done."""
+        return self._set_action_state(action_id, ActionState.DONE)
+
+    def dismiss_action(self, action_id: int) -> Change:
+        """Decide not to do an action; it is never planned again."""
+        return self._set_action_state(action_id, ActionState.DISMISSED)
+
+    def reopen_action(self, action_id: int) -> Change:
+        """Undo a done, dismissed or snoozed state."""
+        return self._set_action_state(action_id, ActionState.OPEN)
+
+    def snooze_action(self, action_id: int, until: datetime) -> Change:
+        """Put an action off until a later time."""
+        until = ensure_aware(until, "snooze time")
+        if until <= self.clock():
+            raise ValidationError("Snooze until a time in the future.", "snoozed_until")
+        return self._set_action_state(action_id, ActionState.SNOOZED, until)
+
+    def reschedule_action(self, action_id: int, due_at: datetime) -> Change:
+        """Move an action's due time by hand; re-planning keeps it."""
+        with self.db.session() as session:
+            action = self._get(session, Action, action_id, "Action")
+            action.due_at = ensure_aware(due_at, "due time")
+            action.due_edited = True
+            ids = [] if action.opportunity_id is None else [action.opportunity_id]
+            return Change(frozenset(ids), frozenset({"action"}))
+
+    # -- stages ----------------------------------------------------------------------
+
+    def stages(self, include_hidden: bool = True) -> list[Stage]:
+        """Stages in board order."""
+        with self.db.session() as session:
+            query = select(Stage).order_by(Stage.position)
+            if not include_hidden:
+                query = query.where(Stage.hidden.is_(False))
+            return list(session.scalars(query))
+
+    def add_stage(self, name: str, kind: StageKind = StageKind.ACTIVE) -> Change:
+        """Add a stage at the end of the board."""
+        name = validation.required_text(name, "name", "Stage name", 80)
+        with self.db.session() as session:
+            if session.scalar(select(Stage.id).where(Stage.name == name)) is not None:
+                raise ValidationError(f"A stage called {name!r} exists already.", "name")
+            last = session.scalar(select(func.max(Stage.position))) or 0
+            stage = Stage(name=name, kind=StageKind(kind), position=last + 1, hidden=False)
+            session.add(stage)
+            session.flush()
+            return Change(frozenset(), frozenset({"stage"}), stage.id)
+
+    def rename_stage(self, stage_id: int, name: str) -> Change:
+        """Rename a stage; opportunities stay in it."""
+        name = validation.required_text(name, "name", "Stage name", 80)
+        with self.db.session() as session:
+            stage = self._get(session, Stage, stage_id, "Stage")
+            clash = session.scalar(select(Stage.id).where(Stage.name == name))
+            if clash is not None and clash != stage_id:
+                raise ValidationError(f"A stage called {name!r} exists already.", "name")
+            stage.name = name
+            return Change(frozenset(), frozenset({"stage"}))
+
+    def reorder_stages(self, stage_ids: Sequence[int]) -> Change:
+        """Put the stages in the given order (every stage exactly once)."""
+        with self.db.session() as session:
+            existing = set(session.scalars(select(Stage.id)))
+            if sorted(stage_ids) != sorted(existing):
+                raise ValidationError("Give every stage exactly once to reorder them.", "stages")
+            for position, stage_id in enumerate(stage_ids):
+                session.execute(update(Stage).where(Stage.id == stage_id).values(position=position))
+            return Change(frozenset(), frozenset({"stage"}))
+
+    def set_stage_hidden(self, stage_id: int, hidden: bool) -> Change:
+        """Show or hide a stage's column on the board."""
+        with self.db.session() as session:
+            self._get(session, Stage, stage_id, "Stage").hidden = hidden
+            return Change(frozenset(), frozenset({"stage"}))
+
+    # -- settings and planning -------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        """A stored setting's value, or ``default``."""
+        with self.db.session() as session:
+            setting = session.get(Setting, key)
+            return default if setting is None else setting.value
+
+    def set_setting(self, key: str, value: Any) -> Change:
+        """Store a setting; playbook settings re-plan everything."""
+        with self.db.session() as session:
+            setting = session.get(Setting, key)
+            if setting is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                setting.value = value
+            session.flush()
+            if key.startswith("playbook"):
+                replanned = replan(session, None, self.clock())
+                return Change(frozenset(replanned), frozenset({"settings", "action"}))
+            return Change(frozenset(), frozenset({"settings"}))
+
+    def replan(self, opportunity_ids: Sequence[int] | None = None) -> Change:
+        """Re-plan the given opportunities, or all of them."""
+        with self.db.session() as session:
+            replanned = replan(session, opportunity_ids, self.clock())
+            return Change(frozenset(replanned), frozenset({"action"}))

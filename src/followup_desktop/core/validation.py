@@ -1,0 +1,101 @@
+"""Field checks shared by the service layer, the importer and the GUI's inline messages.
+
+Each check returns the cleaned value or raises :class:`ValidationError` naming the field
+and saying what to type instead.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from followup_desktop.core.errors import ValidationError
+
+# Deliberately loose: one @, something on each side, a dot in the domain. Stricter rules
+# reject real addresses; the mail server is the final judge.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_TIMELINE_DAYS = 365
+
+
+def required_text(value: str, field: str, label: str, max_length: int = 200) -> str:
+    """Non-blank text, stripped, no longer than ``max_length``."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        raise ValidationError(f"{label} is required.", field)
+    return optional_text(cleaned, field, label, max_length)
+
+
+def optional_text(value: str | None, field: str, label: str, max_length: int = 200) -> str:
+    """Text that may be empty, stripped, no longer than ``max_length``."""
+    cleaned = (value or "").strip()
+    if len(cleaned) > max_length:
+        raise ValidationError(
+            f"{label} is too long ({len(cleaned)} characters; at most {max_length}).", field
+        )
+    return cleaned
+
+
+def url(value: str | None, field: str = "link", label: str = "Link") -> str:
+    """Empty, or an http(s) address."""
+    cleaned = optional_text(value, field, label, 2000)
+    if not cleaned:
+        return ""
+    parts = urlsplit(cleaned)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValidationError(
+            f"{label} must be a web address starting with https:// (got {cleaned!r}).", field
+        )
+    return cleaned
+
+
+def email(value: str | None, field: str = "email", label: str = "Email") -> str:
+    """Empty, or something shaped like an email address."""
+    cleaned = optional_text(value, field, label, 320)
+    if cleaned and not _EMAIL.match(cleaned):
+        raise ValidationError(
+            f"{label} {cleaned!r} is not an email address (like name@example.com).", field
+        )
+    return cleaned
+
+
+def salary_range(minimum: int | None, maximum: int | None) -> tuple[int | None, int | None]:
+    """Non-negative amounts with the minimum not above the maximum."""
+    for value, field in ((minimum, "salary_min"), (maximum, "salary_max")):
+        if value is not None and value < 0:
+            raise ValidationError("A salary cannot be negative.", field)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise ValidationError(
+            f"The salary minimum ({minimum}) is above the maximum ({maximum}).", "salary_min"
+        )
+    return minimum, maximum
+
+
+def interview_times(starts_at: datetime, ends_at: datetime) -> None:
+    """An interview must end after it starts and last less than a day."""
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise ValidationError("Interview times need a time zone.", "starts_at")
+    if ends_at <= starts_at:
+        raise ValidationError("The interview must end after it starts.", "ends_at")
+    if (ends_at - starts_at).days >= 1:
+        raise ValidationError("The interview lasts a day or more; check the end time.", "ends_at")
+
+
+def timeline_days(value: int | None) -> int | None:
+    """A stated decision timeline, in days: 1 to a year, or unknown."""
+    if value is None:
+        return None
+    if not 1 <= value <= MAX_TIMELINE_DAYS:
+        raise ValidationError(
+            f"A decision timeline of {value} days is not plausible; "
+            f"give 1 to {MAX_TIMELINE_DAYS} days, or leave it empty.",
+            "decision_timeline_days",
+        )
+    return value
+
+
+def preparedness(value: int | None) -> int | None:
+    """How prepared the person felt, 1 (not at all) to 5 (fully), or unknown."""
+    if value is not None and not 1 <= value <= 5:
+        raise ValidationError("Preparedness is a score from 1 to 5.", "preparedness")
+    return value

@@ -1,0 +1,1 @@
+"""The Qt face of Followup: the window and what belongs to it."""

@@ -1,0 +1,196 @@
+"""The service layer: validation with clear messages, nothing half-written, changes named."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from followup_desktop.core.db import Database
+from followup_desktop.core.errors import NotFoundError, ValidationError
+from followup_desktop.core.models import (
+    ActionState,
+    Contact,
+    ContactRole,
+    Direction,
+    Interview,
+    Opportunity,
+    Stage,
+    StageChange,
+)
+from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
+
+NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def service(database: Database) -> FollowupService:
+    return FollowupService(database, clock=lambda: NOW)
+
+
+def count(db: Database, model: type) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_create_opportunity_records_first_stage(service: FollowupService) -> None:
+    change = service.create_opportunity("Acme", "Data analyst", link="https://acme.test/jobs/1")
+    assert change.created_id is not None
+    assert change.entities == {"opportunity"}
+    with service.db.session() as session:
+        opportunity = session.get(Opportunity, change.created_id)
+        assert opportunity is not None
+        assert opportunity.stage.name == "Applied"
+        history = session.scalars(select(StageChange)).all()
+        assert [(h.from_stage_id, h.to_stage_id) for h in history] == [(None, opportunity.stage_id)]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"company": "  ", "role": "R"}, "company", "Company is required"),
+        ({"company": "A", "role": ""}, "role", "Role is required"),
+        ({"company": "A", "role": "R", "link": "acme.test"}, "link", "https://"),
+        ({"company": "A", "role": "R", "salary_min": 9, "salary_max": 5}, "salary_min", "above"),
+        ({"company": "A", "role": "R", "salary_min": -1}, "salary_min", "negative"),
+        ({"company": "A", "role": "R", "colour": "red"}, "colour", "Unknown"),
+    ],
+)
+def test_bad_opportunity_input_is_refused_and_nothing_written(
+    service: FollowupService, fields: dict[str, object], field: str, message: str
+) -> None:
+    company = str(fields.pop("company"))
+    role = str(fields.pop("role"))
+    with pytest.raises(ValidationError, match=message) as caught:
+        service.create_opportunity(company, role, **fields)
+    assert caught.value.field == field
+    assert count(service.db, Opportunity) == 0
+    assert count(service.db, StageChange) == 0
+
+
+def test_emoji_right_to_left_and_large_notes_are_stored_exactly(service: FollowupService) -> None:
+    notes = "🚀 שלום עולם — مرحبا\n" * 250_000  # ~5 MB
+    change = service.create_opportunity("Ünïcode GmbH 🦄", "מהנדסת נתונים", notes=notes)
+    with service.db.session() as session:
+        opportunity = session.get(Opportunity, change.created_id)
+        assert opportunity is not None
+        assert opportunity.company == "Ünïcode GmbH 🦄"
+        assert opportunity.role == "מהנדסת נתונים"
+        assert opportunity.notes == notes.strip()
+
+
+def test_move_records_history_for_each_card(service: FollowupService) -> None:
+    first = service.create_opportunity("A", "R").created_id
+    second = service.create_opportunity("B", "R").created_id
+    assert first is not None and second is not None
+    with service.db.session() as session:
+        final = session.scalars(select(Stage).where(Stage.name == "Final round")).one().id
+    change = service.move_opportunities([first, second], final, note="both invited")
+    assert change.opportunity_ids == {first, second}
+    with service.db.session() as session:
+        moves = session.scalars(select(StageChange).where(StageChange.to_stage_id == final)).all()
+        assert sorted(m.opportunity_id for m in moves) == [first, second]
+        assert {m.note for m in moves} == {"both invited"}
+
+
+def test_unknown_ids_give_not_found(service: FollowupService) -> None:
+    with pytest.raises(NotFoundError, match="Opportunity 99 does not exist"):
+        service.update_opportunity(99, company="X")
+    with pytest.raises(NotFoundError):
+        service.move_opportunities([99], 1)
+
+
+def test_interview_validation(service: FollowupService) -> None:
+    opportunity = service.create_opportunity("A", "R").created_id
+    assert opportunity is not None
+    start = NOW
+    with pytest.raises(ValidationError, match="end after it starts"):
+        service.record_interview(opportunity, start, start - timedelta(minutes=5))
+    with pytest.raises(ValidationError, match="no time zone"):
+        service.record_interview(opportunity, start.replace(tzinfo=None), start)
+    with pytest.raises(ValidationError, match="not plausible"):
+        service.record_interview(opportunity, start, start + timedelta(hours=1),
+                                 decision_timeline_days=0)
+    with pytest.raises(ValidationError, match="not plausible"):
+        service.record_interview(opportunity, start, start + timedelta(hours=1),
+                                 decision_timeline_days=10_000)
+    with pytest.raises(ValidationError, match="Unknown time zone"):
+        service.record_interview(opportunity, start, start + timedelta(hours=1),
+                                 timezone="Mars/Olympus")
+    assert count(service.db, Interview) == 0
+    made = service.record_interview(opportunity, start, start + timedelta(hours=1),
+                                    timezone="Europe/Berlin", decision_timeline_days=7)
+    assert made.created_id is not None
+
+
+def test_submitted_debrief_saves_panel_and_questions(service: FollowupService) -> None:
+    opportunity = service.create_opportunity("A", "R").created_id
+    assert opportunity is not None
+    interview = service.record_interview(opportunity, NOW, NOW + timedelta(hours=1)).created_id
+    assert interview is not None
+    with pytest.raises(ValidationError, match="needs a name"):
+        service.save_debrief(interview, submit=True, panel=[PanelMember(name=" ")])
+    with pytest.raises(ValidationError, match="not an email"):
+        service.save_debrief(interview, submit=True,
+                             panel=[PanelMember(name="Kim", email="kim at acme")])
+    assert count(service.db, Contact) == 0
+    service.save_debrief(
+        interview,
+        submit=True,
+        went_well="Rapport with the team",
+        preparedness=4,
+        questions=[QuestionInput("Tell me about a failure", better_answer="The migration story")],
+        panel=[PanelMember(name="Kim Lee", title="CTO", email="kim@acme.test",
+                           mention="the data platform"),
+               PanelMember(name="Ola Nordmann", title="Team lead")],
+    )
+    with service.db.session() as session:
+        saved = session.get(Interview, interview)
+        assert saved is not None and saved.debrief is not None
+        assert saved.debrief.status == "submitted"
+        assert [p.contact.name for p in saved.participants] == ["Kim Lee", "Ola Nordmann"]
+        assert saved.participants[0].mention == "the data platform"
+        assert saved.debrief.questions[0].better_answer == "The migration story"
+        roles = {link.role for link in saved.opportunity.contact_links}
+        assert roles == {ContactRole.INTERVIEWER}
+
+
+def test_action_states(service: FollowupService) -> None:
+    made = service.add_action("call_recruiter", NOW + timedelta(days=1), reason="Mine")
+    assert made.created_id is not None
+    with pytest.raises(ValidationError, match="future"):
+        service.snooze_action(made.created_id, NOW - timedelta(hours=1))
+    service.snooze_action(made.created_id, NOW + timedelta(days=2))
+    service.complete_action(made.created_id)
+    from followup_desktop.core.models import Action
+
+    with service.db.session() as session:
+        action = session.get(Action, made.created_id)
+        assert action is not None
+        assert action.state is ActionState.DONE
+        assert action.completed_at == NOW
+        assert action.snoozed_until is None
+
+
+def test_correspondence_requires_known_contact(service: FollowupService) -> None:
+    opportunity = service.create_opportunity("A", "R").created_id
+    assert opportunity is not None
+    with pytest.raises(NotFoundError):
+        service.log_correspondence(opportunity, Direction.RECEIVED, NOW, contact_id=42)
+    service.log_correspondence(opportunity, Direction.RECEIVED, NOW, subject="Update")
+
+
+def test_stages_are_data(service: FollowupService) -> None:
+    added = service.add_stage("Take-home task").created_id
+    assert added is not None
+    with pytest.raises(ValidationError, match="exists already"):
+        service.add_stage("Applied")
+    service.rename_stage(added, "Assignment")
+    ids = [stage.id for stage in service.stages()]
+    service.reorder_stages([ids[-1], *ids[:-1]])
+    assert service.stages()[0].name == "Assignment"
+    service.set_stage_hidden(added, True)
+    assert "Assignment" not in [stage.name for stage in service.stages(include_hidden=False)]
+    with pytest.raises(ValidationError, match="exactly once"):
+        service.reorder_stages(ids[:2])
