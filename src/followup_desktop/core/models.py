@@ -241,9 +241,7 @@ class StageChange(Base):
     from_stage_id: Mapped[int | None] = mapped_column(
         ForeignKey("stages.id", ondelete="SET NULL"), default=None
     )
-    to_stage_id: Mapped[int | None] = mapped_column(
-        ForeignKey("stages.id", ondelete="SET NULL")
-    )
+    to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
 
@@ -332,9 +330,7 @@ class Debrief(Base):
     interview_id: Mapped[int] = mapped_column(
         ForeignKey("interviews.id", ondelete="CASCADE"), unique=True
     )
-    status: Mapped[DebriefStatus] = mapped_column(
-        _enum(DebriefStatus), default=DebriefStatus.DRAFT
-    )
+    status: Mapped[DebriefStatus] = mapped_column(_enum(DebriefStatus), default=DebriefStatus.DRAFT)
     went_well: Mapped[str] = mapped_column(Text, default="")
     went_badly: Mapped[str] = mapped_column(Text, default="")
     preparedness: Mapped[int | None] = mapped_column(Integer, default=None)
