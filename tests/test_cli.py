@@ -19,7 +19,10 @@ from followup_desktop.core.services import FollowupService
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "followup_desktop", *args],
-        capture_output=True, text=True, check=False, timeout=60,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 
@@ -34,19 +37,35 @@ def test_agenda_json_shape_and_buckets(db_path: Path) -> None:
     db = open_database(db_path)
     service = FollowupService(db, clock=lambda: now)
     opportunity = service.create_opportunity("Acme", "Analyst").created_id
-    service.add_action("call_recruiter", now - timedelta(hours=3), opportunity_id=opportunity,
-                       reason="They asked for a call.", recipient="Sam")
+    service.add_action(
+        "call_recruiter",
+        now - timedelta(hours=3),
+        opportunity_id=opportunity,
+        reason="They asked for a call.",
+        recipient="Sam",
+    )
     service.add_action("prepare_portfolio", now + timedelta(days=3), reason="Next round soon.")
     db.close()
 
     result = run("--db", str(db_path), "agenda", "--json", "--now", "2026-11-23T12:00:00Z")
     assert result.returncode == 0, result.stderr
-    rows = [row for row in json.loads(result.stdout)
-            if row["kind"] in {"call_recruiter", "prepare_portfolio"}]
+    rows = [
+        row
+        for row in json.loads(result.stdout)
+        if row["kind"] in {"call_recruiter", "prepare_portfolio"}
+    ]
     assert [row["kind"] for row in rows] == ["call_recruiter", "prepare_portfolio"]
     first = rows[0]
-    for key in ("opportunity_id", "company", "role", "kind", "due_at", "recipient", "channel",
-                "reason"):
+    for key in (
+        "opportunity_id",
+        "company",
+        "role",
+        "kind",
+        "due_at",
+        "recipient",
+        "channel",
+        "reason",
+    ):
         assert key in first
     assert first["company"] == "Acme"
     assert first["bucket"] == "overdue"
@@ -104,8 +123,9 @@ def test_unexpected_exception_is_logged_with_traceback(isolated_home: Path) -> N
         "setup_logging(); install_excepthook()\n"
         "raise RuntimeError('boom-for-the-log')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 1
     log_text = (isolated_home / "state" / "Followup" / "log" / "followup.log").read_text()
     assert "boom-for-the-log" in log_text

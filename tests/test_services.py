@@ -110,17 +110,25 @@ def test_interview_validation(service: FollowupService) -> None:
     with pytest.raises(ValidationError, match="no time zone"):
         service.record_interview(opportunity, start.replace(tzinfo=None), start)
     with pytest.raises(ValidationError, match="not plausible"):
-        service.record_interview(opportunity, start, start + timedelta(hours=1),
-                                 decision_timeline_days=0)
+        service.record_interview(
+            opportunity, start, start + timedelta(hours=1), decision_timeline_days=0
+        )
     with pytest.raises(ValidationError, match="not plausible"):
-        service.record_interview(opportunity, start, start + timedelta(hours=1),
-                                 decision_timeline_days=10_000)
+        service.record_interview(
+            opportunity, start, start + timedelta(hours=1), decision_timeline_days=10_000
+        )
     with pytest.raises(ValidationError, match="Unknown time zone"):
-        service.record_interview(opportunity, start, start + timedelta(hours=1),
-                                 timezone="Mars/Olympus")
+        service.record_interview(
+            opportunity, start, start + timedelta(hours=1), timezone="Mars/Olympus"
+        )
     assert count(service.db, Interview) == 0
-    made = service.record_interview(opportunity, start, start + timedelta(hours=1),
-                                    timezone="Europe/Berlin", decision_timeline_days=7)
+    made = service.record_interview(
+        opportunity,
+        start,
+        start + timedelta(hours=1),
+        timezone="Europe/Berlin",
+        decision_timeline_days=7,
+    )
     assert made.created_id is not None
 
 
@@ -132,8 +140,9 @@ def test_submitted_debrief_saves_panel_and_questions(service: FollowupService) -
     with pytest.raises(ValidationError, match="needs a name"):
         service.save_debrief(interview, submit=True, panel=[PanelMember(name=" ")])
     with pytest.raises(ValidationError, match="not an email"):
-        service.save_debrief(interview, submit=True,
-                             panel=[PanelMember(name="Kim", email="kim at acme")])
+        service.save_debrief(
+            interview, submit=True, panel=[PanelMember(name="Kim", email="kim at acme")]
+        )
     assert count(service.db, Contact) == 0
     service.save_debrief(
         interview,
@@ -141,9 +150,12 @@ def test_submitted_debrief_saves_panel_and_questions(service: FollowupService) -
         went_well="Rapport with the team",
         preparedness=4,
         questions=[QuestionInput("Tell me about a failure", better_answer="The migration story")],
-        panel=[PanelMember(name="Kim Lee", title="CTO", email="kim@acme.test",
-                           mention="the data platform"),
-               PanelMember(name="Ola Nordmann", title="Team lead")],
+        panel=[
+            PanelMember(
+                name="Kim Lee", title="CTO", email="kim@acme.test", mention="the data platform"
+            ),
+            PanelMember(name="Ola Nordmann", title="Team lead"),
+        ],
     )
     with service.db.session() as session:
         saved = session.get(Interview, interview)

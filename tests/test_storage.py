@@ -41,7 +41,9 @@ def test_new_database_is_private_migrated_and_seeded(db_path: Path) -> None:
     try:
         assert file_mode(db_path) == 0o600
         with db.session() as session:
-            names = [stage.name for stage in session.scalars(select(Stage).order_by(Stage.position))]
+            names = [
+                stage.name for stage in session.scalars(select(Stage).order_by(Stage.position))
+            ]
             assert names == [name for name, _ in DEFAULT_STAGES]
             revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
             assert revision == head_revision()
@@ -57,11 +59,12 @@ def test_every_connection_has_wal_foreign_keys_and_busy_timeout(database: Databa
 
 
 def test_naive_datetimes_are_refused(database: Database) -> None:
-    with pytest.raises(Exception, match="naive datetime"), database.session() as session:
-        session.add(
-            Opportunity(company="A", role="B", stage_id=1, created_at=datetime(2026, 1, 1))  # noqa: DTZ001
-        )
-        session.flush()
+    naive = datetime(2026, 1, 1)  # noqa: DTZ001 - the point of the test
+    with database.session() as session:
+        session.add(Opportunity(company="A", role="B", stage_id=1, created_at=naive))
+        with pytest.raises(Exception, match="naive datetime"):
+            session.flush()
+        session.rollback()
     with database.session() as session:
         assert session.scalar(select(Opportunity.id)) is None
 
@@ -113,8 +116,13 @@ def test_migration_from_first_revision_keeps_every_child_row(db_path: Path) -> N
     migrate_to(db_path, "0001")
     _insert_rev1_data(db_path)
     tables = [
-        "opportunities", "interviews", "interview_participants", "actions",
-        "correspondence", "stage_changes", "contacts",
+        "opportunities",
+        "interviews",
+        "interview_participants",
+        "actions",
+        "correspondence",
+        "stage_changes",
+        "contacts",
     ]
     with sqlite3.connect(db_path) as before:
         counts = {t: before.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
@@ -126,7 +134,8 @@ def test_migration_from_first_revision_keeps_every_child_row(db_path: Path) -> N
                 assert after.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == counts[table]
             # A range typed the wrong way round is mended, not dropped.
             assert after.execute("SELECT salary_min, salary_max FROM opportunities").fetchone() == (
-                60000, 90000,
+                60000,
+                90000,
             )
             assert after.execute("PRAGMA foreign_key_check").fetchall() == []
             with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
@@ -240,8 +249,13 @@ def test_cascade_rules(database: Database) -> None:
         session.add(interview)
         session.flush()
         session.add(
-            Action(opportunity_id=opportunity.id, interview_id=interview.id, kind="x",
-                   due_at=start, contact_id=interviewer.id)
+            Action(
+                opportunity_id=opportunity.id,
+                interview_id=interview.id,
+                kind="x",
+                due_at=start,
+                contact_id=interviewer.id,
+            )
         )
         opportunity_id, referrer_id, interviewer_id = opportunity.id, referrer.id, interviewer.id
 
@@ -273,3 +287,20 @@ def test_unusable_location_gives_a_plain_message(tmp_path: Path) -> None:
 def test_a_folder_given_as_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError):
         open_database(tmp_path)
+
+
+def test_migration_files_form_one_numbered_line() -> None:
+    from importlib import resources
+
+    from alembic.script import ScriptDirectory
+
+    from followup_desktop.core.db import alembic_config, shipped_head
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
+    for revision in script.walk_revisions():
+        assert revision.path is not None
+        assert Path(revision.path).name.startswith(f"{revision.revision}_")
+    assert shipped_head() == head_revision()
+    versions = resources.files("followup_desktop.core") / "migrations" / "versions"
+    assert shipped_head() in {entry.name[:4] for entry in versions.iterdir()}

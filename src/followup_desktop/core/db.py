@@ -20,12 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,6 +32,9 @@ from followup_desktop.core.errors import (
     DatabaseTooNewError,
 )
 from followup_desktop.core.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +49,8 @@ def _migrations_dir() -> str:
 
 def alembic_config() -> Config:
     """Alembic configured in code; no ``alembic.ini`` ships."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", _migrations_dir())
     return config
@@ -57,9 +58,27 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this version of Followup knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def shipped_head() -> str:
+    """The head revision read from the migration file names, without loading Alembic.
+
+    Revisions are numbered ``0001``, ``0002``, ... in a single line (a test checks that
+    each file's revision is its number and that this agrees with Alembic), so start-up can
+    tell "already up to date" in microseconds and only load Alembic when there is work.
+    """
+    versions = resources.files("followup_desktop.core") / "migrations" / "versions"
+    numbers = [
+        entry.name[:4]
+        for entry in versions.iterdir()
+        if entry.name.endswith(".py") and entry.name[:4].isdigit()
+    ]
+    return max(numbers)
 
 
 def describe_sqlite_error(error: BaseException) -> str | None:
@@ -251,9 +270,14 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
             backups[0] if backups else None,
         )
 
+    stored = _stored_revision(path)
+    if stored == shipped_head():
+        return _ready(path)
+
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     known = {revision.revision for revision in script.walk_revisions()}
-    stored = _stored_revision(path)
     if stored is not None and stored not in known:
         raise DatabaseTooNewError(
             f"The database {path} was written by a newer version of Followup "
@@ -268,15 +292,25 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
             path,
         )
 
-    engine = make_engine(path)
-    if migrate and stored != script.get_current_head():
+    if migrate:
         if stored is not None:
             backup_database(path, f"before-{script.get_current_head()}")
-        _migrate(engine, "head")
+        engine = make_engine(path)
+        try:
+            _migrate(engine, "head")
+        finally:
+            engine.dispose()
+    return _ready(path)
+
+
+def _ready(path: Path) -> Database:
+    engine = make_engine(path)
     return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
 
 
 def _migrate(engine: Engine, target: str) -> None:
+    from alembic import command
+
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
         assert raw is not None
@@ -310,6 +344,8 @@ def migrate_to(path: Path, revision: str) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stored in the database behind ``engine``."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
