@@ -206,3 +206,13 @@ def test_stages_are_data(service: FollowupService) -> None:
     assert "Assignment" not in [stage.name for stage in service.stages(include_hidden=False)]
     with pytest.raises(ValidationError, match="exactly once"):
         service.reorder_stages(ids[:2])
+
+
+def test_playbook_settings_are_validated_before_storing(service: FollowupService) -> None:
+    with pytest.raises(ValidationError, match="Unknown playbook setting"):
+        service.set_setting("playbook", {"thank_you_hours": 24, "colour": "red"})
+    assert service.get_setting("playbook") is None
+    opportunity = service.create_opportunity("A", "R").created_id
+    assert opportunity is not None
+    with pytest.raises(ValidationError, match="whole search"):
+        service.update_opportunity(opportunity, playbook_overrides={"working_days": [0, 1]})

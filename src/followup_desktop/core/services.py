@@ -42,6 +42,7 @@ from followup_desktop.core.models import (
     StumbledQuestion,
 )
 from followup_desktop.core.playbook import replan
+from followup_desktop.core.playbook.settings import SETTINGS_KEY, validate_settings
 from followup_desktop.core.timeutil import ensure_aware, utcnow, zone
 
 Clock = Callable[[], datetime]
@@ -229,7 +230,10 @@ class FollowupService:
         if "start_date" in fields:
             opportunity.start_date = fields["start_date"]
         if "playbook_overrides" in fields:
-            opportunity.playbook_overrides = dict(fields["playbook_overrides"] or {})
+            # Checked here so a bad number is refused with its name, not at re-plan time.
+            opportunity.playbook_overrides = validate_settings(
+                fields["playbook_overrides"] or {}, per_opportunity=True
+            )
         if "archived" in fields:
             opportunity.archived = bool(fields["archived"])
 
@@ -720,7 +724,9 @@ class FollowupService:
             return default if setting is None else setting.value
 
     def set_setting(self, key: str, value: Any) -> Change:
-        """Store a setting; playbook settings re-plan everything."""
+        """Store a setting; playbook settings are validated and re-plan everything."""
+        if key == SETTINGS_KEY:
+            value = validate_settings(value)
         with self.db.session() as session:
             setting = session.get(Setting, key)
             if setting is None:
@@ -728,7 +734,7 @@ class FollowupService:
             else:
                 setting.value = value
             session.flush()
-            if key.startswith("playbook"):
+            if key == SETTINGS_KEY:
                 replanned = replan(session, None, self.clock())
                 return Change(frozenset(replanned), frozenset({"settings", "action"}))
             return Change(frozenset(), frozenset({"settings"}))

@@ -1,17 +1,178 @@
 """The follow-up playbook: from what happened to what to do next, and when.
 
-(Placeholder while the engine is being written: ``replan`` plans nothing.)
+Layers, each usable on its own:
+
+* :mod:`.facts` — frozen facts about opportunities, loaded with one query per table;
+* :mod:`.settings` — every number of the schedule, globally and per opportunity;
+* :mod:`.humane` — working hours and daylight-saving-proof date arithmetic;
+* :mod:`.engine` — pure planning: facts + settings + clock -> dated actions with reasons;
+* :mod:`.reconcile` — writing a plan into the ``actions`` table without overruling the
+  person (done and dismissed actions, snoozes and hand-edited due times are kept).
+
+:func:`replan` is what the service layer calls after every change. See docs/playbook.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.playbook.engine import (
+    ActionKind,
+    PlannedAction,
+    debrief_prompt_at,
+    plan,
+    plan_pipeline,
+)
+from followup_desktop.core.playbook.facts import (
+    OpportunityFacts,
+    PipelineFacts,
+    load_action_rows,
+    load_facts,
+    load_pipeline_facts,
+    load_search_wide_rows,
+)
+from followup_desktop.core.playbook.humane import working_time
+from followup_desktop.core.playbook.reconcile import (
+    ActionDiff,
+    apply_diff,
+    diff_actions,
+)
+from followup_desktop.core.playbook.settings import (
+    PlaybookSettings,
+    SettingsCache,
+    load_settings,
+    validate_settings,
+)
+from followup_desktop.core.timeutil import ensure_aware
+
+
+@dataclass(frozen=True)
+class ReplanReport:
+    """What a re-plan changed.
+
+    ``opportunity_ids`` are those whose actions were inserted, updated or withdrawn;
+    ``search_wide_changed`` says the keep-options-open nudge was; ``planned`` counts the
+    planned actions not already done or dismissed (what the agenda can show).
+    """
+
+    opportunity_ids: frozenset[int] = frozenset()
+    search_wide_changed: bool = False
+    inserted: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+    planned: int = 0
+
+
+def _plan_all(
+    facts: dict[int, OpportunityFacts],
+    cache: SettingsCache,
+    now: datetime,
+    settled: Mapping[int | None, AbstractSet[str]],
+) -> list[PlannedAction]:
+    planned: list[PlannedAction] = []
+    nothing: frozenset[str] = frozenset()
+    for item in facts.values():
+        try:
+            settings = cache.for_overrides(item.overrides)
+        except ValidationError as error:
+            raise ValidationError(
+                f"{item.company} ({item.role}) has a playbook override that cannot be "
+                f"used: {error}",
+                error.field,
+            ) from None
+        planned.extend(plan(item, settings, now, settled=settled.get(item.id, nothing)))
+    return planned
+
+
+def replan_report(
+    session: Session, opportunity_ids: Iterable[int] | None, now: datetime
+) -> ReplanReport:
+    """Re-plan the given opportunities (all when None) and the search-wide nudge.
+
+    Reads with a few set-based queries, plans in memory and writes only the differences.
+    Raises :class:`ValidationError` when stored facts or settings are impossible; nothing
+    is written then (the caller's transaction rolls back).
+    """
+    now = ensure_aware(now, "current time")
+    session.flush()
+    # A full re-plan creates some 100,000 short-lived tuples, none of them in reference
+    # cycles; the cycle collector would walk them all several times over for nothing
+    # (measured: a quarter of the run), so it pauses until the plan is written.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _replan(session, opportunity_ids, now)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _replan(session: Session, opportunity_ids: Iterable[int] | None, now: datetime) -> ReplanReport:
+    base = load_settings(session)
+    ids = None if opportunity_ids is None else sorted(set(opportunity_ids))
+    diff = ActionDiff()
+    planned_count = 0
+    if ids is None or ids:
+        actions = load_action_rows(session, ids)
+        facts = load_facts(session, ids, plannable_only=True, actions=actions)
+        planned = _plan_all(facts, SettingsCache(base), now, actions.settled_by_opportunity)
+        diff = diff_actions(planned, actions.live, actions.settled)
+        planned_count = len(planned)
+    # The nudge depends on every opportunity, so any change may add or withdraw it.
+    pipeline = load_pipeline_facts(
+        session, working_time(base).local_date(now), now, base.pipeline_min_active
+    )
+    nudge = plan_pipeline(pipeline, base, now)
+    search_wide = load_search_wide_rows(session)
+    nudges = [action for action in search_wide.live if action.kind == ActionKind.KEEP_OPTIONS_OPEN]
+    diff.extend(diff_actions([] if nudge is None else [nudge], nudges, search_wide.settled))
+    apply_diff(session, diff, now)
+    changed = diff.opportunity_ids()
+    return ReplanReport(
+        opportunity_ids=frozenset(item for item in changed if item is not None),
+        search_wide_changed=None in changed,
+        inserted=len(diff.inserts),
+        updated=len(diff.updates),
+        withdrawn=len(diff.deletes),
+        planned=planned_count + (nudge is not None),
+    )
+
 
 def replan(session: Session, opportunity_ids: Iterable[int] | None, now: datetime) -> set[int]:
-    """Re-plan the given opportunities (all when None); return ids whose actions changed."""
-    del session, opportunity_ids, now
-    return set()
+    """Re-plan the given opportunities (all when None); return ids whose actions changed.
+
+    An empty list re-plans only the search-wide keep-options-open nudge, whose changes are
+    not in the returned set (it belongs to no opportunity); see :func:`replan_report`.
+    """
+    return set(replan_report(session, opportunity_ids, now).opportunity_ids)
+
+
+def replan_all(session: Session, now: datetime) -> set[int]:
+    """Re-plan every opportunity; return ids whose actions changed."""
+    return replan(session, None, now)
+
+
+__all__ = [
+    "ActionKind",
+    "PipelineFacts",
+    "PlannedAction",
+    "PlaybookSettings",
+    "ReplanReport",
+    "debrief_prompt_at",
+    "load_facts",
+    "load_pipeline_facts",
+    "load_settings",
+    "plan",
+    "plan_pipeline",
+    "replan",
+    "replan_all",
+    "replan_report",
+    "validate_settings",
+]

@@ -1,0 +1,1034 @@
+"""The follow-up engine: from an opportunity's facts and a clock to the actions it needs.
+
+Pure: :func:`plan` reads only its arguments and returns new values, so the same facts,
+settings and clock always give the same plan. The rules follow PLAYBOOK sections 1-6; each
+planned action carries a one-sentence reason that names the facts it was planned from.
+
+Two decisions shape the plan and are worth knowing:
+
+* **Follow-ups form a chain, planned one step at a time.** The first status follow-up is
+  planned as soon as there is an interview; the second only once the first is done (or
+  dismissed), timed from when it was done; then the call; then the closing note. The
+  agenda shows the next step, not a wall of hypothetical ones, and a late first follow-up
+  pushes everything after it instead of bunching them up.
+* **A reply starts a new chain.** A message received from the employer after the latest
+  interview restarts the cadence from the day it arrived; a "check back on" date in it (or
+  said at the interview) sets the first follow-up and is a floor for every later one.
+
+Actions the person has already settled (done, dismissed, or taken over by hand) are passed
+in as ``settled`` and not computed again: a full re-plan spends its time on what can still
+change. docs/playbook.md describes every rule and setting.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.models import (
+    Channel,
+    ContactRole,
+    Direction,
+    StageKind,
+)
+from followup_desktop.core.playbook.facts import (
+    ContactFacts,
+    CorrespondenceFacts,
+    InterviewFacts,
+    OpportunityFacts,
+    ParticipantFacts,
+    PipelineFacts,
+)
+from followup_desktop.core.playbook.humane import WorkingTime, working_time
+from followup_desktop.core.playbook.settings import PlaybookSettings
+from followup_desktop.core.playbook.wording import (
+    address,
+    count_text,
+    day_text,
+    first_name,
+    ordinal,
+    quoted,
+    span_text,
+)
+from followup_desktop.core.timeutil import ensure_aware
+from followup_desktop.core.validation import MAX_TIMELINE_DAYS
+
+# An interview lasting this long is a typing mistake (the service layer refuses it too).
+_MAX_INTERVIEW = timedelta(days=1)
+
+
+class ActionKind(enum.StrEnum):
+    """What a planned action asks the person to do."""
+
+    DEBRIEF = "debrief"
+    THANK_YOU = "thank_you"
+    SEND_MATERIAL = "send_material"
+    TELL_REFERENCES = "tell_references"
+    CHECK_IN_REFERRER = "check_in_referrer"
+    STILL_INTERESTED = "still_interested"
+    STATUS_FOLLOW_UP = "status_follow_up"
+    PHONE_CALL = "phone_call"
+    CLOSING_NOTE = "closing_note"
+    REPLY_TO_REJECTION = "reply_to_rejection"
+    KEEP_OPTIONS_OPEN = "keep_options_open"
+    REVIEW_OFFER = "review_offer"
+
+
+class PlannedAction(NamedTuple):
+    """An action the facts call for; ``plan_key`` identifies it across re-planning.
+
+    ``prompt_at`` is when to nudge the person before the due time (only the debrief has
+    one: a prompt 15 minutes after the interview, due two hours after). It is not stored
+    on the action; the notifier can compute it again with :func:`debrief_prompt_at`.
+    """
+
+    kind: ActionKind
+    plan_key: str
+    due_at: datetime
+    reason: str
+    recipient: str = ""
+    channel: Channel | None = None
+    opportunity_id: int | None = None
+    interview_id: int | None = None
+    contact_id: int | None = None
+    prompt_at: datetime | None = None
+
+
+_Due = Callable[[], datetime]
+
+
+class _Reach(NamedTuple):
+    """Whom to contact, how, and what the recipient field shows."""
+
+    contact: ContactFacts | None
+    channel: Channel | None
+    recipient: str
+
+
+def debrief_prompt_at(interview_end: datetime, settings: PlaybookSettings) -> datetime:
+    """When to prompt for the debrief of an interview that ends at ``interview_end``."""
+    return ensure_aware(interview_end, "interview end") + timedelta(
+        minutes=settings.debrief_prompt_minutes
+    )
+
+
+# -- validation ----------------------------------------------------------------------------
+
+
+def _interview_label(facts: OpportunityFacts, interview: InterviewFacts, wt: WorkingTime) -> str:
+    when = wt.local_date(interview.starts_at).isoformat()
+    return f"The round {interview.round} interview with {facts.company} on {when}"
+
+
+def _relative(day: date, reference: date) -> str:
+    """``the same day``, ``3 days before it`` or ``400 days after it``, for messages."""
+    span = (day - reference).days
+    if span == 0:
+        return "the same day"
+    return f"{abs(span)} day{'s' if abs(span) != 1 else ''} {'after' if span > 0 else 'before'} it"
+
+
+def _interview_problem(  # noqa: PLR0911 - one return per impossible fact
+    facts: OpportunityFacts, interview: InterviewFacts, wt: WorkingTime
+) -> tuple[str, str] | None:
+    """What is impossible about ``interview`` (message, field), or None."""
+    starts = interview.starts_at
+    ends = interview.ends_at
+    if starts.tzinfo is None or ends.tzinfo is None:
+        return (
+            f"The round {interview.round} interview with {facts.company} has times "
+            "without a time zone; enter them again.",
+            "starts_at",
+        )
+    if ends <= starts:
+        label = _interview_label(facts, interview, wt)
+        return (
+            f"{label} ends ({wt.local(ends):%H:%M}) before it starts "
+            f"({wt.local(starts):%H:%M}); correct its end time.",
+            "ends_at",
+        )
+    if ends - starts >= _MAX_INTERVIEW:
+        label = _interview_label(facts, interview, wt)
+        return f"{label} lasts a day or more; correct its end time.", "ends_at"
+    days = interview.decision_timeline_days
+    if days is not None and not 1 <= days <= MAX_TIMELINE_DAYS:
+        label = _interview_label(facts, interview, wt)
+        return (
+            f"{label} has a decision timeline of {days} days; give 1 to "
+            f"{MAX_TIMELINE_DAYS} days, or leave it empty if they named none.",
+            "decision_timeline_days",
+        )
+    end_day = wt.local_date(ends)
+    decide_by = interview.decision_date
+    if decide_by is not None and not 1 <= (decide_by - end_day).days <= MAX_TIMELINE_DAYS:
+        label = _interview_label(facts, interview, wt)
+        return (
+            f"{label} has a decision date of {decide_by.isoformat()}, "
+            f"{_relative(decide_by, end_day)}; give a date from the day after the interview "
+            f"to {MAX_TIMELINE_DAYS} days later, or leave it empty.",
+            "decision_date",
+        )
+    check_back = interview.check_back_on
+    if check_back is not None and not 0 <= (check_back - end_day).days <= MAX_TIMELINE_DAYS:
+        label = _interview_label(facts, interview, wt)
+        return (
+            f"{label} says to check back on {check_back.isoformat()}, "
+            f"{_relative(check_back, end_day)}; give a date within a year after the "
+            "interview, or leave it empty.",
+            "check_back_on",
+        )
+    return None
+
+
+def validate_facts(facts: OpportunityFacts, wt: WorkingTime) -> None:
+    """Raise :class:`ValidationError` for facts no real interview can have."""
+    for interview in facts.interviews:
+        starts, ends = interview.starts_at, interview.ends_at
+        days = interview.decision_timeline_days
+        if (
+            # The common case, checked inline: a re-plan of everything validates ~15,000.
+            interview.decision_date is None
+            and interview.check_back_on is None
+            and (days is None or 1 <= days <= MAX_TIMELINE_DAYS)
+            and starts.tzinfo is not None
+            and ends.tzinfo is not None
+            and starts < ends < starts + _MAX_INTERVIEW
+        ):
+            continue
+        problem = _interview_problem(facts, interview, wt)
+        if problem is not None:
+            raise ValidationError(*problem)
+    for message in facts.correspondence:
+        if message.check_back_on is None:
+            continue
+        sent_day = wt.local_date(ensure_aware(message.occurred_at, "message time"))
+        span = (message.check_back_on - sent_day).days
+        if not 0 <= span <= MAX_TIMELINE_DAYS:
+            raise ValidationError(
+                f"The message from {facts.company} of {sent_day.isoformat()} says to check "
+                f"back on {message.check_back_on.isoformat()}, "
+                f"{_relative(message.check_back_on, sent_day)}; give a date within a year "
+                "after the message, or leave it empty.",
+                "check_back_on",
+            )
+
+
+# -- the planner ---------------------------------------------------------------------------
+
+
+def plan(
+    facts: OpportunityFacts,
+    settings: PlaybookSettings,
+    now: datetime,
+    *,
+    settled: AbstractSet[str] = frozenset(),
+) -> list[PlannedAction]:
+    """The actions ``facts`` call for, soonest first.
+
+    Actions whose plan key is in ``settled`` (done, dismissed or taken over by hand), and
+    chain steps the facts record as finished, are left out: re-planning never changes
+    them, so the engine does not spend time on them either.
+
+    Raises :class:`ValidationError` when the facts are impossible (an interview that ends
+    before it starts, a timeline of 0 days, ...). Archived and closed opportunities get
+    nothing, except a rejection, which gets a gracious reply.
+    """
+    now = ensure_aware(now, "current time")
+    wt = working_time(settings)
+    validate_facts(facts, wt)
+    if facts.archived:
+        return []
+    return _Planner(facts, settings, wt, now, settled).run()
+
+
+def _by_end(interview: InterviewFacts) -> tuple[datetime, int]:
+    return interview.ends_at, interview.id
+
+
+def _by_due(action: PlannedAction) -> tuple[datetime, str]:
+    return action.due_at, action.plan_key
+
+
+class _Planner:
+    """One opportunity's plan; a class only to share the context between the rules."""
+
+    def __init__(
+        self,
+        facts: OpportunityFacts,
+        settings: PlaybookSettings,
+        wt: WorkingTime,
+        now: datetime,
+        settled: AbstractSet[str],
+    ) -> None:
+        self.facts = facts
+        self.settings = settings
+        self.wt = wt
+        self.settled = settled
+        self.this_year = wt.local_date(now).year
+        self.actions: list[PlannedAction] = []
+        self._days: dict[datetime, str] = {}
+        self._organizers: list[ContactFacts] | None = None
+        self._referrers: list[tuple[ContactFacts, ContactRole]] | None = None
+        self._status_contact: list[ContactFacts | None] = []
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def day(self, instant: datetime) -> str:
+        text = self._days.get(instant)
+        if text is None:
+            text = self._days[instant] = day_text(self.wt.local_date(instant), self.this_year)
+        return text
+
+    def add(
+        self,
+        kind: ActionKind,
+        key: str,
+        due: datetime,
+        reason: str,
+        reach: _Reach | None = None,
+        *,
+        interview: InterviewFacts | None = None,
+        prompt_at: datetime | None = None,
+    ) -> None:
+        # Positional: a re-plan of everything creates tens of thousands of these.
+        if reach is None:
+            recipient, channel, contact_id = "", None, None
+        else:
+            recipient, channel = reach.recipient, reach.channel
+            contact_id = None if reach.contact is None else reach.contact.id
+        self.actions.append(
+            PlannedAction(
+                kind,
+                key,
+                due,
+                reason,
+                recipient,
+                channel,
+                self.facts.id,
+                None if interview is None else interview.id,
+                contact_id,
+                prompt_at,
+            )
+        )
+
+    def reach(self, contact: ContactFacts | None, channel: Channel | None) -> _Reach:
+        return _Reach(contact, channel, address(contact, channel, self.facts.company))
+
+    def reach_by_message(self, contact: ContactFacts) -> _Reach:
+        """Email when there is an address, else phone, else LinkedIn, else email anyway."""
+        if contact.email:
+            return self.reach(contact, Channel.EMAIL)
+        if contact.phone:
+            return self.reach(contact, Channel.PHONE)
+        if contact.linkedin:
+            return self.reach(contact, Channel.LINKEDIN)
+        return self.reach(contact, Channel.EMAIL)
+
+    def organizer(self, exclude: ContactFacts | None = None) -> ContactFacts | None:
+        """Whoever arranged the interviews (recruiter, then HR), preferring one with email."""
+        if self._organizers is None:
+            self._organizers = self.facts.contacts_in(ContactRole.RECRUITER, ContactRole.HR)
+        people = [
+            person for person in self._organizers if exclude is None or person.id != exclude.id
+        ]
+        with_email = [person for person in people if person.email]
+        return next(iter(with_email or people), None)
+
+    # -- the rules ---------------------------------------------------------------------
+
+    def run(self) -> list[PlannedAction]:
+        kind = self.facts.stage_kind
+        if kind is StageKind.REJECTED:
+            self.reply_to_rejection()
+        elif not kind.is_closed:
+            for interview in self.facts.interviews:
+                self.after_interview(interview)
+            if kind is StageKind.FINAL or kind is StageKind.OFFER:
+                self.tell_references()
+            if kind is StageKind.OFFER:
+                self.review_offer()
+            elif self.facts.interviews:
+                self.status_chain()
+        self.actions.sort(key=_by_due)
+        return self.actions
+
+    def after_interview(self, interview: InterviewFacts) -> None:
+        """PLAYBOOK 1-3: debrief, one thank-you each, material, referrer update."""
+        end = interview.ends_at
+        settings = self.settings
+        settled = self.settled
+        debrief = interview.debrief
+        key = f"debrief:interview={interview.id}"
+        if (debrief is None or not debrief.submitted) and key not in settled:
+            deadline = self.wt.plus_minutes_deadline(end, settings.debrief_due_minutes)
+            due = self.wt.latest_working(deadline, end)
+            self.add(
+                ActionKind.DEBRIEF,
+                key,
+                due,
+                f"Write down your interview with {self.facts.company} on {self.day(end)} while "
+                "it is fresh (who was there, what went well and badly, the questions you "
+                "stumbled on and what they said about next steps), since by the next day "
+                "much of it is gone.",
+                interview=interview,
+                prompt_at=min(due, debrief_prompt_at(end, settings)),
+            )
+        # Worked out only when some action needs it: for an interview long past, every
+        # action is usually settled already and nothing is computed.
+        due_cache: list[datetime] = []
+
+        def thank_you_due() -> datetime:
+            if not due_cache:
+                deadline = self.wt.plus_minutes_deadline(end, settings.thank_you_hours * 60)
+                due_cache.append(self.wt.latest_working(deadline, end))
+            return due_cache[0]
+
+        if interview.participants:
+            for participant in interview.participants:
+                self.thank_you(interview, participant, thank_you_due)
+        else:
+            self.thank_you_unknown_panel(interview, thank_you_due)
+        if debrief is not None and debrief.promised_material.strip():
+            self.send_material(interview, debrief.promised_material, thank_you_due)
+        self.check_in_referrers(interview)
+
+    def thank_you(
+        self, interview: InterviewFacts, participant: ParticipantFacts, due_of: _Due
+    ) -> None:
+        person = participant.contact
+        key = f"thank_you:interview={interview.id}:contact={person.id}"
+        settings = self.settings
+        wanted = settings.thank_you_channel
+        if settings.paper_note != "none" or settings.linkedin_connect:
+            self.paper_and_linkedin(interview, person, key, due_of, wanted)
+        if key in self.settled:
+            return
+        due = due_of()
+        by = self.day(due)
+        on = self.day(interview.ends_at)
+        if participant.mention.strip():
+            mention = f"mention what you talked about: {quoted(participant.mention)}"
+        else:
+            mention = "mention one thing you discussed so it is clearly written for them"
+        if wanted == "letter":
+            reach = self.reach(person, Channel.LETTER)
+            reason = (
+                f"Write {person.name} a personal thank-you letter for the interview on {on} "
+                f"and hand it in or send it by {by}; {mention}."
+            )
+        elif wanted == "linkedin" and person.linkedin:
+            reach = self.reach(person, Channel.LINKEDIN)
+            reason = (
+                f"Thank {person.name} for the interview on {on} with a personal LinkedIn "
+                f"message by {by}; {mention}."
+            )
+        elif person.email:
+            reach = self.reach(person, Channel.EMAIL)
+            reason = (
+                f"Send {person.name} a personal thank-you by {by}, within a day of the "
+                f"interview on {on}, so it arrives before they decide; {mention}."
+            )
+        elif (organizer := self.organizer(exclude=person)) is not None and organizer.email:
+            reach = self.reach(organizer, Channel.EMAIL)
+            reason = (
+                f"You have no email address for {person.name}, so send the thank-you to "
+                f"{organizer.name}, who arranged the interview, by {by}, naming "
+                f"{first_name(person)} and writing it to be passed on; {mention}."
+            )
+        elif person.linkedin:
+            reach = self.reach(person, Channel.LINKEDIN)
+            reason = (
+                f"You have no email address for {person.name}, so thank them for the "
+                f"interview on {on} with a personal LinkedIn message by {by}; {mention}."
+            )
+        else:
+            reach = self.reach(person, Channel.EMAIL)
+            reason = (
+                f"Send {person.name} a personal thank-you by {by}, within a day of the "
+                f"interview on {on}; add their email address first (whoever arranged the "
+                "interview can give it to you)."
+            )
+        # The contact the action is about stays the interviewer, even when sent via HR.
+        reach = _Reach(person, reach.channel, reach.recipient)
+        self.add(ActionKind.THANK_YOU, key, due, reason, reach, interview=interview)
+
+    def paper_and_linkedin(
+        self,
+        interview: InterviewFacts,
+        person: ContactFacts,
+        key: str,
+        due_of: _Due,
+        wanted: str,
+    ) -> None:
+        settings = self.settings
+        if (
+            settings.paper_note != "none"
+            and wanted != "letter"
+            and f"{key}:paper" not in self.settled
+        ):
+            note_due = self.wt.next_working(
+                self.wt.plus_days(interview.ends_at, settings.paper_note_days)
+            )
+            self.add(
+                ActionKind.THANK_YOU,
+                f"{key}:paper",
+                note_due,
+                f"Follow your emailed thanks with a {settings.paper_note} note to "
+                f"{person.name}, posted or handed in at reception by {self.day(note_due)}; "
+                "a note on paper stands out among the emails.",
+                self.reach(person, Channel.LETTER),
+                interview=interview,
+            )
+        if (
+            settings.linkedin_connect
+            and wanted != "linkedin"
+            and f"{key}:linkedin" not in self.settled
+        ):
+            self.add(
+                ActionKind.THANK_YOU,
+                f"{key}:linkedin",
+                due_of(),
+                f"Connect with {person.name} on LinkedIn with a one-line thanks for the "
+                f"interview on {self.day(interview.ends_at)}, so they can find you again.",
+                self.reach(person, Channel.LINKEDIN),
+                interview=interview,
+            )
+
+    def thank_you_unknown_panel(self, interview: InterviewFacts, due_of: _Due) -> None:
+        key = f"thank_you:interview={interview.id}"
+        if key in self.settled:
+            return
+        due = due_of()
+        organizer = self.organizer()
+        on = self.day(interview.ends_at)
+        if organizer is not None:
+            reach = self.reach_by_message(organizer)
+            reason = (
+                f"You haven't recorded who interviewed you on {on}; thank them through "
+                f"{organizer.name}, who arranged it, by {self.day(due)}, or add the panel to "
+                "the interview so each person gets their own note."
+            )
+        else:
+            reach = _Reach(None, Channel.EMAIL, "")
+            reason = (
+                f"Add who interviewed you on {on} so each person gets a personal thank-you "
+                f"by {self.day(due)}; the names are on the invitation or with whoever "
+                "arranged it."
+            )
+        self.add(ActionKind.THANK_YOU, key, due, reason, reach, interview=interview)
+
+    def send_material(self, interview: InterviewFacts, material: str, thank_you: _Due) -> None:
+        key = f"send_material:interview={interview.id}"
+        if key in self.settled:
+            return
+        settings = self.settings
+        if settings.send_material_with_thank_you:
+            due = thank_you()
+            timing = "with your thank-you"
+        else:
+            due = self.wt.next_working(
+                self.wt.plus_days(interview.ends_at, settings.send_material_days)
+            )
+            timing = f"by {self.day(due)} (with your thank-you if it is ready)"
+        panel = [participant.contact for participant in interview.participants]
+        person = next((p for p in panel if p.email), None) or self.organizer()
+        if person is None and panel:
+            person = panel[0]
+        reach = _Reach(None, Channel.EMAIL, "") if person is None else self.reach_by_message(person)
+        self.add(
+            ActionKind.SEND_MATERIAL,
+            key,
+            due,
+            f"Send what you promised at the interview on {self.day(interview.ends_at)} "
+            f"({quoted(material)}) {timing}, so it arrives while the conversation is fresh.",
+            reach,
+            interview=interview,
+        )
+
+    def referrers(self) -> list[tuple[ContactFacts, ContactRole]]:
+        """People who referred the person or know the company from the inside, each once."""
+        if self._referrers is None:
+            self._referrers = self._find_referrers()
+        return self._referrers
+
+    def _find_referrers(self) -> list[tuple[ContactFacts, ContactRole]]:
+        candidates: list[tuple[ContactFacts, ContactRole]] = []
+        if self.facts.referrer is not None:
+            candidates.append((self.facts.referrer, ContactRole.REFERRER))
+        for link in self.facts.contacts:
+            if link.role is ContactRole.REFERRER or link.role is ContactRole.INSIDE_CONTACT:
+                candidates.append((link.contact, link.role))
+        people: list[tuple[ContactFacts, ContactRole]] = []
+        seen: set[int] = set()
+        for person, role in candidates:
+            if person.id not in seen:
+                seen.add(person.id)
+                people.append((person, role))
+        return people
+
+    def check_in_referrers(self, interview: InterviewFacts) -> None:
+        people = self.referrers()
+        if not people:
+            return
+        company = self.facts.company
+        for person, role in people:
+            key = f"check_in_referrer:interview={interview.id}:contact={person.id}"
+            if key in self.settled:
+                continue
+            due = self.wt.next_working(
+                self.wt.plus_days(interview.ends_at, self.settings.check_in_referrer_days)
+            )
+            on = self.day(interview.ends_at)
+            if role is ContactRole.REFERRER:
+                reason = (
+                    f"{person.name} referred you to {company}; tell them how the interview on "
+                    f"{on} went and thank them, since a word from inside can still help."
+                )
+            else:
+                reason = (
+                    f"{person.name} knows {company} from the inside; tell them how the "
+                    f"interview on {on} went and ask what they hear about the decision."
+                )
+            self.add(
+                ActionKind.CHECK_IN_REFERRER,
+                key,
+                due,
+                reason,
+                self.reach_by_message(person),
+                interview=interview,
+            )
+
+    def entered(self, *kinds: StageKind, latest: bool = True) -> datetime:
+        """When the opportunity moved into a stage of ``kinds`` (creation if unrecorded)."""
+        moves = [move.changed_at for move in self.facts.stage_history if move.to_kind in kinds]
+        if not moves:
+            return self.facts.created_at
+        return max(moves) if latest else min(moves)
+
+    def tell_references(self) -> None:
+        references = self.facts.contacts_in(ContactRole.REFERENCE)
+        keys = [f"tell_references:contact={person.id}" for person in references]
+        if not references:
+            keys = ["tell_references"]
+        if all(key in self.settled for key in keys):
+            return
+        reached = self.entered(StageKind.FINAL, StageKind.OFFER, latest=False)
+        due = self.wt.next_working(self.wt.plus_days(reached, self.settings.tell_references_days))
+        company = self.facts.company
+        if not references:
+            self.add(
+                ActionKind.TELL_REFERENCES,
+                "tell_references",
+                due,
+                f"You reached the final stage at {company} on {self.day(reached)}; add your "
+                "references and brief each one on the role, the company and your current "
+                "résumé before anyone calls them.",
+            )
+            return
+        for person, key in zip(references, keys, strict=True):
+            if key in self.settled:
+                continue
+            self.add(
+                ActionKind.TELL_REFERENCES,
+                key,
+                due,
+                f"You reached the final stage at {company} on {self.day(reached)}; give "
+                f"{person.name} the job title ({self.facts.role}), the company and your "
+                f"current résumé, and ask them to tell you if {company} gets in touch.",
+                self.reach_by_message(person),
+            )
+
+    def review_offer(self) -> None:
+        if "review_offer" in self.settled:
+            return
+        offered = self.entered(StageKind.OFFER)
+        due = self.wt.next_working(self.wt.plus_days(offered, self.settings.review_offer_days))
+        company = self.facts.company
+        start = self.facts.start_date
+        until = (
+            f"until you start on {day_text(start, self.this_year)}"
+            if start is not None
+            else "until your first day there"
+        )
+        criteria = self.facts.acceptance_criteria.strip()
+        if criteria:
+            reason = (
+                f"Check {company}'s offer against your acceptance criteria "
+                f"({quoted(criteria)}) before you answer, and keep your other applications "
+                f"going {until}."
+            )
+        else:
+            reason = (
+                f"Before you answer {company}'s offer, write down your acceptance criteria "
+                "(the lowest salary you would take, what you will negotiate) and check the "
+                f"offer against them, and keep your other applications going {until}."
+            )
+        self.add(ActionKind.REVIEW_OFFER, "review_offer", due, reason)
+
+    def reply_to_rejection(self) -> None:
+        if "reply_to_rejection" in self.settled:
+            return
+        rejected = self.entered(StageKind.REJECTED)
+        days = self.settings.reply_to_rejection_days
+        due = self.wt.next_working(self.wt.plus_days(rejected, days))
+        # Reply to whoever wrote last, else to whoever arranged things, else the interviewer.
+        known = {link.contact.id: link.contact for link in self.facts.contacts}
+        writers = [
+            known[message.contact_id]
+            for message in self.facts.correspondence
+            if message.contact_id in known and message.occurred_at <= rejected + timedelta(days=1)
+        ]
+        person = writers[-1] if writers else (self.organizer() or self.status_contact())
+        reach = _Reach(None, Channel.EMAIL, "") if person is None else self.reach_by_message(person)
+        when = "the same day" if days == 0 else f"by {self.day(due)}"
+        self.add(
+            ActionKind.REPLY_TO_REJECTION,
+            "reply_to_rejection",
+            due,
+            f"{self.facts.company} said no on {self.day(rejected)}; reply {when} to thank "
+            "them for their time and ask to be kept in mind for future roles, because a "
+            "gracious answer keeps the door open.",
+            reach,
+        )
+
+    # -- status follow-ups -------------------------------------------------------------
+
+    def status_contact(self) -> ContactFacts | None:
+        """Whom status questions go to: the lead interviewer, or HR when so set."""
+        if not self._status_contact:
+            self._status_contact.append(self._find_status_contact())
+        return self._status_contact[0]
+
+    def _find_status_contact(self) -> ContactFacts | None:
+        panel: list[ContactFacts] = []
+        if self.facts.interviews:
+            latest = max(self.facts.interviews, key=_by_end)
+            if latest.participants and not self.settings.status_to_hr:
+                return latest.participants[0].contact  # the usual case, decided at once
+            panel = [participant.contact for participant in latest.participants]
+        interviewers = panel + self.facts.contacts_in(ContactRole.INTERVIEWER)
+        if self.settings.status_to_hr:
+            order = self.facts.contacts_in(ContactRole.HR, ContactRole.RECRUITER) + interviewers
+        else:
+            order = interviewers + self.facts.contacts_in(ContactRole.RECRUITER, ContactRole.HR)
+        return order[0] if order else None
+
+    def status_reach(self, interview: InterviewFacts) -> _Reach:
+        person = self.status_contact()
+        choice = self.settings.status_channel
+        if choice == "preferred":
+            channel = interview.preferred_channel or Channel.EMAIL
+        else:
+            channel = Channel(choice)
+        if person is not None:
+            # Use a channel they can actually be reached on when the chosen one is missing.
+            if channel is Channel.EMAIL and not person.email and person.phone:
+                channel = Channel.PHONE
+            elif channel is Channel.PHONE and not person.phone and person.email:
+                channel = Channel.EMAIL
+        return self.reach(person, channel)
+
+    def phone_reach(self, written: _Reach) -> _Reach:
+        """Calls go to HR when so set, else to the same person, by phone."""
+        person = written.contact
+        if self.settings.status_to_hr:
+            hr = self.facts.contacts_in(ContactRole.HR, ContactRole.RECRUITER)
+            person = hr[0] if hr else person
+        return self.reach(person, Channel.PHONE)
+
+    def status_chain(self) -> None:
+        """PLAYBOOK 4-5: still-interested note, follow-ups, a call, a closing note."""
+        settings = self.settings
+        facts = self.facts
+        latest = max(facts.interviews, key=_by_end)
+        replies = _employer_replies(facts, latest)
+        # The latest statement of when to check back wins (the interview's or a reply's).
+        check_back = latest.check_back_on
+        for message in replies:
+            if message.check_back_on is not None:
+                check_back = message.check_back_on
+        anchor = replies[-1].occurred_at if replies else latest.ends_at
+        # No step before the interview (or reply) it follows, even when an earlier step
+        # was marked done ahead of time; and none before the day they named.
+        earliest = self.wt.next_working(anchor)
+        floor = None
+        if check_back is not None:
+            # "Check back today" said at a 15:00 interview means after it, not at 09:00.
+            floor = max(self.wt.morning(check_back), earliest)
+        chain = _Chain(
+            latest,
+            replies,
+            anchor,
+            f"r{replies[-1].id}" if replies else f"i{latest.id}",
+            None if replies else _timeline_days(latest, self.wt),
+            check_back,
+            floor,
+            latest.may_check_in is not False,
+            earliest,
+        )
+        if chain.timeline is not None and settings.still_interested_note and chain.allows_calls:
+            self.still_interested(chain)
+
+        kinds = [ActionKind.STATUS_FOLLOW_UP] * settings.status_follow_ups
+        if settings.phone_call and chain.allows_calls:
+            kinds.append(ActionKind.PHONE_CALL)
+        if settings.closing_note:
+            kinds.append(ActionKind.CLOSING_NOTE)
+
+        previous: datetime | None = None
+        finished_steps = facts.finished_steps
+        for index, kind in enumerate(kinds):
+            if kind is ActionKind.STATUS_FOLLOW_UP:
+                key = f"status_follow_up:after={chain.cycle}:n={index + 1}"
+            elif kind is ActionKind.PHONE_CALL:
+                key = f"phone_call:after={chain.cycle}"
+            else:
+                key = f"closing_note:after={chain.cycle}"
+            finished = finished_steps.get(key) if finished_steps else None
+            if finished is not None:
+                previous = finished.finished_at
+                continue
+            if key in self.settled:
+                return  # the person took this step over by hand; leave the rest to them
+            self.chain_step(chain, kind, key, index, previous)
+            return  # the next step waits until this one is done or dismissed
+
+    def still_interested(self, chain: _Chain) -> None:
+        key = f"still_interested:interview={chain.latest.id}"
+        if key in self.settled or chain.timeline is None:
+            return
+        due = self.wt.next_working(self.wt.plus_days(chain.anchor, chain.timeline))
+        if chain.floor is not None and due < chain.floor:
+            return  # they asked to be left alone until later
+        reach = self.status_reach(chain.latest)
+        name = _name(reach)
+        said = _said(chain.latest, chain.timeline, self.this_year)
+        self.add(
+            ActionKind.STILL_INTERESTED,
+            key,
+            due,
+            f"{said}; on {self.day(due)} a two-line note to {name} saying you are still "
+            "keen (no reply needed) keeps you in mind without pressing.",
+            reach,
+            interview=chain.latest,
+        )
+
+    def chain_step(
+        self,
+        chain: _Chain,
+        kind: ActionKind,
+        key: str,
+        index: int,
+        previous: datetime | None,
+    ) -> None:
+        settings = self.settings
+        wt = self.wt
+        reach = self.status_reach(chain.latest)
+        name = _name(reach)
+        if previous is None:
+            due, reason = self.first_follow_up(chain, name)
+        elif kind is ActionKind.STATUS_FOLLOW_UP:
+            gap = math.ceil(
+                settings.follow_up_spacing_days * settings.follow_up_spacing_growth ** (index - 1)
+            )
+            due = wt.next_working(wt.plus_days(previous, gap))
+            reason = (
+                f"No answer to your follow-up of {self.day(previous)}; send {name} a brief "
+                f"{ordinal(index + 1)} one and add something useful, such as a relevant "
+                "article or a short note on a project you discussed."
+            )
+        elif kind is ActionKind.PHONE_CALL:
+            due = wt.next_working(wt.plus_days(previous, settings.phone_call_after_days))
+            reach = self.phone_reach(reach)
+            who = reach.contact.name if reach.contact is not None else "them"
+            reason = (
+                f"Your written follow-ups since {self.day(chain.anchor)} have gone unanswered, "
+                f"so call {who}: say who you are in one line, ask whether they have "
+                "everything they need from you, whether you are still being considered, "
+                "and when to check back."
+            )
+        else:
+            due = wt.next_working(wt.plus_days(previous, settings.closing_after_days))
+            written = settings.status_follow_ups
+            since = "" if chain.replies else "your thank-you and "
+            reason = (
+                f"{self.facts.company} has not answered {since}{written} follow-up"
+                f"{'s' if written != 1 else ''}, so send one courteous note that leaves the "
+                "door open, then move the opportunity to a closed stage and put your energy "
+                "into other options."
+            )
+        due = max(due, chain.earliest if chain.floor is None else chain.floor)
+        self.add(kind, key, due, reason, reach, interview=chain.latest)
+
+    def first_follow_up(self, chain: _Chain, name: str) -> tuple[datetime, str]:
+        """When to ask about the status first, and why then."""
+        settings = self.settings
+        wt = self.wt
+        if chain.check_back is not None and chain.floor is not None:
+            return chain.floor, (
+                f"They asked you to check back on {day_text(chain.check_back, self.this_year)}, "
+                f"so the status follow-up to {name} waits until {self.day(chain.floor)} and "
+                "not a day sooner."
+            )
+        if chain.replies:
+            due = wt.next_working(wt.plus_days(chain.anchor, settings.no_timeline_follow_up_days))
+            return due, (
+                f"{self.facts.company} last wrote on {self.day(chain.anchor)}, so the follow-up "
+                f"clock started again: if nothing more has come by {self.day(due)}, ask {name} "
+                "where things stand."
+            )
+        if chain.timeline is None:
+            days = settings.no_timeline_follow_up_days
+            due = wt.next_working(wt.plus_days(chain.anchor, days))
+            return due, (
+                f"They named no date for a decision, so ask {name} about the status "
+                f"{span_text(days)} after the interview, on {self.day(due)}."
+            )
+        days = chain.timeline * 2 if settings.double_timeline else chain.timeline
+        due = wt.next_working(wt.plus_days(chain.anchor, days))
+        said = _said(chain.latest, chain.timeline, self.this_year)
+        if settings.double_timeline:
+            return due, (
+                f"{said}; hiring usually runs late, so the status check with {name} is set "
+                f"for {span_text(days)} after the interview, on {self.day(due)}."
+            )
+        return due, (
+            f"{said}; if you have heard nothing by {self.day(due)}, ask {name} about the status."
+        )
+
+
+class _Chain(NamedTuple):
+    """What the follow-up chain of the current cycle is timed from."""
+
+    latest: InterviewFacts
+    replies: list[CorrespondenceFacts]
+    anchor: datetime
+    cycle: str
+    timeline: int | None
+    check_back: date | None
+    floor: datetime | None
+    allows_calls: bool
+    earliest: datetime
+
+
+def _name(reach: _Reach) -> str:
+    return reach.contact.name if reach.contact is not None else "the person you met"
+
+
+def _employer_replies(facts: OpportunityFacts, latest: InterviewFacts) -> list[CorrespondenceFacts]:
+    """Messages received from the employer after the latest interview, oldest first."""
+    after = latest.ends_at
+    if not any(message.occurred_at > after for message in facts.correspondence):
+        return []
+    not_employer = {
+        link.contact.id
+        for link in facts.contacts
+        if link.role in {ContactRole.REFERRER, ContactRole.REFERENCE}
+    } - {
+        link.contact.id
+        for link in facts.contacts
+        if link.role in {ContactRole.INTERVIEWER, ContactRole.HR, ContactRole.RECRUITER}
+    }
+    if facts.referrer is not None:
+        not_employer.add(facts.referrer.id)
+    return sorted(
+        (
+            message
+            for message in facts.correspondence
+            if message.direction is Direction.RECEIVED
+            and message.occurred_at > latest.ends_at
+            and message.contact_id not in not_employer
+        ),
+        key=lambda message: (message.occurred_at, message.id),
+    )
+
+
+def _timeline_days(interview: InterviewFacts, wt: WorkingTime) -> int | None:
+    """Days they said they need: from a stated decision date, else the stated number."""
+    if interview.decision_date is not None:
+        return (interview.decision_date - wt.local_date(interview.ends_at)).days
+    return interview.decision_timeline_days
+
+
+def _said(interview: InterviewFacts, days: int, this_year: int) -> str:
+    if interview.decision_date is not None:
+        return f"They said they would decide by {day_text(interview.decision_date, this_year)}"
+    return f"They said they would decide within {span_text(days)}"
+
+
+# -- the whole search ----------------------------------------------------------------------
+
+PIPELINE_KEY_PREFIX = "keep_options_open"
+_OPPORTUNITY_WORDS = ("active opportunity", "active opportunities")
+
+
+def plan_pipeline(
+    pipeline: PipelineFacts, settings: PlaybookSettings, now: datetime
+) -> PlannedAction | None:
+    """One keep-options-open nudge for the whole search, or None when it is not needed.
+
+    Needed while the person waits on an interview outcome (or holds an offer before the
+    first day) and either has fewer than ``pipeline_min_active`` active opportunities or
+    has added none for ``pipeline_recent_days``.
+    """
+    now = ensure_aware(now, "current time")
+    if not settings.pipeline_nudge:
+        return None
+    wait = pipeline.waiting or pipeline.holding_offer
+    if wait is None:
+        return None
+    wt = working_time(settings)
+    this_year = wt.local_date(now).year
+    thin = pipeline.active_count < settings.pipeline_min_active
+    last = pipeline.last_added_at
+    quiet_since = None if last is None else wt.plus_days(last, settings.pipeline_recent_days)
+    quiet = quiet_since is None or quiet_since <= now
+    if not (thin or quiet):
+        return None
+    # Due the working morning after the wait began (or after the search went quiet), not
+    # the minute an interview ends; the key carries that day, so a nudge the person has
+    # done returns only when the situation is new.
+    started = wt.morning(wt.local_date(wait.since) + timedelta(days=1))
+    if not thin and quiet_since is not None:
+        started = max(started, wt.next_working(quiet_since))
+    if pipeline.waiting is not None:
+        waiting = f"While you wait to hear from {wait.company},"
+    elif wait.accepted and wait.start_date is not None:
+        waiting = (
+            f"You have accepted {wait.company}'s offer but start only on "
+            f"{day_text(wait.start_date, this_year)}, offers can still fall through, and"
+        )
+    else:
+        waiting = f"You hold an offer from {wait.company} but have not started there yet, and"
+    if thin:
+        detail = (
+            f"you have {count_text(pipeline.active_count, *_OPPORTUNITY_WORDS)}; line up a "
+            "few more so that no single answer decides your next month"
+        )
+    else:
+        assert last is not None  # quiet without a last addition means nothing was ever added
+        detail = (
+            f"you have added no opportunity since {day_text(wt.local_date(last), this_year)}"
+            "; keep applying, because a search put on hold costs weeks if the answer is no"
+        )
+    return PlannedAction(
+        kind=ActionKind.KEEP_OPTIONS_OPEN,
+        plan_key=f"{PIPELINE_KEY_PREFIX}:{wt.local_date(started).isoformat()}",
+        due_at=started,
+        reason=f"{waiting} {detail}.",
+    )
+
+
+__all__ = [
+    "ActionKind",
+    "PlannedAction",
+    "debrief_prompt_at",
+    "plan",
+    "plan_pipeline",
+    "validate_facts",
+]

@@ -1,0 +1,203 @@
+"""Writing a plan into the ``actions`` table without ever overruling the person.
+
+Planned and stored actions are matched by ``(opportunity_id, plan_key)``. The rules:
+
+* a planned action with no stored match is **inserted** (open, generated);
+* an **open or snoozed** generated match is **updated** in place: kind, reason, recipient,
+  channel and links follow the plan; the due time follows it too unless the person moved
+  it by hand (``due_edited``); a snooze and its ``snoozed_until`` are kept;
+* a **done or dismissed** match, or any **manual** action, is never touched, so nothing the
+  person finished or declined comes back;
+* an open or snoozed generated action that the plan no longer contains (an offer or a
+  rejection recorded, the opportunity archived, a reply that restarted the cadence) is
+  **deleted**. Deleting rather than dismissing keeps "dismissed" meaning "the person said
+  no": if the facts change back (a stage move undone), the action simply returns.
+
+Writes are set-based: one executemany per kind of change, none when nothing changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final, cast
+
+from sqlalchemy import Table, bindparam, delete, insert, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from followup_desktop.core.models import (
+    Action,
+    ActionOrigin,
+    ActionState,
+    Channel,
+    Opportunity,
+)
+from followup_desktop.core.playbook.engine import PlannedAction
+from followup_desktop.core.playbook.facts import Key, StoredAction
+from followup_desktop.core.playbook.rawsql import chunks
+
+_ACTIONS = cast(Table, Action.__table__)
+_LIVE_STATES: Final = (ActionState.OPEN, ActionState.SNOOZED)
+# Columns a re-plan may change on an open action, besides the due time.
+_FOLLOWED: Final = ("kind", "recipient", "channel", "reason", "interview_id", "contact_id")
+
+
+@dataclass
+class ActionDiff:
+    """What it takes to make the stored actions match a plan."""
+
+    inserts: list[PlannedAction] = field(default_factory=list)
+    updates: list[tuple[StoredAction, dict[str, Any]]] = field(default_factory=list)
+    deletes: list[StoredAction] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.inserts or self.updates or self.deletes)
+
+    def opportunity_ids(self) -> set[int | None]:
+        """Opportunities whose actions change (None for search-wide ones)."""
+        ids: set[int | None] = {action.opportunity_id for action in self.inserts}
+        ids.update(stored.opportunity_id for stored, _ in self.updates)
+        ids.update(stored.opportunity_id for stored in self.deletes)
+        return ids
+
+    def extend(self, other: ActionDiff) -> None:
+        """Add ``other``'s changes to these."""
+        self.inserts += other.inserts
+        self.updates += other.updates
+        self.deletes += other.deletes
+
+
+def diff_actions(
+    planned: Iterable[PlannedAction],
+    stored: Iterable[StoredAction],
+    settled: Collection[Key],
+) -> ActionDiff:
+    """The changes that bring ``stored`` in line with ``planned``; pure.
+
+    ``stored`` holds the open and snoozed generated actions in scope; ``settled`` the keys
+    of every other action in scope (done, dismissed or manual), which are left alone.
+    """
+    live: dict[Key, StoredAction] = {}
+    diff = ActionDiff()
+    for item in stored:
+        key = (item.opportunity_id, item.plan_key)
+        if key in live:
+            # Two open copies of one action (the unique constraint cannot see the NULL
+            # opportunity of the search-wide nudge): keep the first, withdraw the other.
+            diff.deletes.append(item)
+        else:
+            live[key] = item
+    seen: set[Key] = set()
+    for action in planned:
+        key = (action.opportunity_id, action.plan_key)
+        if key in seen:
+            # Two rules producing one key would be an engine bug; refuse to hide it.
+            raise AssertionError(f"the plan holds {key} twice")
+        seen.add(key)
+        if key in settled:
+            continue
+        current = live.get(key)
+        if current is None:
+            diff.inserts.append(action)
+            continue
+        # Most open actions are unchanged: one tuple comparison settles that.
+        if (current.due_edited or action.due_at == current.due_at) and (
+            action.kind,
+            action.recipient,
+            action.channel,
+            action.reason,
+            action.interview_id,
+            action.contact_id,
+        ) == (
+            current.kind,
+            current.recipient,
+            current.channel,
+            current.reason,
+            current.interview_id,
+            current.contact_id,
+        ):
+            continue
+        changes = {
+            name: getattr(action, name)
+            for name in _FOLLOWED
+            if getattr(action, name) != getattr(current, name)
+        }
+        if not current.due_edited and action.due_at != current.due_at:
+            changes["due_at"] = action.due_at
+        if changes:
+            diff.updates.append((current, changes))
+    diff.deletes += [action for key, action in live.items() if key not in seen]
+    return diff
+
+
+def apply_diff(session: Session, diff: ActionDiff, now: datetime) -> None:
+    """Write ``diff`` with one statement per kind of change, then expire stale objects."""
+    if not diff:
+        return
+    connection: Connection = session.connection()
+    if diff.inserts:
+        connection.execute(
+            insert(_ACTIONS),
+            [
+                {
+                    "opportunity_id": action.opportunity_id,
+                    "interview_id": action.interview_id,
+                    "contact_id": action.contact_id,
+                    "kind": str(action.kind),
+                    "plan_key": action.plan_key,
+                    "due_at": action.due_at,
+                    "recipient": action.recipient,
+                    "channel": action.channel,
+                    "reason": action.reason,
+                    "state": ActionState.OPEN,
+                    "snoozed_until": None,
+                    "origin": ActionOrigin.GENERATED,
+                    "due_edited": False,
+                    "created_at": now,
+                    "completed_at": None,
+                }
+                for action in diff.inserts
+            ],
+        )
+    # executemany needs the same columns in every row: group the updates by their columns.
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for stored, changes in diff.updates:
+        columns = tuple(sorted(changes))
+        values = {f"new_{name}": _plain(value) for name, value in changes.items()}
+        groups[columns].append({"target_id": stored.id, **values})
+    for columns, batch in groups.items():
+        statement = (
+            update(_ACTIONS)
+            .where(_ACTIONS.c.id == bindparam("target_id"))
+            .values({name: bindparam(f"new_{name}") for name in columns})
+        )
+        connection.execute(statement, batch)
+    deleted = sorted(stored.id for stored in diff.deletes)
+    for chunk in chunks(deleted):
+        connection.execute(delete(_ACTIONS).where(_ACTIONS.c.id.in_(chunk)))
+    _expire(session, diff)
+
+
+def _plain(value: Any) -> Any:
+    """Enum members as the text the column stores (``kind`` is a plain string column)."""
+    if isinstance(value, str) and not isinstance(value, Channel):
+        return str(value)
+    return value
+
+
+def _expire(session: Session, diff: ActionDiff) -> None:
+    """Expire ORM objects the Core writes made stale, so the caller never reads old values."""
+    changed_actions = {stored.id for stored, _ in diff.updates}
+    changed_actions.update(stored.id for stored in diff.deletes)
+    changed_opportunities = diff.opportunity_ids()
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, Action) and instance.id in changed_actions:
+            session.expire(instance)
+        elif isinstance(instance, Opportunity) and instance.id in changed_opportunities:
+            session.expire(instance, ["actions"])
+
+
+__all__ = ["ActionDiff", "apply_diff", "diff_actions"]
