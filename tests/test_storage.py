@@ -142,7 +142,7 @@ def test_migration_from_first_revision_keeps_every_child_row(db_path: Path) -> N
                 after.execute("UPDATE opportunities SET salary_min = 100000")
         backups = list_backups(db_path)
         assert len(backups) == 1
-        assert "before-0002" in backups[0].name
+        assert f"before-{head_revision()}" in backups[0].name
         with sqlite3.connect(backups[0]) as copy:
             assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
             assert copy.execute("SELECT count(*) FROM interviews").fetchone() == (1,)

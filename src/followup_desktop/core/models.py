@@ -381,6 +381,15 @@ class Action(Base):
     __table_args__ = (
         UniqueConstraint("opportunity_id", "plan_key", name="uq_actions_opportunity_plan_key"),
         Index("ix_actions_state_due_at", "state", "due_at"),
+        # Covers "next open action per opportunity" (board and planner); see migration 0004.
+        Index(
+            "ix_actions_opportunity_next",
+            "opportunity_id",
+            "state",
+            "due_at",
+            "snoozed_until",
+            "kind",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -460,3 +469,24 @@ DEFAULT_STAGES: tuple[tuple[str, StageKind], ...] = (
     ("Withdrawn", StageKind.WITHDRAWN),
     ("Moved on", StageKind.CLOSED),
 )
+
+
+class ReminderDelivery(Base):
+    """A reminder that reached the person: one row per action and announced due time.
+
+    A snooze gives the action a new due time and so a new row; the unique constraint
+    keeps a restart from announcing the same due time twice. ``grouped`` marks a
+    reminder that went out inside a summary ("3 things came due ...").
+    """
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        UniqueConstraint("action_id", "due_at", name="uq_reminder_deliveries_action_id_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    channel: Mapped[str] = mapped_column(String(32))
+    grouped: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,406 @@
+"""The tray: Followup's presence while the window is closed, and where reminders start.
+
+The icon carries the overdue count and a tooltip naming the next due action; a left
+click shows or hides the window; the menu is rebuilt each time it opens (so it is never
+stale) with the most urgent actions and the reminder commands. Closing the window keeps
+Followup running in the tray (said once, remembered in QSettings). With no tray at all
+the window stays open, closing it quits, and reminders appear in the window's banner.
+
+:func:`install_tray` is the one call the composition root makes; it builds the notifier
+chain (freedesktop D-Bus, then the tray's balloon, then the in-app banner), the
+scheduler and this controller, and wires them together.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, tzinfo
+from importlib import resources
+
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSystemTrayIcon
+
+from followup_desktop import APP_ID, APP_NAME
+from followup_desktop.core.reminders import ReminderService, TrayStatus
+from followup_desktop.core.services import FollowupService
+from followup_desktop.core.timeutil import local_zone
+from followup_desktop.gui.scheduler import ReminderScheduler
+from followup_desktop.notify import Notification, Notifier, NotifierChain
+from followup_desktop.notify.banner import BannerNotifier
+from followup_desktop.notify.tray_balloon import TrayBalloonNotifier
+
+log = logging.getLogger(__name__)
+
+URGENT_IN_MENU = 5
+CLOSE_HINT_KEY = "tray/close_hint_shown"
+# How often to look for a tray that was not there (a panel that starts after us).
+TRAY_WATCH_MS = 2000
+# Started minimized at login before the panel: how long to wait for a tray before
+# showing the window instead.
+TRAY_GRACE = timedelta(seconds=10)
+ICON_SIZE = 64
+
+
+def app_icon() -> QIcon:
+    """Followup's icon: from the icon theme when installed, else from the package."""
+    icon = QIcon.fromTheme(APP_ID)
+    if not icon.isNull():
+        return icon
+    icon = QIcon()
+    folder = resources.files("followup_desktop") / "resources" / "icons" / "hicolor"
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        candidate = folder / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
+        if candidate.is_file():
+            icon.addFile(str(candidate))
+    if icon.isNull():
+        # Packaging data missing (a bare checkout): a plain disc still marks the tray.
+        pixmap = QPixmap(ICON_SIZE, ICON_SIZE)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor("#2f6f9f"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(4, 4, ICON_SIZE - 8, ICON_SIZE - 8)
+        painter.end()
+        icon = QIcon(pixmap)
+    return icon
+
+
+def badged_icon(base: QIcon, count: int) -> QIcon:
+    """``base`` with ``count`` drawn in a red badge in the corner (unchanged for 0)."""
+    if count <= 0:
+        return base
+    pixmap = base.pixmap(ICON_SIZE, ICON_SIZE)
+    if pixmap.isNull():
+        pixmap = QPixmap(ICON_SIZE, ICON_SIZE)
+        pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    badge = QRect(ICON_SIZE // 3, 0, ICON_SIZE * 2 // 3, ICON_SIZE * 2 // 3 - 8)
+    painter.setBrush(QColor("#c62828"))
+    painter.setPen(QColor("white"))
+    painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(badge.height() * 2 // 3)
+    painter.setFont(font)
+    painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "99+" if count > 99 else str(count))
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _menu_text(text: str) -> str:
+    # A lone "&" in a menu item would become a keyboard mnemonic ("AT&T" -> "ATT").
+    return text.replace("&", "&&")
+
+
+class TrayController(QObject):
+    """The tray icon, its menu, and what closing the window means."""
+
+    open_action_requested = Signal(int)
+    new_debrief_requested = Signal()
+    arguments_received = Signal(list)
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        reminders: ReminderService,
+        *,
+        icon: QSystemTrayIcon | None = None,
+        settings: QSettings | None = None,
+        tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+        quit_app: Callable[[], None] | None = None,
+        tz: tzinfo | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.reminders = reminders
+        self.settings = settings if settings is not None else QSettings()
+        self.tray_available = tray_available
+        self.quit_app = quit_app or QApplication.quit
+        self.tz = tz or local_zone()
+        self.base_icon = app_icon()
+        self.icon = icon or QSystemTrayIcon(self.base_icon, self)
+        self.icon.setIcon(self.base_icon)
+        self.icon.setToolTip(APP_NAME)
+        self.menu = QMenu()
+        self.menu.setObjectName("trayMenu")
+        self.menu.aboutToShow.connect(self.rebuild_menu)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        self.scheduler: ReminderScheduler | None = None
+        self.notifier: NotifierChain | None = None
+        self.status: TrayStatus | None = None
+        self._quitting = False
+        self._minimized_start: datetime | None = None
+        self._tray_watch = QTimer(self)
+        self._tray_watch.setInterval(TRAY_WATCH_MS)
+        self._tray_watch.timeout.connect(self._look_for_tray)
+        window.installEventFilter(self)
+
+    def attach(self, scheduler: ReminderScheduler, notifier: NotifierChain) -> None:
+        """Connect the scheduler whose reminders this tray reflects."""
+        self.scheduler = scheduler
+        self.notifier = notifier
+        scheduler.status_changed.connect(self.refresh)
+        scheduler.open_action_requested.connect(self.open_action)
+        scheduler.open_window_requested.connect(self.show_window)
+        scheduler.delivered.connect(self._delivered)
+
+    # -- showing -----------------------------------------------------------------------
+
+    @property
+    def in_tray(self) -> bool:
+        """True when the icon is showing in a real tray."""
+        return self.icon.isVisible() and self.tray_available()
+
+    def start(self, *, minimized: bool = False) -> None:
+        """Show the icon (or wait for a tray) and the window unless started minimized."""
+        if self.tray_available():
+            self.icon.show()
+        else:
+            self._tray_watch.start()
+        if not minimized:
+            self.show_window()
+        elif not self.in_tray:
+            # At login the panel may come after us: give it a moment before giving up.
+            self._minimized_start = datetime.now().astimezone()
+        self.refresh()
+
+    def _look_for_tray(self) -> None:
+        if self.tray_available():
+            log.info("a system tray appeared")
+            self._tray_watch.stop()
+            self.icon.show()
+            self._minimized_start = None
+            self.refresh()
+            return
+        started = self._minimized_start
+        if started is not None and datetime.now().astimezone() - started > TRAY_GRACE:
+            log.info("no system tray; showing the window instead")
+            self._minimized_start = None
+            self.show_window()
+
+    def show_window(self) -> None:
+        """Bring the window to the front (restoring it when minimized)."""
+        window = self.window
+        if window.isMinimized():
+            window.showNormal()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def toggle_window(self) -> None:
+        """Hide the window when it is in front, else show it."""
+        if self.window.isVisible() and not self.window.isMinimized():
+            self.window.hide()
+        else:
+            self.show_window()
+
+    def open_action(self, action_id: int) -> None:
+        """Show the window and ask it to open ``action_id``."""
+        self.show_window()
+        self.open_action_requested.emit(action_id)
+
+    def handle_arguments(self, arguments: Sequence[str]) -> None:
+        """A second launch handed us its arguments: come forward and pass them on."""
+        self.show_window()
+        self.arguments_received.emit(list(arguments))
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.toggle_window()
+
+    def _delivered(self, _plan: object, channel: str) -> None:
+        if channel == "banner":
+            if not self.window.isVisible():
+                self.show_window()
+            QApplication.alert(self.window, 0)
+
+    # -- status ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Redraw the badge and tooltip from the database."""
+        now = self.reminders.clock()
+        status = self.reminders.status(now, self.tz, limit=URGENT_IN_MENU)
+        self.status = status
+        self.icon.setIcon(badged_icon(self.base_icon, status.overdue))
+        self.icon.setToolTip(self.tooltip(status))
+
+    def tooltip(self, status: TrayStatus) -> str:
+        """The tray's tooltip text for ``status`` (plain text)."""
+        lines = [APP_NAME]
+        if status.next_item is not None:
+            item = status.next_item
+            when = item.due_at.astimezone(self.tz).strftime("%a %d %b %H:%M")
+            what = f"{item.label} · {item.company}" if item.company else item.label
+            lines.append(f"Next: {what} ({when})")
+        else:
+            lines.append("Nothing else planned")
+        if status.overdue:
+            lines.append(f"{status.overdue} overdue")
+        if status.paused_until is not None:
+            until = status.paused_until.astimezone(self.tz).strftime("%a %H:%M")
+            lines.append(f"Reminders paused until {until}")
+        return "\n".join(lines)
+
+    # -- the menu ----------------------------------------------------------------------
+
+    def rebuild_menu(self) -> None:
+        """Fill the menu afresh (connected to ``aboutToShow``)."""
+        self.refresh()
+        status = self.status
+        menu = self.menu
+        menu.clear()
+        if status is not None and status.urgent:
+            menu.addSection("Most urgent")
+            now = self.reminders.clock()
+            for item in status.urgent:
+                what = f"{item.label} · {item.company}" if item.company else item.label
+                if item.due_at < now:
+                    what += " (overdue)"
+                action = menu.addAction(_menu_text(what))
+                action.setObjectName(f"trayUrgent_{item.action_id}")
+                action.triggered.connect(
+                    lambda _checked=False, chosen=item.action_id: self.open_action(chosen)
+                )
+            menu.addSeparator()
+        self._add(menu, "New debrief…", "trayNewDebrief", self._new_debrief)
+        self._add(menu, "Open Followup", "trayOpen", self.show_window)
+        snooze = self._add(menu, "Snooze all for an hour", "traySnoozeAll", self._snooze_all)
+        snooze.setEnabled(self.scheduler is not None and bool(status and status.overdue))
+        if status is not None and status.paused_until is not None:
+            self._add(menu, "Resume reminders", "trayResume", self._resume)
+        else:
+            self._add(menu, "Pause reminders until tomorrow", "trayPause", self._pause)
+        menu.addSeparator()
+        self._add(menu, "Quit", "trayQuit", self.quit)
+
+    def _add(self, menu: QMenu, text: str, name: str, slot: Callable[[], None]) -> QAction:
+        action = menu.addAction(text)
+        action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _new_debrief(self) -> None:
+        self.show_window()
+        self.new_debrief_requested.emit()
+
+    def _snooze_all(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.snooze_all()
+
+    def _pause(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.pause_until_tomorrow()
+
+    def _resume(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.resume()
+
+    # -- closing and quitting ----------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Turn the window's close into a hide while a tray holds Followup."""
+        if watched is self.window and event.type() == QEvent.Type.Close and not self._quitting:
+            if self.in_tray:
+                event.ignore()
+                self.window.hide()
+                self._say_once_still_running()
+                return True
+            # No tray: closing the window is quitting (the app does not quit by itself).
+            QTimer.singleShot(0, self.quit)
+        return super().eventFilter(watched, event)
+
+    def _say_once_still_running(self) -> None:
+        if self.settings.value(CLOSE_HINT_KEY, False, type=bool):
+            return
+        self.settings.setValue(CLOSE_HINT_KEY, True)
+        self.settings.sync()
+        message = Notification(
+            summary=f"{APP_NAME} is still running",
+            body="It keeps reminding you from the tray. Choose Quit in the tray menu to stop it.",
+        )
+        if QSystemTrayIcon.supportsMessages() and QGuiApplication.platformName() != "offscreen":
+            self.icon.showMessage(message.summary, message.body)
+        elif self.notifier is not None:
+            self.notifier.deliver(message)
+
+    def quit(self) -> None:
+        """Quit Followup for real."""
+        self._quitting = True
+        self.quit_app()
+
+    def shutdown(self) -> None:
+        """Stop timers, close notifier connections and remove the icon."""
+        self._tray_watch.stop()
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        if self.notifier is not None:
+            self.notifier.close()
+        self.icon.hide()
+
+
+def build_notifiers(
+    window: QMainWindow, icon: QSystemTrayIcon, *, dbus: bool = True, bus: str = "SESSION"
+) -> list[Notifier]:
+    """The fallback chain: freedesktop (Linux), the tray's balloon, the in-app banner."""
+    notifiers: list[Notifier] = []
+    if dbus and sys.platform.startswith("linux"):
+        from followup_desktop.notify.freedesktop import FreedesktopNotifier
+
+        freedesktop = FreedesktopNotifier(APP_NAME, APP_ID, icon=APP_ID, bus=bus)
+        freedesktop.connect()
+        notifiers.append(freedesktop)
+    notifiers.append(TrayBalloonNotifier(icon))
+    notifiers.append(BannerNotifier(window))
+    return notifiers
+
+
+def install_tray(
+    app: QApplication,
+    window: QMainWindow,
+    service: FollowupService,
+    *,
+    minimized: bool = False,
+    on_open_action: Callable[[int], None] | None = None,
+    on_new_debrief: Callable[[], None] | None = None,
+    on_change: Callable[[object], None] | None = None,
+    settings: QSettings | None = None,
+    dbus: bool = True,
+) -> TrayController:
+    """Give Followup its tray, notifications and reminder scheduler; returns the controller.
+
+    ``on_open_action(action_id)`` opens an action in the window, ``on_new_debrief()``
+    starts a debrief and ``on_change(change)`` tells the window that a button in a
+    notification or the tray menu changed actions (so it refreshes). Call
+    ``controller.scheduler.reschedule()`` after the window changes actions itself.
+    """
+    app.setQuitOnLastWindowClosed(False)
+    reminders = ReminderService(service.db, service.clock)
+    controller = TrayController(window, reminders, settings=settings, parent=app)
+    notifiers = build_notifiers(window, controller.icon, dbus=dbus)
+    chain = NotifierChain(notifiers)
+    scheduler = ReminderScheduler(reminders, service, chain, parent=controller)
+    for notifier in notifiers:
+        notifier.on_action = scheduler.on_action_chosen
+    controller.attach(scheduler, chain)
+    if on_open_action is not None:
+        controller.open_action_requested.connect(on_open_action)
+    if on_new_debrief is not None:
+        controller.new_debrief_requested.connect(on_new_debrief)
+    if on_change is not None:
+        scheduler.changed.connect(on_change)
+    app.aboutToQuit.connect(controller.shutdown)
+    first = chain.first_available()
+    log.info("reminders go through %s", first.name if first is not None else "nothing")
+    controller.start(minimized=minimized)
+    scheduler.start()
+    return controller
+
+
+__all__ = ["TrayController", "app_icon", "badged_icon", "build_notifiers", "install_tray"]
