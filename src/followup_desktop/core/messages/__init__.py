@@ -1,0 +1,65 @@
+"""Messages: templates, drafts from the debrief, mailto links, and sending by SMTP.
+
+Qt-free. The composer window in ``followup_desktop.gui.composer`` is one face on this;
+the rest of the app could draft and send from the command line just the same.
+"""
+
+from __future__ import annotations
+
+from followup_desktop.core.messages.account import (
+    ACCOUNT_SETTING,
+    EmailAccount,
+    Security,
+    load_account,
+    save_account,
+)
+from followup_desktop.core.messages.context import (
+    KIND_TEMPLATES,
+    Draft,
+    Highlight,
+    Recipient,
+    draft_for_action,
+)
+from followup_desktop.core.messages.email_message import (
+    build_message,
+    email_from_account,
+    parse_recipients,
+)
+from followup_desktop.core.messages.mailto import mailto_url
+from followup_desktop.core.messages.outcome import record_outcome
+from followup_desktop.core.messages.smtp import SendError, SendErrorKind, SmtpSender
+from followup_desktop.core.messages.templates import (
+    FIELDS,
+    TEMPLATES,
+    RenderedMessage,
+    TemplateError,
+    TemplateStore,
+    render_source,
+)
+
+__all__ = [
+    "ACCOUNT_SETTING",
+    "FIELDS",
+    "KIND_TEMPLATES",
+    "TEMPLATES",
+    "Draft",
+    "EmailAccount",
+    "Highlight",
+    "Recipient",
+    "RenderedMessage",
+    "Security",
+    "SendError",
+    "SendErrorKind",
+    "SmtpSender",
+    "TemplateError",
+    "TemplateStore",
+    "build_message",
+    "draft_for_action",
+    "email_from_account",
+    "load_account",
+    "mailto_url",
+    "parse_recipients",
+    "record_outcome",
+    "render_source",
+    "save_account",
+]

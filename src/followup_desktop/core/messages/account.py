@@ -1,0 +1,115 @@
+"""The email account used to send: server, security, login name and sender.
+
+Stored as one JSON setting (``email.account``). The password is deliberately not a field
+here: it lives only in the OS secret store (see ``followup_desktop.secrets``), so it can
+never end up in the database, an export or a log line that prints this object.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from followup_desktop.core import validation
+from followup_desktop.core.errors import ValidationError
+
+ACCOUNT_SETTING = "email.account"
+
+
+class Security(enum.StrEnum):
+    """How the connection is encrypted; both verify the server's certificate."""
+
+    SSL = "ssl"  # TLS from the first byte (usually port 465)
+    STARTTLS = "starttls"  # plain connect, then upgrade before anything else (usually 587)
+
+
+DEFAULT_PORTS = {Security.SSL: 465, Security.STARTTLS: 587}
+
+
+@dataclass(frozen=True, slots=True)
+class EmailAccount:
+    """Where and as whom to send mail (no password: that stays in the keyring)."""
+
+    host: str
+    port: int
+    security: Security
+    username: str
+    from_address: str
+    from_name: str = ""
+
+    @property
+    def secret_key(self) -> str:
+        """The name the password is filed under in the secret store."""
+        return f"{self.username}@{self.host}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The setting's value."""
+        return {
+            "host": self.host,
+            "port": self.port,
+            "security": str(self.security),
+            "username": self.username,
+            "from_address": self.from_address,
+            "from_name": self.from_name,
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> EmailAccount:
+        """Read and check a stored or entered account; raise ValidationError if unusable."""
+        if not isinstance(value, dict):
+            raise ValidationError("The email account setting is not readable; enter it again.")
+        host = validation.required_text(str(value.get("host") or ""), "host", "Server (host)", 253)
+        if any(ch.isspace() for ch in host) or "/" in host or ":" in host.strip("[]"):
+            raise ValidationError(
+                f"Server {host!r} should be a host name such as smtp.example.com, "
+                "without 'smtp://', a port or spaces.",
+                "host",
+            )
+        try:
+            security = Security(value.get("security", Security.STARTTLS))
+        except ValueError:
+            raise ValidationError("Choose SSL or STARTTLS for security.", "security") from None
+        port = value.get("port", DEFAULT_PORTS[security])
+        if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+            raise ValidationError(
+                "The port is a number from 1 to 65535 (often 465 or 587).", "port"
+            )
+        from_address = validation.required_text(
+            str(value.get("from_address") or ""), "from_address", "From address", 320
+        )
+        validation.email(from_address, "from_address", "From address")
+        username = validation.optional_text(value.get("username"), "username", "User name", 320)
+        from_name = validation.optional_text(value.get("from_name"), "from_name", "Your name", 200)
+        if any(ch in from_name for ch in "\r\n"):
+            raise ValidationError("Your name must fit on one line.", "from_name")
+        return cls(host, port, security, username or from_address, from_address, from_name)
+
+
+class SettingsReader(Protocol):
+    """Reading a setting (FollowupService fits)."""
+
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+
+
+class SettingsWriter(SettingsReader, Protocol):
+    """Reading and writing settings (FollowupService fits)."""
+
+    def set_setting(self, key: str, value: Any) -> Any: ...
+
+
+def load_account(settings: SettingsReader) -> EmailAccount | None:
+    """The configured account, or None when none is set up (or it no longer reads)."""
+    value = settings.get_setting(ACCOUNT_SETTING)
+    if value is None:
+        return None
+    try:
+        return EmailAccount.from_json(value)
+    except ValidationError:
+        return None
+
+
+def save_account(settings: SettingsWriter, account: EmailAccount) -> None:
+    """Store the account (checked again, so nothing malformed is ever stored)."""
+    checked = EmailAccount.from_json(account.to_json())
+    settings.set_setting(ACCOUNT_SETTING, checked.to_json())

@@ -1,0 +1,645 @@
+"""From an action to a draft: who it goes to, what it says, and what to keep in mind.
+
+Everything a template sees is copied out of the database into plain dicts of strings,
+numbers and lists first, so a template can never lazy-load, reach a session or call a
+model method. Dates are written out in English here, by our own tables: Qt sets the C
+library's locale at start-up, so ``strftime('%A')`` would follow the desktop language
+while the templates are English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from email.utils import parseaddr
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.messages.account import load_account
+from followup_desktop.core.messages.templates import (
+    TEMPLATES,
+    TemplateError,
+    TemplateStore,
+)
+from followup_desktop.core.models import (
+    Action,
+    ActionState,
+    Channel,
+    Contact,
+    ContactRole,
+    Correspondence,
+    Direction,
+    Interview,
+    Opportunity,
+    OpportunityContact,
+)
+from followup_desktop.core.services import FollowupService
+from followup_desktop.core.timeutil import zone
+
+# Which template drafts each kind of action; kinds not listed start from an empty draft.
+KIND_TEMPLATES: dict[str, str] = {
+    "thank_you": "thank_you",
+    "still_interested": "still_interested",
+    "status_follow_up": "status_follow_up",
+    "value_add": "value_add",
+    "share_article": "value_add",
+    "send_material": "promised_material",
+    "tell_references": "reference_heads_up",
+    "check_in_referrer": "referrer_check_in",
+    "phone_call": "phone_script",
+    "closing_note": "closing_note",
+    "reply_to_rejection": "rejection_reply",
+}
+_EMAIL_TEMPLATE = {info.key: info.is_email for info in TEMPLATES}
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_KIND_WORDS = {
+    "phone": "phone interview",
+    "video": "video interview",
+    "onsite": "on-site interview",
+    "panel": "panel interview",
+    "technical": "technical interview",
+    "other": "interview",
+}
+_FOLLOW_UP_KINDS = ("still_interested", "status_follow_up", "phone_call")
+
+
+def long_date(day: date) -> str:
+    """``Tuesday 17 November`` in English whatever the desktop language."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+
+
+def day_phrase(day: date, today: date) -> str:
+    """How a message refers to a recent day: 'today', 'yesterday', 'on Tuesday'."""
+    delta = (today - day).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "yesterday"
+    if 1 < delta < 7:
+        return f"on {_WEEKDAYS[day.weekday()]}"
+    return f"on {long_date(day)}"
+
+
+def first_name(name: str) -> str:
+    """The first word of a name that is not an honorific such as 'Dr.'."""
+    for word in name.split():
+        if not word.endswith("."):
+            return word
+    return name.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Someone a draft goes to (email may be empty when only a name or phone is known)."""
+
+    name: str
+    email: str = ""
+    contact_id: int | None = None
+    phone: str = ""
+    title: str = ""
+
+    def formatted(self) -> str:
+        """``Name <address>`` for an address field (just the address with no name)."""
+        if not self.email:
+            return self.name
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """One thing from the debrief or the history worth seeing beside this message."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message ready to edit, with everything the composer shows beside it."""
+
+    action_id: int
+    opportunity_id: int | None
+    kind: str
+    template_key: str | None
+    is_email: bool
+    channel: Channel
+    recipients: tuple[Recipient, ...]
+    subject: str
+    body: str
+    highlights: tuple[Highlight, ...] = ()
+    notes: tuple[str, ...] = ()
+    contact_id: int | None = None
+    # Other open actions this one message also fulfils (a note through the organizer that
+    # thanks several interviewers completes each of their thank-you steps).
+    covers_action_ids: tuple[int, ...] = ()
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _person(contact: Contact | None, mention: str = "") -> dict[str, Any]:
+    if contact is None:
+        return {"name": "", "first_name": "", "title": "", "email": "", "phone": "", "mention": ""}
+    return {
+        "name": contact.name,
+        "first_name": first_name(contact.name),
+        "title": contact.title,
+        "email": contact.email,
+        "phone": contact.phone,
+        "mention": mention,
+    }
+
+
+def _recipient(contact: Contact) -> Recipient:
+    return Recipient(contact.name, contact.email, contact.id, contact.phone, contact.title)
+
+
+def sample_context(key: str | None = None) -> dict[str, Any]:
+    """Made-up data for previewing and checking templates (all fields filled in)."""
+    del key
+    ana = {
+        "name": "Ana Silva",
+        "first_name": "Ana",
+        "title": "Head of Data",
+        "email": "ana.silva@example.com",
+        "phone": "+1 555 0100",
+        "mention": "how your team moved reporting to a nightly pipeline",
+    }
+    ben = {
+        "name": "Ben Okafor",
+        "first_name": "Ben",
+        "title": "Senior Analyst",
+        "email": "",
+        "phone": "",
+        "mention": "the dashboard you are rebuilding",
+    }
+    return {
+        "me": {"name": "Sam Lee", "email": "sam@example.org"},
+        "company": "Example Corp",
+        "role": "Data Analyst",
+        "recipient": dict(ana),
+        "interviewer": dict(ana),
+        "interviewers": [ana, ben],
+        "interview": {
+            "date": "Tuesday 17 November",
+            "day": "yesterday",
+            "kind": "video interview",
+            "round": 2,
+            "next_steps": "a final round with the director",
+            "timeline_days": 10,
+            "decide_by": "Friday 27 November",
+            "check_back_on": "",
+        },
+        "debrief": {
+            "went_well": "the case study on churn",
+            "went_badly": "",
+            "learned_job": "owning the weekly sales forecast",
+            "learned_organization": "their plan to open a second office",
+            "skills_to_build": "forecasting with seasonal models",
+            "promised_material": "the slides from my churn analysis",
+        },
+        "follow_up": {"date": "Monday 30 November"},
+        "article": {"title": "Forecasting for small teams", "url": "https://example.com/a"},
+        "last_sent": {"date": "Wednesday 18 November"},
+    }
+
+
+class _Loader:
+    """Reads what one draft needs inside one session."""
+
+    def __init__(self, session: Session, action: Action, now: datetime) -> None:
+        self.session = session
+        self.action = action
+        self.now = now
+        self.opportunity: Opportunity | None = action.opportunity
+        self.interview = self._interview()
+        self.tz = zone(self.interview.timezone if self.interview else "UTC")
+
+    def _interview(self) -> Interview | None:
+        if self.action.interview_id is not None:
+            return self.session.get(Interview, self.action.interview_id)
+        if self.opportunity is None:
+            return None
+        past = [i for i in self.opportunity.interviews if i.ends_at <= self.now]
+        chosen = past or list(self.opportunity.interviews)
+        return chosen[-1] if chosen else None
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.astimezone(self.tz).date()
+
+    def contacts_in_role(self, *roles: ContactRole) -> list[Contact]:
+        if self.opportunity is None:
+            return []
+        links = self.session.scalars(
+            select(OpportunityContact).where(
+                OpportunityContact.opportunity_id == self.opportunity.id,
+                OpportunityContact.role.in_(roles),
+            )
+        ).all()
+        ordered = sorted(links, key=lambda link: (roles.index(link.role), link.contact_id))
+        seen: dict[int, Contact] = {}
+        for link in ordered:
+            seen.setdefault(link.contact_id, link.contact)
+        return list(seen.values())
+
+    def organizer(self) -> Contact | None:
+        with_email = self.contacts_in_role(ContactRole.RECRUITER, ContactRole.HR)
+        for contact in with_email:
+            if contact.email:
+                return contact
+        return with_email[0] if with_email else None
+
+    def panel(self) -> list[tuple[Contact, str]]:
+        if self.interview is None:
+            return []
+        return [(p.contact, p.mention) for p in self.interview.participants]
+
+    def last_message(self, direction: Direction) -> Correspondence | None:
+        if self.opportunity is None:
+            return None
+        return self.session.scalars(
+            select(Correspondence)
+            .where(
+                Correspondence.opportunity_id == self.opportunity.id,
+                Correspondence.direction == direction,
+            )
+            .order_by(Correspondence.occurred_at.desc())
+        ).first()
+
+    def next_follow_up(self) -> date | None:
+        if self.opportunity is not None:
+            upcoming = self.session.scalars(
+                select(Action)
+                .where(
+                    Action.opportunity_id == self.opportunity.id,
+                    Action.kind.in_(_FOLLOW_UP_KINDS),
+                    Action.state.in_((ActionState.OPEN, ActionState.SNOOZED)),
+                    Action.id != self.action.id,
+                    Action.due_at > self.now,
+                )
+                .order_by(Action.due_at)
+            ).first()
+            if upcoming is not None:
+                return self.local_date(upcoming.due_at)
+        interview = self.interview
+        if interview is None:
+            return None
+        if interview.check_back_on is not None:
+            return interview.check_back_on
+        if interview.decision_date is not None:
+            return interview.decision_date
+        if interview.decision_timeline_days:
+            return self.local_date(interview.ends_at + timedelta(interview.decision_timeline_days))
+        return None
+
+
+def _interview_dict(loader: _Loader) -> dict[str, Any]:
+    interview = loader.interview
+    if interview is None:
+        return {
+            "date": "",
+            "day": "recently",
+            "kind": "interview",
+            "round": 1,
+            "next_steps": "",
+            "timeline_days": None,
+            "decide_by": "",
+            "check_back_on": "",
+        }
+    held = loader.local_date(interview.ends_at)
+    decide_by = interview.decision_date
+    if decide_by is None and interview.decision_timeline_days:
+        decide_by = held + timedelta(interview.decision_timeline_days)
+    return {
+        "date": long_date(held),
+        "day": day_phrase(held, loader.local_date(loader.now)),
+        "kind": _KIND_WORDS.get(str(interview.kind), "interview"),
+        "round": interview.round,
+        "next_steps": interview.next_steps.strip().rstrip("."),
+        "timeline_days": interview.decision_timeline_days,
+        "decide_by": long_date(decide_by) if decide_by else "",
+        "check_back_on": long_date(interview.check_back_on) if interview.check_back_on else "",
+    }
+
+
+def _debrief_dict(loader: _Loader) -> dict[str, str]:
+    names = (
+        "went_well",
+        "went_badly",
+        "learned_job",
+        "learned_organization",
+        "skills_to_build",
+        "promised_material",
+    )
+    debrief = loader.interview.debrief if loader.interview else None
+    if debrief is None and loader.opportunity is not None:
+        # An action without an interview of its own uses the newest debrief there is.
+        for interview in reversed(loader.opportunity.interviews):
+            if interview.debrief is not None:
+                debrief = interview.debrief
+                break
+    return {
+        name: (getattr(debrief, name) or "").strip().rstrip(".") if debrief else ""
+        for name in names
+    }
+
+
+@dataclass
+class _Plan:
+    template_key: str | None
+    recipients: list[Recipient]
+    main: Contact | None = None
+    interviewer: dict[str, Any] = field(default_factory=lambda: _person(None))
+    interviewers: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    covers: list[int] = field(default_factory=list)
+
+
+def _plan_thank_you(loader: _Loader) -> _Plan:
+    action = loader.action
+    panel = loader.panel()
+    target: tuple[Contact, str] | None = None
+    for contact, mention in panel:
+        if contact.id == action.contact_id:
+            target = (contact, mention)
+    if target is None and action.contact_id is not None:
+        named_contact = loader.session.get(Contact, action.contact_id)
+        target = (named_contact, "") if named_contact is not None else None
+    if target is None and len(panel) == 1:
+        target = panel[0]
+    everyone = [_person(c, m) for c, m in panel]
+    if target is not None and target[0].email:
+        return _Plan(
+            "thank_you",
+            [_recipient(target[0])],
+            target[0],
+            _person(*target),
+            everyone,
+        )
+    organizer = loader.organizer()
+    if organizer is not None and organizer.email:
+        named = [(c, m) for c, m in panel if not c.email]
+        if target is not None and all(c.id != target[0].id for c, _ in named):
+            named.insert(0, target)
+        covered = [c.id for c, _ in named]
+        covers = loader.session.scalars(
+            select(Action.id).where(
+                Action.interview_id == action.interview_id,
+                Action.kind == "thank_you",
+                Action.contact_id.in_(covered),
+                Action.id != action.id,
+                Action.state.in_((ActionState.OPEN, ActionState.SNOOZED)),
+            )
+        ).all()
+        who = ", ".join(c.name for c, _ in named) or "the panel"
+        return _Plan(
+            "thank_you_organizer",
+            [_recipient(organizer)],
+            organizer,
+            _person(*target) if target else _person(None),
+            [_person(c, m) for c, m in named] or everyone,
+            [
+                f"No email address for {who}, so this note goes to {organizer.name}, who "
+                "arranged the interview. Write it as if it will be forwarded."
+            ],
+            list(covers),
+        )
+    if target is not None:
+        return _Plan(
+            "thank_you",
+            [_recipient(target[0])],
+            target[0],
+            _person(*target),
+            everyone,
+            [
+                f"There is no email address for {target[0].name}. Add one to the contact, "
+                "or print the note as a letter."
+            ],
+        )
+    recipients = [_recipient(c) for c, _ in panel if c.email]
+    return _Plan("thank_you", recipients, None, _person(None), everyone)
+
+
+def _first_with(contacts: Sequence[Contact], attribute: str) -> Contact | None:
+    for contact in contacts:
+        if getattr(contact, attribute):
+            return contact
+    return contacts[0] if contacts else None
+
+
+def _plan_other(loader: _Loader, key: str) -> _Plan:
+    action = loader.action
+    panel = [c for c, _ in loader.panel()]
+    everyone = [_person(c, m) for c, m in loader.panel()]
+    wanted = "phone" if key == "phone_script" else "email"
+    if action.contact_id is not None:
+        contact = loader.session.get(Contact, action.contact_id)
+        if contact is not None:
+            return _Plan(key, [_recipient(contact)], contact, interviewers=everyone)
+    name, address = parseaddr(action.recipient)
+    if "@" in address:
+        return _Plan(key, [Recipient(name, address)], None, interviewers=everyone)
+    candidates: list[Contact]
+    if key == "reference_heads_up":
+        references = loader.contacts_in_role(ContactRole.REFERENCE)
+        return _Plan(
+            key,
+            [_recipient(c) for c in references],
+            references[0] if len(references) == 1 else None,
+            interviewers=everyone,
+            notes=[] if references else ["Add your references as contacts first."],
+        )
+    if key == "referrer_check_in":
+        candidates = []
+        if loader.opportunity is not None and loader.opportunity.referrer is not None:
+            candidates.append(loader.opportunity.referrer)
+        candidates += loader.contacts_in_role(ContactRole.REFERRER, ContactRole.INSIDE_CONTACT)
+    elif key == "rejection_reply":
+        candidates = []
+        last = loader.last_message(Direction.RECEIVED)
+        if last is not None and last.contact_id is not None:
+            sender = loader.session.get(Contact, last.contact_id)
+            if sender is not None:
+                candidates.append(sender)
+        candidates += loader.contacts_in_role(ContactRole.RECRUITER, ContactRole.HR) + panel
+    elif key == "phone_script":
+        candidates = loader.contacts_in_role(ContactRole.HR, ContactRole.RECRUITER) + panel
+    else:
+        candidates = panel + loader.contacts_in_role(ContactRole.RECRUITER, ContactRole.HR)
+    chosen = _first_with(candidates, wanted)
+    if chosen is None:
+        return _Plan(
+            key,
+            [],
+            None,
+            interviewers=everyone,
+            notes=["No contact is recorded for this opportunity yet; add the recipient."],
+        )
+    return _Plan(key, [_recipient(chosen)], chosen, interviewers=everyone)
+
+
+def _highlights(  # noqa: PLR0912 - one branch per kind of message
+    loader: _Loader, kind: str, context: dict[str, Any]
+) -> list[Highlight]:
+    debrief = context["debrief"]
+    interview = context["interview"]
+    rows: list[tuple[str, str]] = []
+    if loader.interview is not None:
+        rows.append(
+            (
+                "Interview",
+                f"{interview['kind'].capitalize()}, round {interview['round']}, "
+                f"{interview['date']}",
+            )
+        )
+    if kind == "thank_you":
+        for person in context["interviewers"]:
+            if person["mention"]:
+                rows.append((f"To mention to {person['name']}", person["mention"]))
+        rows += [
+            ("Went well", debrief["went_well"]),
+            ("What the job is about", debrief["learned_job"]),
+            ("About the organization", debrief["learned_organization"]),
+            ("You promised to send", debrief["promised_material"]),
+            ("Next steps they described", interview["next_steps"]),
+        ]
+        debrief_row = loader.interview.debrief if loader.interview else None
+        if debrief_row is not None and debrief_row.questions:
+            rows.append(
+                (
+                    "Questions you stumbled on",
+                    f"{len(debrief_row.questions)} noted. A better answer is usually kept "
+                    "for the next round rather than sent now.",
+                )
+            )
+    elif kind in ("still_interested", "status_follow_up", "phone_call", "closing_note"):
+        rows += [
+            ("Next steps they described", interview["next_steps"]),
+            ("They expected to decide by", interview["decide_by"]),
+            ("They asked you to check back on", interview["check_back_on"]),
+            ("Worth mentioning: what you have been working on", debrief["skills_to_build"]),
+        ]
+        if loader.interview is not None:
+            if loader.interview.may_check_in is False:
+                rows.append(("Checking in", "They asked you not to check in. Think twice."))
+            if loader.interview.preferred_channel is not None:
+                rows.append(("They prefer", str(loader.interview.preferred_channel)))
+        sent = loader.last_message(Direction.SENT)
+        if sent is not None:
+            rows.append(("Your last message", long_date(loader.local_date(sent.occurred_at))))
+        received = loader.last_message(Direction.RECEIVED)
+        rows.append(
+            (
+                "Their last reply",
+                long_date(loader.local_date(received.occurred_at)) if received else "none yet",
+            )
+        )
+    elif kind == "send_material":
+        rows.append(("You promised to send", debrief["promised_material"]))
+    elif kind in ("value_add", "share_article"):
+        rows += [
+            ("About the organization", debrief["learned_organization"]),
+            ("What the job is about", debrief["learned_job"]),
+        ]
+    elif kind == "tell_references":
+        rows += [
+            ("Job", f"{context['role']} at {context['company']}"),
+            ("What the job is about", debrief["learned_job"]),
+        ]
+    elif kind in ("check_in_referrer", "reply_to_rejection"):
+        rows += [
+            ("Went well", debrief["went_well"]),
+            ("Next steps they described", interview["next_steps"]),
+        ]
+    return [Highlight(label, text) for label, text in rows if text]
+
+
+def draft_for_action(service: FollowupService, action_id: int) -> Draft:
+    """Build the draft for an action from what is recorded about it."""
+    store = TemplateStore(service)
+    account = load_account(service)
+    now = service.clock()
+    with service.db.session() as session:
+        action = session.get(Action, action_id)
+        if action is None:
+            raise NotFoundError(f"Action {action_id} does not exist (it may have been deleted).")
+        loader = _Loader(session, action, now)
+        key = KIND_TEMPLATES.get(action.kind)
+        if key == "thank_you":
+            plan = _plan_thank_you(loader)
+        elif key is not None:
+            plan = _plan_other(loader, key)
+        else:
+            plan = _Plan(None, [], interviewers=[_person(c, m) for c, m in loader.panel()])
+        follow_up = loader.next_follow_up()
+        sent = loader.last_message(Direction.SENT)
+        opportunity = loader.opportunity
+        context: dict[str, Any] = {
+            "me": {
+                "name": account.from_name if account else "",
+                "email": account.from_address if account else "",
+            },
+            "company": opportunity.company if opportunity else "",
+            "role": opportunity.role if opportunity else "",
+            "recipient": _person(plan.main)
+            if plan.main is not None
+            else {**_person(None), "name": plan.recipients[0].name if plan.recipients else ""},
+            "interviewer": plan.interviewer,
+            "interviewers": plan.interviewers,
+            "interview": _interview_dict(loader),
+            "debrief": _debrief_dict(loader),
+            "follow_up": {"date": long_date(follow_up) if follow_up else ""},
+            "article": {"title": "", "url": ""},
+            "last_sent": {"date": long_date(loader.local_date(sent.occurred_at)) if sent else ""},
+        }
+        highlights = _highlights(loader, action.kind, context)
+        notes = list(plan.notes)
+        subject = body = ""
+        if plan.template_key is not None:
+            try:
+                rendered, problem = store.render(plan.template_key, context)
+            except TemplateError as error:  # only a shipped template can get here: a bug
+                raise AssertionError(f"shipped template {plan.template_key} failed") from error
+            subject, body = rendered.subject, rendered.body
+            if problem is not None:
+                notes.append(
+                    f"Your edited template could not be used here ({problem}); the "
+                    "default text was used instead. Fix it in Settings → Templates."
+                )
+        if account is None or not account.from_name:
+            notes.append("Add your name in Settings → Email account so drafts are signed.")
+        is_email = _EMAIL_TEMPLATE.get(plan.template_key or "", True)
+        channel = Channel.EMAIL if is_email else Channel.PHONE
+        return Draft(
+            action_id=action.id,
+            opportunity_id=action.opportunity_id,
+            kind=action.kind,
+            template_key=plan.template_key,
+            is_email=is_email,
+            channel=channel,
+            recipients=tuple(plan.recipients),
+            subject=subject,
+            body=body,
+            highlights=tuple(highlights),
+            notes=tuple(notes),
+            contact_id=plan.main.id if plan.main is not None else None,
+            covers_action_ids=tuple(plan.covers),
+            context=context,
+        )

@@ -1,0 +1,306 @@
+"""Sending mail over SMTP with ``smtplib``: always encrypted, always verified.
+
+Implicit TLS (``SSL``) or ``STARTTLS``; never plain text, and the server's certificate
+and host name are always checked (``ssl.create_default_context()``). Tests may pass
+their own context to trust a test certificate, but a context that does not verify is
+refused. Every failure becomes a :class:`SendError` whose message says in plain words
+what went wrong and what to check. Blocking by nature: the GUI runs it on a worker
+thread and may call :meth:`SmtpSender.cancel` from another thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import enum
+import smtplib
+import socket
+import ssl
+import threading
+from collections.abc import Callable
+from email.message import EmailMessage
+
+from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.messages.account import EmailAccount, Security
+
+DEFAULT_TIMEOUT = 30.0
+Progress = Callable[[str], None]
+
+
+class SendErrorKind(enum.StrEnum):
+    """What kind of thing went wrong, for tests and for choosing what to offer next."""
+
+    LOGIN = "login"
+    NOT_FOUND = "not_found"
+    UNREACHABLE = "unreachable"
+    TLS = "tls"
+    TIMEOUT = "timeout"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+    SERVER = "server"
+
+
+class SendError(FollowupError):
+    """Sending failed; the message is written for the person, ``kind`` for the program."""
+
+    def __init__(self, kind: SendErrorKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _check_context(context: ssl.SSLContext | None) -> ssl.SSLContext:
+    if context is None:
+        return ssl.create_default_context()
+    if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
+        raise ValueError("an SSL context that does not verify the server is not allowed")
+    return context
+
+
+def _reply_text(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+    return " ".join(text.split())
+
+
+def _explain(error: BaseException, account: EmailAccount, timeout: float) -> SendError:  # noqa: PLR0911, PLR0912 - one answer per failure
+    where = f"{account.host}:{account.port}"
+    if isinstance(error, SendError):
+        return error
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return SendError(
+            SendErrorKind.LOGIN,
+            f"The server refused the user name or password ({error.smtp_code} "
+            f"{_reply_text(error.smtp_error)}). Check them in Settings → Email account; "
+            "some providers need an app password instead of your normal one.",
+        )
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refused = ", ".join(
+            f"{address} ({code} {_reply_text(reply)})"
+            for address, (code, reply) in error.recipients.items()
+        )
+        return SendError(
+            SendErrorKind.REFUSED,
+            f"The server would not accept these recipients: {refused}. Check the addresses.",
+        )
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return SendError(
+            SendErrorKind.REFUSED,
+            f"The server would not send from {error.sender!r} ({error.smtp_code} "
+            f"{_reply_text(error.smtp_error)}). Use the From address your account may send as.",
+        )
+    if isinstance(error, smtplib.SMTPDataError):
+        return SendError(
+            SendErrorKind.REFUSED,
+            f"The server refused the message ({error.smtp_code} "
+            f"{_reply_text(error.smtp_error)}). Nothing was sent.",
+        )
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        text = str(error)
+        if "STARTTLS" in text.upper():
+            return SendError(
+                SendErrorKind.TLS,
+                f"The server at {where} does not offer STARTTLS, and Followup never sends "
+                "without encryption. Check the port, or choose SSL (usually port 465).",
+            )
+        return SendError(
+            SendErrorKind.LOGIN,
+            f"The server at {where} does not accept a login on this connection ({text}). "
+            "Check the port and security setting with your provider.",
+        )
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return SendError(
+            SendErrorKind.TLS,
+            f"The certificate of {account.host} could not be verified "
+            f"({error.verify_message or error.reason}). Check that the server name is "
+            "exactly what your provider gives; nothing was sent.",
+        )
+    if isinstance(error, ssl.SSLError):
+        return SendError(
+            SendErrorKind.TLS,
+            f"An encrypted connection to {where} could not be set up ({error.reason}). "
+            "Port 465 usually needs SSL and port 587 STARTTLS; check the security setting.",
+        )
+    # smtplib turns a read timeout into SMTPServerDisconnected; the timeout is its context.
+    timed_out = isinstance(error.__context__, TimeoutError)
+    if isinstance(error, TimeoutError | socket.timeout) or timed_out:
+        return SendError(
+            SendErrorKind.TIMEOUT,
+            f"The server at {where} did not answer within {timeout:g} seconds. "
+            "Check your internet connection and the port, then try again.",
+        )
+    if isinstance(error, socket.gaierror):
+        return SendError(
+            SendErrorKind.NOT_FOUND,
+            f"The server {account.host!r} could not be found. Check the name in Settings → "
+            "Email account and your internet connection.",
+        )
+    if isinstance(error, ConnectionRefusedError):
+        return SendError(
+            SendErrorKind.UNREACHABLE,
+            f"The server at {where} refused the connection. Check the port "
+            "(usually 465 for SSL or 587 for STARTTLS).",
+        )
+    if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError):
+        return SendError(
+            SendErrorKind.SERVER,
+            f"The server at {where} closed the connection unexpectedly. Check the port and "
+            "security setting, then try again.",
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return SendError(
+            SendErrorKind.SERVER,
+            f"The server answered with an error ({error.smtp_code} "
+            f"{_reply_text(error.smtp_error)}). Try again later.",
+        )
+    if isinstance(error, OSError):
+        reason = error.strerror or str(error)
+        return SendError(
+            SendErrorKind.UNREACHABLE,
+            f"The server at {where} could not be reached ({reason}). Check your internet "
+            "connection.",
+        )
+    return SendError(SendErrorKind.SERVER, f"Sending failed: {error}.")
+
+
+def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    if (username + password).isascii():
+        smtp.login(username, password)
+        return
+    # smtplib encodes credentials as ASCII; AUTH PLAIN is defined over UTF-8 (RFC 4616),
+    # so a password with accents or symbols goes that way instead of failing.
+    if not smtp.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+    if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
+        raise SendError(
+            SendErrorKind.LOGIN,
+            "Your user name or password contains characters beyond plain ASCII, and this "
+            "server offers no login method that can carry them. Ask your provider for an "
+            "app password, or change the password.",
+        )
+    token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+class SmtpSender:
+    """One connection's worth of work: test a login, or send one message.
+
+    ``cancel()`` may be called from any thread; it shuts the socket down so a blocked
+    read returns at once, and the operation raises a ``CANCELLED`` :class:`SendError`.
+    """
+
+    def __init__(
+        self,
+        account: EmailAccount,
+        password: str | None,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.account = account
+        self._password = password
+        self._context = _check_context(ssl_context)
+        self.timeout = timeout
+        self._cancelled = threading.Event()
+        self._lock = threading.Lock()
+        self._smtp: smtplib.SMTP | None = None
+        self._handing_over = False
+
+    def __repr__(self) -> str:  # never show the password, even in a traceback
+        return f"SmtpSender({self.account.host}:{self.account.port}, {self.account.security})"
+
+    @property
+    def cancelled(self) -> bool:
+        """True once :meth:`cancel` was called."""
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        """Stop as soon as possible (safe to call from another thread)."""
+        self._cancelled.set()
+        with self._lock:
+            smtp = self._smtp
+        sock = getattr(smtp, "sock", None) if smtp is not None else None
+        if sock is not None:
+            # Already closed means nothing is left to interrupt.
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def _step(self, progress: Progress | None, text: str) -> None:
+        if self._cancelled.is_set():
+            raise SendError(SendErrorKind.CANCELLED, "Sending was cancelled; nothing was sent.")
+        if progress is not None:
+            progress(text)
+
+    def _connect(self, progress: Progress | None) -> smtplib.SMTP:
+        account = self.account
+        self._step(progress, f"Connecting to {account.host}…")
+        smtp: smtplib.SMTP
+        if account.security is Security.SSL:
+            smtp = smtplib.SMTP_SSL(timeout=self.timeout, context=self._context)
+        else:
+            smtp = smtplib.SMTP(timeout=self.timeout)
+        with self._lock:
+            self._smtp = smtp
+        # Connect as a separate step so cancel() can reach the socket while the greeting or
+        # the handshake is slow. smtplib reads the name to check the certificate against
+        # from ``_host``, which only its constructor sets when it connects there itself.
+        smtp._host = account.host  # type: ignore[attr-defined]  # private in typeshed
+        smtp.connect(account.host, account.port)
+        smtp.ehlo()
+        if account.security is Security.STARTTLS:
+            self._step(progress, "Starting encryption…")
+            smtp.starttls(context=self._context)
+            smtp.ehlo()
+        if self._password is not None and account.username:
+            self._step(progress, "Logging in…")
+            _login(smtp, account.username, self._password)
+        return smtp
+
+    def _run(self, work: Callable[[smtplib.SMTP], None], progress: Progress | None) -> None:
+        try:
+            smtp = self._connect(progress)
+            work(smtp)
+            # The work is done; a server that hangs up early changes nothing.
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()
+        except BaseException as error:
+            if self._cancelled.is_set():
+                if self._handing_over:
+                    raise SendError(
+                        SendErrorKind.CANCELLED,
+                        "Sending was cancelled while the message was being handed over; the "
+                        "server may have received it. Check before sending it again.",
+                    ) from None
+                raise SendError(
+                    SendErrorKind.CANCELLED, "Sending was cancelled; nothing was sent."
+                ) from None
+            if isinstance(error, KeyboardInterrupt | SystemExit):
+                raise
+            raise _explain(error, self.account, self.timeout) from None
+        finally:
+            # _connect() files the connection as soon as it exists, so one that failed
+            # half-way (say at login) is closed here too.
+            with self._lock:
+                opened, self._smtp = self._smtp, None
+            if opened is not None:
+                opened.close()
+
+    def test_connection(self, progress: Progress | None = None) -> None:
+        """Connect, encrypt and log in, then hang up; raise :class:`SendError` on failure."""
+
+        def work(smtp: smtplib.SMTP) -> None:
+            smtp.noop()
+
+        self._run(work, progress)
+
+    def send(self, message: EmailMessage, progress: Progress | None = None) -> None:
+        """Send one message; raise :class:`SendError` (nothing sent) on failure."""
+
+        def work(smtp: smtplib.SMTP) -> None:
+            self._step(progress, "Sending the message…")
+            self._handing_over = True
+            smtp.send_message(message)
+            if progress is not None:
+                progress("Sent.")
+
+        self._run(work, progress)

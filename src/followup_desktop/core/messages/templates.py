@@ -1,0 +1,285 @@
+"""Message templates: shipped defaults, user edits, and rendering in a sandbox.
+
+A template is plain text with Jinja2 placeholders. Its first line may be
+``Subject: ...``; the rest is the body. Templates render from a plain dict of strings,
+numbers and lists (see :data:`FIELDS`), never from database objects, inside Jinja2's
+immutable sandbox: a template cannot reach Python internals, call mutating methods, or
+blow up the process with huge repetitions. A user's edit is checked before it is stored,
+so the version in use is always one that rendered; if it still fails on real data, the
+shipped default is used and the draft says why.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Protocol
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from followup_desktop.core.errors import FollowupError
+
+SETTING_PREFIX = "template."
+MAX_TEMPLATE_CHARS = 50_000
+MAX_OUTPUT_CHARS = 200_000
+_TEMPLATE_FILENAME = "<template>"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateInfo:
+    """One template the product ships: its key, a label, and whether it is an email."""
+
+    key: str
+    label: str
+    is_email: bool = True
+
+
+TEMPLATES: tuple[TemplateInfo, ...] = (
+    TemplateInfo("thank_you", "Thank-you note to one interviewer"),
+    TemplateInfo("thank_you_organizer", "Thank-you note through the organizer"),
+    TemplateInfo("still_interested", "Still-interested note"),
+    TemplateInfo("status_follow_up", "Status follow-up"),
+    TemplateInfo("value_add", "Sharing a useful article"),
+    TemplateInfo("promised_material", "Sending promised material"),
+    TemplateInfo("reference_heads_up", "Heads-up to a reference"),
+    TemplateInfo("referrer_check_in", "Check-in with your referrer"),
+    TemplateInfo("phone_script", "Phone call script", is_email=False),
+    TemplateInfo("closing_note", "Courteous closing note"),
+    TemplateInfo("rejection_reply", "Reply to a rejection"),
+)
+TEMPLATE_KEYS = frozenset(info.key for info in TEMPLATES)
+
+# The fields a template can use, with a word on each; the editor lists them.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("me.name / me.email", "you, from the email account settings"),
+    ("company / role", "the opportunity"),
+    ("recipient.name / first_name / title / email / phone", "who the message goes to"),
+    ("interviewer.name / first_name / title / mention", "the interviewer a thank-you is for"),
+    ("interviewers", "everyone on the panel: a list with name, first_name, title, mention"),
+    ("interview.date / day / kind / round", "the interview; day reads 'today', 'yesterday'"),
+    ("interview.next_steps / decide_by / check_back_on", "what they said about next steps"),
+    ("debrief.went_well / learned_job / learned_organization", "from your debrief"),
+    ("debrief.skills_to_build / promised_material", "from your debrief"),
+    ("follow_up.date", "when you plan to check in next, if known"),
+    ("article.title / article.url", "the article you share (value-add note)"),
+)
+
+
+class TemplateError(FollowupError):
+    """A template that cannot be used, with the line it went wrong on (if known)."""
+
+    def __init__(self, message: str, line: int | None = None, key: str | None = None) -> None:
+        self.line = line
+        self.key = key
+        where = f"Line {line}: " if line is not None else ""
+        super().__init__(f"{where}{message}")
+        self.detail = message
+
+
+class _GuardedEnvironment(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with ``*`` and ``**`` capped so a typo cannot hang the app."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**":
+            if isinstance(right, int | float) and abs(right) > 64:
+                raise SecurityError("the power is too large")
+            return operator.pow(left, right)
+        for sized, count in ((left, right), (right, left)):
+            if (
+                isinstance(sized, str | list | tuple)
+                and isinstance(count, int)
+                and len(sized) * count > MAX_OUTPUT_CHARS
+            ):
+                raise SecurityError("the repeated text would be too long")
+        return operator.mul(left, right)
+
+
+def _environment() -> _GuardedEnvironment:
+    env = _GuardedEnvironment(
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,  # plain-text email, not HTML
+    )
+    # Nothing from outside the context: no range() loops, no lipsum, no namespace().
+    env.globals.clear()
+    return env
+
+
+_ENV = _environment()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMessage:
+    """A template's output split into a subject (may be empty) and a body."""
+
+    subject: str
+    body: str
+
+
+def default_source(key: str) -> str:
+    """The shipped text of a template."""
+    if key not in TEMPLATE_KEYS:
+        raise TemplateError(f"There is no template called {key!r}.", key=key)
+    folder = resources.files("followup_desktop.core.messages") / "templates"
+    return (folder / f"{key}.txt").read_text(encoding="utf-8")
+
+
+def _line_from_traceback(error: BaseException) -> int | None:
+    # Jinja rewrites tracebacks so frames of template code carry the template's line.
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename == _TEMPLATE_FILENAME:
+            line = frame.lineno
+    return line
+
+
+def _explain(error: Exception) -> str:
+    if isinstance(error, jinja2.UndefinedError):
+        text = str(error)
+        match = re.match(r"'([^']+)' is undefined", text)
+        if match:
+            return (
+                f"{match.group(1)!r} is not a field you can use. "
+                "Check the spelling against the list of fields."
+            )
+        match = re.search(r"has no attribute '([^']+)'", text)
+        if match:
+            return (
+                f"There is no field {match.group(1)!r} there. "
+                "Check the spelling against the list of fields."
+            )
+        return f"{text}. Check the field names against the list of fields."
+    if isinstance(error, SecurityError):
+        return (
+            f"This template tries something not allowed in a message ({error}). "
+            "Use only the listed fields."
+        )
+    if isinstance(error, TypeError | ValueError | ArithmeticError | LookupError):
+        return f"A value cannot be used this way ({error}). Simplify this part of the template."
+    return f"The template could not be filled in ({type(error).__name__}: {error})."
+
+
+def compile_template(source: str, key: str | None = None) -> jinja2.Template:
+    """Parse a template, or raise :class:`TemplateError` naming the line and the fault."""
+    if len(source) > MAX_TEMPLATE_CHARS:
+        raise TemplateError(
+            f"The template is {len(source):,} characters long; keep it under "
+            f"{MAX_TEMPLATE_CHARS:,}.",
+            key=key,
+        )
+    try:
+        code = _ENV.compile(source, name=key, filename=_TEMPLATE_FILENAME)
+        return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(
+            f"{(error.message or 'Syntax error').rstrip('.')}. Check that every "
+            "{{ has a }} and every {% if %} or {% for %} is closed.",
+            line=error.lineno,
+            key=key,
+        ) from None
+
+
+def split_subject(text: str) -> RenderedMessage:
+    """Take a leading ``Subject:`` line off rendered text; tidy blank lines in the body."""
+    subject = ""
+    lines = text.lstrip("\n").split("\n")
+    if lines and lines[0].lower().startswith("subject:"):
+        subject = lines[0][len("subject:") :].strip()
+        lines = lines[1:]
+    body = "\n".join(line.rstrip() for line in lines)
+    # Optional paragraphs leave runs of empty lines behind; one blank line is enough.
+    body = re.sub(r"\n{3,}", "\n\n", body).strip("\n")
+    return RenderedMessage(subject=subject, body=body + "\n" if body else "")
+
+
+def render_source(
+    source: str, context: Mapping[str, Any], key: str | None = None
+) -> RenderedMessage:
+    """Render template text with a plain context, or raise :class:`TemplateError`."""
+    template = compile_template(source, key)
+    try:
+        text = template.render(dict(context))
+    except Exception as error:  # every template fault becomes one clear error
+        raise TemplateError(_explain(error), line=_line_from_traceback(error), key=key) from None
+    if len(text) > MAX_OUTPUT_CHARS:
+        raise TemplateError("The message came out far too long; check the loops.", key=key)
+    return split_subject(text)
+
+
+class SettingsAccess(Protocol):
+    """What the template store needs from the service (FollowupService fits)."""
+
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+
+    def set_setting(self, key: str, value: Any) -> Any: ...
+
+
+class TemplateStore:
+    """The templates in use: the user's edited version if there is one, else the default.
+
+    An edit is only stored after it renders against sample data, so the stored version is
+    always the last good one; :meth:`save` refuses a broken one and changes nothing.
+    """
+
+    def __init__(self, settings: SettingsAccess) -> None:
+        self._settings = settings
+
+    @staticmethod
+    def setting_key(key: str) -> str:
+        """The settings-table key a template's edited text lives under."""
+        return f"{SETTING_PREFIX}{key}"
+
+    def source(self, key: str) -> str:
+        """The text in use for ``key``."""
+        stored = self._settings.get_setting(self.setting_key(key))
+        if isinstance(stored, str) and stored.strip():
+            return stored
+        return default_source(key)
+
+    def is_customized(self, key: str) -> bool:
+        """True when the person has edited this template."""
+        stored = self._settings.get_setting(self.setting_key(key))
+        return isinstance(stored, str) and bool(stored.strip())
+
+    def check(self, key: str, source: str) -> RenderedMessage:
+        """Render ``source`` against sample data; raise :class:`TemplateError` if broken."""
+        from followup_desktop.core.messages.context import sample_context
+
+        return render_source(source, sample_context(key), key)
+
+    def save(self, key: str, source: str) -> None:
+        """Store an edited template after checking it; a broken one is refused."""
+        if key not in TEMPLATE_KEYS:
+            raise TemplateError(f"There is no template called {key!r}.", key=key)
+        self.check(key, source)
+        self._settings.set_setting(self.setting_key(key), source)
+
+    def reset(self, key: str) -> None:
+        """Go back to the shipped default."""
+        self._settings.set_setting(self.setting_key(key), None)
+
+    def render(
+        self, key: str, context: Mapping[str, Any]
+    ) -> tuple[RenderedMessage, TemplateError | None]:
+        """Render the version in use; if it fails on this data, use the default instead.
+
+        Returns the message and the problem with the edited version (None when it worked),
+        so the composer can say the default was used and why.
+        """
+        source = self.source(key)
+        try:
+            return render_source(source, context, key), None
+        except TemplateError as problem:
+            if not self.is_customized(key):
+                raise
+            return render_source(default_source(key), context, key), problem

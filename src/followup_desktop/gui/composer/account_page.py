@@ -1,0 +1,243 @@
+"""Settings page for the email account: server, security, sender, and the password.
+
+The password goes to the OS secret store only. When there is no usable store the page
+says so and offers, with the person's consent, to keep it in memory until Followup quits.
+"Test connection" connects, encrypts and logs in on the worker thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.messages import (
+    EmailAccount,
+    Security,
+    SmtpSender,
+    load_account,
+    save_account,
+)
+from followup_desktop.core.messages.account import DEFAULT_PORTS
+from followup_desktop.core.services import FollowupService
+from followup_desktop.gui.composer.composer import MakeSender, shared_password_store
+from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
+from followup_desktop.secrets import PasswordStore, SecretStoreError
+
+
+class EmailAccountPage(QWidget):
+    """The "Email account" page of the settings dialog; call :meth:`apply` on OK."""
+
+    saved = Signal()
+
+    def __init__(
+        self,
+        service: FollowupService,
+        parent: QWidget | None = None,
+        *,
+        passwords: PasswordStore | None = None,
+        make_sender: MakeSender | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.passwords = passwords or shared_password_store()
+        self._make_sender = make_sender
+        self.runner = SmtpRunner(self)
+        self._build()
+        self.runner.progress.connect(self.status_label.setText)
+        self.runner.succeeded.connect(self._on_test_ok)
+        self.runner.failed.connect(self._on_test_failed)
+        self.load()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.host_edit = QLineEdit()
+        self.host_edit.setPlaceholderText("smtp.example.com")
+        self.security_box = QComboBox()
+        self.security_box.addItem("SSL/TLS (usually port 465)", str(Security.SSL))
+        self.security_box.addItem("STARTTLS (usually port 587)", str(Security.STARTTLS))
+        self.port_box = QSpinBox()
+        self.port_box.setRange(1, 65535)
+        self.security_box.currentIndexChanged.connect(self._security_changed)
+        self.username_edit = QLineEdit()
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.from_name_edit = QLineEdit()
+        self.from_address_edit = QLineEdit()
+        for label, widget, name in (
+            ("&Server:", self.host_edit, "SMTP server"),
+            ("S&ecurity:", self.security_box, "Security"),
+            ("&Port:", self.port_box, "Port"),
+            ("&User name:", self.username_edit, "User name"),
+            ("Pass&word:", self.password_edit, "Password"),
+            ("Your &name:", self.from_name_edit, "Your name"),
+            ("&From address:", self.from_address_edit, "From address"),
+        ):
+            widget.setAccessibleName(name)
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        note = QLabel(
+            "The server's certificate is always checked. The password is kept only in your "
+            "system's password store, never in Followup's files."
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.store_label = QLabel()
+        self.store_label.setWordWrap(True)
+        layout.addWidget(self.store_label)
+        self.session_box = QCheckBox(
+            "Keep the password in memory until Followup quits (it is not saved anywhere)"
+        )
+        layout.addWidget(self.session_box)
+        buttons = QHBoxLayout()
+        self.test_button = QPushButton("&Test connection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.save_button = QPushButton("&Save account")
+        self.save_button.clicked.connect(self.apply)
+        self.forget_button = QPushButton("For&get password")
+        self.forget_button.clicked.connect(self.forget_password)
+        for button in (self.test_button, self.save_button, self.forget_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Status")
+        layout.addWidget(self.status_label)
+        layout.addStretch(1)
+
+    def _security_changed(self) -> None:
+        security = Security(self.security_box.currentData())
+        if self.port_box.value() in DEFAULT_PORTS.values():
+            self.port_box.setValue(DEFAULT_PORTS[security])
+
+    def load(self) -> None:
+        """Show the stored account and the state of the password store."""
+        account = load_account(self.service)
+        self.security_box.setCurrentIndex(1)
+        self.port_box.setValue(DEFAULT_PORTS[Security.STARTTLS])
+        if account is not None:
+            self.host_edit.setText(account.host)
+            self.security_box.setCurrentIndex(0 if account.security is Security.SSL else 1)
+            self.port_box.setValue(account.port)
+            self.username_edit.setText(account.username)
+            self.from_name_edit.setText(account.from_name)
+            self.from_address_edit.setText(account.from_address)
+        status = self.passwords.status()
+        self.session_box.setVisible(not status.available)
+        if status.available:
+            self.store_label.setText(f"Passwords are kept in: {status.backend_name}.")
+        else:
+            self.store_label.setText(status.reason)
+        self.password_edit.setPlaceholderText(
+            "(stored — type to replace)" if account and self._has_password(account) else ""
+        )
+
+    def _has_password(self, account: EmailAccount) -> bool:
+        try:
+            return self.passwords.get_password(account.secret_key) is not None
+        except SecretStoreError:
+            return False
+
+    def account(self) -> EmailAccount:
+        """The account as entered; raises ValidationError naming the field to fix."""
+        return EmailAccount.from_json(
+            {
+                "host": self.host_edit.text().strip(),
+                "port": self.port_box.value(),
+                "security": self.security_box.currentData(),
+                "username": self.username_edit.text().strip(),
+                "from_name": self.from_name_edit.text().strip(),
+                "from_address": self.from_address_edit.text().strip(),
+            }
+        )
+
+    def apply(self) -> bool:
+        """Store the account, and the password if one was typed; False if something is wrong."""
+        try:
+            account = self.account()
+            save_account(self.service, account)
+            self._store_password(account)
+        except FollowupError as error:
+            self.status_label.setText(str(error))
+            return False
+        self.password_edit.clear()
+        self.load()
+        self.status_label.setText("Saved.")
+        self.saved.emit()
+        return True
+
+    def _store_password(self, account: EmailAccount) -> None:
+        password = self.password_edit.text()
+        if not password:
+            return
+        if self.passwords.status().available:
+            self.passwords.set_password(account.secret_key, password)
+        elif self.session_box.isChecked():
+            self.passwords.keep_for_session(account.secret_key, password)
+        else:
+            raise ValidationError(
+                "The password was not kept: this system has no safe password store. Tick "
+                "'Keep the password in memory' to use it until Followup quits.",
+                "password",
+            )
+
+    def forget_password(self) -> None:
+        """Remove the stored password."""
+        try:
+            self.passwords.delete_password(self.account().secret_key)
+        except FollowupError as error:
+            self.status_label.setText(str(error))
+            return
+        self.load()
+        self.status_label.setText("The password is forgotten.")
+
+    def test_connection(self) -> None:
+        """Connect, encrypt and log in with what is entered (typed password first)."""
+        if self.runner.busy:
+            return
+        try:
+            account = self.account()
+        except ValidationError as error:
+            self.status_label.setText(str(error))
+            return
+        typed = self.password_edit.text()
+        passwords = self.passwords
+        make = self._make_sender
+
+        def read_password() -> str | None:
+            if typed:
+                return typed
+            try:
+                return passwords.get_password(account.secret_key)
+            except SecretStoreError as error:
+                raise FollowupError(str(error)) from None
+
+        def build(password: str | None) -> SmtpSender:
+            return make(account, password) if make else SmtpSender(account, password)
+
+        job = SmtpJob(
+            read_password, build, lambda sender, progress: sender.test_connection(progress)
+        )
+        self.test_button.setEnabled(False)
+        self.runner.start(job)
+
+    def _on_test_ok(self) -> None:
+        self.test_button.setEnabled(True)
+        self.status_label.setText("The connection works: encrypted, verified and logged in.")
+
+    def _on_test_failed(self, message: str, kind: str) -> None:
+        self.test_button.setEnabled(True)
+        self.status_label.setText(message)

@@ -1,0 +1,406 @@
+"""The composer: a drafted message beside the debrief notes that matter for it.
+
+Opened from any action. Ways out: Send (SMTP, on a worker thread), Open in my mail app
+(a ``mailto:`` link), Copy, Print, Save as PDF, or just "Mark as sent". Each can log the
+message and complete the action; a send that fails marks nothing and keeps the draft.
+Everything that would open a system dialog or another program goes through a function
+passed in, so tests can replace it.
+"""
+
+from __future__ import annotations
+
+import html
+import ssl
+from collections.abc import Callable
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QPdfWriter, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from followup_desktop.core.agenda import kind_label
+from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.messages import (
+    Draft,
+    EmailAccount,
+    SmtpSender,
+    draft_for_action,
+    email_from_account,
+    load_account,
+    mailto_url,
+    record_outcome,
+)
+from followup_desktop.core.messages.context import long_date
+from followup_desktop.core.models import Channel
+from followup_desktop.core.services import FollowupService
+from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
+from followup_desktop.secrets import PasswordStore, SecretStoreError
+
+OpenUrl = Callable[[QUrl], bool]
+PrintDialog = Callable[[QPrinter, QWidget], bool]
+SavePath = Callable[[QWidget], str]
+MakeSender = Callable[[EmailAccount, str | None], SmtpSender]
+
+_shared_passwords: PasswordStore | None = None
+
+
+def shared_password_store() -> PasswordStore:
+    """The process's password store (session-only passwords must outlive one dialog)."""
+    global _shared_passwords  # noqa: PLW0603 - one per process, created on first use
+    if _shared_passwords is None:
+        _shared_passwords = PasswordStore()
+    return _shared_passwords
+
+
+def _ask_print(printer: QPrinter, parent: QWidget) -> bool:
+    return QPrintDialog(printer, parent).exec() == QDialog.DialogCode.Accepted
+
+
+def _ask_pdf_path(parent: QWidget) -> str:
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, "Save the letter as PDF", "letter.pdf", "PDF files (*.pdf)"
+    )
+    return path
+
+
+def _default_sender(account: EmailAccount, password: str | None) -> SmtpSender:
+    return SmtpSender(account, password)
+
+
+def sender_with_context(context: ssl.SSLContext) -> MakeSender:
+    """A sender factory trusting a given (verifying) context; for tests and special CAs."""
+
+    def make(account: EmailAccount, password: str | None) -> SmtpSender:
+        return SmtpSender(account, password, ssl_context=context)
+
+    return make
+
+
+class ComposerDialog(QDialog):
+    """Draft, edit and send the message for one action."""
+
+    #: Emitted with the service's Change after the message was logged / the action done.
+    changed = Signal(object)
+
+    def __init__(
+        self,
+        service: FollowupService,
+        action_id: int,
+        parent: QWidget | None = None,
+        *,
+        passwords: PasswordStore | None = None,
+        open_url: OpenUrl = QDesktopServices.openUrl,
+        print_dialog: PrintDialog = _ask_print,
+        pdf_path: SavePath = _ask_pdf_path,
+        make_sender: MakeSender = _default_sender,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.passwords = passwords or shared_password_store()
+        self._open_url = open_url
+        self._print_dialog = print_dialog
+        self._pdf_path = pdf_path
+        self._make_sender = make_sender
+        self.draft: Draft = draft_for_action(service, action_id)
+        self.account = load_account(service)
+        self.runner = SmtpRunner(self)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.succeeded.connect(self._on_sent)
+        self.runner.failed.connect(self._on_send_failed)
+        self.recorded = False
+        self._sent = False
+        self._build()
+        self._update_send_availability()
+
+    # -- layout ----------------------------------------------------------------------
+
+    def _build(self) -> None:  # noqa: PLR0915 - one window, built top to bottom
+        draft = self.draft
+        self.setWindowTitle(kind_label(draft.kind))
+        self.resize(960, 640)
+        layout = QVBoxLayout(self)
+        company = draft.context.get("company", "")
+        role = draft.context.get("role", "")
+        heading = QLabel(
+            f"<b>{html.escape(kind_label(draft.kind))}</b>"
+            + (f" — {html.escape(role)} at {html.escape(company)}" if company else "")
+        )
+        layout.addWidget(heading)
+        self.notes_label = QLabel("\n".join(draft.notes))
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setVisible(bool(draft.notes))
+        layout.addWidget(self.notes_label)
+
+        splitter = QSplitter(self)
+        editor = QWidget(splitter)
+        form = QFormLayout(editor)
+        self.to_edit = QLineEdit(", ".join(r.formatted() for r in draft.recipients if r.email))
+        self.to_edit.setAccessibleName("Recipients")
+        self.to_edit.setPlaceholderText("Name <name@example.com>, …")
+        self.subject_edit = QLineEdit(draft.subject)
+        self.subject_edit.setAccessibleName("Subject")
+        self.body_edit = QPlainTextEdit(draft.body)
+        self.body_edit.setAccessibleName("Message")
+        if draft.is_email:
+            form.addRow("&To:", self.to_edit)
+            form.addRow("&Subject:", self.subject_edit)
+        else:
+            self.to_edit.hide()
+            self.subject_edit.hide()
+        form.addRow("&Message:" if draft.is_email else "&Script:", self.body_edit)
+        self.highlights = QTextBrowser(splitter)
+        self.highlights.setAccessibleName("From your debrief")
+        self.highlights.setHtml(self._highlights_html())
+        splitter.addWidget(editor)
+        splitter.addWidget(self.highlights)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+        self.mark_done = QCheckBox(
+            "When I use one of these, log the message and mark this step done"
+            if draft.is_email
+            else "When I use one of these, log the call and mark this step done"
+        )
+        self.mark_done.setChecked(True)
+        layout.addWidget(self.mark_done)
+
+        status_row = QHBoxLayout()
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Status")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        self.cancel_button = QPushButton("&Cancel sending")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.runner.cancel)
+        status_row.addWidget(self.status_label, 1)
+        status_row.addWidget(self.progress)
+        status_row.addWidget(self.cancel_button)
+        layout.addLayout(status_row)
+
+        buttons = QHBoxLayout()
+        self.send_button = QPushButton("Se&nd")
+        self.send_button.clicked.connect(self.send)
+        self.mail_app_button = QPushButton("Open in my &mail app")
+        self.mail_app_button.clicked.connect(self.open_in_mail_app)
+        self.copy_button = QPushButton("C&opy")
+        self.copy_button.clicked.connect(self.copy_text)
+        self.print_button = QPushButton("&Print…")
+        self.print_button.clicked.connect(self.print_letter)
+        self.pdf_button = QPushButton("Save as P&DF…")
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.mark_button = QPushButton("Mark as sent" if draft.is_email else "I made the call")
+        self.mark_button.clicked.connect(lambda: self._record(None, force=True))
+        close_button = QPushButton("Close")
+        close_button.clicked.connect(self.reject)
+        for button in (self.send_button, self.mail_app_button):
+            button.setVisible(draft.is_email)
+            buttons.addWidget(button)
+        for button in (self.copy_button, self.print_button, self.pdf_button, self.mark_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(close_button)
+        layout.addLayout(buttons)
+
+    def _highlights_html(self) -> str:
+        if not self.draft.highlights:
+            return "<p><i>Nothing from your debrief for this message.</i></p>"
+        rows = "".join(
+            f"<p><b>{html.escape(h.label)}</b><br>{html.escape(h.text)}</p>"
+            for h in self.draft.highlights
+        )
+        return f"<h3>From your debrief</h3>{rows}"
+
+    def _update_send_availability(self) -> None:
+        reason = self.send_unavailable_reason()
+        self.send_button.setEnabled(reason is None and not self.runner.busy)
+        self.send_button.setToolTip(reason or "Send through your email account")
+        if reason and self.draft.is_email and not self._sent:
+            self.status_label.setText(reason)
+
+    def send_unavailable_reason(self) -> str | None:
+        """Why Send cannot work right now, in plain words (None when it can)."""
+        if self._sent:
+            return "This message has been sent."
+        if self.account is None:
+            return (
+                "To send from here, set up your email account in Settings → Email account. "
+                "Meanwhile, open the message in your mail app or copy it."
+            )
+        if self.passwords.has_session_password(self.account.secret_key):
+            return None
+        status = self.passwords.status()
+        if not status.available:
+            return (
+                f"{status.reason} Sending from Followup needs a safe place for your "
+                "password; open the message in your mail app or copy it instead, or enter "
+                "the password in Settings → Email account to keep it for this session only."
+            )
+        return None
+
+    # -- ways out --------------------------------------------------------------------
+
+    def _text(self) -> tuple[str, str]:
+        return self.subject_edit.text().strip(), self.body_edit.toPlainText()
+
+    def _record(self, channel: Channel | None, *, force: bool = False) -> bool:
+        """Log the message and complete the step, if the box says so; True if done."""
+        if not (force or self.mark_done.isChecked()) or self.recorded:
+            return False
+        subject, body = self._text()
+        try:
+            change = record_outcome(
+                self.service, self.draft, subject=subject, body=body, channel=channel
+            )
+        except FollowupError as error:
+            self.status_label.setText(str(error))
+            return False
+        self.recorded = True
+        self.status_label.setText("Logged, and the step is marked done.")
+        self.changed.emit(change)
+        return True
+
+    def send(self) -> None:
+        """Send through SMTP on the worker thread."""
+        if self.runner.busy or self.send_unavailable_reason() is not None:
+            return
+        account = self.account
+        assert account is not None
+        subject, body = self._text()
+        try:
+            message = email_from_account(
+                account,
+                to=self.to_edit.text(),
+                subject=subject,
+                body=body,
+                date=self.service.clock(),
+            )
+        except FollowupError as error:
+            self.status_label.setText(str(error))
+            return
+        passwords = self.passwords
+        make_sender = self._make_sender
+
+        def read_password() -> str | None:
+            try:
+                return passwords.get_password(account.secret_key)
+            except SecretStoreError as error:
+                raise FollowupError(str(error)) from None
+
+        job = SmtpJob(
+            read_password,
+            lambda password: make_sender(account, password),
+            lambda sender, progress: sender.send(message, progress),
+        )
+        self._set_busy(True)
+        self.runner.start(job)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        for widget in (self.to_edit, self.subject_edit, self.body_edit, self.mark_button):
+            widget.setEnabled(not busy)
+        self.send_button.setEnabled(not busy and self.send_unavailable_reason() is None)
+
+    def _on_progress(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def _on_sent(self) -> None:
+        self._set_busy(False)
+        self.status_label.setText("Sent.")
+        self._sent = True
+        if self._record(Channel.EMAIL):
+            self.status_label.setText("Sent, logged, and the step is marked done.")
+        self._update_send_availability()
+
+    def _on_send_failed(self, message: str, kind: str) -> None:
+        self._set_busy(False)
+        self.status_label.setText(f"Not sent: {message}")
+        self._update_send_availability()
+
+    def open_in_mail_app(self) -> None:
+        """Hand the draft to the person's mail program as a ``mailto:`` link."""
+        subject, body = self._text()
+        url = mailto_url([self.to_edit.text()], subject, body)
+        if self._open_url(QUrl.fromEncoded(url.encode("ascii"))):
+            self._record(Channel.EMAIL)
+        else:
+            self.status_label.setText(
+                "No mail program opened the message. Set a default mail app in your "
+                "desktop settings, or copy the text instead."
+            )
+
+    def copy_text(self) -> None:
+        """Put the message on the clipboard."""
+        subject, body = self._text()
+        text = f"Subject: {subject}\n\n{body}" if self.draft.is_email and subject else body
+        QGuiApplication.clipboard().setText(text)
+        self.status_label.setText("Copied to the clipboard.")
+        self._record(None)
+
+    def letter_document(self) -> QTextDocument:
+        """The message laid out as a letter (or the call script) for printing."""
+        subject, body = self._text()
+        parts: list[str] = []
+        if self.draft.is_email:
+            me = self.draft.context.get("me", {})
+            sender = "\n".join(x for x in (me.get("name", ""), me.get("email", "")) if x)
+            recipient = self.draft.recipients[0].name if self.draft.recipients else ""
+            today = long_date(self.service.clock().date())
+            parts = [p for p in (sender, today, recipient, subject) if p]
+        document = QTextDocument(self)
+        document.setPlainText("\n\n".join([*parts, body]))
+        return document
+
+    def print_letter(self) -> None:
+        """Print the letter through the system's print dialog."""
+        printer = QPrinter()
+        if self._print_dialog(printer, self):
+            self.letter_document().print_(printer)
+            self.status_label.setText("Sent to the printer.")
+            self._record(Channel.LETTER if self.draft.is_email else None)
+
+    def save_pdf(self) -> None:
+        """Save the letter as a PDF file."""
+        path = self._pdf_path(self)
+        if not path:
+            return
+        writer = QPdfWriter(path)
+        writer.setTitle(self._text()[0] or kind_label(self.draft.kind))
+        writer.setResolution(300)
+        self.letter_document().print_(writer)
+        self.status_label.setText(f"Saved {path}.")
+        self._record(Channel.LETTER if self.draft.is_email else None)
+
+    # -- closing ---------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        """Closing cancels a running send and waits for the worker to stop."""
+        if self.runner.busy:
+            self.runner.cancel()
+            self.runner.wait()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.runner.busy:
+            self.runner.cancel()
+            self.runner.wait()
+        super().closeEvent(event)

@@ -1,0 +1,259 @@
+"""The composer and the settings pages, driven like a person would, on a real database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import keyring.backends.null
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from followup_desktop.core.db import Database
+from followup_desktop.core.messages import EmailAccount, Security, save_account
+from followup_desktop.core.models import Action, ActionState, Correspondence, Setting
+from followup_desktop.core.services import FollowupService
+from followup_desktop.gui.composer import ComposerDialog, EmailAccountPage, TemplateEditorPage
+from followup_desktop.gui.composer.composer import sender_with_context
+from followup_desktop.secrets import PasswordStore
+from test_keyring import MemoryKeyring
+from test_messages import NOW, _interview_with_panel, _thank_you_actions
+from test_smtp_support import (
+    PASSWORD,
+    USER,
+    Certificates,
+    make_certificates,
+    running_smtp_server,
+)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    return make_certificates(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def service(database: Database) -> FollowupService:
+    return FollowupService(database, clock=lambda: NOW)
+
+
+def _first_thank_you(service: FollowupService) -> int:
+    opportunity, interview = _interview_with_panel(service)
+    return _thank_you_actions(service, opportunity, interview)[0]
+
+
+def _state(service: FollowupService, action_id: int) -> ActionState:
+    with service.db.session() as session:
+        action = session.get(Action, action_id)
+        assert action is not None
+        return action.state
+
+
+def _logged(service: FollowupService) -> list[Correspondence]:
+    with service.db.session() as session:
+        return list(session.scalars(select(Correspondence)))
+
+
+def test_the_mail_app_gets_an_encoded_link_and_the_step_is_done(
+    qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring
+) -> None:
+    action = _first_thank_you(service)
+    opened: list[QUrl] = []
+    dialog = ComposerDialog(
+        service, action, passwords=PasswordStore(), open_url=lambda url: opened.append(url) or True
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.to_edit.text() == "Ana Silva <ana@acme.example>"
+    assert "nightly reporting pipeline" in dialog.body_edit.toPlainText()
+    assert "the nightly reporting pipeline" in dialog.highlights.toPlainText()
+    assert not dialog.send_button.isEnabled()  # no account yet
+    assert "Settings → Email account" in dialog.status_label.text()
+    dialog.subject_edit.setText("Merci — à bientôt")
+    with qtbot.waitSignal(dialog.changed):
+        dialog.mail_app_button.click()
+    encoded = bytes(opened[0].toEncoded()).decode("ascii")
+    assert encoded.startswith("mailto:ana@acme.example?subject=Merci%20%E2%80%94%20%C3%A0")
+    assert _state(service, action) is ActionState.DONE
+    [entry] = _logged(service)
+    assert entry.action_id == action and entry.subject == "Merci — à bientôt"
+
+
+def test_send_goes_through_the_server_off_the_gui_thread(
+    qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring, certs: Certificates
+) -> None:
+    action = _first_thank_you(service)
+    passwords = PasswordStore()
+    with running_smtp_server(certs, "starttls") as server:
+        account = EmailAccount("127.0.0.1", server.port, Security.STARTTLS, USER, USER, "Sam")
+        save_account(service, account)
+        passwords.set_password(account.secret_key, PASSWORD)
+        dialog = ComposerDialog(
+            service,
+            action,
+            passwords=passwords,
+            make_sender=sender_with_context(certs.client_context()),
+        )
+        qtbot.addWidget(dialog)
+        assert dialog.send_button.isEnabled()
+        with qtbot.waitSignal(dialog.changed, timeout=10_000):
+            dialog.send_button.click()
+            assert not dialog.progress.isHidden() and not dialog.cancel_button.isHidden()
+    assert server.mailbox.parsed()["To"].addresses[0].addr_spec == "ana@acme.example"
+    assert _state(service, action) is ActionState.DONE
+    assert "Sent, logged" in dialog.status_label.text()
+    assert not dialog.send_button.isEnabled()
+
+
+def test_a_failed_send_marks_nothing_and_keeps_the_draft(
+    qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring, certs: Certificates
+) -> None:
+    action = _first_thank_you(service)
+    passwords = PasswordStore()
+    with running_smtp_server(certs, "starttls") as server:
+        account = EmailAccount("127.0.0.1", server.port, Security.STARTTLS, USER, USER, "Sam")
+        save_account(service, account)
+        passwords.set_password(account.secret_key, "not the password")
+        dialog = ComposerDialog(
+            service,
+            action,
+            passwords=passwords,
+            make_sender=sender_with_context(certs.client_context()),
+        )
+        qtbot.addWidget(dialog)
+        dialog.body_edit.setPlainText("My own careful words.")
+        with qtbot.waitSignal(dialog.runner.failed, timeout=10_000):
+            dialog.send_button.click()
+    assert dialog.status_label.text().startswith("Not sent: The server refused the user name")
+    assert dialog.body_edit.toPlainText() == "My own careful words."
+    assert _state(service, action) is ActionState.OPEN
+    assert _logged(service) == []
+    assert dialog.send_button.isEnabled()
+
+
+def test_without_a_password_store_send_explains_and_copy_still_works(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    action = _first_thank_you(service)
+    save_account(service, EmailAccount("smtp.example.org", 465, Security.SSL, USER, USER, "Sam"))
+    dialog = ComposerDialog(
+        service, action, passwords=PasswordStore(backend=keyring.backends.null.Keyring())
+    )
+    qtbot.addWidget(dialog)
+    assert not dialog.send_button.isEnabled()
+    assert "no secure password store" in dialog.send_button.toolTip()
+    assert "session only" in dialog.status_label.text()
+    with qtbot.waitSignal(dialog.changed):
+        dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text().startswith("Subject: Thank you")
+    assert _state(service, action) is ActionState.DONE
+
+
+def test_save_as_pdf_writes_a_letter(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    action = _first_thank_you(service)
+    target = tmp_path / "letter.pdf"
+    dialog = ComposerDialog(
+        service,
+        action,
+        passwords=PasswordStore(backend=keyring.backends.null.Keyring()),
+        pdf_path=lambda _parent: str(target),
+    )
+    qtbot.addWidget(dialog)
+    dialog.mark_done.setChecked(False)
+    dialog.pdf_button.click()
+    assert target.read_bytes().startswith(b"%PDF")
+    assert _state(service, action) is ActionState.OPEN  # the box was unticked
+    assert "Dear Ana" in dialog.letter_document().toPlainText()
+
+
+def test_a_phone_call_shows_a_script_without_send(qtbot: QtBot, service: FollowupService) -> None:
+    opportunity, _interview = _interview_with_panel(service)
+    action = service.add_action("phone_call", NOW, opportunity_id=opportunity).created_id
+    assert action is not None
+    dialog = ComposerDialog(
+        service, action, passwords=PasswordStore(backend=keyring.backends.null.Keyring())
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.send_button.isHidden() and dialog.subject_edit.isHidden()
+    with qtbot.waitSignal(dialog.changed):
+        dialog.mark_button.click()
+    assert _state(service, action) is ActionState.DONE
+    assert _logged(service)[0].channel == "phone"
+
+
+def test_account_page_keeps_the_password_out_of_settings(
+    qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring, certs: Certificates
+) -> None:
+    passwords = PasswordStore()
+    with running_smtp_server(certs, "ssl") as server:
+        page = EmailAccountPage(
+            service, passwords=passwords, make_sender=sender_with_context(certs.client_context())
+        )
+        qtbot.addWidget(page)
+        page.host_edit.setText("127.0.0.1")
+        page.security_box.setCurrentIndex(0)
+        page.port_box.setValue(server.port)
+        page.username_edit.setText(USER)
+        page.password_edit.setText(PASSWORD)
+        page.from_name_edit.setText("Sam Lee")
+        page.from_address_edit.setText(USER)
+        with qtbot.waitSignal(page.runner.succeeded, timeout=10_000):
+            page.test_button.click()
+        assert "connection works" in page.status_label.text()
+        assert page.apply()
+    with service.db.session() as session:
+        stored = {s.key: s.value for s in session.scalars(select(Setting))}
+    assert stored["email.account"]["host"] == "127.0.0.1"
+    assert PASSWORD not in repr(stored)
+    assert memory_keyring.items == {(passwords.service_name, f"{USER}@127.0.0.1"): PASSWORD}
+    assert page.password_edit.text() == ""
+    assert "stored" in page.password_edit.placeholderText()
+
+
+def test_account_page_without_a_store_needs_consent_for_the_session(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    passwords = PasswordStore(backend=keyring.backends.null.Keyring())
+    page = EmailAccountPage(service, passwords=passwords)
+    qtbot.addWidget(page)
+    assert not page.session_box.isHidden()
+    page.host_edit.setText("smtp.example.org")
+    page.from_address_edit.setText(USER)
+    page.password_edit.setText(PASSWORD)
+    assert not page.apply()
+    assert "not kept" in page.status_label.text()
+    page.session_box.setChecked(True)
+    page.password_edit.setText(PASSWORD)
+    assert page.apply()
+    assert passwords.get_password(f"{USER}@smtp.example.org") == PASSWORD
+
+
+def test_template_page_previews_live_and_refuses_a_broken_edit(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    page = TemplateEditorPage(service)
+    qtbot.addWidget(page)
+    assert "Thank you" in page.preview.toPlainText()
+    page.editor.setPlainText("Subject: Hi {{ company }}\nDear {{ recipient.nmae }}")
+    qtbot.waitUntil(lambda: page.error_label.text() != "", timeout=2000)
+    assert page.error_label.text().startswith("Line 2: There is no field 'nmae'")
+    assert not page.save_button.isEnabled()
+    assert not page.save()
+    page.editor.setPlainText("Subject: Hi {{ company }}\nDear {{ recipient.name }}")
+    qtbot.waitUntil(lambda: "Dear Ana Silva" in page.preview.toPlainText(), timeout=2000)
+    assert page.save()
+    assert page.store.source("thank_you").startswith("Subject: Hi")
