@@ -1,0 +1,283 @@
+"""Read queries for the debrief form and the bank of stumbled questions, and debrief drafts.
+
+Everything here hands out frozen snapshots (never live ORM objects), so a Qt model can
+keep them without anything lazy-loading from ``paint()``.
+
+Drafts
+    While a person types a debrief, the form's whole state is written as one JSON value
+    to the ``settings`` table under ``debrief_draft:<interview id>``. A draft may be
+    invalid (a half-typed email, a panel row without a name), so it must not go through
+    :meth:`FollowupService.save_debrief`, which creates contacts and re-plans. Storing it
+    as a setting needs no schema change; because settings travel in the JSON export and an
+    import may give interviews new ids, each draft also records which interview it belongs
+    to (opportunity and start time) and is ignored when that no longer matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from followup_desktop.core.db import Database
+from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.models import (
+    Channel,
+    Contact,
+    Debrief,
+    DebriefStatus,
+    Interview,
+    InterviewKind,
+    Opportunity,
+    Setting,
+    StumbledQuestion,
+)
+from followup_desktop.core.services import PanelMember, QuestionInput
+
+DRAFT_KEY_PREFIX = "debrief_draft:"
+DRAFT_FORMAT = 1
+NO_THEME = "No theme"
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """One stumbled question with where it was asked, for the question bank."""
+
+    id: int
+    question: str
+    my_answer: str
+    better_answer: str
+    theme: str
+    practiced: bool
+    company: str
+    role: str
+    opportunity_id: int
+    interview_id: int
+    interview_round: int
+    asked_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactChoice:
+    """An existing contact offered for completion on a panel row."""
+
+    id: int
+    name: str
+    title: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class DebriefSnapshot:
+    """What is stored for one interview's debrief, with the interview's next-step facts."""
+
+    interview_id: int
+    opportunity_id: int
+    company: str
+    role: str
+    round: int
+    kind: InterviewKind
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    status: DebriefStatus | None
+    submitted_at: datetime | None
+    updated_at: datetime | None
+    went_well: str
+    went_badly: str
+    preparedness: int | None
+    tied_experience: bool | None
+    learned_job: str
+    learned_organization: str
+    skills_to_build: str
+    promised_material: str
+    next_steps: str
+    decision_timeline_days: int | None
+    decision_date: date | None
+    may_check_in: bool | None
+    check_back_on: date | None
+    preferred_channel: Channel | None
+    panel: tuple[PanelMember, ...]
+    questions: tuple[QuestionInput, ...]
+
+    @property
+    def draft_identity(self) -> dict[str, Any]:
+        """What a draft records so it is never restored onto another interview."""
+        return {"opportunity_id": self.opportunity_id, "starts_at": self.starts_at.isoformat()}
+
+
+@dataclass(frozen=True)
+class DebriefDraft:
+    """A restored draft: the form's own state, and when it was written."""
+
+    state: dict[str, Any]
+    saved_at: datetime
+
+
+def list_questions(session: Session) -> list[QuestionRecord]:
+    """Every stumbled question of every debrief, newest interview first."""
+    rows = session.execute(
+        select(
+            StumbledQuestion.id,
+            StumbledQuestion.question,
+            StumbledQuestion.my_answer,
+            StumbledQuestion.better_answer,
+            StumbledQuestion.theme,
+            StumbledQuestion.practiced,
+            Opportunity.company,
+            Opportunity.role,
+            Opportunity.id,
+            Interview.id,
+            Interview.round,
+            Interview.starts_at,
+        )
+        .join(Debrief, StumbledQuestion.debrief_id == Debrief.id)
+        .join(Interview, Debrief.interview_id == Interview.id)
+        .join(Opportunity, Interview.opportunity_id == Opportunity.id)
+        .order_by(Interview.starts_at.desc(), StumbledQuestion.position)
+    ).all()
+    return [QuestionRecord(*cast(tuple[Any, ...], row)) for row in rows]
+
+
+def contact_choices(session: Session) -> list[ContactChoice]:
+    """Every contact, by name, for completing panel rows."""
+    rows = session.execute(
+        select(Contact.id, Contact.name, Contact.title, Contact.email, Contact.phone).order_by(
+            Contact.name, Contact.id
+        )
+    ).all()
+    return [ContactChoice(*row) for row in rows]
+
+
+def latest_ended_interview_id(session: Session, now: datetime) -> int | None:
+    """The interview that ended most recently at or before ``now``, if any."""
+    return session.scalar(
+        select(Interview.id)
+        .where(Interview.ends_at <= now)
+        .order_by(Interview.ends_at.desc(), Interview.id.desc())
+        .limit(1)
+    )
+
+
+def load_debrief(session: Session, interview_id: int) -> DebriefSnapshot:
+    """The stored debrief of an interview (empty fields when none was written yet)."""
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise NotFoundError(f"Interview {interview_id} does not exist (it may have been deleted).")
+    opportunity = interview.opportunity
+    debrief = interview.debrief
+    panel = tuple(
+        PanelMember(
+            name=participant.contact.name,
+            title=participant.contact.title,
+            email=participant.contact.email,
+            phone=participant.contact.phone,
+            mention=participant.mention,
+            contact_id=participant.contact_id,
+        )
+        for participant in interview.participants
+    )
+    questions = tuple(
+        QuestionInput(
+            question=question.question,
+            my_answer=question.my_answer,
+            better_answer=question.better_answer,
+            theme=question.theme,
+            practiced=question.practiced,
+        )
+        for question in (debrief.questions if debrief is not None else [])
+    )
+    return DebriefSnapshot(
+        interview_id=interview.id,
+        opportunity_id=opportunity.id,
+        company=opportunity.company,
+        role=opportunity.role,
+        round=interview.round,
+        kind=interview.kind,
+        starts_at=interview.starts_at,
+        ends_at=interview.ends_at,
+        timezone=interview.timezone,
+        status=None if debrief is None else debrief.status,
+        submitted_at=None if debrief is None else debrief.submitted_at,
+        updated_at=None if debrief is None else debrief.updated_at,
+        went_well="" if debrief is None else debrief.went_well,
+        went_badly="" if debrief is None else debrief.went_badly,
+        preparedness=None if debrief is None else debrief.preparedness,
+        tied_experience=None if debrief is None else debrief.tied_experience,
+        learned_job="" if debrief is None else debrief.learned_job,
+        learned_organization="" if debrief is None else debrief.learned_organization,
+        skills_to_build="" if debrief is None else debrief.skills_to_build,
+        promised_material="" if debrief is None else debrief.promised_material,
+        next_steps=interview.next_steps,
+        decision_timeline_days=interview.decision_timeline_days,
+        decision_date=interview.decision_date,
+        may_check_in=interview.may_check_in,
+        check_back_on=interview.check_back_on,
+        preferred_channel=interview.preferred_channel,
+        panel=panel,
+        questions=questions,
+    )
+
+
+def draft_key(interview_id: int) -> str:
+    """The settings key under which an interview's debrief draft is kept."""
+    return f"{DRAFT_KEY_PREFIX}{interview_id}"
+
+
+def save_debrief_draft(
+    db: Database,
+    interview_id: int,
+    identity: dict[str, Any],
+    state: dict[str, Any],
+    saved_at: datetime,
+) -> None:
+    """Write (or overwrite) a debrief draft in one cheap statement; nothing is re-planned."""
+    value = {
+        "format": DRAFT_FORMAT,
+        "interview": identity,
+        "saved_at": saved_at.isoformat(),
+        "state": state,
+    }
+    statement = sqlite_insert(Setting).values(key=draft_key(interview_id), value=value)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Setting.key], set_={"value": statement.excluded.value}
+    )
+    with db.session() as session:
+        session.execute(statement)
+
+
+def load_debrief_draft(db: Database, snapshot: DebriefSnapshot) -> DebriefDraft | None:
+    """The draft kept for ``snapshot``'s interview, unless it is stale or foreign.
+
+    A draft older than the debrief's submission is stale (the submission happened, then
+    the program died before it could remove the draft); a draft recorded for another
+    opportunity or start time came in with an import and belongs to someone else.
+    """
+    with db.session() as session:
+        setting = session.get(Setting, draft_key(snapshot.interview_id))
+        value = None if setting is None else setting.value
+    if not isinstance(value, dict) or value.get("format") != DRAFT_FORMAT:
+        return None
+    if value.get("interview") != snapshot.draft_identity:
+        return None
+    state = value.get("state")
+    try:
+        saved_at = datetime.fromisoformat(str(value.get("saved_at")))
+    except ValueError:
+        return None
+    if not isinstance(state, dict) or saved_at.tzinfo is None:
+        return None
+    if snapshot.submitted_at is not None and snapshot.submitted_at >= saved_at:
+        return None
+    return DebriefDraft(state, saved_at)
+
+
+def discard_debrief_draft(db: Database, interview_id: int) -> None:
+    """Forget an interview's draft (after it was submitted, or on request)."""
+    with db.session() as session:
+        session.execute(delete(Setting).where(Setting.key == draft_key(interview_id)))

@@ -1,0 +1,853 @@
+"""The debrief form for one interview (PLAYBOOK section 1), autosaved as a draft.
+
+Every edit restarts a short timer; when it fires, the form's whole state goes to the
+database as a draft (see :mod:`followup_desktop.core.questions`). The timer is not
+restarted once an unsaved edit is older than :data:`MAX_UNSAVED_MS`, so even someone
+typing without pause has their words on disk within a second. Submitting validates,
+shows each problem under its field, then saves through the service, which creates the
+panel's contacts and re-plans the follow-ups.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QElapsedTimer, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from followup_desktop.core import validation
+from followup_desktop.core.db import describe_sqlite_error
+from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.models import Channel, DebriefStatus
+from followup_desktop.core.questions import (
+    ContactChoice,
+    DebriefSnapshot,
+    contact_choices,
+    discard_debrief_draft,
+    load_debrief,
+    load_debrief_draft,
+    save_debrief_draft,
+)
+from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
+from followup_desktop.core.timeutil import local_zone, zone
+from followup_desktop.gui.debrief.common import FieldError, error_colour
+from followup_desktop.gui.debrief.rows import FieldSpec, Row, RowListEditor
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_DELAY_MS = 350
+# Past this age an unsaved edit no longer waits for a pause: at most 350 + 400 ms.
+MAX_UNSAVED_MS = 400
+# How far from the interview a stated date may lie before it is surely a typo.
+MAX_DAYS_AHEAD = validation.MAX_TIMELINE_DAYS
+
+TEXT_FIELDS = (
+    "went_well",
+    "went_badly",
+    "learned_job",
+    "learned_organization",
+    "skills_to_build",
+    "promised_material",
+    "next_steps",
+)
+DATE_FIELDS = ("decision_date", "check_back_on")
+CHANNELS: tuple[tuple[str, Channel | None], ...] = (
+    ("Not said", None),
+    ("Email", Channel.EMAIL),
+    ("Phone", Channel.PHONE),
+    ("LinkedIn", Channel.LINKEDIN),
+    ("Letter", Channel.LETTER),
+    ("In person", Channel.IN_PERSON),
+)
+YES_NO: tuple[tuple[str, bool | None], ...] = (("Not said", None), ("Yes", True), ("No", False))
+PREPAREDNESS = ("Not at all", "A little", "Somewhat", "Well", "Fully")
+
+PANEL_FIELDS = (
+    FieldSpec(
+        "name",
+        "&Name",
+        "Panel member's full name",
+        max_length=200,
+        placeholder="First and last name",
+    ),
+    FieldSpec("title", "&Title", "Panel member's job title", max_length=200),
+    FieldSpec(
+        "email", "E&mail", "Panel member's email", max_length=320, placeholder="name@example.com"
+    ),
+    FieldSpec("phone", "P&hone", "Panel member's phone", max_length=64, in_table=False),
+    FieldSpec(
+        "mention",
+        "Mention in thank-&you",
+        "Something specific to mention in the thank-you to this person",
+        multiline=True,
+        placeholder="Something they said or asked that you can refer back to",
+        in_table=False,
+    ),
+)
+QUESTION_FIELDS = (
+    FieldSpec("question", "Questi&on", "Question I stumbled on", multiline=True),
+    FieldSpec("my_answer", "What I s&aid", "What I answered", multiline=True, in_table=False),
+    FieldSpec("better_answer", "Bette&r answer", "A better answer for next time", multiline=True),
+    FieldSpec(
+        "theme",
+        "Theme (&group)",
+        "Theme of the question, for grouping",
+        max_length=200,
+        placeholder="e.g. conflict, salary, system design",
+        in_table=False,
+    ),
+)
+
+
+def _new_panel_row() -> Row:
+    return {"name": "", "title": "", "email": "", "phone": "", "mention": "", "contact_id": None}
+
+
+def _new_question_row() -> Row:
+    return {"question": "", "my_answer": "", "better_answer": "", "theme": "", "practiced": False}
+
+
+class DebriefDialog(QDialog):
+    """The debrief of one interview; opens with the newest draft if there is one.
+
+    Signals: ``draft_saved(float)`` after each draft write (milliseconds it took),
+    ``submitted(object)`` with the service's :class:`Change` after a successful submit.
+    """
+
+    draft_saved = Signal(float)
+    submitted = Signal(object)
+
+    def __init__(
+        self, service: FollowupService, interview_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.interview_id = interview_id
+        self.setObjectName("debriefDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, parent is not None)
+        self._loading = True
+        self._dirty = False
+        self._since_first_unsaved = QElapsedTimer()
+        self.last_save_ms = 0.0
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.save_draft)
+
+        with service.db.session() as session:
+            self.snapshot = load_debrief(session, interview_id)
+            self._contacts = contact_choices(session)
+        self._tz = zone(self.snapshot.timezone)
+        self._build()
+        self._load(self.snapshot)
+        draft = load_debrief_draft(service.db, self.snapshot)
+        if draft is not None:
+            self.set_form_state(draft.state)
+            self._show_status(
+                "Restored the draft saved "
+                + draft.saved_at.astimezone(local_zone()).strftime("%d %b %Y, %H:%M")
+            )
+        self._loading = False
+
+    # -- building ---------------------------------------------------------------------
+
+    def _build(self) -> None:  # noqa: PLR0915 - one form, laid out top to bottom
+        snap = self.snapshot
+        starts = snap.starts_at.astimezone(self._tz)
+        ends = snap.ends_at.astimezone(self._tz)
+        self.setWindowTitle(f"Debrief: {snap.company} — {snap.role}")
+        self.setAccessibleName(f"Debrief of the interview with {snap.company}")
+        self.resize(980, 760)
+
+        heading = QLabel(f"<b>{_escape(snap.company)}</b> — {_escape(snap.role)}", self)
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        heading.setObjectName("heading")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        heading.setFont(font)
+        subheading = QLabel(
+            f"Round {snap.round}, {snap.kind.value.replace('_', ' ')} interview, "
+            f"{starts:%a %d %b %Y, %H:%M} to {ends:%H:%M} ({snap.timezone})",
+            self,
+        )
+        subheading.setObjectName("subheading")
+
+        content = QWidget()
+        content.setObjectName("debriefContent")
+        column = QVBoxLayout(content)
+        column.setSpacing(12)
+
+        # Panel
+        self.panel = RowListEditor(
+            "panel",
+            "person",
+            PANEL_FIELDS,
+            add_label="Add &person",
+            new_row=_new_panel_row,
+            parent=content,
+        )
+        self.panel.setAccessibleName("Who was on the panel")
+        self._linked_label = QLabel(content)
+        self._linked_label.setObjectName("panelLinked")
+        self._linked_label.setWordWrap(True)
+        self._setup_contact_completion()
+        self.panel.current_row_changed.connect(self._update_linked_label)
+        panel_box = QGroupBox("Who was on the panel", content)
+        panel_layout = QVBoxLayout(panel_box)
+        panel_layout.addWidget(self.panel)
+        panel_layout.addWidget(self._linked_label)
+        column.addWidget(panel_box)
+
+        # How it went
+        self.text: dict[str, QPlainTextEdit] = {}
+        self.errors: dict[str, FieldError] = {}
+        went_box = QGroupBox("How it went", content)
+        went = QGridLayout(went_box)
+        for col, (key, label, name) in enumerate(
+            (
+                ("went_well", "What went &well", "What went well"),
+                ("went_badly", "What went &badly", "What went badly"),
+            )
+        ):
+            went.addWidget(self._buddy(label, self._text_edit(key, name, 5)), 0, col)
+            went.addLayout(self._with_error(key, self.text[key]), 1, col)
+        prepared_row = QHBoxLayout()
+        self.preparedness = QButtonGroup(self)
+        self.preparedness_buttons: list[QRadioButton] = []
+        for score, meaning in enumerate(PREPAREDNESS, start=1):
+            button = QRadioButton(f"{score} {meaning}", went_box)
+            button.setObjectName(f"preparedness{score}")
+            button.setAccessibleName(f"Prepared: {score} of 5, {meaning.lower()}")
+            self.preparedness.addButton(button, score)
+            self.preparedness_buttons.append(button)
+            prepared_row.addWidget(button)
+        prepared_row.addStretch(1)
+        self.preparedness.idToggled.connect(self._edited)
+        went.addWidget(self._buddy("How prepared I &felt", self.preparedness_buttons[0]), 2, 0)
+        went.addLayout(prepared_row, 3, 0, 1, 2)
+        self.tied_experience = self._combo(
+            "tied_experience", "Tied my experience to their needs", [t for t, _ in YES_NO]
+        )
+        tied_row = QHBoxLayout()
+        tied_row.addWidget(self._buddy("T&ied my experience to their needs?", self.tied_experience))
+        tied_row.addWidget(self.tied_experience)
+        tied_row.addStretch(1)
+        went.addLayout(tied_row, 4, 0, 1, 2)
+        column.addWidget(went_box)
+
+        # Questions
+        self.questions = RowListEditor(
+            "questions",
+            "question",
+            QUESTION_FIELDS,
+            add_label="Add &question",
+            new_row=_new_question_row,
+            parent=content,
+        )
+        self.questions.setAccessibleName("Questions I stumbled on")
+        questions_box = QGroupBox("Questions I stumbled on", content)
+        QVBoxLayout(questions_box).addWidget(self.questions)
+        column.addWidget(questions_box)
+
+        # What I learned
+        learned_box = QGroupBox("What I learned", content)
+        learned = QGridLayout(learned_box)
+        for position, (key, label, name) in enumerate(
+            (
+                ("learned_job", "About the &job", "What I learned about the job"),
+                (
+                    "learned_organization",
+                    "About the organi&zation",
+                    "What I learned about the organization",
+                ),
+                ("skills_to_build", "Skills to b&uild", "Skills to build while I wait"),
+                (
+                    "promised_material",
+                    "Materia&l I promised",
+                    "Material I promised or that came up",
+                ),
+            )
+        ):
+            row, col = divmod(position, 2)
+            learned.addWidget(self._buddy(label, self._text_edit(key, name, 4)), row * 2, col)
+            learned.addLayout(self._with_error(key, self.text[key]), row * 2 + 1, col)
+        column.addWidget(learned_box)
+
+        # What comes next
+        next_box = QGroupBox("What comes next", content)
+        next_layout = QFormLayout(next_box)
+        next_layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        next_layout.addRow(
+            self._buddy(
+                "What they said about ne&xt steps",
+                self._text_edit("next_steps", "What they said about next steps", 3),
+            ),
+            self._with_error("next_steps", self.text["next_steps"]),
+        )
+        self.timeline_days = QSpinBox(next_box)
+        self.timeline_days.setObjectName("decision_timeline_days")
+        self.timeline_days.setAccessibleName("Decision expected within, in days")
+        self.timeline_days.setRange(0, validation.MAX_TIMELINE_DAYS)
+        self.timeline_days.setSpecialValueText("Not said")
+        self.timeline_days.setSuffix(" days")
+        self.timeline_days.valueChanged.connect(self._edited)
+        self.date_edits: dict[str, QLineEdit] = {}
+        decision_date = self._date_edit("decision_date", "Decision expected by (date)")
+        timeline_row = QHBoxLayout()
+        timeline_row.addWidget(self.timeline_days)
+        timeline_row.addWidget(self._buddy("or by &date", decision_date))
+        timeline_row.addWidget(decision_date, 1)
+        timeline_cell = QVBoxLayout()
+        timeline_cell.addLayout(timeline_row)
+        timeline_cell.addWidget(self.errors["decision_date"])
+        next_layout.addRow(
+            self._buddy("De&cision expected within", self.timeline_days), timeline_cell
+        )
+        self.may_check_in = self._combo(
+            "may_check_in", "They allowed me to check in", [t for t, _ in YES_NO]
+        )
+        check_back = self._date_edit("check_back_on", "Check in on (date)")
+        self.preferred_channel = self._combo(
+            "preferred_channel", "Their preferred channel", [t for t, _ in CHANNELS]
+        )
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.may_check_in)
+        check_row.addWidget(self._buddy("on (dat&e)", check_back))
+        check_row.addWidget(check_back, 1)
+        check_row.addWidget(self._buddy("&via", self.preferred_channel))
+        check_row.addWidget(self.preferred_channel)
+        check_cell = QVBoxLayout()
+        check_cell.addLayout(check_row)
+        check_cell.addWidget(self.errors["check_back_on"])
+        next_layout.addRow(self._buddy("May I chec&k in?", self.may_check_in), check_cell)
+        column.addWidget(next_box)
+        column.addStretch(1)  # a tall window leaves room below, not between the fields
+
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("debriefScroll")
+        self.scroll_area.setAccessibleName("Debrief form")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+
+        self.status = QLabel(self)
+        self.status.setObjectName("debriefStatus")
+        self.status.setAccessibleName("Draft status")
+        self.problem = QLabel(self)
+        self.problem.setObjectName("debriefProblem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.close_button = QPushButton("Close", self)
+        self.close_button.setObjectName("closeButton")
+        self.close_button.setAccessibleName("Close (the draft is kept)")
+        self.close_button.clicked.connect(self.close)
+        self.submit_button = QPushButton("&Submit debrief", self)
+        self.submit_button.setObjectName("submitButton")
+        self.submit_button.setAccessibleName("Submit the debrief and plan the follow-ups")
+        self.submit_button.setToolTip("Save, then plan the thank-you notes (Ctrl+Enter)")
+        self.submit_button.setAutoDefault(False)
+        self.submit_button.clicked.connect(self.submit)
+        self.close_button.setAutoDefault(False)
+        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(sequence), self, self.submit)
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.panel.add_row)
+        QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.questions.add_row)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save_draft)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.submit_button)
+        outer = QVBoxLayout(self)
+        outer.addWidget(heading)
+        outer.addWidget(subheading)
+        outer.addWidget(self.scroll_area, 1)
+        outer.addWidget(self.problem)
+        outer.addLayout(buttons)
+
+        self.panel.edited.connect(self._edited)
+        self.questions.edited.connect(self._edited)
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [
+            *self.panel.focus_chain(),
+            self.text["went_well"],
+            self.text["went_badly"],
+            *self.preparedness_buttons,
+            self.tied_experience,
+            *self.questions.focus_chain(),
+            self.text["learned_job"],
+            self.text["learned_organization"],
+            self.text["skills_to_build"],
+            self.text["promised_material"],
+            self.text["next_steps"],
+            self.timeline_days,
+            self.date_edits["decision_date"],
+            self.may_check_in,
+            self.date_edits["check_back_on"],
+            self.preferred_channel,
+            self.close_button,
+            self.submit_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _buddy(self, text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text, self)
+        label.setBuddy(widget)
+        return label
+
+    def _text_edit(self, key: str, name: str, lines: int) -> QPlainTextEdit:
+        edit = QPlainTextEdit(self)
+        edit.setObjectName(key)
+        edit.setAccessibleName(name)
+        # Tab moves on, as in every other field; a tab character is rarely wanted here.
+        edit.setTabChangesFocus(True)
+        edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 12)
+        edit.textChanged.connect(lambda key=key: self._on_text(key))
+        self.text[key] = edit
+        self._error_for(key)
+        return edit
+
+    def _date_edit(self, key: str, name: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(key)
+        edit.setAccessibleName(name)
+        edit.setPlaceholderText("YYYY-MM-DD")
+        edit.setMaxLength(10)
+        edit.textChanged.connect(lambda _text, key=key: self._on_text(key))
+        self.date_edits[key] = edit
+        self._error_for(key)
+        return edit
+
+    def _combo(self, key: str, name: str, items: Sequence[str]) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(key)
+        combo.setAccessibleName(name)
+        combo.addItems(list(items))
+        combo.currentIndexChanged.connect(self._edited)
+        return combo
+
+    def _error_for(self, key: str) -> FieldError:
+        if key not in self.errors:
+            widget = self.text.get(key) or self.date_edits[key]
+            self.errors[key] = FieldError(widget, self)
+        return self.errors[key]
+
+    def _with_error(self, key: str, widget: QWidget) -> QVBoxLayout:
+        return self._stack(widget, self.errors[key])
+
+    @staticmethod
+    def _stack(widget: QWidget, error: QWidget) -> QVBoxLayout:
+        stack = QVBoxLayout()
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.setSpacing(2)
+        stack.addWidget(widget)
+        stack.addWidget(error)
+        return stack
+
+    def _setup_contact_completion(self) -> None:
+        names = QStringListModel([contact.name for contact in self._contacts], self)
+        completer = QCompleter(names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.activated.connect(self.choose_contact_named)
+        self.completer = completer
+        name_edit = self.panel.editors["name"]
+        assert isinstance(name_edit, QLineEdit)
+        name_edit.setCompleter(completer)
+        name_edit.textEdited.connect(self._on_panel_name_edited)
+
+    # -- panel contacts ---------------------------------------------------------------
+
+    def choose_contact(self, contact: ContactChoice) -> None:
+        """Fill the current panel row from an existing contact and link it."""
+        self.panel.set_current_value("name", contact.name)
+        self.panel.set_current_value("title", contact.title)
+        self.panel.set_current_value("email", contact.email)
+        self.panel.set_current_value("phone", contact.phone)
+        self.panel.set_current_value("contact_id", contact.id)
+        self._update_linked_label()
+
+    def choose_contact_named(self, name: str) -> None:
+        """The completer's choice: the first contact called ``name``."""
+        for contact in self._contacts:
+            if contact.name == name:
+                self.choose_contact(contact)
+                return
+
+    def _on_panel_name_edited(self, text: str) -> None:
+        row = self.panel.current_row()
+        if row < 0:
+            return
+        linked = self.panel.model.row(row).get("contact_id")
+        if linked is not None and not any(
+            contact.id == linked and contact.name == text for contact in self._contacts
+        ):
+            # A different name means a different person: never rename a known contact.
+            self.panel.set_current_value("contact_id", None)
+        self._update_linked_label()
+
+    def _update_linked_label(self, *_args: object) -> None:
+        row = self.panel.current_row()
+        linked = None if row < 0 else self.panel.model.row(row).get("contact_id")
+        if row < 0:
+            self._linked_label.setText("")
+        elif linked is None:
+            self._linked_label.setText(
+                "A new contact will be created on submit (type to pick an existing one)."
+            )
+        else:
+            self._linked_label.setText("Linked to an existing contact; changes update it.")
+
+    # -- loading and state --------------------------------------------------------------
+
+    def _load(self, snap: DebriefSnapshot) -> None:
+        state: dict[str, Any] = {
+            "went_well": snap.went_well,
+            "went_badly": snap.went_badly,
+            "learned_job": snap.learned_job,
+            "learned_organization": snap.learned_organization,
+            "skills_to_build": snap.skills_to_build,
+            "promised_material": snap.promised_material,
+            "next_steps": snap.next_steps,
+            "decision_date": "" if snap.decision_date is None else snap.decision_date.isoformat(),
+            "check_back_on": "" if snap.check_back_on is None else snap.check_back_on.isoformat(),
+            "decision_timeline_days": snap.decision_timeline_days or 0,
+            "preparedness": snap.preparedness,
+            "tied_experience": snap.tied_experience,
+            "may_check_in": snap.may_check_in,
+            "preferred_channel": None
+            if snap.preferred_channel is None
+            else snap.preferred_channel.value,
+            "panel": [
+                {
+                    "name": member.name,
+                    "title": member.title,
+                    "email": member.email,
+                    "phone": member.phone,
+                    "mention": member.mention,
+                    "contact_id": member.contact_id,
+                }
+                for member in snap.panel
+            ],
+            "questions": [
+                {
+                    "question": q.question,
+                    "my_answer": q.my_answer,
+                    "better_answer": q.better_answer,
+                    "theme": q.theme,
+                    "practiced": q.practiced,
+                }
+                for q in snap.questions
+            ],
+        }
+        self.set_form_state(state)
+        if snap.status is DebriefStatus.SUBMITTED and snap.submitted_at is not None:
+            when = snap.submitted_at.astimezone(local_zone())
+            self._show_status(f"Submitted {when:%d %b %Y, %H:%M}; edits make a new draft")
+        else:
+            self._show_status("Not submitted yet; your typing is saved as a draft")
+
+    def form_state(self) -> dict[str, Any]:
+        """Everything typed, exactly, as plain JSON-able values (the draft)."""
+        state: dict[str, Any] = {key: self.text[key].toPlainText() for key in TEXT_FIELDS}
+        state.update({key: self.date_edits[key].text() for key in DATE_FIELDS})
+        checked = self.preparedness.checkedId()
+        state["preparedness"] = checked if checked > 0 else None
+        state["tied_experience"] = YES_NO[self.tied_experience.currentIndex()][1]
+        state["may_check_in"] = YES_NO[self.may_check_in.currentIndex()][1]
+        channel = CHANNELS[self.preferred_channel.currentIndex()][1]
+        state["preferred_channel"] = None if channel is None else channel.value
+        state["decision_timeline_days"] = self.timeline_days.value()
+        state["panel"] = self.panel.rows()
+        state["questions"] = self.questions.rows()
+        state["panel_row"] = self.panel.current_row()
+        state["question_row"] = self.questions.current_row()
+        return state
+
+    def set_form_state(self, state: dict[str, Any]) -> None:
+        """Show ``state`` (from :meth:`form_state` or a stored debrief) in the fields."""
+        loading, self._loading = self._loading, True
+        try:
+            for key in TEXT_FIELDS:
+                text = str(state.get(key) or "")
+                if self.text[key].toPlainText() != text:
+                    self.text[key].setPlainText(text)
+            for key in DATE_FIELDS:
+                self.date_edits[key].setText(str(state.get(key) or ""))
+            self._set_preparedness(state.get("preparedness"))
+            self.tied_experience.setCurrentIndex(_index_of(YES_NO, state.get("tied_experience")))
+            self.may_check_in.setCurrentIndex(_index_of(YES_NO, state.get("may_check_in")))
+            channel = state.get("preferred_channel")
+            self.preferred_channel.setCurrentIndex(
+                _index_of(CHANNELS, None if channel is None else Channel(channel))
+            )
+            self.timeline_days.setValue(int(state.get("decision_timeline_days") or 0))
+            self.panel.set_rows(list(state.get("panel") or []))
+            self.questions.set_rows(list(state.get("questions") or []))
+            for editor, key in ((self.panel, "panel_row"), (self.questions, "question_row")):
+                row = state.get(key)
+                if isinstance(row, int) and 0 <= row < editor.model.rowCount():
+                    editor.select_row(row)
+            self._update_linked_label()
+        finally:
+            self._loading = loading
+
+    def _set_preparedness(self, value: Any) -> None:
+        # An exclusive group cannot uncheck its last button; "not rated" needs that.
+        self.preparedness.setExclusive(False)
+        for score, button in enumerate(self.preparedness_buttons, start=1):
+            button.setChecked(score == value)
+        self.preparedness.setExclusive(True)
+
+    # -- autosave -----------------------------------------------------------------------
+
+    def _on_text(self, key: str) -> None:
+        if self._loading:
+            return
+        self.errors[key].clear_message()
+        self._edited()
+
+    def _edited(self, *_args: object) -> None:
+        if self._loading:
+            return
+        if not self._dirty:
+            self._dirty = True
+            self._since_first_unsaved.start()
+            self._autosave.start()
+        elif self._since_first_unsaved.elapsed() < MAX_UNSAVED_MS:
+            self._autosave.start()  # restart: wait for a pause in the typing
+
+    def has_unsaved_edits(self) -> bool:
+        """True while an edit has not reached the database yet."""
+        return self._dirty
+
+    def save_draft(self) -> bool:
+        """Write the draft now; False (with a message) when the database refused it."""
+        self._autosave.stop()
+        if not self._dirty:
+            return True
+        started = time.perf_counter()
+        try:
+            save_debrief_draft(
+                self.service.db,
+                self.interview_id,
+                self.snapshot.draft_identity,
+                self.form_state(),
+                self.service.clock(),
+            )
+        except SQLAlchemyError as error:
+            message = describe_sqlite_error(error)
+            if message is None:
+                raise
+            log.warning("could not save the debrief draft: %s", error)
+            self._show_problem(f"The draft could not be saved: {message}")
+            return False
+        self.last_save_ms = (time.perf_counter() - started) * 1000
+        self._dirty = False
+        self._show_status(
+            f"Draft saved at {self.service.clock().astimezone(local_zone()):%H:%M:%S}"
+        )
+        self.draft_saved.emit(self.last_save_ms)
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_draft()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        # Escape rejects the dialog without a close event; keep the words anyway.
+        self.save_draft()
+        super().done(result)
+
+    # -- submitting ---------------------------------------------------------------------
+
+    def submit(self) -> bool:
+        """Validate, save the debrief and the panel, re-plan; False when a field is wrong."""
+        self.save_draft()
+        self._clear_problems()
+        try:
+            interview_fields, debrief_fields, panel, questions = self._collect()
+            change = self.service.update_interview(self.interview_id, **interview_fields)
+            change |= self.service.save_debrief(
+                self.interview_id,
+                submit=True,
+                panel=panel,
+                questions=questions,
+                **debrief_fields,
+            )
+        except ValidationError as error:
+            self._show_validation(error)
+            return False
+        except FollowupError as error:
+            self._show_problem(str(error))
+            return False
+        except SQLAlchemyError as error:
+            message = describe_sqlite_error(error)
+            if message is None:
+                raise
+            self._show_problem(f"The debrief could not be saved: {message}")
+            return False
+        discard_debrief_draft(self.service.db, self.interview_id)
+        self._dirty = False
+        self.submitted.emit(change)
+        self.accept()
+        return True
+
+    def _collect(
+        self,
+    ) -> tuple[dict[str, Any], dict[str, Any], list[PanelMember], list[QuestionInput]]:
+        state = self.form_state()
+        panel: list[PanelMember] = []
+        seen_contacts: dict[int, int] = {}
+        for index, row in enumerate(state["panel"]):
+            values = {
+                key: str(row.get(key) or "").strip()
+                for key in ("name", "title", "email", "phone", "mention")
+            }
+            if not any(values.values()):
+                continue  # a row added and never filled is not a person
+            if not values["name"]:
+                raise ValidationError(
+                    "Give this person's full name (ask HR if you are not sure).",
+                    f"panel[{index}].name",
+                )
+            validation.email(values["email"], f"panel[{index}].email", "This email")
+            contact_id = row.get("contact_id")
+            if isinstance(contact_id, int):
+                if contact_id in seen_contacts:
+                    raise ValidationError(
+                        f"{values['name']} is already row {seen_contacts[contact_id] + 1}; "
+                        "remove one of the two.",
+                        f"panel[{index}].name",
+                    )
+                seen_contacts[contact_id] = index
+            else:
+                contact_id = None
+            panel.append(PanelMember(contact_id=contact_id, **values))
+        questions: list[QuestionInput] = []
+        for index, row in enumerate(state["questions"]):
+            texts = {
+                key: str(row.get(key) or "").strip()
+                for key in ("question", "my_answer", "better_answer", "theme")
+            }
+            if not any(texts.values()):
+                continue
+            if not texts["question"]:
+                raise ValidationError(
+                    "Write the question itself, or remove this row.",
+                    f"questions[{index}].question",
+                )
+            questions.append(QuestionInput(practiced=bool(row.get("practiced")), **texts))
+        interview_fields: dict[str, Any] = {
+            "next_steps": state["next_steps"],
+            "decision_timeline_days": state["decision_timeline_days"] or None,
+            "may_check_in": state["may_check_in"],
+            "preferred_channel": state["preferred_channel"],
+        }
+        for key in DATE_FIELDS:
+            interview_fields[key] = self._parse_date(key, state[key])
+        debrief_fields = {key: state[key] for key in TEXT_FIELDS if key != "next_steps"}
+        debrief_fields["preparedness"] = state["preparedness"]
+        debrief_fields["tied_experience"] = state["tied_experience"]
+        return interview_fields, debrief_fields, panel, questions
+
+    def _parse_date(self, key: str, text: str) -> date | None:
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(
+                f"{text!r} is not a date; type it as YYYY-MM-DD, like 2026-12-01.", key
+            ) from None
+        interview_day = self.snapshot.starts_at.astimezone(self._tz).date()
+        if value < interview_day:
+            raise ValidationError(
+                f"{value:%d %b %Y} is before the interview ({interview_day:%d %b %Y}); "
+                "check the year and month.",
+                key,
+            )
+        if value > interview_day + timedelta(days=MAX_DAYS_AHEAD):
+            raise ValidationError(
+                f"{value:%d %b %Y} is more than a year after the interview; check the year.",
+                key,
+            )
+        return value
+
+    def _show_validation(self, error: ValidationError) -> None:
+        field = error.field or ""
+        target: QWidget | None = None
+        for prefix, editor in (("panel[", self.panel), ("questions[", self.questions)):
+            if field.startswith(prefix):
+                index_text, _, key = field[len(prefix) :].partition("]")
+                key = key.lstrip(".") or next(iter(editor.editors))
+                if index_text.isdigit() and key in editor.editors:
+                    target = editor.show_error(int(index_text), key, str(error))
+        if target is None and field in self.errors:
+            self.errors[field].show_message(str(error))
+            target = self.text.get(field) or self.date_edits.get(field)
+        if target is None and field == "decision_timeline_days":
+            target = self.timeline_days
+            self._show_problem(str(error))
+        if target is None:
+            self._show_problem(str(error))
+            return
+        self.scroll_area.ensureWidgetVisible(target)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _clear_problems(self) -> None:
+        self.panel.clear_errors()
+        self.questions.clear_errors()
+        for error in self.errors.values():
+            error.clear_message()
+        self.problem.hide()
+
+    def _show_problem(self, message: str) -> None:
+        self.problem.setStyleSheet(f"color: {error_colour(self)};")
+        self.problem.setText(message)
+        self.problem.show()
+
+    def _show_status(self, message: str) -> None:
+        self.status.setText(message)
+
+
+def _index_of(options: Sequence[tuple[str, Any]], value: Any) -> int:
+    for index, (_label, option) in enumerate(options):
+        if option == value and type(option) is type(value):
+            return index
+    return 0
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,488 @@
+# pytest-qt's QtBot methods carry no annotations.
+# mypy: disable-error-code="no-untyped-call"
+"""The debrief form: filling, validation, submitting, autosave, keyboard and large input."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from followup_desktop.core.db import Database
+from followup_desktop.core.models import (
+    Action,
+    Contact,
+    Debrief,
+    DebriefStatus,
+    Interview,
+    InterviewParticipant,
+    Setting,
+)
+from followup_desktop.core.questions import draft_key
+from followup_desktop.core.services import FollowupService
+from followup_desktop.gui import debrief as debrief_package
+from followup_desktop.gui.debrief import DebriefDialog, open_debrief, open_latest_debrief
+
+NOW = datetime(2026, 11, 23, 14, tzinfo=UTC)
+MEGABYTE = 1_000_000
+
+
+@pytest.fixture
+def service(database: Database) -> FollowupService:
+    return FollowupService(database, clock=lambda: NOW)
+
+
+@pytest.fixture
+def interview_id(service: FollowupService) -> int:
+    opportunity = service.create_opportunity("Acme", "Data Analyst").created_id
+    assert opportunity is not None
+    created = service.record_interview(
+        opportunity, NOW - timedelta(hours=3), NOW - timedelta(hours=2), "Europe/Berlin"
+    ).created_id
+    assert created is not None
+    return created
+
+
+@pytest.fixture
+def dana(service: FollowupService) -> int:
+    created = service.add_contact(
+        "Dana Okafor", title="Head of Data", email="dana@acme.test", phone="+49 30 1234"
+    ).created_id
+    assert created is not None
+    return created
+
+
+def _open(qtbot: QtBot, service: FollowupService, interview_id: int) -> DebriefDialog:
+    dialog = DebriefDialog(service, interview_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _type(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+
+
+def _count(service: FollowupService, model: type[object]) -> int:
+    with service.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _fill(qtbot: QtBot, dialog: DebriefDialog) -> None:
+    dialog.panel.add_button.click()
+    _type(qtbot, dialog.panel.editors["name"], "Sam Lee")
+    _type(qtbot, dialog.panel.editors["title"], "Team lead")
+    _type(qtbot, dialog.panel.editors["email"], "sam@acme.test")
+    _type(qtbot, dialog.panel.editors["mention"], "the migration to dbt")
+    _type(qtbot, dialog.text["went_well"], "Clear SQL walkthrough")
+    _type(qtbot, dialog.text["went_badly"], "Rambled on the salary question")
+    dialog.preparedness_buttons[3].click()
+    dialog.tied_experience.setCurrentIndex(1)
+    dialog.questions.add_button.click()
+    _type(qtbot, dialog.questions.editors["question"], "Tell me about a conflict")
+    _type(qtbot, dialog.questions.editors["my_answer"], "Something vague")
+    _type(qtbot, dialog.questions.editors["better_answer"], "The release-freeze story")
+    _type(qtbot, dialog.questions.editors["theme"], "conflict")
+    _type(qtbot, dialog.text["learned_job"], "On call once a month")
+    _type(qtbot, dialog.text["learned_organization"], "New CFO")
+    _type(qtbot, dialog.text["skills_to_build"], "dbt tests")
+    _type(qtbot, dialog.text["promised_material"], "Dashboard sample")
+    _type(qtbot, dialog.text["next_steps"], "Second round with the team")
+    dialog.timeline_days.setValue(10)
+    _type(qtbot, dialog.date_edits["decision_date"], "2026-12-04")
+    dialog.may_check_in.setCurrentIndex(1)
+    _type(qtbot, dialog.date_edits["check_back_on"], "2026-12-07")
+    dialog.preferred_channel.setCurrentIndex(2)  # Phone
+
+
+# The completer's popup asks the offscreen platform to raise it and grab the keyboard,
+# which that platform cannot do; a real display can.
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_filling_and_submitting_stores_everything_and_plans_thank_yous(
+    qtbot: QtBot, service: FollowupService, interview_id: int, dana: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    _fill(qtbot, dialog)
+    # A second person, picked from the existing contacts by the completer.
+    dialog.panel.add_row()
+    _type(qtbot, dialog.panel.editors["name"], "Dana")
+    popup = dialog.completer.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible)
+    with qtbot.waitSignal(dialog.completer.activated):
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert dialog.panel.editors["title"].text() == "Head of Data"  # type: ignore[union-attr]
+    assert dialog.panel.editors["phone"].text() == "+49 30 1234"  # type: ignore[union-attr]
+    _type(qtbot, dialog.panel.editors["mention"], "her question on data contracts")
+    contacts_before = _count(service, Contact)
+
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    with qtbot.waitSignal(dialog.submitted):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert dialog.result() == DebriefDialog.DialogCode.Accepted
+    assert _count(service, Contact) == contacts_before + 1  # Sam is new, Dana reused
+    with service.db.session() as session:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        debrief = interview.debrief
+        assert debrief is not None
+        assert debrief.status is DebriefStatus.SUBMITTED
+        assert debrief.went_well == "Clear SQL walkthrough"
+        assert debrief.went_badly == "Rambled on the salary question"
+        assert debrief.preparedness == 4
+        assert debrief.tied_experience is True
+        assert debrief.learned_organization == "New CFO"
+        assert debrief.promised_material == "Dashboard sample"
+        assert [(q.question, q.my_answer, q.better_answer, q.theme) for q in debrief.questions] == [
+            ("Tell me about a conflict", "Something vague", "The release-freeze story", "conflict")
+        ]
+        assert interview.next_steps == "Second round with the team"
+        assert interview.decision_timeline_days == 10
+        assert interview.decision_date == date(2026, 12, 4)
+        assert interview.may_check_in is True
+        assert interview.check_back_on == date(2026, 12, 7)
+        assert interview.preferred_channel is not None
+        assert interview.preferred_channel.value == "phone"
+        panel = [
+            (p.contact.name, p.contact.title, p.contact.email, p.mention)
+            for p in interview.participants
+        ]
+        assert panel == [
+            ("Sam Lee", "Team lead", "sam@acme.test", "the migration to dbt"),
+            ("Dana Okafor", "Head of Data", "dana@acme.test", "her question on data contracts"),
+        ]
+        assert interview.participants[1].contact_id == dana
+        thank_yous = session.scalars(
+            select(Action).where(Action.interview_id == interview_id, Action.kind == "thank_you")
+        ).all()
+        assert sorted(action.contact_id or 0 for action in thank_yous) == sorted(
+            p.contact_id for p in interview.participants
+        )
+        assert session.get(Setting, draft_key(interview_id)) is None  # the draft is gone
+
+    # Reopening shows what was submitted.
+    again = _open(qtbot, service, interview_id)
+    assert again.text["went_well"].toPlainText() == "Clear SQL walkthrough"
+    assert [row["name"] for row in again.panel.rows()] == ["Sam Lee", "Dana Okafor"]
+    assert "Submitted" in again.status.text()
+
+
+def test_a_panel_row_without_a_name_is_shown_at_the_field_and_nothing_is_saved(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    dialog.panel.add_row()
+    _type(qtbot, dialog.panel.editors["name"], "Sam Lee")
+    dialog.panel.add_row()
+    _type(qtbot, dialog.panel.editors["title"], "Recruiter")
+    contacts = _count(service, Contact)
+
+    assert dialog.submit() is False
+
+    error = dialog.panel.errors["name"]
+    assert error.isVisible()
+    assert "Person 2" in error.text()
+    assert "full name" in error.text()
+    assert dialog.panel.current_row() == 1
+    assert dialog.focusWidget() is dialog.panel.editors["name"]
+    assert dialog.panel.editors["name"].accessibleDescription() == error.text()
+    assert _count(service, Contact) == contacts
+    assert _count(service, Debrief) == 0
+    # Typing a name clears the message.
+    _type(qtbot, dialog.panel.editors["name"], "Ira Cohen")
+    assert not error.isVisible()
+
+
+def test_bad_email_and_bad_dates_are_refused_next_to_their_fields(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    dialog.panel.add_row()
+    _type(qtbot, dialog.panel.editors["name"], "Sam Lee")
+    _type(qtbot, dialog.panel.editors["email"], "sam at acme")
+    assert dialog.submit() is False
+    assert "not an email address" in dialog.panel.errors["email"].text()
+    assert dialog.focusWidget() is dialog.panel.editors["email"]
+
+    dialog.panel.editors["email"].clear()
+    _type(qtbot, dialog.date_edits["decision_date"], "2026-13-01")
+    assert dialog.submit() is False
+    assert "YYYY-MM-DD" in dialog.errors["decision_date"].text()
+    assert dialog.focusWidget() is dialog.date_edits["decision_date"]
+
+    dialog.date_edits["decision_date"].setText("2025-11-30")
+    assert dialog.submit() is False
+    assert "before the interview" in dialog.errors["decision_date"].text()
+
+    dialog.date_edits["decision_date"].setText("2026-12-01")
+    dialog.date_edits["check_back_on"].setText("2031-01-01")
+    assert dialog.submit() is False
+    assert not dialog.errors["decision_date"].isVisible()
+    assert "more than a year" in dialog.errors["check_back_on"].text()
+
+    dialog.questions.add_row()
+    _type(qtbot, dialog.questions.editors["my_answer"], "an answer without its question")
+    dialog.date_edits["check_back_on"].setText("")
+    assert dialog.submit() is False
+    assert "Question 1" in dialog.questions.errors["question"].text()
+    assert dialog.focusWidget() is dialog.questions.editors["question"]
+    assert _count(service, Debrief) == 0
+
+    dialog.questions.remove_current()
+    assert dialog.submit() is True
+
+
+def test_autosave_writes_a_draft_within_a_second_without_creating_contacts_or_plans(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    actions_before = _count(service, Action)
+    dialog.panel.add_row()
+    _type(qtbot, dialog.panel.editors["name"], "Half typed")
+    _type(qtbot, dialog.panel.editors["email"], "not-yet@")
+    with qtbot.waitSignal(dialog.draft_saved, timeout=2000):
+        started = time.perf_counter()
+        _type(qtbot, dialog.text["went_well"], "fine ")
+        # QTest types ASCII only; a paste brings the rest (right-to-left text, emoji).
+        dialog.text["went_well"].insertPlainText("ثانية 🎉")
+    latency = time.perf_counter() - started
+    assert latency < 1.0
+    assert not dialog.has_unsaved_edits()
+    assert _count(service, Contact) == 0
+    assert _count(service, Debrief) == 0
+    assert _count(service, Action) == actions_before
+
+    restored = DebriefDialog(service, interview_id)
+    qtbot.addWidget(restored)
+    assert restored.form_state() == dialog.form_state()
+    assert "Restored the draft" in restored.status.text()
+
+
+def test_continuous_typing_still_saves_within_a_second(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    editor = dialog.text["went_badly"]
+    editor.setFocus()
+    # One key every 50 ms, faster than the debounce: the debounce alone would never
+    # fire while this goes on; the cap on unsaved time makes it.
+    typed: list[float] = []
+
+    def type_one() -> None:
+        typed.append(time.perf_counter())
+        qtbot.keyClick(editor, "x")
+
+    typist = QTimer()
+    typist.setInterval(50)
+    typist.timeout.connect(type_one)
+    typist.start()
+    try:
+        with qtbot.waitSignal(dialog.draft_saved, timeout=2000):
+            pass
+    finally:
+        typist.stop()
+    saved_at = time.perf_counter()
+    assert saved_at - typed[0] < 1.0
+    assert len(typed) >= 8  # it really was typing all along
+
+
+def test_closing_flushes_the_draft_at_once(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    _type(qtbot, dialog.text["skills_to_build"], "window functions")
+    assert dialog.has_unsaved_edits()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.has_unsaved_edits()
+    restored = DebriefDialog(service, interview_id)
+    qtbot.addWidget(restored)
+    assert restored.text["skills_to_build"].toPlainText() == "window functions"
+
+
+def test_large_input_round_trips_and_submits(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    notes = ("Notes with émoji 😀 and עברית text.\n" * 30_000)[:MEGABYTE]
+    state = dialog.form_state()
+    state["learned_job"] = notes
+    state["panel"] = [
+        {
+            "name": "نور الهدى",
+            "title": "مديرة",
+            "email": "noor@example.test",
+            "phone": "",
+            "mention": "שאלה על 🚀",
+            "contact_id": None,
+        },
+        {
+            "name": "Zoë 👩‍💻 Ødegård",
+            "title": "",
+            "email": "",
+            "phone": "",
+            "mention": "",
+            "contact_id": None,
+        },
+    ]
+    state["questions"] = [
+        {
+            "question": f"Question {n} ❓",
+            "my_answer": "meh",
+            "better_answer": f"Answer {n}",
+            "theme": "behaviour" if n % 2 else "technical",
+            "practiced": False,
+        }
+        for n in range(100)
+    ]
+    dialog.set_form_state(state)
+    with qtbot.waitSignal(dialog.draft_saved, timeout=3000):
+        _type(qtbot, dialog.text["went_well"], "!")
+    assert dialog.last_save_ms < 500
+    restored = DebriefDialog(service, interview_id)
+    qtbot.addWidget(restored)
+    assert restored.form_state() == dialog.form_state()
+    assert restored.questions.model.rowCount() == 100
+
+    assert restored.submit() is True
+    with service.db.session() as session:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None and interview.debrief is not None
+        assert interview.debrief.learned_job == notes.strip()
+        assert len(interview.debrief.questions) == 100
+        names = session.scalars(
+            select(Contact.name).join(InterviewParticipant).order_by(InterviewParticipant.position)
+        ).all()
+        assert names == ["نور الهدى", "Zoë 👩‍💻 Ødegård"]
+
+
+def test_every_field_has_a_name_a_label_and_a_keyboard_path(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    dialog.panel.add_row()
+    dialog.questions.add_row()
+    focusable = [
+        widget
+        for widget in dialog.findChildren(QWidget)
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and widget.isVisible()
+        and not isinstance(widget, QLabel)
+        # Qt's own parts of a scroll area and a spin box; their owners carry the name.
+        and widget.objectName() not in {"qt_scrollarea_viewport", "qt_spinbox_lineedit"}
+    ]
+    unnamed = [widget for widget in focusable if not widget.accessibleName()]
+    assert unnamed == [], [f"{w.metaObject().className()} {w.objectName()}" for w in unnamed]
+
+    labels = [label for label in dialog.findChildren(QLabel) if "&" in label.text()]
+    mnemonic_texts = [label.text() for label in labels] + [
+        button.text() for button in dialog.findChildren(QAbstractButton) if "&" in button.text()
+    ]
+    letters = [re.search(r"&(\w)", text).group(1).lower() for text in mnemonic_texts]  # type: ignore[union-attr]
+    assert len(letters) == len(set(letters)), sorted(letters)
+    assert all(label.buddy() is not None for label in labels)
+    for editor in (*dialog.text.values(), *dialog.date_edits.values()):
+        assert any(label.buddy() is editor for label in labels), editor.objectName()
+
+    # Tab walks the whole form in reading order, ending on Submit.
+    chain = []
+    widget: QWidget | None = dialog.panel.table
+    for _ in range(60):
+        assert widget is not None
+        chain.append(widget.objectName())
+        widget = widget.nextInFocusChain()
+        while widget is not None and not (
+            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.isEnabled()
+            and widget.isVisible()
+        ):
+            widget = widget.nextInFocusChain()
+        if widget is dialog.submit_button:
+            chain.append(widget.objectName())
+            break
+    assert chain.index("panel_name") < chain.index("went_well") < chain.index("questions_question")
+    assert chain.index("questions_theme") < chain.index("learned_job") < chain.index("next_steps")
+    assert chain[-2:] == ["closeButton", "submitButton"]
+
+    # Shortcuts add rows wherever the focus is.
+    dialog.text["went_well"].setFocus()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.keyClick(
+        dialog.text["went_well"],
+        Qt.Key.Key_P,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert dialog.panel.model.rowCount() == 2
+    assert QApplication.focusWidget() is dialog.panel.editors["name"]
+    qtbot.keyClick(
+        dialog.panel.editors["name"],
+        Qt.Key.Key_Q,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert dialog.questions.model.rowCount() == 2
+    # Delete in the table removes the current row.
+    dialog.questions.table.setFocus()
+    qtbot.keyClick(dialog.questions.table, Qt.Key.Key_Delete)
+    assert dialog.questions.model.rowCount() == 1
+
+
+def test_text_fields_follow_the_palette(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    # No style sheet forces colours on the fields; only error labels are tinted.
+    styled = [
+        widget.objectName()
+        for widget in dialog.findChildren(QWidget)
+        if widget.styleSheet() and isinstance(widget, QLineEdit | QPlainTextEdit)
+    ]
+    assert styled == []
+
+
+# Raising an open dialog asks the offscreen platform for something it cannot do.
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_open_latest_debrief_picks_the_interview_that_ended_last(
+    qtbot: QtBot, service: FollowupService, interview_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opportunity = service.create_opportunity("Globex", "Analyst").created_id
+    assert opportunity is not None
+    later = service.record_interview(
+        opportunity, NOW - timedelta(minutes=90), NOW - timedelta(minutes=30)
+    ).created_id
+    service.record_interview(opportunity, NOW + timedelta(hours=1), NOW + timedelta(hours=2))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = open_latest_debrief(service, parent)
+    assert dialog is not None
+    assert dialog.interview_id == later
+    assert "Globex" in dialog.windowTitle()
+    assert open_debrief(service, later, parent) is dialog  # raised, not opened twice
+    assert open_debrief(service, interview_id, parent) is not dialog
+    dialog.close()
+
+
+def test_open_latest_debrief_says_so_when_no_interview_has_ended(
+    qtbot: QtBot, service: FollowupService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(debrief_package, "inform", lambda _p, title, _text: told.append(title))
+    assert open_latest_debrief(service, None) is None
+    assert told == ["No interview to debrief"]

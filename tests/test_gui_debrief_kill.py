@@ -1,0 +1,116 @@
+"""A debrief survives the program being killed mid-edit (SIGKILL: no clean-up runs).
+
+The test starts this file as a separate program that opens the debrief offscreen, types
+into several fields and reports once the draft is on disk; it then keeps typing, and the
+test kills it with SIGKILL, reopens the debrief in its own process and looks for every
+word typed before the report.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from followup_desktop.core.db import Database
+from followup_desktop.core.services import FollowupService
+from followup_desktop.core.timeutil import utcnow
+
+MARKER = "DRAFT-SAVED"
+# Start-up (Python, Qt, the database) plus typing; far above what it takes.
+CHILD_TIMEOUT_S = 40
+PANEL_NAME = "Priya Raman"
+WENT_WELL = "whiteboard design of the ingestion pipeline"
+QUESTION = "why are you leaving your current job"
+BETTER = "growth into platform work"
+NEXT_STEPS = "recruiter calls within a week"
+
+
+def _child(db_path: str, interview_id: int) -> None:
+    """Open the debrief, type, report the saved draft, then keep typing until killed."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from followup_desktop.core.db import open_database
+    from followup_desktop.gui.debrief import DebriefDialog
+
+    app = QApplication([])
+    service = FollowupService(open_database(Path(db_path)))
+    dialog = DebriefDialog(service, interview_id)
+    dialog.show()
+    dialog.panel.add_button.click()
+    QTest.keyClicks(dialog.panel.editors["name"], PANEL_NAME)
+    QTest.keyClicks(dialog.text["went_well"], WENT_WELL)
+    dialog.questions.add_button.click()
+    QTest.keyClicks(dialog.questions.editors["question"], QUESTION)
+    QTest.keyClicks(dialog.questions.editors["better_answer"], BETTER)
+    QTest.keyClicks(dialog.text["next_steps"], NEXT_STEPS)
+    typist = QTimer()
+    typist.setInterval(20)
+    typist.timeout.connect(lambda: QTest.keyClicks(dialog.text["went_badly"], "x"))
+
+    def saved(_milliseconds: float) -> None:
+        if typist.isActive():
+            return
+        print(MARKER, flush=True)  # noqa: T201 - the parent test reads this line
+        typist.start()  # still editing when the kill comes
+
+    dialog.draft_saved.connect(saved)
+    app.exec()
+
+
+def test_a_killed_debrief_comes_back_word_for_word(
+    qtbot: QtBot, database: Database, db_path: Path
+) -> None:
+    service = FollowupService(database)
+    opportunity = service.create_opportunity("Initech", "Platform engineer").created_id
+    assert opportunity is not None
+    ended = utcnow() - timedelta(minutes=20)
+    interview_id = service.record_interview(
+        opportunity, ended - timedelta(hours=1), ended
+    ).created_id
+    assert interview_id is not None
+
+    with subprocess.Popen(
+        [sys.executable, __file__, str(db_path), str(interview_id)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as child:
+        try:
+            assert child.stdout is not None
+            with selectors.DefaultSelector() as selector:
+                selector.register(child.stdout, selectors.EVENT_READ)
+                ready = selector.select(timeout=CHILD_TIMEOUT_S)
+            assert ready, f"no draft was saved within {CHILD_TIMEOUT_S} s"
+            line = child.stdout.readline()
+            assert line.strip() == MARKER, f"child said {line!r} (exit code {child.poll()})"
+            os.kill(child.pid, signal.SIGKILL)
+            assert child.wait(timeout=30) == -signal.SIGKILL
+        finally:
+            if child.poll() is None:
+                child.kill()
+
+    from followup_desktop.gui.debrief import DebriefDialog
+
+    dialog = DebriefDialog(service, interview_id)
+    qtbot.addWidget(dialog)
+    assert [row["name"] for row in dialog.panel.rows()] == [PANEL_NAME]
+    assert dialog.text["went_well"].toPlainText() == WENT_WELL
+    assert dialog.text["next_steps"].toPlainText() == NEXT_STEPS
+    questions = dialog.questions.rows()
+    assert [(q["question"], q["better_answer"]) for q in questions] == [(QUESTION, BETTER)]
+    assert set(dialog.text["went_badly"].toPlainText()) <= {"x"}
+    assert "Restored the draft" in dialog.status.text()
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1], int(sys.argv[2]))

@@ -1,0 +1,190 @@
+"""Read queries for the question bank and the debrief form, and debrief drafts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from followup_desktop.core.db import Database
+from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.models import Action, Contact, Debrief, Setting
+from followup_desktop.core.questions import (
+    NO_THEME,
+    contact_choices,
+    discard_debrief_draft,
+    draft_key,
+    latest_ended_interview_id,
+    list_questions,
+    load_debrief,
+    load_debrief_draft,
+    save_debrief_draft,
+)
+from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
+
+NOW = datetime(2026, 11, 23, 14, tzinfo=UTC)
+
+
+@pytest.fixture
+def service(database: Database) -> FollowupService:
+    return FollowupService(database, clock=lambda: NOW)
+
+
+def _interview(service: FollowupService, company: str, hours_ago: float) -> int:
+    opportunity = service.create_opportunity(company, "Analyst").created_id
+    assert opportunity is not None
+    ends = NOW - timedelta(hours=hours_ago)
+    created = service.record_interview(opportunity, ends - timedelta(hours=1), ends).created_id
+    assert created is not None
+    return created
+
+
+def test_list_questions_spans_every_debrief_newest_first(service: FollowupService) -> None:
+    older = _interview(service, "Acme", 48)
+    newer = _interview(service, "Globex", 2)
+    service.save_debrief(
+        older,
+        submit=True,
+        questions=[QuestionInput("Why us?", "Pay", "Mission", theme="motivation")],
+    )
+    service.save_debrief(
+        newer,
+        submit=True,
+        questions=[
+            QuestionInput("Biggest failure?", better_answer="The outage", practiced=True),
+            QuestionInput("Design a queue", theme="technical"),
+        ],
+    )
+    with service.db.session() as session:
+        records = list_questions(session)
+    assert [(r.question, r.company) for r in records] == [
+        ("Biggest failure?", "Globex"),
+        ("Design a queue", "Globex"),
+        ("Why us?", "Acme"),
+    ]
+    assert records[0].practiced and records[0].better_answer == "The outage"
+    assert records[2].my_answer == "Pay" and records[2].theme == "motivation"
+    assert records[0].interview_id == newer and records[0].interview_round == 1
+    assert NO_THEME  # the bank's name for questions without a theme
+
+
+def test_load_debrief_of_a_fresh_interview_is_empty(service: FollowupService) -> None:
+    interview = _interview(service, "Acme", 1)
+    with service.db.session() as session:
+        snapshot = load_debrief(session, interview)
+        with pytest.raises(NotFoundError, match="does not exist"):
+            load_debrief(session, interview + 100)
+    assert snapshot.status is None
+    assert snapshot.panel == () and snapshot.questions == ()
+    assert snapshot.company == "Acme" and snapshot.went_well == ""
+
+
+def test_load_debrief_returns_the_stored_panel_and_questions(service: FollowupService) -> None:
+    interview = _interview(service, "Acme", 1)
+    service.save_debrief(
+        interview,
+        submit=True,
+        panel=[PanelMember("Ana Díaz", title="CTO", email="ana@acme.test", mention="Rust")],
+        questions=[QuestionInput("Why us?")],
+        went_well="Rapport",
+        preparedness=3,
+    )
+    with service.db.session() as session:
+        snapshot = load_debrief(session, interview)
+        contacts = contact_choices(session)
+    assert snapshot.panel[0].name == "Ana Díaz"
+    assert snapshot.panel[0].mention == "Rust"
+    assert snapshot.panel[0].contact_id == contacts[0].id
+    assert snapshot.questions[0].question == "Why us?"
+    assert snapshot.preparedness == 3
+    assert [(c.name, c.title, c.email) for c in contacts] == [("Ana Díaz", "CTO", "ana@acme.test")]
+
+
+def test_latest_ended_interview_ignores_ones_still_to_come(service: FollowupService) -> None:
+    with service.db.session() as session:
+        assert latest_ended_interview_id(session, NOW) is None
+    _interview(service, "Acme", 30)
+    latest = _interview(service, "Globex", 1)
+    _interview(service, "Initech", -5)  # ends in five hours
+    with service.db.session() as session:
+        assert latest_ended_interview_id(session, NOW) == latest
+
+
+def test_a_draft_round_trips_without_creating_or_planning_anything(
+    service: FollowupService,
+) -> None:
+    interview = _interview(service, "Acme", 1)
+    with service.db.session() as session:
+        snapshot = load_debrief(session, interview)
+        actions = session.scalar(select(func.count()).select_from(Action))
+    state = {"went_well": "ok 👍", "panel": [{"name": "", "email": "half@"}]}
+    save_debrief_draft(service.db, interview, snapshot.draft_identity, state, NOW)
+    state["went_well"] = "better"
+    save_debrief_draft(service.db, interview, snapshot.draft_identity, state, NOW)  # overwrite
+    draft = load_debrief_draft(service.db, snapshot)
+    assert draft is not None
+    assert draft.state == state and draft.saved_at == NOW
+    with service.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Contact)) == 0
+        assert session.scalar(select(func.count()).select_from(Debrief)) == 0
+        assert session.scalar(select(func.count()).select_from(Action)) == actions
+    discard_debrief_draft(service.db, interview)
+    assert load_debrief_draft(service.db, snapshot) is None
+
+
+def test_a_draft_older_than_the_submission_is_ignored(service: FollowupService) -> None:
+    interview = _interview(service, "Acme", 1)
+    with service.db.session() as session:
+        snapshot = load_debrief(session, interview)
+    save_debrief_draft(
+        service.db, interview, snapshot.draft_identity, {"x": 1}, NOW - timedelta(minutes=5)
+    )
+    service.save_debrief(interview, submit=True, went_well="final")
+    with service.db.session() as session:
+        submitted = load_debrief(session, interview)
+    assert load_debrief_draft(service.db, submitted) is None
+    save_debrief_draft(
+        service.db, interview, snapshot.draft_identity, {"x": 2}, NOW + timedelta(minutes=5)
+    )
+    draft = load_debrief_draft(service.db, submitted)
+    assert draft is not None and draft.state == {"x": 2}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not a dict",
+        {"format": 99, "interview": {}, "saved_at": NOW.isoformat(), "state": {}},
+        {
+            "format": 1,
+            "interview": {"opportunity_id": 999, "starts_at": "x"},
+            "saved_at": NOW.isoformat(),
+            "state": {},
+        },
+    ],
+)
+def test_foreign_or_unknown_drafts_are_ignored(service: FollowupService, value: object) -> None:
+    interview = _interview(service, "Acme", 1)
+    with service.db.session() as session:
+        session.add(Setting(key=draft_key(interview), value=value))
+        snapshot = load_debrief(session, interview)
+    assert load_debrief_draft(service.db, snapshot) is None
+
+
+def test_a_draft_with_a_broken_timestamp_is_ignored(service: FollowupService) -> None:
+    interview = _interview(service, "Acme", 1)
+    with service.db.session() as session:
+        snapshot = load_debrief(session, interview)
+        session.add(
+            Setting(
+                key=draft_key(interview),
+                value={
+                    "format": 1,
+                    "interview": snapshot.draft_identity,
+                    "saved_at": "yesterday",
+                    "state": {},
+                },
+            )
+        )
+    assert load_debrief_draft(service.db, snapshot) is None
