@@ -130,3 +130,29 @@ def test_unexpected_exception_is_logged_with_traceback(isolated_home: Path) -> N
     log_text = (isolated_home / "state" / "Followup" / "log" / "followup.log").read_text()
     assert "boom-for-the-log" in log_text
     assert "Traceback" in log_text
+
+
+def test_agenda_piped_into_a_reader_that_stops_early(db_path: Path) -> None:
+    # Enough rows to overflow the pipe buffer, so the writer really meets a closed pipe.
+    assert main(["--db", str(db_path), "demo", "--opportunities", "500"]) == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "followup_desktop", "--db", str(db_path), "agenda"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # like `| head -1`
+    errors = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 0
+    assert "Traceback" not in errors
+
+
+def test_demo_refuses_a_database_with_data(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(db_path), "demo", "--opportunities", "3"]) == 0
+    assert main(["--db", str(db_path), "demo", "--opportunities", "3"]) == 2
+    assert "already holds 3 opportunities" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "demo", "--opportunities", "0"]) == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
@@ -41,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     # Used by benchmarks and smoke tests: quit as soon as the window has been shown.
     parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
+    # Used by the autostart entry: start in the tray without showing the window.
+    parser.add_argument("--minimized", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     export = commands.add_parser("export", help="write the whole database as JSON")
@@ -101,6 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``agenda | head``): stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _error(message: str) -> None:
@@ -118,14 +126,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command is None:
         from followup_desktop.gui.app import run_gui
 
-        return run_gui(db_path, quit_after_show=args.quit_after_show)
+        return run_gui(db_path, quit_after_show=args.quit_after_show, minimized=args.minimized)
     if args.command == "install-desktop-entry":
         from followup_desktop import desktop_integration
 
         if args.uninstall:
-            desktop_integration.uninstall_desktop_entry()
+            removed = desktop_integration.uninstall_desktop_entry()
+            print(f"Removed {len(removed)} files from the application menu and icon theme.")
         else:
-            desktop_integration.install_desktop_entry()
+            written = desktop_integration.install_desktop_entry()
+            print("Followup is now in your application menu:")
+            for path in written:
+                print(f"  {path}")
         return 0
     if args.command == "restore-backup":
         return _restore(db_path, args.file)

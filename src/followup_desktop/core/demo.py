@@ -1142,18 +1142,28 @@ def populate_demo(
     import_data(db, document)
     with db.session() as session:
         playbook.replan(session, None, moment)
-        # Once more after settling the past: follow-ups that wait on settled ones appear,
-        # and the demo database is what the app itself would plan (a fixed point).
-        if _settle_the_past(session, rng, moment):
+        # Settle the past and re-plan until nothing old is left to settle: each settled
+        # step unlocks the next one (thank-you, then follow-up 1, then 2, ...), and the
+        # demo should look like the search of someone who kept up, with a few slips.
+        considered: set[int] = set()
+        for _round in range(SETTLE_ROUNDS):
+            if not _settle_the_past(session, rng, moment, considered):
+                break
             playbook.replan(session, None, moment)
 
 
-def _settle_the_past(session: Session, rng: random.Random, now: datetime) -> int:
+SETTLE_ROUNDS = 6
+
+
+def _settle_the_past(
+    session: Session, rng: random.Random, now: datetime, considered: set[int]
+) -> int:
     """Mark most planned actions due over two days ago done, a few dismissed.
 
     A person who keeps up with Followup has done most of what fell due; without this the
-    demo would open on a thousand overdue reminders. Some stay overdue, as in real life.
-    Returns how many actions changed.
+    demo would open on a thousand overdue reminders. Some stay overdue, as in real life:
+    an action in ``considered`` was left open on purpose in an earlier round and keeps
+    its slip. Returns how many actions changed.
     """
     cutoff = now - timedelta(days=2)
     due = session.execute(
@@ -1167,6 +1177,9 @@ def _settle_the_past(session: Session, rng: random.Random, now: datetime) -> int
     ).all()
     changes: list[dict[str, Any]] = []
     for action_id, due_at in due:
+        if action_id in considered:
+            continue
+        considered.add(action_id)
         roll = rng.random()
         if roll < 0.85:
             completed = min(due_at + timedelta(minutes=rng.randrange(-12 * 60, 30 * 60)), now)
