@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,15 +51,34 @@ def agenda_ms(db_path: Path, runs: int = 7) -> float:
     return statistics.median(timings)
 
 
+def isolated_env(folder: Path) -> dict[str, str]:
+    """Offscreen Qt and per-user folders inside ``folder``, so nothing of the user's is touched."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(folder))
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        path = folder / variable.lower()
+        path.mkdir(exist_ok=True)
+        env[variable] = str(path)
+    runtime = folder / "runtime"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    env["XDG_RUNTIME_DIR"] = str(runtime)
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    return env
+
+
 def startup(db_path: Path, runs: int = 5) -> dict[str, float]:
-    """Fresh-process time for a bare PySide6 window and for Followup's own window."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    baseline = _median_process_seconds([sys.executable, "-c", BARE_WINDOW], runs, env)
-    app = _median_process_seconds(
-        [sys.executable, "-m", "followup_desktop", "--db", str(db_path), "--quit-after-show"],
-        runs,
-        env,
-    )
+    """Fresh-process time for a bare PySide6 window and for Followup's own window.
+
+    The app runs on a copy: starting it records delivered reminders in the database.
+    """
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        copy = folder / "startup.sqlite3"
+        with sqlite3.connect(db_path) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        env = isolated_env(folder)
+        baseline = _median_process_seconds([sys.executable, "-c", BARE_WINDOW], runs, env)
+        command = [sys.executable, "-m", "followup_desktop", "--db", str(copy)]
+        app = _median_process_seconds([*command, "--quit-after-show"], runs, env)
     return {"baseline_qt_window_s": baseline, "startup_s": app, "startup_ratio": app / baseline}
 
 

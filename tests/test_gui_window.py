@@ -1,38 +1,281 @@
-"""The window opens on a real database and its agenda model behaves as Qt expects."""
+"""The main window: Today panel, menus, remembered state, crash handling, settings, jobs."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import sqlite3
+import sys
+from datetime import timedelta
+from pathlib import Path
 
-from pytestqt.modeltest import ModelTester
+import keyring.backends.null
+import pytest
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QDialog, QMenu
 from pytestqt.qtbot import QtBot
+from sqlalchemy.exc import OperationalError
 
 from followup_desktop.core.db import Database
+from followup_desktop.core.models import Action, ActionState
+from followup_desktop.core.playbook.settings import SETTINGS_KEY
 from followup_desktop.core.services import FollowupService
-from followup_desktop.gui.main_window import MainWindow
+from followup_desktop.gui.crash import CrashDialog, CrashReporter, crash_details
+from followup_desktop.gui.editor import OpportunityEditor
+from followup_desktop.gui.main_window import MainWindow, exchange_available
+from followup_desktop.gui.settings_dialog import SettingsDialog
+from followup_desktop.secrets import PasswordStore
+from gui_helpers import NOW, AnsweringDialogs, window_settings
 
-NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+
+@pytest.fixture
+def service(database: Database) -> FollowupService:
+    return FollowupService(database, clock=lambda: NOW)
 
 
-def test_window_shows_the_agenda(
-    qtbot: QtBot, qtmodeltester: ModelTester, database: Database
-) -> None:
-    service = FollowupService(database, clock=lambda: NOW)
-    opportunity = service.create_opportunity("Acme", "Analyst").created_id
-    service.add_action(
-        "call_recruiter", NOW - timedelta(hours=1), opportunity_id=opportunity, reason="They asked."
-    )
-    window = MainWindow(service)
+def open_window(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> MainWindow:
+    window = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    qtmodeltester.check(window.agenda_model)
+    qtbot.waitUntil(lambda: not window.tasks.busy)  # the Today panel loads off-thread
+    return window
+
+
+def menu_of(action: QAction) -> QMenu:
+    menu = action.menu()
+    assert isinstance(menu, QMenu)
+    return menu
+
+
+def dialogs_of(window: MainWindow) -> AnsweringDialogs:
+    assert isinstance(window.dialogs, AnsweringDialogs)
+    return window.dialogs
+
+
+def test_today_lists_overdue_actions_with_reasons_and_acts_on_them(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    action = service.add_action(
+        "call_recruiter", NOW - timedelta(hours=1), opportunity_id=acme, reason="They asked."
+    ).created_id
+    window = open_window(qtbot, service, tmp_path)
     model = window.agenda_model
-    texts = [model.index(row, 2).data() for row in range(model.rowCount())]
-    assert any("Call recruiter" in text for text in texts)
-    overdue_rows = [
-        row for row in range(model.rowCount()) if model.index(row, 1).data() == "Overdue"
-    ]
-    assert overdue_rows
+    rows = [r for r in range(model.rowCount()) if model.item(r).action_id == action]
+    assert rows
+    row = rows[0]
+    assert "Call recruiter" in model.index(row, 2).data()
+    assert model.index(row, 1).data() == "Overdue"
+    assert model.index(row, 4).data() == "They asked."
     assert window.agenda_view.accessibleName()
     assert "overdue" in window.statusBar().currentMessage()
+    assert "overdue" in window.today.summary.text()
+
+    window.today.table.selectRow(row)
+    window.today.open_button.click()
+    assert isinstance(dialogs_of(window).shown[-1], OpportunityEditor)
+
+    window.today.snooze(NOW + timedelta(days=1))
+    with service.db.session() as session:
+        assert session.get(Action, action).state is ActionState.SNOOZED  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: all(model.item(r).action_id != action for r in range(model.rowCount())))
+    service.reopen_action(action)  # type: ignore[arg-type]
+    window.refresh_today()
+    rows = [r for r in range(model.rowCount()) if model.item(r).action_id == action]
+    window.today.table.selectRow(rows[0])
+    window.today.done_button.click()
+    with service.db.session() as session:
+        assert session.get(Action, action).state is ActionState.DONE  # type: ignore[union-attr]
+
+
+def test_menus_hold_the_commands(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> None:
+    window = open_window(qtbot, service, tmp_path)
+    menus = {
+        action.text().replace("&", ""): [
+            item.text().replace("&", "") for item in menu_of(action).actions() if item.text()
+        ]
+        for action in window.menuBar().actions()
+    }
+    assert set(menus) == {"File", "Edit", "View", "Help"}
+    for wanted in (
+        "New opportunity…",
+        "Debrief the latest interview…",
+        "Import…",
+        "Export…",
+        "Back up…",
+        "Quit",
+    ):
+        assert wanted in menus["File"]
+    assert {"Undo", "Redo", "Find…", "Settings…"} <= set(menus["Edit"])
+    assert {"Board", "Question bank", "Calendar", "Today"} <= set(menus["View"])
+    shortcuts = {
+        action.text().replace("&", ""): action.shortcut().toString()
+        for action in (window.debrief_action, window.board_action, window.questions_action)
+    }
+    assert shortcuts == {
+        "Debrief the latest interview…": "Ctrl+D",
+        "Board": "Ctrl+1",
+        "Question bank": "Ctrl+3",
+    }
+    assert not window.calendar_action.isEnabled()
+    assert "coming soon" in window.calendar_action.toolTip()
+    assert window.import_action.isEnabled() == exchange_available()
+    assert window.search.isVisible()  # not pushed into the toolbar's overflow menu
+    window.find_action.trigger()
+    qtbot.waitUntil(window.search.hasFocus)
+    window.about_action.trigger()
+    assert "Followup" in dialogs_of(window).messages[-1][1]
+
+
+def test_new_opportunity_opens_the_editor_and_selects_the_card(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    window = open_window(qtbot, service, tmp_path)
+    dialogs = dialogs_of(window)
+
+    def run(dialog: object) -> int:
+        assert isinstance(dialog, OpportunityEditor)
+        dialog.company.setText("Hooli")
+        dialog.role.setText("Engineer")
+        return int(dialog.save())
+
+    dialogs.run = run  # type: ignore[method-assign]
+    window.new_action.trigger()
+    card = next(c for c in window.board_model.cards() if c.company == "Hooli")
+    assert window.board.selected_ids() == [card.opportunity_id]
+
+
+def test_closing_and_reopening_restores_the_window(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    service.create_opportunity("Beta", "Engineer")
+    window = open_window(qtbot, service, tmp_path)
+    window.resize(701, 503)
+    window.today_dock.hide()
+    window.needs_action.setChecked(False)
+    window.show_archived.setChecked(True)
+    window.search.setText("a")
+    assert acme is not None
+    window.board.select_cards([acme])
+    window.close()
+
+    again = open_window(qtbot, service, tmp_path)
+    assert (again.width(), again.height()) == (701, 503)
+    assert not again.today_dock.isVisible()
+    assert again.show_archived.isChecked()
+    assert again.search.text() == "a"
+    assert again.board.selected_ids() == [acme]
+
+
+def test_environmental_errors_get_a_plain_message() -> None:
+    messages: list[str] = []
+    crashes: list[QDialog] = []
+    reporter = CrashReporter(messages.append, crashes.append)
+    error = OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+    reporter(type(error), error, None)
+    assert messages == ["The disk is full. Free some space, then try again; nothing was saved."]
+    assert crashes == []
+
+
+def test_bugs_get_a_crash_dialog_with_copyable_details(qtbot: QtBot) -> None:
+    messages: list[str] = []
+    crashes: list[QDialog] = []
+    reporter = CrashReporter(messages.append, crashes.append)
+    try:
+        raise ValueError("boom")
+    except ValueError as error:
+        reporter(type(error), error, error.__traceback__)
+    assert messages == []
+    [dialog] = crashes
+    assert isinstance(dialog, CrashDialog)
+    qtbot.addWidget(dialog)
+    details = dialog.details.toPlainText()
+    assert "ValueError: boom" in details
+    assert "Traceback" in details
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == details
+
+    previous = sys.excepthook
+    reporter.install()
+    assert sys.excepthook is reporter
+    reporter.uninstall()
+    assert sys.excepthook is previous
+    assert "Followup" in crash_details(ValueError, ValueError("x"), None)
+
+
+def test_settings_change_stages_and_the_playbook(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    window = open_window(qtbot, service, tmp_path)
+    no_store = PasswordStore(backend=keyring.backends.null.Keyring())  # type: ignore[no-untyped-call]
+    dialog = SettingsDialog(service, window, passwords=no_store)
+    qtbot.addWidget(dialog)
+    dialog.changed.connect(window.apply_change)
+    page = dialog.stages_page
+
+    page.name.setText("Phone screen")
+    assert page.add_stage()
+    assert window.board.columns[-1].stage.name == "Phone screen"
+    page.name.setText("Phone screen")
+    assert not page.add_stage()
+    assert "exists already" in page.error.text()
+
+    page.list.setCurrentRow(page.list.count() - 1)
+    page.name.setText("Call")
+    assert page.rename_selected()
+    assert window.board.columns[-1].stage.name == "Call"
+    assert page.move_selected(-1)
+    assert window.board.columns[-2].stage.name == "Call"
+    from PySide6.QtCore import Qt
+
+    item = page.list.item(page.list.count() - 2)
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert "Call" not in [column.stage.name for column in window.board.columns]
+
+    spin = dialog.playbook_page.editors["thank_you_hours"]
+    spin.setValue(12)  # type: ignore[attr-defined]
+    assert dialog.apply()
+    assert service.get_setting(SETTINGS_KEY)["thank_you_hours"] == 12
+
+    start = dialog.hours_page.editors["working_hours_start"]
+    end = dialog.hours_page.editors["working_hours_end"]
+    from PySide6.QtCore import QTime
+
+    start.setTime(QTime(18, 0))  # type: ignore[attr-defined]
+    end.setTime(QTime(9, 0))  # type: ignore[attr-defined]
+    assert not dialog.apply()
+    assert "end after they start" in dialog.error.text()
+
+
+def test_backup_runs_off_the_gui_thread(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    service.create_opportunity("Acme", "Analyst")
+    window = open_window(qtbot, service, tmp_path)
+    target = tmp_path / "copy.sqlite3"
+    dialogs_of(window).files.append(target)
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: not window.tasks.busy)
+    assert target.exists()
+    with sqlite3.connect(target) as connection:
+        assert connection.execute("SELECT company FROM opportunities").fetchone() == ("Acme",)
+    assert "Backed up" in window.statusBar().currentMessage()
+
+
+@pytest.mark.skipif(not exchange_available(), reason="core.exchange is not installed yet")
+def test_export_then_import_through_the_worker(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    service.create_opportunity("Acme", "Analyst")
+    window = open_window(qtbot, service, tmp_path)
+    export = tmp_path / "export.json"
+    dialogs_of(window).files.append(export)
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: not window.tasks.busy)
+    assert export.exists()
+    dialogs_of(window).files.append(export)
+    dialogs_of(window).answer = True  # replace
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: not window.tasks.busy)
+    assert [card.company for card in window.board_model.cards()] == ["Acme"]
+    assert not [m for m in dialogs_of(window).messages if m[0] == "warning"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -16,8 +17,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from followup_desktop import APP_ID, APP_NAME, __version__
 from followup_desktop.core.db import Database, open_database, restore_backup
 from followup_desktop.core.errors import DatabaseDamagedError, DatabaseError
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.gui.crash import CrashReporter
 from followup_desktop.gui.main_window import MainWindow
+from followup_desktop.gui.single_instance import SingleInstance
+from followup_desktop.gui.theme import app_icon, follow_system_color_scheme
+from followup_desktop.gui.tray import install_tray
+from followup_desktop.secrets import PasswordStore
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +64,86 @@ def _open_with_recovery(path: Path) -> Database | None:
         return None
 
 
-def run_gui(db_path: Path, *, quit_after_show: bool = False) -> int:
-    """Open the window on ``db_path``; returns the exit code."""
+def _keep_search_nudge_current(
+    service: FollowupService, window: MainWindow, app: QApplication
+) -> QTimer:
+    """Re-plan the search-wide nudge now and every hour.
+
+    "Nothing added in the last seven days" depends on the clock, not only on changes, so
+    the nudge must be re-checked as time passes; it is one small query.
+    """
+
+    def refresh() -> None:
+        window.apply_change(service.replan([]))
+
+    timer = QTimer(app)
+    timer.setInterval(60 * 60 * 1000)
+    timer.timeout.connect(refresh)
+    timer.start()
+    QTimer.singleShot(0, refresh)
+    return timer
+
+
+def run_gui(
+    db_path: Path,
+    *,
+    quit_after_show: bool = False,
+    minimized: bool = False,
+    arguments: Sequence[str] = (),
+) -> int:
+    """Open the window on ``db_path`` (or hand ``arguments`` to a running one)."""
     app = make_application()
+    instance = SingleInstance()
+    if not instance.acquire():
+        # Another Followup owns this user's session: it raises its window and takes over.
+        log.info("handing over to the running instance")
+        return 0 if instance.send(list(arguments)) else 1
     db = _open_with_recovery(db_path)
     if db is None:
+        instance.release()
         return 2
+    reporter: CrashReporter | None = None
     try:
-        window = MainWindow(FollowupService(db))
-        window.show()
+        follow_system_color_scheme(app)
+        app.setWindowIcon(app_icon())
+        service = FollowupService(db)
+        window = MainWindow(service, passwords=PasswordStore())
+        reporter = CrashReporter(
+            lambda message: window.dialogs.warning(window, message),
+            window.dialogs.run,
+        )
+        reporter.install()
+
+        def window_changed(change: object) -> None:
+            if isinstance(change, Change):
+                window.apply_change(change)
+
+        def new_debrief() -> None:
+            window.new_debrief()
+
+        tray = install_tray(
+            app,
+            window,
+            service,
+            minimized=minimized,
+            on_open_action=window.open_action,
+            on_new_debrief=new_debrief,
+            on_change=window_changed,
+        )
+        scheduler = tray.scheduler
+        assert scheduler is not None
+        # The window's own changes (a card moved, an action done) re-arm the reminders.
+        window.on_changed = lambda _change: scheduler.reschedule()
+        _keep_search_nudge_current(service, window, app)
+        instance.arguments_received.connect(tray.handle_arguments)
+        if arguments:
+            tray.handle_arguments(list(arguments))
         if quit_after_show:
             # Zero-delay: runs once the event loop has processed the show and first paint.
             QTimer.singleShot(0, app.quit)
         return app.exec()
     finally:
+        if reporter is not None:
+            reporter.uninstall()
+        instance.release()
         db.close()

@@ -1,70 +1,1041 @@
-"""The main window: for now the agenda of what to do next, read from the core."""
+"""The main window: the board in the middle, the Today panel beside it, menus around them.
+
+Every change goes through :class:`FollowupService`; the :class:`Change` it returns comes
+back to :meth:`MainWindow.apply_change`, which re-reads only the cards it names and then
+tells :attr:`MainWindow.on_changed` (the application re-arms its reminders there). Slow
+jobs (import, export, backup) run on one worker thread. Window geometry, panels, the
+page shown (board or question bank), filters and the selected cards are kept in a small
+settings file, so a reopened window is where the person left it.
+
+:meth:`MainWindow.open_action` is the one way to act on a planned step, from the Today
+panel, the tray or a notification: a debrief opens the debrief form, a message opens
+the composer, anything else opens the opportunity.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import importlib.util
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMainWindow, QTableView
+import platformdirs
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+from sqlalchemy import select
 
-from followup_desktop import APP_NAME
-from followup_desktop.core.agenda import agenda
-from followup_desktop.core.services import FollowupService
+from followup_desktop import APP_NAME, __version__
+from followup_desktop.core.agenda import AgendaItem, agenda
+from followup_desktop.core.board import (
+    CardSnapshot,
+    StageSnapshot,
+    due_counts,
+    load_cards,
+    load_stages,
+)
+from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.models import Action, Contact, Opportunity
+from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.agenda_model import AgendaModel
+from followup_desktop.gui.board_model import BoardFilter, BoardModel
+from followup_desktop.gui.board_view import BoardView
+from followup_desktop.gui.commands import (
+    MoveCardsCommand,
+    order_key,
+    place_cards,
+    ranks_from_setting,
+)
+from followup_desktop.gui.dialogs import Dialogs
+from followup_desktop.gui.editor import OpportunityEditor, debrief_available
+from followup_desktop.gui.settings_dialog import SettingsDialog
+from followup_desktop.gui.tasks import TaskRunner
+from followup_desktop.gui.today_panel import TodayPanel
+from followup_desktop.secrets import PasswordStore
 
-AGENDA_DAYS = 14
+if TYPE_CHECKING:
+    from followup_desktop.core.exchange import ImportResult
+    from followup_desktop.gui.composer import ComposerDialog
+    from followup_desktop.gui.debrief import DebriefDialog, QuestionBankWidget
+
+log = logging.getLogger(__name__)
+
+BoardData = tuple[list[StageSnapshot], list[CardSnapshot], dict[int, float]]
+
+# Re-reading a handful of cards is cheaper than all of them; past this, reload the board.
+INCREMENTAL_LIMIT = 500
+CLOCK_TICK_MS = 60_000
+# The Today panel lists the most pressing actions; the counts above it cover them all.
+TODAY_LIMIT = 200
+JSON_FILTER = "Followup export (*.json);;All files (*)"
+SQLITE_FILTER = "SQLite database (*.sqlite3 *.db);;All files (*)"
+REPLACE_QUESTION = (
+    "Replace everything in this database with the file's contents? A backup is taken first."
+)
+# What the status bar reports after an import, in the person's words.
+IMPORT_SUMMARY = (
+    ("opportunities", "opportunities"),
+    ("contacts", "contacts"),
+    ("interviews", "interviews"),
+    ("debriefs", "debriefs"),
+    ("actions", "actions"),
+    ("correspondence", "messages"),
+)
+# Changes that can alter what the question bank lists (its own edits are "question").
+BANK_ENTITIES = frozenset({"debrief", "interview", "opportunity", "contact"})
+# An import replaces everything: what the window tells its listeners afterwards.
+EVERYTHING_CHANGED = Change(
+    entities=frozenset({"opportunity", "contact", "interview", "debrief", "action", "stage"})
+)
+WIRED_PROPERTY = "followupWired"
+PAGE_BOARD = "board"
+PAGE_QUESTIONS = "questions"
+
+
+def window_settings_path() -> Path:
+    """The file that keeps the window's geometry, panels, filters and selection."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "window.ini"
+
+
+def exchange_available() -> bool:
+    """True when the import/export module is installed."""
+    return importlib.util.find_spec("followup_desktop.core.exchange") is not None
+
+
+def message_kinds() -> frozenset[str]:
+    """Action kinds the composer drafts (a phone call gets a call script)."""
+    from followup_desktop.core.messages import KIND_TEMPLATES  # loaded on first use
+
+    return frozenset(KIND_TEMPLATES)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionTarget:
+    """What :meth:`MainWindow.open_action` needs to know about an action."""
+
+    action_id: int
+    kind: str
+    opportunity_id: int | None
+    interview_id: int | None
+
+
+def read_action_target(service: FollowupService, action_id: int) -> ActionTarget | None:
+    """The kind and links of one action, or None when it no longer exists."""
+    with service.db.session() as session:
+        row = session.execute(
+            select(Action.kind, Action.opportunity_id, Action.interview_id).where(
+                Action.id == action_id
+            )
+        ).one_or_none()
+    if row is None:
+        return None
+    return ActionTarget(action_id, row.kind, row.opportunity_id, row.interview_id)
+
+
+def import_summary(path: Path, result: ImportResult) -> str:
+    """One line for the status bar: what an import brought in and where the backup is."""
+    counts = ", ".join(
+        f"{result.counts.get(table, 0)} {label}"
+        for table, label in IMPORT_SUMMARY
+        if result.counts.get(table, 0)
+    )
+    text = f"Imported {path.name}: {counts or 'no records'}."
+    if result.backup is not None:
+        text += f" The previous data is backed up in {result.backup}."
+    return text
 
 
 class MainWindow(QMainWindow):
-    """Followup's window: what is overdue, due today and coming up."""
+    """Followup's window: the board of opportunities and what is due today."""
 
-    def __init__(self, service: FollowupService) -> None:
+    def __init__(
+        self,
+        service: FollowupService,
+        *,
+        dialogs: Dialogs | None = None,
+        settings: QSettings | None = None,
+        passwords: PasswordStore | None = None,
+    ) -> None:
         super().__init__()
         self._service = service
+        # One store for everything this window opens: a password kept "for this session"
+        # in the settings must be there for the composer.
+        self.passwords = passwords if passwords is not None else PasswordStore()
+        #: Called with every Change the window applies (the app re-arms its reminders).
+        self.on_changed: Callable[[Change], None] | None = None
+        # The card query waits on SQLite, which releases the GIL: start it on a thread now
+        # and build the widgets meanwhile (the start-up path to a painted board).
+        first_load = _Background(self._read_board)
+        self.dialogs = dialogs or Dialogs()
+        self._settings = settings or QSettings(
+            str(window_settings_path()), QSettings.Format.IniFormat
+        )
+        self._tz = local_zone()
+        self._stages: list[StageSnapshot] = []
+        self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
-        self.resize(1000, 640)
+        self.resize(1280, 800)
 
-        self._tz = local_zone()
+        self.tasks = TaskRunner(self)
+        self.tasks.busy_changed.connect(self._busy_changed)
+        self.undo_stack = QUndoStack(self)
+        self._build_views(service)
+        self._build_filters()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.job_label = QLabel()
+        self.job_label.setAccessibleName("Background work")
+        self.statusBar().addPermanentWidget(self.job_label)
+
+        self._today_timer = QTimer(self)
+        self._today_timer.setSingleShot(True)
+        self._today_timer.setInterval(0)
+        self._today_timer.timeout.connect(self.refresh_today_later)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(CLOCK_TICK_MS)
+        self._clock_timer.timeout.connect(self._tick)
+        self._clock_timer.start()
+
+        self.reload_board(first_load.result())
+        self.refresh_today_later()
+        self._restore_state()
+        self._update_actions()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build_views(self, service: FollowupService) -> None:
+        self.board_model = BoardModel(service.clock, self._tz, self)
+        self.board = BoardView(self.board_model, service.clock, self._tz, self.handle_drop)
+        self.board.open_requested.connect(self.open_opportunity)
+        self.board.selection_changed.connect(self._update_actions)
+        self.views = QStackedWidget()
+        self.views.setObjectName("mainViews")
+        self.views.setAccessibleName("Main view")
+        self.views.addWidget(self.board)
+        # Built when first shown: it reads every stumbled question.
+        self.question_bank: QuestionBankWidget | None = None
+        self._bank_stale = False
+        self.setCentralWidget(self.views)
+
         self.agenda_model = AgendaModel(self._tz, self)
-        self.agenda_view = QTableView(self)
-        self.agenda_view.setObjectName("agendaView")
-        self.agenda_view.setAccessibleName("Agenda: open actions, soonest first")
-        self.agenda_view.setModel(self.agenda_model)
-        self.agenda_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.agenda_view.setAlternatingRowColors(True)
-        self.agenda_view.setWordWrap(False)
-        self.agenda_view.verticalHeader().hide()
-        header = self.agenda_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.setCentralWidget(self.agenda_view)
+        self.today = TodayPanel(self.agenda_model, service.clock, self._tz)
+        self.today.done_requested.connect(self.complete_action)
+        self.today.snooze_requested.connect(self.snooze_action)
+        self.today.open_action_requested.connect(self.open_action)
+        self.today_dock = QDockWidget("Today", self)
+        self.today_dock.setObjectName("todayDock")
+        self.today_dock.setAccessibleName("Today panel")
+        self.today_dock.setWidget(self.today)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.today_dock)
+        self.agenda_view = self.today.table
 
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        refresh = QAction("&Refresh", self)
-        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(self.refresh)
-        view_menu.addAction(refresh)
+    def _build_filters(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Find: company, role, contact, notes  (Ctrl+F)")
+        self.search.setAccessibleName("Find cards")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(180)
+        self.search.setMaximumWidth(420)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.search.textChanged.connect(self._filter_changed)
+        self.needs_action = QCheckBox("Needs action")
+        self.needs_action.setObjectName("needsAction")
+        self.needs_action.setAccessibleName("Show only cards with something overdue or due today")
+        self.needs_action.setToolTip("Only cards with an action overdue or due today")
+        self.needs_action.toggled.connect(self._filter_changed)
+        self.show_archived = QCheckBox("Archived")
+        self.show_archived.setObjectName("showArchived")
+        self.show_archived.setAccessibleName("Show archived cards")
+        self.show_archived.setToolTip("Also show archived opportunities")
+        self.show_archived.toggled.connect(self._filter_changed)
 
-        self.refresh()
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action(
+            "&New opportunity…", self.new_opportunity, key.New, "Add a job you are pursuing"
+        )
+        self.import_action = self._action(
+            "&Import…", self.import_file, None, "Read a Followup export (JSON)"
+        )
+        self.export_action = self._action(
+            "&Export…", self.export_file, None, "Write everything to a JSON file"
+        )
+        if not exchange_available():
+            for action in (self.import_action, self.export_action):
+                action.setEnabled(False)
+                action.setToolTip("Import and export are not installed in this build")
+        self.backup_action = self._action(
+            "&Back up…", self.backup, None, "Write a consistent copy of the database"
+        )
+        self.quit_action = self._action("&Quit", self.close, key.Quit)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(key.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence(key.Redo))
+        self.find_action = self._action("&Find…", self.focus_search, key.Find, "Search the cards")
+        self.open_card_action = self._action("&Open card", self._open_current, "Return")
+        # Return also activates the list views; the action's shortcut would clash there.
+        self.open_card_action.setShortcut(QKeySequence())
+        self.debrief_action = self._action(
+            "&Debrief the latest interview…",
+            self.new_debrief,
+            "Ctrl+D",
+            "Write down how the interview that ended last went",
+        )
+        self.next_stage_action = self._action(
+            "Move to &next stage",
+            lambda: self.move_selected(1),
+            "Ctrl+Shift+Right",
+            "Move the selected cards one column right",
+        )
+        self.previous_stage_action = self._action(
+            "Move to &previous stage",
+            lambda: self.move_selected(-1),
+            "Ctrl+Shift+Left",
+            "Move the selected cards one column left",
+        )
+        self.archive_action = self._action(
+            "&Archive / restore", self.toggle_archived, "Ctrl+Shift+A", "Archive the selection"
+        )
+        self.settings_action = self._action(
+            "&Settings…", self.open_settings, key.Preferences, "Stages, playbook, working hours"
+        )
+        self.board_action = self._action("&Board", self.show_board, "Ctrl+1")
+        self.questions_action = self._action(
+            "&Question bank",
+            self.show_questions,
+            "Ctrl+3",
+            "Questions you stumbled on, with better answers to practise",
+        )
+        # One page at a time; the checked item says which is showing.
+        self._page_group = QActionGroup(self)
+        for action in (self.board_action, self.questions_action):
+            action.setCheckable(True)
+            self._page_group.addAction(action)
+        self.board_action.setChecked(True)
+        self.calendar_action = QAction("&Calendar", self)
+        self.calendar_action.setEnabled(False)
+        self.calendar_action.setToolTip("Calendar view: coming soon")
+        self.calendar_action.setStatusTip("Calendar view: coming soon")
+        self.today_action = self.today_dock.toggleViewAction()
+        self.today_action.setText("&Today")
+        self.today_action.setShortcut(QKeySequence("Ctrl+2"))
+        self.refresh_action = self._action("&Refresh", self.refresh, key.Refresh)
+        self.about_action = self._action("&About Followup", self.about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.new_action, self.debrief_action, None):
+            self._add(file_menu, action)
+        for action in (self.import_action, self.export_action):
+            self._add(file_menu, action)
+        for action in (self.backup_action, None, self.quit_action):
+            self._add(file_menu, action)
+        edit_menu = bar.addMenu("&Edit")
+        for action in (
+            self.undo_action,
+            self.redo_action,
+            None,
+            self.find_action,
+            None,
+            self.next_stage_action,
+            self.previous_stage_action,
+            self.archive_action,
+            None,
+            self.settings_action,
+        ):
+            self._add(edit_menu, action)
+        view_menu = bar.addMenu("&View")
+        for action in (
+            self.board_action,
+            self.questions_action,
+            self.calendar_action,
+            self.today_action,
+            None,
+            self.refresh_action,
+        ):
+            self._add(view_menu, action)
+        view_menu.setToolTipsVisible(True)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    @staticmethod
+    def _add(menu: Any, action: QAction | None) -> None:
+        if action is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main toolbar", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setAccessibleName("Main toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.new_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.search)
+        toolbar.addWidget(self.needs_action)
+        toolbar.addWidget(self.show_archived)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addAction(self.today_action)
+        toolbar.addAction(self.settings_action)
+        for action in toolbar.actions():
+            widget = toolbar.widgetForAction(action)
+            if widget is not None and not widget.accessibleName():
+                widget.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _read_board(self) -> BoardData:
+        with self._service.db.session() as session:
+            stages = load_stages(session)
+            cards = load_cards(session, self._service.clock())
+        ranks: dict[int, float] = {}
+        stage_of = {card.opportunity_id: card.stage_id for card in cards}
+        for stage in stages:
+            stored = ranks_from_setting(self._service.get_setting(order_key(stage.id), {}))
+            # A card moved by keyboard leaves a stale entry in its old column: skip it.
+            ranks.update(
+                {key: value for key, value in stored.items() if stage_of.get(key) == stage.id}
+            )
+        return stages, cards, ranks
+
+    def reload_board(self, data: BoardData | None = None) -> None:
+        """Read the stages and every card again (start-up, imports, big re-plans)."""
+        stages, cards, ranks = data if data is not None else self._read_board()
+        self._stages = stages
+        self.board.set_stages(self._stages)
+        self.board_model.set_cards(cards, ranks)
+        self._update_status()
+
+    def _reload_stages(self) -> None:
+        selected = self.board.selected_ids()
+        with self._service.db.session() as session:
+            self._stages = load_stages(session)
+        self.board.set_stages(self._stages)
+        self.board.select_cards(selected, focus=False)
+
+    def apply_change(self, change: Change, ranks: Mapping[int, float] | None = None) -> None:
+        """Bring the board and the Today panel up to date with what a service call changed.
+
+        ``ranks`` is the hand-made card order when the change set it (moves pass it on,
+        so the order is not read back from the database).
+        """
+        if "stage" in change.entities:
+            self._reload_stages()
+        ids = set(change.opportunity_ids) | set(change.actions_replanned)
+        if len(ids) > INCREMENTAL_LIMIT:
+            self.reload_board()
+        elif ids:
+            with self._service.db.session() as session:
+                cards = load_cards(session, self._service.clock(), ids)
+            found = {card.opportunity_id for card in cards}
+            self.board_model.update_cards(
+                cards, removed=ids - found, ranks=None if ranks is None else dict(ranks)
+            )
+        if change.entities & BANK_ENTITIES:
+            self._question_bank_changed()
+        self._update_status()
+        self._today_timer.start()
+        self._notify(change)
+
+    def _notify(self, change: Change) -> None:
+        if self.on_changed is not None:
+            self.on_changed(change)
+
+    def _read_today(self) -> tuple[list[AgendaItem], int, int]:
+        now = self._service.clock()
+        local = now.astimezone(self._tz)
+        end_of_today = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        with self._service.db.session() as session:
+            items = agenda(session, now, self._tz, until=end_of_today, limit=TODAY_LIMIT)
+            overdue, today = due_counts(session, now, self._tz)
+        return items, overdue, today
+
+    def _show_today(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        items, overdue, today = result
+        self.today.set_items(list(items), int(overdue), int(today))
+        self._update_status()
+
+    def refresh_today(self) -> None:
+        """Re-read what is overdue or due today, now."""
+        self._show_today(self._read_today())
+
+    def refresh_today_later(self) -> None:
+        """Re-read the Today panel on the worker thread (it sorts every open action)."""
+        self.tasks.submit(self._read_today, self._show_today, self._report_failure("Today"))
 
     def refresh(self) -> None:
-        """Re-read the agenda (overdue, today and the next two weeks)."""
-        now = self._service.clock()
-        with self._service.db.session() as session:
-            items = agenda(
-                session, now, self._tz, until=now + timedelta(days=AGENDA_DAYS)
-            )
-        self.agenda_model.set_items(items)
-        overdue = sum(1 for item in items if item.bucket.value == "overdue")
+        """Re-read everything from the database."""
+        selected = self.board.selected_ids()
+        self.reload_board()
+        self.refresh_today()
+        self._question_bank_changed()
+        self.board.select_cards(selected, focus=self.views.currentWidget() is self.board)
+
+    def _tick(self) -> None:
+        # Due states move with the clock: a card due at 14:00 is overdue at 14:01.
+        self.board_model.set_now()
+        self.refresh_today_later()
+
+    def _update_status(self) -> None:
+        if not hasattr(self, "today"):
+            return
+        total = len(self.board_model.cards())
+        shown = sum(column.view.proxy.rowCount() for column in self.board.columns)
+        overdue, today = self.today.counts
         self.statusBar().showMessage(
-            f"{len(items)} open actions in the next {AGENDA_DAYS} days, {overdue} overdue"
+            f"{shown} of {total} opportunities shown · {overdue} actions overdue · "
+            f"{today} due today"
         )
-        self.agenda_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- filters -----------------------------------------------------------------------
+
+    def _filter_changed(self) -> None:
+        self.board_model.set_filter(
+            BoardFilter(
+                self.search.text(), self.needs_action.isChecked(), self.show_archived.isChecked()
+            )
+        )
+        self._update_status()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box of the page showing."""
+        search = self.search
+        if self.question_bank is not None and self.views.currentWidget() is self.question_bank:
+            search = self.question_bank.search
+        search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        search.selectAll()
+
+    def show_board(self) -> None:
+        """Show the board and give it the keyboard focus."""
+        self.views.setCurrentWidget(self.board)
+        self.board_action.setChecked(True)
+        self._page_changed()
+        views = self.board.views()
+        view = self.board.focused_view() or (views[0] if views else None)
+        if view is not None:
+            view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_questions(self) -> QuestionBankWidget:
+        """Show the bank of stumbled questions, with the cursor in its search box."""
+        bank = self._question_bank()
+        if self._bank_stale:
+            bank.refresh()
+            self._bank_stale = False
+        self.views.setCurrentWidget(bank)
+        self.questions_action.setChecked(True)
+        self._page_changed()
+        bank.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return bank
+
+    def _question_bank(self) -> QuestionBankWidget:
+        if self.question_bank is None:
+            from followup_desktop.gui.debrief import QuestionBankWidget
+
+            bank = QuestionBankWidget(self._service)
+            # Its own edits need no re-read of itself; the rest of the window still hears.
+            bank.changed.connect(self.apply_change)
+            self.views.addWidget(bank)
+            self.question_bank = bank
+            self._bank_stale = False
+        return self.question_bank
+
+    def _question_bank_changed(self) -> None:
+        if self.question_bank is None:
+            return
+        if self.views.currentWidget() is self.question_bank:
+            self.question_bank.refresh()
+        else:
+            self._bank_stale = True
+
+    def _page_changed(self) -> None:
+        on_board = self.views.currentWidget() is self.board
+        # The filters act on the board only; greyed out, they say so.
+        for widget in (self.search, self.needs_action, self.show_archived):
+            widget.setEnabled(on_board)
+        self._update_actions()
+
+    # -- moving cards ------------------------------------------------------------------
+
+    def _stage_name(self, stage_id: int) -> str:
+        return next((s.name for s in self._stages if s.id == stage_id), "another stage")
+
+    def _previous_stages(self, ids: Sequence[int]) -> dict[int, int]:
+        previous: dict[int, int] = {}
+        for card_id in ids:
+            card = self.board_model.card(card_id)
+            if card is not None:
+                previous[card_id] = card.stage_id
+        return previous
+
+    def handle_drop(self, ids: list[int], stage_id: int, row: int) -> bool:
+        """Move dropped cards into a stage before the card now on ``row``; undoable."""
+        previous = self._previous_stages(ids)
+        column = self.board.column_for_stage(stage_id)
+        if not previous or column is None:
+            return False
+        moving = list(previous)
+        shown = column.view.proxy.ids()
+        anchor = next((card_id for card_id in shown[row:] if card_id not in previous), None)
+        full = self.board_model.ids_in_stage(stage_id)
+        before = self.board_model.ranks()
+        after = place_cards(full, moving, anchor, before)
+        new_order = sorted(
+            [*[i for i in full if i not in previous], *moving], key=after.__getitem__
+        )
+        if all(stage == stage_id for stage in previous.values()) and new_order == full:
+            return False
+        stored_before = {key: before[key] for key in full if key in before}
+        stored_after = {key: after[key] for key in new_order}
+        self.undo_stack.push(
+            MoveCardsCommand(
+                self._service,
+                self._apply_and_select(moving),
+                previous,
+                stage_id,
+                self._stage_name(stage_id),
+                before,
+                after,
+                stored_before,
+                stored_after,
+            )
+        )
+        return True
+
+    def _apply_and_select(
+        self, ids: list[int]
+    ) -> Callable[[Change, Mapping[int, float] | None], None]:
+        def sink(change: Change, ranks: Mapping[int, float] | None) -> None:
+            self.apply_change(change, ranks)
+            self.board.select_cards(ids)
+
+        return sink
+
+    def move_selected(self, step: int) -> bool:
+        """Move the selected cards to the stage ``step`` columns from the focused card's."""
+        ids = self.board.selected_ids()
+        current = self.board.current_id()
+        if not ids and current is not None:
+            ids = [current]
+        if not ids:
+            return False
+        anchor_card = self.board_model.card(current if current is not None else ids[0])
+        if anchor_card is None:
+            return False
+        target = self.board.neighbour_stage(anchor_card.stage_id, step)
+        if target is None:
+            self.statusBar().showMessage("There is no stage further that way.", 3000)
+            return False
+        previous = self._previous_stages(ids)
+        before = self.board_model.ranks()
+        # Cards moved by keyboard take their natural place in the new column.
+        after = {key: value for key, value in before.items() if key not in previous}
+        self.undo_stack.push(
+            MoveCardsCommand(
+                self._service,
+                self._apply_and_select(list(previous)),
+                previous,
+                target,
+                self._stage_name(target),
+                before if after != before else None,
+                after if after != before else None,
+            )
+        )
+        return True
+
+    def toggle_archived(self) -> None:
+        """Archive the selected cards (or bring them back when all are archived)."""
+        ids = self.board.selected_ids()
+        if not ids:
+            return
+        cards = [self.board_model.card(card_id) for card_id in ids]
+        archive = not all(card is not None and card.archived for card in cards)
+        self._run_service(lambda: self._service.set_archived(ids, archive))
+
+    # -- actions from the Today panel --------------------------------------------------
+
+    def _run_service(self, call: Callable[[], Change]) -> Change | None:
+        try:
+            change = call()
+        except FollowupError as error:
+            self.dialogs.warning(self, str(error))
+            return None
+        self.apply_change(change)
+        return change
+
+    def complete_action(self, action_id: int) -> None:
+        """Mark an action done."""
+        self._run_service(lambda: self._service.complete_action(action_id))
+
+    def snooze_action(self, action_id: int, until: datetime) -> None:
+        """Put an action off."""
+        self._run_service(lambda: self._service.snooze_action(action_id, until))
+
+    # -- opening actions ---------------------------------------------------------------
+
+    def open_action(self, action_id: int) -> None:
+        """Open what an action needs: its debrief, its message, or its opportunity."""
+        target = read_action_target(self._service, action_id)
+        if target is None:
+            self.dialogs.warning(
+                self,
+                "That step no longer exists: it was done, deleted or re-planned meanwhile. "
+                "The Today panel now shows what is current.",
+            )
+            self.refresh_today_later()
+            return
+        if target.kind == "debrief" and target.interview_id is not None:
+            self.open_debrief(target.interview_id)
+        elif target.kind in message_kinds():
+            self.open_composer(action_id)
+        elif target.opportunity_id is not None:
+            self.open_opportunity(target.opportunity_id)
+        elif target.kind == "keep_options_open":
+            self.dialogs.information(
+                self,
+                "This step is about your whole search, not one job: keep applying and "
+                "interviewing elsewhere until an offer is signed. Add or move the cards "
+                "on the board as you do, and mark the step done in the Today panel.",
+            )
+            self.show_board()
+        else:
+            self.dialogs.information(
+                self,
+                "This step belongs to no opportunity, so there is nothing to open. Mark "
+                "it done or snooze it in the Today panel.",
+            )
+
+    def open_composer(self, action_id: int) -> ComposerDialog | None:
+        """Show the composer for a message action (raising one already open for it)."""
+        from followup_desktop.gui.composer import ComposerDialog
+
+        for existing in self.findChildren(ComposerDialog):
+            if existing.draft.action_id == action_id and existing.isVisible():
+                existing.raise_()
+                existing.activateWindow()
+                return existing
+        try:
+            dialog = ComposerDialog(self._service, action_id, self, passwords=self.passwords)
+        except FollowupError as error:
+            self.dialogs.warning(self, f"The message could not be drafted: {error}")
+            return None
+        # Non-modal, so the person can look at the board while writing; freed on close.
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.apply_change)
+        self.dialogs.show(dialog)
+        return dialog
+
+    def open_debrief(self, interview_id: int) -> DebriefDialog | None:
+        """Show the debrief form of an interview, beside the window (not modal)."""
+        from followup_desktop.gui.debrief import open_debrief
+
+        try:
+            dialog = open_debrief(self._service, interview_id, self)
+        except FollowupError as error:
+            self.dialogs.warning(self, f"The debrief could not be opened: {error}")
+            return None
+        self._wire_debrief(dialog)
+        return dialog
+
+    def new_debrief(self) -> DebriefDialog | None:
+        """Open the debrief of the interview that ended last (says so when there is none)."""
+        from followup_desktop.gui.debrief import open_latest_debrief
+
+        try:
+            dialog = open_latest_debrief(self._service, self)
+        except FollowupError as error:
+            self.dialogs.warning(self, f"The debrief could not be opened: {error}")
+            return None
+        if dialog is not None:
+            self._wire_debrief(dialog)
+        return dialog
+
+    def _wire_debrief(self, dialog: DebriefDialog) -> None:
+        # open_debrief raises a dialog already open instead of making another: connect once.
+        if dialog.property(WIRED_PROPERTY):
+            return
+        dialog.setProperty(WIRED_PROPERTY, True)
+        dialog.submitted.connect(self.apply_change)
+
+    # -- dialogs -----------------------------------------------------------------------
+
+    def _open_current(self) -> None:
+        current = self.board.current_id()
+        if current is not None:
+            self.open_opportunity(current)
+
+    def make_editor(self, opportunity_id: int | None) -> OpportunityEditor:
+        """The editor for an opportunity (a new one when None), wired to this window."""
+        open_debrief = self._open_debrief if debrief_available() else None
+        editor = OpportunityEditor(self._service, opportunity_id, self._stages, self, open_debrief)
+        editor.saved.connect(self.apply_change)
+        return editor
+
+    def open_opportunity(self, opportunity_id: int) -> None:
+        """Open the editor on an opportunity."""
+        self.dialogs.run(self.make_editor(opportunity_id))
+
+    def new_opportunity(self) -> None:
+        """Open the editor on a new opportunity; select it on the board once saved."""
+        editor = self.make_editor(None)
+        if self.dialogs.run(editor) and editor.opportunity_id is not None:
+            self.board.select_cards([editor.opportunity_id])
+
+    def _open_debrief(self, interview_id: int) -> None:
+        # From the (modal) editor: a modeless window would be blocked behind it, so the
+        # debrief runs modally on top, and the editor re-reads its interviews afterwards.
+        from followup_desktop.gui.debrief import DebriefDialog  # only offered when present
+
+        dialog = DebriefDialog(self._service, interview_id, self)
+        self._wire_debrief(dialog)
+        self.dialogs.run(dialog)
+
+    def open_settings(self) -> None:
+        """Open the settings dialog; the board follows stage and playbook changes."""
+        dialog = SettingsDialog(self._service, self, passwords=self.passwords)
+        dialog.changed.connect(self.apply_change)
+        self.dialogs.run(dialog)
+
+    def about(self) -> None:
+        """Say what this is."""
+        self.dialogs.information(
+            self,
+            f"{APP_NAME} {__version__}\n\nDebriefs, thank-you notes and well-timed "
+            "follow-ups for the weeks after a job interview.\n\nYour data stays on this "
+            f"computer, in {self._service.db.path}.",
+        )
+
+    # -- slow jobs ---------------------------------------------------------------------
+
+    def _busy_changed(self, busy: bool) -> None:
+        for action in (self.import_action, self.export_action, self.backup_action):
+            action.setEnabled(not busy and (action is self.backup_action or exchange_available()))
+        if not busy:
+            self.job_label.clear()
+
+    def _report_failure(self, what: str) -> Callable[[BaseException], None]:
+        def report(error: BaseException) -> None:
+            from followup_desktop.gui.crash import plain_message
+
+            message = plain_message(error)
+            if message is None:
+                raise error
+            self.dialogs.warning(self, f"{what} failed: {message}")
+
+        return report
+
+    def database_is_empty(self) -> bool:
+        """True when the database holds no opportunities and no contacts (a new one)."""
+        with self._service.db.session() as session:
+            for model in (Opportunity, Contact):
+                if session.scalar(select(model.id).limit(1)) is not None:
+                    return False
+        return True
+
+    def import_file(self) -> None:
+        """Read a JSON export into the database, on the worker thread.
+
+        An import replaces the whole database (there is no merge): into a new, empty
+        database it goes straight in; otherwise the person confirms the replacement and
+        a backup is taken first.
+        """
+        path = self.dialogs.open_file(self, "Import from a Followup export", JSON_FILTER)
+        if path is None:
+            return
+        replace = not self.database_is_empty()
+        if replace and not self.dialogs.question(self, REPLACE_QUESTION):
+            self.statusBar().showMessage("Import cancelled; nothing was changed.", 5000)
+            return
+        from followup_desktop.core import exchange
+
+        db = self._service.db
+        self.job_label.setText(f"Importing {path.name}…")
+
+        def done(result: object) -> None:
+            assert isinstance(result, exchange.ImportResult)
+            # Undo steps may name records the import replaced; they no longer apply.
+            self.undo_stack.clear()
+            self.refresh()
+            self._notify(EVERYTHING_CHANGED)
+            self.statusBar().showMessage(import_summary(path, result), 15_000)
+
+        report = self._report_failure("The import")
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, exchange.ImportConflictError):
+                # Something was added between the check above and the import.
+                self.dialogs.warning(
+                    self,
+                    "The import was stopped: this database is no longer empty. Choose "
+                    "Import again to replace its contents; nothing was changed.",
+                )
+                return
+            report(error)
+
+        self.tasks.submit(lambda: exchange.import_database(db, path, replace=replace), done, failed)
+
+    def export_file(self) -> None:
+        """Write the whole database as JSON, on the worker thread."""
+        path = self.dialogs.save_file(self, "Export to JSON", "followup-export.json", JSON_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core import exchange
+
+        db = self._service.db
+        self.job_label.setText(f"Exporting to {path.name}…")
+        self.tasks.submit(
+            lambda: exchange.export_database(db, path),
+            lambda _result: self.statusBar().showMessage(f"Exported to {path}.", 5000),
+            self._report_failure("The export"),
+        )
+
+    def backup(self) -> None:
+        """Write a consistent copy of the database, on the worker thread."""
+        stamp = self._service.clock().astimezone(self._tz).strftime("%Y-%m-%d")
+        path = self.dialogs.save_file(
+            self, "Back up the database", f"followup-backup-{stamp}.sqlite3", SQLITE_FILTER
+        )
+        if path is None:
+            return
+        if path.exists():
+            self.dialogs.warning(self, f"{path} exists already; choose a new file name.")
+            return
+        db = self._service.db
+        self.job_label.setText(f"Backing up to {path.name}…")
+        self.tasks.submit(
+            lambda: db.backup("manual", path),
+            lambda result: self.statusBar().showMessage(f"Backed up to {result}.", 5000),
+            self._report_failure("The backup"),
+        )
+
+    # -- state -------------------------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        on_board = self.views.currentWidget() is self.board
+        has_selection = bool(self.board.selected_ids()) or self.board.current_id() is not None
+        for action in (
+            self.next_stage_action,
+            self.previous_stage_action,
+            self.archive_action,
+            self.open_card_action,
+        ):
+            # Acting on cards that are not on screen would surprise.
+            action.setEnabled(on_board and has_selection)
+
+    def _restore_state(self) -> None:
+        settings = self._settings
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.search.setText(str(settings.value("board/search", "") or ""))
+        self.needs_action.setChecked(_as_bool(settings.value("board/needs_action", False)))
+        self.show_archived.setChecked(_as_bool(settings.value("board/show_archived", False)))
+        selected = settings.value("board/selected", "")
+        ids = [int(part) for part in str(selected or "").split(",") if part.strip().isdigit()]
+        if ids:
+            self.board.select_cards(ids)
+        scroll = settings.value("board/scroll", 0)
+        if str(scroll).isdigit():
+            self.board.horizontalScrollBar().setValue(int(str(scroll)))
+        if settings.value("window/page", PAGE_BOARD) == PAGE_QUESTIONS:
+            self.show_questions()
+
+    def save_state(self) -> None:
+        """Remember geometry, panels, filters and selection for the next start."""
+        settings = self._settings
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("board/search", self.search.text())
+        settings.setValue("board/needs_action", self.needs_action.isChecked())
+        settings.setValue("board/show_archived", self.show_archived.isChecked())
+        settings.setValue("board/selected", ",".join(map(str, self.board.selected_ids())))
+        settings.setValue("board/scroll", self.board.horizontalScrollBar().value())
+        on_board = self.views.currentWidget() is self.board
+        settings.setValue("window/page", PAGE_BOARD if on_board else PAGE_QUESTIONS)
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self._clock_timer.stop()
+        # A backup or import still running must finish before the database closes.
+        self.tasks.wait()
+        super().closeEvent(event)
+
+
+class _Background(threading.Thread):
+    """Runs one function on its own thread; ``result()`` waits for it (and re-raises)."""
+
+    def __init__(self, work: Callable[[], BoardData]) -> None:
+        super().__init__(name="followup-first-load", daemon=True)
+        self._work = work
+        self._result: BoardData | None = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._result = self._work()
+        except BaseException as error:
+            self._error = error
+
+    def result(self) -> BoardData:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).lower() in {"true", "1", "yes"}

@@ -1,0 +1,430 @@
+"""Read queries for the board and the opportunity editor, as small frozen snapshots.
+
+The board shows thousands of cards, so its query is set-based: one statement joins each
+opportunity to grouped sub-queries for its next open action, its next and last interview
+and its last correspondence (never one query per card). Results are plain frozen
+dataclasses, so nothing lazy-loads later from a view's paint code.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from followup_desktop.core.agenda import effective_due_column
+from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.models import (
+    Action,
+    ActionState,
+    Contact,
+    Correspondence,
+    Interview,
+    Opportunity,
+    OpportunityContact,
+    Stage,
+    StageKind,
+)
+from followup_desktop.core.timeutil import UTCDateTime
+
+# Search text is cut to this many characters of notes per card: enough to find a word
+# in the notes without keeping megabytes of text for 10,000 cards in memory.
+NOTES_SEARCH_CHARS = 2000
+
+
+class DueState(enum.StrEnum):
+    """Where a card's next action stands against the clock."""
+
+    NONE = "none"
+    OVERDUE = "overdue"
+    TODAY = "today"
+    LATER = "later"
+
+
+def due_state(due_at: datetime | None, now: datetime, tz: tzinfo) -> DueState:
+    """Overdue before ``now``, today until local midnight, later after that."""
+    if due_at is None:
+        return DueState.NONE
+    if due_at < now:
+        return DueState.OVERDUE
+    local_now = now.astimezone(tz)
+    end_of_today = local_now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    if due_at.astimezone(tz) < end_of_today:
+        return DueState.TODAY
+    return DueState.LATER
+
+
+@dataclass(frozen=True, slots=True)
+class StageSnapshot:
+    """A board column as stored."""
+
+    id: int
+    name: str
+    kind: StageKind
+    position: int
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CardSnapshot:
+    """What one card on the board shows, plus the text the search box looks through."""
+
+    opportunity_id: int
+    stage_id: int
+    company: str
+    role: str
+    archived: bool
+    next_action_kind: str | None
+    next_action_due: datetime | None
+    open_actions: int
+    next_interview_at: datetime | None
+    last_interview_at: datetime | None
+    last_contact_at: datetime | None
+    search_text: str
+
+    def matches(self, needle: str) -> bool:
+        """True when ``needle`` (already case-folded) occurs in the searchable text."""
+        return needle in self.search_text
+
+
+def load_stages(session: Session) -> list[StageSnapshot]:
+    """Every stage in board order, hidden ones included."""
+    rows = session.execute(
+        select(Stage.id, Stage.name, Stage.kind, Stage.position, Stage.hidden).order_by(
+            Stage.position, Stage.id
+        )
+    )
+    return [
+        StageSnapshot(row.id, row.name, row.kind, row.position, bool(row.hidden)) for row in rows
+    ]
+
+
+_CARDS_SQL = """
+SELECT o.id, o.stage_id, o.company, o.role, o.archived, substr(o.notes, 1, {notes_chars}),
+       a.kind, a.due, a.open_count, i.next_at, i.last_at, m.last_at, p.names
+FROM opportunities AS o
+LEFT OUTER JOIN (
+    -- SQLite documents that a bare column beside min() comes from the row holding the
+    -- minimum: each opportunity's soonest open action and its kind in one pass.
+    SELECT opportunity_id, kind, min(coalesce(snoozed_until, due_at)) AS due,
+           count(*) AS open_count
+    FROM actions
+    WHERE state IN ('open', 'snoozed') AND opportunity_id IS NOT NULL {only_actions}
+    GROUP BY opportunity_id
+) AS a ON a.opportunity_id = o.id
+LEFT OUTER JOIN (
+    SELECT opportunity_id,
+           min(CASE WHEN starts_at >= :now THEN starts_at END) AS next_at,
+           max(CASE WHEN starts_at < :now THEN starts_at END) AS last_at
+    FROM interviews WHERE 1 {only_interviews}
+    GROUP BY opportunity_id
+) AS i ON i.opportunity_id = o.id
+LEFT OUTER JOIN (
+    SELECT opportunity_id, max(occurred_at) AS last_at
+    FROM correspondence WHERE 1 {only_messages}
+    GROUP BY opportunity_id
+) AS m ON m.opportunity_id = o.id
+LEFT OUTER JOIN (
+    SELECT oc.opportunity_id, group_concat(c.name || ' ' || c.email, ' ') AS names
+    FROM opportunity_contacts AS oc JOIN contacts AS c ON c.id = oc.contact_id
+    WHERE 1 {only_people}
+    GROUP BY oc.opportunity_id
+) AS p ON p.opportunity_id = o.id
+WHERE 1 {only_opportunities}
+ORDER BY o.id
+"""
+
+
+def load_cards(
+    session: Session, now: datetime, opportunity_ids: Iterable[int] | None = None
+) -> list[CardSnapshot]:
+    """Cards for the given opportunities (all when None), in one set-based query.
+
+    Plain SQL on the driver's cursor, because the board loads 10,000 rows at start-up:
+    per-value type processing and row objects cost more than the query itself. Instants
+    come back as the naive UTC text :class:`UTCDateTime` stores and are parsed here.
+    """
+    filters = dict.fromkeys(
+        ("only_actions", "only_interviews", "only_messages", "only_people", "only_opportunities"),
+        "",
+    )
+    if opportunity_ids is not None:
+        wanted = sorted({int(value) for value in opportunity_ids})
+        if not wanted:
+            return []
+        # Integers only (int() above), so the list is safe to inline; SQLite does not push
+        # an outer filter into grouped sub-queries, so each one is filtered itself.
+        id_list = ",".join(map(str, wanted))
+        filters = {
+            "only_actions": f"AND opportunity_id IN ({id_list})",
+            "only_interviews": f"AND opportunity_id IN ({id_list})",
+            "only_messages": f"AND opportunity_id IN ({id_list})",
+            "only_people": f"AND oc.opportunity_id IN ({id_list})",
+            "only_opportunities": f"AND o.id IN ({id_list})",
+        }
+    sql = _CARDS_SQL.format(notes_chars=NOTES_SEARCH_CHARS, **filters)
+    stamp = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    cursor = session.connection().connection.driver_connection
+    assert cursor is not None
+    rows = cursor.execute(sql, {"now": stamp}).fetchall()
+    cards = []
+    instant = _instant
+    for (
+        opportunity_id,
+        stage_id,
+        company,
+        role,
+        archived,
+        notes,
+        kind,
+        due,
+        open_count,
+        next_at,
+        last_interview_text,
+        last_message_text,
+        names,
+    ) in rows:
+        last_interview = instant(last_interview_text)
+        last_message = instant(last_message_text)
+        cards.append(
+            CardSnapshot(
+                opportunity_id,
+                stage_id,
+                company,
+                role,
+                bool(archived),
+                kind,
+                instant(due),
+                open_count or 0,
+                instant(next_at),
+                last_interview,
+                _latest(last_interview, last_message),
+                f"{company} {role} {names or ''} {notes or ''}".casefold(),
+            )
+        )
+    return cards
+
+
+def _instant(text: str | None) -> datetime | None:
+    """A stored UTC instant (naive ISO text, as UTCDateTime writes it) made aware."""
+    if text is None:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def due_counts(session: Session, now: datetime, tz: tzinfo) -> tuple[int, int]:
+    """How many open actions are overdue and how many fall later today (local day)."""
+    due = effective_due_column()
+    local_now = now.astimezone(tz)
+    end_of_today = local_now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    now_value = type_coerce(now, UTCDateTime)
+    end_value = type_coerce(end_of_today.astimezone(UTC), UTCDateTime)
+    row = session.execute(
+        select(
+            func.count(case((due < now_value, 1))),
+            func.count(case((and_(due >= now_value, due < end_value), 1))),
+        )
+        .select_from(Action)
+        .outerjoin(Opportunity, Action.opportunity_id == Opportunity.id)
+        .where(Action.state.in_([ActionState.OPEN, ActionState.SNOOZED]))
+        .where(or_(Opportunity.id.is_(None), Opportunity.archived.is_(False)))
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def _latest(first: datetime | None, second: datetime | None) -> datetime | None:
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return max(first, second)
+
+
+# -- the opportunity editor --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSnapshot:
+    """A person linked to an opportunity, in one role."""
+
+    contact_id: int
+    name: str
+    role: str
+    title: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewSnapshot:
+    """One interview as the editor lists it."""
+
+    interview_id: int
+    round: int
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    location: str
+    next_steps: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorrespondenceSnapshot:
+    """One message or call as the editor lists it."""
+
+    correspondence_id: int
+    direction: str
+    channel: str
+    occurred_at: datetime
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpportunityDetails:
+    """Every field of one opportunity, with its contacts, interviews and correspondence."""
+
+    opportunity_id: int
+    company: str
+    role: str
+    link: str
+    location: str
+    source: str
+    salary_min: int | None
+    salary_max: int | None
+    salary_currency: str
+    stage_id: int
+    archived: bool
+    notes: str
+    acceptance_criteria: str
+    start_date: date | None
+    contacts: tuple[ContactSnapshot, ...]
+    interviews: tuple[InterviewSnapshot, ...]
+    correspondence: tuple[CorrespondenceSnapshot, ...]
+
+    def field_values(self) -> dict[str, Any]:
+        """The editable fields by the names the service takes."""
+        return {
+            "company": self.company,
+            "role": self.role,
+            "link": self.link,
+            "location": self.location,
+            "source": self.source,
+            "salary_min": self.salary_min,
+            "salary_max": self.salary_max,
+            "salary_currency": self.salary_currency,
+            "stage_id": self.stage_id,
+            "archived": self.archived,
+            "notes": self.notes,
+            "acceptance_criteria": self.acceptance_criteria,
+            "start_date": self.start_date,
+        }
+
+
+def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDetails:
+    """Everything the editor shows about one opportunity."""
+    opportunity = session.get(Opportunity, opportunity_id)
+    if opportunity is None:
+        raise NotFoundError(
+            f"Opportunity {opportunity_id} does not exist (it may have been deleted)."
+        )
+    contacts = session.execute(
+        select(
+            Contact.id,
+            Contact.name,
+            OpportunityContact.role,
+            Contact.title,
+            Contact.email,
+            Contact.phone,
+        )
+        .join(OpportunityContact, OpportunityContact.contact_id == Contact.id)
+        .where(OpportunityContact.opportunity_id == opportunity_id)
+        .order_by(Contact.name, OpportunityContact.role)
+    )
+    interviews = session.execute(
+        select(Interview)
+        .where(Interview.opportunity_id == opportunity_id)
+        .order_by(Interview.starts_at)
+    ).scalars()
+    messages = session.execute(
+        select(Correspondence)
+        .where(Correspondence.opportunity_id == opportunity_id)
+        .order_by(Correspondence.occurred_at.desc())
+    ).scalars()
+    return OpportunityDetails(
+        opportunity_id=opportunity.id,
+        company=opportunity.company,
+        role=opportunity.role,
+        link=opportunity.link,
+        location=opportunity.location,
+        source=opportunity.source,
+        salary_min=opportunity.salary_min,
+        salary_max=opportunity.salary_max,
+        salary_currency=opportunity.salary_currency,
+        stage_id=opportunity.stage_id,
+        archived=opportunity.archived,
+        notes=opportunity.notes,
+        acceptance_criteria=opportunity.acceptance_criteria,
+        start_date=opportunity.start_date,
+        contacts=tuple(
+            ContactSnapshot(row.id, row.name, str(row.role.value), row.title, row.email, row.phone)
+            for row in contacts
+        ),
+        interviews=tuple(
+            InterviewSnapshot(
+                item.id,
+                item.round,
+                str(item.kind.value),
+                item.starts_at,
+                item.ends_at,
+                item.timezone,
+                item.location,
+                item.next_steps,
+            )
+            for item in interviews
+        ),
+        correspondence=tuple(
+            CorrespondenceSnapshot(
+                item.id,
+                str(item.direction.value),
+                str(item.channel.value),
+                item.occurred_at,
+                item.subject,
+            )
+            for item in messages
+        ),
+    )
+
+
+def stage_of(session: Session, opportunity_ids: Sequence[int]) -> dict[int, int]:
+    """Each opportunity's current stage (for undoing a move)."""
+    if not opportunity_ids:
+        return {}
+    rows = session.execute(
+        select(Opportunity.id, Opportunity.stage_id).where(
+            and_(Opportunity.id.in_(list(opportunity_ids)))
+        )
+    )
+    return {row.id: row.stage_id for row in rows}
+
+
+__all__ = [
+    "CardSnapshot",
+    "ContactSnapshot",
+    "CorrespondenceSnapshot",
+    "DueState",
+    "InterviewSnapshot",
+    "OpportunityDetails",
+    "StageSnapshot",
+    "due_counts",
+    "due_state",
+    "load_cards",
+    "load_stages",
+    "opportunity_details",
+    "stage_of",
+]

@@ -1,0 +1,418 @@
+"""The board: a row of columns, each a list view over one stage's column proxy.
+
+Keyboard: Up and Down move within a column, Left and Right move to the neighbouring
+column, Return opens a card; Shift and Ctrl extend the selection, also across columns.
+Dragging carries every selected card (from any column) as ids in MIME data; dropping
+asks the board's owner to move them, so the owner can record the move for undo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QDrag,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QScrollArea,
+    QSizePolicy,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from followup_desktop.core.board import StageSnapshot
+from followup_desktop.gui.board_model import (
+    CARD_MIME_TYPE,
+    BoardModel,
+    StageColumnProxy,
+    decode_ids,
+    encode_ids,
+)
+from followup_desktop.gui.card_delegate import CardDelegate
+from followup_desktop.gui.theme import muted_text
+
+COLUMN_WIDTH = 290
+
+
+class CardListView(QListView):
+    """One column's cards; hands cross-column keys, drags and drops to the board."""
+
+    def __init__(self, board: BoardView, proxy: StageColumnProxy, stage_name: str) -> None:
+        super().__init__()
+        self._board = board
+        self.stage_name = stage_name
+        self.setModel(proxy)
+        self.setObjectName(f"column-{proxy.stage_id}")
+        self.setAccessibleName(f"{stage_name} column")
+        self.setUniformItemSizes(True)
+        # Lay out a long column in batches so the first cards paint without waiting for
+        # the geometry of the thousandth.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(60)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.viewport().setBackgroundRole(QPalette.ColorRole.Window)
+        self.setAutoFillBackground(False)
+
+    @property
+    def proxy(self) -> StageColumnProxy:
+        """The column proxy behind this view."""
+        model = self.model()
+        assert isinstance(model, StageColumnProxy)
+        return model
+
+    # -- keyboard ----------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and modifiers in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.ShiftModifier,
+        ):
+            step = -1 if key == Qt.Key.Key_Left else 1
+            extend = modifiers == Qt.KeyboardModifier.ShiftModifier
+            if self._board.move_focus(self, step, extend=extend):
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        modifiers = event.modifiers()
+        if not modifiers & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        ):
+            index = self.indexAt(event.position().toPoint())
+            if not (index.isValid() and self.selectionModel().isSelected(index)):
+                self._board.clear_selection(except_view=self)
+        super().mousePressEvent(event)
+
+    # -- drag and drop -----------------------------------------------------------------
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:  # noqa: N803
+        del supportedActions
+        ids = self._board.selected_ids()
+        current = self.currentIndex()
+        if not ids and current.isValid():
+            ids = [self.proxy.id_at(current.row())]
+        if not ids:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(encode_ids(ids))
+        if current.isValid():
+            pixmap = self._card_pixmap(current)
+            drag.setPixmap(pixmap)
+            drag.setHotSpot(QPoint(pixmap.width() // 2, 12))
+        self.exec_drag(drag)
+
+    def exec_drag(self, drag: QDrag) -> Qt.DropAction:
+        """Run the platform's drag loop (tests replace this: offscreen Qt has none)."""
+        return drag.exec(Qt.DropAction.MoveAction)
+
+    def _card_pixmap(self, index: QModelIndex) -> QPixmap:
+        rect = self.visualRect(index)
+        pixmap = QPixmap(rect.size() * self.devicePixelRatioF())
+        pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.rect = QRect(QPoint(0, 0), rect.size())
+        self.itemDelegate().paint(painter, option, index)
+        painter.end()
+        return pixmap
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(CARD_MIME_TYPE):
+            super().dragEnterEvent(event)
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasFormat(CARD_MIME_TYPE):
+            super().dragMoveEvent(event)
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def drop_row(self, point: QPoint) -> int:
+        """The row a drop at ``point`` (viewport coordinates) inserts before."""
+        index = self.indexAt(point)
+        if not index.isValid():
+            return self.proxy.rowCount()
+        rect = self.visualRect(index)
+        return index.row() + (1 if point.y() > rect.center().y() else 0)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        # QListView's own drop first tries to move rows inside the model; the board
+        # decides instead, through the proxy's dropMimeData.
+        ids = decode_ids(event.mimeData())
+        self.setState(QAbstractItemView.State.NoState)
+        self.viewport().update()
+        if not ids:
+            event.ignore()
+            return
+        row = self.drop_row(event.position().toPoint())
+        accepted = self.proxy.dropMimeData(
+            event.mimeData(), Qt.DropAction.MoveAction, row, 0, QModelIndex()
+        )
+        if accepted:
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.proxy.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(muted_text(self.palette()))
+            painter.drawText(
+                self.viewport().rect().adjusted(12, 24, -12, -12),
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                "No cards here.\nDrag a card here to move it.",
+            )
+            painter.end()
+
+
+class BoardColumn(QFrame):
+    """A stage's header (name and count) above its list of cards."""
+
+    def __init__(self, board: BoardView, stage: StageSnapshot, proxy: StageColumnProxy) -> None:
+        super().__init__()
+        self.stage = stage
+        self.setObjectName(f"stage-{stage.id}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFixedWidth(COLUMN_WIDTH)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 8, 2, 2)
+        layout.setSpacing(4)
+        header = QHBoxLayout()
+        header.setContentsMargins(10, 0, 10, 0)
+        self.title = QLabel(stage.name)
+        title_font = self.title.font()
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.count_label = QLabel("0")
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.count_label)
+        layout.addLayout(header)
+        self.view = CardListView(board, proxy, stage.name)
+        layout.addWidget(self.view, 1)
+        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset):
+            signal.connect(self.update_count)
+        self.update_count()
+
+    def update_count(self) -> None:
+        """Show how many cards the column holds now."""
+        count = self.view.proxy.rowCount()
+        self.count_label.setText(str(count))
+        noun = "card" if count == 1 else "cards"
+        self.title.setAccessibleName(f"{self.stage.name}: {count} {noun}")
+        self.count_label.setAccessibleName(f"{count} {noun} in {self.stage.name}")
+        self.setAccessibleName(f"{self.stage.name} column, {count} {noun}")
+
+
+class BoardView(QScrollArea):
+    """All visible stages side by side, scrolling sideways when they do not fit."""
+
+    open_requested = Signal(int)
+    selection_changed = Signal()
+
+    def __init__(
+        self,
+        model: BoardModel,
+        clock: Callable[[], datetime],
+        tz: tzinfo,
+        drop_handler: Callable[[list[int], int, int], bool],
+    ) -> None:
+        super().__init__()
+        self.setObjectName("board")
+        self.setAccessibleName("Board: one column per stage")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.model = model
+        self.delegate = CardDelegate(clock, tz, self)
+        self._drop_handler = drop_handler
+        self.columns: list[BoardColumn] = []
+        self._inner = QWidget()
+        self._layout = QHBoxLayout(self._inner)
+        self._layout.setContentsMargins(10, 10, 10, 10)
+        self._layout.setSpacing(10)
+        self._layout.addStretch(1)
+        self.setWidget(self._inner)
+
+    def set_stages(self, stages: Sequence[StageSnapshot]) -> None:
+        """Show one column per visible stage, in order (rebuilding the columns)."""
+        for column in self.columns:
+            self._layout.removeWidget(column)
+            proxy = column.view.proxy
+            column.setParent(None)
+            column.deleteLater()
+            proxy.deleteLater()
+        self.columns = []
+        for stage in stages:
+            if stage.hidden:
+                continue
+            proxy = StageColumnProxy(self.model, stage.id, self)
+            proxy.drop_handler = self._drop_handler
+            column = BoardColumn(self, stage, proxy)
+            column.view.setItemDelegate(self.delegate)
+            column.view.activated.connect(self._activated)
+            column.view.selectionModel().selectionChanged.connect(self.selection_changed)
+            column.view.selectionModel().currentChanged.connect(self.selection_changed)
+            self._layout.insertWidget(self._layout.count() - 1, column)
+            self.columns.append(column)
+
+    def _activated(self, index: QModelIndex) -> None:
+        view = self.sender()
+        if isinstance(view, CardListView) and index.isValid():
+            self.open_requested.emit(view.proxy.id_at(index.row()))
+
+    # -- lookups -------------------------------------------------------------------------
+
+    def column_for_stage(self, stage_id: int) -> BoardColumn | None:
+        """The column showing ``stage_id``, if it is visible."""
+        return next((c for c in self.columns if c.stage.id == stage_id), None)
+
+    def views(self) -> list[CardListView]:
+        """Every column's list view, left to right."""
+        return [column.view for column in self.columns]
+
+    def focused_view(self) -> CardListView | None:
+        """The column view with keyboard focus, else the one with a current card."""
+        for view in self.views():
+            if view.hasFocus():
+                return view
+        for view in self.views():
+            if view.currentIndex().isValid() and view.selectionModel().hasSelection():
+                return view
+        return None
+
+    def selected_ids(self) -> list[int]:
+        """Selected cards in every column, left to right and top to bottom."""
+        ids: list[int] = []
+        for view in self.views():
+            rows = sorted(index.row() for index in view.selectionModel().selectedIndexes())
+            ids.extend(view.proxy.id_at(row) for row in rows)
+        return ids
+
+    def current_id(self) -> int | None:
+        """The card with the keyboard focus (or the first selected one)."""
+        view = self.focused_view()
+        if view is not None and view.currentIndex().isValid():
+            return view.proxy.id_at(view.currentIndex().row())
+        selected = self.selected_ids()
+        return selected[0] if selected else None
+
+    # -- selection and focus -----------------------------------------------------------
+
+    def clear_selection(self, except_view: CardListView | None = None) -> None:
+        """Deselect every card (except in one column)."""
+        for view in self.views():
+            if view is not except_view:
+                view.selectionModel().clearSelection()
+
+    def select_cards(self, ids: Sequence[int], focus: bool = True) -> bool:
+        """Select these cards where they are shown; the first becomes current."""
+        self.clear_selection()
+        first: tuple[CardListView, QModelIndex] | None = None
+        for card_id in ids:
+            for view in self.views():
+                row = view.proxy.row_of(card_id)
+                if row is None:
+                    continue
+                index = view.proxy.index(row, 0)
+                view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.Select)
+                if first is None:
+                    first = (view, index)
+        if first is None:
+            return False
+        view, index = first
+        view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+        view.scrollTo(index)
+        self.ensureWidgetVisible(view.parentWidget() or view)
+        if focus:
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def move_focus(self, view: CardListView, step: int, *, extend: bool = False) -> bool:
+        """Move the keyboard focus to the nearest non-empty column ``step`` away."""
+        views = self.views()
+        position = views.index(view)
+        row = max(view.currentIndex().row(), 0)
+        target_position = position + step
+        while 0 <= target_position < len(views) and views[target_position].proxy.rowCount() == 0:
+            target_position += step
+        if not 0 <= target_position < len(views):
+            return False
+        target = views[target_position]
+        index = target.proxy.index(min(row, target.proxy.rowCount() - 1), 0)
+        if not extend:
+            self.clear_selection()
+        flag = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        if extend:
+            flag = QItemSelectionModel.SelectionFlag.Select
+        target.selectionModel().setCurrentIndex(index, flag)
+        target.scrollTo(index)
+        self.ensureWidgetVisible(target.parentWidget() or target)
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
+
+    def neighbour_stage(self, stage_id: int, step: int) -> int | None:
+        """The visible stage ``step`` columns away from ``stage_id``."""
+        ids = [column.stage.id for column in self.columns]
+        if stage_id not in ids:
+            return None
+        position = ids.index(stage_id) + step
+        return ids[position] if 0 <= position < len(ids) else None
+
+    def stage_of_current(self) -> int | None:
+        """The stage of the focused column."""
+        view = self.focused_view()
+        return None if view is None else view.proxy.stage_id
+
+    def drop_point(self, stage_id: int, row: int) -> QPoint:
+        """A point in a column's viewport that drops before ``row`` (for tests and tools)."""
+        column = self.column_for_stage(stage_id)
+        assert column is not None
+        view = column.view
+        if row < view.proxy.rowCount():
+            rect = view.visualRect(view.proxy.index(row, 0))
+            return QPoint(rect.center().x(), rect.top() + 3)
+        if view.proxy.rowCount():
+            rect = view.visualRect(view.proxy.index(view.proxy.rowCount() - 1, 0))
+            return QPoint(rect.center().x(), rect.bottom() + 6)
+        return QPoint(view.viewport().width() // 2, 10)

@@ -1,0 +1,137 @@
+"""Undoable board operations: moving cards between stages and placing them in a column.
+
+Undo moves each card back to its own previous stage (a multi-select move may gather
+cards from several columns) and restores the hand-made card order. Both directions go
+through :class:`FollowupService`, so every move and every undo is recorded in the stage
+history and re-planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from PySide6.QtGui import QUndoCommand
+
+from followup_desktop.core.services import Change, FollowupService
+
+CARD_ORDER_PREFIX = "board_card_order."
+
+
+def order_key(stage_id: int) -> str:
+    """The setting that keeps one column's hand-made order (one per stage keeps writes small)."""
+    return f"{CARD_ORDER_PREFIX}{stage_id}"
+
+
+ChangeSink = Callable[[Change, Mapping[int, float] | None], None]
+
+
+def ranks_to_setting(ranks: Mapping[int, float]) -> dict[str, float]:
+    """The card order as stored (JSON object keys are text)."""
+    return {str(key): value for key, value in ranks.items()}
+
+
+def ranks_from_setting(value: object) -> dict[int, float]:
+    """The card order from the settings table (ignores anything malformed)."""
+    if not isinstance(value, dict):
+        return {}
+    ranks: dict[int, float] = {}
+    for key, rank in value.items():
+        if isinstance(rank, int | float) and str(key).isdigit():
+            ranks[int(key)] = float(rank)
+    return ranks
+
+
+class MoveCardsCommand(QUndoCommand):
+    """Move cards to a stage (and optionally to a place in its column)."""
+
+    def __init__(  # noqa: PLR0917 - a command captures all it needs to undo
+        self,
+        service: FollowupService,
+        sink: ChangeSink,
+        previous_stages: Mapping[int, int],
+        stage_id: int,
+        stage_name: str,
+        ranks_before: Mapping[int, float] | None = None,
+        ranks_after: Mapping[int, float] | None = None,
+        stored_before: Mapping[int, float] | None = None,
+        stored_after: Mapping[int, float] | None = None,
+    ) -> None:
+        count = len(previous_stages)
+        noun = "card" if count == 1 else f"{count} cards"
+        moved_between = any(stage != stage_id for stage in previous_stages.values())
+        verb = f"Move {noun} to {stage_name}" if moved_between else f"Reorder {noun}"
+        super().__init__(verb)
+        self._service = service
+        self._sink = sink
+        self._previous = dict(previous_stages)
+        self._stage_id = stage_id
+        self._ranks_before = None if ranks_before is None else dict(ranks_before)
+        self._ranks_after = None if ranks_after is None else dict(ranks_after)
+        # The target column's order as stored (the model keeps every column's, merged).
+        self._stored_before = None if stored_before is None else dict(stored_before)
+        self._stored_after = None if stored_after is None else dict(stored_after)
+
+    @property
+    def opportunity_ids(self) -> list[int]:
+        """The cards this command moves."""
+        return list(self._previous)
+
+    def redo(self) -> None:
+        change = self._service.move_opportunities(self.opportunity_ids, self._stage_id)
+        if self._stored_after is not None:
+            change = change | self._service.set_setting(
+                order_key(self._stage_id), ranks_to_setting(self._stored_after)
+            )
+        self._sink(
+            change | Change(frozenset(self._previous), frozenset({"opportunity"})),
+            self._ranks_after,
+        )
+
+    def undo(self) -> None:
+        change = Change(frozenset(self._previous), frozenset({"opportunity"}))
+        by_stage: dict[int, list[int]] = {}
+        for opportunity_id, stage_id in self._previous.items():
+            by_stage.setdefault(stage_id, []).append(opportunity_id)
+        for stage_id, ids in by_stage.items():
+            change = change | self._service.move_opportunities(ids, stage_id)
+        if self._stored_before is not None:
+            change = change | self._service.set_setting(
+                order_key(self._stage_id), ranks_to_setting(self._stored_before)
+            )
+        self._sink(change, self._ranks_before)
+
+
+def place_cards(
+    column_ids: Sequence[int],
+    moving: Sequence[int],
+    anchor: int | None,
+    ranks: Mapping[int, float],
+) -> dict[int, float]:
+    """New ranks after putting ``moving`` before ``anchor`` (at the end when None).
+
+    ``column_ids`` is the target column's full order (filter ignored). The first hand
+    placement in a column numbers the whole column, so the order survives filtering;
+    after that only the moved cards get new ranks, between their new neighbours, so a
+    move touches a few cards instead of thousands.
+    """
+    moving_set = set(moving)
+    rest = [card_id for card_id in column_ids if card_id not in moving_set]
+    position = rest.index(anchor) if anchor in rest else len(rest)
+    result = dict(ranks)
+    if all(card_id in ranks for card_id in rest):
+        low = ranks[rest[position - 1]] if position > 0 else None
+        high = ranks[rest[position]] if position < len(rest) else None
+        if low is None:
+            low = (high if high is not None else 0.0) - len(moving) - 1
+        if high is None:
+            high = low + len(moving) + 1
+        step = (high - low) / (len(moving) + 1)
+        # Halving leaves room for about fifty moves into the same gap; then renumber.
+        if step > 1e-9:
+            for offset, card_id in enumerate(moving, start=1):
+                result[card_id] = low + step * offset
+            return result
+    ordered = rest[:position] + list(moving) + rest[position:]
+    for rank, card_id in enumerate(ordered):
+        result[card_id] = float(rank)
+    return result

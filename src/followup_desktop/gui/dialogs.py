@@ -1,0 +1,55 @@
+"""Every dialog the window opens goes through one small object that tests can replace.
+
+Modal dialogs block a test's event loop; with this seam a test swaps in answers (a file
+name, a "yes") or records what would have been shown, and the real class stays simple.
+Non-modal windows (the composer) go through :meth:`Dialogs.show`, so a test can see
+them too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+from followup_desktop import APP_NAME
+
+
+class Dialogs:
+    """Opens the real Qt dialogs; tests pass a subclass that answers by itself."""
+
+    def information(self, parent: QWidget | None, text: str) -> None:
+        """Tell the person something went as asked."""
+        QMessageBox.information(parent, APP_NAME, text)
+
+    def warning(self, parent: QWidget | None, text: str) -> None:
+        """Tell the person what went wrong and what to do about it."""
+        QMessageBox.warning(parent, APP_NAME, text)
+
+    def question(self, parent: QWidget | None, text: str) -> bool:
+        """Ask a yes/no question; True for yes."""
+        answer = QMessageBox.question(parent, APP_NAME, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
+        """A file to read, or None when the person cancels."""
+        name, _ = QFileDialog.getOpenFileName(parent, title, str(Path.home()), name_filter)
+        return Path(name) if name else None
+
+    def save_file(
+        self, parent: QWidget | None, title: str, suggested: str, name_filter: str
+    ) -> Path | None:
+        """A file to write, or None when the person cancels."""
+        name, _ = QFileDialog.getSaveFileName(
+            parent, title, str(Path.home() / suggested), name_filter
+        )
+        return Path(name) if name else None
+
+    def run(self, dialog: QDialog) -> int:
+        """Show a dialog modally and return its result code."""
+        return dialog.exec()
+
+    def show(self, dialog: QWidget) -> None:
+        """Show a new window beside the main one (not modal), with the keyboard focus."""
+        dialog.show()
+        dialog.activateWindow()

@@ -1,0 +1,653 @@
+"""The opportunity editor: every field with inline messages, and tabs for what belongs to it.
+
+Checks are the core's own (``core.validation``), run as the person types, so a message
+appears beside the field it is about; the service checks again on save and its
+``ValidationError.field`` lands on the same label. A save is one service call, one
+transaction: invalid input is never stored half-way.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from followup_desktop.core import validation
+from followup_desktop.core.board import (
+    ContactSnapshot,
+    CorrespondenceSnapshot,
+    InterviewSnapshot,
+    OpportunityDetails,
+    StageSnapshot,
+    opportunity_details,
+)
+from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.models import Channel, ContactRole, Direction, InterviewKind
+from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.core.timeutil import local_zone, local_zone_name
+from followup_desktop.gui.snapshot_table import SnapshotTableModel
+from followup_desktop.gui.theme import error_color
+
+_ROLE_LABELS = {
+    ContactRole.INTERVIEWER: "Interviewer",
+    ContactRole.HR: "HR",
+    ContactRole.RECRUITER: "Recruiter",
+    ContactRole.REFERRER: "Referrer",
+    ContactRole.INSIDE_CONTACT: "Inside contact",
+    ContactRole.REFERENCE: "Reference",
+}
+
+
+def to_utc(value: QDateTime) -> datetime:
+    """An aware UTC instant from a date-time edit (seconds since the epoch are unambiguous)."""
+    return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
+
+
+def from_utc(value: datetime) -> QDateTime:
+    """A local QDateTime for an aware instant."""
+    return QDateTime.fromSecsSinceEpoch(int(value.timestamp()))
+
+
+def _local(value: datetime) -> str:
+    return value.astimezone(local_zone()).strftime("%a %d %b %Y %H:%M")
+
+
+class FieldError(QLabel):
+    """An inline message under a field; empty and hidden while the field is fine."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__()
+        self.field = field
+        self.setObjectName(f"error-{field}")
+        self.setWordWrap(True)
+        self.setVisible(False)
+        self.setAccessibleName(f"Problem with {field.replace('_', ' ')}")
+
+    def show_message(self, message: str | None) -> None:
+        """Show ``message`` (None hides the label)."""
+        palette = self.palette()
+        palette.setColor(self.foregroundRole(), error_color(palette))
+        self.setPalette(palette)
+        self.setText("⚠ " + message if message else "")
+        self.setAccessibleDescription(message or "")
+        self.setVisible(bool(message))
+
+
+class _FormWithErrors:
+    """A form layout whose rows carry an error label each."""
+
+    def __init__(self, layout: QFormLayout) -> None:
+        self.layout = layout
+        self.errors: dict[str, FieldError] = {}
+        self.widgets: dict[str, QWidget] = {}
+
+    def add(self, label: str, field: str, widget: QWidget) -> None:
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        error = FieldError(field)
+        box.addWidget(error)
+        widget.setAccessibleName(label.replace("&", ""))
+        widget.setObjectName(field)
+        row_label = QLabel(label)
+        row_label.setBuddy(widget)
+        self.layout.addRow(row_label, holder)
+        self.errors[field] = error
+        self.widgets[field] = widget
+
+    def show(self, problems: dict[str, str], only: set[str] | None = None) -> None:
+        for field, error in self.errors.items():
+            if only is None or field in only:
+                error.show_message(problems.get(field))
+
+
+def _parse_amount(text: str, field: str, label: str) -> int | None:
+    cleaned = text.strip().replace(",", "").replace(" ", "").replace("_", "")
+    if not cleaned:
+        return None
+    if not cleaned.isdigit():
+        raise ValidationError(f"{label} must be a whole number, like 65000.", field)
+    return int(cleaned)
+
+
+class OpportunityEditor(QDialog):
+    """Edit (or create, when ``opportunity_id`` is None) one opportunity."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        service: FollowupService,
+        opportunity_id: int | None,
+        stages: Sequence[StageSnapshot],
+        parent: QWidget | None = None,
+        open_debrief: Callable[[int], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.opportunity_id = opportunity_id
+        self._stages = list(stages)
+        self._touched: set[str] = set()
+        self._open_debrief = open_debrief
+        self.setWindowTitle("New opportunity" if opportunity_id is None else "Opportunity")
+        self.setAccessibleName(self.windowTitle())
+        self.resize(640, 560)
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Opportunity sections")
+        layout.addWidget(self.tabs)
+        self._build_details()
+        self._build_notes()
+        self._build_contacts()
+        self._build_interviews()
+        self._build_correspondence()
+        self.general_error = FieldError("general")
+        layout.addWidget(self.general_error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName("Save opportunity")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        if opportunity_id is not None:
+            self._load()
+        else:
+            for index in range(2, self.tabs.count()):
+                self.tabs.setTabEnabled(index, False)
+                self.tabs.setTabToolTip(index, "Save the opportunity first, then reopen it.")
+        self.company.setFocus()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build_details(self) -> None:
+        page = QWidget()
+        form_layout = QFormLayout(page)
+        self.form = _FormWithErrors(form_layout)
+        self.company = QLineEdit()
+        self.role = QLineEdit()
+        self.link = QLineEdit()
+        self.link.setPlaceholderText("https://…")
+        self.location = QLineEdit()
+        self.source = QLineEdit()
+        self.source.setPlaceholderText("job board, referral, recruiter…")
+        self.salary_min = QLineEdit()
+        self.salary_max = QLineEdit()
+        self.salary_currency = QLineEdit()
+        self.salary_currency.setMaxLength(3)
+        self.salary_currency.setPlaceholderText("EUR")
+        self.stage = QComboBox()
+        for stage in self._stages:
+            suffix = " (hidden)" if stage.hidden else ""
+            self.stage.addItem(stage.name + suffix, stage.id)
+        active = next((s for s in self._stages if s.kind.value == "active"), None)
+        if active is not None:
+            self.stage.setCurrentIndex(self.stage.findData(active.id))
+        self.has_start_date = QCheckBox("Known")
+        self.start_date = QDateEdit(QDate.currentDate())
+        self.start_date.setCalendarPopup(True)
+        self.start_date.setEnabled(False)
+        self.start_date.setAccessibleName("Start date")
+        self.has_start_date.toggled.connect(self.start_date.setEnabled)
+        start_row = QWidget()
+        start_layout = QHBoxLayout(start_row)
+        start_layout.setContentsMargins(0, 0, 0, 0)
+        start_layout.addWidget(self.has_start_date)
+        start_layout.addWidget(self.start_date, 1)
+        self.archived = QCheckBox("Archived (no more reminders)")
+        self.form.add("&Company", "company", self.company)
+        self.form.add("&Role", "role", self.role)
+        self.form.add("&Link", "link", self.link)
+        self.form.add("L&ocation", "location", self.location)
+        self.form.add("So&urce", "source", self.source)
+        self.form.add("Salary mi&nimum", "salary_min", self.salary_min)
+        self.form.add("Salary ma&ximum", "salary_max", self.salary_max)
+        self.form.add("C&urrency", "salary_currency", self.salary_currency)
+        self.form.add("&Stage", "stage_id", self.stage)
+        self.form.add("Start &date", "start_date", start_row)
+        self.has_start_date.setAccessibleName("Start date known")
+        self.form.add("", "archived", self.archived)
+        self.archived.setAccessibleName("Archived")
+        for name in (
+            "company",
+            "role",
+            "link",
+            "location",
+            "source",
+            "salary_min",
+            "salary_max",
+            "salary_currency",
+        ):
+            widget = self.form.widgets[name]
+            assert isinstance(widget, QLineEdit)
+            widget.textEdited.connect(lambda _text, field=name: self._edited(field))
+        self.tabs.addTab(page, "&Details")
+
+    def _build_notes(self) -> None:
+        page = QWidget()
+        layout = QFormLayout(page)
+        self.notes_form = _FormWithErrors(layout)
+        self.notes = QPlainTextEdit()
+        self.acceptance_criteria = QPlainTextEdit()
+        self.acceptance_criteria.setPlaceholderText(
+            "What an offer must have for you to say yes: salary floor, remote days, …"
+        )
+        self.notes_form.add("&Notes", "notes", self.notes)
+        self.notes_form.add("&Acceptance criteria", "acceptance_criteria", self.acceptance_criteria)
+        self.tabs.addTab(page, "&Notes")
+
+    def _table(self, name: str) -> QTableView:
+        table = QTableView()
+        table.setAccessibleName(name)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    def _build_contacts(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.contacts_model: SnapshotTableModel[ContactSnapshot] = SnapshotTableModel(
+            [
+                ("Name", lambda c: c.name),
+                ("Role", lambda c: _ROLE_LABELS.get(ContactRole(c.role), c.role)),
+                ("Title", lambda c: c.title),
+                ("Email", lambda c: c.email),
+                ("Phone", lambda c: c.phone),
+            ],
+            self,
+        )
+        self.contacts_table = self._table("Contacts")
+        self.contacts_table.setModel(self.contacts_model)
+        layout.addWidget(self.contacts_table, 1)
+        form_layout = QFormLayout()
+        self.contact_form = _FormWithErrors(form_layout)
+        self.contact_name = QLineEdit()
+        self.contact_role = QComboBox()
+        for role, label in _ROLE_LABELS.items():
+            self.contact_role.addItem(label, role.value)
+        self.contact_title = QLineEdit()
+        self.contact_email = QLineEdit()
+        self.contact_phone = QLineEdit()
+        self.contact_form.add("Na&me", "name", self.contact_name)
+        self.contact_form.add("Ro&le", "contact_role", self.contact_role)
+        self.contact_form.add("&Title", "title", self.contact_title)
+        self.contact_form.add("&Email", "email", self.contact_email)
+        self.contact_form.add("&Phone", "phone", self.contact_phone)
+        self.contact_email.textEdited.connect(lambda _t: self._check_contact(only={"email"}))
+        layout.addLayout(form_layout)
+        self.add_contact_button = QPushButton("&Add contact")
+        self.add_contact_button.setAccessibleName("Add contact")
+        self.add_contact_button.clicked.connect(self.add_contact)
+        layout.addWidget(self.add_contact_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.tabs.addTab(page, "C&ontacts")
+
+    def _build_interviews(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.interviews_model: SnapshotTableModel[InterviewSnapshot] = SnapshotTableModel(
+            [
+                ("Round", lambda i: str(i.round)),
+                ("Kind", lambda i: i.kind.replace("_", " ")),
+                ("Starts", lambda i: _local(i.starts_at)),
+                ("Ends", lambda i: i.ends_at.astimezone(local_zone()).strftime("%H:%M")),
+                ("Next steps", lambda i: i.next_steps),
+            ],
+            self,
+        )
+        self.interviews_table = self._table("Interviews")
+        self.interviews_table.setModel(self.interviews_model)
+        layout.addWidget(self.interviews_table, 1)
+        if self._open_debrief is not None:
+            self.debrief_button = QPushButton("Write &debrief…")
+            self.debrief_button.setAccessibleName("Write debrief for the selected interview")
+            self.debrief_button.clicked.connect(self._debrief_selected)
+            layout.addWidget(self.debrief_button, 0, Qt.AlignmentFlag.AlignRight)
+        form_layout = QFormLayout()
+        self.interview_form = _FormWithErrors(form_layout)
+        start = QDateTime.currentDateTime().addDays(1)
+        start.setTime(start.time().fromString("10:00", "HH:mm"))
+        self.interview_starts = QDateTimeEdit(start)
+        self.interview_starts.setCalendarPopup(True)
+        self.interview_ends = QDateTimeEdit(start.addSecs(3600))
+        self.interview_ends.setCalendarPopup(True)
+        self.interview_kind = QComboBox()
+        for kind in InterviewKind:
+            self.interview_kind.addItem(kind.value.replace("_", " ").capitalize(), kind.value)
+        self.interview_location = QLineEdit()
+        self.interview_next_steps = QLineEdit()
+        self.interview_next_steps.setPlaceholderText("what they said happens next, and when")
+        self.interview_form.add("Sta&rts", "starts_at", self.interview_starts)
+        self.interview_form.add("&Ends", "ends_at", self.interview_ends)
+        self.interview_form.add("&Kind", "kind", self.interview_kind)
+        self.interview_form.add("&Where", "interview_location", self.interview_location)
+        self.interview_form.add("Ne&xt steps", "next_steps", self.interview_next_steps)
+        self.interview_starts.dateTimeChanged.connect(lambda _v: self._check_interview())
+        self.interview_ends.dateTimeChanged.connect(lambda _v: self._check_interview())
+        layout.addLayout(form_layout)
+        self.add_interview_button = QPushButton("&Add interview")
+        self.add_interview_button.setAccessibleName("Add interview")
+        self.add_interview_button.clicked.connect(self.add_interview)
+        layout.addWidget(self.add_interview_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.tabs.addTab(page, "&Interviews")
+
+    def _build_correspondence(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.messages_model: SnapshotTableModel[CorrespondenceSnapshot] = SnapshotTableModel(
+            [
+                ("When", lambda m: _local(m.occurred_at)),
+                ("Direction", lambda m: "Sent" if m.direction == "sent" else "Received"),
+                ("Channel", lambda m: m.channel.replace("_", " ")),
+                ("Subject", lambda m: m.subject),
+            ],
+            self,
+        )
+        self.messages_table = self._table("Correspondence")
+        self.messages_table.setModel(self.messages_model)
+        layout.addWidget(self.messages_table, 1)
+        form_layout = QFormLayout()
+        self.message_form = _FormWithErrors(form_layout)
+        self.message_direction = QComboBox()
+        self.message_direction.addItem("Received from them", Direction.RECEIVED.value)
+        self.message_direction.addItem("Sent by me", Direction.SENT.value)
+        self.message_channel = QComboBox()
+        for channel in Channel:
+            self.message_channel.addItem(
+                channel.value.replace("_", " ").capitalize(), channel.value
+            )
+        self.message_when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.message_when.setCalendarPopup(True)
+        self.message_subject = QLineEdit()
+        self.message_form.add("&Direction", "direction", self.message_direction)
+        self.message_form.add("C&hannel", "channel", self.message_channel)
+        self.message_form.add("&When", "occurred_at", self.message_when)
+        self.message_form.add("&Subject", "subject", self.message_subject)
+        layout.addLayout(form_layout)
+        self.add_message_button = QPushButton("&Log message")
+        self.add_message_button.setAccessibleName("Log message")
+        self.add_message_button.clicked.connect(self.add_message)
+        layout.addWidget(self.add_message_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.tabs.addTab(page, "Co&rrespondence")
+
+    # -- loading -----------------------------------------------------------------------
+
+    def _load(self) -> None:
+        assert self.opportunity_id is not None
+        with self._service.db.session() as session:
+            details = opportunity_details(session, self.opportunity_id)
+        self.details = details
+        self.setWindowTitle(f"{details.company} — {details.role}")
+        self.company.setText(details.company)
+        self.role.setText(details.role)
+        self.link.setText(details.link)
+        self.location.setText(details.location)
+        self.source.setText(details.source)
+        self.salary_min.setText("" if details.salary_min is None else str(details.salary_min))
+        self.salary_max.setText("" if details.salary_max is None else str(details.salary_max))
+        self.salary_currency.setText(details.salary_currency)
+        self.stage.setCurrentIndex(max(0, self.stage.findData(details.stage_id)))
+        self.has_start_date.setChecked(details.start_date is not None)
+        if details.start_date is not None:
+            self.start_date.setDate(QDate(details.start_date))
+        self.archived.setChecked(details.archived)
+        self.notes.setPlainText(details.notes)
+        self.acceptance_criteria.setPlainText(details.acceptance_criteria)
+        self._load_lists(details)
+
+    def _load_lists(self, details: OpportunityDetails) -> None:
+        self.contacts_model.set_rows(details.contacts)
+        self.interviews_model.set_rows(details.interviews)
+        self.messages_model.set_rows(details.correspondence)
+
+    def _reload_lists(self) -> None:
+        assert self.opportunity_id is not None
+        with self._service.db.session() as session:
+            self._load_lists(opportunity_details(session, self.opportunity_id))
+
+    # -- validation --------------------------------------------------------------------
+
+    def _edited(self, field: str) -> None:
+        self._touched.add(field)
+        self.check(only=self._touched)
+
+    def field_values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The form as the service takes it, and the problems found (field -> message)."""
+        problems: dict[str, str] = {}
+        values: dict[str, Any] = {}
+
+        def attempt(field: str, compute: Callable[[], Any]) -> Any:
+            try:
+                return compute()
+            except ValidationError as error:
+                problems.setdefault(error.field or field, str(error))
+                return None
+
+        values["company"] = attempt(
+            "company", lambda: validation.required_text(self.company.text(), "company", "Company")
+        )
+        values["role"] = attempt(
+            "role", lambda: validation.required_text(self.role.text(), "role", "Role")
+        )
+        values["link"] = attempt("link", lambda: validation.url(self.link.text()))
+        values["location"] = attempt(
+            "location",
+            lambda: validation.optional_text(self.location.text(), "location", "Location"),
+        )
+        values["source"] = attempt(
+            "source", lambda: validation.optional_text(self.source.text(), "source", "Source")
+        )
+        minimum = attempt(
+            "salary_min",
+            lambda: _parse_amount(self.salary_min.text(), "salary_min", "The salary minimum"),
+        )
+        maximum = attempt(
+            "salary_max",
+            lambda: _parse_amount(self.salary_max.text(), "salary_max", "The salary maximum"),
+        )
+        if "salary_min" not in problems and "salary_max" not in problems:
+            attempt("salary_min", lambda: validation.salary_range(minimum, maximum))
+        values["salary_min"], values["salary_max"] = minimum, maximum
+        currency = self.salary_currency.text().strip().upper()
+        if currency and not (len(currency) == 3 and currency.isalpha()):
+            problems["salary_currency"] = "The currency is a three-letter code such as EUR or USD."
+        values["salary_currency"] = currency
+        values["stage_id"] = self.stage.currentData()
+        values["start_date"] = (
+            date.fromisoformat(self.start_date.date().toString("yyyy-MM-dd"))
+            if self.has_start_date.isChecked()
+            else None
+        )
+        values["archived"] = self.archived.isChecked()
+        values["notes"] = self.notes.toPlainText()
+        values["acceptance_criteria"] = self.acceptance_criteria.toPlainText()
+        return values, problems
+
+    def check(self, only: set[str] | None = None) -> dict[str, str]:
+        """Run every check; show the messages for ``only`` these fields (all when None)."""
+        _, problems = self.field_values()
+        self.form.show(problems, only)
+        return problems
+
+    def _show_service_error(self, error: FollowupError) -> None:
+        field = getattr(error, "field", None)
+        for form in (self.form, self.notes_form):
+            if field in form.errors:
+                form.errors[field].show_message(str(error))
+                self.tabs.setCurrentIndex(0 if form is self.form else 1)
+                form.widgets[field].setFocus()
+                return
+        self.general_error.show_message(str(error))
+
+    # -- saving ------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Check everything, then save in one call; stay open and point at any problem."""
+        values, problems = self.field_values()
+        self.form.show(problems)
+        self.general_error.show_message(None)
+        if problems:
+            self.tabs.setCurrentIndex(0)
+            first = next(field for field in self.form.errors if field in problems)
+            self.form.widgets[first].setFocus()
+            return False
+        try:
+            if self.opportunity_id is None:
+                company = values.pop("company")
+                role = values.pop("role")
+                change = self._service.create_opportunity(company, role, **values)
+                self.opportunity_id = change.created_id
+            else:
+                change = self._service.update_opportunity(self.opportunity_id, **values)
+        except FollowupError as error:
+            self._show_service_error(error)
+            return False
+        self.saved.emit(change)
+        self.accept()
+        return True
+
+    def _emit(self, change: Change) -> None:
+        self.saved.emit(change)
+        self._reload_lists()
+
+    def _check_contact(self, only: set[str] | None = None) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        try:
+            validation.required_text(self.contact_name.text(), "name", "The contact's name")
+        except ValidationError as error:
+            problems["name"] = str(error)
+        try:
+            validation.email(self.contact_email.text())
+        except ValidationError as error:
+            problems["email"] = str(error)
+        self.contact_form.show(problems, only)
+        return problems
+
+    def add_contact(self) -> bool:
+        """Add the person in the contact form to this opportunity."""
+        if self.opportunity_id is None or self._check_contact():
+            return False
+        try:
+            change = self._service.add_contact(
+                self.contact_name.text(),
+                opportunity_id=self.opportunity_id,
+                role=ContactRole(self.contact_role.currentData()),
+                title=self.contact_title.text(),
+                email=self.contact_email.text(),
+                phone=self.contact_phone.text(),
+            )
+        except FollowupError as error:
+            target = self.contact_form.errors.get(getattr(error, "field", "") or "")
+            (target or self.general_error).show_message(str(error))
+            return False
+        for widget in (
+            self.contact_name,
+            self.contact_title,
+            self.contact_email,
+            self.contact_phone,
+        ):
+            widget.clear()
+        self._emit(change)
+        return True
+
+    def _check_interview(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        try:
+            validation.interview_times(
+                to_utc(self.interview_starts.dateTime()), to_utc(self.interview_ends.dateTime())
+            )
+        except ValidationError as error:
+            problems[error.field or "ends_at"] = str(error)
+        self.interview_form.show(problems)
+        return problems
+
+    def add_interview(self) -> bool:
+        """Record the interview in the interview form."""
+        if self.opportunity_id is None or self._check_interview():
+            return False
+        try:
+            change = self._service.record_interview(
+                self.opportunity_id,
+                to_utc(self.interview_starts.dateTime()),
+                to_utc(self.interview_ends.dateTime()),
+                local_zone_name(),
+                kind=self.interview_kind.currentData(),
+                location=self.interview_location.text(),
+                next_steps=self.interview_next_steps.text(),
+            )
+        except FollowupError as error:
+            field = getattr(error, "field", "") or ""
+            target = self.interview_form.errors.get(field)
+            (target or self.general_error).show_message(str(error))
+            return False
+        self.interview_location.clear()
+        self.interview_next_steps.clear()
+        self._emit(change)
+        return True
+
+    def _debrief_selected(self) -> None:
+        rows = self.interviews_table.selectionModel().selectedRows()
+        if not rows and self.interviews_model.rowCount():
+            rows = [self.interviews_model.index(self.interviews_model.rowCount() - 1, 0)]
+        if rows and self._open_debrief is not None:
+            interview = self.interviews_model.row_snapshot(rows[0].row())
+            self._open_debrief(interview.interview_id)
+            self._reload_lists()
+
+    def add_message(self) -> bool:
+        """Log the message in the correspondence form."""
+        if self.opportunity_id is None:
+            return False
+        try:
+            change = self._service.log_correspondence(
+                self.opportunity_id,
+                Direction(self.message_direction.currentData()),
+                to_utc(self.message_when.dateTime()),
+                channel=Channel(self.message_channel.currentData()),
+                subject=self.message_subject.text(),
+            )
+        except FollowupError as error:
+            field = getattr(error, "field", "") or ""
+            target = self.message_form.errors.get(field)
+            (target or self.general_error).show_message(str(error))
+            return False
+        self.message_subject.clear()
+        self._emit(change)
+        return True
+
+
+def debrief_available() -> bool:
+    """True when the debrief dialog (written separately) is installed."""
+    return importlib.util.find_spec("followup_desktop.gui.debrief") is not None
+
+
+__all__ = ["FieldError", "OpportunityEditor", "debrief_available", "from_utc", "to_utc"]

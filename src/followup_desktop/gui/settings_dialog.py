@@ -1,0 +1,455 @@
+"""Settings, in pages: stages, playbook numbers, working hours, email account, templates.
+
+Stage changes apply at once (each is one service call the board reflects). The playbook
+pages are built from the playbook engine's own description of its settings, so a new
+setting there appears here without a change to this file; they are saved together under
+the ``playbook`` key, which re-plans every opportunity. OK and Apply also save the email
+account and a template being edited, but only when the person changed them: an
+untouched, empty account form is not an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from followup_desktop.core.board import load_stages
+from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.models import StageKind
+from followup_desktop.core.playbook.settings import (
+    SETTINGS_KEY,
+    WEEKDAYS,
+    describe_settings,
+    validate_settings,
+)
+from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.gui.editor import FieldError
+
+if TYPE_CHECKING:
+    from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
+    from followup_desktop.secrets import PasswordStore
+
+HOURS_FIELDS = ("timezone", "working_days", "working_hours_start", "working_hours_end")
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+class StagesPage(QWidget):
+    """Add, rename, reorder and hide the board's stages."""
+
+    changed = Signal(object)
+
+    def __init__(self, service: FollowupService) -> None:
+        super().__init__()
+        self._service = service
+        layout = QVBoxLayout(self)
+        intro = QLabel("Columns of the board, left to right. Untick a stage to hide its column.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Stages")
+        self.list.itemChanged.connect(self._item_changed)
+        layout.addWidget(self.list, 1)
+        moves = QHBoxLayout()
+        self.up_button = QPushButton("Move &up")
+        self.up_button.setAccessibleName("Move stage up")
+        self.down_button = QPushButton("Move do&wn")
+        self.down_button.setAccessibleName("Move stage down")
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
+        moves.addWidget(self.up_button)
+        moves.addWidget(self.down_button)
+        moves.addStretch(1)
+        layout.addLayout(moves)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Stage name")
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("What the stage means")
+        for kind in StageKind:
+            self.kind.addItem(_label(kind.value), kind.value)
+        self.kind.setCurrentIndex(self.kind.findData(StageKind.ACTIVE.value))
+        form.addRow("&Name", self.name)
+        form.addRow("&Meaning", self.kind)
+        layout.addLayout(form)
+        self.error = FieldError("name")
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("&Add stage")
+        self.add_button.setAccessibleName("Add stage")
+        self.rename_button = QPushButton("&Rename selected")
+        self.rename_button.setAccessibleName("Rename selected stage")
+        self.add_button.clicked.connect(self.add_stage)
+        self.rename_button.clicked.connect(self.rename_selected)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.rename_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        """Show the stages as stored."""
+        with self._service.db.session() as session:
+            stages = load_stages(session)
+        current = self.selected_id()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for stage in stages:
+            item = QListWidgetItem(f"{stage.name}  ({stage.kind.value})")
+            item.setData(Qt.ItemDataRole.UserRole, stage.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked if stage.hidden else Qt.CheckState.Checked)
+            self.list.addItem(item)
+            if stage.id == current:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+
+    def selected_id(self) -> int | None:
+        """The selected stage's id."""
+        item = self.list.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def _apply(self, action: Callable[[], Change]) -> bool:
+        try:
+            change = action()
+        except FollowupError as error:
+            self.error.show_message(str(error))
+            return False
+        self.error.show_message(None)
+        self.reload()
+        self.changed.emit(change)
+        return True
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        stage_id = int(item.data(Qt.ItemDataRole.UserRole))
+        hidden = item.checkState() != Qt.CheckState.Checked
+        self._apply(lambda: self._service.set_stage_hidden(stage_id, hidden))
+
+    def add_stage(self) -> bool:
+        """Add a stage with the typed name at the end."""
+        name, kind = self.name.text(), StageKind(self.kind.currentData())
+        if self._apply(lambda: self._service.add_stage(name, kind)):
+            self.name.clear()
+            return True
+        return False
+
+    def rename_selected(self) -> bool:
+        """Give the selected stage the typed name."""
+        stage_id = self.selected_id()
+        if stage_id is None:
+            self.error.show_message("Select the stage to rename first.")
+            return False
+        name = self.name.text()
+        if self._apply(lambda: self._service.rename_stage(stage_id, name)):
+            self.name.clear()
+            return True
+        return False
+
+    def move_selected(self, step: int) -> bool:
+        """Move the selected stage one place left (-1) or right (+1)."""
+        row = self.list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.list.count():
+            return False
+        ids = [
+            int(self.list.item(index).data(Qt.ItemDataRole.UserRole))
+            for index in range(self.list.count())
+        ]
+        ids[row], ids[target] = ids[target], ids[row]
+        return self._apply(lambda: self._service.reorder_stages(ids))
+
+
+class PlaybookPage(QWidget):
+    """A form built from the playbook's settings description (one editor per setting)."""
+
+    def __init__(self, names: set[str] | None, exclude: set[str], intro: str) -> None:
+        super().__init__()
+        outer = QVBoxLayout(self)
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        outer.addWidget(label)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        inner = QWidget()
+        self.form = QFormLayout(inner)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll, 1)
+        self.editors: dict[str, QWidget] = {}
+        self.descriptions = {
+            row["name"]: row
+            for row in describe_settings()
+            if (names is None or row["name"] in names) and row["name"] not in exclude
+        }
+        for name, row in self.descriptions.items():
+            editor = self._editor(row)
+            editor.setObjectName(name)
+            editor.setAccessibleName(_label(name))
+            editor.setToolTip(row["help"])
+            editor.setAccessibleDescription(row["help"])
+            caption = QLabel(_label(name))
+            caption.setBuddy(editor)
+            caption.setToolTip(row["help"])
+            self.form.addRow(caption, editor)
+            self.editors[name] = editor
+
+    def _editor(self, row: dict[str, Any]) -> QWidget:  # noqa: PLR0911 - one per kind
+        default = row["default"]
+        if row["choices"]:
+            combo = QComboBox()
+            for choice in row["choices"]:
+                combo.addItem(str(choice).replace("_", " "), choice)
+            return combo
+        if isinstance(default, bool):
+            return QCheckBox(row["help"])
+        if isinstance(default, float):
+            spin = QDoubleSpinBox()
+            spin.setRange(float(row["min"]), float(row["max"]))
+            spin.setSingleStep(0.1)
+            return spin
+        if isinstance(default, int):
+            number = QSpinBox()
+            number.setRange(int(row["min"]), int(row["max"]))
+            return number
+        if row["name"] in {"working_hours_start", "working_hours_end"}:
+            clock = QTimeEdit()
+            clock.setDisplayFormat("HH:mm")
+            return clock
+        if row["name"] == "working_days":
+            days = QWidget()
+            layout = QHBoxLayout(days)
+            layout.setContentsMargins(0, 0, 0, 0)
+            for day in WEEKDAYS:
+                box = QCheckBox(day.capitalize())
+                box.setObjectName(f"day-{day}")
+                box.setAccessibleName(day.capitalize())
+                layout.addWidget(box)
+            return days
+        return QLineEdit()
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Show these values (missing ones at their defaults)."""
+        for name, editor in self.editors.items():
+            value = values.get(name, self.descriptions[name]["default"])
+            if isinstance(editor, QComboBox):
+                editor.setCurrentIndex(max(0, editor.findData(value)))
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, QSpinBox | QDoubleSpinBox):
+                editor.setValue(value)
+            elif isinstance(editor, QTimeEdit):
+                editor.setTime(QTime.fromString(str(value), "HH:mm"))
+            elif isinstance(editor, QLineEdit):
+                editor.setText(str(value))
+            else:
+                for day in WEEKDAYS:
+                    box = editor.findChild(QCheckBox, f"day-{day}")
+                    if box is not None:
+                        box.setChecked(day in value)
+
+    def values(self) -> dict[str, Any]:
+        """The form's values by setting name."""
+        result: dict[str, Any] = {}
+        for name, editor in self.editors.items():
+            if isinstance(editor, QComboBox):
+                result[name] = editor.currentData()
+            elif isinstance(editor, QCheckBox):
+                result[name] = editor.isChecked()
+            elif isinstance(editor, QSpinBox | QDoubleSpinBox):
+                result[name] = editor.value()
+            elif isinstance(editor, QTimeEdit):
+                result[name] = editor.time().toString("HH:mm")
+            elif isinstance(editor, QLineEdit):
+                result[name] = editor.text().strip()
+            else:
+                result[name] = [
+                    day
+                    for day in WEEKDAYS
+                    if (box := editor.findChild(QCheckBox, f"day-{day}")) is not None
+                    and box.isChecked()
+                ]
+        return result
+
+
+class SettingsDialog(QDialog):
+    """Pages on the left, the chosen page on the right; OK saves the playbook pages."""
+
+    changed = Signal(object)
+
+    def __init__(
+        self,
+        service: FollowupService,
+        parent: QWidget | None = None,
+        *,
+        passwords: PasswordStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        # Imported here: the composer pulls in printing and SMTP, which the window does not
+        # need until someone opens the settings (it keeps start-up short).
+        from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
+
+        self._service = service
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self.resize(720, 520)
+        layout = QVBoxLayout(self)
+        body = QHBoxLayout()
+        self.pages = QListWidget()
+        self.pages.setAccessibleName("Settings pages")
+        self.pages.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        body.addWidget(self.pages)
+        body.addWidget(self.stack, 1)
+        layout.addLayout(body, 1)
+        self.stages_page = StagesPage(service)
+        self.stages_page.changed.connect(self.changed)
+        self.playbook_page = PlaybookPage(
+            None,
+            set(HOURS_FIELDS),
+            "When the playbook plans each step. Changing these re-plans every open "
+            "opportunity; hover over a setting to see what it does.",
+        )
+        self.hours_page = PlaybookPage(
+            set(HOURS_FIELDS),
+            set(),
+            "Reminders fall inside your working hours, on your working days, in your zone.",
+        )
+        self.email_page: EmailAccountPage = EmailAccountPage(service, passwords=passwords)
+        self.email_page.setAccessibleName("Email account")
+        self.templates_page: TemplateEditorPage = TemplateEditorPage(service)
+        self.templates_page.setAccessibleName("Message templates")
+        self.add_page("Stages", self.stages_page)
+        self.add_page("Playbook", self.playbook_page)
+        self.add_page("Working hours", self.hours_page)
+        self.add_page("Email account", self.email_page)
+        self.add_page("Message templates", self.templates_page)
+        self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.pages.setCurrentRow(0)
+        self.error = FieldError("playbook")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Apply
+            | QDialogButtonBox.StandardButton.RestoreDefaults
+        )
+        for button in buttons.buttons():
+            button.setAccessibleName(button.text().replace("&", ""))
+        buttons.accepted.connect(self._ok)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
+        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
+            self.restore_defaults
+        )
+        layout.addWidget(buttons)
+        stored = service.get_setting(SETTINGS_KEY, {}) or {}
+        self._stored: dict[str, Any] = dict(stored) if isinstance(stored, dict) else {}
+        self.playbook_page.set_values(self._stored)
+        self.hours_page.set_values(self._stored)
+
+    def add_page(self, title: str, page: QWidget) -> None:
+        """Add a page (later features add theirs the same way)."""
+        self.pages.addItem(title)
+        self.stack.addWidget(page)
+
+    def show_page(self, page: QWidget) -> None:
+        """Bring ``page`` to the front (and its entry in the list)."""
+        index = self.stack.indexOf(page)
+        if index >= 0:
+            self.pages.setCurrentRow(index)
+
+    def _email_changed(self) -> bool:
+        # Compared with what is stored rather than tracked through edit signals: the page
+        # fills its own fields when it reloads, which must not count as an edit.
+        from followup_desktop.core.messages import load_account  # loaded with the pages
+
+        page = self.email_page
+        if page.password_edit.text():
+            return True
+        stored = load_account(self._service)
+        if stored is None:
+            typed = (page.host_edit, page.username_edit, page.from_address_edit)
+            return any(edit.text().strip() for edit in (*typed, page.from_name_edit))
+        try:
+            return page.account() != stored
+        except ValidationError:
+            return True
+
+    def _template_edited(self) -> bool:
+        page = self.templates_page
+        return page.editor.toPlainText() != page.store.source(page.key)
+
+    def restore_defaults(self) -> None:
+        """Show the playbook's defaults (saved on OK or Apply)."""
+        self.playbook_page.set_values({})
+        self.hours_page.set_values({})
+
+    def apply(self) -> bool:
+        """Save every page that changed; False (and the problem shown) if one cannot be."""
+        if not self._apply_playbook():
+            return False
+        if self._email_changed() and not self.email_page.apply():
+            # The page says what is wrong beside its fields; the line above the buttons
+            # says where to look, since another page may be showing.
+            self.error.show_message(
+                f"The email account was not saved: {self.email_page.status_label.text()}"
+            )
+            self.show_page(self.email_page)
+            return False
+        if self._template_edited() and not self.templates_page.save():
+            self.error.show_message(
+                "The template was not saved: fix the problem shown under it, or choose "
+                "Restore the original."
+            )
+            self.show_page(self.templates_page)
+            return False
+        self.error.show_message(None)
+        return True
+
+    def _apply_playbook(self) -> bool:
+        values = {**self._stored, **self.playbook_page.values(), **self.hours_page.values()}
+        try:
+            cleaned = validate_settings(values)
+        except FollowupError as error:
+            self.error.show_message(str(error))
+            return False
+        stored = {key: list(v) if isinstance(v, tuple) else v for key, v in cleaned.items()}
+        if stored == self._stored:
+            self.error.show_message(None)
+            return True
+        try:
+            change = self._service.set_setting(SETTINGS_KEY, stored)
+        except FollowupError as error:
+            self.error.show_message(str(error))
+            return False
+        self._stored = stored
+        self.error.show_message(None)
+        self.changed.emit(change)
+        return True
+
+    def _ok(self) -> None:
+        if self.apply():
+            self.accept()

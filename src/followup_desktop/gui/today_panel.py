@@ -1,0 +1,170 @@
+"""The Today panel: overdue and due-today actions with their reasons, and what to do now.
+
+Done, Snooze and Open act on the selected action (Open, or a double-click, asks the
+window to open what the action needs: the debrief, the message composer or the
+opportunity). The panel only reads the agenda; the window carries out the requests
+through the service, so every change is reported the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from followup_desktop.core.agenda import AgendaItem, Bucket
+from followup_desktop.gui.agenda_model import AgendaModel
+
+MORNING_HOUR = 9
+
+
+def snooze_choices(now: datetime, tz: tzinfo) -> list[tuple[str, datetime]]:
+    """The snooze menu: an hour, tomorrow morning, next Monday morning."""
+    local = now.astimezone(tz)
+    morning = local.replace(hour=MORNING_HOUR, minute=0, second=0, microsecond=0)
+    tomorrow = morning + timedelta(days=1)
+    monday = morning + timedelta(days=7 - local.weekday())
+    return [
+        ("For an hour", now + timedelta(hours=1)),
+        ("Until tomorrow morning", tomorrow),
+        ("Until next Monday", monday),
+    ]
+
+
+class TodayPanel(QWidget):
+    """Lists what is overdue or due today; asks the window to act on it."""
+
+    done_requested = Signal(int)
+    snooze_requested = Signal(int, object)
+    #: The action to open (its id); the window decides what opening it means.
+    open_action_requested = Signal(int)
+
+    def __init__(self, model: AgendaModel, clock: object, tz: tzinfo) -> None:  # noqa: PLR0915
+        super().__init__()
+        self.setObjectName("todayPanel")
+        self.setAccessibleName("Today: overdue and due-today actions")
+        self.setMinimumWidth(460)
+        self.model = model
+        self.counts = (0, 0)
+        self._clock = clock
+        self._tz = tz
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 8)
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Today summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableView()
+        self.table.setObjectName("agendaView")
+        self.table.setAccessibleName("Actions overdue or due today")
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setAccessibleName("Action columns")
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultSectionSize(120)
+        header.setStretchLastSection(True)
+        # activated: a double-click, or Return on the keyboard (one signal, so one open).
+        self.table.activated.connect(lambda _index: self._open())
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.done_button = QPushButton("&Done")
+        self.done_button.setAccessibleName("Mark the selected action done")
+        self.done_button.clicked.connect(self._done)
+        self.snooze_button = QToolButton()
+        self.snooze_button.setText("S&nooze")
+        self.snooze_button.setAccessibleName("Snooze the selected action")
+        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.snooze_menu = QMenu(self.snooze_button)
+        self.snooze_menu.aboutToShow.connect(self._fill_snooze_menu)
+        self.snooze_button.setMenu(self.snooze_menu)
+        self.open_button = QPushButton("&Open")
+        self.open_button.setAccessibleName("Open the selected action")
+        self.open_button.setToolTip("Write the debrief, draft the message or open the card")
+        self.open_button.clicked.connect(self._open)
+        for button in (self.done_button, self.snooze_button, self.open_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+
+    def set_items(
+        self, items: list[AgendaItem], overdue: int | None = None, today: int | None = None
+    ) -> None:
+        """Show these agenda items; the counts cover every action, listed or not."""
+        self.model.set_items(items)
+        if overdue is None:
+            overdue = sum(1 for item in items if item.bucket is Bucket.OVERDUE)
+        if today is None:
+            today = len(items) - overdue
+        self.counts = (overdue, today)
+        if not overdue and not today:
+            self.summary.setText("Nothing is overdue or due today.")
+        else:
+            shown = f" (the first {len(items)} listed)" if len(items) < overdue + today else ""
+            self.summary.setText(f"{overdue} overdue, {today} due today{shown}")
+        if items:
+            self.table.selectRow(0)
+        # At most a few hundred rows (the window limits them), so measuring is cheap.
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
+
+    def selected_item(self) -> AgendaItem | None:
+        """The selected action, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.item(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        item = self.selected_item()
+        for button in (self.done_button, self.snooze_button):
+            button.setEnabled(item is not None)
+        self.open_button.setEnabled(item is not None)
+
+    def _done(self) -> None:
+        item = self.selected_item()
+        if item is not None:
+            self.done_requested.emit(item.action_id)
+
+    def _open(self) -> None:
+        item = self.selected_item()
+        if item is not None:
+            self.open_action_requested.emit(item.action_id)
+
+    def _fill_snooze_menu(self) -> None:
+        self.snooze_menu.clear()
+        clock = self._clock
+        assert callable(clock)
+        for label, until in snooze_choices(clock(), self._tz):
+            action = QAction(label, self.snooze_menu)
+            action.triggered.connect(lambda _checked=False, when=until: self.snooze(when))
+            self.snooze_menu.addAction(action)
+
+    def snooze(self, until: datetime) -> None:
+        """Ask to snooze the selected action until ``until``."""
+        item = self.selected_item()
+        if item is not None:
+            self.snooze_requested.emit(item.action_id, until)
+
+
+__all__ = ["TodayPanel", "snooze_choices"]

@@ -1,0 +1,150 @@
+"""The opportunity editor: inline validation, one-transaction saves, and its tabs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QDateTime
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from followup_desktop.core.board import load_stages
+from followup_desktop.core.db import Database
+from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.models import Opportunity
+from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.gui.editor import OpportunityEditor, from_utc, to_utc
+from gui_helpers import NOW
+
+
+@pytest.fixture
+def service(database: Database) -> FollowupService:
+    return FollowupService(database, clock=lambda: NOW)
+
+
+def make_editor(
+    qtbot: QtBot, service: FollowupService, opportunity_id: int | None
+) -> OpportunityEditor:
+    with service.db.session() as session:
+        stages = load_stages(session)
+    editor = OpportunityEditor(service, opportunity_id, stages)
+    qtbot.addWidget(editor)
+    return editor
+
+
+def count(service: FollowupService) -> int:
+    with service.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(Opportunity)) or 0)
+
+
+def test_required_fields_are_checked_before_anything_is_saved(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    editor = make_editor(qtbot, service, None)
+    assert not editor.save()
+    assert editor.form.errors["company"].isVisibleTo(editor)
+    assert "Company is required" in editor.form.errors["company"].text()
+    assert "Role is required" in editor.form.errors["role"].text()
+    assert count(service) == 0
+
+
+def test_messages_appear_as_the_person_types(qtbot: QtBot, service: FollowupService) -> None:
+    editor = make_editor(qtbot, service, None)
+    qtbot.keyClicks(editor.link, "acme.example")
+    assert "https://" in editor.form.errors["link"].text()
+    assert not editor.form.errors["company"].text()  # untouched fields stay quiet
+    qtbot.keyClicks(editor.salary_min, "90000")
+    qtbot.keyClicks(editor.salary_max, "80000")
+    assert "above the maximum" in editor.form.errors["salary_min"].text()
+    editor.salary_max.clear()
+    qtbot.keyClicks(editor.salary_max, "lots")
+    assert "whole number" in editor.form.errors["salary_max"].text()
+
+
+def test_a_valid_form_creates_the_opportunity_in_one_go(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    editor = make_editor(qtbot, service, None)
+    qtbot.keyClicks(editor.company, "Acme")
+    qtbot.keyClicks(editor.role, "Analyst")
+    qtbot.keyClicks(editor.link, "https://acme.example/jobs/1")
+    qtbot.keyClicks(editor.salary_min, "60,000")
+    qtbot.keyClicks(editor.salary_max, "70000")
+    qtbot.keyClicks(editor.salary_currency, "eur")
+    editor.notes.setPlainText("Met them at a meetup")
+    with qtbot.waitSignal(editor.saved) as saved:
+        assert editor.save()
+    assert isinstance(saved.args[0], Change)
+    with service.db.session() as session:
+        stored = session.scalars(select(Opportunity)).one()
+        assert (stored.company, stored.salary_min, stored.salary_max) == ("Acme", 60000, 70000)
+        assert stored.salary_currency == "EUR"
+        assert stored.notes == "Met them at a meetup"
+
+
+def test_an_invalid_edit_changes_nothing(qtbot: QtBot, service: FollowupService) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    editor = make_editor(qtbot, service, acme)
+    assert editor.company.text() == "Acme"
+    editor.role.setText("Senior Analyst")
+    editor.salary_min.setText("100")
+    editor.salary_max.setText("50")
+    assert not editor.save()
+    with service.db.session() as session:
+        assert session.get(Opportunity, acme).role == "Analyst"  # type: ignore[union-attr]
+    editor.salary_max.setText("150")
+    assert editor.save()
+    with service.db.session() as session:
+        assert session.get(Opportunity, acme).role == "Senior Analyst"  # type: ignore[union-attr]
+
+
+def test_a_service_error_lands_on_its_field(qtbot: QtBot, service: FollowupService) -> None:
+    editor = make_editor(qtbot, service, None)
+    editor._show_service_error(ValidationError("That link is wrong.", "link"))
+    assert editor.form.errors["link"].text() == "⚠ That link is wrong."
+    editor._show_service_error(ValidationError("Something else.", "nowhere"))
+    assert "Something else." in editor.general_error.text()
+
+
+def test_tabs_add_contacts_interviews_and_messages(
+    qtbot: QtBot, service: FollowupService, qtmodeltester: ModelTester
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    editor = make_editor(qtbot, service, acme)
+    for model in (editor.contacts_model, editor.interviews_model, editor.messages_model):
+        qtmodeltester.check(model)
+
+    editor.contact_name.setText("Jane Roe")
+    qtbot.keyClicks(editor.contact_email, "jane-at-example")
+    assert "not an email address" in editor.contact_form.errors["email"].text()
+    assert not editor.add_contact()
+    editor.contact_email.setText("jane@example.org")
+    assert editor.add_contact()
+    assert editor.contacts_model.rowCount() == 1
+    assert editor.contacts_model.index(0, 0).data() == "Jane Roe"
+
+    start = from_utc(NOW + timedelta(days=1))
+    editor.interview_starts.setDateTime(start)
+    editor.interview_ends.setDateTime(start.addSecs(-60))
+    assert "end after it starts" in editor.interview_form.errors["ends_at"].text()
+    assert not editor.add_interview()
+    assert editor.interviews_model.rowCount() == 0
+    editor.interview_ends.setDateTime(start.addSecs(3600))
+    assert editor.add_interview()
+    assert editor.interviews_model.rowCount() == 1
+
+    editor.message_when.setDateTime(QDateTime(from_utc(NOW)))
+    editor.message_subject.setText("Thanks for today")
+    assert editor.add_message()
+    assert editor.messages_model.index(0, 3).data() == "Thanks for today"
+    assert to_utc(from_utc(NOW)) == NOW
+
+
+def test_new_opportunities_unlock_the_other_tabs_after_saving(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    editor = make_editor(qtbot, service, None)
+    assert not editor.tabs.isTabEnabled(2)
+    assert editor.tabs.isTabEnabled(1)  # notes go in with the first save
