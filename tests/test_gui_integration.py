@@ -82,21 +82,26 @@ def passwords() -> PasswordStore:
 @pytest.fixture
 def window(
     qtbot: QtBot, service: FollowupService, passwords: PasswordStore, tmp_path: Path
-) -> Iterator[MainWindow]:
+) -> MainWindow:
     window = MainWindow(
         service,
         dialogs=RecordingDialogs(),
         settings=window_settings(tmp_path),
         passwords=passwords,
     )
-    qtbot.addWidget(window)
+
+    def settle(window: MainWindow) -> None:
+        # pytest-qt closes and deletes added widgets before fixture teardown runs, so the
+        # window must be settled here, while it still exists.
+        for dialog in window.findChildren(QDialog):
+            dialog.close()
+        qtbot.waitUntil(lambda: not window.tasks.busy)
+
+    qtbot.addWidget(window, before_close_func=settle)
     window.show()
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: not window.tasks.busy)
-    yield window
-    for dialog in window.findChildren(QDialog):
-        dialog.close()
-    qtbot.waitUntil(lambda: not window.tasks.busy)
+    return window
 
 
 def dialogs_of(window: MainWindow) -> RecordingDialogs:

@@ -6,79 +6,65 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from followup_desktop.core.agenda import AgendaItem, Bucket
+from followup_desktop.gui.snapshot_table import SnapshotTableModel
 
 _BUCKET_TEXT = {Bucket.OVERDUE: "Overdue", Bucket.TODAY: "Today", Bucket.UPCOMING: "Upcoming"}
 
-AnyIndex = QModelIndex | QPersistentModelIndex
+
+def _status(item: AgendaItem) -> str:
+    # Words, not only colour, say where an action stands.
+    return _BUCKET_TEXT[item.bucket] + (" (snoozed)" if item.snoozed else "")
 
 
-class AgendaModel(QAbstractTableModel):
+def _what(item: AgendaItem) -> str:
+    return item.label + (f" — {item.recipient}" if item.recipient else "")
+
+
+def _where(item: AgendaItem) -> str:
+    return f"{item.company} — {item.role}" if item.company else "Your search"
+
+
+class AgendaModel(SnapshotTableModel[AgendaItem]):
     """Rows are open actions; columns are when, what, where and why."""
 
-    HEADERS = ("When", "Status", "What", "Opportunity", "Why")
-    ActionIdRole = Qt.ItemDataRole.UserRole + 1
-    BucketRole = Qt.ItemDataRole.UserRole + 2
+    ActionIdRole = Qt.ItemDataRole.UserRole + 2
+    BucketRole = Qt.ItemDataRole.UserRole + 3
 
-    def __init__(self, tz: tzinfo, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._tz = tz
-        self._items: list[AgendaItem] = []
+    def __init__(self, tz: tzinfo, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                ("When", lambda item: item.due_at.astimezone(tz).strftime("%a %d %b %H:%M")),
+                ("Status", _status),
+                ("What", _what),
+                ("Opportunity", _where),
+                ("Why", lambda item: item.reason),
+            ],
+            parent,
+        )
 
     def set_items(self, items: Sequence[AgendaItem]) -> None:
         """Replace every row (the agenda is re-read as a whole; it is small)."""
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
     def item(self, row: int) -> AgendaItem:
         """The snapshot behind ``row``."""
-        return self._items[row]
+        return self.row_snapshot(row)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
-        item = self._items[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(item, column)
+        item = self.row_snapshot(index.row())
         if role == Qt.ItemDataRole.ToolTipRole:
             return item.reason or None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return super().data(index, Qt.ItemDataRole.DisplayRole)
         if role == self.ActionIdRole:
             return item.action_id
         if role == self.BucketRole:
             return item.bucket.value
-        return None
-
-    def _text(self, item: AgendaItem, column: int) -> str | None:
-        if column == 0:
-            return item.due_at.astimezone(self._tz).strftime("%a %d %b %H:%M")
-        if column == 1:
-            # Words, not only colour, say where an action stands.
-            return _BUCKET_TEXT[item.bucket] + (" (snoozed)" if item.snoozed else "")
-        if column == 2:
-            return item.label + (f" — {item.recipient}" if item.recipient else "")
-        if column == 3:
-            return f"{item.company} — {item.role}" if item.company else "Your search"
-        if column == 4:
-            return item.reason
-        return None
+        return super().data(index, role)
