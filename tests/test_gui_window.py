@@ -279,3 +279,26 @@ def test_export_then_import_through_the_worker(
     qtbot.waitUntil(lambda: not window.tasks.busy)
     assert [card.company for card in window.board_model.cards()] == ["Acme"]
     assert not [m for m in dialogs_of(window).messages if m[0] == "warning"]
+
+
+def test_today_panel_spells_out_the_selected_reason(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    service.add_action(
+        "call_recruiter",
+        NOW - timedelta(hours=2),
+        opportunity_id=acme,
+        reason="They asked you to ring back before Friday.",
+        recipient="Sam",
+    )
+    window = open_window(qtbot, service, tmp_path)
+    panel = window.today
+    rows = [
+        r for r in range(panel.model.rowCount()) if panel.model.item(r).kind == "call_recruiter"
+    ]
+    panel.table.selectRow(rows[0])
+    assert "Why: They asked you to ring back before Friday." in panel.details.text()
+    assert "to Sam (Acme — Analyst)" in panel.details.text()
+    panel.table.clearSelection()
+    assert panel.details.text() == ""

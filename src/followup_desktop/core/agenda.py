@@ -29,6 +29,7 @@ KIND_LABELS = {
     "reply_to_rejection": "Reply to the rejection",
     "keep_options_open": "Keep other options open",
     "review_offer": "Review the offer",
+    "custom": "Your own to-do",
 }
 
 

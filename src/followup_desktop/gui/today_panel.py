@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -85,6 +85,17 @@ class TodayPanel(QWidget):
         # activated: a double-click, or Return on the keyboard (one signal, so one open).
         self.table.activated.connect(lambda _index: self._open())
         layout.addWidget(self.table, 1)
+        # The reason is the point of an action; the table has no room for a sentence, so
+        # the selected one is spelt out here in full.
+        self.details = QLabel()
+        self.details.setObjectName("todayDetails")
+        self.details.setAccessibleName("Selected action and why it matters")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * 4)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.details)
         buttons = QHBoxLayout()
         self.done_button = QPushButton("&Done")
         self.done_button.setAccessibleName("Mark the selected action done")
@@ -140,6 +151,7 @@ class TodayPanel(QWidget):
         for button in (self.done_button, self.snooze_button):
             button.setEnabled(item is not None)
         self.open_button.setEnabled(item is not None)
+        self.details.setText("" if item is None else describe(item))
 
     def _done(self) -> None:
         item = self.selected_item()
@@ -168,3 +180,13 @@ class TodayPanel(QWidget):
 
 
 __all__ = ["TodayPanel", "snooze_choices"]
+
+
+def describe(item: AgendaItem) -> str:
+    """The selected action in full: what, for which opportunity, and why."""
+    what = item.label + (f" to {item.recipient}" if item.recipient else "")
+    where = f"{item.company} — {item.role}" if item.company else "Your whole search"
+    lines = [f"{what} ({where})"]
+    if item.reason:
+        lines.append(f"Why: {item.reason}")
+    return "\n".join(lines)
