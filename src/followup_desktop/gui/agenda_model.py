@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from followup_desktop.core.agenda import AgendaItem, Bucket
-from followup_desktop.gui.snapshot_table import SnapshotTableModel
+from followup_desktop.gui.snapshot_table import SnapshotRole, SnapshotTableModel
 
 _BUCKET_TEXT = {Bucket.OVERDUE: "Overdue", Bucket.TODAY: "Today", Bucket.UPCOMING: "Upcoming"}
 
@@ -32,6 +32,15 @@ class AgendaModel(SnapshotTableModel[AgendaItem]):
 
     ActionIdRole = Qt.ItemDataRole.UserRole + 2
     BucketRole = Qt.ItemDataRole.UserRole + 3
+    _OWN_ROLES = frozenset(
+        {
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            ActionIdRole,
+            BucketRole,
+            SnapshotRole,
+        }
+    )
 
     def __init__(self, tz: tzinfo, parent: QObject | None = None) -> None:
         super().__init__(
@@ -56,15 +65,24 @@ class AgendaModel(SnapshotTableModel[AgendaItem]):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+        # Views ask for many roles per cell (font, size hint, colours, ...); answer the
+        # ones this model has first and everything else at once, without touching rows.
+        if role == Qt.ItemDataRole.DisplayRole:
+            return super().data(index, role)
+        if role not in self._OWN_ROLES or not index.isValid():
+            return None
+        if not 0 <= index.row() < self.rowCount():
             return None
         item = self.row_snapshot(index.row())
+        value: Any
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.reason or None
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return super().data(index, Qt.ItemDataRole.DisplayRole)
-        if role == self.ActionIdRole:
-            return item.action_id
-        if role == self.BucketRole:
-            return item.bucket.value
-        return super().data(index, role)
+            value = item.reason or None
+        elif role == self.ActionIdRole:
+            value = item.action_id
+        elif role == self.BucketRole:
+            value = item.bucket.value
+        elif role == Qt.ItemDataRole.AccessibleTextRole:
+            value = super().data(index, Qt.ItemDataRole.DisplayRole)
+        else:
+            value = super().data(index, role)
+        return value

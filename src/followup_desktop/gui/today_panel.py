@@ -136,10 +136,18 @@ class TodayPanel(QWidget):
             self.summary.setText(f"{overdue} overdue, {today} due today{shown}")
         if items:
             self.table.selectRow(0)
-        # At most a few hundred rows (the window limits them), so measuring is cheap.
-        self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        # Widths from the font, not from measuring every row: measuring all rows on each
+        # refresh cost over 100 ms after every change (it asks the model for every cell).
+        metrics = self.table.fontMetrics()
+        padding = 3 * metrics.averageCharWidth()
+        samples = ("Wed 30 Nov 09:00", "Overdue (snoozed)")
+        for column, sample in enumerate(samples):
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + padding)
+        self.table.setColumnWidth(2, 26 * metrics.averageCharWidth() + padding)
+        self.table.setColumnWidth(3, 22 * metrics.averageCharWidth() + padding)
 
     def selected_item(self) -> AgendaItem | None:
         """The selected action, if any."""
