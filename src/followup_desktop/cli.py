@@ -57,6 +57,25 @@ def _parser() -> argparse.ArgumentParser:
         help="replace everything in the database (a backup is taken first)",
     )
 
+    export_ics = commands.add_parser(
+        "export-ics", help="write interviews, follow-ups and decision dates as an .ics file"
+    )
+    export_ics.add_argument("file", type=Path)
+    export_ics.add_argument(
+        "--opportunity", type=int, metavar="ID", help="only this opportunity (default: all)"
+    )
+    export_ics.add_argument(
+        "--actions-as",
+        choices=("events", "todos"),
+        default="events",
+        help="write follow-ups as events (default) or as to-dos",
+    )
+
+    import_ics = commands.add_parser(
+        "import-ics", help="add or update interviews from a calendar invitation (.ics)"
+    )
+    import_ics.add_argument("file", type=Path)
+
     demo = commands.add_parser("demo", help="fill a new database with invented example data")
     demo.add_argument("--opportunities", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=0)
@@ -149,6 +168,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         handler = {
             "export": _export,
             "import": _import,
+            "export-ics": _export_ics,
+            "import-ics": _import_ics,
             "demo": _demo,
             "agenda": _agenda,
             "backup": _backup,
@@ -171,6 +192,29 @@ def _import(db: Database, args: argparse.Namespace) -> int:
 
     import_database(db, args.file, replace=args.replace)
     print(f"Imported {args.file} into {db.path}.")
+    return 0
+
+
+def _export_ics(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.ics import ActionsAs, export_calendar
+
+    result = export_calendar(
+        db, args.file, opportunity_id=args.opportunity, actions_as=ActionsAs(args.actions_as)
+    )
+    print(
+        f"Wrote {args.file}: {result.interviews} interviews, {result.actions} follow-ups, "
+        f"{result.decisions} expected decisions."
+    )
+    return 0
+
+
+def _import_ics(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.ics import import_ics_file
+
+    result = import_ics_file(db, args.file)
+    for line in result.lines:
+        print(f"  {line}")
+    print(f"Imported {args.file}: {result.summary()}.")
     return 0
 
 
