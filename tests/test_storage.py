@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -304,3 +305,20 @@ def test_migration_files_form_one_numbered_line() -> None:
     assert shipped_head() == head_revision()
     versions = resources.files("followup_desktop.core") / "migrations" / "versions"
     assert shipped_head() in {entry.name[:4] for entry in versions.iterdir()}
+
+
+def test_migrations_build_exactly_the_models_schema(database: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from followup_desktop.core.models import Base
+
+    with database.engine.connect() as connection, warnings.catch_warnings():
+        # SQLAlchemy cannot reflect expression indexes; that one is checked by name below.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression")
+        warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression")
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+        names = {row[1] for row in connection.exec_driver_sql("PRAGMA index_list(actions)").all()}
+    assert differences == []
+    assert "ix_actions_effective_due" in names

@@ -96,9 +96,13 @@ def agenda(
     tz: tzinfo,
     *,
     until: datetime | None = None,
+    since: datetime | None = None,
     limit: int | None = None,
 ) -> list[AgendaItem]:
-    """Open and snoozed actions due before ``until`` (all when None), soonest first.
+    """Open and snoozed actions due from ``since`` to before ``until``, soonest first.
+
+    Both bounds are optional. The sort follows an index on the effective due time, so a
+    small ``limit`` reads only the first few rows however many actions there are.
 
     "Today" is the person's calendar day in ``tz``; anything due before ``now`` is overdue.
     """
@@ -124,6 +128,8 @@ def agenda(
     )
     if until is not None:
         query = query.where(due < until)
+    if since is not None:
+        query = query.where(due >= since)
     if limit is not None:
         query = query.limit(limit)
     local_now = now.astimezone(tz)

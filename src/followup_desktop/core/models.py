@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -420,6 +421,14 @@ class Action(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     opportunity: Mapped[Opportunity | None] = relationship(back_populates="actions")
+
+
+# The agenda sorts by the effective due time (a snooze postpones an action); see 0004.
+Index(
+    "ix_actions_effective_due",
+    func.coalesce(Action.__table__.c.snoozed_until, Action.__table__.c.due_at),
+    Action.__table__.c.state,
+)
 
 
 class Correspondence(Base):

@@ -448,9 +448,9 @@ class ReminderService:
                 _eligible(select(func.count(Action.id))).where(due < now)
             ).scalar_one()
             urgent = agenda(session, now, tz, limit=limit)
-            upcoming = agenda(session, now, tz, until=None, limit=int(overdue) + 1)
+            upcoming = agenda(session, now, tz, since=now, limit=1)
             prefs = self._prefs(session)
-        next_item = next((item for item in upcoming if item.due_at >= now), None)
+        next_item = upcoming[0] if upcoming else None
         paused = prefs.paused_until if prefs.paused_until and prefs.paused_until > now else None
         return TrayStatus(int(overdue), next_item, tuple(urgent), paused)
 
