@@ -189,18 +189,18 @@ _SOURCES: Final = (
 
 _MENTIONS: Final = _lines(
     """
-    Asked how I would split the billing monolith; we sketched it together.
-    Told me how the team runs blameless retros.
-    Interested in my on-call experience and runbooks.
-    We talked about accessibility audits on the design system.
-    Shared the roadmap for their data platform migration.
-    Curious about the offline-first sync I built.
-    Discussed how they measure developer productivity.
-    Wanted examples of mentoring junior colleagues.
-    Walked me through their incident from last spring.
-    We compared notes on feature flags and gradual rollouts.
-    Asked about working with product on a fixed deadline.
-    Talked about the new office and the hybrid schedule.
+    how you would split the billing monolith, which we sketched together
+    the way your team runs blameless retrospectives
+    my on-call experience and the runbooks I wrote
+    the accessibility audits on your design system
+    your roadmap for the data platform migration
+    the offline-first sync I built
+    how you measure developer productivity
+    the examples of mentoring junior colleagues you asked about
+    the incident from last spring you walked me through
+    feature flags and gradual rollouts
+    working with product on a fixed deadline
+    the new office and the hybrid schedule
     """
 )
 _NEXT_STEPS: Final = _lines(
@@ -985,7 +985,7 @@ class _Builder:
                 "learned_organization": rng.choice(_LEARNED_ORGANIZATION) if submitted else "",
                 "skills_to_build": rng.choice(_SKILLS) if submitted else "",
                 "promised_material": (
-                    "Send the write-up of the data migration project."
+                    "the write-up of the data migration project"
                     if submitted and rng.random() < 0.2
                     else ""
                 ),

@@ -163,7 +163,9 @@ def _person(contact: Contact | None, mention: str = "") -> dict[str, Any]:
         "title": contact.title,
         "email": contact.email,
         "phone": contact.phone,
-        "mention": mention,
+        # Notes are often typed as sentences; a trailing full stop would end the
+        # template's own sentence in the middle.
+        "mention": mention.strip().rstrip(".!;,"),
     }
 
 

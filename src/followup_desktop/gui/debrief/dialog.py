@@ -106,7 +106,7 @@ PANEL_FIELDS = (
         "Mention in thank-&you",
         "Something specific to mention in the thank-you to this person",
         multiline=True,
-        placeholder="Something they said or asked that you can refer back to",
+        placeholder="What to name in your note, e.g. “your plans for the data platform”",
         in_table=False,
     ),
 )
