@@ -257,3 +257,38 @@ def test_template_page_previews_live_and_refuses_a_broken_edit(
     qtbot.waitUntil(lambda: "Dear Ana Silva" in page.preview.toPlainText(), timeout=2000)
     assert page.save()
     assert page.store.source("thank_you").startswith("Subject: Hi")
+
+
+def test_a_draft_with_a_part_left_in_brackets_is_not_sent(
+    qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring, certs: Certificates
+) -> None:
+    action = _first_thank_you(service)
+    passwords = PasswordStore()
+    with running_smtp_server(certs, "starttls") as server:
+        account = EmailAccount("127.0.0.1", server.port, Security.STARTTLS, USER, USER, "Sam")
+        save_account(service, account)
+        passwords.set_password(account.secret_key, PASSWORD)
+        dialog = ComposerDialog(
+            service,
+            action,
+            passwords=passwords,
+            make_sender=sender_with_context(certs.client_context()),
+        )
+        qtbot.addWidget(dialog)
+        dialog.body_edit.setPlainText("I have been reading [the article title] and thought of you.")
+        dialog.send_button.click()
+        assert "replace [the article title] with your own words" in dialog.status_label.text()
+        assert not dialog.runner.busy
+        assert server.mailbox.messages == []
+    assert _state(service, action) is ActionState.OPEN
+
+
+def test_placeholders_are_found_in_subject_and_body() -> None:
+    from followup_desktop.core.messages.placeholders import unfilled_placeholders
+
+    assert unfilled_placeholders("Re: [role]", "Dear Kim,\n[what you did]\nThanks [x]") == [
+        "[role]",
+        "[what you did]",
+        "[x]",
+    ]
+    assert unfilled_placeholders("Nothing to fill [\nacross lines]", "Done.") == []

@@ -46,6 +46,7 @@ from followup_desktop.core.messages import (
     record_outcome,
 )
 from followup_desktop.core.messages.context import long_date
+from followup_desktop.core.messages.placeholders import unfilled_placeholders
 from followup_desktop.core.models import Channel
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
@@ -285,6 +286,14 @@ class ComposerDialog(QDialog):
         account = self.account
         assert account is not None
         subject, body = self._text()
+        left = unfilled_placeholders(subject, body)
+        if left:
+            self.status_label.setText(
+                f"Not sent: replace {left[0]} with your own words first"
+                + (f" ({len(left) - 1} more part in brackets)." if len(left) > 1 else ".")
+            )
+            self.body_edit.setFocus()
+            return
         try:
             message = email_from_account(
                 account,
