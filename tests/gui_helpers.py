@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
 from PySide6.QtWidgets import QDialog, QWidget
 
 from followup_desktop.gui.dialogs import Dialogs
@@ -48,3 +49,21 @@ class AnsweringDialogs(Dialogs):
 
 def window_settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+
+
+def drag_event(
+    kind: type[QDragEnterEvent] | type[QDragMoveEvent],
+    point: QPoint,
+    actions: Qt.DropAction,
+    mime: QMimeData,
+) -> QDragEnterEvent | QDragMoveEvent:
+    """A drag event at ``point``, made with whichever constructor this PySide6 has.
+
+    PySide6 6.12 added a QPointF overload (and deprecates the QPoint one, a warning that
+    fails tests); earlier releases have only QPoint.
+    """
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    try:
+        return kind(QPointF(point), actions, mime, buttons, modifiers)  # type: ignore[arg-type,call-overload,unused-ignore]
+    except TypeError:
+        return kind(point, actions, mime, buttons, modifiers)

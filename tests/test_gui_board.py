@@ -27,7 +27,7 @@ from followup_desktop.gui.board_model import (
 from followup_desktop.gui.board_view import CardListView
 from followup_desktop.gui.main_window import MainWindow
 from followup_desktop.gui.theme import dark_palette
-from gui_helpers import NOW, AnsweringDialogs, window_settings
+from gui_helpers import NOW, AnsweringDialogs, drag_event, window_settings
 
 WISHLIST, APPLIED, SCREENING = 1, 2, 3
 
@@ -174,10 +174,10 @@ def _drop_at(view: CardListView, mime: QMimeData, point: QPoint) -> None:
     actions = Qt.DropAction.MoveAction
     buttons = Qt.MouseButton.LeftButton
     modifiers = Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(point), actions, mime, buttons, modifiers)
+    enter = drag_event(QDragEnterEvent, point, actions, mime)
     QApplication.sendEvent(view.viewport(), enter)
     assert enter.isAccepted()
-    move = QDragMoveEvent(QPointF(point), actions, mime, buttons, modifiers)
+    move = drag_event(QDragMoveEvent, point, actions, mime)
     QApplication.sendEvent(view.viewport(), move)
     drop = QDropEvent(QPointF(point), actions, mime, buttons, modifiers)
     QApplication.sendEvent(view.viewport(), drop)

@@ -109,15 +109,21 @@ def test_menus_hold_the_commands(qtbot: QtBot, service: FollowupService, tmp_pat
     assert {"Board", "Question bank", "Calendar", "Today"} <= set(menus["View"])
     shortcuts = {
         action.text().replace("&", ""): action.shortcut().toString()
-        for action in (window.debrief_action, window.board_action, window.questions_action)
+        for action in (
+            window.debrief_action,
+            window.board_action,
+            window.calendar_action,
+            window.questions_action,
+        )
     }
     assert shortcuts == {
         "Debrief the latest interview…": "Ctrl+D",
         "Board": "Ctrl+1",
+        "Calendar": "Ctrl+2",
         "Question bank": "Ctrl+3",
     }
-    assert not window.calendar_action.isEnabled()
-    assert "coming soon" in window.calendar_action.toolTip()
+    assert window.calendar_action.isEnabled()
+    assert "Export calendar…" in menus["File"]
     assert window.import_action.isEnabled() == exchange_available()
     assert window.search.isVisible()  # not pushed into the toolbar's overflow menu
     window.find_action.trigger()

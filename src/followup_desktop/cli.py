@@ -102,7 +102,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    files = _gui_files(argv)
+    args = _parser().parse_args([text for text in argv if text not in files])
+    args.files = [str(Path(text).expanduser().absolute()) for text in files]
     from followup_desktop.logs import install_excepthook, setup_logging
 
     setup_logging(verbose=args.verbose)
@@ -130,6 +133,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _gui_files(argv: Sequence[str]) -> list[str]:
+    """Calendar files to open in the window (``followup-desktop invite.ics``).
+
+    argparse cannot mix an optional positional with subcommands, so the arguments are
+    scanned first: .ics names before any subcommand are files for the window; a
+    subcommand's own arguments (``import-ics FILE``) are left to it.
+    """
+    files = []
+    skip_value = False
+    for text in argv:
+        if skip_value:
+            skip_value = False
+            continue
+        if text == "--db":
+            skip_value = True
+            continue
+        if text.startswith("-"):
+            continue
+        if not text.lower().endswith(".ics"):
+            break  # a subcommand: what follows is its own
+        files.append(text)
+    return files
+
+
 def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
@@ -145,7 +172,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command is None:
         from followup_desktop.gui.app import run_gui
 
-        return run_gui(db_path, quit_after_show=args.quit_after_show, minimized=args.minimized)
+        return run_gui(
+            db_path,
+            quit_after_show=args.quit_after_show,
+            minimized=args.minimized,
+            arguments=args.files,
+        )
     if args.command == "install-desktop-entry":
         from followup_desktop import desktop_integration
 

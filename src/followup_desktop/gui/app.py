@@ -135,9 +135,13 @@ def run_gui(
         # The window's own changes (a card moved, an action done) re-arm the reminders.
         window.on_changed = lambda _change: scheduler.reschedule()
         _keep_search_nudge_current(service, window, app)
+        # Files from the command line or a second launch: calendar invitations import.
+        tray.arguments_received.connect(window.open_arguments)
         instance.arguments_received.connect(tray.handle_arguments)
         if arguments:
-            tray.handle_arguments(list(arguments))
+            initial = list(arguments)
+            # Once the event loop runs, so the confirmation shows over a painted window.
+            QTimer.singleShot(0, lambda: tray.handle_arguments(initial))
         if quit_after_show:
             # Zero-delay: runs once the event loop has processed the show and first paint.
             QTimer.singleShot(0, app.quit)

@@ -418,7 +418,8 @@ class OpportunityEditor(QDialog):
         self.stage.setCurrentIndex(max(0, self.stage.findData(details.stage_id)))
         self.has_start_date.setChecked(details.start_date is not None)
         if details.start_date is not None:
-            self.start_date.setDate(QDate(details.start_date))
+            start = details.start_date
+            self.start_date.setDate(QDate(start.year, start.month, start.day))
         self.archived.setChecked(details.archived)
         self.notes.setPlainText(details.notes)
         self.acceptance_criteria.setPlainText(details.acceptance_criteria)

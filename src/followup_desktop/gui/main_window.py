@@ -19,13 +19,22 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -70,6 +79,8 @@ from followup_desktop.secrets import PasswordStore
 
 if TYPE_CHECKING:
     from followup_desktop.core.exchange import ImportResult
+    from followup_desktop.core.ics import Proposal
+    from followup_desktop.gui.calendar import CalendarPage
     from followup_desktop.gui.composer import ComposerDialog
     from followup_desktop.gui.debrief import DebriefDialog, QuestionBankWidget
 
@@ -83,6 +94,14 @@ CLOCK_TICK_MS = 60_000
 # The Today panel lists the most pressing actions; the counts above it cover them all.
 TODAY_LIMIT = 200
 JSON_FILTER = "Followup export (*.json);;All files (*)"
+IMPORT_FILTER = (
+    "Followup export or calendar invitation (*.json *.ics);;Followup export (*.json);;"
+    "Calendar invitation (*.ics);;All files (*)"
+)
+ICS_FILTER = "Calendar file (*.ics);;All files (*)"
+ICS_SUFFIX = ".ics"
+# Interviews that a confirmation lists one by one before "and N more".
+PROPOSAL_LINES = 8
 SQLITE_FILTER = "SQLite database (*.sqlite3 *.db);;All files (*)"
 REPLACE_QUESTION = (
     "Replace everything in this database with the file's contents? A backup is taken first."
@@ -105,6 +124,9 @@ EVERYTHING_CHANGED = Change(
 WIRED_PROPERTY = "followupWired"
 PAGE_BOARD = "board"
 PAGE_QUESTIONS = "questions"
+PAGE_CALENDAR = "calendar"
+# Changes that can alter what the calendar shows.
+CALENDAR_ENTITIES = frozenset({"interview", "action", "opportunity", "stage"})
 
 
 def window_settings_path() -> Path:
@@ -145,6 +167,35 @@ def read_action_target(service: FollowupService, action_id: int) -> ActionTarget
     if row is None:
         return None
     return ActionTarget(action_id, row.kind, row.opportunity_id, row.interview_id)
+
+
+def ics_paths(arguments: Sequence[str]) -> list[Path]:
+    """The calendar files among command-line arguments or dropped file names."""
+    return [Path(text) for text in arguments if text.lower().endswith(ICS_SUFFIX)]
+
+
+def describe_proposals(path: Path, proposals: Sequence[Proposal], tz: tzinfo) -> str:
+    """The confirmation asked before an .ics import: what each invitation would do."""
+    lines = [f"Import {path.name}?"]
+    for proposal in proposals[:PROPOSAL_LINES]:
+        invitation = proposal.invitation
+        when = invitation.starts_at.astimezone(tz).strftime("%a %d %b %Y %H:%M")
+        target = f"{proposal.company} — {proposal.role}".strip(" —") or "a new opportunity"
+        if proposal.action == "update":
+            lines.append(f"• Update the interview on {when} ({target})")
+        elif proposal.action == "cancel":
+            lines.append(f"• Cancel the interview on {when} ({target})")
+        elif proposal.action == "ignore":
+            lines.append(f"• Nothing to do for the cancelled {invitation.summary!r}")
+        elif proposal.opportunity_id is None:
+            lines.append(f"• Add an interview on {when} to a new opportunity: {target}")
+        else:
+            lines.append(
+                f"• Add an interview on {when} to {target} (matched by {proposal.matched_by})"
+            )
+    if len(proposals) > PROPOSAL_LINES:
+        lines.append(f"… and {len(proposals) - PROPOSAL_LINES} more.")
+    return "\n".join(lines)
 
 
 def import_summary(path: Path, result: ImportResult) -> str:
@@ -231,6 +282,10 @@ class MainWindow(QMainWindow):
         self.views.addWidget(self.board)
         # Built when first shown: it reads every stumbled question.
         self.question_bank: QuestionBankWidget | None = None
+        # Built when first shown: it builds the index of expected decisions.
+        self.calendar: CalendarPage | None = None
+        # A calendar invitation dropped on the window is imported.
+        self.setAcceptDrops(True)
         self._bank_stale = False
         self.setCentralWidget(self.views)
 
@@ -290,10 +345,19 @@ class MainWindow(QMainWindow):
             "&New opportunity…", self.new_opportunity, key.New, "Add a job you are pursuing"
         )
         self.import_action = self._action(
-            "&Import…", self.import_file, None, "Read a Followup export (JSON)"
+            "&Import…",
+            self.import_file,
+            None,
+            "Read a Followup export (JSON) or a calendar invitation (.ics)",
         )
         self.export_action = self._action(
             "&Export…", self.export_file, None, "Write everything to a JSON file"
+        )
+        self.export_calendar_action = self._action(
+            "Export &calendar…",
+            self.export_calendar_file,
+            None,
+            "Write interviews, follow-ups and expected decisions to an .ics file",
         )
         if not exchange_available():
             for action in (self.import_action, self.export_action):
@@ -342,19 +406,22 @@ class MainWindow(QMainWindow):
             "Ctrl+3",
             "Questions you stumbled on, with better answers to practise",
         )
+        self.calendar_action = self._action(
+            "&Calendar",
+            self.show_calendar,
+            "Ctrl+2",
+            "Interviews, follow-ups and expected decisions by day",
+        )
         # One page at a time; the checked item says which is showing.
         self._page_group = QActionGroup(self)
-        for action in (self.board_action, self.questions_action):
+        for action in (self.board_action, self.calendar_action, self.questions_action):
             action.setCheckable(True)
             self._page_group.addAction(action)
         self.board_action.setChecked(True)
-        self.calendar_action = QAction("&Calendar", self)
-        self.calendar_action.setEnabled(False)
-        self.calendar_action.setToolTip("Calendar view: coming soon")
-        self.calendar_action.setStatusTip("Calendar view: coming soon")
         self.today_action = self.today_dock.toggleViewAction()
         self.today_action.setText("&Today")
-        self.today_action.setShortcut(QKeySequence("Ctrl+2"))
+        # Ctrl+1..3 are the pages (board, calendar, question bank).
+        self.today_action.setShortcut(QKeySequence("Ctrl+T"))
         self.refresh_action = self._action("&Refresh", self.refresh, key.Refresh)
         self.about_action = self._action("&About Followup", self.about)
 
@@ -363,7 +430,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         for action in (self.new_action, self.debrief_action, None):
             self._add(file_menu, action)
-        for action in (self.import_action, self.export_action):
+        for action in (self.import_action, self.export_action, self.export_calendar_action):
             self._add(file_menu, action)
         for action in (self.backup_action, None, self.quit_action):
             self._add(file_menu, action)
@@ -384,8 +451,8 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for action in (
             self.board_action,
-            self.questions_action,
             self.calendar_action,
+            self.questions_action,
             self.today_action,
             None,
             self.refresh_action,
@@ -479,6 +546,8 @@ class MainWindow(QMainWindow):
             )
         if change.entities & BANK_ENTITIES:
             self._question_bank_changed()
+        if self.calendar is not None and change.entities & CALENDAR_ENTITIES:
+            self.calendar.apply_change(ids, everything="stage" in change.entities)
         self._update_status()
         self._today_timer.start()
         self._notify(change)
@@ -516,12 +585,17 @@ class MainWindow(QMainWindow):
         self.reload_board()
         self.refresh_today()
         self._question_bank_changed()
+        if self.calendar is not None:
+            self.calendar.apply_change((), everything=True)
         self.board.select_cards(selected, focus=self.views.currentWidget() is self.board)
 
     def _tick(self) -> None:
         # Due states move with the clock: a card due at 14:00 is overdue at 14:01.
         self.board_model.set_now()
         self.refresh_today_later()
+        if self.calendar is not None and self.views.currentWidget() is self.calendar:
+            # Overdue marks and "today" move with the clock too.
+            self.calendar.refresh()
 
     def _update_status(self) -> None:
         if not hasattr(self, "today"):
@@ -573,6 +647,39 @@ class MainWindow(QMainWindow):
         self._page_changed()
         bank.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return bank
+
+    def show_calendar(self) -> CalendarPage:
+        """Show the calendar page, with the keyboard on the selected day."""
+        page = self._calendar_page()
+        self.views.setCurrentWidget(page)
+        page.refresh_if_stale()
+        self.calendar_action.setChecked(True)
+        self._page_changed()
+        page.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return page
+
+    def _calendar_page(self) -> CalendarPage:
+        if self.calendar is None:
+            from followup_desktop.gui.calendar import CalendarPage
+
+            page = CalendarPage(self._service.db, self._service.clock, self._tz)
+            page.open_opportunity.connect(self.open_opportunity)
+            page.open_action.connect(self.open_action)
+            page.schedule_requested.connect(self.schedule_interview)
+            self.views.addWidget(page)
+            self.calendar = page
+            page.refresh()
+        return self.calendar
+
+    def schedule_interview(self, day: object) -> None:
+        """Ask for an interview on ``day`` (a date) and store it."""
+        from followup_desktop.gui.calendar import ScheduleInterviewDialog
+
+        assert isinstance(day, date)
+        dialog = ScheduleInterviewDialog(self._service, day, self._tz, self)
+        dialog.saved.connect(self.apply_change)
+        self.dialogs.run(dialog)
+        dialog.deleteLater()
 
     def _question_bank(self) -> QuestionBankWidget:
         if self.question_bank is None:
@@ -856,6 +963,7 @@ class MainWindow(QMainWindow):
     def _busy_changed(self, busy: bool) -> None:
         for action in (self.import_action, self.export_action, self.backup_action):
             action.setEnabled(not busy and (action is self.backup_action or exchange_available()))
+        self.export_calendar_action.setEnabled(not busy)
         if not busy:
             self.job_label.clear()
 
@@ -885,8 +993,13 @@ class MainWindow(QMainWindow):
         database it goes straight in; otherwise the person confirms the replacement and
         a backup is taken first.
         """
-        path = self.dialogs.open_file(self, "Import from a Followup export", JSON_FILTER)
+        path = self.dialogs.open_file(
+            self, "Import a Followup export or a calendar invitation", IMPORT_FILTER
+        )
         if path is None:
+            return
+        if path.suffix.lower() == ICS_SUFFIX:
+            self.import_calendar_file(path)
             return
         replace = not self.database_is_empty()
         if replace and not self.dialogs.question(self, REPLACE_QUESTION):
@@ -934,6 +1047,106 @@ class MainWindow(QMainWindow):
             lambda _result: self.statusBar().showMessage(f"Exported to {path}.", 5000),
             self._report_failure("The export"),
         )
+
+    def export_calendar_file(self) -> None:
+        """Write interviews, follow-ups and decision dates as .ics, on the worker thread."""
+        path = self.dialogs.save_file(self, "Export the calendar", "followup.ics", ICS_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.ics import ExportResult, export_calendar
+
+        db = self._service.db
+        now = self._service.clock()
+        self.job_label.setText(f"Exporting the calendar to {path.name}…")
+
+        def done(result: object) -> None:
+            assert isinstance(result, ExportResult)
+            self.statusBar().showMessage(
+                f"Exported the calendar to {path}: {result.interviews} interviews, "
+                f"{result.actions} follow-ups, {result.decisions} expected decisions.",
+                10_000,
+            )
+
+        self.tasks.submit(
+            lambda: export_calendar(db, path, now=now),
+            done,
+            self._report_failure("The calendar export"),
+        )
+
+    def import_calendar_file(self, path: Path) -> bool:
+        """Import a calendar invitation after the person confirms what it would do.
+
+        The file is read and matched here (small and quick); the import itself runs on
+        the worker thread. False when the file is unreadable or the person declines.
+        """
+        from followup_desktop.core.ics import (
+            IcsImportResult,
+            import_invitations,
+            propose,
+            read_invitation_file,
+        )
+
+        try:
+            invitations = read_invitation_file(path, self._tz)
+            with self._service.db.session() as session:
+                proposals = propose(session, invitations)
+        except FollowupError as error:
+            self.dialogs.warning(self, f"The invitation could not be imported: {error}")
+            return False
+        if not self.dialogs.question(self, describe_proposals(path, proposals, self._tz)):
+            self.statusBar().showMessage("Import cancelled; nothing was changed.", 5000)
+            return False
+        db = self._service.db
+        now = self._service.clock()
+        self.job_label.setText(f"Importing {path.name}…")
+
+        def done(result: object) -> None:
+            assert isinstance(result, IcsImportResult)
+            self.apply_change(
+                Change(
+                    frozenset(result.opportunity_ids),
+                    frozenset({"opportunity", "interview", "action", "contact"}),
+                    actions_replanned=frozenset(result.replanned),
+                )
+            )
+            # Read the Today panel now: its later refresh would replace the summary.
+            self._today_timer.stop()
+            self.refresh_today()
+            self.statusBar().showMessage(f"Imported {path.name}: {result.summary()}.", 15_000)
+
+        self.tasks.submit(
+            lambda: import_invitations(db, invitations, now=now),
+            done,
+            self._report_failure("The invitation import"),
+        )
+        return True
+
+    def open_arguments(self, arguments: Sequence[str]) -> None:
+        """Files handed over by a second launch or the command line: import .ics ones."""
+        for path in ics_paths(arguments):
+            self.import_calendar_file(path.expanduser().absolute())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_ics(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if dropped_ics(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_ics(event.mimeData())
+        if not paths:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        # After the drop returns: a confirmation inside a drop handler would block the
+        # drag source (another application) until it is answered.
+        QTimer.singleShot(0, lambda: self.open_arguments([str(path) for path in paths]))
 
     def backup(self) -> None:
         """Write a consistent copy of the database, on the worker thread."""
@@ -986,8 +1199,11 @@ class MainWindow(QMainWindow):
         scroll = settings.value("board/scroll", 0)
         if str(scroll).isdigit():
             self.board.horizontalScrollBar().setValue(int(str(scroll)))
-        if settings.value("window/page", PAGE_BOARD) == PAGE_QUESTIONS:
+        page = settings.value("window/page", PAGE_BOARD)
+        if page == PAGE_QUESTIONS:
             self.show_questions()
+        elif page == PAGE_CALENDAR:
+            self.show_calendar()
 
     def save_state(self) -> None:
         """Remember geometry, panels, filters and selection for the next start."""
@@ -999,8 +1215,13 @@ class MainWindow(QMainWindow):
         settings.setValue("board/show_archived", self.show_archived.isChecked())
         settings.setValue("board/selected", ",".join(map(str, self.board.selected_ids())))
         settings.setValue("board/scroll", self.board.horizontalScrollBar().value())
-        on_board = self.views.currentWidget() is self.board
-        settings.setValue("window/page", PAGE_BOARD if on_board else PAGE_QUESTIONS)
+        current = self.views.currentWidget()
+        page = PAGE_BOARD
+        if current is not None and current is self.calendar:
+            page = PAGE_CALENDAR
+        elif current is not None and current is self.question_bank:
+            page = PAGE_QUESTIONS
+        settings.setValue("window/page", page)
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -1033,6 +1254,13 @@ class _Background(threading.Thread):
             raise self._error
         assert self._result is not None
         return self._result
+
+
+def dropped_ics(mime: QMimeData) -> list[Path]:
+    """The local .ics files a drag carries (none for anything else)."""
+    if not mime.hasUrls():
+        return []
+    return ics_paths([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
 
 
 def _as_bool(value: object) -> bool:

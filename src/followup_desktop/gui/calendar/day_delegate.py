@@ -1,0 +1,190 @@
+"""Paints one day of the month grid from the model's snapshots; no widget per entry.
+
+A day shows its date (bold, with the word "Today" and a frame on today), then one line
+per entry as far as the cell allows: interviews with their local start time, follow-ups
+with a symbol for their kind and their words (an overdue one says "overdue" and is drawn
+in the overdue colour), and the employer's expected decision. What does not fit becomes
+"+N more". The same layout answers which entry lies under the mouse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from followup_desktop.core.agenda import kind_label
+from followup_desktop.core.board import DueState
+from followup_desktop.core.calendar_query import CalendarEntry, EntryKind, icon_kind
+from followup_desktop.gui.calendar.month_model import (
+    EntriesRole,
+    InMonthRole,
+    IsTodayRole,
+    TotalRole,
+)
+from followup_desktop.gui.theme import muted_text, status_color, tinted
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+PADDING = 4
+LINE_GAP = 2
+# A symbol per kind, so the kind shows without colour; the words follow it.
+SYMBOLS = {
+    "interview": "◷",
+    "decision": "⚑",
+    "message": "✉",
+    "call": "☎",
+    "debrief": "✎",
+    "task": "☐",
+}
+
+
+def cell_text(entry: CalendarEntry, time_text: str) -> str:
+    """The words of one entry line in a day cell."""
+    symbol = SYMBOLS[icon_kind(entry)]
+    if entry.kind is EntryKind.INTERVIEW:
+        prefix = "Cancelled: " if entry.cancelled else ""
+        return f"{time_text} {prefix}{entry.company} · round {entry.round}"
+    if entry.kind is EntryKind.DECISION:
+        return f"{symbol} Decision due: {entry.company}"
+    what = kind_label(entry.action_kind)
+    text = f"{entry.company}: {what}" if entry.company else what
+    if entry.overdue:
+        return f"{symbol} overdue · {text}"
+    if entry.snoozed:
+        return f"{symbol} snoozed · {text}"
+    return f"{symbol} {text}"
+
+
+@dataclass(frozen=True, slots=True)
+class CellLayout:
+    """Where a day's header, entry lines and "+N more" line go."""
+
+    header: QRect
+    lines: list[tuple[QRect, CalendarEntry]]
+    more: QRect | None
+    hidden: int
+
+
+class DayDelegate(QStyledItemDelegate):
+    """Draws a day cell; :meth:`entry_at` finds the entry under a point."""
+
+    def __init__(
+        self, time_text: Callable[[CalendarEntry], str], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._time_text = time_text
+        self._font_key: str | None = None
+        self._bold = QFont()
+        self._small = QFont()
+        self._line = 14
+
+    def _fonts(self, base: QFont) -> None:
+        key = base.key()
+        if key == self._font_key:
+            return
+        self._font_key = key
+        self._bold = QFont(base)
+        self._bold.setBold(True)
+        self._small = QFont(base)
+        size = base.pointSizeF()
+        if size > 0:
+            self._small.setPointSizeF(max(7.0, size * 0.92))
+        self._line = QFontMetrics(self._small).height() + LINE_GAP
+
+    def layout(self, rect: QRect, entries: list[CalendarEntry], total: int) -> CellLayout:
+        """Place the header and as many entry lines as fit in ``rect``."""
+        inner = rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
+        header = QRect(inner.left(), inner.top(), inner.width(), self._line + 2)
+        top = header.bottom() + 2
+        room = max(0, (inner.bottom() - top + 1) // self._line)
+        shown = entries if total <= room and len(entries) <= room else entries[: max(0, room - 1)]
+        lines = [
+            (QRect(inner.left(), top + i * self._line, inner.width(), self._line), entry)
+            for i, entry in enumerate(shown)
+        ]
+        hidden = total - len(shown)
+        more = None
+        if hidden > 0 and room > 0:
+            more = QRect(inner.left(), top + len(shown) * self._line, inner.width(), self._line)
+        return CellLayout(header, lines, more, hidden)
+
+    def entry_at(
+        self, rect: QRect, index: AnyIndex, point: QPoint, font: QFont
+    ) -> CalendarEntry | None:
+        """The entry drawn under ``point`` in the cell ``rect`` (None off the lines)."""
+        self._fonts(font)
+        cell = self.layout(rect, index.data(EntriesRole) or [], int(index.data(TotalRole) or 0))
+        for line, entry in cell.lines:
+            if line.contains(point):
+                return entry
+        return None
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        self._fonts(option.font)
+        return QSize(120, self._line * 5 + 2 * PADDING)
+
+    def paint(  # noqa: PLR0915 - one cell, drawn top to bottom
+        self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> None:
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        state: QStyle.StateFlag = option.state
+        self._fonts(option.font)
+        in_month = bool(index.data(InMonthRole))
+        today = bool(index.data(IsTodayRole))
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        role = QPalette.ColorRole.Base if in_month else QPalette.ColorRole.AlternateBase
+        painter.fillRect(rect, palette.color(role))
+        highlight = palette.color(QPalette.ColorRole.Highlight)
+        if today:
+            painter.fillRect(rect, tinted(highlight, 0.10))
+        # Grid lines: right and bottom edges, in the palette's mid tone.
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.drawLine(rect.topRight(), rect.bottomRight())
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        if selected or today:
+            width = 2 if selected else 1
+            painter.setPen(QPen(highlight, width))
+            painter.drawRect(rect.adjusted(1, 1, -width, -width))
+
+        text = palette.color(QPalette.ColorRole.Text)
+        muted = muted_text(palette)
+        entries: list[CalendarEntry] = index.data(EntriesRole) or []
+        cell = self.layout(rect, entries, int(index.data(TotalRole) or 0))
+        painter.setFont(self._bold if today else self._small)
+        painter.setPen(text if in_month else muted)
+        number = str(index.data(Qt.ItemDataRole.DisplayRole))
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(cell.header, align, number)
+        if today:
+            painter.setFont(self._bold)
+            painter.setPen(highlight)
+            painter.drawText(
+                cell.header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "Today"
+            )
+
+        painter.setFont(self._small)
+        metrics = QFontMetrics(self._small)
+        overdue = status_color(palette, DueState.OVERDUE)
+        for line, entry in cell.lines:
+            words = cell_text(entry, self._time_text(entry))
+            if entry.kind is EntryKind.INTERVIEW:
+                painter.fillRect(line.adjusted(0, 0, 0, -1), tinted(highlight, 0.18))
+                painter.setPen(muted if entry.cancelled else text)
+            elif entry.kind is EntryKind.DECISION:
+                painter.fillRect(line.adjusted(0, 0, 0, -1), tinted(muted, 0.18))
+                painter.setPen(text)
+            else:
+                painter.setPen(overdue if entry.overdue else text if in_month else muted)
+            inset = line.adjusted(3, 0, -2, 0)
+            elided = metrics.elidedText(words, Qt.TextElideMode.ElideRight, inset.width())
+            painter.drawText(inset, align, elided)
+        if cell.more is not None:
+            painter.setPen(muted)
+            painter.drawText(cell.more.adjusted(3, 0, 0, 0), align, f"+{cell.hidden} more")
+        painter.restore()

@@ -1,0 +1,198 @@
+"""The month grid as a table model: six weeks of seven days over one range snapshot.
+
+The model holds the 42 visible days and the :class:`CalendarRange` read for exactly
+those days (frozen :class:`CalendarEntry` snapshots, capped per day with totals), so
+painting reads nothing from the database. Weeks start on Monday.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from followup_desktop.core.calendar_query import CalendarEntry, CalendarRange, EntryKind
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+# Reads what the calendar shows on ``days`` days from ``first`` (one indexed query a day).
+RangeLoader = Callable[[date, int], CalendarRange]
+
+WEEKS = 6
+DAYS = 7
+VISIBLE_DAYS = WEEKS * DAYS
+DayRole = Qt.ItemDataRole.UserRole + 1
+EntriesRole = Qt.ItemDataRole.UserRole + 2
+TotalRole = Qt.ItemDataRole.UserRole + 3
+InMonthRole = Qt.ItemDataRole.UserRole + 4
+IsTodayRole = Qt.ItemDataRole.UserRole + 5
+TOOLTIP_LINES = 12
+
+
+def first_visible_day(month: date) -> date:
+    """The Monday on or before the first of ``month``: the grid's top-left day."""
+    first = month.replace(day=1)
+    return first - timedelta(days=first.weekday())
+
+
+def add_months(month: date, step: int) -> date:
+    """The first of the month ``step`` months from ``month``."""
+    index = month.year * 12 + month.month - 1 + step
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def entry_line(entry: CalendarEntry, time_text: str) -> str:
+    """One entry in words, as a tooltip or the day list says it."""
+    if entry.kind is EntryKind.INTERVIEW:
+        return f"{time_text} interview: {entry.title} ({entry.role})"
+    if entry.kind is EntryKind.DECISION:
+        return f"{entry.title} ({entry.role})"
+    state = " (overdue)" if entry.overdue else " (snoozed)" if entry.snoozed else ""
+    return f"{time_text} {entry.title}{state}"
+
+
+class MonthModel(QAbstractTableModel):
+    """Six rows of weeks, seven columns of days; each cell one day and its entries."""
+
+    def __init__(
+        self,
+        loader: RangeLoader,
+        today: Callable[[], date],
+        time_text: Callable[[CalendarEntry], str],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._loader = loader
+        self._today = today
+        self._time_text = time_text
+        self._month = today().replace(day=1)
+        self._first = first_visible_day(self._month)
+        self._range = CalendarRange(self._first, VISIBLE_DAYS, (), {})
+        self._by_day: dict[date, list[CalendarEntry]] = {}
+
+    # -- content ----------------------------------------------------------------------
+
+    @property
+    def month(self) -> date:
+        """The first day of the month shown."""
+        return self._month
+
+    @property
+    def first_day(self) -> date:
+        """The top-left day of the grid."""
+        return self._first
+
+    def set_month(self, month: date) -> None:
+        """Show the month holding ``month`` (reads its 42 days)."""
+        self._month = month.replace(day=1)
+        self._first = first_visible_day(self._month)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the visible days again (after a change, or when the day turns)."""
+        loaded = self._loader(self._first, VISIBLE_DAYS)
+        by_day: dict[date, list[CalendarEntry]] = {}
+        for entry in loaded.entries:
+            by_day.setdefault(entry.day, []).append(entry)
+        self.beginResetModel()
+        self._range = loaded
+        self._by_day = by_day
+        self.endResetModel()
+
+    def day_at(self, index: ModelIndex) -> date:
+        """The day of a cell."""
+        return self._first + timedelta(days=index.row() * DAYS + index.column())
+
+    def index_of(self, day: date) -> QModelIndex:
+        """The cell of ``day`` (invalid when it is not on the grid)."""
+        offset = (day - self._first).days
+        if not 0 <= offset < VISIBLE_DAYS:
+            return QModelIndex()
+        return self.index(offset // DAYS, offset % DAYS)
+
+    def entries(self, day: date) -> list[CalendarEntry]:
+        """The loaded entries of ``day``, in drawing order."""
+        return list(self._by_day.get(day, ()))
+
+    def total(self, day: date) -> int:
+        """How many entries ``day`` has, loaded or not."""
+        return max(self._range.totals.get(day, 0), len(self._by_day.get(day, ())))
+
+    # -- Qt interface -----------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else WEEKS
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else DAYS
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(  # noqa: PLR0911 - one answer per role
+        self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        day = self.day_at(index)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(day.day)
+        if role == DayRole:
+            return day
+        if role == EntriesRole:
+            return self.entries(day)
+        if role == TotalRole:
+            return self.total(day)
+        if role == InMonthRole:
+            return day.month == self._month.month and day.year == self._month.year
+        if role == IsTodayRole:
+            return day == self._today()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.describe(day, full=True)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.describe(day, full=False)
+        return None
+
+    def describe(self, day: date, *, full: bool) -> str:
+        """The day in words: its date, "today", and its entries (all lines or counts)."""
+        heading = f"{calendar.day_name[day.weekday()]} {day.day} {calendar.month_name[day.month]}"
+        heading += f" {day.year}"
+        if day == self._today():
+            heading += " (today)"
+        entries = self._by_day.get(day, [])
+        total = self.total(day)
+        if not total:
+            return f"{heading}: nothing planned"
+        if not full:
+            overdue = sum(1 for entry in entries if entry.overdue)
+            words = f"{heading}: {total} item{'s' if total != 1 else ''}"
+            return words + (f", {overdue} overdue" if overdue else "")
+        lines = [heading]
+        lines += [entry_line(entry, self._time_text(entry)) for entry in entries[:TOOLTIP_LINES]]
+        more = total - min(len(entries), TOOLTIP_LINES)
+        if more > 0:
+            lines.append(f"+{more} more")
+        return "\n".join(lines)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < DAYS:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return calendar.day_abbr[section]
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return calendar.day_name[section]
+        if orientation == Qt.Orientation.Vertical and 0 <= section < WEEKS:
+            week = (self._first + timedelta(days=section * DAYS)).isocalendar().week
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"W{week}"
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return f"Week {week}"
+        return None
