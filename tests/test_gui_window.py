@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keyring.backends.null
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDialog, QMenu
 from pytestqt.qtbot import QtBot
@@ -308,3 +309,39 @@ def test_today_panel_spells_out_the_selected_reason(
     assert "to Sam (Acme — Analyst)" in panel.details.text()
     panel.table.clearSelection()
     assert panel.details.text() == ""
+
+
+def test_settings_switch_start_at_login_and_quiet_hours(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, isolated_home: Path
+) -> None:
+    from followup_desktop.autostart import autostart_path
+    from followup_desktop.core.reminders import ReminderService
+
+    window = open_window(qtbot, service, tmp_path)
+    no_store = PasswordStore(backend=keyring.backends.null.Keyring())  # type: ignore[no-untyped-call]
+    dialog = SettingsDialog(service, window, passwords=no_store)
+    qtbot.addWidget(dialog)
+    page = dialog.reminders_page
+    assert dialog.pages.findItems("Reminders", Qt.MatchFlag.MatchExactly)
+    assert not page.start_at_login.isChecked()
+    assert page.quiet_hours.isChecked()  # reminders keep to working hours by default
+
+    page.start_at_login.setChecked(True)
+    page.quiet_hours.setChecked(False)
+    with qtbot.waitSignal(dialog.changed):
+        assert dialog.apply()
+    entry = autostart_path()
+    assert entry.is_relative_to(isolated_home)
+    assert "--minimized" in entry.read_text()
+    assert ReminderService(service.db, service.clock).prefs().quiet_hours is False
+
+    page.start_at_login.setChecked(False)
+    assert dialog.apply()
+    assert not entry.exists()
+
+    # A folder that cannot hold the entry: a plain message, the dialog stays open.
+    entry.parent.rmdir()
+    entry.parent.write_text("not a folder")
+    page.start_at_login.setChecked(True)
+    assert not dialog.apply()
+    assert "Cannot write" in dialog.error.text()

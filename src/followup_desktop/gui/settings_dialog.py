@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.autostart import autostart_enabled, autostart_supported, set_autostart
 from followup_desktop.core.board import load_stages
 from followup_desktop.core.errors import FollowupError, ValidationError
 from followup_desktop.core.models import StageKind
@@ -44,6 +45,7 @@ from followup_desktop.core.playbook.settings import (
     describe_settings,
     validate_settings,
 )
+from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.editor import FieldError
 
@@ -294,6 +296,57 @@ class PlaybookPage(QWidget):
         return result
 
 
+class RemindersPage(QWidget):
+    """Start at login, and whether reminders keep to working hours."""
+
+    def __init__(self, service: FollowupService) -> None:
+        super().__init__()
+        self.setAccessibleName("Reminders")
+        self._reminders = ReminderService(service.db, service.clock)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Followup reminds you from the system tray, through your desktop's "
+            "notifications, even with its window closed."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.start_at_login = QCheckBox("&Start Followup in the tray when I log in")
+        self.start_at_login.setAccessibleName("Start Followup in the tray when I log in")
+        self.quiet_hours = QCheckBox("&Keep reminders to my working hours and days")
+        self.quiet_hours.setAccessibleName("Keep reminders to my working hours and days")
+        self.quiet_hours.setToolTip(
+            "A reminder that falls outside the hours on the Working hours page waits "
+            "until they begin."
+        )
+        layout.addWidget(self.start_at_login)
+        layout.addWidget(self.quiet_hours)
+        layout.addStretch(1)
+        if not autostart_supported():
+            self.start_at_login.setEnabled(False)
+            self.start_at_login.setToolTip(
+                "Not available on this system yet; add Followup to your login items by hand."
+            )
+        self.reload()
+
+    def reload(self) -> None:
+        """Show what is in effect now."""
+        self._saved = (autostart_enabled(), self._reminders.prefs().quiet_hours)
+        self.start_at_login.setChecked(self._saved[0])
+        self.quiet_hours.setChecked(self._saved[1])
+
+    def apply(self) -> bool:
+        """Save what changed; raises FollowupError with a message when it cannot."""
+        wanted = (self.start_at_login.isChecked(), self.quiet_hours.isChecked())
+        if wanted == self._saved:
+            return False
+        if wanted[0] != self._saved[0]:
+            set_autostart(wanted[0])
+        if wanted[1] != self._saved[1]:
+            self._reminders.set_quiet_hours(wanted[1])
+        self._saved = wanted
+        return True
+
+
 class SettingsDialog(QDialog):
     """Pages on the left, the chosen page on the right; OK saves the playbook pages."""
 
@@ -344,6 +397,8 @@ class SettingsDialog(QDialog):
         self.add_page("Stages", self.stages_page)
         self.add_page("Playbook", self.playbook_page)
         self.add_page("Working hours", self.hours_page)
+        self.reminders_page = RemindersPage(service)
+        self.add_page("Reminders", self.reminders_page)
         self.add_page("Email account", self.email_page)
         self.add_page("Message templates", self.templates_page)
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -418,6 +473,13 @@ class SettingsDialog(QDialog):
                 f"The email account was not saved: {self.email_page.status_label.text()}"
             )
             self.show_page(self.email_page)
+            return False
+        try:
+            if self.reminders_page.apply():
+                self.changed.emit(Change(frozenset(), frozenset({"settings"})))
+        except FollowupError as error:
+            self.error.show_message(str(error))
+            self.show_page(self.reminders_page)
             return False
         if self._template_edited() and not self.templates_page.save():
             self.error.show_message(
