@@ -269,3 +269,41 @@ def test_tray_status_counts_overdue_and_names_the_next(
     assert status.next_item.action_id == later
     assert len(status.urgent) == 3
     assert reminders.due_action_ids(clock.now) != []
+
+
+def test_a_debrief_is_prompted_shortly_after_the_interview_then_when_due(
+    database: Database, reminders: ReminderService, clock: FakeClock
+) -> None:
+    from followup_desktop.core.services import FollowupService
+
+    service = FollowupService(database, clock)
+    service.set_setting(
+        "playbook", {"timezone": "UTC", "debrief_prompt_minutes": 15, "debrief_due_minutes": 120}
+    )
+    opportunity = service.create_opportunity("Acme", "Analyst").created_id
+    assert opportunity is not None
+    ended = clock.now
+    service.record_interview(opportunity, ended - timedelta(hours=1), ended, timezone="UTC")
+    with database.session() as session:
+        debrief = session.scalars(select(Action).where(Action.kind == "debrief")).one()
+        due = debrief.due_at
+    assert due == ended + timedelta(hours=2)
+
+    # The nudge comes a quarter of an hour after the interview, long before the deadline.
+    assert reminders.next_delivery(clock.now) == ended + timedelta(minutes=15)
+    assert reminders.pending(ended + timedelta(minutes=14)) == []
+    prompt = reminders.pending(ended + timedelta(minutes=16))
+    assert [(r.kind, r.due_at) for r in prompt] == [("debrief", ended + timedelta(minutes=15))]
+    assert reminders.record(prompt, "freedesktop") == 1
+
+    # Announced once; the deadline itself is announced again if it is still open then.
+    clock.now = ended + timedelta(minutes=30)
+    assert reminders.pending(clock.now) == []
+    assert reminders.next_delivery(clock.now) == due
+    assert [r.due_at for r in reminders.pending(due + timedelta(minutes=1))] == [due]
+
+    # Submitting the debrief closes it: nothing more to announce.
+    interview_id = debrief.interview_id
+    assert interview_id is not None
+    service.save_debrief(interview_id, submit=True, went_well="Rapport")
+    assert reminders.pending(due + timedelta(minutes=1)) == []

@@ -33,6 +33,7 @@ from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.models import (
     Action,
     ActionState,
+    Interview,
     Opportunity,
     ReminderDelivery,
     Setting,
@@ -351,6 +352,53 @@ class ReminderService:
 
     # -- what is due -------------------------------------------------------------------
 
+    def _debrief_prompts(self, session: Session, now: datetime) -> list[tuple[datetime, Any]]:
+        """Debriefs to prompt for shortly after their interview, before they are due.
+
+        The playbook wants the debrief written within hours of the interview and asks for
+        a nudge a quarter of an hour after it ends (``debrief_prompt_minutes``); that
+        moment is announced on its own, recorded like any due time, and the action is
+        announced again when it falls due if it is still open then.
+        """
+        try:
+            minutes = load_settings(session).debrief_prompt_minutes
+        except ValidationError:
+            minutes = PlaybookSettings().debrief_prompt_minutes
+        lead = timedelta(minutes=minutes)
+        query = _eligible(
+            select(
+                Action.id,
+                Action.due_at,
+                Interview.ends_at,
+                Action.kind,
+                Opportunity.company,
+                Opportunity.role,
+                Action.recipient,
+                Action.reason,
+                Action.opportunity_id,
+            ).join(Interview, Interview.id == Action.interview_id)
+        ).where(
+            Action.kind == "debrief",
+            Action.state == ActionState.OPEN,
+            # Only while the debrief is not due yet: after that its own reminder speaks.
+            Action.due_at > now,
+        )
+        rows = session.execute(query).all()
+        delivered = {
+            (action_id, moment)
+            for action_id, moment in session.execute(
+                select(ReminderDelivery.action_id, ReminderDelivery.due_at).where(
+                    ReminderDelivery.action_id.in_([row.id for row in rows])
+                )
+            )
+        }
+        prompts = []
+        for row in rows:
+            moment = row.ends_at + lead
+            if moment < row.due_at and (row.id, moment) not in delivered:
+                prompts.append((moment, row))
+        return prompts
+
     def pending(self, now: datetime) -> list[Reminder]:
         """Actions due at or before ``now`` whose due time was not announced yet."""
         due = effective_due_column()
@@ -380,6 +428,19 @@ class ReminderService:
                     opportunity_id=row.opportunity_id,
                 )
                 for row in session.execute(query)
+            ] + [
+                Reminder(
+                    action_id=row.id,
+                    due_at=moment,
+                    kind=row.kind,
+                    company=row.company or "",
+                    role=row.role or "",
+                    recipient=row.recipient,
+                    reason=row.reason,
+                    opportunity_id=row.opportunity_id,
+                )
+                for moment, row in self._debrief_prompts(session, now)
+                if moment <= now
             ]
 
     def next_unannounced_due(self) -> datetime | None:
@@ -388,11 +449,13 @@ class ReminderService:
         query = _eligible(select(func.min(due))).where(_undelivered())
         with self.db.session() as session:
             value = session.execute(query).scalar_one_or_none()
-        if value is None:
-            return None
+            prompts = [moment for moment, _row in self._debrief_prompts(session, self.clock())]
         if isinstance(value, str):  # aggregate results bypass the column type on SQLite
             value = datetime.fromisoformat(value)
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        candidates = [moment for moment in (value, *prompts) if moment is not None]
+        return min(candidates) if candidates else None
 
     def next_delivery(self, now: datetime) -> datetime | None:
         """When the next announcement is due: ``now`` or later, None when nothing waits.
