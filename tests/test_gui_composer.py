@@ -55,6 +55,29 @@ def _first_thank_you(service: FollowupService) -> int:
     return _thank_you_actions(service, opportunity, interview)[0]
 
 
+def _composer_on(
+    qtbot: QtBot,
+    service: FollowupService,
+    action: int,
+    port: int,
+    certs: Certificates,
+    password: str = PASSWORD,
+) -> ComposerDialog:
+    """A composer for ``action`` whose account is the loopback server on ``port``."""
+    passwords = PasswordStore()
+    account = EmailAccount("127.0.0.1", port, Security.STARTTLS, USER, USER, "Sam")
+    save_account(service, account)
+    passwords.set_password(account.secret_key, password)
+    dialog = ComposerDialog(
+        service,
+        action,
+        passwords=passwords,
+        make_sender=sender_with_context(certs.client_context()),
+    )
+    qtbot.addWidget(dialog)
+    return dialog
+
+
 def _state(service: FollowupService, action_id: int) -> ActionState:
     with service.db.session() as session:
         action = session.get(Action, action_id)
@@ -95,18 +118,8 @@ def test_send_goes_through_the_server_off_the_gui_thread(
     qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring, certs: Certificates
 ) -> None:
     action = _first_thank_you(service)
-    passwords = PasswordStore()
     with running_smtp_server(certs, "starttls") as server:
-        account = EmailAccount("127.0.0.1", server.port, Security.STARTTLS, USER, USER, "Sam")
-        save_account(service, account)
-        passwords.set_password(account.secret_key, PASSWORD)
-        dialog = ComposerDialog(
-            service,
-            action,
-            passwords=passwords,
-            make_sender=sender_with_context(certs.client_context()),
-        )
-        qtbot.addWidget(dialog)
+        dialog = _composer_on(qtbot, service, action, server.port, certs)
         assert dialog.send_button.isEnabled()
         with qtbot.waitSignal(dialog.changed, timeout=10_000):
             dialog.send_button.click()
@@ -121,18 +134,8 @@ def test_a_failed_send_marks_nothing_and_keeps_the_draft(
     qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring, certs: Certificates
 ) -> None:
     action = _first_thank_you(service)
-    passwords = PasswordStore()
     with running_smtp_server(certs, "starttls") as server:
-        account = EmailAccount("127.0.0.1", server.port, Security.STARTTLS, USER, USER, "Sam")
-        save_account(service, account)
-        passwords.set_password(account.secret_key, "not the password")
-        dialog = ComposerDialog(
-            service,
-            action,
-            passwords=passwords,
-            make_sender=sender_with_context(certs.client_context()),
-        )
-        qtbot.addWidget(dialog)
+        dialog = _composer_on(qtbot, service, action, server.port, certs, "not the password")
         dialog.body_edit.setPlainText("My own careful words.")
         with qtbot.waitSignal(dialog.runner.failed, timeout=10_000):
             dialog.send_button.click()
@@ -263,18 +266,8 @@ def test_a_draft_with_a_part_left_in_brackets_is_not_sent(
     qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring, certs: Certificates
 ) -> None:
     action = _first_thank_you(service)
-    passwords = PasswordStore()
     with running_smtp_server(certs, "starttls") as server:
-        account = EmailAccount("127.0.0.1", server.port, Security.STARTTLS, USER, USER, "Sam")
-        save_account(service, account)
-        passwords.set_password(account.secret_key, PASSWORD)
-        dialog = ComposerDialog(
-            service,
-            action,
-            passwords=passwords,
-            make_sender=sender_with_context(certs.client_context()),
-        )
-        qtbot.addWidget(dialog)
+        dialog = _composer_on(qtbot, service, action, server.port, certs)
         dialog.body_edit.setPlainText("I have been reading [the article title] and thought of you.")
         dialog.send_button.click()
         assert "replace [the article title] with your own words" in dialog.status_label.text()
