@@ -61,6 +61,7 @@ def _composer_on(
     action: int,
     port: int,
     certs: Certificates,
+    *,
     password: str = PASSWORD,
 ) -> ComposerDialog:
     """A composer for ``action`` whose account is the loopback server on ``port``."""
@@ -135,7 +136,9 @@ def test_a_failed_send_marks_nothing_and_keeps_the_draft(
 ) -> None:
     action = _first_thank_you(service)
     with running_smtp_server(certs, "starttls") as server:
-        dialog = _composer_on(qtbot, service, action, server.port, certs, "not the password")
+        dialog = _composer_on(
+            qtbot, service, action, server.port, certs, password="not the password"
+        )
         dialog.body_edit.setPlainText("My own careful words.")
         with qtbot.waitSignal(dialog.runner.failed, timeout=10_000):
             dialog.send_button.click()
