@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -14,18 +15,22 @@ from sqlalchemy import select
 
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
 from followup_desktop.core.db import Database
-from followup_desktop.core.models import Interview, Opportunity
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.models import Action, ActionState, Interview, Opportunity
+from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.calendar import CalendarPage, ScheduleInterviewDialog
+from followup_desktop.gui.calendar.agenda_model import AGENDA_DAYS, day_words
 from followup_desktop.gui.calendar.day_delegate import cell_text
 from followup_desktop.gui.calendar.month_model import (
+    INTERVIEW_MIME,
     EntriesRole,
     IsTodayRole,
     TotalRole,
     add_months,
+    dragged_interview,
     first_visible_day,
 )
+from followup_desktop.gui.calendar.page import moved_times
 from followup_desktop.gui.editor import OpportunityEditor
 from followup_desktop.gui.main_window import MainWindow, dropped_ics
 from gui_helpers import NOW, AnsweringDialogs, window_settings
@@ -391,3 +396,192 @@ def test_command_line_hands_ics_files_to_the_window(
     assert calls == [(tmp_path / "x.sqlite3", [str(tmp_path / "invite.ics")])]
     # A subcommand's own file stays its own.
     assert cli._gui_files(["import-ics", "invite.ics"]) == []
+
+
+def planned_for(service: FollowupService, interview_id: int) -> dict[str, datetime]:
+    """The open planned steps of an interview, by plan key."""
+    with service.db.session() as session:
+        actions = session.scalars(
+            select(Action).where(
+                Action.interview_id == interview_id, Action.state == ActionState.OPEN
+            )
+        ).all()
+        return {action.plan_key or action.kind: action.due_at for action in actions}
+
+
+def test_dragging_an_interview_to_another_day_moves_and_replans_it(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    # Its own zone is New York: the time of day must stay 14:00 there.
+    york = ZoneInfo("America/New_York")
+    source = add_months(today(), 1).replace(day=8)
+    starts = datetime.combine(source, time(14), york)
+    created = service.record_interview(
+        acme, starts, starts + timedelta(minutes=45), timezone="America/New_York"
+    ).created_id
+    assert created is not None
+    before = planned_for(service, created)
+    assert any("thank" in key for key in before), before
+    window = open_window(qtbot, service, tmp_path)
+    page = show_calendar(window)
+    page.select_day(source)
+    model = page.model
+    drawn = starts.astimezone(local_zone()).date()
+    mime = model.mimeData([model.index_of(drawn)])
+    assert mime.hasFormat(INTERVIEW_MIME)
+    assert dragged_interview(mime) == created
+    target = model.index_of(drawn + timedelta(days=7))
+    assert target.isValid()
+    move = Qt.DropAction.MoveAction
+    assert model.canDropMimeData(mime, move, -1, -1, target)
+    # A drag of anything else (an .ics file's URL) is not a move.
+    files = QMimeData()
+    files.setUrls([QUrl.fromLocalFile(str(FIXTURES / "google.ics"))])
+    assert not model.canDropMimeData(files, move, -1, -1, target)
+    assert not model.dropMimeData(files, move, -1, -1, target)
+    changes: list[Change] = []
+    window.on_changed = changes.append  # the window hears of the move by itself
+
+    assert model.dropMimeData(mime, move, -1, -1, target)
+
+    with service.db.session() as session:
+        interview = session.get(Interview, created)
+        assert interview is not None
+        assert interview.starts_at.astimezone(york) == starts + timedelta(days=7)
+        assert interview.starts_at.astimezone(york).time() == time(14)
+        assert interview.ends_at - interview.starts_at == timedelta(minutes=45)
+    after = planned_for(service, created)
+    thank_you = next(key for key in before if "thank" in key)
+    assert after[thank_you] - before[thank_you] == timedelta(days=7)
+    assert changes and acme in changes[0].opportunity_ids
+    # The grid shows it on the new day at once, and the day is selected.
+    assert page.selected_day == drawn + timedelta(days=7)
+    assert any(e.interview_id == created for e in model.entries(drawn + timedelta(days=7)))
+    assert not any(e.interview_id == created for e in model.entries(drawn))
+    # Dropping on the day it already has changes nothing.
+    same = model.mimeData([model.index_of(drawn + timedelta(days=7))])
+    assert not model.dropMimeData(same, move, -1, -1, model.index_of(drawn + timedelta(days=7)))
+
+    # The view's own drop (what a real drag ends with) moves it back.
+    near_edge = page.view.visualRect(model.index_of(drawn)).bottomRight() - QPoint(1, 1)
+    drop = QDropEvent(
+        QPointF(near_edge), move, same, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    page.view.dropEvent(drop)  # offscreen Qt delivers drops only during a real drag
+    assert drop.isAccepted()
+    assert planned_for(service, created)[thank_you] == before[thank_you]
+    assert any(e.interview_id == created for e in model.entries(drawn))
+
+
+def test_moving_an_interview_keeps_its_wall_clock_across_dst() -> None:
+    york = "America/New_York"
+    starts = datetime(2026, 3, 5, 10, 0, tzinfo=ZoneInfo(york))
+    ends = starts + timedelta(hours=1)
+    new_starts, new_ends = moved_times(starts, ends, york, 7)  # DST begins on 8 March
+    assert new_starts.astimezone(ZoneInfo(york)) == datetime(2026, 3, 12, 10, tzinfo=ZoneInfo(york))
+    assert new_ends - new_starts == timedelta(hours=1)
+    assert new_starts - starts == timedelta(days=7) - timedelta(hours=1)
+
+
+def test_a_failed_move_says_why(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> None:
+    window = open_window(qtbot, service, tmp_path)
+    page = show_calendar(window)
+    with qtbot.waitSignal(page.move_failed) as blocker:
+        assert not page.move_interview(9999, today())
+    assert "no longer exists" in blocker.args[0]
+    assert dialogs_of(window).messages[-1] == ("warning", blocker.args[0])
+
+
+def test_week_mode_shows_seven_days_and_pages_by_week(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    service.record_interview(acme, local(today(), 14), local(today(), 15), timezone="UTC")
+    window = open_window(qtbot, service, tmp_path)
+    page = show_calendar(window)
+    assert page.month_button.isChecked()
+    for button in (page.month_button, page.week_button):
+        assert button.accessibleName()
+        assert button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    page.week_button.click()
+    model = page.model
+    assert page.week_mode
+    ModelTester(None).check(model)  # type: ignore[no-untyped-call]
+    assert (model.rowCount(), model.columnCount()) == (1, 7)
+    monday = today() - timedelta(days=today().weekday())
+    assert model.first_day == monday
+    assert page.title.text().startswith(f"Week {monday.isocalendar().week}")
+    assert page.next_button.accessibleName() == "Next week"
+    # The same entries as the month shows.
+    assert any(e.kind is EntryKind.INTERVIEW for e in model.index_of(today()).data(EntriesRole))
+    qtbot.keyClick(page.view, Qt.Key.Key_PageDown)
+    assert model.first_day == monday + timedelta(days=7)
+    assert page.selected_day == today() + timedelta(days=7)
+    qtbot.keyClick(page.view, Qt.Key.Key_PageUp)
+    qtbot.keyClick(page.view, Qt.Key.Key_PageUp)
+    assert model.first_day == monday - timedelta(days=7)
+    page.next_button.click()
+    assert model.first_day == monday
+    # Arrows leaving the week turn to the next one; Home comes back.
+    page.select_day(monday + timedelta(days=6))
+    qtbot.keyClick(page.view, Qt.Key.Key_Right)
+    assert model.first_day == monday + timedelta(days=7)
+    qtbot.keyClick(page.view, Qt.Key.Key_Home)
+    assert (model.first_day, page.selected_day) == (monday, today())
+    page.month_button.click()
+    assert not page.week_mode
+    assert model.rowCount() == 6
+    assert model.first_day == first_visible_day(today())
+    assert page.next_button.accessibleName() == "Next month"
+
+
+def test_agenda_lists_the_coming_entries_and_opens_them(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    service.record_interview(
+        acme, local(today() + timedelta(days=2), 14), local(today() + timedelta(days=2), 15)
+    )
+    later = today() + timedelta(days=AGENDA_DAYS + 3)
+    todo = service.add_action("custom", local(later, 9), opportunity_id=acme).created_id
+    window = open_window(qtbot, service, tmp_path)
+    page = show_calendar(window)
+    page.view.setFocus()
+    page.agenda_button.click()
+    assert page.mode == "agenda"
+    assert page.agenda_button.accessibleName()
+    assert page.stack.currentWidget() is page.agenda_view
+    agenda = page.agenda
+    ModelTester(None).check(agenda)  # type: ignore[no-untyped-call]
+    assert agenda.first_day == today()
+    rows = [agenda.index(row) for row in range(agenda.rowCount())]
+    texts = [index.data(Qt.ItemDataRole.DisplayRole) for index in rows]
+    interview_row = next(i for i, text in enumerate(texts) if "14:00 interview: Acme" in text)
+    assert texts[interview_row].startswith(day_words(today() + timedelta(days=2)))
+    # Days in the right order, nothing beyond the last day.
+    days = [agenda.entry_at(index).day for index in rows if agenda.entry_at(index) is not None]  # type: ignore[union-attr]
+    assert days == sorted(days)
+    assert all(today() <= day <= agenda.last_day for day in days)
+    assert not any(agenda.entry_at(index).action_id == todo for index in rows)  # type: ignore[union-attr]
+
+    # Enter opens the current row's entry (an interview opens its opportunity).
+    page.agenda_view.setCurrentIndex(rows[interview_row])
+    qtbot.keyClick(page.agenda_view, Qt.Key.Key_Return)
+    shown = dialogs_of(window).shown
+    assert isinstance(shown[-1], OpportunityEditor)
+    assert shown[-1].opportunity_id == acme
+
+    # Page Down shows the next run of days, with the later to-do.
+    qtbot.keyClick(page.agenda_view, Qt.Key.Key_PageDown)
+    assert agenda.first_day == today() + timedelta(days=AGENDA_DAYS)
+    entries = [agenda.entry_at(agenda.index(row)) for row in range(agenda.rowCount())]
+    assert any(entry is not None and entry.action_id == todo for entry in entries)
+    qtbot.keyClick(page.agenda_view, Qt.Key.Key_Home)
+    assert agenda.first_day == today()
+    page.month_button.click()
+    assert page.stack.currentWidget() is page.view
+    assert page.model.month == today().replace(day=1)

@@ -655,15 +655,20 @@ class MainWindow(QMainWindow):
         page.refresh_if_stale()
         self.calendar_action.setChecked(True)
         self._page_changed()
-        page.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        page.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return page
 
     def _calendar_page(self) -> CalendarPage:
         if self.calendar is None:
             from followup_desktop.gui.calendar import CalendarPage
 
-            page = CalendarPage(self._service.db, self._service.clock, self._tz)
+            page = CalendarPage(
+                self._service.db, self._service.clock, self._tz, service=self._service
+            )
             page.open_opportunity.connect(self.open_opportunity)
+            # A dragged interview re-plans its actions: the board and Today follow.
+            page.changed.connect(self.apply_change)
+            page.move_failed.connect(lambda message: self.dialogs.warning(self, message))
             page.open_action.connect(self.open_action)
             page.schedule_requested.connect(self.schedule_interview)
             self.views.addWidget(page)

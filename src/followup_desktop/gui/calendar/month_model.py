@@ -1,24 +1,40 @@
-"""The month grid as a table model: six weeks of seven days over one range snapshot.
+"""The month grid as a table model: six weeks (or one, in week mode) of seven days.
 
-The model holds the 42 visible days and the :class:`CalendarRange` read for exactly
+The model holds the visible days and the :class:`CalendarRange` read for exactly
 those days (frozen :class:`CalendarEntry` snapshots, capped per day with totals), so
 painting reads nothing from the database. Weeks start on Monday.
+
+An interview can be dragged to another day: the drag carries its id under
+:data:`INTERVIEW_MIME`, and a drop on a day hands ``(interview id, day)`` to the
+model's mover (the page moves the interview through the service).
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from followup_desktop.core.calendar_query import CalendarEntry, CalendarRange, EntryKind
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 # Reads what the calendar shows on ``days`` days from ``first`` (one indexed query a day).
 RangeLoader = Callable[[date, int], CalendarRange]
+# Moves an interview (by id) to a day; True when it moved.
+InterviewMover = Callable[[int, date], bool]
+# What a dragged interview carries: its id as ASCII digits.
+INTERVIEW_MIME = "application/x-followup-interview-id"
 
 WEEKS = 6
 DAYS = 7
@@ -28,6 +44,7 @@ EntriesRole = Qt.ItemDataRole.UserRole + 2
 TotalRole = Qt.ItemDataRole.UserRole + 3
 InMonthRole = Qt.ItemDataRole.UserRole + 4
 IsTodayRole = Qt.ItemDataRole.UserRole + 5
+EntryRole = Qt.ItemDataRole.UserRole + 6  # one entry (the agenda list)
 TOOLTIP_LINES = 12
 
 
@@ -35,6 +52,26 @@ def first_visible_day(month: date) -> date:
     """The Monday on or before the first of ``month``: the grid's top-left day."""
     first = month.replace(day=1)
     return first - timedelta(days=first.weekday())
+
+
+def week_start(day: date) -> date:
+    """The Monday on or before ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def interview_mime(interview_id: int) -> QMimeData:
+    """The drag data of one interview."""
+    mime = QMimeData()
+    mime.setData(INTERVIEW_MIME, QByteArray(str(interview_id).encode("ascii")))
+    return mime
+
+
+def dragged_interview(mime: QMimeData) -> int | None:
+    """The interview id a drag carries, or None when it carries none."""
+    if not mime.hasFormat(INTERVIEW_MIME):
+        return None
+    text = bytes(mime.data(INTERVIEW_MIME).data()).decode("ascii", "replace").strip()
+    return int(text) if text.isdigit() else None
 
 
 def add_months(month: date, step: int) -> date:
@@ -54,7 +91,8 @@ def entry_line(entry: CalendarEntry, time_text: str) -> str:
 
 
 class MonthModel(QAbstractTableModel):
-    """Six rows of weeks, seven columns of days; each cell one day and its entries."""
+    """Rows of weeks (six, or one in week mode), seven columns of days; each cell one
+    day and its entries."""
 
     def __init__(
         self,
@@ -69,8 +107,11 @@ class MonthModel(QAbstractTableModel):
         self._time_text = time_text
         self._month = today().replace(day=1)
         self._first = first_visible_day(self._month)
+        self._weeks = WEEKS
         self._range = CalendarRange(self._first, VISIBLE_DAYS, (), {})
         self._by_day: dict[date, list[CalendarEntry]] = {}
+        #: Moves a dropped interview; without one the model accepts no drops.
+        self.mover: InterviewMover | None = None
 
     # -- content ----------------------------------------------------------------------
 
@@ -84,19 +125,47 @@ class MonthModel(QAbstractTableModel):
         """The top-left day of the grid."""
         return self._first
 
+    @property
+    def week_mode(self) -> bool:
+        """True when one week is shown instead of a month."""
+        return self._weeks == 1
+
+    @property
+    def visible_days(self) -> int:
+        """How many days are on the grid (42, or 7 in week mode)."""
+        return self._weeks * DAYS
+
     def set_month(self, month: date) -> None:
-        """Show the month holding ``month`` (reads its 42 days)."""
+        """Show the month holding ``month`` (reads its 42 days), leaving week mode."""
         self._month = month.replace(day=1)
-        self._first = first_visible_day(self._month)
-        self.reload()
+        self._show(first_visible_day(self._month), WEEKS)
+
+    def set_week(self, day: date) -> None:
+        """Show the Monday-to-Sunday week holding ``day`` (reads its 7 days)."""
+        self._month = day.replace(day=1)
+        self._show(week_start(day), 1)
+
+    def show_day(self, day: date) -> None:
+        """Bring ``day`` on screen in the current mode (reads only when it is not)."""
+        if self.week_mode:
+            if not 0 <= (day - self._first).days < DAYS:
+                self.set_week(day)
+        elif day.replace(day=1) != self._month:
+            self.set_month(day)
 
     def reload(self) -> None:
         """Read the visible days again (after a change, or when the day turns)."""
-        loaded = self._loader(self._first, VISIBLE_DAYS)
+        self._show(self._first, self._weeks)
+
+    def _show(self, first: date, weeks: int) -> None:
+        loaded = self._loader(first, weeks * DAYS)
         by_day: dict[date, list[CalendarEntry]] = {}
         for entry in loaded.entries:
             by_day.setdefault(entry.day, []).append(entry)
+        # The row count may change with the mode, so the reset wraps every field.
         self.beginResetModel()
+        self._first = first
+        self._weeks = weeks
         self._range = loaded
         self._by_day = by_day
         self.endResetModel()
@@ -108,7 +177,7 @@ class MonthModel(QAbstractTableModel):
     def index_of(self, day: date) -> QModelIndex:
         """The cell of ``day`` (invalid when it is not on the grid)."""
         offset = (day - self._first).days
-        if not 0 <= offset < VISIBLE_DAYS:
+        if not 0 <= offset < self.visible_days:
             return QModelIndex()
         return self.index(offset // DAYS, offset % DAYS)
 
@@ -123,7 +192,7 @@ class MonthModel(QAbstractTableModel):
     # -- Qt interface -----------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else WEEKS
+        return 0 if parent.isValid() else self._weeks
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else DAYS
@@ -131,7 +200,69 @@ class MonthModel(QAbstractTableModel):
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDragEnabled
+            | Qt.ItemFlag.ItemIsDropEnabled
+        )
+
+    # -- dragging interviews ----------------------------------------------------------
+
+    def mimeTypes(self) -> list[str]:
+        return [INTERVIEW_MIME]
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeData(self, indexes: Sequence[ModelIndex]) -> QMimeData:
+        """The first interview of the first cell holding one (empty: nothing to drag).
+
+        The view drags the interview under the pointer itself (:func:`interview_mime`);
+        this answers Qt's own drag of a selected cell.
+        """
+        for index in indexes:
+            if not index.isValid():
+                continue
+            for entry in self._by_day.get(self.day_at(index), ()):
+                if entry.kind is EntryKind.INTERVIEW and entry.interview_id is not None:
+                    return interview_mime(entry.interview_id)
+        return QMimeData()
+
+    def canDropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: ModelIndex,
+    ) -> bool:
+        # Only on a day cell: the view drops on the cell as parent, row and column -1.
+        return (
+            self.mover is not None
+            and parent.isValid()
+            and action in (Qt.DropAction.MoveAction, Qt.DropAction.CopyAction)
+            and dragged_interview(data) is not None
+        )
+
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: ModelIndex,
+    ) -> bool:
+        """Move the dragged interview to the day dropped on (through the mover)."""
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        interview_id = dragged_interview(data)
+        assert interview_id is not None
+        assert self.mover is not None
+        return self.mover(interview_id, self.day_at(parent))
 
     def data(  # noqa: PLR0911 - one answer per role
         self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -148,7 +279,10 @@ class MonthModel(QAbstractTableModel):
         if role == TotalRole:
             return self.total(day)
         if role == InMonthRole:
-            return day.month == self._month.month and day.year == self._month.year
+            # A week shows every day alike; a month greys the days around it.
+            return self.week_mode or (
+                day.month == self._month.month and day.year == self._month.year
+            )
         if role == IsTodayRole:
             return day == self._today()
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -189,7 +323,7 @@ class MonthModel(QAbstractTableModel):
                 return calendar.day_abbr[section]
             if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
                 return calendar.day_name[section]
-        if orientation == Qt.Orientation.Vertical and 0 <= section < WEEKS:
+        if orientation == Qt.Orientation.Vertical and 0 <= section < self._weeks:
             week = (self._first + timedelta(days=section * DAYS)).isocalendar().week
             if role == Qt.ItemDataRole.DisplayRole:
                 return f"W{week}"

@@ -1,31 +1,41 @@
-"""The calendar page: a month of interviews, follow-ups and expected decisions.
+"""The calendar page: a month, a week or an agenda list of interviews, follow-ups and
+expected decisions.
 
-The page reads only the days it shows (:func:`load_range` for the 42 visible days) and
+The page reads only the days it shows (:func:`load_range` for the 42, 7 or
+:data:`AGENDA_DAYS` days) and
 keeps a :class:`DecisionIndex` beside it, patched per changed opportunity. It knows
 nothing about the window: activating an entry emits :attr:`CalendarPage.open_opportunity`
 or :attr:`CalendarPage.open_action`, and an empty day asks for an interview through
 :attr:`CalendarPage.schedule_requested`.
 
 Keyboard: arrows move the selected day (crossing into the next or previous month when
-they leave it), Page Up/Down turn the month, Home comes back to today, Enter opens the
-selected day's entries.
+they leave it), Page Up/Down turn the month (the week in week mode, two weeks in the
+agenda), Home comes back to today, Enter opens the selected day's (or row's) entries.
+
+Dragging an interview to another day moves it there, keeping its time of day in its own
+zone and its length; the service re-plans its follow-ups and the resulting change is
+emitted through :attr:`CalendarPage.changed` (the window refreshes every view with it).
 """
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtCore import QMetaMethod, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QDrag, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QButtonGroup,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QMenu,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -40,8 +50,18 @@ from followup_desktop.core.calendar_query import (
     load_range,
 )
 from followup_desktop.core.db import Database
+from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.models import Interview
+from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.core.timeutil import zone
+from followup_desktop.gui.calendar.agenda_model import AGENDA_DAYS, AgendaModel
 from followup_desktop.gui.calendar.day_delegate import DayDelegate, cell_text
-from followup_desktop.gui.calendar.month_model import MonthModel, add_months, entry_line
+from followup_desktop.gui.calendar.month_model import (
+    MonthModel,
+    add_months,
+    entry_line,
+    interview_mime,
+)
 
 # How many interviews and how many follow-ups a day are read for a month cell.
 PER_DAY = 6
@@ -49,6 +69,24 @@ PER_DAY = 6
 PATCH_LIMIT = 500
 # Chooses one of a day's entries (a small menu; tests replace it).
 EntryChooser = Callable[[list[CalendarEntry], QPoint], CalendarEntry | None]
+# The entry drawn at a viewport point (the page's delegate knows the layout).
+EntryFinder = Callable[[QPoint], CalendarEntry | None]
+
+
+def moved_times(
+    starts: datetime, ends: datetime, zone_name: str, days: int
+) -> tuple[datetime, datetime]:
+    """``starts``/``ends`` moved by ``days`` calendar days: the same wall-clock start in
+    the interview's own zone ``zone_name`` (so a move across a DST change keeps 10:00 at
+    10:00) and the same length."""
+    try:
+        own = zone(zone_name)
+    except FollowupError:
+        own = UTC  # an unknown stored zone: keep the UTC time of day
+    local = starts.astimezone(own)
+    wall = datetime.combine(local.date() + timedelta(days=days), local.time(), own)
+    new_start = wall.astimezone(UTC)
+    return new_start, new_start + (ends - starts)
 
 
 class MonthView(QTableView):
@@ -59,6 +97,43 @@ class MonthView(QTableView):
     today_requested = Signal()
     activate_requested = Signal()
     double_clicked = Signal(QPoint)  # where, in viewport coordinates
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        #: Finds the entry under a point, so a drag takes that interview.
+        self.entry_under: EntryFinder | None = None
+        self._press: QPoint | None = None
+        # Drops go through the model (dropMimeData); drags start in mouseMoveEvent.
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDropIndicatorShown(True)
+        # A drop anywhere in a cell is on that day, never "between" two cells.
+        self.setDragDropOverwriteMode(True)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = (
+            event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
+        )
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        press = self._press
+        if (
+            press is not None
+            and event.buttons() & Qt.MouseButton.LeftButton
+            and (event.position().toPoint() - press).manhattanLength()
+            >= QApplication.startDragDistance()
+        ):
+            self._press = None
+            entry = self.entry_under(press) if self.entry_under is not None else None
+            # Only interviews move by dragging; a follow-up's day is the planner's.
+            if entry is not None and entry.kind is EntryKind.INTERVIEW and entry.interview_id:
+                drag = QDrag(self)
+                drag.setMimeData(interview_mime(entry.interview_id))
+                drag.exec(Qt.DropAction.MoveAction)
+                return
+        super().mouseMoveEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         # Handled here rather than through doubleClicked, which carries no point.
@@ -90,12 +165,38 @@ class MonthView(QTableView):
             super().keyPressEvent(event)
 
 
+class AgendaView(QListView):
+    """The agenda list, with the calendar's page keys."""
+
+    page_requested = Signal(int)  # move this many pages of days
+    today_requested = Signal()
+    activate_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_PageUp:
+            self.page_requested.emit(-1)
+        elif key == Qt.Key.Key_PageDown:
+            self.page_requested.emit(1)
+        elif key == Qt.Key.Key_Home:
+            self.today_requested.emit()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.activate_requested.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+MONTH, WEEK, AGENDA = "month", "week", "agenda"
+
+
 class CalendarPage(QWidget):
-    """Month view of the job search, with its navigation bar."""
+    """Month, week or agenda view of the job search, with its navigation bar."""
 
     open_opportunity = Signal(int)
     open_action = Signal(int)
     schedule_requested = Signal(object)  # a date
+    changed = Signal(object)  # the Change of a move made here
+    move_failed = Signal(str)  # why an interview could not move, and what to do
 
     def __init__(  # noqa: PLR0915 - builds the whole page
         self,
@@ -103,11 +204,16 @@ class CalendarPage(QWidget):
         clock: Callable[[], datetime],
         tz: tzinfo,
         parent: QWidget | None = None,
+        *,
+        service: FollowupService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("calendarPage")
         self.setAccessibleName("Calendar")
         self._db = db
+        # Moves go through the service so they re-plan; it holds only the db and clock.
+        self._service = service or FollowupService(db, clock=clock)
+        self.last_error = ""
         self._clock = clock
         self._tz = tz
         self._decisions: DecisionIndex | None = None
@@ -118,8 +224,10 @@ class CalendarPage(QWidget):
 
         self.model = MonthModel(self._load, self.today, self.time_text, self)
         self.delegate = DayDelegate(self.time_text, self)
+        self.model.mover = self.move_interview
         self.view = MonthView()
         self.view.setObjectName("calendarMonth")
+        self.view.entry_under = self.entry_at
         self.view.setModel(self.model)
         self.view.setItemDelegate(self.delegate)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -136,7 +244,7 @@ class CalendarPage(QWidget):
         self.view.horizontalHeader().setHighlightSections(False)
         self.view.verticalHeader().setHighlightSections(False)
         self.view.step_requested.connect(self.move_selection)
-        self.view.month_requested.connect(self.turn_month)
+        self.view.month_requested.connect(self.turn_page)
         self.view.today_requested.connect(self.go_to_today)
         self.view.activate_requested.connect(self.activate_selected)
         self.view.clicked.connect(self._clicked)
@@ -145,7 +253,7 @@ class CalendarPage(QWidget):
         self.previous_button = QPushButton("Previous")
         self.previous_button.setAccessibleName("Previous month")
         self.previous_button.setToolTip("Previous month (Page Up)")
-        self.previous_button.clicked.connect(lambda: self.turn_month(-1))
+        self.previous_button.clicked.connect(lambda: self.turn_page(-1))
         self.today_button = QPushButton("Today")
         self.today_button.setAccessibleName("Go to today")
         self.today_button.setToolTip("Back to today's month (Home)")
@@ -153,7 +261,37 @@ class CalendarPage(QWidget):
         self.next_button = QPushButton("Next")
         self.next_button.setAccessibleName("Next month")
         self.next_button.setToolTip("Next month (Page Down)")
-        self.next_button.clicked.connect(lambda: self.turn_month(1))
+        self.next_button.clicked.connect(lambda: self.turn_page(1))
+        self._mode = MONTH
+        self.agenda = AgendaModel(self._load, self.time_text, self._selected, self)
+        self.agenda_view = AgendaView()
+        self.agenda_view.setObjectName("calendarAgenda")
+        self.agenda_view.setModel(self.agenda)
+        self.agenda_view.setUniformItemSizes(True)
+        self.agenda_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.agenda_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.agenda_view.page_requested.connect(self.turn_page)
+        self.agenda_view.today_requested.connect(self.go_to_today)
+        self.agenda_view.activate_requested.connect(self.activate_agenda_row)
+        self.agenda_view.doubleClicked.connect(self.activate_agenda_row)
+        # No mnemonics: Alt+letters belong to the window's menus; Tab reaches these.
+        self.month_button = QPushButton("Month")
+        self.month_button.setAccessibleName("Month view")
+        self.month_button.setToolTip("Show six weeks around the month")
+        self.week_button = QPushButton("Week")
+        self.week_button.setAccessibleName("Week view")
+        self.week_button.setToolTip("Show one week, with room for more entries a day")
+        self.agenda_button = QPushButton("Agenda")
+        self.agenda_button.setAccessibleName("Agenda view")
+        self.agenda_button.setToolTip(f"List the entries of {AGENDA_DAYS} days, soonest first")
+        self.modes = QButtonGroup(self)
+        for button in (self.month_button, self.week_button, self.agenda_button):
+            button.setCheckable(True)
+            self.modes.addButton(button)
+        self.month_button.setChecked(True)
+        self.month_button.clicked.connect(lambda: self.set_mode(MONTH))
+        self.week_button.clicked.connect(lambda: self.set_mode(WEEK))
+        self.agenda_button.clicked.connect(lambda: self.set_mode(AGENDA))
         self.title = QLabel()
         self.title.setObjectName("calendarTitle")
         font = self.title.font()
@@ -169,12 +307,19 @@ class CalendarPage(QWidget):
         bar.addWidget(self.today_button)
         bar.addWidget(self.next_button)
         bar.addSpacing(12)
+        bar.addWidget(self.month_button)
+        bar.addWidget(self.week_button)
+        bar.addWidget(self.agenda_button)
+        bar.addSpacing(12)
         bar.addWidget(self.title)
         bar.addStretch(1)
         bar.addWidget(self.legend)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.agenda_view)
+        layout.addWidget(self.stack, 1)
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.view)
 
@@ -208,7 +353,10 @@ class CalendarPage(QWidget):
     def refresh(self) -> None:
         """Read the visible days again."""
         self._stale = False
-        self.model.reload()
+        if self._mode == AGENDA:
+            self.agenda.reload()
+        else:
+            self.model.reload()
         self._show_selection()
 
     def refresh_if_stale(self) -> None:
@@ -239,17 +387,81 @@ class CalendarPage(QWidget):
         """The day the keyboard is on."""
         return self._selected
 
+    @property
+    def mode(self) -> str:
+        """What the page shows: ``"month"``, ``"week"`` or ``"agenda"``."""
+        return self._mode
+
+    @property
+    def week_mode(self) -> bool:
+        """True when the page shows one week."""
+        return self._mode == WEEK
+
+    def set_week_mode(self, on: bool) -> None:
+        """Show the selected day's week (``on``) or its month."""
+        self.set_mode(WEEK if on else MONTH)
+
+    def set_mode(self, mode: str) -> None:
+        """Show the month, the week or the agenda around the selected day."""
+        if mode not in (MONTH, WEEK, AGENDA):
+            raise ValueError(f"Unknown calendar mode {mode!r}; use month, week or agenda.")
+        self._mode = mode
+        if mode == WEEK:
+            self.model.set_week(self._selected)
+        elif mode == MONTH:
+            self.model.set_month(self._selected)
+        else:
+            self.agenda.set_first_day(self._selected)
+        shown = self.agenda_view if mode == AGENDA else self.view
+        had_focus = self.view.hasFocus() or self.agenda_view.hasFocus()
+        self.stack.setCurrentWidget(shown)
+        self.setFocusProxy(shown)
+        if had_focus:
+            shown.setFocus(Qt.FocusReason.OtherFocusReason)
+        buttons = {MONTH: self.month_button, WEEK: self.week_button, AGENDA: self.agenda_button}
+        buttons[mode].setChecked(True)
+        unit = {MONTH: "month", WEEK: "week", AGENDA: f"{AGENDA_DAYS} days"}[mode]
+        self.previous_button.setAccessibleName(f"Previous {unit}")
+        self.previous_button.setToolTip(f"Previous {unit} (Page Up)")
+        self.next_button.setAccessibleName(f"Next {unit}")
+        self.next_button.setToolTip(f"Next {unit} (Page Down)")
+        self.today_button.setToolTip("Back to today (Home)")
+        self._show_selection()
+
     def select_day(self, day: date) -> None:
-        """Select ``day``, turning to its month when it is not the one shown."""
+        """Select ``day``, turning to its month (week, days) when it is not shown."""
         self._selected = day
-        if day.replace(day=1) != self.model.month:
-            self.model.set_month(day)
+        if self._mode == AGENDA:
+            if not self.agenda.first_day <= day <= self.agenda.last_day:
+                self.agenda.set_first_day(day)
+        else:
+            self.model.show_day(day)
         self._show_selection()
 
     def _show_selection(self) -> None:
-        month = self.model.month
-        self.title.setText(f"{calendar.month_name[month.month]} {month.year}")
-        self.view.setAccessibleName(f"Month of {calendar.month_name[month.month]} {month.year}")
+        if self._mode == AGENDA:
+            first, last = self.agenda.first_day, self.agenda.last_day
+            text = f"{first.day} {calendar.month_abbr[first.month]}"
+            text += f" to {last.day} {calendar.month_abbr[last.month]} {last.year}"
+            self.title.setText(text)
+            self.agenda_view.setAccessibleName(f"Agenda from {text}")
+            row = self.agenda.row_of(self._selected)
+            if row >= 0:
+                self.agenda_view.setCurrentIndex(self.agenda.index(row))
+            return
+        if self._mode == WEEK:
+            first = self.model.first_day
+            last = first + timedelta(days=6)
+            week = first.isocalendar().week
+            text = f"Week {week}: {first.day} {calendar.month_abbr[first.month]}"
+            text += f" to {last.day} {calendar.month_abbr[last.month]} {last.year}"
+            self.title.setText(text)
+            self.view.setAccessibleName(f"Week {week} of {first.isocalendar().year}")
+        else:
+            month = self.model.month
+            self.title.setText(f"{calendar.month_name[month.month]} {month.year}")
+            name = f"Month of {calendar.month_name[month.month]} {month.year}"
+            self.view.setAccessibleName(name)
         index = self.model.index_of(self._selected)
         if index.isValid():
             self.view.setCurrentIndex(index)
@@ -264,9 +476,61 @@ class CalendarPage(QWidget):
         last = calendar.monthrange(month.year, month.month)[1]
         self.select_day(month.replace(day=min(self._selected.day, last)))
 
+    def turn_page(self, step: int) -> None:
+        """Page Up/Down and the arrow buttons: ``step`` months, weeks in week mode, or
+        :data:`AGENDA_DAYS` days in the agenda."""
+        if self._mode == AGENDA:
+            # The list turns as a whole, whichever row the keyboard is on.
+            self.select_day(self.agenda.first_day + timedelta(days=AGENDA_DAYS * step))
+        elif self._mode == WEEK:
+            self.move_selection(7 * step)
+        else:
+            self.turn_month(step)
+
     def go_to_today(self) -> None:
         """Show today's month with today selected."""
         self.select_day(self.today())
+
+    # -- moving interviews ------------------------------------------------------------
+
+    def move_interview(self, interview_id: int, day: date) -> bool:
+        """Move an interview to the local ``day``, keeping its time of day in its own
+        zone and its length; the service re-plans its follow-ups. False when nothing
+        moved (same day, or an error, said through :attr:`move_failed`)."""
+        with self._db.session() as session:
+            interview = session.get(Interview, interview_id)
+            if interview is None:
+                return self._fail(
+                    f"Interview {interview_id} no longer exists; refresh the calendar "
+                    "and try again."
+                )
+            starts, ends, zone_name = interview.starts_at, interview.ends_at, interview.timezone
+        # The day it is drawn on is in the person's zone; the move is in whole days.
+        days = (day - starts.astimezone(self._tz).date()).days
+        if days == 0:
+            return False
+        new_starts, new_ends = moved_times(starts, ends, zone_name, days)
+        try:
+            change = self._service.update_interview(
+                interview_id, starts_at=new_starts, ends_at=new_ends
+            )
+        except FollowupError as error:
+            return self._fail(f"The interview could not move: {error}")
+        self.select_day(day)
+        self.report(change)
+        return True
+
+    def _fail(self, message: str) -> bool:
+        self.last_error = message
+        self.move_failed.emit(message)
+        return False
+
+    def report(self, change: Change) -> None:
+        """Hand a change made here to the window; re-read alone when nobody listens."""
+        if self.isSignalConnected(QMetaMethod.fromSignal(self.changed)):
+            self.changed.emit(change)
+        else:
+            self.apply_change(change.opportunity_ids)
 
     # -- activation -------------------------------------------------------------------
 
@@ -293,6 +557,15 @@ class CalendarPage(QWidget):
         chosen = self.choose_entry(entries, self.view.viewport().mapToGlobal(where))
         if chosen is not None:
             self.activate(chosen)
+
+    def activate_agenda_row(self, index: QModelIndex | None = None) -> None:
+        """Open the agenda row ``index`` (or the current one)."""
+        entry = self.agenda.entry_at(
+            index if index is not None else self.agenda_view.currentIndex()
+        )
+        if entry is not None:
+            self._selected = entry.day
+            self.activate(entry)
 
     def activate_selected(self) -> None:
         """Enter on the selected day."""
