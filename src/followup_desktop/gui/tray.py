@@ -17,7 +17,6 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
-from importlib import resources
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
@@ -28,6 +27,7 @@ from followup_desktop.core.reminders import ReminderService, TrayStatus
 from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.scheduler import ReminderScheduler
+from followup_desktop.gui.theme import app_icon as packaged_icon
 from followup_desktop.notify import Notification, Notifier, NotifierChain
 from followup_desktop.notify.banner import BannerNotifier
 from followup_desktop.notify.tray_balloon import TrayBalloonNotifier
@@ -49,12 +49,7 @@ def app_icon() -> QIcon:
     icon = QIcon.fromTheme(APP_ID)
     if not icon.isNull():
         return icon
-    icon = QIcon()
-    folder = resources.files("followup_desktop") / "resources" / "icons" / "hicolor"
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        candidate = folder / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
-        if candidate.is_file():
-            icon.addFile(str(candidate))
+    icon = packaged_icon()
     if icon.isNull():
         # Packaging data missing (a bare checkout): a plain disc still marks the tray.
         pixmap = QPixmap(ICON_SIZE, ICON_SIZE)

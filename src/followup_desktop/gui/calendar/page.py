@@ -93,7 +93,7 @@ class MonthView(QTableView):
     """The month grid: a table of day cells with calendar keys."""
 
     step_requested = Signal(int)  # move the selected day by this many days
-    month_requested = Signal(int)  # turn this many months
+    page_requested = Signal(int)  # turn this many pages (months or weeks)
     today_requested = Signal()
     activate_requested = Signal()
     double_clicked = Signal(QPoint)  # where, in viewport coordinates
@@ -153,15 +153,7 @@ class MonthView(QTableView):
         }
         if key in steps and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self.step_requested.emit(steps[Qt.Key(key)])
-        elif key == Qt.Key.Key_PageUp:
-            self.month_requested.emit(-1)
-        elif key == Qt.Key.Key_PageDown:
-            self.month_requested.emit(1)
-        elif key == Qt.Key.Key_Home:
-            self.today_requested.emit()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            self.activate_requested.emit()
-        else:
+        elif not _page_key(self, key):
             super().keyPressEvent(event)
 
 
@@ -173,17 +165,23 @@ class AgendaView(QListView):
     activate_requested = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_PageUp:
-            self.page_requested.emit(-1)
-        elif key == Qt.Key.Key_PageDown:
-            self.page_requested.emit(1)
-        elif key == Qt.Key.Key_Home:
-            self.today_requested.emit()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            self.activate_requested.emit()
-        else:
+        if not _page_key(self, event.key()):
             super().keyPressEvent(event)
+
+
+def _page_key(view: MonthView | AgendaView, key: int) -> bool:
+    """The keys every calendar mode shares; True when ``key`` was one of them."""
+    if key == Qt.Key.Key_PageUp:
+        view.page_requested.emit(-1)
+    elif key == Qt.Key.Key_PageDown:
+        view.page_requested.emit(1)
+    elif key == Qt.Key.Key_Home:
+        view.today_requested.emit()
+    elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        view.activate_requested.emit()
+    else:
+        return False
+    return True
 
 
 MONTH, WEEK, AGENDA = "month", "week", "agenda"
@@ -244,7 +242,7 @@ class CalendarPage(QWidget):
         self.view.horizontalHeader().setHighlightSections(False)
         self.view.verticalHeader().setHighlightSections(False)
         self.view.step_requested.connect(self.move_selection)
-        self.view.month_requested.connect(self.turn_page)
+        self.view.page_requested.connect(self.turn_page)
         self.view.today_requested.connect(self.go_to_today)
         self.view.activate_requested.connect(self.activate_selected)
         self.view.clicked.connect(self._clicked)
