@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from followup_desktop.core.board import (
+    NOTES_SEARCH_CHARS,
     DueState,
     due_state,
     load_cards,
+    load_search_texts,
     load_stages,
     opportunity_details,
     stage_of,
@@ -61,10 +63,14 @@ def test_a_card_carries_what_the_board_shows(service: FollowupService) -> None:
     assert card.next_interview_at == NOW + timedelta(days=4)
     assert card.last_interview_at == NOW - timedelta(days=3)
     assert card.last_contact_at == NOW - timedelta(days=1)
-    assert "jane roe" in card.search_text
-    assert "jane@example.org" in card.search_text
-    assert "loves sql" in card.search_text
-    assert card.matches("acme")
+    with service.db.session() as session:
+        texts = load_search_texts(session)
+    assert set(texts) == {acme, quiet}
+    assert "jane roe" in texts[acme]
+    assert "jane@example.org" in texts[acme]
+    assert "loves sql" in texts[acme]
+    assert texts[acme].startswith("acme analyst")
+    assert "jane" not in texts[quiet]
     empty = cards[quiet]
     assert empty.next_action_kind is None
     assert empty.next_action_due is None
@@ -100,13 +106,27 @@ def test_only_the_asked_cards_are_loaded_in_one_statement(service: FollowupServi
             every = load_cards(session, NOW)
             some = load_cards(session, NOW, ids[:3])
             none = load_cards(session, NOW, [])
+            some_texts = load_search_texts(session, ids[:3])
+            no_texts = load_search_texts(session, [])
         finally:
             driver.set_trace_callback(None)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 2  # one per call with ids, none for an empty list: never N+1
+    assert len(selects) == 3  # one per call with ids, none for an empty list: never N+1
     assert len(every) == 30
     assert [card.opportunity_id for card in some] == ids[:3]
     assert none == []
+    assert sorted(some_texts) == ids[:3]
+    assert no_texts == {}
+
+
+def test_search_text_keeps_only_the_start_of_long_notes(service: FollowupService) -> None:
+    notes = "early words " + "x" * NOTES_SEARCH_CHARS + " buried"
+    acme = service.create_opportunity("Acme", "Analyst", notes=notes).created_id
+    assert acme is not None
+    with service.db.session() as session:
+        text = load_search_texts(session)[acme]
+    assert "early words" in text
+    assert "buried" not in text
 
 
 def test_due_states_follow_the_local_day() -> None:

@@ -50,7 +50,7 @@ def window(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> Iterator[M
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: not win.tasks.busy)  # the Today panel loads off-thread
+    qtbot.waitUntil(lambda: win.tasks.idle)  # the Today panel loads off-thread
     yield win
     win.close()
 
@@ -362,9 +362,75 @@ def test_every_control_has_an_accessible_name(window: MainWindow) -> None:
 def test_contacts_are_not_loaded_per_card(window: MainWindow, service: FollowupService) -> None:
     with service.db.session() as session:
         assert session.scalar(select(Contact.name)) == "Jane Roe"
-    card = window.board_model.card(card_id(window, "Acme"))
-    assert card is not None
-    assert "jane roe" in card.search_text
+    window.search.setText("jane roe")
+    assert window.board_model.search_text(card_id(window, "Acme")).startswith("acme")
+    assert companies(window, WISHLIST) == ["Acme"]
+
+
+def test_stage_changes_keep_or_rebuild_columns_as_needed(
+    window: MainWindow, service: FollowupService
+) -> None:
+    applied = window.board.column_for_stage(APPLIED)
+    assert applied is not None
+    window.apply_change(service.rename_stage(APPLIED, "Sent"))
+    # A rename keeps the column (and whatever is selected in it).
+    assert window.board.column_for_stage(APPLIED) is applied
+    assert applied.title.text() == "Sent"
+    assert applied.view.accessibleName() == "Sent column"
+    assert applied.title.accessibleName() == "Sent: 2 cards"
+    window.refresh()
+    assert window.board.column_for_stage(APPLIED) is applied
+    ids = [stage.id for stage in service.stages()]
+    window.apply_change(service.reorder_stages([APPLIED, *[i for i in ids if i != APPLIED]]))
+    rebuilt = window.board.column_for_stage(APPLIED)
+    assert rebuilt is not None and rebuilt is not applied
+    assert window.board.columns[0] is rebuilt
+    assert sorted(companies(window, APPLIED)) == ["Delta", "Gamma"]
+    # The old column's model no longer follows the board while it waits to be deleted.
+    before = applied.view.proxy.ids()
+    window.apply_change(service.set_archived([card_id(window, "Gamma")]))
+    assert applied.view.proxy.ids() == before
+    assert companies(window, APPLIED) == ["Delta"]
+
+
+def test_a_search_typed_before_the_search_text_arrives_still_finds_contacts(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst", stage_id=WISHLIST).created_id
+    service.create_opportunity("Beta", "Engineer", stage_id=WISHLIST)
+    service.add_contact("Jane Roe", opportunity_id=acme)
+    win = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
+    qtbot.addWidget(win)
+    # No event has been processed: the background read of the search text has not
+    # been delivered, so the first keystroke has to read it itself.
+    assert not win.board_model.search_complete
+    win.search.setText("jane")
+    assert win.board_model.search_complete
+    assert companies(win, WISHLIST) == ["Acme"]
+    qtbot.waitUntil(lambda: win.tasks.idle)
+    assert companies(win, WISHLIST) == ["Acme"]  # the late background answer changes nothing
+    win.close()
+
+
+def test_a_late_search_text_read_never_undoes_a_newer_update(
+    window: MainWindow, service: FollowupService
+) -> None:
+    model = window.board_model
+    acme = card_id(window, "Acme")
+    cards = model.cards()
+    model.set_cards(cards, model.ranks())
+    stale = {card.opportunity_id: f"{card.company.casefold()} old" for card in cards}
+    # An edit lands while the full read is on its way; the read is older than the edit.
+    [edited] = [card for card in cards if card.opportunity_id == acme]
+    model.update_cards([edited], search={acme: "acme renamed"})
+    model.set_search_texts(stale, model.generation - 1)  # for a load since replaced
+    assert not model.search_complete
+    model.set_search_texts(stale, model.generation)
+    assert model.search_complete
+    assert model.search_text(acme) == "acme renamed"
+    assert model.search_text(card_id(window, "Beta")) == "beta old"
+    window.search.setText("renamed")
+    assert companies(window, WISHLIST) == ["Acme"]
 
 
 from PySide6.QtWidgets import QWidget as QWidgetType  # noqa: E402

@@ -208,6 +208,19 @@ def test_stages_are_data(service: FollowupService) -> None:
         service.reorder_stages(ids[:2])
 
 
+def test_settings_with_a_prefix_are_read_exactly(service: FollowupService) -> None:
+    service.set_setting("board.order.1", {"7": 1.0})
+    service.set_setting("board.order.12", {"8": 2.0})
+    service.set_setting("board.orders", "not mine")  # shares the prefix but for a dot
+    service.set_setting("boardXorder.1", "not mine")  # "_" or "." must not be wildcards
+    service.set_setting("board.order", "not mine")
+    assert service.settings_with_prefix("board.order.") == {
+        "board.order.1": {"7": 1.0},
+        "board.order.12": {"8": 2.0},
+    }
+    assert service.settings_with_prefix("nothing.") == {}
+
+
 def test_playbook_settings_are_validated_before_storing(service: FollowupService) -> None:
     with pytest.raises(ValidationError, match="Unknown playbook setting"):
         service.set_setting("playbook", {"thank_you_hours": 24, "colour": "red"})

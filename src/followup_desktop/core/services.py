@@ -723,6 +723,18 @@ class FollowupService:
             setting = session.get(Setting, key)
             return default if setting is None else setting.value
 
+    def settings_with_prefix(self, prefix: str) -> dict[str, Any]:
+        """Every stored setting whose key starts with ``prefix``, in one query."""
+        # LIKE would treat "_" and "%" in the prefix as wildcards; a range on the key
+        # is exact and uses the primary key's index.
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Setting.key, Setting.value)
+                .where(Setting.key >= prefix)
+                .where(Setting.key < prefix + "\U0010ffff")
+            )
+            return {key: value for key, value in rows if key.startswith(prefix)}
+
     def set_setting(self, key: str, value: Any) -> Change:
         """Store a setting; playbook settings are validated and re-plan everything."""
         if key == SETTINGS_KEY:

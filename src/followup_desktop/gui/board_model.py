@@ -7,6 +7,10 @@ its snapshots in one Python pass over plain lists, and each column is a thin
 ``QAbstractProxyModel`` that maps its rows to source rows and applies the difference
 between its old and new card lists as row inserts and removals. Qt only calls back into
 Python for the cards a column actually paints.
+
+The text the search box looks through arrives separately (after the first paint, see
+:func:`~followup_desktop.core.board.load_search_texts`); until it has, the model says so
+and the window reads it before the first search.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -118,29 +122,81 @@ class BoardModel(QAbstractListModel):
         self._needle = ""
         self._by_stage: dict[int, list[int]] = {}
         self._group_of: dict[int, int] = {}
+        self._search: dict[int, str] = {}
+        self._search_complete = True
+        # Cards whose search text came with an update while the full set was on its way.
+        self._search_fresh: set[int] = set()
+        self._generation = 0
 
     # -- loading -----------------------------------------------------------------------
 
-    def set_cards(self, cards: Sequence[CardSnapshot], ranks: dict[int, float]) -> None:
-        """Replace every card (the first load, or after an import)."""
+    def set_cards(
+        self,
+        cards: Sequence[CardSnapshot],
+        ranks: dict[int, float],
+        search: Mapping[int, str] | None = None,
+    ) -> None:
+        """Replace every card (the first load, or after an import).
+
+        Without ``search`` the search texts are owed: :attr:`search_complete` is False
+        until :meth:`set_search_texts` brings them for this :attr:`generation`.
+        """
         self.beginResetModel()
+        self._generation += 1
+        self._search = dict(search) if search is not None else {}
+        self._search_complete = search is not None
+        self._search_fresh = set()
         self._cards = list(cards)
         self._row_of = {card.opportunity_id: row for row, card in enumerate(self._cards)}
         self._stage_of = {card.opportunity_id: card.stage_id for card in self._cards}
         self._ranks = dict(ranks)
-        self._sort_keys = {card.opportunity_id: self._sort_key(card) for card in self._cards}
+        sort_key = self._sort_key
+        self._sort_keys = {card.opportunity_id: sort_key(card) for card in self._cards}
         self._resort()
         self._regroup()
         self.endResetModel()
         self.arrangement_changed.emit()
+
+    @property
+    def generation(self) -> int:
+        """Counts full reloads, so a late answer for an earlier load can be told apart."""
+        return self._generation
+
+    @property
+    def search_complete(self) -> bool:
+        """True when every card's search text is here (the search box can filter)."""
+        return self._search_complete
+
+    def set_search_texts(self, texts: Mapping[int, str], generation: int) -> None:
+        """Take every card's search text, read for the load numbered ``generation``."""
+        if generation != self._generation or self._search_complete:
+            return  # for cards since replaced, or already here
+        merged = {key: value for key, value in texts.items() if key in self._row_of}
+        # Updates that arrived meanwhile are at least as new as this read.
+        merged.update({key: self._search[key] for key in self._search_fresh})
+        self._search = merged
+        self._search_complete = True
+        self._search_fresh = set()
+        if self._needle:
+            self._regroup()
+            self.arrangement_changed.emit()
+
+    def search_text(self, opportunity_id: int) -> str:
+        """What the search box looks through for one card ("" while it is owed)."""
+        return self._search.get(opportunity_id, "")
 
     def update_cards(
         self,
         cards: Sequence[CardSnapshot],
         removed: Iterable[int] = (),
         ranks: dict[int, float] | None = None,
+        search: Mapping[int, str] | None = None,
     ) -> None:
         """Apply changed, new and deleted cards without touching the others."""
+        if search is not None:
+            self._search.update(search)
+            if not self._search_complete:
+                self._search_fresh.update(search)
         touched: set[int] = set()
         if ranks is not None:
             # Only the cards whose rank changed need a new sort key.
@@ -164,6 +220,8 @@ class BoardModel(QAbstractListModel):
                 self._row_of = {card.opportunity_id: r for r, card in enumerate(self._cards)}
                 self._sort_keys.pop(card_id, None)
                 self._stage_of.pop(card_id, None)
+                self._search.pop(card_id, None)
+                self._search_fresh.discard(card_id)
                 self.endRemoveRows()
             touched -= gone_set
         added: set[int] = set()
@@ -242,7 +300,9 @@ class BoardModel(QAbstractListModel):
         return (rank, due, card.company.casefold(), card.opportunity_id)
 
     def _resort(self) -> None:
-        self._order = sorted(self._row_of, key=self._sort_keys.__getitem__)
+        # Each key ends with the card's id: sorting the keys themselves and reading the
+        # ids back avoids a Python key call per card.
+        self._order = [key[3] for key in sorted(self._sort_keys.values())]
 
     def _end_of_today(self) -> datetime:
         local_now = self._clock().astimezone(self._tz)
@@ -253,7 +313,7 @@ class BoardModel(QAbstractListModel):
         flt = self._filter
         if card.archived and not flt.show_archived:
             return False
-        if self._needle and self._needle not in card.search_text:
+        if self._needle and self._needle not in self._search.get(card.opportunity_id, ""):
             return False
         return not (
             flt.needs_action
@@ -270,13 +330,14 @@ class BoardModel(QAbstractListModel):
         group_of: dict[int, int] = {}
         cards = self._cards
         row_of = self._row_of
+        search = self._search
         for card_id in self._order:
             if exclude and card_id in exclude:
                 continue
             card = cards[row_of[card_id]]
             if card.archived and not flt.show_archived:
                 continue
-            if needle and needle not in card.search_text:
+            if needle and needle not in search.get(card_id, ""):
                 continue
             if flt.needs_action and (
                 card.next_action_due is None or card.next_action_due >= end_of_today
@@ -400,6 +461,14 @@ class StageColumnProxy(QAbstractProxyModel):
         source.modelReset.connect(self._after_source_reset)
         source.dataChanged.connect(self._source_data_changed)
         self._set_ids(list(source.visible_ids(stage_id)))
+
+    def detach(self) -> None:
+        """Stop following the board model (the column is going away)."""
+        source = self._board
+        source.arrangement_changed.disconnect(self._rearrange)
+        source.modelAboutToBeReset.disconnect(self.beginResetModel)
+        source.modelReset.disconnect(self._after_source_reset)
+        source.dataChanged.disconnect(self._source_data_changed)
 
     # -- keeping up with the source ----------------------------------------------------
 

@@ -235,6 +235,14 @@ class BoardColumn(QFrame):
             signal.connect(self.update_count)
         self.update_count()
 
+    def rename(self, stage: StageSnapshot) -> None:
+        """Show the stage under its current name (the column stays, with its cards)."""
+        self.stage = stage
+        self.title.setText(stage.name)
+        self.view.stage_name = stage.name
+        self.view.setAccessibleName(f"{stage.name} column")
+        self.update_count()
+
     def update_count(self) -> None:
         """Show how many cards the column holds now."""
         count = self.view.proxy.rowCount()
@@ -275,17 +283,27 @@ class BoardView(QScrollArea):
         self.setWidget(self._inner)
 
     def set_stages(self, stages: Sequence[StageSnapshot]) -> None:
-        """Show one column per visible stage, in order (rebuilding the columns)."""
+        """Show one column per visible stage, in order.
+
+        The columns are rebuilt only when the visible stages or their order changed; a
+        rename (or no change at all, as on a reload) keeps them, with their selection.
+        """
+        visible = [stage for stage in stages if not stage.hidden]
+        if [stage.id for stage in visible] == [column.stage.id for column in self.columns]:
+            for column, stage in zip(self.columns, visible, strict=True):
+                if column.stage != stage:
+                    column.rename(stage)
+            return
         for column in self.columns:
             self._layout.removeWidget(column)
             proxy = column.view.proxy
+            # Deleted later, so stop it following the model now.
+            proxy.detach()
             column.setParent(None)
             column.deleteLater()
             proxy.deleteLater()
         self.columns = []
-        for stage in stages:
-            if stage.hidden:
-                continue
+        for stage in visible:
             proxy = StageColumnProxy(self.model, stage.id, self)
             proxy.drop_handler = self._drop_handler
             column = BoardColumn(self, stage, proxy)

@@ -109,29 +109,38 @@ def place_cards(
 ) -> dict[int, float]:
     """New ranks after putting ``moving`` before ``anchor`` (at the end when None).
 
-    ``column_ids`` is the target column's full order (filter ignored). The first hand
-    placement in a column numbers the whole column, so the order survives filtering;
-    after that only the moved cards get new ranks, between their new neighbours, so a
-    move touches a few cards instead of thousands.
+    ``column_ids`` is the target column's full order (filter ignored): first the cards
+    placed by hand (those with a rank), then the others in their natural order. Only the
+    cards that must be pinned get a rank: the moved ones, plus, when they land inside the
+    natural part, the unranked cards above them. A drop near the top of a long column
+    therefore touches a few cards, not thousands, and the order survives filtering.
     """
     moving_set = set(moving)
     rest = [card_id for card_id in column_ids if card_id not in moving_set]
     position = rest.index(anchor) if anchor in rest else len(rest)
     result = dict(ranks)
-    if all(card_id in ranks for card_id in rest):
-        low = ranks[rest[position - 1]] if position > 0 else None
-        high = ranks[rest[position]] if position < len(rest) else None
-        if low is None:
-            low = (high if high is not None else 0.0) - len(moving) - 1
-        if high is None:
-            high = low + len(moving) + 1
-        step = (high - low) / (len(moving) + 1)
-        # Halving leaves room for about fifty moves into the same gap; then renumber.
-        if step > 1e-9:
-            for offset, card_id in enumerate(moving, start=1):
-                result[card_id] = low + step * offset
-            return result
-    ordered = rest[:position] + list(moving) + rest[position:]
-    for rank, card_id in enumerate(ordered):
+    after = rest[position] if position < len(rest) else None
+    if after is None or after not in ranks:
+        # Landing in (or after) the natural part: pin the unranked cards above the drop,
+        # then the moved ones, after the last hand-placed card.
+        above = rest[:position]
+        pinned = [card_id for card_id in above if card_id in ranks]
+        start = ranks[pinned[-1]] + 1.0 if pinned else 0.0
+        newly = [card_id for card_id in above if card_id not in ranks]
+        for offset, card_id in enumerate([*newly, *moving]):
+            result[card_id] = start + offset
+        return result
+    # Landing among hand-placed cards: between the two neighbours.
+    high = ranks[after]
+    low = ranks[rest[position - 1]] if position > 0 else high - len(moving) - 1
+    step = (high - low) / (len(moving) + 1)
+    # Halving leaves room for about fifty moves into the same gap; then renumber the
+    # hand-placed cards (only those).
+    if step > 1e-9:
+        for offset, card_id in enumerate(moving, start=1):
+            result[card_id] = low + step * offset
+        return result
+    placed = [card_id for card_id in rest if card_id in ranks]
+    for rank, card_id in enumerate([*placed[:position], *moving, *placed[position:]]):
         result[card_id] = float(rank)
     return result

@@ -55,6 +55,7 @@ from followup_desktop.core.board import (
     StageSnapshot,
     due_counts,
     load_cards,
+    load_search_texts,
     load_stages,
 )
 from followup_desktop.core.errors import FollowupError
@@ -65,6 +66,7 @@ from followup_desktop.gui.agenda_model import AgendaModel
 from followup_desktop.gui.board_model import BoardFilter, BoardModel
 from followup_desktop.gui.board_view import BoardView
 from followup_desktop.gui.commands import (
+    CARD_ORDER_PREFIX,
     MoveCardsCommand,
     order_key,
     place_cards,
@@ -86,6 +88,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CardData = tuple[list[CardSnapshot], dict[int, float]]
 BoardData = tuple[list[StageSnapshot], list[CardSnapshot], dict[int, float]]
 
 # Re-reading a handful of cards is cheaper than all of them; past this, reload the board.
@@ -230,8 +233,11 @@ class MainWindow(QMainWindow):
         #: Called with every Change the window applies (the app re-arms its reminders).
         self.on_changed: Callable[[Change], None] | None = None
         # The card query waits on SQLite, which releases the GIL: start it on a thread now
-        # and build the widgets meanwhile (the start-up path to a painted board).
-        first_load = _Background(self._read_board)
+        # and build the widgets, columns included, meanwhile (the start-up path to a
+        # painted board). The stages are a handful of rows, read first.
+        with service.db.session() as session:
+            stages = load_stages(session)
+        first_load = _Background(lambda: self._read_cards(stages))
         self.dialogs = dialogs or Dialogs()
         self._settings = settings or QSettings(
             str(window_settings_path()), QSettings.Format.IniFormat
@@ -264,7 +270,8 @@ class MainWindow(QMainWindow):
         self._clock_timer.timeout.connect(self._tick)
         self._clock_timer.start()
 
-        self.reload_board(first_load.result())
+        self.board.set_stages(stages)
+        self.reload_board((stages, *first_load.result()))
         self.refresh_today_later()
         self._restore_state()
         self._update_actions()
@@ -500,16 +507,21 @@ class MainWindow(QMainWindow):
     def _read_board(self) -> BoardData:
         with self._service.db.session() as session:
             stages = load_stages(session)
+        return (stages, *self._read_cards(stages))
+
+    def _read_cards(self, stages: Sequence[StageSnapshot]) -> CardData:
+        with self._service.db.session() as session:
             cards = load_cards(session, self._service.clock())
+        stored = self._service.settings_with_prefix(CARD_ORDER_PREFIX)
         ranks: dict[int, float] = {}
         stage_of = {card.opportunity_id: card.stage_id for card in cards}
         for stage in stages:
-            stored = ranks_from_setting(self._service.get_setting(order_key(stage.id), {}))
+            column = ranks_from_setting(stored.get(order_key(stage.id), {}))
             # A card moved by keyboard leaves a stale entry in its old column: skip it.
             ranks.update(
-                {key: value for key, value in stored.items() if stage_of.get(key) == stage.id}
+                {key: value for key, value in column.items() if stage_of.get(key) == stage.id}
             )
-        return stages, cards, ranks
+        return cards, ranks
 
     def reload_board(self, data: BoardData | None = None) -> None:
         """Read the stages and every card again (start-up, imports, big re-plans)."""
@@ -518,6 +530,25 @@ class MainWindow(QMainWindow):
         self.board.set_stages(self._stages)
         self.board_model.set_cards(cards, ranks)
         self._update_status()
+        # The search box's text is not on the cards: read it once they are painted.
+        generation = self.board_model.generation
+        self.tasks.submit(
+            self._read_search_texts,
+            lambda texts: self.board_model.set_search_texts(texts, generation),
+            self._report_failure("Reading the text to search"),
+            quiet=True,
+        )
+
+    def _read_search_texts(self) -> dict[int, str]:
+        with self._service.db.session() as session:
+            return load_search_texts(session)
+
+    def _ensure_search_texts(self) -> None:
+        """Read the search text now when a search starts before it has arrived."""
+        if not self.board_model.search_complete:
+            self.board_model.set_search_texts(
+                self._read_search_texts(), self.board_model.generation
+            )
 
     def _reload_stages(self) -> None:
         selected = self.board.selected_ids()
@@ -540,9 +571,13 @@ class MainWindow(QMainWindow):
         elif ids:
             with self._service.db.session() as session:
                 cards = load_cards(session, self._service.clock(), ids)
+                texts = load_search_texts(session, ids)
             found = {card.opportunity_id for card in cards}
             self.board_model.update_cards(
-                cards, removed=ids - found, ranks=None if ranks is None else dict(ranks)
+                cards,
+                removed=ids - found,
+                ranks=None if ranks is None else dict(ranks),
+                search=texts,
             )
         if change.entities & BANK_ENTITIES:
             self._question_bank_changed()
@@ -577,7 +612,9 @@ class MainWindow(QMainWindow):
 
     def refresh_today_later(self) -> None:
         """Re-read the Today panel on the worker thread (it sorts every open action)."""
-        self.tasks.submit(self._read_today, self._show_today, self._report_failure("Today"))
+        self.tasks.submit(
+            self._read_today, self._show_today, self._report_failure("Today"), quiet=True
+        )
 
     def refresh(self) -> None:
         """Re-read everything from the database."""
@@ -611,6 +648,8 @@ class MainWindow(QMainWindow):
     # -- filters -----------------------------------------------------------------------
 
     def _filter_changed(self) -> None:
+        if self.search.text().strip():
+            self._ensure_search_texts()
         self.board_model.set_filter(
             BoardFilter(
                 self.search.text(), self.needs_action.isChecked(), self.show_archived.isChecked()
@@ -737,14 +776,14 @@ class MainWindow(QMainWindow):
         anchor = next((card_id for card_id in shown[row:] if card_id not in previous), None)
         full = self.board_model.ids_in_stage(stage_id)
         before = self.board_model.ranks()
-        after = place_cards(full, moving, anchor, before)
-        new_order = sorted(
-            [*[i for i in full if i not in previous], *moving], key=after.__getitem__
-        )
+        rest = [card_id for card_id in full if card_id not in previous]
+        position = len(rest) if anchor is None else rest.index(anchor)
+        new_order = [*rest[:position], *moving, *rest[position:]]
         if all(stage == stage_id for stage in previous.values()) and new_order == full:
             return False
+        after = place_cards(full, moving, anchor, before)
         stored_before = {key: before[key] for key in full if key in before}
-        stored_after = {key: after[key] for key in new_order}
+        stored_after = {key: after[key] for key in new_order if key in after}
         self.undo_stack.push(
             MoveCardsCommand(
                 self._service,
@@ -1240,10 +1279,10 @@ class MainWindow(QMainWindow):
 class _Background(threading.Thread):
     """Runs one function on its own thread; ``result()`` waits for it (and re-raises)."""
 
-    def __init__(self, work: Callable[[], BoardData]) -> None:
+    def __init__(self, work: Callable[[], CardData]) -> None:
         super().__init__(name="followup-first-load", daemon=True)
         self._work = work
-        self._result: BoardData | None = None
+        self._result: CardData | None = None
         self._error: BaseException | None = None
         self.start()
 
@@ -1253,7 +1292,7 @@ class _Background(threading.Thread):
         except BaseException as error:
             self._error = error
 
-    def result(self) -> BoardData:
+    def result(self) -> CardData:
         self.join()
         if self._error is not None:
             raise self._error

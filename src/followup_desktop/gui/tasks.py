@@ -3,6 +3,10 @@
 Work runs in order on a single thread so two slow jobs never fight over the database
 file. Results come back to the GUI thread through a queued signal on an object that
 lives there; callbacks never run on the worker thread.
+
+Jobs the person started (an import, a backup) make the runner *busy*, which the window
+shows by disabling the actions that would start another. Quiet jobs (reading the Today
+panel, the search text) run the same way but never disable anything.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class _Job(QRunnable):
 class TaskRunner(QObject):
     """Runs callables one at a time off the GUI thread; reports back on the GUI thread."""
 
+    #: True when the first job the person started is queued, False when the last is done.
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -56,24 +61,43 @@ class TaskRunner(QObject):
         self._relay.finished.connect(self._on_finished)
         self._relay.failed.connect(self._on_failed)
         self._callbacks: dict[int, tuple[Done, Failed]] = {}
+        self._loud: set[int] = set()
         self._ids = itertools.count(1)
 
     @property
     def busy(self) -> bool:
-        """True while a job is queued or running."""
-        return bool(self._callbacks)
+        """True while a job the person started is queued or running."""
+        return bool(self._loud)
 
-    def submit(self, work: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
-        """Run ``work`` on the worker; then ``on_done(result)`` or ``on_error(exc)``."""
+    @property
+    def idle(self) -> bool:
+        """True when no job at all, quiet ones included, is queued or running."""
+        return not self._callbacks
+
+    def submit(
+        self, work: Callable[[], Any], on_done: Done, on_error: Failed, *, quiet: bool = False
+    ) -> None:
+        """Run ``work`` on the worker; then ``on_done(result)`` or ``on_error(exc)``.
+
+        A ``quiet`` job does not make the runner busy.
+        """
         job_id = next(self._ids)
         self._callbacks[job_id] = (on_done, on_error)
-        if len(self._callbacks) == 1:
-            self.busy_changed.emit(True)
+        if not quiet:
+            self._loud.add(job_id)
+            if len(self._loud) == 1:
+                self.busy_changed.emit(True)
         self._pool.start(_Job(job_id, work, self._relay))
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until the worker is idle (for shutdown)."""
         return self._pool.waitForDone(msecs)
+
+    def _finish(self, job_id: int) -> None:
+        if job_id in self._loud:
+            self._loud.discard(job_id)
+            if not self._loud:
+                self.busy_changed.emit(False)
 
     @Slot(int, object)
     def _on_finished(self, job_id: int, result: object) -> None:
@@ -81,8 +105,7 @@ class TaskRunner(QObject):
         try:
             on_done(result)
         finally:
-            if not self._callbacks:
-                self.busy_changed.emit(False)
+            self._finish(job_id)
 
     @Slot(int, object)
     def _on_failed(self, job_id: int, error: object) -> None:
@@ -92,5 +115,4 @@ class TaskRunner(QObject):
         try:
             on_error(error)
         finally:
-            if not self._callbacks:
-                self.busy_changed.emit(False)
+            self._finish(job_id)
