@@ -44,7 +44,7 @@ def painted(window):
 def settled(window):
     # Let the window finish what it reads after the first paint (the Today panel, the
     # search text), so one measurement does not run into the previous one's work.
-    while not window.tasks.idle:
+    while not window.settled:
         window.tasks.wait()
         app.processEvents()
 

@@ -40,7 +40,7 @@ window = MainWindow(FollowupService(db), dialogs=Dialogs(), settings=settings)
 window.resize(1600, 1000)
 window.show()
 page = window.show_calendar()  # builds the decision index once
-while not window.tasks.idle:  # the Today panel's first read, on the worker
+while not window.settled:  # the Today panel's first read, on the worker
     app.processEvents()
 window.repaint()
 app.processEvents()

@@ -50,7 +50,7 @@ def window(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> Iterator[M
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.tasks.idle)  # the Today panel loads off-thread
+    qtbot.waitUntil(lambda: win.settled)  # the Today panel loads off-thread
     yield win
     win.close()
 
@@ -401,14 +401,35 @@ def test_a_search_typed_before_the_search_text_arrives_still_finds_contacts(
     service.add_contact("Jane Roe", opportunity_id=acme)
     win = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
     qtbot.addWidget(win)
-    # No event has been processed: the background read of the search text has not
-    # been delivered, so the first keystroke has to read it itself.
+    # Not painted yet, so the search text has not even been asked for: the first
+    # keystroke has to read it itself.
     assert not win.board_model.search_complete
     win.search.setText("jane")
     assert win.board_model.search_complete
     assert companies(win, WISHLIST) == ["Acme"]
-    qtbot.waitUntil(lambda: win.tasks.idle)
+    win.show()
+    qtbot.waitUntil(lambda: win.settled)
     assert companies(win, WISHLIST) == ["Acme"]  # the late background answer changes nothing
+    win.close()
+
+
+def test_the_today_panel_and_search_text_are_read_after_the_first_paint(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst", stage_id=WISHLIST).created_id
+    service.add_action("call_recruiter", NOW - timedelta(hours=1), opportunity_id=acme)
+    win = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
+    qtbot.addWidget(win)
+    assert [card.company for card in win.board_model.cards()] == ["Acme"]
+    qtbot.wait(50)
+    # Never shown, never painted: nothing was read beyond the board itself.
+    assert win.tasks.idle
+    assert win.agenda_model.rowCount() == 0
+    assert not win.board_model.search_complete
+    win.show()
+    qtbot.waitUntil(lambda: win.settled)
+    assert win.agenda_model.rowCount() == 1
+    assert win.board_model.search_complete
     win.close()
 
 

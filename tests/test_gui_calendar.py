@@ -48,7 +48,7 @@ def open_window(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> MainW
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.tasks.idle)
+    qtbot.waitUntil(lambda: window.settled)
     return window
 
 
@@ -307,7 +307,7 @@ def test_import_menu_takes_an_ics_after_a_confirmation(
     dialogs.answer = True
     dialogs.files.append(FIXTURES / "google.ics")
     window.import_action.trigger()
-    qtbot.waitUntil(lambda: window.tasks.idle)
+    qtbot.waitUntil(lambda: window.settled)
     assert "1 interview added" in window.statusBar().currentMessage()
     assert "Copperleaf" in [card.company for card in window.board_model.cards()]
     dialogs.files.append(FIXTURES / "truncated.ics")
@@ -357,7 +357,7 @@ def test_second_launch_arguments_import_ics_files(
 ) -> None:
     window = open_window(qtbot, service, tmp_path)
     window.open_arguments(["--minimized", str(FIXTURES / "google.ics")])
-    qtbot.waitUntil(lambda: window.tasks.idle)
+    qtbot.waitUntil(lambda: window.settled)
     assert "Imported google.ics" in window.statusBar().currentMessage()
 
 
@@ -371,7 +371,7 @@ def test_export_calendar_runs_on_the_worker(
     target = tmp_path / "out.ics"
     dialogs_of(window).files.append(target)
     window.export_calendar_action.trigger()
-    qtbot.waitUntil(lambda: window.tasks.idle)
+    qtbot.waitUntil(lambda: window.settled)
     assert target.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
     assert "1 interviews" in window.statusBar().currentMessage()
 

@@ -95,12 +95,12 @@ def window(
         # window must be settled here, while it still exists.
         for dialog in window.findChildren(QDialog):
             dialog.close()
-        qtbot.waitUntil(lambda: window.tasks.idle)
+        qtbot.waitUntil(lambda: window.settled)
 
     qtbot.addWidget(window, before_close_func=settle)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.tasks.idle)
+    qtbot.waitUntil(lambda: window.settled)
     return window
 
 
@@ -464,7 +464,7 @@ def test_importing_into_a_used_database_asks_to_replace_it(
     dialogs.files.append(export)
     dialogs.answer = True
     window.import_action.trigger()
-    qtbot.waitUntil(lambda: window.tasks.idle)
+    qtbot.waitUntil(lambda: window.settled)
     assert companies(service) == ["Hooli"]
     assert [card.company for card in window.board_model.cards()] == ["Hooli"]
     message = window.statusBar().currentMessage()
@@ -484,7 +484,7 @@ def test_importing_into_an_empty_database_does_not_ask(
     dialogs.files.append(export)
     window.import_action.trigger()
     assert not [m for m in dialogs.messages if m[0] == "question"]
-    qtbot.waitUntil(lambda: window.tasks.idle)
+    qtbot.waitUntil(lambda: window.settled)
     assert companies(service) == ["Hooli"]
     message = window.statusBar().currentMessage()
     assert "Imported Hooli.json: 1 opportunities" in message

@@ -37,7 +37,7 @@ def open_window(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> MainW
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.tasks.idle)  # the Today panel loads off-thread
+    qtbot.waitUntil(lambda: window.settled)  # the Today panel loads off-thread
     return window
 
 
@@ -262,7 +262,7 @@ def test_backup_runs_off_the_gui_thread(
     target = tmp_path / "copy.sqlite3"
     dialogs_of(window).files.append(target)
     window.backup_action.trigger()
-    qtbot.waitUntil(lambda: window.tasks.idle)
+    qtbot.waitUntil(lambda: window.settled)
     assert target.exists()
     with sqlite3.connect(target) as connection:
         assert connection.execute("SELECT company FROM opportunities").fetchone() == ("Acme",)
@@ -278,12 +278,12 @@ def test_export_then_import_through_the_worker(
     export = tmp_path / "export.json"
     dialogs_of(window).files.append(export)
     window.export_action.trigger()
-    qtbot.waitUntil(lambda: window.tasks.idle)
+    qtbot.waitUntil(lambda: window.settled)
     assert export.exists()
     dialogs_of(window).files.append(export)
     dialogs_of(window).answer = True  # replace
     window.import_action.trigger()
-    qtbot.waitUntil(lambda: window.tasks.idle)
+    qtbot.waitUntil(lambda: window.settled)
     assert [card.company for card in window.board_model.cards()] == ["Acme"]
     assert not [m for m in dialogs_of(window).messages if m[0] == "warning"]
 

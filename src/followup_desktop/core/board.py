@@ -30,7 +30,6 @@ from followup_desktop.core.models import (
     Interview,
     Opportunity,
     OpportunityContact,
-    Stage,
     StageKind,
 )
 from followup_desktop.core.timeutil import UTCDateTime
@@ -94,14 +93,17 @@ class CardSnapshot(NamedTuple):
 
 
 def load_stages(session: Session) -> list[StageSnapshot]:
-    """Every stage in board order, hidden ones included."""
-    rows = session.execute(
-        select(Stage.id, Stage.name, Stage.kind, Stage.position, Stage.hidden).order_by(
-            Stage.position, Stage.id
-        )
+    """Every stage in board order, hidden ones included.
+
+    Plain SQL, like the cards: the board's start-up path stays clear of the ORM, whose
+    one-time set-up (mapper configuration) then happens after the first paint.
+    """
+    rows = _cursor(session).execute(
+        "SELECT id, name, kind, position, hidden FROM stages ORDER BY position, id"
     )
     return [
-        StageSnapshot(row.id, row.name, row.kind, row.position, bool(row.hidden)) for row in rows
+        StageSnapshot(stage_id, name, StageKind(kind), position, bool(hidden))
+        for stage_id, name, kind, position, hidden in rows
     ]
 
 

@@ -726,12 +726,14 @@ class FollowupService:
     def settings_with_prefix(self, prefix: str) -> dict[str, Any]:
         """Every stored setting whose key starts with ``prefix``, in one query."""
         # LIKE would treat "_" and "%" in the prefix as wildcards; a range on the key
-        # is exact and uses the primary key's index.
+        # is exact and uses the primary key's index. On the table, not the mapped class:
+        # the board reads this at start-up, before anything needs the ORM.
+        table = Setting.__table__
         with self.db.session() as session:
             rows = session.execute(
-                select(Setting.key, Setting.value)
-                .where(Setting.key >= prefix)
-                .where(Setting.key < prefix + "\U0010ffff")
+                select(table.c.key, table.c.value)
+                .where(table.c.key >= prefix)
+                .where(table.c.key < prefix + "\U0010ffff")
             )
             return {key: value for key, value in rows if key.startswith(prefix)}
 

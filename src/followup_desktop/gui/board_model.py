@@ -115,6 +115,7 @@ class BoardModel(QAbstractListModel):
         self._cards: list[CardSnapshot] = []
         self._row_of: dict[int, int] = {}
         self._stage_of: dict[int, int] = {}
+        self._archived: set[int] = set()
         self._ranks: dict[int, float] = {}
         self._sort_keys: dict[int, tuple[float, float, str, int]] = {}
         self._order: list[int] = []
@@ -149,6 +150,7 @@ class BoardModel(QAbstractListModel):
         self._cards = list(cards)
         self._row_of = {card.opportunity_id: row for row, card in enumerate(self._cards)}
         self._stage_of = {card.opportunity_id: card.stage_id for card in self._cards}
+        self._archived = {card.opportunity_id for card in self._cards if card.archived}
         self._ranks = dict(ranks)
         sort_key = self._sort_key
         self._sort_keys = {card.opportunity_id: sort_key(card) for card in self._cards}
@@ -208,38 +210,13 @@ class BoardModel(QAbstractListModel):
             self._ranks = dict(ranks)
         gone = [card_id for card_id in removed if card_id in self._row_of]
         if gone:
-            # The column proxies drop these ids before the rows disappear from under them.
-            gone_set = set(gone)
-            self._order = [card_id for card_id in self._order if card_id not in gone_set]
-            self._regroup(exclude=gone_set)
-            self.arrangement_changed.emit()
-            for card_id in gone:
-                row = self._row_of[card_id]
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._cards[row]
-                self._row_of = {card.opportunity_id: r for r, card in enumerate(self._cards)}
-                self._sort_keys.pop(card_id, None)
-                self._stage_of.pop(card_id, None)
-                self._search.pop(card_id, None)
-                self._search_fresh.discard(card_id)
-                self.endRemoveRows()
-            touched -= gone_set
+            self._remove(gone)
+            touched -= set(gone)
         added: set[int] = set()
         for card in cards:
-            known = self._row_of.get(card.opportunity_id)
             touched.add(card.opportunity_id)
-            self._stage_of[card.opportunity_id] = card.stage_id
-            if known is None:
-                row = len(self._cards)
-                self.beginInsertRows(QModelIndex(), row, row)
-                self._cards.append(card)
-                self._row_of[card.opportunity_id] = row
-                self.endInsertRows()
+            if self._store(card):
                 added.add(card.opportunity_id)
-            else:
-                self._cards[known] = card
-                index = self.index(known, 0)
-                self.dataChanged.emit(index, index)
         if gone or len(touched) > INCREMENTAL_CARDS:
             for card_id in touched:
                 self._sort_keys[card_id] = self._sort_key(self._cards[self._row_of[card_id]])
@@ -248,6 +225,45 @@ class BoardModel(QAbstractListModel):
         else:
             self._reposition(touched, added)
         self.arrangement_changed.emit()
+
+    def _remove(self, gone: list[int]) -> None:
+        # The column proxies drop these ids before the rows disappear from under them.
+        gone_set = set(gone)
+        self._order = [card_id for card_id in self._order if card_id not in gone_set]
+        self._regroup(exclude=gone_set)
+        self.arrangement_changed.emit()
+        for card_id in gone:
+            row = self._row_of[card_id]
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._cards[row]
+            self._row_of = {card.opportunity_id: r for r, card in enumerate(self._cards)}
+            self._sort_keys.pop(card_id, None)
+            self._stage_of.pop(card_id, None)
+            self._archived.discard(card_id)
+            self._search.pop(card_id, None)
+            self._search_fresh.discard(card_id)
+            self.endRemoveRows()
+
+    def _store(self, card: CardSnapshot) -> bool:
+        """Put a changed or new card in place; True when it is new."""
+        card_id = card.opportunity_id
+        self._stage_of[card_id] = card.stage_id
+        if card.archived:
+            self._archived.add(card_id)
+        else:
+            self._archived.discard(card_id)
+        known = self._row_of.get(card_id)
+        if known is not None:
+            self._cards[known] = card
+            index = self.index(known, 0)
+            self.dataChanged.emit(index, index)
+            return False
+        row = len(self._cards)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._cards.append(card)
+        self._row_of[card_id] = row
+        self.endInsertRows()
+        return True
 
     def _reposition(self, touched: set[int], added: set[int]) -> None:
         """Move a few cards to their new places in the order and in their columns."""
@@ -321,32 +337,41 @@ class BoardModel(QAbstractListModel):
         )
 
     def _regroup(self, exclude: set[int] | None = None) -> None:
-        # One pass over every card in board order; written out (not via _passes) because
-        # this runs on each keystroke in the search box over 10,000 cards.
-        needle = self._needle
+        # Runs on each keystroke in the search box over 10,000 cards: one list
+        # comprehension per filter (the search first, as it removes the most), then one
+        # grouping pass. Must agree with _passes().
         flt = self._filter
-        end_of_today = self._end_of_today()
+        ids = self._order
+        if exclude:
+            ids = [card_id for card_id in ids if card_id not in exclude]
+        if self._needle:
+            needle = self._needle
+            text = self._search.get
+            ids = [card_id for card_id in ids if needle in text(card_id, "")]
+        if not flt.show_archived and self._archived:
+            archived = self._archived
+            ids = [card_id for card_id in ids if card_id not in archived]
+        if flt.needs_action:
+            end_of_today = self._end_of_today()
+            cards = self._cards
+            row_of = self._row_of
+            ids = [
+                card_id
+                for card_id in ids
+                if (due := cards[row_of[card_id]].next_action_due) is not None
+                and due < end_of_today
+            ]
+        stage_of = self._stage_of
         groups: dict[int, list[int]] = {}
-        group_of: dict[int, int] = {}
-        cards = self._cards
-        row_of = self._row_of
-        search = self._search
-        for card_id in self._order:
-            if exclude and card_id in exclude:
-                continue
-            card = cards[row_of[card_id]]
-            if card.archived and not flt.show_archived:
-                continue
-            if needle and needle not in search.get(card_id, ""):
-                continue
-            if flt.needs_action and (
-                card.next_action_due is None or card.next_action_due >= end_of_today
-            ):
-                continue
-            groups.setdefault(card.stage_id, []).append(card_id)
-            group_of[card_id] = card.stage_id
+        for card_id in ids:
+            stage = stage_of[card_id]
+            group = groups.get(stage)
+            if group is None:
+                groups[stage] = [card_id]
+            else:
+                group.append(card_id)
         self._by_stage = groups
-        self._group_of = group_of
+        self._group_of = {card_id: stage_of[card_id] for card_id in ids}
 
     def visible_ids(self, stage_id: int) -> list[int]:
         """Ids of the cards shown in a stage's column, in order."""
@@ -453,7 +478,7 @@ class StageColumnProxy(QAbstractProxyModel):
         self.stage_id = stage_id
         self._board = source
         self._ids: list[int] = []
-        self._position: dict[int, int] = {}
+        self._positions: dict[int, int] | None = {}
         self.drop_handler: DropHandler | None = None
         self.setSourceModel(source)
         source.arrangement_changed.connect(self._rearrange)
@@ -474,7 +499,15 @@ class StageColumnProxy(QAbstractProxyModel):
 
     def _set_ids(self, ids: list[int]) -> None:
         self._ids = ids
-        self._position = {card_id: row for row, card_id in enumerate(ids)}
+        # Rebuilt when next asked for: a filter can remove hundreds of separate runs of
+        # rows, and rebuilding after each would cost a pass over the column per run.
+        self._positions = None
+
+    @property
+    def _position(self) -> dict[int, int]:
+        if self._positions is None:
+            self._positions = {card_id: row for row, card_id in enumerate(self._ids)}
+        return self._positions
 
     def _after_source_reset(self) -> None:
         self._set_ids(list(self._board.visible_ids(self.stage_id)))

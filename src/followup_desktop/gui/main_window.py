@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -270,9 +270,12 @@ class MainWindow(QMainWindow):
         self._clock_timer.timeout.connect(self._tick)
         self._clock_timer.start()
 
+        # Reads nothing on screen needs for the first paint (the Today panel, the search
+        # text) wait for it, so they do not compete with it for the interpreter.
+        self._painted = False
+        self._after_paint_started = False
         self.board.set_stages(stages)
         self.reload_board((stages, *first_load.result()))
-        self.refresh_today_later()
         self._restore_state()
         self._update_actions()
 
@@ -530,6 +533,27 @@ class MainWindow(QMainWindow):
         self.board.set_stages(self._stages)
         self.board_model.set_cards(cards, ranks)
         self._update_status()
+        if self._painted:
+            self._read_search_texts_later()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            # Queued, so it runs once this paint and the rest of the window's are done.
+            QTimer.singleShot(0, self._after_first_paint)
+        return super().event(event)
+
+    def _after_first_paint(self) -> None:
+        self._after_paint_started = True
+        self.refresh_today_later()
+        self._read_search_texts_later()
+
+    @property
+    def settled(self) -> bool:
+        """True once the window has painted and read everything it reads after that."""
+        return self._after_paint_started and self.tasks.idle
+
+    def _read_search_texts_later(self) -> None:
         # The search box's text is not on the cards: read it once they are painted.
         generation = self.board_model.generation
         self.tasks.submit(
