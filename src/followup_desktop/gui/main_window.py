@@ -93,6 +93,9 @@ BoardData = tuple[list[StageSnapshot], list[CardSnapshot], dict[int, float]]
 
 # Re-reading a handful of cards is cheaper than all of them; past this, reload the board.
 INCREMENTAL_LIMIT = 500
+# The Today panel and the search text are read after the first paint, or this long after
+# the window is shown, whichever comes first.
+AFTER_SHOW_FALLBACK_MS = 1000
 CLOCK_TICK_MS = 60_000
 # The Today panel lists the most pressing actions; the counts above it cover them all.
 TODAY_LIMIT = 200
@@ -537,14 +540,21 @@ class MainWindow(QMainWindow):
             self._read_search_texts_later()
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._painted:
+        kind = event.type()
+        if kind == QEvent.Type.Paint and not self._painted:
             self._painted = True
             # Queued, so it runs once this paint and the rest of the window's are done.
             QTimer.singleShot(0, self._after_first_paint)
+        elif kind == QEvent.Type.Show and not self._painted:
+            # In case a platform shows the window without painting it as a whole.
+            QTimer.singleShot(AFTER_SHOW_FALLBACK_MS, self._after_first_paint)
         return super().event(event)
 
     def _after_first_paint(self) -> None:
+        if self._after_paint_started:
+            return
         self._after_paint_started = True
+        self._painted = True
         self.refresh_today_later()
         self._read_search_texts_later()
 
