@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QPalette,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -431,6 +438,20 @@ def test_the_today_panel_and_search_text_are_read_after_the_first_paint(
     assert win.agenda_model.rowCount() == 1
     assert win.board_model.search_complete
     win.close()
+
+
+def test_a_show_without_a_paint_still_reads_the_today_panel(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst", stage_id=WISHLIST).created_id
+    service.add_action("call_recruiter", NOW - timedelta(hours=1), opportunity_id=acme)
+    win = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
+    qtbot.addWidget(win)
+    # What a platform that shows the window but never paints it as a whole would send.
+    QApplication.sendEvent(win, QShowEvent())
+    qtbot.waitUntil(lambda: win.settled, timeout=5000)
+    assert win.agenda_model.rowCount() == 1
+    assert win.board_model.search_complete
 
 
 def test_a_late_search_text_read_never_undoes_a_newer_update(
