@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError, ValidationError
@@ -99,6 +99,32 @@ def test_unknown_ids_give_not_found(service: FollowupService) -> None:
         service.update_opportunity(99, company="X")
     with pytest.raises(NotFoundError):
         service.move_opportunities([99], 1)
+
+
+def test_a_bulk_move_reads_its_cards_at_once_and_is_all_or_nothing(
+    service: FollowupService,
+) -> None:
+    ids = [service.create_opportunity(f"C{n}", "R", stage_id=1).created_id for n in range(40)]
+    assert None not in ids
+    with pytest.raises(NotFoundError, match="Opportunity 9999 does not exist"):
+        service.move_opportunities([*ids[:3], 9999], 2)
+    with service.db.session() as session:
+        moved = select(func.count()).select_from(StageChange).where(StageChange.to_stage_id == 2)
+        assert session.scalar(moved) == 0
+    statements: list[str] = []
+
+    def record(*arguments: object) -> None:
+        statements.append(str(arguments[2]))
+
+    event.listen(service.db.engine, "before_cursor_execute", record)
+    try:
+        service.move_opportunities([i for i in ids if i is not None], 2)
+    finally:
+        event.remove(service.db.engine, "before_cursor_execute", record)
+    one_by_one = [s for s in statements if s.startswith("SELECT") and "opportunities.id = ?" in s]
+    assert one_by_one == []  # the cards are read together, not one query each
+    with service.db.session() as session:
+        assert session.scalar(moved) == 40
 
 
 def test_interview_validation(service: FollowupService) -> None:

@@ -144,6 +144,23 @@ class FollowupService:
             raise NotFoundError(f"{label} {ident} does not exist (it may have been deleted).")
         return record
 
+    def _get_opportunities(self, session: Session, idents: Sequence[int]) -> list[Opportunity]:
+        """Opportunities by id in a few queries (a board move can carry hundreds), in
+        ``idents`` order; a missing one is refused by id."""
+        wanted = list(dict.fromkeys(idents))
+        found: dict[int, Opportunity] = {}
+        # Chunks stay well under SQLite's limit on bound parameters.
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for record in session.scalars(select(Opportunity).where(Opportunity.id.in_(chunk))):
+                found[record.id] = record
+        missing = [ident for ident in wanted if ident not in found]
+        if missing:
+            raise NotFoundError(
+                f"Opportunity {missing[0]} does not exist (it may have been deleted)."
+            )
+        return [found[ident] for ident in wanted]
+
     def _finish(
         self,
         session: Session,
@@ -257,18 +274,17 @@ class FollowupService:
         """Move one or several opportunities to a stage, each move recorded in history."""
         with self.db.session() as session:
             moved = []
-            for opportunity_id in opportunity_ids:
-                opportunity = self._get(session, Opportunity, opportunity_id, "Opportunity")
+            self._get(session, Stage, stage_id, "Stage")
+            for opportunity in self._get_opportunities(session, opportunity_ids):
                 if opportunity.stage_id != stage_id:
                     self._move(session, opportunity, stage_id, note)
-                    moved.append(opportunity_id)
+                    moved.append(opportunity.id)
             return self._finish(session, moved, {"opportunity", "stage_history"})
 
     def set_archived(self, opportunity_ids: Sequence[int], archived: bool = True) -> Change:
         """Archive (or bring back) opportunities; archived ones get no follow-ups."""
         with self.db.session() as session:
-            for opportunity_id in opportunity_ids:
-                opportunity = self._get(session, Opportunity, opportunity_id, "Opportunity")
+            for opportunity in self._get_opportunities(session, opportunity_ids):
                 opportunity.archived = archived
                 opportunity.updated_at = self.clock()
             return self._finish(session, opportunity_ids, {"opportunity"})

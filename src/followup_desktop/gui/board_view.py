@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
@@ -366,19 +374,25 @@ class BoardView(QScrollArea):
     def select_cards(self, ids: Sequence[int], focus: bool = True) -> bool:
         """Select these cards where they are shown; the first becomes current."""
         self.clear_selection()
-        first: tuple[CardListView, QModelIndex] | None = None
-        for card_id in ids:
-            for view in self.views():
+        # The first of ``ids`` on screen becomes current: (its place in ids, view, index).
+        first: tuple[int, CardListView, QModelIndex] | None = None
+        for view in self.views():
+            # One selection per column, applied at once: selecting hundreds of cards one
+            # by one would announce (and recount) the selection hundreds of times.
+            selection = QItemSelection()
+            for position, card_id in enumerate(ids):
                 row = view.proxy.row_of(card_id)
                 if row is None:
                     continue
                 index = view.proxy.index(row, 0)
-                view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.Select)
-                if first is None:
-                    first = (view, index)
+                selection.select(index, index)
+                if first is None or position < first[0]:
+                    first = (position, view, index)
+            if not selection.isEmpty():
+                view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
         if first is None:
             return False
-        view, index = first
+        _, view, index = first
         view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
         view.scrollTo(index)
         self.ensureWidgetVisible(view.parentWidget() or view)
