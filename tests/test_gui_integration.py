@@ -215,7 +215,7 @@ def test_marking_a_message_sent_in_the_composer_updates_the_window(
     changes: list[Change] = []
     window.on_changed = changes.append
 
-    window.today.table.selectRow(rows[0])
+    window.today.select_row(rows[0])
     window.today.open_button.click()
     [composer] = dialogs_of(window).shown_modeless
     assert isinstance(composer, ComposerDialog)
@@ -252,7 +252,7 @@ def test_keeping_options_open_without_an_opportunity_explains_and_shows_the_boar
     window.show_questions()
 
     window.refresh_today()
-    window.today.table.selectRow(0)
+    window.today.select_row(0)
     assert window.today.open_button.isEnabled()  # enabled though there is no card
     window.today.open_button.click()
 

@@ -71,7 +71,7 @@ def test_today_lists_overdue_actions_with_reasons_and_acts_on_them(
     assert "overdue" in window.statusBar().currentMessage()
     assert "overdue" in window.today.summary.text()
 
-    window.today.table.selectRow(row)
+    window.today.select_row(row)
     window.today.open_button.click()
     assert isinstance(dialogs_of(window).shown[-1], OpportunityEditor)
 
@@ -82,7 +82,7 @@ def test_today_lists_overdue_actions_with_reasons_and_acts_on_them(
     service.reopen_action(action)  # type: ignore[arg-type]
     window.refresh_today()
     rows = [r for r in range(model.rowCount()) if model.item(r).action_id == action]
-    window.today.table.selectRow(rows[0])
+    window.today.select_row(rows[0])
     window.today.done_button.click()
     with service.db.session() as session:
         assert session.get(Action, action).state is ActionState.DONE  # type: ignore[union-attr]
@@ -304,10 +304,10 @@ def test_today_panel_spells_out_the_selected_reason(
     rows = [
         r for r in range(panel.model.rowCount()) if panel.model.item(r).kind == "call_recruiter"
     ]
-    panel.table.selectRow(rows[0])
+    panel.select_row(rows[0])
     assert "Why: They asked you to ring back before Friday." in panel.details.text()
     assert "to Sam (Acme — Analyst)" in panel.details.text()
-    panel.table.clearSelection()
+    panel.view.clearSelection()
     assert panel.details.text() == ""
 
 

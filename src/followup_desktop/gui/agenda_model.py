@@ -1,4 +1,8 @@
-"""A table model over agenda snapshots (no live ORM objects reach ``data()``)."""
+"""A table model over agenda snapshots (no live ORM objects reach ``data()``).
+
+The Today panel lists it in one column painted by its own delegate; the other columns
+keep each field as plain text for callers and tests that read them.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,23 @@ def _what(item: AgendaItem) -> str:
 
 
 def _where(item: AgendaItem) -> str:
-    return f"{item.company} — {item.role}" if item.company else "Your search"
+    return f"{item.company} — {item.role}" if item.company else "Your whole search"
+
+
+def accessible_text(item: AgendaItem, tz: tzinfo) -> str:
+    """The row as one sentence for screen readers: state and when, what, and where."""
+    due = item.due_at.astimezone(tz)
+    if item.bucket is Bucket.OVERDUE:
+        when = "Overdue since " + due.strftime("%a %d %b at %H:%M")
+    elif item.bucket is Bucket.TODAY:
+        when = "Due today at " + due.strftime("%H:%M")
+    else:
+        when = "Due " + due.strftime("%a %d %b at %H:%M")
+    if item.snoozed:
+        when += " (snoozed)"
+    what = item.label + (f" to {item.recipient}" if item.recipient else "")
+    where = f"for {item.company} — {item.role}" if item.company else "for your whole search"
+    return f"{when}: {what}, {where}."
 
 
 class AgendaModel(SnapshotTableModel[AgendaItem]):
@@ -53,6 +73,7 @@ class AgendaModel(SnapshotTableModel[AgendaItem]):
             ],
             parent,
         )
+        self._tz = tz
 
     def set_items(self, items: Sequence[AgendaItem]) -> None:
         """Replace every row (the agenda is re-read as a whole; it is small)."""
@@ -82,7 +103,12 @@ class AgendaModel(SnapshotTableModel[AgendaItem]):
         elif role == self.BucketRole:
             value = item.bucket.value
         elif role == Qt.ItemDataRole.AccessibleTextRole:
-            value = super().data(index, Qt.ItemDataRole.DisplayRole)
+            # The Today list shows column 0 only, painted by a delegate, so that cell
+            # speaks for the whole row; the other cells say just what they hold.
+            if index.column() == 0:
+                value = accessible_text(item, self._tz)
+            else:
+                value = super().data(index, Qt.ItemDataRole.DisplayRole)
         else:
             value = super().data(index, role)
         return value

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from followup_desktop.core.agenda import kind_label
 from followup_desktop.core.board import CardSnapshot, DueState, due_state
 from followup_desktop.gui.board_model import CardRole
-from followup_desktop.gui.theme import muted_text, status_color, tinted
+from followup_desktop.gui.theme import blend, muted_text, status_color, tinted
 
 PADDING = 10
 MARGIN_X = 6
@@ -127,7 +127,7 @@ class CardDelegate(QStyledItemDelegate):
         background = palette.color(QPalette.ColorRole.Base)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         if selected:
-            background = _blend(background, highlight, 0.22)
+            background = blend(background, highlight, 0.22)
         border = highlight if (selected or focused) else palette.color(QPalette.ColorRole.Mid)
         painter.setPen(QPen(border, 2.0 if (selected or focused) else 1.0))
         painter.setBrush(background)
@@ -227,11 +227,3 @@ class CardDelegate(QStyledItemDelegate):
             ),
         )
         painter.restore()
-
-
-def _blend(first: QColor, second: QColor, amount: float) -> QColor:
-    return QColor(
-        round(first.red() * (1 - amount) + second.red() * amount),
-        round(first.green() * (1 - amount) + second.green() * amount),
-        round(first.blue() * (1 - amount) + second.blue() * amount),
-    )

@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
         self.today_dock.setAccessibleName("Today panel")
         self.today_dock.setWidget(self.today)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.today_dock)
-        self.agenda_view = self.today.table
+        self.agenda_view = self.today.view
 
     def _build_filters(self) -> None:
         self.search = QLineEdit()

@@ -50,6 +50,15 @@ def tinted(color: QColor, alpha: float) -> QColor:
     return result
 
 
+def blend(first: QColor, second: QColor, amount: float) -> QColor:
+    """``first`` moved ``amount`` (0 to 1) of the way towards ``second``, opaque."""
+    return QColor(
+        round(first.red() * (1 - amount) + second.red() * amount),
+        round(first.green() * (1 - amount) + second.green() * amount),
+        round(first.blue() * (1 - amount) + second.blue() * amount),
+    )
+
+
 def muted_text(palette: QPalette) -> QColor:
     """Secondary text: the text colour blended halfway towards the card background."""
     text = palette.color(QPalette.ColorRole.Text)

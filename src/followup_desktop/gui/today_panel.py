@@ -2,24 +2,26 @@
 
 Done, Snooze and Open act on the selected action (Open, or a double-click, asks the
 window to open what the action needs: the debrief, the message composer or the
-opportunity). The panel only reads the agenda; the window carries out the requests
+opportunity). Each action is one two-line row of a list, painted by
+:class:`~followup_desktop.gui.today_delegate.TodayDelegate` so it fits the dock's width.
+The panel only reads the agenda; the window carries out the requests
 through the service, so every change is reported the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QListView,
     QMenu,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,8 +29,11 @@ from PySide6.QtWidgets import (
 
 from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.gui.agenda_model import AgendaModel
+from followup_desktop.gui.today_delegate import TodayDelegate
 
 MORNING_HOUR = 9
+MINIMUM_WIDTH = 320
+PREFERRED_WIDTH = 380
 
 
 def snooze_choices(now: datetime, tz: tzinfo) -> list[tuple[str, datetime]]:
@@ -52,11 +57,15 @@ class TodayPanel(QWidget):
     #: The action to open (its id); the window decides what opening it means.
     open_action_requested = Signal(int)
 
-    def __init__(self, model: AgendaModel, clock: object, tz: tzinfo) -> None:  # noqa: PLR0915
+    def __init__(  # noqa: PLR0915 - builds the panel top to bottom
+        self, model: AgendaModel, clock: Callable[[], datetime], tz: tzinfo
+    ) -> None:
         super().__init__()
         self.setObjectName("todayPanel")
         self.setAccessibleName("Today: overdue and due-today actions")
-        self.setMinimumWidth(460)
+        # Rows elide to the width they get, so the panel can be narrow; the board needs
+        # the room more.
+        self.setMinimumWidth(MINIMUM_WIDTH)
         self.model = model
         self.counts = (0, 0)
         self._clock = clock
@@ -67,26 +76,25 @@ class TodayPanel(QWidget):
         self.summary.setAccessibleName("Today summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.table = QTableView()
-        self.table.setObjectName("agendaView")
-        self.table.setAccessibleName("Actions overdue or due today")
-        self.table.setModel(model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setAccessibleName("Action columns")
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setDefaultSectionSize(120)
-        header.setStretchLastSection(True)
+        self.view = QListView()
+        self.view.setObjectName("agendaView")
+        self.view.setAccessibleName("Actions overdue or due today")
+        self.view.setModel(model)
+        self.view.setModelColumn(0)
+        self.delegate = TodayDelegate(clock, tz, self.view)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Every row elides to the viewport's width; a horizontal scrollbar would only
+        # ever reveal the end of an elided line.
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # activated: a double-click, or Return on the keyboard (one signal, so one open).
-        self.table.activated.connect(lambda _index: self._open())
-        layout.addWidget(self.table, 1)
-        # The reason is the point of an action; the table has no room for a sentence, so
-        # the selected one is spelt out here in full.
+        self.view.activated.connect(lambda _index: self._open())
+        layout.addWidget(self.view, 1)
+        # The reason is the point of an action; a row has no room for a sentence, so the
+        # selected one is spelt out here in full.
         self.details = QLabel()
         self.details.setObjectName("todayDetails")
         self.details.setAccessibleName("Selected action and why it matters")
@@ -115,7 +123,7 @@ class TodayPanel(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         model.modelReset.connect(self._update_buttons)
         self._update_buttons()
 
@@ -135,24 +143,30 @@ class TodayPanel(QWidget):
             shown = f" (the first {len(items)} listed)" if len(items) < overdue + today else ""
             self.summary.setText(f"{overdue} overdue, {today} due today{shown}")
         if items:
-            self.table.selectRow(0)
-        self._size_columns()
+            self.select_row(0)
 
-    def _size_columns(self) -> None:
-        # Widths from the font, not from measuring every row: measuring all rows on each
-        # refresh cost over 100 ms after every change (it asks the model for every cell).
-        metrics = self.table.fontMetrics()
-        padding = 3 * metrics.averageCharWidth()
-        samples = ("Wed 30 Nov 09:00", "Overdue (snoozed)")
-        for column, sample in enumerate(samples):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + padding)
-        self.table.setColumnWidth(2, 26 * metrics.averageCharWidth() + padding)
-        self.table.setColumnWidth(3, 22 * metrics.averageCharWidth() + padding)
+    def sizeHint(self) -> QSize:
+        # Wide enough for a badge and most of an action without eliding; the dock opens
+        # at this width and the person can drag it narrower, down to the minimum.
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
+
+    def select_row(self, row: int) -> None:
+        """Select ``row`` and make it current (keyboard navigation continues from it)."""
+        index = self.model.index(row, 0)
+        if not index.isValid():
+            return
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.scrollTo(index)
 
     def selected_item(self) -> AgendaItem | None:
         """The selected action, if any."""
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.item(rows[0].row()) if rows else None
+        # selectedIndexes, not selectedRows: the list selects column 0 only, and
+        # selectedRows counts a row only when every column of it is selected.
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedIndexes()})
+        return self.model.item(rows[0]) if rows else None
 
     def _update_buttons(self) -> None:
         item = self.selected_item()
@@ -173,9 +187,7 @@ class TodayPanel(QWidget):
 
     def _fill_snooze_menu(self) -> None:
         self.snooze_menu.clear()
-        clock = self._clock
-        assert callable(clock)
-        for label, until in snooze_choices(clock(), self._tz):
+        for label, until in snooze_choices(self._clock(), self._tz):
             action = QAction(label, self.snooze_menu)
             action.triggered.connect(lambda _checked=False, when=until: self.snooze(when))
             self.snooze_menu.addAction(action)

@@ -1,0 +1,216 @@
+"""The Today panel's list: two-line rows painted by a delegate, read in words, driven by keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPalette
+from PySide6.QtWidgets import QStyleOptionViewItem
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from followup_desktop.core.agenda import AgendaItem, Bucket
+from followup_desktop.core.board import DueState
+from followup_desktop.gui.agenda_model import AgendaModel
+from followup_desktop.gui.theme import dark_palette
+from followup_desktop.gui.today_delegate import (
+    TodayDelegate,
+    action_text,
+    badge_text,
+    bucket_state,
+    where_text,
+)
+from followup_desktop.gui.today_panel import TodayPanel
+from gui_helpers import NOW
+
+TZ = UTC
+
+
+def agenda_item(
+    action_id: int,
+    bucket: Bucket,
+    due_delta: timedelta,
+    *,
+    company: str = "Acme",
+    role: str = "Analyst",
+    kind: str = "thank_you",
+    recipient: str = "",
+    snoozed: bool = False,
+) -> AgendaItem:
+    return AgendaItem(
+        action_id=action_id,
+        opportunity_id=action_id if company else None,
+        company=company,
+        role=role if company else "",
+        kind=kind,
+        due_at=NOW + due_delta,
+        snoozed=snoozed,
+        recipient=recipient,
+        channel=None,
+        reason=f"Reason {action_id}.",
+        bucket=bucket,
+    )
+
+
+ITEMS = [
+    agenda_item(
+        1,
+        Bucket.OVERDUE,
+        -timedelta(days=3, hours=2),
+        company="Northwind Traders International",
+        role="Senior Platform Engineer with a long title",
+        recipient="Isabel Kim <isabel.kim@northwind.example>",
+    ),
+    agenda_item(2, Bucket.TODAY, timedelta(hours=5), kind="debrief"),
+    agenda_item(3, Bucket.TODAY, timedelta(hours=2), kind="status_follow_up", snoozed=True),
+    agenda_item(4, Bucket.OVERDUE, -timedelta(hours=1), company="", kind="keep_options_open"),
+]
+
+
+@pytest.fixture
+def panel(qtbot: QtBot) -> TodayPanel:
+    model = AgendaModel(TZ)
+    widget = TodayPanel(model, lambda: NOW, TZ)
+    qtbot.addWidget(widget)
+    widget.resize(340, 520)
+    widget.set_items(ITEMS)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def grab(panel: TodayPanel) -> QImage:
+    return panel.view.viewport().grab().toImage()
+
+
+def test_the_badge_says_the_state_in_words() -> None:
+    overdue, today, snoozed, whole_search = ITEMS
+    assert badge_text(overdue, NOW, TZ) == "Overdue 3d"
+    assert badge_text(whole_search, NOW, TZ) == "Overdue"  # less than a day late
+    assert badge_text(today, NOW, TZ) == "Today 14:00"
+    assert badge_text(snoozed, NOW, TZ) == "Today 11:00 · snoozed"
+    later = agenda_item(5, Bucket.UPCOMING, timedelta(days=2))
+    assert badge_text(later, NOW, TZ) == "Due Wed 25 Nov"
+    assert bucket_state(Bucket.OVERDUE) is DueState.OVERDUE
+    assert bucket_state(Bucket.TODAY) is DueState.TODAY
+    assert bucket_state(Bucket.UPCOMING) is DueState.LATER
+    assert where_text(whole_search) == "Your whole search"
+    assert where_text(today) == "Acme — Analyst"
+    # The row names the person; the address stays in the details and the spoken text.
+    assert action_text(overdue) == "Send a thank-you note — Isabel Kim"
+    assert action_text(today) == "Write the debrief"
+
+
+def test_every_row_has_the_same_height_and_room_for_two_lines(panel: TodayPanel) -> None:
+    view = panel.view
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, TodayDelegate)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    heights = {
+        delegate.sizeHint(option, panel.model.index(row, 0)).height()
+        for row in range(panel.model.rowCount())
+    }
+    assert len(heights) == 1
+    [height] = heights
+    line = view.fontMetrics().height()
+    assert height >= 2 * line + 4
+    assert height < 4 * line  # compact: two lines and a little air, not a card
+    # The view lays rows out at that height, each as wide as the viewport.
+    for row in range(panel.model.rowCount()):
+        rect = view.visualRect(panel.model.index(row, 0))
+        assert rect.height() == height
+        assert rect.width() == view.viewport().width()
+
+
+def test_rows_fit_the_width_without_a_horizontal_scrollbar(panel: TodayPanel, qtbot: QtBot) -> None:
+    panel.resize(panel.minimumWidth(), 520)
+    qtbot.wait(10)
+    assert not panel.view.horizontalScrollBar().isVisible()
+    assert panel.view.horizontalScrollBar().maximum() == 0
+    assert panel.minimumWidth() <= 320
+
+
+def test_painted_rows_show_the_state_colour_and_text(panel: TodayPanel) -> None:
+    panel.view.clearSelection()
+    image = grab(panel)
+    assert not image.isNull()
+    rect = panel.view.visualRect(panel.model.index(0, 0))
+    base = panel.view.palette().color(QPalette.ColorRole.Base).rgb()
+    row_pixels = {
+        image.pixel(x, y)
+        for x in range(rect.left(), rect.right(), 2)
+        for y in range(rect.top(), rect.bottom(), 2)
+    }
+    # Text, badge and its tint: far more than a blank row's one or two colours.
+    assert len(row_pixels - {base}) > 20
+
+
+def test_the_dark_palette_paints_without_error_and_differently(panel: TodayPanel) -> None:
+    light = grab(panel)
+    panel.view.setPalette(dark_palette())
+    dark = grab(panel)
+    assert light.size() == dark.size()
+    assert light != dark
+    # The background of the rows follows the dark palette.
+    rect = panel.view.visualRect(panel.model.index(1, 0))
+    pixel = dark.pixelColor(rect.right() - 3, rect.center().y())
+    assert pixel.lightnessF() < 0.35, pixel.name()
+
+
+def test_accessible_text_is_a_sentence_with_the_state_and_the_company(panel: TodayPanel) -> None:
+    model = panel.model
+    first = model.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert first.startswith("Overdue")
+    assert "Northwind Traders International" in first
+    assert "Send a thank-you note to Isabel Kim" in first
+    assert first.endswith(".")
+    today = model.index(1, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "today at 14:00" in today
+    assert "Acme — Analyst" in today
+    assert "snoozed" in model.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "whole search" in model.index(3, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Reason 1."
+    assert panel.view.accessibleName() == "Actions overdue or due today"
+
+
+def test_the_model_still_passes_the_model_tester(
+    panel: TodayPanel, qtmodeltester: ModelTester
+) -> None:
+    qtmodeltester.check(panel.model)
+
+
+def test_select_row_then_done_asks_to_complete_that_action(panel: TodayPanel, qtbot: QtBot) -> None:
+    panel.select_row(2)
+    assert panel.view.currentIndex().row() == 2
+    selected = panel.selected_item()
+    assert selected is not None
+    assert selected.action_id == 3
+    assert "Ask about the status" in panel.details.text()
+    with qtbot.waitSignal(panel.done_requested) as blocker:
+        panel.done_button.click()
+    assert blocker.args == [3]
+
+
+def test_keyboard_moves_and_return_opens(panel: TodayPanel, qtbot: QtBot) -> None:
+    panel.view.setFocus()
+    panel.select_row(0)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Down)
+    selected = panel.selected_item()
+    assert selected is not None
+    assert selected.action_id == 2
+    with qtbot.waitSignal(panel.open_action_requested) as blocker:
+        qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    assert blocker.args == [2]
+
+
+def test_no_selection_disables_the_buttons(panel: TodayPanel) -> None:
+    panel.set_items([])
+    assert panel.selected_item() is None
+    assert not panel.done_button.isEnabled()
+    assert not panel.open_button.isEnabled()
+    assert panel.details.text() == ""
+    assert panel.summary.text() == "Nothing is overdue or due today."
+    assert not panel.view.currentIndex().isValid()
