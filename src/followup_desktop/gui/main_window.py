@@ -230,6 +230,14 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self._service = service
+        # Reads nothing on screen needs for the first paint (the Today panel, the search
+        # text) wait for it, so they do not compete with it for the interpreter.
+        self._painted = False
+        self._after_paint_started = False
+        # A child timer, so it dies with the window (a bare singleShot could fire after).
+        self._after_paint_timer = QTimer(self)
+        self._after_paint_timer.setSingleShot(True)
+        self._after_paint_timer.timeout.connect(self._after_first_paint)
         # One store for everything this window opens: a password kept "for this session"
         # in the settings must be there for the composer.
         self.passwords = passwords if passwords is not None else PasswordStore()
@@ -273,10 +281,6 @@ class MainWindow(QMainWindow):
         self._clock_timer.timeout.connect(self._tick)
         self._clock_timer.start()
 
-        # Reads nothing on screen needs for the first paint (the Today panel, the search
-        # text) wait for it, so they do not compete with it for the interpreter.
-        self._painted = False
-        self._after_paint_started = False
         self.board.set_stages(stages)
         self.reload_board((stages, *first_load.result()))
         self._restore_state()
@@ -544,10 +548,10 @@ class MainWindow(QMainWindow):
         if kind == QEvent.Type.Paint and not self._painted:
             self._painted = True
             # Queued, so it runs once this paint and the rest of the window's are done.
-            QTimer.singleShot(0, self._after_first_paint)
+            self._after_paint_timer.start(0)
         elif kind == QEvent.Type.Show and not self._painted:
             # In case a platform shows the window without painting it as a whole.
-            QTimer.singleShot(AFTER_SHOW_FALLBACK_MS, self._after_first_paint)
+            self._after_paint_timer.start(AFTER_SHOW_FALLBACK_MS)
         return super().event(event)
 
     def _after_first_paint(self) -> None:
@@ -1305,6 +1309,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self._clock_timer.stop()
+        self._after_paint_timer.stop()
         # A backup or import still running must finish before the database closes.
         self.tasks.wait()
         super().closeEvent(event)
