@@ -509,6 +509,8 @@ def test_week_mode_shows_seven_days_and_pages_by_week(
     page.week_button.click()
     model = page.model
     assert page.week_mode
+    # The week is its own time grid over the same seven-day model.
+    assert page.stack.currentWidget() is page.week_view
     ModelTester(None).check(model)  # type: ignore[no-untyped-call]
     assert (model.rowCount(), model.columnCount()) == (1, 7)
     monday = today() - timedelta(days=today().weekday())
@@ -517,25 +519,26 @@ def test_week_mode_shows_seven_days_and_pages_by_week(
     assert page.next_button.accessibleName() == "Next week"
     # The same entries as the month shows.
     assert any(e.kind is EntryKind.INTERVIEW for e in model.index_of(today()).data(EntriesRole))
-    qtbot.keyClick(page.view, Qt.Key.Key_PageDown)
+    qtbot.keyClick(page.week_view, Qt.Key.Key_PageDown)
     assert model.first_day == monday + timedelta(days=7)
     assert page.selected_day == today() + timedelta(days=7)
-    qtbot.keyClick(page.view, Qt.Key.Key_PageUp)
-    qtbot.keyClick(page.view, Qt.Key.Key_PageUp)
+    qtbot.keyClick(page.week_view, Qt.Key.Key_PageUp)
+    qtbot.keyClick(page.week_view, Qt.Key.Key_PageUp)
     assert model.first_day == monday - timedelta(days=7)
     page.next_button.click()
     assert model.first_day == monday
     # Arrows leaving the week turn to the next one; Home comes back.
     page.select_day(monday + timedelta(days=6))
-    qtbot.keyClick(page.view, Qt.Key.Key_Right)
+    qtbot.keyClick(page.week_view, Qt.Key.Key_Right)
     assert model.first_day == monday + timedelta(days=7)
-    qtbot.keyClick(page.view, Qt.Key.Key_Home)
+    qtbot.keyClick(page.week_view, Qt.Key.Key_Home)
     assert (model.first_day, page.selected_day) == (monday, today())
     page.month_button.click()
     assert not page.week_mode
     assert model.rowCount() == 6
     assert model.first_day == first_visible_day(today())
     assert page.next_button.accessibleName() == "Next month"
+    assert page.stack.currentWidget() is page.view
 
 
 def test_agenda_lists_the_coming_entries_and_opens_them(

@@ -2,7 +2,8 @@
 
 The model holds the visible days and the :class:`CalendarRange` read for exactly
 those days (frozen :class:`CalendarEntry` snapshots, capped per day with totals), so
-painting reads nothing from the database. Weeks start on Monday.
+painting reads nothing from the database. Weeks start on Monday. In week mode the
+week's time grid (:class:`WeekView`) paints from it instead of the table.
 
 An interview can be dragged to another day: the drag carries its id under
 :data:`INTERVIEW_MIME`, and a drop on a day hands ``(interview id, day)`` to the

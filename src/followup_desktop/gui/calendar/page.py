@@ -1,20 +1,23 @@
 """The calendar page: a month, a week or an agenda list of interviews, follow-ups and
 expected decisions.
 
-The page reads only the days it shows (:func:`load_range` for the 42, 7 or
-:data:`AGENDA_DAYS` days) and
-keeps a :class:`DecisionIndex` beside it, patched per changed opportunity. It knows
-nothing about the window: activating an entry emits :attr:`CalendarPage.open_opportunity`
-or :attr:`CalendarPage.open_action`, and an empty day asks for an interview through
-:attr:`CalendarPage.schedule_requested`.
+The month is a table of day cells; the week is a time grid (:class:`WeekView`) over the
+same model in week mode; the agenda is a list. The page reads only the days it shows
+(:func:`load_range` for the 42, 7 or :data:`AGENDA_DAYS` days) and keeps a
+:class:`DecisionIndex` beside it, patched per changed opportunity. It knows nothing about
+the window: activating an entry emits :attr:`CalendarPage.open_opportunity` or
+:attr:`CalendarPage.open_action`, and an empty day (or an empty slot of the week) asks for
+an interview through :attr:`CalendarPage.schedule_requested`.
 
 Keyboard: arrows move the selected day (crossing into the next or previous month when
-they leave it), Page Up/Down turn the month (the week in week mode, two weeks in the
-agenda), Home comes back to today, Enter opens the selected day's (or row's) entries.
+they leave it; in the week, Up and Down walk the day's entries), Page Up/Down turn the
+month (the week in week mode, two weeks in the agenda), Home comes back to today, Enter
+opens the selected entry, or the selected day's (or row's) entries.
 
 Dragging an interview to another day moves it there, keeping its time of day in its own
-zone and its length; the service re-plans its follow-ups and the resulting change is
-emitted through :attr:`CalendarPage.changed` (the window refreshes every view with it).
+zone and its length; in the week it can also go to another quarter hour of the person's
+zone. The service re-plans its follow-ups and the resulting change is emitted through
+:attr:`CalendarPage.changed` (the window refreshes every view with it).
 """
 
 from __future__ import annotations
@@ -56,12 +59,14 @@ from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import zone
 from followup_desktop.gui.calendar.agenda_model import AGENDA_DAYS, AgendaModel
 from followup_desktop.gui.calendar.day_delegate import DayDelegate, cell_text
+from followup_desktop.gui.calendar.keys import page_key
 from followup_desktop.gui.calendar.month_model import (
     MonthModel,
     add_months,
     entry_line,
     interview_mime,
 )
+from followup_desktop.gui.calendar.week_view import WeekView
 
 # How many interviews and how many follow-ups a day are read for a month cell.
 PER_DAY = 6
@@ -153,7 +158,7 @@ class MonthView(QTableView):
         }
         if key in steps and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self.step_requested.emit(steps[Qt.Key(key)])
-        elif not _page_key(self, key):
+        elif not page_key(self, key):
             super().keyPressEvent(event)
 
 
@@ -165,23 +170,8 @@ class AgendaView(QListView):
     activate_requested = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not _page_key(self, event.key()):
+        if not page_key(self, event.key()):
             super().keyPressEvent(event)
-
-
-def _page_key(view: MonthView | AgendaView, key: int) -> bool:
-    """The keys every calendar mode shares; True when ``key`` was one of them."""
-    if key == Qt.Key.Key_PageUp:
-        view.page_requested.emit(-1)
-    elif key == Qt.Key.Key_PageDown:
-        view.page_requested.emit(1)
-    elif key == Qt.Key.Key_Home:
-        view.today_requested.emit()
-    elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-        view.activate_requested.emit()
-    else:
-        return False
-    return True
 
 
 MONTH, WEEK, AGENDA = "month", "week", "agenda"
@@ -272,13 +262,27 @@ class CalendarPage(QWidget):
         self.agenda_view.today_requested.connect(self.go_to_today)
         self.agenda_view.activate_requested.connect(self.activate_agenda_row)
         self.agenda_view.doubleClicked.connect(self.activate_agenda_row)
+        self.week_view = WeekView(self.model, tz, clock)
+        self.week_view.setObjectName("calendarWeek")
+        self.week_view.step_requested.connect(self.move_selection)
+        self.week_view.page_requested.connect(self.turn_page)
+        self.week_view.today_requested.connect(self.go_to_today)
+        self.week_view.activate_requested.connect(self.activate_week_selection)
+        self.week_view.day_selected.connect(self._week_day_clicked)
+        self.week_view.entry_activated.connect(self._open_entry)
+        self.week_view.schedule_requested.connect(self._schedule_on)
+        self.week_view.more_requested.connect(self.activate_day)
+        self.week_view.move_requested.connect(self.move_interview_to)
         # No mnemonics: Alt+letters belong to the window's menus; Tab reaches these.
         self.month_button = QPushButton("Month")
         self.month_button.setAccessibleName("Month view")
         self.month_button.setToolTip("Show six weeks around the month")
         self.week_button = QPushButton("Week")
         self.week_button.setAccessibleName("Week view")
-        self.week_button.setToolTip("Show one week, with room for more entries a day")
+        self.week_button.setToolTip(
+            "Show one week by the hour: interviews as blocks you can drag to another day "
+            "or time, follow-ups and decisions above the hours"
+        )
         self.agenda_button = QPushButton("Agenda")
         self.agenda_button.setAccessibleName("Agenda view")
         self.agenda_button.setToolTip(f"List the entries of {AGENDA_DAYS} days, soonest first")
@@ -316,6 +320,7 @@ class CalendarPage(QWidget):
         layout.addLayout(bar)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
+        self.stack.addWidget(self.week_view)
         self.stack.addWidget(self.agenda_view)
         layout.addWidget(self.stack, 1)
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -410,8 +415,8 @@ class CalendarPage(QWidget):
             self.model.set_month(self._selected)
         else:
             self.agenda.set_first_day(self._selected)
-        shown = self.agenda_view if mode == AGENDA else self.view
-        had_focus = self.view.hasFocus() or self.agenda_view.hasFocus()
+        shown = {MONTH: self.view, WEEK: self.week_view, AGENDA: self.agenda_view}[mode]
+        had_focus = any(view.hasFocus() for view in (self.view, self.week_view, self.agenda_view))
         self.stack.setCurrentWidget(shown)
         self.setFocusProxy(shown)
         if had_focus:
@@ -454,12 +459,14 @@ class CalendarPage(QWidget):
             text = f"Week {week}: {first.day} {calendar.month_abbr[first.month]}"
             text += f" to {last.day} {calendar.month_abbr[last.month]} {last.year}"
             self.title.setText(text)
-            self.view.setAccessibleName(f"Week {week} of {first.isocalendar().year}")
-        else:
-            month = self.model.month
-            self.title.setText(f"{calendar.month_name[month.month]} {month.year}")
-            name = f"Month of {calendar.month_name[month.month]} {month.year}"
-            self.view.setAccessibleName(name)
+            date_words = f"{first.day} {calendar.month_name[first.month]} {first.year}"
+            self.week_view.setAccessibleName(f"Week of {date_words}")
+            self.week_view.set_selected_day(self._selected)
+            return
+        month = self.model.month
+        self.title.setText(f"{calendar.month_name[month.month]} {month.year}")
+        name = f"Month of {calendar.month_name[month.month]} {month.year}"
+        self.view.setAccessibleName(name)
         index = self.model.index_of(self._selected)
         if index.isValid():
             self.view.setCurrentIndex(index)
@@ -508,14 +515,48 @@ class CalendarPage(QWidget):
         if days == 0:
             return False
         new_starts, new_ends = moved_times(starts, ends, zone_name, days)
+        return self._reschedule(interview_id, new_starts, new_ends, day)
+
+    def move_interview_to(self, interview_id: int, new_start_local: datetime) -> bool:
+        """Move an interview to start at ``new_start_local``, a wall-clock time in the
+        person's zone (a naive value is read in that zone), keeping its length.
+
+        When only the day changes, this is :meth:`move_interview` (the time of day stays
+        as it is in the interview's own zone); a new time of day is taken as the person
+        sees it. False when nothing moved (same start, or an error, said through
+        :attr:`move_failed`).
+        """
+        with self._db.session() as session:
+            interview = session.get(Interview, interview_id)
+            if interview is None:
+                return self._fail(
+                    f"Interview {interview_id} no longer exists; refresh the calendar "
+                    "and try again."
+                )
+            starts, ends = interview.starts_at, interview.ends_at
+        if new_start_local.tzinfo is None:
+            wanted = new_start_local.replace(tzinfo=self._tz)
+        else:
+            wanted = new_start_local.astimezone(self._tz)
+        old = starts.astimezone(self._tz)
+        if (wanted.hour, wanted.minute) == (old.hour, old.minute):
+            return self.move_interview(interview_id, wanted.date())
+        new_starts = wanted.astimezone(UTC)
+        return self._reschedule(
+            interview_id, new_starts, new_starts + (ends - starts), wanted.date()
+        )
+
+    def _reschedule(self, interview_id: int, starts: datetime, ends: datetime, day: date) -> bool:
+        """Store new times through the service (which re-plans), then show ``day`` with
+        the interview selected."""
         try:
-            change = self._service.update_interview(
-                interview_id, starts_at=new_starts, ends_at=new_ends
-            )
+            change = self._service.update_interview(interview_id, starts_at=starts, ends_at=ends)
         except FollowupError as error:
             return self._fail(f"The interview could not move: {error}")
         self.select_day(day)
         self.report(change)
+        if self._mode == WEEK:
+            self.week_view.select_entry(f"interview:{interview_id}")
         return True
 
     def _fail(self, message: str) -> bool:
@@ -549,10 +590,16 @@ class CalendarPage(QWidget):
         if len(entries) == 1 and self.model.total(day) == 1:
             self.activate(entries[0])
             return
-        index = self.model.index_of(day)
-        if where is None:
-            where = self.view.visualRect(index).center()
-        chosen = self.choose_entry(entries, self.view.viewport().mapToGlobal(where))
+        # ``where`` is in the shown grid's viewport: the week's or the month's.
+        if self._mode == WEEK:
+            viewport = self.week_view.viewport()
+            if where is None:
+                where = self.week_view.day_rect(day).center()
+        else:
+            viewport = self.view.viewport()
+            if where is None:
+                where = self.view.visualRect(self.model.index_of(day)).center()
+        chosen = self.choose_entry(entries, viewport.mapToGlobal(where))
         if chosen is not None:
             self.activate(chosen)
 
@@ -568,6 +615,26 @@ class CalendarPage(QWidget):
     def activate_selected(self) -> None:
         """Enter on the selected day."""
         self.activate_day(self._selected)
+
+    def activate_week_selection(self) -> None:
+        """Enter in the week: the selected entry, else the selected day."""
+        entry = self.week_view.selected_entry
+        if entry is not None:
+            self.activate(entry)
+        else:
+            self.activate_selected()
+
+    def _week_day_clicked(self, day: date) -> None:
+        self._selected = day
+        self._show_selection()
+
+    def _open_entry(self, entry: CalendarEntry) -> None:
+        self.select_day(entry.day)
+        self.activate(entry)
+
+    def _schedule_on(self, day: date) -> None:
+        self.select_day(day)
+        self.schedule_requested.emit(day)
 
     def _choose_from_menu(
         self, entries: list[CalendarEntry], where: QPoint
