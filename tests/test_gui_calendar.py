@@ -588,3 +588,21 @@ def test_agenda_lists_the_coming_entries_and_opens_them(
     page.month_button.click()
     assert page.stack.currentWidget() is page.view
     assert page.model.month == today().replace(day=1)
+
+
+def test_the_calendar_fits_a_laptop_screen_whatever_the_title(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    window = open_window(qtbot, service, tmp_path)
+    page = show_calendar(window)
+    widths = set()
+    for mode in (page.month_button, page.week_button, page.agenda_button):
+        mode.click()
+        for _ in range(3):
+            page.next_button.click()
+            widths.add(page.minimumSizeHint().width())
+    # The page used to need about 1,170 px for its bar alone (the legend and the title
+    # on one line), more than a laptop screen leaves beside the Today panel.
+    assert max(widths) < 900
+    assert page.legend.wordWrap()
+    assert page.title.wordWrap()

@@ -51,7 +51,8 @@ def service(database: Database) -> FollowupService:
 def page(qtbot: QtBot, service: FollowupService) -> CalendarPage:
     page = CalendarPage(service.db, lambda: NOW, BERLIN, service=service)
     qtbot.addWidget(page)
-    page.resize(1100, 760)
+    # Wide enough for a two-hour block to spell out its round and kind unelided.
+    page.resize(1300, 760)
     page.show()
     qtbot.waitExposed(page)
     page.set_mode("week")

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -304,6 +305,12 @@ class CalendarPage(QWidget):
             "◷ interview   ✉ message   ☎ call   ✎ debrief   ☐ to-do   ⚑ expected decision"
         )
         self.legend.setAccessibleName("Legend of the calendar symbols")
+        # The legend sits under the grid and wraps, and the title wraps too: the bar must
+        # not make the page wider than a laptop screen, nor re-lay out the window each
+        # time the title's length changes.
+        self.legend.setWordWrap(True)
+        self.title.setWordWrap(True)
+        self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.addWidget(self.previous_button)
         bar.addWidget(self.today_button)
@@ -313,9 +320,7 @@ class CalendarPage(QWidget):
         bar.addWidget(self.week_button)
         bar.addWidget(self.agenda_button)
         bar.addSpacing(12)
-        bar.addWidget(self.title)
-        bar.addStretch(1)
-        bar.addWidget(self.legend)
+        bar.addWidget(self.title, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         self.stack = QStackedWidget()
@@ -323,6 +328,7 @@ class CalendarPage(QWidget):
         self.stack.addWidget(self.week_view)
         self.stack.addWidget(self.agenda_view)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.legend)
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.view)
 
