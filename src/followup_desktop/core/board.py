@@ -2,8 +2,8 @@
 
 The board shows thousands of cards, so its query is set-based: one statement joins each
 opportunity to grouped sub-queries for its next open action, its next and last interview
-and its last correspondence (never one query per card). Results are plain frozen
-dataclasses, so nothing lazy-loads later from a view's paint code.
+and its last correspondence (never one query per card). Results are plain immutable
+snapshots, so nothing lazy-loads later from a view's paint code.
 
 The text the search box looks through (contacts, notes) is not on a card, so it has a
 query of its own: the board paints without it and reads it just after.
@@ -202,16 +202,30 @@ def load_cards(
     make = CardSnapshot._make
     cards: list[CardSnapshot] = []
     append = cards.append
-    for row in rows:
-        (_, _, _, _, archived, _, due, _, next_at, last_interview, last_contact) = row
+    for (
+        opportunity_id,
+        stage_id,
+        company,
+        role,
+        archived,
+        kind,
+        due,
+        open_count,
+        next_at,
+        last_interview,
+        last_contact,
+    ) in rows:
         append(
             make(
                 (
-                    *row[:4],
+                    opportunity_id,
+                    stage_id,
+                    company,
+                    role,
                     bool(archived),
-                    row[5],
+                    kind,
                     due and parse(due),
-                    row[7],
+                    open_count,
                     next_at and parse(next_at),
                     last_interview and parse(last_interview),
                     last_contact and parse(last_contact),

@@ -131,21 +131,16 @@ class BoardModel(QAbstractListModel):
 
     # -- loading -----------------------------------------------------------------------
 
-    def set_cards(
-        self,
-        cards: Sequence[CardSnapshot],
-        ranks: dict[int, float],
-        search: Mapping[int, str] | None = None,
-    ) -> None:
+    def set_cards(self, cards: Sequence[CardSnapshot], ranks: dict[int, float]) -> None:
         """Replace every card (the first load, or after an import).
 
-        Without ``search`` the search texts are owed: :attr:`search_complete` is False
-        until :meth:`set_search_texts` brings them for this :attr:`generation`.
+        The search texts are then owed: :attr:`search_complete` is False until
+        :meth:`set_search_texts` brings them for this :attr:`generation`.
         """
         self.beginResetModel()
         self._generation += 1
-        self._search = dict(search) if search is not None else {}
-        self._search_complete = search is not None
+        self._search = {}
+        self._search_complete = False
         self._search_fresh = set()
         self._cards = list(cards)
         self._row_of = {card.opportunity_id: row for row, card in enumerate(self._cards)}

@@ -232,7 +232,6 @@ class MainWindow(QMainWindow):
         self._service = service
         # Reads nothing on screen needs for the first paint (the Today panel, the search
         # text) wait for it, so they do not compete with it for the interpreter.
-        self._painted = False
         self._after_paint_started = False
         # A child timer, so it dies with the window (a bare singleShot could fire after).
         self._after_paint_timer = QTimer(self)
@@ -540,25 +539,24 @@ class MainWindow(QMainWindow):
         self.board.set_stages(self._stages)
         self.board_model.set_cards(cards, ranks)
         self._update_status()
-        if self._painted:
+        if self._after_paint_started:
             self._read_search_texts_later()
 
     def event(self, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.Paint and not self._painted:
-            self._painted = True
-            # Queued, so it runs once this paint and the rest of the window's are done.
-            self._after_paint_timer.start(0)
-        elif kind == QEvent.Type.Show and not self._painted:
-            # In case a platform shows the window without painting it as a whole.
-            self._after_paint_timer.start(AFTER_SHOW_FALLBACK_MS)
+        if not self._after_paint_started:
+            kind = event.type()
+            if kind == QEvent.Type.Paint:
+                # Queued, so it runs once this paint and the rest of the window's are done.
+                self._after_paint_timer.start(0)
+            elif kind == QEvent.Type.Show and not self._after_paint_timer.isActive():
+                # In case a platform shows the window without painting it as a whole.
+                self._after_paint_timer.start(AFTER_SHOW_FALLBACK_MS)
         return super().event(event)
 
     def _after_first_paint(self) -> None:
         if self._after_paint_started:
             return
         self._after_paint_started = True
-        self._painted = True
         self.refresh_today_later()
         self._read_search_texts_later()
 
