@@ -32,10 +32,18 @@ def due_text(card: CardSnapshot, state: DueState, now: datetime, tz: tzinfo) -> 
     """The badge's words: the state in plain language."""
     if card.next_action_due is None:
         return "Nothing planned"
-    due = card.next_action_due.astimezone(tz)
+    return due_words(card.next_action_due, state, now, tz)
+
+
+def due_words(due_at: datetime, state: DueState, now: datetime, tz: tzinfo) -> str:
+    """A due time in words by its state: "Overdue 3d", "Today 14:00", "Due Wed 25 Nov".
+
+    Shared by the board's cards and the Today panel, so both say it the same way.
+    """
     if state is DueState.OVERDUE:
-        days = (now - card.next_action_due).days
+        days = (now - due_at).days
         return "Overdue" if days < 1 else f"Overdue {days}d"
+    due = due_at.astimezone(tz)
     if state is DueState.TODAY:
         return "Today " + due.strftime("%H:%M")
     return "Due " + due.strftime("%a %d %b")

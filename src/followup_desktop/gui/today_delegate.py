@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.core.board import DueState
+from followup_desktop.gui.card_delegate import due_words
 from followup_desktop.gui.snapshot_table import SnapshotRole
 from followup_desktop.gui.theme import blend, muted_text, status_color, tinted
 
@@ -54,14 +55,7 @@ def bucket_state(bucket: Bucket) -> DueState:
 
 def badge_text(item: AgendaItem, now: datetime, tz: tzinfo) -> str:
     """The badge's words: the state and, where it helps, how late or at what time."""
-    due = item.due_at.astimezone(tz)
-    if item.bucket is Bucket.OVERDUE:
-        days = (now - item.due_at).days
-        text = "Overdue" if days < 1 else f"Overdue {days}d"
-    elif item.bucket is Bucket.TODAY:
-        text = "Today " + due.strftime("%H:%M")
-    else:
-        text = "Due " + due.strftime("%a %d %b")
+    text = due_words(item.due_at, bucket_state(item.bucket), now, tz)
     # A snoozed action's time is the one the person chose; saying so explains why it
     # reappeared (or has not yet).
     return text + " · snoozed" if item.snoozed else text
