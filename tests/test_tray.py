@@ -14,8 +14,16 @@ from pytestqt.qtbot import QtBot
 from followup_desktop.core.db import Database
 from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import FollowupService
-from followup_desktop.gui.tray import CLOSE_HINT_KEY, TrayController, badged_icon, install_tray
-from followup_desktop.notify.banner import ReminderBanner
+from followup_desktop.gui.scheduler import ReminderScheduler
+from followup_desktop.gui.tray import (
+    BACKGROUND_HINT_KEY,
+    CLOSE_HINT_KEY,
+    TrayController,
+    badged_icon,
+    install_tray,
+)
+from followup_desktop.notify import Notification, NotifierChain
+from followup_desktop.notify.banner import BannerNotifier, ReminderBanner
 from reminder_helpers import ANY_TIME, FakeClock, add_action, add_opportunity, set_setting
 
 # The offscreen platform cannot raise windows or host a tray; it says so, harmlessly.
@@ -194,3 +202,99 @@ def test_the_app_icon_is_found(qtbot: QtBot) -> None:
 
     icon: QIcon = app_icon()
     assert not icon.isNull()
+
+
+class WindowlessNotifier:
+    """A notification server's stand-in (named as the D-Bus notifier): records messages."""
+
+    name = "freedesktop"
+    on_action = None
+
+    def __init__(self, up: bool = True) -> None:
+        self.up = up
+        self.shown: list[Notification] = []
+
+    def available(self) -> bool:
+        return self.up
+
+    def supports_actions(self) -> bool:
+        return True
+
+    def notify(self, notification: Notification) -> bool:
+        self.shown.append(notification)
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+def _background_controller(
+    database: Database,
+    window: QMainWindow,
+    clock: FakeClock,
+    settings: QSettings,
+    *,
+    notifier: WindowlessNotifier,
+    quits: list[bool],
+) -> TrayController:
+    controller = TrayController(
+        window,
+        ReminderService(database, clock),
+        settings=settings,
+        tray_available=lambda: False,
+        quit_app=lambda: quits.append(True),
+    )
+    chain = NotifierChain([notifier, BannerNotifier(window)])
+    scheduler = ReminderScheduler(
+        ReminderService(database, clock), FollowupService(database, clock), chain
+    )
+    controller.attach(scheduler, chain)
+    return controller
+
+
+def test_without_a_tray_but_with_notifications_closing_keeps_running_and_says_so_once(
+    qtbot: QtBot, database: Database, window: QMainWindow, clock: FakeClock, settings: QSettings
+) -> None:
+    quits: list[bool] = []
+    notifier = WindowlessNotifier()
+    controller = _background_controller(
+        database, window, clock, settings, notifier=notifier, quits=quits
+    )
+    controller.start()
+    assert not controller.in_tray and controller.in_background
+    window.close()
+    assert not window.isVisible()
+    assert [shown.summary for shown in notifier.shown] == [
+        "Followup keeps running in the background"
+    ]
+    assert "Quit (Ctrl+Q)" in notifier.shown[0].body
+    assert settings.value(BACKGROUND_HINT_KEY, False, type=bool) is True
+
+    controller.handle_arguments([])  # what a second launch does
+    assert window.isVisible()
+    window.close()
+    assert not window.isVisible()
+    assert len(notifier.shown) == 1, "said once, not at every close"
+    qtbot.wait(50)
+    assert quits == []
+
+    controller.quit()
+    assert quits == [True]
+    event = QCloseEvent()
+    QApplication.sendEvent(window, event)
+    assert event.isAccepted(), "after Quit, closing really closes"
+
+
+def test_when_the_notification_server_is_gone_closing_quits(
+    qtbot: QtBot, database: Database, window: QMainWindow, clock: FakeClock, settings: QSettings
+) -> None:
+    quits: list[bool] = []
+    notifier = WindowlessNotifier(up=False)
+    controller = _background_controller(
+        database, window, clock, settings, notifier=notifier, quits=quits
+    )
+    controller.start()
+    assert not controller.in_background, "the banner alone cannot remind a closed window"
+    window.close()
+    qtbot.waitUntil(lambda: quits == [True], timeout=2000)
+    assert notifier.shown == []

@@ -8,9 +8,7 @@ right text and buttons, then has dunst itself invoke "Done" and reads the databa
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,54 +17,15 @@ from pathlib import Path
 import pytest
 
 from conftest import require_tools
+from desktop.process import AppProcess, add_thank_you
 from desktop.stack import DesktopStack, wait_until
 from followup_desktop import APP_ID
-from followup_desktop.core.db import Database, open_database
-from followup_desktop.core.models import Action, ActionState, Opportunity, Stage
+from followup_desktop.core.db import open_database
+from followup_desktop.core.models import ActionState
 from followup_desktop.core.services import FollowupService
-from followup_desktop.core.timeutil import utcnow
 
 pytestmark = pytest.mark.desktop
 HARNESS = Path(__file__).parent / "desktop" / "reminder_app.py"
-
-
-class AppProcess:
-    """The harness process and the lines it printed."""
-
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_for(self, prefix: str, timeout: float = 20) -> str:
-        def found() -> str | None:
-            if self.process.poll() is not None and not any(
-                line.startswith(prefix) for line in self.lines
-            ):
-                raise AssertionError("the app exited early:\n" + "\n".join(self.lines))
-            return next((line for line in self.lines if line.startswith(prefix)), None)
-
-        return str(wait_until(found, timeout, f"{prefix!r} from the app; got {self.lines}"))
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self._reader.join(timeout=5)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 @pytest.fixture
@@ -74,28 +33,6 @@ def stack(tmp_path: Path) -> Iterator[DesktopStack]:
     require_tools("Xvfb", "dunst", "dunstctl", "trayer", "dbus-daemon")
     with DesktopStack(tmp_path / "desktop") as running:
         yield running
-
-
-def _add_thank_you(db: Database, due_in: timedelta) -> tuple[int, float]:
-    with db.session() as session:
-        stage = session.query(Stage).order_by(Stage.position).first()
-        assert stage is not None
-        opportunity = Opportunity(
-            company="Müller & <Söhne>", role="Data engineer", stage_id=stage.id
-        )
-        session.add(opportunity)
-        session.flush()
-        due = utcnow() + due_in
-        action = Action(
-            opportunity_id=opportunity.id,
-            kind="thank_you",
-            due_at=due,
-            recipient="Dana Example",
-            reason="Thank them within a day while the conversation is fresh.",
-        )
-        session.add(action)
-        session.flush()
-        return action.id, due.timestamp()
 
 
 def _state(db_path: Path, action_id: int) -> str:
@@ -111,7 +48,7 @@ def test_due_thank_you_reaches_dunst_on_time_and_done_works(
     db = open_database(db_path)
     # Reminders at any hour, so the test does not depend on when it runs.
     FollowupService(db).set_setting("reminders", {"quiet_hours": False})
-    action_id, due_ts = _add_thank_you(db, timedelta(seconds=5))
+    action_id, due_ts = add_thank_you(db, timedelta(seconds=5))
     db.close()
     monitor = stack.monitor()
 

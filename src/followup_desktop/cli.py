@@ -18,6 +18,12 @@ from typing import TYPE_CHECKING
 
 from followup_desktop import __version__
 from followup_desktop.core.errors import DatabaseDamagedError, FollowupError
+from followup_desktop.desktop_integration import (
+    ACTIONS,
+    JUST_INTERVIEWED,
+    TODAY,
+    action_arguments,
+)
 
 if TYPE_CHECKING:
     from followup_desktop.core.db import Database
@@ -44,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
     # Used by the autostart entry: start in the tray without showing the window.
     parser.add_argument("--minimized", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--action",
+        choices=ACTIONS,
+        help="open the window on this: the debrief of the interview that ended last "
+        f"({JUST_INTERVIEWED}) or what is due ({TODAY}); a running Followup does it",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     export = commands.add_parser("export", help="write the whole database as JSON")
@@ -176,7 +188,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             db_path,
             quit_after_show=args.quit_after_show,
             minimized=args.minimized,
-            arguments=args.files,
+            arguments=[*args.files, *action_arguments(args.action)],
         )
     if args.command == "install-desktop-entry":
         from followup_desktop import desktop_integration

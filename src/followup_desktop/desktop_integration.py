@@ -13,6 +13,7 @@ Qt-free, so the command line can run it without loading Qt.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -26,9 +27,17 @@ from pathlib import Path
 from followup_desktop import APP_ID
 from followup_desktop.core.errors import FollowupError
 
+log = logging.getLogger(__name__)
+
 DESKTOP_FILE_NAME = f"{APP_ID}.desktop"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 SCRIPT_NAME = "followup-desktop"
+# The desktop entry's actions start Followup with ``--action NAME``; a running Followup
+# receives the same arguments from the single-instance hand-over.
+ACTION_FLAG = "--action"
+JUST_INTERVIEWED = "just-interviewed"
+TODAY = "today"
+ACTIONS = (JUST_INTERVIEWED, TODAY)
 # Characters that make the Desktop Entry spec require a quoted Exec argument.
 _RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
 _ESCAPED_IN_QUOTES = frozenset('"`$\\')
@@ -36,6 +45,24 @@ _ESCAPED_IN_QUOTES = frozenset('"`$\\')
 
 class DesktopIntegrationError(FollowupError):
     """The desktop entry cannot be installed or removed; the message says why."""
+
+
+def action_arguments(action: str | None) -> list[str]:
+    """The arguments that carry ``action`` to a running Followup (none for None)."""
+    return [] if action is None else [ACTION_FLAG, action]
+
+
+def requested_actions(arguments: Sequence[str]) -> list[str]:
+    """The action names among handed-over arguments, in order (unknown ones dropped)."""
+    found = []
+    for index, text in enumerate(arguments[:-1]):
+        if text == ACTION_FLAG:
+            name = arguments[index + 1]
+            if name in ACTIONS:
+                found.append(name)
+            else:
+                log.warning("ignored the unknown launch action %r", name)
+    return found
 
 
 def data_home() -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import os
 import select
 import signal
@@ -105,6 +106,60 @@ def tray_owned(display: str) -> bool:
     try:
         atom = x11.XInternAtom(connection, b"_NET_SYSTEM_TRAY_S0", 0)
         return bool(x11.XGetSelectionOwner(connection, atom))
+    finally:
+        x11.XCloseDisplay(connection)
+
+
+class _ClientMessage(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("serial", ctypes.c_ulong),
+        ("send_event", ctypes.c_int),
+        ("display", ctypes.c_void_p),
+        ("window", ctypes.c_ulong),
+        ("message_type", ctypes.c_ulong),
+        ("format", ctypes.c_int),
+        ("data", ctypes.c_long * 5),
+    ]
+
+
+class _XEvent(ctypes.Union):
+    _fields_ = [("client", _ClientMessage), ("pad", ctypes.c_long * 24)]
+
+
+CLIENT_MESSAGE = 33
+
+
+def ask_window_to_close(display: str, window: int) -> None:
+    """Send ``WM_DELETE_WINDOW`` to ``window``: what a window manager's close button does."""
+    x11 = ctypes.CDLL("libX11.so.6")
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XInternAtom.restype = ctypes.c_ulong
+    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x11.XSendEvent.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_ulong,
+        ctypes.c_int,
+        ctypes.c_long,
+        ctypes.POINTER(_XEvent),
+    ]
+    x11.XFlush.argtypes = [ctypes.c_void_p]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    connection = x11.XOpenDisplay(display.encode())
+    if not connection:
+        raise RuntimeError(f"cannot open display {display}")
+    try:
+        event = _XEvent()
+        event.client.type = CLIENT_MESSAGE
+        event.client.window = window
+        event.client.message_type = x11.XInternAtom(connection, b"WM_PROTOCOLS", 0)
+        event.client.format = 32
+        event.client.data[0] = x11.XInternAtom(connection, b"WM_DELETE_WINDOW", 0)
+        event.client.data[1] = 0  # CurrentTime
+        if not x11.XSendEvent(connection, window, 0, 0, ctypes.byref(event)):
+            raise RuntimeError("XSendEvent refused the close request")
+        x11.XFlush(connection)
     finally:
         x11.XCloseDisplay(connection)
 
@@ -262,6 +317,28 @@ class DesktopStack:
         monitor.start()
         self._monitors.append(monitor)
         return monitor
+
+    def xdotool(self, *args: str) -> str:
+        """Run ``xdotool`` on this stack's display; its output (empty when nothing matched)."""
+        result = subprocess.run(
+            ["xdotool", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+        return result.stdout.strip()
+
+    def visible_windows(self, title: str) -> list[int]:
+        """Ids of the mapped windows whose title is exactly ``title``."""
+        found = self.xdotool("search", "--onlyvisible", "--name", f"^{title}$")
+        return [int(line) for line in found.split()]
+
+    def dunst_history(self) -> list[str]:
+        """The summaries dunst keeps in its history (closed notifications), newest first."""
+        data = json.loads(self.dunstctl("history"))
+        return [str(entry["summary"]["data"]) for entry in data["data"][0]]
 
     def dunstctl(self, *args: str) -> str:
         """Run ``dunstctl`` against this stack's dunst."""

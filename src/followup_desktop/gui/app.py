@@ -20,6 +20,7 @@ from followup_desktop.core.db import Database, open_database, restore_backup
 from followup_desktop.core.errors import DatabaseDamagedError, DatabaseError
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.crash import CrashReporter
+from followup_desktop.gui.launch_actions import run_launch_actions
 from followup_desktop.gui.main_window import MainWindow
 from followup_desktop.gui.single_instance import SingleInstance
 from followup_desktop.gui.theme import app_icon, follow_system_color_scheme
@@ -140,8 +141,15 @@ def run_gui(
         # The window's own changes (a card moved, an action done) re-arm the reminders.
         window.on_changed = lambda _change: scheduler.reschedule()
         _keep_search_nudge_current(service, window, app)
-        # Files from the command line or a second launch: calendar invitations import.
+        # Files from the command line or a second launch: calendar invitations import;
+        # --action (the desktop entry's actions) opens a debrief or the Today panel.
         tray.arguments_received.connect(window.open_arguments)
+        tray.arguments_received.connect(lambda given: run_launch_actions(window, given))
+        # File → Quit and Ctrl+Q end the process, as the tray's Quit does.
+        window.on_quit = tray.quit
+        # However Followup ends, the window saves its state and waits for its jobs, even
+        # when it was hidden (a hidden window gets no close event from quitting).
+        app.aboutToQuit.connect(window.close)
         instance.arguments_received.connect(tray.handle_arguments)
         if arguments:
             initial = list(arguments)
@@ -149,7 +157,7 @@ def run_gui(
             QTimer.singleShot(0, lambda: tray.handle_arguments(initial))
         if quit_after_show:
             # Zero-delay: runs once the event loop has processed the show and first paint.
-            QTimer.singleShot(0, app.quit)
+            QTimer.singleShot(0, tray.quit)
         return app.exec()
     finally:
         if reporter is not None:

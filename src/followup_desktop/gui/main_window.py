@@ -242,6 +242,8 @@ class MainWindow(QMainWindow):
         self.passwords = passwords if passwords is not None else PasswordStore()
         #: Called with every Change the window applies (the app re-arms its reminders).
         self.on_changed: Callable[[Change], None] | None = None
+        #: Called by File → Quit and Ctrl+Q (the application ends the process there).
+        self.on_quit: Callable[[], None] | None = None
         # The card query waits on SQLite, which releases the GIL: start it on a thread now
         # and build the widgets, columns included, meanwhile (the start-up path to a
         # painted board). The stages are a handful of rows, read first.
@@ -382,7 +384,12 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action(
             "&Back up…", self.backup, None, "Write a consistent copy of the database"
         )
-        self.quit_action = self._action("&Quit", self.close, key.Quit)
+        self.quit_action = self._action("&Quit", self.request_quit, None, "Stop Followup")
+        # The platform's Quit keys, and Ctrl+Q where a platform names none (offscreen,
+        # some desktops' themes).
+        self.quit_action.setShortcuts(
+            QKeySequence.keyBindings(key.Quit) or [QKeySequence("Ctrl+Q")]
+        )
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(key.Undo))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
@@ -1303,6 +1310,13 @@ class MainWindow(QMainWindow):
             page = PAGE_QUESTIONS
         settings.setValue("window/page", page)
         settings.sync()
+
+    def request_quit(self) -> None:
+        """File → Quit, Ctrl+Q: end Followup, not only hide the window."""
+        if self.on_quit is not None:
+            self.on_quit()
+        else:
+            self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

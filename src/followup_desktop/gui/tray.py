@@ -3,8 +3,12 @@
 The icon carries the overdue count and a tooltip naming the next due action; a left
 click shows or hides the window; the menu is rebuilt each time it opens (so it is never
 stale) with the most urgent actions and the reminder commands. Closing the window keeps
-Followup running in the tray (said once, remembered in QSettings). With no tray at all
-the window stays open, closing it quits, and reminders appear in the window's banner.
+Followup running in the tray (said once, remembered in QSettings). With no tray but a
+notification server on the session bus (stock GNOME), closing the window keeps Followup
+running in the background, said once too: reminders still arrive with their buttons, and
+launching Followup again shows the window. With neither, closing the window quits and
+reminders appear in the window's banner. Quit (the tray's, the window's menu, Ctrl+Q)
+always ends the process.
 
 :func:`install_tray` is the one call the composition root makes; it builds the notifier
 chain (freedesktop D-Bus, then the tray's balloon, then the in-app banner), the
@@ -36,6 +40,9 @@ log = logging.getLogger(__name__)
 
 URGENT_IN_MENU = 5
 CLOSE_HINT_KEY = "tray/close_hint_shown"
+BACKGROUND_HINT_KEY = "background/close_hint_shown"
+# Notifiers that reach the person with the window hidden and no tray icon.
+WINDOWLESS_NOTIFIERS = frozenset({"freedesktop"})
 # How often to look for a tray that was not there (a panel that starts after us).
 TRAY_WATCH_MS = 2000
 # Started minimized at login before the panel: how long to wait for a tray before
@@ -153,6 +160,17 @@ class TrayController(QObject):
         """True when the icon is showing in a real tray."""
         return self.icon.isVisible() and self.tray_available()
 
+    @property
+    def in_background(self) -> bool:
+        """True when, with no tray, reminders still reach the desktop's notifications."""
+        chain = self.notifier
+        if self.in_tray or chain is None:
+            return False
+        return any(
+            notifier.name in WINDOWLESS_NOTIFIERS and notifier.available()
+            for notifier in chain.notifiers
+        )
+
     def start(self, *, minimized: bool = False) -> None:
         """Show the icon (or wait for a tray) and the window unless started minimized."""
         if self.tray_available():
@@ -176,6 +194,11 @@ class TrayController(QObject):
             return
         started = self._minimized_start
         if started is not None and datetime.now().astimezone() - started > TRAY_GRACE:
+            self._minimized_start = None
+            if self.in_background:
+                # Started at login on a desktop without a tray: notifications are enough.
+                log.info("no system tray; reminding through notifications in the background")
+                return
             log.info("no system tray; showing the window instead")
             self._minimized_start = None
             self.show_window()
@@ -300,30 +323,53 @@ class TrayController(QObject):
     # -- closing and quitting ----------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Turn the window's close into a hide while a tray holds Followup."""
+        """Turn the window's close into a hide while a tray or the background holds Followup."""
         if watched is self.window and event.type() == QEvent.Type.Close and not self._quitting:
             if self.in_tray:
                 event.ignore()
                 self.window.hide()
                 self._say_once_still_running()
                 return True
-            # No tray: closing the window is quitting (the app does not quit by itself).
+            if self.in_background:
+                event.ignore()
+                self.window.hide()
+                self._say_once_in_background()
+                return True
+            # Nothing could remind with the window closed: closing it is quitting.
             QTimer.singleShot(0, self.quit)
         return super().eventFilter(watched, event)
 
-    def _say_once_still_running(self) -> None:
-        if self.settings.value(CLOSE_HINT_KEY, False, type=bool):
-            return
-        self.settings.setValue(CLOSE_HINT_KEY, True)
+    def _first_time(self, key: str) -> bool:
+        if self.settings.value(key, False, type=bool):
+            return False
+        self.settings.setValue(key, True)
         self.settings.sync()
+        return True
+
+    def _say_once_still_running(self) -> None:
+        if not self._first_time(CLOSE_HINT_KEY):
+            return
         message = Notification(
             summary=f"{APP_NAME} is still running",
-            body="It keeps reminding you from the tray. Choose Quit in the tray menu to stop it.",
+            body="It keeps reminding you from the tray. Choose Quit in the tray menu, or "
+            "Quit (Ctrl+Q) in the window's File menu, to stop it.",
         )
         if QSystemTrayIcon.supportsMessages() and QGuiApplication.platformName() != "offscreen":
             self.icon.showMessage(message.summary, message.body)
         elif self.notifier is not None:
             self.notifier.deliver(message)
+
+    def _say_once_in_background(self) -> None:
+        if not self._first_time(BACKGROUND_HINT_KEY) or self.notifier is None:
+            return
+        self.notifier.deliver(
+            Notification(
+                summary=f"{APP_NAME} keeps running in the background",
+                body="Reminders still arrive as notifications. Open Followup again from "
+                "the application menu to see the window; choose Quit (Ctrl+Q) in its File "
+                "menu to stop it.",
+            )
+        )
 
     def quit(self) -> None:
         """Quit Followup for real."""
@@ -332,6 +378,9 @@ class TrayController(QObject):
 
     def shutdown(self) -> None:
         """Stop timers, close notifier connections and remove the icon."""
+        # However the quit came (Quit, a signal, the session ending), closing the window
+        # from here on closes it.
+        self._quitting = True
         self._tray_watch.stop()
         if self.scheduler is not None:
             self.scheduler.stop()
