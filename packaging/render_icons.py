@@ -7,7 +7,9 @@ Run it after editing ``resources/icons/hicolor/scalable/apps/<APP_ID>.svg``::
 It writes ``resources/icons/hicolor/<n>x<n>/apps/<APP_ID>.png`` for every size in
 :data:`SIZES` and copies the icons and the desktop entry into
 ``src/followup_desktop/resources/`` so that a pip install and the bundle carry the same
-files (tests check the copies are identical). Rendering uses Qt's own SVG renderer, the
+files (tests check the copies are identical). The symbolic icon
+(``symbolic/apps/<APP_ID>-symbolic.svg``, one colour, for panels and the tray) is drawn
+by hand and copied as it is; so is the AppStream metainfo. Rendering uses Qt's own SVG renderer, the
 one the app itself uses, so what the PNGs show is what the window icon shows.
 """
 
@@ -19,7 +21,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SIZES = (16, 24, 32, 48, 64, 128, 256)
+# 22 px is what many panels and trays ask for.
+SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
 
 def _app_id() -> str:
@@ -68,6 +71,7 @@ def main() -> int:
     shutil.rmtree(package / "icons", ignore_errors=True)
     shutil.copytree(resources / "icons", package / "icons")
     shutil.copy2(resources / f"{app_id}.desktop", package / f"{app_id}.desktop")
+    shutil.copy2(resources / f"{app_id}.metainfo.xml", package / f"{app_id}.metainfo.xml")
     del app
     print(  # noqa: T201 - a developer script reports what it did
         f"Rendered {len(SIZES)} sizes from {svg.relative_to(ROOT)} and copied them to "

@@ -24,6 +24,7 @@ import pytest
 from conftest import require_tools
 from followup_desktop import APP_ID, APP_NAME, __version__, desktop_integration
 from followup_desktop.desktop_integration import (
+    ACTIONS,
     DesktopIntegrationError,
     exec_value,
     install_desktop_entry,
@@ -39,7 +40,7 @@ PACKAGE_RESOURCES = SRC / "followup_desktop" / "resources"
 DESKTOP_FILE = RESOURCES / f"{APP_ID}.desktop"
 METAINFO = RESOURCES / f"{APP_ID}.metainfo.xml"
 SPEC = ROOT / "packaging" / "followup.spec"
-SIZES = (16, 24, 32, 48, 64, 128, 256)
+SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -54,11 +55,15 @@ def _bundle_files() -> ModuleType:
     return module
 
 
-def _desktop_entry(path: Path) -> dict[str, str]:
+def _desktop_groups(path: Path) -> dict[str, dict[str, str]]:
     parser = configparser.ConfigParser(interpolation=None, strict=True)
     parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
     parser.read(path, encoding="utf-8")
-    return dict(parser["Desktop Entry"])
+    return {name: dict(parser[name]) for name in parser.sections()}
+
+
+def _desktop_entry(path: Path) -> dict[str, str]:
+    return _desktop_groups(path)["Desktop Entry"]
 
 
 def _png_size(path: Path) -> tuple[int, int, int]:
@@ -72,7 +77,11 @@ def _png_size(path: Path) -> tuple[int, int, int]:
 
 def _icon_relatives() -> list[Path]:
     paths = [Path(f"{size}x{size}") / "apps" / f"{APP_ID}.png" for size in SIZES]
-    return [*paths, Path("scalable") / "apps" / f"{APP_ID}.svg"]
+    return [
+        *paths,
+        Path("scalable") / "apps" / f"{APP_ID}.svg",
+        Path("symbolic") / "apps" / f"{APP_ID}-symbolic.svg",
+    ]
 
 
 # -- desktop entry and metainfo --------------------------------------------------------
@@ -91,7 +100,7 @@ def test_desktop_entry_passes_the_validator() -> None:
 def test_metainfo_passes_the_validator() -> None:
     require_tools("appstreamcli")
     result = subprocess.run(
-        ["appstreamcli", "validate", "--no-net", "--no-color", str(METAINFO)],
+        ["appstreamcli", "validate", "--strict", "--no-net", "--no-color", str(METAINFO)],
         capture_output=True,
         text=True,
         check=False,
@@ -111,15 +120,29 @@ def test_one_id_names_the_entry_the_icon_and_the_metainfo() -> None:
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "scripts"
     ]
-    assert entry["Exec"] in scripts
-    assert entry["TryExec"] == entry["Exec"]
+    program, files = entry["Exec"].split(" ")
+    assert program in scripts
+    # Invitations open with Followup: it takes calendar files, several at once.
+    assert files == "%F"
+    assert entry["MimeType"] == "text/calendar;"
+    assert entry["TryExec"] == program
 
     component = ET.parse(METAINFO).getroot()  # noqa: S314 - our own file
     assert component.get("type") == "desktop-application"
     assert component.findtext("id") == APP_ID
     assert component.findtext("name") == APP_NAME
     assert component.findtext("launchable[@type='desktop-id']") == DESKTOP_FILE.name
-    assert component.findtext("provides/binary") == entry["Exec"]
+    assert component.findtext("provides/binary") == program
+    assert component.findtext("provides/mediatype") == entry["MimeType"].rstrip(";")
+    for kind in ("homepage", "bugtracker"):
+        assert (component.findtext(f"url[@type='{kind}']") or "").startswith("https://")
+    # Every screenshot a software centre shows is one the project makes and keeps.
+    images = [image.text or "" for image in component.iter("image")]
+    assert images
+    for image in images:
+        name = image.rsplit("/", 1)[-1]
+        assert (ROOT / "docs" / "screenshots" / name).is_file(), f"no docs/screenshots/{name}"
+    assert component.find("content_rating[@type='oars-1.1']") is not None
     releases = [release.get("version") for release in component.iter("release")]
     assert __version__ in releases, (
         f'add a <release version="{__version__}"> to {METAINFO.name} for this version'
@@ -137,7 +160,7 @@ def test_icon_png_has_its_size(size: int) -> None:
     assert colour_type == 6, "icons need an alpha channel (RGBA)"
 
 
-def test_package_carries_the_same_icons_and_entry_as_resources() -> None:
+def test_package_carries_the_same_icons_entry_and_metainfo_as_resources() -> None:
     # The copies exist so that a pip install and the bundle can install the entry;
     # packaging/render_icons.py refreshes them.
     for relative in _icon_relatives():
@@ -146,8 +169,9 @@ def test_package_carries_the_same_icons_and_entry_as_resources() -> None:
         assert copy.read_bytes() == original.read_bytes(), (
             f"run packaging/render_icons.py ({relative})"
         )
-    copy = PACKAGE_RESOURCES / DESKTOP_FILE.name
-    assert copy.read_bytes() == DESKTOP_FILE.read_bytes(), "run packaging/render_icons.py"
+    for original in (DESKTOP_FILE, METAINFO):
+        copy = PACKAGE_RESOURCES / original.name
+        assert copy.read_bytes() == original.read_bytes(), "run packaging/render_icons.py"
 
 
 def test_svg_icon_is_square_and_drawable(qapp: object) -> None:
@@ -318,10 +342,17 @@ def test_install_and_uninstall_into_xdg_data_home(isolated_home: Path) -> None:
         installed = data_home / "icons" / "hicolor" / relative
         packaged = PACKAGE_RESOURCES / "icons" / "hicolor" / relative
         assert installed.read_bytes() == packaged.read_bytes()
-    entry = _desktop_entry(entry_path)
+    groups = _desktop_groups(entry_path)
+    entry = groups["Desktop Entry"]
     command = launch_command()
-    assert entry["Exec"] == exec_value(command)
+    assert entry["Exec"] == f"{exec_value(command)} %F"
     assert entry["TryExec"] == command[0]
+    # The desktop's actions start this installation too, each with its --action.
+    for action in ACTIONS:
+        assert groups[f"Desktop Action {action}"]["Exec"] == (
+            f"{exec_value(command)} --action {action}"
+        )
+    assert entry["Actions"] == "".join(f"{action};" for action in ACTIONS)
     assert Path(command[0]).is_absolute()
     assert entry["Icon"] == APP_ID
 
@@ -329,7 +360,7 @@ def test_install_and_uninstall_into_xdg_data_home(isolated_home: Path) -> None:
     assert sorted(install_desktop_entry(command=["/opt/followup/followup-desktop"])) == sorted(
         written
     )
-    assert _desktop_entry(entry_path)["Exec"] == "/opt/followup/followup-desktop"
+    assert _desktop_entry(entry_path)["Exec"] == "/opt/followup/followup-desktop %F"
 
     removed = uninstall_desktop_entry()
     assert sorted(removed) == sorted(written)
@@ -401,3 +432,27 @@ def test_install_refuses_on_windows_and_macos(monkeypatch: pytest.MonkeyPatch) -
         install_desktop_entry()
     with pytest.raises(DesktopIntegrationError, match="freedesktop"):
         uninstall_desktop_entry()
+
+
+def test_symbolic_icon_is_one_colour_and_draws() -> None:
+    path = RESOURCES / "icons" / "hicolor" / "symbolic" / "apps" / f"{APP_ID}-symbolic.svg"
+    root = ET.parse(path).getroot()  # noqa: S314 - our own file
+    colours = {
+        element.get(attribute)
+        for element in root.iter()
+        for attribute in ("fill", "stroke")
+        if element.get(attribute) not in {None, "none"}
+    }
+    # Desktops recolour a symbolic icon to the panel's text; it must be one colour.
+    assert colours == {"#2e3436"}
+    from PySide6.QtGui import QIcon
+
+    pixmap = QIcon(str(path)).pixmap(16, 16)
+    image = pixmap.toImage()
+    drawn = sum(
+        1
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha()
+    )
+    assert drawn > 40, "the symbolic icon draws almost nothing"

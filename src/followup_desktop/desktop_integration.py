@@ -1,9 +1,9 @@
 """Adding Followup to this user's application menu on freedesktop.org desktops.
 
-``followup-desktop install-desktop-entry`` writes the desktop entry and the icons under
-``$XDG_DATA_HOME`` (``~/.local/share``) with ``Exec`` pointing at the program that ran the
-command: the bundle's executable when frozen, else the installed ``followup-desktop``
-script. Nothing needs root and nothing outside these files is touched, so
+``followup-desktop install-desktop-entry`` writes the desktop entry, the icons and the
+AppStream metainfo under ``$XDG_DATA_HOME`` (``~/.local/share``) with ``Exec`` pointing at
+the program that ran the command: the bundle's executable when frozen, else the installed
+``followup-desktop`` script. Nothing needs root and nothing outside these files is touched, so
 ``--uninstall`` removes exactly what was written. One id names the entry, the icon, the
 AppStream metainfo and the window (``QGuiApplication.setDesktopFileName``), which is how
 the desktop matches a running window to its menu entry.
@@ -30,7 +30,9 @@ from followup_desktop.core.errors import FollowupError
 log = logging.getLogger(__name__)
 
 DESKTOP_FILE_NAME = f"{APP_ID}.desktop"
-ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+METAINFO_FILE_NAME = f"{APP_ID}.metainfo.xml"
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
+SYMBOLIC_ICON = Path("symbolic") / "apps" / f"{APP_ID}-symbolic.svg"
 SCRIPT_NAME = "followup-desktop"
 # The desktop entry's actions start Followup with ``--action NAME``; a running Followup
 # receives the same arguments from the single-instance hand-over.
@@ -80,6 +82,8 @@ def installed_paths(home: Path | None = None) -> list[Path]:
     paths = [base / "applications" / DESKTOP_FILE_NAME]
     paths += [hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png" for size in ICON_SIZES]
     paths.append(hicolor / "scalable" / "apps" / f"{APP_ID}.svg")
+    paths.append(hicolor / SYMBOLIC_ICON)
+    paths.append(base / "metainfo" / METAINFO_FILE_NAME)
     return paths
 
 
@@ -129,7 +133,8 @@ def _package_resources() -> Traversable:
 
 
 def desktop_entry_text(command: Sequence[str]) -> str:
-    """The packaged desktop entry with ``Exec`` and ``TryExec`` set to ``command``."""
+    """The packaged desktop entry with its program (``Exec``, the actions' ``Exec``, and
+    ``TryExec``) set to ``command``, keeping each ``Exec``'s arguments."""
     template = _package_resources() / DESKTOP_FILE_NAME
     if not template.is_file():
         raise DesktopIntegrationError(
@@ -138,7 +143,10 @@ def desktop_entry_text(command: Sequence[str]) -> str:
     lines = []
     for original in template.read_text(encoding="utf-8").splitlines():
         if original.startswith("Exec="):
-            lines.append(f"Exec={exec_value(command)}")
+            # The program is replaced; what follows it (``%F``, ``--action today``) stays.
+            _program, _space, arguments = original.removeprefix("Exec=").partition(" ")
+            tail = f" {arguments}" if arguments else ""
+            lines.append(f"Exec={exec_value(command)}{tail}")
         elif original.startswith("TryExec="):
             # TryExec names a file: the program, without arguments or quoting.
             lines.append(f"TryExec={_escape_string(command[0])}")
@@ -147,11 +155,21 @@ def desktop_entry_text(command: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _metainfo_source() -> Traversable:
+    source = _package_resources() / METAINFO_FILE_NAME
+    if not source.is_file():
+        raise DesktopIntegrationError(
+            f"The installation lacks {METAINFO_FILE_NAME}; reinstall Followup."
+        )
+    return source
+
+
 def _icon_sources() -> list[tuple[Traversable, Path]]:
     """(packaged icon, path relative to the hicolor folder) for every icon."""
     hicolor = _package_resources() / "icons" / "hicolor"
     relative = [Path(f"{size}x{size}") / "apps" / f"{APP_ID}.png" for size in ICON_SIZES]
     relative.append(Path("scalable") / "apps" / f"{APP_ID}.svg")
+    relative.append(SYMBOLIC_ICON)
     sources = []
     for path in relative:
         source = hicolor
@@ -189,7 +207,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def install_desktop_entry(
     *, command: Sequence[str] | None = None, home: Path | None = None
 ) -> list[Path]:
-    """Write the desktop entry and icons for this user; returns the files written.
+    """Write the desktop entry, icons and metainfo for this user; returns the files written.
 
     ``command`` defaults to :func:`launch_command`; ``home`` to :func:`data_home`.
     Running it again overwrites the same files (after moving the bundle, for instance).
@@ -198,6 +216,7 @@ def install_desktop_entry(
     base = home if home is not None else data_home()
     entry_text = desktop_entry_text(list(command) if command else launch_command())
     icons = _icon_sources()
+    _metainfo_source()
     written: list[Path] = []
     try:
         hicolor = base / "icons" / "hicolor"
@@ -207,6 +226,10 @@ def install_desktop_entry(
             written.append(target)
         # Icon themes notice new files by the theme folder's time; a stale cache is ignored.
         os.utime(hicolor)
+        # Software centres read the metainfo beside the entry.
+        metainfo = base / "metainfo" / METAINFO_FILE_NAME
+        _write_atomically(metainfo, _metainfo_source().read_bytes())
+        written.append(metainfo)
         # The entry goes last: a menu entry whose icon is missing would look broken.
         entry = base / "applications" / DESKTOP_FILE_NAME
         _write_atomically(entry, entry_text.encode("utf-8"))
