@@ -74,6 +74,7 @@ from followup_desktop.gui.commands import (
 )
 from followup_desktop.gui.dialogs import Dialogs
 from followup_desktop.gui.editor import OpportunityEditor, debrief_available
+from followup_desktop.gui.screen_fit import keep_on_screen, size_for_screen
 from followup_desktop.gui.settings_dialog import SettingsDialog
 from followup_desktop.gui.tasks import TaskRunner
 from followup_desktop.gui.today_panel import TodayPanel
@@ -259,7 +260,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
-        self.resize(1280, 800)
+        # As much as the screen allows, up to 1280 by 800 (a small laptop, 200 % scaling).
+        size_for_screen(self)
 
         self.tasks = TaskRunner(self)
         self.tasks.busy_changed.connect(self._busy_changed)
@@ -1273,6 +1275,7 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+            keep_on_screen(self)
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
