@@ -320,12 +320,73 @@ def test_orphaned_libraries_are_those_only_dropped_files_need() -> None:
     assert bundle_files.orphaned_libraries(kept, dropped, imports_of) == {"libcairo.so.2"}
 
 
-@pytest.mark.parametrize("script", ["build-bundle", "smoke-bundle"])
+@pytest.mark.parametrize("script", ["build-bundle", "smoke-bundle", "build-deb", "check-deb"])
 def test_bundle_scripts_are_executable_bash(script: str) -> None:
     path = ROOT / "scripts" / script
     assert os.access(path, os.X_OK), f"chmod +x scripts/{script}"
     result = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_deb_lays_out_the_bundle_entry_metainfo_and_icons(tmp_path: Path) -> None:
+    require_tools("dpkg-deb", "dpkg")
+    # A stand-in bundle: build-deb packages whatever folder it is given.
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "followup-desktop").write_text("#!/bin/sh\necho stand-in\n")
+    (bundle / "followup-desktop").chmod(0o755)
+    (bundle / "_internal").mkdir()
+    (bundle / "_internal" / "libexample.so").write_bytes(b"\0")
+    arch = subprocess.run(
+        ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    subprocess.run(
+        [str(ROOT / "scripts" / "build-deb"), str(bundle), str(tmp_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    deb = tmp_path / f"followup-desktop_{__version__}_{arch}.deb"
+
+    def dpkg_deb(*args: str) -> bytes:
+        return subprocess.run(["dpkg-deb", *args, str(deb)], capture_output=True, check=True).stdout
+
+    contents = dpkg_deb("--contents").decode()
+    control = dpkg_deb("--field").decode()
+    scripts = dpkg_deb("--ctrl-tarfile")
+    lines = contents.splitlines()
+    owners = {line.split()[1] for line in lines}
+    assert owners == {"root/root"}
+    paths = {line.split()[5].removeprefix(".") for line in lines}
+    assert "/opt/followup-desktop/followup-desktop" in paths
+    assert "/opt/followup-desktop/_internal/libexample.so" in paths
+    assert any(
+        "./usr/bin/followup-desktop -> /opt/followup-desktop/followup-desktop" in line
+        for line in lines
+    )
+    for expected in (
+        f"/usr/share/applications/{APP_ID}.desktop",
+        f"/usr/share/metainfo/{APP_ID}.metainfo.xml",
+        f"/usr/share/icons/hicolor/22x22/apps/{APP_ID}.png",
+        f"/usr/share/icons/hicolor/scalable/apps/{APP_ID}.svg",
+        f"/usr/share/icons/hicolor/symbolic/apps/{APP_ID}-symbolic.svg",
+    ):
+        assert expected in paths, expected
+    assert "Package: followup-desktop" in control
+    assert f"Version: {__version__}" in control
+    assert "Depends: libc6 (>= 2.36)" in control
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(scripts)) as archive:
+        names = {member.name.removeprefix("./"): member for member in archive.getmembers()}
+        for script in ("postinst", "postrm"):
+            assert names[script].mode & 0o111, f"{script} must be executable"
+            text = archive.extractfile(names[script]).read().decode()  # type: ignore[union-attr]
+            assert "update-desktop-database" in text
+            assert "gtk-update-icon-cache" in text
+            result = subprocess.run(["sh", "-n"], input=text, text=True, check=False)
+            assert result.returncode == 0
 
 
 # -- installing the desktop entry -------------------------------------------------------------
