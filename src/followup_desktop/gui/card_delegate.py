@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from followup_desktop.core.agenda import kind_label
 from followup_desktop.core.board import CardSnapshot, DueState, due_state
 from followup_desktop.gui.board_model import CardRole
+from followup_desktop.gui.contrast import legible, over
 from followup_desktop.gui.theme import blend, muted_text, status_color, tinted
 
 PADDING = 10
@@ -149,8 +150,10 @@ class CardDelegate(QStyledItemDelegate):
             painter.setBrush(accent)
             painter.drawRoundedRect(strip, 2, 2)
 
-        text_color = palette.color(QPalette.ColorRole.Text)
-        muted = muted_text(palette)
+        # Every text colour is checked against the card's own background (AA contrast):
+        # muted text on a selected card would fall short otherwise.
+        text_color = legible(palette.color(QPalette.ColorRole.Text), background)
+        muted = legible(muted_text(palette), background)
         left = rect.left() + PADDING + 4
         width = rect.width() - 2 * PADDING - 4
         y = rect.top() + PADDING
@@ -196,9 +199,10 @@ class CardDelegate(QStyledItemDelegate):
         badge_width = small.horizontalAdvance(badge_text) + 14
         badge = QRect(left, y, badge_width, self._small_height + 6)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(tinted(accent, 0.16 if state is not DueState.NONE else 0.10))
+        wash = tinted(accent, 0.16 if state is not DueState.NONE else 0.10)
+        painter.setBrush(wash)
         painter.drawRoundedRect(QRectF(badge), badge.height() / 2, badge.height() / 2)
-        painter.setPen(accent)
+        painter.setPen(legible(accent, over(wash, background)))
         bold_small = QFont(self._small_font)
         bold_small.setBold(state in (DueState.OVERDUE, DueState.TODAY))
         painter.setFont(bold_small)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.core.board import DueState
 from followup_desktop.gui.card_delegate import due_words
+from followup_desktop.gui.contrast import legible, over
 from followup_desktop.gui.snapshot_table import SnapshotRole
 from followup_desktop.gui.theme import blend, muted_text, status_color, tinted
 
@@ -153,13 +154,15 @@ class TodayDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
         base = palette.color(QPalette.ColorRole.Base)
         highlight = palette.color(QPalette.ColorRole.Highlight)
-        text_color = palette.color(QPalette.ColorRole.Text)
-        muted = muted_text(palette)
+        background = blend(base, highlight, 0.22) if selected else base
+        # Every text colour is checked against the row's own background (AA contrast).
+        text_color = legible(palette.color(QPalette.ColorRole.Text), background)
+        muted = legible(muted_text(palette), background)
         if selected or focused:
             # A light wash of the highlight, not the full colour: the state colours and
             # the normal text colour stay readable on it in light and dark palettes.
             painter.setPen(QPen(highlight, 1.5))
-            painter.setBrush(blend(base, highlight, 0.22) if selected else base)
+            painter.setBrush(background)
             painter.drawRoundedRect(QRectF(rect).adjusted(0.75, 0.75, -0.75, -0.75), RADIUS, RADIUS)
         else:
             # A hairline between rows keeps two-line entries apart without boxing each.
@@ -179,6 +182,7 @@ class TodayDelegate(QStyledItemDelegate):
             badge_text(item, self._clock(), self._tz),
             status_color(palette, state),
             urgent=state in (DueState.OVERDUE, DueState.TODAY),
+            background=background,
         )
         rest = width - badge_width - BADGE_GAP
         if rest > 0:
@@ -202,7 +206,14 @@ class TodayDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _paint_badge(
-        self, painter: QPainter, line: QRect, words: str, accent: QColor, *, urgent: bool
+        self,
+        painter: QPainter,
+        line: QRect,
+        words: str,
+        accent: QColor,
+        *,
+        urgent: bool,
+        background: QColor,
     ) -> int:
         """Draw the state badge at the left of ``line``; return the width it took."""
         font = self._badge_bold_font if urgent else self._badge_font
@@ -213,10 +224,11 @@ class TodayDelegate(QStyledItemDelegate):
         width = min(metrics.horizontalAdvance(words) + 2 * BADGE_PAD_X, line.width())
         badge = QRect(line.left(), line.top() + (line.height() - height) // 2, width, height)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(tinted(accent, 0.16))
+        wash = tinted(accent, 0.16)
+        painter.setBrush(wash)
         painter.drawRoundedRect(QRectF(badge), height / 2, height / 2)
         painter.setFont(font)
-        painter.setPen(accent)
+        painter.setPen(legible(accent, over(wash, background)))
         painter.drawText(
             badge,
             Qt.AlignmentFlag.AlignCenter,

@@ -25,6 +25,7 @@ from followup_desktop.gui.calendar.month_model import (
     IsTodayRole,
     TotalRole,
 )
+from followup_desktop.gui.contrast import legible, over
 from followup_desktop.gui.theme import muted_text, status_color, tinted
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -139,10 +140,12 @@ class DayDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         role = QPalette.ColorRole.Base if in_month else QPalette.ColorRole.AlternateBase
-        painter.fillRect(rect, palette.color(role))
+        background = palette.color(role)
+        painter.fillRect(rect, background)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         if today:
             painter.fillRect(rect, tinted(highlight, 0.10))
+            background = over(tinted(highlight, 0.10), background)
         # Grid lines: right and bottom edges, in the palette's mid tone.
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
         painter.drawLine(rect.topRight(), rect.bottomRight())
@@ -152,8 +155,9 @@ class DayDelegate(QStyledItemDelegate):
             painter.setPen(QPen(highlight, width))
             painter.drawRect(rect.adjusted(1, 1, -width, -width))
 
-        text = palette.color(QPalette.ColorRole.Text)
-        muted = muted_text(palette)
+        # Every text colour is checked against what it is drawn on (AA contrast).
+        text = legible(palette.color(QPalette.ColorRole.Text), background)
+        muted = legible(muted_text(palette), background)
         entries: list[CalendarEntry] = index.data(EntriesRole) or []
         cell = self.layout(rect, entries, int(index.data(TotalRole) or 0))
         painter.setFont(self._bold if today else self._small)
@@ -163,7 +167,7 @@ class DayDelegate(QStyledItemDelegate):
         painter.drawText(cell.header, align, number)
         if today:
             painter.setFont(self._bold)
-            painter.setPen(highlight)
+            painter.setPen(legible(highlight, background))
             painter.drawText(
                 cell.header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "Today"
             )
@@ -174,13 +178,16 @@ class DayDelegate(QStyledItemDelegate):
         for line, entry in cell.lines:
             words = cell_text(entry, self._time_text(entry))
             if entry.kind is EntryKind.INTERVIEW:
-                painter.fillRect(line.adjusted(0, 0, 0, -1), tinted(highlight, 0.18))
-                painter.setPen(muted if entry.cancelled else text)
+                wash = tinted(highlight, 0.18)
+                painter.fillRect(line.adjusted(0, 0, 0, -1), wash)
+                painter.setPen(legible(muted if entry.cancelled else text, over(wash, background)))
             elif entry.kind is EntryKind.DECISION:
-                painter.fillRect(line.adjusted(0, 0, 0, -1), tinted(muted, 0.18))
-                painter.setPen(text)
+                wash = tinted(muted, 0.18)
+                painter.fillRect(line.adjusted(0, 0, 0, -1), wash)
+                painter.setPen(legible(text, over(wash, background)))
             else:
-                painter.setPen(overdue if entry.overdue else text if in_month else muted)
+                plain = text if in_month else muted
+                painter.setPen(legible(overdue, background) if entry.overdue else plain)
             inset = line.adjusted(3, 0, -2, 0)
             elided = metrics.elidedText(words, Qt.TextElideMode.ElideRight, inset.width())
             painter.drawText(inset, align, elided)
