@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from followup_desktop.gui.dialogs import Dialogs
 
@@ -20,6 +20,7 @@ class AnsweringDialogs(Dialogs):
     def __init__(self) -> None:
         self.messages: list[tuple[str, str]] = []
         self.shown: list[QDialog] = []
+        self.menus: list[QMenu] = []
         self.files: list[Path | None] = []
         self.answer = True
         self.run_result = 0
@@ -45,6 +46,10 @@ class AnsweringDialogs(Dialogs):
     def run(self, dialog: QDialog) -> int:
         self.shown.append(dialog)
         return self.run_result
+
+    def popup(self, menu: QMenu, at: QPoint | None) -> None:
+        # A menu runs its own event loop: record it; the test triggers its items.
+        self.menus.append(menu)
 
 
 def window_settings(tmp_path: Path) -> QSettings:

@@ -266,6 +266,8 @@ class BoardView(QScrollArea):
 
     open_requested = Signal(int)
     selection_changed = Signal()
+    #: A card's context menu was asked for (mouse or Menu key): where, in global pixels.
+    menu_requested = Signal(QPoint)
 
     def __init__(
         self,
@@ -317,10 +319,36 @@ class BoardView(QScrollArea):
             column = BoardColumn(self, stage, proxy)
             column.view.setItemDelegate(self.delegate)
             column.view.activated.connect(self._activated)
+            column.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            column.view.customContextMenuRequested.connect(
+                lambda point, view=column.view: self._menu_requested(view, point)
+            )
             column.view.selectionModel().selectionChanged.connect(self.selection_changed)
             column.view.selectionModel().currentChanged.connect(self.selection_changed)
             self._layout.insertWidget(self._layout.count() - 1, column)
             self.columns.append(column)
+
+    def _menu_requested(self, view: CardListView, point: QPoint) -> None:
+        index = view.indexAt(point)
+        if not index.isValid():
+            # The Menu key: the menu is about the card with the focus.
+            index = view.currentIndex()
+            if not index.isValid():
+                return
+            point = view.visualRect(index).center()
+        if not view.selectionModel().isSelected(index):
+            self.clear_selection()
+            view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        self.menu_requested.emit(view.viewport().mapToGlobal(point))
+
+    def current_card_point(self) -> QPoint | None:
+        """The middle of the focused card, in global pixels (where a menu about it opens)."""
+        view = self.focused_view()
+        if view is None or not view.currentIndex().isValid():
+            return None
+        return view.viewport().mapToGlobal(view.visualRect(view.currentIndex()).center())
 
     def _activated(self, index: QModelIndex) -> None:
         view = self.sender()
@@ -393,11 +421,13 @@ class BoardView(QScrollArea):
         if first is None:
             return False
         _, view, index = first
+        if focus:
+            # Focus first, then the current card: a screen reader then hears the focus
+            # land on the card itself, not only on its column.
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
         view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
         view.scrollTo(index)
         self.ensureWidgetVisible(view.parentWidget() or view)
-        if focus:
-            view.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def move_focus(self, view: CardListView, step: int, *, extend: bool = False) -> bool:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QWidget
 
 from followup_desktop import APP_NAME
 
@@ -53,3 +55,8 @@ class Dialogs:
         """Show a new window beside the main one (not modal), with the keyboard focus."""
         dialog.show()
         dialog.activateWindow()
+
+    def popup(self, menu: QMenu, at: QPoint | None) -> None:
+        """Open ``menu`` at ``at`` (global pixels; the pointer when None) until it closes."""
+        menu.exec(at if at is not None else QCursor.pos())
+        menu.deleteLater()

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -63,7 +64,9 @@ from followup_desktop.core.models import Action, Contact, Opportunity
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.agenda_model import AgendaModel
+from followup_desktop.gui.announce import announce
 from followup_desktop.gui.board_model import BoardFilter, BoardModel
+from followup_desktop.gui.board_moves import card_menu, fill_move_menu, moved_words
 from followup_desktop.gui.board_view import BoardView
 from followup_desktop.gui.commands import (
     CARD_ORDER_PREFIX,
@@ -295,6 +298,7 @@ class MainWindow(QMainWindow):
         self.board_model = BoardModel(service.clock, self._tz, self)
         self.board = BoardView(self.board_model, service.clock, self._tz, self.handle_drop)
         self.board.open_requested.connect(self.open_opportunity)
+        self.board.menu_requested.connect(self.show_card_menu)
         self.board.selection_changed.connect(self._update_actions)
         self.views = QStackedWidget()
         self.views.setObjectName("mainViews")
@@ -421,6 +425,12 @@ class MainWindow(QMainWindow):
         self.archive_action = self._action(
             "&Archive / restore", self.toggle_archived, "Ctrl+Shift+A", "Archive the selection"
         )
+        self.move_to_action = self._action(
+            "&Move to…",
+            self.show_move_menu,
+            "Ctrl+M",
+            "Move the selected cards to a stage you choose",
+        )
         self.settings_action = self._action(
             "&Settings…", self.open_settings, key.Preferences, "Stages, playbook, working hours"
         )
@@ -468,6 +478,7 @@ class MainWindow(QMainWindow):
             None,
             self.next_stage_action,
             self.previous_stage_action,
+            self.move_to_action,
             self.archive_action,
             None,
             self.settings_action,
@@ -850,15 +861,51 @@ class MainWindow(QMainWindow):
         def sink(change: Change, ranks: Mapping[int, float] | None) -> None:
             self.apply_change(change, ranks)
             self.board.select_cards(ids)
+            self._announce_move(ids)
 
         return sink
 
+    def _announce_move(self, ids: Sequence[int]) -> None:
+        cards = [card for card in map(self.board_model.card, ids) if card is not None]
+        stages = {card.stage_id for card in cards}
+        if len(stages) == 1:
+            words = moved_words(cards, self._stage_name(stages.pop()))
+        else:
+            words = f"{len(cards)} cards moved back to their stages"
+        self.statusBar().showMessage(words, 5000)
+        announce(self.board.focused_view() or self.board, words)
+
+    def show_move_menu(self) -> None:
+        """Ctrl+M: a menu of the stages at the focused card; choosing one moves there."""
+        current = self.board.current_id()
+        card = self.board_model.card(current) if current is not None else None
+        menu = QMenu(self)
+        menu.setObjectName("moveToMenu")
+        menu.setTitle("Move to")
+        fill_move_menu(menu, self._stages, card.stage_id if card else None, self.move_selected_to)
+        self.dialogs.popup(menu, self.board.current_card_point())
+
+    def show_card_menu(self, point: QPoint) -> None:
+        """A card's context menu: open, move to a stage, archive."""
+        current = self.board.current_id()
+        card = self.board_model.card(current) if current is not None else None
+        if card is None:
+            return
+        self._update_actions()
+        menu = card_menu(
+            self,
+            card,
+            self._stages,
+            open_card=self._open_current,
+            move_to=self.move_selected_to,
+            archive=self.archive_action,
+        )
+        self.dialogs.popup(menu, point)
+
     def move_selected(self, step: int) -> bool:
         """Move the selected cards to the stage ``step`` columns from the focused card's."""
-        ids = self.board.selected_ids()
+        ids = self._selected_or_current()
         current = self.board.current_id()
-        if not ids and current is not None:
-            ids = [current]
         if not ids:
             return False
         anchor_card = self.board_model.card(current if current is not None else ids[0])
@@ -868,7 +915,20 @@ class MainWindow(QMainWindow):
         if target is None:
             self.statusBar().showMessage("There is no stage further that way.", 3000)
             return False
-        previous = self._previous_stages(ids)
+        return self.move_selected_to(target)
+
+    def _selected_or_current(self) -> list[int]:
+        ids = self.board.selected_ids()
+        current = self.board.current_id()
+        if not ids and current is not None:
+            ids = [current]
+        return ids
+
+    def move_selected_to(self, target: int) -> bool:
+        """Move the selected cards (or the focused one) to the stage ``target``; undoable."""
+        previous = self._previous_stages(self._selected_or_current())
+        if not previous or all(stage == target for stage in previous.values()):
+            return False
         before = self.board_model.ranks()
         # Cards moved by keyboard take their natural place in the new column.
         after = {key: value for key, value in before.items() if key not in previous}
@@ -1264,6 +1324,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.next_stage_action,
             self.previous_stage_action,
+            self.move_to_action,
             self.archive_action,
             self.open_card_action,
         ):
