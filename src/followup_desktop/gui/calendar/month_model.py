@@ -289,7 +289,9 @@ class MonthModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.describe(day, full=True)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.describe(day, full=False)
+            # Every entry in words, as the tooltip shows them: a screen reader reads the
+            # day's interviews and follow-ups, not only how many there are.
+            return self.describe(day, full=True).replace("\n", ". ")
         return None
 
     def describe(self, day: date, *, full: bool) -> str:

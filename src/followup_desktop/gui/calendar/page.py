@@ -14,6 +14,8 @@ they leave it; in the week, Up and Down walk the day's entries), Page Up/Down tu
 month (the week in week mode, two weeks in the agenda), Home comes back to today, Enter
 opens the selected entry, or the selected day's (or row's) entries.
 
+Ctrl+M (or "Move interview to…" in an entry's context menu) asks for a new day and start
+time for the selected interview: the keyboard's way to do what a drag does.
 Dragging an interview to another day moves it there, keeping its time of day in its own
 zone and its length; in the week it can also go to another quarter hour of the person's
 zone. The service re-plans its follow-ups and the resulting change is emitted through
@@ -27,7 +29,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from PySide6.QtCore import QMetaMethod, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QDrag, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QAction, QDrag, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -58,6 +60,7 @@ from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.models import Interview
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import zone
+from followup_desktop.gui.announce import announce
 from followup_desktop.gui.calendar.agenda_model import AGENDA_DAYS, AgendaModel
 from followup_desktop.gui.calendar.day_delegate import DayDelegate, cell_text
 from followup_desktop.gui.calendar.keys import page_key
@@ -67,6 +70,7 @@ from followup_desktop.gui.calendar.month_model import (
     entry_line,
     interview_mime,
 )
+from followup_desktop.gui.calendar.move_dialog import ask_move, movable
 from followup_desktop.gui.calendar.week_view import WeekView
 
 # How many interviews and how many follow-ups a day are read for a month cell.
@@ -75,6 +79,8 @@ PER_DAY = 6
 PATCH_LIMIT = 500
 # Chooses one of a day's entries (a small menu; tests replace it).
 EntryChooser = Callable[[list[CalendarEntry], QPoint], CalendarEntry | None]
+# Where "Move to…" sends one of these interviews: its id and new start, or None.
+MoveAsker = Callable[[list[CalendarEntry]], tuple[int, datetime] | None]
 # The entry drawn at a viewport point (the page's delegate knows the layout).
 EntryFinder = Callable[[QPoint], CalendarEntry | None]
 
@@ -210,6 +216,8 @@ class CalendarPage(QWidget):
         self._selected = self.today()
         #: Picks one entry of a busy day; replaced in tests (a QMenu blocks).
         self.choose_entry: EntryChooser = self._choose_from_menu
+        #: Asks where an interview goes ("Move to…"); replaced in tests (a dialog blocks).
+        self.ask_move: MoveAsker = lambda interviews: ask_move(interviews, self._tz, self)
 
         self.model = MonthModel(self._load, self.today, self.time_text, self)
         self.delegate = DayDelegate(self.time_text, self)
@@ -331,6 +339,18 @@ class CalendarPage(QWidget):
         layout.addWidget(self.legend)
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.view)
+        self.move_action = QAction("&Move interview to…", self)
+        self.move_action.setObjectName("calendarMoveInterview")
+        self.move_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.move_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.move_action.setToolTip("Move the selected interview to another day and time")
+        self.move_action.triggered.connect(lambda _checked=False: self.move_selected_interview())
+        self.addAction(self.move_action)
+        for grid in (self.view, self.week_view, self.agenda_view):
+            grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            grid.customContextMenuRequested.connect(
+                lambda point, shown=grid: self._entry_menu(shown, point)
+            )
 
     # -- time -------------------------------------------------------------------------
 
@@ -564,6 +584,75 @@ class CalendarPage(QWidget):
         if self._mode == WEEK:
             self.week_view.select_entry(f"interview:{interview_id}")
         return True
+
+    def selected_interviews(self) -> list[CalendarEntry]:
+        """The interviews "Move to…" offers: the selected one first, then the day's."""
+        if self._mode == AGENDA:
+            entry = self.agenda.entry_at(self.agenda_view.currentIndex())
+            return movable([entry]) if entry is not None else []
+        interviews = movable(self.model.entries(self._selected))
+        chosen = self.week_view.selected_entry if self._mode == WEEK else None
+        if chosen is not None and chosen in interviews:
+            interviews.remove(chosen)
+            interviews.insert(0, chosen)
+        return interviews
+
+    def move_selected_interview(self) -> bool:
+        """Ctrl+M: ask where the selected interview goes, move it there and say so."""
+        interviews = self.selected_interviews()
+        if not interviews:
+            day = f"{self._selected.day} {calendar.month_name[self._selected.month]}"
+            return self._fail(
+                f"There is no interview on {day} to move. Select a day or an agenda row "
+                "with an interview (◷) first."
+            )
+        answer = self.ask_move(interviews)
+        if answer is None:
+            return False
+        interview_id, starts = answer
+        entry = next(e for e in interviews if e.interview_id == interview_id)
+        if not self.move_interview_to(interview_id, starts):
+            return False
+        words = f"Interview with {entry.company} moved to {starts:%A %d %B, %H:%M}"
+        announce(self, words)
+        return True
+
+    def _entry_menu(self, grid: QWidget, point: QPoint) -> None:
+        """The context menu of a day or an entry: open it, move the interview, schedule."""
+        self.setFocusProxy(grid)
+        if grid is self.view:
+            index = self.view.indexAt(point)
+            if index.isValid():
+                self._selected = self.model.day_at(index)
+                self.view.setCurrentIndex(index)
+        elif grid is self.agenda_view:
+            index = self.agenda_view.indexAt(point)
+            if index.isValid():
+                self.agenda_view.setCurrentIndex(index)
+        menu = QMenu(self)
+        menu.setObjectName("calendarEntryMenu")
+        opener = menu.addAction("&Open")
+        opener.triggered.connect(lambda _checked=False: self._open_selection(grid))
+        menu.addAction(self.move_action)
+        self.move_action.setEnabled(bool(self.selected_interviews()))
+        day = self._selected
+        schedule = menu.addAction("&Schedule an interview on this day…")
+        schedule.triggered.connect(lambda _checked=False: self.schedule_requested.emit(day))
+        self.show_menu(menu, grid.mapToGlobal(point))
+        self.move_action.setEnabled(True)
+
+    def _open_selection(self, grid: QWidget) -> None:
+        if grid is self.agenda_view:
+            self.activate_agenda_row()
+        elif grid is self.week_view:
+            self.activate_week_selection()
+        else:
+            self.activate_selected()
+
+    def show_menu(self, menu: QMenu, where: QPoint) -> None:
+        """Run a context menu (tests replace this: a menu blocks)."""
+        menu.exec(where)
+        menu.deleteLater()
 
     def _fail(self, message: str) -> bool:
         self.last_error = message
