@@ -248,7 +248,6 @@ class BoardColumn(QFrame):
         self.stage = stage
         self.title.setText(stage.name)
         self.view.stage_name = stage.name
-        self.view.setAccessibleName(f"{stage.name} column")
         self.update_count()
 
     def update_count(self) -> None:
@@ -256,9 +255,9 @@ class BoardColumn(QFrame):
         count = self.view.proxy.rowCount()
         self.count_label.setText(str(count))
         noun = "card" if count == 1 else "cards"
-        self.title.setAccessibleName(f"{self.stage.name}: {count} {noun}")
-        self.count_label.setAccessibleName(f"{count} {noun} in {self.stage.name}")
-        self.setAccessibleName(f"{self.stage.name} column, {count} {noun}")
+        # Said once, by the list that takes the focus: the frame and the two labels
+        # around it would otherwise repeat the same words three times.
+        self.view.setAccessibleName(f"{self.stage.name} column, {count} {noun}")
 
 
 class BoardView(QScrollArea):

@@ -1,0 +1,70 @@
+"""Walk an application's accessibility tree over AT-SPI and print it as JSON lines.
+
+Run with the system Python, which has PyGObject and the Atspi typelib (Debian
+``python3-gi`` and ``gir1.2-atspi-2.0``; neither is on PyPI)::
+
+    /usr/bin/python3 atspi_walk.py APP-NAME [TIMEOUT]
+
+It waits for the application to appear on the accessibility bus, then prints one JSON
+object per accessible object: its path of child indexes, role, name, description and
+whether it is focusable, showing and enabled. The test reads and judges the output.
+"""
+
+# ruff: noqa: T201 - printing the tree is this helper's job
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import gi
+
+gi.require_version("Atspi", "2.0")
+from gi.repository import Atspi  # noqa: E402 - after require_version, as PyGObject asks
+
+MAX_NODES = 20000
+
+
+def find_app(name: str, timeout: float) -> Atspi.Accessible:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        desktop = Atspi.get_desktop(0)
+        for index in range(desktop.get_child_count()):
+            app = desktop.get_child_at_index(index)
+            if app is not None and app.get_name() == name and app.get_child_count() > 0:
+                return app
+        time.sleep(0.2)
+    raise SystemExit(f"no application named {name!r} on the accessibility bus")
+
+
+def walk(node: Atspi.Accessible, path: list[int], seen: list[int]) -> None:
+    if len(seen) >= MAX_NODES:
+        return
+    seen.append(1)
+    states = node.get_state_set()
+    record = {
+        "path": path,
+        "role": node.get_role_name(),
+        "name": node.get_name() or "",
+        "description": node.get_description() or "",
+        "focusable": states.contains(Atspi.StateType.FOCUSABLE),
+        "showing": states.contains(Atspi.StateType.SHOWING),
+        "enabled": states.contains(Atspi.StateType.ENABLED),
+    }
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+    for index in range(node.get_child_count()):
+        child = node.get_child_at_index(index)
+        if child is not None:
+            walk(child, [*path, index], seen)
+
+
+def main() -> int:
+    name = sys.argv[1]
+    timeout = float(sys.argv[2]) if len(sys.argv) > 2 else 30
+    app = find_app(name, timeout)
+    walk(app, [], [])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""The accessibility tree as a screen reader gets it: AT-SPI on a real desktop stack.
+
+Followup runs on Xvfb with a private session bus, the AT-SPI bus launcher and Qt's
+accessibility bridge switched on (``QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1``). The tree is
+read by ``desktop/atspi_walk.py`` with the system Python (PyGObject and the Atspi
+typelib come from Debian, not PyPI). On the board and on the calendar page: no control
+that takes the keyboard focus is without a name, every card and every interview of the
+month is reachable with its text, and a column's card count is said once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REQUIRE_DESKTOP_ENV, require_tools
+from desktop.process import AppProcess
+from desktop.stack import DesktopStack
+from followup_desktop import APP_NAME
+from followup_desktop.core.timeutil import local_zone, utcnow
+
+pytestmark = pytest.mark.desktop
+WALKER = Path(__file__).parent / "desktop" / "atspi_walk.py"
+SYSTEM_PYTHON = "/usr/bin/python3"
+BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+OPPORTUNITIES = 12
+
+
+def _require_atspi() -> None:
+    require_tools("Xvfb", "dbus-daemon")
+    probe = subprocess.run(
+        [SYSTEM_PYTHON, "-c", "import gi; gi.require_version('Atspi', '2.0')"],
+        capture_output=True,
+        check=False,
+    )
+    missing = []
+    if probe.returncode != 0:
+        missing.append("python3-gi and gir1.2-atspi-2.0 for the system Python")
+    if not Path(BUS_LAUNCHER).exists():
+        missing.append("at-spi2-core")
+    if missing:
+        message = "missing: " + ", ".join(missing)
+        if os.environ.get(REQUIRE_DESKTOP_ENV) == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def a11y_stack(tmp_path: Path) -> Iterator[tuple[DesktopStack, dict[str, str]]]:
+    _require_atspi()
+    with DesktopStack(tmp_path / "desktop", tray=False, notifications=False) as stack:
+        env = stack.env
+        env.pop("NO_AT_BRIDGE", None)
+        env["QT_LINUX_ACCESSIBILITY_ALWAYS_ON"] = "1"
+        launcher = subprocess.Popen(
+            [BUS_LAUNCHER, "--launch-immediately"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            yield stack, env
+        finally:
+            os.killpg(launcher.pid, 15)
+            launcher.wait(timeout=10)
+
+
+def _walk(env: dict[str, str], db_path: Path) -> list[dict[str, Any]]:
+    app = AppProcess([sys.executable, "-m", "followup_desktop", "--db", str(db_path)], env)
+    try:
+        result = subprocess.run(
+            [SYSTEM_PYTHON, str(WALKER), APP_NAME, "40"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr + "\n".join(app.lines)
+    finally:
+        app.stop()
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def _unnamed_focusable(nodes: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"{node['role']} at {node['path']}"
+        for node in nodes
+        if node["focusable"] and node["showing"] and node["enabled"] and not node["name"].strip()
+    ]
+
+
+def _demo(tmp_path: Path) -> Path:
+    db_path = tmp_path / "demo.sqlite3"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "followup_desktop",
+            "--db",
+            str(db_path),
+            "demo",
+            "--opportunities",
+            str(OPPORTUNITIES),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return db_path
+
+
+def test_the_board_and_the_calendar_are_named_and_reachable_through_atspi(
+    a11y_stack: tuple[DesktopStack, dict[str, str]], tmp_path: Path
+) -> None:
+    _stack, env = a11y_stack
+    db_path = _demo(tmp_path)
+    with sqlite3.connect(db_path) as connection:
+        cards = connection.execute(
+            "SELECT o.company, o.role FROM opportunities o JOIN stages s ON s.id = o.stage_id "
+            "WHERE o.archived = 0 AND s.hidden = 0"
+        ).fetchall()
+        interviews = connection.execute(
+            "SELECT o.company, i.starts_at FROM interviews i "
+            "JOIN opportunities o ON o.id = i.opportunity_id"
+        ).fetchall()
+
+    board = _walk(env, db_path)
+    assert not _unnamed_focusable(board), _unnamed_focusable(board)
+    items = [node["name"] for node in board if node["role"] == "list item"]
+    for company, role in cards:
+        assert any(name.startswith(f"{company}, {role}") for name in items), (company, role)
+    # Each column says its card count once (not in the panel, the title and the count).
+    for panel in (node for node in board if node["role"] == "panel" and node["path"]):
+        inside = [
+            node["name"]
+            for node in board
+            if node["path"][: len(panel["path"])] == panel["path"] and " card" in node["name"]
+        ]
+        assert len(inside) <= 1, inside
+
+    # The calendar page, as a reopened window shows it.
+    settings = Path(env["XDG_CONFIG_HOME"]) / APP_NAME / "window.ini"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("[window]\npage=calendar\n")
+    month = _walk(env, db_path)
+    assert not _unnamed_focusable(month), _unnamed_focusable(month)
+    cells = [node["name"] for node in month if node["role"] == "table cell"]
+    assert len(cells) >= 42, f"the month grid shows {len(cells)} day cells"
+    today = utcnow().astimezone(local_zone()).date()
+    first = today.replace(day=1) - timedelta(days=today.replace(day=1).weekday())
+    shown = 0
+    for company, starts_at in interviews:
+        day = _local_day(starts_at)
+        if first <= day < first + timedelta(days=42):
+            shown += 1
+            heading = f"{day:%A} {day.day} {day:%B} {day.year}"
+            cell = next(name for name in cells if name.startswith(heading))
+            assert company in cell, (company, cell)
+    assert shown, "the demo data has interviews in the month shown"
+
+
+def _local_day(stored: str) -> Any:
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(stored)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(local_zone()).date()
