@@ -79,6 +79,7 @@ from followup_desktop.gui.dialogs import Dialogs
 from followup_desktop.gui.editor import OpportunityEditor, debrief_available
 from followup_desktop.gui.screen_fit import keep_on_screen, size_for_screen
 from followup_desktop.gui.settings_dialog import SettingsDialog
+from followup_desktop.gui.tab_order import order_tabs
 from followup_desktop.gui.tasks import TaskRunner
 from followup_desktop.gui.today_panel import TodayPanel
 from followup_desktop.secrets import PasswordStore
@@ -557,10 +558,17 @@ class MainWindow(QMainWindow):
         stages, cards, ranks = data if data is not None else self._read_board()
         self._stages = stages
         self.board.set_stages(self._stages)
+        self._order_tabs()
         self.board_model.set_cards(cards, ranks)
         self._update_status()
         if self._after_paint_started:
             self._read_search_texts_later()
+
+    def _order_tabs(self) -> None:
+        # Search first, then the filters, the columns and the Today list (columns come
+        # and go with the stages, so this follows every rebuild).
+        filters = [self.search, self.needs_action, self.show_archived]
+        order_tabs(self.board, [*filters, *self.board.views(), self.agenda_view])
 
     def event(self, event: QEvent) -> bool:
         if not self._after_paint_started:
@@ -611,6 +619,7 @@ class MainWindow(QMainWindow):
         with self._service.db.session() as session:
             self._stages = load_stages(session)
         self.board.set_stages(self._stages)
+        self._order_tabs()
         self.board.select_cards(selected, focus=False)
 
     def apply_change(self, change: Change, ranks: Mapping[int, float] | None = None) -> None:
