@@ -48,6 +48,7 @@ from followup_desktop.core.playbook.settings import (
 from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.editor import FieldError
+from followup_desktop.gui.setting_labels import setting_label
 
 if TYPE_CHECKING:
     from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
@@ -57,7 +58,7 @@ HOURS_FIELDS = ("timezone", "working_days", "working_hours_start", "working_hour
 
 
 def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    return setting_label(name)
 
 
 class StagesPage(QWidget):
@@ -209,11 +210,15 @@ class PlaybookPage(QWidget):
         for name, row in self.descriptions.items():
             editor = self._editor(row)
             editor.setObjectName(name)
-            editor.setAccessibleName(_label(name))
             editor.setToolTip(row["help"])
             editor.setAccessibleDescription(row["help"])
             caption = QLabel(_label(name))
+            # The label names its field (its buddy): said once, not by both.
             caption.setBuddy(editor)
+            if type(editor) is QWidget or isinstance(editor, QComboBox):
+                # A group of boxes (the working days) has no buddy; a list box is read
+                # through its label relation on Linux but by this name elsewhere.
+                editor.setAccessibleName(_label(name))
             caption.setToolTip(row["help"])
             self.form.addRow(caption, editor)
             self.editors[name] = editor
