@@ -19,11 +19,12 @@ from followup_desktop import APP_ID, APP_NAME, __version__
 from followup_desktop.core.db import Database, open_database, restore_backup
 from followup_desktop.core.errors import DatabaseDamagedError, DatabaseError
 from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.gui.appearance import apply_appearance, saved_appearance
 from followup_desktop.gui.crash import CrashReporter
 from followup_desktop.gui.launch_actions import run_launch_actions
 from followup_desktop.gui.main_window import MainWindow
 from followup_desktop.gui.single_instance import SingleInstance
-from followup_desktop.gui.theme import app_icon, follow_system_color_scheme
+from followup_desktop.gui.theme import app_icon
 from followup_desktop.gui.tray import install_tray
 from followup_desktop.secrets import PasswordStore
 
@@ -106,7 +107,8 @@ def run_gui(
         return 2
     reporter: CrashReporter | None = None
     try:
-        follow_system_color_scheme(app)
+        # Light, dark, or the desktop's own choice (Settings → Appearance).
+        apply_appearance(app, saved_appearance())
         app.setWindowIcon(app_icon())
         service = FollowupService(db)
         # What start-up has built so far (modules, the application) lives as long as the

@@ -47,6 +47,7 @@ from followup_desktop.core.playbook.settings import (
 )
 from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.gui.appearance import AppearancePage
 from followup_desktop.gui.editor import FieldError
 from followup_desktop.gui.setting_labels import setting_label
 
@@ -404,6 +405,8 @@ class SettingsDialog(QDialog):
         self.add_page("Working hours", self.hours_page)
         self.reminders_page = RemindersPage(service)
         self.add_page("Reminders", self.reminders_page)
+        self.appearance_page = AppearancePage()
+        self.add_page("Appearance", self.appearance_page)
         self.add_page("Email account", self.email_page)
         self.add_page("Message templates", self.templates_page)
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -486,6 +489,7 @@ class SettingsDialog(QDialog):
             self.error.show_message(str(error))
             self.show_page(self.reminders_page)
             return False
+        self.appearance_page.apply()
         if self._template_edited() and not self.templates_page.save():
             self.error.show_message(
                 "The template was not saved: fix the problem shown under it, or choose "

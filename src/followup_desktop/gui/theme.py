@@ -119,10 +119,14 @@ class ColorSchemeFollower(QObject):
         self.setObjectName("colorSchemeFollower")
         self._app = app
         self._dark_applied = False
+        #: The person's own choice (Settings → Appearance), which wins over the system's.
+        self.forced: Qt.ColorScheme | None = None
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.apply)
 
     def apply(self, scheme: Qt.ColorScheme) -> None:
-        """Use the palette that matches ``scheme``."""
+        """Use the palette that matches ``scheme`` (or the person's own choice)."""
+        if self.forced is not None:
+            scheme = self.forced
         if scheme == Qt.ColorScheme.Dark:
             self._app.setPalette(dark_palette())
             self._dark_applied = True
