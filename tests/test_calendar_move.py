@@ -183,3 +183,25 @@ def test_a_month_cell_reads_every_entry_not_a_count(
     assert "Acme" in text and "Globex" in text
     assert "10:00" in text and "14:00" in text
     window.close()
+
+
+def test_walking_the_week_with_the_arrows_says_each_interview(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, heard: list[str]
+) -> None:
+    day = _today() + timedelta(days=1)
+    _interview(service, day, 9, "Acme")
+    _interview(service, day, 13, "Globex")
+    window, page = _page(qtbot, service, tmp_path)
+    page.set_mode("week")
+    page.select_day(day)
+    page.week_view.setFocus()
+    qtbot.waitUntil(page.week_view.hasFocus)
+    entries = page.model.entries(day)
+    for _ in entries:
+        qtbot.keyClick(page.week_view, Qt.Key.Key_Down)
+    # One announcement per entry, the strip's follow-ups first, then the interviews.
+    assert len(heard) == len(entries)
+    interviews = [words for words in heard if "round" in words or "Interview" in words]
+    assert [("Acme" in w, "09:00" in w) for w in interviews[:1]] == [(True, True)]
+    assert "Globex" in interviews[-1] and "13:00" in interviews[-1]
+    window.close()

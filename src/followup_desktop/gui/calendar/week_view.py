@@ -39,6 +39,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QToolTip, QWidget
 
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
+from followup_desktop.gui.announce import announce
 from followup_desktop.gui.calendar.keys import page_key
 from followup_desktop.gui.calendar.month_model import DAYS, MonthModel, entry_line
 from followup_desktop.gui.calendar.week_layout import (
@@ -394,6 +395,10 @@ class WeekView(QAbstractScrollArea):
             index = 0 if step > 0 else len(keys) - 1
         if 0 <= index < len(keys):
             self.select_entry(keys[index])
+            entry = self._selected_entry()
+            if entry is not None:
+                # The block has no accessible object of its own: say what it is.
+                announce(self, entry_line(entry, self._hhmm(entry.starts_at)))
         else:
             bar = self.verticalScrollBar()
             bar.setValue(bar.value() + step * self._fonts().hour)
