@@ -298,3 +298,23 @@ def test_when_the_notification_server_is_gone_closing_quits(
     window.close()
     qtbot.waitUntil(lambda: quits == [True], timeout=2000)
     assert notifier.shown == []
+
+
+def test_started_at_login_without_a_tray_it_stays_in_the_background(
+    qtbot: QtBot, database: Database, window: QMainWindow, clock: FakeClock, settings: QSettings
+) -> None:
+    quits: list[bool] = []
+    notifier = WindowlessNotifier()
+    controller = _background_controller(
+        database, window, clock, settings, notifier=notifier, quits=quits
+    )
+    controller.start(minimized=True)
+    assert not window.isVisible()
+    # Past the grace period for a panel that starts late: notifications are enough.
+    controller._minimized_start = datetime.now().astimezone() - timedelta(minutes=1)
+    controller._look_for_tray()
+    assert not window.isVisible()
+    notifier.up = False
+    controller._minimized_start = datetime.now().astimezone() - timedelta(minutes=1)
+    controller._look_for_tray()
+    assert window.isVisible(), "with nothing to remind through, the window shows"
