@@ -100,6 +100,15 @@ def _unnamed_focusable(nodes: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def _said_twice(nodes: list[dict[str, Any]]) -> list[str]:
+    """Objects whose description repeats their name: a screen reader says it twice."""
+    return [
+        f"{node['role']} {node['name']!r}"
+        for node in nodes
+        if node["showing"] and node["name"].strip() and node["description"] == node["name"]
+    ]
+
+
 def _demo(tmp_path: Path) -> Path:
     db_path = tmp_path / "demo.sqlite3"
     subprocess.run(
@@ -136,6 +145,7 @@ def test_the_board_and_the_calendar_are_named_and_reachable_through_atspi(
 
     board = _walk(env, db_path)
     assert not _unnamed_focusable(board), _unnamed_focusable(board)
+    assert not _said_twice(board), _said_twice(board)
     items = [node["name"] for node in board if node["role"] == "list item"]
     for company, role in cards:
         assert any(name.startswith(f"{company}, {role}") for name in items), (company, role)
@@ -154,6 +164,7 @@ def test_the_board_and_the_calendar_are_named_and_reachable_through_atspi(
     settings.write_text("[window]\npage=calendar\n")
     month = _walk(env, db_path)
     assert not _unnamed_focusable(month), _unnamed_focusable(month)
+    assert not _said_twice(month), _said_twice(month)
     cells = [node["name"] for node in month if node["role"] == "table cell"]
     assert len(cells) >= 42, f"the month grid shows {len(cells)} day cells"
     today = utcnow().astimezone(local_zone()).date()

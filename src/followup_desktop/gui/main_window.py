@@ -401,6 +401,9 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence(key.Undo))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence(key.Redo))
+        # Tooltips that add to the name, so a screen reader does not say "Undo" twice.
+        self.undo_action.setToolTip("Undo the last change (Ctrl+Z)")
+        self.redo_action.setToolTip("Redo what was undone (Ctrl+Shift+Z)")
         self.find_action = self._action("&Find…", self.focus_search, key.Find, "Search the cards")
         self.open_card_action = self._action("&Open card", self._open_current, "Return")
         # Return also activates the list views; the action's shortcut would clash there.
@@ -458,6 +461,7 @@ class MainWindow(QMainWindow):
         self.today_action.setText("&Today")
         # Ctrl+1..3 are the pages (board, calendar, question bank).
         self.today_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.today_action.setToolTip("Show or hide the Today panel (Ctrl+T)")
         self.refresh_action = self._action("&Refresh", self.refresh, key.Refresh)
         self.about_action = self._action("&About Followup", self.about)
 
