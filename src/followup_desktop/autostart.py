@@ -1,8 +1,10 @@
 """Start at login: an XDG autostart entry that opens Followup in the tray.
 
 ``~/.config/autostart/<APP_ID>.desktop`` (honouring ``$XDG_CONFIG_HOME``) runs Followup
-with ``--minimized``; removing the file turns it off. Only Linux and other XDG desktops
-are supported for now; elsewhere the functions say so instead of pretending.
+with ``--minimized``; removing the file turns it off. Inside a Flatpak sandbox the
+desktop portal's Background API does it instead (:mod:`followup_desktop.portal_autostart`).
+Only Linux and other XDG desktops are supported for now; elsewhere the functions say so
+instead of pretending.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from followup_desktop import APP_ID, APP_NAME
+from followup_desktop import APP_ID, APP_NAME, portal_autostart
 from followup_desktop.core.errors import FollowupError
 
 MINIMIZED_FLAG = "--minimized"
@@ -74,6 +76,8 @@ def set_autostart(enabled: bool, command: Sequence[str] | None = None) -> Path:
             "Starting at login is only available on Linux desktops for now; "
             "add Followup to your system's login items by hand."
         )
+    if portal_autostart.in_sandbox():
+        return _set_through_portal(enabled, command)
     path = autostart_path()
     if not enabled:
         path.unlink(missing_ok=True)
@@ -91,8 +95,23 @@ def set_autostart(enabled: bool, command: Sequence[str] | None = None) -> Path:
     return path
 
 
+def _set_through_portal(enabled: bool, command: Sequence[str] | None) -> Path:
+    # Inside the sandbox the app is started by its own name, not by a host path.
+    wanted = [*(command or ["followup-desktop"]), MINIMIZED_FLAG]
+    granted = portal_autostart.request_background(enabled, wanted)
+    if enabled and not granted:
+        raise FollowupError(
+            "Start at login was not allowed. Allow Followup to run in the background in "
+            "your desktop's settings (Apps, or Privacy), then try again."
+        )
+    portal_autostart.remember(enabled and granted)
+    return portal_autostart.state_path()
+
+
 def autostart_enabled() -> bool:
     """True when the autostart entry exists and is not switched off by the desktop."""
+    if portal_autostart.in_sandbox():
+        return portal_autostart.remembered()
     path = autostart_path()
     try:
         text = path.read_text(encoding="utf-8")
