@@ -6,8 +6,9 @@ Run with the system Python, which has PyGObject and the Atspi typelib (Debian
     /usr/bin/python3 atspi_walk.py APP-NAME [TIMEOUT]
 
 It waits for the application to appear on the accessibility bus, then prints one JSON
-object per accessible object: its path of child indexes, role, name, description and
-whether it is focusable, showing and enabled. The test reads and judges the output.
+object per accessible object: its path of child indexes, role, name, description,
+whether it is focusable, showing and enabled, and the names of its actions. The test
+reads and judges the output.
 """
 
 # ruff: noqa: T201 - printing the tree is this helper's job
@@ -37,6 +38,16 @@ def find_app(name: str, timeout: float) -> Atspi.Accessible:
     raise SystemExit(f"no application named {name!r} on the accessibility bus")
 
 
+def _actions(node: Atspi.Accessible) -> list[str]:
+    try:
+        action = node.get_action_iface()
+    except Exception:  # an object without the interface raises
+        return []
+    if action is None:
+        return []
+    return [action.get_action_name(index) for index in range(action.get_n_actions())]
+
+
 def walk(node: Atspi.Accessible, path: list[int], seen: list[int]) -> None:
     if len(seen) >= MAX_NODES:
         return
@@ -50,6 +61,7 @@ def walk(node: Atspi.Accessible, path: list[int], seen: list[int]) -> None:
         "focusable": states.contains(Atspi.StateType.FOCUSABLE),
         "showing": states.contains(Atspi.StateType.SHOWING),
         "enabled": states.contains(Atspi.StateType.ENABLED),
+        "actions": _actions(node),
     }
     print(json.dumps(record, ensure_ascii=False), flush=True)
     for index in range(node.get_child_count()):
