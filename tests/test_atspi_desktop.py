@@ -75,11 +75,11 @@ def a11y_stack(tmp_path: Path) -> Iterator[tuple[DesktopStack, dict[str, str]]]:
             launcher.wait(timeout=10)
 
 
-def _walk(env: dict[str, str], db_path: Path) -> list[dict[str, Any]]:
+def _walk(env: dict[str, str], db_path: Path, *press: str) -> list[dict[str, Any]]:
     app = AppProcess([sys.executable, "-m", "followup_desktop", "--db", str(db_path)], env)
     try:
         result = subprocess.run(
-            [SYSTEM_PYTHON, str(WALKER), APP_NAME, "40"],
+            [SYSTEM_PYTHON, str(WALKER), APP_NAME, "40", *press],
             env=env,
             capture_output=True,
             text=True,
@@ -178,6 +178,23 @@ def test_the_board_and_the_calendar_are_named_and_reachable_through_atspi(
             cell = next(name for name in cells if name.startswith(heading))
             assert company in cell, (company, cell)
     assert shown, "the demo data has interviews in the month shown"
+
+    # The week: each entry an object of its own, with its day and words.
+    week = _walk(env, db_path, "Week view")
+    assert not _unnamed_focusable(week), _unnamed_focusable(week)
+    grid = next(node for node in week if node["name"].startswith("Week of "))
+    items = [
+        node["name"]
+        for node in week
+        if node["role"] == "list item" and node["path"][: len(grid["path"])] == grid["path"]
+    ]
+    week_start = today - timedelta(days=today.weekday())
+    for company, starts_at in interviews:
+        day = _local_day(starts_at)
+        if week_start <= day < week_start + timedelta(days=7):
+            said = f"{day:%A} {day.day} {day:%B}:"
+            assert any(company in name and said in name for name in items), (company, items)
+    assert items, "the week's entries are reachable"
 
 
 def _local_day(stored: str) -> Any:

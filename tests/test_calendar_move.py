@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QLabel, QMenu
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +20,7 @@ from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui import announce as announce_module
 from followup_desktop.gui.calendar import CalendarPage
 from followup_desktop.gui.calendar.move_dialog import MoveInterviewDialog, movable
+from followup_desktop.gui.calendar.week_access import EntryAccessible, WeekAccessible
 from followup_desktop.gui.main_window import MainWindow
 from gui_helpers import NOW, AnsweringDialogs, window_settings
 
@@ -204,4 +206,33 @@ def test_walking_the_week_with_the_arrows_says_each_interview(
     interviews = [words for words in heard if "round" in words or "Interview" in words]
     assert [("Acme" in w, "09:00" in w) for w in interviews[:1]] == [(True, True)]
     assert "Globex" in interviews[-1] and "13:00" in interviews[-1]
+    window.close()
+
+
+def test_the_week_grid_has_an_accessible_object_per_entry(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    day = _today() + timedelta(days=1)
+    acme = _interview(service, day, 9, "Acme")
+    window, page = _page(qtbot, service, tmp_path)
+    page.set_mode("week")
+    page.select_day(day)
+    page.week_view.select_entry(f"interview:{acme}")
+    grid = QAccessible.queryAccessibleInterface(page.week_view)
+    assert isinstance(grid, WeekAccessible)
+    entries = [grid.child(i) for i in range(grid.childCount())]
+    entries = [entry for entry in entries if isinstance(entry, EntryAccessible)]
+    names = [entry.text(QAccessible.Text.Name) for entry in entries]
+    assert len(entries) == len(page.week_view.entry_keys())
+    block = next(entry for entry in entries if entry.key == f"interview:{acme}")
+    assert "Acme" in block.text(QAccessible.Text.Name)
+    assert block.text(QAccessible.Text.Name).startswith(f"{day:%A} {day.day} {day:%B}: ")
+    assert block.state().selected
+    assert block.role() == QAccessible.Role.ListItem
+    assert block.parent() is grid
+    assert grid.indexOfChild(block) == grid.childCount() - len(entries) + entries.index(block)
+    assert not block.rect().isEmpty()
+    assert all(names)
+    # The same object each time it is asked for (screen readers keep hold of them).
+    assert grid.child(grid.indexOfChild(block)) is block
     window.close()

@@ -3,7 +3,7 @@
 Run with the system Python, which has PyGObject and the Atspi typelib (Debian
 ``python3-gi`` and ``gir1.2-atspi-2.0``; neither is on PyPI)::
 
-    /usr/bin/python3 atspi_walk.py APP-NAME [TIMEOUT]
+    /usr/bin/python3 atspi_walk.py APP-NAME [TIMEOUT] [BUTTON-NAME]
 
 It waits for the application to appear on the accessibility bus, then prints one JSON
 object per accessible object: its path of child indexes, role, name, description,
@@ -70,10 +70,29 @@ def walk(node: Atspi.Accessible, path: list[int], seen: list[int]) -> None:
             walk(child, [*path, index], seen)
 
 
+def press(node: Atspi.Accessible, name: str) -> bool:
+    """Press the button called ``name`` under ``node``; True when found."""
+    roles = {"push button", "toggle button", "check box"}  # a checkable button is a box
+    if node.get_role_name() in roles and node.get_name() == name:
+        action = node.get_action_iface()
+        names = [action.get_action_name(i) for i in range(action.get_n_actions())]
+        action.do_action(names.index("Press"))
+        return True
+    for index in range(node.get_child_count()):
+        child = node.get_child_at_index(index)
+        if child is not None and press(child, name):
+            return True
+    return False
+
+
 def main() -> int:
     name = sys.argv[1]
     timeout = float(sys.argv[2]) if len(sys.argv) > 2 else 30
     app = find_app(name, timeout)
+    if len(sys.argv) > 3:
+        if not press(app, sys.argv[3]):
+            raise SystemExit(f"no push button named {sys.argv[3]!r}")
+        time.sleep(1.5)  # the page re-lays itself out
     walk(app, [], [])
     return 0
 

@@ -42,6 +42,7 @@ from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
 from followup_desktop.gui.announce import announce
 from followup_desktop.gui.calendar.keys import page_key
 from followup_desktop.gui.calendar.month_model import DAYS, MonthModel, entry_line
+from followup_desktop.gui.calendar.week_access import install as install_week_access
 from followup_desktop.gui.calendar.week_layout import (
     DAY_MINUTES,
     SNAP_MINUTES,
@@ -124,6 +125,8 @@ class WeekView(QAbstractScrollArea):
         self._drag: _Drag | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Screen readers get each entry as an object of its own (week_access.py).
+        install_week_access()
         model.modelReset.connect(self._reload)
         self._reload()
 
@@ -259,6 +262,46 @@ class WeekView(QAbstractScrollArea):
     def strip_texts(self, day: date) -> list[str]:
         """The all-day strip of ``day`` in words, as drawn before eliding."""
         return [line.words for line in self._layout().strip if line.day == day]
+
+    def entry_keys(self) -> list[str]:
+        """Every entry of the week, day by day in keyboard order (for screen readers)."""
+        return [entry.key for column in self._columns for entry in column.keyboard_order()]
+
+    def _entry_by_key(self, key: str) -> CalendarEntry | None:
+        for column in self._columns:
+            for entry in column.keyboard_order():
+                if entry.key == key:
+                    return entry
+        return None
+
+    def entry_words(self, key: str) -> str:
+        """The entry ``key`` in words, as a screen reader says it ("" when gone)."""
+        entry = self._entry_by_key(key)
+        if entry is None:
+            return ""
+        day = f"{calendar.day_name[entry.day.weekday()]} {entry.day.day}"
+        day += f" {calendar.month_name[entry.day.month]}"
+        return f"{day}: {entry_line(entry, self._hhmm(entry.starts_at))}"
+
+    def entry_rect(self, key: str) -> QRect | None:
+        """Where the entry ``key`` is drawn in the viewport; None when not on screen."""
+        rect = self.block_rect(key)
+        if rect is None:
+            rect = next(
+                (
+                    line.rect
+                    for line in self._layout().strip
+                    if line.entry is not None and line.entry.key == key
+                ),
+                None,
+            )
+        if rect is None or not rect.intersects(self.viewport().rect()):
+            return None
+        return rect
+
+    def selected_key(self) -> str | None:
+        """The key of the selected entry, if any."""
+        return self._entry_key
 
     def strip_rects(self, day: date) -> list[QRect]:
         """The viewport rectangles of ``day``'s strip lines, in :meth:`strip_texts` order."""

@@ -1,0 +1,157 @@
+"""The week grid's entries as accessible objects of their own, for screen readers.
+
+The week is painted, so Qt would expose it as one object with no children. An
+accessibility factory gives :class:`WeekView` an interface whose children, after the
+scroll area's own (viewport, scroll bars), are the week's entries: each an object with
+its full text in words, its place on screen, and whether it is the selected one. Keys
+act on them as on the grid (Up/Down select, Enter opens, Ctrl+M moves).
+
+Lifetime: Qt's accessibility cache owns interfaces once a screen reader has asked for
+them. Entry objects are therefore made once per entry key and kept for the view's life
+(re-read each time they are asked, never rebuilt), so the cache never holds a pointer
+that Python has freed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QRect
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QWindow
+from PySide6.QtWidgets import QAccessibleWidget
+
+if TYPE_CHECKING:
+    from followup_desktop.gui.calendar.week_view import WeekView
+
+# Interfaces made by the factory, kept alive beside Qt's cache (see the module docstring).
+_made: list[QAccessibleInterface] = []
+_installed = False
+
+
+class EntryAccessible(QAccessibleInterface):
+    """One entry of the week (an interview block or a line of the all-day strip)."""
+
+    def __init__(self, owner: WeekAccessible, key: str) -> None:
+        super().__init__()
+        self.owner = owner
+        self.key = key
+
+    def _view(self) -> WeekView:
+        return self.owner.view
+
+    def isValid(self) -> bool:
+        return self.key in self.owner.entry_keys()
+
+    def object(self) -> QObject | None:  # type: ignore[override]
+        return None
+
+    def window(self) -> QWindow | None:  # type: ignore[override]
+        return self._view().window().windowHandle()
+
+    def relations(self, match: Any = None) -> list[Any]:
+        return []
+
+    def focusChild(self) -> QAccessibleInterface | None:  # type: ignore[override]
+        return None
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        return None
+
+    def parent(self) -> QAccessibleInterface:
+        return self.owner
+
+    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        return None
+
+    def childCount(self) -> int:
+        return 0
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:
+        return -1
+
+    def text(self, kind: QAccessible.Text) -> str:
+        if kind == QAccessible.Text.Name:
+            return self._view().entry_words(self.key)
+        return ""
+
+    def setText(self, kind: QAccessible.Text, text: str) -> None:
+        return
+
+    def rect(self) -> QRect:
+        view = self._view()
+        local = view.entry_rect(self.key)
+        if local is None:
+            return QRect()
+        viewport = view.viewport()
+        return QRect(viewport.mapToGlobal(local.topLeft()), local.size())
+
+    def role(self) -> QAccessible.Role:
+        return QAccessible.Role.ListItem
+
+    def state(self) -> QAccessible.State:
+        state = QAccessible.State()
+        state.focusable = True
+        state.selectable = True
+        view = self._view()
+        state.selected = view.selected_key() == self.key
+        state.focused = state.selected and view.hasFocus()
+        state.invisible = view.entry_rect(self.key) is None
+        return state
+
+
+class WeekAccessible(QAccessibleWidget):
+    """The week grid: a list whose items are the week's entries."""
+
+    def __init__(self, view: WeekView) -> None:
+        super().__init__(view, QAccessible.Role.List)
+        self.view = view
+        self._entries: dict[str, EntryAccessible] = {}
+
+    def entry_keys(self) -> list[str]:
+        """The entries' keys, in the order Up/Down and Left/Right walk them."""
+        return self.view.entry_keys()
+
+    def _entry(self, key: str) -> EntryAccessible:
+        made = self._entries.get(key)
+        if made is None:
+            made = EntryAccessible(self, key)
+            self._entries[key] = made
+        return made
+
+    def childCount(self) -> int:
+        return super().childCount() + len(self.entry_keys())
+
+    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        base = super().childCount()
+        if index < base:
+            return super().child(index)
+        keys = self.entry_keys()
+        position = index - base
+        return self._entry(keys[position]) if 0 <= position < len(keys) else None
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:
+        if isinstance(child, EntryAccessible):
+            keys = self.entry_keys()
+            return super().childCount() + keys.index(child.key) if child.key in keys else -1
+        return super().indexOfChild(child)
+
+
+def _factory(class_name: str, target: QObject) -> QAccessibleInterface | None:
+    from followup_desktop.gui.calendar.week_view import WeekView
+
+    if isinstance(target, WeekView):
+        interface = WeekAccessible(target)
+        _made.append(interface)
+        return interface
+    return None
+
+
+def install() -> None:
+    """Give week grids their accessible entries (once per process)."""
+    global _installed  # noqa: PLW0603 - one factory per process
+    if not _installed:
+        QAccessible.installFactory(_factory)
+        _installed = True
+
+
+__all__ = ["EntryAccessible", "WeekAccessible", "install"]
