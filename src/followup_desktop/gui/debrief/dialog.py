@@ -44,7 +44,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from followup_desktop.core import validation
 from followup_desktop.core.db import describe_sqlite_error
 from followup_desktop.core.errors import FollowupError, ValidationError
-from followup_desktop.core.models import Channel, DebriefStatus
+from followup_desktop.core.models import DEBRIEF_TEXT_FIELDS, Channel, DebriefStatus
 from followup_desktop.core.questions import (
     ContactChoice,
     DebriefSnapshot,
@@ -67,15 +67,7 @@ MAX_UNSAVED_MS = 400
 # How far from the interview a stated date may lie before it is surely a typo.
 MAX_DAYS_AHEAD = validation.MAX_TIMELINE_DAYS
 
-TEXT_FIELDS = (
-    "went_well",
-    "went_badly",
-    "learned_job",
-    "learned_organization",
-    "skills_to_build",
-    "promised_material",
-    "next_steps",
-)
+TEXT_FIELDS = (*DEBRIEF_TEXT_FIELDS, "next_steps")
 DATE_FIELDS = ("decision_date", "check_back_on")
 CHANNELS: tuple[tuple[str, Channel | None], ...] = (
     ("Not said", None),
