@@ -40,10 +40,9 @@ from followup_desktop.core.services import PanelMember, QuestionInput
 
 # Shown beside the stumbled questions in the debrief and beside a thank-you's draft.
 BETTER_ANSWER_HINT = (
-    "A better answer found afterwards is for your next interview: rehearse it rather "
-    "than send it, since a second attempt at a question seldom changes a decision and can "
-    "come across as anxious. The one exception is new evidence about you that meets a "
-    "need they described; that is worth one short, friendly note."
+    "Keep a better answer for your next interview rather than sending it now: a second "
+    "attempt seldom changes a decision. Only new evidence that meets a need they "
+    "described is worth a short note."
 )
 
 DRAFT_KEY_PREFIX = "debrief_draft:"
