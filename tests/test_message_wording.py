@@ -222,3 +222,16 @@ def test_every_option_is_known_to_every_template() -> None:
     for group in TEMPLATE_OPTIONS.values():
         for option in group:
             assert option.label and option.explanation
+
+
+def test_the_export_schema_carries_every_debrief_text_field() -> None:
+    import json
+
+    schema = json.loads(
+        (REPO / "src/followup_desktop/core/schema/followup-export-v1.schema.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    debrief = schema["$defs"]["debrief"]
+    assert set(DEBRIEF_TEXT_FIELDS) <= set(debrief["properties"])
+    assert set(DEBRIEF_TEXT_FIELDS) <= set(debrief["required"])
