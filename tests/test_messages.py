@@ -257,7 +257,7 @@ def test_three_interviewers_get_three_personal_thank_yous(database: Database) ->
     assert chloe.body.startswith("Dear Chloé,")
     for draft in drafts:
         assert draft.template_key == "thank_you" and draft.is_email
-        assert "you gave me today" in draft.body
+        assert "pleasure to meet you today" in draft.body
         assert "my churn slides" in draft.body
         assert draft.body.rstrip().endswith("Sam Lee")
         assert draft.contact_id == draft.recipients[0].contact_id
