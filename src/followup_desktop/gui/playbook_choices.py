@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.playbook.settings import (
@@ -50,8 +50,8 @@ DISPUTED_CHOICES: tuple[DisputedChoice, ...] = (
         "paper_note",
         "&Paper note after the email",
         "Paper note after the emailed thanks",
-        "Email reaches them first. Advice on paper differs: some find a handwritten card "
-        "warm, others think a printed letter looks more businesslike.",
+        "Email goes first; advice differs on whether a handwritten card or a printed "
+        "letter should follow it.",
         (
             ("none", "No paper note"),
             ("printed", "A printed letter"),
@@ -62,16 +62,16 @@ DISPUTED_CHOICES: tuple[DisputedChoice, ...] = (
         "status_to_hr",
         "Status &questions go to",
         "Where status questions go",
-        "Some hiring managers want every question about progress to go through HR; "
-        "others are glad to hear from you directly.",
+        "Some hiring managers want status questions to go through HR only; others "
+        "welcome them directly.",
         ((False, "The interviewer"), (True, "HR or the recruiter")),
     ),
     DisputedChoice(
         "double_timeline",
         "When they name a &timeline",
         "How long to wait when they name a timeline",
-        "Hiring tends to take longer than planned, so the status check can wait twice the "
-        "time they gave; pick the shorter wait if they seemed sure of their dates.",
+        "Hiring often runs late, so the status check waits twice the time they gave; "
+        "choose the shorter wait if they seemed sure of their dates.",
         ((True, "Ask after twice their timeline"), (False, "Ask once their timeline is up")),
     ),
 )
@@ -115,6 +115,17 @@ def explanation_label(choice: DisputedChoice) -> QLabel:
     return label
 
 
+def with_explanation(combo: QComboBox, choice: DisputedChoice) -> QWidget:
+    """The control with its explanation right under it, as one form field."""
+    holder = QWidget()
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(combo)
+    box.addWidget(explanation_label(choice))
+    return holder
+
+
 def global_settings(service: FollowupService) -> PlaybookSettings:
     """The person's playbook defaults as stored (the built-in ones if they do not read)."""
     stored = service.get_setting(SETTINGS_KEY, {}) or {}
@@ -141,8 +152,7 @@ class OpportunityChoices(QWidget):
             combo = choice_combo(choice, getattr(defaults, choice.setting))
             caption = QLabel(choice.label)
             caption.setBuddy(combo)
-            form.addRow(caption, combo)
-            form.addRow("", explanation_label(choice))
+            form.addRow(caption, with_explanation(combo, choice))
             self.combos[choice.setting] = combo
 
     def set_overrides(self, overrides: Mapping[str, Any]) -> None:
@@ -171,4 +181,5 @@ __all__ = [
     "explanation_label",
     "global_settings",
     "select_value",
+    "with_explanation",
 ]

@@ -51,8 +51,8 @@ from followup_desktop.gui.editor import FieldError
 from followup_desktop.gui.playbook_choices import (
     DISPUTED_CHOICES,
     choice_combo,
-    explanation_label,
     select_value,
+    with_explanation,
 )
 
 if TYPE_CHECKING:
@@ -217,12 +217,11 @@ class PlaybookPage(QWidget):
             if name in disputed:
                 # Where the advice differs, the choice is spelt out, as in the editor.
                 choice = disputed[name]
-                editor: QWidget = choice_combo(choice)
+                combo = choice_combo(choice)
                 caption = QLabel(choice.label.replace("&", ""))
-                caption.setBuddy(editor)
-                self.form.addRow(caption, editor)
-                self.form.addRow("", explanation_label(choice))
-                self.editors[name] = editor
+                caption.setBuddy(combo)
+                self.form.addRow(caption, with_explanation(combo, choice))
+                self.editors[name] = combo
                 continue
             editor = self._editor(row)
             editor.setObjectName(name)
