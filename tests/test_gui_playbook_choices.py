@@ -229,3 +229,6 @@ def test_settings_set_the_default_that_the_editor_names(
     qtbot.addWidget(reopened)
     assert reopened.playbook_page.editors["status_to_hr"].currentData() is True  # type: ignore[attr-defined]
     assert reopened.playbook_page.editors["paper_note"].currentData() == "printed"  # type: ignore[attr-defined]
+    reopened.restore_defaults()
+    assert reopened.playbook_page.editors["status_to_hr"].currentData() is False  # type: ignore[attr-defined]
+    assert reopened.playbook_page.editors["double_timeline"].currentData() is True  # type: ignore[attr-defined]
