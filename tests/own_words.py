@@ -9,8 +9,8 @@ Shipped text is collected from the source tree: every string literal in the pack
 Python modules (an f-string's literal parts; an interpolated value breaks a run, since it
 is never the same words twice), every message template (its literal text between the
 Jinja tags, the quoted fallbacks inside them, and the template rendered on sample data),
-every data file and the user documentation except ``docs/playbook.md``, which cites its
-sources on purpose.
+every data file, the example text of the screenshot scripts, and the user documentation
+except ``docs/playbook.md``, which cites its sources on purpose.
 """
 
 from __future__ import annotations
@@ -153,6 +153,10 @@ def shipped_texts(repo: Path) -> Iterator[tuple[str, list[str]]]:
             yield where, template_segments(path.read_text(encoding="utf-8"))
         elif path.suffix in {".txt", ".json", ".md", ".desktop", ".mako", ".toml", ".ini"}:
             yield where, [path.read_text(encoding="utf-8")]
+    # The scripts that draw the documentation's screenshots type their own example text.
+    for path in sorted((repo / "scripts").glob("*")):
+        if path.is_file() and path.read_text(encoding="utf-8").startswith("#!/usr/bin/env python"):
+            yield str(path.relative_to(repo)), python_strings(path.read_text(encoding="utf-8"))
     for path in [repo / "README.md", *sorted((repo / "docs").glob("*.md"))]:
         if path.name == "playbook.md" and path.parent.name == "docs":
             continue  # states each rule with its source, and may quote one

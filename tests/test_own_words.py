@@ -170,6 +170,7 @@ def test_the_scan_covers_every_kind_of_shipped_text() -> None:
         "src/followup_desktop/gui/editor.py",
         "README.md",
         "docs/messages.md",
+        "scripts/screenshot-debrief",
     ]
     for where in expected:
         assert SHIPPED.get(where), f"{where} is not scanned"
