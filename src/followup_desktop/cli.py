@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_ics.add_argument("file", type=Path)
 
+    _import_csv_parser(commands)
+
     demo = commands.add_parser("demo", help="fill a new database with invented example data")
     demo.add_argument("--opportunities", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=0)
@@ -98,6 +100,64 @@ def _parser() -> argparse.ArgumentParser:
     )
     entry.add_argument("--uninstall", action="store_true", help="remove it again")
     return parser
+
+
+def _pair(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` as typed after --map or --stage."""
+    name, sep, value = text.rpartition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name.strip(), value.strip()
+
+
+def _import_csv_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from followup_desktop.core.imports.formats import FAMILIES
+
+    parser = commands.add_parser(
+        "import-csv",
+        help="import a spreadsheet or another tracker's CSV export (LinkedIn, Huntr, Teal, ...)",
+    )
+    parser.add_argument("file", type=Path)
+    parser.add_argument(
+        "--format",
+        choices=FAMILIES,
+        default="auto",
+        help="the file's format (default: by its headers)",
+    )
+    parser.add_argument(
+        "--map",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="put a column into a field (company, role, link, stage, applied_on, ... or ignore)",
+    )
+    parser.add_argument(
+        "--stage",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="STATUS=STAGE",
+        help="put rows with this status into one of your stages (corrects a guess)",
+    )
+    parser.add_argument(
+        "--day-first", action="store_true", help="read 03/04/2026 as 3 April (default: 4 March)"
+    )
+    parser.add_argument(
+        "--on-duplicate",
+        choices=("skip", "update", "keep-both"),
+        default="skip",
+        help="a row already in Followup: skip it (default), update it, or keep both",
+    )
+    parser.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows of a file with problems (default: import nothing)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="say what would be imported; change nothing"
+    )
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -202,6 +262,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "import": _import,
             "export-ics": _export_ics,
             "import-ics": _import_ics,
+            "import-csv": _import_csv,
             "demo": _demo,
             "agenda": _agenda,
             "backup": _backup,
@@ -247,6 +308,51 @@ def _import_ics(db: Database, args: argparse.Namespace) -> int:
     for line in result.lines:
         print(f"  {line}")
     print(f"Imported {args.file}: {result.summary()}.")
+    return 0
+
+
+def _import_csv(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.imports.formats import parse_field
+    from followup_desktop.core.imports.plan import (
+        DuplicatePolicy,
+        ImportOptions,
+        plan_import_file,
+    )
+    from followup_desktop.core.services import FollowupService
+
+    options = ImportOptions(
+        format=args.format,
+        mapping={column: parse_field(name) for column, name in args.map},
+        day_first=args.day_first,
+        on_duplicate=DuplicatePolicy(args.on_duplicate),
+        skip_bad_rows=args.skip_bad_rows,
+        stages=dict(args.stage),
+    )
+    plan = plan_import_file(db, args.file, options)
+    imported = not args.dry_run and not plan.blocked
+    if imported:
+        FollowupService(db).import_rows(plan)
+    if args.json:
+        json.dump(
+            {**plan.as_json(), "dry_run": args.dry_run, "imported": imported},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+    else:
+        for line in plan.describe():
+            print(line)
+    if plan.blocked:
+        _error(
+            f"{len(plan.problems)} problem(s) in {args.file}; nothing was imported. Fix them, "
+            "or pass --skip-bad-rows to import the other rows."
+        )
+        return 2
+    if imported:
+        print(f"Imported {args.file}: {plan.summary()}.")
+    else:
+        print("Dry run: nothing was changed.")
     return 0
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -44,6 +44,9 @@ from followup_desktop.core.models import (
 from followup_desktop.core.playbook import replan
 from followup_desktop.core.playbook.settings import SETTINGS_KEY, validate_settings
 from followup_desktop.core.timeutil import ensure_aware, utcnow, zone
+
+if TYPE_CHECKING:
+    from followup_desktop.core.imports.plan import ContactDraft, ImportPlan
 
 Clock = Callable[[], datetime]
 _T = TypeVar("_T")
@@ -774,3 +777,133 @@ class FollowupService:
         with self.db.session() as session:
             replanned = replan(session, opportunity_ids, self.clock())
             return Change(frozenset(replanned), frozenset({"action"}))
+
+    # -- imports ---------------------------------------------------------------------
+
+    def import_rows(self, plan: ImportPlan) -> Change:
+        """Write a spreadsheet import plan in one transaction, then re-plan what it touched.
+
+        Exactly what the dry run listed is written: the creations with their stage
+        history and contacts, the updates with their stage moves, and (for a file of the
+        person's own) the column mapping, remembered for the next file with these
+        headers. A plan with problems is refused unless it skips the bad rows; any
+        error rolls everything back.
+        """
+        if plan.blocked:
+            first = plan.problems[0]
+            raise ValidationError(
+                f"{plan.file_name} has {len(plan.problems)} problem(s), so nothing was "
+                f"imported. First: {first}",
+                "file",
+            )
+        from followup_desktop.core.imports.plan import RowAction
+
+        with self.db.session() as session:
+            wanted = {step.stage_id for row in plan.rows for step in row.history}
+            wanted |= {row.stage.id for row in plan.rows if row.action is not RowAction.SKIP}
+            known = set(session.scalars(select(Stage.id).where(Stage.id.in_(wanted))))
+            if wanted - known:
+                raise NotFoundError(
+                    "A stage the import would use was deleted meanwhile; run the import again."
+                )
+            now = self.clock()
+            contacts = _ContactCache(session)
+            created: list[tuple[Opportunity, Any]] = []
+            for row in plan.of(RowAction.CREATE):
+                opportunity = Opportunity(company="", role="", stage_id=row.stage.id)
+                self._apply_opportunity_fields(session, opportunity, dict(row.fields))
+                opportunity.created_at = row.created_at or now
+                opportunity.updated_at = now
+                session.add(opportunity)
+                created.append((opportunity, row))
+            session.flush()
+            for opportunity, row in created:
+                previous: int | None = None
+                for step in row.history:
+                    session.add(
+                        StageChange(
+                            opportunity_id=opportunity.id,
+                            from_stage_id=previous,
+                            to_stage_id=step.stage_id,
+                            changed_at=step.at,
+                            note=step.note,
+                        )
+                    )
+                    previous = step.stage_id
+                if row.contact is not None:
+                    contacts.link(opportunity.id, row.contact)
+            updates = plan.of(RowAction.UPDATE)
+            targets = self._get_opportunities(
+                session, [row.existing_id for row in updates if row.existing_id is not None]
+            )
+            for opportunity, row in zip(targets, updates, strict=True):
+                self._apply_opportunity_fields(session, opportunity, dict(row.fields))
+                opportunity.updated_at = now
+                for step in row.history:
+                    session.add(
+                        StageChange(
+                            opportunity_id=opportunity.id,
+                            from_stage_id=opportunity.stage_id,
+                            to_stage_id=step.stage_id,
+                            changed_at=step.at,
+                            note=step.note,
+                        )
+                    )
+                    opportunity.stage_id = step.stage_id
+                if row.contact is not None:
+                    contacts.link(opportunity.id, row.contact)
+            if plan.remember_mapping:
+                value = {column: target.value for column, target in plan.mapping.items()}
+                setting = session.get(Setting, plan.mapping_key)
+                if setting is None:
+                    session.add(Setting(key=plan.mapping_key, value=value))
+                else:
+                    setting.value = value
+            ids = [opportunity.id for opportunity, _ in created] + [item.id for item in targets]
+            first_id = created[0][0].id if created else None
+            return self._finish(session, ids, {"opportunity", "stage_history", "contact"}, first_id)
+
+
+class _ContactCache:
+    """Contacts an import links, found by e-mail first so nobody is added twice."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.by_email: dict[str, Contact] = {}
+        self.by_name: dict[str, Contact] = {}
+        for contact in session.scalars(select(Contact)):
+            if contact.email:
+                self.by_email.setdefault(contact.email.casefold(), contact)
+            self.by_name.setdefault(contact.name.casefold(), contact)
+
+    def get(self, draft: ContactDraft) -> Contact:
+        """The stored contact with the draft's e-mail (or, without one, its name), or a
+        new one."""
+        key = draft.email.casefold()
+        found = self.by_email.get(key) if key else self.by_name.get(draft.name.casefold())
+        if found is not None:
+            if draft.phone and not found.phone:
+                found.phone = draft.phone
+            return found
+        contact = Contact(
+            name=validation.required_text(draft.name, "name", "Contact name"),
+            email=validation.email(draft.email),
+            phone=validation.optional_text(draft.phone, "phone", "Phone", 64),
+        )
+        self.session.add(contact)
+        self.session.flush()
+        if key:
+            self.by_email[key] = contact
+        self.by_name.setdefault(contact.name.casefold(), contact)
+        return contact
+
+    def link(self, opportunity_id: int, draft: ContactDraft) -> None:
+        """Link the draft's contact to an opportunity as its recruiter (once)."""
+        contact = self.get(draft)
+        key = (opportunity_id, contact.id, ContactRole.RECRUITER)
+        if self.session.get(OpportunityContact, key) is None:
+            self.session.add(
+                OpportunityContact(
+                    opportunity_id=opportunity_id, contact_id=contact.id, role=ContactRole.RECRUITER
+                )
+            )
