@@ -77,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     import_ics.add_argument("file", type=Path)
 
     _import_csv_parser(commands)
+    export_csv = commands.add_parser(
+        "export-csv", help="write every opportunity to a CSV file for spreadsheets"
+    )
+    export_csv.add_argument("file", type=Path)
 
     demo = commands.add_parser("demo", help="fill a new database with invented example data")
     demo.add_argument("--opportunities", type=int, default=60, metavar="N")
@@ -263,6 +267,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "export-ics": _export_ics,
             "import-ics": _import_ics,
             "import-csv": _import_csv,
+            "export-csv": _export_csv,
             "demo": _demo,
             "agenda": _agenda,
             "backup": _backup,
@@ -349,10 +354,20 @@ def _import_csv(db: Database, args: argparse.Namespace) -> int:
             "or pass --skip-bad-rows to import the other rows."
         )
         return 2
-    if imported:
-        print(f"Imported {args.file}: {plan.summary()}.")
-    else:
-        print("Dry run: nothing was changed.")
+    if not args.json:
+        print(
+            f"Imported {args.file}: {plan.summary()}."
+            if imported
+            else "Dry run: nothing was changed."
+        )
+    return 0
+
+
+def _export_csv(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.imports.spreadsheet import export_spreadsheet
+
+    count = export_spreadsheet(db, args.file)
+    print(f"Wrote {count} opportunities to {args.file}.")
     return 0
 
 

@@ -37,6 +37,7 @@ class Field(enum.StrEnum):
     APPLIED = "applied"
     APPLIED_ON = "applied_on"
     SAVED_ON = "saved_on"
+    ADDED_ON = "added_on"
     STAGE_ON = "stage_on"
     ARCHIVED = "archived"
     CONTACT_NAME = "contact_name"
@@ -60,7 +61,8 @@ FIELD_LABELS: Mapping[Field, str] = {
     Field.STAGE: "Stage or status",
     Field.APPLIED: "Applied? (yes/no)",
     Field.APPLIED_ON: "Date applied",
-    Field.SAVED_ON: "Date saved or added",
+    Field.SAVED_ON: "Date saved (wishlist)",
+    Field.ADDED_ON: "Date added to the tracker",
     Field.STAGE_ON: "Date of the current stage",
     Field.ARCHIVED: "Archived? (yes/no)",
     Field.CONTACT_NAME: "Contact's name",
@@ -71,7 +73,7 @@ FIELD_LABELS: Mapping[Field, str] = {
 }
 # A column of one of these may appear once; the rest (notes, ignore) any number of times.
 REPEATABLE = frozenset({Field.NOTE, Field.IGNORE})
-DATE_FIELDS = frozenset({Field.APPLIED_ON, Field.SAVED_ON, Field.STAGE_ON})
+DATE_FIELDS = frozenset({Field.APPLIED_ON, Field.SAVED_ON, Field.ADDED_ON, Field.STAGE_ON})
 
 
 def normalise_header(text: str) -> str:
@@ -276,7 +278,7 @@ FOLLOWUP = _format(
         "source": Field.SOURCE,
         "notes": Field.NOTES,
         "archived": Field.ARCHIVED,
-        "added": Field.SAVED_ON,
+        "added": Field.ADDED_ON,
         "applied": Field.APPLIED_ON,
         "stagesince": Field.STAGE_ON,
     },
@@ -386,13 +388,10 @@ ALIASES: Mapping[str, Field] = {
             "saved",
             "date saved",
             "saved date",
-            "created",
-            "created at",
-            "date added",
-            "added",
             "date",
             "datum",
         ),
+        Field.ADDED_ON: ("created", "created at", "date added", "added"),
         Field.STAGE_ON: ("status date", "stage date", "last status change", "stage since"),
         Field.ARCHIVED: ("archived",),
         Field.CONTACT_NAME: ("contact", "contact name", "recruiter", "ansprechpartner"),

@@ -40,6 +40,7 @@ from followup_desktop.core.imports.formats import (
     recognise,
 )
 from followup_desktop.core.imports.sheet import Sheet, read_sheet_file
+from followup_desktop.core.imports.spreadsheet import unguard
 from followup_desktop.core.imports.stages import (
     StageInfo,
     find_stage,
@@ -477,9 +478,12 @@ class _RowReader:
         self.problems: list[RowProblem] = []
         self.values: dict[Field, str] = {}
         self.notes: list[str] = []
+        own = planner.fmt is not None and planner.fmt.key == "followup"
         for index, column in enumerate(planner.header):
             target = planner.mapping.get(column, Field.IGNORE)
             text = cells[index].strip() if index < len(cells) else ""
+            if own:
+                text = unguard(text)
             if target is Field.NOTE:
                 if text:
                     self.notes.append(f"{column}: {text}")
@@ -565,6 +569,28 @@ class _Planner:
                     f"There is no stage called {name!r} (for {key!r}); the stages are {names}.",
                     "stage",
                 )
+
+    def read(self, number: int, cells: Sequence[str]) -> _Row | list[RowProblem]:
+        """One row's planned values, or its problems."""
+        reader = _RowReader(self, number, cells)
+        company, role = reader.text(Field.COMPANY), reader.text(Field.ROLE)
+        if not company:
+            reader.problem(Field.COMPANY, "empty; every row needs a company.")
+        if not role:
+            reader.problem(Field.ROLE, "empty; every row needs a role (the job title).")
+        saved_on = reader.date(Field.SAVED_ON)
+        applied_on = reader.date(Field.APPLIED_ON)
+        stage_on = reader.date(Field.STAGE_ON)
+        added_on = reader.date(Field.ADDED_ON)
+        stage = self.stage_of(reader, applied_on)
+        fields = self.fields_of(reader, company, role)
+        contact = self.contact_of(reader)
+        if reader.problems:
+            return reader.problems
+        history = self.history(stage, saved_on, applied_on, stage_on)
+        if added_on is not None:
+            fields["created_at"] = min(added_on, history[0].at)
+        return _Row(number, company, role, stage, fields, history, contact)
 
     def stage_of(self, reader: _RowReader, applied_on: datetime | None) -> StageInfo:
         status = reader.text(Field.STAGE)
@@ -691,6 +717,8 @@ def _changes(
     words: list[tuple[str, str, str]] = []
     for name in ("link", "location", "source", "salary_currency"):
         new = fields.get(name) or ""
+        if name == "link" and normalise_link(new) == normalise_link(old.link):
+            continue  # the same posting: the stored address stays
         if new and new != getattr(old, name):
             changed[name] = new
             words.append((name, getattr(old, name), new))
@@ -753,23 +781,12 @@ def plan_import(
             )
             bad.add(number)
             continue
-        reader = _RowReader(planner, number, sheet_row.cells)
-        company, role = reader.text(Field.COMPANY), reader.text(Field.ROLE)
-        if not company:
-            reader.problem(Field.COMPANY, "empty; every row needs a company.")
-        if not role:
-            reader.problem(Field.ROLE, "empty; every row needs a role (the job title).")
-        saved_on = reader.date(Field.SAVED_ON)
-        applied_on = reader.date(Field.APPLIED_ON)
-        stage_on = reader.date(Field.STAGE_ON)
-        stage = planner.stage_of(reader, applied_on)
-        fields = planner.fields_of(reader, company, role)
-        contact = planner.contact_of(reader)
-        if reader.problems:
-            problems.extend(reader.problems)
+        read = planner.read(number, sheet_row.cells)
+        if isinstance(read, list):
+            problems.extend(read)
             bad.add(number)
             continue
-        history = planner.history(stage, saved_on, applied_on, stage_on)
+        company, role, stage, fields = read.company, read.role, read.stage, read.fields
         duplicate = index.find(fields.get("link", ""), company, role)
         if duplicate is not None and duplicate[0][0] in updated:
             # One update per stored opportunity, so each is planned against what is stored.
@@ -788,7 +805,7 @@ def plan_import(
             )
             continue
         planned = _decide(
-            _Row(number, company, role, stage, fields, history, contact),
+            read,
             duplicate=duplicate,
             existing=existing,
             names=names,
@@ -853,13 +870,15 @@ def _decide(
         "role": row.role,
         "stage": row.stage,
     }
-    fields, history, contact, stage = row.fields, row.history, row.contact, row.stage
+    history, contact, stage = row.history, row.contact, row.stage
+    fields = dict(row.fields)
+    created_at = fields.pop("created_at", history[0].at)
     if duplicate is None or policy is DuplicatePolicy.KEEP_BOTH:
         return PlannedRow(
             action=RowAction.CREATE,
             fields=fields,
             history=history,
-            created_at=history[0].at,
+            created_at=created_at,
             contact=contact,
             reason="" if duplicate is None else f"kept beside a duplicate ({duplicate[1]})",
             **common,
