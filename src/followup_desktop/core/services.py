@@ -8,12 +8,12 @@ so a view refreshes only what it shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from followup_desktop.core import validation
@@ -46,7 +46,7 @@ from followup_desktop.core.playbook.settings import SETTINGS_KEY, validate_setti
 from followup_desktop.core.timeutil import ensure_aware, utcnow, zone
 
 if TYPE_CHECKING:
-    from followup_desktop.core.imports.plan import ContactDraft, ImportPlan
+    from followup_desktop.core.imports.plan import ContactDraft, ImportPlan, PlannedRow
 
 Clock = Callable[[], datetime]
 _T = TypeVar("_T")
@@ -808,50 +808,46 @@ class FollowupService:
                 )
             now = self.clock()
             contacts = _ContactCache(session)
-            created: list[tuple[Opportunity, Any]] = []
-            for row in plan.of(RowAction.CREATE):
-                opportunity = Opportunity(company="", role="", stage_id=row.stage.id)
-                self._apply_opportunity_fields(session, opportunity, dict(row.fields))
-                opportunity.created_at = row.created_at or now
-                opportunity.updated_at = now
-                session.add(opportunity)
-                created.append((opportunity, row))
-            session.flush()
-            for opportunity, row in created:
+            creates = plan.of(RowAction.CREATE)
+            # Thousands of rows: validated one by one, inserted in bulk (the ORM's
+            # per-object bookkeeping would cost more than SQLite itself).
+            values = [
+                {
+                    **self._clean_import_fields(row.fields),
+                    "stage_id": row.stage.id,
+                    "created_at": row.created_at or now,
+                    "updated_at": now,
+                    "playbook_overrides": {},
+                }
+                for row in creates
+            ]
+            new_ids: list[int] = []
+            if values:
+                new_ids = list(
+                    session.scalars(
+                        insert(Opportunity).returning(Opportunity.id, sort_by_parameter_order=True),
+                        values,
+                    )
+                )
+            history: list[dict[str, Any]] = []
+            for opportunity_id, row in zip(new_ids, creates, strict=True):
                 previous: int | None = None
                 for step in row.history:
-                    session.add(
-                        StageChange(
-                            opportunity_id=opportunity.id,
-                            from_stage_id=previous,
-                            to_stage_id=step.stage_id,
-                            changed_at=step.at,
-                            note=step.note,
-                        )
+                    history.append(
+                        {
+                            "opportunity_id": opportunity_id,
+                            "from_stage_id": previous,
+                            "to_stage_id": step.stage_id,
+                            "changed_at": step.at,
+                            "note": step.note,
+                        }
                     )
                     previous = step.stage_id
                 if row.contact is not None:
-                    contacts.link(opportunity.id, row.contact)
-            updates = plan.of(RowAction.UPDATE)
-            targets = self._get_opportunities(
-                session, [row.existing_id for row in updates if row.existing_id is not None]
-            )
-            for opportunity, row in zip(targets, updates, strict=True):
-                self._apply_opportunity_fields(session, opportunity, dict(row.fields))
-                opportunity.updated_at = now
-                for step in row.history:
-                    session.add(
-                        StageChange(
-                            opportunity_id=opportunity.id,
-                            from_stage_id=opportunity.stage_id,
-                            to_stage_id=step.stage_id,
-                            changed_at=step.at,
-                            note=step.note,
-                        )
-                    )
-                    opportunity.stage_id = step.stage_id
-                if row.contact is not None:
-                    contacts.link(opportunity.id, row.contact)
+                    contacts.link(opportunity_id, row.contact)
+            if history:
+                session.execute(insert(StageChange), history)
+            targets = self._import_updates(session, plan.of(RowAction.UPDATE), contacts, now)
             if plan.remember_mapping:
                 value = {column: target.value for column, target in plan.mapping.items()}
                 setting = session.get(Setting, plan.mapping_key)
@@ -859,9 +855,56 @@ class FollowupService:
                     session.add(Setting(key=plan.mapping_key, value=value))
                 else:
                     setting.value = value
-            ids = [opportunity.id for opportunity, _ in created] + [item.id for item in targets]
-            first_id = created[0][0].id if created else None
+            ids = [*new_ids, *(item.id for item in targets)]
+            first_id = new_ids[0] if new_ids else None
             return self._finish(session, ids, {"opportunity", "stage_history", "contact"}, first_id)
+
+    def _import_updates(
+        self,
+        session: Session,
+        updates: Sequence[PlannedRow],
+        contacts: _ContactCache,
+        now: datetime,
+    ) -> list[Opportunity]:
+        """Apply an import's planned updates; returns the opportunities changed."""
+        targets = self._get_opportunities(
+            session, [row.existing_id for row in updates if row.existing_id is not None]
+        )
+        for opportunity, row in zip(targets, updates, strict=True):
+            self._apply_opportunity_fields(session, opportunity, dict(row.fields))
+            opportunity.updated_at = now
+            for step in row.history:
+                session.add(
+                    StageChange(
+                        opportunity_id=opportunity.id,
+                        from_stage_id=opportunity.stage_id,
+                        to_stage_id=step.stage_id,
+                        changed_at=step.at,
+                        note=step.note,
+                    )
+                )
+                opportunity.stage_id = step.stage_id
+            if row.contact is not None:
+                contacts.link(opportunity.id, row.contact)
+        return targets
+
+    @staticmethod
+    def _clean_import_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+        """An imported opportunity's fields, checked as every form's are."""
+        allowed = {*_OPPORTUNITY_TEXT, "link", "salary_min", "salary_max", "archived"}
+        _reject_unknown(dict(fields), allowed, "opportunity")
+        cleaned: dict[str, Any] = dict.fromkeys(_OPPORTUNITY_TEXT, "")
+        for name, value in fields.items():
+            if name in _OPPORTUNITY_TEXT:
+                cleaned[name] = _clean_text(_OPPORTUNITY_TEXT, name, value)
+        for name in ("company", "role"):
+            cleaned[name] = _clean_text(_OPPORTUNITY_TEXT, name, fields.get(name, ""))
+        cleaned["link"] = validation.url(fields.get("link", ""))
+        cleaned["salary_min"], cleaned["salary_max"] = validation.salary_range(
+            fields.get("salary_min"), fields.get("salary_max")
+        )
+        cleaned["archived"] = bool(fields.get("archived", False))
+        return cleaned
 
 
 class _ContactCache:
