@@ -82,6 +82,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     export_csv.add_argument("file", type=Path)
 
+    proof = commands.add_parser(
+        "proof-of-search",
+        help="every application in a period, for a job centre (text, CSV or PDF)",
+    )
+    proof.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    proof.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    proof.add_argument("--csv", type=Path, metavar="FILE", help="write the log as CSV")
+    proof.add_argument("--pdf", type=Path, metavar="FILE", help="write the log as a PDF form")
+    proof.add_argument("--name", default="", help="your name, printed on the PDF")
+    proof.add_argument(
+        "--reference", default="", help="your customer or reference number, printed on the PDF"
+    )
+
     demo = commands.add_parser("demo", help="fill a new database with invented example data")
     demo.add_argument("--opportunities", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=0)
@@ -268,6 +281,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "import-ics": _import_ics,
             "import-csv": _import_csv,
             "export-csv": _export_csv,
+            "proof-of-search": _proof_of_search,
             "demo": _demo,
             "agenda": _agenda,
             "backup": _backup,
@@ -368,6 +382,34 @@ def _export_csv(db: Database, args: argparse.Namespace) -> int:
 
     count = export_spreadsheet(db, args.file)
     print(f"Wrote {count} opportunities to {args.file}.")
+    return 0
+
+
+def _proof_of_search(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.ics import write_atomically
+    from followup_desktop.core.imports.proof import day_text, parse_day, proof_of_search
+
+    start, end = parse_day(args.start, "from"), parse_day(args.end, "to")
+    with db.session() as session:
+        log = proof_of_search(session, start, end)
+    if args.csv is not None:
+        write_atomically(args.csv, log.csv_bytes())
+        print(f"Wrote {len(log.rows)} applications to {args.csv}.")
+    if args.pdf is not None:
+        # Qt is loaded for the PDF only; the rest of the command line stays without it.
+        from followup_desktop.gui.proof_pdf import write_proof_pdf
+
+        pages = write_proof_pdf(log, args.pdf, name=args.name, reference=args.reference)
+        print(f"Wrote {len(log.rows)} applications to {args.pdf} ({pages} pages).")
+    if args.csv is None and args.pdf is None:
+        print(f"Applications from {log.period_text}: {len(log.rows)}")
+        for row in log.rows:
+            print(f"\n{day_text(row.applied_on)}  {row.employer} — {row.position}")
+            if row.contact:
+                print(f"    Contact: {row.contact}")
+            print(f"    Applied: {row.method}")
+            print(f"    History: {row.history_text}")
+            print(f"    Result: {row.result}")
     return 0
 
 

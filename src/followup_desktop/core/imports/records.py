@@ -7,18 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from followup_desktop.core.models import (
-    Contact,
-    ContactRole,
-    Opportunity,
-    OpportunityContact,
-    Stage,
-    StageChange,
-    StageKind,
-)
+from followup_desktop.core.models import ContactRole, StageKind
+from followup_desktop.core.playbook.rawsql import driver_connection, instant
 
 
 @dataclass(frozen=True)
@@ -69,74 +61,57 @@ class Record:
         return self.history[-1].at if self.history else self.created_at
 
 
+_HISTORY_SQL = """
+SELECT c.opportunity_id, s.name, s.kind, c.changed_at, c.note
+FROM stage_changes AS c JOIN stages AS s ON s.id = c.to_stage_id
+ORDER BY c.opportunity_id, c.changed_at, c.id
+"""
+_PEOPLE_SQL = """
+SELECT l.opportunity_id, c.name, c.title, c.email, c.phone, l.role
+FROM opportunity_contacts AS l JOIN contacts AS c ON c.id = l.contact_id
+ORDER BY l.opportunity_id, c.id
+"""
+_OPPORTUNITIES_SQL = """
+SELECT o.id, o.company, o.role, o.link, o.location, o.salary_min, o.salary_max,
+       o.salary_currency, o.source, o.notes, o.archived, o.created_at, s.name, s.kind
+FROM opportunities AS o JOIN stages AS s ON s.id = o.stage_id
+ORDER BY o.id
+"""
+
+
 def load_records(session: Session) -> list[Record]:
-    """Every opportunity, by id, with its stage history (oldest first) and people."""
-    to_stage = aliased(Stage)
+    """Every opportunity, by id, with its stage history (oldest first) and people.
+
+    Plain SQL on the session's connection: a year's log of a busy search reads tens of
+    thousands of rows, and SQLAlchemy's per-value processing would be most of the time.
+    """
+    connection = driver_connection(session)
+    kinds = {kind.value: kind for kind in StageKind}
+    roles = {role.value: role for role in ContactRole}
     history: dict[int, list[StageEntry]] = defaultdict(list)
-    for opportunity_id, name, kind, at, note in session.execute(
-        select(
-            StageChange.opportunity_id,
-            to_stage.name,
-            to_stage.kind,
-            StageChange.changed_at,
-            StageChange.note,
-        )
-        .join(to_stage, to_stage.id == StageChange.to_stage_id)
-        .order_by(StageChange.opportunity_id, StageChange.changed_at, StageChange.id)
-    ):
-        history[opportunity_id].append(StageEntry(name, StageKind(kind), at, note))
+    for opportunity_id, name, kind, at, note in connection.execute(_HISTORY_SQL):
+        history[opportunity_id].append(StageEntry(name, kinds[kind], instant(at), note))
     people: dict[int, list[Person]] = defaultdict(list)
-    for opportunity_id, name, title, email, phone, role in session.execute(
-        select(
-            OpportunityContact.opportunity_id,
-            Contact.name,
-            Contact.title,
-            Contact.email,
-            Contact.phone,
-            OpportunityContact.role,
-        )
-        .join(Contact, Contact.id == OpportunityContact.contact_id)
-        .order_by(OpportunityContact.opportunity_id, Contact.id)
-    ):
-        people[opportunity_id].append(Person(name, title, email, phone, ContactRole(role)))
-    rows = session.execute(
-        select(
-            Opportunity.id,
-            Opportunity.company,
-            Opportunity.role,
-            Opportunity.link,
-            Opportunity.location,
-            Opportunity.salary_min,
-            Opportunity.salary_max,
-            Opportunity.salary_currency,
-            Opportunity.source,
-            Opportunity.notes,
-            Opportunity.archived,
-            Opportunity.created_at,
-            Stage.name,
-            Stage.kind,
-        )
-        .join(Stage, Stage.id == Opportunity.stage_id)
-        .order_by(Opportunity.id)
-    )
+    for opportunity_id, name, title, email, phone, role in connection.execute(_PEOPLE_SQL):
+        people[opportunity_id].append(Person(name, title, email, phone, roles[role]))
     return [
         Record(
-            id=row.id,
-            company=row.company,
-            role=row.role,
-            link=row.link,
-            location=row.location,
-            salary_min=row.salary_min,
-            salary_max=row.salary_max,
-            salary_currency=row.salary_currency,
-            source=row.source,
-            notes=row.notes,
-            archived=row.archived,
-            created_at=row.created_at,
-            stage=row.name,
-            stage_kind=StageKind(row.kind),
-            history=tuple(history.get(row.id, ())),
-            people=tuple(people.get(row.id, ())),
+            id=row[0],
+            company=row[1],
+            role=row[2],
+            link=row[3],
+            location=row[4],
+            salary_min=row[5],
+            salary_max=row[6],
+            salary_currency=row[7],
+            source=row[8],
+            notes=row[9],
+            archived=bool(row[10]),
+            created_at=instant(row[11]),
+            stage=row[12],
+            stage_kind=kinds[row[13]],
+            history=tuple(history.get(row[0], ())),
+            people=tuple(people.get(row[0], ())),
         )
-        for row in rows
+        for row in connection.execute(_OPPORTUNITIES_SQL)
     ]
