@@ -109,6 +109,7 @@ ICS_SUFFIX = ".ics"
 # Interviews that a confirmation lists one by one before "and N more".
 PROPOSAL_LINES = 8
 SQLITE_FILTER = "SQLite database (*.sqlite3 *.db);;All files (*)"
+CSV_FILTER = "CSV file (*.csv);;All files (*)"
 REPLACE_QUESTION = (
     "Replace everything in this database with the file's contents? A backup is taken first."
 )
@@ -369,6 +370,24 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "&Export…", self.export_file, None, "Write everything to a JSON file"
         )
+        self.import_sheet_action = self._action(
+            "Import &spreadsheet…",
+            self.import_spreadsheet,
+            None,
+            "Bring in a CSV from LinkedIn, Huntr, Teal, Simplify, JobSync or your own sheet",
+        )
+        self.export_sheet_action = self._action(
+            "Export s&preadsheet…",
+            self.export_spreadsheet,
+            None,
+            "Write every opportunity to a CSV file for spreadsheets",
+        )
+        self.proof_action = self._action(
+            "&Proof of search…",
+            self.proof_of_search,
+            None,
+            "Every application of a period, as a PDF form or CSV for a job centre",
+        )
         self.export_calendar_action = self._action(
             "Export &calendar…",
             self.export_calendar_file,
@@ -446,7 +465,14 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         for action in (self.new_action, self.debrief_action, None):
             self._add(file_menu, action)
-        for action in (self.import_action, self.export_action, self.export_calendar_action):
+        for action in (
+            self.import_action,
+            self.import_sheet_action,
+            self.export_action,
+            self.export_sheet_action,
+            self.export_calendar_action,
+            self.proof_action,
+        ):
             self._add(file_menu, action)
         for action in (self.backup_action, None, self.quit_action):
             self._add(file_menu, action)
@@ -1043,7 +1069,12 @@ class MainWindow(QMainWindow):
     def _busy_changed(self, busy: bool) -> None:
         for action in (self.import_action, self.export_action, self.backup_action):
             action.setEnabled(not busy and (action is self.backup_action or exchange_available()))
-        self.export_calendar_action.setEnabled(not busy)
+        for action in (
+            self.export_calendar_action,
+            self.import_sheet_action,
+            self.export_sheet_action,
+        ):
+            action.setEnabled(not busy)
         if not busy:
             self.job_label.clear()
 
@@ -1127,6 +1158,47 @@ class MainWindow(QMainWindow):
             lambda _result: self.statusBar().showMessage(f"Exported to {path}.", 5000),
             self._report_failure("The export"),
         )
+
+    def import_spreadsheet(self, path: Path | None = None) -> None:
+        """Open the spreadsheet import wizard (its slow steps run on the worker)."""
+        from followup_desktop.gui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self._service, self.tasks, self.dialogs, self, path)
+        wizard.imported.connect(self._spreadsheet_imported)
+        self.import_wizard = wizard
+        self.dialogs.run(wizard)
+
+    def _spreadsheet_imported(self, change: object) -> None:
+        assert isinstance(change, Change)
+        self.apply_change(change)
+        self._today_timer.stop()
+        self.refresh_today()
+
+    def export_spreadsheet(self) -> None:
+        """Write every opportunity to a CSV file, on the worker thread."""
+        path = self.dialogs.save_file(self, "Export a spreadsheet", "followup.csv", CSV_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.spreadsheet import export_spreadsheet
+
+        db = self._service.db
+        self.job_label.setText(f"Exporting to {path.name}…")
+        self.tasks.submit(
+            lambda: export_spreadsheet(db, path, self._tz),
+            lambda count: self.statusBar().showMessage(
+                f"Exported {count} opportunities to {path}.", 5000
+            ),
+            self._report_failure("The spreadsheet export"),
+        )
+
+    def proof_of_search(self) -> None:
+        """Open the proof-of-search dialog."""
+        from followup_desktop.gui.proof_dialog import ProofDialog
+
+        today = self._service.clock().astimezone(self._tz).date()
+        dialog = ProofDialog(self._service.db, self.tasks, self.dialogs, today, self)
+        self.proof_dialog = dialog
+        self.dialogs.run(dialog)
 
     def export_calendar_file(self) -> None:
         """Write interviews, follow-ups and decision dates as .ics, on the worker thread."""
