@@ -82,6 +82,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     export_csv.add_argument("file", type=Path)
 
+    contacts = commands.add_parser(
+        "import-contacts",
+        help="add people from LinkedIn's Connections.csv or a vCard file (merging duplicates)",
+    )
+    contacts.add_argument("file", type=Path)
+    contacts.add_argument("--dry-run", action="store_true", help="say what would happen")
+    contacts.add_argument("--json", action="store_true", help="print the plan as JSON")
+    vcard = commands.add_parser("export-vcard", help="write contacts as a vCard (.vcf) file")
+    vcard.add_argument("file", type=Path)
+    vcard.add_argument(
+        "--opportunity", type=int, metavar="ID", help="only this opportunity's people"
+    )
+
     proof = commands.add_parser(
         "proof-of-search",
         help="every application in a period, for a job centre (text, CSV or PDF)",
@@ -282,6 +295,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             "import-csv": _import_csv,
             "export-csv": _export_csv,
             "proof-of-search": _proof_of_search,
+            "import-contacts": _import_contacts,
+            "export-vcard": _export_vcard,
             "demo": _demo,
             "agenda": _agenda,
             "backup": _backup,
@@ -382,6 +397,45 @@ def _export_csv(db: Database, args: argparse.Namespace) -> int:
 
     count = export_spreadsheet(db, args.file)
     print(f"Wrote {count} opportunities to {args.file}.")
+    return 0
+
+
+def _import_contacts(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.imports.contacts import plan_contacts_file
+    from followup_desktop.core.services import FollowupService
+
+    plan = plan_contacts_file(db, args.file)
+    imported = not args.dry_run and not plan.blocked
+    if imported:
+        FollowupService(db).import_contacts(plan)
+    if args.json:
+        payload = {**plan.as_json(), "dry_run": args.dry_run, "imported": imported}
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for line in plan.describe():
+            print(line)
+    if plan.blocked:
+        _error(f"{len(plan.problems)} problem(s) in {args.file}; nobody was imported.")
+        return 2
+    if not args.json:
+        print(
+            f"Imported {args.file}: {plan.summary()}."
+            if imported
+            else "Dry run: nothing was changed."
+        )
+    return 0
+
+
+def _export_vcard(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.ics import write_atomically
+    from followup_desktop.core.imports.contacts import contact_cards
+    from followup_desktop.core.imports.vcard import write_vcards
+
+    with db.session() as session:
+        cards = contact_cards(session, args.opportunity)
+    write_atomically(args.file, write_vcards(cards).encode("utf-8"))
+    print(f"Wrote {len(cards)} contacts to {args.file}.")
     return 0
 
 

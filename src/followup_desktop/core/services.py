@@ -46,6 +46,7 @@ from followup_desktop.core.playbook.settings import SETTINGS_KEY, validate_setti
 from followup_desktop.core.timeutil import ensure_aware, utcnow, zone
 
 if TYPE_CHECKING:
+    from followup_desktop.core.imports.contacts import ContactPlan
     from followup_desktop.core.imports.plan import ContactDraft, ImportPlan, PlannedRow
 
 Clock = Callable[[], datetime]
@@ -887,6 +888,45 @@ class FollowupService:
             if row.contact is not None:
                 contacts.link(opportunity.id, row.contact)
         return targets
+
+    def import_contacts(self, plan: ContactPlan) -> Change:
+        """Write a contact import plan (new people, merges) in one transaction.
+
+        Merges only fill what a stored contact lacks, as the plan lists; the
+        opportunities of merged contacts are re-planned (a new address changes who a
+        follow-up can reach).
+        """
+        if plan.blocked:
+            raise ValidationError(
+                f"{plan.file_name} has {len(plan.problems)} problem(s), so nobody was "
+                f"imported. First: {plan.problems[0]}",
+                "file",
+            )
+        from followup_desktop.core.imports.contacts import ContactAction
+
+        with self.db.session() as session:
+            created: list[int] = []
+            for entry in plan.of(ContactAction.CREATE):
+                contact = Contact(name="")
+                self._apply_contact_fields(contact, dict(entry.fields))
+                session.add(contact)
+                session.flush()
+                created.append(contact.id)
+            merged = [entry.existing_id for entry in plan.of(ContactAction.MERGE)]
+            for entry in plan.of(ContactAction.MERGE):
+                assert entry.existing_id is not None
+                stored = self._get(session, Contact, entry.existing_id, "Contact")
+                self._apply_contact_fields(stored, dict(entry.fields))
+            linked = (
+                session.scalars(
+                    select(OpportunityContact.opportunity_id).where(
+                        OpportunityContact.contact_id.in_(merged)
+                    )
+                ).all()
+                if merged
+                else []
+            )
+            return self._finish(session, linked, {"contact"}, created[0] if created else None)
 
     @staticmethod
     def _clean_import_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
