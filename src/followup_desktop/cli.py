@@ -76,38 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_ics.add_argument("file", type=Path)
 
-    _import_csv_parser(commands)
-    export_csv = commands.add_parser(
-        "export-csv", help="write every opportunity to a CSV file for spreadsheets"
-    )
-    export_csv.add_argument("file", type=Path)
-
-    contacts = commands.add_parser(
-        "import-contacts",
-        help="add people from LinkedIn's Connections.csv or a vCard file (merging duplicates)",
-    )
-    contacts.add_argument("file", type=Path)
-    contacts.add_argument("--dry-run", action="store_true", help="say what would happen")
-    contacts.add_argument("--json", action="store_true", help="print the plan as JSON")
-    vcard = commands.add_parser("export-vcard", help="write contacts as a vCard (.vcf) file")
-    vcard.add_argument("file", type=Path)
-    vcard.add_argument(
-        "--opportunity", type=int, metavar="ID", help="only this opportunity's people"
-    )
-
-    proof = commands.add_parser(
-        "proof-of-search",
-        help="every application in a period, for a job centre (text, CSV or PDF)",
-    )
-    proof.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
-    proof.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
-    proof.add_argument("--csv", type=Path, metavar="FILE", help="write the log as CSV")
-    proof.add_argument("--pdf", type=Path, metavar="FILE", help="write the log as a PDF form")
-    proof.add_argument("--name", default="", help="your name, printed on the PDF")
-    proof.add_argument(
-        "--reference", default="", help="your customer or reference number, printed on the PDF"
-    )
-
+    _spreadsheet_parsers(commands)
     demo = commands.add_parser("demo", help="fill a new database with invented example data")
     demo.add_argument("--opportunities", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=0)
@@ -140,7 +109,8 @@ def _pair(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def _import_csv_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _spreadsheet_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Spreadsheets, contacts, postings and the proof-of-search log."""
     from followup_desktop.core.imports.formats import FAMILIES
 
     parser = commands.add_parser(
@@ -188,6 +158,45 @@ def _import_csv_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "--dry-run", action="store_true", help="say what would be imported; change nothing"
     )
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+
+    export_csv = commands.add_parser(
+        "export-csv", help="write every opportunity to a CSV file for spreadsheets"
+    )
+    export_csv.add_argument("file", type=Path)
+
+    contacts = commands.add_parser(
+        "import-contacts",
+        help="add people from LinkedIn's Connections.csv or a vCard file (merging duplicates)",
+    )
+    contacts.add_argument("file", type=Path)
+    contacts.add_argument("--dry-run", action="store_true", help="say what would happen")
+    contacts.add_argument("--json", action="store_true", help="print the plan as JSON")
+    vcard = commands.add_parser("export-vcard", help="write contacts as a vCard (.vcf) file")
+    vcard.add_argument("file", type=Path)
+    vcard.add_argument(
+        "--opportunity", type=int, metavar="ID", help="only this opportunity's people"
+    )
+
+    posting = commands.add_parser(
+        "import-posting",
+        help="add a job from its saved posting page (.html with schema.org JobPosting data)",
+    )
+    posting.add_argument("file", type=Path)
+    posting.add_argument("--url", default="", help="the posting's address, if the page lacks it")
+    posting.add_argument("--dry-run", action="store_true", help="show what was read; add nothing")
+
+    proof = commands.add_parser(
+        "proof-of-search",
+        help="every application in a period, for a job centre (text, CSV or PDF)",
+    )
+    proof.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    proof.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    proof.add_argument("--csv", type=Path, metavar="FILE", help="write the log as CSV")
+    proof.add_argument("--pdf", type=Path, metavar="FILE", help="write the log as a PDF form")
+    proof.add_argument("--name", default="", help="your name, printed on the PDF")
+    proof.add_argument(
+        "--reference", default="", help="your customer or reference number, printed on the PDF"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -296,6 +305,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "export-csv": _export_csv,
             "proof-of-search": _proof_of_search,
             "import-contacts": _import_contacts,
+            "import-posting": _import_posting,
             "export-vcard": _export_vcard,
             "demo": _demo,
             "agenda": _agenda,
@@ -424,6 +434,38 @@ def _import_contacts(db: Database, args: argparse.Namespace) -> int:
             if imported
             else "Dry run: nothing was changed."
         )
+    return 0
+
+
+def _import_posting(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.errors import ImportFormatError
+    from followup_desktop.core.imports.posting import find_duplicate, read_posting
+    from followup_desktop.core.imports.sheet import decode
+    from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
+    from followup_desktop.core.services import FollowupService
+
+    try:
+        page, _ = decode(args.file.read_bytes())
+    except OSError as error:
+        raise ImportFormatError(f"{args.file} cannot be read: {error.strerror}.", "file") from None
+    draft = read_posting(page, url=args.url)
+    for line in draft.describe():
+        print(line)
+    with db.session() as session:
+        duplicate = find_duplicate(session, draft)
+    if duplicate:
+        print(f"Already in Followup as {duplicate}; nothing was added.")
+        return 0
+    if args.dry_run:
+        print("Dry run: nothing was added.")
+        return 0
+    service = FollowupService(db)
+    stages = [StageInfo(stage.id, stage.name, stage.kind) for stage in service.stages()]
+    wishlist = stage_for_bucket("prospect", stages)
+    change = service.create_opportunity(
+        draft.company, draft.role, stage_id=wishlist.id, **draft.fields
+    )
+    print(f"Added #{change.created_id} to {wishlist.name}: review it in the window.")
     return 0
 
 
