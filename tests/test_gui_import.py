@@ -178,3 +178,61 @@ def test_window_menus_open_the_wizard_and_save_the_proof(
     window.export_sheet_action.trigger()
     qtbot.waitUntil(out.exists, timeout=10_000)
     assert "Acme,Analyst,Applied" in out.read_text(encoding="utf-8-sig")
+
+
+def _window(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> MainWindow:
+    window = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.settled)
+    return window
+
+
+def test_pasting_a_posting_asks_then_adds_it_to_the_wishlist(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QGuiApplication
+
+    window = _window(qtbot, service, tmp_path)
+    dialogs = window.dialogs
+    assert isinstance(dialogs, AnsweringDialogs)
+    mime = QMimeData()
+    mime.setHtml((FIXTURES / "posting-greenhouse.html").read_text(encoding="utf-8"))
+    QGuiApplication.clipboard().setMimeData(mime)
+    dialogs.answer = False
+    window.paste_posting_action.trigger()
+    assert dialogs.messages[-1][0] == "question"
+    assert "Company: Northwind Analytics" in dialogs.messages[-1][1]
+    assert _stored(service) == []  # declined: nothing added
+    dialogs.answer = True
+    window.paste_posting_action.trigger()
+    assert _stored(service) == [("Northwind Analytics", "Wishlist")]
+    window.paste_posting_action.trigger()
+    assert "in Followup already" in dialogs.messages[-1][1]
+    dialogs.files.append(tmp_path / "nothing.html")
+    (tmp_path / "nothing.html").write_text("<html><p>no data</p></html>", encoding="utf-8")
+    window.posting_action.trigger()
+    assert dialogs.messages[-1][0] == "warning"
+    assert "no job posting data" in dialogs.messages[-1][1]
+
+
+def test_contacts_in_and_out_from_the_window(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    window = _window(qtbot, service, tmp_path)
+    dialogs = window.dialogs
+    assert isinstance(dialogs, AnsweringDialogs)
+    dialogs.files.append(FIXTURES / "Connections.csv")
+    window.contacts_action.trigger()
+    assert "Add (3):" in dialogs.messages[-1][1]
+    qtbot.waitUntil(lambda: window.tasks.idle)
+    with service.db.session() as session:
+        from followup_desktop.core.models import Contact
+
+        assert len(session.scalars(select(Contact)).all()) == 3
+    out = tmp_path / "people.vcf"
+    dialogs.files.append(out)
+    window.export_contacts_action.trigger()
+    qtbot.waitUntil(out.exists)
+    assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 3

@@ -110,6 +110,9 @@ ICS_SUFFIX = ".ics"
 PROPOSAL_LINES = 8
 SQLITE_FILTER = "SQLite database (*.sqlite3 *.db);;All files (*)"
 CSV_FILTER = "CSV file (*.csv);;All files (*)"
+HTML_FILTER = "Web pages (*.html *.htm);;All files (*)"
+CONTACTS_FILTER = "Contacts (*.vcf *.csv);;All files (*)"
+VCARD_FILTER = "vCard (*.vcf);;All files (*)"
 REPLACE_QUESTION = (
     "Replace everything in this database with the file's contents? A backup is taken first."
 )
@@ -382,6 +385,30 @@ class MainWindow(QMainWindow):
             None,
             "Write every opportunity to a CSV file for spreadsheets",
         )
+        self.posting_action = self._action(
+            "Add job from a &posting page…",
+            self.import_posting_file,
+            None,
+            "Read a saved job posting page (.html) into a new wishlist card",
+        )
+        self.paste_posting_action = self._action(
+            "Paste job &posting",
+            self.paste_posting,
+            "Ctrl+Shift+V",
+            "Read a job posting page copied to the clipboard into a new wishlist card",
+        )
+        self.contacts_action = self._action(
+            "Import &contacts…",
+            self.import_contacts_file,
+            None,
+            "Add people from LinkedIn's Connections.csv or a vCard file",
+        )
+        self.export_contacts_action = self._action(
+            "Export contacts (&vCard)…",
+            self.export_contacts_file,
+            None,
+            "Write everyone, or the selected card's people, as a vCard file",
+        )
         self.proof_action = self._action(
             "&Proof of search…",
             self.proof_of_search,
@@ -471,7 +498,12 @@ class MainWindow(QMainWindow):
             self.export_action,
             self.export_sheet_action,
             self.export_calendar_action,
+            None,
+            self.posting_action,
+            self.contacts_action,
+            self.export_contacts_action,
             self.proof_action,
+            None,
         ):
             self._add(file_menu, action)
         for action in (self.backup_action, None, self.quit_action):
@@ -1189,6 +1221,116 @@ class MainWindow(QMainWindow):
                 f"Exported {count} opportunities to {path}.", 5000
             ),
             self._report_failure("The spreadsheet export"),
+        )
+
+    def import_posting_file(self) -> None:
+        """Read a saved posting page the person picks."""
+        path = self.dialogs.open_file(self, "Add a job from its posting page", HTML_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.sheet import decode
+
+        try:
+            page, _ = decode(path.read_bytes())
+        except (OSError, FollowupError) as error:
+            self.dialogs.warning(self, f"{path.name} cannot be read: {error}")
+            return
+        self.import_posting(page)
+
+    def paste_posting(self) -> None:
+        """Read a posting page copied to the clipboard (its HTML, or its text)."""
+        from PySide6.QtGui import QGuiApplication
+
+        mime = QGuiApplication.clipboard().mimeData()
+        page = mime.html() if mime is not None and mime.hasHtml() else ""
+        if not page and mime is not None:
+            page = mime.text()
+        self.import_posting(page)
+
+    def import_posting(self, page: str) -> bool:
+        """Add the job a posting page describes to the wishlist, after the person agrees."""
+        from followup_desktop.core.imports.posting import find_duplicate, read_posting
+        from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
+
+        try:
+            draft = read_posting(page)
+        except FollowupError as error:
+            self.dialogs.warning(self, str(error))
+            return False
+        with self._service.db.session() as session:
+            duplicate = find_duplicate(session, draft)
+        if duplicate:
+            self.dialogs.information(self, f"This job is in Followup already: {duplicate}.")
+            return False
+        stages = [StageInfo(s.id, s.name, s.kind) for s in self._service.stages()]
+        wishlist = stage_for_bucket("prospect", stages)
+        question = "\n".join([f"Add this job to {wishlist.name}?", "", *draft.describe()])
+        if not self.dialogs.question_plain(self, question):
+            return False
+        change = self._service.create_opportunity(
+            draft.company, draft.role, stage_id=wishlist.id, **draft.fields
+        )
+        self.apply_change(change)
+        self.statusBar().showMessage(
+            f"Added {draft.company} — {draft.role} to {wishlist.name}; open it to review.", 10_000
+        )
+        return True
+
+    def import_contacts_file(self) -> None:
+        """Import people from a file after showing what would be added and merged."""
+        path = self.dialogs.open_file(self, "Import contacts", CONTACTS_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.contacts import plan_contacts_file
+
+        try:
+            plan = plan_contacts_file(self._service.db, path)
+        except FollowupError as error:
+            self.dialogs.warning(self, f"{path.name} cannot be imported: {error}")
+            return
+        lines = plan.describe()
+        shown = "\n".join(lines[:40] + (["…"] if len(lines) > 40 else []))
+        if plan.blocked:
+            self.dialogs.warning(self, shown)
+            return
+        if not self.dialogs.question_plain(self, f"Import these people?\n\n{shown}"):
+            return
+        service = self._service
+        self.job_label.setText(f"Importing {path.name}…")
+
+        def done(change: object) -> None:
+            assert isinstance(change, Change)
+            self.apply_change(change)
+            self.statusBar().showMessage(f"Imported {path.name}: {plan.summary()}.", 10_000)
+
+        self.tasks.submit(
+            lambda: service.import_contacts(plan),
+            done,
+            self._report_failure("The contact import"),
+        )
+
+    def export_contacts_file(self) -> None:
+        """Write the selected card's people (or everyone) as a vCard file."""
+        current = self.board.current_id() if self.views.currentWidget() is self.board else None
+        path = self.dialogs.save_file(self, "Export contacts", "contacts.vcf", VCARD_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.ics import write_atomically
+        from followup_desktop.core.imports.contacts import contact_cards
+        from followup_desktop.core.imports.vcard import write_vcards
+
+        db = self._service.db
+
+        def work() -> int:
+            with db.session() as session:
+                cards = contact_cards(session, current)
+            write_atomically(path, write_vcards(cards).encode("utf-8"))
+            return len(cards)
+
+        self.tasks.submit(
+            work,
+            lambda count: self.statusBar().showMessage(f"Wrote {count} contacts to {path}.", 5000),
+            self._report_failure("The contact export"),
         )
 
     def proof_of_search(self) -> None:
