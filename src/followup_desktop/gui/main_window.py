@@ -514,6 +514,7 @@ class MainWindow(QMainWindow):
             self.redo_action,
             None,
             self.find_action,
+            self.paste_posting_action,
             None,
             self.next_stage_action,
             self.previous_stage_action,
