@@ -351,6 +351,8 @@ def test_unmapped_company_is_explained(database: Database, tmp_path: Path) -> No
     path = _write(tmp_path, "mine.csv", "Arbeitsort,Was\nBerlin,Dev\n")
     with pytest.raises(ValidationError, match="No column is mapped to company"):
         _plan(database, path)
+    with pytest.raises(ValidationError, match="Import it with import-contacts"):
+        _plan(database, "Connections.csv")
 
 
 # -- duplicates ---------------------------------------------------------------------------

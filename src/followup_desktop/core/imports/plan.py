@@ -37,6 +37,7 @@ from followup_desktop.core.imports.formats import (
     format_by_family,
     guess_mapping,
     header_key,
+    normalise_header,
     recognise,
 )
 from followup_desktop.core.imports.sheet import Sheet, read_sheet_file
@@ -427,6 +428,13 @@ def resolve_mapping(
                 f"The file has no column {column!r}; its columns are {columns}.", "map"
             )
         mapping[match] = target
+    names = {normalise_header(name) for name in sheet.header}
+    if fmt is None and {"firstname", "lastname", "connectedon"} <= names:
+        raise ValidationError(
+            "This is LinkedIn's Connections.csv: a list of people, not of jobs. Import it "
+            "with import-contacts (in the window: File → Import contacts…).",
+            "file",
+        )
     check_mapping(mapping)
     return fmt, mapping
 
