@@ -236,3 +236,38 @@ def test_contacts_in_and_out_from_the_window(
     window.export_contacts_action.trigger()
     qtbot.waitUntil(out.exists)
     assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 3
+
+
+def test_dropped_files_go_to_their_importers(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from followup_desktop.gui.main_window import dropped_files
+
+    window = _window(qtbot, service, tmp_path)
+    dialogs = window.dialogs
+    assert isinstance(dialogs, AnsweringDialogs)
+    files = [FIXTURES / name for name in ("teal.csv", "posting-greenhouse.html", "Connections.csv")]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in [*files, tmp_path / "notes.txt"]])
+    assert dropped_files(mime) == files  # the text file is not for Followup
+    drop = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: len(dialogs.shown) >= 1)
+    wizard = dialogs.shown[0]
+    assert isinstance(wizard, ImportWizard)
+    assert wizard.file_page.path.text() == str(files[0])
+    qtbot.waitUntil(lambda: ("Northwind Analytics", "Wishlist") in _stored(service))
+    # Connections.csv is a list of people: the contact import asks about it.
+    assert len(dialogs.shown) == 1
+    assert any("Import these people?" in text for _, text in dialogs.messages)
+    qtbot.waitUntil(lambda: window.tasks.idle)

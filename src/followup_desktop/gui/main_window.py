@@ -110,6 +110,10 @@ ICS_SUFFIX = ".ics"
 PROPOSAL_LINES = 8
 SQLITE_FILTER = "SQLite database (*.sqlite3 *.db);;All files (*)"
 CSV_FILTER = "CSV file (*.csv);;All files (*)"
+SHEET_SUFFIXES = frozenset({".csv", ".tsv"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+VCARD_SUFFIX = ".vcf"
+DROPPABLE_SUFFIXES = frozenset({ICS_SUFFIX, VCARD_SUFFIX, *SHEET_SUFFIXES, *HTML_SUFFIXES})
 HTML_FILTER = "Web pages (*.html *.htm);;All files (*)"
 CONTACTS_FILTER = "Contacts (*.vcf *.csv);;All files (*)"
 VCARD_FILTER = "vCard (*.vcf);;All files (*)"
@@ -1224,9 +1228,10 @@ class MainWindow(QMainWindow):
             self._report_failure("The spreadsheet export"),
         )
 
-    def import_posting_file(self) -> None:
-        """Read a saved posting page the person picks."""
-        path = self.dialogs.open_file(self, "Add a job from its posting page", HTML_FILTER)
+    def import_posting_file(self, path: Path | None = None) -> None:
+        """Read a saved posting page (the one dropped, or one the person picks)."""
+        if path is None:
+            path = self.dialogs.open_file(self, "Add a job from its posting page", HTML_FILTER)
         if path is None:
             return
         from followup_desktop.core.imports.sheet import decode
@@ -1277,9 +1282,10 @@ class MainWindow(QMainWindow):
         )
         return True
 
-    def import_contacts_file(self) -> None:
+    def import_contacts_file(self, path: Path | None = None) -> None:
         """Import people from a file after showing what would be added and merged."""
-        path = self.dialogs.open_file(self, "Import contacts", CONTACTS_FILTER)
+        if path is None:
+            path = self.dialogs.open_file(self, "Import contacts", CONTACTS_FILTER)
         if path is None:
             return
         from followup_desktop.core.imports.contacts import plan_contacts_file
@@ -1421,27 +1427,48 @@ class MainWindow(QMainWindow):
         for path in ics_paths(arguments):
             self.import_calendar_file(path.expanduser().absolute())
 
+    def _open_all_dropped(self, paths: Sequence[Path]) -> None:
+        for path in paths:
+            self.open_dropped(path.expanduser().absolute())
+
+    def open_dropped(self, path: Path) -> None:
+        """A file dropped on the window: each kind goes to its importer."""
+        suffix = path.suffix.lower()
+        if suffix == ICS_SUFFIX:
+            self.import_calendar_file(path)
+        elif suffix in SHEET_SUFFIXES:
+            from followup_desktop.core.imports.contacts import looks_like_people
+
+            if looks_like_people(path):
+                self.import_contacts_file(path)
+            else:
+                self.import_spreadsheet(path)
+        elif suffix in HTML_SUFFIXES:
+            self.import_posting_file(path)
+        elif suffix == VCARD_SUFFIX:
+            self.import_contacts_file(path)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_ics(event.mimeData()):
+        if dropped_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if dropped_ics(event.mimeData()):
+        if dropped_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = dropped_ics(event.mimeData())
+        paths = dropped_files(event.mimeData())
         if not paths:
             super().dropEvent(event)
             return
         event.acceptProposedAction()
         # After the drop returns: a confirmation inside a drop handler would block the
         # drag source (another application) until it is answered.
-        QTimer.singleShot(0, lambda: self.open_arguments([str(path) for path in paths]))
+        QTimer.singleShot(0, lambda: self._open_all_dropped(paths))
 
     def backup(self) -> None:
         """Write a consistent copy of the database, on the worker thread."""
@@ -1554,9 +1581,16 @@ class _Background(threading.Thread):
 
 def dropped_ics(mime: QMimeData) -> list[Path]:
     """The local .ics files a drag carries (none for anything else)."""
+    return [path for path in dropped_files(mime) if path.suffix.lower() == ICS_SUFFIX]
+
+
+def dropped_files(mime: QMimeData) -> list[Path]:
+    """The local files a drag carries that Followup imports: calendar invitations,
+    spreadsheets, saved posting pages and vCards (none for anything else)."""
     if not mime.hasUrls():
         return []
-    return ics_paths([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [path for path in paths if path.suffix.lower() in DROPPABLE_SUFFIXES]
 
 
 def _as_bool(value: object) -> bool:

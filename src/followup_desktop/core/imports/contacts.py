@@ -226,6 +226,16 @@ def _connections(data: bytes) -> tuple[list[Card], list[RowProblem]]:
     return cards, problems
 
 
+def looks_like_people(path: Path) -> bool:
+    """True for a CSV of people (LinkedIn's Connections.csv) rather than of jobs."""
+    try:
+        sheet = read_sheet(path.read_bytes())
+    except (OSError, ImportFormatError):
+        return False
+    names = {normalise_header(name) for name in sheet.header}
+    return {"firstname", "lastname"} <= names and not ({"jobtitle", "role"} & names)
+
+
 def read_contacts(data: bytes) -> tuple[str, list[Card], list[RowProblem]]:
     """People from a vCard file or a LinkedIn ``Connections.csv`` (by content)."""
     text, _ = decode(data)
