@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -626,7 +627,8 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
         timeout=60,
-        env={"TZ": "Europe/Berlin", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+        # The test's own per-user folders (conftest) carry over; only the zone is set.
+        env={**os.environ, "TZ": "Europe/Berlin"},
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -116,7 +117,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
         timeout=120,
-        env={"TZ": "Europe/Berlin", "PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen"},
+        env={**os.environ, "TZ": "Europe/Berlin", "QT_QPA_PLATFORM": "offscreen"},
     )
 
 

@@ -18,6 +18,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, tzinfo
+from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -122,8 +123,12 @@ class ProofLog:
         return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
+@cache
 def day_text(day: date) -> str:
-    """A date as the log writes it ("03 Aug 2026"): unambiguous in every country."""
+    """A date as the log writes it ("03 Aug 2026"): unambiguous in every country.
+
+    Cached: a year's log writes the same few hundred days tens of thousands of times.
+    """
     return day.strftime("%d %b %Y")
 
 
@@ -191,7 +196,7 @@ def proof_of_search(
         )
     zone = tz or local_zone()
     rows: list[ProofRow] = []
-    for record in load_records(session):
+    for record in load_records(session, with_notes=False):
         applied = _applied_on(record, zone)
         if applied is None or not start <= applied <= end:
             continue

@@ -73,14 +73,17 @@ ORDER BY l.opportunity_id, c.id
 """
 _OPPORTUNITIES_SQL = """
 SELECT o.id, o.company, o.role, o.link, o.location, o.salary_min, o.salary_max,
-       o.salary_currency, o.source, o.notes, o.archived, o.created_at, s.name, s.kind
+       o.salary_currency, o.source, {notes}, o.archived, o.created_at, s.name, s.kind
 FROM opportunities AS o JOIN stages AS s ON s.id = o.stage_id
 ORDER BY o.id
 """
 
 
-def load_records(session: Session) -> list[Record]:
+def load_records(session: Session, *, with_notes: bool = True) -> list[Record]:
     """Every opportunity, by id, with its stage history (oldest first) and people.
+
+    ``with_notes=False`` leaves the notes empty (the proof-of-search log shows none, and
+    they are most of the bytes).
 
     Plain SQL on the session's connection: a year's log of a busy search reads tens of
     thousands of rows, and SQLAlchemy's per-value processing would be most of the time.
@@ -113,5 +116,7 @@ def load_records(session: Session) -> list[Record]:
             history=tuple(history.get(row[0], ())),
             people=tuple(people.get(row[0], ())),
         )
-        for row in connection.execute(_OPPORTUNITIES_SQL)
+        for row in connection.execute(
+            _OPPORTUNITIES_SQL.format(notes="o.notes" if with_notes else "''")
+        )
     ]
