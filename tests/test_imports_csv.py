@@ -701,3 +701,24 @@ def test_plan_on_a_session_reads_only(database: Database) -> None:
         )
     assert len(plan.of(RowAction.CREATE)) == 5
     assert _count(database, Opportunity) == 0
+
+
+def test_reactive_resume_style_columns_map_by_alias(database: Database, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "items.csv",
+        "company,role,location,salary,source,sourceUrl,jobDescription,notes,stageEnteredAt\n"
+        "Initech,QA Lead,Austin,90000 USD,Referral,https://initech.example/qa,Testing things,"
+        "Call Bob,2026-08-20\n",
+    )
+    plan = _import(database, path)
+    assert plan.format_key == "generic" and not plan.problems
+    with database.session() as session:
+        stored = session.scalars(select(Opportunity)).one()
+        assert (stored.link, stored.source, stored.salary_max) == (
+            "https://initech.example/qa",
+            "Referral",
+            90000,
+        )
+        assert stored.notes == "Call Bob\njobDescription: Testing things"
+    assert _history(database, "Initech") == [("Applied", "2026-08-20 12:00")]

@@ -152,7 +152,7 @@ class _Layout:
     """Column positions, and each row's cells broken into lines."""
 
     def __init__(self, width: float, fonts: _Fonts, device: QPdfWriter) -> None:
-        self.pad = RESOLUTION * 0.025  # about 0.6 mm
+        self.pad = RESOLUTION * 0.035  # about 0.9 mm
         self.x: list[float] = []
         self.w: list[float] = []
         left = 0.0
