@@ -82,15 +82,15 @@ def make_tracker_export(path: Path, rows: int = ROWS, seed: int = 7) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def import_seconds(folder: Path) -> float:
+def import_seconds(folder: Path, rows: int = ROWS, runs: int = RUNS) -> float:
     from followup_desktop.core.db import open_database
     from followup_desktop.core.imports.plan import ImportOptions, RowAction, plan_import_file
     from followup_desktop.core.services import FollowupService
 
     source = folder / "tracker-10k.csv"
-    make_tracker_export(source)
+    make_tracker_export(source, rows)
     timings = []
-    for attempt in range(RUNS):
+    for attempt in range(runs):
         target = folder / f"import-{attempt}.sqlite3"
         db = open_database(target)
         try:
@@ -98,14 +98,16 @@ def import_seconds(folder: Path) -> float:
             plan = plan_import_file(db, source, ImportOptions())
             FollowupService(db).import_rows(plan)
             timings.append(time.perf_counter() - started)
-            assert len(plan.of(RowAction.CREATE)) == ROWS, plan.summary()
+            assert len(plan.of(RowAction.CREATE)) == rows, plan.summary()
         finally:
             db.close()
-    _log("imports: 10k rows dry run + import in " + ", ".join(f"{t:.2f}" for t in timings) + " s")
+    _log(
+        f"imports: {rows} rows dry run + import in " + ", ".join(f"{t:.2f}" for t in timings) + " s"
+    )
     return statistics.median(timings)
 
 
-def proof_pdf_seconds(demo_db: Path, folder: Path) -> float:
+def proof_pdf_seconds(demo_db: Path, folder: Path, runs: int = RUNS) -> float:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from followup_desktop.core.db import open_database
     from followup_desktop.core.imports.proof import proof_of_search
@@ -115,7 +117,7 @@ def proof_pdf_seconds(demo_db: Path, folder: Path) -> float:
     db = open_database(demo_db)
     timings = []
     try:
-        for attempt in range(RUNS):
+        for attempt in range(runs):
             out = folder / f"proof-{attempt}.pdf"
             started = time.perf_counter()
             with db.session() as session:
