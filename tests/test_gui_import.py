@@ -271,3 +271,36 @@ def test_dropped_files_go_to_their_importers(
     assert len(dialogs.shown) == 1
     assert any("Import these people?" in text for _, text in dialogs.messages)
     qtbot.waitUntil(lambda: window.tasks.idle)
+
+
+def test_the_proof_prints_through_the_print_dialog(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    service.create_opportunity("Acme", "Analyst", source="E-mail")
+    target = tmp_path / "printed.pdf"
+    asked: list[QPrinter] = []
+
+    def answer(printer: QPrinter, parent: QWidget) -> bool:
+        # A PDF "printer" stands in for paper, so the test can read what was printed.
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        asked.append(printer)
+        return True
+
+    dialog = ProofDialog(
+        service.db, TaskRunner(), AnsweringDialogs(), NOW.date(), print_dialog=answer
+    )
+    qtbot.addWidget(dialog)
+    dialog.print_log()
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Sent"), timeout=20_000)
+    assert asked and "Sent 1 applications to the printer (1 pages)" in dialog.status.text()
+    assert target.read_bytes().startswith(b"%PDF")
+
+    declined = ProofDialog(
+        service.db, TaskRunner(), AnsweringDialogs(), NOW.date(), print_dialog=lambda *_: False
+    )
+    qtbot.addWidget(declined)
+    declined.print_log()
+    assert declined.status.text() == ""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -62,8 +63,15 @@ def save_csv(db: Database, start: date, end: date, path: Path) -> str:
     return f"Saved {len(log.rows)} applications to {path}."
 
 
+def _ask_print(printer: QPrinter, parent: QWidget) -> bool:
+    return QPrintDialog(printer, parent).exec() == QDialog.DialogCode.Accepted
+
+
+PrintDialog = Callable[[QPrinter, QWidget], bool]
+
+
 class ProofDialog(QDialog):
-    """Choose a period (and the name for the form), then save the log."""
+    """Choose a period (and the name for the form), then save or print the log."""
 
     def __init__(
         self,
@@ -72,8 +80,12 @@ class ProofDialog(QDialog):
         dialogs: Dialogs,
         today: date,
         parent: QWidget | None = None,
+        *,
+        print_dialog: PrintDialog = _ask_print,
     ) -> None:
         super().__init__(parent)
+        self._print_dialog = print_dialog
+        self._printer: QPrinter | None = None
         self._db = db
         self._tasks = tasks
         self._dialogs = dialogs
@@ -109,6 +121,10 @@ class ProofDialog(QDialog):
         self.pdf_button.setAccessibleName("Save the log as a PDF form")
         self.csv_button = QPushButton("Save as &CSV…")
         self.csv_button.setAccessibleName("Save the log as a CSV file")
+        self.print_button = QPushButton("P&rint…")
+        self.print_button.setAccessibleName("Print the log")
+        self.print_button.clicked.connect(self.print_log)
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.csv_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -156,14 +172,39 @@ class ProofDialog(QDialog):
         db = self._db
         self._start(lambda: save_csv(db, *period, path))
 
+    def print_log(self) -> None:
+        """Ask the system's print dialog, then print on the worker."""
+        period = self._period()
+        if period is None:
+            return
+        printer = QPrinter()
+        if not self._print_dialog(printer, self):
+            return
+        # Kept until the job is done: the worker paints on it.
+        self._printer = printer
+        db, name, reference = self._db, self.name.text().strip(), self.reference.text().strip()
+
+        def work() -> str:
+            from followup_desktop.gui.proof_pdf import print_proof
+
+            log = _read(db, *period)
+            pages = print_proof(log, printer, name=name, reference=reference)
+            return f"Sent {len(log.rows)} applications to the printer ({pages} pages)."
+
+        self._start(work)
+
+    def _buttons(self) -> tuple[QPushButton, ...]:
+        return (self.print_button, self.pdf_button, self.csv_button)
+
     def _start(self, work: Callable[[], Any]) -> None:
         self.status.setText("Saving…")
-        for button in (self.pdf_button, self.csv_button):
+        for button in self._buttons():
             button.setEnabled(False)
 
         def finish(text: str) -> None:
             self.status.setText(text)
-            for button in (self.pdf_button, self.csv_button):
+            self._printer = None
+            for button in self._buttons():
                 button.setEnabled(True)
 
         def failed(error: BaseException) -> None:

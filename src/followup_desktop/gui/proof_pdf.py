@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QGuiApplication,
+    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -94,7 +95,7 @@ class _Wrapper:
     a 10,000-application log take many seconds. Lines are drawn one by one instead.
     """
 
-    def __init__(self, font: QFont, device: QPdfWriter) -> None:
+    def __init__(self, font: QFont, device: QPagedPaintDevice) -> None:
         self.font = font
         self.metrics = QFontMetricsF(font, device)
         self.space = self.metrics.horizontalAdvance(" ")
@@ -151,7 +152,7 @@ _Cell = list[tuple[_Wrapper, tuple[str, ...]]]
 class _Layout:
     """Column positions, and each row's cells broken into lines."""
 
-    def __init__(self, width: float, fonts: _Fonts, device: QPdfWriter) -> None:
+    def __init__(self, width: float, fonts: _Fonts, device: QPagedPaintDevice) -> None:
         self.pad = RESOLUTION * 0.035  # about 0.9 mm
         self.x: list[float] = []
         self.w: list[float] = []
@@ -188,24 +189,24 @@ class _Layout:
         return tallest + 2 * self.pad
 
 
+def page_layout() -> QPageLayout:
+    """A4 landscape with margins a printer can reach."""
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Landscape,
+        QMarginsF(12, 12, 12, 14),
+        QPageLayout.Unit.Millimeter,
+    )
+
+
 class _Writer:
-    def __init__(self, log: ProofLog, path: Path, name: str, reference: str) -> None:
+    """Lays the log out on a paged device (a PDF file or a printer) and draws it."""
+
+    def __init__(self, log: ProofLog, device: QPagedPaintDevice, name: str, reference: str) -> None:
         self.log = log
         self.name = name
         self.reference = reference
-        self.path = path
-        self.pdf = QPdfWriter(str(path))
-        self.pdf.setResolution(RESOLUTION)
-        self.pdf.setTitle(f"Proof of job search, {log.period_text}")
-        self.pdf.setCreator(APP_NAME)
-        self.pdf.setPageLayout(
-            QPageLayout(
-                QPageSize(QPageSize.PageSizeId.A4),
-                QPageLayout.Orientation.Landscape,
-                QMarginsF(12, 12, 12, 14),
-                QPageLayout.Unit.Millimeter,
-            )
-        )
+        self.pdf = device
         self.fonts = _fonts()
         self.page_width = float(self.pdf.width())
         self.page_height = float(self.pdf.height())
@@ -364,7 +365,7 @@ class _Writer:
         total = len(pages) + int(extra)
         painter = QPainter()
         if not painter.begin(self.pdf):
-            raise OSError(f"{self.path} could not be opened for writing")
+            raise OSError("the PDF file or the printer could not be opened")
         try:
             y = 0.0
             for page_number, indexes in enumerate(pages, start=1):
@@ -402,11 +403,24 @@ def write_proof_pdf(log: ProofLog, path: Path, *, name: str = "", reference: str
     )
     os.close(descriptor)
     try:
-        writer = _Writer(log, Path(temporary), name, reference)
-        pages = writer.write()
-        del writer  # QPdfWriter finishes the file when it is deleted
+        pdf = QPdfWriter(temporary)
+        pdf.setResolution(RESOLUTION)
+        pdf.setTitle(f"Proof of job search, {log.period_text}")
+        pdf.setCreator(APP_NAME)
+        pdf.setPageLayout(page_layout())
+        pages = _Writer(log, pdf, name, reference).write()
+        del pdf  # QPdfWriter finishes the file when it is deleted
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return pages
+
+
+def print_proof(
+    log: ProofLog, printer: QPagedPaintDevice, *, name: str = "", reference: str = ""
+) -> int:
+    """Print the log on ``printer`` (A4 landscape); returns the number of pages."""
+    ensure_gui_application()
+    printer.setPageLayout(page_layout())
+    return _Writer(log, printer, name, reference).write()
