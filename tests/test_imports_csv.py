@@ -216,7 +216,12 @@ def test_jobsync_applied_flag_and_source(database: Database) -> None:
     ]
     with database.session() as session:
         sources = dict(session.execute(select(Opportunity.company, Opportunity.source)).all())
+        places = dict(session.execute(select(Opportunity.company, Opportunity.location)).all())
+        notes = dict(session.execute(select(Opportunity.company, Opportunity.notes)).all())
     assert sources["Alpine Ski House"] == "Indeed"
+    # JobSync writes N/A for what it does not know: nothing, not a place called N/A.
+    assert places["Relecloud"] == ""
+    assert notes["Relecloud"] == "jobType: Contract"
     # createdAt 09:12:44Z is 11:12 in Berlin in August.
     assert _history(database, "Trey Research") == [
         ("Wishlist", "2026-07-28 10:00"),

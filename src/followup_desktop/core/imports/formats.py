@@ -249,6 +249,7 @@ JOBSYNC = _format(
         "jobtitle": Field.ROLE,
         "jobtype": Field.NOTE,
         "location": Field.LOCATION,
+        "locations": Field.LOCATION,
         "jobsource": Field.SOURCE,
         "status": Field.STAGE,
         "joburl": Field.LINK,

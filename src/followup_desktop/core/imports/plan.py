@@ -60,6 +60,7 @@ from followup_desktop.core.models import Opportunity, Setting, Stage, StageKind
 from followup_desktop.core.timeutil import local_zone, utcnow
 
 SAMPLE_DATES = 5
+NOTHING = frozenset({"n/a", "na", "none", "null", "-", "\u2014", "\u2013"})
 _TEXT_LIMITS = {"company": 200, "role": 200, "location": 200, "source": 200}
 
 
@@ -490,6 +491,8 @@ class _RowReader:
         for index, column in enumerate(planner.header):
             target = planner.mapping.get(column, Field.IGNORE)
             text = cells[index].strip() if index < len(cells) else ""
+            if text.casefold() in NOTHING:
+                text = ""  # trackers write "N/A" where they have nothing
             if own:
                 text = unguard(text)
             if target is Field.NOTE:
