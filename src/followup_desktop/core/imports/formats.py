@@ -359,6 +359,8 @@ ALIASES: Mapping[str, Field] = {
             "via",
             "applied via",
             "how applied",
+            "where found",
+            "found via",
             "quelle",
             "kanal",
             "canal",

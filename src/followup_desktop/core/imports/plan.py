@@ -248,7 +248,8 @@ class ImportPlan:
         """The dry run in words, one line each."""
         lines = [
             f"{self.file_name}: {self.format_label} ({self.encoding}, "
-            f"{self.separator}-separated), {len(self.rows) + len(self.bad_rows)} rows."
+            f"{self.separator}-separated), "
+            f"{_count(len(self.rows) + len(self.bad_rows), 'row', 'rows')}."
         ]
         lines.append("Columns:")
         for column, target in self.mapping.items():
