@@ -218,6 +218,8 @@ class MappingPage(QWizardPage):
         self.table.setHorizontalHeaderLabels(["Column", "First value", "Goes into"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab walks through the field choices rather than the cells around them.
+        self.table.setTabKeyNavigation(False)
         self.error = _plain(QLabel())
         self.error.setObjectName("importMappingError")
         self.error.setAccessibleName("What is wrong with the mapping")
@@ -327,11 +329,15 @@ class PreviewPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(options)
         layout.addWidget(self.dates)
-        layout.addWidget(QLabel("Stages (change a guess if it is wrong):"))
-        layout.addWidget(self.stages, 1)
-        layout.addWidget(QLabel("Problems:"))
-        layout.addWidget(self.problems, 1)
-        layout.addWidget(self.rows, 2)
+        for text, widget, stretch in (
+            ("&Stages (change a guess if it is wrong):", self.stages, 1),
+            ("P&roblems:", self.problems, 1),
+            ("What &happens to each row:", self.rows, 2),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            layout.addWidget(label)
+            layout.addWidget(widget, stretch)
         layout.addWidget(self.summary)
 
     def _build_choices(self) -> None:
@@ -360,6 +366,7 @@ class PreviewPage(QWizardPage):
         self.stages.setHorizontalHeaderLabels(["In the file", "Stage", "Rows"])
         self.stages.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.stages.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.stages.setTabKeyNavigation(False)
         self.stage_combos: dict[str, QComboBox] = {}
         self.problems = QListWidget()
         self.problems.setObjectName("importProblems")
