@@ -44,9 +44,13 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from statistics import fmean, median
 from typing import Any, Final
 
 from sqlalchemy.orm import Session
@@ -71,8 +75,9 @@ THANK_YOU_WINDOW_DAYS: Final = 2
 
 #: Done actions that ask the employer where things stand: prompts for an answer.
 FOLLOW_UP_KINDS: Final = ("still_interested", "status_follow_up", "phone_call")
-#: Done actions that are messages, counted as sent when no message is logged for them.
+#: What counts as a message sent: a logged one, or a done step that is a message.
 MESSAGE_KINDS: Final = (
+    "message",
     "thank_you",
     "still_interested",
     "status_follow_up",
@@ -82,6 +87,8 @@ MESSAGE_KINDS: Final = (
     "closing_note",
     "reply_to_rejection",
 )
+#: Everything the person may have sent or done towards the employer.
+OUTGOING_KINDS: Final = tuple(dict.fromkeys((*MESSAGE_KINDS, *FOLLOW_UP_KINDS)))
 STEP_NAMES: Final = ("Applied", "Screening", "Interviews", "Offer")
 _OPEN_END: Final = "9999-12-31"
 
@@ -272,255 +279,128 @@ DEFINITIONS: Final = {
 }
 
 
-# -- SQL ---------------------------------------------------------------------------------
+# -- reading -----------------------------------------------------------------------------
 
-# Stored instants are naive UTC text of one fixed width (see UTCDateTime), so text order
-# is time order and julianday() reads them. Every statement starts from this block.
-_BASE = """
-WITH step_of(stage_id, step, closed) AS (VALUES {steps}),
-hist AS (
-    SELECT sc.opportunity_id AS oid, max(coalesce(s.step, 0)) AS step,
-           min(CASE WHEN s.step >= 1 THEN sc.changed_at END) AS applied_at,
-           min(CASE WHEN s.closed THEN sc.changed_at END) AS closed_at
-    FROM stage_changes AS sc LEFT JOIN step_of AS s ON s.stage_id = sc.to_stage_id
-    WHERE sc.changed_at <= :now
-    GROUP BY sc.opportunity_id
-),
-held AS (
-    SELECT opportunity_id AS oid, count(*) AS n, max(ends_at) AS last_end
-    FROM interviews WHERE ends_at <= :now GROUP BY opportunity_id
-),
-ahead AS (SELECT DISTINCT opportunity_id AS oid FROM interviews WHERE ends_at > :now),
-outgoing(oid, at, follow_up, message) AS (
-    SELECT opportunity_id, occurred_at, NULL, 1 FROM correspondence
-    WHERE direction = 'sent' AND occurred_at <= :now
-    UNION ALL
-    -- A step ticked done counts as done, logged as a message or not (PLAYBOOK 6 notes).
-    SELECT opportunity_id, completed_at, kind IN ({follow_up_kinds}), kind IN ({message_kinds})
-    FROM actions
-    WHERE state = 'done' AND completed_at <= :now AND opportunity_id IS NOT NULL
-      AND kind IN ({follow_up_kinds}, {message_kinds})
-      AND id NOT IN (SELECT action_id FROM correspondence WHERE action_id IS NOT NULL)
-),
-sent AS (SELECT oid, max(at) AS last_sent FROM outgoing GROUP BY oid),
-heard AS (
-    SELECT b.opportunity_id AS oid, max(b.occurred_at) AS last_in
-    FROM correspondence AS b WHERE b.occurred_at <= :now AND {employer}
-    GROUP BY b.opportunity_id
-),
-opp AS (
-    SELECT o.id AS id, o.company AS company, o.source AS source, cur.kind AS kind,
-           o.stage_id AS stage_id,
-           max(coalesce(h.step, 0), coalesce(cs.step, 0),
-               CASE WHEN i.n >= 2 THEN 3 WHEN i.n = 1 THEN 2 ELSE 0 END) AS reach,
-           coalesce(h.applied_at, o.created_at) AS applied_at,
-           h.closed_at AS closed_at, i.last_end AS last_end, m.last_sent AS last_sent,
-           e.last_in AS last_in, a.oid IS NOT NULL AS has_ahead
-    FROM opportunities AS o
-    JOIN stages AS cur ON cur.id = o.stage_id
-    LEFT JOIN step_of AS cs ON cs.stage_id = o.stage_id
-    LEFT JOIN hist AS h ON h.oid = o.id
-    LEFT JOIN held AS i ON i.oid = o.id
-    LEFT JOIN ahead AS a ON a.oid = o.id
-    LEFT JOIN sent AS m ON m.oid = o.id
-    LEFT JOIN heard AS e ON e.oid = o.id
-),
-cohort AS (
-    SELECT * FROM opp WHERE reach >= 1 AND applied_at >= :start AND applied_at < :end
-)
+# Five plain statements, each one pass over one table (or an indexed join), in the order
+# SQLite reads them cheaply. SQL does the per-row work it does well: which stage counts
+# as which funnel step, which messages come from the employer, instants as Julian days
+# (floats compare and subtract quickly), local weeks and months. Python then joins the
+# per-opportunity facts with dictionaries and takes the medians SQLite has no aggregate
+# for. One statement with every figure in SQL measured 340 ms of CPU on the 10,000-
+# opportunity database; this way it is about a third of that.
+
+# Every stage change up to now, oldest first per opportunity.
+_CHANGES_SQL = """
+SELECT opportunity_id, to_stage_id, julianday(changed_at) FROM stage_changes
+WHERE changed_at <= :now ORDER BY opportunity_id, changed_at, id
 """
-
-# A received message from the employer (alias b): not from the referrer, nor from someone
-# linked only as a referrer or a reference (the playbook reads replies the same way), and
+_OPPORTUNITIES_SQL = """
+SELECT id, company, trim(source), stage_id, julianday(created_at) FROM opportunities
+"""
+# The stated timeline in days: to a stated decision date from the interview's local day,
+# else the stated number (the playbook reads it the same way).
+_INTERVIEWS_SQL = """
+SELECT opportunity_id, julianday(starts_at), julianday(ends_at),
+       CASE WHEN decision_date IS NOT NULL
+            THEN julianday(decision_date) - julianday(date(ends_at, :offset))
+            ELSE decision_timeline_days END,
+       date(starts_at, :offset, 'weekday 0', '-6 days')
+FROM interviews
+"""
+# What the person sent or did towards the employer: logged messages (kind 'message', or
+# 'thank_you' when linked to a thank-you action), and steps ticked done without a logged
+# message (PLAYBOOK 6 notes: a step is done whichever way it is recorded).
+_OUTGOING_SQL = """
+SELECT c.opportunity_id, julianday(c.occurred_at),
+       CASE WHEN t.kind = 'thank_you' THEN 'thank_you' ELSE 'message' END,
+       date(c.occurred_at, :offset, 'weekday 0', '-6 days')
+FROM correspondence AS c LEFT JOIN actions AS t ON t.id = c.action_id
+WHERE c.direction = 'sent' AND c.occurred_at <= :now
+UNION ALL
+SELECT opportunity_id, julianday(completed_at), kind,
+       date(completed_at, :offset, 'weekday 0', '-6 days')
+FROM actions
+-- "+state": one plain scan beats thousands of look-ups through the state index here.
+WHERE +state = 'done' AND completed_at <= :now AND opportunity_id IS NOT NULL
+  AND kind IN ({outgoing_kinds})
+  AND id NOT IN (SELECT action_id FROM correspondence WHERE action_id IS NOT NULL)
+"""
+# Messages from the employer: not from the opportunity's referrer, nor from someone linked
+# to it only as a referrer or a reference (the playbook reads replies the same way), and
 # not the acknowledgement of a thank-you ("Re: " and the subject of a thank-you sent).
-_EMPLOYER = """(b.direction = 'received' AND (b.contact_id IS NULL OR NOT (
-    b.contact_id IS (SELECT referrer_id FROM opportunities WHERE id = b.opportunity_id)
-    OR (EXISTS (SELECT 1 FROM opportunity_contacts AS x
-                WHERE x.opportunity_id = b.opportunity_id AND x.contact_id = b.contact_id
-                  AND x.role IN ('referrer', 'reference'))
-        AND NOT EXISTS (SELECT 1 FROM opportunity_contacts AS x
-                WHERE x.opportunity_id = b.opportunity_id AND x.contact_id = b.contact_id
-                  AND x.role IN ('interviewer', 'hr', 'recruiter')))))
-    AND NOT EXISTS (
-        SELECT 1 FROM correspondence AS y LEFT JOIN actions AS ya ON ya.id = y.action_id
-        WHERE y.opportunity_id = b.opportunity_id AND y.direction = 'sent'
-          AND y.occurred_at < b.occurred_at AND ya.kind = 'thank_you'
-          AND lower(trim(b.subject)) = 're: ' || lower(trim(y.subject))))"""
-
-_FUNNEL_COLUMNS = "count(*), sum(reach >= 2), sum(reach >= 3), sum(reach >= 4)"
-
-_FUNNEL_SQL = f"SELECT {_FUNNEL_COLUMNS} FROM cohort"
-_BY_SOURCE_SQL = f"""
-SELECT trim(source), {_FUNNEL_COLUMNS} FROM cohort
-GROUP BY trim(source) ORDER BY count(*) DESC, trim(source)
-"""
-_BY_MONTH_SQL = f"""
-SELECT strftime('%Y-%m', applied_at, :offset) AS month, {_FUNNEL_COLUMNS} FROM cohort
-GROUP BY month ORDER BY month
-"""
-
-# A process that ended with an answer (rejected, withdrawn, offer, accepted) is judged
-# and never silent; "moved on" ended it too, but often because nothing came back.
-_SILENCE_SQL = """
-SELECT coalesce(sum(last_out <= :quiet OR answered_end OR kind = 'closed'), 0),
-       coalesce(sum(NOT answered_end AND last_out <= :quiet AND NOT has_ahead
-                    AND (last_in IS NULL OR last_in < last_out)), 0)
-FROM (
-    SELECT *, kind IN ('rejected', 'withdrawn', 'offer', 'accepted') AS answered_end,
-           max(applied_at, coalesce(last_end, ''), coalesce(last_sent, '')) AS last_out
-    FROM cohort
+_INBOUND_SQL = """
+WITH not_employer(oid, cid) AS (
+    SELECT r.opportunity_id, r.contact_id FROM opportunity_contacts AS r
+    WHERE r.role IN ('referrer', 'reference') AND NOT EXISTS (
+        SELECT 1 FROM opportunity_contacts AS x
+        WHERE x.opportunity_id = r.opportunity_id AND x.contact_id = r.contact_id
+          AND x.role IN ('interviewer', 'hr', 'recruiter'))
+    UNION
+    SELECT id, referrer_id FROM opportunities WHERE referrer_id IS NOT NULL
+),
+ack(oid, subject, at) AS (
+    SELECT c.opportunity_id, 're: ' || lower(trim(c.subject)), min(c.occurred_at)
+    FROM correspondence AS c JOIN actions AS a ON a.id = c.action_id
+    WHERE c.direction = 'sent' AND c.action_id IS NOT NULL AND a.kind = 'thank_you'
+    GROUP BY 1, 2
 )
+SELECT b.opportunity_id, julianday(b.occurred_at)
+FROM correspondence AS b
+LEFT JOIN not_employer AS n ON n.oid = b.opportunity_id AND n.cid = b.contact_id
+LEFT JOIN ack AS k ON k.oid = b.opportunity_id AND k.subject = lower(trim(b.subject))
+                  AND k.at < b.occurred_at
+WHERE b.direction = 'received' AND b.occurred_at <= :now AND n.oid IS NULL AND k.oid IS NULL
+ORDER BY b.opportunity_id, b.occurred_at
 """
 
-_STAGE_TIME_SQL = """
-, seq AS (
-    SELECT sc.to_stage_id AS stage_id, sc.changed_at AS at,
-           lead(sc.changed_at) OVER (
-               PARTITION BY sc.opportunity_id ORDER BY sc.changed_at, sc.id) AS left_at
-    FROM stage_changes AS sc JOIN cohort AS c ON c.id = sc.opportunity_id
-    WHERE sc.changed_at <= :now
-),
-stays AS (
-    SELECT stage_id, julianday(left_at) - julianday(at) AS days
-    FROM seq WHERE left_at IS NOT NULL AND stage_id IS NOT NULL
-),
-ranked AS (
-    SELECT stage_id, days, row_number() OVER (PARTITION BY stage_id ORDER BY days) AS rn,
-           count(*) OVER (PARTITION BY stage_id) AS n
-    FROM stays
+_UNIX_EPOCH_JD: Final = 2440587.5
+_ENDED_WITH_ANSWER: Final = frozenset(
+    {StageKind.REJECTED, StageKind.WITHDRAWN, StageKind.OFFER, StageKind.ACCEPTED}
 )
-SELECT stage_id, max(n), avg(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN days END),
-       avg(days), 0
-FROM ranked GROUP BY stage_id
-UNION ALL
-SELECT stage_id, 0, NULL, NULL, count(*) FROM cohort GROUP BY stage_id
-"""
-
-_WEEKS_SQL = """
-, events(at, what) AS (
-    SELECT applied_at, 0 FROM cohort
-    UNION ALL
-    SELECT starts_at, 1 FROM interviews
-    WHERE starts_at <= :now AND starts_at >= :start AND starts_at < :end
-    UNION ALL
-    SELECT at, 2 FROM outgoing WHERE message AND at >= :start AND at < :end
-)
-SELECT date(at, :offset, 'weekday 0', '-6 days') AS week,
-       sum(what = 0), sum(what = 1), sum(what = 2)
-FROM events GROUP BY week ORDER BY week
-"""
-
-# Each prompt with its answer (or none); one row per prompt. The correlated look-ups use
-# the per-opportunity indexes on interviews and correspondence.
-_PROMPTS = """
-, prompts AS MATERIALIZED (
-    SELECT i.opportunity_id AS oid, 0 AS follow_up, i.ends_at AS at,
-           CASE WHEN i.decision_date IS NOT NULL
-                THEN julianday(i.decision_date) - julianday(date(i.ends_at, :offset))
-                ELSE i.decision_timeline_days END AS stated
-    FROM interviews AS i
-    WHERE i.ends_at <= :now AND i.ends_at >= :start AND i.ends_at < :end
-    UNION ALL
-    SELECT c.opportunity_id, 1, c.occurred_at, NULL
-    FROM correspondence AS c
-    JOIN opp AS o ON o.id = c.opportunity_id
-    LEFT JOIN actions AS t ON t.id = c.action_id
-    WHERE c.direction = 'sent' AND c.occurred_at <= :now
-      AND c.occurred_at >= :start AND c.occurred_at < :end
-      AND coalesce(t.kind, '') <> 'thank_you'
-      AND (o.closed_at IS NULL OR c.occurred_at < o.closed_at)
-      AND NOT EXISTS (
-          SELECT 1 FROM interviews AS j
-          WHERE j.opportunity_id = c.opportunity_id AND j.ends_at <= c.occurred_at
-            AND julianday(c.occurred_at) < julianday(j.ends_at) + :thank_you_days)
-    UNION ALL
-    SELECT g.oid, 1, g.at, NULL
-    FROM outgoing AS g JOIN opp AS o ON o.id = g.oid
-    WHERE g.follow_up AND g.at >= :start AND g.at < :end
-      AND (o.closed_at IS NULL OR g.at < o.closed_at)
-),
-bounded AS (
-    SELECT p.*, (SELECT min(j.starts_at) FROM interviews AS j
-                 WHERE j.opportunity_id = p.oid AND j.starts_at > p.at) AS next_at
-    FROM prompts AS p
-),
-answers AS MATERIALIZED (
-    SELECT o.company AS company, p.follow_up AS follow_up, p.next_at AS next_at,
-           CASE WHEN p.stated > 0 THEN p.stated END AS stated, p.at AS at,
-           julianday((SELECT min(b.occurred_at) FROM correspondence AS b
-                      WHERE b.opportunity_id = p.oid AND b.occurred_at > p.at
-                        AND b.occurred_at <= :now
-                        AND b.occurred_at < coalesce(p.next_at, '9999')
-                        AND {employer})) - julianday(p.at) AS days
-    FROM bounded AS p JOIN opportunities AS o ON o.id = p.oid
-),
-ranked AS (
-    SELECT *, days / stated AS ratio,
-           row_number() OVER (PARTITION BY company, follow_up ORDER BY days) AS c_rn,
-           count(days) OVER (PARTITION BY company, follow_up) AS c_n,
-           row_number() OVER (PARTITION BY company, follow_up, stated IS NULL
-                              ORDER BY days / stated) AS c_rrn,
-           row_number() OVER (PARTITION BY company, follow_up, stated IS NULL
-                              ORDER BY stated) AS c_srn,
-           row_number() OVER (PARTITION BY company, follow_up, stated IS NULL
-                              ORDER BY days) AS c_arn,
-           count(days / stated) OVER (PARTITION BY company, follow_up) AS c_sn,
-           row_number() OVER (PARTITION BY follow_up ORDER BY days) AS g_rn,
-           count(days) OVER (PARTITION BY follow_up) AS g_n,
-           row_number() OVER (PARTITION BY follow_up, stated IS NULL
-                              ORDER BY days / stated) AS g_rrn,
-           count(days / stated) OVER (PARTITION BY follow_up) AS g_sn
-    FROM answers WHERE days IS NOT NULL
-)
-"""
-
-_COMPANIES_SQL = """
-SELECT company, follow_up, max(c_n),
-       avg(CASE WHEN c_rn IN ((c_n + 1) / 2, (c_n + 2) / 2) THEN days END),
-       max(c_sn),
-       avg(CASE WHEN stated IS NOT NULL AND c_rrn IN ((c_sn + 1) / 2, (c_sn + 2) / 2)
-                THEN ratio END),
-       avg(CASE WHEN stated IS NOT NULL AND c_srn IN ((c_sn + 1) / 2, (c_sn + 2) / 2)
-                THEN stated END),
-       avg(CASE WHEN stated IS NOT NULL AND c_arn IN ((c_sn + 1) / 2, (c_sn + 2) / 2)
-                THEN days END)
-FROM ranked GROUP BY company, follow_up
-UNION ALL
-SELECT NULL, follow_up, max(g_n),
-       avg(CASE WHEN g_rn IN ((g_n + 1) / 2, (g_n + 2) / 2) THEN days END),
-       max(g_sn),
-       avg(CASE WHEN stated IS NOT NULL AND g_rrn IN ((g_sn + 1) / 2, (g_sn + 2) / 2)
-                THEN ratio END),
-       NULL, NULL
-FROM ranked GROUP BY follow_up
-UNION ALL
-SELECT NULL, follow_up - 10,
-       sum(days IS NULL AND next_at IS NULL),
-       NULL,
-       sum(days IS NULL AND next_at IS NULL AND stated IS NOT NULL
-           AND julianday(:now) - julianday(at) > stated),
-       NULL, NULL, NULL
-FROM answers GROUP BY follow_up
-"""
 
 
-_Steps = list[tuple[int, int, bool]]
+def _julian(moment: datetime) -> float:
+    return moment.timestamp() / 86400 + _UNIX_EPOCH_JD
 
 
-def _stage_steps(session: Session) -> tuple[_Steps, dict[int, tuple[str, str]]]:
-    """Each stage's funnel step (see the module's definitions), and its name and kind."""
-    rows = driver_connection(session).execute(
-        "SELECT id, name, kind FROM stages ORDER BY position, id"
-    )
-    steps: list[tuple[int, int, bool]] = []
-    names: dict[int, tuple[str, str]] = {}
+def _quoted(words: Iterable[str]) -> str:
+    return ",".join(f"'{word}'" for word in words)  # our own constants, never user text
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _offset_seconds(now: datetime, tz: tzinfo) -> int:
+    """The zone's UTC offset now.
+
+    One offset for the whole range: a week or month boundary may sit an hour off across a
+    daylight-saving change, which moves an event into the neighbouring week only when it
+    happened within that hour of midnight.
+    """
+    delta = now.astimezone(tz).utcoffset() or timedelta()
+    return int(delta.total_seconds())
+
+
+@dataclass(frozen=True, slots=True)
+class _Stage:
+    name: str
+    kind: StageKind
+    step: int
+    closed: bool = False
+
+
+def _stages(connection: Any) -> dict[int, _Stage]:
+    """Each stage's funnel step (see the module's definitions), in board order."""
+    stages: dict[int, _Stage] = {}
     active_seen = 0
-    for stage_id, name, kind_text in rows:
+    for stage_id, name, kind_text in connection.execute(
+        "SELECT id, name, kind FROM stages ORDER BY position, id"
+    ):
         kind = StageKind(kind_text)
-        names[stage_id] = (name, kind_text)
         if kind is StageKind.ACTIVE:
-            step = min(active_seen + 1, 3)
             active_seen += 1
+            step = min(active_seen, 3)
         elif kind is StageKind.FINAL:
             step = 3
         elif kind in (StageKind.OFFER, StageKind.ACCEPTED):
@@ -529,27 +409,145 @@ def _stage_steps(session: Session) -> tuple[_Steps, dict[int, tuple[str, str]]]:
             step = 1
         else:
             step = 0
-        steps.append((int(stage_id), step, kind.is_closed))
-    return steps, names
+        stages[int(stage_id)] = _Stage(name, kind, step, kind.is_closed)
+    return stages
 
 
-def _quoted(words: Sequence[str]) -> str:
-    return ",".join(f"'{word}'" for word in words)  # our own constants, never user text
+class _Opportunity:
+    """What one opportunity contributes, gathered from the five reads."""
+
+    __slots__ = (
+        "ahead",
+        "applied",
+        "closed",
+        "follow_ups",
+        "held",
+        "inbound",
+        "interview_ends",
+        "interviews",
+        "last_end",
+        "last_sent",
+        "starts",
+        "stays",
+        "step",
+    )
+
+    def __init__(self) -> None:
+        self.step = 0
+        self.applied: float | None = None
+        self.closed: float | None = None
+        self.stays: list[tuple[int, float]] = []
+        self.held = 0
+        self.ahead = False
+        self.last_end: float | None = None
+        self.last_sent: float | None = None
+        self.starts: list[float] = []
+        self.interview_ends: list[float] = []
+        self.interviews: list[tuple[float, float | None]] = []  # (end, stated) held
+        self.follow_ups: list[float] = []
+        self.inbound: list[float] = []
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+class _Reader:
+    """The five reads, gathered per opportunity."""
+
+    def __init__(self, connection: Any, params: dict[str, str], bounds: _Bounds) -> None:
+        self.connection = connection
+        self.params = params
+        self.bounds = bounds
+        self.stages = _stages(connection)
+        self.opps: dict[int, _Opportunity] = {}
+        # week (ISO date of its Monday) -> [applications, interviews, messages sent]
+        self.weeks: dict[str, list[int]] = {}
+
+    def facts(self, opportunity_id: int) -> _Opportunity:
+        found = self.opps.get(opportunity_id)
+        if found is None:
+            found = self.opps[opportunity_id] = _Opportunity()
+        return found
+
+    def week(self, week: str) -> list[int]:
+        return self.weeks.setdefault(week, [0, 0, 0])
+
+    def read(self) -> None:
+        self.changes()
+        self.interviews()
+        candidates = self.outgoing()
+        for opportunity_id, at in self.connection.execute(_INBOUND_SQL, self.params):
+            self.facts(opportunity_id).inbound.append(at)
+        self.follow_ups(candidates)
+
+    def changes(self) -> None:
+        # The hottest loop (one row per stage change): written out, no calls per row.
+        stages = self.stages
+        opps = self.opps
+        item = _Opportunity()
+        previous_id = previous_stage = None
+        previous_at = 0.0
+        for opportunity_id, stage_id, at in self.connection.execute(_CHANGES_SQL, self.params):
+            if opportunity_id != previous_id:
+                item = opps[opportunity_id] = _Opportunity()
+                previous_stage = None
+            elif previous_stage is not None:
+                item.stays.append((previous_stage, at - previous_at))
+            stage = stages.get(stage_id, _NO_STAGE)
+            item.step = max(item.step, stage.step)
+            if stage.step >= 1 and item.applied is None:
+                item.applied = at
+            if stage.closed and item.closed is None:
+                item.closed = at
+            previous_id, previous_stage, previous_at = opportunity_id, stage_id, at
+
+    def interviews(self) -> None:
+        low, high, now_jd = self.bounds
+        rows = self.connection.execute(_INTERVIEWS_SQL, self.params)
+        for opportunity_id, starts_at, ends_at, stated, week in rows:
+            item = self.facts(opportunity_id)
+            item.starts.append(starts_at)
+            if ends_at > now_jd:
+                item.ahead = True
+                continue
+            item.held += 1
+            item.interview_ends.append(ends_at)
+            if item.last_end is None or ends_at > item.last_end:
+                item.last_end = ends_at
+            if low <= ends_at < high:
+                item.interviews.append((ends_at, stated if stated and stated > 0 else None))
+            if low <= starts_at < high:
+                self.week(week)[1] += 1
+
+    def outgoing(self) -> list[tuple[int, float, bool]]:
+        low, high, _now = self.bounds
+        sql = _OUTGOING_SQL.format(outgoing_kinds=_quoted(OUTGOING_KINDS))
+        candidates: list[tuple[int, float, bool]] = []
+        for opportunity_id, at, kind, week in self.connection.execute(sql, self.params):
+            item = self.facts(opportunity_id)
+            if item.last_sent is None or at > item.last_sent:
+                item.last_sent = at
+            if not low <= at < high:
+                continue
+            if kind in MESSAGE_KINDS:
+                self.week(week)[2] += 1
+            if kind == "message" or kind in FOLLOW_UP_KINDS:
+                candidates.append((opportunity_id, at, kind == "message"))
+        return candidates
+
+    def follow_ups(self, candidates: Iterable[tuple[int, float, bool]]) -> None:
+        """Keep the follow-ups: not a thank-you (a message within two days after an
+        interview), and sent before the opportunity was closed."""
+        for opportunity_id, at, logged in candidates:
+            item = self.opps[opportunity_id]
+            if item.closed is not None and at >= item.closed:
+                continue
+            if logged and any(
+                0 <= at - ends < THANK_YOU_WINDOW_DAYS for ends in item.interview_ends
+            ):
+                continue
+            item.follow_ups.append(at)
 
 
-def _offset(now: datetime, tz: tzinfo) -> str:
-    """The zone's UTC offset now, as an SQLite date modifier.
-
-    One offset for the whole range: a week or month boundary may sit an hour off across a
-    daylight-saving change, which moves an event into the neighbouring week only when it
-    happened within that hour of midnight.
-    """
-    delta = now.astimezone(tz).utcoffset() or timedelta()
-    return f"{int(delta.total_seconds()):+d} seconds"
+_Bounds = tuple[float, float, float]  # period start, period end, now: Julian days
+_NO_STAGE: Final = _Stage("", StageKind.PROSPECT, 0)
 
 
 def compute_stats(
@@ -568,68 +566,112 @@ def compute_stats(
             "give the earlier date first.",
             "end",
         )
-    steps, names = _stage_steps(session)
-    connection = driver_connection(session)
-    if not steps:
-        steps = [(-1, 0, False)]
-    values = ",".join(f"({stage_id},{step},{int(closed)})" for stage_id, step, closed in steps)
-    base = _BASE.format(
-        steps=values,
-        employer=_EMPLOYER,
-        follow_up_kinds=_quoted(FOLLOW_UP_KINDS),
-        message_kinds=_quoted(MESSAGE_KINDS),
+    offset = _offset_seconds(now, tz)
+    bounds = (
+        -math.inf if start is None else _julian(start_of_day(start, tz)),
+        math.inf if end is None else _julian(start_of_day(end + timedelta(days=1), tz)),
+        _julian(now),
     )
-    params: dict[str, Any] = {
-        "now": _stamp(now),
-        "start": "" if start is None else _stamp(start_of_day(start, tz)),
-        "end": _OPEN_END if end is None else _stamp(start_of_day(end + timedelta(days=1), tz)),
-        "offset": _offset(now, tz),
-        "quiet": _stamp(now - timedelta(days=QUIET_DAYS)),
-        "thank_you_days": THANK_YOU_WINDOW_DAYS,
-    }
-
-    def run(sql: str) -> list[tuple[Any, ...]]:
-        return list(connection.execute(base + sql, params).fetchall())
-
-    applied, screening, interviews, offers = (int(v or 0) for v in run(_FUNNEL_SQL)[0])
-    funnel = _funnel((applied, screening, interviews, offers))
-    by_source = tuple(
-        FunnelRow(label or "(not recorded)", *(int(v or 0) for v in counts))
-        for label, *counts in run(_BY_SOURCE_SQL)
+    reader = _Reader(
+        driver_connection(session), {"now": _stamp(now), "offset": f"{offset:+d} seconds"}, bounds
     )
-    by_month = tuple(
-        FunnelRow(label, *(int(v or 0) for v in counts)) for label, *counts in run(_BY_MONTH_SQL)
-    )
-    judged, silent = run(_SILENCE_SQL)[0]
-    silence = Silence(int(silent), int(judged))
-    stage_times = _stage_times(run(_STAGE_TIME_SQL), steps, names)
-    weeks = _weeks(run(_WEEKS_SQL), start, end, now, tz)
-    prompts = run(_PROMPTS.format(employer=_EMPLOYER) + _COMPANIES_SQL)
-    after_interview, after_follow_up, companies, overall_ratio, samples, overdue = _responses(
-        prompts
-    )
+    reader.read()
     settings = load_settings(session)
-    current = settings.timeline_multiplier if settings.double_timeline else 1.0
+    return _figures(
+        reader,
+        period=(now, tz, start, end),
+        offset=offset,
+        current=settings.timeline_multiplier if settings.double_timeline else 1.0,
+    )
+
+
+# 1970-01-01 as a proleptic Gregorian ordinal (date.fromordinal).
+_UNIX_EPOCH_ORDINAL: Final = 719163
+
+
+def _figures(
+    reader: _Reader,
+    *,
+    period: tuple[datetime, tzinfo, date | None, date | None],
+    offset: int,
+    current: float,
+) -> SearchStats:
+    now, tz, start, end = period
+    low, high, now_jd = reader.bounds
+    opps, stages, weeks = reader.opps, reader.stages, reader.weeks
+    quiet = now_jd - QUIET_DAYS
+    day_shift = offset / 86400 - _UNIX_EPOCH_JD
+    empty = _Opportunity()
+    # (reach, source, local day number, stage) -> applications: a few hundred keys, from
+    # which the funnel, sources, months, weeks and "still there" are summed afterwards.
+    cohort: Counter[tuple[int, str, int, int]] = Counter()
+    stays: dict[int, list[float]] = {}
+    judged = silent = 0
+    prompts: list[tuple[str, bool, float, float | None, _Opportunity]] = []
+    for opportunity_id, company, source, stage_id, created in reader.connection.execute(
+        _OPPORTUNITIES_SQL
+    ):
+        item = opps.get(opportunity_id, empty)
+        stage = stages.get(stage_id, _NO_STAGE)
+        held = item.held
+        reach = max(item.step, stage.step, 3 if held >= 2 else 2 * held)
+        # Interviews and follow-ups count in their own period, whoever the cohort is.
+        if item.interviews:
+            prompts.extend((company, False, at, stated, item) for at, stated in item.interviews)
+        if item.follow_ups:
+            prompts.extend((company, True, at, None, item) for at in item.follow_ups)
+        applied = item.applied if item.applied is not None else created
+        if reach < 1 or not low <= applied < high:
+            continue
+        cohort[reach, source or "", math.floor(applied + day_shift), stage_id] += 1
+        for stay_stage, days in item.stays:
+            stays.setdefault(stay_stage, []).append(days)
+        # Silence (see the module's definitions).
+        last_out = max(applied, item.last_end or 0.0, item.last_sent or 0.0)
+        answered_end = stage.kind in _ENDED_WITH_ANSWER
+        if last_out <= quiet or answered_end or stage.kind is StageKind.CLOSED:
+            judged += 1
+        if (
+            not answered_end
+            and last_out <= quiet
+            and not item.ahead
+            and (not item.inbound or item.inbound[-1] < last_out)
+        ):
+            silent += 1
+    funnel = [0, 0, 0, 0]
+    sources: dict[str, list[int]] = {}
+    months: dict[str, list[int]] = {}
+    here: dict[int, int] = {}
+    for (reach, source, day_number, stage_id), count in cohort.items():
+        day = date.fromordinal(day_number + _UNIX_EPOCH_ORDINAL)
+        for row in (
+            funnel,
+            sources.setdefault(source, [0, 0, 0, 0]),
+            months.setdefault(day.isoformat()[:7], [0, 0, 0, 0]),
+        ):
+            for index in range(min(reach, 4)):
+                row[index] += count
+        weeks.setdefault((day - timedelta(days=day.weekday())).isoformat(), [0, 0, 0])[0] += count
+        here[stage_id] = here.get(stage_id, 0) + count
+
+    after_interview, after_follow_up, companies, calibration = _responses(prompts, now_jd)
     return SearchStats(
         now=now,
         start=start,
         end=end,
-        funnel=funnel,
-        by_source=by_source,
-        by_month=by_month,
-        stage_times=stage_times,
-        silence=silence,
-        weeks=weeks,
+        funnel=_funnel(funnel),
+        by_source=tuple(
+            FunnelRow(label or "(not recorded)", *counts)
+            for label, counts in sorted(sources.items(), key=lambda item: (-item[1][0], item[0]))
+        ),
+        by_month=tuple(FunnelRow(label, *counts) for label, counts in sorted(months.items())),
+        stage_times=_stage_times(stays, here, stages),
+        silence=Silence(silent, judged),
+        weeks=_weeks(weeks, start, end, now, tz),
         after_interview=after_interview,
         after_follow_up=after_follow_up,
         companies=companies,
-        calibration=Calibration(
-            samples=samples,
-            median_ratio=overall_ratio,
-            suggested=suggest_multiplier(overall_ratio, samples),
-            current=current,
-            overdue_unanswered=overdue,
-        ),
+        calibration=replace(calibration, current=current),
         definitions=dict(DEFINITIONS),
     )
 
@@ -651,110 +693,126 @@ def _funnel(counts: Sequence[int]) -> tuple[FunnelStep, ...]:
 
 
 def _stage_times(
-    rows: Iterable[tuple[Any, ...]],
-    steps: Sequence[tuple[int, int, bool]],
-    names: dict[int, tuple[str, str]],
+    stays: dict[int, list[float]], here: dict[int, int], stages: dict[int, _Stage]
 ) -> tuple[StageTime, ...]:
-    found: dict[int, list[Any]] = {}
-    for stage_id, stays, median, mean, current in rows:
-        entry = found.setdefault(stage_id, [0, None, None, 0])
-        if stays:
-            entry[0:3] = [int(stays), median, mean]
-        entry[3] += int(current or 0)
     result = []
-    for stage_id, _step, closed in steps:
+    for stage_id, stage in stages.items():
         # Ended stages have no "time in"; unused stages have nothing to show.
-        if closed or stage_id not in found or stage_id not in names:
+        if stage.kind.is_closed or (stage_id not in stays and stage_id not in here):
             continue
-        stays, median, mean, current = found[stage_id]
-        result.append(StageTime(names[stage_id][0], stays, median, mean, current))
+        values = stays.get(stage_id, [])
+        result.append(
+            StageTime(
+                stage.name,
+                len(values),
+                _median(values),
+                fmean(values) if values else None,
+                here.get(stage_id, 0),
+            )
+        )
     return tuple(result)
 
 
+def _median(values: Sequence[float]) -> float | None:
+    return median(values) if values else None
+
+
 def _weeks(
-    rows: Iterable[tuple[Any, ...]], start: date | None, end: date | None, now: datetime, tz: tzinfo
+    counts: dict[str, list[int]], start: date | None, end: date | None, now: datetime, tz: tzinfo
 ) -> tuple[WeekActivity, ...]:
     """Every week from the first with activity (or ``start``) to ``end`` (or now), gaps
     included as zeros, so a quiet week shows as one."""
-    counts = {date.fromisoformat(week): row for week, *row in rows if week is not None}
-    if not counts and start is None:
+    found = {date.fromisoformat(week): row for week, row in counts.items()}
+    if not found and start is None:
         return ()
     today = now.astimezone(tz).date()
-    first = start if start is not None else min(counts)
+    first = start if start is not None else min(found)
     last = min(end, today) if end is not None else today
     first -= timedelta(days=first.weekday())
-    if counts:
-        last = max(last, *counts)
     weeks = []
     week = first
     while week <= last:
-        a, i, m = counts.get(week, (0, 0, 0))
-        weeks.append(WeekActivity(week, int(a or 0), int(i or 0), int(m or 0)))
+        applications, interviews, messages = found.get(week, (0, 0, 0))
+        weeks.append(WeekActivity(week, applications, interviews, messages))
         week += timedelta(days=7)
     return tuple(weeks)
 
 
+class _Answers:
+    """The answered prompts of one company (or of everyone) and one kind, gathered."""
+
+    __slots__ = ("days", "ratios", "stated", "timed")
+
+    def __init__(self) -> None:
+        self.days: list[float] = []
+        self.ratios: list[float] = []
+        self.stated: list[float] = []
+        self.timed: list[float] = []  # actual days where a timeline was stated
+
+    def add(self, days: float, stated: float | None) -> None:
+        self.days.append(days)
+        if stated is not None:
+            self.ratios.append(days / stated)
+            self.stated.append(stated)
+            self.timed.append(days)
+
+
 def _responses(
-    rows: Iterable[tuple[Any, ...]],
-) -> tuple[
-    ResponseSummary,
-    ResponseSummary,
-    tuple[CompanyResponse, ...],
-    float | None,
-    int,
-    int,
-]:
-    companies: dict[str, dict[int, tuple[Any, ...]]] = {}
-    overall: dict[int, tuple[Any, ...]] = {}
-    unanswered = {0: 0, 1: 0}
+    prompts: Iterable[tuple[str, bool, float, float | None, _Opportunity]], now_jd: float
+) -> tuple[ResponseSummary, ResponseSummary, tuple[CompanyResponse, ...], Calibration]:
+    """Each prompt's answer (see the module's definitions) and the medians over them."""
+    companies: dict[str, tuple[_Answers, _Answers]] = {}
+    overall = (_Answers(), _Answers())
+    unanswered = [0, 0]
     overdue = 0
-    for company, kind, n, median, sn, ratio, stated, actual in rows:
-        if kind < 0:  # the unanswered counts (kind - 10)
-            unanswered[kind + 10] = int(n or 0)
-            if kind + 10 == 0:
-                overdue = int(sn or 0)
-        elif company is None:
-            overall[kind] = (int(n or 0), median, int(sn or 0), ratio)
-        else:
-            companies.setdefault(company, {})[kind] = (
-                int(n or 0),
-                median,
-                int(sn or 0),
-                ratio,
-                stated,
-                actual,
-            )
-
-    def summary(kind: int, label: str) -> ResponseSummary:
-        n, median, _sn, _ratio = overall.get(kind, (0, None, 0, None))
-        return ResponseSummary(label, n, unanswered[kind], median)
-
-    listed = []
-    for company in sorted(companies, key=str.casefold):
-        after = companies[company]
-        interview = after.get(0, (0, None, 0, None, None, None))
-        follow_up = after.get(1, (0, None, 0, None, None, None))
-        listed.append(
-            CompanyResponse(
-                company=company,
-                interviews_answered=interview[0],
-                median_days_after_interview=interview[1],
-                follow_ups_answered=follow_up[0],
-                median_days_after_follow_up=follow_up[1],
-                stated_samples=interview[2],
-                median_stated_days=interview[4],
-                median_actual_days=interview[5],
-                median_ratio=interview[3],
-            )
+    for company, follow_up, at, stated, item in prompts:
+        kind = int(follow_up)
+        answers = item.inbound
+        answer = answers[bisect_right(answers, at)] if answers and answers[-1] > at else None
+        starts = item.starts
+        later = [value for value in starts if value > at]
+        following = min(later) if later else None
+        if answer is None or (following is not None and answer >= following):
+            # No answer logged; a later interview shows one came, but not when.
+            if following is None:
+                unanswered[kind] += 1
+                overdue += kind == 0 and stated is not None and now_jd - at > stated
+            continue
+        overall[kind].add(answer - at, stated)
+        pair = companies.get(company)
+        if pair is None:
+            pair = companies[company] = (_Answers(), _Answers())
+        pair[kind].add(answer - at, stated)
+    listed = tuple(
+        CompanyResponse(
+            company=company,
+            interviews_answered=len(interview.days),
+            median_days_after_interview=_median(interview.days),
+            follow_ups_answered=len(follow_up.days),
+            median_days_after_follow_up=_median(follow_up.days),
+            stated_samples=len(interview.ratios),
+            median_stated_days=_median(interview.stated),
+            median_actual_days=_median(interview.timed),
+            median_ratio=_median(interview.ratios),
         )
-    _n, _median, samples, ratio = overall.get(0, (0, None, 0, None))
+        for company, (interview, follow_up) in sorted(
+            companies.items(), key=lambda item: (item[0].casefold(), item[0])
+        )
+    )
+    ratio = _median(overall[0].ratios)
+    samples = len(overall[0].ratios)
+    calibration = Calibration(
+        samples=samples,
+        median_ratio=ratio,
+        suggested=suggest_multiplier(ratio, samples),
+        current=1.0,
+        overdue_unanswered=overdue,
+    )
     return (
-        summary(0, "interview"),
-        summary(1, "follow-up"),
-        tuple(listed),
-        ratio,
-        samples,
-        overdue,
+        ResponseSummary("interview", len(overall[0].days), unanswered[0], _median(overall[0].days)),
+        ResponseSummary("follow-up", len(overall[1].days), unanswered[1], _median(overall[1].days)),
+        listed,
+        calibration,
     )
 
 
