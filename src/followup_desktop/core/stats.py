@@ -895,3 +895,164 @@ __all__ = [
     "csv_tables",
     "suggest_multiplier",
 ]
+
+
+# -- words -------------------------------------------------------------------------------
+# The command line and the page say the same things in the same words; the one-sentence
+# summaries are also what a screen reader hears for each chart.
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f} days" if value < 10 else f"{value:.0f} days"
+
+
+def funnel_summary(stats: SearchStats) -> str:
+    """One sentence on the funnel."""
+    applied, screening, interviews, offers = (step.count for step in stats.funnel)
+    if not applied:
+        return "No applications in this period yet, so there is no funnel to show."
+    return (
+        f"Of {applied} applications, {screening} reached screening "
+        f"({_percent(stats.funnel[1].rate_from_applied)}), {interviews} reached interviews "
+        f"({_percent(stats.funnel[2].rate_from_applied)}) and {offers} an offer "
+        f"({_percent(stats.funnel[3].rate_from_applied)})."
+    )
+
+
+def weekly_summary(stats: SearchStats) -> str:
+    """One sentence on the weekly activity."""
+    if not stats.weeks:
+        return "No activity recorded yet."
+    recent = stats.weeks[-4:]
+    return (
+        f"Over the last {len(recent)} weeks you sent {sum(w.applications for w in recent)} "
+        f"applications, had {sum(w.interviews for w in recent)} interviews and sent "
+        f"{sum(w.messages_sent for w in recent)} messages; the busiest of all "
+        f"{len(stats.weeks)} weeks had "
+        f"{max(w.applications + w.interviews + w.messages_sent for w in stats.weeks)} "
+        "of them."
+    )
+
+
+def response_summary(stats: SearchStats) -> str:
+    """One sentence on response times and the suggested multiplier."""
+    interview = stats.after_interview
+    if not interview.answered:
+        return "No employer answer after an interview has been logged yet."
+    text = (
+        f"Employers answered {interview.answered} interviews after a median of "
+        f"{_days(interview.median_days)}"
+    )
+    calibration = stats.calibration
+    if calibration.median_ratio is not None:
+        text += (
+            f"; where they named a timeline they took {calibration.median_ratio:.1f} times "
+            f"as long as they said (over {calibration.samples} interviews)"
+        )
+    return text + "."
+
+
+def multiplier_advice(stats: SearchStats) -> str:
+    """What the suggested multiplier is, what it rests on, and what the playbook uses."""
+    calibration = stats.calibration
+    used = (
+        f"The playbook now waits {calibration.current:g} times their stated timeline "
+        "before the first status check."
+    )
+    if calibration.suggested is None:
+        return (
+            f"No multiplier suggested yet: it needs at least {calibration.min_samples} "
+            "interviews with both a stated timeline and a logged answer "
+            f"(you have {calibration.samples}). {used}"
+        )
+    advice = (
+        f"Suggested multiplier: {calibration.suggested:g}, from {calibration.samples} "
+        "interviews with a stated timeline and an answer. "
+    )
+    if not calibration.differs:
+        return advice + used + " That already matches."
+    return advice + used
+
+
+_ARTICLE: Final = {"interview": "an", "follow-up": "a"}
+
+
+def text_report(stats: SearchStats, *, companies: int = 15) -> list[str]:
+    """The figures as lines of plain text (the command line's output)."""
+    period = "everything"
+    if stats.start is not None or stats.end is not None:
+        period = (
+            f"{stats.start.isoformat() if stats.start else 'the start'} to "
+            f"{stats.end.isoformat() if stats.end else 'today'}"
+        )
+    lines = [f"Your search ({period})", "", "Funnel"]
+    for step in stats.funnel:
+        lines.append(
+            f"  {step.name:<11} {step.count:>6}   {_percent(step.rate_from_previous):>4} of the "
+            f"step before, {_percent(step.rate_from_applied):>4} of applications"
+        )
+    lines.append(f"  {funnel_summary(stats)}")
+    if stats.by_source:
+        lines += ["", "By source (applied / screening / interviews / offer)"]
+        lines += [
+            f"  {row.label:<28} {row.applied:>5} {row.screening:>5} {row.interviews:>5} "
+            f"{row.offers:>5}"
+            for row in stats.by_source
+        ]
+    if stats.by_month:
+        lines += ["", "By month applied (applied / screening / interviews / offer)"]
+        lines += [
+            f"  {row.label:<28} {row.applied:>5} {row.screening:>5} {row.interviews:>5} "
+            f"{row.offers:>5}"
+            for row in stats.by_month
+        ]
+    if stats.stage_times:
+        lines += ["", "Time in each stage (median, stays ended, there now)"]
+        lines += [
+            f"  {row.stage:<28} {_days(row.median_days):>10} {row.stays:>6} {row.still_there:>6}"
+            for row in stats.stage_times
+        ]
+    silence = stats.silence
+    lines += [
+        "",
+        f"Went silent: {silence.silent} of {silence.judged} applications "
+        f"({_percent(silence.share)}), no answer {silence.quiet_days}+ days after your last step",
+        "",
+        "Weekly activity (week starting: applications / interviews / messages sent)",
+    ]
+    lines += [
+        f"  {week.week_start.isoformat()}  {week.applications:>5} {week.interviews:>5} "
+        f"{week.messages_sent:>5}"
+        for week in stats.weeks
+    ]
+    lines.append(f"  {weekly_summary(stats)}")
+    lines += ["", "Response times"]
+    for summary in (stats.after_interview, stats.after_follow_up):
+        lines.append(
+            f"  after {_ARTICLE[summary.prompt]} {summary.prompt:<10} {summary.answered:>5} "
+            f"answered, median "
+            f"{_days(summary.median_days)}; {summary.unanswered} without an answer"
+        )
+    lines.append(f"  {response_summary(stats)}")
+    timed = sorted(
+        (row for row in stats.companies if row.stated_samples),
+        key=lambda row: (-row.stated_samples, row.company.casefold()),
+    )
+    if timed:
+        lines += ["", "What companies said and did (stated / actual, median days)"]
+        lines += [
+            f"  {row.company:<34} {_days(row.median_stated_days):>10} "
+            f"{_days(row.median_actual_days):>10}  x{row.median_ratio:.1f}"
+            for row in timed[:companies]
+            if row.median_ratio is not None
+        ]
+        if len(timed) > companies:
+            lines.append(f"  … and {len(timed) - companies} more (--json lists every company)")
+    lines += ["", multiplier_advice(stats)]
+    return lines
