@@ -197,6 +197,9 @@ class Calibration:
     current: float
     #: Interviews past their stated timeline with no answer yet (not in the median).
     overdue_unanswered: int
+    #: Over the same interviews: the median of what they said and of what they took.
+    median_stated_days: float | None = None
+    median_actual_days: float | None = None
     min_samples: int = MIN_SAMPLES
     bounds: tuple[float, float] = MULTIPLIER_RANGE
 
@@ -807,6 +810,8 @@ def _responses(
         suggested=suggest_multiplier(ratio, samples),
         current=1.0,
         overdue_unanswered=overdue,
+        median_stated_days=_median(overall[0].stated),
+        median_actual_days=_median(overall[0].timed),
     )
     return (
         ResponseSummary("interview", len(overall[0].days), unanswered[0], _median(overall[0].days)),
