@@ -137,6 +137,7 @@ def _table(model: SnapshotTableModel[Any], name: str) -> QTableView:
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setTabKeyNavigation(False)  # Tab leaves the table, as everywhere else
     view.verticalHeader().setVisible(False)
+    view.setCornerButtonEnabled(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     view.setMinimumHeight(160)
@@ -157,6 +158,7 @@ class _Section(QGroupBox):
         self.chart = chart
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(f"{title}: chart or table")
+        self.tabs.tabBar().setAccessibleName(f"{title}: chart or table")
         self.tabs.addTab(chart, "Chart")
         for table in tables:
             self.tabs.addTab(table, table.accessibleName().removeprefix(f"{title} ").capitalize())
@@ -251,7 +253,8 @@ class StatsPage(QWidget):
         self.all_time.setAccessibleName("Show all time")
         self.start_edit = QDateEdit()
         self.end_edit = QDateEdit()
-        today = QDate(self._service.clock().astimezone(self._tz).date())
+        day = self._service.clock().astimezone(self._tz).date()
+        today = QDate(day.year, day.month, day.day)
         for edit, name, value in (
             (self.start_edit, "From", today.addMonths(-3)),
             (self.end_edit, "To", today),
