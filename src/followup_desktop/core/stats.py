@@ -308,7 +308,7 @@ SELECT opportunity_id, julianday(starts_at), julianday(ends_at),
             THEN julianday(decision_date) - julianday(date(ends_at, :offset))
             ELSE decision_timeline_days END,
        date(starts_at, :offset, 'weekday 0', '-6 days')
-FROM interviews
+FROM interviews ORDER BY opportunity_id, starts_at
 """
 # What the person sent or did towards the employer: logged messages (kind 'message', or
 # 'thank_you' when linked to a thank-you action), and steps ticked done without a logged
@@ -340,19 +340,17 @@ WITH not_employer(oid, cid) AS (
           AND x.role IN ('interviewer', 'hr', 'recruiter'))
     UNION
     SELECT id, referrer_id FROM opportunities WHERE referrer_id IS NOT NULL
-),
-ack(oid, subject, at) AS (
-    SELECT c.opportunity_id, 're: ' || lower(trim(c.subject)), min(c.occurred_at)
-    FROM correspondence AS c JOIN actions AS a ON a.id = c.action_id
-    WHERE c.direction = 'sent' AND c.action_id IS NOT NULL AND a.kind = 'thank_you'
-    GROUP BY 1, 2
 )
 SELECT b.opportunity_id, julianday(b.occurred_at)
 FROM correspondence AS b
 LEFT JOIN not_employer AS n ON n.oid = b.opportunity_id AND n.cid = b.contact_id
-LEFT JOIN ack AS k ON k.oid = b.opportunity_id AND k.subject = lower(trim(b.subject))
-                  AND k.at < b.occurred_at
-WHERE b.direction = 'received' AND b.occurred_at <= :now AND n.oid IS NULL AND k.oid IS NULL
+WHERE b.direction = 'received' AND b.occurred_at <= :now AND n.oid IS NULL
+  -- The LIKE first: only a "Re: ..." needs the look-up among the thank-yous sent.
+  AND NOT (b.subject LIKE 're:%' AND EXISTS (
+      SELECT 1 FROM correspondence AS y JOIN actions AS a ON a.id = y.action_id
+      WHERE y.opportunity_id = b.opportunity_id AND y.direction = 'sent'
+        AND y.action_id IS NOT NULL AND a.kind = 'thank_you' AND y.occurred_at < b.occurred_at
+        AND lower(trim(b.subject)) = 're: ' || lower(trim(y.subject))))
 ORDER BY b.opportunity_id, b.occurred_at
 """
 
@@ -482,7 +480,8 @@ class _Reader:
 
     def changes(self) -> None:
         # The hottest loop (one row per stage change): written out, no calls per row.
-        stages = self.stages
+        step_of = {stage_id: stage.step for stage_id, stage in self.stages.items()}
+        closing = {stage_id for stage_id, stage in self.stages.items() if stage.closed}
         opps = self.opps
         item = _Opportunity()
         previous_id = previous_stage = None
@@ -490,14 +489,15 @@ class _Reader:
         for opportunity_id, stage_id, at in self.connection.execute(_CHANGES_SQL, self.params):
             if opportunity_id != previous_id:
                 item = opps[opportunity_id] = _Opportunity()
-                previous_stage = None
             elif previous_stage is not None:
                 item.stays.append((previous_stage, at - previous_at))
-            stage = stages.get(stage_id, _NO_STAGE)
-            item.step = max(item.step, stage.step)
-            if stage.step >= 1 and item.applied is None:
-                item.applied = at
-            if stage.closed and item.closed is None:
+            step = step_of.get(stage_id, 0)
+            if step:
+                if step > item.step:
+                    item.step = step
+                if item.applied is None:
+                    item.applied = at
+            if stage_id in closing and item.closed is None:
                 item.closed = at
             previous_id, previous_stage, previous_at = opportunity_id, stage_id, at
 
@@ -717,7 +717,11 @@ def _stage_times(
 
 
 def _median(values: Sequence[float]) -> float | None:
-    return median(values) if values else None
+    """The median, quickly for the one- and two-value lists most companies have."""
+    count = len(values)
+    if count < 3:
+        return None if not count else values[0] if count == 1 else (values[0] + values[1]) / 2
+    return median(values)
 
 
 def _weeks(
@@ -772,9 +776,9 @@ def _responses(
         kind = int(follow_up)
         answers = item.inbound
         answer = answers[bisect_right(answers, at)] if answers and answers[-1] > at else None
-        starts = item.starts
-        later = [value for value in starts if value > at]
-        following = min(later) if later else None
+        starts = item.starts  # in time order
+        position = bisect_right(starts, at)
+        following = starts[position] if position < len(starts) else None
         if answer is None or (following is not None and answer >= following):
             # No answer logged; a later interview shows one came, but not when.
             if following is None:
