@@ -493,8 +493,7 @@ class _Reader:
                 item.stays.append((previous_stage, at - previous_at))
             step = step_of.get(stage_id, 0)
             if step:
-                if step > item.step:
-                    item.step = step
+                item.step = max(item.step, step)
                 if item.applied is None:
                     item.applied = at
             if stage_id in closing and item.closed is None:
