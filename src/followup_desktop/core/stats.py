@@ -1,9 +1,10 @@
 """Your search in numbers: the funnel, time in each stage, silence, weekly activity and
 how long employers really take compared with what they said.
 
-Everything is read with plain SQL on the session's SQLite connection (read only: SELECT
-statements, no temporary tables) and returned as frozen dataclasses, so the window, the
-command line and the tests see the same figures.
+Five plain SELECT statements on the session's SQLite connection read what is needed (read
+only: nothing is written, not even a temporary table); the per-opportunity facts are
+joined in Python and the figures returned as frozen dataclasses, so the window, the
+command line and the tests see the same numbers. docs/stats.md explains them for people.
 
 The definitions, in the words docs/stats.md uses too:
 
@@ -18,17 +19,20 @@ The definitions, in the words docs/stats.md uses too:
 - **Period.** ``start`` / ``end`` limit the cohort (opportunities applied in the period),
   the weekly activity and the response times (interviews and follow-ups in the period).
 - **Silent.** An application went silent when its last outgoing step (the application,
-  an interview held, a message sent) is at least :data:`QUIET_DAYS` days old, nothing was
-  received from the employer after it, no interview is still ahead, and it is neither
+  an interview held, a message sent or a step ticked done) is at least
+  :data:`QUIET_DAYS` days old, nothing was received from the employer after it, no
+  interview is still ahead, and it is neither
   rejected, withdrawn, at an offer nor accepted ("moved on" counts: that is what silence
   leads to). The share is over the applications that could have gone silent by now:
   those whose last outgoing step is that old, and every ended one.
 - **From the employer.** A received message counts unless it came from the
   opportunity's referrer, or from someone linked to it only as a referrer or a reference
-  (the same rule the playbook uses for replies).
-- **Response time.** Measured from each *prompt*: the end of an interview, or a sent
-  follow-up (a sent message that is not a thank-you: not linked to a thank-you action,
-  not within two days after an interview, and sent before the opportunity was closed).
+  (the same rule the playbook uses for replies), or acknowledges a thank-you ("Re: " and
+  the subject of a thank-you sent).
+- **Response time.** Measured from each *prompt*: the end of an interview, or a
+  follow-up (a sent message that is not a thank-you: not linked to a thank-you action
+  and not within two days after an interview; or a still-interested note, status
+  follow-up or call ticked done), sent before the opportunity was closed.
   The answer is the first message from the employer after the prompt and before the
   next interview starts; a reply logged before an interview never counts for it. A
   prompt followed by another interview but no logged message shows an answer came, but
