@@ -20,6 +20,7 @@ from followup_desktop.core import validation
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError, ValidationError
 from followup_desktop.core.models import (
+    DEBRIEF_TEXT_FIELDS,
     Action,
     ActionOrigin,
     ActionState,
@@ -83,14 +84,7 @@ _CONTACT_TEXT = {
     "linkedin": ("LinkedIn", 500, False),
     "notes": ("Notes", 1_000_000, False),
 }
-_DEBRIEF_TEXT = (
-    "went_well",
-    "went_badly",
-    "learned_job",
-    "learned_organization",
-    "skills_to_build",
-    "promised_material",
-)
+_DEBRIEF_TEXT = DEBRIEF_TEXT_FIELDS
 
 
 def _clean_text(spec: dict[str, tuple[str, int, bool]], name: str, value: Any) -> str:
