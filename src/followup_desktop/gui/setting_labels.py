@@ -21,6 +21,7 @@ LABELS = {
     "check_in_referrer_days": "Update the referrer after (days)",
     "still_interested_note": "Still-interested note",
     "double_timeline": "Wait twice their timeline",
+    "timeline_multiplier": "Times their timeline to wait before asking",
     "no_timeline_follow_up_days": "Ask for news, with no timeline, after (days)",
     "follow_up_spacing_days": "Days between follow-ups",
     "follow_up_spacing_growth": "Each later gap grows by (times)",
