@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -219,6 +219,9 @@ def import_summary(path: Path, result: ImportResult) -> str:
 
 class MainWindow(QMainWindow):
     """Followup's window: the board of opportunities and what is due today."""
+
+    #: Emitted once, when the window with its board has painted for the first time.
+    first_painted = Signal()
 
     def __init__(
         self,
@@ -557,6 +560,7 @@ class MainWindow(QMainWindow):
         if self._after_paint_started:
             return
         self._after_paint_started = True
+        self.first_painted.emit()
         self.refresh_today_later()
         self._read_search_texts_later()
 
