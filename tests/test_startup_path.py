@@ -71,3 +71,128 @@ def test_the_orm_is_set_up_only_after_the_board_is_painted(
     ).stdout
     result = json.loads(output.strip().splitlines()[-1])
     assert result == {"before": False, "after": True, "cards": 1, "today": 1}
+
+
+LEAN_AGENDA = r"""
+import json, sys
+from followup_desktop.cli import main
+code = main(["--db", sys.argv[1], "agenda", "--json"])
+heavy = sorted(name for name in ("sqlalchemy", "alembic", "keyring", "jinja2", "icalendar")
+               if name in sys.modules)
+print(json.dumps({"code": code, "heavy": heavy}))
+"""
+
+
+def _lean_agenda(path: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
+    output = subprocess.run(
+        [sys.executable, "-c", LEAN_AGENDA, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    *listing, summary = output.strip().splitlines()
+    return json.loads(summary), json.loads("\n".join(listing))
+
+
+def test_the_agenda_command_reads_a_current_file_without_sqlalchemy(
+    database: Database,
+) -> None:
+    service = FollowupService(database)
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    service.add_action("call_recruiter", service.clock(), opportunity_id=acme, reason="Asked.")
+    path = database.path
+    database.close()
+    summary, items = _lean_agenda(path)
+    assert summary == {"code": 0, "heavy": []}
+    assert [(item["company"], item["kind"], item["reason"]) for item in items] == [
+        ("Acme", "call_recruiter", "Asked.")
+    ]
+
+
+def test_an_older_file_still_goes_the_whole_way_and_is_migrated(db_path: Path) -> None:
+    from followup_desktop.core.db import head_revision, migrate_to
+    from followup_desktop.core.plainread import open_current, stored_revision
+
+    migrate_to(db_path, "0001")
+    assert open_current(db_path) is None  # not current: the plain path declines
+    summary, _items = _lean_agenda(db_path)
+    assert summary["code"] == 0
+    assert "sqlalchemy" in summary["heavy"]  # opened, checked and migrated as before
+    connection = open_current(db_path)
+    assert connection is not None
+    assert stored_revision(connection) == head_revision()
+    connection.close()
+
+
+def test_the_plain_path_declines_anything_but_a_sound_sqlite_file(tmp_path: Path) -> None:
+    from followup_desktop.core.plainread import open_current
+
+    assert open_current(tmp_path / "missing.sqlite3") is None
+    (tmp_path / "empty.sqlite3").write_bytes(b"")
+    assert open_current(tmp_path / "empty.sqlite3") is None
+    (tmp_path / "text.sqlite3").write_text("not a database")
+    assert open_current(tmp_path / "text.sqlite3") is None
+
+
+def test_the_plain_connection_cannot_write(database: Database) -> None:
+    import sqlite3
+
+    import pytest
+
+    from followup_desktop.core.plainread import open_current
+
+    path = database.path
+    database.close()
+    connection = open_current(path)
+    assert connection is not None
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        connection.execute("DELETE FROM stages")
+    connection.close()
+
+
+def test_the_plain_agenda_reads_what_the_orm_reads(database: Database) -> None:
+    """The driver-level query against the ORM statement it replaced, on the demo data."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import func, or_, select
+
+    from followup_desktop.core.agenda import agenda
+    from followup_desktop.core.demo import populate_demo
+    from followup_desktop.core.models import Action, ActionState, Opportunity
+    from followup_desktop.core.timeutil import local_zone
+
+    now = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    populate_demo(database, 80, seed=3, now=now)
+    service = FollowupService(database, clock=lambda: now)
+    archived = service.create_opportunity("Archived Co", "Role").created_id
+    assert archived is not None
+    service.add_action("custom", now, opportunity_id=archived)
+    service.set_archived([archived], True)
+    with database.session() as session:
+        first_open = session.scalars(
+            select(Action.id).where(Action.state == ActionState.OPEN).limit(3)
+        ).all()
+    for hours, action_id in enumerate(first_open):
+        service.snooze_action(action_id, now + timedelta(hours=5 * hours + 1))
+    due = func.coalesce(Action.snoozed_until, Action.due_at)
+    reference = (
+        select(Action.id, due)
+        .outerjoin(Opportunity, Action.opportunity_id == Opportunity.id)
+        .where(Action.state.in_([ActionState.OPEN, ActionState.SNOOZED]))
+        .where(or_(Opportunity.id.is_(None), Opportunity.archived.is_(False)))
+        .order_by(due, Action.id)
+    )
+    with database.session() as session:
+        expected = [row[0] for row in session.execute(reference)]
+        snoozed = session.scalar(select(func.count()).where(Action.state == ActionState.SNOOZED))
+        items = agenda(session, now, local_zone())
+        window = agenda(
+            session, now, local_zone(), since=now, until=now + timedelta(days=3), limit=5
+        )
+    assert snoozed == 3
+    assert [item.action_id for item in items] == expected
+    assert all(item.due_at.utcoffset() == timedelta(0) for item in items)
+    assert [item.due_at for item in items] == sorted(item.due_at for item in items)
+    assert 0 < len(window) <= 5
+    assert all(now <= item.due_at < now + timedelta(days=3) for item in window)

@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
@@ -192,6 +193,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "restore-backup":
         return _restore(db_path, args.file)
+    if args.command == "agenda":
+        # Read-only: a sound, current file is read through the plain driver, without
+        # loading SQLAlchemy; anything else goes the whole way below (checks, messages,
+        # migrations), as every other command does.
+        from followup_desktop.core.plainread import open_current
+
+        connection = open_current(db_path)
+        if connection is not None:
+            try:
+                return _agenda(connection, args)
+            finally:
+                connection.close()
 
     from followup_desktop.core.db import open_database
 
@@ -272,7 +285,7 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _agenda(db: Database, args: argparse.Namespace) -> int:
+def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
     from followup_desktop.core.agenda import agenda
     from followup_desktop.core.errors import ValidationError
     from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
@@ -282,8 +295,11 @@ def _agenda(db: Database, args: argparse.Namespace) -> int:
         raise ValidationError("--days cannot be negative.", "days")
     until = None if args.days is None else now + timedelta(days=args.days)
     tz = local_zone()
-    with db.session() as session:
-        items = agenda(session, now, tz, until=until)
+    if isinstance(db, sqlite3.Connection):
+        items = agenda(db, now, tz, until=until)
+    else:
+        with db.session() as session:
+            items = agenda(session, now, tz, until=until)
     if args.json:
         json.dump([item.as_json() for item in items], sys.stdout, ensure_ascii=False, indent=2)
         print()

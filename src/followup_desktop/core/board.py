@@ -32,7 +32,7 @@ from followup_desktop.core.models import (
     OpportunityContact,
     StageKind,
 )
-from followup_desktop.core.timeutil import UTCDateTime
+from followup_desktop.core.sqltypes import UTCDateTime
 
 # Search text is cut to this many characters of notes per card: enough to find a word
 # in the notes without keeping megabytes of text for 10,000 cards in memory.

@@ -29,7 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from followup_desktop.core.timeutil import UTCDateTime, utcnow
+from followup_desktop.core.sqltypes import UTCDateTime
+from followup_desktop.core.timeutil import utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
