@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from followup_desktop.core.db import Database
 from followup_desktop.core.services import FollowupService
 
@@ -138,8 +140,6 @@ def test_the_plain_path_declines_anything_but_a_sound_sqlite_file(tmp_path: Path
 def test_the_plain_connection_cannot_write(database: Database) -> None:
     import sqlite3
 
-    import pytest
-
     from followup_desktop.core.plainread import open_current
 
     path = database.path
@@ -196,3 +196,126 @@ def test_the_plain_agenda_reads_what_the_orm_reads(database: Database) -> None:
     assert [item.due_at for item in items] == sorted(item.due_at for item in items)
     assert 0 < len(window) <= 5
     assert all(now <= item.due_at < now + timedelta(days=3) for item in window)
+
+
+HEAVY = ("sqlalchemy", "alembic", "keyring", "jinja2", "icalendar")
+
+IMPORTS = r"""
+import json, sys
+import followup_desktop.cli
+import followup_desktop.gui.app
+import followup_desktop.gui.main_window
+import followup_desktop.core.plainread
+print(json.dumps(sorted(name for name in sys.argv[1:] if name in sys.modules)))
+"""
+
+
+def test_the_start_up_modules_load_nothing_heavy() -> None:
+    output = subprocess.run(
+        [sys.executable, "-c", IMPORTS, *HEAVY],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        timeout=60,
+    ).stdout
+    assert json.loads(output.strip().splitlines()[-1]) == []
+
+
+RUN_GUI = r"""
+import json, sys
+from pathlib import Path
+from followup_desktop.gui import app as gui_app
+
+seen = {}
+report = gui_app._report_first_paint
+
+
+def watch(window):
+    report(window)
+
+    def painted():
+        seen["heavy_at_paint"] = sorted(name for name in sys.argv[2:] if name in sys.modules)
+        seen["cards_at_paint"] = len(window.board_model.cards())
+        seen["ready_at_paint"] = window.service_ready
+
+    window.first_painted.connect(painted)
+    seen["window"] = window
+
+
+gui_app._report_first_paint = watch
+code = gui_app.run_gui(Path(sys.argv[1]), quit_after_show=True)
+window = seen.pop("window")
+seen.update(code=code, ready=window.service_ready, today=window.agenda_model.rowCount(),
+            heavy_after=sorted(name for name in sys.argv[2:] if name in sys.modules))
+print(json.dumps(seen))
+"""
+
+
+def test_the_window_paints_its_board_before_sqlalchemy_loads_then_opens_fully(
+    database: Database, isolated_home: Path
+) -> None:
+    service = FollowupService(database)
+    for company in ("Acme", "Globex", "Initech"):
+        created = service.create_opportunity(company, "Analyst").created_id
+        service.add_action("call_recruiter", service.clock(), opportunity_id=created)
+    path = database.path
+    database.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    output = subprocess.run(
+        [sys.executable, "-c", RUN_GUI, str(path), *HEAVY],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    assert result["heavy_at_paint"] == []
+    assert result["cards_at_paint"] == 3
+    assert result["ready_at_paint"] is False
+    assert result["code"] == 0
+    assert result["ready"] is True  # the service arrived and the tray was set up
+    assert "sqlalchemy" in result["heavy_after"]
+
+
+def test_a_window_waiting_for_its_service_takes_no_input(
+    database: Database, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from followup_desktop.core.plainread import open_current
+    from followup_desktop.gui.dialogs import Dialogs
+    from followup_desktop.gui.main_window import MainWindow, StartupSource
+
+    app = QApplication.instance() or QApplication([])
+    service = FollowupService(database)
+    service.create_opportunity("Acme", "Analyst")
+    connection = open_current(database.path)
+    assert connection is not None
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(StartupSource(connection), dialogs=Dialogs(), settings=settings)
+    try:
+        window.show()
+        app.processEvents()
+        assert [card.company for card in window.board_model.cards()] == ["Acme"]
+        assert not window.service_ready and not window.settled
+        assert "Opening the database" in window.statusBar().currentMessage()
+        window.search.setFocus()
+        QTest.keyClicks(window.search, "acme")
+        assert window.search.text() == ""  # held back: nothing acts before the service
+        window.attach_service(service)
+        QTest.keyClicks(window.search, "acme")
+        assert window.search.text() == "acme"
+        while not window.settled:
+            window.tasks.wait()
+            app.processEvents()
+        assert window.service_ready
+        with pytest.raises(Exception, match="closed"):
+            connection.execute("SELECT 1")  # the start-up connection was handed back
+    finally:
+        window.close()
+        window.deleteLater()

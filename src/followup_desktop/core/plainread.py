@@ -47,7 +47,9 @@ def open_current(path: Path) -> sqlite3.Connection | None:
                 return None
         if quick_check(path) is not None:
             return None
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+        # Used by one thread at a time, not always the one that opened it: the window
+        # reads its cards on a thread while it builds its widgets.
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     except (OSError, sqlite3.Error):
         return None
     try:
