@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import keyring.backends.null
@@ -407,6 +407,39 @@ def test_a_wrong_email_account_keeps_the_dialog_open_with_the_problem(
     account = load_account(service)
     assert account is not None
     assert account.from_address == "me@example.com"
+
+
+def test_a_playbook_change_re_plans_on_the_worker_and_says_so(
+    qtbot: QtBot, service: FollowupService, window: MainWindow
+) -> None:
+    from followup_desktop.core.agenda import agenda
+    from followup_desktop.core.playbook.settings import SETTINGS_KEY
+
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    end = NOW - timedelta(hours=2)
+    service.record_interview(acme, end - timedelta(hours=1), end)
+
+    def debrief_due() -> datetime:
+        with service.db.session() as session:
+            items = agenda(session, NOW, UTC)
+        return next(item.due_at for item in items if item.kind == "debrief")
+
+    before = debrief_due()
+    qtbot.waitUntil(lambda: window.settled)
+    dialog = make_settings(qtbot, window)
+    spin = dialog.playbook_page.editors["debrief_due_minutes"]
+    spin.setValue(spin.value() + 60)  # type: ignore[attr-defined]
+    ok_button(dialog).click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    # Handed to the worker: the window says what runs and Import waits for it.
+    assert "Re-planning" in window.job_label.text()
+    assert not window.import_action.isEnabled()
+    qtbot.waitUntil(lambda: window.settled)
+    assert window.job_label.text() == ""
+    minutes = spin.value()  # type: ignore[attr-defined]
+    assert service.get_setting(SETTINGS_KEY)["debrief_due_minutes"] == minutes
+    assert debrief_due() == before + timedelta(minutes=60)
 
 
 def test_a_broken_template_keeps_the_dialog_open(qtbot: QtBot, window: MainWindow) -> None:

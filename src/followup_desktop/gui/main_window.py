@@ -1147,9 +1147,25 @@ class MainWindow(QMainWindow):
         """Open the settings dialog; the board follows stage and playbook changes."""
         from followup_desktop.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self._service, self, passwords=self.passwords)
+        dialog = SettingsDialog(
+            self._service, self, passwords=self.passwords, background=self.run_in_background
+        )
         dialog.changed.connect(self.apply_change)
         self.dialogs.run(dialog)
+
+    def run_in_background(self, what: str, call: Callable[[], Change]) -> None:
+        """Run one service call on the worker and apply its Change when it is back.
+
+        For calls long enough to freeze the window (a playbook change re-plans every
+        opportunity); the status bar says what runs meanwhile.
+        """
+
+        def done(change: object) -> None:
+            if isinstance(change, Change):
+                self.apply_change(change)
+
+        self.job_label.setText(what)
+        self.tasks.submit(call, done, self._report_failure(what.removesuffix("…")))
 
     def about(self) -> None:
         """Say what this is."""

@@ -60,6 +60,10 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+#: Runs one service call off the GUI thread: (what the status bar says, the call).
+Background = Callable[[str, Callable[[], Change]], None]
+
+
 class StagesPage(QWidget):
     """Add, rename, reorder and hide the board's stages."""
 
@@ -358,6 +362,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         passwords: PasswordStore | None = None,
+        background: Background | None = None,
     ) -> None:
         super().__init__(parent)
         # Imported here: the composer pulls in printing and SMTP, which the window does not
@@ -365,6 +370,9 @@ class SettingsDialog(QDialog):
         from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
 
         self._service = service
+        # Where a playbook change (which re-plans every opportunity) runs: on the
+        # window's worker when given, so the window stays usable; else right here.
+        self._background = background
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self.resize(720, 520)
@@ -502,13 +510,22 @@ class SettingsDialog(QDialog):
         if stored == self._stored:
             self.error.show_message(None)
             return True
+        self.error.show_message(None)
+        if self._background is not None:
+            # Validated above; the runner applies the Change (or reports a failure).
+            service = self._service
+            self._background(
+                "Re-planning every follow-up for the new settings…",
+                lambda: service.set_setting(SETTINGS_KEY, stored),
+            )
+            self._stored = stored
+            return True
         try:
             change = self._service.set_setting(SETTINGS_KEY, stored)
         except FollowupError as error:
             self.error.show_message(str(error))
             return False
         self._stored = stored
-        self.error.show_message(None)
         self.changed.emit(change)
         return True
 
