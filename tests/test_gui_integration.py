@@ -442,6 +442,42 @@ def test_a_playbook_change_re_plans_on_the_worker_and_says_so(
     assert debrief_due() == before + timedelta(minutes=60)
 
 
+def test_a_background_change_that_lost_a_write_race_runs_again() -> None:
+    import sqlite3
+
+    from followup_desktop.core.change import Change
+    from followup_desktop.gui.main_window import LOCKED_ATTEMPTS, _retry_when_locked
+
+    calls: list[int] = []
+
+    def locked_once() -> Change:
+        calls.append(1)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return Change(entities=frozenset({"settings"}))
+
+    assert _retry_when_locked(locked_once).entities == {"settings"}
+    assert len(calls) == 2
+
+    def always_locked() -> Change:
+        calls.append(1)
+        raise sqlite3.OperationalError("database is locked")
+
+    calls.clear()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _retry_when_locked(always_locked)
+    assert len(calls) == LOCKED_ATTEMPTS
+
+    def broken() -> Change:
+        calls.append(1)
+        raise sqlite3.OperationalError("no such table: settings")
+
+    calls.clear()
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        _retry_when_locked(broken)
+    assert len(calls) == 1  # only a lost race is worth running again
+
+
 def test_a_broken_template_keeps_the_dialog_open(qtbot: QtBot, window: MainWindow) -> None:
     dialog = make_settings(qtbot, window)
     page = dialog.templates_page

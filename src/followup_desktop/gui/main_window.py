@@ -1165,7 +1165,9 @@ class MainWindow(QMainWindow):
                 self.apply_change(change)
 
         self.job_label.setText(what)
-        self.tasks.submit(call, done, self._report_failure(what.removesuffix("…")))
+        self.tasks.submit(
+            lambda: _retry_when_locked(call), done, self._report_failure(what.removesuffix("…"))
+        )
 
     def about(self) -> None:
         """Say what this is."""
@@ -1477,6 +1479,25 @@ class _Background(threading.Thread):
             raise self._error
         assert self._result is not None
         return self._result
+
+
+# A worker's transaction that read before the GUI thread wrote cannot write any more
+# (SQLite answers "locked" at once, without waiting): it is rolled back whole, so it can
+# simply be run again.
+LOCKED_ATTEMPTS = 3
+
+
+def _retry_when_locked(call: Callable[[], Change]) -> Change:
+    for attempt in range(LOCKED_ATTEMPTS):
+        try:
+            return call()
+        except Exception as error:
+            original = getattr(error, "orig", error)
+            locked = isinstance(original, sqlite3.OperationalError) and "locked" in str(original)
+            if not locked or attempt == LOCKED_ATTEMPTS - 1:
+                raise
+            log.info("a background change met a concurrent write; running it again")
+    raise AssertionError("unreachable")
 
 
 def dropped_ics(mime: QMimeData) -> list[Path]:

@@ -472,7 +472,8 @@ class SettingsDialog(QDialog):
 
     def apply(self) -> bool:
         """Save every page that changed; False (and the problem shown) if one cannot be."""
-        if not self._apply_playbook():
+        valid, playbook = self._checked_playbook()
+        if not valid:
             return False
         if self._email_changed() and not self.email_page.apply():
             # The page says what is wrong beside its fields; the line above the buttons
@@ -496,23 +497,27 @@ class SettingsDialog(QDialog):
             )
             self.show_page(self.templates_page)
             return False
+        # Last: on the worker, the re-plan's transaction then starts after this dialog's
+        # other writes instead of racing them.
+        if playbook is not None and not self._save_playbook(playbook):
+            return False
         self.error.show_message(None)
         return True
 
-    def _apply_playbook(self) -> bool:
+    def _checked_playbook(self) -> tuple[bool, dict[str, Any] | None]:
+        """Whether the playbook pages are valid, and what to store (None: unchanged)."""
         values = {**self._stored, **self.playbook_page.values(), **self.hours_page.values()}
         try:
             cleaned = validate_settings(values)
         except FollowupError as error:
             self.error.show_message(str(error))
-            return False
+            return False, None
         stored = {key: list(v) if isinstance(v, tuple) else v for key, v in cleaned.items()}
-        if stored == self._stored:
-            self.error.show_message(None)
-            return True
-        self.error.show_message(None)
+        return True, None if stored == self._stored else stored
+
+    def _save_playbook(self, stored: dict[str, Any]) -> bool:
         if self._background is not None:
-            # Validated above; the runner applies the Change (or reports a failure).
+            # Validated already; the runner applies the Change (or reports a failure).
             service = self._service
             self._background(
                 "Re-planning every follow-up for the new settings…",
