@@ -33,7 +33,9 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QHideEvent,
     QKeySequence,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -1447,6 +1449,19 @@ class MainWindow(QMainWindow):
             page = PAGE_QUESTIONS
         settings.setValue("window/page", page)
         settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._clock_timer.isActive():
+            self._clock_timer.start()
+            if self._after_paint_started:
+                self._tick()  # catch up with the time spent hidden
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        # Hidden in the tray, nothing on screen needs the minute tick: it would only wake
+        # the app (and read the Today panel) every minute for no one.
+        self._clock_timer.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
