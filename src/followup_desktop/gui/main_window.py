@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import platformdirs
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QSettings, Qt, QTimer, Signal
@@ -781,6 +781,26 @@ class MainWindow(QMainWindow):
             self.calendar.apply_change((), everything=True)
         self.board.select_cards(selected, focus=self.views.currentWidget() is self.board)
 
+    def refresh_later(self, then: Callable[[], None] | None = None) -> None:
+        """Re-read everything, the board's cards on the worker; ``then`` runs after."""
+
+        def read() -> tuple[BoardData, tuple[list[AgendaItem], int, int]]:
+            return self._read_board(), self._read_today()
+
+        def show(data: object) -> None:
+            board, today = cast("tuple[BoardData, object]", data)
+            selected = self.board.selected_ids()
+            self.reload_board(board)
+            self._show_today(today)
+            self._question_bank_changed()
+            if self.calendar is not None:
+                self.calendar.apply_change((), everything=True)
+            self.board.select_cards(selected, focus=self.views.currentWidget() is self.board)
+            if then is not None:
+                then()
+
+        self.tasks.submit(read, show, self._report_failure("Reading the board"))
+
     def _tick(self) -> None:
         # Due states move with the clock: a card due at 14:00 is overdue at 14:01.
         self.board_model.set_now()
@@ -1240,9 +1260,10 @@ class MainWindow(QMainWindow):
             assert isinstance(result, exchange.ImportResult)
             # Undo steps may name records the import replaced; they no longer apply.
             self.undo_stack.clear()
-            self.refresh()
             self._notify(EVERYTHING_CHANGED)
-            self.statusBar().showMessage(import_summary(path, result), 15_000)
+            summary = import_summary(path, result)
+            # Once the board shows the imported cards (its status line would cover it).
+            self.refresh_later(lambda: self.statusBar().showMessage(summary, 15_000))
 
         report = self._report_failure("The import")
 
