@@ -15,7 +15,7 @@ import enum
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -354,6 +354,8 @@ class OpportunityDetails:
     contacts: tuple[ContactSnapshot, ...]
     interviews: tuple[InterviewSnapshot, ...]
     correspondence: tuple[CorrespondenceSnapshot, ...]
+    # This opportunity's own playbook choices (setting name -> value); a copy.
+    playbook_overrides: dict[str, Any] = field(default_factory=dict)
 
     def field_values(self) -> dict[str, Any]:
         """The editable fields by the names the service takes."""
@@ -371,6 +373,7 @@ class OpportunityDetails:
             "notes": self.notes,
             "acceptance_criteria": self.acceptance_criteria,
             "start_date": self.start_date,
+            "playbook_overrides": dict(self.playbook_overrides),
         }
 
 
@@ -456,6 +459,7 @@ def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDet
             )
             for item in messages
         ),
+        playbook_overrides=dict(opportunity.playbook_overrides or {}),
     )
 
 
