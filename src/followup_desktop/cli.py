@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--self-test", action="store_true", help="check that this installation works, then exit"
     )
-    # Used by benchmarks and smoke tests: quit as soon as the window has been shown.
+    # Used by benchmarks and smoke tests: quit once the window has painted and start-up
+    # (the database opened the whole way, the tray and reminders) has finished.
     parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
     # Used by the autostart entry: start in the tray without showing the window.
     parser.add_argument("--minimized", action="store_true", help=argparse.SUPPRESS)
