@@ -261,7 +261,7 @@ def _open_after_paint(
     def failed(error: BaseException) -> None:
         # The whole opening found what the first checks did not (or could not open the
         # file after all): say so as at any start, offering the backup where there is one.
-        log.info("opening after the first paint failed: %s", error)
+        log.warning("opening after the first paint failed: %s", error, exc_info=error)
         db = _open_with_recovery(db_path)
         if db is None:
             window.hide()
