@@ -319,3 +319,57 @@ def test_a_window_waiting_for_its_service_takes_no_input(
     finally:
         window.close()
         window.deleteLater()
+
+
+FAILING_OPEN = r"""
+import hashlib, json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QMessageBox
+from followup_desktop.core.errors import DatabaseError
+from followup_desktop.gui import app as gui_app
+
+path = Path(sys.argv[1])
+shown = []
+QMessageBox.critical = staticmethod(lambda parent, title, text: shown.append(text))
+
+
+def refuse(opened):
+    raise DatabaseError(f"{opened} failed a check that only the whole opening runs.", opened)
+
+
+def digest():
+    # The file and its write-ahead log: a write would show in one or the other.
+    wal = Path(f"{path}-wal")
+    data = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    return hashlib.sha256(data).hexdigest()
+
+
+gui_app.open_database = refuse
+before = digest()
+code = gui_app.run_gui(path)
+print(json.dumps({"code": code, "shown": shown, "unchanged": digest() == before}))
+"""
+
+
+def test_when_the_whole_opening_fails_after_the_paint_nothing_is_written(
+    database: Database,
+) -> None:
+    service = FollowupService(database)
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    service.add_action("call_recruiter", service.clock(), opportunity_id=acme)
+    path = database.path
+    database.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    output = subprocess.run(
+        [sys.executable, "-c", FAILING_OPEN, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    assert result["code"] == 2
+    assert len(result["shown"]) == 1 and "failed a check" in result["shown"][0]
+    assert result["unchanged"]  # the painted board wrote nothing, and nothing after it
