@@ -354,9 +354,12 @@ print(json.dumps({"code": code, "shown": shown, "unchanged": digest() == before}
 def test_when_the_whole_opening_fails_after_the_paint_nothing_is_written(
     database: Database,
 ) -> None:
+    from reminder_helpers import ANY_TIME, set_setting
+
     service = FollowupService(database)
     acme = service.create_opportunity("Acme", "Analyst").created_id
     service.add_action("call_recruiter", service.clock(), opportunity_id=acme)
+    set_setting(database, "reminders", ANY_TIME)  # a reminder due now would be recorded
     path = database.path
     database.close()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
