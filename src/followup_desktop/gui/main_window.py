@@ -775,17 +775,23 @@ class MainWindow(QMainWindow):
         self.board.set_stages(self._stages)
         self.board.select_cards(selected, focus=False)
 
-    def apply_change(self, change: Change, ranks: Mapping[int, float] | None = None) -> None:
+    def apply_change(
+        self,
+        change: Change,
+        ranks: Mapping[int, float] | None = None,
+        board: BoardData | None = None,
+    ) -> None:
         """Bring the board and the Today panel up to date with what a service call changed.
 
         ``ranks`` is the hand-made card order when the change set it (moves pass it on,
-        so the order is not read back from the database).
+        so the order is not read back from the database). ``board`` is the whole board
+        already read (on the worker) for a change too big to apply card by card.
         """
         if "stage" in change.entities:
             self._reload_stages()
-        ids = set(change.opportunity_ids) | set(change.actions_replanned)
+        ids = _touched(change)
         if len(ids) > INCREMENTAL_LIMIT:
-            self.reload_board()
+            self.reload_board(board)
         elif ids:
             with self._service.db.session() as session:
                 cards = load_cards(session, self._service.clock(), ids)
@@ -1245,14 +1251,18 @@ class MainWindow(QMainWindow):
         opportunity); the status bar says what runs meanwhile.
         """
 
-        def done(change: object) -> None:
-            if isinstance(change, Change):
-                self.apply_change(change)
+        def work() -> tuple[Change, BoardData | None]:
+            change = _retry_when_locked(call)
+            # A change too big to apply card by card re-reads the board: here, not after.
+            big = len(_touched(change)) > INCREMENTAL_LIMIT
+            return change, self._read_board() if big else None
+
+        def done(result: object) -> None:
+            change, board = cast("tuple[Change, BoardData | None]", result)
+            self.apply_change(change, board=board)
 
         self.job_label.setText(what)
-        self.tasks.submit(
-            lambda: _retry_when_locked(call), done, self._report_failure(what.removesuffix("…"))
-        )
+        self.tasks.submit(work, done, self._report_failure(what.removesuffix("…")))
 
     def about(self) -> None:
         """Say what this is."""
@@ -1757,6 +1767,11 @@ class _Background(threading.Thread):
             raise self._error
         assert self._result is not None
         return self._result
+
+
+def _touched(change: Change) -> set[int]:
+    """The opportunities whose cards a change may alter."""
+    return set(change.opportunity_ids) | set(change.actions_replanned)
 
 
 # A worker's transaction that read before the GUI thread wrote cannot write any more
