@@ -61,6 +61,9 @@ def test_without_a_tray_followup_keeps_reminding_reopens_and_quits_on_ctrl_q(
     app = _launch(stack, db_path)
     try:
         window = wait_until(lambda: stack.visible_windows(TITLE), 30, "the window")[0]
+        # The reminders are set up right after the first paint; their notifier asks the
+        # server what it can do, which says they are ready.
+        wait_until(lambda: monitor.calls("GetServerInformation"), 30, "the notifier")
         ask_window_to_close(stack.display, window)
         wait_until(lambda: not stack.visible_windows(TITLE), 10, "the window to close")
         assert app.process.poll() is None, "closing the window must not quit:\n" + "\n".join(
