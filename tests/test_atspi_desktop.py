@@ -15,6 +15,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -75,9 +76,28 @@ def a11y_stack(tmp_path: Path) -> Iterator[tuple[DesktopStack, dict[str, str]]]:
             launcher.wait(timeout=10)
 
 
-def _walk(env: dict[str, str], db_path: Path, *press: str) -> list[dict[str, Any]]:
+def _walk(
+    env: dict[str, str], db_path: Path, *press: str, wait_for: str = ""
+) -> list[dict[str, Any]]:
     app = AppProcess([sys.executable, "-m", "followup_desktop", "--db", str(db_path)], env)
     try:
+        if wait_for:
+            # A page the window opens after its first paint: ask fresh walkers until it
+            # is there (each reads the tree anew).
+            deadline = time.monotonic() + 40
+            while True:
+                check = subprocess.run(
+                    [SYSTEM_PYTHON, str(WALKER), APP_NAME, "40"],
+                    env={**env, "ATSPI_WAIT_FOR": wait_for},
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    check=False,
+                )
+                if check.returncode == 0:
+                    break
+                assert time.monotonic() < deadline, f"{wait_for!r} never appeared: {check.stderr}"
+                time.sleep(0.5)
         result = subprocess.run(
             [SYSTEM_PYTHON, str(WALKER), APP_NAME, "40", *press],
             env=env,
@@ -162,7 +182,7 @@ def test_the_board_and_the_calendar_are_named_and_reachable_through_atspi(
     settings = Path(env["XDG_CONFIG_HOME"]) / APP_NAME / "window.ini"
     settings.parent.mkdir(parents=True, exist_ok=True)
     settings.write_text("[window]\npage=calendar\n")
-    month = _walk(env, db_path)
+    month = _walk(env, db_path, wait_for="Month of ")
     assert not _unnamed_focusable(month), _unnamed_focusable(month)
     assert not _said_twice(month), _said_twice(month)
     cells = [node["name"] for node in month if node["role"] == "table cell"]
@@ -180,7 +200,7 @@ def test_the_board_and_the_calendar_are_named_and_reachable_through_atspi(
     assert shown, "the demo data has interviews in the month shown"
 
     # The week: each entry an object of its own, with its day and words.
-    week = _walk(env, db_path, "Week view")
+    week = _walk(env, db_path, "Week view", wait_for="Month of ")
     assert not _unnamed_focusable(week), _unnamed_focusable(week)
     grid = next(node for node in week if node["name"].startswith("Week of "))
     items = [

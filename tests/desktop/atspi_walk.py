@@ -15,6 +15,7 @@ reads and judges the output.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -85,10 +86,33 @@ def press(node: Atspi.Accessible, name: str) -> bool:
     return False
 
 
+def has_name(node: Atspi.Accessible, prefix: str) -> bool:
+    """True when an object under ``node`` has a name starting with ``prefix``."""
+    if (node.get_name() or "").startswith(prefix):
+        return True
+    for index in range(node.get_child_count()):
+        child = node.get_child_at_index(index)
+        if child is not None and has_name(child, prefix):
+            return True
+    return False
+
+
+def _safely_has_name(node: Atspi.Accessible, prefix: str) -> bool:
+    try:
+        return has_name(node, prefix)
+    except Exception:  # an object that went away while the window was being built
+        return False
+
+
 def main() -> int:
     name = sys.argv[1]
     timeout = float(sys.argv[2]) if len(sys.argv) > 2 else 30
     app = find_app(name, timeout)
+    # ATSPI_WAIT_FOR: only say (exit 0 or 3) whether an object so named is there yet. A
+    # fresh process asks each time: this one runs no main loop to hear the tree change.
+    wanted = os.environ.get("ATSPI_WAIT_FOR", "")
+    if wanted:
+        return 0 if _safely_has_name(app, wanted) else 3
     if len(sys.argv) > 3:
         if not press(app, sys.argv[3]):
             raise SystemExit(f"no push button named {sys.argv[3]!r}")

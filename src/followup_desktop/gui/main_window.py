@@ -295,6 +295,8 @@ class MainWindow(QMainWindow):
 
     #: Emitted once, when the window with its board has painted for the first time.
     first_painted = Signal()
+    #: The page to show once the service is attached (see _restore_state).
+    _page_after_start: str = PAGE_BOARD
 
     def __init__(
         self,
@@ -416,6 +418,8 @@ class MainWindow(QMainWindow):
         if self._after_paint_started:
             self.refresh_today_later()
             self._read_search_texts_later()
+        page, self._page_after_start = self._page_after_start, PAGE_BOARD
+        self._show_saved_page(page)
 
     # -- building ----------------------------------------------------------------------
 
@@ -1817,7 +1821,15 @@ class MainWindow(QMainWindow):
         scroll = settings.value("board/scroll", 0)
         if str(scroll).isdigit():
             self.board.horizontalScrollBar().setValue(int(str(scroll)))
-        page = settings.value("window/page", PAGE_BOARD)
+        page = str(settings.value("window/page", PAGE_BOARD) or PAGE_BOARD)
+        if self._startup is not None:
+            # The calendar and the question bank read through the service, which comes
+            # after the first paint: they open then (a start on them crashed before).
+            self._page_after_start = page
+        else:
+            self._show_saved_page(page)
+
+    def _show_saved_page(self, page: str) -> None:
         if page == PAGE_QUESTIONS:
             self.show_questions()
         elif page == PAGE_CALENDAR:
