@@ -124,6 +124,7 @@ class Row:
 FU1 = "status_follow_up:after=i10:n=1"
 FU2 = "status_follow_up:after=i10:n=2"
 CALL = "phone_call:after=i10"
+CALL2 = "phone_call:after=i10:n=2"
 
 ROWS = [
     Row(
@@ -207,7 +208,20 @@ ROWS = [
         recipients={CALL: "Dana Levi (+49 30 1111)"},
     ),
     Row(
-        "closing note: after the unanswered follow-ups + 7 days",
+        # Offered with the call, not after it: the person picks one (PLAYBOOK 6 notes).
+        "closing note: after follow-up 2 + 7 days, beside the call",
+        opportunity(
+            finished_steps={
+                **done(FU1, at(2026, 12, 1, 15)),
+                **done(FU2, at(2026, 12, 8, 10)),
+            }
+        ),
+        ActionKind.CLOSING_NOTE,
+        {"closing_note:after=i10": "Tue 15 Dec 10:00"},
+        now=at(2026, 12, 8, 11),
+    ),
+    Row(
+        "second call: 7 days after an unanswered first call (the closing note waits)",
         opportunity(
             finished_steps={
                 **done(FU1, at(2026, 12, 1, 15)),
@@ -215,9 +229,23 @@ ROWS = [
                 **done(CALL, at(2026, 12, 15, 10)),
             }
         ),
-        ActionKind.CLOSING_NOTE,
-        {"closing_note:after=i10": "Tue 22 Dec 10:00"},
+        ActionKind.PHONE_CALL,
+        {CALL2: "Tue 22 Dec 10:00"},
         now=at(2026, 12, 15, 11),
+    ),
+    Row(
+        "closing note: 7 days after the second call",
+        opportunity(
+            finished_steps={
+                **done(FU1, at(2026, 12, 1, 15)),
+                **done(FU2, at(2026, 12, 8, 10)),
+                **done(CALL, at(2026, 12, 15, 10)),
+                **done(CALL2, at(2026, 12, 22, 10)),
+            }
+        ),
+        ActionKind.CLOSING_NOTE,
+        {"closing_note:after=i10": "Tue 29 Dec 10:00"},
+        now=at(2026, 12, 22, 11),
     ),
     Row(
         "reply to a rejection: the same day",
@@ -459,13 +487,34 @@ def test_a_reminder_at_night_moves_to_the_next_working_morning() -> None:
 
 
 def test_a_reminder_on_a_weekend_moves_to_monday() -> None:
-    # Friday's interview: the referrer update would fall on Sunday.
+    # Friday's interview, a two-day timeline: the still-interested note would fall on Sunday.
+    facts = opportunity(
+        interviews=(
+            interview(
+                starts_at=at(2026, 11, 27, 10),
+                ends_at=at(2026, 11, 27, 11),
+                decision_timeline_days=2,
+            ),
+        ),
+    )
+    key = "still_interested:interview=10"
+    assert wall(by_key(plan(facts, SETTINGS, NOW))[key].due_at) == "Mon 30 Nov 09:00"
+
+
+def test_a_note_to_the_referrer_keeps_its_weekend_day_and_only_avoids_the_night() -> None:
+    # Working hours are for the employer's people (PLAYBOOK 6 notes): the referrer update
+    # of a Friday interview stays on Sunday at the same time.
     facts = opportunity(
         referrer=JO,
         interviews=(interview(starts_at=at(2026, 11, 27, 10), ends_at=at(2026, 11, 27, 11)),),
     )
     key = "check_in_referrer:interview=10:contact=5"
-    assert wall(by_key(plan(facts, SETTINGS, NOW))[key].due_at) == "Mon 30 Nov 09:00"
+    assert wall(by_key(plan(facts, SETTINGS, NOW))[key].due_at) == "Sun 29 Nov 11:00"
+    late = opportunity(
+        referrer=JO,
+        interviews=(interview(starts_at=at(2026, 11, 27, 21), ends_at=at(2026, 11, 27, 22)),),
+    )
+    assert wall(by_key(plan(late, SETTINGS, NOW))[key].due_at) == "Mon 30 Nov 09:00"
 
 
 def test_working_days_and_hours_are_settings() -> None:
@@ -478,10 +527,15 @@ def test_working_days_and_hours_are_settings() -> None:
         }
     )
     facts = opportunity(
-        referrer=JO,
-        interviews=(interview(starts_at=at(2026, 11, 27, 10), ends_at=at(2026, 11, 27, 11)),),
+        interviews=(
+            interview(
+                starts_at=at(2026, 11, 27, 10),
+                ends_at=at(2026, 11, 27, 11),
+                decision_timeline_days=2,
+            ),
+        ),
     )
-    key = "check_in_referrer:interview=10:contact=5"
+    key = "still_interested:interview=10"
     assert wall(by_key(plan(facts, settings, NOW))[key].due_at) == "Sun 29 Nov 11:00"
 
 

@@ -47,7 +47,7 @@ from followup_desktop.core.playbook.facts import (
     StepFacts,
     StoredAction,
 )
-from followup_desktop.core.playbook.humane import working_time
+from followup_desktop.core.playbook.humane import NIGHT_FROM, working_time
 from followup_desktop.core.playbook.reconcile import diff_actions
 from followup_desktop.core.playbook.settings import PlaybookSettings
 
@@ -66,6 +66,14 @@ CHANGES = (
 CHAIN = {ActionKind.STATUS_FOLLOW_UP, ActionKind.PHONE_CALL, ActionKind.CLOSING_NOTE}
 # Kinds with a hard deadline that may fall outside working hours (see humane.py).
 DEADLINED = {ActionKind.DEBRIEF, ActionKind.THANK_YOU}
+# Working hours are for the employer's people (PLAYBOOK 6 notes).
+OWN_PEOPLE_OR_TASKS = {
+    ActionKind.CHECK_IN_REFERRER,
+    ActionKind.TELL_REFERENCES,
+    ActionKind.BUILD_SKILLS,
+    ActionKind.PREPARE_NEXT_ROUND,
+    ActionKind.SET_CRITERIA,
+}
 PROFILE = settings(max_examples=150, deadline=None, database=None)
 
 
@@ -286,7 +294,11 @@ def test_plans_keep_every_promise(
         with_thanks = (
             action.kind is ActionKind.SEND_MATERIAL and chosen.send_material_with_thank_you
         )
-        if not deadlined and not with_thanks:
+        if action.kind in OWN_PEOPLE_OR_TASKS:
+            # Notes to their own people and their own tasks only avoid the night.
+            clock = wt.local(action.due_at).time()
+            assert chosen.start_time <= clock <= NIGHT_FROM, action
+        elif not deadlined and not with_thanks:
             assert wt.is_working_time(action.due_at), action
         if deadlined and action.interview_id is not None:
             limit = (
@@ -416,7 +428,13 @@ def test_replan_in_the_database_is_idempotent(
         session.execute(update(Action).values(state=ActionState.DONE, completed_at=now))
         replan_report(session, None, now)
         reopened = session.scalars(select(Action.kind).where(Action.state == ActionState.OPEN))
-        assert set(reopened) <= {"status_follow_up", "phone_call", "closing_note"}
+        assert set(reopened) <= {
+            "status_follow_up",
+            "phone_call",
+            "closing_note",
+            "move_on",
+            "value_add",
+        }
 
 
 def write(session: Any, facts: OpportunityFacts) -> None:

@@ -41,8 +41,10 @@ from followup_desktop.core.playbook.rawsql import (
     stored_instant,
 )
 
-# Chain steps whose outcome (done or dismissed, and when) decides the next step.
-CHAIN_KINDS: Final = frozenset({"status_follow_up", "phone_call"})
+# Steps whose outcome (done or dismissed, and when) decides the next step: the status
+# chain, the closing note (after which "moved on" is suggested) and the value-adding notes
+# sent every ten days or so once shortlisted.
+CHAIN_KINDS: Final = frozenset({"status_follow_up", "phone_call", "closing_note", "value_add"})
 # The one action a rejection gets; once it is settled a rejected opportunity is done.
 REJECTION_KEY: Final = "reply_to_rejection"
 _NOTHING: Final[Mapping[str, Any]] = MappingProxyType({})
@@ -77,6 +79,9 @@ class DebriefFacts(NamedTuple):
 
     submitted: bool
     promised_material: str = ""
+    skills_to_build: str = ""
+    # Questions noted as stumbled on and not yet rehearsed, to prepare for a next round.
+    unpracticed_questions: int = 0
 
 
 class InterviewFacts(NamedTuple):
@@ -104,7 +109,13 @@ class StageChangeFacts(NamedTuple):
 
 
 class CorrespondenceFacts(NamedTuple):
-    """A message or call logged for the opportunity."""
+    """A message or call logged for the opportunity.
+
+    ``check_back_on`` is, on a received message, the day they asked to hear back (or to
+    wait until); on a sent one, the day the person promised to be in touch again.
+    ``action_id`` links a sent message to the step it carried out (that step is then
+    done), so it is not counted a second time.
+    """
 
     id: int
     direction: Direction
@@ -112,6 +123,7 @@ class CorrespondenceFacts(NamedTuple):
     contact_id: int | None = None
     channel: Channel = Channel.EMAIL
     check_back_on: date | None = None
+    action_id: int | None = None
 
 
 class StepFacts(NamedTuple):
@@ -146,10 +158,12 @@ class OpportunityFacts(NamedTuple):
     contacts: tuple[ContactLinkFacts, ...] = ()
     stage_history: tuple[StageChangeFacts, ...] = ()
     interviews: tuple[InterviewFacts, ...] = ()
-    # Messages received from them (sent ones do not change the schedule).
+    # Messages received from them, oldest first.
     correspondence: tuple[CorrespondenceFacts, ...] = ()
     # Chain steps (status follow-ups, calls) that are done or dismissed, by plan key.
     finished_steps: Mapping[str, StepFacts] = _NOTHING
+    # Messages and calls the person sent, oldest first: they count as the steps they did.
+    sent: tuple[CorrespondenceFacts, ...] = ()
 
     def contacts_in(self, *roles: ContactRole) -> list[ContactFacts]:
         """Contacts with any of ``roles``, in the order of ``roles``, each once."""
@@ -199,6 +213,9 @@ class StoredAction(NamedTuple):
     reason: str
     interview_id: int | None
     contact_id: int | None
+    # open, snoozed or missed (the planner moves a step long past its point to missed).
+    state: ActionState = ActionState.OPEN
+    snoozed_until: datetime | None = None
 
 
 Key = tuple[int | None, str]
@@ -207,7 +224,7 @@ Key = tuple[int | None, str]
 class ActionRows(NamedTuple):
     """The stored actions a re-plan needs, from one pass over the table."""
 
-    # Open and snoozed generated actions: the ones a re-plan may update or withdraw.
+    # Open, snoozed and missed generated actions: the ones a re-plan may change.
     live: list[StoredAction]
     # Keys of every other action (done, dismissed, manual): never touched, never re-added.
     settled: set[Key]
@@ -240,9 +257,10 @@ WHERE plan_key IS NOT NULL AND (origin <> 'generated' OR +state IN ('done', 'dis
 """
 _SQL_LIVE: Final = """
 SELECT id, opportunity_id, plan_key, kind, due_at, due_edited, recipient, channel, reason,
-       interview_id, contact_id
+       interview_id, contact_id, state, snoozed_until
 FROM actions
-WHERE plan_key IS NOT NULL AND origin = 'generated' AND +state IN ('open', 'snoozed'){only}
+WHERE plan_key IS NOT NULL AND origin = 'generated'
+  AND +state IN ('open', 'snoozed', 'missed'){only}
 """
 _SQL_STEPS: Final = f"""
 SELECT opportunity_id, plan_key, state, due_at, completed_at FROM actions
@@ -279,16 +297,20 @@ FROM interviews
 WHERE 1 = 1{only}
 """
 _SQL_DEBRIEFS: Final = """
-SELECT interview_id, status, promised_material FROM debriefs WHERE 1 = 1{only}
+SELECT interview_id, status, promised_material, skills_to_build,
+       (SELECT count(*) FROM stumbled_questions q WHERE q.debrief_id = debriefs.id
+        AND q.practiced = 0)
+FROM debriefs WHERE 1 = 1{only}
 """
 _SQL_PANELS: Final = """
 SELECT interview_id, contact_id, mention FROM interview_participants WHERE 1 = 1{only}
 ORDER BY interview_id, position
 """
-_SQL_RECEIVED: Final = """
-SELECT id, opportunity_id, occurred_at, contact_id, channel, check_back_on
+_SQL_CORRESPONDENCE: Final = """
+SELECT id, opportunity_id, occurred_at, contact_id, channel, check_back_on, direction,
+       action_id
 FROM correspondence
-WHERE direction = 'received'{only}
+WHERE 1 = 1{only}
 """
 
 
@@ -346,6 +368,8 @@ def _action_rows(
             reason,
             interview_id,
             contact_id,
+            _STATES[state],
+            maybe_instant(snoozed),
         )
         for (
             ident,
@@ -359,6 +383,8 @@ def _action_rows(
             reason,
             interview_id,
             contact_id,
+            state,
+            snoozed,
         ) in live_rows
     ]
     steps: dict[int, dict[str, StepFacts]] = defaultdict(dict)
@@ -485,8 +511,8 @@ def load_facts(  # noqa: PLR0912, PLR0915 - one straight pass per table reads be
         links[owner].append(ContactLinkFacts(people[contact_id], _ROLES[role]))
 
     debriefs: dict[int, DebriefFacts] = {
-        interview_id: DebriefFacts(status == "submitted", material)
-        for interview_id, status, material in rows(
+        interview_id: DebriefFacts(status == "submitted", material, skills, int(unpracticed))
+        for interview_id, status, material, skills, unpracticed in rows(
             connection, _SQL_DEBRIEFS, by_interview, "interview_id"
         )
         if interview_id in interview_ids
@@ -532,18 +558,21 @@ def load_facts(  # noqa: PLR0912, PLR0915 - one straight pass per table reads be
             )
 
     received: dict[int, list[CorrespondenceFacts]] = defaultdict(list)
-    for ident, owner, occurred, contact_id, channel, check_back in rows(
-        connection, _SQL_RECEIVED, subset, "opportunity_id"
+    sent: dict[int, list[CorrespondenceFacts]] = defaultdict(list)
+    for ident, owner, occurred, contact_id, channel, check_back, direction, action_id in rows(
+        connection, _SQL_CORRESPONDENCE, subset, "opportunity_id"
     ):
         if owner in owners:
-            received[owner].append(
+            outgoing = direction == "sent"
+            (sent if outgoing else received)[owner].append(
                 CorrespondenceFacts(
                     ident,
-                    Direction.RECEIVED,
+                    Direction.SENT if outgoing else Direction.RECEIVED,
                     instant(occurred),
                     contact_id,
                     _CHANNELS[channel],
                     maybe_date(check_back),
+                    action_id,
                 )
             )
 
@@ -559,6 +588,9 @@ def load_facts(  # noqa: PLR0912, PLR0915 - one straight pass per table reads be
         found_received = received.get(ident)
         if found_received is not None and len(found_received) > 1:
             found_received.sort(key=_BY_ARRIVAL)
+        found_sent = sent.get(ident)
+        if found_sent is not None and len(found_sent) > 1:
+            found_sent.sort(key=_BY_ARRIVAL)
         facts[ident] = OpportunityFacts(
             ident,
             row[1],
@@ -575,6 +607,7 @@ def load_facts(  # noqa: PLR0912, PLR0915 - one straight pass per table reads be
             () if found_interviews is None else tuple(found_interviews),
             () if found_received is None else tuple(found_received),
             steps.get(ident, _NOTHING),
+            () if found_sent is None else tuple(found_sent),
         )
     return facts
 
