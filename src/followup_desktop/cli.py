@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     agenda.add_argument("--now", metavar="ISO-8601", help="pretend it is this time")
     agenda.add_argument("--days", type=int, metavar="N", help="only what is due within N days")
     agenda.add_argument("--json", action="store_true", help="print JSON instead of text")
+    agenda.add_argument(
+        "--missed",
+        action="store_true",
+        help="list the steps long past their point (missed) instead",
+    )
 
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("file", type=Path, nargs="?", help="where (default: the backups folder)")
@@ -222,8 +227,13 @@ def _export(db: Database, args: argparse.Namespace) -> int:
 def _import(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.exchange import import_database
 
-    import_database(db, args.file, replace=args.replace)
-    print(f"Imported {args.file} into {db.path}.")
+    result = import_database(db, args.file, replace=args.replace)
+    print(f"Imported {args.file} into {db.path}, and planned what comes next.")
+    for opportunity_id, problem in sorted(
+        result.unplanned.items(), key=lambda item: (item[0] is not None, item[0] or 0)
+    ):
+        which = "settings" if opportunity_id is None else f"opportunity {opportunity_id}"
+        print(f"  Not planned ({which}): {problem}", file=sys.stderr)
     return 0
 
 
@@ -273,8 +283,9 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
 
 
 def _agenda(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.agenda import agenda
+    from followup_desktop.core.agenda import agenda, missed
     from followup_desktop.core.errors import ValidationError
+    from followup_desktop.core.playbook import replan_report
     from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
 
     now = parse_instant(args.now, "--now time") if args.now else utcnow()
@@ -282,14 +293,24 @@ def _agenda(db: Database, args: argparse.Namespace) -> int:
         raise ValidationError("--days cannot be negative.", "days")
     until = None if args.days is None else now + timedelta(days=args.days)
     tz = local_zone()
-    with db.session() as session:
-        items = agenda(session, now, tz, until=until)
+    # The plan as of ``now``: what is missed, and the keep-applying nudge, depend on the
+    # clock. A look at another moment (--now) changes nothing in the database.
+    session = db.sessions()
+    try:
+        replan_report(session, None, now, skip_invalid=True)
+        items = missed(session) if args.missed else agenda(session, now, tz, until=until)
+        if args.now:
+            session.rollback()
+        else:
+            session.commit()
+    finally:
+        session.close()
     if args.json:
         json.dump([item.as_json() for item in items], sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     if not items:
-        print("Nothing to do: no open actions.")
+        print("Nothing missed." if args.missed else "Nothing to do: no open actions.")
         return 0
     current = None
     for item in items:

@@ -29,6 +29,12 @@ KIND_LABELS = {
     "reply_to_rejection": "Reply to the rejection",
     "keep_options_open": "Keep other options open",
     "review_offer": "Review the offer",
+    "move_on": "Mark it as moved on",
+    "prepare_next_round": "Prepare for the next round",
+    "value_add": "Share something useful",
+    "set_criteria": "Set your acceptance criteria",
+    "build_skills": "Work on a skill",
+    "new_evidence_note": "Send a short note with the new evidence",
     "custom": "Your own to-do",
 }
 
@@ -44,6 +50,8 @@ class Bucket(enum.StrEnum):
     OVERDUE = "overdue"
     TODAY = "today"
     UPCOMING = "upcoming"
+    # Long past its point: no longer reminded, listed apart until cleared.
+    MISSED = "missed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +96,43 @@ class AgendaItem:
 def effective_due_column() -> Any:
     """SQL expression for when an action is really due (a snooze postpones it)."""
     return func.coalesce(Action.snoozed_until, Action.due_at)
+
+
+def missed(session: Session) -> list[AgendaItem]:
+    """Steps the playbook marked missed (long past their point), oldest first."""
+    query = (
+        select(
+            Action.id,
+            Action.opportunity_id,
+            Opportunity.company,
+            Opportunity.role,
+            Action.kind,
+            Action.due_at,
+            Action.recipient,
+            Action.channel,
+            Action.reason,
+        )
+        .outerjoin(Opportunity, Action.opportunity_id == Opportunity.id)
+        .where(Action.state == ActionState.MISSED)
+        .where(or_(Opportunity.id.is_(None), Opportunity.archived.is_(False)))
+        .order_by(Action.due_at, Action.id)
+    )
+    return [
+        AgendaItem(
+            action_id=row.id,
+            opportunity_id=row.opportunity_id,
+            company=row.company or "",
+            role=row.role or "",
+            kind=row.kind,
+            due_at=row.due_at,
+            snoozed=False,
+            recipient=row.recipient,
+            channel=None if row.channel is None else str(row.channel.value),
+            reason=row.reason,
+            bucket=Bucket.MISSED,
+        )
+        for row in session.execute(query)
+    ]
 
 
 def agenda(

@@ -211,7 +211,12 @@ def import_summary(path: Path, result: ImportResult) -> str:
         for table, label in IMPORT_SUMMARY
         if result.counts.get(table, 0)
     )
-    text = f"Imported {path.name}: {counts or 'no records'}."
+    text = f"Imported {path.name}: {counts or 'no records'}, and planned what comes next."
+    if result.unplanned:
+        text += (
+            f" {len(result.unplanned)} could not be planned (open them to correct the "
+            "facts the playbook names)."
+        )
     if result.backup is not None:
         text += f" The previous data is backed up in {result.backup}."
     return text
@@ -1111,7 +1116,10 @@ class MainWindow(QMainWindow):
                 return
             report(error)
 
-        self.tasks.submit(lambda: exchange.import_database(db, path, replace=replace), done, failed)
+        now = self._service.clock()
+        self.tasks.submit(
+            lambda: exchange.import_database(db, path, replace=replace, now=now), done, failed
+        )
 
     def export_file(self) -> None:
         """Write the whole database as JSON, on the worker thread."""

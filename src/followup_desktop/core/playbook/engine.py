@@ -1312,6 +1312,15 @@ def _said(interview: InterviewFacts, days: int, this_year: int) -> str:
     return f"They said they would decide within {span_text(days)}"
 
 
+def new_evidence_reason(company: str, question: str) -> str:
+    """Why a better answer is sent this once (PLAYBOOK 1, source 000)."""
+    return (
+        f"A better answer is usually kept for the next interview, not sent; but yours to "
+        f"\u201c{quoted(question)}\u201d is new evidence that meets a need {company} has, "
+        "so send one short, warm note with it, and no more."
+    )
+
+
 # -- the whole search ----------------------------------------------------------------------
 
 PIPELINE_KEY_PREFIX = "keep_options_open"
@@ -1330,12 +1339,40 @@ def plan_pipeline(
     now = ensure_aware(now, "current time")
     if not settings.pipeline_nudge:
         return None
-    wait = pipeline.waiting or pipeline.holding_offer
-    if wait is None:
-        return None
     wt = working_time(settings)
     this_year = wt.local_date(now).year
     thin = pipeline.active_count < settings.pipeline_min_active
+    wait = pipeline.waiting or pipeline.holding_offer
+    closed = pipeline.closed
+    # Above all right after an opportunity closes and leaves the search thin.
+    just_closed = (
+        closed is not None
+        and thin
+        and closed.since <= now
+        and wt.plus_days(closed.since, settings.pipeline_recent_days) > now
+        and (wait is None or closed.since >= wait.since)
+    )
+    if just_closed:
+        assert closed is not None
+        started = wt.morning(wt.local_date(closed.since) + timedelta(days=1))
+        left = (
+            "no active opportunity left"
+            if pipeline.active_count == 0
+            else count_text(pipeline.active_count, *_OPPORTUNITY_WORDS)
+        )
+        reason = (
+            f"{closed.company} is no longer in the running since "
+            f"{day_text(wt.local_date(closed.since), this_year)} and you have {left}; "
+            "apply for a few new roles this week, so that one answer never stops your search."
+        )
+        return PlannedAction(
+            kind=ActionKind.KEEP_OPTIONS_OPEN,
+            plan_key=f"{PIPELINE_KEY_PREFIX}:{wt.local_date(started).isoformat()}",
+            due_at=started,
+            reason=reason,
+        )
+    if wait is None:
+        return None
     last = pipeline.last_added_at
     quiet_since = None if last is None else wt.plus_days(last, settings.pipeline_recent_days)
     quiet = quiet_since is None or quiet_since <= now
@@ -1379,6 +1416,7 @@ __all__ = [
     "ActionKind",
     "PlannedAction",
     "debrief_prompt_at",
+    "new_evidence_reason",
     "plan",
     "plan_pipeline",
     "validate_facts",

@@ -197,6 +197,8 @@ class PipelineFacts(NamedTuple):
     waiting: WaitingFacts | None = None
     # An offer in hand, or an accepted one before the first day.
     holding_offer: WaitingFacts | None = None
+    # The opportunity most recently rejected, withdrawn or closed, and when.
+    closed: WaitingFacts | None = None
 
 
 class StoredAction(NamedTuple):
@@ -618,6 +620,8 @@ _WAITING_KINDS: Final = (StageKind.PROSPECT, StageKind.ACTIVE, StageKind.FINAL)
 # "None added lately" looks at the newest rows by id: opportunities are numbered as they
 # are added, and reading a few rows instead of the whole table keeps a re-plan cheap.
 _RECENT_ROWS: Final = 100
+_RECENT_MOVES: Final = 1000
+_CLOSED_KINDS: Final = (StageKind.REJECTED, StageKind.WITHDRAWN, StageKind.CLOSED)
 
 
 def load_pipeline_facts(
@@ -670,6 +674,15 @@ def load_pipeline_facts(
         "ORDER BY id DESC LIMIT 1) o",
         (day, day),
     ).fetchone()
+    # The newest moves only: stage changes are numbered as they happen, and the nudge
+    # cares about a close in the last days, so a bounded walk down the key is enough.
+    closed = connection.execute(
+        "SELECT o.id, o.company, sc.changed_at FROM stage_changes sc "
+        "JOIN opportunities o ON o.id = sc.opportunity_id "
+        f"WHERE sc.id > (SELECT coalesce(max(id), 0) - {_RECENT_MOVES} FROM stage_changes) "
+        f"AND sc.to_stage_id IN ({ids_of(*_CLOSED_KINDS)}) AND o.stage_id = sc.to_stage_id "
+        "AND o.archived = 0 ORDER BY sc.id DESC LIMIT 1"
+    ).fetchone()
     return PipelineFacts(
         active_count=int(active_count),
         last_added_at=maybe_instant(last_added),
@@ -681,6 +694,7 @@ def load_pipeline_facts(
         else WaitingFacts(
             offer[0], offer[1], instant(offer[2]), maybe_date(offer[3]), bool(offer[4])
         ),
+        closed=None if closed is None else WaitingFacts(closed[0], closed[1], instant(closed[2])),
     )
 
 
