@@ -294,10 +294,15 @@ def test_plans_keep_every_promise(
         with_thanks = (
             action.kind is ActionKind.SEND_MATERIAL and chosen.send_material_with_thank_you
         )
+        edges = {i.starts_at for i in facts.interviews} | {i.ends_at for i in facts.interviews}
         if action.kind in OWN_PEOPLE_OR_TASKS:
-            # Notes to their own people and their own tasks only avoid the night.
+            # Notes to their own people and their own tasks only avoid the night (the
+            # preparation for a round is never later than the round, nor before the one
+            # it follows, even at an odd hour).
             clock = wt.local(action.due_at).time()
-            assert chosen.start_time <= clock <= NIGHT_FROM, action
+            assert chosen.start_time <= clock <= NIGHT_FROM or (
+                action.kind is ActionKind.PREPARE_NEXT_ROUND and action.due_at in edges
+            ), action
         elif not deadlined and not with_thanks:
             assert wt.is_working_time(action.due_at), action
         if deadlined and action.interview_id is not None:

@@ -98,7 +98,7 @@ def effective_due_column() -> Any:
     return func.coalesce(Action.snoozed_until, Action.due_at)
 
 
-def missed(session: Session) -> list[AgendaItem]:
+def missed(session: Session, limit: int | None = None) -> list[AgendaItem]:
     """Steps the playbook marked missed (long past their point), oldest first."""
     query = (
         select(
@@ -117,6 +117,8 @@ def missed(session: Session) -> list[AgendaItem]:
         .where(or_(Opportunity.id.is_(None), Opportunity.archived.is_(False)))
         .order_by(Action.due_at, Action.id)
     )
+    if limit is not None:
+        query = query.limit(limit)
     return [
         AgendaItem(
             action_id=row.id,

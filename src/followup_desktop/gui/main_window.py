@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from followup_desktop import APP_NAME, __version__
-from followup_desktop.core.agenda import AgendaItem, agenda
+from followup_desktop.core.agenda import AgendaItem, agenda, missed
 from followup_desktop.core.board import (
     CardSnapshot,
     StageSnapshot,
@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
         self.today.done_requested.connect(self.complete_action)
         self.today.snooze_requested.connect(self.snooze_action)
         self.today.open_action_requested.connect(self.open_action)
+        self.today.clear_missed_requested.connect(self.clear_missed)
         self.today_dock = QDockWidget("Today", self)
         self.today_dock.setObjectName("todayDock")
         self.today_dock.setAccessibleName("Today panel")
@@ -632,20 +633,26 @@ class MainWindow(QMainWindow):
         if self.on_changed is not None:
             self.on_changed(change)
 
-    def _read_today(self) -> tuple[list[AgendaItem], int, int]:
+    def _read_today(self) -> tuple[list[AgendaItem], int, int, list[AgendaItem]]:
         now = self._service.clock()
         local = now.astimezone(self._tz)
         end_of_today = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         with self._service.db.session() as session:
             items = agenda(session, now, self._tz, until=end_of_today, limit=TODAY_LIMIT)
             overdue, today = due_counts(session, now, self._tz)
-        return items, overdue, today
+            gone = missed(session, limit=TODAY_LIMIT)
+        return items, overdue, today, gone
 
     def _show_today(self, result: object) -> None:
         assert isinstance(result, tuple)
-        items, overdue, today = result
+        items, overdue, today, gone = result
         self.today.set_items(list(items), int(overdue), int(today))
+        self.today.set_missed(list(gone))
         self._update_status()
+
+    def clear_missed(self) -> None:
+        """Dismiss every step in the missed list."""
+        self._run_service(self._service.clear_missed)
 
     def refresh_today(self) -> None:
         """Re-read what is overdue or due today, now."""

@@ -429,15 +429,26 @@ class _Planner:
                 due_cache.append(self.wt.latest_working(deadline, end))
             return due_cache[0]
 
-        thanked = self.thanked(interview)
+        # Who was written to since is worked out only when some thank-you is still open.
+        thanked: set[int | None] | None = None
         if interview.participants:
+            prefix = f"thank_you:interview={interview.id}:contact="
             for participant in interview.participants:
-                if participant.contact.id in thanked or None in thanked:
-                    continue  # a message to them has gone out since the interview
+                if f"{prefix}{participant.contact.id}" not in settled:
+                    if thanked is None:
+                        thanked = self.thanked(interview)
+                    if participant.contact.id in thanked or None in thanked:
+                        continue  # a message to them has gone out since the interview
                 self.thank_you(interview, participant, thank_you_due)
-        elif not thanked:
+        elif not self.thanked(interview):
             self.thank_you_unknown_panel(interview, thank_you_due)
-        if debrief is not None and debrief.skills_to_build.strip():
+        if (
+            debrief is not None
+            and debrief.skills_to_build
+            and interview is self.facts.interviews[-1]
+            and debrief.skills_to_build.strip()
+        ):
+            # The waiting time is after the latest interview; that is when to build them.
             self.build_skills(interview, debrief.skills_to_build)
         if debrief is not None and debrief.promised_material.strip():
             self.send_material(interview, debrief.promised_material, thank_you_due)
@@ -977,8 +988,9 @@ class _Planner:
         ]
         position = 0
         if chain.timeline is not None and settings.still_interested_note and chain.allows_calls:
-            first_due = self.first_follow_up(chain, "")[0]
-            if steps and steps[0].occurred_at < first_due - _CONVERSATION:
+            if steps and steps[0].occurred_at < (
+                self.first_follow_up(chain, "")[0] - _CONVERSATION
+            ):
                 position = 1  # that message was the still-interested note
             else:
                 self.still_interested(chain)
