@@ -868,3 +868,209 @@ def test_impossible_facts_are_refused_clearly(
 def test_a_naive_clock_is_refused() -> None:
     with pytest.raises(ValidationError, match="no time zone"):
         plan(opportunity(), SETTINGS, datetime(2026, 11, 24, 12))  # noqa: DTZ001
+
+
+# -- PLAYBOOK section 6, its notes, rule by rule ------------------------------------------
+
+THANKS = "thank_you:interview=10:contact=1"
+
+
+def sent(ident: int, when: datetime, contact: int | None = 1, **fields: Any) -> CorrespondenceFacts:
+    return CorrespondenceFacts(ident, Direction.SENT, when, contact, **fields)
+
+
+def received(ident: int, when: datetime, **fields: Any) -> CorrespondenceFacts:
+    return CorrespondenceFacts(ident, Direction.RECEIVED, when, 1, **fields)
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note of PLAYBOOK 6: facts in, the plan keys (and due times) it must show."""
+
+    name: str
+    facts: OpportunityFacts
+    now: datetime
+    present: dict[str, str]  # plan key -> due on the Berlin wall clock
+    absent: tuple[str, ...] = ()
+    settings: PlaybookSettings = SETTINGS
+
+
+NOTES = [
+    Note(
+        "what counts: a thank-you sent as a message is done",
+        opportunity(sent=(sent(40, at(2026, 11, 24, 18)),)),
+        at(2026, 11, 24, 19),
+        {"thank_you:interview=10:contact=2": "Wed 25 Nov 11:00"},
+        absent=(THANKS,),
+    ),
+    Note(
+        "what counts: a message to no one named covers the panel",
+        opportunity(sent=(sent(40, at(2026, 11, 24, 18), None),)),
+        at(2026, 11, 24, 19),
+        {FU1: "Tue 01 Dec 11:00"},
+        absent=(THANKS, "thank_you:interview=10:contact=2"),
+    ),
+    Note(
+        "what counts: follow-ups sent as messages advance the chain",
+        opportunity(sent=(sent(40, at(2026, 11, 24, 18)), sent(41, at(2026, 12, 1, 12)))),
+        at(2026, 12, 1, 13),
+        {FU2: "Tue 08 Dec 12:00"},
+        absent=(FU1,),
+    ),
+    Note(
+        "what counts: a message linked to its step is not counted twice",
+        opportunity(
+            sent=(sent(40, at(2026, 11, 24, 18), action_id=7), sent(41, at(2026, 12, 1, 12))),
+        ),
+        at(2026, 12, 1, 13),
+        # The linked thank-you is done through its action (not in these facts), so it is
+        # still planned here; the later message is follow-up 1.
+        {THANKS: "Wed 25 Nov 11:00", FU2: "Tue 08 Dec 12:00"},
+    ),
+    Note(
+        "after a reply: reply + 7 days when nothing else was said",
+        opportunity(correspondence=(received(50, at(2026, 11, 30, 9)),)),
+        at(2026, 11, 30, 10),
+        {"status_follow_up:after=r50:n=1": "Mon 07 Dec 09:00"},
+    ),
+    Note(
+        "after a reply: their decision date holds it back",
+        opportunity(
+            interviews=(interview(decision_date=date(2026, 12, 11)),),
+            correspondence=(received(50, at(2026, 12, 2, 9)),),
+        ),
+        at(2026, 12, 2, 10),
+        {"status_follow_up:after=r50:n=1": "Fri 11 Dec 09:00"},
+    ),
+    Note(
+        "after a reply: a date the person promised holds it back",
+        opportunity(
+            interviews=(interview(decision_date=date(2026, 12, 11)),),
+            correspondence=(received(50, at(2026, 12, 2, 9)),),
+            sent=(sent(40, at(2026, 11, 24, 17), check_back_on=date(2026, 12, 14)),),
+        ),
+        at(2026, 12, 2, 10),
+        {"status_follow_up:after=r50:n=1": "Mon 14 Dec 09:00"},
+    ),
+    Note(
+        "after a reply: a check-back date earlier than the wait does not bring it forward",
+        opportunity(
+            correspondence=(received(50, at(2026, 11, 30, 9), check_back_on=date(2026, 12, 2)),)
+        ),
+        at(2026, 11, 30, 10),
+        {"status_follow_up:after=r50:n=1": "Mon 07 Dec 09:00"},
+    ),
+    Note(
+        "silence: the call and the closing note together at follow-up 2 + 7 days",
+        opportunity(
+            sent=(
+                sent(40, at(2026, 11, 24, 18)),
+                sent(41, at(2026, 12, 1, 12)),
+                sent(42, at(2026, 12, 8, 12)),
+            )
+        ),
+        at(2026, 12, 8, 13),
+        {CALL: "Tue 15 Dec 12:00", "closing_note:after=i10": "Tue 15 Dec 12:00"},
+        absent=(FU1, FU2),
+    ),
+    Note(
+        "silence: a call logged withdraws the note and brings the second call",
+        opportunity(
+            sent=(
+                sent(41, at(2026, 12, 1, 12)),
+                sent(42, at(2026, 12, 8, 12)),
+                sent(43, at(2026, 12, 15, 12), channel=Channel.PHONE),
+            )
+        ),
+        at(2026, 12, 15, 13),
+        {CALL2: "Tue 22 Dec 12:00"},
+        absent=("closing_note:after=i10", CALL),
+    ),
+    Note(
+        "silence: after the closing note, moved on is suggested",
+        opportunity(
+            sent=(
+                sent(41, at(2026, 12, 1, 12)),
+                sent(42, at(2026, 12, 8, 12)),
+                sent(43, at(2026, 12, 15, 12)),
+            )
+        ),
+        at(2026, 12, 15, 13),
+        {"move_on:after=i10": "Tue 15 Dec 12:00"},
+        absent=("closing_note:after=i10", CALL),
+    ),
+    Note(
+        "days and clocks: +7 days keeps the wall-clock time across the clock change",
+        opportunity(
+            interviews=(interview(starts_at=at(2026, 10, 20, 10), ends_at=at(2026, 10, 20, 11)),)
+        ),
+        at(2026, 10, 20, 12),
+        {FU1: "Tue 27 Oct 11:00"},
+    ),
+    Note(
+        "working hours: a referrer note keeps its Sunday",
+        opportunity(
+            referrer=JO,
+            interviews=(interview(starts_at=at(2026, 11, 27, 10), ends_at=at(2026, 11, 27, 11)),),
+        ),
+        NOW,
+        {"check_in_referrer:interview=10:contact=5": "Sun 29 Nov 11:00"},
+    ),
+    Note(
+        "working hours: public holidays of the country are skipped",
+        opportunity(
+            interviews=(interview(starts_at=at(2026, 12, 18, 10), ends_at=at(2026, 12, 18, 11)),)
+        ),
+        at(2026, 12, 18, 12),
+        {FU1: "Mon 28 Dec 09:00"},
+        settings=PlaybookSettings(timezone="Europe/Berlin", holiday_country="DE"),
+    ),
+    Note(
+        "working hours: a thank-you is never due later than 24 h after the interview",
+        opportunity(
+            interviews=(interview(starts_at=at(2026, 12, 24, 10), ends_at=at(2026, 12, 24, 11)),)
+        ),
+        at(2026, 12, 24, 12),
+        {THANKS: "Thu 24 Dec 18:00"},
+        settings=PlaybookSettings(timezone="Europe/Berlin", holiday_country="DE"),
+    ),
+    Note(
+        "stale: a month overdue, the follow-up is missed and the next one is planned",
+        opportunity(),
+        at(2027, 1, 8, 12),
+        {FU1: "Tue 01 Dec 11:00", FU2: "Thu 07 Jan 11:00"},
+    ),
+    Note(
+        "spacing: the third gap is half as long again (7, then 11 days)",
+        opportunity(
+            finished_steps={**done(FU1, at(2026, 12, 1, 15)), **done(FU2, at(2026, 12, 8, 10))}
+        ),
+        at(2026, 12, 8, 11),
+        # 7 times 1.5 rounded up is 11 days: Sat 19 Dec, so the next working morning.
+        {"status_follow_up:after=i10:n=3": "Mon 21 Dec 09:00"},
+        settings=PlaybookSettings(timezone="Europe/Berlin", status_follow_ups=3),
+    ),
+]
+
+
+@pytest.mark.parametrize("note", NOTES, ids=[note.name for note in NOTES])
+def test_schedule_note(note: Note) -> None:
+    planned = by_key(plan(note.facts, note.settings, note.now))
+    found = {key: wall(planned[key].due_at) for key in note.present if key in planned}
+    assert found == note.present
+    for key in note.absent:
+        assert key not in planned, key
+
+
+def test_a_stale_step_is_marked_missed_when_written() -> None:
+    from followup_desktop.core.playbook.reconcile import diff_actions
+
+    facts = opportunity()
+    later = at(2026, 12, 3, 12)  # the thank-yous were due Wed 25 Nov 11:00
+    diff = diff_actions(plan(facts, SETTINGS, later), [], set(), later)
+    states = {action.plan_key: action.state for action in diff.inserts}
+    assert states[THANKS] is ActionState.MISSED
+    assert states[FU1] is ActionState.OPEN
+    # Seen from before, the same thank-you is simply open.
+    early = diff_actions(plan(facts, SETTINGS, NOW), [], set(), NOW)
+    assert {a.plan_key: a.state for a in early.inserts}[THANKS] is ActionState.OPEN
