@@ -664,3 +664,16 @@ def test_dates_are_utc_in_the_agenda(tmp_path: Path, db_path: Path) -> None:
     import_file(tmp_path, db_path, doc)
     rows = cli_agenda(db_path, datetime(2026, 11, 24, 11, tzinfo=UTC) + timedelta(hours=1))
     assert all(datetime.fromisoformat(row["due_at"]).utcoffset() == timedelta(0) for row in rows)
+
+
+def test_the_clocks_hourly_re_plan_marks_steps_gone_stale_meanwhile(
+    service: FollowupService, clock: list[datetime]
+) -> None:
+    opportunity, interview, dana = interviewed(service)
+    key = f"thank_you:interview={interview}:contact={dana}"
+    clock[0] = berlin(2026, 12, 3, 12)  # eight days after the thank-you was due
+    change = service.replan([])  # what the window runs every hour
+    assert opportunity in change.opportunity_ids
+    assert open_steps(service, opportunity)[key] == ("missed", "Wed 25 Nov 11:00")
+    # Not yet stale, the follow-up stays open.
+    assert open_steps(service, opportunity)[f"status_follow_up:after=i{interview}:n=1"][0] == "open"

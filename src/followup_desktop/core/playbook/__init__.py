@@ -44,6 +44,7 @@ from followup_desktop.core.playbook.reconcile import (
     ActionDiff,
     apply_diff,
     diff_actions,
+    mark_stale,
 )
 from followup_desktop.core.playbook.settings import (
     PlaybookSettings,
@@ -168,6 +169,9 @@ def _replan(
     diff.extend(diff_actions([] if nudge is None else [nudge], nudges, search_wide.settled, now))
     apply_diff(session, diff, now)
     changed = diff.opportunity_ids()
+    if ids == []:
+        # The clock's re-plan: steps gone stale since the last change stop being reminded.
+        changed |= mark_stale(session, base, now)
     return ReplanReport(
         opportunity_ids=frozenset(item for item in changed if item is not None),
         search_wide_changed=None in changed,

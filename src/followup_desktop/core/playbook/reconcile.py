@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, update
@@ -40,7 +40,8 @@ from followup_desktop.core.models import (
 )
 from followup_desktop.core.playbook.engine import PlannedAction
 from followup_desktop.core.playbook.facts import Key, StoredAction
-from followup_desktop.core.playbook.rawsql import chunks
+from followup_desktop.core.playbook.rawsql import chunks, driver_connection, stored_instant
+from followup_desktop.core.playbook.settings import PlaybookSettings
 
 _ACTIONS = cast(Table, Action.__table__)
 _LIVE_STATES: Final = (ActionState.OPEN, ActionState.SNOOZED)
@@ -229,4 +230,37 @@ def _expire(session: Session, diff: ActionDiff) -> None:
             session.expire(instance, ["actions"])
 
 
-__all__ = ["ActionDiff", "apply_diff", "diff_actions"]
+def mark_stale(session: Session, settings: PlaybookSettings, now: datetime) -> set[int | None]:
+    """Set open planned steps that have gone stale since to missed; return their owners.
+
+    The clock's own re-plan (hourly, and at start-up) plans only the search-wide nudge;
+    this one indexed pass keeps it from reminding steps long past their point meanwhile.
+    It uses the global settings; the next full re-plan of an opportunity applies its own.
+    """
+    thanks_before = stored_instant(now - timedelta(days=settings.missed_thank_you_days))
+    others_before = stored_instant(now - timedelta(days=settings.missed_after_days))
+    connection = driver_connection(session)
+    found = connection.execute(
+        "SELECT id, opportunity_id FROM actions "
+        "WHERE coalesce(snoozed_until, due_at) < max(?, ?) AND state IN ('open', 'snoozed') "
+        "AND origin = 'generated' AND plan_key IS NOT NULL AND kind <> 'keep_options_open' "
+        "AND coalesce(snoozed_until, due_at) < "
+        "CASE kind WHEN 'thank_you' THEN ? ELSE ? END",
+        (thanks_before, others_before, thanks_before, others_before),
+    ).fetchall()
+    if not found:
+        return set()
+    ids = sorted(ident for ident, _ in found)
+    for chunk in chunks(ids):
+        connection.execute(
+            f"UPDATE actions SET state = 'missed' WHERE id IN ({','.join('?' * len(chunk))})",
+            tuple(chunk),
+        )
+    stale = set(ids)
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, Action) and instance.id in stale:
+            session.expire(instance)
+    return {owner for _, owner in found}
+
+
+__all__ = ["ActionDiff", "apply_diff", "diff_actions", "mark_stale"]
