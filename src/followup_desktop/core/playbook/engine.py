@@ -804,9 +804,9 @@ class _Planner:
             due = wt.avoid_night(wt.plus_days(start, -self.settings.prepare_days_before))
             due = min(max(due, before.ends_at), start)
             questions = self.unpracticed()
+            many = "one question" if questions == 1 else f"{questions} questions"
             rehearse = (
-                f"rehearse the {count_text(questions, 'question', 'questions')[5:]} you "
-                "stumbled on here (in the question bank)"
+                f"rehearse the {many} you stumbled on here (in the question bank)"
                 if questions
                 else "rehearse answers to what they are likely to ask next"
             )
