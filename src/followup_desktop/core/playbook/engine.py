@@ -289,6 +289,7 @@ class _Planner:
         self.grace_thanks = timedelta(days=settings.missed_thank_you_days)
         self.grace_other = timedelta(days=settings.missed_after_days)
         self._sent: list[CorrespondenceFacts] | None = None
+        self._others: set[int | None] | None = None
         self.actions: list[PlannedAction] = []
         self._days: dict[datetime, str] = {}
         self._organizers: list[ContactFacts] | None = None
@@ -355,9 +356,14 @@ class _Planner:
             if not self.facts.sent:
                 self._sent = []
             else:
-                others = _not_employer(self.facts)
+                others = self.not_employer()
                 self._sent = [m for m in self.facts.sent if m.contact_id not in others]
         return self._sent
+
+    def not_employer(self) -> set[int | None]:
+        if self._others is None:
+            self._others = _not_employer(self.facts)
+        return self._others
 
     def sent_to(self, person: ContactFacts, after: datetime) -> bool:
         """Whether the person wrote or called ``person`` after ``after``."""
@@ -935,7 +941,7 @@ class _Planner:
         facts = self.facts
         wt = self.wt
         latest = max(facts.interviews, key=_by_end)
-        replies = _employer_replies(facts, latest)
+        replies = _employer_replies(facts, latest, self.not_employer)
         # The latest statement of when to check back wins (the interview's or a reply's).
         check_back = latest.check_back_on
         for message in replies:
@@ -1284,12 +1290,16 @@ def _not_employer(facts: OpportunityFacts) -> set[int | None]:
     return not_employer
 
 
-def _employer_replies(facts: OpportunityFacts, latest: InterviewFacts) -> list[CorrespondenceFacts]:
+def _employer_replies(
+    facts: OpportunityFacts,
+    latest: InterviewFacts,
+    others: Callable[[], set[int | None]] | None = None,
+) -> list[CorrespondenceFacts]:
     """Messages received from the employer after the latest interview, oldest first."""
     after = latest.ends_at
     if not any(message.occurred_at > after for message in facts.correspondence):
         return []
-    not_employer = _not_employer(facts)
+    not_employer = _not_employer(facts) if others is None else others()
     return sorted(
         (
             message

@@ -308,11 +308,14 @@ _SQL_PANELS: Final = """
 SELECT interview_id, contact_id, mention FROM interview_participants WHERE 1 = 1{only}
 ORDER BY interview_id, position
 """
+# A sent message linked to its action matters only for a date promised in it: the action
+# it carried out is done, and that is what the engine reads. Skipping the rest keeps a
+# full re-plan from reading every message ever sent.
 _SQL_CORRESPONDENCE: Final = """
 SELECT id, opportunity_id, occurred_at, contact_id, channel, check_back_on, direction,
        action_id
 FROM correspondence
-WHERE 1 = 1{only}
+WHERE (direction = 'received' OR action_id IS NULL OR check_back_on IS NOT NULL){only}
 """
 
 
