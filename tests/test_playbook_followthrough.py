@@ -677,3 +677,49 @@ def test_the_clocks_hourly_re_plan_marks_steps_gone_stale_meanwhile(
     assert open_steps(service, opportunity)[key] == ("missed", "Wed 25 Nov 11:00")
     # Not yet stale, the follow-up stays open.
     assert open_steps(service, opportunity)[f"status_follow_up:after=i{interview}:n=1"][0] == "open"
+
+
+def test_an_invitation_moved_and_imported_again_re_plans_and_keeps_what_was_done(
+    tmp_path: Path, database: Database
+) -> None:
+    from followup_desktop.core.ics import import_ics_file
+
+    fixtures = Path(__file__).parent / "fixtures" / "ics"
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    service = FollowupService(database, clock=lambda: now)
+    service.set_setting("playbook", {"timezone": "Europe/Berlin"})
+    (interview,) = import_ics_file(database, fixtures / "google.ics", now=now).created
+    service.set_panel(
+        interview, [PanelMember("Marcus Oyelaran", email="marcus@copperleaf.example")]
+    )
+    with database.session() as session:
+        actions = {
+            action.plan_key: action.id
+            for action in session.scalars(select(Action).where(Action.interview_id == interview))
+        }
+    [thanks] = [key for key in actions if key and key.startswith("thank_you:")]
+    follow_up = f"status_follow_up:after=i{interview}:n=1"
+    service.complete_action(actions[thanks])
+    service.snooze_action(actions[f"debrief:interview={interview}"], now + timedelta(days=20))
+    moved = datetime(2026, 12, 20, 10, tzinfo=UTC)
+    service.reschedule_action(actions[follow_up], moved)
+    later = (
+        (fixtures / "google.ics")
+        .read_bytes()
+        .replace(b"T140000", b"T160000")
+        .replace(b"T150000", b"T170000")
+    )
+    (tmp_path / "moved.ics").write_bytes(later)
+    import_ics_file(database, tmp_path / "moved.ics", now=now)
+    with database.session() as session:
+        after = {
+            action.plan_key: action
+            for action in session.scalars(select(Action).where(Action.interview_id == interview))
+        }
+        assert after[thanks].state is ActionState.DONE
+        debrief = after[f"debrief:interview={interview}"]
+        assert debrief.state is ActionState.SNOOZED
+        assert debrief.snoozed_until == now + timedelta(days=20)
+        assert after[follow_up].due_at == moved  # moved by hand: kept
+        # The others on the updated invitation's panel get their own thank-you.
+        assert len([key for key in after if key and key.startswith("thank_you:")]) > 1
