@@ -918,6 +918,13 @@ NOTES = [
         absent=(FU1,),
     ),
     Note(
+        "what counts: in the five days after, the first message is the thank-you, no follow-up",
+        opportunity(sent=(sent(40, at(2026, 11, 27, 9)), sent(41, at(2026, 11, 28, 9)))),
+        at(2026, 11, 28, 10),
+        {FU1: "Tue 01 Dec 11:00"},
+        absent=(THANKS, FU2),
+    ),
+    Note(
         "what counts: a message linked to its step is not counted twice",
         opportunity(
             sent=(sent(40, at(2026, 11, 24, 18), action_id=7), sent(41, at(2026, 12, 1, 12))),

@@ -628,7 +628,8 @@ def sent_cases(draw: st.DrawFn) -> tuple[OpportunityFacts, PlaybookSettings, dat
     if draw(st.booleans()):
         messages.append(ends + timedelta(hours=draw(st.integers(1, 48))))
     thanked = bool(messages)
-    moment = ends + timedelta(days=4)
+    # Follow-ups after the days of the thank-yous (the first message there is one).
+    moment = ends + timedelta(days=5)
     count = draw(st.integers(0, 5))
     for _ in range(count):
         moment += timedelta(days=draw(st.integers(1, 12)))

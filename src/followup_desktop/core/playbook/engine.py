@@ -62,9 +62,10 @@ from followup_desktop.core.validation import MAX_TIMELINE_DAYS
 
 # An interview lasting this long is a typing mistake (the service layer refuses it too).
 _MAX_INTERVIEW = timedelta(days=1)
-# Messages sent to the employer this soon after an interview are the thank-yous; after a
-# reply, this soon they are the conversation it started, not status follow-ups.
-_THANKS_WINDOW = timedelta(days=3)
+# The first message to each person this soon after an interview is their thank-you, and
+# nothing sent this soon is a status follow-up; after a reply, messages this soon are the
+# conversation it started.
+_THANKS_WINDOW = timedelta(days=5)
 _CONVERSATION = timedelta(days=2)
 
 
@@ -460,6 +461,19 @@ class _Planner:
             self.send_material(interview, debrief.promised_material, thank_you_due)
         self.check_in_referrers(interview)
 
+    def thanks_messages(self, interview: InterviewFacts) -> dict[int | None, int]:
+        """The first unlinked message to each person in the days after ``interview``."""
+        start, stop = interview.ends_at, interview.ends_at + _THANKS_WINDOW
+        first: dict[int | None, int] = {}
+        for message in self.employer_sent():
+            if (
+                message.action_id is None
+                and start <= message.occurred_at <= stop
+                and message.contact_id not in first
+            ):
+                first[message.contact_id] = message.id
+        return first
+
     def thanked(self, interview: InterviewFacts) -> set[int | None]:
         """Whom a message went to in the days after ``interview`` (None: someone unnamed).
 
@@ -469,10 +483,7 @@ class _Planner:
         sent = self.employer_sent()
         if not sent:
             return set()
-        start, stop = interview.ends_at, interview.ends_at + _THANKS_WINDOW
-        found: set[int | None] = {
-            m.contact_id for m in sent if start <= m.occurred_at <= stop and m.action_id is None
-        }
+        found: set[int | None] = set(self.thanks_messages(interview))
         if not found:
             return found
         for participant in interview.participants:
@@ -986,12 +997,20 @@ class _Planner:
         )
         # What the person sent since: after an interview, the first days are the
         # thank-yous; after a reply, the first days are the conversation it started.
-        quiet = _THANKS_WINDOW if not replies else _CONVERSATION
-        steps = [
-            message
-            for message in sent
-            if message.action_id is None and message.occurred_at > anchor + quiet
-        ]
+        if replies:
+            steps = [
+                message
+                for message in sent
+                if message.action_id is None and message.occurred_at > anchor + _CONVERSATION
+            ]
+        else:
+            # Other messages in the days of the thank-yous (the promised material, a
+            # word forgotten) are too early to be status follow-ups.
+            steps = [
+                message
+                for message in sent
+                if message.action_id is None and message.occurred_at > anchor + _THANKS_WINDOW
+            ]
         position = 0
         if chain.timeline is not None and settings.still_interested_note and chain.allows_calls:
             if steps and steps[0].occurred_at < (
