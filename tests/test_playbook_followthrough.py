@@ -723,3 +723,24 @@ def test_an_invitation_moved_and_imported_again_re_plans_and_keeps_what_was_done
         assert after[follow_up].due_at == moved  # moved by hand: kept
         # The others on the updated invitation's panel get their own thank-you.
         assert len([key for key in after if key and key.startswith("thank_you:")]) > 1
+
+
+def test_the_agenda_lists_what_is_stored_when_the_file_cannot_be_written(
+    tmp_path: Path, db_path: Path
+) -> None:
+    import sqlite3
+
+    doc = Document()
+    northwind(doc)
+    import_file(tmp_path, db_path, doc)
+    # Another program holds the write lock for longer than the busy timeout.
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        # Months later the plan would change (the thank-you missed), which needs a write.
+        result = run("--db", str(db_path), "agenda", "--json", "--now", "2027-03-01T09:00:00Z")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.returncode == 0, result.stderr
+    assert {row["kind"] for row in json.loads(result.stdout)} >= {"thank_you", "debrief"}

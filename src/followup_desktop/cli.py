@@ -283,6 +283,8 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
 
 
 def _agenda(db: Database, args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     from followup_desktop.core.agenda import agenda, missed
     from followup_desktop.core.errors import ValidationError
     from followup_desktop.core.playbook import replan_report
@@ -297,7 +299,12 @@ def _agenda(db: Database, args: argparse.Namespace) -> int:
     # clock. A look at another moment (--now) changes nothing in the database.
     session = db.sessions()
     try:
-        replan_report(session, None, now, skip_invalid=True)
+        try:
+            replan_report(session, None, now, skip_invalid=True)
+        except DBAPIError as error:
+            # A file that cannot be written (read-only, locked): list what is stored.
+            log.warning("agenda: the plan could not be brought up to date: %s", error)
+            session.rollback()
         items = missed(session) if args.missed else agenda(session, now, tz, until=until)
         if args.now:
             session.rollback()
