@@ -981,6 +981,20 @@ NOTES = [
         absent=(FU1, FU2),
     ),
     Note(
+        "silence: with a timeline too, the follow-ups sent leave no still-interested note",
+        opportunity(
+            interviews=(interview(decision_timeline_days=5),),
+            sent=(
+                sent(40, at(2026, 11, 24, 18)),
+                sent(41, at(2026, 12, 4, 12)),
+                sent(42, at(2026, 12, 11, 12)),
+            ),
+        ),
+        at(2026, 12, 11, 13),
+        {CALL: "Fri 18 Dec 12:00", "closing_note:after=i10": "Fri 18 Dec 12:00"},
+        absent=("still_interested:interview=10", FU1, FU2),
+    ),
+    Note(
         "silence: a call logged withdraws the note and brings the second call",
         opportunity(
             sent=(

@@ -1012,13 +1012,16 @@ class _Planner:
                 if message.action_id is None and message.occurred_at > anchor + _THANKS_WINDOW
             ]
         position = 0
-        if chain.timeline is not None and settings.still_interested_note and chain.allows_calls:
-            if steps and steps[0].occurred_at < (
-                self.first_follow_up(chain, "")[0] - _CONVERSATION
-            ):
-                position = 1  # that message was the still-interested note
-            else:
-                self.still_interested(chain)
+        note_wanted = (
+            chain.timeline is not None and settings.still_interested_note and chain.allows_calls
+        )
+        if (
+            note_wanted
+            and steps
+            and steps[0].occurred_at < self.first_follow_up(chain, "")[0] - _CONVERSATION
+        ):
+            position = 1  # that message was the still-interested note
+            note_wanted = False
 
         previous: datetime | None = None
         finished_steps = facts.finished_steps
@@ -1034,6 +1037,10 @@ class _Planner:
                 previous = steps[position].occurred_at  # sent as a message: done
                 position += 1
                 continue
+            if index == 0 and note_wanted:
+                # Only while the first follow-up is still to come: after it, the light
+                # note has nothing left to say.
+                self.still_interested(chain)
             due = self.chain_step(chain, ActionKind.STATUS_FOLLOW_UP, key, index, previous)
             if due + self.grace_other >= self.now:
                 return  # the next step waits until this one is done or dismissed
