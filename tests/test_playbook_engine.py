@@ -1095,3 +1095,23 @@ def test_a_stale_step_is_marked_missed_when_written() -> None:
     # Seen from before, the same thank-you is simply open.
     early = diff_actions(plan(facts, SETTINGS, NOW), [], set(), NOW)
     assert {a.plan_key: a.state for a in early.inserts}[THANKS] is ActionState.OPEN
+
+
+def test_the_holiday_country_defaults_to_the_locale_and_is_cheap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from followup_desktop.core.playbook.settings import locale_country
+
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_TIME", raising=False)
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert locale_country() == "DE"
+    assert PlaybookSettings().holiday_country == "DE"
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert locale_country() == ""
+    monkeypatch.setenv("LC_ALL", "fr_CA.UTF-8")
+    assert locale_country() == "CA"
+    # The locale's own country is always accepted; a made-up one is refused by name.
+    assert validate_settings({"holiday_country": "ca"}) == {"holiday_country": "CA"}
+    with pytest.raises(ValidationError, match="country code"):
+        validate_settings({"holiday_country": "QQ"})

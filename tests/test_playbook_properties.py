@@ -196,6 +196,26 @@ def opportunity_facts(draw: st.DrawFn, zone_name: str) -> OpportunityFacts:
                     ),
                 )
             )
+    # Messages the person sent: thank-yous, follow-ups, calls, some with a promised day.
+    outgoing = []
+    if interviews and draw(st.booleans()):
+        last_end = max(item.ends_at for item in interviews)
+        for number in range(draw(st.integers(1, 5))):
+            when = last_end + timedelta(hours=draw(st.integers(1, 24 * 40)))
+            outgoing.append(
+                CorrespondenceFacts(
+                    700 + number,
+                    Direction.SENT,
+                    when,
+                    draw(st.sampled_from([None, cast[0].id, cast[-1].id])),
+                    draw(st.sampled_from([Channel.EMAIL, Channel.EMAIL, Channel.PHONE])),
+                    check_back_on=(
+                        when.astimezone(zone).date() + timedelta(days=draw(st.integers(0, 20)))
+                        if draw(st.integers(0, 3)) == 0
+                        else None
+                    ),
+                )
+            )
     created = draw(instants(zone)) - timedelta(days=30)
     # Mostly live opportunities, where the playbook has the most to do.
     kind = draw(
@@ -217,6 +237,7 @@ def opportunity_facts(draw: st.DrawFn, zone_name: str) -> OpportunityFacts:
         stage_history=tuple(history),
         interviews=tuple(interviews),
         correspondence=tuple(sorted(replies, key=lambda item: (item.occurred_at, item.id))),
+        sent=tuple(sorted(outgoing, key=lambda item: (item.occurred_at, item.id))),
     )
 
 
@@ -349,7 +370,9 @@ def test_closing_withdraws_everything_but_the_reply(
     remaining = {item.plan_key for item in stored} - {item.plan_key for item in diff.deletes}
     remaining |= {action.plan_key for action in diff.inserts}
     assert remaining <= {"reply_to_rejection"}
-    if not facts.archived:
+    # A message sent after the rejection is the reply (to the employer or to no one named).
+    replied = any(message.occurred_at >= rejected_at for message in facts.sent)
+    if not facts.archived and not replied:
         assert remaining == {"reply_to_rejection"}
 
 

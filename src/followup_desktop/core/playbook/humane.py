@@ -47,9 +47,11 @@ class Holidays:
         if found is None:
             import holidays  # its country tables load only when needed
 
-            found = self._years[day.year] = frozenset(
-                holidays.country_holidays(self._country, years=day.year)
-            )
+            try:
+                days = frozenset(holidays.country_holidays(self._country, years=day.year))
+            except NotImplementedError:  # a country the package does not know: none
+                days = frozenset()
+            found = self._years[day.year] = days
         return day in found
 
 

@@ -46,9 +46,12 @@ _GLOBAL = {"global_only": True}
 
 
 def locale_country() -> str:
-    """The country of the person's locale (``de_DE.UTF-8`` gives ``DE``), if it has holidays.
+    """The country of the person's locale (``de_DE.UTF-8`` gives ``DE``), or ``""``.
 
-    The C and POSIX locales name no country: then no public holidays are assumed.
+    The C and POSIX locales name no country: then no public holidays are assumed. The code
+    is not looked up here (listing the countries the holidays package knows takes half a
+    second, and this runs whenever default settings are made); a country it does not know
+    simply has no holidays.
     """
     for name in ("LC_ALL", "LC_TIME", "LANG"):
         value = os.environ.get(name, "")
@@ -60,7 +63,7 @@ def locale_country() -> str:
     if "_" not in language:
         return ""
     country = language.split("_", 1)[1].upper()
-    return country if country in _holiday_countries() else ""
+    return country if len(country) == 2 and country.isalpha() else ""
 
 
 @functools.cache
@@ -320,7 +323,8 @@ def _clean_value(name: str, value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one 
         return tuple(day for day in WEEKDAYS if day in days)
     if name == "holiday_country":
         country = value.strip().upper() if isinstance(value, str) else value
-        if country != "" and country not in _holiday_countries():
+        # The locale's own country is accepted even without holiday data (then: none).
+        if country not in ("", locale_country()) and country not in _holiday_countries():
             raise ValidationError(
                 f"{what} must be a country code such as DE, FR or US (or empty for no "
                 f"public holidays), not {value!r}.",
