@@ -440,8 +440,9 @@ class _Planner:
         thanked: set[int | None] | None = None
         if interview.participants:
             prefix = f"thank_you:interview={interview.id}:contact="
+            wrote = bool(self.employer_sent())
             for participant in interview.participants:
-                if f"{prefix}{participant.contact.id}" not in settled:
+                if wrote and f"{prefix}{participant.contact.id}" not in settled:
                     if thanked is None:
                         thanked = self.thanked(interview)
                     if participant.contact.id in thanked or None in thanked:

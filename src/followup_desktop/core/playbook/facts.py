@@ -299,10 +299,12 @@ FROM interviews
 WHERE 1 = 1{only}
 """
 _SQL_DEBRIEFS: Final = """
-SELECT interview_id, status, promised_material, skills_to_build,
-       (SELECT count(*) FROM stumbled_questions q WHERE q.debrief_id = debriefs.id
-        AND q.practiced = 0)
-FROM debriefs WHERE 1 = 1{only}
+SELECT interview_id, status, promised_material, skills_to_build, id FROM debriefs WHERE 1 = 1{only}
+"""
+# Counted in one grouped pass: a correlated count per debrief cost five times the read.
+_SQL_UNPRACTICED: Final = """
+SELECT debrief_id, count(*) FROM stumbled_questions WHERE practiced = 0{only}
+GROUP BY debrief_id
 """
 _SQL_PANELS: Final = """
 SELECT interview_id, contact_id, mention FROM interview_participants WHERE 1 = 1{only}
@@ -515,12 +517,18 @@ def load_facts(  # noqa: PLR0912, PLR0915 - one straight pass per table reads be
     for owner, contact_id, role in link_rows:
         links[owner].append(ContactLinkFacts(people[contact_id], _ROLES[role]))
 
+    debrief_rows = [
+        row
+        for row in rows(connection, _SQL_DEBRIEFS, by_interview, "interview_id")
+        if row[0] in interview_ids
+    ]
+    by_debrief = None if subset is None else sorted(row[4] for row in debrief_rows)
+    unpracticed = dict(rows(connection, _SQL_UNPRACTICED, by_debrief, "debrief_id"))
     debriefs: dict[int, DebriefFacts] = {
-        interview_id: DebriefFacts(status == "submitted", material, skills, int(unpracticed))
-        for interview_id, status, material, skills, unpracticed in rows(
-            connection, _SQL_DEBRIEFS, by_interview, "interview_id"
+        interview_id: DebriefFacts(
+            status == "submitted", material, skills, unpracticed.get(ident, 0)
         )
-        if interview_id in interview_ids
+        for interview_id, status, material, skills, ident in debrief_rows
     }
     panels: dict[int, list[ParticipantFacts]] = defaultdict(list)
     for interview_id, contact_id, mention in panel_rows:  # in panel order
