@@ -1115,3 +1115,27 @@ def test_the_holiday_country_defaults_to_the_locale_and_is_cheap(
     assert validate_settings({"holiday_country": "ca"}) == {"holiday_country": "CA"}
     with pytest.raises(ValidationError, match="country code"):
         validate_settings({"holiday_country": "QQ"})
+
+
+def test_the_timeline_multiplier_sets_the_first_status_check() -> None:
+    facts = opportunity(interviews=(interview(decision_timeline_days=7),))
+    ends = facts.interviews[0].ends_at
+
+    def first_check(multiplier: float) -> datetime:
+        settings = with_overrides(SETTINGS, {"timeline_multiplier": multiplier})
+        return by_key(plan(facts, settings, NOW))[FU1].due_at
+
+    assert first_check(2.0) == by_key(plan(facts, SETTINGS, NOW))[FU1].due_at  # the default
+    # 7 days x 1.5 = 10.5, rounded up: 11 days after Tue 24 Nov is Sat 5 Dec, so the next
+    # working morning; twice the timeline would be Tue 8 Dec.
+    assert ends.date() == date(2026, 11, 24)
+    assert wall(first_check(1.5)).startswith("Mon 07 Dec")
+    assert first_check(1.5) < first_check(2.0)
+    assert (
+        first_check(1.0)
+        == by_key(plan(facts, with_overrides(SETTINGS, {"double_timeline": False}), NOW))[
+            FU1
+        ].due_at
+    )
+    with pytest.raises(ValidationError, match="timeline_multiplier"):
+        with_overrides(SETTINGS, {"timeline_multiplier": 0.5})
