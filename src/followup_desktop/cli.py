@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
@@ -20,6 +21,7 @@ from followup_desktop import __version__
 from followup_desktop.core.errors import DatabaseDamagedError, FollowupError
 
 if TYPE_CHECKING:
+    from followup_desktop.core.agenda import AgendaItem
     from followup_desktop.core.db import Database
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--self-test", action="store_true", help="check that this installation works, then exit"
     )
-    # Used by benchmarks and smoke tests: quit as soon as the window has been shown.
+    # Used by benchmarks and smoke tests: quit once the window has painted and start-up
+    # (the database opened the whole way, the tray and reminders) has finished.
     parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
     # Used by the autostart entry: start in the tray without showing the window.
     parser.add_argument("--minimized", action="store_true", help=argparse.SUPPRESS)
@@ -309,6 +312,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "restore-backup":
         return _restore(db_path, args.file)
+    if args.command == "agenda" and not args.now and not args.missed:
+        # Read-only: a sound, current file is read through the plain driver, without
+        # loading SQLAlchemy; anything else goes the whole way below (checks, messages,
+        # migrations), as every other command does. A look at another moment (--now) or
+        # at the missed steps plans first, as of that clock, and writes nothing.
+        from followup_desktop.core.plainread import open_current
+
+        connection = open_current(db_path)
+        if connection is not None:
+            try:
+                return _agenda(connection, args)
+            finally:
+                connection.close()
 
     from followup_desktop.core.db import open_database
 
@@ -555,12 +571,9 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _agenda(db: Database, args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import DBAPIError
-
-    from followup_desktop.core.agenda import agenda, missed
+def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
+    from followup_desktop.core.agenda import agenda
     from followup_desktop.core.errors import ValidationError
-    from followup_desktop.core.playbook import replan_report
     from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
 
     now = parse_instant(args.now, "--now time") if args.now else utcnow()
@@ -568,23 +581,11 @@ def _agenda(db: Database, args: argparse.Namespace) -> int:
         raise ValidationError("--days cannot be negative.", "days")
     until = None if args.days is None else now + timedelta(days=args.days)
     tz = local_zone()
-    # The plan as of ``now``: what is missed, and the keep-applying nudge, depend on the
-    # clock. A look at another moment (--now) changes nothing in the database.
-    session = db.sessions()
-    try:
-        try:
-            replan_report(session, None, now, skip_invalid=True)
-        except DBAPIError as error:
-            # A file that cannot be written (read-only, locked): list what is stored.
-            log.warning("agenda: the plan could not be brought up to date: %s", error)
-            session.rollback()
-        items = missed(session) if args.missed else agenda(session, now, tz, until=until)
-        if args.now:
-            session.rollback()
-        else:
-            session.commit()
-    finally:
-        session.close()
+    if isinstance(db, sqlite3.Connection):
+        # The plain read: the stored plan, current as of the last change.
+        items = agenda(db, now, tz, until=until)
+    else:
+        items = _planned_agenda(db, args, now, tz, until)
     if args.json:
         json.dump([item.as_json() for item in items], sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -657,6 +658,36 @@ def _day(text: str | None, option: str) -> date | None:
         raise ValidationError(
             f"{option} needs a day like 2026-11-01, not {text!r}.", option.lstrip("-")
         ) from None
+
+
+def _planned_agenda(
+    db: Database, args: argparse.Namespace, now: datetime, tz: tzinfo, until: datetime | None
+) -> list[AgendaItem]:
+    """The agenda after planning as of ``now`` (missed steps and the nudge follow the clock).
+
+    A look at another moment (--now) changes nothing in the database; a file that cannot
+    be written (read-only, locked) gets the stored plan.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from followup_desktop.core.agenda import agenda, missed
+    from followup_desktop.core.playbook import replan_report
+
+    session = db.sessions()
+    try:
+        try:
+            replan_report(session, None, now, skip_invalid=True)
+        except DBAPIError as error:
+            log.warning("agenda: the plan could not be brought up to date: %s", error)
+            session.rollback()
+        items = missed(session) if args.missed else agenda(session, now, tz, until=until)
+        if args.now:
+            session.rollback()
+        else:
+            session.commit()
+    finally:
+        session.close()
+    return list(items)
 
 
 def _format_local(moment: datetime, tz: tzinfo) -> str:

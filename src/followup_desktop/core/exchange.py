@@ -50,7 +50,8 @@ from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError, ImportFormatError, ValidationError
 from followup_desktop.core.models import Base
 from followup_desktop.core.playbook import replan_report
-from followup_desktop.core.timeutil import UTCDateTime, utcnow
+from followup_desktop.core.sqltypes import UTCDateTime
+from followup_desktop.core.timeutil import utcnow
 
 FORMAT_NAME: Final = "followup"
 FORMAT_VERSION: Final = 1
