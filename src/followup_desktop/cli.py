@@ -97,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
         "install-desktop-entry", help="add Followup to this user's application menu"
     )
     entry.add_argument("--uninstall", action="store_true", help="remove it again")
+
+    from followup_desktop import mail_cli
+
+    mail_cli.add_commands(commands)
     return parser
 
 
@@ -197,6 +201,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     db = open_database(db_path)
     try:
+        if args.command.startswith("mail-"):
+            from followup_desktop import mail_cli
+
+            return mail_cli.run(db, args)
         handler = {
             "export": _export,
             "import": _import,

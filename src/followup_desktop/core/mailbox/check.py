@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import ssl
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -46,6 +47,9 @@ from followup_desktop.core.services import Change, FollowupService
 
 Progress = Callable[[str], None]
 INBOX = "INBOX"
+# One check or answer at a time in this process (the window and the tray may both ask):
+# the remembered state is read, changed and written back as a whole.
+_STATE_LOCK = threading.RLock()
 
 
 @dataclass
@@ -206,6 +210,10 @@ class MailboxChecker:
 
     def scan(self, password: str, progress: Progress | None = None) -> ScanResult:
         """Read what is new and store proposals; raises MailboxError in plain words."""
+        with _STATE_LOCK:
+            return self._scan(password, progress)
+
+    def _scan(self, password: str, progress: Progress | None) -> ScanResult:
         result = ScanResult()
         with self.service.db.session() as session:
             directory = load_directory(session)
@@ -309,6 +317,10 @@ class MailboxChecker:
 
     def confirm(self, proposal_id: str, *, import_invitation: bool = False) -> Change:
         """Log the message; for a sent note, mark the step it answers done."""
+        with _STATE_LOCK:
+            return self._confirm(proposal_id, import_invitation=import_invitation)
+
+    def _confirm(self, proposal_id: str, *, import_invitation: bool) -> Change:
         state, proposal = self._take(proposal_id)
         sent = proposal.kind == "sent"
         change = self.service.log_correspondence(
@@ -345,7 +357,8 @@ class MailboxChecker:
 
     def dismiss(self, proposal_id: str) -> Change:
         """Set the message aside for good: it is never proposed again."""
-        state, proposal = self._take(proposal_id)
-        state.proposals.remove(proposal)
-        state.handled[proposal.message_key] = "dismissed"
-        return self._save(state)
+        with _STATE_LOCK:
+            state, proposal = self._take(proposal_id)
+            state.proposals.remove(proposal)
+            state.handled[proposal.message_key] = "dismissed"
+            return self._save(state)
