@@ -12,11 +12,10 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.errors import ValidationError
 
 if TYPE_CHECKING:
     from followup_desktop.core.db import Database
-    from followup_desktop.core.mailbox.account import IncomingAccount
     from followup_desktop.core.mailbox.check import MailboxChecker
     from followup_desktop.core.mailbox.state import StoredProposal
     from followup_desktop.core.services import FollowupService
@@ -113,21 +112,6 @@ def _setup(service: FollowupService, args: argparse.Namespace) -> int:
     return 0
 
 
-def password_for(service: FollowupService, account: IncomingAccount) -> str:
-    """The login password from the secret store; a plain error when there is none."""
-    from followup_desktop.core.mailbox.account import sending_account
-    from followup_desktop.secrets import PasswordStore
-
-    key = account.secret_key(sending_account(service))
-    password = PasswordStore().get_password(key)
-    if not password:
-        raise FollowupError(
-            f"No password is stored for {key}. Set it in Settings → Email account, or run "
-            "mail-account with --own-password."
-        )
-    return password
-
-
 def _checker(service: FollowupService, *, timeout: float) -> MailboxChecker:
     from followup_desktop.core.mailbox.account import load_incoming, sending_account
     from followup_desktop.core.mailbox.check import MailboxChecker
@@ -167,6 +151,8 @@ def proposal_json(proposal: StoredProposal) -> dict[str, Any]:
 
 
 def _check(checker: MailboxChecker, *, as_json: bool) -> int:
+    from followup_desktop.mailbox_login import password_for
+
     result = checker.scan(password_for(checker.service, checker.account))
     waiting = checker.proposals()
     if as_json:

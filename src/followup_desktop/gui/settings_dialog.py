@@ -417,6 +417,11 @@ class SettingsDialog(QDialog):
         self.reminders_page = RemindersPage(service)
         self.add_page("Reminders", self.reminders_page)
         self.add_page("Email account", self.email_page)
+        from followup_desktop.gui.mailbox import IncomingMailPage
+
+        self.incoming_page = IncomingMailPage(service, passwords=passwords)
+        self.incoming_page.setAccessibleName("Incoming mail")
+        self.add_page("Incoming mail", self.incoming_page)
         self.add_page("Message templates", self.templates_page)
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.pages.setCurrentRow(0)
@@ -490,6 +495,12 @@ class SettingsDialog(QDialog):
                 f"The email account was not saved: {self.email_page.status_label.text()}"
             )
             self.show_page(self.email_page)
+            return False
+        if not self.incoming_page.apply():
+            self.error.show_message(
+                f"Incoming mail was not saved: {self.incoming_page.status_label.text()}"
+            )
+            self.show_page(self.incoming_page)
             return False
         try:
             if self.reminders_page.apply():

@@ -1,0 +1,161 @@
+"""The mailbox window and settings page, driven as a person would, on a real server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import keyring
+import pytest
+from imap_support import PASSWORD, USER, Dovecot, running_dovecot
+from mailbox_scenario import Story, build_search, fill_mailbox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+from test_keyring import MemoryKeyring
+
+from followup_desktop.core.db import Database
+from followup_desktop.core.mailbox.account import IncomingAccount, load_incoming, save_incoming
+from followup_desktop.core.models import Action, ActionState, Correspondence
+from followup_desktop.core.services import FollowupService
+from followup_desktop.gui.mailbox import IncomingMailPage, MailboxDialog
+from followup_desktop.secrets import PasswordStore
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Dovecot]:
+    with running_dovecot(tmp_path / "dovecot") as running:
+        yield running
+
+
+@pytest.fixture
+def service(database: Database) -> FollowupService:
+    return FollowupService(database)
+
+
+@pytest.fixture
+def story(service: FollowupService, server: Dovecot) -> Story:
+    now = datetime.now(UTC)
+    built = build_search(service, now)
+    fill_mailbox(server, built, now)
+    return built
+
+
+def _set_up(service: FollowupService, server: Dovecot, passwords: PasswordStore) -> None:
+    account = IncomingAccount.from_json(
+        {
+            "host": "127.0.0.1",
+            "port": server.port,
+            "username": USER,
+            "same_password_as_sending": False,
+            "ca_file": str(server.certs.ca_file),
+        }
+    )
+    save_incoming(service, account)
+    passwords.set_password(account.own_secret_key, PASSWORD)
+
+
+def test_check_confirm_and_dismiss_from_the_window(
+    qtbot: QtBot,
+    memory_keyring: MemoryKeyring,
+    service: FollowupService,
+    server: Dovecot,
+    story: Story,
+) -> None:
+    passwords = PasswordStore()
+    _set_up(service, server, passwords)
+    dialog = MailboxDialog(service, passwords=passwords)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 0
+
+    dialog.check_button.click()
+    # The click returns at once: the check runs on the worker thread.
+    assert not dialog.check_button.isEnabled()
+    assert "Checking" in dialog.status_label.text()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 4, timeout=30_000)
+    assert "4 new messages to review" in dialog.status_label.text()
+
+    rows = {dialog.model.proposal(r).subject: r for r in range(dialog.model.rowCount())}
+    dialog.table.selectRow(rows["Acme Robotics : prochaine étape"])
+    preview = dialog.preview.toPlainText()
+    assert "Bonjour Alex," in preview and "<p>" not in preview
+    assert "next round" in preview
+    assert dialog.invitation_box.isVisibleTo(dialog)
+
+    dialog.table.selectRow(rows["Thank you for today's conversation"])
+    changes: list[object] = []
+    dialog.changed.connect(changes.append)
+    dialog.confirm_button.click()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3, timeout=10_000)
+    assert changes
+    with service.db.session() as session:
+        thank_you = session.scalars(
+            select(Action).where(Action.kind == "thank_you", Action.contact_id == story.dana)
+        ).one()
+        assert thank_you.state is ActionState.DONE
+        assert len(session.scalars(select(Correspondence)).all()) == 1
+
+    rows = {dialog.model.proposal(r).subject: r for r in range(dialog.model.rowCount())}
+    dialog.table.selectRow(rows["Ihre Bewerbung"])
+    dialog.dismiss_button.click()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=10_000)
+    subjects = {dialog.model.proposal(r).subject for r in range(dialog.model.rowCount())}
+    assert "Ihre Bewerbung" not in subjects
+    dialog.tasks.wait(5000)
+
+
+def test_a_fault_is_shown_in_words(
+    qtbot: QtBot,
+    memory_keyring: MemoryKeyring,
+    service: FollowupService,
+    server: Dovecot,
+    story: Story,
+) -> None:
+    passwords = PasswordStore()
+    _set_up(service, server, passwords)
+    account = load_incoming(service)
+    assert account is not None
+    passwords.set_password(account.own_secret_key, "wrong")
+    dialog = MailboxDialog(service, passwords=passwords)
+    qtbot.addWidget(dialog)
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.check_button.isEnabled(), timeout=30_000)
+    assert "refused the user name or password" in dialog.status_label.text()
+    dialog.tasks.wait(5000)
+
+
+def test_the_incoming_mail_page_stores_the_account_and_its_password(
+    qtbot: QtBot, memory_keyring: MemoryKeyring, service: FollowupService
+) -> None:
+    passwords = PasswordStore()
+    page = IncomingMailPage(service, passwords=passwords)
+    qtbot.addWidget(page)
+    assert page.apply()  # nothing entered, nothing wanted: nothing stored
+    assert load_incoming(service) is None
+    page.enabled_box.setChecked(True)
+    page.host_edit.setText("imap example.com")
+    page.username_edit.setText("me@example.com")
+    assert not page.apply()
+    assert "host name" in page.status_label.text()
+    page.host_edit.setText("imap.example.com")
+    page.same_password_box.setChecked(False)
+    page.password_edit.setText("s3cret")
+    page.auto_box.setChecked(True)
+    assert page.apply()
+    account = load_incoming(service)
+    assert account is not None
+    assert (account.host, account.port, account.auto_confirm_sent) == (
+        "imap.example.com",
+        993,
+        True,
+    )
+    assert passwords.get_password(account.own_secret_key) == "s3cret"
