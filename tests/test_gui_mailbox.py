@@ -8,11 +8,8 @@ from pathlib import Path
 
 import keyring
 import pytest
-from imap_support import PASSWORD, USER, Dovecot, running_dovecot
-from mailbox_scenario import Story, build_search, fill_mailbox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
-from test_keyring import MemoryKeyring
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.mailbox.account import IncomingAccount, load_incoming, save_incoming
@@ -20,6 +17,9 @@ from followup_desktop.core.models import Action, ActionState, Correspondence
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.mailbox import IncomingMailPage, MailboxDialog
 from followup_desktop.secrets import PasswordStore
+from imap_support import PASSWORD, USER, Dovecot, running_dovecot
+from mailbox_scenario import Story, build_search, fill_mailbox
+from test_keyring import MemoryKeyring
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_a_fault_is_shown_in_words(
     dialog = MailboxDialog(service, passwords=passwords)
     qtbot.addWidget(dialog)
     dialog.check_button.click()
-    qtbot.waitUntil(lambda: dialog.check_button.isEnabled(), timeout=30_000)
+    qtbot.waitUntil(dialog.check_button.isEnabled, timeout=30_000)
     assert "refused the user name or password" in dialog.status_label.text()
     dialog.tasks.wait(5000)
 
