@@ -8,18 +8,27 @@ from pathlib import Path
 
 import keyring
 import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.mailbox.account import IncomingAccount, load_incoming, save_incoming
 from followup_desktop.core.models import Action, ActionState, Correspondence
+from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import FollowupService
-from followup_desktop.gui.mailbox import IncomingMailPage, MailboxDialog
+from followup_desktop.gui.mailbox import IncomingMailPage, MailboxDialog, MailboxPoller
+from followup_desktop.gui.tray import TrayController
 from followup_desktop.secrets import PasswordStore
 from imap_support import PASSWORD, USER, Dovecot, running_dovecot
 from mailbox_scenario import Story, build_search, fill_mailbox
 from test_keyring import MemoryKeyring
+
+# The offscreen platform cannot raise windows or host a tray; it says so, harmlessly.
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support raise", "No such signal QPlatformNativeInterface::systemTray"
+)
 
 
 @pytest.fixture
@@ -159,3 +168,51 @@ def test_the_incoming_mail_page_stores_the_account_and_its_password(
         True,
     )
     assert passwords.get_password(account.own_secret_key) == "s3cret"
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_the_tray_checks_at_the_interval_and_names_trouble_once(
+    qtbot: QtBot,
+    service: FollowupService,
+    server: Dovecot,
+    story: Story,
+    tmp_path: Path,
+) -> None:
+    passwords = PasswordStore()
+    poller = MailboxPoller(service, passwords=passwords)
+    assert not poller.start()  # nothing set up: no timer
+    _set_up(service, server, passwords)
+    assert poller.start()
+    assert poller.timer.isActive() and poller.timer.interval() == 30 * 60_000
+    with qtbot.waitSignal(poller.found, timeout=30_000) as found:
+        poller.check_now()
+        poller.check_now()  # a second request while one runs is ignored
+    assert found.args == [4]
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    settings = QSettings(str(tmp_path / "qt.ini"), QSettings.Format.IniFormat)
+    controller = TrayController(window, ReminderService(service.db), settings=settings, tz=UTC)
+    poller.found.connect(controller.set_mailbox_waiting)
+    poller.failed.connect(controller.set_mailbox_error)
+    controller.set_mailbox_waiting(poller.waiting)
+    controller.menu.aboutToShow.emit()
+    entry = next(a for a in controller.menu.actions() if a.objectName() == "trayMailbox")
+    assert entry.text() == "From your mailbox (4)…"
+    asked: list[bool] = []
+    controller.mailbox_requested.connect(lambda: asked.append(True))
+    entry.trigger()
+    assert asked == [True]
+
+    # Offline: said once, not at every interval.
+    server.stop()
+    failures: list[str] = []
+    poller.failed.connect(failures.append)
+    for _ in range(2):
+        poller.check_now()
+        qtbot.waitUntil(lambda: not poller.running, timeout=30_000)
+    assert len(failures) == 1 and "Nothing accepted a connection" in failures[0]
+    controller.menu.aboutToShow.emit()
+    names = [a.objectName() for a in controller.menu.actions()]
+    assert "trayMailboxError" in names
+    poller.tasks.wait(5000)

@@ -39,6 +39,8 @@ class IncomingAccount:
     # A CA certificate file to trust in addition to the system's (self-hosted servers).
     ca_file: str = ""
     enabled: bool = True
+    # How often the tray checks, in minutes; 0 means only when asked.
+    check_minutes: int = 30
 
     @property
     def own_secret_key(self) -> str:
@@ -67,6 +69,7 @@ class IncomingAccount:
             "auto_confirm_sent": self.auto_confirm_sent,
             "ca_file": self.ca_file,
             "enabled": self.enabled,
+            "check_minutes": self.check_minutes,
         }
 
     @classmethod
@@ -95,6 +98,11 @@ class IncomingAccount:
             str(value.get("username") or ""), "username", "User name", 320
         )
         ca_file = validation.optional_text(value.get("ca_file"), "ca_file", "CA file", 4096)
+        minutes = value.get("check_minutes", 30)
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 1440:
+            raise ValidationError(
+                "Check every 0 to 1440 minutes (0: only when you ask).", "check_minutes"
+            )
         return cls(
             host,
             port,
@@ -104,6 +112,7 @@ class IncomingAccount:
             bool(value.get("auto_confirm_sent", False)),
             ca_file,
             bool(value.get("enabled", True)),
+            minutes,
         )
 
 

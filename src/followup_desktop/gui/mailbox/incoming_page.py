@@ -73,6 +73,10 @@ class IncomingMailPage(QWidget):
         self.ca_edit = QLineEdit()
         self.ca_edit.setPlaceholderText("(optional) a CA certificate file to trust")
         self.auto_box = QCheckBox("Log sent notes found in the Sent folder &without asking")
+        self.interval_box = QSpinBox()
+        self.interval_box.setRange(0, 1440)
+        self.interval_box.setSuffix(" min")
+        self.interval_box.setSpecialValueText("only when I ask")
         for label, widget, name in (
             ("", self.enabled_box, "Read my mailbox"),
             ("IMAP &server:", self.host_edit, "IMAP server"),
@@ -83,6 +87,7 @@ class IncomingMailPage(QWidget):
             ("Own pass&word:", self.password_edit, "Incoming password"),
             ("&CA file:", self.ca_edit, "CA file"),
             ("", self.auto_box, "Log sent notes without asking"),
+            ("Check &every:", self.interval_box, "Check every (minutes)"),
         ):
             widget.setAccessibleName(name)
             form.addRow(label, widget)
@@ -108,6 +113,7 @@ class IncomingMailPage(QWidget):
         self.port_box.setValue(IMAP_PORTS[Security.SSL])
         self.same_password_box.setChecked(True)
         self.enabled_box.setChecked(account is not None and account.enabled)
+        self.interval_box.setValue(30 if account is None else account.check_minutes)
         if account is not None:
             self.host_edit.setText(account.host)
             self.security_box.setCurrentIndex(0 if account.security is Security.SSL else 1)
@@ -129,6 +135,7 @@ class IncomingMailPage(QWidget):
                 "auto_confirm_sent": self.auto_box.isChecked(),
                 "ca_file": self.ca_edit.text().strip(),
                 "enabled": self.enabled_box.isChecked(),
+                "check_minutes": self.interval_box.value(),
             }
         )
 
