@@ -216,8 +216,10 @@ def test_a_later_check_reads_only_what_is_new(
         "Could you send the code sample?\r\n"
     ).encode()
     server.deliver("INBOX", message, when=now, fresh=True)
+    # A broken message beside it does not stop the check.
+    server.deliver("INBOX", b"\xff\xfe\x00 From: <<< Date: ???\r\n\r\n\x00", when=now)
     later = checker.scan(PASSWORD)
-    assert (later.headers_read, later.messages_read) == (1, 1)
+    assert (later.headers_read, later.messages_read) == (2, 1)
     assert [p.subject for p in later.new_proposals] == ["One more question"]
 
 

@@ -111,3 +111,12 @@ def test_an_incoming_account_is_checked() -> None:
         IncomingAccount.from_json({"host": "x", "username": "me", "port": 0})
     with pytest.raises(ValidationError, match="User name"):
         IncomingAccount.from_json({"host": "x"})
+
+
+def test_a_message_without_usable_headers_is_read_without_failing() -> None:
+    from followup_desktop.core.mailbox.parse import read_headers
+
+    headers = read_headers(b"\xff\xfe not a message at all")
+    assert headers.sender is None and headers.date is None
+    broken = read_headers(b"From: <<<\r\nDate: yesterday-ish\r\nTo: ,,,\r\n\r\n")
+    assert broken.date is None and broken.recipients == ()

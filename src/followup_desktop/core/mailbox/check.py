@@ -11,11 +11,13 @@ Blocking by nature: the window runs it on a worker thread.
 from __future__ import annotations
 
 import hashlib
+import logging
 import ssl
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.mailbox.account import IncomingAccount
@@ -46,6 +48,8 @@ from followup_desktop.core.models import Action, ActionState, Direction
 from followup_desktop.core.services import Change, FollowupService
 
 Progress = Callable[[str], None]
+_Parsed = TypeVar("_Parsed")
+log = logging.getLogger(__name__)
 INBOX = "INBOX"
 # One check or answer at a time in this process (the window and the tray may both ask):
 # the remembered state is read, changed and written back as a whole.
@@ -87,6 +91,17 @@ def _message_key(headers: Headers, folder: str, uidvalidity: int, uid: int) -> s
 
 def _proposal_id(message_key: str) -> str:
     return hashlib.sha256(message_key.encode()).hexdigest()[:10]
+
+
+def _readable(
+    read: Callable[[bytes], _Parsed], raw: bytes, folder: str, uid: int
+) -> _Parsed | None:
+    """The parsed message, or None (and a log line) when it cannot be read at all."""
+    try:
+        return read(raw)
+    except Exception as error:
+        log.warning("skipped unreadable message %s/%s: %s", folder, uid, type(error).__name__)
+        return None
 
 
 def _latest_interview_before(scope: OpportunityScope, moment: datetime) -> datetime | None:
@@ -283,7 +298,9 @@ class MailboxChecker:
         wanted: dict[int, tuple[_Match, str]] = {}
         for uid, raw in reader.fetch_headers(uids):
             result.headers_read += 1
-            headers = read_headers(raw)
+            headers = _readable(read_headers, raw, folder, uid)
+            if headers is None:
+                continue
             key = _message_key(headers, folder, status.uidvalidity, uid)
             if state.known(key):
                 continue
@@ -297,7 +314,10 @@ class MailboxChecker:
         for uid, raw in reader.fetch_messages(sorted(wanted)):
             result.messages_read += 1
             match, key = wanted[uid]
-            proposal = self._proposal(match, folder, uid, key, read_message(raw))
+            message = _readable(read_message, raw, folder, uid)
+            if message is None:
+                continue
+            proposal = self._proposal(match, folder, uid, key, message)
             state.proposals.append(proposal)
             result.new_proposals.append(proposal)
         last = max([after, *uids])
