@@ -351,7 +351,9 @@ class TestFileKeyring(KeyringBackend):
 '''
 
 
-def run_cli(tmp_path: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    tmp_path: Path, db: Path, *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     module_dir = tmp_path / "keyring_module"
     module_dir.mkdir(exist_ok=True)
     (module_dir / "test_file_keyring.py").write_text(KEYRING_MODULE)
@@ -365,7 +367,10 @@ def run_cli(tmp_path: Path, db: Path, *args: str) -> subprocess.CompletedProcess
         [sys.executable, "-m", "followup_desktop", "--db", str(db), *args],
         capture_output=True,
         text=True,
+        input=stdin,
         env=env,
+        # No controlling terminal: the password prompt reads standard input.
+        start_new_session=True,
         timeout=60,
         check=False,
     )
@@ -374,12 +379,27 @@ def run_cli(tmp_path: Path, db: Path, *args: str) -> subprocess.CompletedProcess
 def test_the_command_line_checks_confirms_and_dismisses(
     tmp_path: Path, service: FollowupService, server: Dovecot, story: Story
 ) -> None:
-    account = account_for(server)
-    save_incoming(service, account)
-    (tmp_path / "keyring.json").write_text(
-        json.dumps({f"io.github.followup_desktop.Followup/smtp|{account.own_secret_key}": PASSWORD})
-    )
     db = service.db.path
+    # Set up as a person would: the password is typed (here on standard input).
+    setup = run_cli(
+        tmp_path,
+        db,
+        "mail-account",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(server.port),
+        "--user",
+        USER,
+        "--ca-file",
+        str(server.certs.ca_file),
+        "--own-password",
+        stdin=PASSWORD + "\n",
+    )
+    assert setup.returncode == 0, setup.stderr
+    assert "read-only" in setup.stdout
+    stored = json.loads((tmp_path / "keyring.json").read_text())
+    assert list(stored.values()) == [PASSWORD]
     checked = run_cli(tmp_path, db, "mail-check", "--json")
     assert checked.returncode == 0, checked.stderr
     report = json.loads(checked.stdout)

@@ -90,8 +90,9 @@ def run(db: Database, args: argparse.Namespace) -> int:
 
 
 def _setup(service: FollowupService, args: argparse.Namespace) -> int:
+    from followup_desktop.core.errors import FollowupError
     from followup_desktop.core.mailbox.account import IncomingAccount, save_incoming
-    from followup_desktop.secrets import PasswordStore
+    from followup_desktop.secrets import PasswordStore, SecretStoreError
 
     value: dict[str, Any] = {
         "host": args.host,
@@ -106,7 +107,10 @@ def _setup(service: FollowupService, args: argparse.Namespace) -> int:
     account = IncomingAccount.from_json(value)
     if args.own_password:
         password = getpass.getpass(f"Password for {account.username} at {account.host}: ")
-        PasswordStore().set_password(account.own_secret_key, password)
+        try:
+            PasswordStore().set_password(account.own_secret_key, password)
+        except SecretStoreError as error:
+            raise FollowupError(f"{error} The account was not saved.") from None
     save_incoming(service, account)
     print(f"Followup will read {account.username} at {account.host}:{account.port}, read-only.")
     return 0

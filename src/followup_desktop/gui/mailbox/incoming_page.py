@@ -25,7 +25,7 @@ from followup_desktop.core.mailbox.account import (
 )
 from followup_desktop.core.messages.account import Security
 from followup_desktop.core.services import FollowupService
-from followup_desktop.secrets import PasswordStore
+from followup_desktop.secrets import PasswordStore, SecretStoreError
 
 
 class IncomingMailPage(QWidget):
@@ -156,7 +156,7 @@ class IncomingMailPage(QWidget):
                     "password",
                 )
             save_incoming(self.service, account)
-        except FollowupError as error:
+        except (FollowupError, SecretStoreError) as error:
             self.status_label.setText(str(error))
             return False
         self.password_edit.clear()
