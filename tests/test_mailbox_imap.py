@@ -460,3 +460,17 @@ def test_two_checks_at_once_find_each_message_once(
         thread.join(30)
     assert errors == []
     assert len(checker_for(service, server).proposals()) == 4
+
+
+def test_without_dovecot_ci_fails_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:
+    import imap_support
+
+    monkeypatch.setattr(imap_support.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(imap_support, "DOVECOT", "/nonexistent/dovecot")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the mailbox tests"):
+        imap_support.dovecot_binary()
+    monkeypatch.delenv("CI")
+    monkeypatch.delenv("FOLLOWUP_REQUIRE_DESKTOP", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        imap_support.dovecot_binary()
