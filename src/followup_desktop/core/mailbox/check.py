@@ -81,6 +81,7 @@ class _Match:
     kind: str
     scope: OpportunityScope
     contact_id: int | None
+    address: str = ""
 
 
 def _message_key(headers: Headers, folder: str, uidvalidity: int, uid: int) -> str:
@@ -167,7 +168,7 @@ class MailboxChecker:
     def _match_sent(
         self, directory: Directory, headers: Headers, moment: datetime
     ) -> _Match | None:
-        best: tuple[datetime, OpportunityScope, int] | None = None
+        best: tuple[datetime, OpportunityScope, int, str] | None = None
         for recipient in headers.recipients:
             for scope, contact_id, roles in directory.by_address(recipient.email):
                 if not roles & STEP_ROLES:
@@ -177,10 +178,10 @@ class MailboxChecker:
                 if interview is None:
                     continue
                 if best is None or interview > best[0]:
-                    best = (interview, scope, contact_id)
+                    best = (interview, scope, contact_id, recipient.email)
         if best is None:
             return None
-        return _Match("sent", best[1], best[2])
+        return _Match("sent", best[1], best[2], best[3])
 
     def _proposal(
         self, match: _Match, folder: str, uid: int, key: str, message: ParsedMessage
@@ -190,7 +191,9 @@ class MailboxChecker:
         action_id = None
         if match.kind == "sent":
             with self.service.db.session() as session:
-                action_id = open_step_for(session, match.scope.id, match.contact_id, headers.date)
+                action_id = open_step_for(
+                    session, match.scope.id, match.contact_id, headers.date, match.address
+                )
         sender = headers.sender
         outcome = None
         if match.kind == "reply":

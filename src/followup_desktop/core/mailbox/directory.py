@@ -159,24 +159,34 @@ def load_directory(session: Session) -> Directory:
 
 
 def open_step_for(
-    session: Session, opportunity_id: int, contact_id: int | None, sent_at: datetime
+    session: Session,
+    opportunity_id: int,
+    contact_id: int | None,
+    sent_at: datetime,
+    address: str = "",
 ) -> int | None:
-    """The step a message sent at ``sent_at`` answers: that person's thank-you, or the
-    follow-up due soonest (only one already due, or due within a week of sending)."""
+    """The step a message sent at ``sent_at`` answers: that person's thank-you (or a
+    thank-you planned to go through them, as via HR for an interviewer without an
+    address), or else the follow-up due soonest (already due or due within a week)."""
     open_states = (ActionState.OPEN, ActionState.SNOOZED)
+    thank_yous = select(Action.id).where(
+        Action.opportunity_id == opportunity_id,
+        Action.kind == "thank_you",
+        Action.state.in_(open_states),
+    )
     if contact_id is not None:
-        thank_you = session.scalars(
-            select(Action.id)
-            .where(
-                Action.opportunity_id == opportunity_id,
-                Action.kind == "thank_you",
-                Action.contact_id == contact_id,
-                Action.state.in_(open_states),
-            )
-            .order_by(Action.due_at)
+        own = session.scalars(
+            thank_yous.where(Action.contact_id == contact_id).order_by(Action.due_at)
         ).first()
-        if thank_you is not None:
-            return thank_you
+        if own is not None:
+            return own
+    if address:
+        # The planner writes the recipient as "Name <address>".
+        routed = session.scalars(
+            thank_yous.where(Action.recipient.contains(f"<{address}>")).order_by(Action.due_at)
+        ).first()
+        if routed is not None:
+            return routed
     follow_up = session.execute(
         select(Action.id, Action.due_at)
         .where(
