@@ -178,6 +178,31 @@ def test_confirming_a_reply_logs_it_and_can_add_its_invitation(
     assert "second-round-4711@acme-robotics.example" in uids
 
 
+def _open_follow_up_due(service: FollowupService, story: Story) -> datetime:
+    with service.db.session() as session:
+        return session.scalars(
+            select(Action.due_at).where(
+                Action.opportunity_id == story.opportunity,
+                Action.kind == "status_follow_up",
+                Action.state == ActionState.OPEN,
+            )
+        ).one()
+
+
+def test_confirming_a_recruiters_reply_restarts_the_cadence(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    checker = checker_for(service, server)
+    checker.scan(PASSWORD)
+    before = _open_follow_up_due(service, story)
+    reply = next(p for p in checker.proposals() if p.subject.startswith("Acme Robotics :"))
+    checker.confirm(reply.id)
+    after = _open_follow_up_due(service, story)
+    # The next follow-up now counts from the reply, not from the interview.
+    assert after > before
+    assert after > datetime.fromisoformat(reply.occurred_at)
+
+
 def test_a_dismissed_message_is_never_proposed_again(
     service: FollowupService, server: Dovecot, story: Story
 ) -> None:
