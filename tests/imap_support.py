@@ -62,6 +62,7 @@ class Dovecot:
     process: subprocess.Popen[bytes]
     uid: int
     gid: int
+    starttls_port: int  # plain IMAP that must be upgraded with STARTTLS
 
     @property
     def maildir(self) -> Path:
@@ -131,7 +132,8 @@ def mailbox_digest(maildir: Path) -> dict[str, str]:
     }
 
 
-def _config(root: Path, port: int, certs: Certificates, uid: int, gid: int) -> str:
+def _config(root: Path, ports: tuple[int, int], certs: Certificates, uid: int, gid: int) -> str:
+    port, starttls_port = ports
     users = ""
     if os.getuid() != 0:
         # Unprivileged: every Dovecot process runs as the person running the tests.
@@ -160,7 +162,8 @@ userdb {{
 }}
 service imap-login {{
   inet_listener imap {{
-    port = 0
+    address = 127.0.0.1
+    port = {starttls_port}
   }}
   inet_listener imaps {{
     address = 127.0.0.1
@@ -214,16 +217,16 @@ def running_dovecot(root: Path) -> Iterator[Dovecot]:
                 break
             folder.chmod(folder.stat().st_mode | 0o011)
         (root / "passwd").chmod(0o644)
-    port = free_port()
+    port, starttls_port = free_port(), free_port()
     conf = root / "dovecot.conf"
-    conf.write_text(_config(root, port, certs, uid, gid))
+    conf.write_text(_config(root, (port, starttls_port), certs, uid, gid))
     process = subprocess.Popen(
         [binary, "-F", "-c", str(conf)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    server = Dovecot(root, port, certs, process, uid, gid)
+    server = Dovecot(root, port, certs, process, uid, gid, starttls_port)
     server.folder("INBOX")
     server.folder("Sent")
     try:

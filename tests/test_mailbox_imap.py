@@ -282,6 +282,19 @@ def test_a_scan_changes_nothing_in_the_mailbox(
     assert mailbox_digest(server.maildir) != before
 
 
+def test_starttls_is_verified_like_implicit_tls(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    upgraded = checker_for(service, server, security="starttls", port=server.starttls_port)
+    assert len(upgraded.scan(PASSWORD).new_proposals) == 4
+    untrusted = checker_for(
+        service, server, security="starttls", port=server.starttls_port, ca_file=""
+    )
+    with pytest.raises(MailboxError) as caught:
+        untrusted.scan(PASSWORD)
+    assert caught.value.kind is MailboxErrorKind.TLS
+
+
 # -- faults ------------------------------------------------------------------------
 
 
