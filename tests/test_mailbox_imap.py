@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -246,6 +246,24 @@ def test_a_later_check_reads_only_what_is_new(
     later = checker.scan(PASSWORD)
     assert (later.headers_read, later.messages_read) == (2, 1)
     assert [p.subject for p in later.new_proposals] == ["One more question"]
+
+
+def test_a_message_already_logged_is_not_proposed_again(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    # Sent from Followup itself: the composer logged it, and the server filed a copy.
+    sent_at = story.interview_start + timedelta(hours=4, minutes=2)
+    service.log_correspondence(
+        story.opportunity,
+        Direction.SENT,
+        sent_at,
+        subject="Thank you for today's  conversation",
+        contact_id=story.dana,
+    )
+    checker = checker_for(service, server)
+    result = checker.scan(PASSWORD)
+    assert "sent" not in {p.kind for p in result.new_proposals}
+    assert len(result.new_proposals) == 3
 
 
 def test_sent_notes_can_be_confirmed_automatically(
