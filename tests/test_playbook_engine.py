@@ -935,6 +935,15 @@ NOTES = [
         {THANKS: "Wed 25 Nov 11:00", FU2: "Tue 08 Dec 12:00"},
     ),
     Note(
+        "what counts: a step ticked and the message logged for it are one step",
+        opportunity(
+            finished_steps=done(FU1, at(2026, 12, 1, 15)),
+            sent=(sent(41, at(2026, 12, 1, 14)),),
+        ),
+        at(2026, 12, 1, 16),
+        {FU2: "Tue 08 Dec 15:00"},
+    ),
+    Note(
         "after a reply: reply + 7 days when nothing else was said",
         opportunity(correspondence=(received(50, at(2026, 11, 30, 9)),)),
         at(2026, 11, 30, 10),

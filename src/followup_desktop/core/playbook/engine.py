@@ -1031,6 +1031,11 @@ class _Planner:
             finished = finished_steps.get(key) if finished_steps else None
             if finished is not None:
                 previous = finished.finished_at
+                # A message logged around the time the step was ticked is that step.
+                while position < len(steps) and steps[position].occurred_at <= (
+                    previous + _CONVERSATION
+                ):
+                    position += 1
                 continue
             if key in self.settled:
                 return  # the person took this step over by hand; leave the rest to them
