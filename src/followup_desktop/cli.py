@@ -12,7 +12,7 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from followup_desktop.desktop_integration import (
 )
 
 if TYPE_CHECKING:
+    from followup_desktop.core.agenda import AgendaItem
     from followup_desktop.core.db import Database
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     agenda.add_argument("--now", metavar="ISO-8601", help="pretend it is this time")
     agenda.add_argument("--days", type=int, metavar="N", help="only what is due within N days")
     agenda.add_argument("--json", action="store_true", help="print JSON instead of text")
+    agenda.add_argument(
+        "--missed",
+        action="store_true",
+        help="list the steps long past their point (missed) instead",
+    )
 
     stats = commands.add_parser(
         "stats", help="your search in numbers: funnel, silence, activity, response times"
@@ -125,6 +131,10 @@ def _parser() -> argparse.ArgumentParser:
         "install-desktop-entry", help="add Followup to this user's application menu"
     )
     entry.add_argument("--uninstall", action="store_true", help="remove it again")
+
+    from followup_desktop import mail_cli
+
+    mail_cli.add_commands(commands)
     return parser
 
 
@@ -287,6 +297,37 @@ def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+def _desktop_entry(*, uninstall: bool) -> int:
+    from followup_desktop import desktop_integration
+
+    if uninstall:
+        removed = desktop_integration.uninstall_desktop_entry()
+        print(f"Removed {len(removed)} files from the application menu and icon theme.")
+    else:
+        written = desktop_integration.install_desktop_entry()
+        print("Followup is now in your application menu:")
+        for path in written:
+            print(f"  {path}")
+    return 0
+
+
+def _agenda_quickly(db_path: Path, args: argparse.Namespace) -> int | None:
+    """The agenda of a sound, current file through the plain driver; None otherwise.
+
+    Read-only, so SQLAlchemy is never loaded; anything else goes the whole way (checks,
+    messages, migrations), as every other command does.
+    """
+    from followup_desktop.core.plainread import open_current
+
+    connection = open_current(db_path)
+    if connection is None:
+        return None
+    try:
+        return _agenda(connection, args)
+    finally:
+        connection.close()
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from followup_desktop.core.paths import default_db_path
 
@@ -305,55 +346,48 @@ def _dispatch(args: argparse.Namespace) -> int:
             arguments=[*args.files, *action_arguments(args.action)],
         )
     if args.command == "install-desktop-entry":
-        from followup_desktop import desktop_integration
-
-        if args.uninstall:
-            removed = desktop_integration.uninstall_desktop_entry()
-            print(f"Removed {len(removed)} files from the application menu and icon theme.")
-        else:
-            written = desktop_integration.install_desktop_entry()
-            print("Followup is now in your application menu:")
-            for path in written:
-                print(f"  {path}")
-        return 0
+        return _desktop_entry(uninstall=args.uninstall)
     if args.command == "restore-backup":
         return _restore(db_path, args.file)
-    if args.command == "agenda":
-        # Read-only: a sound, current file is read through the plain driver, without
-        # loading SQLAlchemy; anything else goes the whole way below (checks, messages,
-        # migrations), as every other command does.
-        from followup_desktop.core.plainread import open_current
-
-        connection = open_current(db_path)
-        if connection is not None:
-            try:
-                return _agenda(connection, args)
-            finally:
-                connection.close()
+    if args.command == "agenda" and not args.now and not args.missed:
+        # A look at another moment (--now) or at the missed steps plans first, as of that
+        # clock, and writes nothing: it goes the whole way below.
+        quick = _agenda_quickly(db_path, args)
+        if quick is not None:
+            return quick
 
     from followup_desktop.core.db import open_database
 
     db = open_database(db_path)
     try:
-        handler = {
-            "export": _export,
-            "import": _import,
-            "export-ics": _export_ics,
-            "import-ics": _import_ics,
-            "import-csv": _import_csv,
-            "export-csv": _export_csv,
-            "proof-of-search": _proof_of_search,
-            "import-contacts": _import_contacts,
-            "import-posting": _import_posting,
-            "export-vcard": _export_vcard,
-            "demo": _demo,
-            "agenda": _agenda,
-            "stats": _stats,
-            "backup": _backup,
-        }[args.command]
-        return handler(db, args)
+        return _run_on_database(db, args)
     finally:
         db.close()
+
+
+def _run_on_database(db: Database, args: argparse.Namespace) -> int:
+    """The commands that work on an opened (checked, migrated) database."""
+    if args.command.startswith("mail-"):
+        from followup_desktop import mail_cli
+
+        return mail_cli.run(db, args)
+    handler: Callable[[Database, argparse.Namespace], int] = {
+        "export": _export,
+        "import": _import,
+        "export-ics": _export_ics,
+        "import-ics": _import_ics,
+        "import-csv": _import_csv,
+        "export-csv": _export_csv,
+        "proof-of-search": _proof_of_search,
+        "import-contacts": _import_contacts,
+        "import-posting": _import_posting,
+        "export-vcard": _export_vcard,
+        "demo": _demo,
+        "agenda": _agenda,
+        "stats": _stats,
+        "backup": _backup,
+    }[args.command]
+    return handler(db, args)
 
 
 def _export(db: Database, args: argparse.Namespace) -> int:
@@ -367,8 +401,13 @@ def _export(db: Database, args: argparse.Namespace) -> int:
 def _import(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.exchange import import_database
 
-    import_database(db, args.file, replace=args.replace)
-    print(f"Imported {args.file} into {db.path}.")
+    result = import_database(db, args.file, replace=args.replace)
+    print(f"Imported {args.file} into {db.path}, and planned what comes next.")
+    for opportunity_id, problem in sorted(
+        result.unplanned.items(), key=lambda item: (item[0] is not None, item[0] or 0)
+    ):
+        which = "settings" if opportunity_id is None else f"opportunity {opportunity_id}"
+        print(f"  Not planned ({which}): {problem}", file=sys.stderr)
     return 0
 
 
@@ -582,16 +621,16 @@ def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
     until = None if args.days is None else now + timedelta(days=args.days)
     tz = local_zone()
     if isinstance(db, sqlite3.Connection):
+        # The plain read: the stored plan, current as of the last change.
         items = agenda(db, now, tz, until=until)
     else:
-        with db.session() as session:
-            items = agenda(session, now, tz, until=until)
+        items = _planned_agenda(db, args, now, tz, until)
     if args.json:
         json.dump([item.as_json() for item in items], sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     if not items:
-        print("Nothing to do: no open actions.")
+        print("Nothing missed." if args.missed else "Nothing to do: no open actions.")
         return 0
     current = None
     for item in items:
@@ -658,6 +697,36 @@ def _day(text: str | None, option: str) -> date | None:
         raise ValidationError(
             f"{option} needs a day like 2026-11-01, not {text!r}.", option.lstrip("-")
         ) from None
+
+
+def _planned_agenda(
+    db: Database, args: argparse.Namespace, now: datetime, tz: tzinfo, until: datetime | None
+) -> list[AgendaItem]:
+    """The agenda after planning as of ``now`` (missed steps and the nudge follow the clock).
+
+    A look at another moment (--now) changes nothing in the database; a file that cannot
+    be written (read-only, locked) gets the stored plan.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from followup_desktop.core.agenda import agenda, missed
+    from followup_desktop.core.playbook import replan_report
+
+    session = db.sessions()
+    try:
+        try:
+            replan_report(session, None, now, skip_invalid=True)
+        except DBAPIError as error:
+            log.warning("agenda: the plan could not be brought up to date: %s", error)
+            session.rollback()
+        items = missed(session) if args.missed else agenda(session, now, tz, until=until)
+        if args.now:
+            session.rollback()
+        else:
+            session.commit()
+    finally:
+        session.close()
+    return list(items)
 
 
 def _format_local(moment: datetime, tz: tzinfo) -> str:
