@@ -22,7 +22,7 @@ from followup_desktop.core.db import (
     open_database,
     restore_backup,
 )
-from followup_desktop.core.errors import DatabaseDamagedError, DatabaseError, DatabaseTooNewError
+from followup_desktop.core.errors import DatabaseError, DatabaseTooNewError
 from followup_desktop.core.models import (
     DEFAULT_STAGES,
     Action,
@@ -31,6 +31,7 @@ from followup_desktop.core.models import (
     Opportunity,
     Stage,
 )
+from followup_desktop.core.storage_errors import StorageDamaged
 
 
 def digest(path: Path) -> str:
@@ -206,7 +207,7 @@ def test_damaged_file_is_reported_never_overwritten_and_can_be_restored(db_path:
     backup = backup_database(db_path, "manual")
     _damage(db_path)
     before = digest(db_path)
-    with pytest.raises(DatabaseDamagedError) as caught:
+    with pytest.raises(StorageDamaged) as caught:
         open_database(db_path)
     assert "damaged" in str(caught.value)
     assert caught.value.backup == backup

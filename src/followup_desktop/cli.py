@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from followup_desktop import __version__
-from followup_desktop.core.errors import DatabaseDamagedError, FollowupError
+from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.storage_errors import StorageDamaged
 
 if TYPE_CHECKING:
     from followup_desktop.core.db import Database
 
 log = logging.getLogger(__name__)
 PROG = "followup-desktop"
+WRITING_COMMANDS = frozenset({"import", "import-ics", "demo"})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,6 +94,11 @@ def _parser() -> argparse.ArgumentParser:
         "restore-backup", help="replace a damaged database with a backup (the newest by default)"
     )
     restore.add_argument("file", type=Path, nargs="?", help="the backup to restore")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="also replace a database that is not damaged (it is kept beside the restored one)",
+    )
 
     entry = commands.add_parser(
         "install-desktop-entry", help="add Followup to this user's application menu"
@@ -112,9 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_excepthook()
     try:
         return _dispatch(args)
-    except DatabaseDamagedError as error:
+    except StorageDamaged as error:
         _error(str(error))
-        if error.backup is not None:
+        if error.backup is not None and error.path is not None:
             print(
                 f"The newest automatic backup is {error.backup}.\n"
                 f"Restore it with: {PROG} --db '{error.path}' restore-backup",
@@ -191,14 +198,16 @@ def _dispatch(args: argparse.Namespace) -> int:
                 print(f"  {path}")
         return 0
     if args.command == "restore-backup":
-        return _restore(db_path, args.file)
+        return _restore(db_path, args.file, force=args.force)
+    if args.command == "export":
+        return _export(db_path, args.file)
 
     from followup_desktop.core.db import open_database
 
-    db = open_database(db_path)
+    # Commands that write hold the lock beside the file, like the window does.
+    db = open_database(db_path, exclusive=args.command in WRITING_COMMANDS)
     try:
         handler = {
-            "export": _export,
             "import": _import,
             "export-ics": _export_ics,
             "import-ics": _import_ics,
@@ -211,11 +220,25 @@ def _dispatch(args: argparse.Namespace) -> int:
         db.close()
 
 
-def _export(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.exchange import export_database
+def _export(db_path: Path, target: Path) -> int:
+    """Export after a full check; from a damaged file, export what can be read."""
+    from followup_desktop.core.db import open_database
+    from followup_desktop.core.salvage import export_checked, salvage_export
 
-    export_database(db, args.file)
-    print(f"Exported {db.path} to {args.file}.")
+    try:
+        db = open_database(db_path)
+    except StorageDamaged as error:
+        outcome = salvage_export(db_path, target, str(error))
+    else:
+        try:
+            outcome = export_checked(db.path, target, db)
+        finally:
+            db.close()
+    if outcome.salvaged:
+        _error(outcome.summary())
+        print(f"Exported what could be read from {db_path} to {target}.")
+        return 3
+    print(f"Exported {db_path} to {target}.")
     return 0
 
 
@@ -323,8 +346,8 @@ def _backup(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _restore(db_path: Path, backup: Path | None) -> int:
-    from followup_desktop.core.db import list_backups, restore_backup
+def _restore(db_path: Path, backup: Path | None, *, force: bool) -> int:
+    from followup_desktop.core.db import RestoreNeedsConfirmation, list_backups, restore_backup
     from followup_desktop.core.errors import DatabaseError
 
     if backup is None:
@@ -332,6 +355,14 @@ def _restore(db_path: Path, backup: Path | None) -> int:
         if not backups:
             raise DatabaseError(f"There is no automatic backup of {db_path}.", db_path)
         backup = backups[0]
-    aside = restore_backup(db_path, backup)
-    print(f"Restored {backup} into {db_path}; the previous file was kept as {aside}.")
+    try:
+        aside = restore_backup(db_path, backup, force=force)
+    except RestoreNeedsConfirmation as error:
+        _error(f"{error}")
+        print(
+            f"To replace it anyway: {PROG} --db '{db_path}' restore-backup --force", file=sys.stderr
+        )
+        return 4
+    kept = f"; the previous file was kept as {aside}" if aside is not None else ""
+    print(f"Restored {backup} into {db_path}{kept}.")
     return 0

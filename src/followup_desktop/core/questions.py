@@ -235,8 +235,14 @@ def save_debrief_draft(
     identity: dict[str, Any],
     state: dict[str, Any],
     saved_at: datetime,
+    *,
+    wait_ms: int | None = None,
 ) -> None:
-    """Write (or overwrite) a debrief draft in one cheap statement; nothing is re-planned."""
+    """Write (or overwrite) a debrief draft in one cheap statement; nothing is re-planned.
+
+    ``wait_ms`` bounds the wait for another program's write lock (see
+    :meth:`Database.session`).
+    """
     value = {
         "format": DRAFT_FORMAT,
         "interview": identity,
@@ -247,7 +253,7 @@ def save_debrief_draft(
     statement = statement.on_conflict_do_update(
         index_elements=[Setting.key], set_={"value": statement.excluded.value}
     )
-    with db.session() as session:
+    with db.session(wait_ms=wait_ms) as session:
         session.execute(statement)
 
 

@@ -1,7 +1,11 @@
 """The composition root of the window: builds the application, the core and the window.
 
 Database problems that the person can fix are shown as plain messages, never tracebacks;
-a damaged database offers to restore the newest automatic backup.
+only a database proven damaged offers to restore the newest automatic backup. A second
+launch asked to open another database is told which file Followup has open instead of
+silently raising a window that shows other data; it does not switch files, because the
+running window may hold a debrief in progress and switching under it is not what a
+person who typed a command for another file expects.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from followup_desktop import APP_ID, APP_NAME, __version__
 from followup_desktop.core.db import Database, open_database, restore_backup
-from followup_desktop.core.errors import DatabaseDamagedError, DatabaseError
+from followup_desktop.core.errors import DatabaseError
 from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.core.storage_errors import StorageDamaged
 from followup_desktop.gui.crash import CrashReporter
 from followup_desktop.gui.main_window import MainWindow
 from followup_desktop.gui.single_instance import SingleInstance
@@ -43,8 +48,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def _open_with_recovery(path: Path) -> Database | None:
     try:
-        return open_database(path)
-    except DatabaseDamagedError as error:
+        return open_database(path, exclusive=True)
+    except StorageDamaged as error:
         log.error("damaged database: %s", error)
         if error.backup is None:
             QMessageBox.critical(None, APP_NAME, f"{error}\n\nThere is no automatic backup.")
@@ -57,8 +62,14 @@ def _open_with_recovery(path: Path) -> Database | None:
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        restore_backup(path, error.backup)
-        return open_database(path)
+        try:
+            # Proven damaged, so no second question: the damaged file is kept beside it.
+            restore_backup(path, error.backup, force=True)
+            return open_database(path, exclusive=True)
+        except DatabaseError as failure:
+            log.error("restore failed: %s", failure)
+            QMessageBox.critical(None, APP_NAME, str(failure))
+            return None
     except DatabaseError as error:
         log.error("cannot open database: %s", error)
         QMessageBox.critical(None, APP_NAME, str(error))
@@ -94,11 +105,21 @@ def run_gui(
 ) -> int:
     """Open the window on ``db_path`` (or hand ``arguments`` to a running one)."""
     app = make_application()
-    instance = SingleInstance()
+    instance = SingleInstance(database=db_path)
     if not instance.acquire():
         # Another Followup owns this user's session: it raises its window and takes over.
         log.info("handing over to the running instance")
-        return 0 if instance.send(list(arguments)) else 1
+        if instance.send(list(arguments)):
+            return 0
+        if instance.running_database is not None:
+            print(  # noqa: T201 - the person launched us from somewhere: say why we stop
+                f"{APP_NAME} is already open on another database, "
+                f"{instance.running_database}; {db_path} was not opened. Quit the open "
+                "window first (File > Quit), then open this file.",
+                file=sys.stderr,
+            )
+            return 4
+        return 1
     db = _open_with_recovery(db_path)
     if db is None:
         instance.release()
@@ -143,6 +164,17 @@ def run_gui(
         # Files from the command line or a second launch: calendar invitations import.
         tray.arguments_received.connect(window.open_arguments)
         instance.arguments_received.connect(tray.handle_arguments)
+
+        def other_database(wanted: str) -> None:
+            tray.show_window()
+            window.dialogs.information(
+                window,
+                f"Another launch asked to open {wanted}, but {APP_NAME} has {db_path} "
+                "open, and shows one database at a time. To open the other file, quit "
+                "this window (File > Quit) and start it again.",
+            )
+
+        instance.other_database_requested.connect(other_database)
         if arguments:
             initial = list(arguments)
             # Once the event loop runs, so the confirmation shows over a painted window.

@@ -1,0 +1,208 @@
+"""Export that checks first, and salvages what it can read from a damaged file.
+
+The export is the person's way out of a damaged database, so it must not stop at the
+first bad page. :func:`export_checked` runs the full integrity check; on a sound file it
+is the ordinary export. On a damaged one, every table is read in rowid order straight
+from the table itself (``NOT INDEXED``: a damaged index is then never consulted), into a
+fresh database at the current schema. A damaged table page makes the read fail part-way;
+the reader then seeks past it (a seek that lands in the bad page fails, one beyond it
+succeeds, so a binary search finds where readable rows resume) and notes the rowid range
+it could not read. Rows whose parent was lost are left out and counted. The fresh
+database is then exported as usual, so the file has the documented format.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from followup_desktop.core.db import Database, integrity_check, open_database
+from followup_desktop.core.storage_errors import StorageDamaged
+
+log = logging.getLogger(__name__)
+
+# Seeking further than this past a failed row means nothing more can be read.
+_MAX_ROWID = 1 << 62
+
+
+@dataclass
+class ExportOutcome:
+    """Rows written per table; for a salvage, what could not be read or kept."""
+
+    rows: dict[str, int]
+    salvaged: bool = False
+    problem: str | None = None
+    unreadable: list[str] = field(default_factory=list)
+    orphans: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One paragraph for the person: what was written and what is missing."""
+        total = sum(self.rows.values())
+        if not self.salvaged:
+            return f"{total} rows exported."
+        lines = [
+            f"The database is damaged ({self.problem}). {total} rows could be read and "
+            "were exported."
+        ]
+        if self.unreadable:
+            lines.append("Could not be read: " + "; ".join(self.unreadable) + ".")
+        if self.orphans:
+            left = ", ".join(f"{count} from {table}" for table, count in self.orphans.items())
+            lines.append(f"Left out because what they belong to was lost: {left}.")
+        if not self.unreadable and not self.orphans:
+            lines.append("Nothing was lost: the damage is in an index, not in the data.")
+        return " ".join(lines)
+
+
+def export_checked(db_path: Path, target: Path, db: Database | None = None) -> ExportOutcome:
+    """Export ``db_path`` to ``target`` after a full check; salvage when it is damaged."""
+    from followup_desktop.core.exchange import export_database
+
+    problem = integrity_check(db_path)
+    if problem is None:
+        if db is not None:
+            return ExportOutcome(export_database(db, target))
+        opened = open_database(db_path)
+        try:
+            return ExportOutcome(export_database(opened, target))
+        finally:
+            opened.close()
+    log.warning("exporting from a damaged database %s: %s", db_path, problem)
+    return salvage_export(db_path, target, problem)
+
+
+def salvage_export(db_path: Path, target: Path, problem: str) -> ExportOutcome:
+    """Copy every readable row of ``db_path`` into a fresh database and export that."""
+    from followup_desktop.core.exchange import export_database
+    from followup_desktop.core.models import Base
+
+    with tempfile.TemporaryDirectory(prefix=".followup-salvage-", dir=target.parent) as folder:
+        fresh_path = Path(folder) / "salvage.sqlite3"
+        fresh = open_database(fresh_path)
+        fresh.close()
+        outcome = ExportOutcome({}, salvaged=True, problem=problem)
+        with contextlib.closing(sqlite3.connect(fresh_path)) as connection:
+            connection.isolation_level = None
+            connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                connection.execute("ATTACH DATABASE ? AS damaged", (f"file:{db_path}?mode=ro",))
+            except sqlite3.Error as error:
+                raise StorageDamaged(
+                    f"The database {db_path} is too damaged to read anything from "
+                    f"({error}). Restore a backup.",
+                    db_path,
+                ) from error
+            connection.execute("BEGIN")
+            tables = [table.name for table in Base.metadata.sorted_tables]
+            for name in reversed(tables):
+                connection.execute(f'DELETE FROM main."{name}"')
+            for name in tables:
+                _copy_table(connection, name, outcome)
+            outcome.orphans = _drop_orphans(connection)
+            connection.execute("COMMIT")
+            connection.execute("DETACH DATABASE damaged")
+        salvaged = open_database(fresh_path)
+        try:
+            outcome.rows = export_database(salvaged, target)
+        finally:
+            salvaged.close()
+    return outcome
+
+
+def _columns(connection: sqlite3.Connection, schema: str, table: str) -> list[str]:
+    return [str(row[1]) for row in connection.execute(f'PRAGMA {schema}.table_info("{table}")')]
+
+
+def _copy_table(connection: sqlite3.Connection, table: str, outcome: ExportOutcome) -> None:
+    try:
+        old = set(_columns(connection, "damaged", table))
+    except sqlite3.Error as error:
+        outcome.unreadable.append(f"the table {table} ({error})")
+        return
+    if not old:
+        outcome.unreadable.append(f"the table {table} (it is missing)")
+        return
+    columns = [name for name in _columns(connection, "main", table) if name in old]
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    insert = f'INSERT INTO main."{table}" ({quoted}) VALUES ({", ".join("?" for _ in columns)})'
+    last = -_MAX_ROWID
+    while True:
+        try:
+            for rowid, values in _rows_after(connection, table, quoted, last):
+                connection.execute(insert, values)
+                last = rowid
+            return
+        except sqlite3.DatabaseError as error:
+            resume = _resume_point(connection, table, last)
+            where = "the end" if resume is None else f"rowid {resume + 1}"
+            outcome.unreadable.append(
+                f"rows of {table} after rowid {max(last, 0)} up to {where} ({error})"
+            )
+            if resume is None:
+                return
+            last = resume
+
+
+def _rows_after(
+    connection: sqlite3.Connection, table: str, quoted: str, after: int
+) -> Iterator[tuple[int, tuple[object, ...]]]:
+    cursor = connection.execute(
+        f'SELECT rowid, {quoted} FROM damaged."{table}" NOT INDEXED WHERE rowid > ? ORDER BY rowid',
+        (after,),
+    )
+    for row in cursor:
+        yield int(row[0]), tuple(row[1:])
+
+
+def _readable_after(connection: sqlite3.Connection, table: str, after: int) -> bool | None:
+    """True when a row after ``after`` can be read, None when there is none, False on error."""
+    try:
+        row = connection.execute(
+            f'SELECT rowid FROM damaged."{table}" NOT INDEXED WHERE rowid > ? '
+            "ORDER BY rowid LIMIT 1",
+            (after,),
+        ).fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return None if row is None else True
+
+
+def _resume_point(connection: sqlite3.Connection, table: str, last: int) -> int | None:
+    """The smallest rowid past ``last`` from which reading works again, or None."""
+    step = 1
+    start = max(last, 0)
+    while start + step < _MAX_ROWID:
+        found = _readable_after(connection, table, start + step)
+        if found is None:
+            return None  # a seek beyond the damage finds no more rows
+        if found:
+            low, high = start + step // 2, start + step
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _readable_after(connection, table, middle) is False:
+                    low = middle
+                else:
+                    high = middle
+            return high
+        step *= 2
+    return None
+
+
+def _drop_orphans(connection: sqlite3.Connection) -> dict[str, int]:
+    """Delete rows whose parent row was lost, until none is left; counts per table."""
+    dropped: dict[str, int] = {}
+    while True:
+        problems = connection.execute("PRAGMA main.foreign_key_check").fetchall()
+        if not problems:
+            return dropped
+        for table, rowid, _parent, _index in problems:
+            connection.execute(f'DELETE FROM main."{table}" WHERE rowid = ?', (rowid,))
+            dropped[str(table)] = dropped.get(str(table), 0) + 1
+
+
+__all__ = ["ExportOutcome", "export_checked", "salvage_export"]
