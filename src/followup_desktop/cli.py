@@ -223,17 +223,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _export(db_path: Path, target: Path) -> int:
     """Export after a full check; from a damaged file, export what can be read."""
     from followup_desktop.core.db import open_database
-    from followup_desktop.core.salvage import export_checked, salvage_export
+    from followup_desktop.core.salvage import export_checked
 
-    try:
-        db = open_database(db_path)
-    except StorageDamaged as error:
-        outcome = salvage_export(db_path, target, str(error))
-    else:
-        try:
-            outcome = export_checked(db.path, target, db)
-        finally:
-            db.close()
+    if not db_path.exists():
+        open_database(db_path).close()  # as every command does: a new, empty database
+    outcome = export_checked(db_path, target)
     if outcome.salvaged:
         _error(outcome.summary())
         print(f"Exported what could be read from {db_path} to {target}.")

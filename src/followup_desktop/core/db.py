@@ -224,15 +224,6 @@ def backup_database(path: Path, reason: str, destination: Path | None = None) ->
     The source is checked in full first: a damaged file is refused (a copy of it would
     push a good backup out of the ten kept), and there must be room for the copy.
     """
-    problem = integrity_check(path)
-    if problem is not None:
-        raise StorageDamaged(
-            f"The database {path} is damaged ({problem}); no backup was made, so the "
-            "existing backups stay as they are. Export what can be read, or restore a "
-            "backup.",
-            path,
-            _newest_backup(path),
-        )
     if destination is None:
         folder = backups_dir(path)
         try:
@@ -244,6 +235,15 @@ def backup_database(path: Path, reason: str, destination: Path | None = None) ->
     if destination.exists():
         raise DatabaseError(f"{destination} exists; choose a new file name.", destination)
     check_free_space(destination, database_bytes(path) + 64 * 1024, "the backup")
+    problem = integrity_check(path)
+    if problem is not None:
+        raise StorageDamaged(
+            f"The database {path} is damaged ({problem}); no backup was made, so the "
+            "existing backups stay as they are. Export what can be read, or restore a "
+            "backup.",
+            path,
+            _newest_backup(path),
+        )
     _copy_sqlite(path, destination)
     _prune_backups(path)
     log.info("backed up %s to %s", path, destination)
@@ -280,15 +280,18 @@ def _check_header(path: Path) -> None:
         )
 
 
-def _check(path: Path, pragma: str) -> str | None:
+def _check(path: Path, pragma: str, *, immutable: bool = False) -> str | None:
     """Run ``quick_check`` or ``integrity_check``: None when sound, else the findings.
 
     A damaged page makes the check itself raise SQLITE_CORRUPT instead of returning rows;
     that is a finding. Any other failure (no space, no permission, a lock) says nothing
     about the file and is raised as the storage error it is.
     """
+    # A file no one else writes (a backup, our own copy) is read as immutable: no lock
+    # and no shared-memory file, which a full disk would refuse to create.
+    target = f"file:{path}?immutable=1" if immutable else str(path)
     try:
-        with contextlib.closing(sqlite3.connect(path)) as connection:
+        with contextlib.closing(sqlite3.connect(target, uri=immutable)) as connection:
             # The check sorts index keys; in memory it needs no temp file on a full disk.
             connection.execute("PRAGMA temp_store=MEMORY")
             rows = connection.execute(f"PRAGMA {pragma}").fetchall()
@@ -308,9 +311,12 @@ def quick_check(path: Path) -> str | None:
     return _check(path, "quick_check")
 
 
-def integrity_check(path: Path) -> str | None:
-    """SQLite's full check, index contents included: None when sound."""
-    return _check(path, "integrity_check")
+def integrity_check(path: Path, *, immutable: bool = False) -> str | None:
+    """SQLite's full check, index contents included: None when sound.
+
+    ``immutable`` for a file nothing writes to (a backup): read without locks.
+    """
+    return _check(path, "integrity_check", immutable=immutable)
 
 
 def schema_problems(path: Path) -> list[str]:
@@ -513,7 +519,8 @@ def open_database(path: Path, *, migrate: bool = True, exclusive: bool = False) 
             "Choose another file with --db.",
             path,
         )
-    lock = DatabaseLock(path) if exclusive or not path.exists() else None
+    new = not path.exists()
+    lock = DatabaseLock(path) if exclusive or new else None
     if lock is not None:
         if not path.parent.exists():
             try:
@@ -525,7 +532,11 @@ def open_database(path: Path, *, migrate: bool = True, exclusive: bool = False) 
         database = _open(path, migrate, locked=lock is not None)
     except BaseException:
         if lock is not None:
-            lock.release()
+            # A database that could not be created leaves nothing behind, not even its lock.
+            if new and not path.exists():
+                lock.discard()
+            else:
+                lock.release()
         raise
     if exclusive:
         database.lock = lock
@@ -699,8 +710,9 @@ def restore_backup(path: Path, backup: Path, *, force: bool = False) -> Path | N
 
 
 def _restore_locked(path: Path, backup: Path, *, force: bool) -> Path | None:
+    check_free_space(path, database_bytes(backup) + 256 * 1024, "restoring the backup")
     try:
-        problem = integrity_check(backup)
+        problem = integrity_check(backup, immutable=True)
     except StorageError as error:
         raise type(error)(
             f"The backup {backup} could not be read: {error} Nothing was changed.",
@@ -718,14 +730,13 @@ def _restore_locked(path: Path, backup: Path, *, force: bool) -> Path | None:
             "it holds with the older copy. Confirm to go ahead (--force on the command "
             "line); the current file would be kept beside it."
         )
-    check_free_space(path, database_bytes(backup) + 256 * 1024, "restoring the backup")
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.restore-", dir=path.parent)
     os.close(fd)
     temporary = Path(name)
     try:
         temporary.unlink()  # _copy_sqlite creates it afresh, owner-only
         _copy_sqlite(backup, temporary)
-        problem = integrity_check(temporary)
+        problem = integrity_check(temporary, immutable=True)
         if problem is not None:
             raise StorageIOError(
                 f"The copy of {backup} read back wrong ({problem}); nothing was changed. "

@@ -65,9 +65,19 @@ class DatabaseLock:
                 "its command to finish), then try again.",
                 self.database,
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+        # Only to name the owner in a message: on a full disk the lock holds without it.
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
         self._fd = fd
+
+    def discard(self) -> None:
+        """Release and remove the lock file (after failing to create the database it guards)."""
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        self.release()
 
     def release(self) -> None:
         """Give the lock back (the lock file stays: removing it would race a new owner)."""

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from followup_desktop.core.db import Database, integrity_check, open_database
+from followup_desktop.core.db import Database, integrity_check, open_database, schema_problems
 from followup_desktop.core.storage_errors import StorageDamaged
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,9 @@ def export_checked(db_path: Path, target: Path, db: Database | None = None) -> E
 
     problem = integrity_check(db_path)
     if problem is None:
+        missing = schema_problems(db_path)
+        problem = "; ".join(missing) if missing else None
+    if problem is None:
         if db is not None:
             return ExportOutcome(export_database(db, target))
         opened = open_database(db_path)
@@ -86,26 +89,20 @@ def salvage_export(db_path: Path, target: Path, problem: str) -> ExportOutcome:
         fresh = open_database(fresh_path)
         fresh.close()
         outcome = ExportOutcome({}, salvaged=True, problem=problem)
-        with contextlib.closing(sqlite3.connect(fresh_path)) as connection:
+        with (
+            contextlib.closing(_open_damaged(db_path)) as source,
+            contextlib.closing(sqlite3.connect(fresh_path)) as connection,
+        ):
             connection.isolation_level = None
             connection.execute("PRAGMA foreign_keys=OFF")
-            try:
-                connection.execute("ATTACH DATABASE ? AS damaged", (f"file:{db_path}?mode=ro",))
-            except sqlite3.Error as error:
-                raise StorageDamaged(
-                    f"The database {db_path} is too damaged to read anything from "
-                    f"({error}). Restore a backup.",
-                    db_path,
-                ) from error
             connection.execute("BEGIN")
             tables = [table.name for table in Base.metadata.sorted_tables]
             for name in reversed(tables):
-                connection.execute(f'DELETE FROM main."{name}"')
+                connection.execute(f'DELETE FROM "{name}"')
             for name in tables:
-                _copy_table(connection, name, outcome)
+                _copy_table(source, connection, name, outcome)
             outcome.orphans = _drop_orphans(connection)
             connection.execute("COMMIT")
-            connection.execute("DETACH DATABASE damaged")
         salvaged = open_database(fresh_path)
         try:
             outcome.rows = export_database(salvaged, target)
@@ -114,31 +111,50 @@ def salvage_export(db_path: Path, target: Path, problem: str) -> ExportOutcome:
     return outcome
 
 
-def _columns(connection: sqlite3.Connection, schema: str, table: str) -> list[str]:
-    return [str(row[1]) for row in connection.execute(f'PRAGMA {schema}.table_info("{table}")')]
-
-
-def _copy_table(connection: sqlite3.Connection, table: str, outcome: ExportOutcome) -> None:
+def _open_damaged(db_path: Path) -> sqlite3.Connection:
+    """A read-only connection that never writes to the damaged file (nor its WAL)."""
     try:
-        old = set(_columns(connection, "damaged", table))
+        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        raise StorageDamaged(
+            f"The database {db_path} is too damaged to read anything from ({error}). "
+            "Restore a backup.",
+            db_path,
+        ) from error
+    return connection
+
+
+def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
+    return [str(row[1]) for row in connection.execute(f'PRAGMA table_info("{table}")')]
+
+
+def _copy_table(
+    source: sqlite3.Connection,
+    connection: sqlite3.Connection,
+    table: str,
+    outcome: ExportOutcome,
+) -> None:
+    try:
+        old = set(_columns(source, table))
     except sqlite3.Error as error:
         outcome.unreadable.append(f"the table {table} ({error})")
         return
     if not old:
         outcome.unreadable.append(f"the table {table} (it is missing)")
         return
-    columns = [name for name in _columns(connection, "main", table) if name in old]
+    columns = [name for name in _columns(connection, table) if name in old]
     quoted = ", ".join(f'"{name}"' for name in columns)
-    insert = f'INSERT INTO main."{table}" ({quoted}) VALUES ({", ".join("?" for _ in columns)})'
+    insert = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" for _ in columns)})'
     last = -_MAX_ROWID
     while True:
         try:
-            for rowid, values in _rows_after(connection, table, quoted, last):
+            for rowid, values in _rows_after(source, table, quoted, last):
                 connection.execute(insert, values)
                 last = rowid
             return
         except sqlite3.DatabaseError as error:
-            resume = _resume_point(connection, table, last)
+            resume = _resume_point(source, table, last)
             where = "the end" if resume is None else f"rowid {resume + 1}"
             outcome.unreadable.append(
                 f"rows of {table} after rowid {max(last, 0)} up to {where} ({error})"
@@ -152,7 +168,7 @@ def _rows_after(
     connection: sqlite3.Connection, table: str, quoted: str, after: int
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
     cursor = connection.execute(
-        f'SELECT rowid, {quoted} FROM damaged."{table}" NOT INDEXED WHERE rowid > ? ORDER BY rowid',
+        f'SELECT rowid, {quoted} FROM "{table}" NOT INDEXED WHERE rowid > ? ORDER BY rowid',
         (after,),
     )
     for row in cursor:
@@ -163,8 +179,7 @@ def _readable_after(connection: sqlite3.Connection, table: str, after: int) -> b
     """True when a row after ``after`` can be read, None when there is none, False on error."""
     try:
         row = connection.execute(
-            f'SELECT rowid FROM damaged."{table}" NOT INDEXED WHERE rowid > ? '
-            "ORDER BY rowid LIMIT 1",
+            f'SELECT rowid FROM "{table}" NOT INDEXED WHERE rowid > ? ORDER BY rowid LIMIT 1',
             (after,),
         ).fetchone()
     except sqlite3.DatabaseError:
@@ -197,11 +212,11 @@ def _drop_orphans(connection: sqlite3.Connection) -> dict[str, int]:
     """Delete rows whose parent row was lost, until none is left; counts per table."""
     dropped: dict[str, int] = {}
     while True:
-        problems = connection.execute("PRAGMA main.foreign_key_check").fetchall()
+        problems = connection.execute("PRAGMA foreign_key_check").fetchall()
         if not problems:
             return dropped
         for table, rowid, _parent, _index in problems:
-            connection.execute(f'DELETE FROM main."{table}" WHERE rowid = ?', (rowid,))
+            connection.execute(f'DELETE FROM "{table}" WHERE rowid = ?', (rowid,))
             dropped[str(table)] = dropped.get(str(table), 0) + 1
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from followup_desktop import APP_ID, APP_NAME, __version__
@@ -76,6 +77,61 @@ def _open_with_recovery(path: Path) -> Database | None:
         return None
 
 
+class IntegrityWatch(QObject):
+    """Runs the full integrity check on its own thread after start; reports on the GUI thread.
+
+    ``quick_check`` at opening misses damage inside indexes; the full check finds it but
+    takes most of a second on a large file, so it runs beside the window (SQLite releases
+    the GIL while it reads) and not on the worker, where it would delay the Today panel.
+    Writes wait for it in the core (:class:`~followup_desktop.core.db.IntegrityGate`).
+    """
+
+    #: The finding (a string) when the file is damaged, None when it is sound.
+    finished = Signal(object)
+    #: The check could not run (an environmental error: its message).
+    failed = Signal(str)
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.checker = threading.Thread(target=self._run, name="integrity-check", daemon=True)
+
+    def start(self) -> None:
+        """Begin the check."""
+        self.checker.start()
+
+    def _run(self) -> None:
+        try:
+            problem = self.db.verify()
+        except DatabaseError as error:
+            self.failed.emit(str(error))
+        else:
+            self.finished.emit(problem)
+
+
+def _watch_integrity(db: Database, window: MainWindow, app: QApplication) -> IntegrityWatch:
+    watch = IntegrityWatch(db, app)
+
+    def finished(problem: object) -> None:
+        if problem is None:
+            log.info("integrity check passed")
+            return
+        window.dialogs.warning(
+            window,
+            f"The database {db.path} is damaged ({problem}). Nothing more is written to "
+            "it. Export what can still be read (File > Export), then quit and restore a "
+            "backup (followup-desktop restore-backup).",
+        )
+
+    def failed(message: str) -> None:
+        window.dialogs.warning(window, f"The database could not be checked: {message}")
+
+    watch.finished.connect(finished)
+    watch.failed.connect(failed)
+    watch.start()
+    return watch
+
+
 def _keep_search_nudge_current(
     service: FollowupService, window: MainWindow, app: QApplication
 ) -> QTimer:
@@ -125,6 +181,7 @@ def run_gui(
         instance.release()
         return 2
     reporter: CrashReporter | None = None
+    watch: IntegrityWatch | None = None
     try:
         follow_system_color_scheme(app)
         app.setWindowIcon(app_icon())
@@ -161,6 +218,7 @@ def run_gui(
         # The window's own changes (a card moved, an action done) re-arm the reminders.
         window.on_changed = lambda _change: scheduler.reschedule()
         _keep_search_nudge_current(service, window, app)
+        watch = _watch_integrity(db, window, app)
         # Files from the command line or a second launch: calendar invitations import.
         tray.arguments_received.connect(window.open_arguments)
         instance.arguments_received.connect(tray.handle_arguments)
@@ -187,4 +245,6 @@ def run_gui(
         if reporter is not None:
             reporter.uninstall()
         instance.release()
+        if watch is not None:
+            watch.checker.join()  # the check's connection must close before the file does
         db.close()

@@ -1118,14 +1118,21 @@ class MainWindow(QMainWindow):
         path = self.dialogs.save_file(self, "Export to JSON", "followup-export.json", JSON_FILTER)
         if path is None:
             return
-        from followup_desktop.core import exchange
+        from followup_desktop.core.salvage import ExportOutcome, export_checked
 
         db = self._service.db
         self.job_label.setText(f"Exporting to {path.name}…")
+
+        def done(outcome: ExportOutcome) -> None:
+            if outcome.salvaged:
+                # A damaged file: say what the export holds and what it could not read.
+                self.dialogs.warning(self, f"Exported to {path}. {outcome.summary()}")
+            else:
+                self.statusBar().showMessage(f"Exported to {path}.", 5000)
+
+        # The full check runs first; from a damaged file the export keeps what it can read.
         self.tasks.submit(
-            lambda: exchange.export_database(db, path),
-            lambda _result: self.statusBar().showMessage(f"Exported to {path}.", 5000),
-            self._report_failure("The export"),
+            lambda: export_checked(db.path, path, db), done, self._report_failure("The export")
         )
 
     def export_calendar_file(self) -> None:
