@@ -152,6 +152,26 @@ def _keep_search_nudge_current(
     return timer
 
 
+def _hand_over(instance: SingleInstance, db_path: Path, arguments: Sequence[str]) -> int:
+    """Another Followup owns this user's session: it raises its window and takes over.
+
+    Unless it has another database open: then say so and stop (exit code 4), rather
+    than show the person a window with other data than they asked for.
+    """
+    log.info("handing over to the running instance")
+    if instance.send(list(arguments)):
+        return 0
+    if instance.running_database is not None:
+        print(  # noqa: T201 - the person launched us from somewhere: say why we stop
+            f"{APP_NAME} is already open on another database, "
+            f"{instance.running_database}; {db_path} was not opened. Quit the open "
+            "window first (File > Quit), then open this file.",
+            file=sys.stderr,
+        )
+        return 4
+    return 1
+
+
 def run_gui(
     db_path: Path,
     *,
@@ -163,19 +183,7 @@ def run_gui(
     app = make_application()
     instance = SingleInstance(database=db_path)
     if not instance.acquire():
-        # Another Followup owns this user's session: it raises its window and takes over.
-        log.info("handing over to the running instance")
-        if instance.send(list(arguments)):
-            return 0
-        if instance.running_database is not None:
-            print(  # noqa: T201 - the person launched us from somewhere: say why we stop
-                f"{APP_NAME} is already open on another database, "
-                f"{instance.running_database}; {db_path} was not opened. Quit the open "
-                "window first (File > Quit), then open this file.",
-                file=sys.stderr,
-            )
-            return 4
-        return 1
+        return _hand_over(instance, db_path, arguments)
     db = _open_with_recovery(db_path)
     if db is None:
         instance.release()
