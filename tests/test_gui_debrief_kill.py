@@ -172,7 +172,7 @@ def test_kill_9_loses_nothing_typed_a_quarter_second_before(
     from followup_desktop.core.questions import load_debrief, load_debrief_draft
 
     service = FollowupService(database)
-    chooser = random.Random(16)
+    chooser = random.Random(16)  # noqa: S311 - when to kill, not a secret
     lost_early = 0
     typed_total = 0
     in_last_quarter_lost = 0

@@ -16,6 +16,7 @@ This lock makes one window per user; the lock beside the database file
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -38,6 +39,23 @@ def runtime_dir() -> Path:
     """The per-user runtime folder (``$XDG_RUNTIME_DIR``), else the temp folder."""
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.RuntimeLocation)
     return Path(location) if location else Path(tempfile.gettempdir())
+
+
+# A Unix socket's path must fit in sun_path (108 bytes on Linux, 104 on macOS).
+MAX_SOCKET_PATH = 100
+
+
+def socket_path(folder: Path, stem: str) -> str:
+    """The hand-over socket: beside the lock, unless that path is too long for a socket.
+
+    Then it goes to the temp folder under a name made from the runtime folder, so two
+    sessions (two runtime folders) still never share one.
+    """
+    beside = str(folder / f"{stem}.socket")
+    if len(beside.encode()) <= MAX_SOCKET_PATH:
+        return beside
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+    return str(Path(tempfile.gettempdir()) / f"followup-{_user_id()}-{digest}.socket")
 
 
 def _user_id() -> str:
@@ -66,7 +84,7 @@ class SingleInstance(QObject):
         stem = f"{key}-{_user_id()}"
         folder = folder or runtime_dir()
         self.lock_path = folder / f"{stem}.lock"
-        self.server_name = str(folder / f"{stem}.socket")
+        self.server_name = socket_path(folder, stem)
         self.database = database
         #: After a refused :meth:`send`: the database the running Followup has open.
         self.running_database: str | None = None
