@@ -323,3 +323,27 @@ def test_migrations_build_exactly_the_models_schema(database: Database) -> None:
         names = {row[1] for row in connection.exec_driver_sql("PRAGMA index_list(actions)").all()}
     assert differences == []
     assert "ix_actions_effective_due" in names
+
+
+def test_durable_sessions_flush_to_disk_and_others_stay_normal(database: Database) -> None:
+    from sqlalchemy import event
+
+    seen: list[int] = []
+
+    def record(connection: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.startswith("INSERT"):
+            seen.append(database_synchronous(connection))
+
+    def database_synchronous(connection: object) -> int:
+        raw = connection.connection.driver_connection  # type: ignore[attr-defined]
+        return int(raw.execute("PRAGMA synchronous").fetchone()[0])
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    with database.session(durable=True) as session:
+        session.add(Opportunity(company="Durable", role="R", stage_id=2))
+    with database.session() as session:
+        session.add(Opportunity(company="Normal", role="R", stage_id=2))
+    event.remove(database.engine, "before_cursor_execute", record)
+    assert seen == [2, 1]  # FULL for the one, NORMAL for the other (and after)
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1

@@ -417,27 +417,34 @@ class Database:
     lock: DatabaseLock | None = None
 
     @contextlib.contextmanager
-    def session(self, *, wait_ms: int | None = None) -> Iterator[Session]:
+    def session(self, *, wait_ms: int | None = None, durable: bool = False) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on any error.
 
         ``wait_ms`` shortens how long a write waits for another program's lock (5 s
         otherwise): the autosave would rather fail fast, say so and retry than freeze
-        the window. Environmental failures come out as :mod:`.storage_errors` classes.
+        the window. ``durable`` commits with ``synchronous=FULL`` (the WAL is flushed to
+        the disk before the commit returns, about 7 ms here) instead of ``NORMAL``, for
+        what cannot be typed again. Environmental failures come out as
+        :mod:`.storage_errors` classes.
         """
         try:
-            if wait_ms is None:
+            if wait_ms is None and not durable:
                 with self.sessions.begin() as session:
                     yield session
                 return
             with self.engine.connect() as connection:
                 raw = connection.connection.driver_connection
                 assert raw is not None
-                raw.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+                # Both are per connection and must be set outside a transaction.
+                raw.execute(f"PRAGMA busy_timeout={int(wait_ms or BUSY_TIMEOUT_MS)}")
+                if durable:
+                    raw.execute("PRAGMA synchronous=FULL")
                 try:
                     with self.sessions(bind=connection) as session, session.begin():
                         yield session
                 finally:
                     raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                    raw.execute("PRAGMA synchronous=NORMAL")
         except (sqlite3.Error, OSError) as error:
             found = classify(error, self.path)
             if found is None:
