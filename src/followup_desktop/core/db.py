@@ -445,7 +445,7 @@ class Database:
                 finally:
                     raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                     raw.execute("PRAGMA synchronous=NORMAL")
-        except (sqlite3.Error, OSError) as error:
+        except sqlite3.Error as error:  # raw driver calls; an OSError here is about another file
             found = classify(error, self.path)
             if found is None:
                 raise

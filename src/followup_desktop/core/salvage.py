@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from followup_desktop.core.db import Database, integrity_check, open_database, schema_problems
-from followup_desktop.core.storage_errors import StorageDamaged
+from followup_desktop.core.storage_errors import StorageDamaged, classify
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,16 @@ def export_checked(db_path: Path, target: Path, db: Database | None = None) -> E
 
 def salvage_export(db_path: Path, target: Path, problem: str) -> ExportOutcome:
     """Copy every readable row of ``db_path`` into a fresh database and export that."""
+    try:
+        return _salvage(db_path, target, problem)
+    except OSError as error:  # the temporary folder beside the export: full, read-only
+        found = classify(error, target)
+        if found is None:
+            raise
+        raise found from error
+
+
+def _salvage(db_path: Path, target: Path, problem: str) -> ExportOutcome:
     from followup_desktop.core.exchange import export_database
     from followup_desktop.core.models import Base
 

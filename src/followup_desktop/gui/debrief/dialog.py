@@ -710,8 +710,8 @@ class DebriefDialog(QDialog):
         log.warning("could not save the debrief draft (attempt %d): %s", self.failed_saves, error)
         self.save_banner.setStyleSheet(f"color: {error_colour(self)};")
         self.save_banner.setText(
-            f"Not saved: {error.summary}. {error.advice} Followup keeps trying every "
-            f"{max(delay, 1000) // 1000} s; what you type stays in this window meanwhile."
+            f"Not saved: {error.summary}. {error.advice} Followup keeps trying by itself; "
+            "what you type stays in this window meanwhile."
         )
         self.save_banner.show()
         self._show_status("Not saved yet")
