@@ -449,3 +449,26 @@ def test_storage_errors_are_database_errors_the_faces_already_catch() -> None:
 
     assert issubclass(StorageError, DatabaseError)
     assert issubclass(StorageError, FollowupError)
+
+
+def test_text_damaged_into_invalid_utf8_passes_every_check_and_export_keeps_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "followup.sqlite3"
+    filled_database(path, 10)
+    # One flipped byte inside a company name: well-formed pages, indexes agree (the
+    # column is not indexed), so no check can tell; only reading the text fails.
+    with path.open("r+b") as handle:
+        data = handle.read()
+        offset = data.index(b"Company 007")
+        handle.seek(offset + 1)
+        handle.write(b"\xff")
+    assert integrity_check(path) is None
+    target = tmp_path / "export.json"
+    assert main(["--db", str(path), "export", str(target)]) == 3
+    err = capsys.readouterr().err
+    assert "not UTF-8" in err
+    assert "Traceback" not in err
+    companies = [row["company"] for row in json.loads(target.read_text())["opportunities"]]
+    assert len(companies) == 10
+    assert "C\ufffdmpany 007" in companies

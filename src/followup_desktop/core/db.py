@@ -536,7 +536,10 @@ def open_database(path: Path, *, migrate: bool = True, exclusive: bool = False) 
                 raise _cannot_create(error, path) from error
         lock.acquire()
     try:
-        database = _open(path, migrate, locked=lock is not None)
+        try:
+            database = _open(path, migrate, locked=lock is not None)
+        except sqlite3.Error as error:  # the raw checks: read-only folder, full disk, ...
+            _reraise(error, path)
     except BaseException:
         if lock is not None:
             # A database that could not be created leaves nothing behind, not even its lock.

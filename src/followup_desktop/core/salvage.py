@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from followup_desktop.core.db import Database, integrity_check, open_database, schema_problems
 from followup_desktop.core.storage_errors import StorageDamaged, classify
 
@@ -39,6 +41,7 @@ class ExportOutcome:
     problem: str | None = None
     unreadable: list[str] = field(default_factory=list)
     orphans: dict[str, int] = field(default_factory=dict)
+    mangled_texts: int = 0
 
     def summary(self) -> str:
         """One paragraph for the person: what was written and what is missing."""
@@ -54,7 +57,12 @@ class ExportOutcome:
         if self.orphans:
             left = ", ".join(f"{count} from {table}" for table, count in self.orphans.items())
             lines.append(f"Left out because what they belong to was lost: {left}.")
-        if not self.unreadable and not self.orphans:
+        if self.mangled_texts:
+            lines.append(
+                f"{self.mangled_texts} texts held bytes that are not UTF-8; they were kept, "
+                "with \ufffd where those bytes were."
+            )
+        if not self.unreadable and not self.orphans and not self.mangled_texts:
             lines.append("Nothing was lost: the damage is in an index, not in the data.")
         return " ".join(lines)
 
@@ -68,13 +76,19 @@ def export_checked(db_path: Path, target: Path, db: Database | None = None) -> E
         missing = schema_problems(db_path)
         problem = "; ".join(missing) if missing else None
     if problem is None:
-        if db is not None:
-            return ExportOutcome(export_database(db, target))
-        opened = open_database(db_path)
         try:
-            return ExportOutcome(export_database(opened, target))
-        finally:
-            opened.close()
+            if db is not None:
+                return ExportOutcome(export_database(db, target))
+            opened = open_database(db_path)
+            try:
+                return ExportOutcome(export_database(opened, target))
+            finally:
+                opened.close()
+        except (sqlite3.DatabaseError, DBAPIError) as error:
+            # Full, read-only or locked arrive as StorageError and pass. What is left is
+            # damage no check sees: SQLite keeps no checksums, so a changed byte inside
+            # a text can leave it invalid UTF-8 and fail only when it is read.
+            problem = f"a stored value could not be read: {error}"
     log.warning("exporting from a damaged database %s: %s", db_path, problem)
     return salvage_export(db_path, target, problem)
 
@@ -99,8 +113,9 @@ def _salvage(db_path: Path, target: Path, problem: str) -> ExportOutcome:
         fresh = open_database(fresh_path)
         fresh.close()
         outcome = ExportOutcome({}, salvaged=True, problem=problem)
+        text = _LenientText()
         with (
-            contextlib.closing(_open_damaged(db_path)) as source,
+            contextlib.closing(_open_damaged(db_path, text)) as source,
             contextlib.closing(sqlite3.connect(fresh_path)) as connection,
         ):
             connection.isolation_level = None
@@ -112,6 +127,7 @@ def _salvage(db_path: Path, target: Path, problem: str) -> ExportOutcome:
             for name in tables:
                 _copy_table(source, connection, name, outcome)
             outcome.orphans = _drop_orphans(connection)
+            outcome.mangled_texts = text.mangled
             connection.execute("COMMIT")
         salvaged = open_database(fresh_path)
         try:
@@ -121,10 +137,25 @@ def _salvage(db_path: Path, target: Path, problem: str) -> ExportOutcome:
     return outcome
 
 
-def _open_damaged(db_path: Path) -> sqlite3.Connection:
+class _LenientText:
+    """Decodes text, keeping damaged bytes as U+FFFD instead of losing the row; counts them."""
+
+    def __init__(self) -> None:
+        self.mangled = 0
+
+    def __call__(self, value: bytes) -> str:
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            self.mangled += 1
+            return value.decode("utf-8", errors="replace")
+
+
+def _open_damaged(db_path: Path, text: _LenientText) -> sqlite3.Connection:
     """A read-only connection that never writes to the damaged file (nor its WAL)."""
     try:
         connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        connection.text_factory = text
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
         raise StorageDamaged(
