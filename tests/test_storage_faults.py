@@ -472,3 +472,21 @@ def test_text_damaged_into_invalid_utf8_passes_every_check_and_export_keeps_it(
     companies = [row["company"] for row in json.loads(target.read_text())["opportunities"]]
     assert len(companies) == 10
     assert "C\ufffdmpany 007" in companies
+
+
+def test_restore_over_a_read_only_file_is_refused_and_changes_nothing() -> None:
+    with shared_folder() as folder:
+        home = folder / "home"
+        db = folder / "data" / "followup.sqlite3"
+        assert (
+            run_as_nobody(["--db", str(db), "demo", "--opportunities", "2"], home).returncode == 0
+        )
+        assert run_as_nobody(["--db", str(db), "backup"], home).returncode == 0
+        db.chmod(0o444)
+        before = digest(db)
+        result = run_as_nobody(["--db", str(db), "restore-backup", "--force"], home)
+        assert result.returncode == 2, result.stderr
+        assert "read-only" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert digest(db) == before
+        assert leftovers(db.parent, db.name) == []

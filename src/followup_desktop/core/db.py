@@ -34,6 +34,7 @@ from followup_desktop.core.storage_errors import (
     StorageDamaged,
     StorageError,
     StorageIOError,
+    StorageReadOnly,
     check_free_space,
     classify,
 )
@@ -720,6 +721,13 @@ def restore_backup(path: Path, backup: Path, *, force: bool = False) -> Path | N
 
 
 def _restore_locked(path: Path, backup: Path, *, force: bool) -> Path | None:
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        # A rename would replace it all the same; a file made read-only is not ours to swap.
+        raise StorageReadOnly(
+            f"The database {path} is read-only, so it is not replaced. Make it writable "
+            "(or choose another file with --db), then restore again. Nothing was changed.",
+            path,
+        )
     check_free_space(path, database_bytes(backup) + 256 * 1024, "restoring the backup")
     try:
         problem = integrity_check(backup, immutable=True)
