@@ -347,3 +347,26 @@ def test_durable_sessions_flush_to_disk_and_others_stay_normal(database: Databas
     assert seen == [2, 1]  # FULL for the one, NORMAL for the other (and after)
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+
+
+def test_without_hard_links_a_new_database_and_a_restore_still_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # FAT and exFAT have no hard links (no such file system can be mounted here): link()
+    # fails as it does there, and the rename path must keep every promise.
+    import errno
+    import os
+
+    def no_links(_source: object, _target: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "stick" / "followup.sqlite3"
+    db = open_database(path)
+    db.close()
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
+    backup = backup_database(path, "manual")
+    aside = restore_backup(path, backup, force=True)
+    assert aside is not None and aside.exists()
+    reopened = open_database(path)
+    reopened.close()

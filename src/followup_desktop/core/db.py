@@ -11,6 +11,7 @@ rows, then ends with ``PRAGMA foreign_key_check``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import sqlite3
@@ -200,6 +201,28 @@ def _copy_sqlite(source: Path, target: Path) -> None:
     except BaseException as error:
         _remove_quietly(target)
         _reraise(error, target)
+
+
+# link() fails with these where the file system has no hard links (FAT, exFAT, some shares).
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV})
+
+
+def _link_or_rename(source: Path, target: Path) -> None:
+    """Give ``source`` the name ``target`` without ever replacing a file at ``target``.
+
+    A hard link refuses an existing target atomically; without hard links, a rename
+    after checking that nothing is there is the best the file system allows.
+    """
+    try:
+        os.link(source, target)
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "File exists", str(target)) from error
+        source.rename(target)
+    else:
+        source.unlink()
 
 
 def _fsync(path: Path) -> None:
@@ -502,7 +525,7 @@ def _create_new(path: Path) -> None:
         if path.exists() and path.stat().st_size == 0:
             temporary.replace(path)
         else:
-            os.link(temporary, path)
+            _link_or_rename(temporary, path)
         _fsync_folder(path.parent)
     except BaseException as error:
         _remove_quietly(temporary)
@@ -748,9 +771,13 @@ def _restore_locked(path: Path, backup: Path, *, force: bool) -> Path | None:
             "it holds with the older copy. Confirm to go ahead (--force on the command "
             "line); the current file would be kept beside it."
         )
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.restore-", dir=path.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.restore-", dir=path.parent)
+    except OSError as error:
+        _reraise(error, path)
     os.close(fd)
     temporary = Path(name)
+    aside: Path | None = None
     try:
         temporary.unlink()  # _copy_sqlite creates it afresh, owner-only
         _copy_sqlite(backup, temporary)
@@ -766,9 +793,17 @@ def _restore_locked(path: Path, backup: Path, *, force: bool) -> Path | None:
         _fsync_folder(path.parent)
     except BaseException as error:
         _remove_quietly(temporary)
+        if aside is not None and not path.exists():
+            _put_back(aside, path)  # moved aside (no hard links) and the swap failed
         _reraise(error, path)
     log.info("restored %s into %s (previous file: %s)", backup, path, aside)
     return aside
+
+
+def _put_back(aside: Path, path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(f"{aside}{suffix}").rename(Path(f"{path}{suffix}"))
 
 
 def _keep_current(path: Path) -> Path | None:
@@ -785,7 +820,13 @@ def _keep_current(path: Path) -> Path | None:
     while aside.exists():
         index += 1
         aside = path.with_name(f"{path.name}.before-restore-{stamp}-{index}")
-    os.link(path, aside)
+    try:
+        os.link(path, aside)
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise
+        # No hard links: move it aside; the swap that follows puts the copy in its place.
+        path.rename(aside)
     for suffix in ("-wal", "-shm"):
         current = Path(f"{path}{suffix}")
         if current.exists():
