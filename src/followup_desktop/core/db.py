@@ -159,23 +159,25 @@ def database_bytes(path: Path) -> int:
 def _reraise(error: BaseException, path: Path) -> NoReturn:
     """Raise our class for an environmental failure, else ``error`` as it was."""
     found = classify(error, path)
-    if found is None:
+    if found is None or found is error:
         raise error
     raise found from error
 
 
-def _cannot_create(error: BaseException, path: Path) -> BaseException:
-    """Our storage error, or a plain "cannot create" for another OS refusal."""
+def _cannot_create(error: BaseException, path: Path) -> NoReturn:
+    """Raise our storage error, or a plain "cannot create" for another OS refusal."""
     found = classify(error, path)
+    if found is error:
+        raise error
     if found is not None:
-        return found
+        raise found from error
     if isinstance(error, OSError):
-        return DatabaseError(
+        raise DatabaseError(
             f"Cannot create the database {path}: {error.strerror}. "
             "Check the folder's permissions or choose another file with --db.",
             path,
-        )
-    return error
+        ) from error
+    raise error
 
 
 def _remove_quietly(path: Path) -> None:
@@ -511,7 +513,7 @@ def _create_new(path: Path) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.new-", dir=path.parent)
     except OSError as error:
-        raise _cannot_create(error, path) from error
+        _cannot_create(error, path)
     os.close(fd)
     temporary = Path(name)
     try:
@@ -529,7 +531,7 @@ def _create_new(path: Path) -> None:
         _fsync_folder(path.parent)
     except BaseException as error:
         _remove_quietly(temporary)
-        raise _cannot_create(error, path) from error
+        _cannot_create(error, path)
     _remove_quietly(temporary)
 
 
@@ -557,7 +559,7 @@ def open_database(path: Path, *, migrate: bool = True, exclusive: bool = False) 
             try:
                 path.parent.mkdir(mode=0o700, parents=True)
             except OSError as error:
-                raise _cannot_create(error, path) from error
+                _cannot_create(error, path)
         lock.acquire()
     try:
         try:
