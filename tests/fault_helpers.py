@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,39 @@ def write_into_page(db: Path, page: int, offset: int, data: bytes) -> None:
     with db.open("r+b") as handle:
         handle.seek((page - 1) * 4096 + offset)
         handle.write(data)
+
+
+FIRST_INTERVIEW = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def filled_database(path: Path, opportunities: int = 60) -> None:
+    """A closed, checkpointed database with one interview per opportunity."""
+    from followup_desktop.core.db import open_database
+    from followup_desktop.core.services import FollowupService
+
+    db = open_database(path)
+    service = FollowupService(db)
+    for index in range(opportunities):
+        created = service.create_opportunity(f"Company {index:03d}", "Role " * 39)
+        assert created.created_id is not None
+        start = FIRST_INTERVIEW + timedelta(hours=7 * index)
+        service.record_interview(created.created_id, start, start + timedelta(hours=1))
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+
+def damage_index(path: Path) -> None:
+    """Change one digit of one key in an index page: structure sound, content wrong."""
+    page = page_of(path, "ix_interviews_starts_at", "leaf")
+    with path.open("rb") as handle:
+        handle.seek((page - 1) * 4096)
+        data = handle.read(4096)
+    offset = data.index(b"20", 3000)  # a year inside a key, far from the page header
+    write_into_page(path, page, offset + 3, b"7")
+
+
+def damage_table(path: Path) -> None:
+    """Scribble over most of one leaf page of the opportunities table."""
+    page = page_of(path, "opportunities", "leaf")
+    write_into_page(path, page, 8, b"\xa5" * 3000)

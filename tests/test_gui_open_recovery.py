@@ -8,9 +8,17 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from fault_helpers import fill, page_of, small_disk, write_into_page
+from fault_helpers import (
+    damage_index,
+    fill,
+    filled_database,
+    page_of,
+    small_disk,
+    write_into_page,
+)
 from followup_desktop.core.db import backup_database, integrity_check, open_database
 from followup_desktop.core.services import FollowupService
+from followup_desktop.core.storage_errors import StorageDamaged
 from followup_desktop.gui import app as app_module
 
 
@@ -79,3 +87,22 @@ def test_a_full_disk_at_opening_is_named_and_offers_no_restore(
         [message] = boxes.errors
         assert "disk is full" in message
         assert "damaged" not in message
+
+
+def test_the_background_check_finds_index_damage_and_writes_then_wait(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    filled_database(db_path, 120)
+    damage_index(db_path)
+    db = open_database(db_path)  # quick_check cannot see it
+    try:
+        watch = app_module.IntegrityWatch(db)
+        with qtbot.waitSignal(watch.finished, timeout=20_000) as blocker:
+            watch.start()
+        watch.checker.join()
+        assert blocker.args is not None and blocker.args[0] is not None
+        assert watch.checker.name == "integrity-check"
+        with pytest.raises(StorageDamaged):
+            FollowupService(db).create_opportunity("Onto damage", "No")
+    finally:
+        db.close()

@@ -15,18 +15,18 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from fault_helpers import (
+    damage_index,
+    damage_table,
     fill,
-    page_of,
+    filled_database,
     run_as_nobody,
     shared_folder,
     small_disk,
-    write_into_page,
 )
 from followup_desktop.cli import main
 from followup_desktop.core import db as db_module
@@ -49,8 +49,6 @@ from followup_desktop.core.storage_errors import (
     classify,
 )
 
-FIRST_INTERVIEW = datetime(2026, 1, 5, 9, tzinfo=UTC)
-
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -71,19 +69,6 @@ def empty_files(folder: Path) -> list[str]:
         for entry in folder.rglob("*")
         if entry.is_file() and entry.stat().st_size == 0 and entry.suffix != ".lock"
     )
-
-
-def filled_database(path: Path, opportunities: int = 60) -> None:
-    db = open_database(path)
-    service = FollowupService(db)
-    for index in range(opportunities):
-        created = service.create_opportunity(f"Company {index:03d}", "Role " * 39)
-        assert created.created_id is not None
-        start = FIRST_INTERVIEW + timedelta(hours=7 * index)
-        service.record_interview(created.created_id, start, start + timedelta(hours=1))
-    with db.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
 
 
 def count(path: Path, table: str) -> int:
@@ -189,7 +174,7 @@ def test_restore_with_too_little_space_changes_nothing(
         path = disk / "followup.sqlite3"
         filled_database(path, 40)
         backup = backup_database(path, "manual")
-        _damage_table(path)  # the case restore is for
+        damage_table(path)  # the case restore is for
         before = digest(path)
         fill(disk, leave=4096)
         assert main(["--db", str(path), "restore-backup"]) == 2
@@ -269,27 +254,12 @@ def test_a_new_database_in_a_read_only_folder_leaves_no_file() -> None:
 # -- damage ------------------------------------------------------------------------------
 
 
-def _damage_index(path: Path) -> None:
-    """Change one digit of one key in an index page: structure sound, content wrong."""
-    page = page_of(path, "ix_interviews_starts_at", "leaf")
-    with path.open("rb") as handle:
-        handle.seek((page - 1) * 4096)
-        data = handle.read(4096)
-    offset = data.index(b"20", 3000)  # a year inside a key, far from the page header
-    write_into_page(path, page, offset + 3, b"7")
-
-
-def _damage_table(path: Path) -> None:
-    page = page_of(path, "opportunities", "leaf")
-    write_into_page(path, page, 8, b"\xa5" * 3000)
-
-
 def test_damage_in_an_index_passes_quick_check_and_is_found_before_writing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "followup.sqlite3"
     filled_database(path, 120)
-    _damage_index(path)
+    damage_index(path)
     assert quick_check(path) is None, "quick_check does not look inside indexes"
     assert integrity_check(path) is not None
     db = open_database(path)
@@ -314,7 +284,7 @@ def test_a_damaged_table_page_is_refused_at_open_and_export_salvages_the_rest(
 ) -> None:
     path = tmp_path / "followup.sqlite3"
     filled_database(path, 120)
-    _damage_table(path)
+    damage_table(path)
     before = digest(path)
     with pytest.raises(StorageDamaged):
         open_database(path)
@@ -377,8 +347,8 @@ def test_a_damaged_backup_is_named_and_nothing_changes(tmp_path: Path) -> None:
     path = tmp_path / "followup.sqlite3"
     filled_database(path, 60)
     backup = backup_database(path, "manual")
-    _damage_table(backup)
-    _damage_table(path)
+    damage_table(backup)
+    damage_table(path)
     before = digest(path)
     with pytest.raises(StorageDamaged, match=r"The backup .* is damaged"):
         restore_backup(path, backup)
