@@ -460,3 +460,24 @@ def test_restore_over_a_read_only_file_is_refused_and_changes_nothing() -> None:
         assert "Traceback" not in result.stderr
         assert digest(db) == before
         assert leftovers(db.parent, db.name) == []
+
+
+def test_a_garbled_value_that_passes_every_check_is_left_out_of_the_export_and_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "followup.sqlite3"
+    filled_database(path, 10)
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        # What random bytes inside a row can become: well-formed, indexed, and no date.
+        connection.execute("UPDATE interviews SET starts_at = 'q\x10\x7f' WHERE id = 3")
+        connection.execute("UPDATE stages SET kind = 'nonsense' WHERE id = 6")
+        connection.commit()
+    assert integrity_check(path) is None
+    target = tmp_path / "export.json"
+    assert main(["--db", str(path), "export", str(target)]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "a value in them is garbled: 1 from stages, 1 from interviews" in err
+    exported = json.loads(target.read_text())
+    assert len(exported["interviews"]) == 9
+    assert len(exported["opportunities"]) == 10

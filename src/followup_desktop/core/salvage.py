@@ -14,12 +14,15 @@ database is then exported as usual, so the file has the documented format.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
@@ -41,6 +44,7 @@ class ExportOutcome:
     problem: str | None = None
     unreadable: list[str] = field(default_factory=list)
     orphans: dict[str, int] = field(default_factory=dict)
+    garbled: dict[str, int] = field(default_factory=dict)
     mangled_texts: int = 0
 
     def summary(self) -> str:
@@ -54,6 +58,9 @@ class ExportOutcome:
         ]
         if self.unreadable:
             lines.append("Could not be read: " + "; ".join(self.unreadable) + ".")
+        if self.garbled:
+            left = ", ".join(f"{count} from {table}" for table, count in self.garbled.items())
+            lines.append(f"Left out because a value in them is garbled: {left}.")
         if self.orphans:
             left = ", ".join(f"{count} from {table}" for table, count in self.orphans.items())
             lines.append(f"Left out because what they belong to was lost: {left}.")
@@ -62,7 +69,7 @@ class ExportOutcome:
                 f"{self.mangled_texts} texts held bytes that are not UTF-8; they were kept, "
                 "with \ufffd where those bytes were."
             )
-        if not self.unreadable and not self.orphans and not self.mangled_texts:
+        if not (self.unreadable or self.orphans or self.garbled or self.mangled_texts):
             lines.append("Nothing was lost: the damage is in an index, not in the data.")
         return " ".join(lines)
 
@@ -84,9 +91,10 @@ def export_checked(db_path: Path, target: Path, db: Database | None = None) -> E
                 return ExportOutcome(export_database(opened, target))
             finally:
                 opened.close()
-        except (sqlite3.DatabaseError, DBAPIError) as error:
+        except (sqlite3.DatabaseError, DBAPIError, ValueError, LookupError) as error:
             # Full, read-only or locked arrive as StorageError and pass. What is left is
-            # damage no check sees: SQLite keeps no checksums, so a changed byte inside
+            # a stored value that is not what Followup wrote (a date that does not parse,
+            # a text that is not UTF-8): damage no check sees: SQLite keeps no checksums, so a changed byte inside
             # a text can leave it invalid UTF-8 and fail only when it is read.
             problem = f"a stored value could not be read: {error}"
     log.warning("exporting from a damaged database %s: %s", db_path, problem)
@@ -185,14 +193,21 @@ def _copy_table(
         outcome.unreadable.append(f"the table {table} (it is missing)")
         return
     columns = [name for name in _columns(connection, table) if name in old]
+    checks = _value_checks(table, columns)
     quoted = ", ".join(f'"{name}"' for name in columns)
     insert = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" for _ in columns)})'
     last = -_MAX_ROWID
     while True:
         try:
             for rowid, values in _rows_after(source, table, quoted, last):
-                connection.execute(insert, values)
                 last = rowid
+                if not all(check(value) for check, value in zip(checks, values, strict=True)):
+                    # Bytes that still form a row but not one Followup wrote: a date that
+                    # is no date, a stage kind that does not exist. Kept, it would break
+                    # the export or the import of it.
+                    outcome.garbled[table] = outcome.garbled.get(table, 0) + 1
+                    continue
+                connection.execute(insert, values)
             return
         except sqlite3.DatabaseError as error:
             resume = _resume_point(source, table, last)
@@ -203,6 +218,57 @@ def _copy_table(
             if resume is None:
                 return
             last = resume
+
+
+Check = Callable[[object], bool]
+
+
+def _value_checks(table: str, columns: list[str]) -> list[Check]:
+    """For each column, a test that a stored value is one Followup could have written."""
+    from followup_desktop.core.models import Base
+
+    model = Base.metadata.tables[table]
+    return [_check_for(model.columns[name]) for name in columns]
+
+
+def _check_for(column: Any) -> Check:
+    kind = type(column.type).__name__
+    enums = getattr(column.type, "enums", None)
+    nullable = bool(column.nullable)
+
+    def check(value: object) -> bool:
+        if value is None:
+            return nullable
+        if kind in ("Integer", "Boolean"):
+            return isinstance(value, int) and (kind == "Integer" or value in (0, 1))
+        if kind == "Enum" and enums:
+            return value in enums
+        if kind in ("UTCDateTime", "DateTime", "Date"):
+            return isinstance(value, str) and _parses(value, kind == "Date")
+        if kind == "JSON":
+            return isinstance(value, str) and _json_parses(value)
+        return isinstance(value, str) if kind in ("String", "Text") else True
+
+    return check
+
+
+def _parses(text: str, day_only: bool) -> bool:
+    try:
+        if day_only:
+            date.fromisoformat(text)
+        else:
+            datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _json_parses(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _rows_after(
