@@ -94,8 +94,8 @@ def export_checked(db_path: Path, target: Path, db: Database | None = None) -> E
         except (sqlite3.DatabaseError, DBAPIError, ValueError, LookupError) as error:
             # Full, read-only or locked arrive as StorageError and pass. What is left is
             # a stored value that is not what Followup wrote (a date that does not parse,
-            # a text that is not UTF-8): damage no check sees: SQLite keeps no checksums, so a changed byte inside
-            # a text can leave it invalid UTF-8 and fail only when it is read.
+            # a text that is not UTF-8): damage no check sees, since SQLite keeps no
+            # checksums; it fails only when the value is read.
             problem = f"a stored value could not be read: {error}"
     log.warning("exporting from a damaged database %s: %s", db_path, problem)
     return salvage_export(db_path, target, problem)
