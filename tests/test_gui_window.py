@@ -108,7 +108,7 @@ def test_menus_hold_the_commands(qtbot: QtBot, service: FollowupService, tmp_pat
     ):
         assert wanted in menus["File"]
     assert {"Undo", "Redo", "Find…", "Settings…"} <= set(menus["Edit"])
-    assert {"Board", "Question bank", "Calendar", "Today"} <= set(menus["View"])
+    assert {"Board", "Question bank", "Calendar", "Your search", "Today"} <= set(menus["View"])
     shortcuts = {
         action.text().replace("&", ""): action.shortcut().toString()
         for action in (
@@ -116,6 +116,7 @@ def test_menus_hold_the_commands(qtbot: QtBot, service: FollowupService, tmp_pat
             window.board_action,
             window.calendar_action,
             window.questions_action,
+            window.stats_action,
         )
     }
     assert shortcuts == {
@@ -123,6 +124,7 @@ def test_menus_hold_the_commands(qtbot: QtBot, service: FollowupService, tmp_pat
         "Board": "Ctrl+1",
         "Calendar": "Ctrl+2",
         "Question bank": "Ctrl+3",
+        "Your search": "Ctrl+4",
     }
     assert window.calendar_action.isEnabled()
     assert "Export calendar…" in menus["File"]

@@ -10,9 +10,10 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import sys
-from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROG = "followup-desktop"
-WRITING_COMMANDS = frozenset({"import", "import-ics", "demo"})
+# Commands that change the database, and so hold the lock beside it as the window does.
+WRITING_COMMANDS = frozenset(
+    {
+        "import",
+        "import-ics",
+        "import-csv",
+        "import-contacts",
+        "import-posting",
+        "demo",
+        "mail-account",
+        "mail-check",
+        "mail-confirm",
+        "mail-dismiss",
+    }
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--self-test", action="store_true", help="check that this installation works, then exit"
     )
-    # Used by benchmarks and smoke tests: quit as soon as the window has been shown.
+    # Used by benchmarks and smoke tests: quit once the window has painted and start-up
+    # (the database opened the whole way, the tray and reminders) has finished.
     parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
     # Used by the autostart entry: start in the tray without showing the window.
     parser.add_argument("--minimized", action="store_true", help=argparse.SUPPRESS)
@@ -78,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_ics.add_argument("file", type=Path)
 
+    _spreadsheet_parsers(commands)
     demo = commands.add_parser("demo", help="fill a new database with invented example data")
     demo.add_argument("--opportunities", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=0)
@@ -86,6 +103,19 @@ def _parser() -> argparse.ArgumentParser:
     agenda.add_argument("--now", metavar="ISO-8601", help="pretend it is this time")
     agenda.add_argument("--days", type=int, metavar="N", help="only what is due within N days")
     agenda.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    stats = commands.add_parser(
+        "stats", help="your search in numbers: funnel, silence, activity, response times"
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON instead of text")
+    stats.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
+    stats.add_argument("--to", dest="end", metavar="DATE", help="last day (YYYY-MM-DD)")
+    stats.add_argument("--now", metavar="ISO-8601", help="pretend it is this time")
+    stats.add_argument(
+        "--apply-multiplier",
+        action="store_true",
+        help="wait the suggested multiple of a stated timeline before the first status check",
+    )
 
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("file", type=Path, nargs="?", help="where (default: the backups folder)")
@@ -104,7 +134,109 @@ def _parser() -> argparse.ArgumentParser:
         "install-desktop-entry", help="add Followup to this user's application menu"
     )
     entry.add_argument("--uninstall", action="store_true", help="remove it again")
+
+    from followup_desktop import mail_cli
+
+    mail_cli.add_commands(commands)
     return parser
+
+
+def _pair(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` as typed after --map or --stage."""
+    name, sep, value = text.rpartition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name.strip(), value.strip()
+
+
+def _spreadsheet_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Spreadsheets, contacts, postings and the proof-of-search log."""
+    from followup_desktop.core.imports.formats import FAMILIES
+
+    parser = commands.add_parser(
+        "import-csv",
+        help="import a spreadsheet or another tracker's CSV export (LinkedIn, Huntr, Teal, ...)",
+    )
+    parser.add_argument("file", type=Path)
+    parser.add_argument(
+        "--format",
+        choices=FAMILIES,
+        default="auto",
+        help="the file's format (default: by its headers)",
+    )
+    parser.add_argument(
+        "--map",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="put a column into a field (company, role, link, stage, applied_on, ... or ignore)",
+    )
+    parser.add_argument(
+        "--stage",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="STATUS=STAGE",
+        help="put rows with this status into one of your stages (corrects a guess)",
+    )
+    parser.add_argument(
+        "--day-first", action="store_true", help="read 03/04/2026 as 3 April (default: 4 March)"
+    )
+    parser.add_argument(
+        "--on-duplicate",
+        choices=("skip", "update", "keep-both"),
+        default="skip",
+        help="a row already in Followup: skip it (default), update it, or keep both",
+    )
+    parser.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows of a file with problems (default: import nothing)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="say what would be imported; change nothing"
+    )
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+
+    export_csv = commands.add_parser(
+        "export-csv", help="write every opportunity to a CSV file for spreadsheets"
+    )
+    export_csv.add_argument("file", type=Path)
+
+    contacts = commands.add_parser(
+        "import-contacts",
+        help="add people from LinkedIn's Connections.csv or a vCard file (merging duplicates)",
+    )
+    contacts.add_argument("file", type=Path)
+    contacts.add_argument("--dry-run", action="store_true", help="say what would happen")
+    contacts.add_argument("--json", action="store_true", help="print the plan as JSON")
+    vcard = commands.add_parser("export-vcard", help="write contacts as a vCard (.vcf) file")
+    vcard.add_argument("file", type=Path)
+    vcard.add_argument(
+        "--opportunity", type=int, metavar="ID", help="only this opportunity's people"
+    )
+
+    posting = commands.add_parser(
+        "import-posting",
+        help="add a job from its saved posting page (.html with schema.org JobPosting data)",
+    )
+    posting.add_argument("file", type=Path)
+    posting.add_argument("--url", default="", help="the posting's address, if the page lacks it")
+    posting.add_argument("--dry-run", action="store_true", help="show what was read; add nothing")
+
+    proof = commands.add_parser(
+        "proof-of-search",
+        help="every application in a period, for a job centre (text, CSV or PDF)",
+    )
+    proof.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    proof.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    proof.add_argument("--csv", type=Path, metavar="FILE", help="write the log as CSV")
+    proof.add_argument("--pdf", type=Path, metavar="FILE", help="write the log as a PDF form")
+    proof.add_argument("--name", default="", help="your name, printed on the PDF")
+    proof.add_argument(
+        "--reference", default="", help="your customer or reference number, printed on the PDF"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -168,6 +300,37 @@ def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+def _desktop_entry(*, uninstall: bool) -> int:
+    from followup_desktop import desktop_integration
+
+    if uninstall:
+        removed = desktop_integration.uninstall_desktop_entry()
+        print(f"Removed {len(removed)} files from the application menu and icon theme.")
+    else:
+        written = desktop_integration.install_desktop_entry()
+        print("Followup is now in your application menu:")
+        for path in written:
+            print(f"  {path}")
+    return 0
+
+
+def _agenda_quickly(db_path: Path, args: argparse.Namespace) -> int | None:
+    """The agenda of a sound, current file through the plain driver; None otherwise.
+
+    Read-only, so SQLAlchemy is never loaded; anything else goes the whole way (checks,
+    messages, migrations), as every other command does.
+    """
+    from followup_desktop.core.plainread import open_current
+
+    connection = open_current(db_path)
+    if connection is None:
+        return None
+    try:
+        return _agenda(connection, args)
+    finally:
+        connection.close()
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from followup_desktop.core.paths import default_db_path
 
@@ -186,38 +349,52 @@ def _dispatch(args: argparse.Namespace) -> int:
             arguments=args.files,
         )
     if args.command == "install-desktop-entry":
-        from followup_desktop import desktop_integration
-
-        if args.uninstall:
-            removed = desktop_integration.uninstall_desktop_entry()
-            print(f"Removed {len(removed)} files from the application menu and icon theme.")
-        else:
-            written = desktop_integration.install_desktop_entry()
-            print("Followup is now in your application menu:")
-            for path in written:
-                print(f"  {path}")
-        return 0
-    if args.command == "restore-backup":
-        return _restore(db_path, args.file, force=args.force)
-    if args.command == "export":
-        return _export(db_path, args.file)
+        return _desktop_entry(uninstall=args.uninstall)
+    if args.command in ("restore-backup", "export"):
+        # Both work on the file itself: a damaged one is what they are for.
+        return (
+            _export(db_path, args.file)
+            if args.command == "export"
+            else _restore(db_path, args.file, force=args.force)
+        )
+    if args.command == "agenda":
+        quick = _agenda_quickly(db_path, args)
+        if quick is not None:
+            return quick
 
     from followup_desktop.core.db import open_database
 
     # Commands that write hold the lock beside the file, like the window does.
-    db = open_database(db_path, exclusive=args.command in WRITING_COMMANDS)
+    writes = args.command in WRITING_COMMANDS or bool(getattr(args, "apply_multiplier", False))
+    db = open_database(db_path, exclusive=writes)
     try:
-        handler = {
-            "import": _import,
-            "export-ics": _export_ics,
-            "import-ics": _import_ics,
-            "demo": _demo,
-            "agenda": _agenda,
-            "backup": _backup,
-        }[args.command]
-        return handler(db, args)
+        return _run_on_database(db, args)
     finally:
         db.close()
+
+
+def _run_on_database(db: Database, args: argparse.Namespace) -> int:
+    """The commands that work on an opened (checked, migrated) database."""
+    if args.command.startswith("mail-"):
+        from followup_desktop import mail_cli
+
+        return mail_cli.run(db, args)
+    handler: Callable[[Database, argparse.Namespace], int] = {
+        "import": _import,
+        "export-ics": _export_ics,
+        "import-ics": _import_ics,
+        "import-csv": _import_csv,
+        "export-csv": _export_csv,
+        "proof-of-search": _proof_of_search,
+        "import-contacts": _import_contacts,
+        "import-posting": _import_posting,
+        "export-vcard": _export_vcard,
+        "demo": _demo,
+        "agenda": _agenda,
+        "stats": _stats,
+        "backup": _backup,
+    }[args.command]
+    return handler(db, args)
 
 
 def _export(db_path: Path, target: Path) -> int:
@@ -267,6 +444,160 @@ def _import_ics(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_csv(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.imports.formats import parse_field
+    from followup_desktop.core.imports.plan import (
+        DuplicatePolicy,
+        ImportOptions,
+        plan_import_file,
+    )
+    from followup_desktop.core.services import FollowupService
+
+    options = ImportOptions(
+        format=args.format,
+        mapping={column: parse_field(name) for column, name in args.map},
+        day_first=args.day_first,
+        on_duplicate=DuplicatePolicy(args.on_duplicate),
+        skip_bad_rows=args.skip_bad_rows,
+        stages=dict(args.stage),
+    )
+    plan = plan_import_file(db, args.file, options)
+    imported = not args.dry_run and not plan.blocked
+    if imported:
+        FollowupService(db).import_rows(plan)
+    if args.json:
+        json.dump(
+            {**plan.as_json(), "dry_run": args.dry_run, "imported": imported},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+    else:
+        for line in plan.describe():
+            print(line)
+    if plan.blocked:
+        _error(
+            f"{len(plan.problems)} problem(s) in {args.file}; nothing was imported. Fix them, "
+            "or pass --skip-bad-rows to import the other rows."
+        )
+        return 2
+    if not args.json:
+        print(
+            f"Imported {args.file}: {plan.summary()}."
+            if imported
+            else "Dry run: nothing was changed."
+        )
+    return 0
+
+
+def _export_csv(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.imports.spreadsheet import export_spreadsheet
+
+    count = export_spreadsheet(db, args.file)
+    print(f"Wrote {count} opportunities to {args.file}.")
+    return 0
+
+
+def _import_contacts(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.imports.contacts import plan_contacts_file
+    from followup_desktop.core.services import FollowupService
+
+    plan = plan_contacts_file(db, args.file)
+    imported = not args.dry_run and not plan.blocked
+    if imported:
+        FollowupService(db).import_contacts(plan)
+    if args.json:
+        payload = {**plan.as_json(), "dry_run": args.dry_run, "imported": imported}
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for line in plan.describe():
+            print(line)
+    if plan.blocked:
+        _error(f"{len(plan.problems)} problem(s) in {args.file}; nobody was imported.")
+        return 2
+    if not args.json:
+        print(
+            f"Imported {args.file}: {plan.summary()}."
+            if imported
+            else "Dry run: nothing was changed."
+        )
+    return 0
+
+
+def _import_posting(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.errors import ImportFormatError
+    from followup_desktop.core.imports.posting import find_duplicate, read_posting
+    from followup_desktop.core.imports.sheet import decode
+    from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
+    from followup_desktop.core.services import FollowupService
+
+    try:
+        page, _ = decode(args.file.read_bytes())
+    except OSError as error:
+        raise ImportFormatError(f"{args.file} cannot be read: {error.strerror}.", "file") from None
+    draft = read_posting(page, url=args.url)
+    for line in draft.describe():
+        print(line)
+    with db.session() as session:
+        duplicate = find_duplicate(session, draft)
+    if duplicate:
+        print(f"Already in Followup as {duplicate}; nothing was added.")
+        return 0
+    if args.dry_run:
+        print("Dry run: nothing was added.")
+        return 0
+    service = FollowupService(db)
+    stages = [StageInfo(stage.id, stage.name, stage.kind) for stage in service.stages()]
+    wishlist = stage_for_bucket("prospect", stages)
+    change = service.create_opportunity(
+        draft.company, draft.role, stage_id=wishlist.id, **draft.fields
+    )
+    print(f"Added #{change.created_id} to {wishlist.name}: review it in the window.")
+    return 0
+
+
+def _export_vcard(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.ics import write_atomically
+    from followup_desktop.core.imports.contacts import contact_cards
+    from followup_desktop.core.imports.vcard import write_vcards
+
+    with db.session() as session:
+        cards = contact_cards(session, args.opportunity)
+    write_atomically(args.file, write_vcards(cards).encode("utf-8"))
+    print(f"Wrote {len(cards)} contacts to {args.file}.")
+    return 0
+
+
+def _proof_of_search(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.ics import write_atomically
+    from followup_desktop.core.imports.proof import day_text, parse_day, proof_of_search
+
+    start, end = parse_day(args.start, "from"), parse_day(args.end, "to")
+    with db.session() as session:
+        log = proof_of_search(session, start, end)
+    if args.csv is not None:
+        write_atomically(args.csv, log.csv_bytes())
+        print(f"Wrote {len(log.rows)} applications to {args.csv}.")
+    if args.pdf is not None:
+        # Qt is loaded for the PDF only; the rest of the command line stays without it.
+        from followup_desktop.gui.proof_pdf import write_proof_pdf
+
+        pages = write_proof_pdf(log, args.pdf, name=args.name, reference=args.reference)
+        print(f"Wrote {len(log.rows)} applications to {args.pdf} ({pages} pages).")
+    if args.csv is None and args.pdf is None:
+        print(f"Applications from {log.period_text}: {len(log.rows)}")
+        for row in log.rows:
+            print(f"\n{day_text(row.applied_on)}  {row.employer} — {row.position}")
+            if row.contact:
+                print(f"    Contact: {row.contact}")
+            print(f"    Applied: {row.method}")
+            print(f"    History: {row.history_text}")
+            print(f"    Result: {row.result}")
+    return 0
+
+
 def _demo(db: Database, args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
@@ -289,7 +620,7 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _agenda(db: Database, args: argparse.Namespace) -> int:
+def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
     from followup_desktop.core.agenda import agenda
     from followup_desktop.core.errors import ValidationError
     from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
@@ -299,8 +630,11 @@ def _agenda(db: Database, args: argparse.Namespace) -> int:
         raise ValidationError("--days cannot be negative.", "days")
     until = None if args.days is None else now + timedelta(days=args.days)
     tz = local_zone()
-    with db.session() as session:
-        items = agenda(session, now, tz, until=until)
+    if isinstance(db, sqlite3.Connection):
+        items = agenda(db, now, tz, until=until)
+    else:
+        with db.session() as session:
+            items = agenda(session, now, tz, until=until)
     if args.json:
         json.dump([item.as_json() for item in items], sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -323,6 +657,56 @@ def _agenda(db: Database, args: argparse.Namespace) -> int:
         if item.reason:
             print(f"      Why: {item.reason}")
     return 0
+
+
+def _stats(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.errors import ValidationError
+    from followup_desktop.core.services import FollowupService
+    from followup_desktop.core.stats import compute_stats, text_report
+    from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
+
+    now = parse_instant(args.now, "--now time") if args.now else utcnow()
+    start, end = _day(args.start, "--from"), _day(args.end, "--to")
+    tz = local_zone()
+    with db.session() as session:
+        stats = compute_stats(session, now, tz, start=start, end=end)
+    if args.apply_multiplier:
+        suggested = stats.calibration.suggested
+        if suggested is None:
+            raise ValidationError(
+                f"There is no multiplier to apply yet: it needs at least "
+                f"{stats.calibration.min_samples} interviews with a stated timeline and a "
+                f"logged answer (there are {stats.calibration.samples}).",
+                "apply-multiplier",
+            )
+        FollowupService(db, clock=lambda: now).apply_timeline_multiplier(suggested)
+        with db.session() as session:
+            stats = compute_stats(session, now, tz, start=start, end=end)
+    if args.json:
+        json.dump(stats.as_json(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print("\n".join(text_report(stats)))
+    if args.apply_multiplier:
+        print(
+            f"Applied: the first status check now waits {stats.calibration.current:g} times "
+            "their stated timeline.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        from followup_desktop.core.errors import ValidationError
+
+        raise ValidationError(
+            f"{option} needs a day like 2026-11-01, not {text!r}.", option.lstrip("-")
+        ) from None
 
 
 def _format_local(moment: datetime, tz: tzinfo) -> str:

@@ -25,10 +25,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
-
 from followup_desktop.core.dblock import DatabaseLock
 from followup_desktop.core.errors import DatabaseError, DatabaseTooNewError, FollowupError
 from followup_desktop.core.storage_errors import (
@@ -43,6 +39,8 @@ from followup_desktop.core.timeutil import utcnow
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +118,10 @@ def make_engine(path: Path) -> Engine:
     Failures that come from the environment leave the engine as our storage errors
     (``handle_error``), so no caller ever has to know SQLAlchemy's exception classes.
     """
+    # Loaded here, not at the top: the file checks above and the command line's plain
+    # reads work without SQLAlchemy, which takes a good part of a second to import.
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 5.0})
     event.listen(engine, "connect", _on_connect)
 
@@ -492,6 +494,8 @@ class Database:
         whose statistics went stale, so the covering indexes stay chosen as data grows.
         The WAL is checkpointed by SQLite when the last connection closes.
         """
+        from sqlalchemy.exc import DBAPIError
+
         try:
             with self.engine.connect() as connection:
                 connection.connection.driver_connection.execute("PRAGMA optimize")  # type: ignore[union-attr]
@@ -650,6 +654,9 @@ def _refuse_missing_schema(path: Path) -> None:
 
 
 def _ready(path: Path) -> Database:
+    from sqlalchemy import event
+    from sqlalchemy.orm import sessionmaker
+
     engine = make_engine(path)
     gate = IntegrityGate(path)
 
@@ -842,7 +849,6 @@ def file_mode(path: Path) -> int:
 
 
 __all__ = [
-    "DBAPIError",
     "Database",
     "IntegrityGate",
     "RestoreNeedsConfirmation",

@@ -49,7 +49,7 @@ from followup_desktop.core import validation
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError, ImportFormatError, ValidationError
 from followup_desktop.core.models import Base
-from followup_desktop.core.timeutil import UTCDateTime
+from followup_desktop.core.sqltypes import UTCDateTime
 
 FORMAT_NAME: Final = "followup"
 FORMAT_VERSION: Final = 1

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import platformdirs
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -32,10 +33,13 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QHideEvent,
     QKeySequence,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDockWidget,
     QLabel,
@@ -46,7 +50,6 @@ from PySide6.QtWidgets import (
     QToolBar,
     QWidget,
 )
-from sqlalchemy import select
 
 from followup_desktop import APP_NAME, __version__
 from followup_desktop.core.agenda import AgendaItem, agenda
@@ -56,12 +59,12 @@ from followup_desktop.core.board import (
     due_counts,
     load_cards,
     load_search_texts,
+    load_settings_with_prefix,
     load_stages,
 )
+from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.models import Action, Contact, Opportunity
-from followup_desktop.core.services import Change, FollowupService
-from followup_desktop.core.timeutil import local_zone
+from followup_desktop.core.timeutil import local_zone, utcnow
 from followup_desktop.gui.agenda_model import AgendaModel
 from followup_desktop.gui.board_model import BoardFilter, BoardModel
 from followup_desktop.gui.board_view import BoardView
@@ -73,8 +76,6 @@ from followup_desktop.gui.commands import (
     ranks_from_setting,
 )
 from followup_desktop.gui.dialogs import Dialogs
-from followup_desktop.gui.editor import OpportunityEditor, debrief_available
-from followup_desktop.gui.settings_dialog import SettingsDialog
 from followup_desktop.gui.tasks import TaskRunner
 from followup_desktop.gui.today_panel import TodayPanel
 from followup_desktop.secrets import PasswordStore
@@ -82,9 +83,12 @@ from followup_desktop.secrets import PasswordStore
 if TYPE_CHECKING:
     from followup_desktop.core.exchange import ImportResult
     from followup_desktop.core.ics import Proposal
+    from followup_desktop.core.services import FollowupService
     from followup_desktop.gui.calendar import CalendarPage
     from followup_desktop.gui.composer import ComposerDialog
     from followup_desktop.gui.debrief import DebriefDialog, QuestionBankWidget
+    from followup_desktop.gui.editor import OpportunityEditor
+    from followup_desktop.gui.stats import StatsPage
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +113,14 @@ ICS_SUFFIX = ".ics"
 # Interviews that a confirmation lists one by one before "and N more".
 PROPOSAL_LINES = 8
 SQLITE_FILTER = "SQLite database (*.sqlite3 *.db);;All files (*)"
+CSV_FILTER = "CSV file (*.csv);;All files (*)"
+SHEET_SUFFIXES = frozenset({".csv", ".tsv"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+VCARD_SUFFIX = ".vcf"
+DROPPABLE_SUFFIXES = frozenset({ICS_SUFFIX, VCARD_SUFFIX, *SHEET_SUFFIXES, *HTML_SUFFIXES})
+HTML_FILTER = "Web pages (*.html *.htm);;All files (*)"
+CONTACTS_FILTER = "Contacts (*.vcf *.csv);;All files (*)"
+VCARD_FILTER = "vCard (*.vcf);;All files (*)"
 REPLACE_QUESTION = (
     "Replace everything in this database with the file's contents? A backup is taken first."
 )
@@ -164,6 +176,10 @@ class ActionTarget:
 
 def read_action_target(service: FollowupService, action_id: int) -> ActionTarget | None:
     """The kind and links of one action, or None when it no longer exists."""
+    from sqlalchemy import select
+
+    from followup_desktop.core.models import Action
+
     with service.db.session() as session:
         row = session.execute(
             select(Action.kind, Action.opportunity_id, Action.interview_id).where(
@@ -217,19 +233,71 @@ def import_summary(path: Path, result: ImportResult) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class StartupSource:
+    """What the window paints its first board from before the service layer is ready.
+
+    A query-only connection on a database that passed the opening checks
+    (:func:`~followup_desktop.core.plainread.open_current`): the board's reads are plain
+    SQL, so the window is on screen before SQLAlchemy is even loaded. The application
+    hands the window its :class:`FollowupService` with :meth:`MainWindow.attach_service`
+    once the database is fully open; until then the window takes no input.
+    """
+
+    connection: sqlite3.Connection
+    clock: Callable[[], datetime] = utcnow
+
+
+class _InputGate(QObject):
+    """Holds back clicks, keys and drops aimed at one window until it can act on them."""
+
+    BLOCKED = frozenset(
+        {
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.MouseButtonDblClick,
+            QEvent.Type.KeyPress,
+            QEvent.Type.KeyRelease,
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.Shortcut,
+            QEvent.Type.Drop,
+            QEvent.Type.ContextMenu,
+        }
+    )
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.BLOCKED and isinstance(watched, QWidget):
+            return watched.window() is self._window
+        return False
+
+
 class MainWindow(QMainWindow):
     """Followup's window: the board of opportunities and what is due today."""
 
+    #: Emitted once, when the window with its board has painted for the first time.
+    first_painted = Signal()
+
     def __init__(
         self,
-        service: FollowupService,
+        service: FollowupService | StartupSource,
         *,
         dialogs: Dialogs | None = None,
         settings: QSettings | None = None,
         passwords: PasswordStore | None = None,
     ) -> None:
         super().__init__()
-        self._service = service
+        self._startup: StartupSource | None = None
+        self._gate: _InputGate | None = None
+        if isinstance(service, StartupSource):
+            self._startup = service
+            self._clock = service.clock
+        else:
+            self._service = service
+            self._clock = service.clock
         # Reads nothing on screen needs for the first paint (the Today panel, the search
         # text) wait for it, so they do not compete with it for the interpreter.
         self._after_paint_started = False
@@ -245,9 +313,7 @@ class MainWindow(QMainWindow):
         # The card query waits on SQLite, which releases the GIL: start it on a thread now
         # and build the widgets, columns included, meanwhile (the start-up path to a
         # painted board). The stages are a handful of rows, read first.
-        with service.db.session() as session:
-            stages = load_stages(session)
-        first_load = _Background(lambda: self._read_cards(stages))
+        stages, first_load = self._start_first_read()
         self.dialogs = dialogs or Dialogs()
         self._settings = settings or QSettings(
             str(window_settings_path()), QSettings.Format.IniFormat
@@ -262,7 +328,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.tasks.busy_changed.connect(self._busy_changed)
         self.undo_stack = QUndoStack(self)
-        self._build_views(service)
+        self._build_views()
         self._build_filters()
         self._build_actions()
         self._build_menus()
@@ -284,12 +350,61 @@ class MainWindow(QMainWindow):
         self.reload_board((stages, *first_load.result()))
         self._restore_state()
         self._update_actions()
+        if self._startup is not None:
+            self._hold_input()
+
+    def _start_first_read(self) -> tuple[list[StageSnapshot], _Background]:
+        """The stages, and the card query already running on a thread."""
+        startup = self._startup
+        if startup is not None:
+            stages = load_stages(startup.connection)
+            return stages, _Background(lambda: self._read_cards(stages, startup.connection))
+        with self._service.db.session() as session:
+            stages = load_stages(session)
+        return stages, _Background(lambda: self._read_cards(stages))
+
+    def _hold_input(self) -> None:
+        # Nothing may be written before the database is fully open: the board shows, but
+        # clicks and keys wait (a fraction of a second) until attach_service().
+        self._gate = _InputGate(self)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self._gate)
+        self.statusBar().showMessage("Opening the database…")
+
+    @property
+    def service_ready(self) -> bool:
+        """False while the window shows its first board and waits for its service."""
+        return self._startup is None
+
+    def attach_service(self, service: FollowupService) -> None:
+        """Take the service once the database is fully open; the window then takes input.
+
+        The start-up connection is closed; what waited for the service (the Today panel,
+        the search text) is read now if the window has already painted.
+        """
+        startup, self._startup = self._startup, None
+        self._service = service
+        self._clock = service.clock
+        if self._gate is not None:
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self._gate)
+            self._gate.deleteLater()
+            self._gate = None
+        if startup is not None:
+            startup.connection.close()
+        self._update_status()
+        if self._after_paint_started:
+            self.refresh_today_later()
+            self._read_search_texts_later()
 
     # -- building ----------------------------------------------------------------------
 
-    def _build_views(self, service: FollowupService) -> None:
-        self.board_model = BoardModel(service.clock, self._tz, self)
-        self.board = BoardView(self.board_model, service.clock, self._tz, self.handle_drop)
+    def _build_views(self) -> None:
+        clock = self._now
+        self.board_model = BoardModel(clock, self._tz, self)
+        self.board = BoardView(self.board_model, clock, self._tz, self.handle_drop)
         self.board.open_requested.connect(self.open_opportunity)
         self.board.selection_changed.connect(self._update_actions)
         self.views = QStackedWidget()
@@ -300,13 +415,15 @@ class MainWindow(QMainWindow):
         self.question_bank: QuestionBankWidget | None = None
         # Built when first shown: it builds the index of expected decisions.
         self.calendar: CalendarPage | None = None
+        # Built when first shown, chart code and all.
+        self.stats_page: StatsPage | None = None
         # A calendar invitation dropped on the window is imported.
         self.setAcceptDrops(True)
         self._bank_stale = False
         self.setCentralWidget(self.views)
 
         self.agenda_model = AgendaModel(self._tz, self)
-        self.today = TodayPanel(self.agenda_model, service.clock, self._tz)
+        self.today = TodayPanel(self.agenda_model, clock, self._tz)
         self.today.done_requested.connect(self.complete_action)
         self.today.snooze_requested.connect(self.snooze_action)
         self.today.open_action_requested.connect(self.open_action)
@@ -369,6 +486,48 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "&Export…", self.export_file, None, "Write everything to a JSON file"
         )
+        self.import_sheet_action = self._action(
+            "Import &spreadsheet…",
+            self.import_spreadsheet,
+            None,
+            "Bring in a CSV from LinkedIn, Huntr, Teal, Simplify, JobSync or your own sheet",
+        )
+        self.export_sheet_action = self._action(
+            "Export s&preadsheet…",
+            self.export_spreadsheet,
+            None,
+            "Write every opportunity to a CSV file for spreadsheets",
+        )
+        self.posting_action = self._action(
+            "Add job from a &posting page…",
+            self.import_posting_file,
+            None,
+            "Read a saved job posting page (.html) into a new wishlist card",
+        )
+        self.paste_posting_action = self._action(
+            "Paste job &posting",
+            self.paste_posting,
+            "Ctrl+Shift+V",
+            "Read a job posting page copied to the clipboard into a new wishlist card",
+        )
+        self.contacts_action = self._action(
+            "Import &contacts…",
+            self.import_contacts_file,
+            None,
+            "Add people from LinkedIn's Connections.csv or a vCard file",
+        )
+        self.export_contacts_action = self._action(
+            "Export contacts (&vCard)…",
+            self.export_contacts_file,
+            None,
+            "Write everyone, or the selected card's people, as a vCard file",
+        )
+        self.proof_action = self._action(
+            "&Proof of search…",
+            self.proof_of_search,
+            None,
+            "Every application of a period, as a PDF form or CSV for a job centre",
+        )
         self.export_calendar_action = self._action(
             "Export &calendar…",
             self.export_calendar_file,
@@ -415,6 +574,12 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(
             "&Settings…", self.open_settings, key.Preferences, "Stages, playbook, working hours"
         )
+        self.mailbox_action = self._action(
+            "From your &mailbox…",
+            self.open_mailbox,
+            "Ctrl+Shift+M",
+            "Sent notes and replies found in your mailbox, to confirm or dismiss",
+        )
         self.board_action = self._action("&Board", self.show_board, "Ctrl+1")
         self.questions_action = self._action(
             "&Question bank",
@@ -428,15 +593,19 @@ class MainWindow(QMainWindow):
             "Ctrl+2",
             "Interviews, follow-ups and expected decisions by day",
         )
+        self.stats_action = self._action(
+            "&Your search", self.show_stats, "Ctrl+4", "Funnel, response times, weekly activity"
+        )
         # One page at a time; the checked item says which is showing.
         self._page_group = QActionGroup(self)
-        for action in (self.board_action, self.calendar_action, self.questions_action):
+        pages = (self.board_action, self.calendar_action, self.questions_action, self.stats_action)
+        for action in pages:
             action.setCheckable(True)
             self._page_group.addAction(action)
         self.board_action.setChecked(True)
         self.today_action = self.today_dock.toggleViewAction()
         self.today_action.setText("&Today")
-        # Ctrl+1..3 are the pages (board, calendar, question bank).
+        # Ctrl+1..4 are the pages (board, calendar, question bank, your search).
         self.today_action.setShortcut(QKeySequence("Ctrl+T"))
         self.refresh_action = self._action("&Refresh", self.refresh, key.Refresh)
         self.about_action = self._action("&About Followup", self.about)
@@ -446,7 +615,19 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         for action in (self.new_action, self.debrief_action, None):
             self._add(file_menu, action)
-        for action in (self.import_action, self.export_action, self.export_calendar_action):
+        for action in (
+            self.import_action,
+            self.import_sheet_action,
+            self.export_action,
+            self.export_sheet_action,
+            self.export_calendar_action,
+            None,
+            self.posting_action,
+            self.contacts_action,
+            self.export_contacts_action,
+            self.proof_action,
+            None,
+        ):
             self._add(file_menu, action)
         for action in (self.backup_action, None, self.quit_action):
             self._add(file_menu, action)
@@ -456,6 +637,7 @@ class MainWindow(QMainWindow):
             self.redo_action,
             None,
             self.find_action,
+            self.paste_posting_action,
             None,
             self.next_stage_action,
             self.previous_stage_action,
@@ -469,7 +651,9 @@ class MainWindow(QMainWindow):
             self.board_action,
             self.calendar_action,
             self.questions_action,
+            self.stats_action,
             self.today_action,
+            self.mailbox_action,
             None,
             self.refresh_action,
         ):
@@ -518,10 +702,20 @@ class MainWindow(QMainWindow):
             stages = load_stages(session)
         return (stages, *self._read_cards(stages))
 
-    def _read_cards(self, stages: Sequence[StageSnapshot]) -> CardData:
-        with self._service.db.session() as session:
-            cards = load_cards(session, self._service.clock())
-        stored = self._service.settings_with_prefix(CARD_ORDER_PREFIX)
+    def _now(self) -> datetime:
+        # The service's clock once there is a service (tests give it a fixed one).
+        return self._clock()
+
+    def _read_cards(
+        self, stages: Sequence[StageSnapshot], connection: sqlite3.Connection | None = None
+    ) -> CardData:
+        if connection is not None:
+            cards = load_cards(connection, self._now())
+            stored = load_settings_with_prefix(connection, CARD_ORDER_PREFIX)
+        else:
+            with self._service.db.session() as session:
+                cards = load_cards(session, self._now())
+                stored = load_settings_with_prefix(session, CARD_ORDER_PREFIX)
         ranks: dict[int, float] = {}
         stage_of = {card.opportunity_id: card.stage_id for card in cards}
         for stage in stages:
@@ -557,13 +751,16 @@ class MainWindow(QMainWindow):
         if self._after_paint_started:
             return
         self._after_paint_started = True
-        self.refresh_today_later()
-        self._read_search_texts_later()
+        self.first_painted.emit()
+        if self._startup is None:
+            self.refresh_today_later()
+            self._read_search_texts_later()
+        # Otherwise attach_service() reads them, once there is a service to read with.
 
     @property
     def settled(self) -> bool:
         """True once the window has painted and read everything it reads after that."""
-        return self._after_paint_started and self.tasks.idle
+        return self._after_paint_started and self._startup is None and self.tasks.idle
 
     def _read_search_texts_later(self) -> None:
         # The search box's text is not on the cards: read it once they are painted.
@@ -593,17 +790,23 @@ class MainWindow(QMainWindow):
         self.board.set_stages(self._stages)
         self.board.select_cards(selected, focus=False)
 
-    def apply_change(self, change: Change, ranks: Mapping[int, float] | None = None) -> None:
+    def apply_change(
+        self,
+        change: Change,
+        ranks: Mapping[int, float] | None = None,
+        board: BoardData | None = None,
+    ) -> None:
         """Bring the board and the Today panel up to date with what a service call changed.
 
         ``ranks`` is the hand-made card order when the change set it (moves pass it on,
-        so the order is not read back from the database).
+        so the order is not read back from the database). ``board`` is the whole board
+        already read (on the worker) for a change too big to apply card by card.
         """
         if "stage" in change.entities:
             self._reload_stages()
-        ids = set(change.opportunity_ids) | set(change.actions_replanned)
+        ids = _touched(change)
         if len(ids) > INCREMENTAL_LIMIT:
-            self.reload_board()
+            self.reload_board(board)
         elif ids:
             with self._service.db.session() as session:
                 cards = load_cards(session, self._service.clock(), ids)
@@ -619,6 +822,8 @@ class MainWindow(QMainWindow):
             self._question_bank_changed()
         if self.calendar is not None and change.entities & CALENDAR_ENTITIES:
             self.calendar.apply_change(ids, everything="stage" in change.entities)
+        if self.stats_page is not None:
+            self.stats_page.mark_stale()
         self._update_status()
         self._today_timer.start()
         self._notify(change)
@@ -662,10 +867,31 @@ class MainWindow(QMainWindow):
             self.calendar.apply_change((), everything=True)
         self.board.select_cards(selected, focus=self.views.currentWidget() is self.board)
 
+    def refresh_later(self, then: Callable[[], None] | None = None) -> None:
+        """Re-read everything, the board's cards on the worker; ``then`` runs after."""
+
+        def read() -> tuple[BoardData, tuple[list[AgendaItem], int, int]]:
+            return self._read_board(), self._read_today()
+
+        def show(data: object) -> None:
+            board, today = cast("tuple[BoardData, object]", data)
+            selected = self.board.selected_ids()
+            self.reload_board(board)
+            self._show_today(today)
+            self._question_bank_changed()
+            if self.calendar is not None:
+                self.calendar.apply_change((), everything=True)
+            self.board.select_cards(selected, focus=self.views.currentWidget() is self.board)
+            if then is not None:
+                then()
+
+        self.tasks.submit(read, show, self._report_failure("Reading the board"))
+
     def _tick(self) -> None:
         # Due states move with the clock: a card due at 14:00 is overdue at 14:01.
         self.board_model.set_now()
-        self.refresh_today_later()
+        if self._startup is None:
+            self.refresh_today_later()
         if self.calendar is not None and self.views.currentWidget() is self.calendar:
             # Overdue marks and "today" move with the clock too.
             self.calendar.refresh()
@@ -750,6 +976,21 @@ class MainWindow(QMainWindow):
             self.calendar = page
             page.refresh()
         return self.calendar
+
+    def show_stats(self) -> StatsPage:
+        """Show "Your search", computing its figures on the worker if they are old."""
+        if self.stats_page is None:
+            from followup_desktop.gui.stats import StatsPage  # chart code loads here
+
+            self.stats_page = StatsPage(self._service, self.tasks, self._tz, self.dialogs)
+            self.stats_page.changed.connect(self.apply_change)
+            self.views.addWidget(self.stats_page)
+        self.views.setCurrentWidget(self.stats_page)
+        self.stats_page.refresh_if_stale()
+        self.stats_action.setChecked(True)
+        self._page_changed()
+        self.stats_page.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return self.stats_page
 
     def schedule_interview(self, day: object) -> None:
         """Ask for an interview on ``day`` (a date) and store it."""
@@ -999,6 +1240,8 @@ class MainWindow(QMainWindow):
 
     def make_editor(self, opportunity_id: int | None) -> OpportunityEditor:
         """The editor for an opportunity (a new one when None), wired to this window."""
+        from followup_desktop.gui.editor import OpportunityEditor, debrief_available
+
         open_debrief = self._open_debrief if debrief_available() else None
         editor = OpportunityEditor(self._service, opportunity_id, self._stages, self, open_debrief)
         editor.saved.connect(self.apply_change)
@@ -1025,7 +1268,39 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Open the settings dialog; the board follows stage and playbook changes."""
-        dialog = SettingsDialog(self._service, self, passwords=self.passwords)
+        from followup_desktop.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(
+            self._service, self, passwords=self.passwords, background=self.run_in_background
+        )
+        dialog.changed.connect(self.apply_change)
+        self.dialogs.run(dialog)
+
+    def run_in_background(self, what: str, call: Callable[[], Change]) -> None:
+        """Run one service call on the worker and apply its Change when it is back.
+
+        For calls long enough to freeze the window (a playbook change re-plans every
+        opportunity); the status bar says what runs meanwhile.
+        """
+
+        def work() -> tuple[Change, BoardData | None]:
+            change = _retry_when_locked(call)
+            # A change too big to apply card by card re-reads the board: here, not after.
+            big = len(_touched(change)) > INCREMENTAL_LIMIT
+            return change, self._read_board() if big else None
+
+        def done(result: object) -> None:
+            change, board = cast("tuple[Change, BoardData | None]", result)
+            self.apply_change(change, board=board)
+
+        self.job_label.setText(what)
+        self.tasks.submit(work, done, self._report_failure(what.removesuffix("…")))
+
+    def open_mailbox(self) -> None:
+        """Show what the mailbox check found; checking runs on the worker thread."""
+        from followup_desktop.gui.mailbox import MailboxDialog  # loaded when first used
+
+        dialog = MailboxDialog(self._service, self, tasks=self.tasks, passwords=self.passwords)
         dialog.changed.connect(self.apply_change)
         self.dialogs.run(dialog)
 
@@ -1043,7 +1318,12 @@ class MainWindow(QMainWindow):
     def _busy_changed(self, busy: bool) -> None:
         for action in (self.import_action, self.export_action, self.backup_action):
             action.setEnabled(not busy and (action is self.backup_action or exchange_available()))
-        self.export_calendar_action.setEnabled(not busy)
+        for action in (
+            self.export_calendar_action,
+            self.import_sheet_action,
+            self.export_sheet_action,
+        ):
+            action.setEnabled(not busy)
         if not busy:
             self.job_label.clear()
 
@@ -1060,6 +1340,10 @@ class MainWindow(QMainWindow):
 
     def database_is_empty(self) -> bool:
         """True when the database holds no opportunities and no contacts (a new one)."""
+        from sqlalchemy import select
+
+        from followup_desktop.core.models import Contact, Opportunity
+
         with self._service.db.session() as session:
             for model in (Opportunity, Contact):
                 if session.scalar(select(model.id).limit(1)) is not None:
@@ -1094,9 +1378,10 @@ class MainWindow(QMainWindow):
             assert isinstance(result, exchange.ImportResult)
             # Undo steps may name records the import replaced; they no longer apply.
             self.undo_stack.clear()
-            self.refresh()
             self._notify(EVERYTHING_CHANGED)
-            self.statusBar().showMessage(import_summary(path, result), 15_000)
+            summary = import_summary(path, result)
+            # Once the board shows the imported cards (its status line would cover it).
+            self.refresh_later(lambda: self.statusBar().showMessage(summary, 15_000))
 
         report = self._report_failure("The import")
 
@@ -1134,6 +1419,159 @@ class MainWindow(QMainWindow):
         self.tasks.submit(
             lambda: export_checked(db.path, path, db), done, self._report_failure("The export")
         )
+
+    def import_spreadsheet(self, path: Path | None = None) -> None:
+        """Open the spreadsheet import wizard (its slow steps run on the worker)."""
+        from followup_desktop.gui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self._service, self.tasks, self.dialogs, self, path)
+        wizard.imported.connect(self._spreadsheet_imported)
+        self.import_wizard = wizard
+        self.dialogs.run(wizard)
+
+    def _spreadsheet_imported(self, change: object) -> None:
+        assert isinstance(change, Change)
+        self.apply_change(change)
+        self._today_timer.stop()
+        self.refresh_today()
+
+    def export_spreadsheet(self) -> None:
+        """Write every opportunity to a CSV file, on the worker thread."""
+        path = self.dialogs.save_file(self, "Export a spreadsheet", "followup.csv", CSV_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.spreadsheet import export_spreadsheet
+
+        db = self._service.db
+        self.job_label.setText(f"Exporting to {path.name}…")
+        self.tasks.submit(
+            lambda: export_spreadsheet(db, path, self._tz),
+            lambda count: self.statusBar().showMessage(
+                f"Exported {count} opportunities to {path}.", 5000
+            ),
+            self._report_failure("The spreadsheet export"),
+        )
+
+    def import_posting_file(self, path: Path | None = None) -> None:
+        """Read a saved posting page (the one dropped, or one the person picks)."""
+        if path is None:
+            path = self.dialogs.open_file(self, "Add a job from its posting page", HTML_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.sheet import decode
+
+        try:
+            page, _ = decode(path.read_bytes())
+        except (OSError, FollowupError) as error:
+            self.dialogs.warning(self, f"{path.name} cannot be read: {error}")
+            return
+        self.import_posting(page)
+
+    def paste_posting(self) -> None:
+        """Read a posting page copied to the clipboard (its HTML, or its text)."""
+        from PySide6.QtGui import QGuiApplication
+
+        mime = QGuiApplication.clipboard().mimeData()
+        page = mime.html() if mime is not None and mime.hasHtml() else ""
+        if not page and mime is not None:
+            page = mime.text()
+        self.import_posting(page)
+
+    def import_posting(self, page: str) -> bool:
+        """Add the job a posting page describes to the wishlist, after the person agrees."""
+        from followup_desktop.core.imports.posting import find_duplicate, read_posting
+        from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
+
+        try:
+            draft = read_posting(page)
+        except FollowupError as error:
+            self.dialogs.warning(self, str(error))
+            return False
+        with self._service.db.session() as session:
+            duplicate = find_duplicate(session, draft)
+        if duplicate:
+            self.dialogs.information(self, f"This job is in Followup already: {duplicate}.")
+            return False
+        stages = [StageInfo(s.id, s.name, s.kind) for s in self._service.stages()]
+        wishlist = stage_for_bucket("prospect", stages)
+        question = "\n".join([f"Add this job to {wishlist.name}?", "", *draft.describe()])
+        if not self.dialogs.question_plain(self, question):
+            return False
+        change = self._service.create_opportunity(
+            draft.company, draft.role, stage_id=wishlist.id, **draft.fields
+        )
+        self.apply_change(change)
+        self.statusBar().showMessage(
+            f"Added {draft.company} — {draft.role} to {wishlist.name}; open it to review.", 10_000
+        )
+        return True
+
+    def import_contacts_file(self, path: Path | None = None) -> None:
+        """Import people from a file after showing what would be added and merged."""
+        if path is None:
+            path = self.dialogs.open_file(self, "Import contacts", CONTACTS_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.contacts import plan_contacts_file
+
+        try:
+            plan = plan_contacts_file(self._service.db, path)
+        except FollowupError as error:
+            self.dialogs.warning(self, f"{path.name} cannot be imported: {error}")
+            return
+        lines = plan.describe()
+        shown = "\n".join(lines[:40] + (["…"] if len(lines) > 40 else []))
+        if plan.blocked:
+            self.dialogs.warning(self, shown)
+            return
+        if not self.dialogs.question_plain(self, f"Import these people?\n\n{shown}"):
+            return
+        service = self._service
+        self.job_label.setText(f"Importing {path.name}…")
+
+        def done(change: object) -> None:
+            assert isinstance(change, Change)
+            self.apply_change(change)
+            self.statusBar().showMessage(f"Imported {path.name}: {plan.summary()}.", 10_000)
+
+        self.tasks.submit(
+            lambda: service.import_contacts(plan),
+            done,
+            self._report_failure("The contact import"),
+        )
+
+    def export_contacts_file(self) -> None:
+        """Write the selected card's people (or everyone) as a vCard file."""
+        current = self.board.current_id() if self.views.currentWidget() is self.board else None
+        path = self.dialogs.save_file(self, "Export contacts", "contacts.vcf", VCARD_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.ics import write_atomically
+        from followup_desktop.core.imports.contacts import contact_cards
+        from followup_desktop.core.imports.vcard import write_vcards
+
+        db = self._service.db
+
+        def work() -> int:
+            with db.session() as session:
+                cards = contact_cards(session, current)
+            write_atomically(path, write_vcards(cards).encode("utf-8"))
+            return len(cards)
+
+        self.tasks.submit(
+            work,
+            lambda count: self.statusBar().showMessage(f"Wrote {count} contacts to {path}.", 5000),
+            self._report_failure("The contact export"),
+        )
+
+    def proof_of_search(self) -> None:
+        """Open the proof-of-search dialog."""
+        from followup_desktop.gui.proof_dialog import ProofDialog
+
+        today = self._service.clock().astimezone(self._tz).date()
+        dialog = ProofDialog(self._service.db, self.tasks, self.dialogs, today, self)
+        self.proof_dialog = dialog
+        self.dialogs.run(dialog)
 
     def export_calendar_file(self) -> None:
         """Write interviews, follow-ups and decision dates as .ics, on the worker thread."""
@@ -1213,27 +1651,48 @@ class MainWindow(QMainWindow):
         for path in ics_paths(arguments):
             self.import_calendar_file(path.expanduser().absolute())
 
+    def _open_all_dropped(self, paths: Sequence[Path]) -> None:
+        for path in paths:
+            self.open_dropped(path.expanduser().absolute())
+
+    def open_dropped(self, path: Path) -> None:
+        """A file dropped on the window: each kind goes to its importer."""
+        suffix = path.suffix.lower()
+        if suffix == ICS_SUFFIX:
+            self.import_calendar_file(path)
+        elif suffix in SHEET_SUFFIXES:
+            from followup_desktop.core.imports.contacts import looks_like_people
+
+            if looks_like_people(path):
+                self.import_contacts_file(path)
+            else:
+                self.import_spreadsheet(path)
+        elif suffix in HTML_SUFFIXES:
+            self.import_posting_file(path)
+        elif suffix == VCARD_SUFFIX:
+            self.import_contacts_file(path)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_ics(event.mimeData()):
+        if dropped_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if dropped_ics(event.mimeData()):
+        if dropped_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = dropped_ics(event.mimeData())
+        paths = dropped_files(event.mimeData())
         if not paths:
             super().dropEvent(event)
             return
         event.acceptProposedAction()
         # After the drop returns: a confirmation inside a drop handler would block the
         # drag source (another application) until it is answered.
-        QTimer.singleShot(0, lambda: self.open_arguments([str(path) for path in paths]))
+        QTimer.singleShot(0, lambda: self._open_all_dropped(paths))
 
     def backup(self) -> None:
         """Write a consistent copy of the database, on the worker thread."""
@@ -1311,6 +1770,19 @@ class MainWindow(QMainWindow):
         settings.setValue("window/page", page)
         settings.sync()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._clock_timer.isActive():
+            self._clock_timer.start()
+            if self._after_paint_started:
+                self._tick()  # catch up with the time spent hidden
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        # Hidden in the tray, nothing on screen needs the minute tick: it would only wake
+        # the app (and read the Today panel) every minute for no one.
+        self._clock_timer.stop()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self._clock_timer.stop()
@@ -1344,11 +1816,42 @@ class _Background(threading.Thread):
         return self._result
 
 
+def _touched(change: Change) -> set[int]:
+    """The opportunities whose cards a change may alter."""
+    return set(change.opportunity_ids) | set(change.actions_replanned)
+
+
+# A worker's transaction that read before the GUI thread wrote cannot write any more
+# (SQLite answers "locked" at once, without waiting): it is rolled back whole, so it can
+# simply be run again.
+LOCKED_ATTEMPTS = 3
+
+
+def _retry_when_locked(call: Callable[[], Change]) -> Change:
+    for attempt in range(LOCKED_ATTEMPTS):
+        try:
+            return call()
+        except Exception as error:
+            original = getattr(error, "orig", error)
+            locked = isinstance(original, sqlite3.OperationalError) and "locked" in str(original)
+            if not locked or attempt == LOCKED_ATTEMPTS - 1:
+                raise
+            log.info("a background change met a concurrent write; running it again")
+    raise AssertionError("unreachable")
+
+
 def dropped_ics(mime: QMimeData) -> list[Path]:
     """The local .ics files a drag carries (none for anything else)."""
+    return [path for path in dropped_files(mime) if path.suffix.lower() == ICS_SUFFIX]
+
+
+def dropped_files(mime: QMimeData) -> list[Path]:
+    """The local files a drag carries that Followup imports: calendar invitations,
+    spreadsheets, saved posting pages and vCards (none for anything else)."""
     if not mime.hasUrls():
         return []
-    return ics_paths([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [path for path in paths if path.suffix.lower() in DROPPABLE_SUFFIXES]
 
 
 def _as_bool(value: object) -> bool:

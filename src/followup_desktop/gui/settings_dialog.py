@@ -48,6 +48,12 @@ from followup_desktop.core.playbook.settings import (
 from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.editor import FieldError
+from followup_desktop.gui.playbook_choices import (
+    DISPUTED_CHOICES,
+    choice_combo,
+    select_value,
+    with_explanation,
+)
 
 if TYPE_CHECKING:
     from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
@@ -58,6 +64,10 @@ HOURS_FIELDS = ("timezone", "working_days", "working_hours_start", "working_hour
 
 def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
+
+
+#: Runs one service call off the GUI thread: (what the status bar says, the call).
+Background = Callable[[str, Callable[[], Change]], None]
 
 
 class StagesPage(QWidget):
@@ -206,7 +216,17 @@ class PlaybookPage(QWidget):
             for row in describe_settings()
             if (names is None or row["name"] in names) and row["name"] not in exclude
         }
+        disputed = {choice.setting: choice for choice in DISPUTED_CHOICES}
         for name, row in self.descriptions.items():
+            if name in disputed:
+                # Where the advice differs, the choice is spelt out, as in the editor.
+                choice = disputed[name]
+                combo = choice_combo(choice)
+                caption = QLabel(choice.label.replace("&", ""))
+                caption.setBuddy(combo)
+                self.form.addRow(caption, with_explanation(combo, choice))
+                self.editors[name] = combo
+                continue
             editor = self._editor(row)
             editor.setObjectName(name)
             editor.setAccessibleName(_label(name))
@@ -257,7 +277,8 @@ class PlaybookPage(QWidget):
         for name, editor in self.editors.items():
             value = values.get(name, self.descriptions[name]["default"])
             if isinstance(editor, QComboBox):
-                editor.setCurrentIndex(max(0, editor.findData(value)))
+                if not select_value(editor, value):
+                    editor.setCurrentIndex(0)
             elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
             elif isinstance(editor, QSpinBox | QDoubleSpinBox):
@@ -358,6 +379,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         passwords: PasswordStore | None = None,
+        background: Background | None = None,
     ) -> None:
         super().__init__(parent)
         # Imported here: the composer pulls in printing and SMTP, which the window does not
@@ -365,6 +387,9 @@ class SettingsDialog(QDialog):
         from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
 
         self._service = service
+        # Where a playbook change (which re-plans every opportunity) runs: on the
+        # window's worker when given, so the window stays usable; else right here.
+        self._background = background
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self.resize(720, 520)
@@ -400,6 +425,11 @@ class SettingsDialog(QDialog):
         self.reminders_page = RemindersPage(service)
         self.add_page("Reminders", self.reminders_page)
         self.add_page("Email account", self.email_page)
+        from followup_desktop.gui.mailbox import IncomingMailPage
+
+        self.incoming_page = IncomingMailPage(service, passwords=passwords)
+        self.incoming_page.setAccessibleName("Incoming mail")
+        self.add_page("Incoming mail", self.incoming_page)
         self.add_page("Message templates", self.templates_page)
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.pages.setCurrentRow(0)
@@ -464,8 +494,18 @@ class SettingsDialog(QDialog):
 
     def apply(self) -> bool:
         """Save every page that changed; False (and the problem shown) if one cannot be."""
-        if not self._apply_playbook():
+        valid, playbook = self._checked_playbook()
+        if not valid or not self._apply_pages():
             return False
+        # Last: on the worker, the re-plan's transaction then starts after this dialog's
+        # other writes instead of racing them.
+        if playbook is not None and not self._save_playbook(playbook):
+            return False
+        self.error.show_message(None)
+        return True
+
+    def _apply_pages(self) -> bool:
+        """Save the pages other than the playbook; False (and the problem shown) if not."""
         if self._email_changed() and not self.email_page.apply():
             # The page says what is wrong beside its fields; the line above the buttons
             # says where to look, since another page may be showing.
@@ -473,6 +513,12 @@ class SettingsDialog(QDialog):
                 f"The email account was not saved: {self.email_page.status_label.text()}"
             )
             self.show_page(self.email_page)
+            return False
+        if not self.incoming_page.apply():
+            self.error.show_message(
+                f"Incoming mail was not saved: {self.incoming_page.status_label.text()}"
+            )
+            self.show_page(self.incoming_page)
             return False
         try:
             if self.reminders_page.apply():
@@ -488,19 +534,28 @@ class SettingsDialog(QDialog):
             )
             self.show_page(self.templates_page)
             return False
-        self.error.show_message(None)
         return True
 
-    def _apply_playbook(self) -> bool:
+    def _checked_playbook(self) -> tuple[bool, dict[str, Any] | None]:
+        """Whether the playbook pages are valid, and what to store (None: unchanged)."""
         values = {**self._stored, **self.playbook_page.values(), **self.hours_page.values()}
         try:
             cleaned = validate_settings(values)
         except FollowupError as error:
             self.error.show_message(str(error))
-            return False
+            return False, None
         stored = {key: list(v) if isinstance(v, tuple) else v for key, v in cleaned.items()}
-        if stored == self._stored:
-            self.error.show_message(None)
+        return True, None if stored == self._stored else stored
+
+    def _save_playbook(self, stored: dict[str, Any]) -> bool:
+        if self._background is not None:
+            # Validated already; the runner applies the Change (or reports a failure).
+            service = self._service
+            self._background(
+                "Re-planning every follow-up for the new settings…",
+                lambda: service.set_setting(SETTINGS_KEY, stored),
+            )
+            self._stored = stored
             return True
         try:
             change = self._service.set_setting(SETTINGS_KEY, stored)
@@ -508,7 +563,6 @@ class SettingsDialog(QDialog):
             self.error.show_message(str(error))
             return False
         self._stored = stored
-        self.error.show_message(None)
         self.changed.emit(change)
         return True
 
