@@ -370,3 +370,10 @@ def test_without_hard_links_a_new_database_and_a_restore_still_work(
     assert aside is not None and aside.exists()
     reopened = open_database(path)
     reopened.close()
+
+
+def test_the_plain_read_knows_every_table_of_the_models() -> None:
+    from followup_desktop.core.db import EXPECTED_TABLES
+    from followup_desktop.core.models import Base
+
+    assert sorted(EXPECTED_TABLES) == sorted(Base.metadata.tables)

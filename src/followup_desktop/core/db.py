@@ -347,6 +347,34 @@ def integrity_check(path: Path, *, immutable: bool = False) -> str | None:
     return _check(path, "integrity_check", immutable=immutable)
 
 
+#: The tables of the current schema (a test keeps this equal to the models' tables), so
+#: the plain read at start-up can look for them without loading SQLAlchemy.
+EXPECTED_TABLES = (
+    "actions",
+    "contacts",
+    "correspondence",
+    "debriefs",
+    "interview_participants",
+    "interviews",
+    "opportunities",
+    "opportunity_contacts",
+    "reminder_deliveries",
+    "settings",
+    "stage_changes",
+    "stages",
+    "stumbled_questions",
+)
+
+
+def missing_tables(connection: sqlite3.Connection) -> list[str]:
+    """Tables of the current schema that the database behind ``connection`` lacks."""
+    present = {
+        str(row[0])
+        for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+    }
+    return [name for name in EXPECTED_TABLES if name not in present]
+
+
 def schema_problems(path: Path) -> list[str]:
     """Tables or columns the models expect and the file lacks (at the current revision).
 

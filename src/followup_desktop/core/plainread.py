@@ -16,7 +16,7 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from followup_desktop.core.db import SQLITE_HEADER, quick_check, shipped_head
+from followup_desktop.core.db import SQLITE_HEADER, missing_tables, quick_check, shipped_head
 from followup_desktop.core.storage_errors import StorageError
 
 BUSY_TIMEOUT_S = 5.0
@@ -56,7 +56,8 @@ def open_current(path: Path) -> sqlite3.Connection | None:
         return None
     try:
         connection.execute("PRAGMA query_only=ON")
-        if stored_revision(connection) == shipped_head():
+        # A table dropped behind Followup's back is damage the whole opening names.
+        if stored_revision(connection) == shipped_head() and not missing_tables(connection):
             return connection
     except sqlite3.Error:
         pass
