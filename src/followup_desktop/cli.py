@@ -730,16 +730,17 @@ def _planned_agenda(
     A look at another moment (--now) changes nothing in the database; a file that cannot
     be written (read-only, locked) gets the stored plan.
     """
-    from sqlalchemy.exc import DBAPIError
-
     from followup_desktop.core.agenda import agenda, missed
     from followup_desktop.core.playbook import replan_report
+    from followup_desktop.core.storage_errors import StorageError
 
     session = db.sessions()
     try:
         try:
             replan_report(session, None, now, skip_invalid=True)
-        except DBAPIError as error:
+        except StorageError as error:
+            if isinstance(error, StorageDamaged):
+                raise  # nothing is read from a damaged file as if it were sound
             log.warning("agenda: the plan could not be brought up to date: %s", error)
             session.rollback()
         items = missed(session) if args.missed else agenda(session, now, tz, until=until)
