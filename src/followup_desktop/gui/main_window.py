@@ -64,6 +64,7 @@ from followup_desktop.core.board import (
 )
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.storage_errors import StorageLocked
 from followup_desktop.core.timeutil import local_zone, utcnow
 from followup_desktop.gui.agenda_model import AgendaModel
 from followup_desktop.gui.board_model import BoardFilter, BoardModel
@@ -1846,10 +1847,9 @@ def _retry_when_locked(call: Callable[[], Change]) -> Change:
     for attempt in range(LOCKED_ATTEMPTS):
         try:
             return call()
-        except Exception as error:
-            original = getattr(error, "orig", error)
-            locked = isinstance(original, sqlite3.OperationalError) and "locked" in str(original)
-            if not locked or attempt == LOCKED_ATTEMPTS - 1:
+        except StorageLocked:
+            # Named from SQLite's result code (SQLITE_BUSY / SQLITE_LOCKED) by the core.
+            if attempt == LOCKED_ATTEMPTS - 1:
                 raise
             log.info("a background change met a concurrent write; running it again")
     raise AssertionError("unreachable")
