@@ -157,7 +157,7 @@ def test_writes_on_a_full_disk_are_named_full_and_lose_nothing(tmp_path: Path) -
 
 
 def test_a_backup_on_a_full_disk_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk", "3m") as disk:
+    with small_disk(tmp_path / "disk", "8m") as disk:
         path = disk / "followup.sqlite3"
         filled_database(path, 40)
         fill(disk, leave=8192)
@@ -170,7 +170,7 @@ def test_a_backup_on_a_full_disk_is_refused_and_leaves_nothing(tmp_path: Path) -
 def test_restore_with_too_little_space_changes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with small_disk(tmp_path / "disk", "3m") as disk:
+    with small_disk(tmp_path / "disk", "8m") as disk:
         path = disk / "followup.sqlite3"
         filled_database(path, 40)
         backup = backup_database(path, "manual")
@@ -190,7 +190,7 @@ def test_restore_with_too_little_space_changes_nothing(
 def test_a_restore_interrupted_by_a_full_disk_keeps_the_current_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with small_disk(tmp_path / "disk", "3m") as disk:
+    with small_disk(tmp_path / "disk", "8m") as disk:
         path = disk / "followup.sqlite3"
         filled_database(path, 40)
         backup = backup_database(path, "manual")
