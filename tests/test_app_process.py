@@ -65,3 +65,42 @@ def test_a_second_launch_hands_over_to_the_first(isolated_home: Path, db_path: P
     finally:
         first.terminate()
         first.communicate(timeout=30)
+
+
+def test_a_second_launch_for_another_database_says_which_file_is_open(
+    isolated_home: Path, db_path: Path, tmp_path: Path
+) -> None:
+    env = app_env(isolated_home)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "followup_desktop", "--db", str(db_path)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        from followup_desktop import APP_ID
+        from followup_desktop.gui.single_instance import socket_path
+
+        listening = Path(socket_path(isolated_home / "runtime", f"{APP_ID}-{os.getuid()}"))
+        deadline = time.monotonic() + 60
+        while not listening.is_socket():
+            assert first.poll() is None, first.communicate()
+            if time.monotonic() > deadline:
+                pytest.fail("the first instance never listened")
+            time.sleep(0.05)
+        demo = tmp_path / "demo.sqlite3"
+        second = subprocess.run(
+            [sys.executable, "-m", "followup_desktop", "--db", str(demo)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert second.returncode == 4, second.stderr
+        assert f"already open on another database, {db_path}" in second.stderr
+        assert not demo.exists(), "the other file was not opened (nor created)"
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.communicate(timeout=30)

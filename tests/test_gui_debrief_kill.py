@@ -4,18 +4,26 @@ The test starts this file as a separate program that opens the debrief offscreen
 into several fields and reports once the draft is on disk; it then keeps typing, and the
 test kills it with SIGKILL, reopens the debrief in its own process and looks for every
 word typed before the report.
+
+The timed trials go further: the program types numbered words without pause and prints
+each one with the moment it was typed (the monotonic clock is shared by all processes);
+the test kills it at a moment of its choosing and checks that every word typed more than
+a quarter of a second before the kill is in the database.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import selectors
 import signal
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from followup_desktop.core.db import Database
@@ -112,5 +120,109 @@ def test_a_killed_debrief_comes_back_word_for_word(
     assert "Restored the draft" in dialog.status.text()
 
 
+def _typist(db_path: str, interview_id: int) -> None:
+    """Type numbered words into one field without pause, printing each with its time."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from followup_desktop.core.db import open_database
+    from followup_desktop.gui.debrief import DebriefDialog
+
+    app = QApplication([])
+    service = FollowupService(open_database(Path(db_path)))
+    dialog = DebriefDialog(service, interview_id)
+    dialog.show()
+    editor = dialog.text["went_badly"]
+    editor.setFocus()
+    counter = iter(range(1, 1_000_000))
+
+    def type_word() -> None:
+        word = f"w{next(counter):05d}"
+        QTest.keyClicks(editor, word + " ")
+        print(word, time.monotonic(), flush=True)  # noqa: T201 - read by the test
+
+    typist = QTimer()
+    typist.setInterval(25)
+    typist.timeout.connect(type_word)
+    typist.start()
+    app.exec()
+
+
+TRIALS = 5
+QUARTER_SECOND = 0.25
+
+
+def _interview(service: FollowupService, trial: int) -> int:
+    opportunity = service.create_opportunity(f"Trial {trial}", "Engineer").created_id
+    assert opportunity is not None
+    ended = utcnow() - timedelta(minutes=20)
+    interview_id = service.record_interview(
+        opportunity, ended - timedelta(hours=1), ended
+    ).created_id
+    assert interview_id is not None
+    return interview_id
+
+
+@pytest.mark.slow
+def test_kill_9_loses_nothing_typed_a_quarter_second_before(
+    qtbot: QtBot, database: Database, db_path: Path
+) -> None:
+    from followup_desktop.core.questions import load_debrief, load_debrief_draft
+
+    service = FollowupService(database)
+    chooser = random.Random(16)  # noqa: S311 - when to kill, not a secret
+    lost_early = 0
+    typed_total = 0
+    in_last_quarter_lost = 0
+    for trial in range(TRIALS):
+        interview_id = _interview(service, trial)
+        typed: list[tuple[str, float]] = []
+        with subprocess.Popen(
+            [sys.executable, __file__, "typist", str(db_path), str(interview_id)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        ) as child:
+            assert child.stdout is not None
+            try:
+                first = child.stdout.readline().split()
+                assert first, f"the typist did not start (exit code {child.poll()})"
+                typed.append((first[0], float(first[1])))
+                deadline = time.monotonic() + chooser.uniform(0.8, 2.5)
+                while time.monotonic() < deadline:
+                    word, at = child.stdout.readline().split()
+                    typed.append((word, float(at)))
+                killed_at = time.monotonic()
+                os.kill(child.pid, signal.SIGKILL)
+                for line in child.stdout:  # words printed before the kill landed
+                    word, at = line.split()
+                    typed.append((word, float(at)))
+                assert child.wait(timeout=30) == -signal.SIGKILL
+            finally:
+                if child.poll() is None:
+                    child.kill()
+        with database.session() as session:
+            snapshot = load_debrief(session, interview_id)
+        draft = load_debrief_draft(database, snapshot)
+        stored = set() if draft is None else set(str(draft.state["went_badly"]).split())
+        early = [word for word, at in typed if at < killed_at - QUARTER_SECOND]
+        late = [word for word, at in typed if at >= killed_at - QUARTER_SECOND]
+        assert len(early) > 20, "the trial typed for long enough"
+        lost_early += len([word for word in early if word not in stored])
+        in_last_quarter_lost += len([word for word in late if word not in stored])
+        typed_total += len(typed)
+    print(  # noqa: T201 - the figures behind the README's promise
+        f"{TRIALS} kills, {typed_total} words typed, {lost_early} lost that were typed "
+        f"more than {QUARTER_SECOND} s before a kill, {in_last_quarter_lost} lost from "
+        "the last quarter second"
+    )
+    assert lost_early == 0
+
+
 if __name__ == "__main__":
-    _child(sys.argv[1], int(sys.argv[2]))
+    if sys.argv[1] == "typist":
+        _typist(sys.argv[2], int(sys.argv[3]))
+    else:
+        _child(sys.argv[1], int(sys.argv[2]))

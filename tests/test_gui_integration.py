@@ -447,6 +447,7 @@ def test_a_background_change_that_lost_a_write_race_runs_again() -> None:
     import sqlite3
 
     from followup_desktop.core.change import Change
+    from followup_desktop.core.storage_errors import SQLITE_LOCKED, StorageLocked
     from followup_desktop.gui.main_window import LOCKED_ATTEMPTS, _retry_when_locked
 
     calls: list[int] = []
@@ -454,7 +455,8 @@ def test_a_background_change_that_lost_a_write_race_runs_again() -> None:
     def locked_once() -> Change:
         calls.append(1)
         if len(calls) == 1:
-            raise sqlite3.OperationalError("database is locked")
+            # What the core raises for SQLITE_LOCKED (named from the code, not the words).
+            raise StorageLocked(code=SQLITE_LOCKED)
         return Change(entities=frozenset({"settings"}))
 
     assert _retry_when_locked(locked_once).entities == {"settings"}
@@ -462,10 +464,10 @@ def test_a_background_change_that_lost_a_write_race_runs_again() -> None:
 
     def always_locked() -> Change:
         calls.append(1)
-        raise sqlite3.OperationalError("database is locked")
+        raise StorageLocked(code=SQLITE_LOCKED)
 
     calls.clear()
-    with pytest.raises(sqlite3.OperationalError, match="locked"):
+    with pytest.raises(StorageLocked):
         _retry_when_locked(always_locked)
     assert len(calls) == LOCKED_ATTEMPTS
 

@@ -19,7 +19,8 @@ from followup_desktop.core.db import Database
 from followup_desktop.core.models import Action, ActionState
 from followup_desktop.core.playbook.settings import SETTINGS_KEY
 from followup_desktop.core.services import FollowupService
-from followup_desktop.gui.crash import CrashDialog, CrashReporter, crash_details
+from followup_desktop.core.storage_errors import StorageFull
+from followup_desktop.gui.crash import CrashDialog, CrashReporter, crash_details, plain_message
 from followup_desktop.gui.editor import OpportunityEditor
 from followup_desktop.gui.main_window import MainWindow, exchange_available
 from followup_desktop.gui.settings_dialog import SettingsDialog
@@ -180,9 +181,13 @@ def test_environmental_errors_get_a_plain_message() -> None:
     messages: list[str] = []
     crashes: list[QDialog] = []
     reporter = CrashReporter(messages.append, crashes.append)
-    error = OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
-    reporter(type(error), error, None)
-    assert messages == ["The disk is full. Free some space, then try again; nothing was saved."]
+    full = StorageFull(None, Path("/media/stick/followup.sqlite3"))
+    reporter(type(full), full, None)
+    assert messages == [str(full)]
+    assert "Free some space" in messages[0]
+    # SQLAlchemy's own class with no SQLite code says nothing about the disk: a bug.
+    unnamed = OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+    assert plain_message(unnamed) is None
     assert crashes == []
 
 

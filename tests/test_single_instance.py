@@ -20,12 +20,17 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from followup_desktop.gui.single_instance import SingleInstance
 app = QCoreApplication([])
-instance = SingleInstance(sys.argv[1], Path(sys.argv[2]))
+database = Path(sys.argv[5]) if len(sys.argv) > 5 and sys.argv[3] == "send-db" else None
+instance = SingleInstance(sys.argv[1], Path(sys.argv[2]), database=database)
 if instance.acquire():
     print("PRIMARY", flush=True)
     if sys.argv[3] == "hold":
         sys.stdin.readline()  # hold the lock until killed
     sys.exit(0)
+if database is not None:
+    taken = instance.send(sys.argv[4:5])
+    print(f"RUNNING {instance.running_database}", flush=True)
+    sys.exit(0 if taken else 4)
 sys.exit(0 if instance.send(sys.argv[4:]) else 3)
 """
 
@@ -86,3 +91,55 @@ def test_when_the_first_instance_does_not_answer_sending_fails(
     qtbot: QtBot, key: str, tmp_path: Path
 ) -> None:
     assert SingleInstance(key, tmp_path).send(["x"], timeout_ms=200) is False
+
+
+def test_the_socket_lives_beside_the_lock_in_the_runtime_folder(key: str, tmp_path: Path) -> None:
+    first = SingleInstance(key, tmp_path)
+    assert first.acquire()
+    try:
+        assert first.server is not None and first.server.isListening()
+        socket = Path(first.server.fullServerName())
+        assert socket.parent == first.lock_path.parent == tmp_path
+        assert socket.is_socket()
+    finally:
+        first.release()
+
+
+def test_a_second_launch_for_another_database_is_told_which_one_is_open(
+    qtbot: QtBot, key: str, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine.sqlite3"
+    first = SingleInstance(key, tmp_path, database=mine)
+    assert first.acquire()
+    try:
+        demo = tmp_path / "demo.sqlite3"
+        with qtbot.waitSignal(first.other_database_requested, timeout=10_000) as blocker:
+            second = _launch(key, tmp_path, "send-db", "invite.ics", str(demo))
+        qtbot.waitUntil(lambda: second.poll() is not None, timeout=10_000)
+        assert second.returncode == 4, "not handed over: the window shows another file"
+        assert blocker.args == [str(demo)]
+        assert second.stdout is not None
+        assert f"RUNNING {mine}" in second.stdout.read()
+        second.stdout.close()
+        second.stdin.close()  # type: ignore[union-attr]
+
+        # The same file is handed over as before.
+        with qtbot.waitSignal(first.arguments_received, timeout=10_000):
+            same = _launch(key, tmp_path, "send-db", "invite.ics", str(mine))
+        qtbot.waitUntil(lambda: same.poll() is not None, timeout=10_000)
+        assert same.returncode == 0
+        same.stdout.close()  # type: ignore[union-attr]
+        same.stdin.close()  # type: ignore[union-attr]
+    finally:
+        first.release()
+
+
+def test_a_runtime_folder_too_long_for_a_socket_path_still_gets_its_own(tmp_path: Path) -> None:
+    from followup_desktop.gui.single_instance import MAX_SOCKET_PATH, socket_path
+
+    first = socket_path(tmp_path / ("a" * 90), "followup-0")
+    second = socket_path(tmp_path / ("b" * 90), "followup-0")
+    assert first != second, "two sessions never share one socket"
+    assert max(len(first.encode()), len(second.encode())) <= MAX_SOCKET_PATH
+    short = socket_path(Path("/run/user/1000"), "followup-1000")
+    assert short == "/run/user/1000/followup-1000.socket"

@@ -333,7 +333,7 @@ shown = []
 QMessageBox.critical = staticmethod(lambda parent, title, text: shown.append(text))
 
 
-def refuse(opened):
+def refuse(opened, **_options):
     raise DatabaseError(f"{opened} failed a check that only the whole opening runs.", opened)
 
 

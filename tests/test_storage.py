@@ -22,7 +22,7 @@ from followup_desktop.core.db import (
     open_database,
     restore_backup,
 )
-from followup_desktop.core.errors import DatabaseDamagedError, DatabaseError, DatabaseTooNewError
+from followup_desktop.core.errors import DatabaseError, DatabaseTooNewError
 from followup_desktop.core.models import (
     DEFAULT_STAGES,
     Action,
@@ -31,6 +31,7 @@ from followup_desktop.core.models import (
     Opportunity,
     Stage,
 )
+from followup_desktop.core.storage_errors import StorageDamaged
 
 
 def digest(path: Path) -> str:
@@ -206,7 +207,7 @@ def test_damaged_file_is_reported_never_overwritten_and_can_be_restored(db_path:
     backup = backup_database(db_path, "manual")
     _damage(db_path)
     before = digest(db_path)
-    with pytest.raises(DatabaseDamagedError) as caught:
+    with pytest.raises(StorageDamaged) as caught:
         open_database(db_path)
     assert "damaged" in str(caught.value)
     assert caught.value.backup == backup
@@ -322,3 +323,57 @@ def test_migrations_build_exactly_the_models_schema(database: Database) -> None:
         names = {row[1] for row in connection.exec_driver_sql("PRAGMA index_list(actions)").all()}
     assert differences == []
     assert "ix_actions_effective_due" in names
+
+
+def test_durable_sessions_flush_to_disk_and_others_stay_normal(database: Database) -> None:
+    from sqlalchemy import event
+
+    seen: list[int] = []
+
+    def record(connection: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.startswith("INSERT"):
+            seen.append(database_synchronous(connection))
+
+    def database_synchronous(connection: object) -> int:
+        raw = connection.connection.driver_connection  # type: ignore[attr-defined]
+        return int(raw.execute("PRAGMA synchronous").fetchone()[0])
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    with database.session(durable=True) as session:
+        session.add(Opportunity(company="Durable", role="R", stage_id=2))
+    with database.session() as session:
+        session.add(Opportunity(company="Normal", role="R", stage_id=2))
+    event.remove(database.engine, "before_cursor_execute", record)
+    assert seen == [2, 1]  # FULL for the one, NORMAL for the other (and after)
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+
+
+def test_without_hard_links_a_new_database_and_a_restore_still_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # FAT and exFAT have no hard links (no such file system can be mounted here): link()
+    # fails as it does there, and the rename path must keep every promise.
+    import errno
+    import os
+
+    def no_links(_source: object, _target: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "stick" / "followup.sqlite3"
+    db = open_database(path)
+    db.close()
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
+    backup = backup_database(path, "manual")
+    aside = restore_backup(path, backup, force=True)
+    assert aside is not None and aside.exists()
+    reopened = open_database(path)
+    reopened.close()
+
+
+def test_the_plain_read_knows_every_table_of_the_models() -> None:
+    from followup_desktop.core.db import EXPECTED_TABLES
+    from followup_desktop.core.models import Base
+
+    assert sorted(EXPECTED_TABLES) == sorted(Base.metadata.tables)

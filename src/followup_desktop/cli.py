@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from followup_desktop import __version__
-from followup_desktop.core.errors import DatabaseDamagedError, FollowupError
+from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.storage_errors import StorageDamaged
 from followup_desktop.desktop_integration import (
     ACTIONS,
     JUST_INTERVIEWED,
@@ -32,6 +33,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROG = "followup-desktop"
+# Commands that change the database, and so hold the lock beside it as the window does.
+WRITING_COMMANDS = frozenset(
+    {
+        "import",
+        "import-ics",
+        "import-csv",
+        "import-contacts",
+        "import-posting",
+        "demo",
+        "mail-account",
+        "mail-check",
+        "mail-confirm",
+        "mail-dismiss",
+    }
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -126,6 +142,11 @@ def _parser() -> argparse.ArgumentParser:
         "restore-backup", help="replace a damaged database with a backup (the newest by default)"
     )
     restore.add_argument("file", type=Path, nargs="?", help="the backup to restore")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="also replace a database that is not damaged (it is kept beside the restored one)",
+    )
 
     entry = commands.add_parser(
         "install-desktop-entry", help="add Followup to this user's application menu"
@@ -248,9 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_excepthook()
     try:
         return _dispatch(args)
-    except DatabaseDamagedError as error:
+    except StorageDamaged as error:
         _error(str(error))
-        if error.backup is not None:
+        if error.backup is not None and error.path is not None:
             print(
                 f"The newest automatic backup is {error.backup}.\n"
                 f"Restore it with: {PROG} --db '{error.path}' restore-backup",
@@ -347,8 +368,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
     if args.command == "install-desktop-entry":
         return _desktop_entry(uninstall=args.uninstall)
-    if args.command == "restore-backup":
-        return _restore(db_path, args.file)
+    if args.command in ("restore-backup", "export"):
+        # Both work on the file itself: a damaged one is what they are for.
+        return (
+            _export(db_path, args.file)
+            if args.command == "export"
+            else _restore(db_path, args.file, force=args.force)
+        )
     if args.command == "agenda" and not args.now and not args.missed:
         # A look at another moment (--now) or at the missed steps plans first, as of that
         # clock, and writes nothing: it goes the whole way below.
@@ -358,7 +384,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     from followup_desktop.core.db import open_database
 
-    db = open_database(db_path)
+    # Commands that write hold the lock beside the file, like the window does.
+    writes = args.command in WRITING_COMMANDS or bool(getattr(args, "apply_multiplier", False))
+    db = open_database(db_path, exclusive=writes)
     try:
         return _run_on_database(db, args)
     finally:
@@ -372,7 +400,6 @@ def _run_on_database(db: Database, args: argparse.Namespace) -> int:
 
         return mail_cli.run(db, args)
     handler: Callable[[Database, argparse.Namespace], int] = {
-        "export": _export,
         "import": _import,
         "export-ics": _export_ics,
         "import-ics": _import_ics,
@@ -390,11 +417,19 @@ def _run_on_database(db: Database, args: argparse.Namespace) -> int:
     return handler(db, args)
 
 
-def _export(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.exchange import export_database
+def _export(db_path: Path, target: Path) -> int:
+    """Export after a full check; from a damaged file, export what can be read."""
+    from followup_desktop.core.db import open_database
+    from followup_desktop.core.salvage import export_checked
 
-    export_database(db, args.file)
-    print(f"Exported {db.path} to {args.file}.")
+    if not db_path.exists():
+        open_database(db_path).close()  # as every command does: a new, empty database
+    outcome = export_checked(db_path, target)
+    if outcome.salvaged:
+        _error(outcome.summary())
+        print(f"Exported what could be read from {db_path} to {target}.")
+        return 3
+    print(f"Exported {db_path} to {target}.")
     return 0
 
 
@@ -707,16 +742,17 @@ def _planned_agenda(
     A look at another moment (--now) changes nothing in the database; a file that cannot
     be written (read-only, locked) gets the stored plan.
     """
-    from sqlalchemy.exc import DBAPIError
-
     from followup_desktop.core.agenda import agenda, missed
     from followup_desktop.core.playbook import replan_report
+    from followup_desktop.core.storage_errors import StorageError
 
     session = db.sessions()
     try:
         try:
             replan_report(session, None, now, skip_invalid=True)
-        except DBAPIError as error:
+        except StorageError as error:
+            if isinstance(error, StorageDamaged):
+                raise  # nothing is read from a damaged file as if it were sound
             log.warning("agenda: the plan could not be brought up to date: %s", error)
             session.rollback()
         items = missed(session) if args.missed else agenda(session, now, tz, until=until)
@@ -744,8 +780,8 @@ def _backup(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _restore(db_path: Path, backup: Path | None) -> int:
-    from followup_desktop.core.db import list_backups, restore_backup
+def _restore(db_path: Path, backup: Path | None, *, force: bool) -> int:
+    from followup_desktop.core.db import RestoreNeedsConfirmation, list_backups, restore_backup
     from followup_desktop.core.errors import DatabaseError
 
     if backup is None:
@@ -753,6 +789,14 @@ def _restore(db_path: Path, backup: Path | None) -> int:
         if not backups:
             raise DatabaseError(f"There is no automatic backup of {db_path}.", db_path)
         backup = backups[0]
-    aside = restore_backup(db_path, backup)
-    print(f"Restored {backup} into {db_path}; the previous file was kept as {aside}.")
+    try:
+        aside = restore_backup(db_path, backup, force=force)
+    except RestoreNeedsConfirmation as error:
+        _error(f"{error}")
+        print(
+            f"To replace it anyway: {PROG} --db '{db_path}' restore-backup --force", file=sys.stderr
+        )
+        return 4
+    kept = f"; the previous file was kept as {aside}" if aside is not None else ""
+    print(f"Restored {backup} into {db_path}{kept}.")
     return 0

@@ -37,14 +37,6 @@ class DatabaseTooNewError(DatabaseError):
     """The file was written by a newer Followup than this one."""
 
 
-class DatabaseDamagedError(DatabaseError):
-    """SQLite's own check found damage; ``backup`` is the newest automatic backup, if any."""
-
-    def __init__(self, message: str, path: Path, backup: Path | None) -> None:
-        super().__init__(message, path)
-        self.backup = backup
-
-
 class ImportFormatError(FollowupError):
     """An import file is not acceptable; ``json_path`` points at the first problem."""
 

@@ -16,7 +16,8 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from followup_desktop.core.db import SQLITE_HEADER, quick_check, shipped_head
+from followup_desktop.core.db import SQLITE_HEADER, missing_tables, quick_check, shipped_head
+from followup_desktop.core.storage_errors import StorageError
 
 BUSY_TIMEOUT_S = 5.0
 
@@ -50,11 +51,13 @@ def open_current(path: Path) -> sqlite3.Connection | None:
         # Used by one thread at a time, not always the one that opened it: the window
         # reads its cards on a thread while it builds its widgets.
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, StorageError):
+        # A full disk, a read-only folder, a lock: the whole opening names it.
         return None
     try:
         connection.execute("PRAGMA query_only=ON")
-        if stored_revision(connection) == shipped_head():
+        # A table dropped behind Followup's back is damage the whole opening names.
+        if stored_revision(connection) == shipped_head() and not missing_tables(connection):
             return connection
     except sqlite3.Error:
         pass

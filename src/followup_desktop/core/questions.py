@@ -242,8 +242,15 @@ def save_debrief_draft(
     identity: dict[str, Any],
     state: dict[str, Any],
     saved_at: datetime,
+    *,
+    wait_ms: int | None = None,
 ) -> None:
-    """Write (or overwrite) a debrief draft in one cheap statement; nothing is re-planned."""
+    """Write (or overwrite) a debrief draft in one cheap statement; nothing is re-planned.
+
+    ``wait_ms`` bounds the wait for another program's write lock; the commit is durable
+    (flushed to the disk) rather than merely safe from corruption (see
+    :meth:`Database.session`).
+    """
     value = {
         "format": DRAFT_FORMAT,
         "interview": identity,
@@ -254,7 +261,8 @@ def save_debrief_draft(
     statement = statement.on_conflict_do_update(
         index_elements=[Setting.key], set_={"value": statement.excluded.value}
     )
-    with db.session() as session:
+    # Durable: words typed after an interview cannot be typed again from memory.
+    with db.session(wait_ms=wait_ms, durable=True) as session:
         session.execute(statement)
 
 

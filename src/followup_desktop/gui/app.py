@@ -1,7 +1,11 @@
 """The composition root of the window: builds the application, the core and the window.
 
 Database problems that the person can fix are shown as plain messages, never tracebacks;
-a damaged database offers to restore the newest automatic backup.
+only a database proven damaged offers to restore the newest automatic backup. A second
+launch asked to open another database is told which file Followup has open instead of
+silently raising a window that shows other data; it does not switch files, because the
+running window may hold a debrief in progress and switching under it is not what a
+person who typed a command for another file expects.
 
 Start-up puts the board on screen first. A file that passes the checks that come before
 anything else (an SQLite file, ``quick_check``, the current schema:
@@ -20,18 +24,20 @@ import gc
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from followup_desktop import APP_ID, APP_NAME, __version__
 from followup_desktop.core.change import Change
 from followup_desktop.core.db import Database, open_database, restore_backup
-from followup_desktop.core.errors import DatabaseDamagedError, DatabaseError
+from followup_desktop.core.errors import DatabaseError
 from followup_desktop.core.plainread import open_current
+from followup_desktop.core.storage_errors import StorageDamaged
 from followup_desktop.gui.appearance import apply_appearance, saved_appearance
 from followup_desktop.gui.crash import CrashReporter
 from followup_desktop.gui.launch_actions import run_launch_actions
@@ -65,8 +71,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def _open_with_recovery(path: Path) -> Database | None:
     try:
-        return open_database(path)
-    except DatabaseDamagedError as error:
+        return open_database(path, exclusive=True)
+    except StorageDamaged as error:
         log.error("damaged database: %s", error)
         if error.backup is None:
             QMessageBox.critical(None, APP_NAME, f"{error}\n\nThere is no automatic backup.")
@@ -79,12 +85,73 @@ def _open_with_recovery(path: Path) -> Database | None:
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        restore_backup(path, error.backup)
-        return open_database(path)
+        try:
+            # Proven damaged, so no second question: the damaged file is kept beside it.
+            restore_backup(path, error.backup, force=True)
+            return open_database(path, exclusive=True)
+        except DatabaseError as failure:
+            log.error("restore failed: %s", failure)
+            QMessageBox.critical(None, APP_NAME, str(failure))
+            return None
     except DatabaseError as error:
         log.error("cannot open database: %s", error)
         QMessageBox.critical(None, APP_NAME, str(error))
         return None
+
+
+class IntegrityWatch(QObject):
+    """Runs the full integrity check on its own thread after start; reports on the GUI thread.
+
+    ``quick_check`` at opening misses damage inside indexes; the full check finds it but
+    takes most of a second on a large file, so it runs beside the window (SQLite releases
+    the GIL while it reads) and not on the worker, where it would delay the Today panel.
+    Writes wait for it in the core (:class:`~followup_desktop.core.db.IntegrityGate`).
+    """
+
+    #: The finding (a string) when the file is damaged, None when it is sound.
+    finished = Signal(object)
+    #: The check could not run (an environmental error: its message).
+    failed = Signal(str)
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.checker = threading.Thread(target=self._run, name="integrity-check", daemon=True)
+
+    def start(self) -> None:
+        """Begin the check."""
+        self.checker.start()
+
+    def _run(self) -> None:
+        try:
+            problem = self.db.verify()
+        except DatabaseError as error:
+            self.failed.emit(str(error))
+        else:
+            self.finished.emit(problem)
+
+
+def _watch_integrity(db: Database, window: MainWindow, app: QApplication) -> IntegrityWatch:
+    watch = IntegrityWatch(db, app)
+
+    def finished(problem: object) -> None:
+        if problem is None:
+            log.info("integrity check passed")
+            return
+        window.dialogs.warning(
+            window,
+            f"The database {db.path} is damaged ({problem}). Nothing more is written to "
+            "it. Export what can still be read (File > Export), then quit and restore a "
+            "backup (followup-desktop restore-backup).",
+        )
+
+    def failed(message: str) -> None:
+        window.dialogs.warning(window, f"The database could not be checked: {message}")
+
+    watch.finished.connect(finished)
+    watch.failed.connect(failed)
+    watch.start()
+    return watch
 
 
 def _report_first_paint(window: MainWindow) -> None:
@@ -146,7 +213,7 @@ def _open_in_background(path: Path) -> Database:
     The imports and SQLAlchemy's one-time mapper set-up happen here, off the GUI thread,
     so the painted window does not pause for them.
     """
-    db = open_database(path)
+    db = open_database(path, exclusive=True)
     from sqlalchemy.orm import configure_mappers
 
     import followup_desktop.core.services
@@ -160,6 +227,45 @@ def _service(db: Database) -> FollowupService:
     from followup_desktop.core.services import FollowupService
 
     return FollowupService(db)
+
+
+def _hand_over(instance: SingleInstance, db_path: Path, arguments: Sequence[str]) -> int:
+    """Another Followup owns this user's session: it raises its window and takes over.
+
+    Unless it has another database open: then say so and stop (exit code 4), rather
+    than show the person a window with other data than they asked for.
+    """
+    log.info("handing over to the running instance")
+    if instance.send(list(arguments)):
+        return 0
+    if instance.running_database is not None:
+        print(  # noqa: T201 - the person launched us from somewhere: say why we stop
+            f"{APP_NAME} is already open on another database, "
+            f"{instance.running_database}; {db_path} was not opened. Quit the open "
+            "window first (File > Quit), then open this file.",
+            file=sys.stderr,
+        )
+        return 4
+    return 1
+
+
+def _tell_other_database(window: MainWindow, db_path: Path) -> Callable[[str], None]:
+    """What the open window says when a later launch asked for another database."""
+
+    def tell(wanted: str) -> None:
+        if window.isMinimized():
+            window.showNormal()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        window.dialogs.information(
+            window,
+            f"Another launch asked to open {wanted}, but {APP_NAME} has {db_path} "
+            "open, and shows one database at a time. To open the other file, quit "
+            "this window (File > Quit) and start it again.",
+        )
+
+    return tell
 
 
 def run_gui(
@@ -176,11 +282,9 @@ def run_gui(
     Started minimized, there is no paint to wait for and everything is set up at once.
     """
     app = make_application()
-    instance = SingleInstance()
+    instance = SingleInstance(database=db_path)
     if not instance.acquire():
-        # Another Followup owns this user's session: it raises its window and takes over.
-        log.info("handing over to the running instance")
-        return 0 if instance.send(list(arguments)) else 1
+        return _hand_over(instance, db_path, arguments)
     startup = None if minimized else open_current(db_path)
     opened: list[Database] = []
     if startup is None:
@@ -190,6 +294,7 @@ def run_gui(
             return 2
         opened.append(db)
     reporter: CrashReporter | None = None
+    watches: list[IntegrityWatch] = []
     try:
         # Light, dark, or the desktop's own choice (Settings → Appearance).
         apply_appearance(app, saved_appearance())
@@ -209,16 +314,13 @@ def run_gui(
         # Closing the window hides it to the tray; the tray is set up just after the
         # first paint, so keep the app running from the start.
         app.setQuitOnLastWindowClosed(False)
-        handed = _HandedArguments(arguments)
-        instance.arguments_received.connect(handed.receive)
-
-        # File → Quit and Ctrl+Q end the process; once the tray is there, through its Quit.
-        window.on_quit = app.quit
+        handed = _wire_instance(app, window, instance, db_path, arguments)
 
         def set_up(service: FollowupService) -> None:
             tray = _install_tray(app, window, service, minimized=minimized)
             handed.deliver_to(tray)
             _keep_search_nudge_current(service, window, app)
+            watches.append(_watch_integrity(service.db, window, app))
             if quit_after_show:
                 # Everything start-up does has run: the window painted, the tray armed.
                 # The tray's Quit, so a window closed to the background really closes.
@@ -242,8 +344,26 @@ def run_gui(
         if reporter is not None:
             reporter.uninstall()
         instance.release()
+        for watch in watches:
+            watch.checker.join()  # the check's connection must close before the file does
         for db in opened:
             db.close()
+
+
+def _wire_instance(
+    app: QApplication,
+    window: MainWindow,
+    instance: SingleInstance,
+    db_path: Path,
+    arguments: Sequence[str],
+) -> _HandedArguments:
+    """What a second launch hands over, and how the window quits."""
+    handed = _HandedArguments(arguments)
+    instance.arguments_received.connect(handed.receive)
+    # File → Quit and Ctrl+Q end the process; once the tray is there, through its Quit.
+    window.on_quit = app.quit
+    instance.other_database_requested.connect(_tell_other_database(window, db_path))
+    return handed
 
 
 def _open_after_paint(

@@ -75,6 +75,7 @@ from followup_desktop.core.board import (
 )
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.storage_errors import StorageLocked
 from followup_desktop.core.timeutil import local_zone, utcnow
 from followup_desktop.gui.agenda_model import AgendaModel
 from followup_desktop.gui.announce import announce
@@ -1514,14 +1515,21 @@ class MainWindow(QMainWindow):
         path = self.dialogs.save_file(self, "Export to JSON", "followup-export.json", JSON_FILTER)
         if path is None:
             return
-        from followup_desktop.core import exchange
+        from followup_desktop.core.salvage import ExportOutcome, export_checked
 
         db = self._service.db
         self.job_label.setText(f"Exporting to {path.name}…")
+
+        def done(outcome: ExportOutcome) -> None:
+            if outcome.salvaged:
+                # A damaged file: say what the export holds and what it could not read.
+                self.dialogs.warning(self, f"Exported to {path}. {outcome.summary()}")
+            else:
+                self.statusBar().showMessage(f"Exported to {path}.", 5000)
+
+        # The full check runs first; from a damaged file the export keeps what it can read.
         self.tasks.submit(
-            lambda: exchange.export_database(db, path),
-            lambda _result: self.statusBar().showMessage(f"Exported to {path}.", 5000),
-            self._report_failure("The export"),
+            lambda: export_checked(db.path, path, db), done, self._report_failure("The export")
         )
 
     def import_spreadsheet(self, path: Path | None = None) -> None:
@@ -1952,10 +1960,9 @@ def _retry_when_locked(call: Callable[[], Change]) -> Change:
     for attempt in range(LOCKED_ATTEMPTS):
         try:
             return call()
-        except Exception as error:
-            original = getattr(error, "orig", error)
-            locked = isinstance(original, sqlite3.OperationalError) and "locked" in str(original)
-            if not locked or attempt == LOCKED_ATTEMPTS - 1:
+        except StorageLocked:
+            # Named from SQLite's result code (SQLITE_BUSY / SQLITE_LOCKED) by the core.
+            if attempt == LOCKED_ATTEMPTS - 1:
                 raise
             log.info("a background change met a concurrent write; running it again")
     raise AssertionError("unreachable")

@@ -1,9 +1,14 @@
 """The debrief form for one interview (PLAYBOOK section 1), autosaved as a draft.
 
-Every edit restarts a short timer; when it fires, the form's whole state goes to the
-database as a draft (see :mod:`followup_desktop.core.questions`). The timer is not
-restarted once an unsaved edit is older than :data:`MAX_UNSAVED_MS`, so even someone
-typing without pause has their words on disk within a second. Submitting validates,
+The first edit after a save starts a short timer that later edits do not restart; when
+it fires, the form's whole state goes to the database as a draft (see
+:mod:`followup_desktop.core.questions`), so every keystroke is committed within
+:data:`AUTOSAVE_DELAY_MS` plus the write itself, however fast someone types. A write
+that fails (a full disk, another program holding the write lock) never ends the
+autosave: a banner says what is wrong and stays until a save succeeds, and the save is
+retried with a growing pause (:data:`RETRY_DELAYS_MS`). A write waits at most
+:data:`SAVE_LOCK_WAIT_MS` for another program's lock, so the window never freezes on
+one. Submitting validates,
 shows each problem under its field, then saves through the service, which creates the
 panel's contacts and re-plans the follow-ups.
 """
@@ -17,7 +22,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -39,10 +44,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from followup_desktop.core import validation
-from followup_desktop.core.db import describe_sqlite_error
 from followup_desktop.core.errors import FollowupError, ValidationError
 from followup_desktop.core.models import DEBRIEF_TEXT_FIELDS, Channel, DebriefStatus
 from followup_desktop.core.questions import (
@@ -56,15 +59,20 @@ from followup_desktop.core.questions import (
     save_debrief_draft,
 )
 from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
+from followup_desktop.core.storage_errors import StorageError
 from followup_desktop.core.timeutil import local_zone, zone
 from followup_desktop.gui.debrief.common import FieldError, error_colour
 from followup_desktop.gui.debrief.rows import FieldSpec, Row, RowListEditor
 
 log = logging.getLogger(__name__)
 
-AUTOSAVE_DELAY_MS = 350
-# Past this age an unsaved edit no longer waits for a pause: at most 350 + 400 ms.
-MAX_UNSAVED_MS = 400
+# From the first unsaved keystroke to its commit: well inside a quarter of a second
+# even with the write's own few milliseconds (tests/test_gui_debrief_kill.py).
+AUTOSAVE_DELAY_MS = 100
+# Pauses between attempts after a failed save; the last one repeats until it works.
+RETRY_DELAYS_MS = (250, 500, 1000, 2000)
+# How long one save waits for another program's write lock before it counts as failed.
+SAVE_LOCK_WAIT_MS = 100
 # How far from the interview a stated date may lie before it is surely a typo.
 MAX_DAYS_AHEAD = validation.MAX_TIMELINE_DAYS
 
@@ -152,8 +160,10 @@ class DebriefDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, parent is not None)
         self._loading = True
         self._dirty = False
-        self._since_first_unsaved = QElapsedTimer()
         self.last_save_ms = 0.0
+        #: Failed saves in a row; 0 once a save has gone through.
+        self.failed_saves = 0
+        self._close_refused = False
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
@@ -368,6 +378,14 @@ class DebriefDialog(QDialog):
         self.problem.setObjectName("debriefProblem")
         self.problem.setWordWrap(True)
         self.problem.hide()
+        # Stays until a save succeeds; says it in words (not only colour) and is read out.
+        self.save_banner = QLabel(self)
+        self.save_banner.setObjectName("saveBanner")
+        self.save_banner.setAccessibleName("Not saved")
+        self.save_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.save_banner.setWordWrap(True)
+        self.save_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.save_banner.hide()
         self.close_button = QPushButton("Close", self)
         self.close_button.setObjectName("closeButton")
         self.close_button.setAccessibleName("Close (the draft is kept)")
@@ -390,6 +408,7 @@ class DebriefDialog(QDialog):
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.submit_button)
         outer = QVBoxLayout(self)
+        outer.addWidget(self.save_banner)
         outer.addWidget(heading)
         outer.addWidget(subheading)
         outer.addWidget(self.scroll_area, 1)
@@ -645,19 +664,19 @@ class DebriefDialog(QDialog):
     def _edited(self, *_args: object) -> None:
         if self._loading:
             return
+        self._close_refused = False
         if not self._dirty:
             self._dirty = True
-            self._since_first_unsaved.start()
-            self._autosave.start()
-        elif self._since_first_unsaved.elapsed() < MAX_UNSAVED_MS:
-            self._autosave.start()  # restart: wait for a pause in the typing
+            if self.failed_saves == 0:
+                self._autosave.start()  # not restarted by later keys: no waiting for a pause
+        # While saves fail, the retry timer runs; keystrokes do not hammer the disk.
 
     def has_unsaved_edits(self) -> bool:
         """True while an edit has not reached the database yet."""
         return self._dirty
 
     def save_draft(self) -> bool:
-        """Write the draft now; False (with a message) when the database refused it."""
+        """Write the draft now; False (with the banner shown) when the disk refused it."""
         self._autosave.stop()
         if not self._dirty:
             return True
@@ -669,30 +688,62 @@ class DebriefDialog(QDialog):
                 self.snapshot.draft_identity,
                 self.form_state(),
                 self.service.clock(),
+                wait_ms=SAVE_LOCK_WAIT_MS,
             )
-        except SQLAlchemyError as error:
-            message = describe_sqlite_error(error)
-            if message is None:
-                raise
-            log.warning("could not save the debrief draft: %s", error)
-            self._show_problem(f"The draft could not be saved: {message}")
+        except StorageError as error:
+            self._save_failed(error)
             return False
         self.last_save_ms = (time.perf_counter() - started) * 1000
         self._dirty = False
+        recovered = self.failed_saves > 0
+        self.failed_saves = 0
+        self._close_refused = False
+        self.save_banner.hide()
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        when = f"{self.service.clock().astimezone(local_zone()):%H:%M:%S}"
         self._show_status(
-            f"Draft saved at {self.service.clock().astimezone(local_zone()):%H:%M:%S}"
+            f"Saved again at {when}: nothing typed was lost"
+            if recovered
+            else f"Draft saved at {when}"
         )
         self.draft_saved.emit(self.last_save_ms)
         return True
 
+    def _save_failed(self, error: StorageError) -> None:
+        self.failed_saves += 1
+        delay = RETRY_DELAYS_MS[min(self.failed_saves, len(RETRY_DELAYS_MS)) - 1]
+        log.warning("could not save the debrief draft (attempt %d): %s", self.failed_saves, error)
+        self.save_banner.setStyleSheet(f"color: {error_colour(self)};")
+        self.save_banner.setText(
+            f"Not saved: {error.summary}. {error.advice} Followup keeps trying by itself; "
+            "what you type stays in this window meanwhile."
+        )
+        self.save_banner.show()
+        self._show_status("Not saved yet")
+        self._autosave.setInterval(delay)
+        self._autosave.start()
+
+    def _may_close(self) -> bool:
+        """Save first; while saving fails, the first close is refused so no words go."""
+        if self.save_draft() or self._close_refused:
+            self._autosave.stop()
+            return True
+        self._close_refused = True
+        self.save_banner.setText(
+            self.save_banner.text() + " Close again to discard what was not saved."
+        )
+        return False
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_draft()
+        if not self._may_close():
+            event.ignore()
+            return
         super().closeEvent(event)
 
     def done(self, result: int) -> None:
         # Escape rejects the dialog without a close event; keep the words anyway.
-        self.save_draft()
-        super().done(result)
+        if self._may_close():
+            super().done(result)
 
     # -- submitting ---------------------------------------------------------------------
 
@@ -713,14 +764,11 @@ class DebriefDialog(QDialog):
         except ValidationError as error:
             self._show_validation(error)
             return False
+        except StorageError as error:
+            self._show_problem(f"The debrief could not be saved: {error}")
+            return False
         except FollowupError as error:
             self._show_problem(str(error))
-            return False
-        except SQLAlchemyError as error:
-            message = describe_sqlite_error(error)
-            if message is None:
-                raise
-            self._show_problem(f"The debrief could not be saved: {message}")
             return False
         discard_debrief_draft(self.service.db, self.interview_id)
         self._dirty = False

@@ -1,0 +1,235 @@
+"""One family of errors for the place the data lives: full, read-only, locked, damaged.
+
+SQLite says what went wrong in a number, its (extended) result code, which Python 3.11
+exposes as ``sqlite3.Error.sqlite_errorcode``. :func:`classify` turns that number, or an
+``OSError``'s errno, into one of the classes below; the English text of the message is
+never consulted, so a translated or reworded SQLite cannot change the verdict.
+
+Only two codes prove damage: ``SQLITE_CORRUPT`` and ``SQLITE_NOTADB``. A "disk I/O error"
+(``SQLITE_IOERR``) is the file system refusing a read or a write; it is called full when
+the folder has no room left, read-only when the file or folder cannot be written, and an
+I/O error otherwise, never damage. The GUI and the command line catch these classes, never
+SQLAlchemy's, and show :attr:`StorageError.advice` with them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+from typing import ClassVar
+
+from followup_desktop.core.errors import DatabaseError
+
+# Primary result codes (the low byte of an extended code), from sqlite3.h.
+SQLITE_PERM = 3
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_AUTH = 23
+SQLITE_NOTADB = 26
+
+# Below this much free space a failed write is taken for a full disk: SQLite needs room
+# for a page or two of WAL plus its index, and a file system reports ENOSPC to SQLite as
+# an I/O error on some paths (mmap'ed shared memory, truncation).
+LOW_SPACE_BYTES = 256 * 1024
+
+
+class StorageError(DatabaseError):
+    """The database file could not be read or written for a reason outside Followup.
+
+    ``advice`` says what the person can do; ``code`` is SQLite's extended result code
+    (or None when the error came from the operating system).
+    """
+
+    advice: ClassVar[str] = "Check the disk and the file, then try again."
+    summary: ClassVar[str] = "The database could not be used"
+
+    def __init__(
+        self, message: str | None = None, path: Path | None = None, *, code: int | None = None
+    ) -> None:
+        text = message or f"{self.summary}. {self.advice}"
+        super().__init__(text, path)
+        self.code = code
+
+
+class StorageFull(StorageError):  # noqa: N818 - named for what happened
+    """No room left on the disk that holds the database (SQLITE_FULL, ENOSPC)."""
+
+    summary = "The disk is full"
+    advice = "Free some space on the disk that holds the database, then try again."
+
+
+class StorageReadOnly(StorageError):  # noqa: N818 - named for what happened
+    """The file or its folder cannot be written (SQLITE_READONLY, EACCES, EROFS)."""
+
+    summary = "The database file or its folder is read-only"
+    advice = (
+        "Check the permissions of the file and its folder (they must be yours and "
+        "writable), or choose another file with --db."
+    )
+
+
+class StorageLocked(StorageError):  # noqa: N818 - named for what happened
+    """Another program holds the write lock for longer than Followup waits (SQLITE_BUSY)."""
+
+    summary = "Another program is writing to the database"
+    advice = (
+        "Close the other program using the file (a database browser, a sync tool, "
+        "another Followup), then try again."
+    )
+
+
+class StorageIOError(StorageError):
+    """The operating system refused a read or write; nothing shows the file is damaged."""
+
+    summary = "The disk reported an input/output error"
+    advice = (
+        "Check that the disk is still connected and healthy, then try again. The file "
+        "itself has not been found damaged."
+    )
+
+
+class StorageDamaged(StorageError):  # noqa: N818 - named for what happened
+    """SQLite found the file damaged (SQLITE_CORRUPT, SQLITE_NOTADB or a failed check).
+
+    ``backup`` is the newest automatic backup, if any: restoring is offered only for
+    this class, because only here does the file itself need replacing.
+    """
+
+    summary = "The database file is damaged"
+    advice = "It has not been changed. Restore it from a backup."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        path: Path | None = None,
+        backup: Path | None = None,
+        *,
+        code: int | None = None,
+    ) -> None:
+        super().__init__(message, path, code=code)
+        self.backup = backup
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return None
+    return stats.f_bavail * stats.f_frsize
+
+
+def free_bytes(path: Path) -> int | None:
+    """Free space for an unprivileged writer in the folder holding ``path``."""
+    folder = path if path.is_dir() else path.parent
+    return _free_bytes(folder)
+
+
+def _writable(path: Path) -> bool:
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
+
+
+def _environmental(path: Path | None, code: int | None) -> type[StorageError]:
+    """Full, read-only or plain I/O error for a failure that does not say which."""
+    if path is not None:
+        free = free_bytes(path)
+        if free is not None and free < LOW_SPACE_BYTES:
+            return StorageFull
+        if not _writable(path):
+            return StorageReadOnly
+    return StorageIOError
+
+
+def _kind_for_sqlite(code: int, path: Path | None) -> type[StorageError] | None:
+    primary = code & 0xFF
+    if primary == SQLITE_FULL:
+        return StorageFull
+    if primary in (SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH):
+        return StorageReadOnly
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+        return StorageLocked
+    if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return StorageDamaged
+    if primary in (SQLITE_IOERR, SQLITE_CANTOPEN):
+        return _environmental(path, code)
+    return None
+
+
+_ERRNO_KINDS: dict[int, type[StorageError]] = {
+    errno.ENOSPC: StorageFull,
+    errno.EDQUOT: StorageFull,
+    errno.EACCES: StorageReadOnly,
+    errno.EPERM: StorageReadOnly,
+    errno.EROFS: StorageReadOnly,
+    errno.EIO: StorageIOError,
+}
+
+
+def classify(error: BaseException, path: Path | None = None) -> StorageError | None:
+    """Our storage error for ``error`` (SQLite, SQLAlchemy-wrapped or OS), else None.
+
+    None means the error is not about the environment (a constraint, a programming
+    error) and must stay what it is.
+    """
+    if isinstance(error, StorageError):
+        return error
+    original = getattr(error, "orig", None) or error
+    kind: type[StorageError] | None = None
+    code: int | None = None
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None)
+        if code is not None:
+            kind = _kind_for_sqlite(code, path)
+    elif isinstance(original, OSError) and original.errno is not None:
+        kind = _ERRNO_KINDS.get(original.errno)
+        if path is None and original.filename:
+            path = Path(str(original.filename))
+    if kind is None:
+        return None
+    where = f" ({path})" if path is not None else ""
+    name = getattr(original, "sqlite_errorname", None) or (
+        errno.errorcode.get(original.errno or 0) if isinstance(original, OSError) else None
+    )
+    detail = f" [{name}]" if name else ""
+    message = f"{kind.summary}{where}{detail}. {kind.advice}"
+    if kind is StorageDamaged:
+        return StorageDamaged(message, path, code=code)
+    return kind(message, path, code=code)
+
+
+def check_free_space(path: Path, needed: int, what: str) -> None:
+    """Raise :class:`StorageFull` unless the folder of ``path`` has ``needed`` bytes free."""
+    free = free_bytes(path)
+    if free is not None and free < needed:
+        raise StorageFull(
+            f"There is not enough free space for {what}: it needs about "
+            f"{_megabytes(needed)}, and the disk holding {path.parent} has "
+            f"{_megabytes(free)} free. Nothing was changed. Free some space, then try again.",
+            path,
+        )
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB"
+
+
+__all__ = [
+    "StorageDamaged",
+    "StorageError",
+    "StorageFull",
+    "StorageIOError",
+    "StorageLocked",
+    "StorageReadOnly",
+    "check_free_space",
+    "classify",
+    "free_bytes",
+]
