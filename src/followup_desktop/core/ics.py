@@ -559,7 +559,14 @@ def export_calendar(
             session, now, opportunity_id=opportunity_id, actions_as=actions_as
         )
         # The file first: the sequences are committed only once it is safely written.
-        write_atomically(path, calendar.to_ical())
+        try:
+            write_atomically(path, calendar.to_ical())
+        except OSError as error:
+            raise ValidationError(
+                f"Cannot write the calendar to {path}: {error.strerror or error}. Check that "
+                "the folder is writable, or choose another file.",
+                "file",
+            ) from error
     return ExportResult(path, counts.interviews, counts.actions, counts.decisions)
 
 
@@ -1040,6 +1047,32 @@ def propose(session: Session, invitations: Sequence[Invitation]) -> list[Proposa
         match, reason = _match(session, candidates, invitation, company)
         proposals.append(Proposal(invitation, "create", None, match, company, role, reason))
     return proposals
+
+
+def describe_proposal(proposal: Proposal, tz: tzinfo) -> str:
+    """One line saying what importing an invitation would do (for confirmations).
+
+    The company, role and summary come from the file: callers show the line as plain text.
+    """
+    invitation = proposal.invitation
+    when = invitation.starts_at.astimezone(tz).strftime("%a %d %b %Y %H:%M")
+    target = f"{proposal.company} — {proposal.role}".strip(" —") or "a new opportunity"
+    if proposal.action == "update":
+        return f"Update the interview on {when} ({target})"
+    if proposal.action == "cancel":
+        return f"Cancel the interview on {when} ({target})"
+    if proposal.action == "ignore":
+        return f"Nothing to do for the cancelled {invitation.summary!r}"
+    if proposal.opportunity_id is None:
+        return f"Add an interview on {when} to a new opportunity: {target}"
+    return f"Add an interview on {when} to {target} (matched by {proposal.matched_by})"
+
+
+def preview_ics_file(db: Database, path: Path, tz: tzinfo | None = None) -> list[Proposal]:
+    """What :func:`import_ics_file` would do with ``path``, without writing anything."""
+    invitations = read_invitation_file(path, tz)
+    with db.session() as session:
+        return propose(session, invitations)
 
 
 def _best(matches: Iterable[_Candidate]) -> _Candidate | None:

@@ -61,6 +61,16 @@ def for_display(text: str) -> str:
     return cleaned
 
 
+# C0 and C1 controls but tab and newline: on a terminal, ESC starts a control sequence
+# that can rewrite the screen or the window title.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def for_terminal(text: str) -> str:
+    """``text`` for a terminal: :func:`for_display`, control characters shown as U+FFFD."""
+    return _TERMINAL_CONTROLS.sub("\ufffd", for_display(text))
+
+
 def has_nul(text: str) -> bool:
     """True when ``text`` holds a NUL character."""
     return "\x00" in text
@@ -85,6 +95,7 @@ __all__ = [
     "FIRST_STRONG_ISOLATE",
     "POP_DIRECTIONAL_ISOLATE",
     "for_display",
+    "for_terminal",
     "has_nul",
     "refuse_nul",
 ]

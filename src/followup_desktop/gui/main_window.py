@@ -60,6 +60,7 @@ from followup_desktop.core.board import (
 )
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.models import Action, Contact, Opportunity
+from followup_desktop.core.plain_text import for_display
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.agenda_model import AgendaModel
@@ -182,23 +183,13 @@ def ics_paths(arguments: Sequence[str]) -> list[Path]:
 
 def describe_proposals(path: Path, proposals: Sequence[Proposal], tz: tzinfo) -> str:
     """The confirmation asked before an .ics import: what each invitation would do."""
-    lines = [f"Import {path.name}?"]
-    for proposal in proposals[:PROPOSAL_LINES]:
-        invitation = proposal.invitation
-        when = invitation.starts_at.astimezone(tz).strftime("%a %d %b %Y %H:%M")
-        target = f"{proposal.company} — {proposal.role}".strip(" —") or "a new opportunity"
-        if proposal.action == "update":
-            lines.append(f"• Update the interview on {when} ({target})")
-        elif proposal.action == "cancel":
-            lines.append(f"• Cancel the interview on {when} ({target})")
-        elif proposal.action == "ignore":
-            lines.append(f"• Nothing to do for the cancelled {invitation.summary!r}")
-        elif proposal.opportunity_id is None:
-            lines.append(f"• Add an interview on {when} to a new opportunity: {target}")
-        else:
-            lines.append(
-                f"• Add an interview on {when} to {target} (matched by {proposal.matched_by})"
-            )
+    from followup_desktop.core.ics import describe_proposal  # loaded with the importer
+
+    lines = [f"Import {for_display(path.name)}?"]
+    lines += [
+        f"• {for_display(describe_proposal(proposal, tz))}"
+        for proposal in proposals[:PROPOSAL_LINES]
+    ]
     if len(proposals) > PROPOSAL_LINES:
         lines.append(f"… and {len(proposals) - PROPOSAL_LINES} more.")
     return "\n".join(lines)
