@@ -11,7 +11,7 @@ import vobject
 from sqlalchemy import func, select
 
 from followup_desktop.core.db import Database
-from followup_desktop.core.errors import ImportFormatError
+from followup_desktop.core.errors import ImportFormatError, ValidationError
 from followup_desktop.core.ics import (
     ActionsAs,
     display_name,
@@ -193,7 +193,7 @@ def test_export_is_atomic_when_writing_fails(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "replace", fail)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(ValidationError, match=r"Cannot write the calendar .* No space"):
         export_calendar(service.db, target, now=NOW)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cal")] == []
