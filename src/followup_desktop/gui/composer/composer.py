@@ -38,6 +38,7 @@ from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.messages import (
     Draft,
     EmailAccount,
+    SendErrorKind,
     SmtpSender,
     draft_for_action,
     email_from_account,
@@ -342,7 +343,15 @@ class ComposerDialog(QDialog):
 
     def _on_send_failed(self, message: str, kind: str) -> None:
         self._set_busy(False)
-        self.status_label.setText(f"Not sent: {message}")
+        # A 4xx reply is worth another try later, a 5xx one is not: the first words say
+        # which, so the person knows whether to wait or to change something.
+        if kind == SendErrorKind.TEMPORARY:
+            prefix = "Not sent yet, a temporary problem"
+        elif kind == SendErrorKind.REFUSED:
+            prefix = "Not sent, refused for good"
+        else:
+            prefix = "Not sent"
+        self.status_label.setText(f"{prefix}: {message}")
         self._update_send_availability()
 
     def open_in_mail_app(self) -> None:
