@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -48,6 +47,7 @@ from followup_desktop.core.errors import FollowupError, ValidationError
 from followup_desktop.core.models import Channel, ContactRole, Direction, InterviewKind
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone, local_zone_name
+from followup_desktop.gui.plain import PlainLabel, shown
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
 from followup_desktop.gui.theme import error_color
 
@@ -75,7 +75,7 @@ def _local(value: datetime) -> str:
     return value.astimezone(local_zone()).strftime("%a %d %b %Y %H:%M")
 
 
-class FieldError(QLabel):
+class FieldError(PlainLabel):
     """An inline message under a field; empty and hidden while the field is fine."""
 
     def __init__(self, field: str) -> None:
@@ -114,7 +114,7 @@ class _FormWithErrors:
         box.addWidget(error)
         widget.setAccessibleName(label.replace("&", ""))
         widget.setObjectName(field)
-        row_label = QLabel(label)
+        row_label = PlainLabel(label)
         row_label.setBuddy(widget)
         self.layout.addRow(row_label, holder)
         self.errors[field] = error
@@ -206,7 +206,7 @@ class OpportunityEditor(QDialog):
         self.stage = QComboBox()
         for stage in self._stages:
             suffix = " (hidden)" if stage.hidden else ""
-            self.stage.addItem(stage.name + suffix, stage.id)
+            self.stage.addItem(shown(stage.name) + suffix, stage.id)
         active = next((s for s in self._stages if s.kind.value == "active"), None)
         if active is not None:
             self.stage.setCurrentIndex(self.stage.findData(active.id))
@@ -406,7 +406,7 @@ class OpportunityEditor(QDialog):
         with self._service.db.session() as session:
             details = opportunity_details(session, self.opportunity_id)
         self.details = details
-        self.setWindowTitle(f"{details.company} — {details.role}")
+        self.setWindowTitle(f"{shown(details.company)} — {shown(details.role)}")
         self.company.setText(details.company)
         self.role.setText(details.role)
         self.link.setText(details.link)

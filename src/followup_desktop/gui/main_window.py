@@ -38,7 +38,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QSizePolicy,
@@ -75,6 +74,7 @@ from followup_desktop.gui.commands import (
 )
 from followup_desktop.gui.dialogs import Dialogs
 from followup_desktop.gui.editor import OpportunityEditor, debrief_available
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.settings_dialog import SettingsDialog
 from followup_desktop.gui.tasks import TaskRunner
 from followup_desktop.gui.today_panel import TodayPanel
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
-        self.job_label = QLabel()
+        self.job_label = PlainLabel()
         self.job_label.setAccessibleName("Background work")
         self.statusBar().addPermanentWidget(self.job_label)
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -48,6 +47,7 @@ from followup_desktop.core.playbook.settings import (
 from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.editor import FieldError
+from followup_desktop.gui.plain import PlainLabel, shown
 
 if TYPE_CHECKING:
     from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
@@ -69,7 +69,9 @@ class StagesPage(QWidget):
         super().__init__()
         self._service = service
         layout = QVBoxLayout(self)
-        intro = QLabel("Columns of the board, left to right. Untick a stage to hide its column.")
+        intro = PlainLabel(
+            "Columns of the board, left to right. Untick a stage to hide its column."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.list = QListWidget()
@@ -121,7 +123,7 @@ class StagesPage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for stage in stages:
-            item = QListWidgetItem(f"{stage.name}  ({stage.kind.value})")
+            item = QListWidgetItem(f"{shown(stage.name)}  ({stage.kind.value})")
             item.setData(Qt.ItemDataRole.UserRole, stage.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked if stage.hidden else Qt.CheckState.Checked)
@@ -191,7 +193,7 @@ class PlaybookPage(QWidget):
     def __init__(self, names: set[str] | None, exclude: set[str], intro: str) -> None:
         super().__init__()
         outer = QVBoxLayout(self)
-        label = QLabel(intro)
+        label = PlainLabel(intro)
         label.setWordWrap(True)
         outer.addWidget(label)
         scroll = QScrollArea()
@@ -212,7 +214,7 @@ class PlaybookPage(QWidget):
             editor.setAccessibleName(_label(name))
             editor.setToolTip(row["help"])
             editor.setAccessibleDescription(row["help"])
-            caption = QLabel(_label(name))
+            caption = PlainLabel(_label(name))
             caption.setBuddy(editor)
             caption.setToolTip(row["help"])
             self.form.addRow(caption, editor)
@@ -304,7 +306,7 @@ class RemindersPage(QWidget):
         self.setAccessibleName("Reminders")
         self._reminders = ReminderService(service.db, service.clock)
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        intro = PlainLabel(
             "Followup reminds you from the system tray, through your desktop's "
             "notifications, even with its window closed."
         )

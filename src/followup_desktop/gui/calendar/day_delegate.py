@@ -25,6 +25,7 @@ from followup_desktop.gui.calendar.month_model import (
     IsTodayRole,
     TotalRole,
 )
+from followup_desktop.gui.plain import shown
 from followup_desktop.gui.theme import muted_text, status_color, tinted
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -182,7 +183,7 @@ class DayDelegate(QStyledItemDelegate):
             else:
                 painter.setPen(overdue if entry.overdue else text if in_month else muted)
             inset = line.adjusted(3, 0, -2, 0)
-            elided = metrics.elidedText(words, Qt.TextElideMode.ElideRight, inset.width())
+            elided = metrics.elidedText(shown(words), Qt.TextElideMode.ElideRight, inset.width())
             painter.drawText(inset, align, elided)
         if cell.more is not None:
             painter.setPen(muted)

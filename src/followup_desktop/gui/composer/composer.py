@@ -13,7 +13,7 @@ import html
 import ssl
 from collections.abc import Callable
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QPdfWriter, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
@@ -51,6 +50,7 @@ from followup_desktop.core.messages.placeholders import unfilled_placeholders
 from followup_desktop.core.models import Channel
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
+from followup_desktop.gui.plain import PlainLabel, rich
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
 OpenUrl = Callable[[QUrl], bool]
@@ -138,12 +138,13 @@ class ComposerDialog(QDialog):
         layout = QVBoxLayout(self)
         company = draft.context.get("company", "")
         role = draft.context.get("role", "")
-        heading = QLabel(
+        heading = PlainLabel(
             f"<b>{html.escape(kind_label(draft.kind))}</b>"
-            + (f" — {html.escape(role)} at {html.escape(company)}" if company else "")
+            + (f" — {rich(role)} at {rich(company)}" if company else "")
         )
+        heading.setTextFormat(Qt.TextFormat.RichText)  # our markup; their text escaped
         layout.addWidget(heading)
-        self.notes_label = QLabel("\n".join(draft.notes))
+        self.notes_label = PlainLabel("\n".join(draft.notes))
         self.notes_label.setWordWrap(True)
         self.notes_label.setVisible(bool(draft.notes))
         layout.addWidget(self.notes_label)
@@ -183,7 +184,7 @@ class ComposerDialog(QDialog):
         layout.addWidget(self.mark_done)
 
         status_row = QHBoxLayout()
-        self.status_label = QLabel("")
+        self.status_label = PlainLabel("")
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Status")
         self.progress = QProgressBar()
@@ -226,8 +227,7 @@ class ComposerDialog(QDialog):
         if not self.draft.highlights:
             return "<p><i>Nothing from your debrief for this message.</i></p>"
         rows = "".join(
-            f"<p><b>{html.escape(h.label)}</b><br>{html.escape(h.text)}</p>"
-            for h in self.draft.highlights
+            f"<p><b>{html.escape(h.label)}</b><br>{rich(h.text)}</p>" for h in self.draft.highlights
         )
         return f"<h3>From your debrief</h3>{rows}"
 
