@@ -606,8 +606,10 @@ def _reject_constant(name: str) -> None:
 # An escaped NUL: \u0000 preceded by an even number of backslashes (``\\u0000`` is a
 # backslash and the letters u0000, which is harmless text).
 _NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
-# A JSON string literal; escapes included, so a quoted bracket is not counted.
-_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
+# A JSON string literal; escapes included, so a quoted bracket is not counted. Possessive
+# quantifiers: with a plain ``(?:[^"\\]|\\.)*`` one 8 MB string took minutes and
+# gigabytes of backtracking state (found by the import fuzzing test).
+_STRING_LITERAL = re.compile(r'"(?:[^"\\]++|\\.)*+"')
 _EMPTY_PAIR = re.compile(r"\[\]|\{\}")
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
