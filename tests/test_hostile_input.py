@@ -293,6 +293,10 @@ def test_json_nested_deeper_than_the_format_is_refused_before_parsing() -> None:
     deep = ("[" * 100_000 + "]" * 100_000).encode()
     with pytest.raises(ImportFormatError, match="nested more than 32 levels"):
         parse_export(deep)
+    # Deep enough to refuse, shallow enough for the parser: the level-by-level check.
+    with pytest.raises(ImportFormatError, match="nested more than 32 levels"):
+        parse_export(b'{"a": ' + b"[" * 40 + b"]" * 40 + b"}")
+    assert parse_export(b'{"a": ' + b"[" * 30 + b"]" * 30 + b"}") is not None
     quoted = json.dumps({"a": "[" * 1000}).encode()
     assert parse_export(quoted) == {"a": "[" * 1000}  # brackets in text do not count
 

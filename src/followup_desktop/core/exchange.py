@@ -57,8 +57,8 @@ FORMAT_NAME: Final = "followup"
 FORMAT_VERSION: Final = 1
 SCHEMA_FILE: Final = "followup-export-v1.schema.json"
 # The format nests five levels (file, table, row, a setting's object, a list in it);
-# anything much deeper is not an export, and Python's parser would run out of stack on
-# it. Checked on the raw text before parsing, so no parser or schema check sees it.
+# anything much deeper is not an export. Checked right after parsing, before any schema
+# check or recursive walk could run out of stack on it.
 MAX_NESTING: Final = 32
 # Measured: an export of 10,000 opportunities is about 60 MB. Far beyond that is not an
 # export, and reading it would only exhaust memory.
@@ -606,35 +606,31 @@ def _reject_constant(name: str) -> None:
 # An escaped NUL: \u0000 preceded by an even number of backslashes (``\\u0000`` is a
 # backslash and the letters u0000, which is harmless text).
 _NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
-# A JSON string literal; escapes included, so a quoted bracket is not counted. Possessive
-# quantifiers: with a plain ``(?:[^"\\]|\\.)*`` one 8 MB string took minutes and
-# gigabytes of backtracking state (found by the import fuzzing test).
-_STRING_LITERAL = re.compile(r'"(?:[^"\\]++|\\.)*+"')
-_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+def _check_nesting(document: Any) -> None:
+    """Refuse a document whose arrays and objects nest deeper than :data:`MAX_NESTING`.
 
-
-def _check_nesting(text: str) -> None:
-    """Refuse text whose arrays and objects nest deeper than :data:`MAX_NESTING`.
-
-    Strings are dropped and the brackets left; each pass of the regular expression
-    removes the innermost empty pairs, so the number of passes is the depth. All in C:
-    about 0.1 s for a 60 MB export, where a Python loop over the characters took seconds.
-    Unbalanced brackets stop the passes early and are left to the parser to report.
+    Level by level, without recursion: 0.15 s for a 17 MB export of 3,000 opportunities
+    (parsing it takes 3.7 s). Scanning the raw text for brackets instead cost 0.7 s there.
+    Anything deeper than Python's parser can hold never gets here (see parse_export).
     """
-    brackets = _NOT_BRACKET.sub("", _STRING_LITERAL.sub("", text))
-    for _level in range(MAX_NESTING):
-        if not brackets:
-            return
-        reduced = _EMPTY_PAIR.sub("", brackets)
-        if reduced == brackets:
-            return  # unbalanced: the parser says where
-        brackets = reduced
-    if _EMPTY_PAIR.search(brackets):
-        raise ImportFormatError(
-            f"arrays and objects are nested more than {MAX_NESTING} levels deep; a Followup "
-            "export nests five. This is not an export file, or it is damaged."
-        )
+    level = [document] if isinstance(document, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_NESTING:
+            raise _too_deep()
+        below: list[Any] = []
+        for node in level:
+            values = node.values() if isinstance(node, dict) else node
+            below += [value for value in values if isinstance(value, dict | list)]
+        level = below
+
+
+def _too_deep() -> ImportFormatError:
+    return ImportFormatError(
+        f"arrays and objects are nested more than {MAX_NESTING} levels deep; a Followup "
+        "export nests five. This is not an export file, or it is damaged."
+    )
 
 
 def _holds_nul(node: object) -> bool:
@@ -655,7 +651,6 @@ def parse_export(payload: bytes) -> Any:
         ) from None
     if not text.strip():
         raise ImportFormatError("the file is empty. Choose the file that Followup's export wrote.")
-    _check_nesting(text)
     duplicates: list[_DuplicateKeys] = []
 
     def build_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -682,11 +677,15 @@ def parse_export(payload: bytes) -> Any:
             f"the file is not valid JSON: {error.msg} at line {error.lineno}, column "
             f"{error.colno}. Fix the file there, or export it again from Followup."
         ) from None
+    except RecursionError:
+        # Nested deeper than the parser's stack (about a thousand levels).
+        raise _too_deep() from None
     except _NotJsonConstantError as error:
         raise ImportFormatError(
             f"the file contains {error.args[0]}, which JSON does not allow; "
             "write a number or null instead."
         ) from None
+    _check_nesting(document)
     if _NUL_ESCAPE.search(text):
         location = _find(document, _holds_nul)
         raise ImportFormatError(
