@@ -711,6 +711,13 @@ def _event_times(index: int, event: Any, tz: tzinfo) -> tuple[datetime, datetime
     starts_at, ends_at = start.astimezone(UTC), end.astimezone(UTC)
     if ends_at <= starts_at:
         ends_at = starts_at + DEFAULT_LENGTH
+    if ends_at - starts_at >= timedelta(days=1):
+        # Checked here, not first at the import: the preview must say what the import will.
+        raise ImportFormatError(
+            f"lasts from {starts_at:%d %b %Y %H:%M} to {ends_at:%d %b %Y %H:%M} UTC, a day or "
+            "more; an interview is shorter than that. Check the end time with the sender.",
+            _where(index, event),
+        )
     return starts_at, ends_at, zone_name, False
 
 
