@@ -100,7 +100,6 @@ def model_texts(model: QAbstractItemModel, parent: QModelIndex | None = None) ->
 def shown_texts(root: QWidget) -> list[str]:
     """Every text ``root`` and its children show, checking each as it goes."""
     texts = [root.windowTitle()]
-    editable: list[str] = []
     widgets = [root, *root.findChildren(QWidget)]
     for widget in widgets:
         if isinstance(widget, QLabel):
@@ -112,9 +111,7 @@ def shown_texts(root: QWidget) -> list[str]:
         if isinstance(widget, QAbstractButton):
             texts.append(widget.text())
         if isinstance(widget, QLineEdit):
-            # A field being edited holds the stored text as it is (saving must not change
-            # it); overrides are removed wherever text is displayed, not edited.
-            editable.append(widget.text())
+            texts.append(widget.text())
         if widget.toolTip():
             raw = widget.toolTip()
             if GuiQt.mightBeRichText(raw):
@@ -125,7 +122,7 @@ def shown_texts(root: QWidget) -> list[str]:
         texts.append(widget.windowTitle())
     for text in texts:
         assert RLO not in text, text
-    return texts + editable
+    return texts
 
 
 def assert_literal(texts: list[str], literal: str) -> None:

@@ -606,6 +606,8 @@ def _reject_constant(name: str) -> None:
 # An escaped NUL: \u0000 preceded by an even number of backslashes (``\\u0000`` is a
 # backslash and the letters u0000, which is harmless text).
 _NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
 def _check_nesting(document: Any) -> None:
     """Refuse a document whose arrays and objects nest deeper than :data:`MAX_NESTING`.
 

@@ -51,11 +51,20 @@ def _needs_isolation(text: str) -> bool:
     )
 
 
+def without_reordering(text: str) -> str:
+    """``text`` without the explicit embedding, override and isolate controls.
+
+    For fields being edited: they show the text as it will be saved, so an override can
+    no more reverse a name while it is being edited than when it is displayed.
+    """
+    return _EXPLICIT.sub("", text) if _EXPLICIT.search(text) else text
+
+
 def for_display(text: str) -> str:
     """``text`` as it may be shown: no reordering controls, right-to-left text isolated."""
     if not text:
         return text
-    cleaned = _EXPLICIT.sub("", text) if _EXPLICIT.search(text) else text
+    cleaned = without_reordering(text)
     if _needs_isolation(cleaned):
         return f"{FIRST_STRONG_ISOLATE}{cleaned}{POP_DIRECTIONAL_ISOLATE}"
     return cleaned
@@ -98,4 +107,5 @@ __all__ = [
     "for_terminal",
     "has_nul",
     "refuse_nul",
+    "without_reordering",
 ]

@@ -47,7 +47,7 @@ from followup_desktop.core.errors import FollowupError, ValidationError
 from followup_desktop.core.models import Channel, ContactRole, Direction, InterviewKind
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone, local_zone_name
-from followup_desktop.gui.plain import PlainLabel, shown
+from followup_desktop.gui.plain import PlainLabel, editable, shown
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
 from followup_desktop.gui.theme import error_color
 
@@ -407,11 +407,11 @@ class OpportunityEditor(QDialog):
             details = opportunity_details(session, self.opportunity_id)
         self.details = details
         self.setWindowTitle(f"{shown(details.company)} — {shown(details.role)}")
-        self.company.setText(details.company)
-        self.role.setText(details.role)
+        self.company.setText(editable(details.company))
+        self.role.setText(editable(details.role))
         self.link.setText(details.link)
-        self.location.setText(details.location)
-        self.source.setText(details.source)
+        self.location.setText(editable(details.location))
+        self.source.setText(editable(details.source))
         self.salary_min.setText("" if details.salary_min is None else str(details.salary_min))
         self.salary_max.setText("" if details.salary_max is None else str(details.salary_max))
         self.salary_currency.setText(details.salary_currency)
@@ -421,8 +421,8 @@ class OpportunityEditor(QDialog):
             start = details.start_date
             self.start_date.setDate(QDate(start.year, start.month, start.day))
         self.archived.setChecked(details.archived)
-        self.notes.setPlainText(details.notes)
-        self.acceptance_criteria.setPlainText(details.acceptance_criteria)
+        self.notes.setPlainText(editable(details.notes))
+        self.acceptance_criteria.setPlainText(editable(details.acceptance_criteria))
         self._load_lists(details)
 
     def _load_lists(self, details: OpportunityDetails) -> None:

@@ -24,14 +24,27 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from followup_desktop.core.plain_text import for_display
+from followup_desktop.core.plain_text import for_display, without_reordering
 
-__all__ = ["PlainLabel", "action_text", "message_box", "rich", "shown", "tooltip"]
+__all__ = [
+    "PlainLabel",
+    "action_text",
+    "editable",
+    "message_box",
+    "rich",
+    "shown",
+    "tooltip",
+]
 
 
 def shown(text: str) -> str:
     """``text`` as a widget may show it (bidirectional controls handled)."""
     return for_display(text)
+
+
+def editable(text: str) -> str:
+    """Stored text for an editing field: as it will be saved, without reordering controls."""
+    return without_reordering(text)
 
 
 def rich(text: str) -> str:

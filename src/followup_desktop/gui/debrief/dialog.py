@@ -58,7 +58,7 @@ from followup_desktop.core.services import FollowupService, PanelMember, Questio
 from followup_desktop.core.timeutil import local_zone, zone
 from followup_desktop.gui.debrief.common import FieldError, error_colour
 from followup_desktop.gui.debrief.rows import FieldSpec, Row, RowListEditor
-from followup_desktop.gui.plain import PlainLabel, rich, shown
+from followup_desktop.gui.plain import PlainLabel, editable, rich, shown
 
 log = logging.getLogger(__name__)
 
@@ -600,7 +600,7 @@ class DebriefDialog(QDialog):
         loading, self._loading = self._loading, True
         try:
             for key in TEXT_FIELDS:
-                text = str(state.get(key) or "")
+                text = editable(str(state.get(key) or ""))
                 if self.text[key].toPlainText() != text:
                     self.text[key].setPlainText(text)
             for key in DATE_FIELDS:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.gui.debrief.common import FieldError
-from followup_desktop.gui.plain import PlainLabel, shown, tooltip
+from followup_desktop.gui.plain import PlainLabel, editable, shown, tooltip
 
 Row = dict[str, Any]
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -352,7 +352,7 @@ class RowListEditor(QWidget):
         self._loading = True
         try:
             for key, editor in self.editors.items():
-                text = str(values.get(key, ""))
+                text = editable(str(values.get(key, "")))
                 if isinstance(editor, QPlainTextEdit):
                     if editor.toPlainText() != text:
                         editor.setPlainText(text)
