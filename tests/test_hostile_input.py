@@ -100,6 +100,8 @@ def test_nul_is_refused_on_input_by_the_service(database: Any) -> None:
     assert caught.value.field == "company"
     with pytest.raises(ValidationError, match="NUL"):
         refuse_nul("a\x00", "notes", "Notes")
+    with pytest.raises(ValidationError, match="NUL"):
+        service.set_setting("template.thank_you", {"body": ["Dear \x00"]})
     assert service.create_opportunity("Acme", "Analyst").created_id is not None
 
 
@@ -278,11 +280,11 @@ def test_a_file_the_user_may_not_read_gets_a_sentence(tmp_path: Path, command: s
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=120,
         env=environment,
     )
-    assert result.returncode == 2, result.stderr
-    assert "you do not have permission to read it" in result.stderr
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "you do not have permission to read it" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
 
 
