@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -133,10 +134,17 @@ def test_canonical_zone_names_pass_and_hints_name_the_real_one() -> None:
         check_zone_name("posix/Europe/Berlin")
 
 
-def test_settings_refuse_localtime_as_the_zone(database: Any) -> None:
+def test_settings_and_interviews_refuse_localtime_as_the_zone(database: Any) -> None:
     service = FollowupService(database)
     with pytest.raises(ValidationError, match="not a known time zone name"):
         service.set_setting("playbook", {"timezone": "localtime"})
+    opportunity = service.create_opportunity("Acme", "Analyst").created_id
+    assert opportunity is not None
+    start = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    for name in ("localtime", "posix/Europe/Berlin", "Factory"):
+        with pytest.raises(ValidationError, match="not a known time zone name"):
+            service.record_interview(opportunity, start, start + timedelta(hours=1), name)
+    service.record_interview(opportunity, start, start + timedelta(hours=1), "Europe/Berlin")
 
 
 def test_invitation_in_a_pseudo_zone_is_refused_naming_it() -> None:

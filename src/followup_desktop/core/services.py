@@ -44,7 +44,7 @@ from followup_desktop.core.models import (
 from followup_desktop.core.plain_text import refuse_nul
 from followup_desktop.core.playbook import replan
 from followup_desktop.core.playbook.settings import SETTINGS_KEY, validate_settings
-from followup_desktop.core.timeutil import ensure_aware, utcnow, zone
+from followup_desktop.core.timeutil import check_zone_name, ensure_aware, utcnow
 
 Clock = Callable[[], datetime]
 _T = TypeVar("_T")
@@ -433,8 +433,7 @@ class FollowupService:
         validation.interview_times(starts, ends)
         interview.starts_at, interview.ends_at = starts, ends
         if "timezone" in fields:
-            zone(fields["timezone"])  # raises a clear error for an unknown zone
-            interview.timezone = fields["timezone"]
+            interview.timezone = check_zone_name(fields["timezone"])
         if "round" in fields:
             if int(fields["round"]) < 1:
                 raise ValidationError("The round is a number from 1.", "round")
