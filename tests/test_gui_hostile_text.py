@@ -265,3 +265,33 @@ def test_import_confirmation_is_a_plain_text_message_box(
     assert icon == QMessageBox.Icon.Question
     assert_literal(texts, f"Import {path.name}?")
     assert any("Add an interview on" in text for text in texts)
+
+
+def test_composer_shows_hostile_names_literally(qtbot: QtBot, service: FollowupService) -> None:
+    import keyring.backends.null
+    from sqlalchemy import select
+
+    from followup_desktop.core.models import Action, Interview
+    from followup_desktop.gui.composer import ComposerDialog
+    from followup_desktop.secrets import PasswordStore
+
+    with service.db.session() as session:
+        interview = session.scalars(select(Interview.id)).one()
+    service.save_debrief(interview, submit=True)
+    with service.db.session() as session:
+        action = session.scalars(select(Action.id).where(Action.kind == "thank_you")).first()
+    assert action is not None
+    dialog = ComposerDialog(
+        service,
+        action,
+        passwords=PasswordStore(backend=keyring.backends.null.Keyring()),  # type: ignore[no-untyped-call]
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    texts = shown_texts(dialog)
+    heading = next(label for label in dialog.findChildren(QLabel) if "Acme" in label.text())
+    shown, is_rich = label_shown(heading)
+    assert is_rich  # our bold, their text escaped
+    assert f"{ROLE} at {COMPANY}" in shown
+    assert_literal(texts, COMPANY)

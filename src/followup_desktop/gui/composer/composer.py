@@ -50,7 +50,7 @@ from followup_desktop.core.messages.placeholders import unfilled_placeholders
 from followup_desktop.core.models import Channel
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
-from followup_desktop.gui.plain import PlainLabel, rich
+from followup_desktop.gui.plain import PlainLabel, editable, rich
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
 OpenUrl = Callable[[QUrl], bool]
@@ -152,12 +152,15 @@ class ComposerDialog(QDialog):
         splitter = QSplitter(self)
         editor = QWidget(splitter)
         form = QFormLayout(editor)
-        self.to_edit = QLineEdit(", ".join(r.formatted() for r in draft.recipients if r.email))
+        # Names in the fields without reordering controls, so what is sent reads as shown.
+        self.to_edit = QLineEdit(
+            editable(", ".join(r.formatted() for r in draft.recipients if r.email))
+        )
         self.to_edit.setAccessibleName("Recipients")
         self.to_edit.setPlaceholderText("Name <name@example.com>, …")
-        self.subject_edit = QLineEdit(draft.subject)
+        self.subject_edit = QLineEdit(editable(draft.subject))
         self.subject_edit.setAccessibleName("Subject")
-        self.body_edit = QPlainTextEdit(draft.body)
+        self.body_edit = QPlainTextEdit(editable(draft.body))
         self.body_edit.setAccessibleName("Message")
         if draft.is_email:
             form.addRow("&To:", self.to_edit)
