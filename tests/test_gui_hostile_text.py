@@ -295,3 +295,21 @@ def test_composer_shows_hostile_names_literally(qtbot: QtBot, service: FollowupS
     assert is_rich  # our bold, their text escaped
     assert f"{ROLE} at {COMPANY}" in shown
     assert_literal(texts, COMPANY)
+
+
+def test_settings_dialog_lists_a_hostile_stage_literally(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    import keyring.backends.null
+
+    from followup_desktop.gui.settings_dialog import SettingsDialog
+    from followup_desktop.secrets import PasswordStore
+
+    dialog = SettingsDialog(
+        service,
+        passwords=PasswordStore(backend=keyring.backends.null.Keyring()),  # type: ignore[no-untyped-call]
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert_literal(shown_texts(dialog), STAGE)

@@ -378,3 +378,10 @@ def test_calendar_export_to_an_unwritable_place_is_a_sentence(
 ) -> None:
     assert main(["--db", str(db_file), "export-ics", "/proc/followup-test.ics"]) == 2
     assert "Cannot write the calendar" in capsys.readouterr().err
+
+
+def test_the_local_zone_is_never_a_pseudo_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "posix/Europe/Berlin")
+    assert getattr(local_zone(), "key", None) == "Europe/Berlin"
+    monkeypatch.setenv("TZ", "Factory")
+    assert getattr(local_zone(), "key", None) != "Factory"
