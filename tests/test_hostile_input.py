@@ -366,11 +366,15 @@ def test_unexpected_errors_are_a_sentence_and_the_traceback_goes_to_the_log(
     assert "Traceback" in log_text
 
 
-def test_agenda_days_out_of_range_is_a_sentence(
+def test_agenda_days_and_now_out_of_range_are_a_sentence(
     db_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--db", str(db_file), "agenda", "--days", "99999999999"]) == 2
     assert "Give --days a number from 0 to" in capsys.readouterr().err
+    assert main(["--db", str(db_file), "agenda", "--now", "9999-12-31T23:59:59-23:59"]) == 2
+    assert "is not an ISO 8601 date and time" in capsys.readouterr().err
+    assert main(["--db", str(db_file), "agenda", "--now", "9999-12-01T00:00:00Z"]) == 2
+    assert "between the years 1970 and 2200" in capsys.readouterr().err
 
 
 def test_calendar_export_to_an_unwritable_place_is_a_sentence(

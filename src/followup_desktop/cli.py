@@ -29,6 +29,7 @@ PROG = "followup-desktop"
 # which a test checks, without importing the calendar code for every command.
 CONFIRM_EVENTS = 5
 MAX_AGENDA_DAYS = 3660  # ten years: further than any plan reaches
+AGENDA_YEARS = (1970, 2200)  # a pretended "now" the planner can count days from
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -345,6 +346,11 @@ def _agenda(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
 
     now = parse_instant(args.now, "--now time") if args.now else utcnow()
+    if not AGENDA_YEARS[0] <= now.year <= AGENDA_YEARS[1]:
+        raise ValidationError(
+            f"Give --now a time between the years {AGENDA_YEARS[0]} and {AGENDA_YEARS[1]}.",
+            "now",
+        )
     if args.days is not None and not 0 <= args.days <= MAX_AGENDA_DAYS:
         raise ValidationError(f"Give --days a number from 0 to {MAX_AGENDA_DAYS}.", "days")
     until = None if args.days is None else now + timedelta(days=args.days)

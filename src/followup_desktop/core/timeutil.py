@@ -63,13 +63,14 @@ def parse_instant(text: str, what: str = "time") -> datetime:
     """Parse ISO 8601 text that must carry an offset (``Z`` allowed)."""
     try:
         value = datetime.fromisoformat(text.strip())
-    except ValueError:
+        return ensure_aware(value, what)
+    except (ValueError, OverflowError):
+        # OverflowError: 9999-12-31T23:59-23:59 is fine as text but past year 9999 in UTC.
         raise ValidationError(
             f"The {what} {text!r} is not an ISO 8601 date and time "
             "(for example 2026-11-23T09:30:00+01:00).",
             what,
         ) from None
-    return ensure_aware(value, what)
 
 
 # Files in the zone folders that load as zones but are not the name of a place: the
