@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -257,19 +258,21 @@ def test_paths_that_are_not_readable_files_get_a_sentence(
     reason="reading as another user needs root and setpriv (util-linux)",
 )
 @pytest.mark.parametrize("command", ["import-ics", "import"])
-def test_a_file_the_user_may_not_read_gets_a_sentence(tmp_path: Path, command: str) -> None:
-    # Root reads everything; the command runs as nobody, whose own database it can write.
-    home = tmp_path / "nobody"
+def test_a_file_the_user_may_not_read_gets_a_sentence(command: str) -> None:
+    # Root reads everything; the command runs as nobody, in a folder of its own under
+    # the system's temp folder (pytest's own is private to root), with its own database.
+    with tempfile.TemporaryDirectory() as folder:
+        _run_as_nobody(Path(folder), command)
+
+
+def _run_as_nobody(folder: Path, command: str) -> None:
+    folder.chmod(0o755)
+    home = folder / "nobody"
     home.mkdir()
     os.chown(home, 65534, 65534)
-    secret = tmp_path / "secret.ics"
+    secret = folder / "secret.ics"
     secret.write_bytes(calendar(event("a@x")))
     secret.chmod(0o000)
-    tmp_path.chmod(0o755)
-    for parent in tmp_path.parents:
-        if parent == Path("/"):
-            break
-        parent.chmod(parent.stat().st_mode | 0o005)
     environment = {**os.environ, "HOME": str(home), "XDG_STATE_HOME": str(home / "state")}
     result = subprocess.run(
         [
