@@ -34,6 +34,10 @@ class AnsweringDialogs(Dialogs):
         self.messages.append(("question", text))
         return self.answer
 
+    def question_plain(self, parent: QWidget | None, text: str) -> bool:
+        self.messages.append(("question", text))
+        return self.answer
+
     def open_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
         return self.files.pop(0) if self.files else None
 

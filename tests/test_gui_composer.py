@@ -318,3 +318,69 @@ def test_a_temporary_refusal_reads_differently_from_a_permanent_one(
     assert dialog.body_edit.toPlainText() == "Kept whatever the server says."
     assert _state(service, action) is ActionState.OPEN
     assert dialog.send_button.isEnabled()
+
+
+def _rejection_reply(service: FollowupService) -> int:
+    from followup_desktop.core.models import ContactRole
+
+    opportunity, _interview = _interview_with_panel(service)
+    service.add_contact(
+        "Rita Moreno", opportunity_id=opportunity, role=ContactRole.HR, email="rita@acme.example"
+    )
+    action = service.add_action("reply_to_rejection", NOW, opportunity_id=opportunity).created_id
+    assert action is not None
+    return action
+
+
+def test_the_feedback_paragraph_switches_on_and_off_around_the_persons_edits(
+    qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring
+) -> None:
+    dialog = ComposerDialog(service, _rejection_reply(service), passwords=PasswordStore())
+    qtbot.addWidget(dialog)
+    box = dialog.option_boxes["ask_feedback"]
+    assert not box.isChecked()
+    assert box.accessibleName() == "Ask for feedback" and box.accessibleDescription()
+    assert "feedback" not in dialog.body_edit.toPlainText()
+    edited = dialog.body_edit.toPlainText().replace("Dear Rita,", "Dear Ms Moreno,")
+    dialog.body_edit.setPlainText(edited)
+
+    box.click()
+    text = dialog.body_edit.toPlainText()
+    assert "welcome any feedback on my interviews" in text
+    assert text.startswith("Dear Ms Moreno,")  # the edit stayed
+    assert "\n\n\n" not in text
+
+    box.click()
+    assert dialog.body_edit.toPlainText() == edited
+    # The paragraph went in and out through the editor, so undo brings it back.
+    dialog.body_edit.undo()
+    assert "welcome any feedback" in dialog.body_edit.toPlainText()
+
+
+def test_a_paragraph_is_not_forced_into_a_rewritten_message(
+    qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring
+) -> None:
+    dialog = ComposerDialog(service, _rejection_reply(service), passwords=PasswordStore())
+    qtbot.addWidget(dialog)
+    dialog.body_edit.setPlainText("Thanks, Rita. All the best.\nSam")
+    box = dialog.option_boxes["ask_feedback"]
+    box.click()
+    assert not box.isChecked()
+    assert dialog.body_edit.toPlainText() == "Thanks, Rita. All the best.\nSam"
+    assert "by hand" in dialog.status_label.text()
+
+
+def test_the_thank_you_slot_for_something_unsaid_holds_send_until_written(
+    qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring
+) -> None:
+    dialog = ComposerDialog(service, _first_thank_you(service), passwords=PasswordStore())
+    qtbot.addWidget(dialog)
+    assert set(dialog.option_boxes) == {"forgot_to_say"}
+    dialog.option_boxes["forgot_to_say"].click()
+    text = dialog.body_edit.toPlainText()
+    assert "[what you meant to say in the interview" in text
+    dialog.account = EmailAccount("127.0.0.1", 1, Security.STARTTLS, USER, USER, "Sam")
+    dialog.passwords.keep_for_session(dialog.account.secret_key, PASSWORD)
+    dialog.send()
+    assert "replace [what you meant to say" in dialog.status_label.text()
+    assert not dialog.runner.busy

@@ -486,3 +486,16 @@ def test_open_latest_debrief_says_so_when_no_interview_has_ended(
     monkeypatch.setattr(debrief_package, "inform", lambda _p, title, _text: told.append(title))
     assert open_latest_debrief(service, None) is None
     assert told == ["No interview to debrief"]
+
+
+def test_the_questions_say_a_better_answer_is_for_next_time(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    from followup_desktop.core.questions import BETTER_ANSWER_HINT
+
+    dialog = DebriefDialog(service, interview_id)
+    qtbot.addWidget(dialog)
+    hint = dialog.better_answer_hint
+    assert hint.text() == BETTER_ANSWER_HINT
+    assert "next interview" in hint.text() and "new evidence" in hint.text()
+    assert hint.parent() is dialog.questions.parent()

@@ -46,10 +46,12 @@ def test_optional_paragraphs_vanish_when_empty() -> None:
     context["debrief"] = dict.fromkeys(context["debrief"], "")
     context["interviewer"]["mention"] = ""
     context["follow_up"]["date"] = ""
+    context["options"] = dict.fromkeys(context["options"], False)
     body = render_source(default_source("thank_you"), context).body
-    assert "As promised" not in body
-    assert "check in around" not in body
-    assert "Hearing how your team works" in body
+    assert "separate message" not in body
+    assert "get in touch around" not in body
+    assert "did not get to mention" not in body
+    assert "Seeing how your team goes about its work" in body
     assert "\n\n\n" not in body
 
 
@@ -255,7 +257,7 @@ def test_three_interviewers_get_three_personal_thank_yous(database: Database) ->
     assert chloe.body.startswith("Dear Chloé,")
     for draft in drafts:
         assert draft.template_key == "thank_you" and draft.is_email
-        assert "speak with me today" in draft.body
+        assert "pleasure to meet you today" in draft.body
         assert "my churn slides" in draft.body
         assert draft.body.rstrip().endswith("Sam Lee")
         assert draft.contact_id == draft.recipients[0].contact_id
@@ -279,7 +281,7 @@ def test_without_addresses_the_organizer_variant_names_each_interviewer(
     assert "Dr. Chloé Dubois (Director)" in draft.body
     assert "Ben Okafor" not in draft.body  # Ben has an address: he gets his own note
     assert draft.covers_action_ids == (actions[2],)
-    assert any("forwarded" in note for note in draft.notes)
+    assert any("pass your thanks on" in note for note in draft.notes)
     assert any("Add your name" in note for note in draft.notes)
 
 
@@ -294,7 +296,7 @@ def test_status_follow_up_draft_shows_the_history(database: Database) -> None:
     draft = draft_for_action(service, action)
     assert draft.template_key == "status_follow_up"
     assert draft.recipients[0].email == "ana@acme.example"
-    assert "Checking in" in draft.subject
+    assert "Any news" in draft.subject
     rows = {h.label: h.text for h in draft.highlights}
     assert rows["Their last reply"] == "none yet"
     assert rows["Your last message"] == "Tuesday 17 November"
@@ -308,8 +310,8 @@ def test_phone_call_gives_a_script_not_an_email(database: Database) -> None:
     assert action is not None
     draft = draft_for_action(service, action)
     assert not draft.is_email and draft.subject == ""
-    assert "anything else you need from me" in draft.body
-    assert "still being considered" in draft.body
+    assert "anything further I can send you" in draft.body
+    assert "still in the running" in draft.body
 
 
 def test_an_unknown_kind_starts_empty(database: Database) -> None:

@@ -92,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"import a file of more than {CONFIRM_EVENTS} events without asking",
     )
 
+    _spreadsheet_parsers(commands)
     demo = commands.add_parser("demo", help="fill a new database with invented example data")
     demo.add_argument("--opportunities", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=0)
@@ -114,6 +115,104 @@ def _parser() -> argparse.ArgumentParser:
     )
     entry.add_argument("--uninstall", action="store_true", help="remove it again")
     return parser
+
+
+def _pair(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` as typed after --map or --stage."""
+    name, sep, value = text.rpartition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name.strip(), value.strip()
+
+
+def _spreadsheet_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Spreadsheets, contacts, postings and the proof-of-search log."""
+    from followup_desktop.core.imports.formats import FAMILIES
+
+    parser = commands.add_parser(
+        "import-csv",
+        help="import a spreadsheet or another tracker's CSV export (LinkedIn, Huntr, Teal, ...)",
+    )
+    parser.add_argument("file", type=Path)
+    parser.add_argument(
+        "--format",
+        choices=FAMILIES,
+        default="auto",
+        help="the file's format (default: by its headers)",
+    )
+    parser.add_argument(
+        "--map",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="put a column into a field (company, role, link, stage, applied_on, ... or ignore)",
+    )
+    parser.add_argument(
+        "--stage",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="STATUS=STAGE",
+        help="put rows with this status into one of your stages (corrects a guess)",
+    )
+    parser.add_argument(
+        "--day-first", action="store_true", help="read 03/04/2026 as 3 April (default: 4 March)"
+    )
+    parser.add_argument(
+        "--on-duplicate",
+        choices=("skip", "update", "keep-both"),
+        default="skip",
+        help="a row already in Followup: skip it (default), update it, or keep both",
+    )
+    parser.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows of a file with problems (default: import nothing)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="say what would be imported; change nothing"
+    )
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+
+    export_csv = commands.add_parser(
+        "export-csv", help="write every opportunity to a CSV file for spreadsheets"
+    )
+    export_csv.add_argument("file", type=Path)
+
+    contacts = commands.add_parser(
+        "import-contacts",
+        help="add people from LinkedIn's Connections.csv or a vCard file (merging duplicates)",
+    )
+    contacts.add_argument("file", type=Path)
+    contacts.add_argument("--dry-run", action="store_true", help="say what would happen")
+    contacts.add_argument("--json", action="store_true", help="print the plan as JSON")
+    vcard = commands.add_parser("export-vcard", help="write contacts as a vCard (.vcf) file")
+    vcard.add_argument("file", type=Path)
+    vcard.add_argument(
+        "--opportunity", type=int, metavar="ID", help="only this opportunity's people"
+    )
+
+    posting = commands.add_parser(
+        "import-posting",
+        help="add a job from its saved posting page (.html with schema.org JobPosting data)",
+    )
+    posting.add_argument("file", type=Path)
+    posting.add_argument("--url", default="", help="the posting's address, if the page lacks it")
+    posting.add_argument("--dry-run", action="store_true", help="show what was read; add nothing")
+
+    proof = commands.add_parser(
+        "proof-of-search",
+        help="every application in a period, for a job centre (text, CSV or PDF)",
+    )
+    proof.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    proof.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    proof.add_argument("--csv", type=Path, metavar="FILE", help="write the log as CSV")
+    proof.add_argument("--pdf", type=Path, metavar="FILE", help="write the log as a PDF form")
+    proof.add_argument("--name", default="", help="your name, printed on the PDF")
+    proof.add_argument(
+        "--reference", default="", help="your customer or reference number, printed on the PDF"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -228,6 +327,12 @@ def _dispatch(args: argparse.Namespace) -> int:
             "import": _import,
             "export-ics": _export_ics,
             "import-ics": _import_ics,
+            "import-csv": _import_csv,
+            "export-csv": _export_csv,
+            "proof-of-search": _proof_of_search,
+            "import-contacts": _import_contacts,
+            "import-posting": _import_posting,
+            "export-vcard": _export_vcard,
             "demo": _demo,
             "agenda": _agenda,
             "backup": _backup,
@@ -316,6 +421,160 @@ def _shown(text: str) -> str:
     from followup_desktop.core.plain_text import for_terminal
 
     return for_terminal(text)
+
+
+def _import_csv(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.imports.formats import parse_field
+    from followup_desktop.core.imports.plan import (
+        DuplicatePolicy,
+        ImportOptions,
+        plan_import_file,
+    )
+    from followup_desktop.core.services import FollowupService
+
+    options = ImportOptions(
+        format=args.format,
+        mapping={column: parse_field(name) for column, name in args.map},
+        day_first=args.day_first,
+        on_duplicate=DuplicatePolicy(args.on_duplicate),
+        skip_bad_rows=args.skip_bad_rows,
+        stages=dict(args.stage),
+    )
+    plan = plan_import_file(db, args.file, options)
+    imported = not args.dry_run and not plan.blocked
+    if imported:
+        FollowupService(db).import_rows(plan)
+    if args.json:
+        json.dump(
+            {**plan.as_json(), "dry_run": args.dry_run, "imported": imported},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+    else:
+        for line in plan.describe():
+            print(line)
+    if plan.blocked:
+        _error(
+            f"{len(plan.problems)} problem(s) in {args.file}; nothing was imported. Fix them, "
+            "or pass --skip-bad-rows to import the other rows."
+        )
+        return 2
+    if not args.json:
+        print(
+            f"Imported {args.file}: {plan.summary()}."
+            if imported
+            else "Dry run: nothing was changed."
+        )
+    return 0
+
+
+def _export_csv(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.imports.spreadsheet import export_spreadsheet
+
+    count = export_spreadsheet(db, args.file)
+    print(f"Wrote {count} opportunities to {args.file}.")
+    return 0
+
+
+def _import_contacts(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.imports.contacts import plan_contacts_file
+    from followup_desktop.core.services import FollowupService
+
+    plan = plan_contacts_file(db, args.file)
+    imported = not args.dry_run and not plan.blocked
+    if imported:
+        FollowupService(db).import_contacts(plan)
+    if args.json:
+        payload = {**plan.as_json(), "dry_run": args.dry_run, "imported": imported}
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for line in plan.describe():
+            print(line)
+    if plan.blocked:
+        _error(f"{len(plan.problems)} problem(s) in {args.file}; nobody was imported.")
+        return 2
+    if not args.json:
+        print(
+            f"Imported {args.file}: {plan.summary()}."
+            if imported
+            else "Dry run: nothing was changed."
+        )
+    return 0
+
+
+def _import_posting(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.errors import ImportFormatError
+    from followup_desktop.core.imports.posting import find_duplicate, read_posting
+    from followup_desktop.core.imports.sheet import decode
+    from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
+    from followup_desktop.core.services import FollowupService
+
+    try:
+        page, _ = decode(args.file.read_bytes())
+    except OSError as error:
+        raise ImportFormatError(f"{args.file} cannot be read: {error.strerror}.", "file") from None
+    draft = read_posting(page, url=args.url)
+    for line in draft.describe():
+        print(line)
+    with db.session() as session:
+        duplicate = find_duplicate(session, draft)
+    if duplicate:
+        print(f"Already in Followup as {duplicate}; nothing was added.")
+        return 0
+    if args.dry_run:
+        print("Dry run: nothing was added.")
+        return 0
+    service = FollowupService(db)
+    stages = [StageInfo(stage.id, stage.name, stage.kind) for stage in service.stages()]
+    wishlist = stage_for_bucket("prospect", stages)
+    change = service.create_opportunity(
+        draft.company, draft.role, stage_id=wishlist.id, **draft.fields
+    )
+    print(f"Added #{change.created_id} to {wishlist.name}: review it in the window.")
+    return 0
+
+
+def _export_vcard(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.ics import write_atomically
+    from followup_desktop.core.imports.contacts import contact_cards
+    from followup_desktop.core.imports.vcard import write_vcards
+
+    with db.session() as session:
+        cards = contact_cards(session, args.opportunity)
+    write_atomically(args.file, write_vcards(cards).encode("utf-8"))
+    print(f"Wrote {len(cards)} contacts to {args.file}.")
+    return 0
+
+
+def _proof_of_search(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.ics import write_atomically
+    from followup_desktop.core.imports.proof import day_text, parse_day, proof_of_search
+
+    start, end = parse_day(args.start, "from"), parse_day(args.end, "to")
+    with db.session() as session:
+        log = proof_of_search(session, start, end)
+    if args.csv is not None:
+        write_atomically(args.csv, log.csv_bytes())
+        print(f"Wrote {len(log.rows)} applications to {args.csv}.")
+    if args.pdf is not None:
+        # Qt is loaded for the PDF only; the rest of the command line stays without it.
+        from followup_desktop.gui.proof_pdf import write_proof_pdf
+
+        pages = write_proof_pdf(log, args.pdf, name=args.name, reference=args.reference)
+        print(f"Wrote {len(log.rows)} applications to {args.pdf} ({pages} pages).")
+    if args.csv is None and args.pdf is None:
+        print(f"Applications from {log.period_text}: {len(log.rows)}")
+        for row in log.rows:
+            print(f"\n{day_text(row.applied_on)}  {row.employer} — {row.position}")
+            if row.contact:
+                print(f"    Contact: {row.contact}")
+            print(f"    Applied: {row.method}")
+            print(f"    History: {row.history_text}")
+            print(f"    Result: {row.result}")
+    return 0
 
 
 def _demo(db: Database, args: argparse.Namespace) -> int:

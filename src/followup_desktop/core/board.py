@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
 
@@ -335,6 +335,8 @@ class OpportunityDetails:
     contacts: tuple[ContactSnapshot, ...]
     interviews: tuple[InterviewSnapshot, ...]
     correspondence: tuple[CorrespondenceSnapshot, ...]
+    # This opportunity's own playbook choices (setting name -> value); a copy.
+    playbook_overrides: dict[str, Any] = field(default_factory=dict)
 
     def field_values(self) -> dict[str, Any]:
         """The editable fields by the names the service takes."""
@@ -352,6 +354,7 @@ class OpportunityDetails:
             "notes": self.notes,
             "acceptance_criteria": self.acceptance_criteria,
             "start_date": self.start_date,
+            "playbook_overrides": dict(self.playbook_overrides),
         }
 
 
@@ -427,6 +430,7 @@ def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDet
             )
             for item in messages
         ),
+        playbook_overrides=dict(opportunity.playbook_overrides or {}),
     )
 
 

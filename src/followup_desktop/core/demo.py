@@ -189,178 +189,190 @@ _SOURCES: Final = (
 
 _MENTIONS: Final = _lines(
     """
-    how you would split the billing monolith, which we sketched together
-    the way your team runs blameless retrospectives
-    my on-call experience and the runbooks I wrote
-    the accessibility audits on your design system
-    your roadmap for the data platform migration
-    the offline-first sync I built
-    how you measure developer productivity
-    the examples of mentoring junior colleagues you asked about
-    the incident from last spring you walked me through
-    feature flags and gradual rollouts
-    working with product on a fixed deadline
-    the new office and the hybrid schedule
+    the sketch we drew together for breaking up the billing service
+    how your team holds its post-incident reviews without blame
+    the runbooks I wrote for our on-call rota
+    the accessibility checks you run on the component library
+    your plans for moving the data platform
+    the sync engine I built for patchy networks
+    how you judge whether the developers are productive
+    the mentoring examples you asked me about
+    last spring's outage and how your team recovered
+    shipping behind feature flags, a little at a time
+    hitting a fixed date together with product
+    the new office and the mix of home and office days
     """
 )
+
 _NEXT_STEPS: Final = _lines(
     """
-    They are seeing two more candidates this week and will decide by Friday.
-    Recruiter will send a take-home exercise within two days.
-    Next is a system design round with two senior engineers.
-    Hiring manager wants a short call with the team lead before deciding.
-    They will check references, then come back with a decision.
-    Final round will be on site; travel is covered.
-    No clear timeline given; recruiter will be in touch.
-    Decision expected after the hiring committee meets next week.
+    Two more candidates to see this week; an answer by Friday.
+    A take-home task should arrive from the recruiter in a couple of days.
+    A design round with two senior engineers comes next.
+    The hiring manager wants me to meet the team lead before deciding.
+    References first, then a decision.
+    The last round is in the office, and they pay for the trip.
+    Nothing definite on timing; the recruiter will write.
+    The hiring committee meets next week and decides then.
     """
 )
+
 _INTERVIEW_NOTES: Final = (
     *_lines(
         """
-        Good energy, the team seems close-knit 🙂
-        Coffee with the team after the round ☕
-        Whiteboard went well; ran a bit long on the caching question.
-        Video kept freezing for a few minutes, they were kind about it.
-        They liked the portfolio 🚀 — bring the case study next time.
-        Asked about the on-call rotation: one week in six.
-        Panel was friendly; one interviewer was quiet and took notes.
-        Salary band came up: within my range.
-        Remember: mention the migration project in the thank-you 📝
-        Office is 25 minutes by bike 🚲
-        Lunch with יונתן from the data team afterwards 🥗
+        Friendly group, they clearly like working together 🙂
+        Coffee with the team once the round was over ☕
+        The whiteboard part went fine; spent too long on caching.
+        The video froze a few times; they took it in good humour.
+        They liked the portfolio 🚀 — take the case study along next time.
+        On-call: one week out of six.
+        Pleasant panel; one of them said little and wrote a lot.
+        We touched on pay: the band fits what I want.
+        Note to self: bring up the migration work in the thank-you 📝
+        25 minutes to the office by bike 🚲
+        Lunch afterwards with יונתן from the data team 🥗
         """
     ),
     "",
     "",
 )
+
 _WENT_WELL: Final = _lines(
     """
-    Clear story for the migration project; the numbers landed.
-    Asked good questions about the team's priorities.
-    Stayed calm in the live coding and talked through my reasoning.
-    Connected my support background to their customer focus.
-    Good rapport with the hiring manager from the first minute.
+    The migration story was clear and the figures made an impression.
+    My questions about their priorities went down well.
+    Kept my head in the live coding and explained each step.
+    Linked my years in support to how much they care about customers.
+    Got on with the hiring manager straight away.
     """
 )
+
 _WENT_BADLY: Final = _lines(
     """
-    Rambled on the conflict question.
-    Blanked on the name of the metric they use; should have asked.
-    Ran out of time before testing my solution.
-    Undersold the leadership part of my last role.
-    Too vague about why I am leaving my current job.
+    Went round in circles on the conflict question.
+    Could not recall the name of their key metric; should have asked.
+    Did not leave myself time to test the solution.
+    Played down how much leading I did in my last job.
+    Vague about my reasons for leaving.
     """
 )
+
 _LEARNED_JOB: Final = _lines(
     """
-    Half the role is platform work, half is helping product teams adopt it.
-    They expect the new hire to own the release process within three months.
-    On-call is shared with the SRE team; pager load is low.
-    Most work is greenfield on the new mobile app.
+    Half platform building, half helping product teams take it up.
+    The new person should run releases on their own after three months.
+    On-call is split with the SRE team, and pages are rare.
+    Nearly all the work is new code for the mobile app.
     """
 )
+
 _LEARNED_ORGANIZATION: Final = _lines(
     """
-    Recently raised a round; hiring five engineers this quarter.
-    The team moved from weekly to continuous deployment last year.
-    Product and design sit together; decisions are written up as short memos.
-    Reorganising into smaller teams around customer journeys.
+    Fresh funding; five engineering hires planned this quarter.
+    They went from weekly releases to continuous delivery last year.
+    Product and design share a room and decide through short written memos.
+    Splitting into smaller teams, each around one customer journey.
     """
 )
+
 _SKILLS: Final = _lines(
     """
-    Brush up on distributed tracing.
-    Practise system design out loud, with a timer.
-    Read up on their stack: Kafka and Flink.
-    Prepare two crisp examples of influencing without authority.
+    Get comfortable with distributed tracing.
+    Practise design questions aloud against the clock.
+    Learn the basics of Kafka and Flink, which they use.
+    Have two sharp stories ready about persuading people I do not manage.
     """
 )
-# (question, theme, what I said, what to say next time)
+
 _QUESTIONS: Final = (
     (
         "Tell me about a time you disagreed with your manager.",
         "conflict",
-        "Went into too much history.",
-        "Situation in one sentence, what I proposed, how we decided, what changed after.",
+        "Gave far too much background.",
+        "The situation in a sentence, my proposal, how we settled it, what it changed.",
     ),
     (
         "How would you design a rate limiter for our public API?",
         "system design",
-        "Jumped to Redis before asking about scale.",
-        "Start from requirements and traffic, then token bucket, then where state lives.",
+        "Reached for Redis before asking about load.",
+        "Requirements and traffic first, then a token bucket, then where the state lives.",
     ),
     (
         "Why are you leaving your current role?",
         "motivation",
-        "Sounded negative about my team.",
-        "Focus on what I am moving towards: ownership of a product area.",
+        "Came across as negative about my team.",
+        "Talk about what draws me forward: owning a product area.",
     ),
     (
         "What is your biggest weakness?",
         "self-awareness",
-        "Gave a clichéd answer.",
-        "Name a real gap (public speaking), what I do about it, and the progress so far.",
+        "Answered with a cliché.",
+        "A genuine gap (speaking to large groups), what I am doing about it, progress so far.",
     ),
     (
         "Walk me through how you debug a slow database query.",
         "technical depth",
-        "Forgot to mention looking at the query plan first.",
-        "Measure, read the plan, check indexes and row estimates, then change one thing.",
+        "Left out reading the query plan, which should come first.",
+        "Measure, read the plan, look at indexes and row estimates, change one thing at a time.",
     ),
     (
         "Describe a project that failed.",
         "resilience",
-        "Blamed the deadline.",
-        "Own my part, what I learned, and the process change I pushed for afterwards.",
+        "Put it all on the deadline.",
+        "My share of it, the lesson, and the process change I argued for afterwards.",
     ),
     (
         "How do you prioritise when everything is urgent?",
         "prioritisation",
-        "Listed tools instead of a method.",
-        "Impact versus effort, agree the order with stakeholders, say no explicitly.",
+        "Named tools rather than a way of deciding.",
+        "Weigh impact against effort, agree the order with the people affected, say no openly.",
     ),
     (
         "Where do you see yourself in five years?",
         "motivation",
-        "Too vague.",
-        "Leading a small team on a product I care about, still close to the code.",
+        "Stayed too general.",
+        "Running a small team on a product I believe in, still writing some code.",
     ),
 )
+
 _STAGE_NOTES: Final = (
     *("", "", "", ""),
-    "Recruiter called to schedule the next step.",
-    "Moved after a good call.",
-    "Follow-up email confirmed the next round.",
+    "The recruiter rang to set up the next step.",
+    "Moved on after a good call.",
+    "An email confirmed the next round.",
 )
+
 _OPPORTUNITY_NOTES: Final = (
     *("", "", ""),
     *_lines(
         """
-        Strong engineering blog; read the post on their search rewrite.
-        Team of eight, reports to the head of platform.
-        Four-day week option 🎉
-        Mixed reviews on work-life balance; ask about on-call.
-        Visa sponsorship available.
-        Product I already use every day ❤️
-        Series B, about 120 people.
+        Their engineering blog is good; read the piece on rebuilding search.
+        Eight people, reporting to the head of platform.
+        A four-day week is possible 🎉
+        Reviews are mixed on work-life balance; ask about on-call.
+        They sponsor visas.
+        I use their product every day ❤️
+        Series B, roughly 120 staff.
         """
     ),
 )
+
 _ACCEPTANCE: Final = (
-    "At least {low}k {currency}; two remote days a week; a real budget for learning.",
-    "No less than {low}k {currency} base; start not before the first of next month.",
-    "Base {low}k {currency} or more; a clear path to a senior title within a year.",
+    "{low}k {currency} or more; two days a week from home; money set aside for learning.",
+    "A base of at least {low}k {currency}; a start date no earlier than next month.",
+    "{low}k {currency} base or better, and a senior title in reach within a year.",
 )
+
 _MANUAL_ACTIONS: Final = _lines(
     """
-    Prepare a one-page summary of the migration project to bring along.
-    Research their latest product launch before the next round.
-    Ask a former colleague about the team's culture.
-    Update the portfolio with the accessibility case study.
-    Practise the system design answer out loud.
+    Write a one-page summary of the migration work to take along.
+    Read up on their newest product launch before the next round.
+    Ask a former colleague what the team is like to work in.
+    Add the accessibility case study to the portfolio.
+    Rehearse the system design answer out loud.
     """
 )
+
 _INTERVIEW_PLACES: Final = {
     "phone": ("Phone call",),
     "video": ("Video call (link in the invite)", "Google Meet", "Zoom", "Teams"),
@@ -778,8 +790,8 @@ class _Builder:
                 "received",
                 decided,
                 subject=f"Your application: {role}",
-                body="Thank you for your time. We have decided to continue with other "
-                "candidates for this role.",
+                body="Many thanks for your interest and your time. After careful thought we "
+                "have chosen another candidate for this role.",
             )
             if rng.random() < 0.6:
                 self.message(
@@ -788,8 +800,8 @@ class _Builder:
                     "sent",
                     decided + timedelta(hours=5),
                     subject=f"Re: Your application: {role}",
-                    body="Thank you for letting me know, and for the conversations. Please "
-                    "keep me in mind if something similar opens up.",
+                    body="Thanks for the news, and for all the conversations along the way. "
+                    "I would be glad to hear from you if a similar role comes up.",
                 )
         elif outcome == "moved_on" and last_end is not None:
             for number in range(rng.choice((1, 2))):
@@ -801,8 +813,8 @@ class _Builder:
                         "sent",
                         sent,
                         subject=f"Checking in: {role}",
-                        body="I am still very interested and wanted to ask whether there "
-                        "is news on the timeline.",
+                        body="I remain keen on the role and wondered whether the timing "
+                        "has become any clearer.",
                     )
         elif outcome in ("offer", "accepted") and last_end is not None:
             self.message(
@@ -811,8 +823,8 @@ class _Builder:
                 "received",
                 last_end + timedelta(days=rng.uniform(2, 5)),
                 subject=f"Offer: {role}",
-                body="We are delighted to offer you the position. The details are attached; "
-                "tell us if anything is unclear.",
+                body="We are pleased to offer you the role. You will find the details "
+                "attached; do ask if anything needs explaining.",
             )
 
     def interview(
@@ -927,7 +939,7 @@ class _Builder:
                     "due_at": instant_to_text(end + timedelta(hours=24)),
                     "recipient": self.addresses[person],
                     "channel": "email",
-                    "reason": "Thank them within a day of the interview, while they decide.",
+                    "reason": "Send your thanks within a day, before they make up their minds.",
                     "state": "done",
                     "snoozed_until": None,
                     "origin": "generated",
@@ -942,8 +954,8 @@ class _Builder:
                 "sent",
                 sent,
                 subject=f"Thank you — {role} interview",
-                body="Thank you for the conversation today. I enjoyed hearing about the "
-                "team, and I am even more interested in the role.",
+                body="Many thanks for today's conversation. Hearing about the team made "
+                "me keener still on the role.",
                 action_id=action_id,
             )
         if recruiter is not None and rng.random() < 0.3:
@@ -957,8 +969,8 @@ class _Builder:
                 "received",
                 replied,
                 subject=f"Re: Thank you — {role} interview",
-                body="Thanks for your note. The team is still meeting candidates; we will "
-                "be in touch.",
+                body="Thanks for writing. We are still talking to candidates and will "
+                "come back to you.",
                 check_back_on=check_back,
             )
 
@@ -985,9 +997,7 @@ class _Builder:
                 "learned_organization": rng.choice(_LEARNED_ORGANIZATION) if submitted else "",
                 "skills_to_build": rng.choice(_SKILLS) if submitted else "",
                 "promised_material": (
-                    "the write-up of the data migration project"
-                    if submitted and rng.random() < 0.2
-                    else ""
+                    "my write-up of the data migration" if submitted and rng.random() < 0.2 else ""
                 ),
                 "updated_at": instant_to_text(written),
                 "submitted_at": instant_to_text(written) if submitted else None,

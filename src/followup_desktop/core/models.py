@@ -322,6 +322,19 @@ class InterviewParticipant(Base):
     contact: Mapped[Contact] = relationship(lazy="joined")
 
 
+# The debrief's free-text fields, in form order. The service, the message templates and
+# the debrief form all take their list from here, so a field added to the model appears
+# everywhere it should (a test holds this tuple to the columns below).
+DEBRIEF_TEXT_FIELDS: tuple[str, ...] = (
+    "went_well",
+    "went_badly",
+    "learned_job",
+    "learned_organization",
+    "skills_to_build",
+    "promised_material",
+)
+
+
 class Debrief(Base):
     """What the person wrote right after an interview (PLAYBOOK section 1)."""
 

@@ -38,6 +38,13 @@ from followup_desktop.core.models import (
 )
 from followup_desktop.core.services import PanelMember, QuestionInput
 
+# Shown beside the stumbled questions in the debrief and beside a thank-you's draft.
+BETTER_ANSWER_HINT = (
+    "Keep a better answer for your next interview rather than sending it now: a second "
+    "attempt seldom changes a decision. Only new evidence that meets a need they "
+    "described is worth a short note."
+)
+
 DRAFT_KEY_PREFIX = "debrief_draft:"
 DRAFT_FORMAT = 1
 NO_THEME = "No theme"

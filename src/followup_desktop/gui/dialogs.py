@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from followup_desktop import APP_NAME
@@ -41,6 +42,18 @@ class Dialogs:
             default=QMessageBox.StandardButton.Yes,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def question_plain(self, parent: QWidget | None, text: str) -> bool:
+        """Ask a yes/no question about text from a file (shown as plain text); True for yes."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            APP_NAME,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            parent,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def open_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
         """A file to read, or None when the person cancels."""

@@ -48,6 +48,7 @@ from followup_desktop.core.models import Channel, ContactRole, Direction, Interv
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone, local_zone_name
 from followup_desktop.gui.plain import PlainLabel, editable, shown
+from followup_desktop.gui.playbook_choices import OpportunityChoices, global_settings
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
 from followup_desktop.gui.theme import error_color
 
@@ -166,6 +167,7 @@ class OpportunityEditor(QDialog):
         self._build_contacts()
         self._build_interviews()
         self._build_correspondence()
+        self._build_choices()
         self.general_error = FieldError("general")
         layout.addWidget(self.general_error)
         self.buttons = QDialogButtonBox(
@@ -180,7 +182,10 @@ class OpportunityEditor(QDialog):
         if opportunity_id is not None:
             self._load()
         else:
-            for index in range(2, self.tabs.count()):
+            # Contacts, interviews and messages hang off a saved opportunity; the details,
+            # notes and playbook choices can be given from the start.
+            for page in (self.contacts_page, self.interviews_page, self.messages_page):
+                index = self.tabs.indexOf(page)
                 self.tabs.setTabEnabled(index, False)
                 self.tabs.setTabToolTip(index, "Save the opportunity first, then reopen it.")
         self.company.setFocus()
@@ -309,6 +314,7 @@ class OpportunityEditor(QDialog):
         self.add_contact_button.setAccessibleName("Add contact")
         self.add_contact_button.clicked.connect(self.add_contact)
         layout.addWidget(self.add_contact_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.contacts_page = page
         self.tabs.addTab(page, "C&ontacts")
 
     def _build_interviews(self) -> None:
@@ -358,6 +364,7 @@ class OpportunityEditor(QDialog):
         self.add_interview_button.setAccessibleName("Add interview")
         self.add_interview_button.clicked.connect(self.add_interview)
         layout.addWidget(self.add_interview_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.interviews_page = page
         self.tabs.addTab(page, "&Interviews")
 
     def _build_correspondence(self) -> None:
@@ -397,7 +404,16 @@ class OpportunityEditor(QDialog):
         self.add_message_button.setAccessibleName("Log message")
         self.add_message_button.clicked.connect(self.add_message)
         layout.addWidget(self.add_message_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.messages_page = page
         self.tabs.addTab(page, "Co&rrespondence")
+
+    def _build_choices(self) -> None:
+        # What the opportunity already overrides, kept whole: the page edits only its
+        # own three choices and leaves any other override as it was.
+        self._overrides: dict[str, Any] = {}
+        self.choices = OpportunityChoices(global_settings(self._service))
+        self.choices.setAccessibleName("Follow-up plan choices")
+        self.tabs.addTab(self.choices, "&Follow-up plan")
 
     # -- loading -----------------------------------------------------------------------
 
@@ -423,6 +439,8 @@ class OpportunityEditor(QDialog):
         self.archived.setChecked(details.archived)
         self.notes.setPlainText(editable(details.notes))
         self.acceptance_criteria.setPlainText(editable(details.acceptance_criteria))
+        self._overrides = dict(details.playbook_overrides)
+        self.choices.set_overrides(self._overrides)
         self._load_lists(details)
 
     def _load_lists(self, details: OpportunityDetails) -> None:
@@ -491,6 +509,7 @@ class OpportunityEditor(QDialog):
         values["archived"] = self.archived.isChecked()
         values["notes"] = self.notes.toPlainText()
         values["acceptance_criteria"] = self.acceptance_criteria.toPlainText()
+        values["playbook_overrides"] = self.choices.overrides(self._overrides)
         return values, problems
 
     def check(self, only: set[str] | None = None) -> dict[str, str]:

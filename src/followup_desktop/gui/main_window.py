@@ -110,6 +110,14 @@ ICS_SUFFIX = ".ics"
 # Interviews that a confirmation lists one by one before "and N more".
 PROPOSAL_LINES = 8
 SQLITE_FILTER = "SQLite database (*.sqlite3 *.db);;All files (*)"
+CSV_FILTER = "CSV file (*.csv);;All files (*)"
+SHEET_SUFFIXES = frozenset({".csv", ".tsv"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+VCARD_SUFFIX = ".vcf"
+DROPPABLE_SUFFIXES = frozenset({ICS_SUFFIX, VCARD_SUFFIX, *SHEET_SUFFIXES, *HTML_SUFFIXES})
+HTML_FILTER = "Web pages (*.html *.htm);;All files (*)"
+CONTACTS_FILTER = "Contacts (*.vcf *.csv);;All files (*)"
+VCARD_FILTER = "vCard (*.vcf);;All files (*)"
 REPLACE_QUESTION = (
     "Replace everything in this database with the file's contents? A backup is taken first."
 )
@@ -360,6 +368,48 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "&Export…", self.export_file, None, "Write everything to a JSON file"
         )
+        self.import_sheet_action = self._action(
+            "Import &spreadsheet…",
+            self.import_spreadsheet,
+            None,
+            "Bring in a CSV from LinkedIn, Huntr, Teal, Simplify, JobSync or your own sheet",
+        )
+        self.export_sheet_action = self._action(
+            "Export s&preadsheet…",
+            self.export_spreadsheet,
+            None,
+            "Write every opportunity to a CSV file for spreadsheets",
+        )
+        self.posting_action = self._action(
+            "Add job from a &posting page…",
+            self.import_posting_file,
+            None,
+            "Read a saved job posting page (.html) into a new wishlist card",
+        )
+        self.paste_posting_action = self._action(
+            "Paste job &posting",
+            self.paste_posting,
+            "Ctrl+Shift+V",
+            "Read a job posting page copied to the clipboard into a new wishlist card",
+        )
+        self.contacts_action = self._action(
+            "Import &contacts…",
+            self.import_contacts_file,
+            None,
+            "Add people from LinkedIn's Connections.csv or a vCard file",
+        )
+        self.export_contacts_action = self._action(
+            "Export contacts (&vCard)…",
+            self.export_contacts_file,
+            None,
+            "Write everyone, or the selected card's people, as a vCard file",
+        )
+        self.proof_action = self._action(
+            "&Proof of search…",
+            self.proof_of_search,
+            None,
+            "Every application of a period, as a PDF form or CSV for a job centre",
+        )
         self.export_calendar_action = self._action(
             "Export &calendar…",
             self.export_calendar_file,
@@ -437,7 +487,19 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         for action in (self.new_action, self.debrief_action, None):
             self._add(file_menu, action)
-        for action in (self.import_action, self.export_action, self.export_calendar_action):
+        for action in (
+            self.import_action,
+            self.import_sheet_action,
+            self.export_action,
+            self.export_sheet_action,
+            self.export_calendar_action,
+            None,
+            self.posting_action,
+            self.contacts_action,
+            self.export_contacts_action,
+            self.proof_action,
+            None,
+        ):
             self._add(file_menu, action)
         for action in (self.backup_action, None, self.quit_action):
             self._add(file_menu, action)
@@ -447,6 +509,7 @@ class MainWindow(QMainWindow):
             self.redo_action,
             None,
             self.find_action,
+            self.paste_posting_action,
             None,
             self.next_stage_action,
             self.previous_stage_action,
@@ -1034,7 +1097,12 @@ class MainWindow(QMainWindow):
     def _busy_changed(self, busy: bool) -> None:
         for action in (self.import_action, self.export_action, self.backup_action):
             action.setEnabled(not busy and (action is self.backup_action or exchange_available()))
-        self.export_calendar_action.setEnabled(not busy)
+        for action in (
+            self.export_calendar_action,
+            self.import_sheet_action,
+            self.export_sheet_action,
+        ):
+            action.setEnabled(not busy)
         if not busy:
             self.job_label.clear()
 
@@ -1119,6 +1187,159 @@ class MainWindow(QMainWindow):
             self._report_failure("The export"),
         )
 
+    def import_spreadsheet(self, path: Path | None = None) -> None:
+        """Open the spreadsheet import wizard (its slow steps run on the worker)."""
+        from followup_desktop.gui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self._service, self.tasks, self.dialogs, self, path)
+        wizard.imported.connect(self._spreadsheet_imported)
+        self.import_wizard = wizard
+        self.dialogs.run(wizard)
+
+    def _spreadsheet_imported(self, change: object) -> None:
+        assert isinstance(change, Change)
+        self.apply_change(change)
+        self._today_timer.stop()
+        self.refresh_today()
+
+    def export_spreadsheet(self) -> None:
+        """Write every opportunity to a CSV file, on the worker thread."""
+        path = self.dialogs.save_file(self, "Export a spreadsheet", "followup.csv", CSV_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.spreadsheet import export_spreadsheet
+
+        db = self._service.db
+        self.job_label.setText(f"Exporting to {path.name}…")
+        self.tasks.submit(
+            lambda: export_spreadsheet(db, path, self._tz),
+            lambda count: self.statusBar().showMessage(
+                f"Exported {count} opportunities to {path}.", 5000
+            ),
+            self._report_failure("The spreadsheet export"),
+        )
+
+    def import_posting_file(self, path: Path | None = None) -> None:
+        """Read a saved posting page (the one dropped, or one the person picks)."""
+        if path is None:
+            path = self.dialogs.open_file(self, "Add a job from its posting page", HTML_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.sheet import decode
+
+        try:
+            page, _ = decode(path.read_bytes())
+        except (OSError, FollowupError) as error:
+            self.dialogs.warning(self, f"{path.name} cannot be read: {error}")
+            return
+        self.import_posting(page)
+
+    def paste_posting(self) -> None:
+        """Read a posting page copied to the clipboard (its HTML, or its text)."""
+        from PySide6.QtGui import QGuiApplication
+
+        mime = QGuiApplication.clipboard().mimeData()
+        page = mime.html() if mime is not None and mime.hasHtml() else ""
+        if not page and mime is not None:
+            page = mime.text()
+        self.import_posting(page)
+
+    def import_posting(self, page: str) -> bool:
+        """Add the job a posting page describes to the wishlist, after the person agrees."""
+        from followup_desktop.core.imports.posting import find_duplicate, read_posting
+        from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
+
+        try:
+            draft = read_posting(page)
+        except FollowupError as error:
+            self.dialogs.warning(self, str(error))
+            return False
+        with self._service.db.session() as session:
+            duplicate = find_duplicate(session, draft)
+        if duplicate:
+            self.dialogs.information(self, f"This job is in Followup already: {duplicate}.")
+            return False
+        stages = [StageInfo(s.id, s.name, s.kind) for s in self._service.stages()]
+        wishlist = stage_for_bucket("prospect", stages)
+        question = "\n".join([f"Add this job to {wishlist.name}?", "", *draft.describe()])
+        if not self.dialogs.question_plain(self, question):
+            return False
+        change = self._service.create_opportunity(
+            draft.company, draft.role, stage_id=wishlist.id, **draft.fields
+        )
+        self.apply_change(change)
+        self.statusBar().showMessage(
+            f"Added {draft.company} — {draft.role} to {wishlist.name}; open it to review.", 10_000
+        )
+        return True
+
+    def import_contacts_file(self, path: Path | None = None) -> None:
+        """Import people from a file after showing what would be added and merged."""
+        if path is None:
+            path = self.dialogs.open_file(self, "Import contacts", CONTACTS_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.contacts import plan_contacts_file
+
+        try:
+            plan = plan_contacts_file(self._service.db, path)
+        except FollowupError as error:
+            self.dialogs.warning(self, f"{path.name} cannot be imported: {error}")
+            return
+        lines = plan.describe()
+        shown = "\n".join(lines[:40] + (["…"] if len(lines) > 40 else []))
+        if plan.blocked:
+            self.dialogs.warning(self, shown)
+            return
+        if not self.dialogs.question_plain(self, f"Import these people?\n\n{shown}"):
+            return
+        service = self._service
+        self.job_label.setText(f"Importing {path.name}…")
+
+        def done(change: object) -> None:
+            assert isinstance(change, Change)
+            self.apply_change(change)
+            self.statusBar().showMessage(f"Imported {path.name}: {plan.summary()}.", 10_000)
+
+        self.tasks.submit(
+            lambda: service.import_contacts(plan),
+            done,
+            self._report_failure("The contact import"),
+        )
+
+    def export_contacts_file(self) -> None:
+        """Write the selected card's people (or everyone) as a vCard file."""
+        current = self.board.current_id() if self.views.currentWidget() is self.board else None
+        path = self.dialogs.save_file(self, "Export contacts", "contacts.vcf", VCARD_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.ics import write_atomically
+        from followup_desktop.core.imports.contacts import contact_cards
+        from followup_desktop.core.imports.vcard import write_vcards
+
+        db = self._service.db
+
+        def work() -> int:
+            with db.session() as session:
+                cards = contact_cards(session, current)
+            write_atomically(path, write_vcards(cards).encode("utf-8"))
+            return len(cards)
+
+        self.tasks.submit(
+            work,
+            lambda count: self.statusBar().showMessage(f"Wrote {count} contacts to {path}.", 5000),
+            self._report_failure("The contact export"),
+        )
+
+    def proof_of_search(self) -> None:
+        """Open the proof-of-search dialog."""
+        from followup_desktop.gui.proof_dialog import ProofDialog
+
+        today = self._service.clock().astimezone(self._tz).date()
+        dialog = ProofDialog(self._service.db, self.tasks, self.dialogs, today, self)
+        self.proof_dialog = dialog
+        self.dialogs.run(dialog)
+
     def export_calendar_file(self) -> None:
         """Write interviews, follow-ups and decision dates as .ics, on the worker thread."""
         path = self.dialogs.save_file(self, "Export the calendar", "followup.ics", ICS_FILTER)
@@ -1197,27 +1418,48 @@ class MainWindow(QMainWindow):
         for path in ics_paths(arguments):
             self.import_calendar_file(path.expanduser().absolute())
 
+    def _open_all_dropped(self, paths: Sequence[Path]) -> None:
+        for path in paths:
+            self.open_dropped(path.expanduser().absolute())
+
+    def open_dropped(self, path: Path) -> None:
+        """A file dropped on the window: each kind goes to its importer."""
+        suffix = path.suffix.lower()
+        if suffix == ICS_SUFFIX:
+            self.import_calendar_file(path)
+        elif suffix in SHEET_SUFFIXES:
+            from followup_desktop.core.imports.contacts import looks_like_people
+
+            if looks_like_people(path):
+                self.import_contacts_file(path)
+            else:
+                self.import_spreadsheet(path)
+        elif suffix in HTML_SUFFIXES:
+            self.import_posting_file(path)
+        elif suffix == VCARD_SUFFIX:
+            self.import_contacts_file(path)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_ics(event.mimeData()):
+        if dropped_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if dropped_ics(event.mimeData()):
+        if dropped_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = dropped_ics(event.mimeData())
+        paths = dropped_files(event.mimeData())
         if not paths:
             super().dropEvent(event)
             return
         event.acceptProposedAction()
         # After the drop returns: a confirmation inside a drop handler would block the
         # drag source (another application) until it is answered.
-        QTimer.singleShot(0, lambda: self.open_arguments([str(path) for path in paths]))
+        QTimer.singleShot(0, lambda: self._open_all_dropped(paths))
 
     def backup(self) -> None:
         """Write a consistent copy of the database, on the worker thread."""
@@ -1330,9 +1572,16 @@ class _Background(threading.Thread):
 
 def dropped_ics(mime: QMimeData) -> list[Path]:
     """The local .ics files a drag carries (none for anything else)."""
+    return [path for path in dropped_files(mime) if path.suffix.lower() == ICS_SUFFIX]
+
+
+def dropped_files(mime: QMimeData) -> list[Path]:
+    """The local files a drag carries that Followup imports: calendar invitations,
+    spreadsheets, saved posting pages and vCards (none for anything else)."""
     if not mime.hasUrls():
         return []
-    return ics_paths([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [path for path in paths if path.suffix.lower() in DROPPABLE_SUFFIXES]
 
 
 def _as_bool(value: object) -> bool:

@@ -48,6 +48,12 @@ from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.editor import FieldError
 from followup_desktop.gui.plain import PlainLabel, shown
+from followup_desktop.gui.playbook_choices import (
+    DISPUTED_CHOICES,
+    choice_combo,
+    select_value,
+    with_explanation,
+)
 
 if TYPE_CHECKING:
     from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
@@ -208,7 +214,17 @@ class PlaybookPage(QWidget):
             for row in describe_settings()
             if (names is None or row["name"] in names) and row["name"] not in exclude
         }
+        disputed = {choice.setting: choice for choice in DISPUTED_CHOICES}
         for name, row in self.descriptions.items():
+            if name in disputed:
+                # Where the advice differs, the choice is spelt out, as in the editor.
+                choice = disputed[name]
+                combo = choice_combo(choice)
+                caption = PlainLabel(choice.label.replace("&", ""))
+                caption.setBuddy(combo)
+                self.form.addRow(caption, with_explanation(combo, choice))
+                self.editors[name] = combo
+                continue
             editor = self._editor(row)
             editor.setObjectName(name)
             editor.setAccessibleName(_label(name))
@@ -259,7 +275,8 @@ class PlaybookPage(QWidget):
         for name, editor in self.editors.items():
             value = values.get(name, self.descriptions[name]["default"])
             if isinstance(editor, QComboBox):
-                editor.setCurrentIndex(max(0, editor.findData(value)))
+                if not select_value(editor, value):
+                    editor.setCurrentIndex(0)
             elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
             elif isinstance(editor, QSpinBox | QDoubleSpinBox):

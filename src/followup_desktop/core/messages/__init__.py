@@ -27,12 +27,15 @@ from followup_desktop.core.messages.email_message import (
 )
 from followup_desktop.core.messages.mailto import mailto_url
 from followup_desktop.core.messages.outcome import record_outcome
+from followup_desktop.core.messages.paragraphs import carry_over
 from followup_desktop.core.messages.smtp import SendError, SendErrorKind, SmtpSender
 from followup_desktop.core.messages.templates import (
     FIELDS,
+    TEMPLATE_OPTIONS,
     TEMPLATES,
     RenderedMessage,
     TemplateError,
+    TemplateOption,
     TemplateStore,
     render_source,
 )
@@ -42,6 +45,7 @@ __all__ = [
     "FIELDS",
     "KIND_TEMPLATES",
     "TEMPLATES",
+    "TEMPLATE_OPTIONS",
     "Draft",
     "EmailAccount",
     "Highlight",
@@ -52,8 +56,10 @@ __all__ = [
     "SendErrorKind",
     "SmtpSender",
     "TemplateError",
+    "TemplateOption",
     "TemplateStore",
     "build_message",
+    "carry_over",
     "draft_for_action",
     "email_from_account",
     "load_account",

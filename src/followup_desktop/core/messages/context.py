@@ -9,7 +9,7 @@ while the templates are English.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.utils import parseaddr
@@ -20,12 +20,18 @@ from sqlalchemy.orm import Session
 
 from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.messages.account import load_account
+from followup_desktop.core.messages.placeholders import prompt_for_missing_name
 from followup_desktop.core.messages.templates import (
+    OPTION_NAMES,
+    TEMPLATE_OPTIONS,
     TEMPLATES,
     TemplateError,
+    TemplateOption,
     TemplateStore,
+    options_context,
 )
 from followup_desktop.core.models import (
+    DEBRIEF_TEXT_FIELDS,
     Action,
     ActionState,
     Channel,
@@ -37,6 +43,7 @@ from followup_desktop.core.models import (
     Opportunity,
     OpportunityContact,
 )
+from followup_desktop.core.questions import BETTER_ANSWER_HINT
 from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import zone
 
@@ -152,6 +159,9 @@ class Draft:
     # thanks several interviewers completes each of their thank-you steps).
     covers_action_ids: tuple[int, ...] = ()
     context: dict[str, Any] = field(default_factory=dict)
+    # The optional paragraphs this draft's template offers, and which of them are on.
+    optional_parts: tuple[TemplateOption, ...] = ()
+    options: dict[str, bool] = field(default_factory=dict)
 
 
 def _person(contact: Contact | None, mention: str = "") -> dict[str, Any]:
@@ -220,6 +230,8 @@ def sample_context(key: str | None = None) -> dict[str, Any]:
         "follow_up": {"date": "Monday 30 November"},
         "article": {"title": "Forecasting for small teams", "url": "https://example.com/a"},
         "last_sent": {"date": "Wednesday 18 November"},
+        # Previews show every optional paragraph, and checking an edit renders them all.
+        "options": dict.fromkeys(sorted(OPTION_NAMES), True),
     }
 
 
@@ -342,14 +354,7 @@ def _interview_dict(loader: _Loader) -> dict[str, Any]:
 
 
 def _debrief_dict(loader: _Loader) -> dict[str, str]:
-    names = (
-        "went_well",
-        "went_badly",
-        "learned_job",
-        "learned_organization",
-        "skills_to_build",
-        "promised_material",
-    )
+    names = DEBRIEF_TEXT_FIELDS
     debrief = loader.interview.debrief if loader.interview else None
     if debrief is None and loader.opportunity is not None:
         # An action without an interview of its own uses the newest debrief there is.
@@ -419,7 +424,8 @@ def _plan_thank_you(loader: _Loader) -> _Plan:
             [_person(c, m) for c, m in named] or everyone,
             [
                 f"No email address for {who}, so this note goes to {organizer.name}, who "
-                "arranged the interview. Write it as if it will be forwarded."
+                "arranged the interview, and asks them to pass your thanks on; word it so "
+                "it reads well to everyone named."
             ],
             list(covers),
         )
@@ -527,8 +533,7 @@ def _highlights(  # noqa: PLR0912 - one branch per kind of message
             rows.append(
                 (
                     "Questions you stumbled on",
-                    f"{len(debrief_row.questions)} noted. A better answer is usually kept "
-                    "for the next round rather than sent now.",
+                    f"{len(debrief_row.questions)} noted. {BETTER_ANSWER_HINT}",
                 )
             )
     elif kind in ("still_interested", "status_follow_up", "phone_call", "closing_note"):
@@ -540,7 +545,9 @@ def _highlights(  # noqa: PLR0912 - one branch per kind of message
         ]
         if loader.interview is not None:
             if loader.interview.may_check_in is False:
-                rows.append(("Checking in", "They asked you not to check in. Think twice."))
+                rows.append(
+                    ("Checking in", "They asked you not to check in; think twice before writing.")
+                )
             if loader.interview.preferred_channel is not None:
                 rows.append(("They prefer", str(loader.interview.preferred_channel)))
         sent = loader.last_message(Direction.SENT)
@@ -573,8 +580,13 @@ def _highlights(  # noqa: PLR0912 - one branch per kind of message
     return [Highlight(label, text) for label, text in rows if text]
 
 
-def draft_for_action(service: FollowupService, action_id: int) -> Draft:
-    """Build the draft for an action from what is recorded about it."""
+def draft_for_action(
+    service: FollowupService, action_id: int, options: Mapping[str, bool] | None = None
+) -> Draft:
+    """Build the draft for an action from what is recorded about it.
+
+    ``options`` switches the template's optional paragraphs on (see ``TEMPLATE_OPTIONS``).
+    """
     store = TemplateStore(service)
     account = load_account(service)
     now = service.clock()
@@ -610,6 +622,7 @@ def draft_for_action(service: FollowupService, action_id: int) -> Draft:
             "follow_up": {"date": long_date(follow_up) if follow_up else ""},
             "article": {"title": "", "url": ""},
             "last_sent": {"date": long_date(loader.local_date(sent.occurred_at)) if sent else ""},
+            "options": options_context(options),
         }
         highlights = _highlights(loader, action.kind, context)
         notes = list(plan.notes)
@@ -619,7 +632,7 @@ def draft_for_action(service: FollowupService, action_id: int) -> Draft:
                 rendered, problem = store.render(plan.template_key, context)
             except TemplateError as error:  # only a shipped template can get here: a bug
                 raise AssertionError(f"shipped template {plan.template_key} failed") from error
-            subject, body = rendered.subject, rendered.body
+            subject, body = rendered.subject, prompt_for_missing_name(rendered.body)
             if problem is not None:
                 notes.append(
                     f"Your edited template could not be used here ({problem}); the "
@@ -644,4 +657,6 @@ def draft_for_action(service: FollowupService, action_id: int) -> Draft:
             contact_id=plan.main.id if plan.main is not None else None,
             covers_action_ids=tuple(plan.covers),
             context=context,
+            optional_parts=TEMPLATE_OPTIONS.get(plan.template_key or "", ()),
+            options=dict(context["options"]),
         )

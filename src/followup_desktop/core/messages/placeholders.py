@@ -16,3 +16,26 @@ _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,300}\]")
 def unfilled_placeholders(*texts: str) -> list[str]:
     """The bracketed prompts left in ``texts``, in order of appearance."""
     return [match.group(0) for text in texts for match in _PLACEHOLDER.finditer(text)]
+
+
+NAME_PROMPT = "[their name]"
+
+# A salutation with nothing where the name belongs: "Dear ,", "Hello  !", a bare "Dear".
+_EMPTY_GREETING = re.compile(
+    r"^(?P<word>[ \t]*(?:dear|hello|hi|hey|greetings|good (?:morning|afternoon|evening)))"
+    r"[ \t]*(?P<end>[,:;!.]?)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def prompt_for_missing_name(text: str) -> str:
+    """Put a bracketed prompt where a greeting has no name, so nothing reads "Dear ,".
+
+    Shipped templates already fall back to the prompt; this covers a person's own edited
+    template that greets ``recipient.first_name`` alone.
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        return f"{match.group('word')} {NAME_PROMPT}{match.group('end') or ','}"
+
+    return _EMPTY_GREETING.sub(fill, text)

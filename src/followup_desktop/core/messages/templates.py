@@ -55,6 +55,51 @@ TEMPLATES: tuple[TemplateInfo, ...] = (
 )
 TEMPLATE_KEYS = frozenset(info.key for info in TEMPLATES)
 
+
+@dataclass(frozen=True, slots=True)
+class TemplateOption:
+    """An optional paragraph of a template that the person switches on in the composer.
+
+    The template reads it as ``options.<name>`` (true or false).
+    """
+
+    name: str
+    label: str
+    explanation: str
+
+
+TEMPLATE_OPTIONS: dict[str, tuple[TemplateOption, ...]] = {
+    "thank_you": (
+        TemplateOption(
+            "forgot_to_say",
+            "Add something I forgot to say",
+            "A short paragraph for a point you meant to make and did not. A better answer "
+            "to a question you stumbled on is best saved for your next interview.",
+        ),
+    ),
+    "rejection_reply": (
+        TemplateOption(
+            "ask_feedback",
+            "Ask for feedback",
+            "A paragraph asking, politely, what made the difference and what to improve.",
+        ),
+    ),
+}
+OPTION_NAMES = frozenset(option.name for group in TEMPLATE_OPTIONS.values() for option in group)
+
+
+def options_context(chosen: Mapping[str, bool] | None = None) -> dict[str, bool]:
+    """Every optional paragraph's switch, off unless ``chosen`` turns it on.
+
+    All names are present for every template, so an edited template may test any of them.
+    """
+    values = dict.fromkeys(sorted(OPTION_NAMES), False)
+    for name, enabled in (chosen or {}).items():
+        if name in values:
+            values[name] = bool(enabled)
+    return values
+
+
 # The fields a template can use, with a word on each; the editor lists them.
 FIELDS: tuple[tuple[str, str], ...] = (
     ("me.name / me.email", "you, from the email account settings"),
@@ -64,10 +109,14 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("interviewers", "everyone on the panel: a list with name, first_name, title, mention"),
     ("interview.date / day / kind / round", "the interview; day reads 'today', 'yesterday'"),
     ("interview.next_steps / decide_by / check_back_on", "what they said about next steps"),
-    ("debrief.went_well / learned_job / learned_organization", "from your debrief"),
-    ("debrief.skills_to_build / promised_material", "from your debrief"),
+    ("debrief.went_well / went_badly / learned_job", "from your debrief"),
+    ("debrief.learned_organization / skills_to_build / promised_material", "from your debrief"),
     ("follow_up.date", "when you plan to check in next, if known"),
     ("article.title / article.url", "the article you share (value-add note)"),
+    (
+        "options.forgot_to_say / options.ask_feedback",
+        "optional paragraphs you switch on in the composer (true or false)",
+    ),
 )
 
 

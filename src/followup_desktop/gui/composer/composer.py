@@ -9,12 +9,20 @@ passed in, so tests can replace it.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import ssl
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QPdfWriter, QTextDocument
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QPdfWriter,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,6 +47,7 @@ from followup_desktop.core.messages import (
     EmailAccount,
     SendErrorKind,
     SmtpSender,
+    carry_over,
     draft_for_action,
     email_from_account,
     load_account,
@@ -169,6 +178,17 @@ class ComposerDialog(QDialog):
             self.to_edit.hide()
             self.subject_edit.hide()
         form.addRow("&Message:" if draft.is_email else "&Script:", self.body_edit)
+        self.option_boxes: dict[str, QCheckBox] = {}
+        for option in draft.optional_parts:
+            box = QCheckBox(option.label)
+            box.setObjectName(f"option-{option.name}")
+            box.setAccessibleName(option.label)
+            box.setAccessibleDescription(option.explanation)
+            box.setToolTip(option.explanation)
+            box.setChecked(draft.options.get(option.name, False))
+            box.toggled.connect(lambda on, name=option.name: self.set_option(name, on))
+            form.addRow("", box)
+            self.option_boxes[option.name] = box
         self.highlights = QTextBrowser(splitter)
         self.highlights.setAccessibleName("From your debrief")
         self.highlights.setHtml(self._highlights_html())
@@ -261,6 +281,50 @@ class ComposerDialog(QDialog):
             )
         return None
 
+    # -- optional paragraphs ----------------------------------------------------------
+
+    def set_option(self, name: str, enabled: bool) -> bool:
+        """Add or take out an optional paragraph, keeping the person's edits elsewhere.
+
+        Returns False, with the reason in the status line, when it cannot be done.
+        """
+        box = self.option_boxes.get(name)
+        try:
+            redrafted = draft_for_action(
+                self.service, self.draft.action_id, {**self.draft.options, name: enabled}
+            )
+        except FollowupError as error:
+            self.status_label.setText(str(error))
+            return self._undo_tick(box, enabled)
+        merged = carry_over(self.body_edit.toPlainText(), self.draft.body, redrafted.body)
+        if merged is None:
+            self.status_label.setText(
+                "Your edits changed the text around that paragraph, so it was not "
+                + ("added" if enabled else "taken out")
+                + "; change the message by hand instead."
+            )
+            return self._undo_tick(box, enabled)
+        # Through the cursor rather than setPlainText, so Ctrl+Z brings back the old text.
+        cursor = self.body_edit.textCursor()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(merged)
+        self.draft = dataclasses.replace(
+            self.draft, body=redrafted.body, options=dict(redrafted.options)
+        )
+        if box is not None and box.isChecked() != enabled:
+            box.blockSignals(True)
+            box.setChecked(enabled)
+            box.blockSignals(False)
+        return True
+
+    @staticmethod
+    def _undo_tick(box: QCheckBox | None, enabled: bool) -> bool:
+        if box is not None:
+            box.blockSignals(True)
+            box.setChecked(not enabled)
+            box.blockSignals(False)
+        return False
+
     # -- ways out --------------------------------------------------------------------
 
     def _text(self) -> tuple[str, str]:
@@ -329,7 +393,13 @@ class ComposerDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
-        for widget in (self.to_edit, self.subject_edit, self.body_edit, self.mark_button):
+        for widget in (
+            self.to_edit,
+            self.subject_edit,
+            self.body_edit,
+            self.mark_button,
+            *self.option_boxes.values(),
+        ):
             widget.setEnabled(not busy)
         self.send_button.setEnabled(not busy and self.send_unavailable_reason() is None)
 

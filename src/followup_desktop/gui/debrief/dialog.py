@@ -44,8 +44,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from followup_desktop.core import validation
 from followup_desktop.core.db import describe_sqlite_error
 from followup_desktop.core.errors import FollowupError, ValidationError
-from followup_desktop.core.models import Channel, DebriefStatus
+from followup_desktop.core.models import DEBRIEF_TEXT_FIELDS, Channel, DebriefStatus
 from followup_desktop.core.questions import (
+    BETTER_ANSWER_HINT,
     ContactChoice,
     DebriefSnapshot,
     contact_choices,
@@ -68,15 +69,7 @@ MAX_UNSAVED_MS = 400
 # How far from the interview a stated date may lie before it is surely a typo.
 MAX_DAYS_AHEAD = validation.MAX_TIMELINE_DAYS
 
-TEXT_FIELDS = (
-    "went_well",
-    "went_badly",
-    "learned_job",
-    "learned_organization",
-    "skills_to_build",
-    "promised_material",
-    "next_steps",
-)
+TEXT_FIELDS = (*DEBRIEF_TEXT_FIELDS, "next_steps")
 DATE_FIELDS = ("decision_date", "check_back_on")
 CHANNELS: tuple[tuple[str, Channel | None], ...] = (
     ("Not said", None),
@@ -114,7 +107,13 @@ PANEL_FIELDS = (
 QUESTION_FIELDS = (
     FieldSpec("question", "Questi&on", "Question I stumbled on", multiline=True),
     FieldSpec("my_answer", "What I s&aid", "What I answered", multiline=True, in_table=False),
-    FieldSpec("better_answer", "Bette&r answer", "A better answer for next time", multiline=True),
+    FieldSpec(
+        "better_answer",
+        "Bette&r answer",
+        "A better answer for next time",
+        multiline=True,
+        placeholder="What you will say next time; rehearse it rather than send it",
+    ),
     FieldSpec(
         "theme",
         "Theme (&group)",
@@ -273,7 +272,13 @@ class DebriefDialog(QDialog):
         )
         self.questions.setAccessibleName("Questions I stumbled on")
         questions_box = QGroupBox("Questions I stumbled on", content)
-        QVBoxLayout(questions_box).addWidget(self.questions)
+        questions_layout = QVBoxLayout(questions_box)
+        questions_layout.addWidget(self.questions)
+        # Said once, where the better answers are written, so nobody mails them in.
+        self.better_answer_hint = PlainLabel(BETTER_ANSWER_HINT, questions_box)
+        self.better_answer_hint.setObjectName("betterAnswerHint")
+        self.better_answer_hint.setWordWrap(True)
+        questions_layout.addWidget(self.better_answer_hint)
         column.addWidget(questions_box)
 
         # What I learned

@@ -1,0 +1,232 @@
+"""The proof-of-search log: every application in a period, as job centres ask for it.
+
+Benefit offices (Germany's "Nachweis der Eigenbemühungen", US states' weekly work-search
+logs) want, per application: the date, the employer with an address or a contact, the
+position, how one applied (online, e-mail, letter, in person, phone) and the result so
+far. :func:`proof_of_search` produces those rows from the database; the faces render
+them (CSV here, PDF with Qt in the window and the command line).
+
+An application's date is the day its opportunity first entered a stage past the
+wishlist; a saved job never applied to is not an application.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.imports.records import Person, Record, load_records
+from followup_desktop.core.models import ContactRole, StageKind
+from followup_desktop.core.timeutil import local_zone, utcnow
+
+# Kinds that mean the person had applied (a withdrawal or a close straight from the
+# wishlist does not).
+_APPLIED_KINDS = frozenset(
+    {StageKind.ACTIVE, StageKind.FINAL, StageKind.OFFER, StageKind.ACCEPTED, StageKind.REJECTED}
+)
+_METHODS: tuple[tuple[str, str], ...] = (
+    (r"e-?mail|\bmail\b", "E-mail"),
+    (r"letter|\bpost\b|brief|courrier", "Letter"),
+    (r"in person|walk-?in|\bfair\b|messe|persönlich", "In person"),
+    (r"phone|\bcall\b|telefon", "Phone"),
+    (r"referr|referral|empfehlung|recommend", "Referral"),
+    (
+        r"linkedin|indeed|xing|glassdoor|stepstone|monster|online|web|portal|career|"
+        r"karriere|board|huntr|teal|simplify|jobsync|greenhouse|lever|workday",
+        "Online",
+    ),
+)
+_CONTACT_ORDER = {
+    ContactRole.HR: 0,
+    ContactRole.RECRUITER: 1,
+    ContactRole.INTERVIEWER: 2,
+    ContactRole.INSIDE_CONTACT: 3,
+    ContactRole.REFERRER: 4,
+    ContactRole.REFERENCE: 5,
+}
+CSV_HEADER = (
+    "Date applied",
+    "Employer",
+    "Employer contact or address",
+    "Position",
+    "How applied",
+    "Stage history",
+    "Result so far",
+    "Posting link",
+)
+
+
+@dataclass(frozen=True)
+class ProofRow:
+    """One application as the log lists it."""
+
+    opportunity_id: int
+    applied_on: date
+    employer: str
+    contact: str
+    position: str
+    method: str
+    history: tuple[tuple[date, str], ...]
+    result: str
+    link: str
+
+    @property
+    def history_text(self) -> str:
+        """The stage history in one line ("03 Aug 2026 Applied → 10 Aug 2026 Screening")."""
+        return " → ".join(f"{day_text(day)} {stage}" for day, stage in self.history)
+
+    def cells(self) -> tuple[str, ...]:
+        """The row's cells in :data:`CSV_HEADER` order."""
+        return (
+            self.applied_on.isoformat(),
+            self.employer,
+            self.contact,
+            self.position,
+            self.method,
+            self.history_text,
+            self.result,
+            self.link,
+        )
+
+
+@dataclass(frozen=True)
+class ProofLog:
+    """The applications of a period, oldest first."""
+
+    start: date
+    end: date
+    made_on: date
+    rows: tuple[ProofRow, ...]
+
+    @property
+    def period_text(self) -> str:
+        """The period in words ("01 Jan 2026 to 31 Dec 2026")."""
+        return f"{day_text(self.start)} to {day_text(self.end)}"
+
+    def csv_bytes(self) -> bytes:
+        """The log as a CSV file (UTF-8 with BOM, so Excel shows accents right)."""
+        from followup_desktop.core.imports.spreadsheet import guard
+
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(CSV_HEADER)
+        for row in self.rows:
+            writer.writerow([guard(cell) for cell in row.cells()])
+        return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+@cache
+def day_text(day: date) -> str:
+    """A date as the log writes it ("03 Aug 2026"): unambiguous in every country.
+
+    Cached: a year's log writes the same few hundred days tens of thousands of times.
+    """
+    return day.strftime("%d %b %Y")
+
+
+def how_applied(source: str, link: str) -> str:
+    """How one applied, in the words the forms use, with the source kept beside it."""
+    cleaned = source.strip()
+    for pattern, label in _METHODS:
+        if re.search(pattern, cleaned.casefold()):
+            return label if cleaned.casefold() == label.casefold() else f"{label} ({cleaned})"
+    if cleaned:
+        return cleaned
+    return "Online" if link else "Not recorded"
+
+
+def _contact_text(people: tuple[Person, ...], location: str) -> str:
+    if not people:
+        return location
+    person = min(people, key=lambda item: _CONTACT_ORDER.get(item.role, 9))
+    name = f"{person.name}, {person.title}" if person.title else person.name
+    reach = ", ".join(part for part in (person.email, person.phone) if part)
+    text = f"{name} ({reach})" if reach else name
+    return f"{text}; {location}" if location else text
+
+
+def _result(record: Record, tz: tzinfo) -> str:
+    since = day_text(record.stage_since.astimezone(tz).date())
+    kind = record.stage_kind
+    if kind is StageKind.OFFER:
+        return f"Offer received ({since})"
+    if kind is StageKind.ACCEPTED:
+        return f"Offer accepted ({since})"
+    if kind is StageKind.REJECTED:
+        return f"Rejected ({since})"
+    if kind is StageKind.WITHDRAWN:
+        return f"Withdrawn ({since})"
+    if kind is StageKind.CLOSED:
+        return f"Closed: {record.stage} ({since})"
+    return f"Open: {record.stage}"
+
+
+def _applied_on(record: Record, tz: tzinfo) -> date | None:
+    for entry in record.history:
+        if entry.kind in _APPLIED_KINDS:
+            return entry.at.astimezone(tz).date()
+        if entry.kind is not StageKind.PROSPECT:
+            return None  # withdrawn or closed before ever applying
+    if not record.history and record.stage_kind in _APPLIED_KINDS:
+        return record.created_at.astimezone(tz).date()
+    return None
+
+
+def proof_of_search(
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    tz: tzinfo | None = None,
+    made_on: date | None = None,
+) -> ProofLog:
+    """Every application from ``start`` to ``end`` (both included)."""
+    if end < start:
+        raise ValidationError(
+            f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()}).",
+            "to",
+        )
+    zone = tz or local_zone()
+    rows: list[ProofRow] = []
+    for record in load_records(session, with_notes=False):
+        applied = _applied_on(record, zone)
+        if applied is None or not start <= applied <= end:
+            continue
+        rows.append(
+            ProofRow(
+                opportunity_id=record.id,
+                applied_on=applied,
+                employer=record.company,
+                contact=_contact_text(record.people, record.location),
+                position=record.role,
+                method=how_applied(record.source, record.link),
+                history=tuple(
+                    (entry.at.astimezone(zone).date(), entry.stage)
+                    for entry in record.history
+                    if entry.kind is not StageKind.PROSPECT
+                ),
+                result=_result(record, zone),
+                link=record.link,
+            )
+        )
+    rows.sort(key=lambda row: (row.applied_on, row.employer.casefold(), row.opportunity_id))
+    made = made_on or utcnow().astimezone(zone).date()
+    return ProofLog(start, end, made, tuple(rows))
+
+
+def parse_day(text: str, what: str) -> date:
+    """A date typed as YYYY-MM-DD (for --from and --to)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            f"The {what} date {text!r} is not a date like 2026-01-31.", what
+        ) from None

@@ -1,0 +1,426 @@
+"""The proof-of-search log as a printable PDF, drawn with Qt.
+
+The core gives the rows (:mod:`followup_desktop.core.imports.proof`); this face lays
+them out as a form: a title block with the period and blank lines for the person's
+name and reference number, one table row per application with the columns job centres
+ask for, the header repeated on every page, page numbers, and a declaration with a
+line to sign at the end.
+
+Drawn with QPainter on a QPdfWriter rather than through a rich-text document: the log
+of a busy year holds thousands of rows, and explicit layout keeps that to a second or
+two; it also means every piece of user text is drawn as plain text, never as markup.
+The command line calls this too, on an offscreen Qt platform.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+
+from followup_desktop import APP_NAME
+from followup_desktop.core.imports.proof import ProofLog, ProofRow, day_text
+
+RESOLUTION = 300
+COLUMNS: tuple[tuple[str, float], ...] = (
+    ("No.", 0.04),
+    ("Date applied", 0.085),
+    ("Employer and contact or address", 0.225),
+    ("Position", 0.165),
+    ("How applied", 0.11),
+    ("Stage history", 0.225),
+    ("Result so far", 0.15),
+)
+_WRAP = (
+    int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
+)
+_LONGEST_CELL = 600  # characters: a note pasted into a field must not fill a page
+
+
+def ensure_gui_application() -> QGuiApplication:
+    """The running Qt application, or an offscreen one for the command line."""
+    app = QGuiApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([APP_NAME])
+    assert isinstance(app, QGuiApplication)
+    return app
+
+
+@dataclass
+class _Fonts:
+    title: QFont
+    label: QFont
+    body: QFont
+    bold: QFont
+    small: QFont
+
+
+def _fonts() -> _Fonts:
+    def font(points: float, bold: bool = False) -> QFont:
+        value = QFont()
+        value.setPointSizeF(points)
+        value.setBold(bold)
+        return value
+
+    return _Fonts(font(15, True), font(9.5), font(8.5), font(8.5, True), font(7.5))
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split()) if "\n" in text else text
+    return text if len(text) <= _LONGEST_CELL else text[: _LONGEST_CELL - 1] + "…"
+
+
+class _Wrapper:
+    """Greedy word wrap in one font, each word measured once.
+
+    A year's log is tens of thousands of cells made of the same few hundred words;
+    Qt's own wrapping lays every cell out twice (to measure, then to draw), which made
+    a 10,000-application log take many seconds. Lines are drawn one by one instead.
+    """
+
+    def __init__(self, font: QFont, device: QPagedPaintDevice) -> None:
+        self.font = font
+        self.metrics = QFontMetricsF(font, device)
+        self.space = self.metrics.horizontalAdvance(" ")
+        self.line = self.metrics.lineSpacing()
+        self.ascent = self.metrics.ascent()
+        self._widths: dict[str, float] = {}
+        self._lines: dict[tuple[str, float], tuple[str, ...]] = {}
+
+    def _width(self, word: str) -> float:
+        found = self._widths.get(word)
+        if found is None:
+            found = self._widths[word] = self.metrics.horizontalAdvance(word)
+        return found
+
+    def _pieces(self, word: str, width: float) -> list[str]:
+        """A word wider than the column (a long address), cut where it must be."""
+        pieces, current = [], ""
+        for character in word:
+            if current and self.metrics.horizontalAdvance(current + character) > width:
+                pieces.append(current)
+                current = ""
+            current += character
+        return [*pieces, current]
+
+    def lines(self, text: str, width: float) -> tuple[str, ...]:
+        """``text`` broken into lines no wider than ``width``."""
+        key = (text, width)
+        found = self._lines.get(key)
+        if found is not None:
+            return found
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            line, used = "", 0.0
+            for whole in paragraph.split():
+                for word in self._pieces(whole, width) if self._width(whole) > width else (whole,):
+                    advance = self._width(word)
+                    if line and used + self.space + advance > width:
+                        lines.append(line)
+                        line, used = word, advance
+                    elif line:
+                        line, used = f"{line} {word}", used + self.space + advance
+                    else:
+                        line, used = word, advance
+            if line:
+                lines.append(line)
+        result = self._lines[key] = tuple(lines)
+        return result
+
+
+# A cell's text: (wrapper, lines) pieces drawn one under the other.
+_Cell = list[tuple[_Wrapper, tuple[str, ...]]]
+
+
+class _Layout:
+    """Column positions, and each row's cells broken into lines."""
+
+    def __init__(self, width: float, fonts: _Fonts, device: QPagedPaintDevice) -> None:
+        self.pad = RESOLUTION * 0.035  # about 0.9 mm
+        self.x: list[float] = []
+        self.w: list[float] = []
+        left = 0.0
+        for _, share in COLUMNS:
+            self.x.append(left)
+            self.w.append(width * share)
+            left += width * share
+        self.width = width
+        self.body = _Wrapper(fonts.body, device)
+        self.bold = _Wrapper(fonts.bold, device)
+
+    def cells(self, number: int, row: ProofRow) -> list[_Cell]:
+        """The row's cells, wrapped to their columns."""
+        inner = [width - 2 * self.pad for width in self.w]
+        body, bold = self.body, self.bold
+        history = "\n".join(f"{day_text(day)}  {_clip(stage)}" for day, stage in row.history)
+        employer: _Cell = [(bold, bold.lines(_clip(row.employer), inner[2]))]
+        if row.contact:
+            employer.append((body, body.lines(_clip(row.contact), inner[2])))
+        return [
+            [(body, (str(number),))],
+            [(body, (day_text(row.applied_on),))],
+            employer,
+            [(body, body.lines(_clip(row.position), inner[3]))],
+            [(body, body.lines(_clip(row.method), inner[4]))],
+            [(body, body.lines(history, inner[5]))],
+            [(body, body.lines(_clip(row.result), inner[6]))],
+        ]
+
+    def height(self, cells: list[_Cell]) -> float:
+        """How tall a row of ``cells`` is."""
+        tallest = max(sum(len(lines) * font.line for font, lines in cell) for cell in cells)
+        return tallest + 2 * self.pad
+
+
+def page_layout() -> QPageLayout:
+    """A4 landscape with margins a printer can reach."""
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Landscape,
+        QMarginsF(12, 12, 12, 14),
+        QPageLayout.Unit.Millimeter,
+    )
+
+
+class _Writer:
+    """Lays the log out on a paged device (a PDF file or a printer) and draws it."""
+
+    def __init__(self, log: ProofLog, device: QPagedPaintDevice, name: str, reference: str) -> None:
+        self.log = log
+        self.name = name
+        self.reference = reference
+        self.pdf = device
+        self.fonts = _fonts()
+        self.page_width = float(self.pdf.width())
+        self.page_height = float(self.pdf.height())
+        self.layout = _Layout(self.page_width, self.fonts, self.pdf)
+        self.line = self._metrics(self.fonts.body).height()
+
+    def _metrics(self, font: QFont) -> QFontMetricsF:
+        return QFontMetricsF(font, self.pdf)
+
+    # -- pagination ----------------------------------------------------------------------
+
+    def _header_height(self) -> float:
+        return self.line * 1.6
+
+    def _title_height(self) -> float:
+        return self._metrics(self.fonts.title).height() + self.line * 5.2
+
+    def _paginate(self, heights: Sequence[float]) -> list[list[int]]:
+        pages: list[list[int]] = [[]]
+        top = self._title_height() + self._header_height()
+        bottom = self.page_height - self.line * 1.5
+        y = top
+        for index, height in enumerate(heights):
+            if y + height > bottom and pages[-1]:
+                pages.append([])
+                y = self._header_height()
+            pages[-1].append(index)
+            y += height
+        return pages
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _text(self, painter: QPainter, rect: QRectF, text: str, font: QFont) -> None:
+        painter.setFont(font)
+        painter.drawText(rect, _WRAP, text)
+
+    def _title(self, painter: QPainter) -> float:
+        title_height = self._metrics(self.fonts.title).height()
+        self._text(
+            painter,
+            QRectF(0, 0, self.page_width, title_height),
+            "Proof of job search: applications",
+            self.fonts.title,
+        )
+        y = title_height + self.line * 0.6
+        label = self.fonts.label
+        fields = (
+            ("Name", self.name),
+            ("Customer or reference number", self.reference),
+        )
+        half = self.page_width / 2
+        for column, (caption, value) in enumerate(fields):
+            x = column * half
+            painter.setFont(label)
+            text = f"{caption}: {value}" if value else f"{caption}:"
+            painter.drawText(QRectF(x, y, half - self.line, self.line * 1.4), _WRAP, text)
+            if not value:
+                offset = self._metrics(label).horizontalAdvance(text) + self.line * 0.3
+                painter.drawLine(
+                    int(x + offset),
+                    int(y + self.line * 1.05),
+                    int(x + half - self.line * 2),
+                    int(y + self.line * 1.05),
+                )
+        y += self.line * 1.8
+        count = len(self.log.rows)
+        summary = (
+            f"Period: {self.log.period_text}.   Applications in this period: {count}.   "
+            f"Made on {day_text(self.log.made_on)} with {APP_NAME}."
+        )
+        self._text(painter, QRectF(0, y, self.page_width, self.line * 1.4), summary, label)
+        return self._title_height()
+
+    def _table_header(self, painter: QPainter, y: float) -> float:
+        height = self._header_height()
+        painter.fillRect(QRectF(0, y, self.page_width, height), QColor("#dde3ea"))
+        painter.setFont(self.fonts.bold)
+        pad = self.layout.pad
+        for index, (caption, _) in enumerate(COLUMNS):
+            painter.drawText(
+                QRectF(self.layout.x[index] + pad, y + pad, self.layout.w[index] - 2 * pad, height),
+                _WRAP,
+                caption,
+            )
+        painter.setPen(QPen(QColor("#555555"), 2))
+        painter.drawLine(0, int(y + height), int(self.page_width), int(y + height))
+        painter.setPen(QPen(QColor("#000000")))
+        return y + height
+
+    def _rows(
+        self, painter: QPainter, y: float, rows: Sequence[tuple[int, list[_Cell], float]]
+    ) -> float:
+        """Draw a page's rows from ``y``: shading and rules first, then the text one font
+        at a time (changing fonts is costly in a PDF)."""
+        layout = self.layout
+        pad = layout.pad
+        top = y
+        painter.setPen(QPen(QColor("#b8c0c8"), 1))
+        for number, _, height in rows:
+            if number % 2 == 0:
+                painter.fillRect(QRectF(0, y, self.page_width, height), QColor("#f3f5f7"))
+            painter.drawLine(0, int(y + height), int(self.page_width), int(y + height))
+            y += height
+        painter.setPen(QPen(QColor("#000000")))
+        for wrapper in (layout.bold, layout.body):
+            painter.setFont(wrapper.font)
+            y = top
+            for _, cells, height in rows:
+                for column, cell in enumerate(cells):
+                    line_y = y + pad
+                    for font, lines in cell:
+                        if font is wrapper:
+                            for index, line in enumerate(lines):
+                                baseline = line_y + font.ascent + index * font.line
+                                painter.drawText(QPointF(layout.x[column] + pad, baseline), line)
+                        line_y += len(lines) * font.line
+                y += height
+        return y
+
+    def _footer(self, painter: QPainter, page: int, pages: int) -> None:
+        painter.setFont(self.fonts.small)
+        painter.drawText(
+            QRectF(0, self.page_height - self.line * 1.2, self.page_width, self.line * 1.2),
+            int(Qt.AlignmentFlag.AlignRight),
+            f"Proof of job search, {self.log.period_text} — page {page} of {pages}",
+        )
+
+    def _declaration(self, painter: QPainter, y: float) -> None:
+        y += self.line * 1.5
+        painter.setFont(self.fonts.label)
+        painter.drawText(
+            QRectF(0, y, self.page_width, self.line * 1.4),
+            _WRAP,
+            "I confirm that the applications above were made as stated.",
+        )
+        y += self.line * 3
+        caption = "Date, signature:"
+        painter.drawText(QRectF(0, y, self.page_width / 2, self.line * 1.4), _WRAP, caption)
+        start = self._metrics(self.fonts.label).horizontalAdvance(caption) + self.line * 0.3
+        base = int(y + self.line * 1.05)
+        painter.drawLine(int(start), base, int(self.page_width / 2), base)
+
+    def write(self) -> int:
+        """Draw every page; returns how many there are."""
+        rows = self.log.rows
+        cells = [self.layout.cells(index + 1, row) for index, row in enumerate(rows)]
+        heights = [self.layout.height(row) for row in cells]
+        pages = self._paginate(heights)
+        end = self._header_height() + sum(heights[index] for index in pages[-1])
+        if len(pages) == 1:
+            end += self._title_height()
+        if not rows:
+            end += self.line * 3
+        # The declaration goes under the table, or on a page of its own when it is full.
+        extra = end + self.line * 6.5 > self.page_height - self.line * 1.5
+        total = len(pages) + int(extra)
+        painter = QPainter()
+        if not painter.begin(self.pdf):
+            raise OSError("the PDF file or the printer could not be opened")
+        try:
+            y = 0.0
+            for page_number, indexes in enumerate(pages, start=1):
+                if page_number > 1:
+                    self.pdf.newPage()
+                y = self._title(painter) if page_number == 1 else 0.0
+                y = self._table_header(painter, y)
+                if not rows:
+                    self._text(
+                        painter,
+                        QRectF(0, y + self.line, self.page_width, self.line * 2),
+                        "No applications in this period.",
+                        self.fonts.label,
+                    )
+                    y += self.line * 3
+                y = self._rows(painter, y, [(i + 1, cells[i], heights[i]) for i in indexes])
+                self._footer(painter, page_number, total)
+            if extra:
+                self.pdf.newPage()
+                y = 0.0
+                self._footer(painter, total, total)
+            self._declaration(painter, y)
+        finally:
+            painter.end()
+        return total
+
+
+def write_proof_pdf(log: ProofLog, path: Path, *, name: str = "", reference: str = "") -> int:
+    """Write the log to ``path`` as a PDF; returns its number of pages."""
+    ensure_gui_application()
+    path = path.expanduser().absolute()
+    # Written beside the target and renamed, so a failure never leaves half a PDF.
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    os.close(descriptor)
+    try:
+        pdf = QPdfWriter(temporary)
+        pdf.setResolution(RESOLUTION)
+        pdf.setTitle(f"Proof of job search, {log.period_text}")
+        pdf.setCreator(APP_NAME)
+        pdf.setPageLayout(page_layout())
+        pages = _Writer(log, pdf, name, reference).write()
+        del pdf  # QPdfWriter finishes the file when it is deleted
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return pages
+
+
+def print_proof(
+    log: ProofLog, printer: QPagedPaintDevice, *, name: str = "", reference: str = ""
+) -> int:
+    """Print the log on ``printer`` (A4 landscape); returns the number of pages."""
+    ensure_gui_application()
+    printer.setPageLayout(page_layout())
+    return _Writer(log, printer, name, reference).write()
