@@ -392,3 +392,33 @@ def test_the_local_zone_is_never_a_pseudo_zone(monkeypatch: pytest.MonkeyPatch) 
     assert getattr(local_zone(), "key", None) == "Europe/Berlin"
     monkeypatch.setenv("TZ", "Factory")
     assert getattr(local_zone(), "key", None) != "Factory"
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["export-csv", "/proc/followup-test.csv"],
+        ["export-vcard", "/proc/followup-test.vcf"],
+        ["import-csv", "/dev/zero"],
+        ["import-contacts", "/dev/zero"],
+        ["import-posting", "/dev/zero", "--dry-run"],
+    ],
+)
+def test_other_commands_given_an_impossible_file_say_so(
+    db_file: Path, arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(db_file), *arguments]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("followup-desktop: ")
+    assert "did not expect" not in err
+
+
+def test_a_posting_page_nested_past_the_parser_is_refused_with_a_sentence(
+    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "deep.html"
+    page.write_text(
+        '<html><script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script>"
+    )
+    assert main(["--db", str(db_file), "import-posting", str(page), "--dry-run"]) == 2
+    assert "no job posting data" in capsys.readouterr().err

@@ -215,7 +215,7 @@ def _spreadsheet_parsers(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit code per kind of ending
     """Run the command line; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     files = _gui_files(argv)
@@ -246,6 +246,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as error:
+        # A file the person named could not be written or read (no such folder, a
+        # read-only place, a full disk): their environment, not a bug. Logged all the same.
+        log.warning("%s %s: %s", PROG, args.command or "", error, exc_info=True)
+        where = f"{error.filename}: " if error.filename else ""
+        _error(
+            f"{where}{error.strerror or error}. Check the file name and that the folder "
+            "exists and is writable; nothing else was changed."
+        )
+        return 2
     except Exception:
         # A bug, not bad input: the traceback goes to the log file, the person gets a
         # sentence that says where it is.
@@ -506,16 +516,13 @@ def _import_contacts(db: Database, args: argparse.Namespace) -> int:
 
 
 def _import_posting(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.errors import ImportFormatError
-    from followup_desktop.core.imports.posting import find_duplicate, read_posting
+    from followup_desktop.core.files import read_limited
+    from followup_desktop.core.imports.posting import MAX_PAGE_BYTES, find_duplicate, read_posting
     from followup_desktop.core.imports.sheet import decode
     from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
     from followup_desktop.core.services import FollowupService
 
-    try:
-        page, _ = decode(args.file.read_bytes())
-    except OSError as error:
-        raise ImportFormatError(f"{args.file} cannot be read: {error.strerror}.", "file") from None
+    page, _ = decode(read_limited(args.file, MAX_PAGE_BYTES, "saved page"))
     draft = read_posting(page, url=args.url)
     for line in draft.describe():
         print(line)

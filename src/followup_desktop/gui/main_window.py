@@ -1225,11 +1225,13 @@ class MainWindow(QMainWindow):
             path = self.dialogs.open_file(self, "Add a job from its posting page", HTML_FILTER)
         if path is None:
             return
+        from followup_desktop.core.files import read_limited
+        from followup_desktop.core.imports.posting import MAX_PAGE_BYTES
         from followup_desktop.core.imports.sheet import decode
 
         try:
-            page, _ = decode(path.read_bytes())
-        except (OSError, FollowupError) as error:
+            page, _ = decode(read_limited(path, MAX_PAGE_BYTES, "saved page"))
+        except FollowupError as error:
             self.dialogs.warning(self, f"{path.name} cannot be read: {error}")
             return
         self.import_posting(page)
