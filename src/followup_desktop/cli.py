@@ -522,7 +522,7 @@ def _import_posting(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
     from followup_desktop.core.services import FollowupService
 
-    page, _ = decode(read_limited(args.file, MAX_PAGE_BYTES, "saved page"))
+    page, _ = decode(read_limited(args.file, MAX_PAGE_BYTES, "posting page"))
     draft = read_posting(page, url=args.url)
     for line in draft.describe():
         print(line)

@@ -1230,7 +1230,7 @@ class MainWindow(QMainWindow):
         from followup_desktop.core.imports.sheet import decode
 
         try:
-            page, _ = decode(read_limited(path, MAX_PAGE_BYTES, "saved page"))
+            page, _ = decode(read_limited(path, MAX_PAGE_BYTES, "posting page"))
         except FollowupError as error:
             self.dialogs.warning(self, f"{path.name} cannot be read: {error}")
             return
