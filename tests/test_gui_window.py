@@ -107,7 +107,7 @@ def test_menus_hold_the_commands(qtbot: QtBot, service: FollowupService, tmp_pat
     ):
         assert wanted in menus["File"]
     assert {"Undo", "Redo", "Find…", "Settings…"} <= set(menus["Edit"])
-    assert {"Board", "Question bank", "Calendar", "Today"} <= set(menus["View"])
+    assert {"Board", "Question bank", "Calendar", "Your search", "Today"} <= set(menus["View"])
     shortcuts = {
         action.text().replace("&", ""): action.shortcut().toString()
         for action in (
@@ -115,6 +115,7 @@ def test_menus_hold_the_commands(qtbot: QtBot, service: FollowupService, tmp_pat
             window.board_action,
             window.calendar_action,
             window.questions_action,
+            window.stats_action,
         )
     }
     assert shortcuts == {
@@ -122,6 +123,7 @@ def test_menus_hold_the_commands(qtbot: QtBot, service: FollowupService, tmp_pat
         "Board": "Ctrl+1",
         "Calendar": "Ctrl+2",
         "Question bank": "Ctrl+3",
+        "Your search": "Ctrl+4",
     }
     assert window.calendar_action.isEnabled()
     assert "Export calendar…" in menus["File"]

@@ -814,3 +814,27 @@ def test_impossible_facts_are_refused_clearly(
 def test_a_naive_clock_is_refused() -> None:
     with pytest.raises(ValidationError, match="no time zone"):
         plan(opportunity(), SETTINGS, datetime(2026, 11, 24, 12))  # noqa: DTZ001
+
+
+def test_the_timeline_multiplier_sets_the_first_status_check() -> None:
+    facts = opportunity(interviews=(interview(decision_timeline_days=7),))
+    ends = facts.interviews[0].ends_at
+
+    def first_check(multiplier: float) -> datetime:
+        settings = with_overrides(SETTINGS, {"timeline_multiplier": multiplier})
+        return by_key(plan(facts, settings, NOW))[FU1].due_at
+
+    assert first_check(2.0) == by_key(plan(facts, SETTINGS, NOW))[FU1].due_at  # the default
+    # 7 days x 1.5 = 10.5, rounded up: 11 days after Tue 24 Nov is Sat 5 Dec, so the next
+    # working morning; twice the timeline would be Tue 8 Dec.
+    assert ends.date() == date(2026, 11, 24)
+    assert wall(first_check(1.5)).startswith("Mon 07 Dec")
+    assert first_check(1.5) < first_check(2.0)
+    assert (
+        first_check(1.0)
+        == by_key(plan(facts, with_overrides(SETTINGS, {"double_timeline": False}), NOW))[
+            FU1
+        ].due_at
+    )
+    with pytest.raises(ValidationError, match="timeline_multiplier"):
+        with_overrides(SETTINGS, {"timeline_multiplier": 0.5})

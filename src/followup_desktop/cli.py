@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,6 +101,19 @@ def _parser() -> argparse.ArgumentParser:
     agenda.add_argument("--now", metavar="ISO-8601", help="pretend it is this time")
     agenda.add_argument("--days", type=int, metavar="N", help="only what is due within N days")
     agenda.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    stats = commands.add_parser(
+        "stats", help="your search in numbers: funnel, silence, activity, response times"
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON instead of text")
+    stats.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
+    stats.add_argument("--to", dest="end", metavar="DATE", help="last day (YYYY-MM-DD)")
+    stats.add_argument("--now", metavar="ISO-8601", help="pretend it is this time")
+    stats.add_argument(
+        "--apply-multiplier",
+        action="store_true",
+        help="wait the suggested multiple of a stated timeline before the first status check",
+    )
 
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("file", type=Path, nargs="?", help="where (default: the backups folder)")
@@ -345,6 +358,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "export-vcard": _export_vcard,
             "demo": _demo,
             "agenda": _agenda,
+            "stats": _stats,
             "backup": _backup,
         }[args.command]
         return handler(db, args)
@@ -645,6 +659,56 @@ def _agenda(db: Database, args: argparse.Namespace) -> int:
         if item.reason:
             print(f"      Why: {_shown(item.reason)}")
     return 0
+
+
+def _stats(db: Database, args: argparse.Namespace) -> int:
+    from followup_desktop.core.errors import ValidationError
+    from followup_desktop.core.services import FollowupService
+    from followup_desktop.core.stats import compute_stats, text_report
+    from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
+
+    now = parse_instant(args.now, "--now time") if args.now else utcnow()
+    start, end = _day(args.start, "--from"), _day(args.end, "--to")
+    tz = local_zone()
+    with db.session() as session:
+        stats = compute_stats(session, now, tz, start=start, end=end)
+    if args.apply_multiplier:
+        suggested = stats.calibration.suggested
+        if suggested is None:
+            raise ValidationError(
+                f"There is no multiplier to apply yet: it needs at least "
+                f"{stats.calibration.min_samples} interviews with a stated timeline and a "
+                f"logged answer (there are {stats.calibration.samples}).",
+                "apply-multiplier",
+            )
+        FollowupService(db, clock=lambda: now).apply_timeline_multiplier(suggested)
+        with db.session() as session:
+            stats = compute_stats(session, now, tz, start=start, end=end)
+    if args.json:
+        json.dump(stats.as_json(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print("\n".join(text_report(stats)))
+    if args.apply_multiplier:
+        print(
+            f"Applied: the first status check now waits {stats.calibration.current:g} times "
+            "their stated timeline.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        from followup_desktop.core.errors import ValidationError
+
+        raise ValidationError(
+            f"{option} needs a day like 2026-11-01, not {text!r}.", option.lstrip("-")
+        ) from None
 
 
 def _format_local(moment: datetime, tz: tzinfo) -> str:

@@ -427,6 +427,11 @@ _STEPS: Final = (
     _Step("accepted", (2, 7)),
 )
 _ENDINGS: Final = ("rejected", "withdrawn", "moved_on")
+_ANSWER_SUBJECT: Final = "Next steps: {role}"
+_ANSWER_BODY: Final = (
+    "Thank you for your patience. The team has compared notes, and we would like to talk "
+    "with you about where things go from here."
+)
 
 
 def _cumulative(pairs: Sequence[tuple[str, int]]) -> tuple[list[str], list[int]]:
@@ -505,6 +510,9 @@ class _Builder:
     references: list[int] = field(default_factory=list)
     addresses: dict[int, str] = field(default_factory=dict)  # contact -> e-mail (or name)
     rtl_left: list[tuple[str, str]] = field(default_factory=lambda: list(_RTL_NAMES))
+    # The employer's answers after interviews come from a generator of their own, so
+    # adding them left every other row of a seed exactly as it was.
+    answers: random.Random = field(default_factory=lambda: random.Random(0))  # noqa: S311
 
     def next_id(self, table: str) -> int:
         self.ids[table] += 1
@@ -653,6 +661,7 @@ class _Builder:
             ahead_day = (self.now + timedelta(days=rng.uniform(2, 14))).date()
             schedule.append((self.at_local(ahead_day, place[1]), plan.ahead_kind, True))
         last_end: datetime | None = None
+        held: list[tuple[datetime, dict[str, Any]]] = []
         for round_number, (start, kind, ahead) in enumerate(schedule, start=1):
             end = self.interview(
                 opportunity_id,
@@ -667,6 +676,15 @@ class _Builder:
             )
             if not ahead:
                 last_end = end
+                held.append((end, self.tables["interviews"][-1]))
+        self.employer_answers(
+            opportunity_id,
+            held,
+            [start for start, _kind, _ahead in schedule],
+            recruiter,
+            answers_last=outcome not in ("rejected", "offer", "accepted", "moved_on"),
+            role=f"{role} at {company}",
+        )
 
         previous: str | None = None
         for day, stage in plan.entries:
@@ -727,6 +745,59 @@ class _Builder:
         )
         if still_open and rng.random() < 0.05:
             self.manual_action(opportunity_id)
+
+    def employer_answers(
+        self,
+        opportunity_id: int,
+        held: Sequence[tuple[datetime, dict[str, Any]]],
+        starts: Sequence[datetime],
+        recruiter: int | None,
+        *,
+        answers_last: bool,
+        role: str,
+    ) -> None:
+        """The employer's word after each interview held: usually later than they said.
+
+        After an interview with a stated timeline the answer comes at that timeline
+        times a lateness around 1.6 (hiring runs late, PLAYBOOK section 4), else within
+        about a week and a half; always a day or two before the next interview. The last
+        interview of a process that ended has its answer in the outcome (the rejection,
+        the offer) or in the silence (moved on).
+        """
+        rng = self.answers
+        for index, (end, row) in enumerate(held):
+            following = starts[index + 1] if index + 1 < len(starts) else None
+            if following is None and not answers_last:
+                continue
+            stated = row["decision_timeline_days"]
+            if row["decision_date"] is not None:
+                stated = (date.fromisoformat(row["decision_date"]) - end.date()).days
+            if rng.random() >= (0.85 if stated else 0.6):
+                continue
+            lateness = min(max(rng.lognormvariate(0.47, 0.35), 0.8), 3.2)
+            if following is not None:
+                # The invitation to the next round comes a day or two before it; what
+                # they said at this interview is made to agree with that lateness.
+                answer = following - timedelta(days=rng.uniform(1, 2))
+                if stated:
+                    stated = max(1, round((answer - end) / timedelta(days=1) / lateness))
+                    row["decision_timeline_days"] = stated
+                    if row["decision_date"] is not None:
+                        row["decision_date"] = (end + timedelta(days=stated)).date().isoformat()
+            elif stated:
+                answer = end + timedelta(days=stated * lateness)
+            else:
+                answer = end + timedelta(days=rng.uniform(3, 10))
+            if answer <= end + timedelta(hours=12):
+                continue
+            self.message(
+                opportunity_id,
+                recruiter,
+                "received",
+                answer,
+                subject=_ANSWER_SUBJECT.format(role=role),
+                body=_ANSWER_BODY,
+            )
 
     def interview_zone(self, home: str) -> str:
         """Mostly the job's own zone; sometimes the panel sits elsewhere."""
@@ -1121,6 +1192,7 @@ def populate_demo(
     rng = random.Random(seed)  # noqa: S311
     builder = _Builder(
         rng=rng,
+        answers=random.Random(seed + 7919),  # noqa: S311 - seeded on purpose, as above
         now=moment,
         stages=_Stages.from_rows(document["stages"]),
         ids={

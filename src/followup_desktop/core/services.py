@@ -781,6 +781,23 @@ class FollowupService:
                 return Change(frozenset(replanned), frozenset({"settings", "action"}))
             return Change(frozenset(), frozenset({"settings"}))
 
+    def update_playbook_settings(self, **values: Any) -> Change:
+        """Change some global playbook settings, keeping every other stored one as it is."""
+        stored = self.get_setting(SETTINGS_KEY, {}) or {}
+        if not isinstance(stored, dict):
+            stored = {}
+        return self.set_setting(SETTINGS_KEY, {**stored, **values})
+
+    def apply_timeline_multiplier(self, multiplier: float) -> Change:
+        """Wait ``multiplier`` times a stated timeline before the first status check.
+
+        Only ever called on the person's explicit request (the "Your search" page's
+        button, ``stats --apply-multiplier``): the suggestion is never applied silently.
+        """
+        return self.update_playbook_settings(
+            timeline_multiplier=float(multiplier), double_timeline=True
+        )
+
     def replan(self, opportunity_ids: Sequence[int] | None = None) -> Change:
         """Re-plan the given opportunities, or all of them."""
         with self.db.session() as session:

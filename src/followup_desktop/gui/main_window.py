@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     from followup_desktop.gui.calendar import CalendarPage
     from followup_desktop.gui.composer import ComposerDialog
     from followup_desktop.gui.debrief import DebriefDialog, QuestionBankWidget
+    from followup_desktop.gui.stats import StatsPage
 
 log = logging.getLogger(__name__)
 
@@ -299,6 +300,8 @@ class MainWindow(QMainWindow):
         self.question_bank: QuestionBankWidget | None = None
         # Built when first shown: it builds the index of expected decisions.
         self.calendar: CalendarPage | None = None
+        # Built when first shown, chart code and all.
+        self.stats_page: StatsPage | None = None
         # A calendar invitation dropped on the window is imported.
         self.setAcceptDrops(True)
         self._bank_stale = False
@@ -469,15 +472,19 @@ class MainWindow(QMainWindow):
             "Ctrl+2",
             "Interviews, follow-ups and expected decisions by day",
         )
+        self.stats_action = self._action(
+            "&Your search", self.show_stats, "Ctrl+4", "Funnel, response times, weekly activity"
+        )
         # One page at a time; the checked item says which is showing.
         self._page_group = QActionGroup(self)
-        for action in (self.board_action, self.calendar_action, self.questions_action):
+        pages = (self.board_action, self.calendar_action, self.questions_action, self.stats_action)
+        for action in pages:
             action.setCheckable(True)
             self._page_group.addAction(action)
         self.board_action.setChecked(True)
         self.today_action = self.today_dock.toggleViewAction()
         self.today_action.setText("&Today")
-        # Ctrl+1..3 are the pages (board, calendar, question bank).
+        # Ctrl+1..4 are the pages (board, calendar, question bank, your search).
         self.today_action.setShortcut(QKeySequence("Ctrl+T"))
         self.refresh_action = self._action("&Refresh", self.refresh, key.Refresh)
         self.about_action = self._action("&About Followup", self.about)
@@ -523,6 +530,7 @@ class MainWindow(QMainWindow):
             self.board_action,
             self.calendar_action,
             self.questions_action,
+            self.stats_action,
             self.today_action,
             None,
             self.refresh_action,
@@ -673,6 +681,8 @@ class MainWindow(QMainWindow):
             self._question_bank_changed()
         if self.calendar is not None and change.entities & CALENDAR_ENTITIES:
             self.calendar.apply_change(ids, everything="stage" in change.entities)
+        if self.stats_page is not None:
+            self.stats_page.mark_stale()
         self._update_status()
         self._today_timer.start()
         self._notify(change)
@@ -804,6 +814,21 @@ class MainWindow(QMainWindow):
             self.calendar = page
             page.refresh()
         return self.calendar
+
+    def show_stats(self) -> StatsPage:
+        """Show "Your search", computing its figures on the worker if they are old."""
+        if self.stats_page is None:
+            from followup_desktop.gui.stats import StatsPage  # chart code loads here
+
+            self.stats_page = StatsPage(self._service, self.tasks, self._tz, self.dialogs)
+            self.stats_page.changed.connect(self.apply_change)
+            self.views.addWidget(self.stats_page)
+        self.views.setCurrentWidget(self.stats_page)
+        self.stats_page.refresh_if_stale()
+        self.stats_action.setChecked(True)
+        self._page_changed()
+        self.stats_page.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return self.stats_page
 
     def schedule_interview(self, day: object) -> None:
         """Ask for an interview on ``day`` (a date) and store it."""

@@ -71,9 +71,13 @@ DISPUTED_CHOICES: tuple[DisputedChoice, ...] = (
         "double_timeline",
         "When they name a &timeline",
         "How long to wait when they name a timeline",
-        "Hiring often runs late, so the status check waits twice the time they gave; "
-        "choose the shorter wait if they seemed sure of their dates.",
-        ((True, "Ask after twice their timeline"), (False, "Ask once their timeline is up")),
+        "Hiring often runs late, so the status check waits longer than the time they gave "
+        "(twice by default: the timeline multiplier, which Your search can suggest from "
+        "your own data); choose the shorter wait if they seemed sure of their dates.",
+        (
+            (True, "Ask after their timeline times the multiplier"),
+            (False, "Ask once their timeline is up"),
+        ),
     ),
 )
 DISPUTED_SETTINGS = frozenset(choice.setting for choice in DISPUTED_CHOICES)

@@ -889,7 +889,11 @@ class _Planner:
                 f"They named no date for a decision, so ask {name} about the status "
                 f"{span_text(days)} after the interview, on {self.day(due)}."
             )
-        days = chain.timeline * 2 if settings.double_timeline else chain.timeline
+        days = (
+            _lengthened(chain.timeline, settings.timeline_multiplier)
+            if settings.double_timeline
+            else chain.timeline
+        )
         due = wt.next_working(wt.plus_days(chain.anchor, days))
         said = _said(chain.latest, chain.timeline, self.this_year)
         if settings.double_timeline:
@@ -946,6 +950,12 @@ def _employer_replies(facts: OpportunityFacts, latest: InterviewFacts) -> list[C
         ),
         key=lambda message: (message.occurred_at, message.id),
     )
+
+
+def _lengthened(days: int, multiplier: float) -> int:
+    """Their timeline times the multiplier, in whole days, never shorter than they said."""
+    # Rounded first so 10 x 1.1 (11.000000000000002 in binary) is 11 days, not 12.
+    return max(days, math.ceil(round(days * multiplier, 6)))
 
 
 def _timeline_days(interview: InterviewFacts, wt: WorkingTime) -> int | None:

@@ -105,7 +105,19 @@ class PlaybookSettings:
     )
     double_timeline: bool = field(
         default=True,
-        metadata=_flag("ask about the status after twice their stated timeline (else after it)"),
+        metadata=_flag(
+            "wait longer than their stated timeline before asking about the status, by "
+            "the multiplier below (else ask when it runs out)"
+        ),
+    )
+    timeline_multiplier: float = field(
+        default=2.0,
+        metadata=_number(
+            1.0,
+            4.0,
+            "how many times their stated timeline to wait before the first status check",
+            is_float=True,
+        ),
     )
     no_timeline_follow_up_days: int = field(
         default=7,
