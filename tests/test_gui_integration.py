@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import keyring.backends.null
@@ -407,6 +407,75 @@ def test_a_wrong_email_account_keeps_the_dialog_open_with_the_problem(
     account = load_account(service)
     assert account is not None
     assert account.from_address == "me@example.com"
+
+
+def test_a_playbook_change_re_plans_on_the_worker_and_says_so(
+    qtbot: QtBot, service: FollowupService, window: MainWindow
+) -> None:
+    from followup_desktop.core.agenda import agenda
+    from followup_desktop.core.playbook.settings import SETTINGS_KEY
+
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    end = NOW - timedelta(hours=2)
+    service.record_interview(acme, end - timedelta(hours=1), end)
+
+    def debrief_due() -> datetime:
+        with service.db.session() as session:
+            items = agenda(session, NOW, UTC)
+        return next(item.due_at for item in items if item.kind == "debrief")
+
+    before = debrief_due()
+    qtbot.waitUntil(lambda: window.settled)
+    dialog = make_settings(qtbot, window)
+    spin = dialog.playbook_page.editors["debrief_due_minutes"]
+    spin.setValue(spin.value() + 60)  # type: ignore[attr-defined]
+    ok_button(dialog).click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    # Handed to the worker: the window says what runs and Import waits for it.
+    assert "Re-planning" in window.job_label.text()
+    assert not window.import_action.isEnabled()
+    qtbot.waitUntil(lambda: window.settled)
+    assert window.job_label.text() == ""
+    minutes = spin.value()  # type: ignore[attr-defined]
+    assert service.get_setting(SETTINGS_KEY)["debrief_due_minutes"] == minutes
+    assert debrief_due() == before + timedelta(minutes=60)
+
+
+def test_a_background_change_that_lost_a_write_race_runs_again() -> None:
+    import sqlite3
+
+    from followup_desktop.core.change import Change
+    from followup_desktop.gui.main_window import LOCKED_ATTEMPTS, _retry_when_locked
+
+    calls: list[int] = []
+
+    def locked_once() -> Change:
+        calls.append(1)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return Change(entities=frozenset({"settings"}))
+
+    assert _retry_when_locked(locked_once).entities == {"settings"}
+    assert len(calls) == 2
+
+    def always_locked() -> Change:
+        calls.append(1)
+        raise sqlite3.OperationalError("database is locked")
+
+    calls.clear()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _retry_when_locked(always_locked)
+    assert len(calls) == LOCKED_ATTEMPTS
+
+    def broken() -> Change:
+        calls.append(1)
+        raise sqlite3.OperationalError("no such table: settings")
+
+    calls.clear()
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        _retry_when_locked(broken)
+    assert len(calls) == 1  # only a lost race is worth running again
 
 
 def test_a_broken_template_keeps_the_dialog_open(qtbot: QtBot, window: MainWindow) -> None:

@@ -194,3 +194,50 @@ def test_the_app_icon_is_found(qtbot: QtBot) -> None:
 
     icon: QIcon = app_icon()
     assert not icon.isNull()
+
+
+def test_closed_to_the_tray_with_nothing_due_nothing_wakes_more_than_once_a_minute(
+    qtbot: QtBot,
+    database: Database,
+    settings: QSettings,
+    tmp_path: Path,
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from followup_desktop.gui.dialogs import Dialogs
+    from followup_desktop.gui.main_window import MainWindow
+
+    set_setting(database, "reminders", ANY_TIME)
+    add_action(database, datetime.now(UTC) + timedelta(days=3))
+    service = FollowupService(database)
+    window = MainWindow(
+        service,
+        dialogs=Dialogs(),
+        settings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat),
+    )
+    qtbot.addWidget(window)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    controller = install_tray(app, window, service, settings=settings, dbus=False)
+    try:
+        # The offscreen platform has no tray; a panel appears, as on a desktop, and the
+        # tray's watch for one finds it.
+        controller.tray_available = lambda: True
+        qtbot.waitUntil(lambda: controller.in_tray, timeout=10_000)
+        qtbot.waitUntil(lambda: window.settled)
+        assert window.isVisible()
+        window.close()
+        assert controller.in_tray and not window.isVisible()
+        timers = [*app.findChildren(QTimer), *window.findChildren(QTimer)]
+        active = [timer for timer in timers if timer.isActive()]
+        assert controller.scheduler is not None
+        assert controller.scheduler.timer in active  # reminders stay armed
+        for timer in active:
+            wait = timer.remainingTime() if timer.isSingleShot() else timer.interval()
+            assert wait >= 60_000, (timer.objectName(), timer.parent(), wait)
+        window.show()  # shown again: the minute tick is back
+        assert any(
+            timer.isActive() and timer.interval() == 60_000 for timer in window.findChildren(QTimer)
+        )
+    finally:
+        controller.shutdown()

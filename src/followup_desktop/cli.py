@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
@@ -46,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--self-test", action="store_true", help="check that this installation works, then exit"
     )
-    # Used by benchmarks and smoke tests: quit as soon as the window has been shown.
+    # Used by benchmarks and smoke tests: quit once the window has painted and start-up
+    # (the database opened the whole way, the tray and reminders) has finished.
     parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
     # Used by the autostart entry: start in the tray without showing the window.
     parser.add_argument("--minimized", action="store_true", help=argparse.SUPPRESS)
@@ -340,6 +342,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "restore-backup":
         return _restore(db_path, args.file)
+    if args.command == "agenda":
+        # Read-only: a sound, current file is read through the plain driver, without
+        # loading SQLAlchemy; anything else goes the whole way below (checks, messages,
+        # migrations), as every other command does.
+        from followup_desktop.core.plainread import open_current
+
+        connection = open_current(db_path)
+        if connection is not None:
+            try:
+                return _agenda(connection, args)
+            finally:
+                connection.close()
 
     from followup_desktop.core.db import open_database
 
@@ -620,7 +634,7 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _agenda(db: Database, args: argparse.Namespace) -> int:
+def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
     from followup_desktop.core.agenda import agenda
     from followup_desktop.core.errors import ValidationError
     from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
@@ -635,8 +649,11 @@ def _agenda(db: Database, args: argparse.Namespace) -> int:
         raise ValidationError(f"Give --days a number from 0 to {MAX_AGENDA_DAYS}.", "days")
     until = None if args.days is None else now + timedelta(days=args.days)
     tz = local_zone()
-    with db.session() as session:
-        items = agenda(session, now, tz, until=until)
+    if isinstance(db, sqlite3.Connection):
+        items = agenda(db, now, tz, until=until)
+    else:
+        with db.session() as session:
+            items = agenda(session, now, tz, until=until)
     if args.json:
         json.dump([item.as_json() for item in items], sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# keyring is imported where a password is first asked for, not with this module: finding
+# its backends takes a noticeable part of start-up, and most sessions send no mail.
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,8 @@ def _label(backend: KeyringBackend) -> str:
 
 def _candidates(backend: KeyringBackend) -> list[KeyringBackend]:
     # Duck-typed: keyring.backends.chainer.ChainerBackend exposes its members as .backends.
+    from keyring.backend import KeyringBackend
+
     members = getattr(backend, "backends", None)
     if isinstance(members, list | tuple):
         return [m for m in members if isinstance(m, KeyringBackend)]
@@ -63,6 +68,8 @@ def pick_backend(
     backend: KeyringBackend | None = None,
 ) -> tuple[KeyringBackend | None, StoreStatus]:
     """The backend that will hold the password, or None with the reason why none can."""
+    import keyring
+
     chosen_from = backend if backend is not None else keyring.get_keyring()
     usable = [b for b in _candidates(chosen_from) if not _is_unsafe(b)]
     if usable:
@@ -106,6 +113,8 @@ class PasswordStore:
         return backend
 
     def _explain(self, error: Exception, doing: str) -> SecretStoreError:
+        import keyring.errors
+
         if isinstance(error, keyring.errors.KeyringLocked):
             text = (
                 f"The password store is locked, so Followup could not {doing}. Unlock it "
@@ -124,6 +133,8 @@ class PasswordStore:
 
     def set_password(self, account_key: str, password: str) -> None:
         """Keep the password in the OS store; raise SecretStoreError if it cannot."""
+        import keyring.errors
+
         backend = self._store()
         try:
             backend.set_password(self.service_name, account_key, password)
@@ -135,6 +146,8 @@ class PasswordStore:
         """The password from memory (this session) or the OS store; None if not kept."""
         if account_key in self._session:
             return self._session[account_key]
+        import keyring.errors
+
         backend, _status = pick_backend(self._backend)
         if backend is None:
             return None
@@ -145,6 +158,8 @@ class PasswordStore:
 
     def delete_password(self, account_key: str) -> None:
         """Forget the password everywhere Followup put it."""
+        import keyring.errors
+
         self._session.pop(account_key, None)
         backend, _status = pick_backend(self._backend)
         if backend is None:

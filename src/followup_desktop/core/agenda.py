@@ -1,20 +1,20 @@
 """The agenda: open actions in due order, sorted into overdue, today and upcoming.
 
-Read-only and cheap: one indexed query of plain columns (no ORM objects), so the command
-line, the Today panel and the tray can all ask often.
+Read-only and cheap: one indexed query in plain SQL on the driver (no ORM objects, and no
+SQLAlchemy needed to run it), so the command line, the Today panel and the tray can all
+ask often.
 """
 
 from __future__ import annotations
 
 import enum
+import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
-
-from followup_desktop.core.models import Action, ActionState, Opportunity
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 KIND_LABELS = {
     "debrief": "Write the debrief",
@@ -87,11 +87,44 @@ class AgendaItem:
 
 def effective_due_column() -> Any:
     """SQL expression for when an action is really due (a snooze postpones it)."""
+    from sqlalchemy import func
+
+    from followup_desktop.core.models import Action
+
     return func.coalesce(Action.snoozed_until, Action.due_at)
 
 
+# The same statement the ORM would build, on the driver: the command line reads the agenda
+# without loading SQLAlchemy, and 10,000 rows come back without per-value processing.
+# Instants are the naive UTC text UTCDateTime stores (fixed width, so text order is time
+# order); the expression in ORDER BY is the one ix_actions_effective_due indexes.
+_AGENDA_SQL = """
+SELECT a.id, a.opportunity_id, o.company, o.role, a.kind,
+       a.due_at || '+00:00', a.snoozed_until || '+00:00', a.state, a.recipient, a.channel,
+       a.reason
+FROM actions AS a LEFT OUTER JOIN opportunities AS o ON a.opportunity_id = o.id
+WHERE a.state IN ('open', 'snoozed') AND (o.id IS NULL OR o.archived IS 0) {bounds}
+ORDER BY coalesce(a.snoozed_until, a.due_at), a.id
+{limit}
+"""
+
+
+def _stored(moment: datetime) -> str:
+    """An aware instant in the text form UTCDateTime stores."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def driver_connection(source: Session | sqlite3.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection behind a session (or the connection itself)."""
+    if isinstance(source, sqlite3.Connection):
+        return source
+    connection = source.connection().connection.driver_connection
+    assert isinstance(connection, sqlite3.Connection)
+    return connection
+
+
 def agenda(
-    session: Session,
+    source: Session | sqlite3.Connection,
     now: datetime,
     tz: tzinfo,
     *,
@@ -103,41 +136,41 @@ def agenda(
 
     Both bounds are optional. The sort follows an index on the effective due time, so a
     small ``limit`` reads only the first few rows however many actions there are.
+    ``source`` is a session or a plain sqlite3 connection on a checked database.
 
     "Today" is the person's calendar day in ``tz``; anything due before ``now`` is overdue.
     """
-    due = effective_due_column()
-    query = (
-        select(
-            Action.id,
-            Action.opportunity_id,
-            Opportunity.company,
-            Opportunity.role,
-            Action.kind,
-            Action.due_at,
-            Action.snoozed_until,
-            Action.state,
-            Action.recipient,
-            Action.channel,
-            Action.reason,
-        )
-        .outerjoin(Opportunity, Action.opportunity_id == Opportunity.id)
-        .where(Action.state.in_([ActionState.OPEN, ActionState.SNOOZED]))
-        .where(or_(Opportunity.id.is_(None), Opportunity.archived.is_(False)))
-        .order_by(due, Action.id)
-    )
+    bounds = ""
+    parameters: dict[str, object] = {}
     if until is not None:
-        query = query.where(due < until)
+        bounds += " AND coalesce(a.snoozed_until, a.due_at) < :until"
+        parameters["until"] = _stored(until)
     if since is not None:
-        query = query.where(due >= since)
+        bounds += " AND coalesce(a.snoozed_until, a.due_at) >= :since"
+        parameters["since"] = _stored(since)
+    sql = _AGENDA_SQL.format(bounds=bounds, limit="" if limit is None else "LIMIT :limit")
     if limit is not None:
-        query = query.limit(limit)
+        parameters["limit"] = limit
     local_now = now.astimezone(tz)
     end_of_today = local_now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    parse = datetime.fromisoformat
     items = []
-    for row in session.execute(query):
-        snoozed = row.state is ActionState.SNOOZED and row.snoozed_until is not None
-        due_at = row.snoozed_until if snoozed else row.due_at
+    rows = driver_connection(source).execute(sql, parameters).fetchall()
+    for (
+        action_id,
+        opportunity_id,
+        company,
+        role,
+        kind,
+        due_text,
+        snoozed_text,
+        state,
+        recipient,
+        channel,
+        reason,
+    ) in rows:
+        snoozed = state == "snoozed" and snoozed_text is not None
+        due_at = parse(snoozed_text if snoozed else due_text)
         if due_at < now:
             bucket = Bucket.OVERDUE
         elif due_at.astimezone(tz) < end_of_today:
@@ -146,16 +179,16 @@ def agenda(
             bucket = Bucket.UPCOMING
         items.append(
             AgendaItem(
-                action_id=row.id,
-                opportunity_id=row.opportunity_id,
-                company=row.company or "",
-                role=row.role or "",
-                kind=row.kind,
+                action_id=action_id,
+                opportunity_id=opportunity_id,
+                company=company or "",
+                role=role or "",
+                kind=kind,
                 due_at=due_at,
                 snoozed=snoozed,
-                recipient=row.recipient,
-                channel=None if row.channel is None else str(row.channel.value),
-                reason=row.reason,
+                recipient=recipient,
+                channel=channel,
+                reason=reason,
                 bucket=bucket,
             )
         )

@@ -12,27 +12,24 @@ query of its own: the board paints without it and reads it just after.
 from __future__ import annotations
 
 import enum
+import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import and_, case, func, or_, select, type_coerce
-from sqlalchemy.orm import Session
-
-from followup_desktop.core.agenda import effective_due_column
+from followup_desktop.core.agenda import driver_connection, effective_due_column
 from followup_desktop.core.errors import NotFoundError
-from followup_desktop.core.models import (
-    Action,
-    ActionState,
-    Contact,
-    Correspondence,
-    Interview,
-    Opportunity,
-    OpportunityContact,
-    StageKind,
-)
-from followup_desktop.core.timeutil import UTCDateTime
+from followup_desktop.core.kinds import StageKind
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# The board's reads (stages, cards, search text, card order) are plain SQL on the driver
+# and run on a Session or on a bare sqlite3 connection: the window paints its first board
+# before SQLAlchemy is loaded. The editor's and the counters' queries use the ORM and
+# import it where they run.
 
 # Search text is cut to this many characters of notes per card: enough to find a word
 # in the notes without keeping megabytes of text for 10,000 cards in memory.
@@ -92,7 +89,7 @@ class CardSnapshot(NamedTuple):
     last_contact_at: datetime | None
 
 
-def load_stages(session: Session) -> list[StageSnapshot]:
+def load_stages(session: Session | sqlite3.Connection) -> list[StageSnapshot]:
     """Every stage in board order, hidden ones included.
 
     Plain SQL, like the cards: the board's start-up path stays clear of the ORM, whose
@@ -171,14 +168,31 @@ def _id_filters(opportunity_ids: Iterable[int] | None, **columns: str) -> dict[s
     return {name: f"AND {column} IN ({id_list})" for name, column in columns.items()}
 
 
-def _cursor(session: Session) -> Any:
-    connection = session.connection().connection.driver_connection
-    assert connection is not None
-    return connection
+def _cursor(session: Session | sqlite3.Connection) -> sqlite3.Connection:
+    return driver_connection(session)
+
+
+def load_settings_with_prefix(session: Session | sqlite3.Connection, prefix: str) -> dict[str, Any]:
+    """Every stored setting whose key starts with ``prefix`` (the board's card order).
+
+    A range on the key rather than LIKE, which would read "_" and "%" in the prefix as
+    wildcards; values are the JSON the settings table stores.
+    """
+    rows = _cursor(session).execute(
+        "SELECT key, value FROM settings WHERE key >= ? AND key < ?",
+        (prefix, prefix + "\U0010ffff"),
+    )
+    return {
+        key: None if value is None else json.loads(value)
+        for key, value in rows
+        if key.startswith(prefix)
+    }
 
 
 def load_cards(
-    session: Session, now: datetime, opportunity_ids: Iterable[int] | None = None
+    session: Session | sqlite3.Connection,
+    now: datetime,
+    opportunity_ids: Iterable[int] | None = None,
 ) -> list[CardSnapshot]:
     """Cards for the given opportunities (all when None), in one set-based query.
 
@@ -236,7 +250,7 @@ def load_cards(
 
 
 def load_search_texts(
-    session: Session, opportunity_ids: Iterable[int] | None = None
+    session: Session | sqlite3.Connection, opportunity_ids: Iterable[int] | None = None
 ) -> dict[int, str]:
     """What the search box looks through for each opportunity, case-folded.
 
@@ -256,6 +270,11 @@ def load_search_texts(
 
 def due_counts(session: Session, now: datetime, tz: tzinfo) -> tuple[int, int]:
     """How many open actions are overdue and how many fall later today (local day)."""
+    from sqlalchemy import and_, case, func, or_, select, type_coerce
+
+    from followup_desktop.core.models import Action, ActionState, Opportunity
+    from followup_desktop.core.sqltypes import UTCDateTime
+
     due = effective_due_column()
     local_now = now.astimezone(tz)
     end_of_today = local_now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
@@ -360,6 +379,16 @@ class OpportunityDetails:
 
 def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDetails:
     """Everything the editor shows about one opportunity."""
+    from sqlalchemy import select
+
+    from followup_desktop.core.models import (
+        Contact,
+        Correspondence,
+        Interview,
+        Opportunity,
+        OpportunityContact,
+    )
+
     opportunity = session.get(Opportunity, opportunity_id)
     if opportunity is None:
         raise NotFoundError(
@@ -436,6 +465,10 @@ def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDet
 
 def stage_of(session: Session, opportunity_ids: Sequence[int]) -> dict[int, int]:
     """Each opportunity's current stage (for undoing a move)."""
+    from sqlalchemy import and_, select
+
+    from followup_desktop.core.models import Opportunity
+
     if not opportunity_ids:
         return {}
     rows = session.execute(
@@ -458,6 +491,7 @@ __all__ = [
     "due_state",
     "load_cards",
     "load_search_texts",
+    "load_settings_with_prefix",
     "load_stages",
     "opportunity_details",
     "stage_of",

@@ -22,10 +22,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
-
 from followup_desktop.core.errors import (
     DatabaseDamagedError,
     DatabaseError,
@@ -35,6 +31,8 @@ from followup_desktop.core.timeutil import utcnow
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +124,10 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 def make_engine(path: Path) -> Engine:
     """An engine on ``path`` with foreign keys, WAL and a busy timeout on every connection."""
+    # Loaded here, not at the top: the file checks above and the command line's plain
+    # reads work without SQLAlchemy, which takes a good part of a second to import.
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 5.0})
     event.listen(engine, "connect", _on_connect)
 
@@ -246,6 +248,8 @@ class Database:
         whose statistics went stale, so the covering indexes stay chosen as data grows.
         The WAL is checkpointed by SQLite when the last connection closes.
         """
+        from sqlalchemy.exc import DBAPIError
+
         try:
             with self.engine.connect() as connection:
                 connection.connection.driver_connection.execute("PRAGMA optimize")  # type: ignore[union-attr]
@@ -316,6 +320,8 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
 
 
 def _ready(path: Path) -> Database:
+    from sqlalchemy.orm import sessionmaker
+
     engine = make_engine(path)
     return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
 
@@ -387,7 +393,6 @@ def file_mode(path: Path) -> int:
 
 
 __all__ = [
-    "DBAPIError",
     "Database",
     "backup_database",
     "describe_sqlite_error",

@@ -51,7 +51,8 @@ from followup_desktop.core.files import read_limited
 from followup_desktop.core.messages.account import ACCOUNT_SETTING, EmailAccount
 from followup_desktop.core.models import Base
 from followup_desktop.core.playbook.settings import SETTINGS_KEY, settings_from, validate_settings
-from followup_desktop.core.timeutil import UTCDateTime, check_zone_name, is_zone_name
+from followup_desktop.core.sqltypes import UTCDateTime
+from followup_desktop.core.timeutil import check_zone_name, is_zone_name
 
 FORMAT_NAME: Final = "followup"
 FORMAT_VERSION: Final = 1

@@ -5,7 +5,9 @@ each expected decision as an all-day event. UIDs are stable (an interview keeps 
 of the invitation it came from), DTSTAMP is always set and SEQUENCE goes up whenever an
 item's content changed since the last export (kept in the ``calendar.sequences``
 setting), so importing the file again into a calendar application updates its events
-instead of duplicating them. The file is written atomically.
+instead of duplicating them. The file is written atomically, by the fast writer in
+:mod:`followup_desktop.core.ics_writer` (the icalendar package builds the same calendar
+through the same code; a test compares the two).
 
 Import reads what real senders produce (Google Calendar, Outlook/Exchange with Windows
 zone names, Teams, Zoom, Apple, schedulers): VTIMEZONE blocks, Windows zone names mapped
@@ -30,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,7 +41,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from followup_desktop.core import validation
+from followup_desktop.core import ics_writer, validation
 from followup_desktop.core.agenda import kind_label
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ImportFormatError, ValidationError
@@ -303,8 +306,8 @@ def _store_sequences(session: Session, setting: Setting | None, sequences: _Sequ
         setting.value = value
 
 
-def _alarm(description: str) -> icalendar.Alarm:
-    alarm = icalendar.Alarm()
+def _alarm(description: str, backend: ModuleType) -> Any:
+    alarm = backend.Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", description)
     alarm.add("trigger", timedelta(0))
@@ -316,13 +319,18 @@ AnySelect = Select[*tuple[Any, ...]]
 
 @dataclass
 class _Builder:
-    """Adds components to a calendar, with the DTSTAMP and SEQUENCE bookkeeping."""
+    """Adds components to a calendar, with the DTSTAMP and SEQUENCE bookkeeping.
 
-    calendar: icalendar.Calendar
+    ``backend`` makes the components: :mod:`ics_writer` for files, or the icalendar
+    package, whose interface it shares (a test compares the two).
+    """
+
+    calendar: Any
     stamp: datetime
     sequences: _Sequences
+    backend: ModuleType
 
-    def add(self, component: icalendar.Component, uid: str, *content: object) -> None:
+    def add(self, component: Any, uid: str, *content: object) -> None:
         component.add("uid", uid)
         component.add("dtstamp", self.stamp)
         component.add("sequence", self.sequences.sequence(uid, _digest(*content)))
@@ -399,7 +407,7 @@ def _interview_event(row: Any, people: list[tuple[str, str]], builder: _Builder)
     if row.next_steps:
         lines.append(f"Next steps: {row.next_steps}")
     description = "\n".join(lines)
-    event = icalendar.Event()
+    event = builder.backend.Event()
     event.add("dtstart", row.starts_at.astimezone(zone))
     event.add("dtend", row.ends_at.astimezone(zone))
     event.add("summary", summary)
@@ -429,7 +437,7 @@ def _decision_event(
     interview_id: int, decided: date, company: str, role: str, builder: _Builder
 ) -> None:
     summary = f"Decision expected: {role} at {company}"
-    event = icalendar.Event()
+    event = builder.backend.Event()
     event.add("dtstart", decided)
     event.add("dtend", decided + timedelta(days=1))
     event.add("summary", summary)
@@ -449,13 +457,12 @@ def _action_component(row: Any, actions_as: ActionsAs, builder: _Builder) -> Non
     if row.reason:
         lines.append(f"Why: {row.reason}")
     description = "\n".join(lines)
-    component: icalendar.Event | icalendar.Todo
     if actions_as is ActionsAs.TODOS:
-        component = icalendar.Todo()
+        component = builder.backend.Todo()
         component.add("due", due)
         component.add("status", "NEEDS-ACTION")
     else:
-        component = icalendar.Event()
+        component = builder.backend.Event()
         component.add("dtstart", due)
         component.add("dtend", due + timedelta(minutes=ACTION_MINUTES))
         component.add("transp", "TRANSPARENT")
@@ -463,7 +470,7 @@ def _action_component(row: Any, actions_as: ActionsAs, builder: _Builder) -> Non
     if description:
         component.add("description", description)
     component.add("categories", ["Follow-up"])
-    component.add_component(_alarm(summary))
+    component.add_component(_alarm(summary, builder.backend))
     builder.add(component, action_uid(row.id), due, summary, description, actions_as)
 
 
@@ -473,20 +480,22 @@ def build_calendar(
     *,
     opportunity_id: int | None = None,
     actions_as: ActionsAs = ActionsAs.EVENTS,
-) -> tuple[icalendar.Calendar, ExportResult]:
+    backend: ModuleType = ics_writer,
+) -> tuple[Any, ExportResult]:
     """The calendar of one opportunity (or all, archived ones left out), and its counts.
 
     Updates the SEQUENCE bookkeeping in ``session``; the caller commits it once the file
-    is safely written.
+    is safely written. The calendar is built by :mod:`ics_writer` unless ``backend``
+    names another module with its interface (the icalendar package).
     """
     setting, sequences = _read_sequences(session)
-    calendar = icalendar.Calendar()
+    calendar = backend.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "Followup")
-    builder = _Builder(calendar, now.astimezone(UTC), sequences)
+    builder = _Builder(calendar, now.astimezone(UTC), sequences, backend)
     interview_query, panel_query, action_query = _queries(opportunity_id)
     panels: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for row in session.execute(panel_query):

@@ -29,7 +29,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from followup_desktop.core.timeutil import UTCDateTime, utcnow
+from followup_desktop.core.kinds import StageKind as StageKind  # noqa: PLC0414 (re-exported)
+from followup_desktop.core.sqltypes import UTCDateTime
+from followup_desktop.core.timeutil import utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -55,29 +57,6 @@ def _enum(enum_class: type[enum.Enum]) -> Enum:
         validate_strings=True,
         values_callable=lambda members: [member.value for member in members],
     )
-
-
-class StageKind(enum.StrEnum):
-    """What a stage means to the playbook, whatever the person calls it."""
-
-    PROSPECT = "prospect"
-    ACTIVE = "active"
-    FINAL = "final"
-    OFFER = "offer"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-    CLOSED = "closed"
-
-    @property
-    def is_closed(self) -> bool:
-        """True when no more follow-ups make sense for an opportunity in this stage."""
-        return self in {
-            StageKind.ACCEPTED,
-            StageKind.REJECTED,
-            StageKind.WITHDRAWN,
-            StageKind.CLOSED,
-        }
 
 
 class ContactRole(enum.StrEnum):

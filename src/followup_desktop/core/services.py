@@ -9,7 +9,7 @@ so a view refreshes only what it shows.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from followup_desktop.core import validation
+from followup_desktop.core.change import Change as Change  # noqa: PLC0414 (re-exported)
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError, ValidationError
 from followup_desktop.core.models import (
@@ -53,24 +54,6 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a mutation changed: the opportunities touched and the kinds of records."""
-
-    opportunity_ids: frozenset[int] = frozenset()
-    entities: frozenset[str] = frozenset()
-    created_id: int | None = None
-    actions_replanned: frozenset[int] = field(default=frozenset())
-
-    def __or__(self, other: Change) -> Change:
-        return Change(
-            self.opportunity_ids | other.opportunity_ids,
-            self.entities | other.entities,
-            self.created_id if self.created_id is not None else other.created_id,
-            self.actions_replanned | other.actions_replanned,
-        )
 
 
 _OPPORTUNITY_TEXT = {

@@ -1,8 +1,9 @@
 """Time handling: every instant is an aware datetime in UTC inside the core.
 
 SQLite has no time zone type and SQLAlchemy's ``DateTime(timezone=True)`` silently drops
-the offset there, so :class:`UTCDateTime` refuses naive values instead of guessing, stores
-UTC and gives back aware UTC. Wall-clock events (interviews) keep their IANA zone name
+the offset there, so the column type ``UTCDateTime`` (in :mod:`sqltypes`, which loads
+SQLAlchemy; this module does not) refuses naive values instead of guessing, stores UTC
+and gives back aware UTC. Wall-clock events (interviews) keep their IANA zone name
 beside the instant so they can be shown as the person agreed to them.
 """
 
@@ -16,35 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import DateTime
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
-
 from followup_desktop.core.errors import ValidationError
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A column type for instants: aware in, aware UTC out, naive rejected."""
-
-    impl = DateTime(timezone=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if not isinstance(value, datetime):
-            raise TypeError(f"expected a datetime, got {type(value).__name__}")
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value.isoformat()} refused: give it a time zone")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):  # raw SQL paths hand back text
-            value = datetime.fromisoformat(value)
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC)
 
 
 def utcnow() -> datetime:
@@ -183,3 +156,13 @@ def days_between(earlier: datetime, later: datetime) -> int:
 def start_of_day(day: date, tz: tzinfo) -> datetime:
     """Midnight at the start of ``day`` in ``tz``, as an aware UTC instant."""
     return datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
+
+
+def __getattr__(name: str) -> Any:
+    # The column type moved to sqltypes so that reading the clock never loads SQLAlchemy;
+    # the old name still resolves, on first use.
+    if name == "UTCDateTime":
+        from followup_desktop.core.sqltypes import UTCDateTime
+
+        return UTCDateTime
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,10 +9,14 @@ history and re-planned.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.core.change import Change
+
+if TYPE_CHECKING:
+    from followup_desktop.core.services import FollowupService
 
 CARD_ORDER_PREFIX = "board_card_order."
 

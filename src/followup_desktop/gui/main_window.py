@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import platformdirs
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -32,10 +33,13 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QHideEvent,
     QKeySequence,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDockWidget,
     QLineEdit,
@@ -45,7 +49,6 @@ from PySide6.QtWidgets import (
     QToolBar,
     QWidget,
 )
-from sqlalchemy import select
 
 from followup_desktop import APP_NAME, __version__
 from followup_desktop.core.agenda import AgendaItem, agenda
@@ -55,13 +58,13 @@ from followup_desktop.core.board import (
     due_counts,
     load_cards,
     load_search_texts,
+    load_settings_with_prefix,
     load_stages,
 )
+from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.models import Action, Contact, Opportunity
 from followup_desktop.core.plain_text import for_display
-from followup_desktop.core.services import Change, FollowupService
-from followup_desktop.core.timeutil import local_zone
+from followup_desktop.core.timeutil import local_zone, utcnow
 from followup_desktop.gui.agenda_model import AgendaModel
 from followup_desktop.gui.board_model import BoardFilter, BoardModel
 from followup_desktop.gui.board_view import BoardView
@@ -73,9 +76,7 @@ from followup_desktop.gui.commands import (
     ranks_from_setting,
 )
 from followup_desktop.gui.dialogs import Dialogs
-from followup_desktop.gui.editor import OpportunityEditor, debrief_available
 from followup_desktop.gui.plain import PlainLabel
-from followup_desktop.gui.settings_dialog import SettingsDialog
 from followup_desktop.gui.tasks import TaskRunner
 from followup_desktop.gui.today_panel import TodayPanel
 from followup_desktop.secrets import PasswordStore
@@ -83,9 +84,11 @@ from followup_desktop.secrets import PasswordStore
 if TYPE_CHECKING:
     from followup_desktop.core.exchange import ImportResult
     from followup_desktop.core.ics import Proposal
+    from followup_desktop.core.services import FollowupService
     from followup_desktop.gui.calendar import CalendarPage
     from followup_desktop.gui.composer import ComposerDialog
     from followup_desktop.gui.debrief import DebriefDialog, QuestionBankWidget
+    from followup_desktop.gui.editor import OpportunityEditor
     from followup_desktop.gui.stats import StatsPage
 
 log = logging.getLogger(__name__)
@@ -174,6 +177,10 @@ class ActionTarget:
 
 def read_action_target(service: FollowupService, action_id: int) -> ActionTarget | None:
     """The kind and links of one action, or None when it no longer exists."""
+    from sqlalchemy import select
+
+    from followup_desktop.core.models import Action
+
     with service.db.session() as session:
         row = session.execute(
             select(Action.kind, Action.opportunity_id, Action.interview_id).where(
@@ -217,19 +224,71 @@ def import_summary(path: Path, result: ImportResult) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class StartupSource:
+    """What the window paints its first board from before the service layer is ready.
+
+    A query-only connection on a database that passed the opening checks
+    (:func:`~followup_desktop.core.plainread.open_current`): the board's reads are plain
+    SQL, so the window is on screen before SQLAlchemy is even loaded. The application
+    hands the window its :class:`FollowupService` with :meth:`MainWindow.attach_service`
+    once the database is fully open; until then the window takes no input.
+    """
+
+    connection: sqlite3.Connection
+    clock: Callable[[], datetime] = utcnow
+
+
+class _InputGate(QObject):
+    """Holds back clicks, keys and drops aimed at one window until it can act on them."""
+
+    BLOCKED = frozenset(
+        {
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.MouseButtonDblClick,
+            QEvent.Type.KeyPress,
+            QEvent.Type.KeyRelease,
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.Shortcut,
+            QEvent.Type.Drop,
+            QEvent.Type.ContextMenu,
+        }
+    )
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.BLOCKED and isinstance(watched, QWidget):
+            return watched.window() is self._window
+        return False
+
+
 class MainWindow(QMainWindow):
     """Followup's window: the board of opportunities and what is due today."""
 
+    #: Emitted once, when the window with its board has painted for the first time.
+    first_painted = Signal()
+
     def __init__(
         self,
-        service: FollowupService,
+        service: FollowupService | StartupSource,
         *,
         dialogs: Dialogs | None = None,
         settings: QSettings | None = None,
         passwords: PasswordStore | None = None,
     ) -> None:
         super().__init__()
-        self._service = service
+        self._startup: StartupSource | None = None
+        self._gate: _InputGate | None = None
+        if isinstance(service, StartupSource):
+            self._startup = service
+            self._clock = service.clock
+        else:
+            self._service = service
+            self._clock = service.clock
         # Reads nothing on screen needs for the first paint (the Today panel, the search
         # text) wait for it, so they do not compete with it for the interpreter.
         self._after_paint_started = False
@@ -245,9 +304,7 @@ class MainWindow(QMainWindow):
         # The card query waits on SQLite, which releases the GIL: start it on a thread now
         # and build the widgets, columns included, meanwhile (the start-up path to a
         # painted board). The stages are a handful of rows, read first.
-        with service.db.session() as session:
-            stages = load_stages(session)
-        first_load = _Background(lambda: self._read_cards(stages))
+        stages, first_load = self._start_first_read()
         self.dialogs = dialogs or Dialogs()
         self._settings = settings or QSettings(
             str(window_settings_path()), QSettings.Format.IniFormat
@@ -262,7 +319,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.tasks.busy_changed.connect(self._busy_changed)
         self.undo_stack = QUndoStack(self)
-        self._build_views(service)
+        self._build_views()
         self._build_filters()
         self._build_actions()
         self._build_menus()
@@ -284,12 +341,61 @@ class MainWindow(QMainWindow):
         self.reload_board((stages, *first_load.result()))
         self._restore_state()
         self._update_actions()
+        if self._startup is not None:
+            self._hold_input()
+
+    def _start_first_read(self) -> tuple[list[StageSnapshot], _Background]:
+        """The stages, and the card query already running on a thread."""
+        startup = self._startup
+        if startup is not None:
+            stages = load_stages(startup.connection)
+            return stages, _Background(lambda: self._read_cards(stages, startup.connection))
+        with self._service.db.session() as session:
+            stages = load_stages(session)
+        return stages, _Background(lambda: self._read_cards(stages))
+
+    def _hold_input(self) -> None:
+        # Nothing may be written before the database is fully open: the board shows, but
+        # clicks and keys wait (a fraction of a second) until attach_service().
+        self._gate = _InputGate(self)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self._gate)
+        self.statusBar().showMessage("Opening the database…")
+
+    @property
+    def service_ready(self) -> bool:
+        """False while the window shows its first board and waits for its service."""
+        return self._startup is None
+
+    def attach_service(self, service: FollowupService) -> None:
+        """Take the service once the database is fully open; the window then takes input.
+
+        The start-up connection is closed; what waited for the service (the Today panel,
+        the search text) is read now if the window has already painted.
+        """
+        startup, self._startup = self._startup, None
+        self._service = service
+        self._clock = service.clock
+        if self._gate is not None:
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self._gate)
+            self._gate.deleteLater()
+            self._gate = None
+        if startup is not None:
+            startup.connection.close()
+        self._update_status()
+        if self._after_paint_started:
+            self.refresh_today_later()
+            self._read_search_texts_later()
 
     # -- building ----------------------------------------------------------------------
 
-    def _build_views(self, service: FollowupService) -> None:
-        self.board_model = BoardModel(service.clock, self._tz, self)
-        self.board = BoardView(self.board_model, service.clock, self._tz, self.handle_drop)
+    def _build_views(self) -> None:
+        clock = self._now
+        self.board_model = BoardModel(clock, self._tz, self)
+        self.board = BoardView(self.board_model, clock, self._tz, self.handle_drop)
         self.board.open_requested.connect(self.open_opportunity)
         self.board.selection_changed.connect(self._update_actions)
         self.views = QStackedWidget()
@@ -308,7 +414,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.views)
 
         self.agenda_model = AgendaModel(self._tz, self)
-        self.today = TodayPanel(self.agenda_model, service.clock, self._tz)
+        self.today = TodayPanel(self.agenda_model, clock, self._tz)
         self.today.done_requested.connect(self.complete_action)
         self.today.snooze_requested.connect(self.snooze_action)
         self.today.open_action_requested.connect(self.open_action)
@@ -580,10 +686,20 @@ class MainWindow(QMainWindow):
             stages = load_stages(session)
         return (stages, *self._read_cards(stages))
 
-    def _read_cards(self, stages: Sequence[StageSnapshot]) -> CardData:
-        with self._service.db.session() as session:
-            cards = load_cards(session, self._service.clock())
-        stored = self._service.settings_with_prefix(CARD_ORDER_PREFIX)
+    def _now(self) -> datetime:
+        # The service's clock once there is a service (tests give it a fixed one).
+        return self._clock()
+
+    def _read_cards(
+        self, stages: Sequence[StageSnapshot], connection: sqlite3.Connection | None = None
+    ) -> CardData:
+        if connection is not None:
+            cards = load_cards(connection, self._now())
+            stored = load_settings_with_prefix(connection, CARD_ORDER_PREFIX)
+        else:
+            with self._service.db.session() as session:
+                cards = load_cards(session, self._now())
+                stored = load_settings_with_prefix(session, CARD_ORDER_PREFIX)
         ranks: dict[int, float] = {}
         stage_of = {card.opportunity_id: card.stage_id for card in cards}
         for stage in stages:
@@ -619,13 +735,16 @@ class MainWindow(QMainWindow):
         if self._after_paint_started:
             return
         self._after_paint_started = True
-        self.refresh_today_later()
-        self._read_search_texts_later()
+        self.first_painted.emit()
+        if self._startup is None:
+            self.refresh_today_later()
+            self._read_search_texts_later()
+        # Otherwise attach_service() reads them, once there is a service to read with.
 
     @property
     def settled(self) -> bool:
         """True once the window has painted and read everything it reads after that."""
-        return self._after_paint_started and self.tasks.idle
+        return self._after_paint_started and self._startup is None and self.tasks.idle
 
     def _read_search_texts_later(self) -> None:
         # The search box's text is not on the cards: read it once they are painted.
@@ -655,17 +774,23 @@ class MainWindow(QMainWindow):
         self.board.set_stages(self._stages)
         self.board.select_cards(selected, focus=False)
 
-    def apply_change(self, change: Change, ranks: Mapping[int, float] | None = None) -> None:
+    def apply_change(
+        self,
+        change: Change,
+        ranks: Mapping[int, float] | None = None,
+        board: BoardData | None = None,
+    ) -> None:
         """Bring the board and the Today panel up to date with what a service call changed.
 
         ``ranks`` is the hand-made card order when the change set it (moves pass it on,
-        so the order is not read back from the database).
+        so the order is not read back from the database). ``board`` is the whole board
+        already read (on the worker) for a change too big to apply card by card.
         """
         if "stage" in change.entities:
             self._reload_stages()
-        ids = set(change.opportunity_ids) | set(change.actions_replanned)
+        ids = _touched(change)
         if len(ids) > INCREMENTAL_LIMIT:
-            self.reload_board()
+            self.reload_board(board)
         elif ids:
             with self._service.db.session() as session:
                 cards = load_cards(session, self._service.clock(), ids)
@@ -726,10 +851,31 @@ class MainWindow(QMainWindow):
             self.calendar.apply_change((), everything=True)
         self.board.select_cards(selected, focus=self.views.currentWidget() is self.board)
 
+    def refresh_later(self, then: Callable[[], None] | None = None) -> None:
+        """Re-read everything, the board's cards on the worker; ``then`` runs after."""
+
+        def read() -> tuple[BoardData, tuple[list[AgendaItem], int, int]]:
+            return self._read_board(), self._read_today()
+
+        def show(data: object) -> None:
+            board, today = cast("tuple[BoardData, object]", data)
+            selected = self.board.selected_ids()
+            self.reload_board(board)
+            self._show_today(today)
+            self._question_bank_changed()
+            if self.calendar is not None:
+                self.calendar.apply_change((), everything=True)
+            self.board.select_cards(selected, focus=self.views.currentWidget() is self.board)
+            if then is not None:
+                then()
+
+        self.tasks.submit(read, show, self._report_failure("Reading the board"))
+
     def _tick(self) -> None:
         # Due states move with the clock: a card due at 14:00 is overdue at 14:01.
         self.board_model.set_now()
-        self.refresh_today_later()
+        if self._startup is None:
+            self.refresh_today_later()
         if self.calendar is not None and self.views.currentWidget() is self.calendar:
             # Overdue marks and "today" move with the clock too.
             self.calendar.refresh()
@@ -1078,6 +1224,8 @@ class MainWindow(QMainWindow):
 
     def make_editor(self, opportunity_id: int | None) -> OpportunityEditor:
         """The editor for an opportunity (a new one when None), wired to this window."""
+        from followup_desktop.gui.editor import OpportunityEditor, debrief_available
+
         open_debrief = self._open_debrief if debrief_available() else None
         editor = OpportunityEditor(self._service, opportunity_id, self._stages, self, open_debrief)
         editor.saved.connect(self.apply_change)
@@ -1104,9 +1252,33 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Open the settings dialog; the board follows stage and playbook changes."""
-        dialog = SettingsDialog(self._service, self, passwords=self.passwords)
+        from followup_desktop.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(
+            self._service, self, passwords=self.passwords, background=self.run_in_background
+        )
         dialog.changed.connect(self.apply_change)
         self.dialogs.run(dialog)
+
+    def run_in_background(self, what: str, call: Callable[[], Change]) -> None:
+        """Run one service call on the worker and apply its Change when it is back.
+
+        For calls long enough to freeze the window (a playbook change re-plans every
+        opportunity); the status bar says what runs meanwhile.
+        """
+
+        def work() -> tuple[Change, BoardData | None]:
+            change = _retry_when_locked(call)
+            # A change too big to apply card by card re-reads the board: here, not after.
+            big = len(_touched(change)) > INCREMENTAL_LIMIT
+            return change, self._read_board() if big else None
+
+        def done(result: object) -> None:
+            change, board = cast("tuple[Change, BoardData | None]", result)
+            self.apply_change(change, board=board)
+
+        self.job_label.setText(what)
+        self.tasks.submit(work, done, self._report_failure(what.removesuffix("…")))
 
     def about(self) -> None:
         """Say what this is."""
@@ -1144,6 +1316,10 @@ class MainWindow(QMainWindow):
 
     def database_is_empty(self) -> bool:
         """True when the database holds no opportunities and no contacts (a new one)."""
+        from sqlalchemy import select
+
+        from followup_desktop.core.models import Contact, Opportunity
+
         with self._service.db.session() as session:
             for model in (Opportunity, Contact):
                 if session.scalar(select(model.id).limit(1)) is not None:
@@ -1178,9 +1354,10 @@ class MainWindow(QMainWindow):
             assert isinstance(result, exchange.ImportResult)
             # Undo steps may name records the import replaced; they no longer apply.
             self.undo_stack.clear()
-            self.refresh()
             self._notify(EVERYTHING_CHANGED)
-            self.statusBar().showMessage(import_summary(path, result), 15_000)
+            summary = import_summary(path, result)
+            # Once the board shows the imported cards (its status line would cover it).
+            self.refresh_later(lambda: self.statusBar().showMessage(summary, 15_000))
 
         report = self._report_failure("The import")
 
@@ -1564,6 +1741,19 @@ class MainWindow(QMainWindow):
         settings.setValue("window/page", page)
         settings.sync()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._clock_timer.isActive():
+            self._clock_timer.start()
+            if self._after_paint_started:
+                self._tick()  # catch up with the time spent hidden
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        # Hidden in the tray, nothing on screen needs the minute tick: it would only wake
+        # the app (and read the Today panel) every minute for no one.
+        self._clock_timer.stop()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self._clock_timer.stop()
@@ -1595,6 +1785,30 @@ class _Background(threading.Thread):
             raise self._error
         assert self._result is not None
         return self._result
+
+
+def _touched(change: Change) -> set[int]:
+    """The opportunities whose cards a change may alter."""
+    return set(change.opportunity_ids) | set(change.actions_replanned)
+
+
+# A worker's transaction that read before the GUI thread wrote cannot write any more
+# (SQLite answers "locked" at once, without waiting): it is rolled back whole, so it can
+# simply be run again.
+LOCKED_ATTEMPTS = 3
+
+
+def _retry_when_locked(call: Callable[[], Change]) -> Change:
+    for attempt in range(LOCKED_ATTEMPTS):
+        try:
+            return call()
+        except Exception as error:
+            original = getattr(error, "orig", error)
+            locked = isinstance(original, sqlite3.OperationalError) and "locked" in str(original)
+            if not locked or attempt == LOCKED_ATTEMPTS - 1:
+                raise
+            log.info("a background change met a concurrent write; running it again")
+    raise AssertionError("unreachable")
 
 
 def dropped_ics(mime: QMimeData) -> list[Path]:

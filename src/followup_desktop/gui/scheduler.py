@@ -80,7 +80,8 @@ class ReminderScheduler(QObject):
         clock: Callable[[], datetime] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         resync_interval: timedelta = timedelta(minutes=10),
-        heartbeat_interval: timedelta = timedelta(seconds=30),
+        # Once a minute: idle in the tray, nothing may wake Followup more often.
+        heartbeat_interval: timedelta = timedelta(seconds=60),
         jump_tolerance: timedelta = timedelta(seconds=20),
         parent: QObject | None = None,
     ) -> None:

@@ -66,6 +66,10 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+#: Runs one service call off the GUI thread: (what the status bar says, the call).
+Background = Callable[[str, Callable[[], Change]], None]
+
+
 class StagesPage(QWidget):
     """Add, rename, reorder and hide the board's stages."""
 
@@ -377,6 +381,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         passwords: PasswordStore | None = None,
+        background: Background | None = None,
     ) -> None:
         super().__init__(parent)
         # Imported here: the composer pulls in printing and SMTP, which the window does not
@@ -384,6 +389,9 @@ class SettingsDialog(QDialog):
         from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
 
         self._service = service
+        # Where a playbook change (which re-plans every opportunity) runs: on the
+        # window's worker when given, so the window stays usable; else right here.
+        self._background = background
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self.resize(720, 520)
@@ -483,7 +491,8 @@ class SettingsDialog(QDialog):
 
     def apply(self) -> bool:
         """Save every page that changed; False (and the problem shown) if one cannot be."""
-        if not self._apply_playbook():
+        valid, playbook = self._checked_playbook()
+        if not valid:
             return False
         if self._email_changed() and not self.email_page.apply():
             # The page says what is wrong beside its fields; the line above the buttons
@@ -507,19 +516,33 @@ class SettingsDialog(QDialog):
             )
             self.show_page(self.templates_page)
             return False
+        # Last: on the worker, the re-plan's transaction then starts after this dialog's
+        # other writes instead of racing them.
+        if playbook is not None and not self._save_playbook(playbook):
+            return False
         self.error.show_message(None)
         return True
 
-    def _apply_playbook(self) -> bool:
+    def _checked_playbook(self) -> tuple[bool, dict[str, Any] | None]:
+        """Whether the playbook pages are valid, and what to store (None: unchanged)."""
         values = {**self._stored, **self.playbook_page.values(), **self.hours_page.values()}
         try:
             cleaned = validate_settings(values)
         except FollowupError as error:
             self.error.show_message(str(error))
-            return False
+            return False, None
         stored = {key: list(v) if isinstance(v, tuple) else v for key, v in cleaned.items()}
-        if stored == self._stored:
-            self.error.show_message(None)
+        return True, None if stored == self._stored else stored
+
+    def _save_playbook(self, stored: dict[str, Any]) -> bool:
+        if self._background is not None:
+            # Validated already; the runner applies the Change (or reports a failure).
+            service = self._service
+            self._background(
+                "Re-planning every follow-up for the new settings…",
+                lambda: service.set_setting(SETTINGS_KEY, stored),
+            )
+            self._stored = stored
             return True
         try:
             change = self._service.set_setting(SETTINGS_KEY, stored)
@@ -527,7 +550,6 @@ class SettingsDialog(QDialog):
             self.error.show_message(str(error))
             return False
         self._stored = stored
-        self.error.show_message(None)
         self.changed.emit(change)
         return True
 
