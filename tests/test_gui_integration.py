@@ -371,8 +371,9 @@ def test_settings_hold_the_email_and_template_pages(
     qtbot: QtBot, window: MainWindow, passwords: PasswordStore
 ) -> None:
     dialog = make_settings(qtbot, window)
-    assert page_titles(dialog)[-2:] == ["Email account", "Message templates"]
+    assert page_titles(dialog)[-3:] == ["Email account", "Incoming mail", "Message templates"]
     assert isinstance(dialog.email_page, EmailAccountPage)
+    assert dialog.incoming_page.passwords is passwords
     assert isinstance(dialog.templates_page, TemplateEditorPage)
     assert dialog.email_page.passwords is passwords  # the window's store, shared
     dialog.pages.setCurrentRow(page_titles(dialog).index("Email account"))

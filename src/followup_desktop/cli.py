@@ -12,7 +12,7 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,6 +129,10 @@ def _parser() -> argparse.ArgumentParser:
         "install-desktop-entry", help="add Followup to this user's application menu"
     )
     entry.add_argument("--uninstall", action="store_true", help="remove it again")
+
+    from followup_desktop import mail_cli
+
+    mail_cli.add_commands(commands)
     return parser
 
 
@@ -311,6 +315,37 @@ def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+def _desktop_entry(*, uninstall: bool) -> int:
+    from followup_desktop import desktop_integration
+
+    if uninstall:
+        removed = desktop_integration.uninstall_desktop_entry()
+        print(f"Removed {len(removed)} files from the application menu and icon theme.")
+    else:
+        written = desktop_integration.install_desktop_entry()
+        print("Followup is now in your application menu:")
+        for path in written:
+            print(f"  {path}")
+    return 0
+
+
+def _agenda_quickly(db_path: Path, args: argparse.Namespace) -> int | None:
+    """The agenda of a sound, current file through the plain driver; None otherwise.
+
+    Read-only, so SQLAlchemy is never loaded; anything else goes the whole way (checks,
+    messages, migrations), as every other command does.
+    """
+    from followup_desktop.core.plainread import open_current
+
+    connection = open_current(db_path)
+    if connection is None:
+        return None
+    try:
+        return _agenda(connection, args)
+    finally:
+        connection.close()
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from followup_desktop.core.paths import default_db_path
 
@@ -329,55 +364,46 @@ def _dispatch(args: argparse.Namespace) -> int:
             arguments=args.files,
         )
     if args.command == "install-desktop-entry":
-        from followup_desktop import desktop_integration
-
-        if args.uninstall:
-            removed = desktop_integration.uninstall_desktop_entry()
-            print(f"Removed {len(removed)} files from the application menu and icon theme.")
-        else:
-            written = desktop_integration.install_desktop_entry()
-            print("Followup is now in your application menu:")
-            for path in written:
-                print(f"  {path}")
-        return 0
+        return _desktop_entry(uninstall=args.uninstall)
     if args.command == "restore-backup":
         return _restore(db_path, args.file)
     if args.command == "agenda":
-        # Read-only: a sound, current file is read through the plain driver, without
-        # loading SQLAlchemy; anything else goes the whole way below (checks, messages,
-        # migrations), as every other command does.
-        from followup_desktop.core.plainread import open_current
-
-        connection = open_current(db_path)
-        if connection is not None:
-            try:
-                return _agenda(connection, args)
-            finally:
-                connection.close()
+        quick = _agenda_quickly(db_path, args)
+        if quick is not None:
+            return quick
 
     from followup_desktop.core.db import open_database
 
     db = open_database(db_path)
     try:
-        handler = {
-            "export": _export,
-            "import": _import,
-            "export-ics": _export_ics,
-            "import-ics": _import_ics,
-            "import-csv": _import_csv,
-            "export-csv": _export_csv,
-            "proof-of-search": _proof_of_search,
-            "import-contacts": _import_contacts,
-            "import-posting": _import_posting,
-            "export-vcard": _export_vcard,
-            "demo": _demo,
-            "agenda": _agenda,
-            "stats": _stats,
-            "backup": _backup,
-        }[args.command]
-        return handler(db, args)
+        return _run_on_database(db, args)
     finally:
         db.close()
+
+
+def _run_on_database(db: Database, args: argparse.Namespace) -> int:
+    """The commands that work on an opened (checked, migrated) database."""
+    if args.command.startswith("mail-"):
+        from followup_desktop import mail_cli
+
+        return mail_cli.run(db, args)
+    handler: Callable[[Database, argparse.Namespace], int] = {
+        "export": _export,
+        "import": _import,
+        "export-ics": _export_ics,
+        "import-ics": _import_ics,
+        "import-csv": _import_csv,
+        "export-csv": _export_csv,
+        "proof-of-search": _proof_of_search,
+        "import-contacts": _import_contacts,
+        "import-posting": _import_posting,
+        "export-vcard": _export_vcard,
+        "demo": _demo,
+        "agenda": _agenda,
+        "stats": _stats,
+        "backup": _backup,
+    }[args.command]
+    return handler(db, args)
 
 
 def _export(db: Database, args: argparse.Namespace) -> int:

@@ -298,6 +298,7 @@ def _install_tray(
         on_new_debrief=new_debrief,
         on_change=window_changed,
     )
+    tray.mailbox_requested.connect(window.open_mailbox)
     scheduler = tray.scheduler
     assert scheduler is not None
     # The window's own changes (a card moved, an action done) re-arm the reminders.

@@ -565,6 +565,12 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(
             "&Settings…", self.open_settings, key.Preferences, "Stages, playbook, working hours"
         )
+        self.mailbox_action = self._action(
+            "From your &mailbox…",
+            self.open_mailbox,
+            "Ctrl+Shift+M",
+            "Sent notes and replies found in your mailbox, to confirm or dismiss",
+        )
         self.board_action = self._action("&Board", self.show_board, "Ctrl+1")
         self.questions_action = self._action(
             "&Question bank",
@@ -638,6 +644,7 @@ class MainWindow(QMainWindow):
             self.questions_action,
             self.stats_action,
             self.today_action,
+            self.mailbox_action,
             None,
             self.refresh_action,
         ):
@@ -1279,6 +1286,14 @@ class MainWindow(QMainWindow):
 
         self.job_label.setText(what)
         self.tasks.submit(work, done, self._report_failure(what.removesuffix("…")))
+
+    def open_mailbox(self) -> None:
+        """Show what the mailbox check found; checking runs on the worker thread."""
+        from followup_desktop.gui.mailbox import MailboxDialog  # loaded when first used
+
+        dialog = MailboxDialog(self._service, self, tasks=self.tasks, passwords=self.passwords)
+        dialog.changed.connect(self.apply_change)
+        self.dialogs.run(dialog)
 
     def about(self) -> None:
         """Say what this is."""

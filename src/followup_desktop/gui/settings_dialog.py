@@ -427,6 +427,11 @@ class SettingsDialog(QDialog):
         self.reminders_page = RemindersPage(service)
         self.add_page("Reminders", self.reminders_page)
         self.add_page("Email account", self.email_page)
+        from followup_desktop.gui.mailbox import IncomingMailPage
+
+        self.incoming_page = IncomingMailPage(service, passwords=passwords)
+        self.incoming_page.setAccessibleName("Incoming mail")
+        self.add_page("Incoming mail", self.incoming_page)
         self.add_page("Message templates", self.templates_page)
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.pages.setCurrentRow(0)
@@ -492,8 +497,17 @@ class SettingsDialog(QDialog):
     def apply(self) -> bool:
         """Save every page that changed; False (and the problem shown) if one cannot be."""
         valid, playbook = self._checked_playbook()
-        if not valid:
+        if not valid or not self._apply_pages():
             return False
+        # Last: on the worker, the re-plan's transaction then starts after this dialog's
+        # other writes instead of racing them.
+        if playbook is not None and not self._save_playbook(playbook):
+            return False
+        self.error.show_message(None)
+        return True
+
+    def _apply_pages(self) -> bool:
+        """Save the pages other than the playbook; False (and the problem shown) if not."""
         if self._email_changed() and not self.email_page.apply():
             # The page says what is wrong beside its fields; the line above the buttons
             # says where to look, since another page may be showing.
@@ -501,6 +515,12 @@ class SettingsDialog(QDialog):
                 f"The email account was not saved: {self.email_page.status_label.text()}"
             )
             self.show_page(self.email_page)
+            return False
+        if not self.incoming_page.apply():
+            self.error.show_message(
+                f"Incoming mail was not saved: {self.incoming_page.status_label.text()}"
+            )
+            self.show_page(self.incoming_page)
             return False
         try:
             if self.reminders_page.apply():
@@ -516,11 +536,6 @@ class SettingsDialog(QDialog):
             )
             self.show_page(self.templates_page)
             return False
-        # Last: on the worker, the re-plan's transaction then starts after this dialog's
-        # other writes instead of racing them.
-        if playbook is not None and not self._save_playbook(playbook):
-            return False
-        self.error.show_message(None)
         return True
 
     def _checked_playbook(self) -> tuple[bool, dict[str, Any] | None]:

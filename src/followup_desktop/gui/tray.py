@@ -94,6 +94,7 @@ class TrayController(QObject):
     open_action_requested = Signal(int)
     new_debrief_requested = Signal()
     arguments_received = Signal(list)
+    mailbox_requested = Signal()
 
     def __init__(
         self,
@@ -125,6 +126,10 @@ class TrayController(QObject):
         self.icon.activated.connect(self._activated)
         self.scheduler: ReminderScheduler | None = None
         self.notifier: NotifierChain | None = None
+        # Set by install_tray when the mailbox is read at an interval.
+        self.mailbox_waiting = 0
+        self.mailbox_error = ""
+        self.mailbox_poller: QObject | None = None
         self.status: TrayStatus | None = None
         self._quitting = False
         self._minimized_start: datetime | None = None
@@ -260,6 +265,17 @@ class TrayController(QObject):
                     lambda _checked=False, chosen=item.action_id: self.open_action(chosen)
                 )
             menu.addSeparator()
+        if self.mailbox_waiting:
+            self._add(
+                menu,
+                f"From your mailbox ({self.mailbox_waiting})…",
+                "trayMailbox",
+                self._open_mailbox,
+            )
+        if self.mailbox_error:
+            note = menu.addAction(_menu_text(f"Mailbox not checked: {self.mailbox_error}"))
+            note.setObjectName("trayMailboxError")
+            note.setEnabled(False)
         self._add(menu, "New debrief…", "trayNewDebrief", self._new_debrief)
         self._add(menu, "Open Followup", "trayOpen", self.show_window)
         snooze = self._add(menu, "Snooze all for an hour", "traySnoozeAll", self._snooze_all)
@@ -276,6 +292,20 @@ class TrayController(QObject):
         action.setObjectName(name)
         action.triggered.connect(lambda _checked=False: slot())
         return action
+
+    def _open_mailbox(self) -> None:
+        self.show_window()
+        self.mailbox_requested.emit()
+
+    def set_mailbox_waiting(self, waiting: int) -> None:
+        """How many mailbox proposals wait (after a background check)."""
+        self.mailbox_waiting = waiting
+        self.mailbox_error = ""
+
+    def set_mailbox_error(self, message: str) -> None:
+        """Why the last background check failed; shown in the menu, not as a pop-up."""
+        log.info("background mailbox check failed: %s", message)
+        self.mailbox_error = message
 
     def _new_debrief(self) -> None:
         self.show_window()
@@ -387,6 +417,13 @@ def install_tray(
     if on_change is not None:
         scheduler.changed.connect(on_change)
     app.aboutToQuit.connect(controller.shutdown)
+    from followup_desktop.gui.mailbox.background import MailboxPoller
+
+    poller = MailboxPoller(service, controller)
+    poller.found.connect(controller.set_mailbox_waiting)
+    poller.failed.connect(controller.set_mailbox_error)
+    controller.mailbox_poller = poller
+    poller.start()
     first = chain.first_available()
     log.info("reminders go through %s", first.name if first is not None else "nothing")
     controller.start(minimized=minimized)

@@ -1,0 +1,387 @@
+"""A mailbox check from start to end: scan, propose, and confirm or dismiss.
+
+:meth:`MailboxChecker.scan` connects (read-only), reads the headers of new messages in
+the Sent folder and the inbox since the earliest open opportunity began, reads in full
+only those to or from known people, and stores what it found as proposals. Confirming
+one logs it as correspondence through :class:`FollowupService`, which re-plans: a sent
+note closes that person's thank-you (or the follow-up due), a reply restarts the cadence.
+Blocking by nature: the window runs it on a worker thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import ssl
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.mailbox.account import IncomingAccount
+from followup_desktop.core.mailbox.directory import (
+    STEP_ROLES,
+    Directory,
+    OpportunityScope,
+    already_logged,
+    load_directory,
+    open_step_for,
+)
+from followup_desktop.core.mailbox.imap import DEFAULT_TIMEOUT, ImapReader
+from followup_desktop.core.mailbox.outcome import suggest_outcome
+from followup_desktop.core.mailbox.parse import (
+    Headers,
+    ParsedMessage,
+    first_lines,
+    read_headers,
+    read_message,
+)
+from followup_desktop.core.mailbox.state import (
+    FolderMark,
+    MailboxState,
+    StoredProposal,
+    load_state,
+)
+from followup_desktop.core.models import Action, ActionState, Direction
+from followup_desktop.core.services import Change, FollowupService
+
+Progress = Callable[[str], None]
+_Parsed = TypeVar("_Parsed")
+log = logging.getLogger(__name__)
+INBOX = "INBOX"
+# One check or answer at a time in this process (the window and the tray may both ask):
+# the remembered state is read, changed and written back as a whole.
+_STATE_LOCK = threading.RLock()
+
+
+@dataclass
+class ScanResult:
+    """What one check did, for the status line and the command line."""
+
+    folders: list[str] = field(default_factory=list)
+    headers_read: int = 0
+    messages_read: int = 0
+    new_proposals: list[StoredProposal] = field(default_factory=list)
+    auto_confirmed: list[StoredProposal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One sentence."""
+        found = len(self.new_proposals)
+        text = f"{found} new {'message' if found == 1 else 'messages'} to review"
+        if self.auto_confirmed:
+            text += f", {len(self.auto_confirmed)} sent notes logged automatically"
+        return text + "."
+
+
+@dataclass(frozen=True)
+class _Match:
+    kind: str
+    scope: OpportunityScope
+    contact_id: int | None
+    address: str = ""
+
+
+def _message_key(headers: Headers, folder: str, uidvalidity: int, uid: int) -> str:
+    if headers.message_id:
+        return f"id:{headers.message_id}"
+    return f"uid:{folder}:{uidvalidity}:{uid}"
+
+
+def _proposal_id(message_key: str) -> str:
+    return hashlib.sha256(message_key.encode()).hexdigest()[:10]
+
+
+def _readable(
+    read: Callable[[bytes], _Parsed], raw: bytes, folder: str, uid: int
+) -> _Parsed | None:
+    """The parsed message, or None (and a log line) when it cannot be read at all."""
+    try:
+        return read(raw)
+    except Exception as error:
+        log.warning("skipped unreadable message %s/%s: %s", folder, uid, type(error).__name__)
+        return None
+
+
+def _latest_interview_before(scope: OpportunityScope, moment: datetime) -> datetime | None:
+    started = [start for start in scope.interview_starts if start <= moment]
+    return max(started) if started else None
+
+
+class MailboxChecker:
+    """Scans one incoming account and turns proposals into logged correspondence."""
+
+    def __init__(
+        self,
+        service: FollowupService,
+        account: IncomingAccount,
+        *,
+        own_addresses: Iterable[str] = (),
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.service = service
+        self.account = account
+        self.own = frozenset(a.lower() for a in own_addresses) | {account.username.lower()}
+        self.ssl_context = ssl_context
+        self.timeout = timeout
+
+    # -- state --------------------------------------------------------------------
+
+    def state(self) -> MailboxState:
+        """What is remembered about this mailbox."""
+        return load_state(self.service.get_setting(self.account.state_key))
+
+    def _save(self, state: MailboxState) -> Change:
+        return self.service.set_setting(self.account.state_key, state.to_json())
+
+    def proposals(self) -> list[StoredProposal]:
+        """Everything waiting for Confirm or Dismiss, newest first."""
+        return sorted(self.state().proposals, key=lambda p: p.occurred_at, reverse=True)
+
+    # -- matching -----------------------------------------------------------------
+
+    def _match(self, directory: Directory, folder: str, headers: Headers) -> _Match | None:
+        moment = headers.date
+        if moment is None:
+            return None
+        if folder != INBOX:
+            return self._match_sent(directory, headers, moment)
+        sender = headers.sender
+        if sender is None or sender.email in self.own:
+            return None
+        people = [
+            (scope, contact_id)
+            for scope, contact_id, _roles in directory.by_address(sender.email)
+            if scope.first_date <= moment
+        ]
+        if people:
+            scope, contact_id = max(people, key=lambda item: item[0].first_date)
+            return _Match("reply", scope, contact_id)
+        companies = [s for s in directory.by_domain(sender.domain) if s.first_date <= moment]
+        if companies:
+            return _Match("reply", max(companies, key=lambda s: s.first_date), None)
+        return None
+
+    def _match_sent(
+        self, directory: Directory, headers: Headers, moment: datetime
+    ) -> _Match | None:
+        best: tuple[datetime, OpportunityScope, int, str] | None = None
+        for recipient in headers.recipients:
+            for scope, contact_id, roles in directory.by_address(recipient.email):
+                if not roles & STEP_ROLES:
+                    continue
+                # Only after an interview: before it, a message answers no step.
+                interview = _latest_interview_before(scope, moment)
+                if interview is None:
+                    continue
+                if best is None or interview > best[0]:
+                    best = (interview, scope, contact_id, recipient.email)
+        if best is None:
+            return None
+        return _Match("sent", best[1], best[2], best[3])
+
+    def _proposal(
+        self, match: _Match, folder: str, uid: int, key: str, message: ParsedMessage
+    ) -> StoredProposal:
+        headers = message.headers
+        assert headers.date is not None  # only dated messages match
+        action_id = None
+        if match.kind == "sent":
+            with self.service.db.session() as session:
+                action_id = open_step_for(
+                    session, match.scope.id, match.contact_id, headers.date, match.address
+                )
+        sender = headers.sender
+        outcome = None
+        if match.kind == "reply":
+            suggested = suggest_outcome(headers.subject, message.text)
+            outcome = None if suggested is None else str(suggested)
+        invitation = None
+        if match.kind == "reply" and message.invitations:
+            invitation = message.invitations[0].decode("utf-8", "replace")
+        return StoredProposal(
+            id=_proposal_id(key),
+            kind=match.kind,
+            message_key=key,
+            folder=folder,
+            uid=uid,
+            opportunity_id=match.scope.id,
+            opportunity_label=match.scope.label(),
+            contact_id=match.contact_id,
+            action_id=action_id,
+            sender="" if sender is None else sender.email,
+            sender_name="" if sender is None else sender.name,
+            recipients=[r.email for r in headers.recipients],
+            occurred_at=headers.date.isoformat(),
+            subject=headers.subject[:1000],
+            first_lines=first_lines(message.text),
+            body=message.text,
+            outcome=outcome,
+            invitation=invitation,
+            attachments=list(message.attachment_names),
+        )
+
+    # -- scanning -----------------------------------------------------------------
+
+    def scan(self, password: str, progress: Progress | None = None) -> ScanResult:
+        """Read what is new and store proposals; raises MailboxError in plain words."""
+        with _STATE_LOCK:
+            return self._scan(password, progress)
+
+    def _scan(self, password: str, progress: Progress | None) -> ScanResult:
+        result = ScanResult()
+        with self.service.db.session() as session:
+            directory = load_directory(session)
+        since_moment = directory.since()
+        if since_moment is None or directory.empty:
+            result.notes.append(
+                "No open opportunity has a contact with an email address yet, so there "
+                "is nothing to look for in the mailbox."
+            )
+            return result
+        # A day early: SEARCH SINCE compares dates in the server's own time zone.
+        since = (since_moment - timedelta(days=1)).date()
+        state = self.state()
+        fingerprint = directory.fingerprint()
+        with ImapReader(
+            self.account, password, timeout=self.timeout, ssl_context=self.ssl_context
+        ) as reader:
+            sent = reader.sent_folder()
+            folders = [INBOX] if sent is None else [sent.name, INBOX]
+            if sent is None:
+                result.notes.append(
+                    "The server marks no folder as Sent, so only the inbox was read."
+                )
+            for folder in folders:
+                if progress is not None:
+                    progress(f"Reading {folder}…")
+                self._scan_folder(
+                    reader,
+                    folder,
+                    since=since,
+                    fingerprint=fingerprint,
+                    directory=directory,
+                    state=state,
+                    result=result,
+                )
+                # Saved per folder: a connection lost later keeps what was done so far.
+                self._save(state)
+        for proposal in list(result.new_proposals):
+            if proposal.kind == "sent" and self.account.auto_confirm_sent:
+                self.confirm(proposal.id)
+                result.auto_confirmed.append(proposal)
+        return result
+
+    def _scan_folder(
+        self,
+        reader: ImapReader,
+        folder: str,
+        *,
+        since: date,
+        fingerprint: str,
+        directory: Directory,
+        state: MailboxState,
+        result: ScanResult,
+    ) -> None:
+        status = reader.examine(folder)
+        result.folders.append(folder)
+        mark = state.folders.get(folder)
+        after = 0
+        if (
+            mark is not None
+            and mark.uidvalidity == status.uidvalidity
+            and mark.directory == fingerprint
+            and mark.since <= since.isoformat()
+        ):
+            after = mark.last_uid
+        uids = reader.search_since(since, after) if status.exists else []
+        wanted: dict[int, tuple[_Match, str]] = {}
+        for uid, raw in reader.fetch_headers(uids):
+            result.headers_read += 1
+            headers = _readable(read_headers, raw, folder, uid)
+            if headers is None:
+                continue
+            key = _message_key(headers, folder, status.uidvalidity, uid)
+            if state.known(key):
+                continue
+            match = self._match(directory, folder, headers)
+            if match is None or headers.date is None:
+                continue
+            with self.service.db.session() as session:
+                if already_logged(session, match.scope.id, headers.subject, headers.date):
+                    continue
+            wanted[uid] = (match, key)
+        for uid, raw in reader.fetch_messages(sorted(wanted)):
+            result.messages_read += 1
+            match, key = wanted[uid]
+            message = _readable(read_message, raw, folder, uid)
+            if message is None:
+                continue
+            proposal = self._proposal(match, folder, uid, key, message)
+            state.proposals.append(proposal)
+            result.new_proposals.append(proposal)
+        last = max([after, *uids])
+        state.folders[folder] = FolderMark(status.uidvalidity, last, since.isoformat(), fingerprint)
+
+    # -- answers ------------------------------------------------------------------
+
+    def _take(self, proposal_id: str) -> tuple[MailboxState, StoredProposal]:
+        state = self.state()
+        proposal = state.find(proposal_id)
+        if proposal is None:
+            raise NotFoundError(
+                f"No waiting mailbox message has the id {proposal_id!r}; run mail-check to "
+                "see the list."
+            )
+        return state, proposal
+
+    def confirm(self, proposal_id: str, *, import_invitation: bool = False) -> Change:
+        """Log the message; for a sent note, mark the step it answers done."""
+        with _STATE_LOCK:
+            return self._confirm(proposal_id, import_invitation=import_invitation)
+
+    def _confirm(self, proposal_id: str, *, import_invitation: bool) -> Change:
+        state, proposal = self._take(proposal_id)
+        sent = proposal.kind == "sent"
+        change = self.service.log_correspondence(
+            proposal.opportunity_id,
+            Direction.SENT if sent else Direction.RECEIVED,
+            datetime.fromisoformat(proposal.occurred_at),
+            subject=proposal.subject,
+            body=proposal.body,
+            contact_id=proposal.contact_id,
+            action_id=proposal.action_id if sent else None,
+        )
+        if sent and proposal.action_id is not None:
+            with self.service.db.session() as session:
+                action = session.get(Action, proposal.action_id)
+                still_open = action is not None and action.state in (
+                    ActionState.OPEN,
+                    ActionState.SNOOZED,
+                )
+            if still_open:
+                change = change | self.service.complete_action(proposal.action_id)
+        if import_invitation and proposal.invitation:
+            change = change | self._import_invitation(proposal)
+        state.proposals.remove(proposal)
+        state.handled[proposal.message_key] = "confirmed"
+        return change | self._save(state)
+
+    def _import_invitation(self, proposal: StoredProposal) -> Change:
+        from followup_desktop.core.ics import import_invitations, read_invitations
+
+        assert proposal.invitation is not None
+        invitations = read_invitations(proposal.invitation.encode("utf-8"))
+        result = import_invitations(self.service.db, invitations, now=self.service.clock())
+        return Change(frozenset(result.opportunity_ids), frozenset({"interview", "action"}))
+
+    def dismiss(self, proposal_id: str) -> Change:
+        """Set the message aside for good: it is never proposed again."""
+        with _STATE_LOCK:
+            state, proposal = self._take(proposal_id)
+            state.proposals.remove(proposal)
+            state.handled[proposal.message_key] = "dismissed"
+            return self._save(state)

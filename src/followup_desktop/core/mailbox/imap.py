@@ -1,0 +1,321 @@
+"""A read-only IMAP conversation with ``imaplib``: EXAMINE, SEARCH, FETCH with PEEK.
+
+Only commands that cannot change a mailbox are sent: LOGIN, CAPABILITY, LIST, EXAMINE,
+UID SEARCH, UID FETCH of ``BODY.PEEK[...]`` (which never sets ``\\Seen``) and LOGOUT.
+The connection is always encrypted (implicit TLS or STARTTLS) and the server's
+certificate and host name are always checked. Every failure becomes a
+:class:`MailboxError` whose message says plainly what happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import imaplib
+import re
+import socket
+import ssl
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.mailbox.account import IncomingAccount
+from followup_desktop.core.messages.account import Security
+
+DEFAULT_TIMEOUT = 30.0
+HEADER_FIELDS = "FROM TO CC DATE SUBJECT MESSAGE-ID"
+# UIDs per FETCH: long enough to be quick, short enough for any server's line limit.
+_BATCH = 400
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LIST_LINE = re.compile(rb'^\((?P<flags>[^)]*)\) (?P<sep>"[^"]*"|NIL) (?P<name>.+)$')
+_UID = re.compile(rb"\bUID (\d+)")
+
+
+class MailboxErrorKind(enum.StrEnum):
+    """What went wrong, for tests and for choosing what to offer next."""
+
+    LOGIN = "login"
+    TLS = "tls"
+    TIMEOUT = "timeout"
+    UNREACHABLE = "unreachable"
+    CONNECTION_LOST = "connection_lost"
+    SERVER = "server"
+
+
+class MailboxError(FollowupError):
+    """Reading the mailbox failed; the message is for the person, ``kind`` for the program."""
+
+    def __init__(self, kind: MailboxErrorKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder as LISTed: its name to send back, and its special-use flags."""
+
+    name: str
+    flags: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class FolderStatus:
+    """What EXAMINE said about a folder."""
+
+    uidvalidity: int
+    exists: int
+
+
+def imap_date(day: date) -> str:
+    """A date as IMAP SEARCH wants it (``02-Dec-2026``), independent of the locale."""
+    return f"{day.day:02d}-{_MONTHS[day.month - 1]}-{day.year}"
+
+
+def _unquote(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace").strip()
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        text = text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return text
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def parse_list_line(line: bytes) -> Folder | None:
+    """One LIST answer line as a folder, or None when it cannot be read."""
+    match = _LIST_LINE.match(line.strip())
+    if match is None:
+        return None
+    flags = frozenset(flag.lower() for flag in match["flags"].decode("ascii", "replace").split())
+    return Folder(_unquote(match["name"]), flags)
+
+
+def make_context(ca_file: str = "") -> ssl.SSLContext:
+    """A verifying TLS context; ``ca_file`` adds a certificate authority to trust."""
+    context = ssl.create_default_context()
+    if ca_file:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as error:
+            raise MailboxError(
+                MailboxErrorKind.TLS,
+                f"The CA file {ca_file!r} could not be read ({error}). "
+                "Check the path in Settings → Email account, or leave it empty.",
+            ) from None
+    return context
+
+
+def explain(error: BaseException, account: IncomingAccount, timeout: float) -> MailboxError:  # noqa: PLR0911 - one answer per failure
+    """A plain-words error for anything the conversation raised."""
+    where = f"{account.host}:{account.port}"
+    if isinstance(error, MailboxError):
+        return error
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return MailboxError(
+            MailboxErrorKind.TLS,
+            f"The certificate of {account.host} could not be verified "
+            f"({error.verify_message or error.reason}). Check that the server name is "
+            "exactly what your provider gives; nothing was read.",
+        )
+    if isinstance(error, ssl.SSLError):
+        return MailboxError(
+            MailboxErrorKind.TLS,
+            f"An encrypted connection to {where} could not be set up ({error.reason}). "
+            "Port 993 usually needs SSL and port 143 STARTTLS; check the security setting.",
+        )
+    if isinstance(error, TimeoutError | socket.timeout):
+        return MailboxError(
+            MailboxErrorKind.TIMEOUT,
+            f"The mail server at {where} did not answer within {timeout:g} seconds. "
+            "Check your internet connection and the port, then try again.",
+        )
+    if isinstance(error, socket.gaierror):
+        return MailboxError(
+            MailboxErrorKind.UNREACHABLE,
+            f"The mail server {account.host!r} could not be found. Check its name and "
+            "your internet connection.",
+        )
+    if isinstance(error, ConnectionRefusedError):
+        return MailboxError(
+            MailboxErrorKind.UNREACHABLE,
+            f"Nothing accepted a connection at {where}. Check the port (usually 993).",
+        )
+    if isinstance(error, imaplib.IMAP4.abort | EOFError | ConnectionError):
+        return MailboxError(
+            MailboxErrorKind.CONNECTION_LOST,
+            f"The connection to {where} was lost while reading. Nothing was changed; "
+            "the next check starts again where this one stopped.",
+        )
+    if isinstance(error, OSError):
+        return MailboxError(
+            MailboxErrorKind.UNREACHABLE,
+            f"Could not talk to the mail server at {where} ({error.strerror or error}).",
+        )
+    return MailboxError(
+        MailboxErrorKind.SERVER,
+        f"The mail server at {where} answered with an error ({error}).",
+    )
+
+
+class ImapReader:
+    """One read-only session with the incoming mail server; use it as a context manager."""
+
+    def __init__(
+        self,
+        account: IncomingAccount,
+        password: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.account = account
+        self._password = password
+        self.timeout = timeout
+        self._context = ssl_context or make_context(account.ca_file)
+        if self._context.verify_mode != ssl.CERT_REQUIRED or not self._context.check_hostname:
+            raise ValueError("an SSL context that does not verify the server is not allowed")
+        self._imap: imaplib.IMAP4 | None = None
+
+    def __repr__(self) -> str:  # never show the password, even in a traceback
+        return f"ImapReader({self.account.username!r}@{self.account.host!r})"
+
+    def __enter__(self) -> ImapReader:
+        try:
+            self._open()
+        except BaseException as error:
+            self.close()
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            raise explain(error, self.account, self.timeout) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _open(self) -> None:
+        account = self.account
+        if account.security is Security.SSL:
+            self._imap = imaplib.IMAP4_SSL(
+                account.host, account.port, ssl_context=self._context, timeout=self.timeout
+            )
+        else:
+            self._imap = imaplib.IMAP4(account.host, account.port, timeout=self.timeout)
+            if "STARTTLS" not in self._imap.capabilities:
+                raise MailboxError(
+                    MailboxErrorKind.TLS,
+                    f"The server at {account.host}:{account.port} does not offer STARTTLS, "
+                    "and Followup never reads mail without encryption. Choose SSL "
+                    "(usually port 993).",
+                )
+            self._imap.starttls(self._context)
+        try:
+            self._imap.login(account.username, self._password)
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error as error:
+            raise MailboxError(
+                MailboxErrorKind.LOGIN,
+                f"The mail server refused the user name or password ({error}). Check them "
+                "in Settings → Email account; some providers need an app password.",
+            ) from None
+
+    def close(self) -> None:
+        """Log out if still connected; never raises."""
+        imap, self._imap = self._imap, None
+        if imap is None:
+            return
+        try:
+            imap.logout()
+        except (imaplib.IMAP4.error, OSError, EOFError):
+            with contextlib.suppress(OSError):
+                imap.shutdown()
+
+    def _conn(self) -> imaplib.IMAP4:
+        if self._imap is None:
+            raise MailboxError(MailboxErrorKind.CONNECTION_LOST, "Not connected.")
+        return self._imap
+
+    def _checked(self, what: str, status: str, data: Sequence[object]) -> list[object]:
+        if status != "OK":
+            text = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
+            raise MailboxError(
+                MailboxErrorKind.SERVER, f"The mail server refused to {what} ({text})."
+            )
+        return list(data)
+
+    def _call(self, what: str, command: str, *args: str) -> list[object]:
+        """Run one command; any failure becomes a MailboxError in plain words."""
+        imap = self._conn()
+        try:
+            if command == "LIST":
+                status, data = imap.list()
+                return self._checked(what, status, data)
+            if command == "EXAMINE":
+                status, selected = imap.select(args[0], readonly=True)
+                return self._checked(what, status, selected)
+            status, answer = imap.uid(command, *args)
+            return self._checked(what, status, answer)
+        except MailboxError:
+            raise
+        except Exception as error:
+            raise explain(error, self.account, self.timeout) from None
+
+    def folders(self) -> list[Folder]:
+        """Every folder with its flags (RFC 6154 special-use flags included)."""
+        data = self._call("list the folders", "LIST")
+        found = []
+        for line in data:
+            if isinstance(line, bytes):
+                folder = parse_list_line(line)
+                if folder is not None:
+                    found.append(folder)
+        return found
+
+    def sent_folder(self) -> Folder | None:
+        """The folder flagged ``\\Sent`` (RFC 6154), or None when the server flags none."""
+        for folder in self.folders():
+            if "\\sent" in folder.flags:
+                return folder
+        return None
+
+    def examine(self, name: str) -> FolderStatus:
+        """Open a folder read-only (EXAMINE); its UIDVALIDITY and message count."""
+        data = self._call(f"open {name!r}", "EXAMINE", _quote(name))
+        _typ, validity = self._conn().response("UIDVALIDITY")
+        exists = int(data[0]) if data and isinstance(data[0], bytes) else 0
+        raw = validity[0] if validity and isinstance(validity[0], bytes) else b"0"
+        return FolderStatus(int(raw), exists)
+
+    def search_since(self, since: date, after_uid: int = 0) -> list[int]:
+        """UIDs of messages since ``since`` and (when given) after ``after_uid``."""
+        criteria = ["SINCE", imap_date(since)]
+        if after_uid:
+            criteria = ["UID", f"{after_uid + 1}:*", *criteria]
+        data = self._call("search", "SEARCH", *criteria)
+        uids: set[int] = set()
+        for line in data:
+            if isinstance(line, bytes):
+                uids.update(int(word) for word in line.split() if word.isdigit())
+        # "N:*" always includes the highest UID, even when it is below N.
+        return sorted(uid for uid in uids if uid > after_uid)
+
+    def _fetch(self, uids: Sequence[int], item: str) -> Iterator[tuple[int, bytes]]:
+        for start in range(0, len(uids), _BATCH):
+            chunk = ",".join(str(uid) for uid in uids[start : start + _BATCH])
+            data = self._call("read messages", "FETCH", chunk, item)
+            for entry in data:
+                if isinstance(entry, tuple) and len(entry) == 2:
+                    head, body = entry
+                    match = _UID.search(head) if isinstance(head, bytes) else None
+                    if match is not None and isinstance(body, bytes):
+                        yield int(match.group(1)), body
+
+    def fetch_headers(self, uids: Sequence[int]) -> Iterator[tuple[int, bytes]]:
+        """The header fields a scan needs, per UID (PEEK: nothing is marked read)."""
+        return self._fetch(uids, f"(UID BODY.PEEK[HEADER.FIELDS ({HEADER_FIELDS})])")
+
+    def fetch_messages(self, uids: Sequence[int]) -> Iterator[tuple[int, bytes]]:
+        """Whole messages, per UID (PEEK: nothing is marked read)."""
+        return self._fetch(uids, "(UID BODY.PEEK[])")

@@ -1,0 +1,165 @@
+"""Settings page for incoming mail: the IMAP server Followup may read, read-only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.mailbox.account import (
+    IMAP_PORTS,
+    INCOMING_SETTING,
+    IncomingAccount,
+    load_incoming,
+    save_incoming,
+)
+from followup_desktop.core.messages.account import Security
+from followup_desktop.core.services import FollowupService
+from followup_desktop.secrets import PasswordStore, SecretStoreError
+
+
+class IncomingMailPage(QWidget):
+    """The "Incoming mail" page of the settings dialog; call :meth:`apply` on OK."""
+
+    saved = Signal()
+
+    def __init__(
+        self,
+        service: FollowupService,
+        parent: QWidget | None = None,
+        *,
+        passwords: PasswordStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.passwords = passwords or PasswordStore()
+        self._build()
+        self.load()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Followup can read your Sent folder and inbox, read-only, to notice thank-you "
+            "notes you sent and replies you received. It only proposes; you confirm. "
+            "Nothing in the mailbox is ever changed."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.enabled_box = QCheckBox("&Read my mailbox")
+        self.host_edit = QLineEdit()
+        self.host_edit.setPlaceholderText("imap.example.com")
+        self.security_box = QComboBox()
+        self.security_box.addItem("SSL/TLS (usually port 993)", str(Security.SSL))
+        self.security_box.addItem("STARTTLS (usually port 143)", str(Security.STARTTLS))
+        self.port_box = QSpinBox()
+        self.port_box.setRange(1, 65535)
+        self.security_box.currentIndexChanged.connect(self._security_changed)
+        self.username_edit = QLineEdit()
+        self.same_password_box = QCheckBox("Use the sending account's &password")
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.same_password_box.toggled.connect(lambda same: self.password_edit.setEnabled(not same))
+        self.ca_edit = QLineEdit()
+        self.ca_edit.setPlaceholderText("(optional) a CA certificate file to trust")
+        self.auto_box = QCheckBox("Log sent notes found in the Sent folder &without asking")
+        self.interval_box = QSpinBox()
+        self.interval_box.setRange(0, 1440)
+        self.interval_box.setSuffix(" min")
+        self.interval_box.setSpecialValueText("only when I ask")
+        for label, widget, name in (
+            ("", self.enabled_box, "Read my mailbox"),
+            ("IMAP &server:", self.host_edit, "IMAP server"),
+            ("Securit&y:", self.security_box, "Incoming security"),
+            ("P&ort:", self.port_box, "Incoming port"),
+            ("User na&me:", self.username_edit, "Incoming user name"),
+            ("", self.same_password_box, "Use the sending account's password"),
+            ("Own pass&word:", self.password_edit, "Incoming password"),
+            ("&CA file:", self.ca_edit, "CA file"),
+            ("", self.auto_box, "Log sent notes without asking"),
+            ("Check &every:", self.interval_box, "Check every (minutes)"),
+        ):
+            widget.setAccessibleName(name)
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.save_button = QPushButton("Sa&ve incoming mail")
+        self.save_button.clicked.connect(self.apply)
+        layout.addWidget(self.save_button)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Incoming mail status")
+        layout.addWidget(self.status_label)
+        layout.addStretch(1)
+
+    def _security_changed(self) -> None:
+        security = Security(self.security_box.currentData())
+        if self.port_box.value() in IMAP_PORTS.values():
+            self.port_box.setValue(IMAP_PORTS[security])
+
+    def load(self) -> None:
+        """Show the stored account (or sensible defaults)."""
+        account = load_incoming(self.service)
+        self.security_box.setCurrentIndex(0)
+        self.port_box.setValue(IMAP_PORTS[Security.SSL])
+        self.same_password_box.setChecked(True)
+        self.enabled_box.setChecked(account is not None and account.enabled)
+        self.interval_box.setValue(30 if account is None else account.check_minutes)
+        if account is not None:
+            self.host_edit.setText(account.host)
+            self.security_box.setCurrentIndex(0 if account.security is Security.SSL else 1)
+            self.port_box.setValue(account.port)
+            self.username_edit.setText(account.username)
+            self.same_password_box.setChecked(account.same_password_as_sending)
+            self.ca_edit.setText(account.ca_file)
+            self.auto_box.setChecked(account.auto_confirm_sent)
+
+    def account(self) -> IncomingAccount:
+        """The account as entered; raises ValidationError naming the field to fix."""
+        return IncomingAccount.from_json(
+            {
+                "host": self.host_edit.text().strip(),
+                "port": self.port_box.value(),
+                "security": self.security_box.currentData(),
+                "username": self.username_edit.text().strip(),
+                "same_password_as_sending": self.same_password_box.isChecked(),
+                "auto_confirm_sent": self.auto_box.isChecked(),
+                "ca_file": self.ca_edit.text().strip(),
+                "enabled": self.enabled_box.isChecked(),
+                "check_minutes": self.interval_box.value(),
+            }
+        )
+
+    def apply(self) -> bool:
+        """Store what is entered; False (with the reason shown) if something is wrong."""
+        nothing_entered = not self.host_edit.text().strip() and not self.enabled_box.isChecked()
+        if nothing_entered and self.service.get_setting(INCOMING_SETTING) is None:
+            return True  # never set up, still not wanted: nothing to store
+        try:
+            account = self.account()
+            typed = self.password_edit.text()
+            if typed and not account.same_password_as_sending:
+                self.passwords.set_password(account.own_secret_key, typed)
+            elif typed:
+                raise ValidationError(
+                    "Untick 'Use the sending account's password' to keep a password of its "
+                    "own for incoming mail.",
+                    "password",
+                )
+            save_incoming(self.service, account)
+        except (FollowupError, SecretStoreError) as error:
+            self.status_label.setText(str(error))
+            return False
+        self.password_edit.clear()
+        self.status_label.setText("Saved.")
+        self.saved.emit()
+        return True

@@ -1,0 +1,218 @@
+"""The mailbox window and settings page, driven as a person would, on a real server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import keyring
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMainWindow
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from followup_desktop.core.db import Database
+from followup_desktop.core.mailbox.account import IncomingAccount, load_incoming, save_incoming
+from followup_desktop.core.models import Action, ActionState, Correspondence
+from followup_desktop.core.reminders import ReminderService
+from followup_desktop.core.services import FollowupService
+from followup_desktop.gui.mailbox import IncomingMailPage, MailboxDialog, MailboxPoller
+from followup_desktop.gui.tray import TrayController
+from followup_desktop.secrets import PasswordStore
+from imap_support import PASSWORD, USER, Dovecot, running_dovecot
+from mailbox_scenario import Story, build_search, fill_mailbox
+from test_keyring import MemoryKeyring
+
+# The offscreen platform cannot raise windows or host a tray; it says so, harmlessly.
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support raise", "No such signal QPlatformNativeInterface::systemTray"
+)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Dovecot]:
+    with running_dovecot(tmp_path / "dovecot") as running:
+        yield running
+
+
+@pytest.fixture
+def service(database: Database) -> FollowupService:
+    return FollowupService(database)
+
+
+@pytest.fixture
+def story(service: FollowupService, server: Dovecot) -> Story:
+    now = datetime.now(UTC)
+    built = build_search(service, now)
+    fill_mailbox(server, built, now)
+    return built
+
+
+def _set_up(service: FollowupService, server: Dovecot, passwords: PasswordStore) -> None:
+    account = IncomingAccount.from_json(
+        {
+            "host": "127.0.0.1",
+            "port": server.port,
+            "username": USER,
+            "same_password_as_sending": False,
+            "ca_file": str(server.certs.ca_file),
+        }
+    )
+    save_incoming(service, account)
+    passwords.set_password(account.own_secret_key, PASSWORD)
+
+
+def test_check_confirm_and_dismiss_from_the_window(
+    qtbot: QtBot,
+    memory_keyring: MemoryKeyring,
+    service: FollowupService,
+    server: Dovecot,
+    story: Story,
+) -> None:
+    passwords = PasswordStore()
+    _set_up(service, server, passwords)
+    dialog = MailboxDialog(service, passwords=passwords)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 0
+
+    dialog.check_button.click()
+    # The click returns at once: the check runs on the worker thread.
+    assert not dialog.check_button.isEnabled()
+    assert "Checking" in dialog.status_label.text()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 4, timeout=30_000)
+    assert "4 new messages to review" in dialog.status_label.text()
+
+    rows = {dialog.model.proposal(r).subject: r for r in range(dialog.model.rowCount())}
+    dialog.table.selectRow(rows["Acme Robotics : prochaine étape"])
+    preview = dialog.preview.toPlainText()
+    assert "Bonjour Alex," in preview and "<p>" not in preview
+    assert "next round" in preview
+    assert dialog.invitation_box.isVisibleTo(dialog)
+
+    dialog.table.selectRow(rows["Thank you for today's conversation"])
+    changes: list[object] = []
+    dialog.changed.connect(changes.append)
+    dialog.confirm_button.click()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3, timeout=10_000)
+    assert changes
+    with service.db.session() as session:
+        thank_you = session.scalars(
+            select(Action).where(Action.kind == "thank_you", Action.contact_id == story.dana)
+        ).one()
+        assert thank_you.state is ActionState.DONE
+        assert len(session.scalars(select(Correspondence)).all()) == 1
+
+    rows = {dialog.model.proposal(r).subject: r for r in range(dialog.model.rowCount())}
+    dialog.table.selectRow(rows["Ihre Bewerbung"])
+    dialog.dismiss_button.click()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=10_000)
+    subjects = {dialog.model.proposal(r).subject for r in range(dialog.model.rowCount())}
+    assert "Ihre Bewerbung" not in subjects
+    dialog.tasks.wait(5000)
+
+
+def test_a_fault_is_shown_in_words(
+    qtbot: QtBot,
+    memory_keyring: MemoryKeyring,
+    service: FollowupService,
+    server: Dovecot,
+    story: Story,
+) -> None:
+    passwords = PasswordStore()
+    _set_up(service, server, passwords)
+    account = load_incoming(service)
+    assert account is not None
+    passwords.set_password(account.own_secret_key, "wrong")
+    dialog = MailboxDialog(service, passwords=passwords)
+    qtbot.addWidget(dialog)
+    dialog.check_button.click()
+    qtbot.waitUntil(dialog.check_button.isEnabled, timeout=30_000)
+    assert "refused the user name or password" in dialog.status_label.text()
+    dialog.tasks.wait(5000)
+
+
+def test_the_incoming_mail_page_stores_the_account_and_its_password(
+    qtbot: QtBot, memory_keyring: MemoryKeyring, service: FollowupService
+) -> None:
+    passwords = PasswordStore()
+    page = IncomingMailPage(service, passwords=passwords)
+    qtbot.addWidget(page)
+    assert page.apply()  # nothing entered, nothing wanted: nothing stored
+    assert load_incoming(service) is None
+    page.enabled_box.setChecked(True)
+    page.host_edit.setText("imap example.com")
+    page.username_edit.setText("me@example.com")
+    assert not page.apply()
+    assert "host name" in page.status_label.text()
+    page.host_edit.setText("imap.example.com")
+    page.same_password_box.setChecked(False)
+    page.password_edit.setText("s3cret")
+    page.auto_box.setChecked(True)
+    assert page.apply()
+    account = load_incoming(service)
+    assert account is not None
+    assert (account.host, account.port, account.auto_confirm_sent) == (
+        "imap.example.com",
+        993,
+        True,
+    )
+    assert passwords.get_password(account.own_secret_key) == "s3cret"
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_the_tray_checks_at_the_interval_and_names_trouble_once(
+    qtbot: QtBot,
+    service: FollowupService,
+    server: Dovecot,
+    story: Story,
+    tmp_path: Path,
+) -> None:
+    passwords = PasswordStore()
+    poller = MailboxPoller(service, passwords=passwords)
+    assert not poller.start()  # nothing set up: no timer
+    _set_up(service, server, passwords)
+    assert poller.start()
+    assert poller.timer.isActive() and poller.timer.interval() == 30 * 60_000
+    with qtbot.waitSignal(poller.found, timeout=30_000) as found:
+        poller.check_now()
+        poller.check_now()  # a second request while one runs is ignored
+    assert found.args == [4]
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    settings = QSettings(str(tmp_path / "qt.ini"), QSettings.Format.IniFormat)
+    controller = TrayController(window, ReminderService(service.db), settings=settings, tz=UTC)
+    poller.found.connect(controller.set_mailbox_waiting)
+    poller.failed.connect(controller.set_mailbox_error)
+    controller.set_mailbox_waiting(poller.waiting)
+    controller.menu.aboutToShow.emit()
+    entry = next(a for a in controller.menu.actions() if a.objectName() == "trayMailbox")
+    assert entry.text() == "From your mailbox (4)…"
+    asked: list[bool] = []
+    controller.mailbox_requested.connect(lambda: asked.append(True))
+    entry.trigger()
+    assert asked == [True]
+
+    # Offline: said once, not at every interval.
+    server.stop()
+    failures: list[str] = []
+    poller.failed.connect(failures.append)
+    for _ in range(2):
+        poller.check_now()
+        qtbot.waitUntil(lambda: not poller.running, timeout=30_000)
+    assert len(failures) == 1 and "Nothing accepted a connection" in failures[0]
+    controller.menu.aboutToShow.emit()
+    names = [a.objectName() for a in controller.menu.actions()]
+    assert "trayMailboxError" in names
+    poller.tasks.wait(5000)
