@@ -273,7 +273,7 @@ class TrayController(QObject):
                 self._open_mailbox,
             )
         if self.mailbox_error:
-            note = menu.addAction(_menu_text(f"Mailbox not checked: {self.mailbox_error}"))
+            note = menu.addAction(action_text(f"Mailbox not checked: {self.mailbox_error}"))
             note.setObjectName("trayMailboxError")
             note.setEnabled(False)
         self._add(menu, "New debrief…", "trayNewDebrief", self._new_debrief)
