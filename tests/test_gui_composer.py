@@ -91,7 +91,7 @@ def _logged(service: FollowupService) -> list[Correspondence]:
         return list(session.scalars(select(Correspondence)))
 
 
-def test_the_mail_app_gets_an_encoded_link_and_the_step_is_done(
+def test_the_mail_app_gets_an_encoded_link_and_the_step_waits_for_mark_as_sent(
     qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring
 ) -> None:
     action = _first_thank_you(service)
@@ -106,10 +106,15 @@ def test_the_mail_app_gets_an_encoded_link_and_the_step_is_done(
     assert not dialog.send_button.isEnabled()  # no account yet
     assert "Settings → Email account" in dialog.status_label.text()
     dialog.subject_edit.setText("Merci — à bientôt")
-    with qtbot.waitSignal(dialog.changed):
-        dialog.mail_app_button.click()
+    dialog.mail_app_button.click()
     encoded = bytes(opened[0].toEncoded()).decode("ascii")
     assert encoded.startswith("mailto:ana@acme.example?subject=Merci%20%E2%80%94%20%C3%A0")
+    # Opening the mail program logs nothing: it cannot know the message went out.
+    assert _state(service, action) is ActionState.OPEN
+    assert _logged(service) == []
+    assert "Mark as sent" in dialog.status_label.text()
+    with qtbot.waitSignal(dialog.changed):
+        dialog.mark_button.click()
     assert _state(service, action) is ActionState.DONE
     [entry] = _logged(service)
     assert entry.action_id == action and entry.subject == "Merci — à bientôt"

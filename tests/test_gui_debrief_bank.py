@@ -192,3 +192,24 @@ def test_hundreds_of_questions_load(qtbot: QtBot, service: FollowupService) -> N
         == 504
     )
     assert len(bank.model.index(0, 0, bank.model.index(0, 0)).data()) <= 161
+
+
+def test_new_evidence_is_offered_a_note_only_when_marked(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    from followup_desktop.core.models import Action
+
+    bank = _bank(qtbot, service)
+    with service.db.session() as session:
+        question_id = session.query(StumbledQuestion.id).filter_by(question="Why Acme?").scalar()
+        assert session.query(Action).filter_by(kind="new_evidence_note").count() == 0
+    assert bank.select_question(question_id)
+    assert "kept for the next interview" in bank.evidence_button.toolTip()
+    changes: list[object] = []
+    bank.changed.connect(changes.append)
+    qtbot.mouseClick(bank.evidence_button, Qt.MouseButton.LeftButton)
+    assert len(changes) == 1
+    assert "on your list" in bank.message.text()
+    with service.db.session() as session:
+        [note] = session.query(Action).filter_by(kind="new_evidence_note").all()
+        assert "Why Acme?" in note.reason

@@ -142,6 +142,25 @@ def test_tabs_add_contacts_interviews_and_messages(
     assert to_utc(from_utc(NOW)) == NOW
 
 
+def test_a_logged_reply_can_say_what_it_said(qtbot: QtBot, service: FollowupService) -> None:
+    from followup_desktop.core.models import Opportunity, StageKind
+
+    opportunity = service.create_opportunity("Acme", "Analyst").created_id
+    assert opportunity is not None
+    editor = make_editor(qtbot, service, opportunity)
+    editor.message_when.setDateTime(QDateTime(from_utc(NOW)))
+    editor.message_outcome.setCurrentIndex(editor.message_outcome.findData("wait"))
+    # "Wait until" without its date is refused with what to give, and nothing is logged.
+    assert not editor.add_message()
+    assert editor.messages_model.rowCount() == 0
+    editor.message_outcome.setCurrentIndex(editor.message_outcome.findData("rejection"))
+    assert editor.add_message()
+    with service.db.session() as session:
+        stored = session.get(Opportunity, opportunity)
+        assert stored is not None and stored.stage.kind is StageKind.REJECTED
+    assert editor.message_outcome.currentIndex() == 0
+
+
 def test_new_opportunities_unlock_the_other_tabs_after_saving(
     qtbot: QtBot, service: FollowupService
 ) -> None:

@@ -214,3 +214,19 @@ def test_no_selection_disables_the_buttons(panel: TodayPanel) -> None:
     assert panel.details.text() == ""
     assert panel.summary.text() == "Nothing is overdue or due today."
     assert not panel.view.currentIndex().isValid()
+
+
+def test_missed_steps_wait_in_a_menu_that_can_be_cleared(panel: TodayPanel, qtbot: QtBot) -> None:
+    assert panel.missed_button.isHidden()
+    gone = [agenda_item(7, Bucket.MISSED, -timedelta(days=9), company="Kiteloop")]
+    panel.set_missed(gone)
+    assert not panel.missed_button.isHidden()
+    assert panel.missed_button.text() == "&Missed (1)"
+    assert panel.missed_button.accessibleName()
+    texts = [action.text() for action in panel.missed_menu.actions() if action.text()]
+    assert texts[0].startswith("Kiteloop: Send a thank-you note (was due ")
+    clear = next(action for action in panel.missed_menu.actions() if "Clear" in action.text())
+    with qtbot.waitSignal(panel.clear_missed_requested):
+        clear.trigger()
+    panel.set_missed([])
+    assert panel.missed_button.isHidden()

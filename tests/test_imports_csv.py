@@ -513,7 +513,12 @@ def test_imported_opportunities_are_planned(database: Database) -> None:
             session.scalars(
                 select(Action.kind)
                 .join(Opportunity, Opportunity.id == Action.opportunity_id)
-                .where(Opportunity.company == "Proseware", Action.state == ActionState.OPEN)
+                .where(
+                    Opportunity.company == "Proseware",
+                    # The offer came three months before the clock: its review is long
+                    # past its point, so it is planned as missed rather than reminded.
+                    Action.state.in_([ActionState.OPEN, ActionState.MISSED]),
+                )
             )
         )
     assert "review_offer" in kinds

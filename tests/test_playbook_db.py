@@ -202,13 +202,14 @@ def test_loaded_facts_match_what_the_orm_sees(db: Database) -> None:
             check_back_on=date(2026, 12, 7),
         )
         session.add(reply)
-        session.add(
-            Correspondence(
-                opportunity_id=opportunity.id,
-                direction=Direction.SENT,
-                occurred_at=at(2026, 11, 25, 9),
-            )
+        thanks = Correspondence(
+            opportunity_id=opportunity.id,
+            contact_id=dana.id,
+            direction=Direction.SENT,
+            occurred_at=at(2026, 11, 25, 9),
+            check_back_on=date(2026, 12, 14),
         )
+        session.add(thanks)
         session.flush()
         facts = load_facts(session, [opportunity.id])[opportunity.id]
         dana_facts = ContactFacts(dana.id, "Dana Levi", "dana@northwind.example", "+49 30 1111")
@@ -242,6 +243,16 @@ def test_loaded_facts_match_what_the_orm_sees(db: Database) -> None:
                     at(2026, 11, 30, 9),
                     dana.id,
                     check_back_on=date(2026, 12, 7),
+                ),
+            ),
+            # Sent messages count as the steps they did (and carry a date promised in them).
+            sent=(
+                CorrespondenceFacts(
+                    thanks.id,
+                    Direction.SENT,
+                    at(2026, 11, 25, 9),
+                    dana.id,
+                    check_back_on=date(2026, 12, 14),
                 ),
             ),
         )

@@ -124,6 +124,7 @@ class Row:
 FU1 = "status_follow_up:after=i10:n=1"
 FU2 = "status_follow_up:after=i10:n=2"
 CALL = "phone_call:after=i10"
+CALL2 = "phone_call:after=i10:n=2"
 
 ROWS = [
     Row(
@@ -207,7 +208,20 @@ ROWS = [
         recipients={CALL: "Dana Levi (+49 30 1111)"},
     ),
     Row(
-        "closing note: after the unanswered follow-ups + 7 days",
+        # Offered with the call, not after it: the person picks one (PLAYBOOK 6 notes).
+        "closing note: after follow-up 2 + 7 days, beside the call",
+        opportunity(
+            finished_steps={
+                **done(FU1, at(2026, 12, 1, 15)),
+                **done(FU2, at(2026, 12, 8, 10)),
+            }
+        ),
+        ActionKind.CLOSING_NOTE,
+        {"closing_note:after=i10": "Tue 15 Dec 10:00"},
+        now=at(2026, 12, 8, 11),
+    ),
+    Row(
+        "second call: 7 days after an unanswered first call (the closing note waits)",
         opportunity(
             finished_steps={
                 **done(FU1, at(2026, 12, 1, 15)),
@@ -215,9 +229,23 @@ ROWS = [
                 **done(CALL, at(2026, 12, 15, 10)),
             }
         ),
-        ActionKind.CLOSING_NOTE,
-        {"closing_note:after=i10": "Tue 22 Dec 10:00"},
+        ActionKind.PHONE_CALL,
+        {CALL2: "Tue 22 Dec 10:00"},
         now=at(2026, 12, 15, 11),
+    ),
+    Row(
+        "closing note: 7 days after the second call",
+        opportunity(
+            finished_steps={
+                **done(FU1, at(2026, 12, 1, 15)),
+                **done(FU2, at(2026, 12, 8, 10)),
+                **done(CALL, at(2026, 12, 15, 10)),
+                **done(CALL2, at(2026, 12, 22, 10)),
+            }
+        ),
+        ActionKind.CLOSING_NOTE,
+        {"closing_note:after=i10": "Tue 29 Dec 10:00"},
+        now=at(2026, 12, 22, 11),
     ),
     Row(
         "reply to a rejection: the same day",
@@ -459,13 +487,34 @@ def test_a_reminder_at_night_moves_to_the_next_working_morning() -> None:
 
 
 def test_a_reminder_on_a_weekend_moves_to_monday() -> None:
-    # Friday's interview: the referrer update would fall on Sunday.
+    # Friday's interview, a two-day timeline: the still-interested note would fall on Sunday.
+    facts = opportunity(
+        interviews=(
+            interview(
+                starts_at=at(2026, 11, 27, 10),
+                ends_at=at(2026, 11, 27, 11),
+                decision_timeline_days=2,
+            ),
+        ),
+    )
+    key = "still_interested:interview=10"
+    assert wall(by_key(plan(facts, SETTINGS, NOW))[key].due_at) == "Mon 30 Nov 09:00"
+
+
+def test_a_note_to_the_referrer_keeps_its_weekend_day_and_only_avoids_the_night() -> None:
+    # Working hours are for the employer's people (PLAYBOOK 6 notes): the referrer update
+    # of a Friday interview stays on Sunday at the same time.
     facts = opportunity(
         referrer=JO,
         interviews=(interview(starts_at=at(2026, 11, 27, 10), ends_at=at(2026, 11, 27, 11)),),
     )
     key = "check_in_referrer:interview=10:contact=5"
-    assert wall(by_key(plan(facts, SETTINGS, NOW))[key].due_at) == "Mon 30 Nov 09:00"
+    assert wall(by_key(plan(facts, SETTINGS, NOW))[key].due_at) == "Sun 29 Nov 11:00"
+    late = opportunity(
+        referrer=JO,
+        interviews=(interview(starts_at=at(2026, 11, 27, 21), ends_at=at(2026, 11, 27, 22)),),
+    )
+    assert wall(by_key(plan(late, SETTINGS, NOW))[key].due_at) == "Mon 30 Nov 09:00"
 
 
 def test_working_days_and_hours_are_settings() -> None:
@@ -478,10 +527,15 @@ def test_working_days_and_hours_are_settings() -> None:
         }
     )
     facts = opportunity(
-        referrer=JO,
-        interviews=(interview(starts_at=at(2026, 11, 27, 10), ends_at=at(2026, 11, 27, 11)),),
+        interviews=(
+            interview(
+                starts_at=at(2026, 11, 27, 10),
+                ends_at=at(2026, 11, 27, 11),
+                decision_timeline_days=2,
+            ),
+        ),
     )
-    key = "check_in_referrer:interview=10:contact=5"
+    key = "still_interested:interview=10"
     assert wall(by_key(plan(facts, settings, NOW))[key].due_at) == "Sun 29 Nov 11:00"
 
 
@@ -814,6 +868,262 @@ def test_impossible_facts_are_refused_clearly(
 def test_a_naive_clock_is_refused() -> None:
     with pytest.raises(ValidationError, match="no time zone"):
         plan(opportunity(), SETTINGS, datetime(2026, 11, 24, 12))  # noqa: DTZ001
+
+
+# -- PLAYBOOK section 6, its notes, rule by rule ------------------------------------------
+
+THANKS = "thank_you:interview=10:contact=1"
+
+
+def sent(ident: int, when: datetime, contact: int | None = 1, **fields: Any) -> CorrespondenceFacts:
+    return CorrespondenceFacts(ident, Direction.SENT, when, contact, **fields)
+
+
+def received(ident: int, when: datetime, **fields: Any) -> CorrespondenceFacts:
+    return CorrespondenceFacts(ident, Direction.RECEIVED, when, 1, **fields)
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note of PLAYBOOK 6: facts in, the plan keys (and due times) it must show."""
+
+    name: str
+    facts: OpportunityFacts
+    now: datetime
+    present: dict[str, str]  # plan key -> due on the Berlin wall clock
+    absent: tuple[str, ...] = ()
+    settings: PlaybookSettings = SETTINGS
+
+
+NOTES = [
+    Note(
+        "what counts: a thank-you sent as a message is done",
+        opportunity(sent=(sent(40, at(2026, 11, 24, 18)),)),
+        at(2026, 11, 24, 19),
+        {"thank_you:interview=10:contact=2": "Wed 25 Nov 11:00"},
+        absent=(THANKS,),
+    ),
+    Note(
+        "what counts: a message to no one named covers the panel",
+        opportunity(sent=(sent(40, at(2026, 11, 24, 18), None),)),
+        at(2026, 11, 24, 19),
+        {FU1: "Tue 01 Dec 11:00"},
+        absent=(THANKS, "thank_you:interview=10:contact=2"),
+    ),
+    Note(
+        "what counts: follow-ups sent as messages advance the chain",
+        opportunity(sent=(sent(40, at(2026, 11, 24, 18)), sent(41, at(2026, 12, 1, 12)))),
+        at(2026, 12, 1, 13),
+        {FU2: "Tue 08 Dec 12:00"},
+        absent=(FU1,),
+    ),
+    Note(
+        "what counts: in the five days after, the first message is the thank-you, no follow-up",
+        opportunity(sent=(sent(40, at(2026, 11, 27, 9)), sent(41, at(2026, 11, 28, 9)))),
+        at(2026, 11, 28, 10),
+        {FU1: "Tue 01 Dec 11:00"},
+        absent=(THANKS, FU2),
+    ),
+    Note(
+        "what counts: a message linked to its step is not counted twice",
+        opportunity(
+            sent=(sent(40, at(2026, 11, 24, 18), action_id=7), sent(41, at(2026, 12, 1, 12))),
+        ),
+        at(2026, 12, 1, 13),
+        # The linked thank-you is done through its action (not in these facts), so it is
+        # still planned here; the later message is follow-up 1.
+        {THANKS: "Wed 25 Nov 11:00", FU2: "Tue 08 Dec 12:00"},
+    ),
+    Note(
+        "what counts: a step ticked and the message logged for it are one step",
+        opportunity(
+            finished_steps=done(FU1, at(2026, 12, 1, 15)),
+            sent=(sent(41, at(2026, 12, 1, 14)),),
+        ),
+        at(2026, 12, 1, 16),
+        {FU2: "Tue 08 Dec 15:00"},
+    ),
+    Note(
+        "after a reply: reply + 7 days when nothing else was said",
+        opportunity(correspondence=(received(50, at(2026, 11, 30, 9)),)),
+        at(2026, 11, 30, 10),
+        {"status_follow_up:after=r50:n=1": "Mon 07 Dec 09:00"},
+    ),
+    Note(
+        "after a reply: their decision date holds it back",
+        opportunity(
+            interviews=(interview(decision_date=date(2026, 12, 11)),),
+            correspondence=(received(50, at(2026, 12, 2, 9)),),
+        ),
+        at(2026, 12, 2, 10),
+        {"status_follow_up:after=r50:n=1": "Fri 11 Dec 09:00"},
+    ),
+    Note(
+        "after a reply: a date the person promised holds it back",
+        opportunity(
+            interviews=(interview(decision_date=date(2026, 12, 11)),),
+            correspondence=(received(50, at(2026, 12, 2, 9)),),
+            sent=(sent(40, at(2026, 11, 24, 17), check_back_on=date(2026, 12, 14)),),
+        ),
+        at(2026, 12, 2, 10),
+        {"status_follow_up:after=r50:n=1": "Mon 14 Dec 09:00"},
+    ),
+    Note(
+        "after a reply: a check-back date earlier than the wait does not bring it forward",
+        opportunity(
+            correspondence=(received(50, at(2026, 11, 30, 9), check_back_on=date(2026, 12, 2)),)
+        ),
+        at(2026, 11, 30, 10),
+        {"status_follow_up:after=r50:n=1": "Mon 07 Dec 09:00"},
+    ),
+    Note(
+        "silence: the call and the closing note together at follow-up 2 + 7 days",
+        opportunity(
+            sent=(
+                sent(40, at(2026, 11, 24, 18)),
+                sent(41, at(2026, 12, 1, 12)),
+                sent(42, at(2026, 12, 8, 12)),
+            )
+        ),
+        at(2026, 12, 8, 13),
+        {CALL: "Tue 15 Dec 12:00", "closing_note:after=i10": "Tue 15 Dec 12:00"},
+        absent=(FU1, FU2),
+    ),
+    Note(
+        "silence: with a timeline too, the follow-ups sent leave no still-interested note",
+        opportunity(
+            interviews=(interview(decision_timeline_days=5),),
+            sent=(
+                sent(40, at(2026, 11, 24, 18)),
+                sent(41, at(2026, 12, 4, 12)),
+                sent(42, at(2026, 12, 11, 12)),
+            ),
+        ),
+        at(2026, 12, 11, 13),
+        {CALL: "Fri 18 Dec 12:00", "closing_note:after=i10": "Fri 18 Dec 12:00"},
+        absent=("still_interested:interview=10", FU1, FU2),
+    ),
+    Note(
+        "silence: a call logged withdraws the note and brings the second call",
+        opportunity(
+            sent=(
+                sent(41, at(2026, 12, 1, 12)),
+                sent(42, at(2026, 12, 8, 12)),
+                sent(43, at(2026, 12, 15, 12), channel=Channel.PHONE),
+            )
+        ),
+        at(2026, 12, 15, 13),
+        {CALL2: "Tue 22 Dec 12:00"},
+        absent=("closing_note:after=i10", CALL),
+    ),
+    Note(
+        "silence: after the closing note, moved on is suggested",
+        opportunity(
+            sent=(
+                sent(41, at(2026, 12, 1, 12)),
+                sent(42, at(2026, 12, 8, 12)),
+                sent(43, at(2026, 12, 15, 12)),
+            )
+        ),
+        at(2026, 12, 15, 13),
+        {"move_on:after=i10": "Tue 15 Dec 12:00"},
+        absent=("closing_note:after=i10", CALL),
+    ),
+    Note(
+        "days and clocks: +7 days keeps the wall-clock time across the clock change",
+        opportunity(
+            interviews=(interview(starts_at=at(2026, 10, 20, 10), ends_at=at(2026, 10, 20, 11)),)
+        ),
+        at(2026, 10, 20, 12),
+        {FU1: "Tue 27 Oct 11:00"},
+    ),
+    Note(
+        "working hours: a referrer note keeps its Sunday",
+        opportunity(
+            referrer=JO,
+            interviews=(interview(starts_at=at(2026, 11, 27, 10), ends_at=at(2026, 11, 27, 11)),),
+        ),
+        NOW,
+        {"check_in_referrer:interview=10:contact=5": "Sun 29 Nov 11:00"},
+    ),
+    Note(
+        "working hours: public holidays of the country are skipped",
+        opportunity(
+            interviews=(interview(starts_at=at(2026, 12, 18, 10), ends_at=at(2026, 12, 18, 11)),)
+        ),
+        at(2026, 12, 18, 12),
+        {FU1: "Mon 28 Dec 09:00"},
+        settings=PlaybookSettings(timezone="Europe/Berlin", holiday_country="DE"),
+    ),
+    Note(
+        "working hours: a thank-you is never due later than 24 h after the interview",
+        opportunity(
+            interviews=(interview(starts_at=at(2026, 12, 24, 10), ends_at=at(2026, 12, 24, 11)),)
+        ),
+        at(2026, 12, 24, 12),
+        {THANKS: "Thu 24 Dec 18:00"},
+        settings=PlaybookSettings(timezone="Europe/Berlin", holiday_country="DE"),
+    ),
+    Note(
+        "stale: a month overdue, the follow-up is missed and the next one is planned",
+        opportunity(),
+        at(2027, 1, 8, 12),
+        {FU1: "Tue 01 Dec 11:00", FU2: "Thu 07 Jan 11:00"},
+    ),
+    Note(
+        "spacing: the third gap is half as long again (7, then 11 days)",
+        opportunity(
+            finished_steps={**done(FU1, at(2026, 12, 1, 15)), **done(FU2, at(2026, 12, 8, 10))}
+        ),
+        at(2026, 12, 8, 11),
+        # 7 times 1.5 rounded up is 11 days: Sat 19 Dec, so the next working morning.
+        {"status_follow_up:after=i10:n=3": "Mon 21 Dec 09:00"},
+        settings=PlaybookSettings(timezone="Europe/Berlin", status_follow_ups=3),
+    ),
+]
+
+
+@pytest.mark.parametrize("note", NOTES, ids=[note.name for note in NOTES])
+def test_schedule_note(note: Note) -> None:
+    planned = by_key(plan(note.facts, note.settings, note.now))
+    found = {key: wall(planned[key].due_at) for key in note.present if key in planned}
+    assert found == note.present
+    for key in note.absent:
+        assert key not in planned, key
+
+
+def test_a_stale_step_is_marked_missed_when_written() -> None:
+    from followup_desktop.core.playbook.reconcile import diff_actions
+
+    facts = opportunity()
+    later = at(2026, 12, 3, 12)  # the thank-yous were due Wed 25 Nov 11:00
+    diff = diff_actions(plan(facts, SETTINGS, later), [], set(), later)
+    states = {action.plan_key: action.state for action in diff.inserts}
+    assert states[THANKS] is ActionState.MISSED
+    assert states[FU1] is ActionState.OPEN
+    # Seen from before, the same thank-you is simply open.
+    early = diff_actions(plan(facts, SETTINGS, NOW), [], set(), NOW)
+    assert {a.plan_key: a.state for a in early.inserts}[THANKS] is ActionState.OPEN
+
+
+def test_the_holiday_country_defaults_to_the_locale_and_is_cheap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from followup_desktop.core.playbook.settings import locale_country
+
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_TIME", raising=False)
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert locale_country() == "DE"
+    assert PlaybookSettings().holiday_country == "DE"
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert locale_country() == ""
+    monkeypatch.setenv("LC_ALL", "fr_CA.UTF-8")
+    assert locale_country() == "CA"
+    # The locale's own country is always accepted; a made-up one is refused by name.
+    assert validate_settings({"holiday_country": "ca"}) == {"holiday_country": "CA"}
+    with pytest.raises(ValidationError, match="country code"):
+        validate_settings({"holiday_country": "QQ"})
 
 
 def test_the_timeline_multiplier_sets_the_first_status_check() -> None:

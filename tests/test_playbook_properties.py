@@ -47,7 +47,7 @@ from followup_desktop.core.playbook.facts import (
     StepFacts,
     StoredAction,
 )
-from followup_desktop.core.playbook.humane import working_time
+from followup_desktop.core.playbook.humane import NIGHT_FROM, working_time
 from followup_desktop.core.playbook.reconcile import diff_actions
 from followup_desktop.core.playbook.settings import PlaybookSettings
 
@@ -66,6 +66,14 @@ CHANGES = (
 CHAIN = {ActionKind.STATUS_FOLLOW_UP, ActionKind.PHONE_CALL, ActionKind.CLOSING_NOTE}
 # Kinds with a hard deadline that may fall outside working hours (see humane.py).
 DEADLINED = {ActionKind.DEBRIEF, ActionKind.THANK_YOU}
+# Working hours are for the employer's people (PLAYBOOK 6 notes).
+OWN_PEOPLE_OR_TASKS = {
+    ActionKind.CHECK_IN_REFERRER,
+    ActionKind.TELL_REFERENCES,
+    ActionKind.BUILD_SKILLS,
+    ActionKind.PREPARE_NEXT_ROUND,
+    ActionKind.SET_CRITERIA,
+}
 PROFILE = settings(max_examples=150, deadline=None, database=None)
 
 
@@ -188,6 +196,26 @@ def opportunity_facts(draw: st.DrawFn, zone_name: str) -> OpportunityFacts:
                     ),
                 )
             )
+    # Messages the person sent: thank-yous, follow-ups, calls, some with a promised day.
+    outgoing = []
+    if interviews and draw(st.booleans()):
+        last_end = max(item.ends_at for item in interviews)
+        for number in range(draw(st.integers(1, 5))):
+            when = last_end + timedelta(hours=draw(st.integers(1, 24 * 40)))
+            outgoing.append(
+                CorrespondenceFacts(
+                    700 + number,
+                    Direction.SENT,
+                    when,
+                    draw(st.sampled_from([None, cast[0].id, cast[-1].id])),
+                    draw(st.sampled_from([Channel.EMAIL, Channel.EMAIL, Channel.PHONE])),
+                    check_back_on=(
+                        when.astimezone(zone).date() + timedelta(days=draw(st.integers(0, 20)))
+                        if draw(st.integers(0, 3)) == 0
+                        else None
+                    ),
+                )
+            )
     created = draw(instants(zone)) - timedelta(days=30)
     # Mostly live opportunities, where the playbook has the most to do.
     kind = draw(
@@ -209,6 +237,7 @@ def opportunity_facts(draw: st.DrawFn, zone_name: str) -> OpportunityFacts:
         stage_history=tuple(history),
         interviews=tuple(interviews),
         correspondence=tuple(sorted(replies, key=lambda item: (item.occurred_at, item.id))),
+        sent=tuple(sorted(outgoing, key=lambda item: (item.occurred_at, item.id))),
     )
 
 
@@ -286,7 +315,16 @@ def test_plans_keep_every_promise(
         with_thanks = (
             action.kind is ActionKind.SEND_MATERIAL and chosen.send_material_with_thank_you
         )
-        if not deadlined and not with_thanks:
+        edges = {i.starts_at for i in facts.interviews} | {i.ends_at for i in facts.interviews}
+        if action.kind in OWN_PEOPLE_OR_TASKS:
+            # Notes to their own people and their own tasks only avoid the night (the
+            # preparation for a round is never later than the round, nor before the one
+            # it follows, even at an odd hour).
+            clock = wt.local(action.due_at).time()
+            assert chosen.start_time <= clock <= NIGHT_FROM or (
+                action.kind is ActionKind.PREPARE_NEXT_ROUND and action.due_at in edges
+            ), action
+        elif not deadlined and not with_thanks:
             assert wt.is_working_time(action.due_at), action
         if deadlined and action.interview_id is not None:
             limit = (
@@ -332,7 +370,9 @@ def test_closing_withdraws_everything_but_the_reply(
     remaining = {item.plan_key for item in stored} - {item.plan_key for item in diff.deletes}
     remaining |= {action.plan_key for action in diff.inserts}
     assert remaining <= {"reply_to_rejection"}
-    if not facts.archived:
+    # A message sent after the rejection is the reply (to the employer or to no one named).
+    replied = any(message.occurred_at >= rejected_at for message in facts.sent)
+    if not facts.archived and not replied:
         assert remaining == {"reply_to_rejection"}
 
 
@@ -416,7 +456,13 @@ def test_replan_in_the_database_is_idempotent(
         session.execute(update(Action).values(state=ActionState.DONE, completed_at=now))
         replan_report(session, None, now)
         reopened = session.scalars(select(Action.kind).where(Action.state == ActionState.OPEN))
-        assert set(reopened) <= {"status_follow_up", "phone_call", "closing_note"}
+        assert set(reopened) <= {
+            "status_follow_up",
+            "phone_call",
+            "closing_note",
+            "move_on",
+            "value_add",
+        }
 
 
 def write(session: Any, facts: OpportunityFacts) -> None:
@@ -505,3 +551,219 @@ def write(session: Any, facts: OpportunityFacts) -> None:
             )
         )
     session.flush()
+
+
+# -- what was sent, what they replied, and imports ------------------------------------------
+
+
+@st.composite
+def reply_cases(draw: st.DrawFn) -> tuple[OpportunityFacts, PlaybookSettings, datetime]:
+    """An interview, messages the person sent (some with a promised day), then replies."""
+    chosen = draw(playbook_settings())
+    zone = ZoneInfo(chosen.timezone)
+    lead = ContactFacts(1, "Dana Levi", "dana@example.com", "+1 555 0001")
+    starts = draw(instants(zone))
+    ends = starts + timedelta(hours=1)
+    end_day = ends.astimezone(zone).date()
+    decide_by = end_day + timedelta(days=draw(st.integers(1, 40))) if draw(st.booleans()) else None
+    interview = InterviewFacts(
+        10, starts, ends, decision_date=decide_by, participants=(ParticipantFacts(lead),)
+    )
+    moments = sorted(
+        ends + timedelta(hours=draw(st.integers(1, 24 * 30)))
+        for _ in range(draw(st.integers(0, 3)))
+    )
+    sent = tuple(
+        CorrespondenceFacts(
+            200 + index,
+            Direction.SENT,
+            moment,
+            1,
+            check_back_on=(
+                moment.astimezone(zone).date() + timedelta(days=draw(st.integers(0, 40)))
+                if draw(st.booleans())
+                else None
+            ),
+        )
+        for index, moment in enumerate(moments)
+    )
+    replies = tuple(
+        CorrespondenceFacts(
+            500 + index,
+            Direction.RECEIVED,
+            ends + timedelta(hours=draw(st.integers(2, 24 * 30)) + 1000 * index),
+            1,
+            check_back_on=None,
+        )
+        for index in range(draw(st.integers(1, 2)))
+    )
+    facts = OpportunityFacts(
+        id=1,
+        company="Northwind",
+        role="Data Engineer",
+        stage_kind=StageKind.ACTIVE,
+        created_at=starts - timedelta(days=20),
+        contacts=(ContactLinkFacts(lead, ContactRole.INTERVIEWER),),
+        interviews=(interview,),
+        correspondence=replies,
+        sent=sent,
+    )
+    now = max(message.occurred_at for message in replies) + timedelta(hours=1)
+    return facts, chosen, now
+
+
+@PROFILE
+@given(reply_cases())
+def test_a_reply_never_brings_the_check_before_a_date_given_or_promised(
+    case: tuple[OpportunityFacts, PlaybookSettings, datetime],
+) -> None:
+    facts, chosen, now = case
+    wt = working_time(chosen)
+    reply = max(facts.correspondence, key=lambda message: message.occurred_at)
+    checks = [
+        action
+        for action in plan(facts, chosen, now)
+        if action.kind in CHAIN and f":after=r{reply.id}" in action.plan_key
+    ]
+    latest = facts.interviews[-1]
+    days = [latest.decision_date] + [
+        message.check_back_on for message in facts.sent if message.occurred_at > latest.ends_at
+    ]
+    waited = wt.next_working(wt.plus_days(reply.occurred_at, chosen.no_timeline_follow_up_days))
+    for action in checks:
+        for day in days:
+            if day is not None:
+                assert action.due_at >= wt.morning(day), (action, day)
+        if action.plan_key.endswith(":n=1"):
+            assert action.due_at >= waited, action
+
+
+@st.composite
+def sent_cases(draw: st.DrawFn) -> tuple[OpportunityFacts, PlaybookSettings, datetime, int]:
+    """An interview, a thank-you or not, then k written follow-ups sent, no reply."""
+    chosen = draw(playbook_settings())
+    zone = ZoneInfo(chosen.timezone)
+    lead = ContactFacts(1, "Dana Levi", "dana@example.com", "+1 555 0001")
+    starts = draw(instants(zone))
+    ends = starts + timedelta(hours=1)
+    interview = InterviewFacts(10, starts, ends, participants=(ParticipantFacts(lead),))
+    messages = []
+    if draw(st.booleans()):
+        messages.append(ends + timedelta(hours=draw(st.integers(1, 48))))
+    thanked = bool(messages)
+    # Follow-ups after the days of the thank-yous (the first message there is one).
+    moment = ends + timedelta(days=5)
+    count = draw(st.integers(0, 5))
+    for _ in range(count):
+        moment += timedelta(days=draw(st.integers(1, 12)))
+        messages.append(moment)
+    facts = OpportunityFacts(
+        id=1,
+        company="Northwind",
+        role="Data Engineer",
+        stage_kind=StageKind.ACTIVE,
+        created_at=starts - timedelta(days=20),
+        contacts=(ContactLinkFacts(lead, ContactRole.INTERVIEWER),),
+        interviews=(interview,),
+        sent=tuple(
+            CorrespondenceFacts(200 + index, Direction.SENT, when, 1)
+            for index, when in enumerate(messages)
+        ),
+    )
+    now = (messages[-1] if messages else ends) + timedelta(hours=1)
+    return facts, chosen, now, count * 2 + thanked
+
+
+@PROFILE
+@given(sent_cases())
+def test_sent_messages_advance_the_sequence(
+    case: tuple[OpportunityFacts, PlaybookSettings, datetime, int],
+) -> None:
+    facts, chosen, now, code = case
+    count, thanked = divmod(code, 2)
+    actions = plan(facts, chosen, now)
+    thank_yous = [action for action in actions if action.kind is ActionKind.THANK_YOU]
+    assert (
+        bool(thank_yous) != bool(thanked) or chosen.paper_note != "none" or chosen.linkedin_connect
+    )
+    follow_ups = [a for a in actions if a.kind is ActionKind.STATUS_FOLLOW_UP]
+    if count < chosen.status_follow_ups:
+        # The next one asked for is the one after those sent, never an earlier one.
+        assert [a.plan_key for a in follow_ups] == [f"status_follow_up:after=i10:n={count + 1}"]
+    else:
+        assert follow_ups == []
+        if count > chosen.status_follow_ups:
+            # One more written message is the closing note: nothing left but moving on.
+            assert {a.kind for a in actions if a.kind in CHAIN} == set()
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_import_then_agenda_equals_entering_it_by_hand(tmp_path_factory: Any, data: Any) -> None:
+    """The same search typed in, or exported without its plan and imported: same agenda."""
+    from followup_desktop.core.agenda import agenda
+    from followup_desktop.core.db import open_database
+    from followup_desktop.core.exchange import export_data, import_data
+    from followup_desktop.core.services import FollowupService, PanelMember
+
+    zone = ZoneInfo("Europe/Berlin")
+    draw = data.draw
+    starts = draw(instants(zone))
+    now = starts + timedelta(hours=draw(st.integers(2, 24 * 40)))
+    folder = tmp_path_factory.mktemp("same")
+    by_hand = open_database(folder / "by-hand.sqlite3")
+    service = FollowupService(by_hand, clock=lambda: now)
+    service.set_setting("playbook", {"timezone": "Europe/Berlin"})
+    opportunity = service.create_opportunity("Northwind", "Data Engineer").created_id
+    assert opportunity is not None
+    interview = service.record_interview(
+        opportunity,
+        starts,
+        starts + timedelta(hours=1),
+        "Europe/Berlin",
+        decision_timeline_days=draw(st.none() | st.integers(1, 20)),
+        check_back_on=draw(st.none() | st.dates(starts.date(), starts.date() + timedelta(days=30))),
+    ).created_id
+    assert interview is not None
+    if draw(st.booleans()):
+        service.set_panel(interview, [PanelMember("Dana Levi", email="dana@example.com")])
+    ends = starts + timedelta(hours=1)
+    for _ in range(draw(st.integers(0, 3))):
+        when = ends + timedelta(hours=draw(st.integers(1, 24 * 30)))
+        if when < now:
+            service.log_correspondence(
+                opportunity, draw(st.sampled_from([Direction.SENT, Direction.RECEIVED])), when
+            )
+    if draw(st.booleans()):
+        with by_hand.session() as session:
+            first = session.scalars(select(Action.id).order_by(Action.id)).first()
+        if first is not None:
+            service.complete_action(first)
+    with by_hand.session() as session:
+        expected = [
+            (item.kind, item.due_at, item.reason, item.recipient, item.bucket)
+            for item in agenda(session, now, zone)
+        ]
+        document = export_data(session)
+    by_hand.close()
+    # What another tool would write: the facts and what the person did, not the plan.
+    document["actions"] = [row for row in document["actions"] if row["state"] != "open"]
+    document["reminder_deliveries"] = []
+    for row in document["correspondence"]:
+        row["action_id"] = None
+    imported = open_database(folder / "imported.sqlite3")
+    try:
+        import_data(imported, document, now=now)
+        with imported.session() as session:
+            found = [
+                (item.kind, item.due_at, item.reason, item.recipient, item.bucket)
+                for item in agenda(session, now, zone)
+            ]
+    finally:
+        imported.close()
+    assert found == expected

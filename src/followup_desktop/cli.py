@@ -21,6 +21,7 @@ from followup_desktop import __version__
 from followup_desktop.core.errors import DatabaseDamagedError, FollowupError
 
 if TYPE_CHECKING:
+    from followup_desktop.core.agenda import AgendaItem
     from followup_desktop.core.db import Database
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     agenda.add_argument("--now", metavar="ISO-8601", help="pretend it is this time")
     agenda.add_argument("--days", type=int, metavar="N", help="only what is due within N days")
     agenda.add_argument("--json", action="store_true", help="print JSON instead of text")
+    agenda.add_argument(
+        "--missed",
+        action="store_true",
+        help="list the steps long past their point (missed) instead",
+    )
 
     stats = commands.add_parser(
         "stats", help="your search in numbers: funnel, silence, activity, response times"
@@ -367,7 +373,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _desktop_entry(uninstall=args.uninstall)
     if args.command == "restore-backup":
         return _restore(db_path, args.file)
-    if args.command == "agenda":
+    if args.command == "agenda" and not args.now and not args.missed:
+        # A look at another moment (--now) or at the missed steps plans first, as of that
+        # clock, and writes nothing: it goes the whole way below.
         quick = _agenda_quickly(db_path, args)
         if quick is not None:
             return quick
@@ -417,8 +425,13 @@ def _export(db: Database, args: argparse.Namespace) -> int:
 def _import(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.exchange import import_database
 
-    import_database(db, args.file, replace=args.replace)
-    print(f"Imported {args.file} into {db.path}.")
+    result = import_database(db, args.file, replace=args.replace)
+    print(f"Imported {args.file} into {db.path}, and planned what comes next.")
+    for opportunity_id, problem in sorted(
+        result.unplanned.items(), key=lambda item: (item[0] is not None, item[0] or 0)
+    ):
+        which = "settings" if opportunity_id is None else f"opportunity {opportunity_id}"
+        print(f"  Not planned ({which}): {problem}", file=sys.stderr)
     return 0
 
 
@@ -676,16 +689,16 @@ def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
     until = None if args.days is None else now + timedelta(days=args.days)
     tz = local_zone()
     if isinstance(db, sqlite3.Connection):
+        # The plain read: the stored plan, current as of the last change.
         items = agenda(db, now, tz, until=until)
     else:
-        with db.session() as session:
-            items = agenda(session, now, tz, until=until)
+        items = _planned_agenda(db, args, now, tz, until)
     if args.json:
         json.dump([item.as_json() for item in items], sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     if not items:
-        print("Nothing to do: no open actions.")
+        print("Nothing missed." if args.missed else "Nothing to do: no open actions.")
         return 0
     current = None
     for item in items:
@@ -752,6 +765,36 @@ def _day(text: str | None, option: str) -> date | None:
         raise ValidationError(
             f"{option} needs a day like 2026-11-01, not {text!r}.", option.lstrip("-")
         ) from None
+
+
+def _planned_agenda(
+    db: Database, args: argparse.Namespace, now: datetime, tz: tzinfo, until: datetime | None
+) -> list[AgendaItem]:
+    """The agenda after planning as of ``now`` (missed steps and the nudge follow the clock).
+
+    A look at another moment (--now) changes nothing in the database; a file that cannot
+    be written (read-only, locked) gets the stored plan.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from followup_desktop.core.agenda import agenda, missed
+    from followup_desktop.core.playbook import replan_report
+
+    session = db.sessions()
+    try:
+        try:
+            replan_report(session, None, now, skip_invalid=True)
+        except DBAPIError as error:
+            log.warning("agenda: the plan could not be brought up to date: %s", error)
+            session.rollback()
+        items = missed(session) if args.missed else agenda(session, now, tz, until=until)
+        if args.now:
+            session.rollback()
+        else:
+            session.commit()
+    finally:
+        session.close()
+    return list(items)
 
 
 def _format_local(moment: datetime, tz: tzinfo) -> str:

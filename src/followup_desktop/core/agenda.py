@@ -29,6 +29,12 @@ KIND_LABELS = {
     "reply_to_rejection": "Reply to the rejection",
     "keep_options_open": "Keep other options open",
     "review_offer": "Review the offer",
+    "move_on": "Mark it as moved on",
+    "prepare_next_round": "Prepare for the next round",
+    "value_add": "Share something useful",
+    "set_criteria": "Set your acceptance criteria",
+    "build_skills": "Work on a skill",
+    "new_evidence_note": "Send a short note with the new evidence",
     "custom": "Your own to-do",
 }
 
@@ -44,6 +50,8 @@ class Bucket(enum.StrEnum):
     OVERDUE = "overdue"
     TODAY = "today"
     UPCOMING = "upcoming"
+    # Long past its point: no longer reminded, listed apart until cleared.
+    MISSED = "missed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,3 +201,46 @@ def agenda(
             )
         )
     return items
+
+
+_MISSED_SQL = """
+SELECT a.id, a.opportunity_id, o.company, o.role, a.kind, a.due_at || '+00:00',
+       a.recipient, a.channel, a.reason
+FROM actions AS a LEFT OUTER JOIN opportunities AS o ON a.opportunity_id = o.id
+WHERE a.state = 'missed' AND (o.id IS NULL OR o.archived IS 0)
+ORDER BY a.due_at, a.id
+{limit}
+"""
+
+
+def missed(source: Session | sqlite3.Connection, limit: int | None = None) -> list[AgendaItem]:
+    """Steps the playbook marked missed (long past their point), oldest first."""
+    sql = _MISSED_SQL.format(limit="" if limit is None else "LIMIT :limit")
+    parameters: dict[str, object] = {} if limit is None else {"limit": limit}
+    parse = datetime.fromisoformat
+    return [
+        AgendaItem(
+            action_id=action_id,
+            opportunity_id=opportunity_id,
+            company=company or "",
+            role=role or "",
+            kind=kind,
+            due_at=parse(due_text),
+            snoozed=False,
+            recipient=recipient,
+            channel=channel,
+            reason=reason,
+            bucket=Bucket.MISSED,
+        )
+        for (
+            action_id,
+            opportunity_id,
+            company,
+            role,
+            kind,
+            due_text,
+            recipient,
+            channel,
+            reason,
+        ) in driver_connection(source).execute(sql, parameters).fetchall()
+    ]

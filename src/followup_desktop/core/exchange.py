@@ -32,7 +32,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
@@ -50,9 +50,10 @@ from followup_desktop.core.errors import FollowupError, ImportFormatError, Valid
 from followup_desktop.core.files import read_limited
 from followup_desktop.core.messages.account import ACCOUNT_SETTING, EmailAccount
 from followup_desktop.core.models import Base
+from followup_desktop.core.playbook import replan_report
 from followup_desktop.core.playbook.settings import SETTINGS_KEY, settings_from, validate_settings
 from followup_desktop.core.sqltypes import UTCDateTime
-from followup_desktop.core.timeutil import check_zone_name, is_zone_name
+from followup_desktop.core.timeutil import check_zone_name, is_zone_name, utcnow
 
 FORMAT_NAME: Final = "followup"
 FORMAT_VERSION: Final = 1
@@ -97,10 +98,15 @@ class ImportConflictError(FollowupError):
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import stored: rows per table, and the backup taken before replacing."""
+    """What an import stored: rows per table, and the backup taken before replacing.
+
+    ``unplanned`` names the opportunities (None: the global settings) whose facts the
+    playbook could not plan, with why; they keep the actions the file gave them.
+    """
 
     counts: dict[str, int]
     backup: Path | None
+    unplanned: Mapping[int | None, str] = field(default_factory=dict)
 
 
 @contextlib.contextmanager
@@ -1212,12 +1218,26 @@ def _describe_existing(connection: Connection) -> str | None:
     return f"{opportunities} opportunities and {contacts} contacts"
 
 
-def import_data(db: Database, document: Any, *, replace: bool = False) -> ImportResult:
-    """Replace the database's content with ``document``, all or nothing.
+def import_data(
+    db: Database,
+    document: Any,
+    *,
+    replace: bool = False,
+    now: datetime | None = None,
+    plan: bool = True,
+) -> ImportResult:
+    """Replace the database's content with ``document``, all or nothing, then re-plan.
 
     Without ``replace`` the database must hold no opportunities and no contacts (a new
     database: its default stages and settings are replaced by the file's). With
     ``replace`` a backup is taken first, then everything is replaced.
+
+    The imported facts are planned in the same transaction (at ``now``, the current time
+    by default), keeping what the file says the person did: done, dismissed and snoozed
+    actions and hand-moved due times. An opportunity the playbook cannot plan (an override
+    it does not know, an interview that ends before it starts, ...) is imported as it is
+    and named in ``unplanned``. ``plan=False`` stores the file exactly as it is and plans
+    nothing (to check what the format holds).
     """
     prepared = _prepare(document)
     backup = db.backup("before-import") if replace else None
@@ -1238,6 +1258,7 @@ def import_data(db: Database, document: Any, *, replace: bool = False) -> Import
                 rows = prepared.rows[spec.name]
                 if rows:
                     connection.exec_driver_sql(spec.insert_sql, rows)
+            unplanned = _replan_imported(connection, now) if plan else {}
     except sa.exc.IntegrityError as error:
         # The checks above mirror every constraint of the schema, so this is a bug; still,
         # the transaction has rolled back and the person deserves a sentence, not a trace.
@@ -1254,7 +1275,15 @@ def import_data(db: Database, document: Any, *, replace: bool = False) -> Import
             "pair), which is not a character. Remove it or complete the pair.",
             json_path(location or ()),
         ) from None
-    return ImportResult({table: len(prepared.rows[table]) for table in TABLES}, backup)
+    return ImportResult({table: len(prepared.rows[table]) for table in TABLES}, backup, unplanned)
+
+
+def _replan_imported(connection: Connection, now: datetime | None) -> Mapping[int | None, str]:
+    """Plan everything just imported, inside the import's own transaction."""
+    with Session(bind=connection) as session:
+        report = replan_report(session, None, now or utcnow(), skip_invalid=True)
+        session.flush()
+    return report.problems
 
 
 def _has_lone_surrogate(node: object) -> bool:
@@ -1267,9 +1296,11 @@ def _has_lone_surrogate(node: object) -> bool:
     return False
 
 
-def import_database(db: Database, path: Path, *, replace: bool = False) -> ImportResult:
-    """Import the export file ``path`` into ``db`` (see :func:`import_data`)."""
-    return import_data(db, read_export(path), replace=replace)
+def import_database(
+    db: Database, path: Path, *, replace: bool = False, now: datetime | None = None
+) -> ImportResult:
+    """Import the export file ``path`` into ``db`` and plan it (see :func:`import_data`)."""
+    return import_data(db, read_export(path), replace=replace, now=now)
 
 
 def table_counts(db: Database) -> dict[str, int]:

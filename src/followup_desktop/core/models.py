@@ -92,12 +92,17 @@ class Channel(enum.StrEnum):
 
 
 class ActionState(enum.StrEnum):
-    """Where an action stands; ``snoozed`` carries ``snoozed_until``."""
+    """Where an action stands; ``snoozed`` carries ``snoozed_until``.
+
+    ``missed``: a planned step long past its point (see docs/playbook.md); the planner
+    sets it and takes it back, it is never reminded, and clearing it dismisses it.
+    """
 
     OPEN = "open"
     DONE = "done"
     SNOOZED = "snoozed"
     DISMISSED = "dismissed"
+    MISSED = "missed"
 
 
 class ActionOrigin(enum.StrEnum):

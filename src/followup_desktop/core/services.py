@@ -8,9 +8,10 @@ so a view refreshes only what it shows.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import func, insert, select, update
@@ -44,9 +45,14 @@ from followup_desktop.core.models import (
     StumbledQuestion,
 )
 from followup_desktop.core.plain_text import refuse_nul
-from followup_desktop.core.playbook import replan
+from followup_desktop.core.playbook import new_evidence_reason, replan
 from followup_desktop.core.playbook.settings import SETTINGS_KEY, validate_settings
-from followup_desktop.core.timeutil import check_zone_name, ensure_aware, utcnow
+from followup_desktop.core.timeutil import (
+    check_zone_name,
+    ensure_aware,
+    local_zone_name,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from followup_desktop.core.imports.contacts import ContactPlan
@@ -99,6 +105,15 @@ def _reject_unknown(fields: dict[str, Any], allowed: Iterable[str], what: str) -
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
         raise ValidationError(f"Unknown {what} field(s): {', '.join(unknown)}.", unknown[0])
+
+
+class ReplyOutcome(enum.StrEnum):
+    """What a reply from the employer said, so the plan can follow it."""
+
+    NEXT_ROUND = "next_round"  # another interview, on a date they gave
+    WAIT = "wait"  # wait until a date before checking in
+    REJECTION = "rejection"
+    OFFER = "offer"
 
 
 @dataclass(frozen=True)
@@ -249,14 +264,21 @@ class FollowupService:
         if "archived" in fields:
             opportunity.archived = bool(fields["archived"])
 
-    def _move(self, session: Session, opportunity: Opportunity, stage_id: int, note: str) -> None:
+    def _move(
+        self,
+        session: Session,
+        opportunity: Opportunity,
+        stage_id: int,
+        note: str,
+        when: datetime | None = None,
+    ) -> None:
         stage = self._get(session, Stage, stage_id, "Stage")
         session.add(
             StageChange(
                 opportunity_id=opportunity.id,
                 from_stage_id=opportunity.stage_id,
                 to_stage_id=stage.id,
-                changed_at=self.clock(),
+                changed_at=self.clock() if when is None else when,
                 note=note,
             )
         )
@@ -582,19 +604,46 @@ class FollowupService:
         contact_id: int | None = None,
         action_id: int | None = None,
         check_back_on: date | None = None,
+        outcome: ReplyOutcome | None = None,
+        next_round_at: datetime | None = None,
+        decision_on: date | None = None,
     ) -> Change:
-        """Record a message or call; a reply from them resets the follow-up cadence."""
+        """Record a message or call, and let the plan follow it.
+
+        A message *sent* counts as the step it answers: with ``action_id`` that action is
+        done, as of when the message went out; ``check_back_on`` on a sent message is a
+        day the person promised to be in touch. A message *received* restarts the
+        follow-up cadence, and reopens an opportunity the person had moved on from. A reply
+        can say what it said (``outcome``): a next round at ``next_round_at`` (recorded as
+        the next interview), wait until ``check_back_on``, a rejection or an offer (the
+        opportunity moves to that stage); ``decision_on`` is the day they said they would
+        decide, kept on the latest interview.
+        """
+        direction = Direction(direction)
+        occurred_at = ensure_aware(occurred_at, "time of the message")
+        if outcome is not None:
+            outcome = ReplyOutcome(outcome)
+            if direction is not Direction.RECEIVED:
+                raise ValidationError(
+                    "Only a message from them can say what comes next; log it as received.",
+                    "outcome",
+                )
+            if outcome is ReplyOutcome.NEXT_ROUND and next_round_at is None:
+                raise ValidationError("Give the date and time of the next round.", "next_round_at")
+            if outcome is ReplyOutcome.WAIT and check_back_on is None:
+                raise ValidationError("Give the day they asked you to wait until.", "check_back_on")
         with self.db.session() as session:
-            self._get(session, Opportunity, opportunity_id, "Opportunity")
+            opportunity = self._get(session, Opportunity, opportunity_id, "Opportunity")
             if contact_id is not None:
                 self._get(session, Contact, contact_id, "Contact")
+            action = None
             if action_id is not None:
-                self._get(session, Action, action_id, "Action")
+                action = self._get(session, Action, action_id, "Action")
             entry = Correspondence(
                 opportunity_id=opportunity_id,
-                direction=Direction(direction),
+                direction=direction,
                 channel=Channel(channel),
-                occurred_at=ensure_aware(occurred_at, "time of the message"),
+                occurred_at=occurred_at,
                 subject=validation.optional_text(subject, "subject", "Subject", 1000),
                 body=body or "",
                 contact_id=contact_id,
@@ -603,7 +652,145 @@ class FollowupService:
             )
             session.add(entry)
             session.flush()
-            return self._finish(session, [opportunity_id], {"correspondence"}, entry.id)
+            entities = {"correspondence"}
+            if (
+                direction is Direction.SENT
+                and action is not None
+                and action.state in (ActionState.OPEN, ActionState.SNOOZED, ActionState.MISSED)
+            ):
+                # What went out is the step done, as of when it went out.
+                action.state = ActionState.DONE
+                action.snoozed_until = None
+                action.completed_at = occurred_at
+                entities.add("action")
+            if direction is Direction.RECEIVED:
+                entities |= self._follow_reply(
+                    session,
+                    opportunity,
+                    occurred_at,
+                    outcome=outcome,
+                    next_round_at=next_round_at,
+                    decision_on=decision_on,
+                )
+            return self._finish(session, [opportunity_id], entities, entry.id)
+
+    def _follow_reply(
+        self,
+        session: Session,
+        opportunity: Opportunity,
+        occurred_at: datetime,
+        *,
+        outcome: ReplyOutcome | None,
+        next_round_at: datetime | None,
+        decision_on: date | None,
+    ) -> set[str]:
+        """Write down what a reply said; returns the kinds of records changed."""
+        changed: set[str] = set()
+        if decision_on is not None:
+            latest = session.scalars(
+                select(Interview)
+                .where(Interview.opportunity_id == opportunity.id)
+                .order_by(Interview.ends_at.desc())
+            ).first()
+            if latest is not None:
+                latest.decision_date = decision_on
+                changed.add("interview")
+        if outcome in (ReplyOutcome.REJECTION, ReplyOutcome.OFFER):
+            kind = StageKind.REJECTED if outcome is ReplyOutcome.REJECTION else StageKind.OFFER
+            stage = session.scalars(
+                select(Stage).where(Stage.kind == kind).order_by(Stage.position)
+            ).first()
+            if stage is None:
+                raise ValidationError(
+                    f"There is no stage of kind {kind.value}; add one in Settings first.",
+                    "outcome",
+                )
+            if opportunity.stage_id != stage.id:
+                said = "They said no" if kind is StageKind.REJECTED else "They made an offer"
+                self._move(session, opportunity, stage.id, said, occurred_at)
+                changed.add("stage_history")
+            return changed
+        if outcome is ReplyOutcome.NEXT_ROUND:
+            assert next_round_at is not None
+            starts = ensure_aware(next_round_at, "time of the next round")
+            count = session.scalar(
+                select(func.count()).where(Interview.opportunity_id == opportunity.id)
+            )
+            session.add(
+                Interview(
+                    opportunity_id=opportunity.id,
+                    round=int(count or 0) + 1,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=1),
+                    timezone=self._zone_name(session),
+                )
+            )
+            changed.add("interview")
+        changed |= self._reopen(session, opportunity, occurred_at)
+        return changed
+
+    def _zone_name(self, session: Session) -> str:
+        setting = session.get(Setting, SETTINGS_KEY)
+        value = setting.value if setting is not None and isinstance(setting.value, dict) else {}
+        zone_name = value.get("timezone")
+        return zone_name if isinstance(zone_name, str) and zone_name else local_zone_name()
+
+    def _reopen(self, session: Session, opportunity: Opportunity, when: datetime) -> set[str]:
+        """A reply to someone who had moved on brings the opportunity back where it was."""
+        if opportunity.stage.kind is not StageKind.CLOSED:
+            return set()
+        move = session.scalars(
+            select(StageChange)
+            .where(
+                StageChange.opportunity_id == opportunity.id,
+                StageChange.to_stage_id == opportunity.stage_id,
+            )
+            .order_by(StageChange.changed_at.desc(), StageChange.id.desc())
+        ).first()
+        if move is None or move.from_stage_id is None or move.changed_at > when:
+            return set()
+        before = session.get(Stage, move.from_stage_id)
+        if before is None or before.kind.is_closed:
+            return set()
+        self._move(session, opportunity, before.id, "They wrote again")
+        return {"stage_history", "opportunity"}
+
+    def clear_missed(self, action_ids: Sequence[int] | None = None) -> Change:
+        """Clear steps from the missed list (all when None): they are dismissed."""
+        with self.db.session() as session:
+            query = select(Action).where(Action.state == ActionState.MISSED)
+            if action_ids is not None:
+                query = query.where(Action.id.in_(list(action_ids)))
+            touched: set[int] = set()
+            for action in session.scalars(query):
+                action.state = ActionState.DISMISSED
+                if action.opportunity_id is not None:
+                    touched.add(action.opportunity_id)
+            return self._finish(session, touched, {"action"})
+
+    def offer_new_evidence_note(self, question_id: int) -> Change:
+        """The person marks a better answer as new evidence that meets a need they have.
+
+        Normally a better answer found afterwards is kept for the next interview, not
+        sent (re-answering sounds needy); this one exception gets a brief note, as an
+        action of the person's own that the planner never changes.
+        """
+        with self.db.session() as session:
+            question = self._get(session, StumbledQuestion, question_id, "Question")
+            interview = question.debrief.interview
+            opportunity = interview.opportunity
+            action = Action(
+                opportunity_id=opportunity.id,
+                interview_id=interview.id,
+                kind="new_evidence_note",
+                due_at=self.clock(),
+                reason=new_evidence_reason(opportunity.company, question.question),
+                origin=ActionOrigin.MANUAL,
+                created_at=self.clock(),
+            )
+            session.add(action)
+            session.flush()
+            return Change(frozenset({opportunity.id}), frozenset({"action"}), action.id)
 
     # -- actions ---------------------------------------------------------------------
 

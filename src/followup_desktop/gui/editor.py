@@ -45,7 +45,7 @@ from followup_desktop.core.board import (
 )
 from followup_desktop.core.errors import FollowupError, ValidationError
 from followup_desktop.core.models import Channel, ContactRole, Direction, InterviewKind
-from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.core.services import Change, FollowupService, ReplyOutcome
 from followup_desktop.core.timeutil import local_zone, local_zone_name
 from followup_desktop.gui.plain import PlainLabel, editable, shown
 from followup_desktop.gui.playbook_choices import OpportunityChoices, global_settings
@@ -395,10 +395,25 @@ class OpportunityEditor(QDialog):
         self.message_when = QDateTimeEdit(QDateTime.currentDateTime())
         self.message_when.setCalendarPopup(True)
         self.message_subject = QLineEdit()
+        # What a reply said, so the plan can follow it (a next round, a date to wait for,
+        # a rejection, an offer); on a sent message the date is one you promised.
+        self.message_outcome = QComboBox()
+        for label, value in MESSAGE_OUTCOMES:
+            self.message_outcome.addItem(label, value)
+        self.message_dated = QCheckBox("A date was named")
+        self.message_date = QDateTimeEdit(QDateTime.currentDateTime().addDays(7))
+        self.message_date.setCalendarPopup(True)
+        self.message_date.setToolTip(
+            "A reply: the next round, or the day to wait until or check back on. "
+            "A message you sent: the day you said you would be in touch."
+        )
         self.message_form.add("&Direction", "direction", self.message_direction)
         self.message_form.add("C&hannel", "channel", self.message_channel)
         self.message_form.add("&When", "occurred_at", self.message_when)
         self.message_form.add("&Subject", "subject", self.message_subject)
+        self.message_form.add("What they &said", "outcome", self.message_outcome)
+        self.message_form.add("Named &date", "dated", self.message_dated)
+        self.message_form.add("Da&te", "next_round_at", self.message_date)
         layout.addLayout(form_layout)
         self.add_message_button = QPushButton("&Log message")
         self.add_message_button.setAccessibleName("Log message")
@@ -647,13 +662,24 @@ class OpportunityEditor(QDialog):
         """Log the message in the correspondence form."""
         if self.opportunity_id is None:
             return False
+        direction = Direction(self.message_direction.currentData())
+        outcome_value = self.message_outcome.currentData()
+        outcome = None if not outcome_value else ReplyOutcome(outcome_value)
+        named = to_utc(self.message_date.dateTime()) if self.message_dated.isChecked() else None
+        extra: dict[str, Any] = {}
+        if named is not None and outcome is ReplyOutcome.NEXT_ROUND:
+            extra["next_round_at"] = named
+        elif named is not None:
+            extra["check_back_on"] = named.astimezone(local_zone()).date()
         try:
             change = self._service.log_correspondence(
                 self.opportunity_id,
-                Direction(self.message_direction.currentData()),
+                direction,
                 to_utc(self.message_when.dateTime()),
                 channel=Channel(self.message_channel.currentData()),
                 subject=self.message_subject.text(),
+                outcome=outcome if direction is Direction.RECEIVED else None,
+                **extra,
             )
         except FollowupError as error:
             field = getattr(error, "field", "") or ""
@@ -661,8 +687,20 @@ class OpportunityEditor(QDialog):
             (target or self.general_error).show_message(str(error))
             return False
         self.message_subject.clear()
+        self.message_outcome.setCurrentIndex(0)
+        self.message_dated.setChecked(False)
         self._emit(change)
         return True
+
+
+# The choices of "What they said" on a logged message; the plan follows each.
+MESSAGE_OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("Nothing in particular", ""),
+    ("A next round (at the date)", ReplyOutcome.NEXT_ROUND.value),
+    ("Wait until the date", ReplyOutcome.WAIT.value),
+    ("A rejection", ReplyOutcome.REJECTION.value),
+    ("An offer", ReplyOutcome.OFFER.value),
+)
 
 
 def debrief_available() -> bool:

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop import APP_NAME, __version__
-from followup_desktop.core.agenda import AgendaItem, agenda
+from followup_desktop.core.agenda import AgendaItem, agenda, missed
 from followup_desktop.core.board import (
     CardSnapshot,
     StageSnapshot,
@@ -218,7 +218,12 @@ def import_summary(path: Path, result: ImportResult) -> str:
         for table, label in IMPORT_SUMMARY
         if result.counts.get(table, 0)
     )
-    text = f"Imported {path.name}: {counts or 'no records'}."
+    text = f"Imported {path.name}: {counts or 'no records'}, and planned what comes next."
+    if result.unplanned:
+        text += (
+            f" {len(result.unplanned)} could not be planned (open them to correct the "
+            "facts the playbook names)."
+        )
     if result.backup is not None:
         text += f" The previous data is backed up in {result.backup}."
     return text
@@ -418,6 +423,7 @@ class MainWindow(QMainWindow):
         self.today.done_requested.connect(self.complete_action)
         self.today.snooze_requested.connect(self.snooze_action)
         self.today.open_action_requested.connect(self.open_action)
+        self.today.clear_missed_requested.connect(self.clear_missed)
         self.today_dock = QDockWidget("Today", self)
         self.today_dock.setObjectName("todayDock")
         self.today_dock.setAccessibleName("Today panel")
@@ -823,20 +829,26 @@ class MainWindow(QMainWindow):
         if self.on_changed is not None:
             self.on_changed(change)
 
-    def _read_today(self) -> tuple[list[AgendaItem], int, int]:
+    def _read_today(self) -> tuple[list[AgendaItem], int, int, list[AgendaItem]]:
         now = self._service.clock()
         local = now.astimezone(self._tz)
         end_of_today = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         with self._service.db.session() as session:
             items = agenda(session, now, self._tz, until=end_of_today, limit=TODAY_LIMIT)
             overdue, today = due_counts(session, now, self._tz)
-        return items, overdue, today
+            gone = missed(session, limit=TODAY_LIMIT)
+        return items, overdue, today, gone
 
     def _show_today(self, result: object) -> None:
         assert isinstance(result, tuple)
-        items, overdue, today = result
+        items, overdue, today, gone = result
         self.today.set_items(list(items), int(overdue), int(today))
+        self.today.set_missed(list(gone))
         self._update_status()
+
+    def clear_missed(self) -> None:
+        """Dismiss every step in the missed list."""
+        self._run_service(self._service.clear_missed)
 
     def refresh_today(self) -> None:
         """Re-read what is overdue or due today, now."""
@@ -861,7 +873,7 @@ class MainWindow(QMainWindow):
     def refresh_later(self, then: Callable[[], None] | None = None) -> None:
         """Re-read everything, the board's cards on the worker; ``then`` runs after."""
 
-        def read() -> tuple[BoardData, tuple[list[AgendaItem], int, int]]:
+        def read() -> tuple[BoardData, tuple[list[AgendaItem], int, int, list[AgendaItem]]]:
             return self._read_board(), self._read_today()
 
         def show(data: object) -> None:
@@ -1387,7 +1399,10 @@ class MainWindow(QMainWindow):
                 return
             report(error)
 
-        self.tasks.submit(lambda: exchange.import_database(db, path, replace=replace), done, failed)
+        now = self._service.clock()
+        self.tasks.submit(
+            lambda: exchange.import_database(db, path, replace=replace, now=now), done, failed
+        )
 
     def export_file(self) -> None:
         """Write the whole database as JSON, on the worker thread."""

@@ -56,6 +56,8 @@ class TodayPanel(QWidget):
     snooze_requested = Signal(int, object)
     #: The action to open (its id); the window decides what opening it means.
     open_action_requested = Signal(int)
+    #: The person cleared the list of missed steps.
+    clear_missed_requested = Signal()
 
     def __init__(  # noqa: PLR0915 - builds the panel top to bottom
         self, model: AgendaModel, clock: Callable[[], datetime], tz: tzinfo
@@ -122,6 +124,18 @@ class TodayPanel(QWidget):
         for button in (self.done_button, self.snooze_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # Steps long past their point are no longer reminded; they wait here until the
+        # person has looked at them and cleared the list.
+        self.missed_button = QToolButton()
+        self.missed_button.setObjectName("missedButton")
+        self.missed_button.setAccessibleName("Missed steps, no longer reminded")
+        self.missed_button.setToolTip("Steps long past their point: no longer reminded")
+        self.missed_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.missed_menu = QMenu(self.missed_button)
+        self.missed_button.setMenu(self.missed_menu)
+        self.missed_button.setVisible(False)
+        self.missed_items: list[AgendaItem] = []
+        buttons.addWidget(self.missed_button)
         layout.addLayout(buttons)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         model.modelReset.connect(self._update_buttons)
@@ -144,6 +158,23 @@ class TodayPanel(QWidget):
             self.summary.setText(f"{overdue} overdue, {today} due today{shown}")
         if items:
             self.select_row(0)
+
+    def set_missed(self, items: list[AgendaItem]) -> None:
+        """The steps marked missed: a menu of them, and a way to clear the list."""
+        self.missed_items = list(items)
+        self.missed_menu.clear()
+        self.missed_button.setVisible(bool(items))
+        self.missed_button.setText(f"&Missed ({len(items)})")
+        for item in items:
+            where = f"{item.company}: " if item.company else ""
+            when = item.due_at.astimezone(self._tz).strftime("%d %b")
+            entry = QAction(f"{where}{item.label} (was due {when})", self.missed_menu)
+            entry.setEnabled(False)
+            self.missed_menu.addAction(entry)
+        self.missed_menu.addSeparator()
+        clear = QAction("&Clear the missed list", self.missed_menu)
+        clear.triggered.connect(self.clear_missed_requested.emit)
+        self.missed_menu.addAction(clear)
 
     def sizeHint(self) -> QSize:
         # Wide enough for a badge and most of an action without eliding; the dock opens

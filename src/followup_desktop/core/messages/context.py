@@ -60,6 +60,7 @@ KIND_TEMPLATES: dict[str, str] = {
     "phone_call": "phone_script",
     "closing_note": "closing_note",
     "reply_to_rejection": "rejection_reply",
+    "new_evidence_note": "new_evidence_note",
 }
 _EMAIL_TEMPLATE = {info.key: info.is_email for info in TEMPLATES}
 

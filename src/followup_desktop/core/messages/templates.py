@@ -52,6 +52,7 @@ TEMPLATES: tuple[TemplateInfo, ...] = (
     TemplateInfo("phone_script", "Phone call script", is_email=False),
     TemplateInfo("closing_note", "Courteous closing note"),
     TemplateInfo("rejection_reply", "Reply to a rejection"),
+    TemplateInfo("new_evidence_note", "A brief note with new evidence"),
 )
 TEMPLATE_KEYS = frozenset(info.key for info in TEMPLATES)
 

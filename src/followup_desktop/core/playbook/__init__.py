@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from followup_desktop.core.playbook.engine import (
     ActionKind,
     PlannedAction,
     debrief_prompt_at,
+    new_evidence_reason,
     plan,
     plan_pipeline,
 )
@@ -43,6 +44,7 @@ from followup_desktop.core.playbook.reconcile import (
     ActionDiff,
     apply_diff,
     diff_actions,
+    mark_stale,
 )
 from followup_desktop.core.playbook.settings import (
     PlaybookSettings,
@@ -68,6 +70,9 @@ class ReplanReport:
     updated: int = 0
     withdrawn: int = 0
     planned: int = 0
+    # With ``skip_invalid``: what could not be planned, by opportunity (None: the global
+    # settings), in words. Those opportunities keep their stored actions as they were.
+    problems: Mapping[int | None, str] = field(default_factory=dict)
 
 
 def _plan_all(
@@ -75,30 +80,42 @@ def _plan_all(
     cache: SettingsCache,
     now: datetime,
     settled: Mapping[int | None, AbstractSet[str]],
+    problems: dict[int | None, str] | None = None,
 ) -> list[PlannedAction]:
     planned: list[PlannedAction] = []
     nothing: frozenset[str] = frozenset()
     for item in facts.values():
         try:
-            settings = cache.for_overrides(item.overrides)
+            try:
+                settings = cache.for_overrides(item.overrides)
+            except ValidationError as error:
+                raise ValidationError(
+                    f"{item.company} ({item.role}) has a playbook override that cannot be "
+                    f"used: {error}",
+                    error.field,
+                ) from None
+            planned.extend(plan(item, settings, now, settled=settled.get(item.id, nothing)))
         except ValidationError as error:
-            raise ValidationError(
-                f"{item.company} ({item.role}) has a playbook override that cannot be "
-                f"used: {error}",
-                error.field,
-            ) from None
-        planned.extend(plan(item, settings, now, settled=settled.get(item.id, nothing)))
+            if problems is None:
+                raise
+            problems[item.id] = str(error)
     return planned
 
 
 def replan_report(
-    session: Session, opportunity_ids: Iterable[int] | None, now: datetime
+    session: Session,
+    opportunity_ids: Iterable[int] | None,
+    now: datetime,
+    *,
+    skip_invalid: bool = False,
 ) -> ReplanReport:
     """Re-plan the given opportunities (all when None) and the search-wide nudge.
 
     Reads with a few set-based queries, plans in memory and writes only the differences.
     Raises :class:`ValidationError` when stored facts or settings are impossible; nothing
-    is written then (the caller's transaction rolls back).
+    is written then (the caller's transaction rolls back). With ``skip_invalid`` (for
+    imports, which must not fail on one bad opportunity) those opportunities are left as
+    they are and named in ``problems`` instead.
     """
     now = ensure_aware(now, "current time")
     session.flush()
@@ -108,22 +125,39 @@ def replan_report(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _replan(session, opportunity_ids, now)
+        return _replan(session, opportunity_ids, now, skip_invalid)
     finally:
         if collecting:
             gc.enable()
 
 
-def _replan(session: Session, opportunity_ids: Iterable[int] | None, now: datetime) -> ReplanReport:
-    base = load_settings(session)
+def _replan(
+    session: Session, opportunity_ids: Iterable[int] | None, now: datetime, skip_invalid: bool
+) -> ReplanReport:
+    problems: dict[int | None, str] = {}
+    try:
+        base = load_settings(session)
+    except ValidationError as error:
+        if not skip_invalid:
+            raise
+        return ReplanReport(problems={None: str(error)})
     ids = None if opportunity_ids is None else sorted(set(opportunity_ids))
     diff = ActionDiff()
     planned_count = 0
     if ids is None or ids:
         actions = load_action_rows(session, ids)
         facts = load_facts(session, ids, plannable_only=True, actions=actions)
-        planned = _plan_all(facts, SettingsCache(base), now, actions.settled_by_opportunity)
-        diff = diff_actions(planned, actions.live, actions.settled)
+        planned = _plan_all(
+            facts,
+            SettingsCache(base),
+            now,
+            actions.settled_by_opportunity,
+            problems if skip_invalid else None,
+        )
+        live = actions.live
+        if problems:
+            live = [action for action in live if action.opportunity_id not in problems]
+        diff = diff_actions(planned, live, actions.settled, now)
         planned_count = len(planned)
     # The nudge depends on every opportunity, so any change may add or withdraw it.
     pipeline = load_pipeline_facts(
@@ -132,9 +166,12 @@ def _replan(session: Session, opportunity_ids: Iterable[int] | None, now: dateti
     nudge = plan_pipeline(pipeline, base, now)
     search_wide = load_search_wide_rows(session)
     nudges = [action for action in search_wide.live if action.kind == ActionKind.KEEP_OPTIONS_OPEN]
-    diff.extend(diff_actions([] if nudge is None else [nudge], nudges, search_wide.settled))
+    diff.extend(diff_actions([] if nudge is None else [nudge], nudges, search_wide.settled, now))
     apply_diff(session, diff, now)
     changed = diff.opportunity_ids()
+    if ids == []:
+        # The clock's re-plan: steps gone stale since the last change stop being reminded.
+        changed |= mark_stale(session, base, now)
     return ReplanReport(
         opportunity_ids=frozenset(item for item in changed if item is not None),
         search_wide_changed=None in changed,
@@ -142,6 +179,7 @@ def _replan(session: Session, opportunity_ids: Iterable[int] | None, now: dateti
         updated=len(diff.updates),
         withdrawn=len(diff.deletes),
         planned=planned_count + (nudge is not None),
+        problems=problems,
     )
 
 
@@ -169,6 +207,7 @@ __all__ = [
     "load_facts",
     "load_pipeline_facts",
     "load_settings",
+    "new_evidence_reason",
     "plan",
     "plan_pipeline",
     "replan",

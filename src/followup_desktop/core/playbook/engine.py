@@ -23,6 +23,7 @@ change. docs/playbook.md describes every rule and setting.
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
@@ -31,6 +32,7 @@ from typing import NamedTuple
 
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.models import (
+    ActionState,
     Channel,
     ContactRole,
     Direction,
@@ -60,6 +62,11 @@ from followup_desktop.core.validation import MAX_TIMELINE_DAYS
 
 # An interview lasting this long is a typing mistake (the service layer refuses it too).
 _MAX_INTERVIEW = timedelta(days=1)
+# The first message to each person this soon after an interview is their thank-you, and
+# nothing sent this soon is a status follow-up; after a reply, messages this soon are the
+# conversation it started.
+_THANKS_WINDOW = timedelta(days=5)
+_CONVERSATION = timedelta(days=2)
 
 
 class ActionKind(enum.StrEnum):
@@ -77,6 +84,12 @@ class ActionKind(enum.StrEnum):
     REPLY_TO_REJECTION = "reply_to_rejection"
     KEEP_OPTIONS_OPEN = "keep_options_open"
     REVIEW_OFFER = "review_offer"
+    MOVE_ON = "move_on"
+    PREPARE_NEXT_ROUND = "prepare_next_round"
+    VALUE_ADD = "value_add"
+    SET_CRITERIA = "set_criteria"
+    BUILD_SKILLS = "build_skills"
+    NEW_EVIDENCE_NOTE = "new_evidence_note"
 
 
 class PlannedAction(NamedTuple):
@@ -97,6 +110,9 @@ class PlannedAction(NamedTuple):
     interview_id: int | None = None
     contact_id: int | None = None
     prompt_at: datetime | None = None
+    # How long after its due time the step is missed (None: never); see reconcile.py.
+    grace: timedelta | None = None
+    state: ActionState = ActionState.OPEN
 
 
 _Due = Callable[[], datetime]
@@ -269,7 +285,12 @@ class _Planner:
         self.settings = settings
         self.wt = wt
         self.settled = settled
+        self.now = now
         self.this_year = wt.local_date(now).year
+        self.grace_thanks = timedelta(days=settings.missed_thank_you_days)
+        self.grace_other = timedelta(days=settings.missed_after_days)
+        self._sent: list[CorrespondenceFacts] | None = None
+        self._others: set[int | None] | None = None
         self.actions: list[PlannedAction] = []
         self._days: dict[datetime, str] = {}
         self._organizers: list[ContactFacts] | None = None
@@ -313,6 +334,7 @@ class _Planner:
                 None if interview is None else interview.id,
                 contact_id,
                 prompt_at,
+                self.grace_thanks if kind is ActionKind.THANK_YOU else self.grace_other,
             )
         )
 
@@ -328,6 +350,28 @@ class _Planner:
         if contact.linkedin:
             return self.reach(contact, Channel.LINKEDIN)
         return self.reach(contact, Channel.EMAIL)
+
+    def employer_sent(self) -> list[CorrespondenceFacts]:
+        """What the person sent the employer's people (or someone unnamed), oldest first."""
+        if self._sent is None:
+            if not self.facts.sent:
+                self._sent = []
+            else:
+                others = self.not_employer()
+                self._sent = [m for m in self.facts.sent if m.contact_id not in others]
+        return self._sent
+
+    def not_employer(self) -> set[int | None]:
+        if self._others is None:
+            self._others = _not_employer(self.facts)
+        return self._others
+
+    def sent_to(self, person: ContactFacts, after: datetime) -> bool:
+        """Whether the person wrote or called ``person`` after ``after``."""
+        return any(
+            message.contact_id == person.id and message.occurred_at >= after
+            for message in self.facts.sent
+        )
 
     def organizer(self, exclude: ContactFacts | None = None) -> ContactFacts | None:
         """Whoever arranged the interviews (recruiter, then HR), preferring one with email."""
@@ -348,12 +392,16 @@ class _Planner:
         elif not kind.is_closed:
             for interview in self.facts.interviews:
                 self.after_interview(interview)
+            self.prepare_next_rounds()
             if kind is StageKind.FINAL or kind is StageKind.OFFER:
                 self.tell_references()
             if kind is StageKind.OFFER:
                 self.review_offer()
             elif self.facts.interviews:
                 self.status_chain()
+                if kind is StageKind.FINAL:
+                    self.set_criteria()
+                    self.value_add()
         self.actions.sort(key=_by_due)
         return self.actions
 
@@ -388,14 +436,64 @@ class _Planner:
                 due_cache.append(self.wt.latest_working(deadline, end))
             return due_cache[0]
 
+        # Who was written to since is worked out only when some thank-you is still open.
+        thanked: set[int | None] | None = None
         if interview.participants:
+            prefix = f"thank_you:interview={interview.id}:contact="
+            wrote = bool(self.employer_sent())
             for participant in interview.participants:
+                if wrote and f"{prefix}{participant.contact.id}" not in settled:
+                    if thanked is None:
+                        thanked = self.thanked(interview)
+                    if participant.contact.id in thanked or None in thanked:
+                        continue  # a message to them has gone out since the interview
                 self.thank_you(interview, participant, thank_you_due)
-        else:
+        elif not self.thanked(interview):
             self.thank_you_unknown_panel(interview, thank_you_due)
+        if (
+            debrief is not None
+            and debrief.skills_to_build
+            and interview is self.facts.interviews[-1]
+            and debrief.skills_to_build.strip()
+        ):
+            # The waiting time is after the latest interview; that is when to build them.
+            self.build_skills(interview, debrief.skills_to_build)
         if debrief is not None and debrief.promised_material.strip():
             self.send_material(interview, debrief.promised_material, thank_you_due)
         self.check_in_referrers(interview)
+
+    def thanks_messages(self, interview: InterviewFacts) -> dict[int | None, int]:
+        """The first unlinked message to each person in the days after ``interview``."""
+        start, stop = interview.ends_at, interview.ends_at + _THANKS_WINDOW
+        first: dict[int | None, int] = {}
+        for message in self.employer_sent():
+            if (
+                message.action_id is None
+                and start <= message.occurred_at <= stop
+                and message.contact_id not in first
+            ):
+                first[message.contact_id] = message.id
+        return first
+
+    def thanked(self, interview: InterviewFacts) -> set[int | None]:
+        """Whom a message went to in the days after ``interview`` (None: someone unnamed).
+
+        A message to whoever arranged the interview counts for the interviewers without
+        an address, whose thank-you goes through them.
+        """
+        sent = self.employer_sent()
+        if not sent:
+            return set()
+        found: set[int | None] = set(self.thanks_messages(interview))
+        if not found:
+            return found
+        for participant in interview.participants:
+            person = participant.contact
+            if not person.email:
+                organizer = self.organizer(exclude=person)
+                if organizer is not None and organizer.id in found:
+                    found.add(person.id)
+        return found
 
     def thank_you(
         self, interview: InterviewFacts, participant: ParticipantFacts, due_of: _Due
@@ -578,9 +676,10 @@ class _Planner:
         company = self.facts.company
         for person, role in people:
             key = f"check_in_referrer:interview={interview.id}:contact={person.id}"
-            if key in self.settled:
+            if key in self.settled or self.sent_to(person, interview.ends_at):
                 continue
-            due = self.wt.next_working(
+            # Their own people: +N days on any day of the week, only not at night.
+            due = self.wt.avoid_night(
                 self.wt.plus_days(interview.ends_at, self.settings.check_in_referrer_days)
             )
             on = self.day(interview.ends_at)
@@ -618,7 +717,7 @@ class _Planner:
         if all(key in self.settled for key in keys):
             return
         reached = self.entered(StageKind.FINAL, StageKind.OFFER, latest=False)
-        due = self.wt.next_working(self.wt.plus_days(reached, self.settings.tell_references_days))
+        due = self.wt.avoid_night(self.wt.plus_days(reached, self.settings.tell_references_days))
         company = self.facts.company
         if not references:
             self.add(
@@ -631,7 +730,7 @@ class _Planner:
             )
             return
         for person, key in zip(references, keys, strict=True):
-            if key in self.settled:
+            if key in self.settled or self.sent_to(person, reached):
                 continue
             self.add(
                 ActionKind.TELL_REFERENCES,
@@ -674,6 +773,8 @@ class _Planner:
         if "reply_to_rejection" in self.settled:
             return
         rejected = self.entered(StageKind.REJECTED)
+        if any(message.occurred_at >= rejected for message in self.employer_sent()):
+            return  # they have answered it already
         days = self.settings.reply_to_rejection_days
         due = self.wt.next_working(self.wt.plus_days(rejected, days))
         # Reply to whoever wrote last, else to whoever arranged things, else the interviewer.
@@ -694,6 +795,111 @@ class _Planner:
             "them for their time and ask to be kept in mind for future roles, because a "
             "gracious answer keeps the door open.",
             reach,
+        )
+
+    # -- the advice for the waiting time ---------------------------------------------
+
+    def unpracticed(self) -> int:
+        return sum(
+            interview.debrief.unpracticed_questions
+            for interview in self.facts.interviews
+            if interview.debrief is not None
+        )
+
+    def prepare_next_rounds(self) -> None:
+        """PLAYBOOK 3 (001): a next round announced means research, a portfolio, rehearsal."""
+        interviews = self.facts.interviews
+        if len(interviews) < 2:
+            return
+        for before, upcoming in itertools.pairwise(interviews):
+            if upcoming.starts_at <= self.now:
+                continue
+            key = f"prepare_next_round:interview={upcoming.id}"
+            if key in self.settled:
+                continue
+            wt = self.wt
+            start = upcoming.starts_at
+            due = wt.avoid_night(wt.plus_days(start, -self.settings.prepare_days_before))
+            due = min(max(due, before.ends_at), start)
+            questions = self.unpracticed()
+            many = "one question" if questions == 1 else f"{questions} questions"
+            rehearse = (
+                f"rehearse the {many} you stumbled on here (in the question bank)"
+                if questions
+                else "rehearse answers to what they are likely to ask next"
+            )
+            self.add(
+                ActionKind.PREPARE_NEXT_ROUND,
+                key,
+                due,
+                f"Round {upcoming.round} with {self.facts.company} is on {self.day(start)}: "
+                "research the team and what they are working on, gather a few pieces of "
+                f"relevant work to show, and {rehearse}.",
+            )
+
+    def set_criteria(self) -> None:
+        """PLAYBOOK 3 (000): know what you would accept before the final talks, not after."""
+        if self.facts.acceptance_criteria.strip() or "set_criteria" in self.settled:
+            return
+        reached = self.entered(StageKind.FINAL)
+        due = self.wt.avoid_night(self.wt.plus_days(reached, 1))
+        upcoming = [i.starts_at for i in self.facts.interviews if i.starts_at > reached]
+        if upcoming:
+            due = max(min(due, self.wt.avoid_night(min(upcoming) - timedelta(days=1))), reached)
+        self.add(
+            ActionKind.SET_CRITERIA,
+            "set_criteria",
+            due,
+            f"You are in the final stage at {self.facts.company}: write down your acceptance "
+            "criteria now (the lowest salary you would take, what you would negotiate, "
+            "what would make you say no), before an offer call puts you on the spot.",
+        )
+
+    def value_add(self) -> None:
+        """PLAYBOOK 3 (003, 002): once shortlisted, something useful every ten days or so."""
+        settings = self.settings
+        if not settings.value_add:
+            return
+        latest = max(self.facts.interviews, key=_by_end)
+        previous = max(latest.ends_at, self.entered(StageKind.FINAL))
+        finished_steps = self.facts.finished_steps
+        for number in range(1, 100):
+            key = f"value_add:after=i{latest.id}:n={number}"
+            finished = finished_steps.get(key) if finished_steps else None
+            if finished is not None:
+                previous = finished.finished_at
+                continue
+            if key in self.settled:
+                return
+            wt = self.wt
+            due = wt.next_working(wt.plus_days(previous, settings.value_add_days))
+            reach = self.status_reach(latest)
+            self.add(
+                ActionKind.VALUE_ADD,
+                key,
+                due,
+                f"You are on the shortlist at {self.facts.company}; until they decide, a "
+                f"short note to {_name(reach)} with an article or an idea that bears on "
+                "their work (about every ten days) keeps you in mind by being useful.",
+                reach,
+                interview=latest,
+            )
+            return
+
+    def build_skills(self, interview: InterviewFacts, skills: str) -> None:
+        """PLAYBOOK 1 (001): work on what the interview showed, and say so later."""
+        key = f"build_skills:interview={interview.id}"
+        if key in self.settled:
+            return
+        due = self.wt.avoid_night(self.wt.plus_days(interview.ends_at, 1))
+        self.add(
+            ActionKind.BUILD_SKILLS,
+            key,
+            due,
+            f"The interview on {self.day(interview.ends_at)} showed what to work on "
+            f"({quoted(skills)}): set aside time for it while you wait, so your follow-up "
+            "can say what you have done.",
+            interview=interview,
         )
 
     # -- status follow-ups -------------------------------------------------------------
@@ -741,12 +947,13 @@ class _Planner:
             person = hr[0] if hr else person
         return self.reach(person, Channel.PHONE)
 
-    def status_chain(self) -> None:
+    def status_chain(self) -> None:  # noqa: PLR0912, PLR0915 - the chain reads as one story
         """PLAYBOOK 4-5: still-interested note, follow-ups, a call, a closing note."""
         settings = self.settings
         facts = self.facts
+        wt = self.wt
         latest = max(facts.interviews, key=_by_end)
-        replies = _employer_replies(facts, latest)
+        replies = _employer_replies(facts, latest, self.not_employer)
         # The latest statement of when to check back wins (the interview's or a reply's).
         check_back = latest.check_back_on
         for message in replies:
@@ -755,48 +962,164 @@ class _Planner:
         anchor = replies[-1].occurred_at if replies else latest.ends_at
         # No step before the interview (or reply) it follows, even when an earlier step
         # was marked done ahead of time; and none before the day they named.
-        earliest = self.wt.next_working(anchor)
-        floor = None
+        earliest = wt.next_working(anchor)
+        # Dates that hold the next status check back: the day they said to check back
+        # on, any day the person promised to be in touch in a message already sent, and
+        # after a reply the day they said they would decide. A reply never brings a
+        # check earlier than any of them.
+        holds: list[tuple[date, str]] = []
         if check_back is not None:
-            # "Check back today" said at a 15:00 interview means after it, not at 09:00.
-            floor = max(self.wt.morning(check_back), earliest)
+            holds.append((check_back, "check_back"))
+        sent = self.employer_sent()
+        for message in sent:
+            if message.check_back_on is not None and message.occurred_at > latest.ends_at:
+                holds.append((message.check_back_on, "promised"))
+        if replies:
+            decision = _decision_day(latest, wt)
+            if decision is not None:
+                holds.append((decision, "decision"))
+        floor = None
+        binding: tuple[date, str] | None = None
+        for day, why in holds:
+            moment = max(wt.morning(day), earliest)
+            if floor is None or moment > floor:
+                floor, binding = moment, (day, why)
         chain = _Chain(
             latest,
             replies,
             anchor,
             f"r{replies[-1].id}" if replies else f"i{latest.id}",
-            None if replies else _timeline_days(latest, self.wt),
+            None if replies else _timeline_days(latest, wt),
             check_back,
             floor,
             latest.may_check_in is not False,
             earliest,
+            binding,
         )
-        if chain.timeline is not None and settings.still_interested_note and chain.allows_calls:
-            self.still_interested(chain)
-
-        kinds = [ActionKind.STATUS_FOLLOW_UP] * settings.status_follow_ups
-        if settings.phone_call and chain.allows_calls:
-            kinds.append(ActionKind.PHONE_CALL)
-        if settings.closing_note:
-            kinds.append(ActionKind.CLOSING_NOTE)
+        # What the person sent since: after an interview, the first days are the
+        # thank-yous; after a reply, the first days are the conversation it started.
+        if replies:
+            steps = [
+                message
+                for message in sent
+                if message.action_id is None and message.occurred_at > anchor + _CONVERSATION
+            ]
+        else:
+            # Other messages in the days of the thank-yous (the promised material, a
+            # word forgotten) are too early to be status follow-ups.
+            steps = [
+                message
+                for message in sent
+                if message.action_id is None and message.occurred_at > anchor + _THANKS_WINDOW
+            ]
+        position = 0
+        note_wanted = (
+            chain.timeline is not None and settings.still_interested_note and chain.allows_calls
+        )
+        if (
+            note_wanted
+            and steps
+            and steps[0].occurred_at < self.first_follow_up(chain, "")[0] - _CONVERSATION
+        ):
+            position = 1  # that message was the still-interested note
+            note_wanted = False
 
         previous: datetime | None = None
         finished_steps = facts.finished_steps
-        for index, kind in enumerate(kinds):
-            if kind is ActionKind.STATUS_FOLLOW_UP:
-                key = f"status_follow_up:after={chain.cycle}:n={index + 1}"
-            elif kind is ActionKind.PHONE_CALL:
-                key = f"phone_call:after={chain.cycle}"
-            else:
-                key = f"closing_note:after={chain.cycle}"
+        for index in range(settings.status_follow_ups):
+            key = f"status_follow_up:after={chain.cycle}:n={index + 1}"
             finished = finished_steps.get(key) if finished_steps else None
             if finished is not None:
                 previous = finished.finished_at
+                # A message logged around the time the step was ticked is that step.
+                while position < len(steps) and steps[position].occurred_at <= (
+                    previous + _CONVERSATION
+                ):
+                    position += 1
                 continue
             if key in self.settled:
                 return  # the person took this step over by hand; leave the rest to them
-            self.chain_step(chain, kind, key, index, previous)
-            return  # the next step waits until this one is done or dismissed
+            if position < len(steps):
+                previous = steps[position].occurred_at  # sent as a message: done
+                position += 1
+                continue
+            if index == 0 and note_wanted:
+                # Only while the first follow-up is still to come: after it, the light
+                # note has nothing left to say.
+                self.still_interested(chain)
+            due = self.chain_step(chain, ActionKind.STATUS_FOLLOW_UP, key, index, previous)
+            if due + self.grace_other >= self.now:
+                return  # the next step waits until this one is done or dismissed
+            # Long past its point, this step is missed; the chain goes on from then.
+            previous = due + self.grace_other
+        if previous is None:
+            return
+        self.silence(chain, previous, steps[position:])
+
+    def silence(  # noqa: PLR0912 - one branch per way the silence can have gone
+        self, chain: _Chain, previous: datetime, later: list[CorrespondenceFacts]
+    ) -> None:
+        """PLAYBOOK 6 notes: after the written follow-ups, a call and the closing note."""
+        settings = self.settings
+        finished_steps = self.facts.finished_steps or {}
+        cycle = chain.cycle
+        call_keys = (f"phone_call:after={cycle}", f"phone_call:after={cycle}:n=2")
+        close_key = f"closing_note:after={cycle}"
+        calls: list[datetime] = []
+        skipped_calls = 0
+        for key in call_keys:
+            step = finished_steps.get(key)
+            if step is not None:
+                if step.state is ActionState.DONE:
+                    calls.append(step.finished_at)
+                else:
+                    skipped_calls += 1
+        closed_at: datetime | None = None
+        closing = finished_steps.get(close_key)
+        closing_declined = closing is not None and closing.state is not ActionState.DONE
+        if closing is not None and not closing_declined:
+            closed_at = closing.finished_at
+        # Messages after the follow-ups: a call logged is the call, a written one is the
+        # closing note (there is nothing else left to write).
+        for message in later:
+            if message.channel is Channel.PHONE:
+                calls.append(message.occurred_at)
+            elif closed_at is None:
+                closed_at = message.occurred_at
+        if closed_at is not None:
+            self.move_on(chain, closed_at)
+            return
+        if close_key in self.settled and closing is None:
+            return  # taken over by hand
+        calls.sort()
+        may_call = settings.phone_call and chain.allows_calls
+        if not calls:
+            if may_call and skipped_calls == 0 and call_keys[0] not in self.settled:
+                self.chain_step(chain, ActionKind.PHONE_CALL, call_keys[0], 0, previous)
+            if settings.closing_note and not closing_declined:
+                self.chain_step(chain, ActionKind.CLOSING_NOTE, close_key, 0, previous)
+            return
+        # They chose to call: the closing note waits (doing one withdraws the other).
+        if len(calls) == 1 and skipped_calls == 0 and may_call and settings.second_call:
+            if call_keys[1] not in self.settled:
+                self.chain_step(chain, ActionKind.PHONE_CALL, call_keys[1], 1, calls[0])
+            return
+        if settings.closing_note and not closing_declined:
+            self.chain_step(chain, ActionKind.CLOSING_NOTE, close_key, 1, calls[-1])
+
+    def move_on(self, chain: _Chain, closed_at: datetime) -> None:
+        key = f"move_on:after={chain.cycle}"
+        if key in self.settled:
+            return
+        due = self.wt.next_working(max(closed_at, chain.earliest))
+        self.add(
+            ActionKind.MOVE_ON,
+            key,
+            due,
+            f"You sent {self.facts.company} a closing note on {self.day(closed_at)}; move "
+            "the opportunity to Moved on and give your time to the others. If they write "
+            "back, logging their reply brings it back by itself.",
+        )
 
     def still_interested(self, chain: _Chain) -> None:
         key = f"still_interested:interview={chain.latest.id}"
@@ -825,14 +1148,16 @@ class _Planner:
         key: str,
         index: int,
         previous: datetime | None,
-    ) -> None:
+    ) -> datetime:
         settings = self.settings
         wt = self.wt
         reach = self.status_reach(chain.latest)
         name = _name(reach)
-        if previous is None:
+        if kind is ActionKind.STATUS_FOLLOW_UP and previous is None:
             due, reason = self.first_follow_up(chain, name)
+            reason += self.skills_hint()
         elif kind is ActionKind.STATUS_FOLLOW_UP:
+            assert previous is not None
             gap = math.ceil(
                 settings.follow_up_spacing_days * settings.follow_up_spacing_growth ** (index - 1)
             )
@@ -841,42 +1166,72 @@ class _Planner:
                 f"No answer to your follow-up of {self.day(previous)}; send {name} a brief "
                 f"{ordinal(index + 1)} one and add something useful, such as a relevant "
                 "article or a short note on a project you discussed."
-            )
+            ) + self.skills_hint()
         elif kind is ActionKind.PHONE_CALL:
+            assert previous is not None
             due = wt.next_working(wt.plus_days(previous, settings.phone_call_after_days))
             reach = self.phone_reach(reach)
-            who = reach.contact.name if reach.contact is not None else "them"
-            reason = (
-                f"Your written follow-ups since {self.day(chain.anchor)} have gone unanswered, "
-                f"so call {who}: say who you are in one line, ask whether they have "
-                "everything they need from you, whether you are still being considered, "
-                "and when to check back."
+            person = reach.contact
+            who = person.name if person is not None else "them"
+            script = (
+                "say who you are in one line, ask whether they have everything they need "
+                "from you, whether you are still being considered, whether the timeline has "
+                "moved, and when to check back"
             )
+            if index == 0:
+                opening = (
+                    f"Your written follow-ups since {self.day(chain.anchor)} have gone "
+                    f"unanswered, so call {who} (or send the closing note instead)"
+                )
+            else:
+                opening = f"Your call of {self.day(previous)} got no answer; call {who} once more"
+            if person is None or not person.phone:
+                reason = (
+                    f"{opening}; you have no phone number for {who}: add one (from their "
+                    f"email signature or whoever arranged the interview), then {script}."
+                )
+            else:
+                reason = f"{opening}: {script}."
         else:
+            assert previous is not None
             due = wt.next_working(wt.plus_days(previous, settings.closing_after_days))
             written = settings.status_follow_ups
             since = "" if chain.replies else "your thank-you and "
+            calls = " and your call" if index else ""
             reason = (
                 f"{self.facts.company} has not answered {since}{written} follow-up"
-                f"{'s' if written != 1 else ''}, so send one courteous note that leaves the "
-                "door open, then move the opportunity to a closed stage and put your energy "
+                f"{'s' if written != 1 else ''}{calls}, so send one courteous note that leaves "
+                "the door open, then move the opportunity to Moved on and put your energy "
                 "into other options."
             )
         due = max(due, chain.earliest if chain.floor is None else chain.floor)
         self.add(kind, key, due, reason, reach, interview=chain.latest)
+        return due
+
+    def skills_hint(self) -> str:
+        """A sentence for the follow-up: what they worked on since (PLAYBOOK 1, 001)."""
+        skills = self.skills()
+        if not skills:
+            return ""
+        return f" Say briefly what you have done since about {quoted(skills)}."
+
+    def skills(self) -> str:
+        for interview in sorted(self.facts.interviews, key=_by_end, reverse=True):
+            debrief = interview.debrief
+            if debrief is not None and debrief.skills_to_build.strip():
+                return debrief.skills_to_build
+        return ""
 
     def first_follow_up(self, chain: _Chain, name: str) -> tuple[datetime, str]:
         """When to ask about the status first, and why then."""
         settings = self.settings
         wt = self.wt
-        if chain.check_back is not None and chain.floor is not None:
-            return chain.floor, (
-                f"They asked you to check back on {day_text(chain.check_back, self.this_year)}, "
-                f"so the status follow-up to {name} waits until {self.day(chain.floor)} and "
-                "not a day sooner."
-            )
+        if chain.check_back is not None and chain.floor is not None and not chain.replies:
+            return chain.floor, self.held_reason(chain, chain.floor, name)
         if chain.replies:
             due = wt.next_working(wt.plus_days(chain.anchor, settings.no_timeline_follow_up_days))
+            if chain.floor is not None and chain.floor > due:
+                return chain.floor, self.held_reason(chain, chain.floor, name)
             return due, (
                 f"{self.facts.company} last wrote on {self.day(chain.anchor)}, so the follow-up "
                 f"clock started again: if nothing more has come by {self.day(due)}, ask {name} "
@@ -885,24 +1240,51 @@ class _Planner:
         if chain.timeline is None:
             days = settings.no_timeline_follow_up_days
             due = wt.next_working(wt.plus_days(chain.anchor, days))
-            return due, (
+            reason = (
                 f"They named no date for a decision, so ask {name} about the status "
                 f"{span_text(days)} after the interview, on {self.day(due)}."
             )
-        days = (
-            _lengthened(chain.timeline, settings.timeline_multiplier)
-            if settings.double_timeline
-            else chain.timeline
-        )
-        due = wt.next_working(wt.plus_days(chain.anchor, days))
-        said = _said(chain.latest, chain.timeline, self.this_year)
-        if settings.double_timeline:
-            return due, (
-                f"{said}; hiring usually runs late, so the status check with {name} is set "
-                f"for {span_text(days)} after the interview, on {self.day(due)}."
+        else:
+            days = (
+                _lengthened(chain.timeline, settings.timeline_multiplier)
+                if settings.double_timeline
+                else chain.timeline
             )
-        return due, (
-            f"{said}; if you have heard nothing by {self.day(due)}, ask {name} about the status."
+            due = wt.next_working(wt.plus_days(chain.anchor, days))
+            said = _said(chain.latest, chain.timeline, self.this_year)
+            if settings.double_timeline:
+                reason = (
+                    f"{said}; hiring usually runs late, so the status check with {name} is "
+                    f"set for {span_text(days)} after the interview, on {self.day(due)}."
+                )
+            else:
+                reason = (
+                    f"{said}; if you have heard nothing by {self.day(due)}, ask {name} "
+                    "about the status."
+                )
+        if chain.floor is not None and chain.floor > due:
+            return chain.floor, self.held_reason(chain, chain.floor, name)
+        return due, reason
+
+    def held_reason(self, chain: _Chain, due: datetime, name: str) -> str:
+        """Why the status check waits for a date they (or the person) named."""
+        assert chain.binding is not None
+        day, why = chain.binding
+        named = day_text(day, self.this_year)
+        if why == "check_back":
+            return (
+                f"They asked you to check back on {named}, so the status follow-up to {name} "
+                f"waits until {self.day(due)} and not a day sooner."
+            )
+        if why == "decision":
+            return (
+                f"{self.facts.company} last wrote on {self.day(chain.anchor)} and said they "
+                f"would decide by {named}, so ask {name} where things stand on "
+                f"{self.day(due)}, not before."
+            )
+        return (
+            f"You told them you would be in touch on {named}, so the status follow-up to "
+            f"{name} is set for {self.day(due)}: keep your word, and not sooner."
         )
 
 
@@ -918,18 +1300,19 @@ class _Chain(NamedTuple):
     floor: datetime | None
     allows_calls: bool
     earliest: datetime
+    # The date that holds the first check back, and what it is (check_back, promised or
+    # decision), for the reason.
+    binding: tuple[date, str] | None = None
 
 
 def _name(reach: _Reach) -> str:
     return reach.contact.name if reach.contact is not None else "the person you met"
 
 
-def _employer_replies(facts: OpportunityFacts, latest: InterviewFacts) -> list[CorrespondenceFacts]:
-    """Messages received from the employer after the latest interview, oldest first."""
-    after = latest.ends_at
-    if not any(message.occurred_at > after for message in facts.correspondence):
-        return []
-    not_employer = {
+def _not_employer(facts: OpportunityFacts) -> set[int | None]:
+    """Contacts who are the person's own people (referrers, references), not the employer's."""
+    not_employer: set[int | None] = set()
+    not_employer |= {
         link.contact.id
         for link in facts.contacts
         if link.role in {ContactRole.REFERRER, ContactRole.REFERENCE}
@@ -940,6 +1323,19 @@ def _employer_replies(facts: OpportunityFacts, latest: InterviewFacts) -> list[C
     }
     if facts.referrer is not None:
         not_employer.add(facts.referrer.id)
+    return not_employer
+
+
+def _employer_replies(
+    facts: OpportunityFacts,
+    latest: InterviewFacts,
+    others: Callable[[], set[int | None]] | None = None,
+) -> list[CorrespondenceFacts]:
+    """Messages received from the employer after the latest interview, oldest first."""
+    after = latest.ends_at
+    if not any(message.occurred_at > after for message in facts.correspondence):
+        return []
+    not_employer = _not_employer(facts) if others is None else others()
     return sorted(
         (
             message
@@ -950,6 +1346,15 @@ def _employer_replies(facts: OpportunityFacts, latest: InterviewFacts) -> list[C
         ),
         key=lambda message: (message.occurred_at, message.id),
     )
+
+
+def _decision_day(interview: InterviewFacts, wt: WorkingTime) -> date | None:
+    """The day they said they would decide by, stated or from their timeline."""
+    if interview.decision_date is not None:
+        return interview.decision_date
+    if interview.decision_timeline_days is not None:
+        return wt.local_date(interview.ends_at) + timedelta(days=interview.decision_timeline_days)
+    return None
 
 
 def _lengthened(days: int, multiplier: float) -> int:
@@ -971,6 +1376,15 @@ def _said(interview: InterviewFacts, days: int, this_year: int) -> str:
     return f"They said they would decide within {span_text(days)}"
 
 
+def new_evidence_reason(company: str, question: str) -> str:
+    """Why a better answer is sent this once (PLAYBOOK 1, source 000)."""
+    return (
+        f"A better answer is usually kept for the next interview, not sent; but yours to "
+        f"\u201c{quoted(question)}\u201d is new evidence that meets a need {company} has, "
+        "so send one short, warm note with it, and no more."
+    )
+
+
 # -- the whole search ----------------------------------------------------------------------
 
 PIPELINE_KEY_PREFIX = "keep_options_open"
@@ -989,12 +1403,40 @@ def plan_pipeline(
     now = ensure_aware(now, "current time")
     if not settings.pipeline_nudge:
         return None
-    wait = pipeline.waiting or pipeline.holding_offer
-    if wait is None:
-        return None
     wt = working_time(settings)
     this_year = wt.local_date(now).year
     thin = pipeline.active_count < settings.pipeline_min_active
+    wait = pipeline.waiting or pipeline.holding_offer
+    closed = pipeline.closed
+    # Above all right after an opportunity closes and leaves the search thin.
+    just_closed = (
+        closed is not None
+        and thin
+        and closed.since <= now
+        and wt.plus_days(closed.since, settings.pipeline_recent_days) > now
+        and (wait is None or closed.since >= wait.since)
+    )
+    if just_closed:
+        assert closed is not None
+        started = wt.morning(wt.local_date(closed.since) + timedelta(days=1))
+        left = (
+            "no active opportunity left"
+            if pipeline.active_count == 0
+            else count_text(pipeline.active_count, *_OPPORTUNITY_WORDS)
+        )
+        reason = (
+            f"{closed.company} is no longer in the running since "
+            f"{day_text(wt.local_date(closed.since), this_year)} and you have {left}; "
+            "apply for a few new roles this week, so that one answer never stops your search."
+        )
+        return PlannedAction(
+            kind=ActionKind.KEEP_OPTIONS_OPEN,
+            plan_key=f"{PIPELINE_KEY_PREFIX}:{wt.local_date(started).isoformat()}",
+            due_at=started,
+            reason=reason,
+        )
+    if wait is None:
+        return None
     last = pipeline.last_added_at
     quiet_since = None if last is None else wt.plus_days(last, settings.pipeline_recent_days)
     quiet = quiet_since is None or quiet_since <= now
@@ -1038,6 +1480,7 @@ __all__ = [
     "ActionKind",
     "PlannedAction",
     "debrief_prompt_at",
+    "new_evidence_reason",
     "plan",
     "plan_pipeline",
     "validate_facts",

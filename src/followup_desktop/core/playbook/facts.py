@@ -41,8 +41,10 @@ from followup_desktop.core.playbook.rawsql import (
     stored_instant,
 )
 
-# Chain steps whose outcome (done or dismissed, and when) decides the next step.
-CHAIN_KINDS: Final = frozenset({"status_follow_up", "phone_call"})
+# Steps whose outcome (done or dismissed, and when) decides the next step: the status
+# chain, the closing note (after which "moved on" is suggested) and the value-adding notes
+# sent every ten days or so once shortlisted.
+CHAIN_KINDS: Final = frozenset({"status_follow_up", "phone_call", "closing_note", "value_add"})
 # The one action a rejection gets; once it is settled a rejected opportunity is done.
 REJECTION_KEY: Final = "reply_to_rejection"
 _NOTHING: Final[Mapping[str, Any]] = MappingProxyType({})
@@ -77,6 +79,9 @@ class DebriefFacts(NamedTuple):
 
     submitted: bool
     promised_material: str = ""
+    skills_to_build: str = ""
+    # Questions noted as stumbled on and not yet rehearsed, to prepare for a next round.
+    unpracticed_questions: int = 0
 
 
 class InterviewFacts(NamedTuple):
@@ -104,7 +109,13 @@ class StageChangeFacts(NamedTuple):
 
 
 class CorrespondenceFacts(NamedTuple):
-    """A message or call logged for the opportunity."""
+    """A message or call logged for the opportunity.
+
+    ``check_back_on`` is, on a received message, the day they asked to hear back (or to
+    wait until); on a sent one, the day the person promised to be in touch again.
+    ``action_id`` links a sent message to the step it carried out (that step is then
+    done), so it is not counted a second time.
+    """
 
     id: int
     direction: Direction
@@ -112,6 +123,7 @@ class CorrespondenceFacts(NamedTuple):
     contact_id: int | None = None
     channel: Channel = Channel.EMAIL
     check_back_on: date | None = None
+    action_id: int | None = None
 
 
 class StepFacts(NamedTuple):
@@ -146,10 +158,12 @@ class OpportunityFacts(NamedTuple):
     contacts: tuple[ContactLinkFacts, ...] = ()
     stage_history: tuple[StageChangeFacts, ...] = ()
     interviews: tuple[InterviewFacts, ...] = ()
-    # Messages received from them (sent ones do not change the schedule).
+    # Messages received from them, oldest first.
     correspondence: tuple[CorrespondenceFacts, ...] = ()
     # Chain steps (status follow-ups, calls) that are done or dismissed, by plan key.
     finished_steps: Mapping[str, StepFacts] = _NOTHING
+    # Messages and calls the person sent, oldest first: they count as the steps they did.
+    sent: tuple[CorrespondenceFacts, ...] = ()
 
     def contacts_in(self, *roles: ContactRole) -> list[ContactFacts]:
         """Contacts with any of ``roles``, in the order of ``roles``, each once."""
@@ -183,6 +197,8 @@ class PipelineFacts(NamedTuple):
     waiting: WaitingFacts | None = None
     # An offer in hand, or an accepted one before the first day.
     holding_offer: WaitingFacts | None = None
+    # The opportunity most recently rejected, withdrawn or closed, and when.
+    closed: WaitingFacts | None = None
 
 
 class StoredAction(NamedTuple):
@@ -199,6 +215,9 @@ class StoredAction(NamedTuple):
     reason: str
     interview_id: int | None
     contact_id: int | None
+    # open, snoozed or missed (the planner moves a step long past its point to missed).
+    state: ActionState = ActionState.OPEN
+    snoozed_until: datetime | None = None
 
 
 Key = tuple[int | None, str]
@@ -207,7 +226,7 @@ Key = tuple[int | None, str]
 class ActionRows(NamedTuple):
     """The stored actions a re-plan needs, from one pass over the table."""
 
-    # Open and snoozed generated actions: the ones a re-plan may update or withdraw.
+    # Open, snoozed and missed generated actions: the ones a re-plan may change.
     live: list[StoredAction]
     # Keys of every other action (done, dismissed, manual): never touched, never re-added.
     settled: set[Key]
@@ -240,9 +259,10 @@ WHERE plan_key IS NOT NULL AND (origin <> 'generated' OR +state IN ('done', 'dis
 """
 _SQL_LIVE: Final = """
 SELECT id, opportunity_id, plan_key, kind, due_at, due_edited, recipient, channel, reason,
-       interview_id, contact_id
+       interview_id, contact_id, state, snoozed_until
 FROM actions
-WHERE plan_key IS NOT NULL AND origin = 'generated' AND +state IN ('open', 'snoozed'){only}
+WHERE plan_key IS NOT NULL AND origin = 'generated'
+  AND +state IN ('open', 'snoozed', 'missed'){only}
 """
 _SQL_STEPS: Final = f"""
 SELECT opportunity_id, plan_key, state, due_at, completed_at FROM actions
@@ -279,16 +299,25 @@ FROM interviews
 WHERE 1 = 1{only}
 """
 _SQL_DEBRIEFS: Final = """
-SELECT interview_id, status, promised_material FROM debriefs WHERE 1 = 1{only}
+SELECT interview_id, status, promised_material, skills_to_build, id FROM debriefs WHERE 1 = 1{only}
+"""
+# Counted in one grouped pass: a correlated count per debrief cost five times the read.
+_SQL_UNPRACTICED: Final = """
+SELECT debrief_id, count(*) FROM stumbled_questions WHERE practiced = 0{only}
+GROUP BY debrief_id
 """
 _SQL_PANELS: Final = """
 SELECT interview_id, contact_id, mention FROM interview_participants WHERE 1 = 1{only}
 ORDER BY interview_id, position
 """
-_SQL_RECEIVED: Final = """
-SELECT id, opportunity_id, occurred_at, contact_id, channel, check_back_on
+# A sent message linked to its action matters only for a date promised in it: the action
+# it carried out is done, and that is what the engine reads. Skipping the rest keeps a
+# full re-plan from reading every message ever sent.
+_SQL_CORRESPONDENCE: Final = """
+SELECT id, opportunity_id, occurred_at, contact_id, channel, check_back_on, direction,
+       action_id
 FROM correspondence
-WHERE direction = 'received'{only}
+WHERE (direction = 'received' OR action_id IS NULL OR check_back_on IS NOT NULL){only}
 """
 
 
@@ -346,6 +375,8 @@ def _action_rows(
             reason,
             interview_id,
             contact_id,
+            _STATES[state],
+            maybe_instant(snoozed),
         )
         for (
             ident,
@@ -359,6 +390,8 @@ def _action_rows(
             reason,
             interview_id,
             contact_id,
+            state,
+            snoozed,
         ) in live_rows
     ]
     steps: dict[int, dict[str, StepFacts]] = defaultdict(dict)
@@ -484,12 +517,18 @@ def load_facts(  # noqa: PLR0912, PLR0915 - one straight pass per table reads be
     for owner, contact_id, role in link_rows:
         links[owner].append(ContactLinkFacts(people[contact_id], _ROLES[role]))
 
+    debrief_rows = [
+        row
+        for row in rows(connection, _SQL_DEBRIEFS, by_interview, "interview_id")
+        if row[0] in interview_ids
+    ]
+    by_debrief = None if subset is None else sorted(row[4] for row in debrief_rows)
+    unpracticed = dict(rows(connection, _SQL_UNPRACTICED, by_debrief, "debrief_id"))
     debriefs: dict[int, DebriefFacts] = {
-        interview_id: DebriefFacts(status == "submitted", material)
-        for interview_id, status, material in rows(
-            connection, _SQL_DEBRIEFS, by_interview, "interview_id"
+        interview_id: DebriefFacts(
+            status == "submitted", material, skills, unpracticed.get(ident, 0)
         )
-        if interview_id in interview_ids
+        for interview_id, status, material, skills, ident in debrief_rows
     }
     panels: dict[int, list[ParticipantFacts]] = defaultdict(list)
     for interview_id, contact_id, mention in panel_rows:  # in panel order
@@ -532,18 +571,21 @@ def load_facts(  # noqa: PLR0912, PLR0915 - one straight pass per table reads be
             )
 
     received: dict[int, list[CorrespondenceFacts]] = defaultdict(list)
-    for ident, owner, occurred, contact_id, channel, check_back in rows(
-        connection, _SQL_RECEIVED, subset, "opportunity_id"
+    sent: dict[int, list[CorrespondenceFacts]] = defaultdict(list)
+    for ident, owner, occurred, contact_id, channel, check_back, direction, action_id in rows(
+        connection, _SQL_CORRESPONDENCE, subset, "opportunity_id"
     ):
         if owner in owners:
-            received[owner].append(
+            outgoing = direction == "sent"
+            (sent if outgoing else received)[owner].append(
                 CorrespondenceFacts(
                     ident,
-                    Direction.RECEIVED,
+                    Direction.SENT if outgoing else Direction.RECEIVED,
                     instant(occurred),
                     contact_id,
                     _CHANNELS[channel],
                     maybe_date(check_back),
+                    action_id,
                 )
             )
 
@@ -559,6 +601,9 @@ def load_facts(  # noqa: PLR0912, PLR0915 - one straight pass per table reads be
         found_received = received.get(ident)
         if found_received is not None and len(found_received) > 1:
             found_received.sort(key=_BY_ARRIVAL)
+        found_sent = sent.get(ident)
+        if found_sent is not None and len(found_sent) > 1:
+            found_sent.sort(key=_BY_ARRIVAL)
         facts[ident] = OpportunityFacts(
             ident,
             row[1],
@@ -575,6 +620,7 @@ def load_facts(  # noqa: PLR0912, PLR0915 - one straight pass per table reads be
             () if found_interviews is None else tuple(found_interviews),
             () if found_received is None else tuple(found_received),
             steps.get(ident, _NOTHING),
+            () if found_sent is None else tuple(found_sent),
         )
     return facts
 
@@ -585,6 +631,8 @@ _WAITING_KINDS: Final = (StageKind.PROSPECT, StageKind.ACTIVE, StageKind.FINAL)
 # "None added lately" looks at the newest rows by id: opportunities are numbered as they
 # are added, and reading a few rows instead of the whole table keeps a re-plan cheap.
 _RECENT_ROWS: Final = 100
+_RECENT_MOVES: Final = 1000
+_CLOSED_KINDS: Final = (StageKind.REJECTED, StageKind.WITHDRAWN, StageKind.CLOSED)
 
 
 def load_pipeline_facts(
@@ -637,6 +685,15 @@ def load_pipeline_facts(
         "ORDER BY id DESC LIMIT 1) o",
         (day, day),
     ).fetchone()
+    # The newest moves only: stage changes are numbered as they happen, and the nudge
+    # cares about a close in the last days, so a bounded walk down the key is enough.
+    closed = connection.execute(
+        "SELECT o.id, o.company, sc.changed_at FROM stage_changes sc "
+        "JOIN opportunities o ON o.id = sc.opportunity_id "
+        f"WHERE sc.id > (SELECT coalesce(max(id), 0) - {_RECENT_MOVES} FROM stage_changes) "
+        f"AND sc.to_stage_id IN ({ids_of(*_CLOSED_KINDS)}) AND o.stage_id = sc.to_stage_id "
+        "AND o.archived = 0 ORDER BY sc.id DESC LIMIT 1"
+    ).fetchone()
     return PipelineFacts(
         active_count=int(active_count),
         last_added_at=maybe_instant(last_added),
@@ -648,6 +705,7 @@ def load_pipeline_facts(
         else WaitingFacts(
             offer[0], offer[1], instant(offer[2]), maybe_date(offer[3]), bool(offer[4])
         ),
+        closed=None if closed is None else WaitingFacts(closed[0], closed[1], instant(closed[2])),
     )
 
 

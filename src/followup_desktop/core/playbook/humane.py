@@ -9,34 +9,75 @@ Two rules keep daylight-saving changes from moving anything by an hour:
   allowed to end later than that many real hours: in the autumn change the wall-clock
   answer would be 25 hours away, so the real-hours one wins.
 
+Working days are the chosen weekdays minus the public holidays of the person's country
+(the ``holidays`` package). Messages to the employer's people fall in working time; notes to
+the person's own references, referrer and friends only avoid the night
+(:meth:`WorkingTime.avoid_night`).
+
 Everything here works on aware instants and returns aware UTC instants.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Final
 
 from followup_desktop.core.playbook.settings import PlaybookSettings
 from followup_desktop.core.timeutil import zone
 
 _ONE_DAY = timedelta(days=1)
+# Past this wall-clock hour it is night for a note to a friend or a reference: it moves to
+# the start of (working) hours the next morning, whatever day that is.
+NIGHT_FROM: Final = time(21, 0)
+
+
+class Holidays:
+    """The public holidays of one country, computed a year at a time and kept."""
+
+    __slots__ = ("_country", "_years")
+
+    def __init__(self, country: str) -> None:
+        self._country = country
+        self._years: dict[int, frozenset[date]] = {}
+
+    def __contains__(self, day: object) -> bool:
+        if not self._country or not isinstance(day, date):
+            return False
+        found = self._years.get(day.year)
+        if found is None:
+            import holidays  # its country tables load only when needed
+
+            try:
+                days = frozenset(holidays.country_holidays(self._country, years=day.year))
+            except NotImplementedError:  # a country the package does not know: none
+                days = frozenset()
+            found = self._years[day.year] = days
+        return day in found
 
 
 class WorkingTime:
     """The person's zone, working days (Monday is 0) and working hours."""
 
-    __slots__ = ("_local", "_starts", "days", "end", "start", "zone")
+    __slots__ = ("_local", "_starts", "days", "end", "holidays", "start", "zone")
 
     # Conversions to the wall clock are memoised: a full re-plan asks for the same few
     # instants (an interview's end, a due time) many times over, and each conversion
     # through zoneinfo costs more than a dictionary lookup.
     _CACHE_LIMIT = 200_000
 
-    def __init__(self, zone: tzinfo, days: frozenset[int], start: time, end: time) -> None:
+    def __init__(
+        self,
+        zone: tzinfo,
+        days: frozenset[int],
+        start: time,
+        end: time,
+        holidays: Holidays | None = None,
+    ) -> None:
         self.zone = zone
         self.days = days
         self.start = start
         self.end = end
+        self.holidays = holidays or Holidays("")
         self._local: dict[datetime, datetime] = {}
         self._starts: dict[date, datetime] = {}
 
@@ -95,8 +136,21 @@ class WorkingTime:
     # -- working hours ---------------------------------------------------------------
 
     def is_working_day(self, day: date) -> bool:
-        """True when ``day`` is one of the working days."""
-        return day.weekday() in self.days
+        """True when ``day`` is one of the working days and not a public holiday."""
+        return day.weekday() in self.days and day not in self.holidays
+
+    def avoid_night(self, instant: datetime) -> datetime:
+        """``instant``, or the start of hours that morning (or the next) if it is at night.
+
+        For notes to the person's own people: any day of the week will do.
+        """
+        local = self.local(instant)
+        clock = local.time()
+        if clock < self.start:
+            return self.at_start(local.date())
+        if clock > NIGHT_FROM:
+            return self.at_start(local.date() + _ONE_DAY)
+        return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
 
     def is_working_time(self, instant: datetime) -> bool:
         """True inside working hours (both ends included) on a working day."""
@@ -155,6 +209,7 @@ def working_time(settings: PlaybookSettings) -> WorkingTime:
         settings.working_days,
         settings.working_hours_start,
         settings.working_hours_end,
+        settings.holiday_country,
     )
     found = _WORKING_TIMES.get(key)
     if found is None:
@@ -163,12 +218,13 @@ def working_time(settings: PlaybookSettings) -> WorkingTime:
             settings.working_day_numbers,
             settings.start_time,
             settings.end_time,
+            Holidays(settings.holiday_country),
         )
         _WORKING_TIMES[key] = found
     return found
 
 
-_WORKING_TIMES: dict[tuple[str, tuple[str, ...], str, str], WorkingTime] = {}
+_WORKING_TIMES: dict[tuple[str, tuple[str, ...], str, str, str], WorkingTime] = {}
 
 
-__all__ = ["WorkingTime", "working_time"]
+__all__ = ["NIGHT_FROM", "Holidays", "WorkingTime", "working_time"]

@@ -8,8 +8,11 @@ Planned and stored actions are matched by ``(opportunity_id, plan_key)``. The ru
   it by hand (``due_edited``); a snooze and its ``snoozed_until`` are kept;
 * a **done or dismissed** match, or any **manual** action, is never touched, so nothing the
   person finished or declined comes back;
-* an open or snoozed generated action that the plan no longer contains (an offer or a
-  rejection recorded, the opportunity archived, a reply that restarted the cadence) is
+* a step long past its point (its ``grace`` after the effective due time, a snooze
+  included) is set **missed**: it is no longer reminded and waits in the missed list; if
+  the clock or the due time says otherwise on a later re-plan it is open again;
+* an open, snoozed or missed generated action that the plan no longer contains (an offer
+  or a rejection recorded, the opportunity archived, a reply that restarted the cadence) is
   **deleted**. Deleting rather than dismissing keeps "dismissed" meaning "the person said
   no": if the facts change back (a stage move undone), the action simply returns.
 
@@ -21,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, update
@@ -37,7 +40,8 @@ from followup_desktop.core.models import (
 )
 from followup_desktop.core.playbook.engine import PlannedAction
 from followup_desktop.core.playbook.facts import Key, StoredAction
-from followup_desktop.core.playbook.rawsql import chunks
+from followup_desktop.core.playbook.rawsql import chunks, driver_connection, stored_instant
+from followup_desktop.core.playbook.settings import PlaybookSettings
 
 _ACTIONS = cast(Table, Action.__table__)
 _LIVE_STATES: Final = (ActionState.OPEN, ActionState.SNOOZED)
@@ -70,15 +74,32 @@ class ActionDiff:
         self.deletes += other.deletes
 
 
+def _state(action: PlannedAction, current: StoredAction | None, now: datetime) -> ActionState:
+    """Open (or snoozed) unless the step is long past its point; then missed."""
+    if current is None:
+        was, snoozed_until, due = ActionState.OPEN, None, action.due_at
+    else:
+        was, snoozed_until = current.state, current.snoozed_until
+        due = current.due_at if current.due_edited else action.due_at
+    grace = action.grace
+    if grace is not None and (snoozed_until or due) + grace < now:
+        return ActionState.MISSED
+    if was is ActionState.MISSED:
+        return ActionState.SNOOZED if snoozed_until is not None else ActionState.OPEN
+    return was
+
+
 def diff_actions(
     planned: Iterable[PlannedAction],
     stored: Iterable[StoredAction],
     settled: Collection[Key],
+    now: datetime | None = None,
 ) -> ActionDiff:
     """The changes that bring ``stored`` in line with ``planned``; pure.
 
-    ``stored`` holds the open and snoozed generated actions in scope; ``settled`` the keys
-    of every other action in scope (done, dismissed or manual), which are left alone.
+    ``stored`` holds the open, snoozed and missed generated actions in scope; ``settled``
+    the keys of every other action in scope (done, dismissed or manual), which are left
+    alone. With ``now``, steps long past their point become missed (see :func:`_state`).
     """
     live: dict[Key, StoredAction] = {}
     diff = ActionDiff()
@@ -101,23 +122,30 @@ def diff_actions(
             continue
         current = live.get(key)
         if current is None:
-            diff.inserts.append(action)
+            missed = now is not None and _state(action, None, now) is ActionState.MISSED
+            diff.inserts.append(action._replace(state=ActionState.MISSED) if missed else action)
             continue
+        state = current.state if now is None else _state(action, current, now)
         # Most open actions are unchanged: one tuple comparison settles that.
-        if (current.due_edited or action.due_at == current.due_at) and (
-            action.kind,
-            action.recipient,
-            action.channel,
-            action.reason,
-            action.interview_id,
-            action.contact_id,
-        ) == (
-            current.kind,
-            current.recipient,
-            current.channel,
-            current.reason,
-            current.interview_id,
-            current.contact_id,
+        if (
+            state is current.state
+            and (current.due_edited or action.due_at == current.due_at)
+            and (
+                action.kind,
+                action.recipient,
+                action.channel,
+                action.reason,
+                action.interview_id,
+                action.contact_id,
+            )
+            == (
+                current.kind,
+                current.recipient,
+                current.channel,
+                current.reason,
+                current.interview_id,
+                current.contact_id,
+            )
         ):
             continue
         changes = {
@@ -127,6 +155,8 @@ def diff_actions(
         }
         if not current.due_edited and action.due_at != current.due_at:
             changes["due_at"] = action.due_at
+        if state is not current.state:
+            changes["state"] = state
         if changes:
             diff.updates.append((current, changes))
     diff.deletes += [action for key, action in live.items() if key not in seen]
@@ -152,7 +182,7 @@ def apply_diff(session: Session, diff: ActionDiff, now: datetime) -> None:
                     "recipient": action.recipient,
                     "channel": action.channel,
                     "reason": action.reason,
-                    "state": ActionState.OPEN,
+                    "state": action.state,
                     "snoozed_until": None,
                     "origin": ActionOrigin.GENERATED,
                     "due_edited": False,
@@ -183,7 +213,7 @@ def apply_diff(session: Session, diff: ActionDiff, now: datetime) -> None:
 
 def _plain(value: Any) -> Any:
     """Enum members as the text the column stores (``kind`` is a plain string column)."""
-    if isinstance(value, str) and not isinstance(value, Channel):
+    if isinstance(value, str) and not isinstance(value, Channel | ActionState):
         return str(value)
     return value
 
@@ -200,4 +230,37 @@ def _expire(session: Session, diff: ActionDiff) -> None:
             session.expire(instance, ["actions"])
 
 
-__all__ = ["ActionDiff", "apply_diff", "diff_actions"]
+def mark_stale(session: Session, settings: PlaybookSettings, now: datetime) -> set[int | None]:
+    """Set open planned steps that have gone stale since to missed; return their owners.
+
+    The clock's own re-plan (hourly, and at start-up) plans only the search-wide nudge;
+    this one indexed pass keeps it from reminding steps long past their point meanwhile.
+    It uses the global settings; the next full re-plan of an opportunity applies its own.
+    """
+    thanks_before = stored_instant(now - timedelta(days=settings.missed_thank_you_days))
+    others_before = stored_instant(now - timedelta(days=settings.missed_after_days))
+    connection = driver_connection(session)
+    found = connection.execute(
+        "SELECT id, opportunity_id FROM actions "
+        "WHERE coalesce(snoozed_until, due_at) < max(?, ?) AND state IN ('open', 'snoozed') "
+        "AND origin = 'generated' AND plan_key IS NOT NULL AND kind <> 'keep_options_open' "
+        "AND coalesce(snoozed_until, due_at) < "
+        "CASE kind WHEN 'thank_you' THEN ? ELSE ? END",
+        (thanks_before, others_before, thanks_before, others_before),
+    ).fetchall()
+    if not found:
+        return set()
+    ids = sorted(ident for ident, _ in found)
+    for chunk in chunks(ids):
+        connection.execute(
+            f"UPDATE actions SET state = 'missed' WHERE id IN ({','.join('?' * len(chunk))})",
+            tuple(chunk),
+        )
+    stale = set(ids)
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, Action) and instance.id in stale:
+            session.expire(instance)
+    return {owner for _, owner in found}
+
+
+__all__ = ["ActionDiff", "apply_diff", "diff_actions", "mark_stale"]

@@ -11,9 +11,11 @@ only be set globally.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
@@ -44,6 +46,34 @@ def _flag(help_text: str) -> Any:
 
 
 _GLOBAL = {"global_only": True}
+
+
+def locale_country() -> str:
+    """The country of the person's locale (``de_DE.UTF-8`` gives ``DE``), or ``""``.
+
+    The C and POSIX locales name no country: then no public holidays are assumed. The code
+    is not looked up here (listing the countries the holidays package knows takes half a
+    second, and this runs whenever default settings are made); a country it does not know
+    simply has no holidays.
+    """
+    for name in ("LC_ALL", "LC_TIME", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            break
+    else:
+        return ""
+    language = value.split(".")[0].split("@")[0]
+    if "_" not in language:
+        return ""
+    country = language.split("_", 1)[1].upper()
+    return country if len(country) == 2 and country.isalpha() else ""
+
+
+@functools.cache
+def _holiday_countries() -> frozenset[str]:
+    import holidays  # the country list is needed only here
+
+    return frozenset(holidays.list_supported_countries())
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +193,30 @@ class PlaybookSettings:
     review_offer_days: int = field(
         default=1, metadata=_number(0, 14, "days after an offer to check it against criteria")
     )
+    second_call: bool = field(
+        default=True,
+        metadata=_flag("call a second time when the first call goes unanswered"),
+    )
+    value_add_days: int = field(
+        default=10,
+        metadata=_number(3, 60, "days between value-adding notes once shortlisted"),
+    )
+    value_add: bool = field(
+        default=True,
+        metadata=_flag("once shortlisted, share something useful every value_add_days days"),
+    )
+    prepare_days_before: int = field(
+        default=2, metadata=_number(0, 14, "days before a next round to start preparing")
+    )
+    # -- stale steps --
+    missed_thank_you_days: int = field(
+        default=7,
+        metadata=_number(1, 60, "days past its due time after which a thank-you is missed"),
+    )
+    missed_after_days: int = field(
+        default=30,
+        metadata=_number(1, 365, "days overdue after which any other step is missed"),
+    )
     # -- the whole search (global only) --
     pipeline_nudge: bool = field(
         default=True,
@@ -193,6 +247,13 @@ class PlaybookSettings:
     )
     working_hours_end: str = field(
         default="18:00", metadata={"help": "latest time of day for a reminder", **_GLOBAL}
+    )
+    holiday_country: str = field(
+        default_factory=locale_country,
+        metadata={
+            "help": "country whose public holidays are not working days (ISO code, '' none)",
+            **_GLOBAL,
+        },
     )
 
     def to_json(self) -> dict[str, Any]:
@@ -255,7 +316,7 @@ def _parse_clock(text: str, name: str) -> time:
         ) from None
 
 
-def _clean_value(name: str, value: Any) -> Any:  # noqa: PLR0912 - one check per type
+def _clean_value(name: str, value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one check per type
     spec = next(item for item in fields(PlaybookSettings) if item.name == name)
     meta = spec.metadata
     what = f"Playbook setting {name!r}"
@@ -276,6 +337,16 @@ def _clean_value(name: str, value: Any) -> Any:  # noqa: PLR0912 - one check per
                 name,
             )
         return tuple(day for day in WEEKDAYS if day in days)
+    if name == "holiday_country":
+        country = value.strip().upper() if isinstance(value, str) else value
+        # The locale's own country is accepted even without holiday data (then: none).
+        if country not in ("", locale_country()) and country not in _holiday_countries():
+            raise ValidationError(
+                f"{what} must be a country code such as DE, FR or US (or empty for no "
+                f"public holidays), not {value!r}.",
+                name,
+            )
+        return country
     if name in {"working_hours_start", "working_hours_end"}:
         if not isinstance(value, str):
             raise ValidationError(f"{what} must be a time of day like 09:00.", name)

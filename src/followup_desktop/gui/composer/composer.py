@@ -1,8 +1,10 @@
 """The composer: a drafted message beside the debrief notes that matter for it.
 
 Opened from any action. Ways out: Send (SMTP, on a worker thread), Open in my mail app
-(a ``mailto:`` link), Copy, Print, Save as PDF, or just "Mark as sent". Each can log the
-message and complete the action; a send that fails marks nothing and keeps the draft.
+(a ``mailto:`` link), Copy, Print, Save as PDF, or just "Mark as sent". Send, Copy, Print
+and PDF can log the message and complete the action; opening the mail app logs nothing
+until the person presses Mark as sent (it cannot know the message went out). A send that
+fails marks nothing and keeps the draft.
 Everything that would open a system dialog or another program goes through a function
 passed in, so tests can replace it.
 """
@@ -432,7 +434,12 @@ class ComposerDialog(QDialog):
         subject, body = self._text()
         url = mailto_url([self.to_edit.text()], subject, body)
         if self._open_url(QUrl.fromEncoded(url.encode("ascii"))):
-            self._record(Channel.EMAIL)
+            # Opening a mail program sends nothing: the step waits until the person says
+            # the message went out.
+            self.status_label.setText(
+                "Opened in your mail app. Once it has gone out, press Mark as sent so the "
+                "plan moves on."
+            )
         else:
             self.status_label.setText(
                 "No mail program opened the message. Set a default mail app in your "

@@ -367,6 +367,16 @@ class QuestionBankWidget(QWidget):
         self.save_button.setToolTip("Save the better answer (Ctrl+S)")
         self.save_button.clicked.connect(self.save_better_answer)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save_better_answer)
+        # A better answer is kept for the next interview; the one exception (new evidence
+        # that meets a need they have) is the person's call, so it is a button, not a rule.
+        self.evidence_button = QPushButton("New &evidence they need…", self)
+        self.evidence_button.setObjectName("questionNewEvidence")
+        self.evidence_button.setAccessibleName("Offer a brief note with new evidence")
+        self.evidence_button.setToolTip(
+            "Better answers are kept for the next interview, not sent. Only when this one "
+            "is new evidence that meets a need they have: add one brief note to your list."
+        )
+        self.evidence_button.clicked.connect(self.offer_evidence_note)
         self.message = PlainLabel(self)
         self.message.setObjectName("questionMessage")
         self.message.setWordWrap(True)
@@ -383,6 +393,7 @@ class QuestionBankWidget(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.practiced)
         actions.addStretch(1)
+        actions.addWidget(self.evidence_button)
         actions.addWidget(self.save_button)
         form.addRow(actions)
         form.addRow(self.message)
@@ -446,6 +457,24 @@ class QuestionBankWidget(QWidget):
         if record is None:
             return False
         return self._set(record, Column.BETTER_ANSWER, self.better_answer.toPlainText())
+
+    def offer_evidence_note(self) -> bool:
+        """Put one brief new-evidence note on the list for the current question."""
+        record = self.current_question()
+        if record is None:
+            return False
+        try:
+            change = self.service.offer_new_evidence_note(record.id)
+        except FollowupError as error:
+            self._show_message(str(error), error=True)
+            return False
+        self._show_message(
+            "A short note with the new evidence is on your list. Other better answers stay "
+            "here for the next interview.",
+            error=False,
+        )
+        self.changed.emit(change)
+        return True
 
     def _on_practiced(self, checked: bool) -> None:
         record = self.current_question()
