@@ -180,17 +180,14 @@ def _duplicate_row(document: Document, rng: random.Random) -> str:
 
 
 def _bad_setting(document: Document, rng: random.Random) -> str:
+    # The global playbook setting is refused; an opportunity's overrides are imported and
+    # the opportunity named as not planned (tests/test_playbook_followthrough.py).
     value = copy.deepcopy(rng.choice(_BAD_SETTINGS))
-    if rng.random() < 0.5:
-        document["settings"] = [
-            row for row in document["settings"] if row.get("key") != "playbook"
-        ] + [{"key": "playbook", "value": value}]
-        document["settings"].sort(key=lambda row: row["key"])
-        return f"playbook setting = {value!r}"
-    opportunities = document["opportunities"]
-    index = rng.randrange(len(opportunities))
-    opportunities[index]["playbook_overrides"] = value
-    return f"opportunities[{index}].playbook_overrides = {value!r}"
+    document["settings"] = [row for row in document["settings"] if row.get("key") != "playbook"] + [
+        {"key": "playbook", "value": value}
+    ]
+    document["settings"].sort(key=lambda row: row["key"])
+    return f"playbook setting = {value!r}"
 
 
 def _unknown_key(document: Document, rng: random.Random) -> str:
