@@ -295,6 +295,36 @@ def test_placeholders_are_found_in_subject_and_body() -> None:
     assert unfilled_placeholders("Nothing to fill [\nacross lines]", "Done.") == []
 
 
+@pytest.mark.parametrize(
+    ("reply", "first_words"),
+    [
+        ("421 4.3.2 Service shutting down, try later", "Not sent yet, a temporary problem:"),
+        ("554 5.6.0 Message refused", "Not sent, refused for good:"),
+    ],
+)
+def test_a_temporary_refusal_reads_differently_from_a_permanent_one(
+    qtbot: QtBot,
+    service: FollowupService,
+    memory_keyring: MemoryKeyring,
+    *,
+    certs: Certificates,
+    reply: str,
+    first_words: str,
+) -> None:
+    action = _first_thank_you(service)
+    with running_smtp_server(certs, "starttls") as server:
+        server.mailbox.data_reply = reply
+        dialog = _composer_on(qtbot, service, action, server.port, certs)
+        dialog.body_edit.setPlainText("Kept whatever the server says.")
+        with qtbot.waitSignal(dialog.runner.failed, timeout=10_000):
+            dialog.send_button.click()
+    assert dialog.status_label.text().startswith(first_words)
+    assert reply.split(maxsplit=1)[0] in dialog.status_label.text()
+    assert dialog.body_edit.toPlainText() == "Kept whatever the server says."
+    assert _state(service, action) is ActionState.OPEN
+    assert dialog.send_button.isEnabled()
+
+
 def _rejection_reply(service: FollowupService) -> int:
     from followup_desktop.core.models import ContactRole
 

@@ -11,7 +11,7 @@ import vobject
 from sqlalchemy import func, select
 
 from followup_desktop.core.db import Database
-from followup_desktop.core.errors import ImportFormatError
+from followup_desktop.core.errors import ImportFormatError, ValidationError
 from followup_desktop.core.ics import (
     ActionsAs,
     display_name,
@@ -193,7 +193,7 @@ def test_export_is_atomic_when_writing_fails(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "replace", fail)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(ValidationError, match=r"Cannot write the calendar .* No space"):
         export_calendar(service.db, target, now=NOW)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cal")] == []
@@ -320,18 +320,31 @@ def test_missing_file_is_a_clear_error(service: FollowupService, tmp_path: Path)
 
 
 def test_a_failure_halfway_rolls_back_every_event(service: FollowupService) -> None:
-    good = read_invitation_file(fixture("multi.ics"))
-    bad = read_invitations(
-        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\n"
-        b"UID:too-long@example.org\r\nDTSTAMP:20261118T120000Z\r\n"
-        b"DTSTART:20261201T100000Z\r\nDTEND:20261203T100000Z\r\n"
-        b"SUMMARY:Two-day retreat\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
+    import dataclasses
+    from datetime import timedelta
+
     from followup_desktop.core.errors import ValidationError
 
+    good = read_invitation_file(fixture("multi.ics"))
+    # Reading refuses a two-day event (below), so the bad one is made by hand: the
+    # import's own check must still roll back the events before it.
+    bad = dataclasses.replace(
+        good[0], uid="too-long@example.org", ends_at=good[0].starts_at + timedelta(days=2)
+    )
     with pytest.raises(ValidationError, match="a day or more"):
-        import_invitations(service.db, [*good, *bad], now=NOW)
+        import_invitations(service.db, [*good, bad], now=NOW)
     assert counts(service.db) == (0, 0, 0)
+
+
+def test_an_event_of_a_day_or_more_is_refused_when_read() -> None:
+    with pytest.raises(ImportFormatError, match="a day or more") as caught:
+        read_invitations(
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\n"
+            b"UID:too-long@example.org\r\nDTSTAMP:20261118T120000Z\r\n"
+            b"DTSTART:20261201T100000Z\r\nDTEND:20261203T100000Z\r\n"
+            b"SUMMARY:Two-day retreat\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    assert "too-long@example.org" in str(caught.value)
 
 
 # -- matching and people -------------------------------------------------------------

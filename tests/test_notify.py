@@ -100,7 +100,7 @@ def test_the_banner_shows_plain_text_and_its_buttons_act(qtbot: QtBot) -> None:
     notifier = BannerNotifier(window, lambda item, key: chosen.append((item.action_id, key)))
     assert notifier.available() and notifier.supports_actions()
     first = Notification(
-        "Send a thank-you note · <b>Acme</b>", "Engineer", REMINDER_ACTIONS, 7, "a:7"
+        "Send a thank-you note · <b>Acme</b>", "\u202eEngineer", REMINDER_ACTIONS, 7, "a:7"
     )
     second = Notification("Call Globex", "", REMINDER_ACTIONS, 8, "a:8")
     notifier.notify(first)

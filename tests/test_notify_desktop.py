@@ -39,14 +39,19 @@ def test_notify_carries_escaped_text_buttons_and_hints_and_dunst_invokes_them(
         assert notifier.supports_actions()
         assert "dunst" in notifier.server_name
         notification = Notification(
-            "Send a thank-you note", "<i>Initech</i> & co", REMINDER_ACTIONS, 41, "action:41"
+            # A right-to-left override would show "evil" as "live": removed on the way.
+            "Send a thank-you note \u202eevil",
+            "<i>Initech</i> & co \u202elive",
+            REMINDER_ACTIONS,
+            41,
+            "action:41",
         )
         assert notifier.notify(notification)
         [call] = wait_until(lambda: monitor.calls("Notify"), 10, "Notify")
         _app, replaces, _icon, summary, body, actions, hints, _timeout = call.body
         assert replaces == 0
-        assert summary == "Send a thank-you note"
-        assert body == "&lt;i&gt;Initech&lt;/i&gt; &amp; co"
+        assert summary == "Send a thank-you note evil"
+        assert body == "&lt;i&gt;Initech&lt;/i&gt; &amp; co live"
         assert actions[:2] == ["default", "Open"]
         assert hints["urgency"] == ("y", 1)
         assert hints["desktop-entry"] == ("s", "io.example.Followup")

@@ -24,6 +24,7 @@ from test_smtp_support import (
     PASSWORD,
     USER,
     Certificates,
+    Server,
     make_certificates,
     running_smtp_server,
 )
@@ -296,3 +297,67 @@ def test_account_settings_are_checked() -> None:
         with pytest.raises(ValidationError) as caught:
             EmailAccount.from_json(bad)
         assert caught.value.field == field
+
+
+def _send_to(server: Server, certs: Certificates, *addresses: str) -> SendError:
+    sender = SmtpSender(
+        _account(server.port, Security.STARTTLS), PASSWORD, ssl_context=certs.client_context()
+    )
+    message = build_message(
+        sender_name="Sam",
+        sender_address=USER,
+        to=[Address("", *address.split("@")) for address in addresses],
+        subject="Hello",
+        body="Hi\n",
+        date=WHEN,
+    )
+    with pytest.raises(SendError) as caught:
+        sender.send(message)
+    return caught.value
+
+
+def test_a_busy_server_421_at_data_says_try_again_later(certs: Certificates) -> None:
+    with running_smtp_server(certs, "starttls") as server:
+        server.mailbox.data_reply = "421 4.3.2 Service shutting down, try later"
+        error = _send_to(server, certs, "ben@example.com")
+        assert server.mailbox.messages == []
+    assert error.kind is SendErrorKind.TEMPORARY
+    text = str(error)
+    assert "busy" in text
+    assert "421" in text
+    assert "try again in a few minutes" in text
+    assert "stays in the composer" in text
+
+
+def test_a_full_mailbox_452_at_rcpt_names_the_recipient_and_says_later(
+    certs: Certificates,
+) -> None:
+    with running_smtp_server(certs, "starttls") as server:
+        server.mailbox.rcpt_replies["ben@example.com"] = "452 4.2.2 Mailbox full"
+        error = _send_to(server, certs, "ben@example.com")
+    assert error.kind is SendErrorKind.TEMPORARY
+    text = str(error)
+    assert "the recipient's mailbox is full" in text
+    assert "ben@example.com" in text
+    assert "try again later" in text
+
+
+def test_another_4xx_is_temporary_and_a_5xx_is_permanent(certs: Certificates) -> None:
+    with running_smtp_server(certs, "starttls") as server:
+        server.mailbox.data_reply = "451 4.3.0 Local error in processing"
+        temporary = _send_to(server, certs, "ben@example.com")
+    with running_smtp_server(certs, "starttls") as server:
+        server.mailbox.data_reply = "554 5.6.0 Message refused"
+        permanent = _send_to(server, certs, "ben@example.com")
+    with running_smtp_server(certs, "starttls") as server:
+        # One address refused for good and one for now: the whole is not worth a retry.
+        server.mailbox.rcpt_replies["ann@example.com"] = "452 4.2.2 Mailbox full"
+        server.mailbox.refuse.add("ben@example.com")
+        mixed = _send_to(server, certs, "ann@example.com", "ben@example.com")
+    assert temporary.kind is SendErrorKind.TEMPORARY
+    assert "This is temporary: try again later" in str(temporary)
+    assert permanent.kind is SendErrorKind.REFUSED
+    assert "554" in str(permanent)
+    assert "temporary" not in str(permanent)
+    assert mixed.kind is SendErrorKind.REFUSED
+    assert "for good" in str(mixed)

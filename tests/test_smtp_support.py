@@ -136,6 +136,10 @@ class Mailbox:
     messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     logins: list[str] = field(default_factory=list)
+    #: A reply to give instead of 250 to RCPT TO for an address (say "452 4.2.2 ...").
+    rcpt_replies: dict[str, str] = field(default_factory=dict)
+    #: A reply to give instead of accepting the message at DATA (say "421 4.3.2 ...").
+    data_reply: str | None = None
 
     def parsed(self, index: int = -1) -> EmailMessage:
         """A received message, parsed with the modern policy."""
@@ -154,12 +158,16 @@ class _Handler:
     ) -> str:
         if address in self.mailbox.refuse:
             return "550 5.1.1 No such mailbox here"
+        if address in self.mailbox.rcpt_replies:
+            return self.mailbox.rcpt_replies[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any
     ) -> str:
+        if self.mailbox.data_reply is not None:
+            return self.mailbox.data_reply
         self.mailbox.messages.append(
             (envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
         )

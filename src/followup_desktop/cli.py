@@ -48,6 +48,12 @@ WRITING_COMMANDS = frozenset(
         "mail-dismiss",
     }
 )
+# An invitation holds one event or a few: above this many, import-ics asks first (the
+# core refuses files of more than 200, ics.MAX_EVENTS). Kept equal to ics.CONFIRM_EVENTS,
+# which a test checks, without importing the calendar code for every command.
+CONFIRM_EVENTS = 5
+MAX_AGENDA_DAYS = 3660  # ten years: further than any plan reaches
+AGENDA_YEARS = (1970, 2200)  # a pretended "now" the planner can count days from
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,6 +112,16 @@ def _parser() -> argparse.ArgumentParser:
         "import-ics", help="add or update interviews from a calendar invitation (.ics)"
     )
     import_ics.add_argument("file", type=Path)
+    import_ics.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="only show what the import would do; change nothing",
+    )
+    import_ics.add_argument(
+        "--yes",
+        action="store_true",
+        help=f"import a file of more than {CONFIRM_EVENTS} events without asking",
+    )
 
     _spreadsheet_parsers(commands)
     demo = commands.add_parser("demo", help="fill a new database with invented example data")
@@ -257,7 +273,7 @@ def _spreadsheet_parsers(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit code per kind of ending
     """Run the command line; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     files = _gui_files(argv)
@@ -265,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.files = [str(Path(text).expanduser().absolute()) for text in files]
     from followup_desktop.logs import install_excepthook, setup_logging
 
-    setup_logging(verbose=args.verbose)
+    log_path = setup_logging(verbose=args.verbose)
     install_excepthook()
     try:
         return _dispatch(args)
@@ -288,6 +304,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as error:
+        # A file the person named could not be written or read (no such folder, a
+        # read-only place, a full disk): their environment, not a bug. Logged all the same.
+        log.warning("%s %s: %s", PROG, args.command or "", error, exc_info=True)
+        where = f"{error.filename}: " if error.filename else ""
+        _error(
+            f"{where}{error.strerror or error}. Check the file name and that the folder "
+            "exists and is writable; nothing else was changed."
+        )
+        return 2
+    except Exception:
+        # A bug, not bad input: the traceback goes to the log file, the person gets a
+        # sentence that says where it is.
+        log.exception("unexpected error in %s %s", PROG, args.command or "")
+        where = f" The details are in {log_path}." if log_path is not None else ""
+        _error(
+            f"something went wrong that Followup did not expect.{where} Nothing was changed "
+            "unless the command said so; please report the problem with that file."
+        )
+        return 1
 
 
 def _gui_files(argv: Sequence[str]) -> list[str]:
@@ -460,13 +496,55 @@ def _export_ics(db: Database, args: argparse.Namespace) -> int:
 
 
 def _import_ics(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.ics import import_ics_file
+    from followup_desktop.core.errors import ValidationError
+    from followup_desktop.core.ics import (
+        describe_proposal,
+        import_invitations,
+        propose,
+        read_invitation_file,
+    )
+    from followup_desktop.core.timeutil import local_zone
 
-    result = import_ics_file(db, args.file)
+    tz = local_zone()
+    invitations = read_invitation_file(args.file, tz)
+    if args.dry_run or (len(invitations) > CONFIRM_EVENTS and not args.yes):
+        with db.session() as session:
+            proposals = propose(session, invitations)
+        print(f"{_shown(args.file.name)} holds {len(invitations)} events:")
+        for proposal in proposals:
+            print(f"  {_shown(describe_proposal(proposal, tz))}")
+        if args.dry_run:
+            print("Nothing was changed (--dry-run).")
+            return 0
+        if not _confirm(f"Import all {len(invitations)} events? [y/N] "):
+            raise ValidationError(
+                f"Not imported: {args.file} holds {len(invitations)} events, more than "
+                f"{CONFIRM_EVENTS}. Check the list above; run the command again with --yes "
+                "to import them all.",
+                "yes",
+            )
+    result = import_invitations(db, invitations)
     for line in result.lines:
-        print(f"  {line}")
+        print(f"  {_shown(line)}")
     print(f"Imported {args.file}: {result.summary()}.")
     return 0
+
+
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; no terminal (a script, CI) is a no."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(question).strip().lower() in {"y", "yes"}
+    except EOFError:
+        return False
+
+
+def _shown(text: str) -> str:
+    """Text from a file, safe for the terminal: no control sequences, no reordering."""
+    from followup_desktop.core.plain_text import for_terminal
+
+    return for_terminal(text)
 
 
 def _import_csv(db: Database, args: argparse.Namespace) -> int:
@@ -552,16 +630,13 @@ def _import_contacts(db: Database, args: argparse.Namespace) -> int:
 
 
 def _import_posting(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.errors import ImportFormatError
-    from followup_desktop.core.imports.posting import find_duplicate, read_posting
+    from followup_desktop.core.files import read_limited
+    from followup_desktop.core.imports.posting import MAX_PAGE_BYTES, find_duplicate, read_posting
     from followup_desktop.core.imports.sheet import decode
     from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
     from followup_desktop.core.services import FollowupService
 
-    try:
-        page, _ = decode(args.file.read_bytes())
-    except OSError as error:
-        raise ImportFormatError(f"{args.file} cannot be read: {error.strerror}.", "file") from None
+    page, _ = decode(read_limited(args.file, MAX_PAGE_BYTES, "posting page"))
     draft = read_posting(page, url=args.url)
     for line in draft.describe():
         print(line)
@@ -651,8 +726,13 @@ def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
     from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
 
     now = parse_instant(args.now, "--now time") if args.now else utcnow()
-    if args.days is not None and args.days < 0:
-        raise ValidationError("--days cannot be negative.", "days")
+    if not AGENDA_YEARS[0] <= now.year <= AGENDA_YEARS[1]:
+        raise ValidationError(
+            f"Give --now a time between the years {AGENDA_YEARS[0]} and {AGENDA_YEARS[1]}.",
+            "now",
+        )
+    if args.days is not None and not 0 <= args.days <= MAX_AGENDA_DAYS:
+        raise ValidationError(f"Give --days a number from 0 to {MAX_AGENDA_DAYS}.", "days")
     until = None if args.days is None else now + timedelta(days=args.days)
     tz = local_zone()
     if isinstance(db, sqlite3.Connection):
@@ -677,10 +757,10 @@ def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
         to = f" to {item.recipient}" if item.recipient else ""
         by = f" ({item.channel.replace('_', ' ')})" if item.channel else ""
         snoozed = " [snoozed]" if item.snoozed else ""
-        print(f"  {when}  {where}")
-        print(f"      {item.label}{to}{by}{snoozed}")
+        print(f"  {when}  {_shown(where)}")
+        print(f"      {_shown(item.label + to)}{by}{snoozed}")
         if item.reason:
-            print(f"      Why: {item.reason}")
+            print(f"      Why: {_shown(item.reason)}")
     return 0
 
 

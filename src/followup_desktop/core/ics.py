@@ -45,6 +45,7 @@ from followup_desktop.core import ics_writer, validation
 from followup_desktop.core.agenda import kind_label
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ImportFormatError, ValidationError
+from followup_desktop.core.files import read_limited
 from followup_desktop.core.models import (
     Action,
     ActionState,
@@ -62,7 +63,13 @@ from followup_desktop.core.models import (
     StageKind,
 )
 from followup_desktop.core.playbook import replan
-from followup_desktop.core.timeutil import local_zone, utcnow
+from followup_desktop.core.timeutil import (
+    check_zone_name,
+    is_pseudo_zone,
+    is_zone_name,
+    local_zone,
+    utcnow,
+)
 
 PRODID = "-//Followup//followup-desktop//EN"
 UID_DOMAIN = "followup.invalid"
@@ -75,6 +82,36 @@ DEFAULT_LENGTH = timedelta(hours=1)
 NOTES_PREFIX = "From the invitation:"
 CANCELLED_PREFIX = "Cancelled by the organizer"
 MAX_FILE_BYTES = 5_000_000
+# An invitation holds one event, a series or a busy week a few dozen; a file of
+# thousands is an exported calendar, not an invitation, and would create as many
+# interviews at once. Refused above this; the command line asks above CONFIRM_EVENTS.
+MAX_EVENTS = 200
+CONFIRM_EVENTS = 5
+# RFC 5545 3.6.1: properties that MUST NOT occur more than once in a VEVENT. A second
+# DTSTART or SUMMARY leaves the meaning open, so such a file is refused, not guessed at.
+SINGLE_EVENT_PROPERTIES = frozenset(
+    {
+        "CLASS",
+        "CREATED",
+        "DESCRIPTION",
+        "DTEND",
+        "DTSTAMP",
+        "DTSTART",
+        "DURATION",
+        "GEO",
+        "LAST-MODIFIED",
+        "LOCATION",
+        "ORGANIZER",
+        "PRIORITY",
+        "RECURRENCE-ID",
+        "SEQUENCE",
+        "STATUS",
+        "SUMMARY",
+        "TRANSP",
+        "UID",
+        "URL",
+    }
+)
 
 # Addresses at these domains belong to people, not to an employer: their domain says
 # nothing about the company, and a guest there is most likely the person themself.
@@ -531,7 +568,14 @@ def export_calendar(
             session, now, opportunity_id=opportunity_id, actions_as=actions_as
         )
         # The file first: the sequences are committed only once it is safely written.
-        write_atomically(path, calendar.to_ical())
+        try:
+            write_atomically(path, calendar.to_ical())
+        except OSError as error:
+            raise ValidationError(
+                f"Cannot write the calendar to {path}: {error.strerror or error}. Check that "
+                "the folder is writable, or choose another file.",
+                "file",
+            ) from error
     return ExportResult(path, counts.interviews, counts.actions, counts.decisions)
 
 
@@ -570,14 +614,16 @@ def iana_zone_name(tzid: str | None, value: datetime) -> str:
     """The IANA name for an event's zone: its own, or a Windows name mapped through CLDR."""
     key = getattr(value.tzinfo, "key", None)
     if isinstance(key, str) and key:
-        return key
+        if is_zone_name(key):
+            return key
+        if is_pseudo_zone(key):
+            check_zone_name(key, "TZID")  # raises, saying what was meant
     for candidate in (tzid, str(value.tzinfo) if value.tzinfo else None):
         if not candidate:
             continue
         cleaned = candidate.strip().strip('"')
         mapped = WINDOWS_TO_OLSON.get(cleaned, cleaned)
-        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
-            ZoneInfo(mapped)
+        if is_zone_name(mapped):
             return mapped
     return "UTC"
 
@@ -654,7 +700,16 @@ def _event_times(index: int, event: Any, tz: tzinfo) -> tuple[datetime, datetime
         start = start.replace(tzinfo=tz)
         zone_name = getattr(tz, "key", None) or "UTC"
     else:
-        zone_name = iana_zone_name(tzid, start)
+        try:
+            zone_name = iana_zone_name(tzid, start)
+        except ValidationError as error:
+            # icalendar loads any file of the zone folders: ``localtime`` would be the
+            # reader's own zone and ``posix/…`` a copy. The sender meant a place.
+            raise ImportFormatError(
+                f"has a start time in the zone {str(tzid or '')!r}: {error} Ask the sender "
+                "for a new invitation.",
+                _where(index, event),
+            ) from None
     if isinstance(end, datetime):
         if end.tzinfo is None:
             end = end.replace(tzinfo=start.tzinfo)
@@ -665,7 +720,88 @@ def _event_times(index: int, event: Any, tz: tzinfo) -> tuple[datetime, datetime
     starts_at, ends_at = start.astimezone(UTC), end.astimezone(UTC)
     if ends_at <= starts_at:
         ends_at = starts_at + DEFAULT_LENGTH
+    if ends_at - starts_at >= timedelta(days=1):
+        # Checked here, not first at the import: the preview must say what the import will.
+        raise ImportFormatError(
+            f"lasts from {starts_at:%d %b %Y %H:%M} to {ends_at:%d %b %Y %H:%M} UTC, a day or "
+            "more; an interview is shorter than that. Check the end time with the sender.",
+            _where(index, event),
+        )
     return starts_at, ends_at, zone_name, False
+
+
+def _content_lines(data: bytes) -> Iterable[tuple[int, str]]:
+    """(line number in the file, unfolded content line), blank lines left out."""
+    text = data.decode("utf-8-sig", errors="replace")
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line[:1] in {" ", "\t"} and current:
+            current.append(line[1:])  # a folded continuation (RFC 5545 3.1)
+            continue
+        if current and "".join(current).strip():
+            yield start, "".join(current).strip()
+        current, start = [line], number
+    if current and "".join(current).strip():
+        yield start, "".join(current).strip()
+
+
+def _property_name(line: str) -> str:
+    return re.split(r"[;:]", line, maxsplit=1)[0].strip().upper()
+
+
+def _check_structure(data: bytes) -> None:
+    """What icalendar does not check, before it parses: NUL, duplicates, the event cap."""
+    if b"\x00" in data:
+        where = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ImportFormatError(
+            f"contains a NUL byte on line {where}, which a calendar file never holds (the "
+            "file may be saved as UTF-16, or damaged). Save the invitation as a plain "
+            ".ics file and import that.",
+            "file",
+        )
+    lines = list(_content_lines(data))
+    if not lines or lines[0][1].upper() != "BEGIN:VCALENDAR":
+        raise ImportFormatError(
+            "is not a calendar file (it does not start with BEGIN:VCALENDAR). Save the "
+            "invitation's .ics attachment and import that.",
+            "file",
+        )
+    if lines[-1][1].upper() != "END:VCALENDAR":
+        raise ImportFormatError(
+            "ends before END:VCALENDAR: the file is cut off. Download the invitation again.",
+            "file",
+        )
+    components: list[str] = []
+    seen: dict[str, int] = {}
+    events = 0
+    for number, line in lines:
+        name = _property_name(line)
+        value = line.split(":", 1)[1].strip().upper() if ":" in line else ""
+        if name == "BEGIN":
+            components.append(value)
+            if value == "VEVENT":
+                events += 1
+                seen = {}
+                if events > MAX_EVENTS:
+                    raise ImportFormatError(
+                        f"holds more than {MAX_EVENTS} events; an invitation holds one or a "
+                        "few. This looks like a whole calendar exported from an app: import "
+                        "the single invitation instead, or split the file.",
+                        "file",
+                    )
+        elif name == "END":
+            if components:
+                components.pop()
+        elif components and components[-1] == "VEVENT" and name in SINGLE_EVENT_PROPERTIES:
+            if name in seen:
+                raise ImportFormatError(
+                    f"gives {name} twice in one event (line {seen[name]} and line {number}); "
+                    "an event has only one. Ask the sender for a new invitation, or delete "
+                    "the wrong line.",
+                    "file",
+                )
+            seen[name] = number
 
 
 def read_invitations(data: bytes, tz: tzinfo | None = None) -> list[Invitation]:
@@ -677,20 +813,7 @@ def read_invitations(data: bytes, tz: tzinfo | None = None) -> list[Invitation]:
             "Choose the .ics file attached to the invitation.",
             "file",
         )
-    text = data.decode("utf-8-sig", errors="replace")
-    unfolded = re.sub(r"\r?\n[ \t]", "", text)
-    lines = [line.strip().upper() for line in unfolded.splitlines() if line.strip()]
-    if not lines or lines[0] != "BEGIN:VCALENDAR":
-        raise ImportFormatError(
-            "is not a calendar file (it does not start with BEGIN:VCALENDAR). Save the "
-            "invitation's .ics attachment and import that.",
-            "file",
-        )
-    if lines[-1] != "END:VCALENDAR":
-        raise ImportFormatError(
-            "ends before END:VCALENDAR: the file is cut off. Download the invitation again.",
-            "file",
-        )
+    _check_structure(data)
     try:
         with warnings.catch_warnings():
             # icalendar warns when it guesses a vendor-prefixed TZID; the guess is what
@@ -771,12 +894,7 @@ def _invitation(index: int, event: Any, method: str, tz: tzinfo) -> Invitation:
 
 def read_invitation_file(path: Path, tz: tzinfo | None = None) -> list[Invitation]:
     """Read an .ics file from disk (see :func:`read_invitations`)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportFormatError(
-            f"cannot be read ({error.strerror or error}); check the file name.", str(path)
-        ) from None
+    data = read_limited(path, MAX_FILE_BYTES, "calendar file")
     try:
         return read_invitations(data, tz)
     except ImportFormatError as error:
@@ -945,6 +1063,32 @@ def propose(session: Session, invitations: Sequence[Invitation]) -> list[Proposa
         match, reason = _match(session, candidates, invitation, company)
         proposals.append(Proposal(invitation, "create", None, match, company, role, reason))
     return proposals
+
+
+def describe_proposal(proposal: Proposal, tz: tzinfo) -> str:
+    """One line saying what importing an invitation would do (for confirmations).
+
+    The company, role and summary come from the file: callers show the line as plain text.
+    """
+    invitation = proposal.invitation
+    when = invitation.starts_at.astimezone(tz).strftime("%a %d %b %Y %H:%M")
+    target = f"{proposal.company} — {proposal.role}".strip(" —") or "a new opportunity"
+    if proposal.action == "update":
+        return f"Update the interview on {when} ({target})"
+    if proposal.action == "cancel":
+        return f"Cancel the interview on {when} ({target})"
+    if proposal.action == "ignore":
+        return f"Nothing to do for the cancelled {invitation.summary!r}"
+    if proposal.opportunity_id is None:
+        return f"Add an interview on {when} to a new opportunity: {target}"
+    return f"Add an interview on {when} to {target} (matched by {proposal.matched_by})"
+
+
+def preview_ics_file(db: Database, path: Path, tz: tzinfo | None = None) -> list[Proposal]:
+    """What :func:`import_ics_file` would do with ``path``, without writing anything."""
+    invitations = read_invitation_file(path, tz)
+    with db.session() as session:
+        return propose(session, invitations)
 
 
 def _best(matches: Iterable[_Candidate]) -> _Candidate | None:

@@ -44,9 +44,15 @@ from followup_desktop.core.models import (
     StageKind,
     StumbledQuestion,
 )
+from followup_desktop.core.plain_text import refuse_nul
 from followup_desktop.core.playbook import new_evidence_reason, replan
 from followup_desktop.core.playbook.settings import SETTINGS_KEY, validate_settings
-from followup_desktop.core.timeutil import ensure_aware, local_zone_name, utcnow, zone
+from followup_desktop.core.timeutil import (
+    check_zone_name,
+    ensure_aware,
+    local_zone_name,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from followup_desktop.core.imports.contacts import ContactPlan
@@ -80,6 +86,19 @@ def _clean_text(spec: dict[str, tuple[str, int, bool]], name: str, value: Any) -
     if required:
         return validation.required_text(value, name, label, limit)
     return validation.optional_text(value, name, label, limit)
+
+
+def _refuse_nul_inside(value: Any, key: str) -> None:
+    """A setting (a template's text, say) may hold lists and objects: NUL in none of them."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            refuse_nul(item, key, f"The setting {key!r}")
+        elif isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list | tuple):
+            pending += item
 
 
 def _reject_unknown(fields: dict[str, Any], allowed: Iterable[str], what: str) -> None:
@@ -417,8 +436,7 @@ class FollowupService:
         validation.interview_times(starts, ends)
         interview.starts_at, interview.ends_at = starts, ends
         if "timezone" in fields:
-            zone(fields["timezone"])  # raises a clear error for an unknown zone
-            interview.timezone = fields["timezone"]
+            interview.timezone = check_zone_name(fields["timezone"])
         if "round" in fields:
             if int(fields["round"]) < 1:
                 raise ValidationError("The round is a number from 1.", "round")
@@ -920,6 +938,7 @@ class FollowupService:
         """Store a setting; playbook settings are validated and re-plan everything."""
         if key == SETTINGS_KEY:
             value = validate_settings(value)
+        _refuse_nul_inside(value, key)
         with self.db.session() as session:
             setting = session.get(Setting, key)
             if setting is None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import os
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from followup_desktop.core.errors import ValidationError
 
@@ -35,17 +36,80 @@ def parse_instant(text: str, what: str = "time") -> datetime:
     """Parse ISO 8601 text that must carry an offset (``Z`` allowed)."""
     try:
         value = datetime.fromisoformat(text.strip())
-    except ValueError:
+        return ensure_aware(value, what)
+    except (ValueError, OverflowError):
+        # OverflowError: 9999-12-31T23:59-23:59 is fine as text but past year 9999 in UTC.
         raise ValidationError(
             f"The {what} {text!r} is not an ISO 8601 date and time "
             "(for example 2026-11-23T09:30:00+01:00).",
             what,
         ) from None
-    return ensure_aware(value, what)
+
+
+# Files in the zone folders that load as zones but are not the name of a place: the
+# machine's own setting, the placeholder zone, the rule template, and the duplicate trees
+# (``posix/`` is a copy, ``right/`` counts leap seconds, which civil time does not).
+_NOT_ZONE_NAMES: Final = frozenset({"localtime", "Factory", "posixrules"})
+_NOT_ZONE_PREFIXES: Final = ("posix/", "right/")
+
+
+@cache
+def canonical_zone_names() -> frozenset[str]:
+    """Every IANA zone and link name this machine knows, spelt as the database spells it.
+
+    ``available_timezones()`` lists the files of the zone folders, which include the
+    machine's ``localtime``, ``Factory`` and the ``posix/`` and ``right/`` copies: those
+    are left out. Names are compared exactly, so ``europe/berlin`` (which a
+    case-insensitive file system would load) is not one of them.
+    """
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name not in _NOT_ZONE_NAMES and not name.startswith(_NOT_ZONE_PREFIXES)
+    )
+
+
+def is_pseudo_zone(name: str) -> bool:
+    """True for a file of the zone folders that names no place (``localtime``, ``posix/…``)."""
+    return name in _NOT_ZONE_NAMES or name.startswith(_NOT_ZONE_PREFIXES)
+
+
+def is_zone_name(name: object) -> bool:
+    """True when ``name`` is a canonical IANA zone name (see :func:`check_zone_name`)."""
+    return isinstance(name, str) and name in canonical_zone_names()
+
+
+def check_zone_name(name: object, field: str = "timezone") -> str:
+    """``name`` when it is an IANA zone name such as Europe/Berlin; else a clear error.
+
+    Every place that accepts a zone (imports, settings, the command line) goes through
+    here, so ``localtime``, ``posix/Europe/Berlin``, ``right/UTC``, ``Factory`` and
+    misspellings are refused the same way everywhere.
+    """
+    if is_zone_name(name):
+        assert isinstance(name, str)
+        return name
+    shown = repr(name)
+    hint = ""
+    if isinstance(name, str):
+        if name.startswith(_NOT_ZONE_PREFIXES) and name.split("/", 1)[1] in canonical_zone_names():
+            hint = f" (write {name.split('/', 1)[1]!r})"
+        else:
+            folded = {zone_name.lower(): zone_name for zone_name in canonical_zone_names()}
+            if name.lower() in folded:
+                hint = f" (write {folded[name.lower()]!r})"
+    raise ValidationError(
+        f"{shown} is not a known time zone name{hint}; use an IANA name such as Europe/Berlin "
+        "or America/New_York.",
+        field,
+    )
 
 
 def zone(name: str | None) -> tzinfo:
-    """The IANA zone ``name``, or the machine's local zone when ``name`` is empty."""
+    """The IANA zone ``name``, or the machine's local zone when ``name`` is empty.
+
+    This loads what is stored; input is checked with :func:`check_zone_name` first.
+    """
     if not name:
         return local_zone()
     try:
@@ -68,7 +132,9 @@ def local_zone() -> tzinfo:
         if "zoneinfo/" in target:
             candidates.append(target.split("zoneinfo/", 1)[1])
     for name in candidates:
-        if name:
+        if name.startswith(_NOT_ZONE_PREFIXES):
+            name = name.split("/", 1)[1]  # noqa: PLW2901 - the same zone without the tree
+        if is_zone_name(name):
             with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
                 return ZoneInfo(name)
     local = datetime.now().astimezone().tzinfo

@@ -11,6 +11,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.plain_text import refuse_nul
 
 # Deliberately loose: one @, something on each side, a dot in the domain. Stricter rules
 # reject real addresses; the mail server is the final judge.
@@ -27,8 +28,8 @@ def required_text(value: str, field: str, label: str, max_length: int = 200) -> 
 
 
 def optional_text(value: str | None, field: str, label: str, max_length: int = 200) -> str:
-    """Text that may be empty, stripped, no longer than ``max_length``."""
-    cleaned = (value or "").strip()
+    """Text that may be empty, stripped, no longer than ``max_length``, without NUL."""
+    cleaned = refuse_nul((value or "").strip(), field, label)
     if len(cleaned) > max_length:
         raise ValidationError(
             f"{label} is too long ({len(cleaned)} characters; at most {max_length}).", field

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from followup_desktop.core.agenda import AgendaItem, Bucket
+from followup_desktop.gui.plain import shown, tooltip
 from followup_desktop.gui.snapshot_table import SnapshotRole, SnapshotTableModel
 
 _BUCKET_TEXT = {Bucket.OVERDUE: "Overdue", Bucket.TODAY: "Today", Bucket.UPCOMING: "Upcoming"}
@@ -97,7 +98,7 @@ class AgendaModel(SnapshotTableModel[AgendaItem]):
         item = self.row_snapshot(index.row())
         value: Any
         if role == Qt.ItemDataRole.ToolTipRole:
-            value = item.reason or None
+            value = tooltip(item.reason) if item.reason else None
         elif role == self.ActionIdRole:
             value = item.action_id
         elif role == self.BucketRole:
@@ -106,7 +107,7 @@ class AgendaModel(SnapshotTableModel[AgendaItem]):
             # The Today list shows column 0 only, painted by a delegate, so that cell
             # speaks for the whole row; the other cells say just what they hold.
             if index.column() == 0:
-                value = accessible_text(item, self._tz)
+                value = shown(accessible_text(item, self._tz))
             else:
                 value = super().data(index, Qt.ItemDataRole.DisplayRole)
         else:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QVBoxLayout, QWidget
 
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.theme import follow_system_color_scheme
 
 APPEARANCE_KEY = "appearance/scheme"
@@ -53,7 +54,7 @@ class AppearancePage(QWidget):
         self.setAccessibleName("Appearance")
         self._settings = settings or QSettings()
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        intro = PlainLabel(
             "Followup follows your desktop's light or dark setting; choose Light or Dark "
             "to keep one whatever the desktop does."
         )

@@ -37,6 +37,7 @@ from PySide6.QtCore import (
 
 from followup_desktop.core.agenda import kind_label
 from followup_desktop.core.board import CardSnapshot, DueState, due_state
+from followup_desktop.gui.plain import shown, tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CARD_MIME_TYPE = "application/x-followup-opportunity-ids"
@@ -431,9 +432,11 @@ class BoardModel(QAbstractListModel):
         if role == StageIdRole:
             return card.stage_id
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{card.company} — {card.role}"
-        if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
-            return describe_card(card, self._clock(), self._tz)
+            return shown(f"{card.company} — {card.role}")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(describe_card(card, self._clock(), self._tz))
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return shown(describe_card(card, self._clock(), self._tz))
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListView,
     QScrollArea,
     QSizePolicy,
@@ -54,6 +53,7 @@ from followup_desktop.gui.board_model import (
     encode_ids,
 )
 from followup_desktop.gui.card_delegate import CardDelegate
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.theme import muted_text
 
 COLUMN_WIDTH = 290
@@ -227,11 +227,11 @@ class BoardColumn(QFrame):
         layout.setSpacing(4)
         header = QHBoxLayout()
         header.setContentsMargins(10, 0, 10, 0)
-        self.title = QLabel(stage.name)
+        self.title = PlainLabel(stage.name)
         title_font = self.title.font()
         title_font.setBold(True)
         self.title.setFont(title_font)
-        self.count_label = QLabel("0")
+        self.count_label = PlainLabel("0")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         header.addWidget(self.title, 1)

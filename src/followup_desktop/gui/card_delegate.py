@@ -18,6 +18,7 @@ from followup_desktop.core.agenda import kind_label
 from followup_desktop.core.board import CardSnapshot, DueState, due_state
 from followup_desktop.gui.board_model import CardRole
 from followup_desktop.gui.contrast import legible, over
+from followup_desktop.gui.plain import shown
 from followup_desktop.gui.theme import blend, muted_text, status_color, tinted
 
 PADDING = 10
@@ -177,7 +178,9 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(left, y, width - tag_width - 4, self._line_height),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            metrics.elidedText(card.company, Qt.TextElideMode.ElideRight, width - tag_width - 4),
+            metrics.elidedText(
+                shown(card.company), Qt.TextElideMode.ElideRight, width - tag_width - 4
+            ),
         )
         y += self._line_height + LINE_GAP
 
@@ -188,7 +191,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(left, y, width, body_metrics.height()),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            body_metrics.elidedText(card.role, Qt.TextElideMode.ElideRight, width),
+            body_metrics.elidedText(shown(card.role), Qt.TextElideMode.ElideRight, width),
         )
         y += body_metrics.height() + LINE_GAP
 
@@ -217,7 +220,7 @@ class CardDelegate(QStyledItemDelegate):
             painter.drawText(
                 QRect(left + badge_width + 8, y, rest, badge.height()),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                small.elidedText(what, Qt.TextElideMode.ElideRight, rest),
+                small.elidedText(shown(what), Qt.TextElideMode.ElideRight, rest),
             )
         y += badge.height() + LINE_GAP
 

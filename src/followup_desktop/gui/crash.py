@@ -22,7 +22,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -33,6 +32,7 @@ from followup_desktop import APP_NAME, __version__
 from followup_desktop.core.db import describe_sqlite_error
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.paths import log_dir
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.logs import log_unexpected
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
@@ -72,7 +72,7 @@ class CrashDialog(QDialog):
         self.setWindowTitle(f"{APP_NAME}: unexpected error")
         self.setAccessibleName("Unexpected error")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        intro = PlainLabel(
             "Something went wrong that Followup did not expect. Your data is safe: every "
             "change is saved when you make it.\n\nPlease copy the details below into a bug "
             f"report. The log file is in {log_folder}."

@@ -15,22 +15,33 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QWidget
 
 from followup_desktop import APP_NAME
+from followup_desktop.gui.plain import message_box
 
 
 class Dialogs:
     """Opens the real Qt dialogs; tests pass a subclass that answers by itself."""
 
+    # Message boxes show plain text: their text often quotes a file name, a company or an
+    # imported value (see gui/plain.py).
+
     def information(self, parent: QWidget | None, text: str) -> None:
         """Tell the person something went as asked."""
-        QMessageBox.information(parent, APP_NAME, text)
+        message_box(parent, QMessageBox.Icon.Information, APP_NAME, text)
 
     def warning(self, parent: QWidget | None, text: str) -> None:
         """Tell the person what went wrong and what to do about it."""
-        QMessageBox.warning(parent, APP_NAME, text)
+        message_box(parent, QMessageBox.Icon.Warning, APP_NAME, text)
 
     def question(self, parent: QWidget | None, text: str) -> bool:
         """Ask a yes/no question; True for yes."""
-        answer = QMessageBox.question(parent, APP_NAME, text)
+        answer = message_box(
+            parent,
+            QMessageBox.Icon.Question,
+            APP_NAME,
+            text,
+            buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            default=QMessageBox.StandardButton.Yes,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def question_plain(self, parent: QWidget | None, text: str) -> bool:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -48,6 +47,7 @@ from followup_desktop.core.errors import FollowupError, ValidationError
 from followup_desktop.core.models import Channel, ContactRole, Direction, InterviewKind
 from followup_desktop.core.services import Change, FollowupService, ReplyOutcome
 from followup_desktop.core.timeutil import local_zone, local_zone_name
+from followup_desktop.gui.plain import PlainLabel, editable, shown
 from followup_desktop.gui.playbook_choices import OpportunityChoices, global_settings
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
 from followup_desktop.gui.theme import error_color
@@ -76,7 +76,7 @@ def _local(value: datetime) -> str:
     return value.astimezone(local_zone()).strftime("%a %d %b %Y %H:%M")
 
 
-class FieldError(QLabel):
+class FieldError(PlainLabel):
     """An inline message under a field; empty and hidden while the field is fine."""
 
     def __init__(self, field: str) -> None:
@@ -115,7 +115,7 @@ class _FormWithErrors:
         box.addWidget(error)
         widget.setAccessibleName(label.replace("&", ""))
         widget.setObjectName(field)
-        row_label = QLabel(label)
+        row_label = PlainLabel(label)
         row_label.setBuddy(widget)
         self.layout.addRow(row_label, holder)
         self.errors[field] = error
@@ -211,7 +211,7 @@ class OpportunityEditor(QDialog):
         self.stage = QComboBox()
         for stage in self._stages:
             suffix = " (hidden)" if stage.hidden else ""
-            self.stage.addItem(stage.name + suffix, stage.id)
+            self.stage.addItem(shown(stage.name) + suffix, stage.id)
         active = next((s for s in self._stages if s.kind.value == "active"), None)
         if active is not None:
             self.stage.setCurrentIndex(self.stage.findData(active.id))
@@ -437,12 +437,12 @@ class OpportunityEditor(QDialog):
         with self._service.db.session() as session:
             details = opportunity_details(session, self.opportunity_id)
         self.details = details
-        self.setWindowTitle(f"{details.company} — {details.role}")
-        self.company.setText(details.company)
-        self.role.setText(details.role)
+        self.setWindowTitle(f"{shown(details.company)} — {shown(details.role)}")
+        self.company.setText(editable(details.company))
+        self.role.setText(editable(details.role))
         self.link.setText(details.link)
-        self.location.setText(details.location)
-        self.source.setText(details.source)
+        self.location.setText(editable(details.location))
+        self.source.setText(editable(details.source))
         self.salary_min.setText("" if details.salary_min is None else str(details.salary_min))
         self.salary_max.setText("" if details.salary_max is None else str(details.salary_max))
         self.salary_currency.setText(details.salary_currency)
@@ -452,8 +452,8 @@ class OpportunityEditor(QDialog):
             start = details.start_date
             self.start_date.setDate(QDate(start.year, start.month, start.day))
         self.archived.setChecked(details.archived)
-        self.notes.setPlainText(details.notes)
-        self.acceptance_criteria.setPlainText(details.acceptance_criteria)
+        self.notes.setPlainText(editable(details.notes))
+        self.acceptance_criteria.setPlainText(editable(details.acceptance_criteria))
         self._overrides = dict(details.playbook_overrides)
         self.choices.set_overrides(self._overrides)
         self._load_lists(details)

@@ -64,6 +64,7 @@ from followup_desktop.core.imports.sheet import Sheet, read_sheet_file
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.dialogs import Dialogs
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.tasks import TaskRunner
 
 CSV_FILTER = "Spreadsheets (*.csv *.tsv *.txt);;All files (*)"
@@ -163,11 +164,11 @@ class FilePage(QWizardPage):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
-        self.error = _plain(QLabel())
+        self.error = _plain(PlainLabel())
         self.error.setObjectName("importFileError")
         self.error.setAccessibleName("Why the file cannot be read")
         layout = QVBoxLayout(self)
-        label = QLabel("&File:")
+        label = PlainLabel("&File:")
         label.setBuddy(self.path)
         layout.addWidget(label)
         layout.addLayout(row)
@@ -203,7 +204,7 @@ class MappingPage(QWizardPage):
         self._wizard = wizard
         self.setTitle("Columns")
         self.setSubTitle("Check what each column holds; choose “Do not import” for the rest.")
-        self.detected = _plain(QLabel())
+        self.detected = _plain(PlainLabel())
         self.detected.setObjectName("importDetected")
         self.detected.setAccessibleName("The format Followup recognised")
         self.format = QComboBox()
@@ -220,7 +221,7 @@ class MappingPage(QWizardPage):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Tab walks through the field choices rather than the cells around them.
         self.table.setTabKeyNavigation(False)
-        self.error = _plain(QLabel())
+        self.error = _plain(PlainLabel())
         self.error.setObjectName("importMappingError")
         self.error.setAccessibleName("What is wrong with the mapping")
         self.combos: dict[str, QComboBox] = {}
@@ -334,7 +335,7 @@ class PreviewPage(QWizardPage):
             ("P&roblems:", self.problems, 1),
             ("What &happens to each row:", self.rows, 2),
         ):
-            label = QLabel(text)
+            label = PlainLabel(text)
             label.setBuddy(widget)
             layout.addWidget(label)
             layout.addWidget(widget, stretch)
@@ -357,7 +358,7 @@ class PreviewPage(QWizardPage):
         self.skip_bad.toggled.connect(self.schedule)
 
     def _build_results(self) -> None:
-        self.dates = _plain(QLabel())
+        self.dates = _plain(PlainLabel())
         self.dates.setObjectName("importDates")
         self.dates.setAccessibleName("Dates as Followup reads them")
         self.stages = QTableWidget(0, 3)
@@ -378,7 +379,7 @@ class PreviewPage(QWizardPage):
         self.rows.setModel(self.rows_model)
         self.rows.horizontalHeader().setStretchLastSection(True)
         self.rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.summary = _plain(QLabel("Reading the file…"))
+        self.summary = _plain(PlainLabel("Reading the file…"))
         self.summary.setObjectName("importSummary")
         self.summary.setAccessibleName("What the import will do")
 
@@ -501,7 +502,7 @@ class DonePage(QWizardPage):
         self._wizard = wizard
         self.setTitle("Import")
         self.finished = False
-        self.result = _plain(QLabel())
+        self.result = _plain(PlainLabel())
         self.result.setObjectName("importResult")
         self.result.setAccessibleName("What the import did")
         layout = QVBoxLayout(self)

@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDockWidget,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -75,6 +74,7 @@ from followup_desktop.core.board import (
 )
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.plain_text import for_display
 from followup_desktop.core.storage_errors import StorageLocked
 from followup_desktop.core.timeutil import local_zone, utcnow
 from followup_desktop.gui.agenda_model import AgendaModel
@@ -90,6 +90,7 @@ from followup_desktop.gui.commands import (
     ranks_from_setting,
 )
 from followup_desktop.gui.dialogs import Dialogs
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.screen_fit import keep_on_screen, size_for_screen
 from followup_desktop.gui.tab_order import order_tabs
 from followup_desktop.gui.tasks import TaskRunner
@@ -214,23 +215,13 @@ def ics_paths(arguments: Sequence[str]) -> list[Path]:
 
 def describe_proposals(path: Path, proposals: Sequence[Proposal], tz: tzinfo) -> str:
     """The confirmation asked before an .ics import: what each invitation would do."""
-    lines = [f"Import {path.name}?"]
-    for proposal in proposals[:PROPOSAL_LINES]:
-        invitation = proposal.invitation
-        when = invitation.starts_at.astimezone(tz).strftime("%a %d %b %Y %H:%M")
-        target = f"{proposal.company} — {proposal.role}".strip(" —") or "a new opportunity"
-        if proposal.action == "update":
-            lines.append(f"• Update the interview on {when} ({target})")
-        elif proposal.action == "cancel":
-            lines.append(f"• Cancel the interview on {when} ({target})")
-        elif proposal.action == "ignore":
-            lines.append(f"• Nothing to do for the cancelled {invitation.summary!r}")
-        elif proposal.opportunity_id is None:
-            lines.append(f"• Add an interview on {when} to a new opportunity: {target}")
-        else:
-            lines.append(
-                f"• Add an interview on {when} to {target} (matched by {proposal.matched_by})"
-            )
+    from followup_desktop.core.ics import describe_proposal  # loaded with the importer
+
+    lines = [f"Import {for_display(path.name)}?"]
+    lines += [
+        f"• {for_display(describe_proposal(proposal, tz))}"
+        for proposal in proposals[:PROPOSAL_LINES]
+    ]
     if len(proposals) > PROPOSAL_LINES:
         lines.append(f"… and {len(proposals) - PROPOSAL_LINES} more.")
     return "\n".join(lines)
@@ -359,7 +350,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
-        self.job_label = QLabel()
+        self.job_label = PlainLabel()
         self.job_label.setAccessibleName("Background work")
         self.statusBar().addPermanentWidget(self.job_label)
 
@@ -1570,11 +1561,13 @@ class MainWindow(QMainWindow):
             path = self.dialogs.open_file(self, "Add a job from its posting page", HTML_FILTER)
         if path is None:
             return
+        from followup_desktop.core.files import read_limited
+        from followup_desktop.core.imports.posting import MAX_PAGE_BYTES
         from followup_desktop.core.imports.sheet import decode
 
         try:
-            page, _ = decode(path.read_bytes())
-        except (OSError, FollowupError) as error:
+            page, _ = decode(read_limited(path, MAX_PAGE_BYTES, "posting page"))
+        except FollowupError as error:
             self.dialogs.warning(self, f"{path.name} cannot be read: {error}")
             return
         self.import_posting(page)

@@ -22,6 +22,7 @@ from followup_desktop.core.playbook.settings import (
     settings_from,
 )
 from followup_desktop.core.services import FollowupService
+from followup_desktop.gui.plain import PlainLabel
 
 #: The item data of "Use my default" in the editor's controls.
 USE_DEFAULT = None
@@ -113,7 +114,7 @@ def choice_combo(choice: DisputedChoice, default: Any = USE_DEFAULT) -> QComboBo
 
 def explanation_label(choice: DisputedChoice) -> QLabel:
     """The one-line explanation shown under a choice's control."""
-    label = QLabel(choice.explanation)
+    label = PlainLabel(choice.explanation)
     label.setObjectName(f"{choice.setting}-explanation")
     label.setWordWrap(True)
     return label
@@ -145,7 +146,7 @@ class OpportunityChoices(QWidget):
     def __init__(self, defaults: PlaybookSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         form = QFormLayout(self)
-        intro = QLabel(
+        intro = PlainLabel(
             "Where the advice differs, you can decide for this opportunity alone. "
             "“Use my default” follows Settings → Playbook."
         )
@@ -154,7 +155,7 @@ class OpportunityChoices(QWidget):
         self.combos: dict[str, QComboBox] = {}
         for choice in DISPUTED_CHOICES:
             combo = choice_combo(choice, getattr(defaults, choice.setting))
-            caption = QLabel(choice.label)
+            caption = PlainLabel(choice.label)
             caption.setBuddy(combo)
             form.addRow(caption, with_explanation(combo, choice))
             self.combos[choice.setting] = combo

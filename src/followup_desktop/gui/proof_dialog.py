@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from followup_desktop.core.ics import write_atomically
 from followup_desktop.core.imports.proof import ProofLog, proof_of_search
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.dialogs import Dialogs
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.tasks import TaskRunner
 
 PDF_FILTER = "PDF documents (*.pdf)"
@@ -106,7 +106,7 @@ class ProofDialog(QDialog):
         self.name.setAccessibleName("Your name, printed on the form")
         self.reference = QLineEdit()
         self.reference.setAccessibleName("Your customer or reference number, printed on the form")
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.status.setObjectName("proofStatus")
@@ -132,7 +132,7 @@ class ProofDialog(QDialog):
         self.csv_button.clicked.connect(self.save_csv)
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(
+            PlainLabel(
                 "Every application of the period with its date, employer and contact, "
                 "position, how you applied, its stages and the result so far."
             )

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -49,6 +48,7 @@ from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.appearance import AppearancePage
 from followup_desktop.gui.editor import FieldError
+from followup_desktop.gui.plain import PlainLabel, shown
 from followup_desktop.gui.playbook_choices import (
     DISPUTED_CHOICES,
     choice_combo,
@@ -81,7 +81,9 @@ class StagesPage(QWidget):
         super().__init__()
         self._service = service
         layout = QVBoxLayout(self)
-        intro = QLabel("Columns of the board, left to right. Untick a stage to hide its column.")
+        intro = PlainLabel(
+            "Columns of the board, left to right. Untick a stage to hide its column."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.list = QListWidget()
@@ -133,7 +135,7 @@ class StagesPage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for stage in stages:
-            item = QListWidgetItem(f"{stage.name}  ({stage.kind.value})")
+            item = QListWidgetItem(f"{shown(stage.name)}  ({stage.kind.value})")
             item.setData(Qt.ItemDataRole.UserRole, stage.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked if stage.hidden else Qt.CheckState.Checked)
@@ -203,7 +205,7 @@ class PlaybookPage(QWidget):
     def __init__(self, names: set[str] | None, exclude: set[str], intro: str) -> None:
         super().__init__()
         outer = QVBoxLayout(self)
-        label = QLabel(intro)
+        label = PlainLabel(intro)
         label.setWordWrap(True)
         outer.addWidget(label)
         scroll = QScrollArea()
@@ -224,7 +226,7 @@ class PlaybookPage(QWidget):
                 # Where the advice differs, the choice is spelt out, as in the editor.
                 choice = disputed[name]
                 combo = choice_combo(choice)
-                caption = QLabel(choice.label.replace("&", ""))
+                caption = PlainLabel(choice.label.replace("&", ""))
                 caption.setBuddy(combo)
                 self.form.addRow(caption, with_explanation(combo, choice))
                 self.editors[name] = combo
@@ -233,7 +235,7 @@ class PlaybookPage(QWidget):
             editor.setObjectName(name)
             editor.setToolTip(row["help"])
             editor.setAccessibleDescription(row["help"])
-            caption = QLabel(_label(name))
+            caption = PlainLabel(_label(name))
             # The label names its field (its buddy): said once, not by both.
             caption.setBuddy(editor)
             if type(editor) is QWidget or isinstance(editor, QComboBox):
@@ -331,7 +333,7 @@ class RemindersPage(QWidget):
         self.setAccessibleName("Reminders")
         self._reminders = ReminderService(service.db, service.clock)
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        intro = PlainLabel(
             "Followup reminds you from the system tray, through your desktop's "
             "notifications, even with its window closed."
         )

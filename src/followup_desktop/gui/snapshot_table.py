@@ -7,6 +7,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from followup_desktop.gui.plain import shown, tooltip
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 RowT = TypeVar("RowT")
 
@@ -56,8 +58,10 @@ class SnapshotTableModel(QAbstractTableModel, Generic[RowT]):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._columns[index.column()][1](row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return shown(str(self._columns[index.column()][1](row)))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(str(self._columns[index.column()][1](row)))
         if role == SnapshotRole:
             return row
         return None

@@ -29,6 +29,7 @@ from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.core.board import DueState
 from followup_desktop.gui.card_delegate import due_words
 from followup_desktop.gui.contrast import legible, over
+from followup_desktop.gui.plain import shown
 from followup_desktop.gui.snapshot_table import SnapshotRole
 from followup_desktop.gui.theme import blend, muted_text, status_color, tinted
 
@@ -191,7 +192,9 @@ class TodayDelegate(QStyledItemDelegate):
             painter.drawText(
                 QRect(left + badge_width + BADGE_GAP, top, rest, first),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                self._bold_metrics.elidedText(action_text(item), Qt.TextElideMode.ElideRight, rest),
+                self._bold_metrics.elidedText(
+                    shown(action_text(item)), Qt.TextElideMode.ElideRight, rest
+                ),
             )
 
         # Line 2: the opportunity, muted.
@@ -201,7 +204,9 @@ class TodayDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(left, top, width, self._body_metrics.height()),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            self._body_metrics.elidedText(where_text(item), Qt.TextElideMode.ElideRight, width),
+            self._body_metrics.elidedText(
+                shown(where_text(item)), Qt.TextElideMode.ElideRight, width
+            ),
         )
         painter.restore()
 
@@ -232,6 +237,6 @@ class TodayDelegate(QStyledItemDelegate):
         painter.drawText(
             badge,
             Qt.AlignmentFlag.AlignCenter,
-            metrics.elidedText(words, Qt.TextElideMode.ElideRight, width - 4),
+            metrics.elidedText(shown(words), Qt.TextElideMode.ElideRight, width - 4),
         )
         return width

@@ -18,7 +18,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QListView,
     QMenu,
     QPushButton,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.gui.agenda_model import AgendaModel
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.today_delegate import TodayDelegate
 
 MORNING_HOUR = 9
@@ -74,7 +74,7 @@ class TodayPanel(QWidget):
         self._tz = tz
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
-        self.summary = QLabel()
+        self.summary = PlainLabel()
         self.summary.setObjectName("todaySummary")
         # Read by its text ("3 overdue, 1 due today"), not by a name that hides it.
         self.summary.setWordWrap(True)
@@ -98,7 +98,7 @@ class TodayPanel(QWidget):
         layout.addWidget(self.view, 1)
         # The reason is the point of an action; a row has no room for a sentence, so the
         # selected one is spelt out here in full.
-        self.details = QLabel()
+        self.details = PlainLabel()
         self.details.setObjectName("todayDetails")
         self.details.setAccessibleName("Selected action and why it matters")
         self.details.setWordWrap(True)

@@ -30,6 +30,7 @@ from followup_desktop import APP_ID, APP_NAME
 from followup_desktop.core.reminders import ReminderService, TrayStatus
 from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import local_zone
+from followup_desktop.gui.plain import action_text, shown
 from followup_desktop.gui.scheduler import ReminderScheduler
 from followup_desktop.gui.theme import app_icon as packaged_icon
 from followup_desktop.notify import Notification, Notifier, NotifierChain
@@ -92,11 +93,6 @@ def badged_icon(base: QIcon, count: int) -> QIcon:
     painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "99+" if count > 99 else str(count))
     painter.end()
     return QIcon(pixmap)
-
-
-def _menu_text(text: str) -> str:
-    # A lone "&" in a menu item would become a keyboard mnemonic ("AT&T" -> "ATT").
-    return text.replace("&", "&&")
 
 
 class TrayController(QObject):
@@ -261,7 +257,7 @@ class TrayController(QObject):
             item = status.next_item
             when = item.due_at.astimezone(self.tz).strftime("%a %d %b %H:%M")
             what = f"{item.label} · {item.company}" if item.company else item.label
-            lines.append(f"Next: {what} ({when})")
+            lines.append(f"Next: {shown(what)} ({when})")
         else:
             lines.append("Nothing else planned")
         if status.overdue:
@@ -286,7 +282,7 @@ class TrayController(QObject):
                 what = f"{item.label} · {item.company}" if item.company else item.label
                 if item.due_at < now:
                     what += " (overdue)"
-                action = menu.addAction(_menu_text(what))
+                action = menu.addAction(action_text(what))
                 action.setObjectName(f"trayUrgent_{item.action_id}")
                 action.triggered.connect(
                     lambda _checked=False, chosen=item.action_id: self.open_action(chosen)
@@ -300,7 +296,7 @@ class TrayController(QObject):
                 self._open_mailbox,
             )
         if self.mailbox_error:
-            note = menu.addAction(_menu_text(f"Mailbox not checked: {self.mailbox_error}"))
+            note = menu.addAction(action_text(f"Mailbox not checked: {self.mailbox_error}"))
             note.setObjectName("trayMailboxError")
             note.setEnabled(False)
         self._add(menu, "New debrief…", "trayNewDebrief", self._new_debrief)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QToolButton
 
+from followup_desktop.core.plain_text import for_display
 from followup_desktop.notify import ActionCallback, Notification
 
 OBJECT_NAME = "reminderBanner"
@@ -81,7 +82,7 @@ class ReminderBanner(QToolBar):
         waiting = len(self.queue) - 1
         if waiting:
             text += f"   (+{waiting} more)"
-        self._label.setText(text)
+        self._label.setText(for_display(text))
         for key, label in (*notification.actions, ("dismiss", "Dismiss")):
             button = QToolButton(self)
             button.setText(label)

@@ -36,6 +36,7 @@ from jeepney.io.threading import (  # type: ignore[import-untyped, unused-ignore
     open_dbus_connection,
 )
 
+from followup_desktop.core.plain_text import for_display
 from followup_desktop.notify import DEFAULT, ActionCallback, Notification, escape_markup
 
 log = logging.getLogger(__name__)
@@ -195,7 +196,8 @@ class FreedesktopNotifier:
         # Escaped whatever the capabilities say: dunst 1.9 lists no "body-markup" yet
         # renders tags in the body (checked against dunst's history), and a server that
         # does list it must not see a company's "<" as a tag.
-        body = escape_markup(notification.body) if "body" in self.capabilities else ""
+        # Bidirectional overrides are removed first, so "evil" cannot read "live".
+        body = escape_markup(for_display(notification.body)) if "body" in self.capabilities else ""
         actions: list[str] = []
         if notification.actions and "actions" in self.capabilities:
             # Clicking the notification itself does what its first button does.
@@ -211,7 +213,7 @@ class FreedesktopNotifier:
             self.app_name,
             replaces,
             self.icon,
-            notification.summary,
+            for_display(notification.summary),
             body,
             actions,
             hints,

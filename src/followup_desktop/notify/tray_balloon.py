@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSystemTrayIcon
 
+from followup_desktop.core.plain_text import for_display
 from followup_desktop.notify import OPEN, OPEN_APP, ActionCallback, Notification
 
 MESSAGE_MS = 15_000
@@ -44,8 +45,8 @@ class TrayBalloonNotifier:
         """Show the balloon (plain text: Qt does not read markup here)."""
         self._last = notification
         self.icon.showMessage(
-            notification.summary,
-            notification.body,
+            for_display(notification.summary),
+            for_display(notification.body),
             QSystemTrayIcon.MessageIcon.Information,
             MESSAGE_MS,
         )

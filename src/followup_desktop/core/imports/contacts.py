@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 
 from followup_desktop.core import validation
 from followup_desktop.core.errors import ImportFormatError, ValidationError
+from followup_desktop.core.files import read_limited
 from followup_desktop.core.imports.dedupe import text_key
 from followup_desktop.core.imports.formats import normalise_header
 from followup_desktop.core.imports.plan import RowProblem
-from followup_desktop.core.imports.sheet import decode, read_sheet
+from followup_desktop.core.imports.sheet import MAX_BYTES, decode, read_sheet
 from followup_desktop.core.imports.vcard import Card, read_vcards
 from followup_desktop.core.models import Contact, ContactRole, Opportunity, OpportunityContact
 
@@ -229,8 +230,8 @@ def _connections(data: bytes) -> tuple[list[Card], list[RowProblem]]:
 def looks_like_people(path: Path) -> bool:
     """True for a CSV of people (LinkedIn's Connections.csv) rather than of jobs."""
     try:
-        sheet = read_sheet(path.read_bytes())
-    except (OSError, ImportFormatError):
+        sheet = read_sheet(read_limited(path, MAX_BYTES + 1, "spreadsheet"))
+    except ImportFormatError:
         return False
     names = {normalise_header(name) for name in sheet.header}
     return {"firstname", "lastname"} <= names and not ({"jobtitle", "role"} & names)
@@ -421,10 +422,7 @@ def _merge(
 
 def plan_contacts_file(db: Any, path: Path) -> ContactPlan:
     """Read ``path`` and plan its import (a dry run)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportFormatError(f"{path} cannot be read: {error.strerror}.", "file") from None
+    data = read_limited(path, MAX_BYTES + 1, "contacts file")
     label, cards, problems = read_contacts(data)
     with db.session() as session:
         return plan_contacts(session, cards, file_name=path.name, label=label, problems=problems)

@@ -25,6 +25,8 @@ from followup_desktop.core.imports.dedupe import company_role_key, normalise_lin
 from followup_desktop.core.models import Opportunity
 
 MAX_NOTES = 6000
+# A saved posting page is a few hundred kilobytes; far beyond that is not one.
+MAX_PAGE_BYTES = 20_000_000
 _YEARLY = {"", "YEAR", "ANNUAL", "YEARLY", "P1Y"}
 
 
@@ -83,15 +85,22 @@ class _Scripts(HTMLParser):
 
 
 def _walk(value: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a JSON-LD value (lists and ``@graph`` included)."""
-    if isinstance(value, list):
-        for item in value:
-            yield from _walk(item)
-    elif isinstance(value, dict):
-        yield value
-        for key in ("@graph", "mainEntity", "itemListElement", "item"):
-            if key in value:
-                yield from _walk(value[key])
+    """Every object in a JSON-LD value (lists and ``@graph`` included).
+
+    With a stack, not recursion: a page's script may nest lists hundreds deep.
+    """
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, list):
+            pending += reversed(current)
+        elif isinstance(current, dict):
+            yield current
+            pending += [
+                current[key]
+                for key in reversed(("@graph", "mainEntity", "itemListElement", "item"))
+                if key in current
+            ]
 
 
 def _is_posting(item: dict[str, Any]) -> bool:
@@ -177,8 +186,10 @@ def read_posting(page: str, *, url: str = "") -> PostingDraft:
     for block in parser.blocks:
         try:
             data = json.loads(block.strip().removeprefix("<!--").removesuffix("-->"))
-        except json.JSONDecodeError:
-            continue  # a page's other scripts may be broken; the posting may be elsewhere
+        except (json.JSONDecodeError, RecursionError):
+            # A page's other scripts may be broken (or nested past the parser's stack);
+            # the posting may be elsewhere.
+            continue
         postings += [item for item in _walk(data) if _is_posting(item)]
     if not postings:
         raise ImportFormatError(

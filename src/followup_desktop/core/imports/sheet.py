@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from followup_desktop.core.errors import ImportFormatError
+from followup_desktop.core.files import read_limited
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 # A spreadsheet export is small; this is far above any real one and keeps a wrong file
@@ -161,9 +162,8 @@ def read_sheet(data: bytes, separator: str | None = None) -> Sheet:
 
 def read_sheet_file(path: Path, separator: str | None = None) -> Sheet:
     """:func:`read_sheet` on a file, with a clear message when it cannot be read."""
-    try:
-        _check_size(path.stat().st_size)
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportFormatError(f"{path} cannot be read: {error.strerror}.", "file") from None
+    # read_limited refuses folders, devices and pipes (/dev/zero never ends) and reads at
+    # most one byte past the limit, which _check_size then reports.
+    data = read_limited(path, MAX_BYTES + 1, "spreadsheet")
+    _check_size(len(data))
     return read_sheet(data, separator)

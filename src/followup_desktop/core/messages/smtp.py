@@ -38,6 +38,8 @@ class SendErrorKind(enum.StrEnum):
     REFUSED = "refused"
     CANCELLED = "cancelled"
     SERVER = "server"
+    #: A 4xx reply: the server cannot take the message now but may later (RFC 5321 4.2.1).
+    TEMPORARY = "temporary"
 
 
 class SendError(FollowupError):
@@ -61,6 +63,60 @@ def _reply_text(reply: bytes | str) -> str:
     return " ".join(text.split())
 
 
+_KEPT = "Nothing was sent; the message stays in the composer."
+
+
+def _reply_codes(error: BaseException) -> list[int]:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return [code for code, _reply in error.recipients.values()]
+    if isinstance(error, smtplib.SMTPResponseException):
+        return [error.smtp_code]
+    return []
+
+
+def _temporary_reply(error: BaseException, where: str) -> SendError | None:
+    """The advice for a 4xx reply (RFC 5321 4.2.1: try again later), or None for others.
+
+    421 means the server is busy or shutting down, 452 (and 4.2.2) that a mailbox or the
+    server's storage is full; a 5xx reply is permanent and handled by the caller.
+    """
+    codes = _reply_codes(error)
+    if not codes or not all(400 <= code < 500 for code in codes):
+        return None
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        details = ", ".join(
+            f"{address} ({code} {_reply_text(reply)})"
+            for address, (code, reply) in error.recipients.items()
+        )
+        replies = " ".join(_reply_text(reply) for _code, reply in error.recipients.values())
+    else:
+        assert isinstance(error, smtplib.SMTPResponseException)
+        replies = _reply_text(error.smtp_error)
+        details = f"{error.smtp_code} {replies}"
+    if 421 in codes:
+        advice = (
+            f"The server at {where} is busy or closing for maintenance ({details}). This is "
+            "temporary: try again in a few minutes."
+        )
+    elif 452 in codes or " 4.2.2" in f" {replies}":
+        whose = (
+            "the recipient's mailbox"
+            if isinstance(error, smtplib.SMTPRecipientsRefused)
+            else "a mailbox"
+        )
+        advice = (
+            f"The server cannot take the message now: {whose} is full or the server is short "
+            f"of storage ({details}). This is temporary: try again later, in a few hours, or "
+            "write to another address."
+        )
+    else:
+        advice = (
+            f"The server cannot take the message right now ({details}). This is temporary: "
+            "try again later."
+        )
+    return SendError(SendErrorKind.TEMPORARY, f"{advice} {_KEPT}")
+
+
 def _explain(error: BaseException, account: EmailAccount, timeout: float) -> SendError:  # noqa: PLR0911, PLR0912 - one answer per failure
     where = f"{account.host}:{account.port}"
     if isinstance(error, SendError):
@@ -72,6 +128,9 @@ def _explain(error: BaseException, account: EmailAccount, timeout: float) -> Sen
             f"{_reply_text(error.smtp_error)}). Check them in Settings → Email account; "
             "some providers need an app password instead of your normal one.",
         )
+    temporary = _temporary_reply(error, where)
+    if temporary is not None:
+        return temporary
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         refused = ", ".join(
             f"{address} ({code} {_reply_text(reply)})"
@@ -79,7 +138,8 @@ def _explain(error: BaseException, account: EmailAccount, timeout: float) -> Sen
         )
         return SendError(
             SendErrorKind.REFUSED,
-            f"The server would not accept these recipients: {refused}. Check the addresses.",
+            f"The server refused these recipients for good: {refused}. Check the addresses; "
+            "sending again unchanged will not help.",
         )
     if isinstance(error, smtplib.SMTPSenderRefused):
         return SendError(

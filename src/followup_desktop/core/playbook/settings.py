@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import math
 import os
 from collections.abc import Mapping
@@ -24,7 +25,9 @@ from sqlalchemy.orm import Session
 
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.playbook.rawsql import driver_connection
-from followup_desktop.core.timeutil import local_zone_name, zone
+from followup_desktop.core.timeutil import check_zone_name, is_zone_name, local_zone_name, zone
+
+log = logging.getLogger(__name__)
 
 SETTINGS_KEY: Final = "playbook"
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -320,7 +323,8 @@ def _clean_value(name: str, value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one 
     if name == "timezone":
         if not isinstance(value, str) or not value:
             raise ValidationError(f"{what} must be an IANA zone name such as Europe/Berlin.", name)
-        zone(value)  # raises a clear error for an unknown zone
+        check_zone_name(value, name)
+        zone(value)
         return value
     if name == "working_days":
         if isinstance(value, str) or not isinstance(value, list | tuple):
@@ -459,6 +463,12 @@ def load_settings(session: Session) -> PlaybookSettings:
             "name -> value; reset them in Settings.",
             SETTINGS_KEY,
         )
+    zone_name = stored.get("timezone")
+    if zone_name is not None and not is_zone_name(zone_name):
+        # Stored before zone names were checked (``localtime``, ``posix/…``): the
+        # machine's own zone is the closest reading, and planning must not stop for it.
+        log.warning("ignoring the stored playbook time zone %r: not an IANA name", zone_name)
+        stored = {key: value for key, value in stored.items() if key != "timezone"}
     return settings_from(stored)
 
 

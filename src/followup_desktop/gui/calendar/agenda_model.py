@@ -23,6 +23,7 @@ from followup_desktop.gui.calendar.month_model import (
     RangeLoader,
     entry_line,
 )
+from followup_desktop.gui.plain import shown, tooltip
 
 AGENDA_DAYS = 14
 
@@ -119,9 +120,9 @@ class AgendaModel(QAbstractListModel):
                 return f"{day_words(row.day)} · +{row.more} more (see the board)"
             symbol = SYMBOLS[icon_kind(entry)]
             time_text = "" if entry.kind is EntryKind.DECISION else self._time_text(entry)
-            return f"{day_words(row.day)} · {symbol} {entry_line(entry, time_text).strip()}"
+            return shown(f"{day_words(row.day)} · {symbol} {entry_line(entry, time_text).strip()}")
         if role == Qt.ItemDataRole.ToolTipRole and entry is not None:
-            return "\n".join(part for part in (entry.where, entry.detail) if part)
+            return tooltip("\n".join(part for part in (entry.where, entry.detail) if part))
         if role == EntryRole:
             return entry
         return None

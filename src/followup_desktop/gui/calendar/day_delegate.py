@@ -26,6 +26,7 @@ from followup_desktop.gui.calendar.month_model import (
     TotalRole,
 )
 from followup_desktop.gui.contrast import legible, over
+from followup_desktop.gui.plain import shown
 from followup_desktop.gui.theme import muted_text, status_color, tinted
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -189,7 +190,7 @@ class DayDelegate(QStyledItemDelegate):
                 plain = text if in_month else muted
                 painter.setPen(legible(overdue, background) if entry.overdue else plain)
             inset = line.adjusted(3, 0, -2, 0)
-            elided = metrics.elidedText(words, Qt.TextElideMode.ElideRight, inset.width())
+            elided = metrics.elidedText(shown(words), Qt.TextElideMode.ElideRight, inset.width())
             painter.drawText(inset, align, elided)
         if cell.more is not None:
             painter.setPen(muted)

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 )
 
 from followup_desktop.core.calendar_query import CalendarEntry, CalendarRange, EntryKind
+from followup_desktop.gui.plain import shown, tooltip
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 # Reads what the calendar shows on ``days`` days from ``first`` (one indexed query a day).
@@ -287,11 +288,11 @@ class MonthModel(QAbstractTableModel):
         if role == IsTodayRole:
             return day == self._today()
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.describe(day, full=True)
+            return tooltip(self.describe(day, full=True))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             # Every entry in words, as the tooltip shows them: a screen reader reads the
             # day's interviews and follow-ups, not only how many there are.
-            return self.describe(day, full=True).replace("\n", ". ")
+            return shown(self.describe(day, full=True).replace("\n", ". "))
         return None
 
     def describe(self, day: date, *, full: bool) -> str:

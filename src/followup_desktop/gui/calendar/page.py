@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QListView,
     QMenu,
     QPushButton,
@@ -72,6 +71,7 @@ from followup_desktop.gui.calendar.month_model import (
 )
 from followup_desktop.gui.calendar.move_dialog import ask_move, movable
 from followup_desktop.gui.calendar.week_view import WeekView
+from followup_desktop.gui.plain import PlainLabel, action_text, tooltip
 
 # How many interviews and how many follow-ups a day are read for a month cell.
 PER_DAY = 6
@@ -303,13 +303,13 @@ class CalendarPage(QWidget):
         self.month_button.clicked.connect(lambda: self.set_mode(MONTH))
         self.week_button.clicked.connect(lambda: self.set_mode(WEEK))
         self.agenda_button.clicked.connect(lambda: self.set_mode(AGENDA))
-        self.title = QLabel()
+        self.title = PlainLabel()
         self.title.setObjectName("calendarTitle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
-        self.legend = QLabel(
+        self.legend = PlainLabel(
             "◷ interview   ✉ message   ☎ call   ✎ debrief   ☐ to-do   ⚑ expected decision"
         )
         self.legend.setAccessibleName("Legend of the calendar symbols")
@@ -738,8 +738,8 @@ class CalendarPage(QWidget):
         menu.setAccessibleName("Entries of the day")
         choices = {}
         for entry in entries:
-            action = menu.addAction(cell_text(entry, self.time_text(entry)))
-            action.setToolTip(entry_line(entry, self.time_text(entry)))
+            action = menu.addAction(action_text(cell_text(entry, self.time_text(entry))))
+            action.setToolTip(tooltip(entry_line(entry, self.time_text(entry))))
             choices[action] = entry
         hidden = self.model.total(entries[0].day) - len(entries)
         if hidden > 0:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QTimeEdit,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.models import Opportunity
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone_name
+from followup_desktop.gui.plain import PlainLabel, shown
 from followup_desktop.gui.theme import error_color
 
 NEW_OPPORTUNITY = -1
@@ -67,7 +67,7 @@ class ScheduleInterviewDialog(QDialog):
         self.opportunity.setAccessibleName("Opportunity")
         self.opportunity.addItem("New opportunity…", NEW_OPPORTUNITY)
         for ident, label in open_opportunities(service):
-            self.opportunity.addItem(label, ident)
+            self.opportunity.addItem(shown(label), ident)
         self.opportunity.currentIndexChanged.connect(self._opportunity_changed)
         self.company = QLineEdit()
         self.company.setAccessibleName("Company")
@@ -81,7 +81,7 @@ class ScheduleInterviewDialog(QDialog):
         self.ends = QTimeEdit(QTime(11, 0))
         self.ends.setAccessibleName("Ends at")
         self.ends.setDisplayFormat("HH:mm")
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setWordWrap(True)
         palette = self.error.palette()
         palette.setColor(self.error.foregroundRole(), error_color(palette))

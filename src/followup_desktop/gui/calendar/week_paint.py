@@ -39,6 +39,7 @@ from followup_desktop.gui.calendar.week_layout import (
     DayColumn,
     Placement,
 )
+from followup_desktop.gui.plain import shown
 from followup_desktop.gui.theme import muted_text, status_color, tinted
 
 # Lines of the all-day strip at most; a day with more says "+N more" on the last one.
@@ -104,7 +105,7 @@ class WeekMetrics:
     def text(self, words: str, rect: QRect, *, bold: bool = False, right: bool = False) -> Text:
         """``words`` elided to ``rect``'s width, centred in its height, laid out once."""
         metrics = self.bold_metrics if bold else self.small_metrics
-        elided = metrics.elidedText(words, Qt.TextElideMode.ElideRight, max(0, rect.width()))
+        elided = metrics.elidedText(shown(words), Qt.TextElideMode.ElideRight, max(0, rect.width()))
         glyphs = QStaticText(elided)
         glyphs.setTextFormat(Qt.TextFormat.PlainText)
         glyphs.prepare(QTransform(), self.bold if bold else self.small)

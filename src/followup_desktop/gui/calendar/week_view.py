@@ -64,6 +64,7 @@ from followup_desktop.gui.calendar.week_paint import (
     build_frame,
     paint_week,
 )
+from followup_desktop.gui.plain import tooltip
 
 
 @dataclass(frozen=True, slots=True)
@@ -519,7 +520,7 @@ class WeekView(QAbstractScrollArea):
             assert isinstance(event, QHelpEvent)
             text = self._tooltip(event.pos())
             if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
+                QToolTip.showText(event.globalPos(), tooltip(text), self.viewport())
             else:
                 QToolTip.hideText()
             return True

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -33,6 +32,7 @@ from followup_desktop.core.messages.account import DEFAULT_PORTS
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.composer.composer import MakeSender, shared_password_store
 from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
 
@@ -88,13 +88,13 @@ class EmailAccountPage(QWidget):
             widget.setAccessibleName(name)
             form.addRow(label, widget)
         layout.addLayout(form)
-        note = QLabel(
+        note = PlainLabel(
             "The server's certificate is always checked. The password is kept only in your "
             "system's password store, never in Followup's files."
         )
         note.setWordWrap(True)
         layout.addWidget(note)
-        self.store_label = QLabel()
+        self.store_label = PlainLabel()
         self.store_label.setWordWrap(True)
         layout.addWidget(self.store_label)
         self.session_box = QCheckBox(
@@ -112,7 +112,7 @@ class EmailAccountPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.status_label = QLabel()
+        self.status_label = PlainLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Status")
         layout.addWidget(self.status_label)

@@ -16,7 +16,7 @@ import html
 import ssl
 from collections.abc import Callable
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
@@ -48,6 +47,7 @@ from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.messages import (
     Draft,
     EmailAccount,
+    SendErrorKind,
     SmtpSender,
     carry_over,
     draft_for_action,
@@ -61,6 +61,7 @@ from followup_desktop.core.messages.placeholders import unfilled_placeholders
 from followup_desktop.core.models import Channel
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
+from followup_desktop.gui.plain import PlainLabel, editable, rich
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
 OpenUrl = Callable[[QUrl], bool]
@@ -148,12 +149,13 @@ class ComposerDialog(QDialog):
         layout = QVBoxLayout(self)
         company = draft.context.get("company", "")
         role = draft.context.get("role", "")
-        heading = QLabel(
+        heading = PlainLabel(
             f"<b>{html.escape(kind_label(draft.kind))}</b>"
-            + (f" — {html.escape(role)} at {html.escape(company)}" if company else "")
+            + (f" — {rich(role)} at {rich(company)}" if company else "")
         )
+        heading.setTextFormat(Qt.TextFormat.RichText)  # our markup; their text escaped
         layout.addWidget(heading)
-        self.notes_label = QLabel("\n".join(draft.notes))
+        self.notes_label = PlainLabel("\n".join(draft.notes))
         self.notes_label.setWordWrap(True)
         self.notes_label.setVisible(bool(draft.notes))
         layout.addWidget(self.notes_label)
@@ -161,12 +163,15 @@ class ComposerDialog(QDialog):
         splitter = QSplitter(self)
         editor = QWidget(splitter)
         form = QFormLayout(editor)
-        self.to_edit = QLineEdit(", ".join(r.formatted() for r in draft.recipients if r.email))
+        # Names in the fields without reordering controls, so what is sent reads as shown.
+        self.to_edit = QLineEdit(
+            editable(", ".join(r.formatted() for r in draft.recipients if r.email))
+        )
         self.to_edit.setAccessibleName("Recipients")
         self.to_edit.setPlaceholderText("Name <name@example.com>, …")
-        self.subject_edit = QLineEdit(draft.subject)
+        self.subject_edit = QLineEdit(editable(draft.subject))
         self.subject_edit.setAccessibleName("Subject")
-        self.body_edit = QPlainTextEdit(draft.body)
+        self.body_edit = QPlainTextEdit(editable(draft.body))
         self.body_edit.setAccessibleName("Message")
         if draft.is_email:
             form.addRow("&To:", self.to_edit)
@@ -204,7 +209,7 @@ class ComposerDialog(QDialog):
         layout.addWidget(self.mark_done)
 
         status_row = QHBoxLayout()
-        self.status_label = QLabel("")
+        self.status_label = PlainLabel("")
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Status")
         self.progress = QProgressBar()
@@ -247,8 +252,7 @@ class ComposerDialog(QDialog):
         if not self.draft.highlights:
             return "<p><i>Nothing from your debrief for this message.</i></p>"
         rows = "".join(
-            f"<p><b>{html.escape(h.label)}</b><br>{html.escape(h.text)}</p>"
-            for h in self.draft.highlights
+            f"<p><b>{html.escape(h.label)}</b><br>{rich(h.text)}</p>" for h in self.draft.highlights
         )
         return f"<h3>From your debrief</h3>{rows}"
 
@@ -414,7 +418,15 @@ class ComposerDialog(QDialog):
 
     def _on_send_failed(self, message: str, kind: str) -> None:
         self._set_busy(False)
-        self.status_label.setText(f"Not sent: {message}")
+        # A 4xx reply is worth another try later, a 5xx one is not: the first words say
+        # which, so the person knows whether to wait or to change something.
+        if kind == SendErrorKind.TEMPORARY:
+            prefix = "Not sent yet, a temporary problem"
+        elif kind == SendErrorKind.REFUSED:
+            prefix = "Not sent, refused for good"
+        else:
+            prefix = "Not sent"
+        self.status_label.setText(f"{prefix}: {message}")
         self._update_send_availability()
 
     def open_in_mail_app(self) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from followup_desktop.core.messages import FIELDS, TEMPLATES, TemplateError, TemplateStore
 from followup_desktop.core.services import FollowupService
+from followup_desktop.gui.plain import PlainLabel
 
 PREVIEW_DELAY_MS = 200
 
@@ -49,11 +49,11 @@ class TemplateEditorPage(QWidget):
         splitter.addWidget(self.editor)
         splitter.addWidget(self.preview)
         layout.addWidget(splitter, 1)
-        self.error_label = QLabel()
+        self.error_label = PlainLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName("Template problem")
         layout.addWidget(self.error_label)
-        fields = QLabel(
+        fields = PlainLabel(
             "Fields: " + "; ".join(f"{{{{ {name} }}}} — {text}" for name, text in FIELDS)
         )
         fields.setWordWrap(True)

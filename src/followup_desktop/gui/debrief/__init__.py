@@ -18,6 +18,7 @@ from followup_desktop.core.questions import latest_ended_interview_id
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.debrief.bank import QuestionBankModel, QuestionBankWidget
 from followup_desktop.gui.debrief.dialog import DebriefDialog
+from followup_desktop.gui.plain import message_box
 
 __all__ = [
     "DebriefDialog",
@@ -29,7 +30,7 @@ __all__ = [
 
 
 def _inform(parent: QWidget | None, title: str, text: str) -> None:
-    QMessageBox.information(parent, title, text)
+    message_box(parent, QMessageBox.Icon.Information, title, text)
 
 
 # Tests replace this to avoid a modal box.

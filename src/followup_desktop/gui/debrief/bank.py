@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -43,6 +42,7 @@ from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.questions import NO_THEME, QuestionRecord, list_questions
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.debrief.common import error_colour
+from followup_desktop.gui.plain import PlainLabel, shown, tooltip
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 # Saves an edit; raises FollowupError when the edit cannot be stored.
@@ -205,16 +205,21 @@ class QuestionBankModel(QAbstractItemModel):
             return record.better_answer
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             full = role == Qt.ItemDataRole.ToolTipRole
-            if column is Column.QUESTION:
-                return record.question if full else _first_line(record.question)
-            if column is Column.BETTER_ANSWER:
-                return record.better_answer if full else _first_line(record.better_answer)
-            if column is Column.PRACTICED:
-                return "Practiced" if record.practiced else "Not yet"
-            if column is Column.WHERE:
-                return f"{record.company} — {record.role}, round {record.interview_round}"
-            return record.theme
+            text = self._cell_text(record, column, full=full)
+            return tooltip(text) if full else shown(text)
         return None
+
+    @staticmethod
+    def _cell_text(record: QuestionRecord, column: Column, *, full: bool) -> str:
+        if column is Column.QUESTION:
+            return str(record.question if full else _first_line(record.question))
+        if column is Column.BETTER_ANSWER:
+            return str(record.better_answer if full else _first_line(record.better_answer))
+        if column is Column.PRACTICED:
+            return "Practiced" if record.practiced else "Not yet"
+        if column is Column.WHERE:
+            return f"{record.company} — {record.role}, round {record.interview_round}"
+        return str(record.theme)
 
     def _group_data(self, index: ModelIndex, role: int) -> Any:
         name, records = self._groups[index.row()]
@@ -313,7 +318,7 @@ class QuestionBankWidget(QWidget):
         self.search.setPlaceholderText("Search questions, answers, companies, themes")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)
-        search_label = QLabel("&Search", self)
+        search_label = PlainLabel("&Search", self)
         search_label.setBuddy(self.search)
         self.group_by = QComboBox(self)
         self.group_by.setObjectName("questionGroupBy")
@@ -321,7 +326,7 @@ class QuestionBankWidget(QWidget):
         self.group_by.addItem("Theme", GroupBy.THEME)
         self.group_by.addItem("Company", GroupBy.COMPANY)
         self.group_by.currentIndexChanged.connect(self._on_group_by)
-        group_label = QLabel("&Group by", self)
+        group_label = PlainLabel("&Group by", self)
         group_label.setBuddy(self.group_by)
 
         self.view = QTreeView(self)
@@ -338,7 +343,7 @@ class QuestionBankWidget(QWidget):
         header.setSectionResizeMode(Column.BETTER_ANSWER, QHeaderView.ResizeMode.Stretch)
         self.view.selectionModel().currentChanged.connect(self._on_current)
 
-        self.question_text = QLabel(self)
+        self.question_text = PlainLabel(self)
         self.question_text.setObjectName("questionText")
         self.question_text.setWordWrap(True)
         self.question_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -372,17 +377,17 @@ class QuestionBankWidget(QWidget):
             "is new evidence that meets a need they have: add one brief note to your list."
         )
         self.evidence_button.clicked.connect(self.offer_evidence_note)
-        self.message = QLabel(self)
+        self.message = PlainLabel(self)
         self.message.setObjectName("questionMessage")
         self.message.setWordWrap(True)
 
-        my_label = QLabel("What I sa&id", self)
+        my_label = PlainLabel("What I sa&id", self)
         my_label.setBuddy(self.my_answer)
-        better_label = QLabel("&Better answer", self)
+        better_label = PlainLabel("&Better answer", self)
         better_label.setBuddy(self.better_answer)
         detail = QWidget(self)
         form = QFormLayout(detail)
-        form.addRow(QLabel("Question", self), self.question_text)
+        form.addRow(PlainLabel("Question", self), self.question_text)
         form.addRow(my_label, self.my_answer)
         form.addRow(better_label, self.better_answer)
         actions = QHBoxLayout()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
+
+from followup_desktop.gui.plain import PlainLabel
 
 # Lightness below which a window background counts as dark.
 _DARK_WINDOW = 128
@@ -15,7 +17,7 @@ def error_colour(widget: QWidget) -> str:
     return "#ff8a80" if window.lightness() < _DARK_WINDOW else "#b00020"
 
 
-class FieldError(QLabel):
+class FieldError(PlainLabel):
     """A message shown right under a field that cannot be saved as typed.
 
     The message is also put in the field's accessible description, so a screen reader

@@ -63,6 +63,7 @@ from followup_desktop.core.storage_errors import StorageError
 from followup_desktop.core.timeutil import local_zone, zone
 from followup_desktop.gui.debrief.common import FieldError, error_colour
 from followup_desktop.gui.debrief.rows import FieldSpec, Row, RowListEditor
+from followup_desktop.gui.plain import PlainLabel, editable, rich, shown
 
 log = logging.getLogger(__name__)
 
@@ -190,17 +191,17 @@ class DebriefDialog(QDialog):
         snap = self.snapshot
         starts = snap.starts_at.astimezone(self._tz)
         ends = snap.ends_at.astimezone(self._tz)
-        self.setWindowTitle(f"Debrief: {snap.company} — {snap.role}")
+        self.setWindowTitle(f"Debrief: {shown(snap.company)} — {shown(snap.role)}")
         self.setAccessibleName(f"Debrief of the interview with {snap.company}")
         self.resize(980, 760)
 
-        heading = QLabel(f"<b>{_escape(snap.company)}</b> — {_escape(snap.role)}", self)
+        heading = PlainLabel(f"<b>{rich(snap.company)}</b> — {rich(snap.role)}", self)
         heading.setTextFormat(Qt.TextFormat.RichText)
         heading.setObjectName("heading")
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         heading.setFont(font)
-        subheading = QLabel(
+        subheading = PlainLabel(
             f"Round {snap.round}, {snap.kind.value.replace('_', ' ')} interview, "
             f"{starts:%a %d %b %Y, %H:%M} to {ends:%H:%M} ({snap.timezone})",
             self,
@@ -222,7 +223,7 @@ class DebriefDialog(QDialog):
             parent=content,
         )
         self.panel.setAccessibleName("Who was on the panel")
-        self._linked_label = QLabel(content)
+        self._linked_label = PlainLabel(content)
         self._linked_label.setObjectName("panelLinked")
         self._linked_label.setWordWrap(True)
         self._setup_contact_completion()
@@ -284,7 +285,7 @@ class DebriefDialog(QDialog):
         questions_layout = QVBoxLayout(questions_box)
         questions_layout.addWidget(self.questions)
         # Said once, where the better answers are written, so nobody mails them in.
-        self.better_answer_hint = QLabel(BETTER_ANSWER_HINT, questions_box)
+        self.better_answer_hint = PlainLabel(BETTER_ANSWER_HINT, questions_box)
         self.better_answer_hint.setObjectName("betterAnswerHint")
         self.better_answer_hint.setWordWrap(True)
         questions_layout.addWidget(self.better_answer_hint)
@@ -371,15 +372,15 @@ class DebriefDialog(QDialog):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(content)
 
-        self.status = QLabel(self)
+        self.status = PlainLabel(self)
         self.status.setObjectName("debriefStatus")
         self.status.setAccessibleName("Draft status")
-        self.problem = QLabel(self)
+        self.problem = PlainLabel(self)
         self.problem.setObjectName("debriefProblem")
         self.problem.setWordWrap(True)
         self.problem.hide()
         # Stays until a save succeeds; says it in words (not only colour) and is read out.
-        self.save_banner = QLabel(self)
+        self.save_banner = PlainLabel(self)
         self.save_banner.setObjectName("saveBanner")
         self.save_banner.setAccessibleName("Not saved")
         self.save_banner.setTextFormat(Qt.TextFormat.PlainText)
@@ -444,7 +445,7 @@ class DebriefDialog(QDialog):
             QWidget.setTabOrder(first, second)
 
     def _buddy(self, text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text, self)
+        label = PlainLabel(text, self)
         label.setBuddy(widget)
         return label
 
@@ -623,7 +624,7 @@ class DebriefDialog(QDialog):
         loading, self._loading = self._loading, True
         try:
             for key in TEXT_FIELDS:
-                text = str(state.get(key) or "")
+                text = editable(str(state.get(key) or ""))
                 if self.text[key].toPlainText() != text:
                     self.text[key].setPlainText(text)
             for key in DATE_FIELDS:
@@ -900,7 +901,3 @@ def _index_of(options: Sequence[tuple[str, Any]], value: Any) -> int:
         if option == value and type(option) is type(value):
             return index
     return 0
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.gui.debrief.common import FieldError
+from followup_desktop.gui.plain import PlainLabel, editable, shown, tooltip
 
 Row = dict[str, Any]
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -80,10 +81,12 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             first_line = value[: CELL_PREVIEW * 2].strip().split("\n", 1)[0]
             if len(first_line) > CELL_PREVIEW or "\n" in value.strip():
-                return first_line[:CELL_PREVIEW] + "…"
-            return first_line
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return value[:2000]
+                return shown(first_line[:CELL_PREVIEW] + "…")
+            return shown(first_line)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(value[:2000])
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return shown(value[:2000])
         return None
 
     def headerData(
@@ -227,7 +230,7 @@ class RowListEditor(QWidget):
                 editor.textChanged.connect(lambda text, key=spec.key: self._on_text(key, text))
             editor.setObjectName(f"{name}_{spec.key}")
             editor.setAccessibleName(spec.accessible_name)
-            label = QLabel(spec.label, self)
+            label = PlainLabel(spec.label, self)
             label.setBuddy(editor)
             error = FieldError(editor, self)
             cell = QVBoxLayout()
@@ -349,7 +352,7 @@ class RowListEditor(QWidget):
         self._loading = True
         try:
             for key, editor in self.editors.items():
-                text = str(values.get(key, ""))
+                text = editable(str(values.get(key, "")))
                 if isinstance(editor, QPlainTextEdit):
                     if editor.toPlainText() != text:
                         editor.setPlainText(text)

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -25,6 +24,7 @@ from followup_desktop.core.mailbox.account import (
 )
 from followup_desktop.core.messages.account import Security
 from followup_desktop.core.services import FollowupService
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
 
@@ -48,7 +48,7 @@ class IncomingMailPage(QWidget):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        intro = PlainLabel(
             "Followup can read your Sent folder and inbox, read-only, to notice thank-you "
             "notes you sent and replies you received. It only proposes; you confirm. "
             "Nothing in the mailbox is ever changed."
@@ -95,7 +95,7 @@ class IncomingMailPage(QWidget):
         self.save_button = QPushButton("Sa&ve incoming mail")
         self.save_button.clicked.connect(self.apply)
         layout.addWidget(self.save_button)
-        self.status_label = QLabel()
+        self.status_label = PlainLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Incoming mail status")
         layout.addWidget(self.status_label)

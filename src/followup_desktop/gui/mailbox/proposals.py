@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -38,6 +37,7 @@ from followup_desktop.core.mailbox.account import load_incoming, sending_account
 from followup_desktop.core.mailbox.check import MailboxChecker, ScanResult
 from followup_desktop.core.mailbox.state import StoredProposal
 from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.tasks import TaskRunner
 from followup_desktop.secrets import PasswordStore
 
@@ -184,7 +184,7 @@ class MailboxDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
-        self.status_label = QLabel()
+        self.status_label = PlainLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Mailbox status")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)

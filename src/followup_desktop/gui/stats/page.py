@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -48,6 +47,7 @@ from followup_desktop.core.stats import (
     weekly_summary,
 )
 from followup_desktop.gui.dialogs import Dialogs
+from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
 from followup_desktop.gui.stats.chart import BarChart, Series
 from followup_desktop.gui.tasks import TaskRunner
@@ -151,7 +151,7 @@ class _Section(QGroupBox):
         super().__init__(title)
         self.key = key
         self.setAccessibleName(title)
-        self.summary = QLabel()
+        self.summary = PlainLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setAccessibleName(f"{title}: summary")
@@ -243,7 +243,7 @@ class StatsPage(QWidget):
         layout.addWidget(scroll)
 
     def _build_header(self) -> QHBoxLayout:
-        heading = QLabel("Your search")
+        heading = PlainLabel("Your search")
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
@@ -269,14 +269,14 @@ class StatsPage(QWidget):
         self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setAccessibleName("Compute the figures again")
         self.refresh_button.clicked.connect(self.refresh)
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setAccessibleName("Status of the figures")
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
         top.addWidget(self.all_time)
         for caption, edit in (("From", self.start_edit), ("To", self.end_edit)):
-            label = QLabel(caption)
+            label = PlainLabel(caption)
             label.setBuddy(edit)
             top.addWidget(label)
             top.addWidget(edit)
@@ -284,11 +284,11 @@ class StatsPage(QWidget):
         return top
 
     def _build_advice(self) -> QHBoxLayout:
-        self.silence_label = QLabel()
+        self.silence_label = PlainLabel()
         self.silence_label.setWordWrap(True)
         self.silence_label.setTextFormat(Qt.TextFormat.PlainText)
         self.silence_label.setAccessibleName("Applications that went silent")
-        self.advice = QLabel()
+        self.advice = PlainLabel()
         self.advice.setWordWrap(True)
         self.advice.setTextFormat(Qt.TextFormat.PlainText)
         self.advice.setAccessibleName("Suggested multiplier for stated timelines")
