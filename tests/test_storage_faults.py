@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +103,44 @@ def test_classification_reads_result_codes_not_words(tmp_path: Path) -> None:
     # Words alone prove nothing: an error without SQLite's code is not ours to name.
     assert classify(sqlite3.OperationalError("database or disk is full")) is None
     assert classify(ValueError("disk is full")) is None
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_device_is_never_opened_nor_replaced_by_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    device = tmp_path / "null"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    for command in (["agenda"], ["demo", "--opportunities", "1"], ["restore-backup", __file__]):
+        assert main(["--db", str(device), *command]) == 2
+        assert "not a regular file" in capsys.readouterr().err
+        assert stat.S_ISCHR(device.stat().st_mode)
+    # No lock, no half-built database beside it (the folder also holds the test's home).
+    assert not [path.name for path in tmp_path.iterdir() if "null" in path.name and path != device]
+
+
+def test_stored_text_that_is_not_utf8_is_named_damage_in_the_window_and_the_agenda(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "followup.sqlite3"
+    db = open_database(path)
+    service = FollowupService(db)
+    service.create_opportunity("Acme", "Engineer")
+    db.close()
+    # Bytes no Followup writes: what damage inside a table page can leave behind.
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("UPDATE opportunities SET company = CAST(x'ffe2' AS TEXT)")
+        connection.commit()
+    with (
+        contextlib.closing(sqlite3.connect(path)) as connection,
+        pytest.raises(sqlite3.OperationalError) as caught,
+    ):
+        connection.execute("SELECT company FROM opportunities").fetchall()
+    assert isinstance(classify(caught.value, path), StorageDamaged)
+    assert main(["--db", str(path), "agenda", "--now", "2026-12-01T09:00:00+00:00"]) != 0
+    err = capsys.readouterr().err
+    assert "damaged" in err
+    assert "Traceback" not in err
 
 
 # -- a full disk -----------------------------------------------------------------------

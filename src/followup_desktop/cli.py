@@ -284,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
     log_path = setup_logging(verbose=args.verbose)
     install_excepthook()
     try:
-        return _dispatch(args)
+        return _dispatch_named(args)
     except StorageDamaged as error:
         _error(str(error))
         if error.backup is not None and error.path is not None:
@@ -383,6 +383,24 @@ def _agenda_quickly(db_path: Path, args: argparse.Namespace) -> int | None:
         return _agenda(connection, args)
     finally:
         connection.close()
+
+
+def _dispatch_named(args: argparse.Namespace) -> int:
+    """Run the command; an SQLite error about the file itself comes out as ours.
+
+    Most paths already name them where their session ends; this catches a raw read that
+    met damage on its way (text that is not UTF-8, say) wherever it happened.
+    """
+    try:
+        return _dispatch(args)
+    except sqlite3.Error as error:
+        from followup_desktop.core.paths import default_db_path
+        from followup_desktop.core.storage_errors import classify
+
+        found = classify(error, default_db_path(args.db))
+        if found is None:
+            raise
+        raise found from error
 
 
 def _dispatch(args: argparse.Namespace) -> int:

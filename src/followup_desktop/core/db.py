@@ -534,6 +534,20 @@ class Database:
             self.lock.release()
 
 
+def _refuse_special_file(path: Path) -> None:
+    """A device, a pipe or a socket is never a database, nor ever replaced by one.
+
+    Such a path reads as empty, which would otherwise pass for a new database to build
+    in its place: run as root, ``--db /dev/null`` would swap the system's device out.
+    """
+    if path.exists() and not path.is_file():
+        raise DatabaseError(
+            f"{path} is not a regular file (a device, a pipe or a socket), so Followup "
+            "neither opens nor replaces it. Give the path of a database file with --db.",
+            path,
+        )
+
+
 def _create_new(path: Path) -> None:
     """Build a new database beside ``path`` and move it into place only when complete.
 
@@ -556,7 +570,7 @@ def _create_new(path: Path) -> None:
         finally:
             engine.dispose()
         _fsync(temporary)
-        if path.exists() and path.stat().st_size == 0:
+        if path.is_file() and path.stat().st_size == 0:
             temporary.replace(path)
         else:
             _link_or_rename(temporary, path)
@@ -578,6 +592,7 @@ def open_database(path: Path, *, migrate: bool = True, exclusive: bool = False) 
     path = path.expanduser().absolute()
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder; give the path of a file.", path)
+    _refuse_special_file(path)
     if path.parent.exists() and not path.parent.is_dir():
         raise DatabaseError(
             f"Cannot create the database {path}: {path.parent} is a file, not a folder. "
@@ -772,6 +787,7 @@ def restore_backup(path: Path, backup: Path, *, force: bool = False) -> Path | N
     path = path.expanduser().absolute()
     if not backup.is_file():
         raise DatabaseError(f"There is no backup at {backup}.", backup)
+    _refuse_special_file(path)
     lock = DatabaseLock(path)
     lock.acquire()
     try:

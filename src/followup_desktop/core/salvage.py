@@ -91,7 +91,13 @@ def export_checked(db_path: Path, target: Path, db: Database | None = None) -> E
                 return ExportOutcome(export_database(opened, target))
             finally:
                 opened.close()
-        except (sqlite3.DatabaseError, DBAPIError, ValueError, LookupError) as error:
+        except (
+            sqlite3.DatabaseError,
+            DBAPIError,
+            ValueError,
+            LookupError,
+            StorageDamaged,
+        ) as error:
             # Full, read-only or locked arrive as StorageError and pass. What is left is
             # a stored value that is not what Followup wrote (a date that does not parse,
             # a text that is not UTF-8): damage no check sees, since SQLite keeps no

@@ -174,6 +174,17 @@ _ERRNO_KINDS: dict[int, type[StorageError]] = {
 }
 
 
+def _undecodable_text(error: sqlite3.Error) -> bool:
+    """Whether a stored text is not UTF-8, which Followup never writes: damage.
+
+    Python's sqlite3 module raises this itself while converting a row, so it carries no
+    SQLite error code; its wording is the module's own fixed text, not SQLite's.
+    """
+    return isinstance(error, sqlite3.OperationalError) and str(error).startswith(
+        "Could not decode to UTF-8"
+    )
+
+
 def classify(error: BaseException, path: Path | None = None) -> StorageError | None:
     """Our storage error for ``error`` (SQLite, SQLAlchemy-wrapped or OS), else None.
 
@@ -189,6 +200,8 @@ def classify(error: BaseException, path: Path | None = None) -> StorageError | N
         code = getattr(original, "sqlite_errorcode", None)
         if code is not None:
             kind = _kind_for_sqlite(code, path)
+        elif _undecodable_text(original):
+            kind = StorageDamaged
     elif isinstance(original, OSError) and original.errno is not None:
         kind = _ERRNO_KINDS.get(original.errno)
         if path is None and original.filename:

@@ -1213,7 +1213,10 @@ class _Planner:
         skills = self.skills()
         if not skills:
             return ""
-        return f" Say briefly what you have done since about {quoted(skills)}."
+        noted = quoted(skills)
+        return (
+            f" Mention briefly the work you have put in since on the skills you noted: “{noted}”."
+        )
 
     def skills(self) -> str:
         for interview in sorted(self.facts.interviews, key=_by_end, reverse=True):
