@@ -61,6 +61,10 @@ def a11y_stack(tmp_path: Path) -> Iterator[tuple[DesktopStack, dict[str, str]]]:
     with DesktopStack(tmp_path / "desktop", tray=False, notifications=False) as stack:
         env = stack.env
         env.pop("NO_AT_BRIDGE", None)
+        # With CI set in its environment the app never shows on this accessibility bus
+        # (seen with Debian 12's at-spi2-core; nothing in Followup reads CI, and the cause
+        # is not found yet). A person's desktop session does not set it.
+        env.pop("CI", None)
         env["QT_LINUX_ACCESSIBILITY_ALWAYS_ON"] = "1"
         launcher = subprocess.Popen(
             [BUS_LAUNCHER, "--launch-immediately"],
@@ -96,7 +100,9 @@ def _walk(
                 )
                 if check.returncode == 0:
                     break
-                assert time.monotonic() < deadline, f"{wait_for!r} never appeared: {check.stderr}"
+                assert time.monotonic() < deadline, (
+                    f"{wait_for!r} never appeared: {check.stderr}" + "\n".join(app.lines)
+                )
                 time.sleep(0.5)
         result = subprocess.run(
             [SYSTEM_PYTHON, str(WALKER), APP_NAME, "40", *press],
