@@ -8,21 +8,17 @@ so a view refreshes only what it shows.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from followup_desktop.core import validation
-from followup_desktop.core.change import Change as Change  # noqa: PLC0414 (re-exported)
-from followup_desktop.core.db import Database
+from followup_desktop.core.change import Change as Change
 from followup_desktop.core.errors import NotFoundError, ValidationError
 from followup_desktop.core.models import (
-    DEBRIEF_TEXT_FIELDS,
     Action,
     ActionOrigin,
     ActionState,
@@ -44,154 +40,42 @@ from followup_desktop.core.models import (
     StageKind,
     StumbledQuestion,
 )
-from followup_desktop.core.plain_text import refuse_nul
 from followup_desktop.core.playbook import new_evidence_reason, replan
 from followup_desktop.core.playbook.settings import SETTINGS_KEY, validate_settings
 from followup_desktop.core.timeutil import (
     check_zone_name,
     ensure_aware,
-    local_zone_name,
-    utcnow,
 )
 
 if TYPE_CHECKING:
     from followup_desktop.core.imports.contacts import ContactPlan
     from followup_desktop.core.imports.plan import ContactDraft, ImportPlan, PlannedRow
 
-Clock = Callable[[], datetime]
-_T = TypeVar("_T")
+from followup_desktop.core.services._base import (
+    _CONTACT_TEXT,
+    _DEBRIEF_TEXT,
+    _OPPORTUNITY_TEXT,
+    ServiceBase,
+    _clean_text,
+    _refuse_nul_inside,
+    _reject_unknown,
+)
+from followup_desktop.core.services._base import (
+    Clock as Clock,
+)
+from followup_desktop.core.services._base import (
+    PanelMember as PanelMember,
+)
+from followup_desktop.core.services._base import (
+    QuestionInput as QuestionInput,
+)
+from followup_desktop.core.services._base import (
+    ReplyOutcome as ReplyOutcome,
+)
 
 
-_OPPORTUNITY_TEXT = {
-    "company": ("Company", 200, True),
-    "role": ("Role", 200, True),
-    "location": ("Location", 200, False),
-    "source": ("Source", 200, False),
-    "salary_currency": ("Currency", 3, False),
-    "notes": ("Notes", 10_000_000, False),
-    "acceptance_criteria": ("Acceptance criteria", 100_000, False),
-}
-_CONTACT_TEXT = {
-    "name": ("Name", 200, True),
-    "title": ("Title", 200, False),
-    "phone": ("Phone", 64, False),
-    "linkedin": ("LinkedIn", 500, False),
-    "notes": ("Notes", 1_000_000, False),
-}
-_DEBRIEF_TEXT = DEBRIEF_TEXT_FIELDS
-
-
-def _clean_text(spec: dict[str, tuple[str, int, bool]], name: str, value: Any) -> str:
-    label, limit, required = spec[name]
-    if required:
-        return validation.required_text(value, name, label, limit)
-    return validation.optional_text(value, name, label, limit)
-
-
-def _refuse_nul_inside(value: Any, key: str) -> None:
-    """A setting (a template's text, say) may hold lists and objects: NUL in none of them."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            refuse_nul(item, key, f"The setting {key!r}")
-        elif isinstance(item, dict):
-            pending += [*item.keys(), *item.values()]
-        elif isinstance(item, list | tuple):
-            pending += item
-
-
-def _reject_unknown(fields: dict[str, Any], allowed: Iterable[str], what: str) -> None:
-    unknown = sorted(set(fields) - set(allowed))
-    if unknown:
-        raise ValidationError(f"Unknown {what} field(s): {', '.join(unknown)}.", unknown[0])
-
-
-class ReplyOutcome(enum.StrEnum):
-    """What a reply from the employer said, so the plan can follow it."""
-
-    NEXT_ROUND = "next_round"  # another interview, on a date they gave
-    WAIT = "wait"  # wait until a date before checking in
-    REJECTION = "rejection"
-    OFFER = "offer"
-
-
-@dataclass(frozen=True)
-class QuestionInput:
-    """One stumbled-question row as the debrief form hands it over."""
-
-    question: str
-    my_answer: str = ""
-    better_answer: str = ""
-    theme: str = ""
-    practiced: bool = False
-
-
-@dataclass(frozen=True)
-class PanelMember:
-    """One person on an interview panel; ``contact_id`` None means a new contact."""
-
-    name: str
-    title: str = ""
-    email: str = ""
-    phone: str = ""
-    mention: str = ""
-    contact_id: int | None = None
-
-
-class FollowupService:
+class FollowupService(ServiceBase):
     """Validated, transactional changes to the job search, each re-planned at once."""
-
-    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
-        self.db = db
-        self.clock = clock
-
-    # -- helpers ---------------------------------------------------------------------
-
-    def _get(self, session: Session, model: type[_T], ident: int, label: str) -> _T:
-        record = session.get(model, ident)
-        if record is None:
-            raise NotFoundError(f"{label} {ident} does not exist (it may have been deleted).")
-        return record
-
-    def _get_opportunities(self, session: Session, idents: Sequence[int]) -> list[Opportunity]:
-        """Opportunities by id in a few queries (a board move can carry hundreds), in
-        ``idents`` order; a missing one is refused by id."""
-        wanted = list(dict.fromkeys(idents))
-        found: dict[int, Opportunity] = {}
-        # Chunks stay well under SQLite's limit on bound parameters.
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            for record in session.scalars(select(Opportunity).where(Opportunity.id.in_(chunk))):
-                found[record.id] = record
-        missing = [ident for ident in wanted if ident not in found]
-        if missing:
-            raise NotFoundError(
-                f"Opportunity {missing[0]} does not exist (it may have been deleted)."
-            )
-        return [found[ident] for ident in wanted]
-
-    def _finish(
-        self,
-        session: Session,
-        opportunity_ids: Iterable[int],
-        entities: Iterable[str],
-        created_id: int | None = None,
-    ) -> Change:
-        ids = frozenset(opportunity_ids)
-        session.flush()
-        replanned = replan(session, sorted(ids), self.clock()) if ids else set()
-        return Change(ids, frozenset(entities), created_id, frozenset(replanned))
-
-    def _default_stage(self, session: Session) -> Stage:
-        stage = session.scalars(
-            select(Stage).where(Stage.kind == StageKind.ACTIVE).order_by(Stage.position)
-        ).first()
-        if stage is None:
-            stage = session.scalars(select(Stage).order_by(Stage.position)).first()
-        if stage is None:
-            raise ValidationError("There are no stages; add one in Settings first.", "stage_id")
-        return stage
 
     # -- opportunities ---------------------------------------------------------------
 
@@ -728,12 +612,6 @@ class FollowupService:
             changed.add("interview")
         changed |= self._reopen(session, opportunity, occurred_at)
         return changed
-
-    def _zone_name(self, session: Session) -> str:
-        setting = session.get(Setting, SETTINGS_KEY)
-        value = setting.value if setting is not None and isinstance(setting.value, dict) else {}
-        zone_name = value.get("timezone")
-        return zone_name if isinstance(zone_name, str) and zone_name else local_zone_name()
 
     def _reopen(self, session: Session, opportunity: Opportunity, when: datetime) -> set[str]:
         """A reply to someone who had moved on brings the opportunity back where it was."""
