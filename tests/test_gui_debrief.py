@@ -32,7 +32,7 @@ from followup_desktop.core.models import (
     Setting,
 )
 from followup_desktop.core.questions import draft_key, load_debrief_draft
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import ContactFields, FollowupService
 from followup_desktop.gui import debrief as debrief_package
 from followup_desktop.gui.debrief import DebriefDialog, open_debrief, open_latest_debrief
 
@@ -59,7 +59,8 @@ def interview_id(service: FollowupService) -> int:
 @pytest.fixture
 def dana(service: FollowupService) -> int:
     created = service.add_contact(
-        "Dana Okafor", title="Head of Data", email="dana@acme.test", phone="+49 30 1234"
+        "Dana Okafor",
+        ContactFields(title="Head of Data", email="dana@acme.test", phone="+49 30 1234"),
     ).created_id
     assert created is not None
     return created

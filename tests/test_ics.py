@@ -33,7 +33,12 @@ from followup_desktop.core.models import (
     Opportunity,
     OpportunityContact,
 )
-from followup_desktop.core.services import FollowupService, PanelMember
+from followup_desktop.core.services import (
+    DebriefFields,
+    FollowupService,
+    InterviewFields,
+    PanelMember,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -75,8 +80,7 @@ def seed(service: FollowupService) -> tuple[int, int]:
         starts,
         starts + timedelta(hours=1),
         "Europe/Berlin",
-        location="Acme HQ, Berlin",
-        decision_timeline_days=10,
+        InterviewFields(location="Acme HQ, Berlin", decision_timeline_days=10),
     ).created_id
     assert interview is not None
     service.set_panel(interview, [PanelMember("Ida Ng", email="ida@acme.example")])
@@ -145,7 +149,9 @@ def test_uids_are_stable_and_sequence_rises_only_on_change(
     uid = f"interview-{interview}@followup.invalid"
     assert sequences(first)[uid] == 0
     later = datetime(2026, 11, 25, 14, tzinfo=BERLIN)
-    service.update_interview(interview, starts_at=later, ends_at=later + timedelta(hours=1))
+    service.update_interview(
+        interview, InterviewFields(starts_at=later, ends_at=later + timedelta(hours=1))
+    )
     export_calendar(service.db, third, now=NOW)
     assert sequences(third)[uid] == 1
     assert set(sequences(third)) >= {uid}
@@ -472,7 +478,7 @@ def test_cancel_removes_an_untouched_interview(service: FollowupService) -> None
 
 def test_cancel_keeps_an_interview_with_a_debrief(service: FollowupService) -> None:
     (interview_id,) = import_ics_file(service.db, fixture("google.ics"), now=NOW).created
-    service.save_debrief(interview_id, went_well="Good rapport with Marcus.")
+    service.save_debrief(interview_id, DebriefFields(went_well="Good rapport with Marcus."))
     result = import_ics_file(service.db, fixture("google_cancel.ics"), now=NOW)
     assert result.cancelled_kept == [interview_id]
     with service.db.session() as session:

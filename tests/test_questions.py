@@ -21,7 +21,12 @@ from followup_desktop.core.questions import (
     load_debrief_draft,
     save_debrief_draft,
 )
-from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
+from followup_desktop.core.services import (
+    DebriefFields,
+    FollowupService,
+    PanelMember,
+    QuestionInput,
+)
 
 NOW = datetime(2026, 11, 23, 14, tzinfo=UTC)
 
@@ -84,11 +89,10 @@ def test_load_debrief_returns_the_stored_panel_and_questions(service: FollowupSe
     interview = _interview(service, "Acme", 1)
     service.save_debrief(
         interview,
+        DebriefFields(went_well="Rapport", preparedness=3),
         submit=True,
         panel=[PanelMember("Ana Díaz", title="CTO", email="ana@acme.test", mention="Rust")],
         questions=[QuestionInput("Why us?")],
-        went_well="Rapport",
-        preparedness=3,
     )
     with service.db.session() as session:
         snapshot = load_debrief(session, interview)
@@ -140,7 +144,7 @@ def test_a_draft_older_than_the_submission_is_ignored(service: FollowupService) 
     save_debrief_draft(
         service.db, interview, snapshot.draft_identity, {"x": 1}, NOW - timedelta(minutes=5)
     )
-    service.save_debrief(interview, submit=True, went_well="final")
+    service.save_debrief(interview, DebriefFields(went_well="final"), submit=True)
     with service.db.session() as session:
         submitted = load_debrief(session, interview)
     assert load_debrief_draft(service.db, submitted) is None

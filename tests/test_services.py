@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
+from followup_desktop.core.board import load_settings_with_prefix
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError, ValidationError
 from followup_desktop.core.models import (
@@ -19,7 +20,14 @@ from followup_desktop.core.models import (
     Stage,
     StageChange,
 )
-from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
+from followup_desktop.core.services import (
+    DebriefFields,
+    FollowupService,
+    InterviewFields,
+    OpportunityFields,
+    PanelMember,
+    QuestionInput,
+)
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
@@ -35,7 +43,9 @@ def count(db: Database, model: type) -> int:
 
 
 def test_create_opportunity_records_first_stage(service: FollowupService) -> None:
-    change = service.create_opportunity("Acme", "Data analyst", link="https://acme.test/jobs/1")
+    change = service.create_opportunity(
+        "Acme", "Data analyst", OpportunityFields(link="https://acme.test/jobs/1")
+    )
     assert change.created_id is not None
     assert change.entities == {"opportunity"}
     with service.db.session() as session:
@@ -63,7 +73,7 @@ def test_bad_opportunity_input_is_refused_and_nothing_written(
     company = str(fields.pop("company"))
     role = str(fields.pop("role"))
     with pytest.raises(ValidationError, match=message) as caught:
-        service.create_opportunity(company, role, **fields)
+        service.create_opportunity(company, role, OpportunityFields.from_mapping(fields))
     assert caught.value.field == field
     assert count(service.db, Opportunity) == 0
     assert count(service.db, StageChange) == 0
@@ -71,7 +81,9 @@ def test_bad_opportunity_input_is_refused_and_nothing_written(
 
 def test_emoji_right_to_left_and_large_notes_are_stored_exactly(service: FollowupService) -> None:
     notes = "🚀 שלום עולם — مرحبا\n" * 250_000  # ~5 MB
-    change = service.create_opportunity("Ünïcode GmbH 🦄", "מהנדסת נתונים", notes=notes)
+    change = service.create_opportunity(
+        "Ünïcode GmbH 🦄", "מהנדסת נתונים", OpportunityFields(notes=notes)
+    )
     with service.db.session() as session:
         opportunity = session.get(Opportunity, change.created_id)
         assert opportunity is not None
@@ -96,7 +108,7 @@ def test_move_records_history_for_each_card(service: FollowupService) -> None:
 
 def test_unknown_ids_give_not_found(service: FollowupService) -> None:
     with pytest.raises(NotFoundError, match="Opportunity 99 does not exist"):
-        service.update_opportunity(99, company="X")
+        service.update_opportunity(99, OpportunityFields(company="X"))
     with pytest.raises(NotFoundError):
         service.move_opportunities([99], 1)
 
@@ -104,7 +116,10 @@ def test_unknown_ids_give_not_found(service: FollowupService) -> None:
 def test_a_bulk_move_reads_its_cards_at_once_and_is_all_or_nothing(
     service: FollowupService,
 ) -> None:
-    ids = [service.create_opportunity(f"C{n}", "R", stage_id=1).created_id for n in range(40)]
+    ids = [
+        service.create_opportunity(f"C{n}", "R", OpportunityFields(stage_id=1)).created_id
+        for n in range(40)
+    ]
     assert None not in ids
     with pytest.raises(NotFoundError, match="Opportunity 9999 does not exist"):
         service.move_opportunities([*ids[:3], 9999], 2)
@@ -137,11 +152,17 @@ def test_interview_validation(service: FollowupService) -> None:
         service.record_interview(opportunity, start.replace(tzinfo=None), start)
     with pytest.raises(ValidationError, match="not plausible"):
         service.record_interview(
-            opportunity, start, start + timedelta(hours=1), decision_timeline_days=0
+            opportunity,
+            start,
+            start + timedelta(hours=1),
+            fields=InterviewFields(decision_timeline_days=0),
         )
     with pytest.raises(ValidationError, match="not plausible"):
         service.record_interview(
-            opportunity, start, start + timedelta(hours=1), decision_timeline_days=10_000
+            opportunity,
+            start,
+            start + timedelta(hours=1),
+            fields=InterviewFields(decision_timeline_days=10_000),
         )
     with pytest.raises(ValidationError, match="not a known time zone"):
         service.record_interview(
@@ -153,7 +174,7 @@ def test_interview_validation(service: FollowupService) -> None:
         start,
         start + timedelta(hours=1),
         timezone="Europe/Berlin",
-        decision_timeline_days=7,
+        fields=InterviewFields(decision_timeline_days=7),
     )
     assert made.created_id is not None
 
@@ -172,9 +193,8 @@ def test_submitted_debrief_saves_panel_and_questions(service: FollowupService) -
     assert count(service.db, Contact) == 0
     service.save_debrief(
         interview,
+        DebriefFields(went_well="Rapport with the team", preparedness=4),
         submit=True,
-        went_well="Rapport with the team",
-        preparedness=4,
         questions=[QuestionInput("Tell me about a failure", better_answer="The migration story")],
         panel=[
             PanelMember(
@@ -240,11 +260,13 @@ def test_settings_with_a_prefix_are_read_exactly(service: FollowupService) -> No
     service.set_setting("board.orders", "not mine")  # shares the prefix but for a dot
     service.set_setting("boardXorder.1", "not mine")  # "_" or "." must not be wildcards
     service.set_setting("board.order", "not mine")
-    assert service.settings_with_prefix("board.order.") == {
-        "board.order.1": {"7": 1.0},
-        "board.order.12": {"8": 2.0},
-    }
-    assert service.settings_with_prefix("nothing.") == {}
+    # What the board reads its card order with, at start-up.
+    with service.db.session() as session:
+        assert load_settings_with_prefix(session, "board.order.") == {
+            "board.order.1": {"7": 1.0},
+            "board.order.12": {"8": 2.0},
+        }
+        assert load_settings_with_prefix(session, "nothing.") == {}
 
 
 def test_playbook_settings_are_validated_before_storing(service: FollowupService) -> None:
@@ -254,4 +276,6 @@ def test_playbook_settings_are_validated_before_storing(service: FollowupService
     opportunity = service.create_opportunity("A", "R").created_id
     assert opportunity is not None
     with pytest.raises(ValidationError, match="whole search"):
-        service.update_opportunity(opportunity, playbook_overrides={"working_days": [0, 1]})
+        service.update_opportunity(
+            opportunity, OpportunityFields(playbook_overrides={"working_days": [0, 1]})
+        )

@@ -652,7 +652,7 @@ def _import_posting(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.imports.posting import MAX_PAGE_BYTES, find_duplicate, read_posting
     from followup_desktop.core.imports.sheet import decode
     from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
-    from followup_desktop.core.services import FollowupService
+    from followup_desktop.core.services import FollowupService, OpportunityFields
 
     page, _ = decode(read_limited(args.file, MAX_PAGE_BYTES, "posting page"))
     draft = read_posting(page, url=args.url)
@@ -670,7 +670,7 @@ def _import_posting(db: Database, args: argparse.Namespace) -> int:
     stages = [StageInfo(stage.id, stage.name, stage.kind) for stage in service.stages()]
     wishlist = stage_for_bucket("prospect", stages)
     change = service.create_opportunity(
-        draft.company, draft.role, stage_id=wishlist.id, **draft.fields
+        draft.company, draft.role, OpportunityFields(stage_id=wishlist.id, **draft.fields)
     )
     print(f"Added #{change.created_id} to {wishlist.name}: review it in the window.")
     return 0

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_desktop.core.db import Database
@@ -36,7 +35,7 @@ from followup_desktop.core.models import (
     Setting,
     StumbledQuestion,
 )
-from followup_desktop.core.services import PanelMember, QuestionInput
+from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
 
 # Shown beside the stumbled questions in the debrief and beside a thank-you's draft.
 BETTER_ANSWER_HINT = (
@@ -257,13 +256,8 @@ def save_debrief_draft(
         "saved_at": saved_at.isoformat(),
         "state": state,
     }
-    statement = sqlite_insert(Setting).values(key=draft_key(interview_id), value=value)
-    statement = statement.on_conflict_do_update(
-        index_elements=[Setting.key], set_={"value": statement.excluded.value}
-    )
     # Durable: words typed after an interview cannot be typed again from memory.
-    with db.session(wait_ms=wait_ms, durable=True) as session:
-        session.execute(statement)
+    FollowupService(db).put_setting(draft_key(interview_id), value, durable=True, wait_ms=wait_ms)
 
 
 def load_debrief_draft(db: Database, snapshot: DebriefSnapshot) -> DebriefDraft | None:
@@ -294,5 +288,4 @@ def load_debrief_draft(db: Database, snapshot: DebriefSnapshot) -> DebriefDraft 
 
 def discard_debrief_draft(db: Database, interview_id: int) -> None:
     """Forget an interview's draft (after it was submitted, or on request)."""
-    with db.session() as session:
-        session.execute(delete(Setting).where(Setting.key == draft_key(interview_id)))
+    FollowupService(db).delete_setting(draft_key(interview_id))

@@ -74,6 +74,7 @@ from followup_desktop.core.board import (
 )
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.fields import OpportunityFields
 from followup_desktop.core.plain_text import for_display
 from followup_desktop.core.storage_errors import StorageLocked
 from followup_desktop.core.timeutil import local_zone, utcnow
@@ -1603,7 +1604,7 @@ class MainWindow(QMainWindow):
         if not self.dialogs.question_plain(self, question):
             return False
         change = self._service.create_opportunity(
-            draft.company, draft.role, stage_id=wishlist.id, **draft.fields
+            draft.company, draft.role, OpportunityFields(stage_id=wishlist.id, **draft.fields)
         )
         self.apply_change(change)
         self.statusBar().showMessage(

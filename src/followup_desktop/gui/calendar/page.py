@@ -56,6 +56,7 @@ from followup_desktop.core.calendar_query import (
 )
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.fields import InterviewFields
 from followup_desktop.core.models import Interview
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import zone
@@ -576,7 +577,9 @@ class CalendarPage(QWidget):
         """Store new times through the service (which re-plans), then show ``day`` with
         the interview selected."""
         try:
-            change = self._service.update_interview(interview_id, starts_at=starts, ends_at=ends)
+            change = self._service.update_interview(
+                interview_id, InterviewFields(starts_at=starts, ends_at=ends)
+            )
         except FollowupError as error:
             return self._fail(f"The interview could not move: {error}")
         self.select_day(day)

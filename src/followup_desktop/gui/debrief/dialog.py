@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from followup_desktop.core import validation
 from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.fields import DebriefFields, InterviewFields
 from followup_desktop.core.models import DEBRIEF_TEXT_FIELDS, Channel, DebriefStatus
 from followup_desktop.core.questions import (
     BETTER_ANSWER_HINT,
@@ -754,13 +755,13 @@ class DebriefDialog(QDialog):
         self._clear_problems()
         try:
             interview_fields, debrief_fields, panel, questions = self._collect()
-            change = self.service.update_interview(self.interview_id, **interview_fields)
-            change |= self.service.save_debrief(
+            # One transaction: a refusal in any part leaves the interview unchanged too.
+            change = self.service.submit_debrief(
                 self.interview_id,
-                submit=True,
+                DebriefFields(**debrief_fields),
+                interview=InterviewFields(**interview_fields),
                 panel=panel,
                 questions=questions,
-                **debrief_fields,
             )
         except ValidationError as error:
             self._show_validation(error)
