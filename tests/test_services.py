@@ -21,6 +21,7 @@ from followup_desktop.core.models import (
     StageChange,
 )
 from followup_desktop.core.services import (
+    ContactFields,
     DebriefFields,
     FollowupService,
     InterviewFields,
@@ -279,3 +280,145 @@ def test_playbook_settings_are_validated_before_storing(service: FollowupService
         service.update_opportunity(
             opportunity, OpportunityFields(playbook_overrides={"working_days": [0, 1]})
         )
+
+
+# -- typed inputs, atomic composites ------------------------------------------------------
+
+
+def _interview(service: FollowupService) -> tuple[int, int]:
+    opportunity = service.create_opportunity("Acme", "Analyst").created_id
+    assert opportunity is not None
+    interview = service.record_interview(
+        opportunity, NOW - timedelta(hours=2), NOW - timedelta(hours=1), "UTC"
+    ).created_id
+    assert interview is not None
+    return opportunity, interview
+
+
+def test_an_update_changes_only_the_fields_given(service: FollowupService) -> None:
+    opportunity = service.create_opportunity(
+        "Acme", "Analyst", OpportunityFields(location="Berlin", salary_min=50, notes="keep")
+    ).created_id
+    assert opportunity is not None
+    service.update_opportunity(opportunity, OpportunityFields(location="", salary_max=60))
+    with service.db.session() as session:
+        stored = session.get(Opportunity, opportunity)
+        assert stored is not None
+        assert (stored.location, stored.salary_min, stored.salary_max) == ("", 50, 60)
+        assert (stored.company, stored.notes) == ("Acme", "keep")
+    with pytest.raises(ValidationError, match="Unknown opportunity field") as caught:
+        OpportunityFields.from_mapping({"company": "A", "colour": "red"})
+    assert caught.value.field == "colour"
+
+
+def test_the_currency_rule_is_the_one_the_import_and_the_editor_use(
+    service: FollowupService,
+) -> None:
+    from followup_desktop.core.fields import OPPORTUNITY_TEXT
+
+    made = service.create_opportunity("A", "R", OpportunityFields(salary_currency=" eur "))
+    with service.db.session() as session:
+        stored = session.get(Opportunity, made.created_id)
+        assert stored is not None and stored.salary_currency == "EUR"
+    assert OPPORTUNITY_TEXT["salary_currency"].clean("us") == "US"
+    with pytest.raises(ValidationError, match="too long") as caught:
+        service.create_opportunity("A", "R", OpportunityFields(salary_currency="EURO"))
+    assert caught.value.field == "salary_currency"
+
+
+def test_submitting_a_debrief_writes_every_part_or_none(service: FollowupService) -> None:
+    opportunity, interview = _interview(service)
+    dana = service.add_contact("Dana Levi").created_id
+    # The last part (the panel: Dana twice) is refused after the interview's fields, the
+    # debrief's words and the questions were applied within the transaction.
+    with pytest.raises(ValidationError, match="on the panel twice"):
+        service.submit_debrief(
+            interview,
+            DebriefFields(went_well="Rapport"),
+            interview=InterviewFields(next_steps="A second round", decision_timeline_days=5),
+            questions=[QuestionInput("Why us?")],
+            panel=[PanelMember("Dana Levi", contact_id=dana), PanelMember("Dana", contact_id=dana)],
+        )
+    with service.db.session() as session:
+        stored = session.get(Interview, interview)
+        assert stored is not None
+        assert (stored.next_steps, stored.decision_timeline_days) == ("", None)
+        assert stored.debrief is None and stored.participants == []
+    change = service.submit_debrief(
+        interview,
+        DebriefFields(went_well="Rapport"),
+        interview=InterviewFields(next_steps="A second round", decision_timeline_days=5),
+        questions=[QuestionInput("Why us?")],
+        panel=[PanelMember("Dana Levi", contact_id=dana)],
+    )
+    assert change.entities >= {"interview", "debrief"} and opportunity in change.opportunity_ids
+    with service.db.session() as session:
+        stored = session.get(Interview, interview)
+        assert stored is not None and stored.debrief is not None
+        assert stored.next_steps == "A second round"
+        assert [question.question for question in stored.debrief.questions] == ["Why us?"]
+        assert [person.contact_id for person in stored.participants] == [dana]
+
+
+def test_a_panel_row_without_an_email_keeps_the_contacts_address(
+    service: FollowupService,
+) -> None:
+    _opportunity, interview = _interview(service)
+    dana = service.add_contact(
+        "Dana Levi", ContactFields(email="dana@northwind.example", phone="+49 30 1111")
+    ).created_id
+    service.set_panel(interview, [PanelMember("Dana Levi", title="Head of Data", contact_id=dana)])
+    with service.db.session() as session:
+        stored = session.get(Contact, dana)
+        assert stored is not None
+        assert (stored.email, stored.title) == ("dana@northwind.example", "Head of Data")
+    service.set_panel(
+        interview, [PanelMember("Dana Levi", email="dl@new.example", contact_id=dana)]
+    )
+    with service.db.session() as session:
+        stored = session.get(Contact, dana)
+        assert stored is not None and stored.email == "dl@new.example"
+
+
+def test_an_interview_does_not_move_when_its_replan_fails(
+    service: FollowupService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _opportunity, interview = _interview(service)
+    later = NOW + timedelta(days=1)
+
+    def broken_replan(*_args: object) -> set[int]:
+        raise RuntimeError("the planner failed")
+
+    # The fault is injected where the transaction re-plans, after the new times are set.
+    monkeypatch.setattr("followup_desktop.core.services._base.replan", broken_replan)
+    with pytest.raises(RuntimeError, match="the planner failed"):
+        service.update_interview(
+            interview, InterviewFields(starts_at=later, ends_at=later + timedelta(hours=1))
+        )
+    with service.db.session() as session:
+        stored = session.get(Interview, interview)
+        assert stored is not None
+        assert stored.starts_at.replace(tzinfo=UTC) == NOW - timedelta(hours=2)
+
+
+def test_cards_move_with_their_ranks_in_one_transaction(service: FollowupService) -> None:
+    from followup_desktop.core.card_order import card_order_key
+
+    acme = service.create_opportunity("Acme", "R", OpportunityFields(stage_id=1)).created_id
+    beta = service.create_opportunity("Beta", "R", OpportunityFields(stage_id=1)).created_id
+    assert acme is not None and beta is not None
+    with pytest.raises(NotFoundError, match="Opportunity 9999"):
+        service.move_cards({acme: 2, 9999: 2}, order_stage_id=2, ranks={acme: 0.0})
+    assert service.get_setting(card_order_key(2)) is None
+    with service.db.session() as session:
+        assert session.scalar(select(Opportunity.stage_id).where(Opportunity.id == acme)) == 1
+    change = service.move_cards({acme: 2, beta: 2}, order_stage_id=2, ranks={beta: 0, acme: 1})
+    assert change.opportunity_ids == {acme, beta}
+    assert change.entities >= {"opportunity", "stage_history", "settings"}
+    assert service.get_setting(card_order_key(2)) == {str(beta): 0.0, str(acme): 1.0}
+    # Undo sends each card back to its own stage, with the column's old order.
+    service.move_cards({acme: 1, beta: 3}, order_stage_id=2, ranks={})
+    with service.db.session() as session:
+        stages = dict(session.execute(select(Opportunity.id, Opportunity.stage_id)).all())
+    assert stages == {acme: 1, beta: 3}
+    assert service.get_setting(card_order_key(2)) == {}
