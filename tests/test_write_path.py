@@ -17,7 +17,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select, text
 
 from followup_desktop.cli import main
-from followup_desktop.core.board import driver_connection, load_stages
+from followup_desktop.core.agenda import driver_connection
+from followup_desktop.core.board import load_stages
 from followup_desktop.core.db import Database
 from followup_desktop.core.imports.contacts import plan_contacts_file
 from followup_desktop.core.models import Contact, Opportunity, Setting

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from followup_desktop.core.fields import DEBRIEF_TEXT
 from followup_desktop.core.kinds import StageKind as StageKind  # noqa: PLC0414 (re-exported)
 from followup_desktop.core.sqltypes import UTCDateTime
 from followup_desktop.core.timeutil import utcnow
@@ -306,17 +307,11 @@ class InterviewParticipant(Base):
     contact: Mapped[Contact] = relationship(lazy="joined")
 
 
-# The debrief's free-text fields, in form order. The service, the message templates and
-# the debrief form all take their list from here, so a field added to the model appears
-# everywhere it should (a test holds this tuple to the columns below).
-DEBRIEF_TEXT_FIELDS: tuple[str, ...] = (
-    "went_well",
-    "went_badly",
-    "learned_job",
-    "learned_organization",
-    "skills_to_build",
-    "promised_material",
-)
+# The debrief's free-text fields, in form order, declared with their rules in core.fields.
+# The service, the message templates and the debrief form all take their list from there,
+# so a field added to the model appears everywhere it should (a test holds this tuple to
+# the columns below).
+DEBRIEF_TEXT_FIELDS: tuple[str, ...] = tuple(DEBRIEF_TEXT)
 
 
 class Debrief(Base):
