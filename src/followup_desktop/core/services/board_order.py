@@ -47,7 +47,3 @@ class BoardOrderMixin(OpportunitiesMixin):
                 )
                 entities.add("settings")
             return self._finish(session, moved, entities) | Change(frozenset(stages))
-
-    def set_card_order(self, stage_id: int, ranks: Mapping[int, float]) -> Change:
-        """Store a column's hand-made order (card id -> rank) without moving anything."""
-        return self.move_cards({}, order_stage_id=stage_id, ranks=ranks)
