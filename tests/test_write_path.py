@@ -8,7 +8,6 @@ the test if one happened even when the code under test swallowed the error.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,11 +22,11 @@ from followup_desktop.core.db import Database
 from followup_desktop.core.imports.contacts import plan_contacts_file
 from followup_desktop.core.models import Contact, Opportunity, Setting
 from followup_desktop.core.reminders import ReminderService
-from followup_desktop.core.services import FollowupService, OpportunityFields
+from followup_desktop.core.services import Change, FollowupService, OpportunityFields
+from followup_desktop.gui.commands import MoveCardsCommand
 from followup_desktop.gui.debrief.dialog import DebriefDialog
 from followup_desktop.gui.editor import OpportunityEditor
-from followup_desktop.gui.main_window import MainWindow
-from gui_helpers import NOW, AnsweringDialogs, window_settings
+from gui_helpers import NOW
 from write_guard import (
     WriteAroundServiceError,
     WriteGuard,
@@ -101,32 +100,33 @@ def test_the_command_line_and_the_imports_write_only_through_the_service(
     assert not write_guarded.offences
 
 
-@pytest.fixture
-def window(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> Iterator[MainWindow]:
-    service.create_opportunity("Acme", "Analyst", OpportunityFields(stage_id=WISHLIST))
-    service.create_opportunity("Beta", "Engineer", OpportunityFields(stage_id=APPLIED))
-    win = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.settled)
-    yield win
-    win.close()
-
-
-def test_the_board_moves_and_undoes_cards_only_through_the_service(
-    window: MainWindow, service: FollowupService
+def test_the_boards_move_and_undo_write_only_through_the_service(
+    qapp: object, service: FollowupService, write_guarded: WriteGuard
 ) -> None:
-    acme = next(c.opportunity_id for c in window.board_model.cards() if c.company == "Acme")
-    with write_guard() as guard:
-        window.handle_drop([acme], APPLIED, 0)
-        window.undo_stack.undo()
-        window.undo_stack.redo()
-    assert guard.service_writes > 0
+    acme = service.create_opportunity("Acme", "A", OpportunityFields(stage_id=WISHLIST)).created_id
+    beta = service.create_opportunity("Beta", "B", OpportunityFields(stage_id=APPLIED)).created_id
+    assert acme is not None and beta is not None
+    seen: list[Change] = []
+    # What the window pushes on its undo stack when a card is dropped above Beta.
+    command = MoveCardsCommand(
+        service,
+        lambda change, _ranks: seen.append(change),
+        {acme: WISHLIST},
+        APPLIED,
+        "Applied",
+        stored_before={},
+        stored_after={acme: 0.0, beta: 1.0},
+    )
+    command.redo()
+    assert service.get_setting(f"board_card_order.{APPLIED}") == {str(acme): 0.0, str(beta): 1.0}
+    command.undo()
+    assert service.get_setting(f"board_card_order.{APPLIED}") == {}
     with service.db.session() as session:
-        assert session.get(Opportunity, acme).stage_id == APPLIED  # type: ignore[union-attr]
-    stored = service.get_setting(f"board_card_order.{APPLIED}")
-    assert isinstance(stored, dict) and str(acme) in stored
+        assert (
+            session.scalar(select(Opportunity.stage_id).where(Opportunity.id == acme)) == WISHLIST
+        )
+    assert [acme in change.opportunity_ids for change in seen] == [True, True]
+    assert write_guarded.service_writes > 0
 
 
 def test_the_editor_and_the_debrief_write_only_through_the_service(

@@ -196,6 +196,14 @@ class DebriefFields(_Fields):
     tied_experience: bool | Unset | None = UNSET
 
 
+def set_text(record: object, rules: Mapping[str, TextRule], fields: _Fields) -> None:
+    """Store each text field ``fields`` gives on ``record``, cleaned by its rule."""
+    values = fields.given()
+    for name, rule in rules.items():
+        if name in values:
+            setattr(record, name, rule.clean(values[name]))
+
+
 def given(value: _T | Unset, default: _T) -> _T:
     """``value``, or ``default`` when it was not given."""
     return default if value is UNSET else value
@@ -218,4 +226,5 @@ __all__ = [
     "TextRule",
     "Unset",
     "given",
+    "set_text",
 ]

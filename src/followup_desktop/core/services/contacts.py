@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from followup_desktop.core import validation
 from followup_desktop.core.change import Change
-from followup_desktop.core.fields import CONTACT_TEXT, UNSET, ContactFields
+from followup_desktop.core.fields import CONTACT_TEXT, UNSET, ContactFields, set_text
 from followup_desktop.core.models import Contact, ContactRole, Opportunity, OpportunityContact
 from followup_desktop.core.services._base import ServiceBase
 
@@ -43,10 +43,7 @@ class ContactsMixin(ServiceBase):
 
     @staticmethod
     def _apply_contact_fields(contact: Contact, fields: ContactFields) -> None:
-        values = fields.given()
-        for name, rule in CONTACT_TEXT.items():
-            if name in values:
-                setattr(contact, name, rule.clean(values[name]))
+        set_text(contact, CONTACT_TEXT, fields)
         if fields.email is not UNSET:
             contact.email = validation.email(fields.email)
 

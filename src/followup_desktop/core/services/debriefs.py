@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 from followup_desktop.core import validation
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import ValidationError
-from followup_desktop.core.fields import DEBRIEF_TEXT, UNSET, DebriefFields, InterviewFields
+from followup_desktop.core.fields import (
+    DEBRIEF_TEXT,
+    UNSET,
+    DebriefFields,
+    InterviewFields,
+    set_text,
+)
 from followup_desktop.core.models import (
     Action,
     ActionOrigin,
@@ -78,10 +84,7 @@ class DebriefsMixin(InterviewsMixin):
         panel: Sequence[PanelMember] | None,
     ) -> Debrief:
         debrief = interview.debrief or Debrief(interview_id=interview.id)
-        values = fields.given()
-        for name, rule in DEBRIEF_TEXT.items():
-            if name in values:
-                setattr(debrief, name, rule.clean(values[name]))
+        set_text(debrief, DEBRIEF_TEXT, fields)
         if fields.preparedness is not UNSET:
             debrief.preparedness = validation.preparedness(fields.preparedness)
         if fields.tied_experience is not UNSET:

@@ -17,6 +17,7 @@ from followup_desktop.core.fields import (
     ContactFields,
     InterviewFields,
     given,
+    set_text,
 )
 from followup_desktop.core.models import (
     Channel,
@@ -87,14 +88,12 @@ class InterviewsMixin(ContactsMixin):
             interview.round = int(fields.round)
         if fields.kind is not UNSET:
             interview.kind = InterviewKind(fields.kind)
-        values = fields.given()
-        for name, rule in INTERVIEW_TEXT.items():
-            if name in values:
-                setattr(interview, name, rule.clean(values[name]))
+        set_text(interview, INTERVIEW_TEXT, fields)
         if fields.decision_timeline_days is not UNSET:
             interview.decision_timeline_days = validation.timeline_days(
                 fields.decision_timeline_days
             )
+        values = fields.given()
         for name in ("decision_date", "check_back_on"):
             if name in values:
                 value = values[name]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from followup_desktop.core import validation
 from followup_desktop.core.change import Change
-from followup_desktop.core.fields import OPPORTUNITY_TEXT, UNSET, OpportunityFields, given
+from followup_desktop.core.fields import OPPORTUNITY_TEXT, UNSET, OpportunityFields, given, set_text
 from followup_desktop.core.models import Contact, Opportunity, Stage, StageChange
 from followup_desktop.core.playbook.settings import validate_settings
 from followup_desktop.core.services._base import ServiceBase
@@ -58,10 +58,7 @@ class OpportunitiesMixin(ServiceBase):
     def _apply_opportunity_fields(
         self, session: Session, opportunity: Opportunity, fields: OpportunityFields
     ) -> None:
-        values = fields.given()
-        for name, rule in OPPORTUNITY_TEXT.items():
-            if name in values:
-                setattr(opportunity, name, rule.clean(values[name]))
+        set_text(opportunity, OPPORTUNITY_TEXT, fields)
         if fields.link is not UNSET:
             opportunity.link = validation.url(fields.link)
         minimum = given(fields.salary_min, opportunity.salary_min)
