@@ -79,7 +79,11 @@ def write_guard() -> Iterator[WriteGuard]:
         guard.offences.append(" ".join(statement.split())[:200])
         raise WriteAroundServiceError(f"a write went around the service: {statement[:200]}")
 
+    active = [True]
+
     def authorize(action: int, table: str | None, *_rest: object) -> int:
+        if not active[0]:
+            return sqlite3.SQLITE_OK  # a connection the guard could not reach at its end
         # SQLite's own tables (statistics that PRAGMA optimize keeps) hold no data of ours.
         internal = table is not None and table.startswith("sqlite_")
         if action in _AUTHORIZED_WRITES and not internal and not service_is_writing():
@@ -87,12 +91,12 @@ def write_guard() -> Iterator[WriteGuard]:
             return sqlite3.SQLITE_DENY
         return sqlite3.SQLITE_OK
 
-    watched: list[sqlite3.Connection] = []
+    watched: set[sqlite3.Connection] = set()
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        if isinstance(dbapi_connection, sqlite3.Connection):
+        if isinstance(dbapi_connection, sqlite3.Connection) and dbapi_connection not in watched:
             dbapi_connection.set_authorizer(authorize)
-            watched.append(dbapi_connection)
+            watched.add(dbapi_connection)
 
     def on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         # Connections pooled before the guard started get the authorizer here.
@@ -104,6 +108,7 @@ def write_guard() -> Iterator[WriteGuard]:
     try:
         yield guard
     finally:
+        active[0] = False
         event.remove(Engine, "before_cursor_execute", on_statement)
         event.remove(Pool, "connect", on_connect)
         event.remove(Pool, "checkout", on_checkout)
