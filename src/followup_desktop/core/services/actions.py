@@ -24,7 +24,8 @@ from followup_desktop.core.timeutil import ensure_aware
 
 
 class ActionsMixin(ServiceBase):
-    """Actions: done, dismissed, snoozed, rescheduled, added by hand."""
+    """Actions: done, snoozed, reopened, rescheduled, added by hand; missed ones cleared;
+    which reminders went out."""
 
     def clear_missed(self, action_ids: Sequence[int] | None = None) -> Change:
         """Clear steps from the missed list (all when None): they are dismissed."""
