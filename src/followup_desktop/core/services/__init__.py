@@ -72,10 +72,11 @@ from followup_desktop.core.services._base import (
 from followup_desktop.core.services._base import (
     ReplyOutcome as ReplyOutcome,
 )
+from followup_desktop.core.services.exchange import ExchangeOps
 from followup_desktop.core.services.invitations import InvitationOps
 
 
-class FollowupService(InvitationOps, ServiceBase):
+class FollowupService(InvitationOps, ExchangeOps, ServiceBase):
     """Validated, transactional changes to the job search, each re-planned at once."""
 
     # -- opportunities ---------------------------------------------------------------
