@@ -193,10 +193,13 @@ def test_export_is_atomic_when_writing_fails(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "replace", fail)
-    with pytest.raises(ValidationError, match=r"Cannot write the calendar .* No space"):
+    full = r"Cannot write the calendar .*: the disk is full \(No space"
+    with pytest.raises(ValidationError, match=full):
         export_calendar(service.db, target, now=NOW)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cal")] == []
+    # A failed export does not count: the next one starts the sequences afresh.
+    assert service.get_setting("calendar.sequences") is None
 
 
 def test_reimporting_our_own_export_updates_instead_of_duplicating(

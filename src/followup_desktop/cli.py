@@ -502,10 +502,11 @@ def _import(db: Database, args: argparse.Namespace) -> int:
 
 
 def _export_ics(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.ics import ActionsAs, export_calendar
+    from followup_desktop.core.ics import ActionsAs
+    from followup_desktop.core.services import FollowupService
 
-    result = export_calendar(
-        db, args.file, opportunity_id=args.opportunity, actions_as=ActionsAs(args.actions_as)
+    result = FollowupService(db).export_calendar(
+        args.file, opportunity_id=args.opportunity, actions_as=ActionsAs(args.actions_as)
     )
     print(
         f"Wrote {args.file}: {result.interviews} interviews, {result.actions} follow-ups, "

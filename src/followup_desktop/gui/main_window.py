@@ -1683,10 +1683,8 @@ class MainWindow(QMainWindow):
         path = self.dialogs.save_file(self, "Export the calendar", "followup.ics", ICS_FILTER)
         if path is None:
             return
-        from followup_desktop.core.ics import ExportResult, export_calendar
+        from followup_desktop.core.ics import ExportResult
 
-        db = self._service.db
-        now = self._service.clock()
         self.job_label.setText(f"Exporting the calendar to {path.name}…")
 
         def done(result: object) -> None:
@@ -1698,7 +1696,7 @@ class MainWindow(QMainWindow):
             )
 
         self.tasks.submit(
-            lambda: export_calendar(db, path, now=now),
+            lambda: self._service.export_calendar(path),
             done,
             self._report_failure("The calendar export"),
         )

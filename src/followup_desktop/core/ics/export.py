@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from followup_desktop.core.agenda import kind_label
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
-from followup_desktop.core.files import write_atomically
+from followup_desktop.core.files import FileWriteError, write_atomically
 from followup_desktop.core.ics import writer as ics_writer
 from followup_desktop.core.ics.notes import is_cancelled_note
 from followup_desktop.core.ics.sequences import (
@@ -46,7 +46,6 @@ from followup_desktop.core.models import (
     Stage,
     StageKind,
 )
-from followup_desktop.core.timeutil import utcnow
 
 PRODID = "-//Followup//followup-desktop//EN"
 UID_DOMAIN = "followup.invalid"
@@ -331,31 +330,34 @@ def export_calendar(
     actions_as: ActionsAs = ActionsAs.EVENTS,
     now: datetime | None = None,
 ) -> ExportResult:
-    """Write an .ics file of one opportunity (or everything not archived), atomically."""
-    now = now or utcnow()
+    """Write an .ics file through the service (see ``FollowupService.export_calendar``).
+
+    For scripts and tests that hold a database rather than the service.
+    """
+    from followup_desktop.core.services import FollowupService
+
+    service = FollowupService(db) if now is None else FollowupService(db, lambda: now)
+    return service.export_calendar(path, opportunity_id=opportunity_id, actions_as=actions_as)
+
+
+def check_calendar_target(path: Path) -> None:
+    """Refuse, before any work, a file whose folder does not exist."""
     if not path.expanduser().absolute().parent.is_dir():
         raise ValidationError(
             f"The folder of {path} does not exist; choose a file in an existing folder.", "file"
         )
-    with db.session() as session:
-        if opportunity_id is not None and session.get(Opportunity, opportunity_id) is None:
-            raise ValidationError(
-                f"Opportunity {opportunity_id} does not exist; check the number.",
-                "opportunity",
-            )
-        calendar, counts = build_calendar(
-            session, now, opportunity_id=opportunity_id, actions_as=actions_as
-        )
-        # The file first: the sequences are committed only once it is safely written.
-        try:
-            write_atomically(path, calendar.to_ical(), "the calendar")
-        except OSError as error:
-            raise ValidationError(
-                f"Cannot write the calendar to {path}: {error.strerror or error}. Check that "
-                "the folder is writable, or choose another file.",
-                "file",
-            ) from error
-    return ExportResult(path, counts.interviews, counts.actions, counts.decisions)
+
+
+def write_calendar(calendar: Any, path: Path) -> None:
+    """Write ``calendar`` to ``path`` (atomically, owner-only), or say why it cannot be.
+
+    The SEQUENCE bookkeeping :func:`build_calendar` left in its session is committed
+    only once this returned: a failed write must not count as an export.
+    """
+    try:
+        write_atomically(path, calendar.to_ical(), "the calendar")
+    except FileWriteError as error:
+        raise ValidationError(str(error), "file") from error
 
 
 __all__ = [
@@ -366,8 +368,10 @@ __all__ = [
     "ExportResult",
     "action_uid",
     "build_calendar",
+    "check_calendar_target",
     "decision_uid",
     "expected_decision",
     "export_calendar",
     "interview_uid",
+    "write_calendar",
 ]

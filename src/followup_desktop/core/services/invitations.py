@@ -1,15 +1,18 @@
-"""Calendar invitations into the search: the writing half of the .ics import.
+"""Calendar files: invitations into the search, and the search's dates out.
 
 :func:`followup_desktop.core.ics.plan_import` decides what each invitation does (it only
 reads); :meth:`InvitationOps.import_invitations` writes that plan in one transaction:
 new opportunities, interviews with their times and panel, contacts, cancellations, the
 SEQUENCE bookkeeping, then the re-plan of every opportunity touched.
+:meth:`InvitationOps.export_calendar` writes the .ics file and, once it is safely on
+disk, the SEQUENCE bookkeeping of the export.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +25,13 @@ from followup_desktop.core.ics.apply import (
     IcsImportResult,
     InvitationStep,
     plan_import,
+)
+from followup_desktop.core.ics.export import (
+    ActionsAs,
+    ExportResult,
+    build_calendar,
+    check_calendar_target,
+    write_calendar,
 )
 from followup_desktop.core.ics.notes import cancelled_notes
 from followup_desktop.core.ics.parse import Invitation, Person
@@ -43,7 +53,34 @@ from followup_desktop.core.services._base import ServiceBase
 
 
 class InvitationOps(ServiceBase):
-    """Importing calendar invitations (the .ics import, the mailbox's invitations)."""
+    """Calendar files: importing invitations (.ics files, the mailbox's) and the export."""
+
+    def export_calendar(
+        self,
+        path: Path,
+        *,
+        opportunity_id: int | None = None,
+        actions_as: ActionsAs = ActionsAs.EVENTS,
+    ) -> ExportResult:
+        """Write an .ics file of one opportunity (or everything not archived), atomically.
+
+        Each item's SEQUENCE goes up when it changed since the last export; that
+        bookkeeping is committed only once the file is safely written.
+        """
+        check_calendar_target(path)
+        now = self.clock()
+        with self.db.session() as session:
+            if opportunity_id is not None and session.get(Opportunity, opportunity_id) is None:
+                raise ValidationError(
+                    f"Opportunity {opportunity_id} does not exist; check the number.",
+                    "opportunity",
+                )
+            calendar, counts = build_calendar(
+                session, now, opportunity_id=opportunity_id, actions_as=actions_as
+            )
+            # The file first: the session commits the sequences only if this returns.
+            write_calendar(calendar, path)
+        return ExportResult(path, counts.interviews, counts.actions, counts.decisions)
 
     def import_invitations(
         self, invitations: Sequence[Invitation], *, choices: Choices | None = None
