@@ -29,13 +29,9 @@ from sqlalchemy.orm import Session
 from followup_desktop.core import playbook
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.exchange import (
-    export_data,
-    gc_paused,
-    import_data,
-    instant_to_text,
-)
+from followup_desktop.core.exchange import export_data, gc_paused, instant_to_text
 from followup_desktop.core.models import Action, ActionOrigin, ActionState, StageKind
+from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import ensure_aware, utcnow
 
 # --- Word lists (all invented; any likeness to a real company is accidental) -----------
@@ -939,8 +935,8 @@ def populate_demo(
             builder.opportunity()
     for table, rows in builder.tables.items():
         document[table].extend(rows)
-    # The import plans everything as of ``moment``.
-    import_data(db, document, now=moment)
+    # The import (through the service, as every write) plans everything as of ``moment``.
+    FollowupService(db, clock=lambda: moment).import_export(document)
     with db.session() as session:
         # Settle the past and re-plan until nothing old is left to settle: each settled
         # step unlocks the next one (thank-you, then follow-up 1, then 2, ...), and the
