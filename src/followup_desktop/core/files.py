@@ -206,13 +206,12 @@ def write_atomically(path: Path, payload: bytes, what: str = "the file") -> None
     ``what`` names the file in an error ("the calendar", "the export"); see
     :func:`atomic_path` for what happens on a failure.
     """
-    with atomic_path(path, what) as temporary:
+    with atomic_path(path, what) as temporary:  # which flushes it to disk at the end
         descriptor = os.open(temporary, os.O_WRONLY | getattr(os, "O_BINARY", 0))
         try:
             view = memoryview(payload)
             while view:
                 view = view[os.write(descriptor, view) :]
-            os.fsync(descriptor)
         finally:
             os.close(descriptor)
 
