@@ -488,9 +488,10 @@ def _export(db_path: Path, target: Path) -> int:
 
 
 def _import(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.exchange import import_database
+    from followup_desktop.core.exchange import read_export
+    from followup_desktop.core.services import FollowupService
 
-    result = import_database(db, args.file, replace=args.replace)
+    result = FollowupService(db).import_export(read_export(args.file), replace=args.replace)
     print(f"Imported {args.file} into {db.path}, and planned what comes next.")
     for opportunity_id, problem in sorted(
         result.unplanned.items(), key=lambda item: (item[0] is not None, item[0] or 0)
@@ -501,10 +502,11 @@ def _import(db: Database, args: argparse.Namespace) -> int:
 
 
 def _export_ics(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.ics import ActionsAs, export_calendar
+    from followup_desktop.core.ics import ActionsAs
+    from followup_desktop.core.services import FollowupService
 
-    result = export_calendar(
-        db, args.file, opportunity_id=args.opportunity, actions_as=ActionsAs(args.actions_as)
+    result = FollowupService(db).export_calendar(
+        args.file, opportunity_id=args.opportunity, actions_as=ActionsAs(args.actions_as)
     )
     print(
         f"Wrote {args.file}: {result.interviews} interviews, {result.actions} follow-ups, "
@@ -515,12 +517,8 @@ def _export_ics(db: Database, args: argparse.Namespace) -> int:
 
 def _import_ics(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.errors import ValidationError
-    from followup_desktop.core.ics import (
-        describe_proposal,
-        import_invitations,
-        propose,
-        read_invitation_file,
-    )
+    from followup_desktop.core.ics import describe_proposal, propose, read_invitation_file
+    from followup_desktop.core.services import FollowupService
     from followup_desktop.core.timeutil import local_zone
 
     tz = local_zone()
@@ -541,7 +539,7 @@ def _import_ics(db: Database, args: argparse.Namespace) -> int:
                 "to import them all.",
                 "yes",
             )
-    result = import_invitations(db, invitations)
+    result = FollowupService(db).import_invitations(invitations)
     for line in result.lines:
         print(f"  {_shown(line)}")
     print(f"Imported {args.file}: {result.summary()}.")
@@ -677,26 +675,26 @@ def _import_posting(db: Database, args: argparse.Namespace) -> int:
 
 
 def _export_vcard(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.ics import write_atomically
+    from followup_desktop.core.files import write_atomically
     from followup_desktop.core.imports.contacts import contact_cards
     from followup_desktop.core.imports.vcard import write_vcards
 
     with db.session() as session:
         cards = contact_cards(session, args.opportunity)
-    write_atomically(args.file, write_vcards(cards).encode("utf-8"))
+    write_atomically(args.file, write_vcards(cards).encode("utf-8"), "the contacts")
     print(f"Wrote {len(cards)} contacts to {args.file}.")
     return 0
 
 
 def _proof_of_search(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.ics import write_atomically
+    from followup_desktop.core.files import write_atomically
     from followup_desktop.core.imports.proof import day_text, parse_day, proof_of_search
 
     start, end = parse_day(args.start, "from"), parse_day(args.end, "to")
     with db.session() as session:
         log = proof_of_search(session, start, end)
     if args.csv is not None:
-        write_atomically(args.csv, log.csv_bytes())
+        write_atomically(args.csv, log.csv_bytes(), "the proof of search")
         print(f"Wrote {len(log.rows)} applications to {args.csv}.")
     if args.pdf is not None:
         # Qt is loaded for the PDF only; the rest of the command line stays without it.

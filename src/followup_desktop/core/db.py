@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from followup_desktop.core.dblock import DatabaseLock
 from followup_desktop.core.errors import DatabaseError, DatabaseTooNewError, FollowupError
+from followup_desktop.core.files import fsync_file as _fsync
+from followup_desktop.core.files import fsync_folder as _fsync_folder
 from followup_desktop.core.storage_errors import (
     StorageDamaged,
     StorageError,
@@ -227,23 +229,6 @@ def _link_or_rename(source: Path, target: Path) -> None:
         source.rename(target)
     else:
         source.unlink()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def backup_database(path: Path, reason: str, destination: Path | None = None) -> Path:

@@ -28,7 +28,9 @@ from followup_desktop.core.services.actions import ActionsMixin
 from followup_desktop.core.services.board_order import BoardOrderMixin
 from followup_desktop.core.services.correspondence import CorrespondenceMixin
 from followup_desktop.core.services.debriefs import DebriefsMixin
+from followup_desktop.core.services.exchange import ExchangeOps
 from followup_desktop.core.services.imports import ImportsMixin
+from followup_desktop.core.services.invitations import InvitationOps
 from followup_desktop.core.services.settings import SettingsMixin
 from followup_desktop.core.services.stages import StagesMixin
 
@@ -41,5 +43,7 @@ class FollowupService(
     SettingsMixin,
     BoardOrderMixin,
     ImportsMixin,
+    InvitationOps,
+    ExchangeOps,
 ):
     """Validated, transactional changes to the job search, each re-planned at once."""

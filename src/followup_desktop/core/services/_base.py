@@ -48,6 +48,17 @@ def service_is_writing() -> bool:
     return _WRITING.get()
 
 
+@contextmanager
+def marked_writing() -> Iterator[None]:
+    """Mark code that writes below the ORM (the JSON import's bulk inserts) as the
+    service's own, as :meth:`ServiceBase._write` does for sessions."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
 def _refuse_nul_inside(value: Any, key: str) -> None:
     """A setting (a template's text, say) may hold lists and objects: NUL in none of them."""
     pending = [value]

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.files import write_atomically
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.stats import (
     CompanyResponse,
@@ -485,7 +486,7 @@ class StatsPage(QWidget):
         if path is None:
             return None
         try:
-            path.write_text(csv_tables(self.stats)[section.key], encoding="utf-8")
+            write_atomically(path, csv_tables(self.stats)[section.key].encode("utf-8"), "the table")
         except OSError as error:
             self._dialogs.warning(
                 self, f"Could not write {path}: {error.strerror}. Choose another folder."
