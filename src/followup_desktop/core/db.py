@@ -354,6 +354,7 @@ EXPECTED_TABLES = (
     "actions",
     "contacts",
     "correspondence",
+    "debrief_drafts",
     "debriefs",
     "interview_participants",
     "interviews",

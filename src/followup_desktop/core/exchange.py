@@ -82,6 +82,9 @@ TABLES: Final[tuple[str, ...]] = (
     "correspondence",
     "reminder_deliveries",
 )
+# Not part of the format: a debrief draft is unfinished typing on this computer, not
+# data about the search (a submitted debrief is exported with its interview).
+NOT_EXPORTED: Final = frozenset({"debrief_drafts"})
 
 # Secrets live in the system keyring, never in the database. Should a setting that *is*
 # a secret ever appear (``smtp.password``), export leaves it out and import refuses it.
@@ -1323,6 +1326,7 @@ def iter_tables() -> Iterator[tuple[str, tuple[str, ...]]]:
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "NOT_EXPORTED",
     "SECRET_SETTING_NAMES",
     "TABLES",
     "ImportConflictError",

@@ -72,9 +72,10 @@ from followup_desktop.core.services._base import (
 from followup_desktop.core.services._base import (
     ReplyOutcome as ReplyOutcome,
 )
+from followup_desktop.core.services.drafts import DraftsMixin
 
 
-class FollowupService(ServiceBase):
+class FollowupService(DraftsMixin, ServiceBase):
     """Validated, transactional changes to the job search, each re-planned at once."""
 
     # -- opportunities ---------------------------------------------------------------
