@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from fault_helpers import fill, small_disk
 from followup_desktop.core.db import Database, open_database
-from followup_desktop.core.questions import load_debrief_draft
+from followup_desktop.core.queries.debrief import stored_draft
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.debrief import DebriefDialog
 
@@ -57,8 +57,8 @@ def _open(qtbot: QtBot, service: FollowupService, interview_id: int) -> DebriefD
 
 
 def _stored(service: FollowupService, dialog: DebriefDialog, field: str) -> str:
-    draft = load_debrief_draft(service.db, dialog.snapshot)
-    return "" if draft is None else str(draft.state[field])
+    draft = stored_draft(service.db, dialog.snapshot)
+    return "" if draft is None else str(draft.form()[field])
 
 
 def test_a_write_lock_held_by_another_program_while_typing_loses_nothing(

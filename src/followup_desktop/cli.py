@@ -284,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
     log_path = setup_logging(verbose=args.verbose)
     install_excepthook()
     try:
-        return _dispatch_named(args)
+        return _dispatch(args)
     except StorageDamaged as error:
         _error(str(error))
         if error.backup is not None and error.path is not None:
@@ -375,32 +375,17 @@ def _agenda_quickly(db_path: Path, args: argparse.Namespace) -> int | None:
     messages, migrations), as every other command does.
     """
     from followup_desktop.core.plainread import open_current
+    from followup_desktop.core.storage_errors import translated
 
     connection = open_current(db_path)
     if connection is None:
         return None
+    # The plain connection's reads end here: damage met on the way is named as ours.
     try:
-        return _agenda(connection, args)
+        with translated(db_path):
+            return _agenda(connection, args)
     finally:
         connection.close()
-
-
-def _dispatch_named(args: argparse.Namespace) -> int:
-    """Run the command; an SQLite error about the file itself comes out as ours.
-
-    Most paths already name them where their session ends; this catches a raw read that
-    met damage on its way (text that is not UTF-8, say) wherever it happened.
-    """
-    try:
-        return _dispatch(args)
-    except sqlite3.Error as error:
-        from followup_desktop.core.paths import default_db_path
-        from followup_desktop.core.storage_errors import classify
-
-        found = classify(error, default_db_path(args.db))
-        if found is None:
-            raise
-        raise found from error
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -842,8 +827,7 @@ def _planned_agenda(
     from followup_desktop.core.playbook import replan_report
     from followup_desktop.core.storage_errors import StorageError
 
-    session = db.sessions()
-    try:
+    with db.session(commit=not args.now) as session:
         try:
             replan_report(session, None, now, skip_invalid=True)
         except StorageError as error:
@@ -852,12 +836,6 @@ def _planned_agenda(
             log.warning("agenda: the plan could not be brought up to date: %s", error)
             session.rollback()
         items = missed(session) if args.missed else agenda(session, now, tz, until=until)
-        if args.now:
-            session.rollback()
-        else:
-            session.commit()
-    finally:
-        session.close()
     return list(items)
 
 

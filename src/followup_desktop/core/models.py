@@ -491,3 +491,19 @@ class ReminderDelivery(Base):
     delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     channel: Mapped[str] = mapped_column(String(32))
     grouped: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DebriefDraftRow(Base):
+    """A debrief being typed, one per interview (see :mod:`followup_desktop.core.debrief_draft`).
+
+    ``body`` is the draft's JSON in format ``version``; the row goes with its interview.
+    """
+
+    __tablename__ = "debrief_drafts"
+
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    body: Mapped[str] = mapped_column(Text)

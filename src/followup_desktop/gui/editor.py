@@ -42,7 +42,6 @@ from followup_desktop.core.board import (
     InterviewSnapshot,
     OpportunityDetails,
     StageSnapshot,
-    opportunity_details,
 )
 from followup_desktop.core.errors import FollowupError, ValidationError
 from followup_desktop.core.fields import (
@@ -52,6 +51,7 @@ from followup_desktop.core.fields import (
     OpportunityFields,
 )
 from followup_desktop.core.models import Channel, ContactRole, Direction, InterviewKind
+from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService, ReplyOutcome
 from followup_desktop.core.timeutil import local_zone, local_zone_name
 from followup_desktop.gui.plain import PlainLabel, editable, shown
@@ -441,8 +441,7 @@ class OpportunityEditor(QDialog):
 
     def _load(self) -> None:
         assert self.opportunity_id is not None
-        with self._service.db.session() as session:
-            details = opportunity_details(session, self.opportunity_id)
+        details = load_opportunity(self._service.db, self.opportunity_id)
         self.details = details
         self.setWindowTitle(f"{shown(details.company)} — {shown(details.role)}")
         self.company.setText(editable(details.company))
@@ -472,8 +471,7 @@ class OpportunityEditor(QDialog):
 
     def _reload_lists(self) -> None:
         assert self.opportunity_id is not None
-        with self._service.db.session() as session:
-            self._load_lists(opportunity_details(session, self.opportunity_id))
+        self._load_lists(load_opportunity(self._service.db, self.opportunity_id))
 
     # -- validation --------------------------------------------------------------------
 

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.files import write_atomically
-from followup_desktop.core.imports.proof import ProofLog, proof_of_search
+from followup_desktop.core.imports.proof import ProofLog
+from followup_desktop.core.queries.imports import proof_log
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.dialogs import Dialogs
 from followup_desktop.gui.plain import PlainLabel
@@ -43,8 +44,7 @@ def _day(edit: QDateEdit) -> date:
 
 
 def _read(db: Database, start: date, end: date) -> ProofLog:
-    with db.session() as session:
-        return proof_of_search(session, start, end, tz=local_zone())
+    return proof_log(db, start, end, local_zone())
 
 
 def save_pdf(db: Database, start: date, end: date, path: Path, *, name: str, reference: str) -> str:

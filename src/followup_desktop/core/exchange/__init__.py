@@ -40,6 +40,7 @@ from followup_desktop.core.exchange.prepare import (
 from followup_desktop.core.exchange.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
+    NOT_EXPORTED,
     SCHEMA_FILE,
     TABLES,
     export_schema,
@@ -59,6 +60,7 @@ __all__ = [
     "FORMAT_VERSION",
     "MAX_EXPORT_BYTES",
     "MAX_NESTING",
+    "NOT_EXPORTED",
     "SCHEMA_FILE",
     "SECRET_SETTING_NAMES",
     "TABLES",

@@ -39,6 +39,9 @@ TABLES: Final[tuple[str, ...]] = (
     "correspondence",
     "reminder_deliveries",
 )
+# Not part of the format: a debrief draft is unfinished typing on this computer, not
+# data about the search (a submitted debrief is exported with its interview).
+NOT_EXPORTED: Final = frozenset({"debrief_drafts"})
 
 
 def _integer(_checker: object, instance: object) -> bool:
@@ -237,6 +240,7 @@ def row_matches_schema(table: str, row: object) -> bool:
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "NOT_EXPORTED",
     "SCHEMA_FILE",
     "TABLES",
     "export_schema",

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.files import write_atomically
+from followup_desktop.core.queries.stats import search_stats
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.stats import (
     CompanyResponse,
@@ -40,7 +41,6 @@ from followup_desktop.core.stats import (
     SearchStats,
     StageTime,
     WeekActivity,
-    compute_stats,
     csv_tables,
     funnel_summary,
     multiplier_advice,
@@ -387,8 +387,7 @@ class StatsPage(QWidget):
         clock: Callable[[], datetime] = service.clock
 
         def work() -> SearchStats:
-            with service.db.session() as session:
-                return compute_stats(session, clock(), tz, start=start, end=end)
+            return search_stats(service.db, clock(), tz, start=start, end=end)
 
         self.status.setText("Computing…")
         self._tasks.submit(
