@@ -19,6 +19,7 @@ from followup_desktop.core.debrief_draft import (
     DraftQuestion,
 )
 from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.fields import DebriefFields
 from followup_desktop.core.queries.debrief import debrief_form, stored_draft
 from followup_desktop.core.services import FollowupService
 
@@ -153,7 +154,7 @@ def test_saving_overwrites_one_row_and_the_form_restores_it(service: FollowupSer
 def test_a_draft_older_than_the_submission_is_not_restored(service: FollowupService) -> None:
     _, interview = _interview(service)
     service.save_debrief_draft(interview, DebriefDraft.from_form(FORM, NOW - timedelta(days=1)))
-    service.save_debrief(interview, submit=True, went_well="Sent")
+    service.save_debrief(interview, DebriefFields(went_well="Sent"), submit=True)
     assert debrief_form(service.db, interview).draft is None
 
 
@@ -161,7 +162,11 @@ def test_a_draft_goes_with_its_interview(service: FollowupService) -> None:
     opportunity, interview = _interview(service)
     service.save_debrief_draft(interview, DebriefDraft.from_form(FORM, NOW))
     assert len(_draft_rows(service.db)) == 1
-    service.delete_opportunity(opportunity)  # its interviews go, and their drafts
+    # Deleted by another program (Followup itself has no delete): its interviews go
+    # by cascade, and their drafts with them.
+    with sqlite3.connect(service.db.path) as connection:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("DELETE FROM opportunities WHERE id = ?", (opportunity,))
     assert _draft_rows(service.db) == []
     with pytest.raises(NotFoundError, match="no longer exists"):
         service.save_debrief_draft(interview, DebriefDraft.from_form(FORM, NOW))

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from followup_desktop.core.db import Database
+from followup_desktop.core.fields import InterviewFields, OpportunityFields
 from followup_desktop.core.imports.plan import ImportOptions
 from followup_desktop.core.imports.sheet import Sheet, SheetRow
 from followup_desktop.core.models import ContactRole, Direction
@@ -49,10 +50,12 @@ def statements(db: Database) -> Iterator[list[str]]:
 
 
 def test_the_editor_reads_its_lists_without_message_bodies(service: FollowupService) -> None:
-    acme = service.create_opportunity("Acme", "Analyst", notes="n").created_id
+    acme = service.create_opportunity("Acme", "Analyst", OpportunityFields(notes="n")).created_id
     assert acme is not None
     service.add_contact("Jane", opportunity_id=acme, role=ContactRole.RECRUITER)
-    service.record_interview(acme, NOW, NOW + timedelta(hours=1), next_steps="call")
+    service.record_interview(
+        acme, NOW, NOW + timedelta(hours=1), fields=InterviewFields(next_steps="call")
+    )
     service.log_correspondence(acme, Direction.SENT, NOW, subject="Thanks", body="x" * 100_000)
     with statements(service.db) as seen:
         details = load_opportunity(service.db, acme)
@@ -110,6 +113,8 @@ def load_count(db: Database) -> int:
 
 
 def test_dates_are_kept_as_dates(service: FollowupService) -> None:
-    acme = service.create_opportunity("Acme", "Analyst", start_date=date(2027, 1, 4)).created_id
+    acme = service.create_opportunity(
+        "Acme", "Analyst", OpportunityFields(start_date=date(2027, 1, 4))
+    ).created_id
     assert acme is not None
     assert load_opportunity(service.db, acme).start_date == date(2027, 1, 4)
