@@ -42,6 +42,7 @@ from followup_desktop.core.models import (
 )
 from followup_desktop.core.playbook import new_evidence_reason, replan
 from followup_desktop.core.playbook.settings import SETTINGS_KEY, validate_settings
+from followup_desktop.core.settings_registry import check_setting
 from followup_desktop.core.timeutil import (
     check_zone_name,
     ensure_aware,
@@ -813,10 +814,13 @@ class FollowupService(ServiceBase):
             return {key: value for key, value in rows if key.startswith(prefix)}
 
     def set_setting(self, key: str, value: Any) -> Change:
-        """Store a setting; playbook settings are validated and re-plan everything."""
-        if key == SETTINGS_KEY:
-            value = validate_settings(value)
+        """Store a declared setting (core.settings_registry) after its check.
+
+        An undeclared key or a value its declaration refuses raises ValidationError;
+        a change of the playbook settings re-plans everything.
+        """
         _refuse_nul_inside(value, key)
+        value = check_setting(key, value)
         with self.db.session() as session:
             setting = session.get(Setting, key)
             if setting is None:
