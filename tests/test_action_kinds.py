@@ -15,6 +15,7 @@ import pytest
 from followup_desktop.core.action_kinds import (
     ACTION_KINDS,
     COMPOSER_KINDS,
+    FOLLOW_UP_KINDS,
     MESSAGE_KINDS,
     ActionKind,
     Opening,
@@ -68,6 +69,7 @@ def test_a_value_add_is_a_message_wherever_it_is_shown() -> None:
     assert ACTION_KINDS[ActionKind.PHONE_CALL].symbol is Symbol.CALL
     assert ActionKind.PHONE_CALL in COMPOSER_KINDS
     assert ActionKind.PHONE_CALL not in MESSAGE_KINDS
+    assert FOLLOW_UP_KINDS == ("still_interested", "status_follow_up", "phone_call")
 
 
 def test_the_planner_names_its_kinds_from_the_registry() -> None:

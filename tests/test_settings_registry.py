@@ -27,7 +27,7 @@ from followup_desktop.core.playbook.settings import SETTINGS_KEY
 from followup_desktop.core.questions import draft_key, save_debrief_draft
 from followup_desktop.core.reminders import PREFS_KEY, ReminderPrefs, ReminderService
 from followup_desktop.core.services import FollowupService
-from followup_desktop.core.settings_registry import SETTINGS, check_setting, declared, defaults
+from followup_desktop.core.settings_registry import SETTINGS, check_setting, declared
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
@@ -45,8 +45,8 @@ def test_every_setting_is_declared_once_and_its_default_passes_its_check() -> No
         if setting.default is not None:
             key = setting.key + ("1" if setting.is_family else "")
             assert check_setting(key, setting.default) == setting.default
-    assert defaults()[PREFS_KEY] == ReminderPrefs().to_json()
-    assert defaults()[SETTINGS_KEY] == {}
+    assert declared(PREFS_KEY).default == ReminderPrefs().to_json()
+    assert declared(SETTINGS_KEY).default == {}
 
 
 def test_the_keys_the_program_writes_are_declared() -> None:

@@ -138,7 +138,8 @@ class KindInfo:
     """Everything the faces need to know about one kind of action.
 
     ``template`` is the message template the composer starts from (None: no draft);
-    ``is_message`` says the step is a message sent to someone (a call or a to-do is not).
+    ``is_message`` says the step is a message sent to someone (a call or a to-do is not);
+    ``asks_status`` that it asks the employer where things stand (a follow-up).
     """
 
     kind: ActionKind
@@ -147,10 +148,19 @@ class KindInfo:
     symbol: Symbol
     opening: Opening
     is_message: bool
+    asks_status: bool = False
 
 
-def _message(kind: ActionKind, label: str, template: str) -> KindInfo:
-    return KindInfo(kind, label, template, Symbol.MESSAGE, Opening.COMPOSER, is_message=True)
+def _message(kind: ActionKind, label: str, template: str, *, asks_status: bool = False) -> KindInfo:
+    return KindInfo(
+        kind,
+        label,
+        template,
+        Symbol.MESSAGE,
+        Opening.COMPOSER,
+        is_message=True,
+        asks_status=asks_status,
+    )
 
 
 def _task(kind: ActionKind, label: str, opening: Opening = Opening.EDITOR) -> KindInfo:
@@ -169,8 +179,13 @@ ACTION_KINDS: Final[dict[ActionKind, KindInfo]] = {
         _message(_K.SEND_MATERIAL, "Send the promised material", "promised_material"),
         _message(_K.TELL_REFERENCES, "Brief your references", "reference_heads_up"),
         _message(_K.CHECK_IN_REFERRER, "Check in with your referrer", "referrer_check_in"),
-        _message(_K.STILL_INTERESTED, "Send a short still-interested note", "still_interested"),
-        _message(_K.STATUS_FOLLOW_UP, "Ask about the status", "status_follow_up"),
+        _message(
+            _K.STILL_INTERESTED,
+            "Send a short still-interested note",
+            "still_interested",
+            asks_status=True,
+        ),
+        _message(_K.STATUS_FOLLOW_UP, "Ask about the status", "status_follow_up", asks_status=True),
         # The composer gives a call a script to read from; it is not a message sent.
         KindInfo(
             _K.PHONE_CALL,
@@ -179,6 +194,7 @@ ACTION_KINDS: Final[dict[ActionKind, KindInfo]] = {
             Symbol.CALL,
             Opening.COMPOSER,
             is_message=False,
+            asks_status=True,
         ),
         _message(_K.CLOSING_NOTE, "Send a courteous closing note", "closing_note"),
         _message(_K.REPLY_TO_REJECTION, "Reply to the rejection", "rejection_reply"),
@@ -236,11 +252,16 @@ COMPOSER_KINDS: Final = frozenset(
 MESSAGE_KINDS: Final = frozenset(
     kind.value for kind, info in ACTION_KINDS.items() if info.is_message
 )
+#: The kinds that ask the employer where things stand, in declaration order.
+FOLLOW_UP_KINDS: Final = tuple(
+    kind.value for kind, info in ACTION_KINDS.items() if info.asks_status
+)
 
 
 __all__ = [
     "ACTION_KINDS",
     "COMPOSER_KINDS",
+    "FOLLOW_UP_KINDS",
     "MESSAGE_KINDS",
     "ActionKind",
     "KindInfo",

@@ -42,7 +42,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from followup_desktop.core import ics_writer, validation
-from followup_desktop.core.agenda import kind_label
+from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ImportFormatError, ValidationError
 from followup_desktop.core.files import read_limited

@@ -27,7 +27,8 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from followup_desktop.core.agenda import AgendaItem, agenda, effective_due_column, kind_label
+from followup_desktop.core.action_kinds import kind_label
+from followup_desktop.core.agenda import AgendaItem, agenda, effective_due_column
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.models import (

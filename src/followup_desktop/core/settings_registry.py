@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -307,9 +307,9 @@ def check_setting(key: str, value: Any) -> Any:
         ) from None
 
 
-def defaults() -> Mapping[str, Any]:
-    """The default of every single (non-family) setting."""
-    return {s.key: s.default for s in SETTINGS if not s.is_family}
-
-
-__all__ = ["SETTINGS", "DeclaredSetting", "check_setting", "declared", "defaults"]
+__all__ = [
+    "SETTINGS",
+    "DeclaredSetting",
+    "check_setting",
+    "declared",
+]

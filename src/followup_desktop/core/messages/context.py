@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup_desktop.core.action_kinds import template_for
+from followup_desktop.core.action_kinds import FOLLOW_UP_KINDS, template_for
 from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.messages.account import load_account
 from followup_desktop.core.messages.placeholders import prompt_for_missing_name
@@ -73,7 +73,6 @@ _KIND_WORDS = {
     "technical": "technical interview",
     "other": "interview",
 }
-_FOLLOW_UP_KINDS = ("still_interested", "status_follow_up", "phone_call")
 
 
 def long_date(day: date) -> str:
@@ -290,7 +289,7 @@ class _Loader:
                 select(Action)
                 .where(
                     Action.opportunity_id == self.opportunity.id,
-                    Action.kind.in_(_FOLLOW_UP_KINDS),
+                    Action.kind.in_(FOLLOW_UP_KINDS),
                     Action.state.in_((ActionState.OPEN, ActionState.SNOOZED)),
                     Action.id != self.action.id,
                     Action.due_at > self.now,
