@@ -82,6 +82,7 @@ def test_an_own_kind_is_a_to_do_named_after_its_text() -> None:
     assert own == "call_recruiter" and own.value == "call_recruiter"
     assert not own.is_declared and ActionKind.THANK_YOU.is_declared
     assert own not in list(ActionKind)
+    assert ActionKind.of("call_recruiter") is own  # one object per own kind
     assert ActionKind.of("thank_you") is ActionKind.THANK_YOU
     with pytest.raises(ValueError, match="call_recruiter"):
         ActionKind("call_recruiter")  # the enum itself stays strict, for code

@@ -17,6 +17,7 @@ named after its text.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -54,12 +55,14 @@ class ActionKind(enum.StrEnum):
         without a second type; ``ActionKind(text)`` still refuses text that is not
         declared, which keeps typos in the code loud.
         """
-        known = _DECLARED.get(text)
+        known = _BY_TEXT.get(text)
         if known is not None:
             return known
         own = str.__new__(cls, text)
         own._name_ = "OWN"
         own._value_ = text
+        # Kept, so each own kind is one object however many actions carry it.
+        _BY_TEXT[text] = own
         return own
 
     @property
@@ -69,6 +72,14 @@ class ActionKind(enum.StrEnum):
 
 
 _DECLARED: Final[dict[str, ActionKind]] = {kind.value: kind for kind in ActionKind}
+# Every kind met so far by its text: the declared ones, and own kinds once read.
+_BY_TEXT: Final[dict[str, ActionKind]] = dict(_DECLARED)
+
+
+def kind_lookup() -> Callable[[str], ActionKind | None]:
+    """A fast look-up of stored text, for loops over many rows: None when not met yet
+    (then call :meth:`ActionKind.of`)."""
+    return _BY_TEXT.get
 
 
 class Opening(enum.StrEnum):
@@ -269,6 +280,7 @@ __all__ = [
     "Symbol",
     "kind_info",
     "kind_label",
+    "kind_lookup",
     "legend",
     "template_for",
 ]

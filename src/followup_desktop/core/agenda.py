@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from followup_desktop.core.action_kinds import ActionKind
+from followup_desktop.core.action_kinds import ActionKind, kind_lookup
 from followup_desktop.core.action_kinds import kind_label as kind_label  # noqa: PLC0414 (re-exported)
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def agenda(
     local_now = now.astimezone(tz)
     end_of_today = local_now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     parse = datetime.fromisoformat
-    of = ActionKind.of
+    known, of = kind_lookup(), ActionKind.of
     items = []
     rows = driver_connection(source).execute(sql, parameters).fetchall()
     for (
@@ -168,7 +168,7 @@ def agenda(
                 opportunity_id=opportunity_id,
                 company=company or "",
                 role=role or "",
-                kind=of(kind),
+                kind=known(kind) or of(kind),
                 due_at=due_at,
                 snoozed=snoozed,
                 recipient=recipient,
