@@ -27,7 +27,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from followup_desktop.core.action_kinds import kind_label
+from followup_desktop.core.action_kinds import ActionKind, kind_label
 from followup_desktop.core.agenda import AgendaItem, agenda, effective_due_column
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
@@ -146,7 +146,7 @@ class Reminder:
 
     action_id: int
     due_at: datetime
-    kind: str
+    kind: ActionKind
     company: str
     role: str
     recipient: str
