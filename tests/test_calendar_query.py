@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from followup_desktop.core.action_kinds import Symbol
 from followup_desktop.core.calendar_query import (
     DecisionIndex,
     EntryKind,
-    icon_kind,
     load_decisions,
     load_range,
+    symbol_of,
 )
 from followup_desktop.core.db import Database
 from followup_desktop.core.services import FollowupService, InterviewFields
@@ -62,7 +63,7 @@ def test_range_holds_interviews_actions_and_decisions_of_its_days_only(
     action = next(e for e in shown.entries if e.action_id == overdue.created_id)
     assert action.overdue
     assert action.day == date(2026, 11, 22)
-    assert icon_kind(action) == "task"
+    assert symbol_of(action) is Symbol.TASK
     assert shown.totals[date(2026, 11, 20)] >= 1
     assert all(date(2026, 11, 16) <= e.day < date(2026, 11, 30) for e in shown.entries)
 

@@ -28,6 +28,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 import followup_desktop.gui.debrief as debrief_package
+from followup_desktop.core.action_kinds import ACTION_KINDS, Opening
 from followup_desktop.core.db import Database
 from followup_desktop.core.exchange import export_database
 from followup_desktop.core.messages import load_account
@@ -42,17 +43,18 @@ from followup_desktop.gui.theme import app_icon, follow_system_color_scheme, is_
 from followup_desktop.secrets import PasswordStore
 from gui_helpers import NOW, AnsweringDialogs, window_settings
 
-MESSAGE_KINDS = (
-    "thank_you",
-    "send_material",
-    "tell_references",
-    "check_in_referrer",
-    "still_interested",
-    "status_follow_up",
-    "phone_call",
-    "closing_note",
-    "reply_to_rejection",
-    "value_add",
+# Every kind the registry says opens the composer (a phone call gets a call script).
+MESSAGE_KINDS = tuple(
+    kind.value for kind, info in ACTION_KINDS.items() if info.opening is Opening.COMPOSER
+)
+# Every other kind, and one of the person's own, opens the opportunity it belongs to.
+EDITOR_KINDS = (
+    *(
+        kind.value
+        for kind, info in ACTION_KINDS.items()
+        if info.opening in (Opening.EDITOR, Opening.BOARD)
+    ),
+    "call_recruiter",
 )
 
 
@@ -230,7 +232,7 @@ def test_marking_a_message_sent_in_the_composer_updates_the_window(
     composer.close()
 
 
-@pytest.mark.parametrize("kind", ["review_offer", "keep_options_open", "call_recruiter"])
+@pytest.mark.parametrize("kind", EDITOR_KINDS)
 def test_other_actions_with_an_opportunity_open_its_editor(
     service: FollowupService, window: MainWindow, kind: str
 ) -> None:

@@ -17,6 +17,7 @@ from followup_desktop.core.models import (
     Direction,
     Interview,
     Opportunity,
+    Setting,
     Stage,
     StageChange,
 )
@@ -256,16 +257,18 @@ def test_stages_are_data(service: FollowupService) -> None:
 
 
 def test_settings_with_a_prefix_are_read_exactly(service: FollowupService) -> None:
-    service.set_setting("board.order.1", {"7": 1.0})
-    service.set_setting("board.order.12", {"8": 2.0})
-    service.set_setting("board.orders", "not mine")  # shares the prefix but for a dot
-    service.set_setting("boardXorder.1", "not mine")  # "_" or "." must not be wildcards
-    service.set_setting("board.order", "not mine")
+    service.set_setting("board_card_order.1", {"7": 1.0})
+    service.set_setting("board_card_order.12", {"8": 2.0})
+    # Keys no version declares, as an older file might hold: never set through the service.
+    with service.db.session() as session:
+        session.add(Setting(key="board_card_orders", value="not mine"))  # shares the prefix
+        session.add(Setting(key="boardXcardXorder.1", value="not mine"))  # "_" is no wildcard
+        session.add(Setting(key="board_card_order", value="not mine"))
     # What the board reads its card order with, at start-up.
     with service.db.session() as session:
-        assert load_settings_with_prefix(session, "board.order.") == {
-            "board.order.1": {"7": 1.0},
-            "board.order.12": {"8": 2.0},
+        assert load_settings_with_prefix(session, "board_card_order.") == {
+            "board_card_order.1": {"7": 1.0},
+            "board_card_order.12": {"8": 2.0},
         }
         assert load_settings_with_prefix(session, "nothing.") == {}
 

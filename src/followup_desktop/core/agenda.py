@@ -13,35 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from followup_desktop.core.action_kinds import ActionKind, kind_lookup
+from followup_desktop.core.action_kinds import kind_label as kind_label  # noqa: PLC0414 (re-exported)
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-KIND_LABELS = {
-    "debrief": "Write the debrief",
-    "thank_you": "Send a thank-you note",
-    "send_material": "Send the promised material",
-    "tell_references": "Brief your references",
-    "check_in_referrer": "Check in with your referrer",
-    "still_interested": "Send a short still-interested note",
-    "status_follow_up": "Ask about the status",
-    "phone_call": "Call about the status",
-    "closing_note": "Send a courteous closing note",
-    "reply_to_rejection": "Reply to the rejection",
-    "keep_options_open": "Keep other options open",
-    "review_offer": "Review the offer",
-    "move_on": "Mark it as moved on",
-    "prepare_next_round": "Prepare for the next round",
-    "value_add": "Share something useful",
-    "set_criteria": "Set your acceptance criteria",
-    "build_skills": "Work on a skill",
-    "new_evidence_note": "Send a short note with the new evidence",
-    "custom": "Your own to-do",
-}
-
-
-def kind_label(kind: str) -> str:
-    """A short imperative phrase for an action kind."""
-    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
 class Bucket(enum.StrEnum):
@@ -62,7 +38,7 @@ class AgendaItem:
     opportunity_id: int | None
     company: str
     role: str
-    kind: str
+    kind: ActionKind
     due_at: datetime
     snoozed: bool
     recipient: str
@@ -82,7 +58,7 @@ class AgendaItem:
             "opportunity_id": self.opportunity_id,
             "company": self.company,
             "role": self.role,
-            "kind": self.kind,
+            "kind": self.kind.value,
             "label": self.label,
             "due_at": self.due_at.isoformat(),
             "bucket": self.bucket.value,
@@ -162,6 +138,7 @@ def agenda(
     local_now = now.astimezone(tz)
     end_of_today = local_now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     parse = datetime.fromisoformat
+    known, of = kind_lookup(), ActionKind.of
     items = []
     rows = driver_connection(source).execute(sql, parameters).fetchall()
     for (
@@ -191,7 +168,7 @@ def agenda(
                 opportunity_id=opportunity_id,
                 company=company or "",
                 role=role or "",
-                kind=kind,
+                kind=known(kind) or of(kind),
                 due_at=due_at,
                 snoozed=snoozed,
                 recipient=recipient,
@@ -224,7 +201,7 @@ def missed(source: Session | sqlite3.Connection, limit: int | None = None) -> li
             opportunity_id=opportunity_id,
             company=company or "",
             role=role or "",
-            kind=kind,
+            kind=ActionKind.of(kind),
             due_at=parse(due_text),
             snoozed=False,
             recipient=recipient,

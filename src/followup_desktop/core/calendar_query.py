@@ -19,23 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from followup_desktop.core.agenda import kind_label
+from followup_desktop.core.action_kinds import ActionKind, Symbol, kind_info, kind_label
 from followup_desktop.core.ics import expected_decision, is_cancelled_note
 from followup_desktop.core.models import ActionState, StageKind
 from followup_desktop.core.timeutil import start_of_day
-
-MESSAGE_KINDS = frozenset(
-    {
-        "thank_you",
-        "send_material",
-        "tell_references",
-        "check_in_referrer",
-        "still_interested",
-        "status_follow_up",
-        "closing_note",
-        "reply_to_rejection",
-    }
-)
 
 
 class EntryKind(enum.StrEnum):
@@ -60,7 +47,7 @@ class CalendarEntry:
     starts_at: datetime
     ends_at: datetime
     day: date
-    action_kind: str = ""
+    action_kind: ActionKind | None = None
     overdue: bool = False
     snoozed: bool = False
     cancelled: bool = False
@@ -77,8 +64,13 @@ class CalendarEntry:
             return f"{prefix}{self.company} · round {self.round}"
         if self.kind is EntryKind.DECISION:
             return f"Decision due: {self.company}"
-        label = kind_label(self.action_kind)
+        label = self.action_label
         return f"{label}: {self.company}" if self.company else label
+
+    @property
+    def action_label(self) -> str:
+        """What an action item asks, in words (empty for other items)."""
+        return "" if self.action_kind is None else kind_label(self.action_kind)
 
     @property
     def where(self) -> str:
@@ -86,17 +78,14 @@ class CalendarEntry:
         return f"{self.company} — {self.role}" if self.company else "Your search"
 
 
-def icon_kind(entry: CalendarEntry) -> str:
-    """Which icon an item gets: interview, decision, message, call, debrief or task."""
-    if entry.kind is not EntryKind.ACTION:
-        return entry.kind.value
-    if entry.action_kind == "phone_call":
-        return "call"
-    if entry.action_kind == "debrief":
-        return "debrief"
-    if entry.action_kind in MESSAGE_KINDS:
-        return "message"
-    return "task"
+def symbol_of(entry: CalendarEntry) -> Symbol:
+    """How an item is marked: interview, decision, or its action kind's symbol."""
+    if entry.kind is EntryKind.INTERVIEW:
+        return Symbol.INTERVIEW
+    if entry.kind is EntryKind.DECISION:
+        return Symbol.DECISION
+    assert entry.action_kind is not None
+    return kind_info(entry.action_kind).symbol
 
 
 def day_range(first: date, days: int, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -284,7 +273,7 @@ def _action_entry(
         starts_at=due,
         ends_at=due,
         day=day,
-        action_kind=kind,
+        action_kind=ActionKind.of(kind),
         overdue=due < now,
         snoozed=snoozed,
         detail="\n".join(lines),

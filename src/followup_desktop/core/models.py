@@ -29,9 +29,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.fields import DEBRIEF_TEXT
 from followup_desktop.core.kinds import StageKind as StageKind  # noqa: PLC0414 (re-exported)
-from followup_desktop.core.sqltypes import UTCDateTime
+from followup_desktop.core.sqltypes import ActionKindText, UTCDateTime
 from followup_desktop.core.timeutil import utcnow
 
 NAMING_CONVENTION = {
@@ -396,7 +397,7 @@ class Action(Base):
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), default=None
     )
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[ActionKind] = mapped_column(ActionKindText())
     plan_key: Mapped[str | None] = mapped_column(String(200), default=None)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recipient: Mapped[str] = mapped_column(String(400), default="")

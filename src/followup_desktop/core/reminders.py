@@ -26,7 +26,8 @@ from typing import Any, Final
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from followup_desktop.core.agenda import AgendaItem, agenda, effective_due_column, kind_label
+from followup_desktop.core.action_kinds import ActionKind, kind_label
+from followup_desktop.core.agenda import AgendaItem, agenda, effective_due_column
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.models import (
@@ -145,7 +146,7 @@ class Reminder:
 
     action_id: int
     due_at: datetime
-    kind: str
+    kind: ActionKind
     company: str
     role: str
     recipient: str

@@ -253,7 +253,7 @@ def _check_for(column: Any) -> Check:
             return isinstance(value, str) and _parses(value, kind == "Date")
         if kind == "JSON":
             return isinstance(value, str) and _json_parses(value)
-        return isinstance(value, str) if kind in ("String", "Text") else True
+        return isinstance(value, str) if kind in ("String", "Text", "ActionKindText") else True
 
     return check
 

@@ -1,4 +1,5 @@
-"""SQLAlchemy column types of our own: instants stored as naive UTC, read back aware.
+"""SQLAlchemy column types of our own: instants stored as naive UTC, read back aware;
+action kinds stored as their text, read back as :class:`ActionKind`.
 
 Kept apart from :mod:`timeutil` so that code needing only the clock (the command line,
 the window's first paint) does not load SQLAlchemy.
@@ -9,9 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+from followup_desktop.core.action_kinds import ActionKind
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -38,4 +41,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
-__all__ = ["UTCDateTime"]
+class ActionKindText(TypeDecorator[ActionKind]):
+    """An action's kind: its text in the column, an :class:`ActionKind` in Python.
+
+    Text that is no declared kind (one of the person's own) comes back as an own kind
+    (see :meth:`ActionKind.of`), so nothing stored is refused or lost.
+    """
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> ActionKind | None:
+        return None if value is None else ActionKind.of(value)
+
+
+__all__ = ["ActionKindText", "UTCDateTime"]

@@ -60,6 +60,7 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from followup_desktop.core import action_kinds
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.models import StageKind
 from followup_desktop.core.playbook.rawsql import driver_connection
@@ -79,7 +80,7 @@ MULTIPLIER_RANGE: Final = (1.0, 3.0)
 THANK_YOU_WINDOW_DAYS: Final = 2
 
 #: Done actions that ask the employer where things stand: prompts for an answer.
-FOLLOW_UP_KINDS: Final = ("still_interested", "status_follow_up", "phone_call")
+FOLLOW_UP_KINDS: Final = action_kinds.FOLLOW_UP_KINDS
 #: What counts as a message sent: a logged one, or a done step that is a message.
 MESSAGE_KINDS: Final = (
     "message",

@@ -35,7 +35,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from followup_desktop.core.agenda import kind_label
+from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.board import CardSnapshot, DueState, due_state
 from followup_desktop.gui.plain import shown, tooltip
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from followup_desktop.core.agenda import kind_label
+from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.board import CardSnapshot, DueState, due_state
 from followup_desktop.gui.board_model import CardRole
 from followup_desktop.gui.contrast import legible, over

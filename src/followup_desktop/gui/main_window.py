@@ -62,6 +62,7 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop import APP_NAME, __version__
+from followup_desktop.core.action_kinds import ActionKind, Opening, kind_info
 from followup_desktop.core.agenda import AgendaItem, agenda, missed
 from followup_desktop.core.board import (
     CardSnapshot,
@@ -72,7 +73,7 @@ from followup_desktop.core.board import (
     load_settings_with_prefix,
     load_stages,
 )
-from followup_desktop.core.change import Change
+from followup_desktop.core.change import EVERYTHING, Change, Entity, entities
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.fields import OpportunityFields
 from followup_desktop.core.plain_text import for_display
@@ -152,17 +153,15 @@ IMPORT_SUMMARY = (
     ("correspondence", "messages"),
 )
 # Changes that can alter what the question bank lists (its own edits are "question").
-BANK_ENTITIES = frozenset({"debrief", "interview", "opportunity", "contact"})
+BANK_ENTITIES = entities(Entity.DEBRIEF, Entity.INTERVIEW, Entity.OPPORTUNITY, Entity.CONTACT)
 # An import replaces everything: what the window tells its listeners afterwards.
-EVERYTHING_CHANGED = Change(
-    entities=frozenset({"opportunity", "contact", "interview", "debrief", "action", "stage"})
-)
+EVERYTHING_CHANGED = Change(entities=EVERYTHING)
 WIRED_PROPERTY = "followupWired"
 PAGE_BOARD = "board"
 PAGE_QUESTIONS = "questions"
 PAGE_CALENDAR = "calendar"
 # Changes that can alter what the calendar shows.
-CALENDAR_ENTITIES = frozenset({"interview", "action", "opportunity", "stage"})
+CALENDAR_ENTITIES = entities(Entity.INTERVIEW, Entity.ACTION, Entity.OPPORTUNITY, Entity.STAGE)
 
 
 def window_settings_path() -> Path:
@@ -175,19 +174,12 @@ def exchange_available() -> bool:
     return importlib.util.find_spec("followup_desktop.core.exchange") is not None
 
 
-def message_kinds() -> frozenset[str]:
-    """Action kinds the composer drafts (a phone call gets a call script)."""
-    from followup_desktop.core.messages import KIND_TEMPLATES  # loaded on first use
-
-    return frozenset(KIND_TEMPLATES)
-
-
 @dataclass(frozen=True, slots=True)
 class ActionTarget:
     """What :meth:`MainWindow.open_action` needs to know about an action."""
 
     action_id: int
-    kind: str
+    kind: ActionKind
     opportunity_id: int | None
     interview_id: int | None
 
@@ -848,7 +840,7 @@ class MainWindow(QMainWindow):
         so the order is not read back from the database). ``board`` is the whole board
         already read (on the worker) for a change too big to apply card by card.
         """
-        if "stage" in change.entities:
+        if Entity.STAGE in change.entities:
             self._reload_stages()
         ids = _touched(change)
         if len(ids) > INCREMENTAL_LIMIT:
@@ -867,7 +859,7 @@ class MainWindow(QMainWindow):
         if change.entities & BANK_ENTITIES:
             self._question_bank_changed()
         if self.calendar is not None and change.entities & CALENDAR_ENTITIES:
-            self.calendar.apply_change(ids, everything="stage" in change.entities)
+            self.calendar.apply_change(ids, everything=Entity.STAGE in change.entities)
         if self.stats_page is not None:
             self.stats_page.mark_stale()
         self._update_status()
@@ -1259,13 +1251,14 @@ class MainWindow(QMainWindow):
             )
             self.refresh_today_later()
             return
-        if target.kind == "debrief" and target.interview_id is not None:
+        opening = kind_info(target.kind).opening
+        if opening is Opening.DEBRIEF and target.interview_id is not None:
             self.open_debrief(target.interview_id)
-        elif target.kind in message_kinds():
+        elif opening is Opening.COMPOSER:
             self.open_composer(action_id)
         elif target.opportunity_id is not None:
             self.open_opportunity(target.opportunity_id)
-        elif target.kind == "keep_options_open":
+        elif opening is Opening.BOARD:
             self.dialogs.information(
                 self,
                 "This step is about your whole search, not one job: keep applying and "
@@ -1727,7 +1720,7 @@ class MainWindow(QMainWindow):
             self.apply_change(
                 Change(
                     frozenset(result.opportunity_ids),
-                    frozenset({"opportunity", "interview", "action", "contact"}),
+                    entities(Entity.OPPORTUNITY, Entity.INTERVIEW, Entity.ACTION, Entity.CONTACT),
                     actions_replanned=frozenset(result.replanned),
                 )
             )

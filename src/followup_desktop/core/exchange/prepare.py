@@ -30,8 +30,7 @@ from followup_desktop.core.exchange.tables import (
     _TableSpec,
     gc_paused,
 )
-from followup_desktop.core.messages.account import ACCOUNT_SETTING, EmailAccount
-from followup_desktop.core.playbook.settings import SETTINGS_KEY, settings_from
+from followup_desktop.core.settings_registry import check_setting, declared
 from followup_desktop.core.timeutil import check_zone_name, is_zone_name
 
 if TYPE_CHECKING:
@@ -264,26 +263,25 @@ class _Preparer:
                 json_path(["settings", index, "value"]),
             )
         key = row["key"]
-        location: list[str | int] = ["settings", index, "value"]
-        try:
-            if key == SETTINGS_KEY and value is not None:
-                # The same checks as the Settings dialog: "seven" or -3 days are refused
-                # here, not discovered by the planner after the import.
-                settings_from(value)
-            elif key == ACCOUNT_SETTING and value is not None:
-                EmailAccount.from_json(value)
-        except ValidationError as error:
-            field: list[str | int] = (
-                [error.field] if error.field and error.field != SETTINGS_KEY else []
-            )
-            raise ImportFormatError(str(error), json_path(location + field)) from None
-        if _is_secret_setting(row["key"]):
+        if _is_secret_setting(key):
             raise ImportFormatError(
-                f"the setting {row['key']!r} would hold a secret. Followup keeps passwords "
+                f"the setting {key!r} would hold a secret. Followup keeps passwords "
                 "and tokens in the system keyring, never in its database or exports; "
                 "remove this setting from the file.",
                 json_path(["settings", index, "key"]),
             )
+        # The same checks as FollowupService.set_setting (and so the Settings dialog):
+        # an unknown key, or "seven" or -3 days, is refused here, not discovered later.
+        try:
+            declared(key)
+        except ValidationError as error:
+            raise ImportFormatError(str(error), json_path(["settings", index, "key"])) from None
+        location: list[str | int] = ["settings", index, "value"]
+        try:
+            check_setting(key, value)
+        except ValidationError as error:
+            field: list[str | int] = [error.field] if error.field and error.field != key else []
+            raise ImportFormatError(str(error), json_path(location + field)) from None
 
     def _check_contacts(self, row: Mapping[str, Any], index: int) -> None:
         with _as_format_error("contacts", index):

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from followup_desktop.core.agenda import kind_label
+from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.files import FileWriteError, write_atomically

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from followup_desktop.core.change import Entity, entities
 from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.mailbox.account import IncomingAccount
 from followup_desktop.core.mailbox.directory import (
@@ -376,7 +377,7 @@ class MailboxChecker:
         assert proposal.invitation is not None
         invitations = read_invitations(proposal.invitation.encode("utf-8"))
         result = self.service.import_invitations(invitations)
-        return Change(frozenset(result.opportunity_ids), frozenset({"interview", "action"}))
+        return Change(frozenset(result.opportunity_ids), entities(Entity.INTERVIEW, Entity.ACTION))
 
     def dismiss(self, proposal_id: str) -> Change:
         """Set the message aside for good: it is never proposed again."""

@@ -14,7 +14,6 @@ from followup_desktop.core.messages.account import (
     save_account,
 )
 from followup_desktop.core.messages.context import (
-    KIND_TEMPLATES,
     Draft,
     Highlight,
     Recipient,
@@ -43,7 +42,6 @@ from followup_desktop.core.messages.templates import (
 __all__ = [
     "ACCOUNT_SETTING",
     "FIELDS",
-    "KIND_TEMPLATES",
     "TEMPLATES",
     "TEMPLATE_OPTIONS",
     "Draft",

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from followup_desktop.core.action_kinds import FOLLOW_UP_KINDS, template_for
 from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.messages.account import load_account
 from followup_desktop.core.messages.placeholders import prompt_for_missing_name
@@ -47,21 +48,6 @@ from followup_desktop.core.questions import BETTER_ANSWER_HINT
 from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import zone
 
-# Which template drafts each kind of action; kinds not listed start from an empty draft.
-KIND_TEMPLATES: dict[str, str] = {
-    "thank_you": "thank_you",
-    "still_interested": "still_interested",
-    "status_follow_up": "status_follow_up",
-    "value_add": "value_add",
-    "share_article": "value_add",
-    "send_material": "promised_material",
-    "tell_references": "reference_heads_up",
-    "check_in_referrer": "referrer_check_in",
-    "phone_call": "phone_script",
-    "closing_note": "closing_note",
-    "reply_to_rejection": "rejection_reply",
-    "new_evidence_note": "new_evidence_note",
-}
 _EMAIL_TEMPLATE = {info.key: info.is_email for info in TEMPLATES}
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -87,7 +73,6 @@ _KIND_WORDS = {
     "technical": "technical interview",
     "other": "interview",
 }
-_FOLLOW_UP_KINDS = ("still_interested", "status_follow_up", "phone_call")
 
 
 def long_date(day: date) -> str:
@@ -304,7 +289,7 @@ class _Loader:
                 select(Action)
                 .where(
                     Action.opportunity_id == self.opportunity.id,
-                    Action.kind.in_(_FOLLOW_UP_KINDS),
+                    Action.kind.in_(FOLLOW_UP_KINDS),
                     Action.state.in_((ActionState.OPEN, ActionState.SNOOZED)),
                     Action.id != self.action.id,
                     Action.due_at > self.now,
@@ -596,7 +581,7 @@ def draft_for_action(
         if action is None:
             raise NotFoundError(f"Action {action_id} does not exist (it may have been deleted).")
         loader = _Loader(session, action, now)
-        key = KIND_TEMPLATES.get(action.kind)
+        key = template_for(action.kind)
         if key == "thank_you":
             plan = _plan_thank_you(loader)
         elif key is not None:

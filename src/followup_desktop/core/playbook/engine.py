@@ -22,7 +22,6 @@ change. docs/playbook.md describes every rule and setting.
 
 from __future__ import annotations
 
-import enum
 import itertools
 import math
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from collections.abc import Set as AbstractSet
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.models import (
     ActionState,
@@ -67,29 +67,6 @@ _MAX_INTERVIEW = timedelta(days=1)
 # conversation it started.
 _THANKS_WINDOW = timedelta(days=5)
 _CONVERSATION = timedelta(days=2)
-
-
-class ActionKind(enum.StrEnum):
-    """What a planned action asks the person to do."""
-
-    DEBRIEF = "debrief"
-    THANK_YOU = "thank_you"
-    SEND_MATERIAL = "send_material"
-    TELL_REFERENCES = "tell_references"
-    CHECK_IN_REFERRER = "check_in_referrer"
-    STILL_INTERESTED = "still_interested"
-    STATUS_FOLLOW_UP = "status_follow_up"
-    PHONE_CALL = "phone_call"
-    CLOSING_NOTE = "closing_note"
-    REPLY_TO_REJECTION = "reply_to_rejection"
-    KEEP_OPTIONS_OPEN = "keep_options_open"
-    REVIEW_OFFER = "review_offer"
-    MOVE_ON = "move_on"
-    PREPARE_NEXT_ROUND = "prepare_next_round"
-    VALUE_ADD = "value_add"
-    SET_CRITERIA = "set_criteria"
-    BUILD_SKILLS = "build_skills"
-    NEW_EVIDENCE_NOTE = "new_evidence_note"
 
 
 class PlannedAction(NamedTuple):

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from followup_desktop.core.change import Change
 from followup_desktop.core.models import Setting
 from followup_desktop.core.playbook import replan
-from followup_desktop.core.playbook.settings import SETTINGS_KEY, validate_settings
+from followup_desktop.core.playbook.settings import SETTINGS_KEY
 from followup_desktop.core.services._base import ServiceBase, _refuse_nul_inside
+from followup_desktop.core.settings_registry import check_setting
 
 
 class SettingsMixin(ServiceBase):
@@ -25,10 +23,13 @@ class SettingsMixin(ServiceBase):
             return default if setting is None else setting.value
 
     def set_setting(self, key: str, value: Any) -> Change:
-        """Store a setting; playbook settings are validated and re-plan everything."""
-        if key == SETTINGS_KEY:
-            value = validate_settings(value)
+        """Store a declared setting (core.settings_registry) after its check.
+
+        An undeclared key or a value its declaration refuses raises ValidationError;
+        a change of the playbook settings re-plans everything.
+        """
         _refuse_nul_inside(value, key)
+        value = check_setting(key, value)
         with self._write() as session:
             self._store_setting(session, key, value)
             session.flush()
@@ -55,25 +56,3 @@ class SettingsMixin(ServiceBase):
         with self._write() as session:
             replanned = replan(session, opportunity_ids, self.clock())
             return Change(frozenset(replanned), frozenset({"action"}))
-
-    def put_setting(
-        self, key: str, value: Any, *, durable: bool = False, wait_ms: int | None = None
-    ) -> Change:
-        """Store a setting in one cheap statement, nothing re-planned (a draft as typed).
-
-        ``wait_ms`` bounds the wait for another program's write lock; ``durable`` flushes
-        the commit to the disk (see :meth:`Database.session`).
-        """
-        statement = sqlite_insert(Setting).values(key=key, value=value)
-        statement = statement.on_conflict_do_update(
-            index_elements=[Setting.key], set_={"value": statement.excluded.value}
-        )
-        with self._write(durable=durable, wait_ms=wait_ms) as session:
-            session.execute(statement)
-        return Change(frozenset(), frozenset({"settings"}))
-
-    def delete_setting(self, key: str) -> Change:
-        """Forget a stored setting (nothing happens when there is none)."""
-        with self._write() as session:
-            session.execute(delete(Setting).where(Setting.key == key))
-        return Change(frozenset(), frozenset({"settings"}))

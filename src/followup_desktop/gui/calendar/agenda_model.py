@@ -15,8 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt
 
-from followup_desktop.core.calendar_query import CalendarEntry, EntryKind, icon_kind
-from followup_desktop.gui.calendar.day_delegate import SYMBOLS
+from followup_desktop.core.calendar_query import CalendarEntry, EntryKind, symbol_of
 from followup_desktop.gui.calendar.month_model import (
     EntryRole,
     ModelIndex,
@@ -118,7 +117,7 @@ class AgendaModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if entry is None:
                 return f"{day_words(row.day)} · +{row.more} more (see the board)"
-            symbol = SYMBOLS[icon_kind(entry)]
+            symbol = symbol_of(entry).glyph
             time_text = "" if entry.kind is EntryKind.DECISION else self._time_text(entry)
             return shown(f"{day_words(row.day)} · {symbol} {entry_line(entry, time_text).strip()}")
         if role == Qt.ItemDataRole.ToolTipRole and entry is not None:

@@ -16,9 +16,8 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, 
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from followup_desktop.core.agenda import kind_label
 from followup_desktop.core.board import DueState
-from followup_desktop.core.calendar_query import CalendarEntry, EntryKind, icon_kind
+from followup_desktop.core.calendar_query import CalendarEntry, EntryKind, symbol_of
 from followup_desktop.gui.calendar.month_model import (
     EntriesRole,
     InMonthRole,
@@ -32,26 +31,18 @@ from followup_desktop.gui.theme import muted_text, status_color, tinted
 AnyIndex = QModelIndex | QPersistentModelIndex
 PADDING = 4
 LINE_GAP = 2
-# A symbol per kind, so the kind shows without colour; the words follow it.
-SYMBOLS = {
-    "interview": "◷",
-    "decision": "⚑",
-    "message": "✉",
-    "call": "☎",
-    "debrief": "✎",
-    "task": "☐",
-}
 
 
 def cell_text(entry: CalendarEntry, time_text: str) -> str:
     """The words of one entry line in a day cell."""
-    symbol = SYMBOLS[icon_kind(entry)]
+    # A symbol per kind (core.action_kinds), so the kind shows without colour.
+    symbol = symbol_of(entry).glyph
     if entry.kind is EntryKind.INTERVIEW:
         prefix = "Cancelled: " if entry.cancelled else ""
         return f"{time_text} {prefix}{entry.company} · round {entry.round}"
     if entry.kind is EntryKind.DECISION:
         return f"{symbol} Decision due: {entry.company}"
-    what = kind_label(entry.action_kind)
+    what = entry.action_label
     text = f"{entry.company}: {what}" if entry.company else what
     if entry.overdue:
         return f"{symbol} overdue · {text}"

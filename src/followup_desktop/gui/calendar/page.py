@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.core.action_kinds import legend
 from followup_desktop.core.calendar_query import (
     CalendarEntry,
     CalendarRange,
@@ -312,9 +313,7 @@ class CalendarPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
-        self.legend = PlainLabel(
-            "◷ interview   ✉ message   ☎ call   ✎ debrief   ☐ to-do   ⚑ expected decision"
-        )
+        self.legend = PlainLabel(legend())
         self.legend.setAccessibleName("Legend of the calendar symbols")
         # The legend sits under the grid and wraps, and the title wraps too: the bar must
         # not make the page wider than a laptop screen, nor re-lay out the window each

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followup_desktop.core.agenda import kind_label
+from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.messages import (
     Draft,

@@ -1,0 +1,315 @@
+"""Every key of the settings table, declared once with its default and its check.
+
+The settings table holds JSON values under text keys. Each key Followup reads is
+declared here: a single key (``playbook``, ``reminders``, ``email.account`` ...) or a
+family of keys sharing a prefix with a checked suffix (``board_card_order.<stage id>``,
+``template.<template>`` ...). :func:`check_setting` is what
+:meth:`FollowupService.set_setting` and the JSON import call: an undeclared key or a
+value its declaration refuses raises :class:`ValidationError`, naming the setting and
+what to fix, so nothing is stored that the code reading it would have to guess about.
+
+The checks import the modules that own each value's format only when they run: this
+module is imported by the service layer, which those modules import in turn.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from followup_desktop.core.errors import ValidationError
+
+Check = Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredSetting:
+    """One key (or one family of keys) of the settings table.
+
+    ``key`` is the whole key, or for a family (``suffix`` set) the prefix its keys share;
+    ``suffix`` is the pattern the rest of a family's key must match. ``check`` returns
+    the value to store (possibly normalised) or raises :class:`ValidationError`;
+    ``value`` says in words what the value must be, for messages and documentation.
+    ``default`` is what an absent key means. ``nullable`` settings may be stored as
+    ``null``, which also means the default.
+    """
+
+    key: str
+    label: str
+    value: str
+    default: Any
+    check: Check
+    suffix: re.Pattern[str] | None = None
+    suffix_words: str = ""
+    nullable: bool = False
+
+    @property
+    def is_family(self) -> bool:
+        """True for a family of keys sharing ``key`` as their prefix."""
+        return self.suffix is not None
+
+    def matches(self, key: str) -> bool:
+        """True when ``key`` is this setting (or a key of this family)."""
+        if self.suffix is None:
+            return key == self.key
+        return key.startswith(self.key) and self.suffix.fullmatch(key[len(self.key) :]) is not None
+
+
+def _playbook(value: Any) -> Any:
+    from followup_desktop.core.playbook.settings import settings_from, validate_settings
+
+    cleaned = validate_settings(value)
+    # Over the defaults too: working hours that end before the default start are refused.
+    settings_from(cleaned)
+    return cleaned
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValidationError(f"must be a JSON object, not {_json_type(value)}")
+    return value
+
+
+def _reminders(value: Any) -> dict[str, Any]:
+    from followup_desktop.core.timeutil import parse_instant
+
+    prefs = _object(value)
+    unknown = sorted(set(prefs) - {"quiet_hours", "paused_until"})
+    if unknown:
+        raise ValidationError(
+            f"has no choice called {unknown[0]!r} (the choices are quiet_hours and paused_until)",
+            unknown[0],
+        )
+    if not isinstance(prefs.get("quiet_hours", True), bool):
+        raise ValidationError("quiet_hours must be true or false", "quiet_hours")
+    paused = prefs.get("paused_until")
+    if paused is not None:
+        if not isinstance(paused, str):
+            raise ValidationError("paused_until must be an instant (text) or null", "paused_until")
+        parse_instant(paused, "paused_until")
+    return prefs
+
+
+def _email_account(value: Any) -> Any:
+    from followup_desktop.core.messages.account import EmailAccount
+
+    EmailAccount.from_json(value)
+    return value
+
+
+def _incoming_account(value: Any) -> Any:
+    from followup_desktop.core.mailbox.account import IncomingAccount
+
+    IncomingAccount.from_json(value)
+    return value
+
+
+def _sequences(value: Any) -> dict[str, Any]:
+    sequences = _object(value)
+    for uid, entry in sequences.items():
+        if not (
+            isinstance(entry, list)
+            and len(entry) == 2
+            and type(entry[0]) is int
+            and entry[0] >= 0
+            and isinstance(entry[1], str)
+        ):
+            raise ValidationError(
+                f"the entry for {uid!r} must be [sequence, digest]: a whole number from 0 "
+                "and a text",
+                str(uid),
+            )
+    return sequences
+
+
+def _template_source(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"must be the template's text, not {_json_type(value)}")
+    return value
+
+
+def _card_order(value: Any) -> dict[str, Any]:
+    ranks = _object(value)
+    for card, rank in ranks.items():
+        if not str(card).isdigit():
+            raise ValidationError(f"{card!r} is not an opportunity id (digits only)", str(card))
+        if type(rank) not in (int, float) or not math.isfinite(rank):
+            raise ValidationError(f"the rank of card {card} must be a finite number", str(card))
+    return ranks
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    mapping = _object(value)
+    for column, target in mapping.items():
+        if not isinstance(target, str):
+            raise ValidationError(f"column {column!r} must map to a field name (text)", str(column))
+    return mapping
+
+
+def _template_keys() -> frozenset[str]:
+    from followup_desktop.core.messages.templates import TEMPLATE_KEYS
+
+    return frozenset(TEMPLATE_KEYS)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+_ID = re.compile(r"[1-9][0-9]{0,18}")
+
+#: Every setting Followup reads, once.
+SETTINGS: Final[tuple[DeclaredSetting, ...]] = (
+    DeclaredSetting(
+        "playbook",
+        "Playbook settings",
+        "an object of playbook settings (docs/playbook.md), such as "
+        '{"no_timeline_follow_up_days": 10}',
+        {},
+        _playbook,
+    ),
+    DeclaredSetting(
+        "reminders",
+        "Reminder choices",
+        'an object with "quiet_hours" (true or false) and "paused_until" (an instant or null)',
+        {"quiet_hours": True, "paused_until": None},
+        _reminders,
+    ),
+    DeclaredSetting(
+        "email.account",
+        "Email account",
+        "the outgoing mail account (server, port, security, user, sender)",
+        None,
+        _email_account,
+        nullable=True,
+    ),
+    DeclaredSetting(
+        "mailbox.account",
+        "Incoming mail account",
+        "the IMAP account to read (server, port, user, folders)",
+        None,
+        _incoming_account,
+        nullable=True,
+    ),
+    DeclaredSetting(
+        "mailbox.state:",
+        "What was seen in a mailbox",
+        "an object Followup keeps about a mailbox it reads",
+        None,
+        _object,
+        suffix=re.compile(r".+@.+", re.DOTALL),
+        suffix_words="user@server",
+        nullable=True,
+    ),
+    DeclaredSetting(
+        "calendar.sequences",
+        "Calendar export sequence numbers",
+        "an object of event id -> [sequence, digest]",
+        {},
+        _sequences,
+    ),
+    DeclaredSetting(
+        "template.",
+        "Edited message template",
+        "the template's text, or null for the shipped one",
+        None,
+        _template_source,
+        suffix=re.compile(r"[a-z_]+"),
+        suffix_words="the name of a template",
+        nullable=True,
+    ),
+    DeclaredSetting(
+        "imports.mapping.",
+        "Remembered spreadsheet columns",
+        "an object of column heading -> field name",
+        None,
+        _mapping,
+        suffix=re.compile(r"[0-9a-f]{16}"),
+        suffix_words="16 hexadecimal digits",
+        nullable=True,
+    ),
+    DeclaredSetting(
+        "board_card_order.",
+        "Hand-made card order of a column",
+        "an object of opportunity id -> rank",
+        {},
+        _card_order,
+        suffix=_ID,
+        suffix_words="a stage id",
+    ),
+    DeclaredSetting(
+        "debrief_draft:",
+        "Unfinished debrief",
+        "the object the debrief form saves while it is being written",
+        None,
+        _object,
+        suffix=_ID,
+        suffix_words="an interview id",
+        nullable=True,
+    ),
+)
+
+
+def declared(key: str) -> DeclaredSetting:
+    """The declaration of ``key``; :class:`ValidationError` when there is none."""
+    for setting in SETTINGS:
+        if setting.matches(key):
+            if setting.key == "template." and key[len(setting.key) :] not in _template_keys():
+                break
+            return setting
+    family = next((s for s in SETTINGS if s.is_family and key.startswith(s.key)), None)
+    if family is not None:
+        raise ValidationError(
+            f"{key!r} is not a setting Followup knows: after {family.key!r} comes "
+            f"{family.suffix_words}.",
+            key,
+        )
+    names = ", ".join(s.key + ("…" if s.is_family else "") for s in SETTINGS)
+    raise ValidationError(
+        f"{key!r} is not a setting Followup knows; remove it or use one of: {names}.", key
+    )
+
+
+def check_setting(key: str, value: Any) -> Any:
+    """``value`` checked (and cleaned) for ``key``, or :class:`ValidationError`.
+
+    The message names the setting and says what its value must be; ``field`` is the
+    part of the value at fault when the check names one (a playbook setting, say), else
+    the key.
+    """
+    setting = declared(key)
+    if value is None:
+        if setting.nullable:
+            return None
+        raise ValidationError(
+            f"The setting {key!r} ({setting.label}) cannot be null. It must be {setting.value}.",
+            key,
+        )
+    try:
+        return setting.check(value)
+    except ValidationError as error:
+        field = error.field or key
+        # A check that names the part at fault says what to fix; otherwise say the shape.
+        shape = f" It must be {setting.value}." if field == key else ""
+        raise ValidationError(
+            f"The setting {key!r} ({setting.label}): {str(error).rstrip('.')}.{shape}", field
+        ) from None
+
+
+__all__ = [
+    "SETTINGS",
+    "DeclaredSetting",
+    "check_setting",
+    "declared",
+]
