@@ -57,10 +57,10 @@ def test_the_guard_fails_a_write_around_the_service(service: FollowupService) ->
     assert service.get_setting("sneaky") is None
     # The service's own writes pass, and afterwards plain writes work again.
     with write_guard() as guard:
-        service.set_setting("fine", 1)
+        service.set_setting("board_card_order.1", {"7": 1.0})
     assert guard.service_writes >= 1
     with service.db.session() as session:
-        session.execute(text("UPDATE settings SET value = '2' WHERE key = 'fine'"))
+        session.execute(text("UPDATE settings SET value = '{}' WHERE key = 'board_card_order.1'"))
 
 
 def test_service_operations_write_only_through_the_service(

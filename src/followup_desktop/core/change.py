@@ -30,6 +30,7 @@ class Entity(enum.StrEnum):
     STAGE_HISTORY = "stage_history"
     CORRESPONDENCE = "correspondence"
     SETTINGS = "settings"
+    DEBRIEF_DRAFT = "debrief_draft"
 
 
 def entities(*names: Entity | str) -> frozenset[Entity]:

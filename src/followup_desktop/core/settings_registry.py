@@ -250,8 +250,9 @@ SETTINGS: Final[tuple[DeclaredSetting, ...]] = (
     ),
     DeclaredSetting(
         "debrief_draft:",
-        "Unfinished debrief",
-        "the object the debrief form saves while it is being written",
+        "Unfinished debrief (of older versions)",
+        "the object the debrief form saved while it was being written; drafts now have a "
+        "table of their own, and an old export's are kept as they were",
         None,
         _object,
         suffix=_ID,

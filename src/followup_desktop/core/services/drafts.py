@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from followup_desktop.core.change import Change
+from followup_desktop.core.change import Change, Entity
 from followup_desktop.core.debrief_draft import (
     DRAFT_VERSION,
     DebriefDraft,
@@ -22,7 +22,7 @@ from followup_desktop.core.models import DebriefDraftRow, Interview
 from followup_desktop.core.services._base import ServiceBase
 
 #: What a draft's :class:`Change` names; no view shows drafts, so none needs to refresh.
-DRAFT_ENTITY = "debrief_draft"
+DRAFT_ENTITY = Entity.DEBRIEF_DRAFT
 
 
 class DraftsMixin(ServiceBase):
