@@ -14,35 +14,20 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QUndoCommand
 
 from followup_desktop.core.change import Change
+from followup_desktop.core.queries.window import order_key, ranks_to_setting
 
 if TYPE_CHECKING:
     from followup_desktop.core.services import FollowupService
 
-CARD_ORDER_PREFIX = "board_card_order."
-
-
-def order_key(stage_id: int) -> str:
-    """The setting that keeps one column's hand-made order (one per stage keeps writes small)."""
-    return f"{CARD_ORDER_PREFIX}{stage_id}"
-
-
 ChangeSink = Callable[[Change, Mapping[int, float] | None], None]
+#: Runs a write (``what`` names it for the status bar) and hands its Change to ``done``:
+#: at once, or on the worker for a move of many cards.
+Runner = Callable[[str, Callable[[], Change], Callable[[Change], None]], None]
 
 
-def ranks_to_setting(ranks: Mapping[int, float]) -> dict[str, float]:
-    """The card order as stored (JSON object keys are text)."""
-    return {str(key): value for key, value in ranks.items()}
-
-
-def ranks_from_setting(value: object) -> dict[int, float]:
-    """The card order from the settings table (ignores anything malformed)."""
-    if not isinstance(value, dict):
-        return {}
-    ranks: dict[int, float] = {}
-    for key, rank in value.items():
-        if isinstance(rank, int | float) and str(key).isdigit():
-            ranks[int(key)] = float(rank)
-    return ranks
+def run_at_once(_what: str, call: Callable[[], Change], done: Callable[[Change], None]) -> None:
+    """The runner for a command run outside a window (and for small moves)."""
+    done(call())
 
 
 class MoveCardsCommand(QUndoCommand):
@@ -59,6 +44,7 @@ class MoveCardsCommand(QUndoCommand):
         ranks_after: Mapping[int, float] | None = None,
         stored_before: Mapping[int, float] | None = None,
         stored_after: Mapping[int, float] | None = None,
+        run: Runner = run_at_once,
     ) -> None:
         count = len(previous_stages)
         noun = "card" if count == 1 else f"{count} cards"
@@ -67,6 +53,7 @@ class MoveCardsCommand(QUndoCommand):
         super().__init__(verb)
         self._service = service
         self._sink = sink
+        self._run = run
         self._previous = dict(previous_stages)
         self._stage_id = stage_id
         self._ranks_before = None if ranks_before is None else dict(ranks_before)
@@ -81,17 +68,24 @@ class MoveCardsCommand(QUndoCommand):
         return list(self._previous)
 
     def redo(self) -> None:
+        ranks = self._ranks_after
+        self._run(self.text(), self._move_forward, lambda change: self._sink(change, ranks))
+
+    def undo(self) -> None:
+        ranks = self._ranks_before
+        self._run(
+            f"Undoing: {self.text()}", self._move_back, lambda change: self._sink(change, ranks)
+        )
+
+    def _move_forward(self) -> Change:
         change = self._service.move_opportunities(self.opportunity_ids, self._stage_id)
         if self._stored_after is not None:
             change = change | self._service.set_setting(
                 order_key(self._stage_id), ranks_to_setting(self._stored_after)
             )
-        self._sink(
-            change | Change(frozenset(self._previous), frozenset({"opportunity"})),
-            self._ranks_after,
-        )
+        return change | Change(frozenset(self._previous), frozenset({"opportunity"}))
 
-    def undo(self) -> None:
+    def _move_back(self) -> Change:
         change = Change(frozenset(self._previous), frozenset({"opportunity"}))
         by_stage: dict[int, list[int]] = {}
         for opportunity_id, stage_id in self._previous.items():
@@ -102,7 +96,7 @@ class MoveCardsCommand(QUndoCommand):
             change = change | self._service.set_setting(
                 order_key(self._stage_id), ranks_to_setting(self._stored_before)
             )
-        self._sink(change, self._ranks_before)
+        return change
 
 
 def place_cards(
