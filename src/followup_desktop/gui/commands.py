@@ -3,7 +3,8 @@
 Undo moves each card back to its own previous stage (a multi-select move may gather
 cards from several columns) and restores the hand-made card order. Both directions go
 through :class:`FollowupService`, so every move and every undo is recorded in the stage
-history and re-planned.
+history and re-planned. The command hands its writes to a runner: the window's runs a
+move of many cards (and its undo) on the worker, and the result comes back later.
 """
 
 from __future__ import annotations
