@@ -426,7 +426,8 @@ def _install_tray(
     scheduler = tray.scheduler
     assert scheduler is not None
     # The window's own changes (a card moved, an action done) re-arm the reminders.
-    window.bus.changed.connect(lambda _change: scheduler.reschedule())
+    # The read runs on the window's worker queue: a change must not pause the window.
+    window.bus.changed.connect(lambda _change: scheduler.reschedule_later(window.tasks))
     # Files from the command line or a second launch: calendar invitations import;
     # --action (the desktop entry's actions) opens a debrief or the Today panel.
     tray.arguments_received.connect(window.open_arguments)
