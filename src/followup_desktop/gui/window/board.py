@@ -394,5 +394,12 @@ class BoardController:
             self._window.open_opportunity(current)
 
     def has_selection(self) -> bool:
-        """True when a card is selected or focused."""
-        return bool(self.view.selected_ids()) or self.view.current_id() is not None
+        """True when a card is selected or focused.
+
+        Asked on every change of selection: without listing the selected cards, which
+        after selecting hundreds would cost as much as the selection itself.
+        """
+        if any(view.selectionModel().hasSelection() for view in self.view.views()):
+            return True
+        focused = self.view.focused_view()
+        return focused is not None and focused.currentIndex().isValid()
