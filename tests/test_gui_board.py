@@ -505,10 +505,13 @@ def test_a_move_of_many_cards_runs_on_the_worker_and_other_writes_wait_for_it(
     # A small write meanwhile waits behind the move instead of racing it ...
     window.today_ctl.complete_action(action.created_id)
     assert "1 more waiting" in window.job_label.text()
-    # ... and a dialog that writes is not opened until the move is done.
+    # ... and a dialog that writes is not opened until the move is done, nor is another
+    # move of cards that are not yet where the first one puts them made.
     window.open_opportunity(moving[0])
     assert dialogs.shown == []
     assert "is still running" in window.statusBar().currentMessage()
+    assert not window.handle_drop(moving[:1], SCREENING, 0)
+    assert window.undo_stack.count() == 1
 
     qtbot.waitUntil(lambda: window.settled and not window.writer.busy)
     assert set(moving) <= set(column_ids(window, APPLIED))

@@ -269,6 +269,9 @@ class BoardController:
 
     def handle_drop(self, ids: list[int], stage_id: int, row: int) -> bool:
         """Move dropped cards into a stage before the card now on ``row``; undoable."""
+        # The cards on screen are not yet where a running move puts them: wait for it.
+        if self._window.writer.refuse_while_busy():
+            return False
         previous = self._previous_stages(ids)
         column = self.view.column_for_stage(stage_id)
         if not previous or column is None:
@@ -367,6 +370,8 @@ class BoardController:
 
     def move_selected_to(self, target: int) -> bool:
         """Move the selected cards (or the focused one) to the stage ``target``; undoable."""
+        if self._window.writer.refuse_while_busy():
+            return False
         previous = self._previous_stages(self.selected_or_current())
         if not previous or all(stage == target for stage in previous.values()):
             return False

@@ -352,6 +352,8 @@ class FileJobs:
         from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
 
         window = self._window
+        if window.writer.refuse_while_busy():
+            return False
         service = window.service
         try:
             draft = read_posting(page)
