@@ -487,3 +487,51 @@ def test_a_late_search_text_read_never_undoes_a_newer_update(
 
 
 from PySide6.QtWidgets import QWidget as QWidgetType  # noqa: E402
+
+
+def test_a_move_of_many_cards_runs_on_the_worker_and_other_writes_wait_for_it(
+    window: MainWindow, service: FollowupService, qtbot: QtBot
+) -> None:
+    from followup_desktop.gui.window.board import BULK_MOVE
+
+    for number in range(BULK_MOVE):
+        service.create_opportunity(f"Bulk {number}", "Tester", stage_id=WISHLIST)
+    action = service.add_action("call_recruiter", NOW, opportunity_id=card_id(window, "Gamma"))
+    assert action.created_id is not None
+    window.refresh()
+    moving = column_ids(window, WISHLIST)
+    assert len(moving) > BULK_MOVE
+    model = window.agenda_model
+    listed = {model.item(row).action_id for row in range(model.rowCount())}
+    assert action.created_id in listed
+    dialogs = window.dialogs
+    assert isinstance(dialogs, AnsweringDialogs)
+
+    assert window.handle_drop(moving, APPLIED, 0)
+    # Handed to the worker: nothing has moved on screen yet, and the window says what runs.
+    assert window.writer.busy
+    assert f"Move {len(moving)} cards to Applied" in window.job_label.text()
+    assert set(moving).isdisjoint(column_ids(window, APPLIED))
+    # A small write meanwhile waits behind the move instead of racing it ...
+    window.today_ctl.complete_action(action.created_id)
+    assert "1 more waiting" in window.job_label.text()
+    # ... and a dialog that writes is not opened until the move is done, nor is another
+    # move of cards that are not yet where the first one puts them made.
+    window.open_opportunity(moving[0])
+    assert dialogs.shown == []
+    assert "is still running" in window.statusBar().currentMessage()
+    assert not window.handle_drop(moving[:1], SCREENING, 0)
+    assert window.undo_stack.count() == 1
+
+    qtbot.waitUntil(lambda: window.settled and not window.writer.busy)
+    assert set(moving) <= set(column_ids(window, APPLIED))
+    assert history(service, moving[0])[-1] == (WISHLIST, APPLIED)
+    assert window.job_label.text() == ""
+    listed = {model.item(row).action_id for row in range(model.rowCount())}
+    assert action.created_id not in listed
+
+    window.undo_stack.undo()
+    assert window.writer.busy
+    assert "Undoing" in window.job_label.text()
+    qtbot.waitUntil(lambda: window.settled and not window.writer.busy)
+    assert set(moving) <= set(column_ids(window, WISHLIST))

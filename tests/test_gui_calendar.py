@@ -442,7 +442,7 @@ def test_dragging_an_interview_to_another_day_moves_and_replans_it(
     assert not model.canDropMimeData(files, move, -1, -1, target)
     assert not model.dropMimeData(files, move, -1, -1, target)
     changes: list[Change] = []
-    window.on_changed = changes.append  # the window hears of the move by itself
+    window.bus.changed.connect(changes.append)  # the window hears of the move by itself
 
     assert model.dropMimeData(mime, move, -1, -1, target)
 

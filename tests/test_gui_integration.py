@@ -169,7 +169,7 @@ def test_a_debrief_action_opens_its_interviews_debrief_once(
     interview = ended_interview(service, opportunity)
     action = add_action(service, "debrief", opportunity, interview)
     changes: list[Change] = []
-    window.on_changed = changes.append
+    window.bus.changed.connect(changes.append)
 
     window.open_action(action)
     [dialog] = open_debriefs(window)
@@ -215,7 +215,7 @@ def test_marking_a_message_sent_in_the_composer_updates_the_window(
     rows = [r for r in range(model.rowCount()) if model.item(r).action_id == action]
     assert rows
     changes: list[Change] = []
-    window.on_changed = changes.append
+    window.bus.changed.connect(changes.append)
 
     window.today.select_row(rows[0])
     window.today.open_button.click()
@@ -450,7 +450,7 @@ def test_a_background_change_that_lost_a_write_race_runs_again() -> None:
 
     from followup_desktop.core.change import Change
     from followup_desktop.core.storage_errors import SQLITE_LOCKED, StorageLocked
-    from followup_desktop.gui.main_window import LOCKED_ATTEMPTS, _retry_when_locked
+    from followup_desktop.gui.window.writer import LOCKED_ATTEMPTS, retry_when_locked
 
     calls: list[int] = []
 
@@ -461,7 +461,7 @@ def test_a_background_change_that_lost_a_write_race_runs_again() -> None:
             raise StorageLocked(code=SQLITE_LOCKED)
         return Change(entities=frozenset({"settings"}))
 
-    assert _retry_when_locked(locked_once).entities == {"settings"}
+    assert retry_when_locked(locked_once).entities == {"settings"}
     assert len(calls) == 2
 
     def always_locked() -> Change:
@@ -470,7 +470,7 @@ def test_a_background_change_that_lost_a_write_race_runs_again() -> None:
 
     calls.clear()
     with pytest.raises(StorageLocked):
-        _retry_when_locked(always_locked)
+        retry_when_locked(always_locked)
     assert len(calls) == LOCKED_ATTEMPTS
 
     def broken() -> Change:
@@ -479,7 +479,7 @@ def test_a_background_change_that_lost_a_write_race_runs_again() -> None:
 
     calls.clear()
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
-        _retry_when_locked(broken)
+        retry_when_locked(broken)
     assert len(calls) == 1  # only a lost race is worth running again
 
 
@@ -525,7 +525,7 @@ def test_importing_into_a_used_database_asks_to_replace_it(
     export = export_of_one_opportunity(tmp_path, "Hooli")
     dialogs = dialogs_of(window)
     changes: list[Change] = []
-    window.on_changed = changes.append
+    window.bus.changed.connect(changes.append)
 
     dialogs.files.append(export)
     dialogs.answer = False

@@ -175,7 +175,7 @@ def test_applying_the_multiplier_is_a_button_press_and_nothing_else(
     assert page.apply_button.isEnabled()
     assert page.apply_button.text() == "Use 2 times in the playbook"
     changes = []
-    window.on_changed = changes.append
+    window.bus.changed.connect(changes.append)
     qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
     with service.db.session() as session:
         assert load_settings(session).timeline_multiplier == 2.0

@@ -1,13 +1,16 @@
-"""The worker thread: results come back on the GUI thread, quiet jobs disable nothing."""
+"""The worker pool: results come back on the GUI thread, quiet jobs disable nothing,
+each queue runs one job at a time, and every queue shares the application's one pool."""
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from followup_desktop.gui.tasks import TaskRunner
+from followup_desktop.gui.tasks import Lane, TaskRunner, run_now, worker_pool
 
 
 def test_results_and_errors_come_back_on_the_gui_thread(qtbot: QtBot) -> None:
@@ -63,3 +66,57 @@ def test_a_quiet_job_does_not_end_a_loud_ones_busy_state(qtbot: QtBot) -> None:
     release.set()
     qtbot.waitUntil(lambda: runner.idle)
     assert states == [True, False]
+
+
+def test_a_lane_runs_its_jobs_one_at_a_time_in_order() -> None:
+    lane = Lane()
+    seen: list[str] = []
+    running = threading.Lock()
+    overlapped: list[int] = []
+
+    def job(number: int) -> Callable[[], None]:
+        def run() -> None:
+            if not running.acquire(blocking=False):
+                overlapped.append(number)
+                return
+            try:
+                time.sleep(0.005)
+                seen.append(f"job {number}")
+            finally:
+                running.release()
+
+        return run
+
+    for number in range(5):
+        lane.put(job(number))
+    assert lane.wait(5000)
+    assert seen == [f"job {number}" for number in range(5)]
+    assert overlapped == []
+
+
+def test_a_failing_job_does_not_stop_the_lane() -> None:
+    lane = Lane()
+    after: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("broken job")
+
+    lane.put(broken)
+    lane.put(lambda: after.append("ran"))
+    assert lane.wait(5000)
+    assert after == ["ran"]
+
+
+def test_runners_and_first_reads_share_the_application_pool(qtbot: QtBot) -> None:
+    pool = worker_pool()
+    release = threading.Event()
+    first, second = TaskRunner(), TaskRunner()
+    before = pool.activeThreadCount()
+    first.submit(lambda: release.wait(5), lambda _: None, print)
+    second.submit(lambda: release.wait(5), lambda _: None, print)
+    future = run_now(lambda: release.wait(5))
+    # Three jobs at once, all on threads of the one pool.
+    qtbot.waitUntil(lambda: pool.activeThreadCount() >= before + 3)
+    release.set()
+    assert future.result(5) is True
+    qtbot.waitUntil(lambda: first.idle and second.idle)

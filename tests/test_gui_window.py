@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QMenu
 from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import OperationalError
 
+from followup_desktop.core.change import Change
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import Action, ActionState
 from followup_desktop.core.playbook.settings import SETTINGS_KEY
@@ -352,3 +353,60 @@ def test_settings_switch_start_at_login_and_quiet_hours(
     page.start_at_login.setChecked(True)
     assert not dialog.apply()
     assert "Cannot write" in dialog.error.text()
+
+
+WINDOW_SOURCES = [
+    Path(__file__).parent.parent / "src/followup_desktop/gui/main_window.py",
+    *sorted((Path(__file__).parent.parent / "src/followup_desktop/gui/window").glob("*.py")),
+]
+
+
+@pytest.mark.parametrize("source", WINDOW_SOURCES, ids=lambda path: path.name)
+def test_the_window_opens_no_session_and_imports_no_sqlalchemy(source: Path) -> None:
+    import ast
+
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    imported = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ] + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert not [name for name in imported if name.split(".")[0] == "sqlalchemy"]
+    sessions = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "session"
+    ]
+    assert sessions == []
+
+
+def test_the_shell_stays_a_shell() -> None:
+    assert len(WINDOW_SOURCES[0].read_text(encoding="utf-8").splitlines()) <= 400
+
+
+def test_every_opening_of_an_action_does_something() -> None:
+    from followup_desktop.gui.window.router import OPENERS, Opening
+
+    assert set(OPENERS) == set(Opening)
+
+
+def test_the_window_publishes_every_change_on_one_bus(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    window = open_window(qtbot, service, tmp_path)
+    heard: list[object] = []
+    window.bus.changed.connect(heard.append)
+    archive = window.named_actions["archive"]
+    assert window.board.select_cards([acme])
+    window.update_actions()
+    archive.trigger()
+    assert len(heard) == 1
+    change = heard[0]
+    assert isinstance(change, Change)
+    assert acme in change.opportunity_ids
+    card = window.board_model.card(acme)
+    assert card is not None
+    assert card.archived

@@ -115,6 +115,34 @@ def test_a_change_re_arms_the_timer(
     assert 29_000 < scheduler.armed_ms <= 30_000
 
 
+def test_a_change_re_arms_the_timer_from_a_read_on_the_worker(
+    qtbot: QtBot, database: Database, scheduler: ReminderScheduler, clock: FakeClock
+) -> None:
+    import threading
+
+    from followup_desktop.gui.tasks import TaskRunner
+
+    scheduler.start()
+    add_action(database, clock.now + timedelta(seconds=30))
+    tasks = TaskRunner()
+    gui = threading.get_ident()
+    read_on: list[int] = []
+    reminders = scheduler.reminders
+    next_delivery = reminders.next_delivery
+
+    def recorded(now: datetime) -> datetime | None:
+        read_on.append(threading.get_ident())
+        return next_delivery(now)
+
+    reminders.next_delivery = recorded  # type: ignore[method-assign]
+    scheduler.reschedule_later(tasks)
+    assert scheduler.next_fire is None  # not yet: the read is on the worker
+    qtbot.waitUntil(lambda: tasks.idle)
+    assert read_on and gui not in read_on
+    assert scheduler.next_fire == clock.now + timedelta(seconds=30)
+    assert 29_000 < scheduler.armed_ms <= 30_000
+
+
 def test_the_real_timer_fires_on_time(qtbot: QtBot, database: Database) -> None:
     set_setting(database, "reminders", ANY_TIME)
     notifier = RecordingNotifier()

@@ -508,3 +508,11 @@ class DebriefDraftRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     body: Mapped[str] = mapped_column(Text)
+
+
+def configure_orm() -> None:
+    """Run SQLAlchemy's one-time mapper set-up now (on a worker), not on first use (which
+    may be on the GUI thread)."""
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()

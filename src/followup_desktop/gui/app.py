@@ -33,7 +33,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from followup_desktop import APP_ID, APP_NAME, __version__
-from followup_desktop.core.change import Change
 from followup_desktop.core.db import Database, open_database, restore_backup
 from followup_desktop.core.errors import DatabaseError
 from followup_desktop.core.plainread import open_current
@@ -176,7 +175,8 @@ def _keep_search_nudge_current(
     """
 
     def refresh() -> None:
-        window.apply_change(service.replan([]))
+        # Through the window's writer: queued behind a long write instead of racing it.
+        window.writer.now(lambda: service.replan([]))
 
     timer = QTimer(app)
     timer.setInterval(60 * 60 * 1000)
@@ -214,12 +214,11 @@ def _open_in_background(path: Path) -> Database:
     so the painted window does not pause for them.
     """
     db = open_database(path, exclusive=True)
-    from sqlalchemy.orm import configure_mappers
-
     import followup_desktop.core.services
     import followup_desktop.gui.tray  # noqa: F401 (loaded here, used on the GUI thread)
+    from followup_desktop.core.models import configure_orm
 
-    configure_mappers()
+    configure_orm()
     return db
 
 
@@ -410,10 +409,6 @@ def _install_tray(
     """The tray, notifiers and reminder scheduler, wired to the window."""
     from followup_desktop.gui.tray import install_tray
 
-    def window_changed(change: object) -> None:
-        if isinstance(change, Change):
-            window.apply_change(change)
-
     def new_debrief() -> None:
         window.new_debrief()
 
@@ -424,13 +419,14 @@ def _install_tray(
         minimized=minimized,
         on_open_action=window.open_action,
         on_new_debrief=new_debrief,
-        on_change=window_changed,
+        on_change=window.bus.publish,
     )
     tray.mailbox_requested.connect(window.open_mailbox)
     scheduler = tray.scheduler
     assert scheduler is not None
     # The window's own changes (a card moved, an action done) re-arm the reminders.
-    window.on_changed = lambda _change: scheduler.reschedule()
+    # The read runs on the window's worker queue: a change must not pause the window.
+    window.bus.changed.connect(lambda _change: scheduler.reschedule_later(window.tasks))
     # Files from the command line or a second launch: calendar invitations import;
     # --action (the desktop entry's actions) opens a debrief or the Today panel.
     tray.arguments_received.connect(window.open_arguments)

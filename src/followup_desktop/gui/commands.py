@@ -3,7 +3,8 @@
 Undo moves each card back to its own previous stage (a multi-select move may gather
 cards from several columns) and restores the hand-made card order. Both directions go
 through :class:`FollowupService`, so every move and every undo is recorded in the stage
-history and re-planned.
+history and re-planned. The command hands its writes to a runner: the window's runs a
+move of many cards (and its undo) on the worker, and the result comes back later.
 """
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ def order_key(stage_id: int) -> str:
     return card_order_key(stage_id)
 
 
+#: Runs a write (``what`` names it for the status bar) and hands its Change to ``done``:
+#: at once, or on the worker for a move of many cards.
+Runner = Callable[[str, Callable[[], Change], Callable[[Change], None]], None]
+
+
+def run_at_once(_what: str, call: Callable[[], Change], done: Callable[[Change], None]) -> None:
+    """The runner for a command run outside a window (and for small moves)."""
+    done(call())
+
+
 class MoveCardsCommand(QUndoCommand):
     """Move cards to a stage (and optionally to a place in its column)."""
 
@@ -44,6 +55,7 @@ class MoveCardsCommand(QUndoCommand):
         ranks_after: Mapping[int, float] | None = None,
         stored_before: Mapping[int, float] | None = None,
         stored_after: Mapping[int, float] | None = None,
+        run: Runner = run_at_once,
     ) -> None:
         count = len(previous_stages)
         noun = "card" if count == 1 else f"{count} cards"
@@ -52,6 +64,7 @@ class MoveCardsCommand(QUndoCommand):
         super().__init__(verb)
         self._service = service
         self._sink = sink
+        self._run = run
         self._previous = dict(previous_stages)
         self._stage_id = stage_id
         self._ranks_before = None if ranks_before is None else dict(ranks_before)
@@ -66,25 +79,29 @@ class MoveCardsCommand(QUndoCommand):
         return list(self._previous)
 
     def redo(self) -> None:
+        ranks = self._ranks_after
+        self._run(self.text(), self._move_forward, lambda change: self._sink(change, ranks))
+
+    def undo(self) -> None:
+        ranks = self._ranks_before
+        self._run(
+            f"Undoing: {self.text()}", self._move_back, lambda change: self._sink(change, ranks)
+        )
+
+    def _move_forward(self) -> Change:
         # The move and the column order it leaves are one transaction.
         change = self._service.move_cards(
             dict.fromkeys(self._previous, self._stage_id),
             order_stage_id=self._stage_id,
             ranks=self._stored_after,
         )
-        self._sink(
-            change | Change(frozenset(self._previous), frozenset({"opportunity"})),
-            self._ranks_after,
-        )
+        return change | Change(frozenset(self._previous), frozenset({"opportunity"}))
 
-    def undo(self) -> None:
+    def _move_back(self) -> Change:
         change = self._service.move_cards(
             self._previous, order_stage_id=self._stage_id, ranks=self._stored_before
         )
-        self._sink(
-            change | Change(frozenset(self._previous), frozenset({"opportunity"})),
-            self._ranks_before,
-        )
+        return change | Change(frozenset(self._previous), frozenset({"opportunity"}))
 
 
 def place_cards(

@@ -18,7 +18,7 @@ import math
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -34,6 +34,9 @@ from followup_desktop.notify import (
     SUMMARY_ACTIONS,
     Notification,
 )
+
+if TYPE_CHECKING:
+    from followup_desktop.gui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +139,29 @@ class ReminderScheduler(QObject):
     def reschedule(self) -> None:
         """Arm the timer for the next due moment, or for the next resync, whichever is first."""
         now = self.clock()
-        upcoming = self.reminders.next_delivery(now)
+        self._arm(now, self.reminders.next_delivery(now))
+
+    def reschedule_later(self, tasks: TaskRunner) -> None:
+        """:meth:`reschedule`, its read on the worker (it scans every debrief still due).
+
+        For the window's changes, many in a row at times: the window stays responsive,
+        and a reminder due meanwhile is announced a moment later at worst.
+        """
+        now = self.clock()
+        reminders = self.reminders
+
+        def failed(error: BaseException) -> None:
+            log.info("reading the next reminder on the worker failed: %r", error)
+            self.reschedule()  # on the GUI thread then, where a failure is reported
+
+        tasks.submit(
+            lambda: reminders.next_delivery(now),
+            lambda upcoming: self._arm(now, upcoming),
+            failed,
+            quiet=True,
+        )
+
+    def _arm(self, now: datetime, upcoming: datetime | None) -> None:
         if upcoming is not None and self._retry_at is not None and upcoming < self._retry_at:
             upcoming = self._retry_at
         self.next_fire = upcoming

@@ -1,20 +1,28 @@
-"""One serialized worker thread for slow work (import, export, backup).
+"""The application's one worker pool, and serial queues of jobs on it.
 
-Work runs in order on a single thread so two slow jobs never fight over the database
-file. Results come back to the GUI thread through a queued signal on an object that
-lives there; callbacks never run on the worker thread.
+Every thread Followup starts for slow work comes from one pool (Qt's global
+``QThreadPool``): the window's reads and writes, the first board read at start-up, the
+composer's SMTP sends, the mailbox checks. Each :class:`Lane` runs its jobs one at a time,
+in order, on that pool, so two jobs of one queue never overlap (the window's queue is the
+one that writes, so writes stay one at a time); different queues share the threads.
 
-Jobs the person started (an import, a backup) make the runner *busy*, which the window
-shows by disabling the actions that would start another. Quiet jobs (reading the Today
-panel, the search text) run the same way but never disable anything.
+Results come back to the GUI thread through a queued signal on an object that lives
+there; callbacks never run on the worker thread.
+
+Jobs the person started (an import, a backup) make a :class:`TaskRunner` *busy*, which
+the window shows by disabling the actions that would start another. Quiet jobs (reading
+the Today panel, the search text) run the same way but never disable anything.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import threading
+from collections import deque
 from collections.abc import Callable
-from typing import Any
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -22,6 +30,82 @@ log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
+T = TypeVar("T")
+
+# The lanes of a window, a composer and a mailbox check may all be working at once, and
+# a first read waits for a thread of its own: more than the two a small laptop's cores
+# would give by default.
+MIN_THREADS = 4
+
+
+def worker_pool() -> QThreadPool:
+    """The pool every worker thread of the application comes from."""
+    pool = QThreadPool.globalInstance()
+    if pool.maxThreadCount() < MIN_THREADS:
+        pool.setMaxThreadCount(MIN_THREADS)
+    return pool
+
+
+class _Call(QRunnable):
+    def __init__(self, work: Callable[[], None]) -> None:
+        super().__init__()
+        self._work = work
+
+    def run(self) -> None:
+        self._work()
+
+
+def run_now(work: Callable[[], T]) -> Future[T]:
+    """Start ``work`` on the pool at once (not behind any queue); its future result."""
+    future: Future[T] = Future()
+
+    def call() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as error:
+            future.set_exception(error)
+
+    worker_pool().start(_Call(call))
+    return future
+
+
+class Lane:
+    """A serial queue on the shared pool: its jobs run one at a time, in order."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._queue: deque[Callable[[], None]] = deque()
+        self._running = False
+
+    def put(self, job: Callable[[], None]) -> None:
+        """Queue ``job`` (which must not raise) after the ones already queued."""
+        with self._lock:
+            self._queue.append(job)
+            if self._running:
+                return
+            self._running = True
+        worker_pool().start(_Call(self._drain))
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._running = False
+                    self._idle.notify_all()
+                    return
+                job = self._queue.popleft()
+            try:
+                job()
+            except BaseException:  # a job must not stop the queue behind it
+                log.exception("a queued job raised")
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every queued job has run; False when ``msecs`` ran out first."""
+        with self._lock:
+            return self._idle.wait_for(
+                lambda: not self._running, None if msecs < 0 else msecs / 1000
+            )
 
 
 class _Relay(QObject):
@@ -31,20 +115,12 @@ class _Relay(QObject):
     failed = Signal(int, object)
 
 
-class _Job(QRunnable):
-    def __init__(self, job_id: int, work: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self._job_id = job_id
-        self._work = work
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            result = self._work()
-        except BaseException as error:
-            self._relay.failed.emit(self._job_id, error)
-        else:
-            self._relay.finished.emit(self._job_id, result)
+def report(signal: Any, job_id: int, value: object) -> None:
+    """Emit a result, unless its receiver went with its window meanwhile."""
+    try:
+        signal.emit(job_id, value)
+    except RuntimeError:  # the relay's C++ object is gone: nobody is left to tell
+        log.debug("job %d finished after its runner was deleted", job_id)
 
 
 class TaskRunner(QObject):
@@ -55,8 +131,7 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._lane = Lane()
         self._relay = _Relay(self)
         self._relay.finished.connect(self._on_finished)
         self._relay.failed.connect(self._on_failed)
@@ -87,11 +162,21 @@ class TaskRunner(QObject):
             self._loud.add(job_id)
             if len(self._loud) == 1:
                 self.busy_changed.emit(True)
-        self._pool.start(_Job(job_id, work, self._relay))
+        relay = self._relay
+
+        def job() -> None:
+            try:
+                result = work()
+            except BaseException as error:
+                report(relay.failed, job_id, error)
+            else:
+                report(relay.finished, job_id, result)
+
+        self._lane.put(job)
 
     def wait(self, msecs: int = -1) -> bool:
-        """Block until the worker is idle (for shutdown)."""
-        return self._pool.waitForDone(msecs)
+        """Block until this runner's jobs have run (for shutdown)."""
+        return self._lane.wait(msecs)
 
     def _finish(self, job_id: int) -> None:
         if job_id in self._loud:

@@ -1,7 +1,8 @@
 """Running SMTP work off the GUI thread, with progress, cancel and a plain-words result.
 
-One serialized worker per window (a QThreadPool of one thread). The job reports through
-signals, which Qt delivers in the GUI thread.
+One job at a time per composer, on a serial queue of the application's one worker pool
+(:mod:`followup_desktop.gui.tasks`). The job reports through signals, which Qt delivers
+in the GUI thread.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.messages.smtp import (
@@ -18,6 +19,7 @@ from followup_desktop.core.messages.smtp import (
     SendErrorKind,
     SmtpSender,
 )
+from followup_desktop.gui.tasks import Lane
 
 SenderFactory = Callable[[str | None], SmtpSender]
 
@@ -65,21 +67,15 @@ class SmtpJob:
         self._work(self._sender, progress)
 
 
-class _Runnable(QRunnable):
-    def __init__(self, job: SmtpJob, signals: TaskSignals) -> None:
-        super().__init__()
-        self.job = job
-        self.signals = signals
-
-    def run(self) -> None:
-        try:
-            self.job.run(self.signals.progress.emit)
-        except SendError as error:
-            self.signals.failed.emit(str(error), str(error.kind))
-        except FollowupError as error:  # e.g. the password store could not be read
-            self.signals.failed.emit(str(error), str(SendErrorKind.LOGIN))
-        else:
-            self.signals.succeeded.emit()
+def _run(job: SmtpJob, signals: TaskSignals) -> None:
+    try:
+        job.run(signals.progress.emit)
+    except SendError as error:
+        signals.failed.emit(str(error), str(error.kind))
+    except FollowupError as error:  # e.g. the password store could not be read
+        signals.failed.emit(str(error), str(SendErrorKind.LOGIN))
+    else:
+        signals.succeeded.emit()
 
 
 class SmtpRunner(QObject):
@@ -91,8 +87,7 @@ class SmtpRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._lane = Lane()
         self._job: SmtpJob | None = None
         self._signals: TaskSignals | None = None
 
@@ -111,7 +106,7 @@ class SmtpRunner(QObject):
         signals.succeeded.connect(self._on_succeeded)
         signals.failed.connect(self._on_failed)
         self._signals = signals
-        self._pool.start(_Runnable(job, signals))
+        self._lane.put(lambda: _run(job, signals))
 
     def cancel(self) -> None:
         """Ask the running job to stop."""
@@ -120,7 +115,7 @@ class SmtpRunner(QObject):
 
     def wait(self, milliseconds: int = 10_000) -> bool:
         """Block until the worker is idle (used when the window closes)."""
-        return self._pool.waitForDone(milliseconds)
+        return self._lane.wait(milliseconds)
 
     def _on_succeeded(self) -> None:
         self._job = None

@@ -1,0 +1,231 @@
+"""The window's actions, menus and toolbar, declared as data.
+
+Each row of :data:`ACTIONS` names an action, its text, what it does (a method of the
+window, looked up when triggered), its shortcut and its tip. :data:`MENUS` and
+:data:`TOOLBAR` list action names in order (``None`` is a separator, ``"|filters"`` the
+search box and the filters, ``"|spacer"`` a stretch). :func:`build_actions` makes the
+``QAction`` objects; the window keeps each as ``<name>_action`` too,
+and :attr:`MainWindow.named_actions` by name.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolBar, QWidget
+
+if TYPE_CHECKING:
+    from followup_desktop.gui.main_window import MainWindow
+
+Key = QKeySequence.StandardKey
+Shortcut = QKeySequence.StandardKey | str | None
+Slot = Callable[["MainWindow"], object]
+
+
+def exchange_available() -> bool:
+    """True when the import/export module is installed."""
+    return importlib.util.find_spec("followup_desktop.core.exchange") is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One action of the window: its name, words, what it does, its key and its tip."""
+
+    name: str
+    text: str
+    slot: Slot
+    shortcut: Shortcut = None
+    tip: str = ""
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("new", "&New opportunity…", lambda w: w.router.new_opportunity(), Key.New,
+               "Add a job you are pursuing"),
+    ActionSpec("import", "&Import…", lambda w: w.files.import_file(), None,
+               "Read a Followup export (JSON) or a calendar invitation (.ics)"),
+    ActionSpec("export", "&Export…", lambda w: w.files.export_file(), None,
+               "Write everything to a JSON file"),
+    ActionSpec("import_sheet", "Import &spreadsheet…", lambda w: w.files.import_spreadsheet(),
+               None,
+               "Bring in a CSV from LinkedIn, Huntr, Teal, Simplify, JobSync or your own sheet"),
+    ActionSpec("export_sheet", "Export s&preadsheet…", lambda w: w.files.export_spreadsheet(),
+               None, "Write every opportunity to a CSV file for spreadsheets"),
+    ActionSpec("posting", "Add job from a &posting page…",
+               lambda w: w.files.import_posting_file(), None,
+               "Read a saved job posting page (.html) into a new wishlist card"),
+    ActionSpec("paste_posting", "Paste job &posting", lambda w: w.files.paste_posting(),
+               "Ctrl+Shift+V",
+               "Read a job posting page copied to the clipboard into a new wishlist card"),
+    ActionSpec("contacts", "Import &contacts…", lambda w: w.files.import_contacts_file(), None,
+               "Add people from LinkedIn's Connections.csv or a vCard file"),
+    ActionSpec("export_contacts", "Export contacts (&vCard)…",
+               lambda w: w.files.export_contacts_file(), None,
+               "Write everyone, or the selected card's people, as a vCard file"),
+    ActionSpec("proof", "&Proof of search…", lambda w: w.files.proof_of_search(), None,
+               "Every application of a period, as a PDF form or CSV for a job centre"),
+    ActionSpec("export_calendar", "Export &calendar…",
+               lambda w: w.files.export_calendar_file(), None,
+               "Write interviews, follow-ups and expected decisions to an .ics file"),
+    ActionSpec("backup", "&Back up…", lambda w: w.files.backup(), None,
+               "Write a consistent copy of the database"),
+    ActionSpec("quit", "&Quit", lambda w: w.request_quit(), None, "Stop Followup"),
+    ActionSpec("find", "&Find…", lambda w: w.focus_search(), Key.Find, "Search the cards"),
+    ActionSpec("open_card", "&Open card", lambda w: w.board_ctl.open_current()),
+    ActionSpec("debrief", "&Debrief the latest interview…", lambda w: w.router.new_debrief(),
+               "Ctrl+D", "Write down how the interview that ended last went"),
+    ActionSpec("next_stage", "Move to &next stage", lambda w: w.board_ctl.move_selected(1),
+               "Ctrl+Shift+Right", "Move the selected cards one column right"),
+    ActionSpec("previous_stage", "Move to &previous stage", lambda w: w.board_ctl.move_selected(-1),
+               "Ctrl+Shift+Left", "Move the selected cards one column left"),
+    ActionSpec("archive", "&Archive / restore", lambda w: w.board_ctl.toggle_archived(),
+               "Ctrl+Shift+A", "Archive the selection"),
+    ActionSpec("move_to", "&Move to…", lambda w: w.board_ctl.show_move_menu(), "Ctrl+M",
+               "Move the selected cards to a stage you choose"),
+    ActionSpec("settings", "&Settings…", lambda w: w.router.open_settings(), Key.Preferences,
+               "Stages, playbook, working hours"),
+    ActionSpec("mailbox", "From your &mailbox…", lambda w: w.router.open_mailbox(), "Ctrl+Shift+M",
+               "Sent notes and replies found in your mailbox, to confirm or dismiss"),
+    ActionSpec("board", "&Board", lambda w: w.pages.show_board(), "Ctrl+1"),
+    ActionSpec("questions", "&Question bank", lambda w: w.pages.show_questions(), "Ctrl+3",
+               "Questions you stumbled on, with better answers to practise"),
+    ActionSpec("calendar", "&Calendar", lambda w: w.pages.show_calendar(), "Ctrl+2",
+               "Interviews, follow-ups and expected decisions by day"),
+    ActionSpec("stats", "&Your search", lambda w: w.pages.show_stats(), "Ctrl+4",
+               "Funnel, response times, weekly activity"),
+    ActionSpec("refresh", "&Refresh", lambda w: w.refresh(), Key.Refresh),
+    ActionSpec("about", "&About Followup", lambda w: w.about()),
+)  # fmt: skip
+
+# One page at a time; the checked item says which is showing.
+PAGES = ("board", "calendar", "questions", "stats")
+# Acting on cards that are not on screen would surprise: these need a card on the board.
+CARD_ACTIONS = ("next_stage", "previous_stage", "move_to", "archive", "open_card")
+# Disabled while a job the person started runs (import and export also need the module).
+EXCHANGE_ACTIONS = ("import", "export")
+JOB_ACTIONS = ("backup", "export_calendar", "import_sheet", "export_sheet")
+
+MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
+    ("&File", (
+        "new", "debrief", None,
+        "import", "import_sheet", "export", "export_sheet", "export_calendar", None,
+        "posting", "contacts", "export_contacts", "proof", None,
+        "backup", None, "quit",
+    )),
+    ("&Edit", (
+        "undo", "redo", None, "find", "paste_posting", None,
+        "next_stage", "previous_stage", "move_to", "archive", None, "settings",
+    )),
+    ("&View", ("board", "calendar", "questions", "stats", "today", "mailbox", None, "refresh")),
+    ("&Help", ("about",)),
+)  # fmt: skip
+TOOLBAR = ("new", None, "undo", "redo", None, "|filters", "|spacer", "today", "settings")
+
+
+def _make(window: MainWindow, spec: ActionSpec) -> QAction:
+    action = QAction(spec.text, window)
+    if spec.shortcut is not None:
+        action.setShortcut(QKeySequence(spec.shortcut))
+    if spec.tip:
+        action.setToolTip(spec.tip)
+        action.setStatusTip(spec.tip)
+    # Looked up when triggered, so the action follows the window's parts as they are then.
+    action.triggered.connect(lambda _checked=False: spec.slot(window))
+    window.addAction(action)
+    return action
+
+
+def build_actions(window: MainWindow) -> dict[str, QAction]:
+    """Every action of the window by name, the undo stack's and the Today panel's too."""
+    actions = {spec.name: _make(window, spec) for spec in ACTIONS}
+    if not exchange_available():
+        for name in EXCHANGE_ACTIONS:
+            actions[name].setEnabled(False)
+            actions[name].setToolTip("Import and export are not installed in this build")
+    # The platform's Quit keys, and Ctrl+Q where a platform names none (offscreen, some
+    # desktops' themes).
+    actions["quit"].setShortcuts(QKeySequence.keyBindings(Key.Quit) or [QKeySequence("Ctrl+Q")])
+    # Return also activates the list views; the action's shortcut would clash there.
+    actions["open_card"].setShortcut(QKeySequence())
+    undo = window.undo_stack.createUndoAction(window, "&Undo")
+    undo.setShortcut(QKeySequence(Key.Undo))
+    redo = window.undo_stack.createRedoAction(window, "&Redo")
+    redo.setShortcut(QKeySequence(Key.Redo))
+    # Tooltips that add to the name, so a screen reader does not say "Undo" twice.
+    undo.setToolTip("Undo the last change (Ctrl+Z)")
+    redo.setToolTip("Redo what was undone (Ctrl+Shift+Z)")
+    actions["undo"], actions["redo"] = undo, redo
+    group = QActionGroup(window)
+    for name in PAGES:
+        actions[name].setCheckable(True)
+        group.addAction(actions[name])
+    actions["board"].setChecked(True)
+    today = window.today_dock.toggleViewAction()
+    today.setText("&Today")
+    # Ctrl+1..4 are the pages (board, calendar, question bank, your search).
+    today.setShortcut(QKeySequence("Ctrl+T"))
+    today.setToolTip("Show or hide the Today panel (Ctrl+T)")
+    actions["today"] = today
+    return actions
+
+
+def show_busy(window: MainWindow, busy: bool) -> None:
+    """While a job the person started runs, the actions that would start another wait."""
+    for name in (*EXCHANGE_ACTIONS, *JOB_ACTIONS):
+        needs_module = name in EXCHANGE_ACTIONS
+        window.named_actions[name].setEnabled(
+            not busy and (exchange_available() or not needs_module)
+        )
+    if not busy:
+        window.job_label.clear()
+
+
+def build_menus(window: MainWindow, actions: dict[str, QAction]) -> None:
+    """The menu bar, from :data:`MENUS`."""
+    bar = window.menuBar()
+    for title, names in MENUS:
+        menu = bar.addMenu(title)
+        _fill(menu, actions, names)
+        if title == "&View":
+            menu.setToolTipsVisible(True)
+
+
+def _fill(menu: QMenu, actions: dict[str, QAction], names: tuple[str | None, ...]) -> None:
+    for name in names:
+        if name is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(actions[name])
+
+
+def build_toolbar(
+    window: MainWindow, actions: dict[str, QAction], filters: list[QWidget]
+) -> QToolBar:
+    """The main toolbar, from :data:`TOOLBAR`."""
+    toolbar = QToolBar("Main toolbar", window)
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setAccessibleName("Main toolbar")
+    toolbar.setMovable(False)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    for name in TOOLBAR:
+        if name is None:
+            toolbar.addSeparator()
+        elif name == "|filters":
+            for widget in filters:
+                toolbar.addWidget(widget)
+        elif name == "|spacer":
+            spacer = QWidget()
+            spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            toolbar.addWidget(spacer)
+        else:
+            toolbar.addAction(actions[name])
+    for action in toolbar.actions():
+        widget = toolbar.widgetForAction(action)
+        if widget is not None and not widget.accessibleName():
+            widget.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+    window.addToolBar(toolbar)
+    return toolbar

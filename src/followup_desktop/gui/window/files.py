@@ -1,0 +1,495 @@
+"""File jobs: import and export (JSON, .ics, CSV, contacts), postings, proof of search,
+backups, and the files dropped on the window or handed over on the command line.
+
+Imports write through the window's :class:`~followup_desktop.gui.window.writer.Writer`
+on the worker, so their Change reaches the bus with the board already read; exports and
+backups only read, on the same worker queue. The confirmation an import needs (what an
+invitation would do, which people a contacts file adds) is read first, on the GUI
+thread: those files are small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import QMimeData
+
+from followup_desktop.core.change import Change, Entity, entities
+from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.fields import OpportunityFields
+from followup_desktop.core.plain_text import for_display
+from followup_desktop.core.queries.window import (
+    contacts_for_export,
+    database_is_empty,
+    invitation_proposals,
+    posting_duplicate,
+)
+from followup_desktop.gui.window.bus import EVERYTHING_CHANGED
+
+if TYPE_CHECKING:
+    from followup_desktop.core.exchange import ImportResult
+    from followup_desktop.core.ics import Proposal
+    from followup_desktop.gui.main_window import MainWindow
+
+JSON_FILTER = "Followup export (*.json);;All files (*)"
+IMPORT_FILTER = (
+    "Followup export or calendar invitation (*.json *.ics);;Followup export (*.json);;"
+    "Calendar invitation (*.ics);;All files (*)"
+)
+ICS_FILTER = "Calendar file (*.ics);;All files (*)"
+ICS_SUFFIX = ".ics"
+# Interviews that a confirmation lists one by one before "and N more".
+PROPOSAL_LINES = 8
+SQLITE_FILTER = "SQLite database (*.sqlite3 *.db);;All files (*)"
+CSV_FILTER = "CSV file (*.csv);;All files (*)"
+SHEET_SUFFIXES = frozenset({".csv", ".tsv"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+VCARD_SUFFIX = ".vcf"
+DROPPABLE_SUFFIXES = frozenset({ICS_SUFFIX, VCARD_SUFFIX, *SHEET_SUFFIXES, *HTML_SUFFIXES})
+HTML_FILTER = "Web pages (*.html *.htm);;All files (*)"
+CONTACTS_FILTER = "Contacts (*.vcf *.csv);;All files (*)"
+VCARD_FILTER = "vCard (*.vcf);;All files (*)"
+REPLACE_QUESTION = (
+    "Replace everything in this database with the file's contents? A backup is taken first."
+)
+IMPORT_CONFLICT = (
+    "The import was stopped: this database is no longer empty. Choose "
+    "Import again to replace its contents; nothing was changed."
+)
+CANCELLED = "Import cancelled; nothing was changed."
+# What the status bar reports after an import, in the person's words.
+IMPORT_SUMMARY = (
+    ("opportunities", "opportunities"),
+    ("contacts", "contacts"),
+    ("interviews", "interviews"),
+    ("debriefs", "debriefs"),
+    ("actions", "actions"),
+    ("correspondence", "messages"),
+)
+T = TypeVar("T")
+# A contacts plan shows this many lines before "…".
+PLAN_LINES = 40
+
+
+def ics_paths(arguments: Sequence[str]) -> list[Path]:
+    """The calendar files among command-line arguments or dropped file names."""
+    return [Path(text) for text in arguments if text.lower().endswith(ICS_SUFFIX)]
+
+
+def describe_proposals(path: Path, proposals: Sequence[Proposal], tz: tzinfo) -> str:
+    """The confirmation asked before an .ics import: what each invitation would do."""
+    from followup_desktop.core.ics import describe_proposal  # loaded with the importer
+
+    lines = [f"Import {for_display(path.name)}?"]
+    lines += [
+        f"• {for_display(describe_proposal(proposal, tz))}"
+        for proposal in proposals[:PROPOSAL_LINES]
+    ]
+    if len(proposals) > PROPOSAL_LINES:
+        lines.append(f"… and {len(proposals) - PROPOSAL_LINES} more.")
+    return "\n".join(lines)
+
+
+def import_summary(path: Path, result: ImportResult) -> str:
+    """One line for the status bar: what an import brought in and where the backup is."""
+    counts = ", ".join(
+        f"{result.counts.get(table, 0)} {label}"
+        for table, label in IMPORT_SUMMARY
+        if result.counts.get(table, 0)
+    )
+    text = f"Imported {path.name}: {counts or 'no records'}, and planned what comes next."
+    if result.unplanned:
+        text += (
+            f" {len(result.unplanned)} could not be planned (open them to correct the "
+            "facts the playbook names)."
+        )
+    if result.backup is not None:
+        text += f" The previous data is backed up in {result.backup}."
+    return text
+
+
+def dropped_files(mime: QMimeData) -> list[Path]:
+    """The local files a drag carries that Followup imports: calendar invitations,
+    spreadsheets, saved posting pages and vCards (none for anything else)."""
+    if not mime.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [path for path in paths if path.suffix.lower() in DROPPABLE_SUFFIXES]
+
+
+def dropped_ics(mime: QMimeData) -> list[Path]:
+    """The local .ics files a drag carries (none for anything else)."""
+    return [path for path in dropped_files(mime) if path.suffix.lower() == ICS_SUFFIX]
+
+
+class FileJobs:
+    """Every way a file comes in or goes out of the window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def _say(self, text: str, msecs: int) -> None:
+        self._window.statusBar().showMessage(text, msecs)
+
+    def _warn(self, text: str) -> None:
+        self._window.dialogs.warning(self._window, text)
+
+    def _read_job(
+        self, what: str, label: str, work: Callable[[], T], done: Callable[[T], None]
+    ) -> None:
+        # A job that only reads (an export, a backup): on the worker, after any write.
+        window = self._window
+        window.job_label.setText(label)
+        window.tasks.submit(work, done, window.report_failure(what))
+
+    # -- JSON and .ics ---------------------------------------------------------------
+
+    def import_file(self) -> None:
+        """Read a JSON export into the database, on the worker thread.
+
+        An import replaces the whole database (there is no merge): into a new, empty
+        database it goes straight in; otherwise the person confirms the replacement and
+        a backup is taken first.
+        """
+        window = self._window
+        if window.writer.refuse_while_busy():
+            return
+        path = window.dialogs.open_file(
+            window, "Import a Followup export or a calendar invitation", IMPORT_FILTER
+        )
+        if path is None:
+            return
+        if path.suffix.lower() == ICS_SUFFIX:
+            self.import_calendar_file(path)
+            return
+        db = window.service.db
+        replace = not database_is_empty(db)
+        if replace and not window.dialogs.question(window, REPLACE_QUESTION):
+            self._say(CANCELLED, 5000)
+            return
+        from followup_desktop.core import exchange
+
+        service = window.service
+        results: list[ImportResult] = []
+
+        def work() -> Change:
+            results.append(service.import_export(exchange.read_export(path), replace=replace))
+            return EVERYTHING_CHANGED
+
+        def then(_change: Change) -> None:
+            # Undo steps may name records the import replaced; they no longer apply.
+            window.undo_stack.clear()
+            self._say(import_summary(path, results[0]), 15_000)
+
+        report = window.report_failure("The import")
+
+        def failed(error: BaseException) -> None:
+            # Something was added between the check above and the import.
+            if isinstance(error, exchange.ImportConflictError):
+                self._warn(IMPORT_CONFLICT)
+            else:
+                report(error)
+
+        window.writer.later(f"Importing {path.name}…", work, then=then, failed=failed)
+
+    def export_file(self) -> None:
+        """Write the whole database as JSON, on the worker thread."""
+        window = self._window
+        path = window.dialogs.save_file(
+            window, "Export to JSON", "followup-export.json", JSON_FILTER
+        )
+        if path is None:
+            return
+        from followup_desktop.core.salvage import ExportOutcome, export_checked
+
+        db = window.service.db
+
+        def done(outcome: ExportOutcome) -> None:
+            if outcome.salvaged:
+                # A damaged file: say what the export holds and what it could not read.
+                self._warn(f"Exported to {path}. {outcome.summary()}")
+            else:
+                self._say(f"Exported to {path}.", 5000)
+
+        # The full check runs first; from a damaged file the export keeps what it can read.
+        self._read_job(
+            "The export",
+            f"Exporting to {path.name}…",
+            lambda: export_checked(db.path, path, db),
+            done,
+        )
+
+    def import_calendar_file(self, path: Path) -> bool:
+        """Import a calendar invitation after the person confirms what it would do.
+
+        The file is read and matched here (small and quick); the import itself runs on
+        the worker thread. False when the file is unreadable or the person declines.
+        """
+        from followup_desktop.core.ics import read_invitation_file
+
+        window = self._window
+        if window.writer.refuse_while_busy():
+            return False
+        try:
+            invitations = read_invitation_file(path, window.tz)
+            proposals = invitation_proposals(window.service.db, invitations)
+        except FollowupError as error:
+            self._warn(f"The invitation could not be imported: {error}")
+            return False
+        if not window.dialogs.question(window, describe_proposals(path, proposals, window.tz)):
+            self._say(CANCELLED, 5000)
+            return False
+        service = window.service
+        summaries: list[str] = []
+
+        def work() -> Change:
+            result = service.import_invitations(invitations)
+            summaries.append(result.summary())
+            return Change(
+                frozenset(result.opportunity_ids),
+                entities(Entity.OPPORTUNITY, Entity.INTERVIEW, Entity.ACTION, Entity.CONTACT),
+                actions_replanned=frozenset(result.replanned),
+            )
+
+        window.writer.later(
+            f"Importing {path.name}…",
+            work,
+            then=lambda _change: self._say(f"Imported {path.name}: {summaries[0]}.", 15_000),
+            failed=window.report_failure("The invitation import"),
+        )
+        return True
+
+    def export_calendar_file(self) -> None:
+        """Write interviews, follow-ups and decision dates as .ics, on the worker thread."""
+        window = self._window
+        path = window.dialogs.save_file(window, "Export the calendar", "followup.ics", ICS_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.ics import ExportResult
+
+        service = window.service
+
+        def done(result: ExportResult) -> None:
+            self._say(
+                f"Exported the calendar to {path}: {result.interviews} interviews, "
+                f"{result.actions} follow-ups, {result.decisions} expected decisions.",
+                10_000,
+            )
+
+        self._read_job(
+            "The calendar export",
+            f"Exporting the calendar to {path.name}…",
+            lambda: service.export_calendar(path),
+            done,
+        )
+
+    # -- spreadsheets, postings, contacts --------------------------------------------
+
+    def import_spreadsheet(self, path: Path | None = None) -> None:
+        """Open the spreadsheet import wizard (its slow steps run on the worker)."""
+        from followup_desktop.gui.import_wizard import ImportWizard
+
+        window = self._window
+        if window.writer.refuse_while_busy():
+            return
+        wizard = ImportWizard(window.service, window.tasks, window.dialogs, window, path)
+        wizard.imported.connect(self._spreadsheet_imported)
+        window.dialogs.run(wizard)
+
+    def _spreadsheet_imported(self, change: object) -> None:
+        self._window.bus.publish(change)
+        self._window.today_ctl.refresh()
+
+    def export_spreadsheet(self) -> None:
+        """Write every opportunity to a CSV file, on the worker thread."""
+        window = self._window
+        path = window.dialogs.save_file(window, "Export a spreadsheet", "followup.csv", CSV_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.spreadsheet import export_spreadsheet
+
+        db, tz = window.service.db, window.tz
+        self._read_job(
+            "The spreadsheet export",
+            f"Exporting to {path.name}…",
+            lambda: export_spreadsheet(db, path, tz),
+            lambda count: self._say(f"Exported {count} opportunities to {path}.", 5000),
+        )
+
+    def import_posting_file(self, path: Path | None = None) -> None:
+        """Read a saved posting page (the one dropped, or one the person picks)."""
+        window = self._window
+        if path is None:
+            path = window.dialogs.open_file(window, "Add a job from its posting page", HTML_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.files import read_limited
+        from followup_desktop.core.imports.posting import MAX_PAGE_BYTES
+        from followup_desktop.core.imports.sheet import decode
+
+        try:
+            page, _ = decode(read_limited(path, MAX_PAGE_BYTES, "posting page"))
+        except FollowupError as error:
+            self._warn(f"{path.name} cannot be read: {error}")
+            return
+        self.import_posting(page)
+
+    def paste_posting(self) -> None:
+        """Read a posting page copied to the clipboard (its HTML, or its text)."""
+        from PySide6.QtGui import QGuiApplication
+
+        mime = QGuiApplication.clipboard().mimeData()
+        page = mime.html() if mime is not None and mime.hasHtml() else ""
+        if not page and mime is not None:
+            page = mime.text()
+        self.import_posting(page)
+
+    def import_posting(self, page: str) -> bool:
+        """Add the job a posting page describes to the wishlist, after the person agrees."""
+        from followup_desktop.core.imports.posting import read_posting
+        from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
+
+        window = self._window
+        if window.writer.refuse_while_busy():
+            return False
+        service = window.service
+        try:
+            draft = read_posting(page)
+        except FollowupError as error:
+            self._warn(str(error))
+            return False
+        duplicate = posting_duplicate(service.db, draft)
+        if duplicate:
+            window.dialogs.information(window, f"This job is in Followup already: {duplicate}.")
+            return False
+        stages = [StageInfo(s.id, s.name, s.kind) for s in window.board_ctl.stages]
+        wishlist = stage_for_bucket("prospect", stages)
+        question = "\n".join([f"Add this job to {wishlist.name}?", "", *draft.describe()])
+        if not window.dialogs.question_plain(window, question):
+            return False
+        change = window.writer.now(
+            lambda: service.create_opportunity(
+                draft.company, draft.role, OpportunityFields(stage_id=wishlist.id, **draft.fields)
+            )
+        )
+        if change is None:
+            return False
+        self._say(
+            f"Added {draft.company} — {draft.role} to {wishlist.name}; open it to review.", 10_000
+        )
+        return True
+
+    def import_contacts_file(self, path: Path | None = None) -> None:
+        """Import people from a file after showing what would be added and merged."""
+        window = self._window
+        if window.writer.refuse_while_busy():
+            return
+        if path is None:
+            path = window.dialogs.open_file(window, "Import contacts", CONTACTS_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.imports.contacts import plan_contacts_file
+
+        try:
+            plan = plan_contacts_file(window.service.db, path)
+        except FollowupError as error:
+            self._warn(f"{path.name} cannot be imported: {error}")
+            return
+        lines = plan.describe()
+        shown = "\n".join(lines[:PLAN_LINES] + (["…"] if len(lines) > PLAN_LINES else []))
+        if plan.blocked:
+            self._warn(shown)
+            return
+        if not window.dialogs.question_plain(window, f"Import these people?\n\n{shown}"):
+            return
+        service = window.service
+        window.writer.later(
+            f"Importing {path.name}…",
+            lambda: service.import_contacts(plan),
+            then=lambda _change: self._say(f"Imported {path.name}: {plan.summary()}.", 10_000),
+            failed=window.report_failure("The contact import"),
+        )
+
+    def export_contacts_file(self) -> None:
+        """Write the selected card's people (or everyone) as a vCard file."""
+        window = self._window
+        current = window.board.current_id() if window.pages.showing(window.board) else None
+        path = window.dialogs.save_file(window, "Export contacts", "contacts.vcf", VCARD_FILTER)
+        if path is None:
+            return
+        from followup_desktop.core.files import write_atomically
+        from followup_desktop.core.imports.vcard import write_vcards
+
+        db = window.service.db
+
+        def work() -> int:
+            cards = contacts_for_export(db, current)
+            write_atomically(path, write_vcards(cards).encode("utf-8"), "the contacts")
+            return len(cards)
+
+        window.tasks.submit(
+            work,
+            lambda count: self._say(f"Wrote {count} contacts to {path}.", 5000),
+            window.report_failure("The contact export"),
+        )
+
+    def proof_of_search(self) -> None:
+        """Open the proof-of-search dialog."""
+        from followup_desktop.gui.proof_dialog import ProofDialog
+
+        window = self._window
+        today = window.service.clock().astimezone(window.tz).date()
+        dialog = ProofDialog(window.service.db, window.tasks, window.dialogs, today, window)
+        window.dialogs.run(dialog)
+
+    def backup(self) -> None:
+        """Write a consistent copy of the database, on the worker thread."""
+        window = self._window
+        stamp = window.service.clock().astimezone(window.tz).strftime("%Y-%m-%d")
+        path = window.dialogs.save_file(
+            window, "Back up the database", f"followup-backup-{stamp}.sqlite3", SQLITE_FILTER
+        )
+        if path is None:
+            return
+        if path.exists():
+            self._warn(f"{path} exists already; choose a new file name.")
+            return
+        db = window.service.db
+        self._read_job(
+            "The backup",
+            f"Backing up to {path.name}…",
+            lambda: db.backup("manual", path),
+            lambda result: self._say(f"Backed up to {result}.", 5000),
+        )
+
+    # -- files handed over ------------------------------------------------------------
+
+    def open_arguments(self, arguments: Sequence[str]) -> None:
+        """Files handed over by a second launch or the command line: import .ics ones."""
+        for path in ics_paths(arguments):
+            self.import_calendar_file(path.expanduser().absolute())
+
+    def open_all_dropped(self, paths: Sequence[Path]) -> None:
+        """Each file dropped on the window, to its importer."""
+        for path in paths:
+            self.open_dropped(path.expanduser().absolute())
+
+    def open_dropped(self, path: Path) -> None:
+        """A file dropped on the window: each kind goes to its importer."""
+        suffix = path.suffix.lower()
+        if suffix == ICS_SUFFIX:
+            self.import_calendar_file(path)
+        elif suffix in SHEET_SUFFIXES:
+            from followup_desktop.core.imports.contacts import looks_like_people
+
+            if looks_like_people(path):
+                self.import_contacts_file(path)
+            else:
+                self.import_spreadsheet(path)
+        elif suffix in HTML_SUFFIXES:
+            self.import_posting_file(path)
+        elif suffix == VCARD_SUFFIX:
+            self.import_contacts_file(path)
