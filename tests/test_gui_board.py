@@ -495,7 +495,7 @@ def test_a_move_of_many_cards_runs_on_the_worker_and_other_writes_wait_for_it(
     from followup_desktop.gui.window.board import BULK_MOVE
 
     for number in range(BULK_MOVE):
-        service.create_opportunity(f"Bulk {number}", "Tester", stage_id=WISHLIST)
+        service.create_opportunity(f"Bulk {number}", "Tester", OpportunityFields(stage_id=WISHLIST))
     action = service.add_action("call_recruiter", NOW, opportunity_id=card_id(window, "Gamma"))
     assert action.created_id is not None
     window.refresh()

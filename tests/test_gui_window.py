@@ -385,10 +385,10 @@ def test_the_shell_stays_a_shell() -> None:
     assert len(WINDOW_SOURCES[0].read_text(encoding="utf-8").splitlines()) <= 400
 
 
-def test_every_opening_of_an_action_does_something() -> None:
-    from followup_desktop.gui.window.router import OPENERS, Opening
+def test_every_route_of_an_action_does_something() -> None:
+    from followup_desktop.gui.window.router import OPENERS, Route
 
-    assert set(OPENERS) == set(Opening)
+    assert set(OPENERS) == set(Route)
 
 
 def test_the_window_publishes_every_change_on_one_bus(
