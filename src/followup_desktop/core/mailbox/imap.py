@@ -10,7 +10,6 @@ certificate and host name are always checked. Every failure becomes a
 from __future__ import annotations
 
 import contextlib
-import enum
 import imaplib
 import re
 import socket
@@ -19,9 +18,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.mailbox.account import IncomingAccount
 from followup_desktop.core.messages.account import Security
+from followup_desktop.core.messages.mailerror import (
+    MailError,
+    MailErrorKind,
+    transport_failure,
+    verifying_context,
+)
 
 DEFAULT_TIMEOUT = 30.0
 HEADER_FIELDS = "FROM TO CC DATE SUBJECT MESSAGE-ID"
@@ -32,23 +36,12 @@ _LIST_LINE = re.compile(rb'^\((?P<flags>[^)]*)\) (?P<sep>"[^"]*"|NIL) (?P<name>.
 _UID = re.compile(rb"\bUID (\d+)")
 
 
-class MailboxErrorKind(enum.StrEnum):
-    """What went wrong, for tests and for choosing what to offer next."""
-
-    LOGIN = "login"
-    TLS = "tls"
-    TIMEOUT = "timeout"
-    UNREACHABLE = "unreachable"
-    CONNECTION_LOST = "connection_lost"
-    SERVER = "server"
+# One kind for every mail failure; the name stays for the code that reads.
+MailboxErrorKind = MailErrorKind
 
 
-class MailboxError(FollowupError):
+class MailboxError(MailError):
     """Reading the mailbox failed; the message is for the person, ``kind`` for the program."""
-
-    def __init__(self, kind: MailboxErrorKind, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,25 +105,17 @@ def explain(error: BaseException, account: IncomingAccount, timeout: float) -> M
     where = f"{account.host}:{account.port}"
     if isinstance(error, MailboxError):
         return error
-    if isinstance(error, ssl.SSLCertVerificationError):
-        return MailboxError(
-            MailboxErrorKind.TLS,
-            f"The certificate of {account.host} could not be verified "
-            f"({error.verify_message or error.reason}). Check that the server name is "
-            "exactly what your provider gives; nothing was read.",
-        )
-    if isinstance(error, ssl.SSLError):
-        return MailboxError(
-            MailboxErrorKind.TLS,
-            f"An encrypted connection to {where} could not be set up ({error.reason}). "
-            "Port 993 usually needs SSL and port 143 STARTTLS; check the security setting.",
-        )
-    if isinstance(error, TimeoutError | socket.timeout):
-        return MailboxError(
-            MailboxErrorKind.TIMEOUT,
-            f"The mail server at {where} did not answer within {timeout:g} seconds. "
-            "Check your internet connection and the port, then try again.",
-        )
+    transport = transport_failure(
+        error,
+        account.host,
+        account.port,
+        timeout,
+        server="The mail server",
+        undone="nothing was read",
+        ports="Port 993 usually needs SSL and port 143 STARTTLS",
+    )
+    if transport is not None:
+        return MailboxError(*transport)
     if isinstance(error, socket.gaierror):
         return MailboxError(
             MailboxErrorKind.UNREACHABLE,
@@ -173,9 +158,7 @@ class ImapReader:
         self.account = account
         self._password = password
         self.timeout = timeout
-        self._context = ssl_context or make_context(account.ca_file)
-        if self._context.verify_mode != ssl.CERT_REQUIRED or not self._context.check_hostname:
-            raise ValueError("an SSL context that does not verify the server is not allowed")
+        self._context = verifying_context(ssl_context or make_context(account.ca_file))
         self._imap: imaplib.IMAP4 | None = None
 
     def __repr__(self) -> str:  # never show the password, even in a traceback
