@@ -1,7 +1,9 @@
 """The mailbox check against a real IMAP server (a private Dovecot on loopback).
 
 The story (see ``mailbox_scenario``): a thank-you sent from another mail program closes
-that person's step after one confirmation; a reply restarts the cadence; the mailbox is
+that person's step after one confirmation; a reply restarts the cadence; what a reply
+said (wait until a day, a next round, a rejection) feeds the plan only when confirmed;
+mail from the domain of an opportunity's link is its company's; the mailbox is
 byte-for-byte the same afterwards; and each fault gives a plain message.
 """
 
@@ -15,13 +17,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from followup_desktop.core.db import Database
+from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.mailbox import check as check_module
 from followup_desktop.core.mailbox.account import IncomingAccount, save_incoming
 from followup_desktop.core.mailbox.check import MailboxChecker
@@ -33,10 +36,13 @@ from followup_desktop.core.models import (
     Correspondence,
     Direction,
     Interview,
+    Opportunity,
+    StageKind,
 )
 from followup_desktop.core.services import FollowupService
+from followup_desktop.core.timeutil import local_zone
 from imap_support import PASSWORD, USER, Dovecot, mailbox_digest, running_dovecot
-from mailbox_scenario import ME, Story, build_search, fill_mailbox
+from mailbox_scenario import ME, Story, build_search, fill_mailbox, message
 
 
 @pytest.fixture
@@ -477,6 +483,21 @@ def test_the_command_line_checks_confirms_and_dismisses(
     assert "Reply from Hélène Martin" in text.stdout
     assert "may invite you to a next round" in text.stdout
 
+    # What a reply said is recorded only when asked, with the day given.
+    dana = kinds["Re: Thank you for today's conversation"][1]
+    wrong = run_cli(tmp_path, db, "mail-confirm", dana, "--outcome", "wait", "--on", "soon")
+    assert wrong.returncode != 0 and "Traceback" not in wrong.stderr
+    assert "YYYY-MM-DD" in wrong.stderr
+    day = datetime.now(local_zone()).date() + timedelta(days=20)
+    waited = run_cli(tmp_path, db, "mail-confirm", dana, "--outcome", "wait", "--on", str(day))
+    assert waited.returncode == 0, waited.stderr
+    assert f"Recorded what it said: wait ({day})." in waited.stdout
+    with service.db.session() as session:
+        logged = session.scalars(
+            select(Correspondence).where(Correspondence.direction == Direction.RECEIVED)
+        ).one()
+        assert logged.check_back_on == day
+
 
 def test_the_command_line_names_a_fault_without_a_traceback(
     tmp_path: Path, service: FollowupService, server: Dovecot, story: Story
@@ -530,3 +551,152 @@ def test_without_dovecot_ci_fails_instead_of_skipping(monkeypatch: pytest.Monkey
     monkeypatch.delenv("FOLLOWUP_REQUIRE_DESKTOP", raising=False)
     with pytest.raises(pytest.skip.Exception):
         imap_support.dovecot_binary()
+
+
+# -- what a confirmed reply said, and the company's website ---------------------------
+
+
+def next_friday(moment: datetime) -> date:
+    written = moment.astimezone(local_zone()).date()
+    return written + timedelta(days=(4 - written.weekday() - 1) % 7 + 1)
+
+
+def deliver_wait_reply(server: Dovecot, story: Story) -> datetime:
+    when = story.interview_start + timedelta(hours=30)
+    reply = message(
+        "Dana Kowalski <dana.kowalski@acme-robotics.example>",
+        ME,
+        "Re: Next steps",
+        when,
+        "<wait-1@acme-robotics.example>",
+        text="Hi Alex,\n\nthank you for your patience. We will get back to you by next "
+        "Friday, once the whole panel has met.\n\nBest,\nDana\n",
+    )
+    server.deliver("INBOX", reply.as_bytes(), when=when)
+    return when
+
+
+def _stage_kind(service: FollowupService, story: Story) -> StageKind:
+    with service.db.session() as session:
+        opportunity = session.get(Opportunity, story.opportunity)
+        assert opportunity is not None
+        return opportunity.stage.kind
+
+
+def test_a_reply_asking_to_wait_suggests_the_day_and_the_plan_follows_on_confirm(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    sent_at = deliver_wait_reply(server, story)
+    checker = checker_for(service, server)
+    checker.scan(PASSWORD)
+    wait = next(p for p in checker.proposals() if p.subject == "Re: Next steps")
+    friday = next_friday(sent_at)
+    assert (wait.outcome, wait.day, wait.day_phrase) == (
+        "wait",
+        friday.isoformat(),
+        "by next Friday",
+    )
+    before = _open_follow_up_due(service, story)
+
+    checker.confirm(wait.id, outcome=wait.outcome, on=date.fromisoformat(wait.day))
+
+    with service.db.session() as session:
+        logged = session.scalars(select(Correspondence)).one()
+        assert logged.check_back_on == friday
+    after = _open_follow_up_due(service, story)
+    # The follow-up waits for the day they named, not the usual cadence.
+    assert after != before
+    assert after.astimezone(local_zone()).date() >= friday
+
+
+def test_a_suggested_rejection_is_recorded_only_when_the_person_confirms_it(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    checker = checker_for(service, server)
+    checker.scan(PASSWORD)
+    refusal = next(p for p in checker.proposals() if p.subject == "Ihre Bewerbung")
+    assert refusal.outcome == "rejection"
+    stage_before = _stage_kind(service, story)
+
+    # Confirmed as a plain reply: logged, but the opportunity stays where it is.
+    checker.confirm(refusal.id)
+    assert stage_before is not StageKind.REJECTED
+    assert _stage_kind(service, story) is stage_before
+
+    again = checker_for(service, server)
+    with service.db.session() as session:
+        assert len(session.scalars(select(Correspondence)).all()) == 1
+    invite = next(p for p in again.proposals() if p.subject.startswith("Acme Robotics"))
+    # A sent note or a wrong name is refused in words.
+    with pytest.raises(ValidationError, match="outcome is one of"):
+        again.confirm(invite.id, outcome="maybe")
+    thanks = next(p for p in again.proposals() if p.kind == "sent")
+    with pytest.raises(ValidationError, match="Only a reply"):
+        again.confirm(thanks.id, outcome="rejection")
+    with pytest.raises(ValidationError, match="day of the next round"):
+        again.confirm(invite.id, outcome="next_round")
+    assert invite.id in {p.id for p in again.proposals()}  # still waiting
+
+
+def test_a_confirmed_rejection_moves_the_opportunity(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    checker = checker_for(service, server)
+    checker.scan(PASSWORD)
+    refusal = next(p for p in checker.proposals() if p.subject == "Ihre Bewerbung")
+    checker.confirm(refusal.id, outcome=refusal.outcome)
+    assert _stage_kind(service, story) is StageKind.REJECTED
+
+
+def test_a_next_round_on_a_day_becomes_the_next_interview_unless_invited(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    checker = checker_for(service, server)
+    checker.scan(PASSWORD)
+    invite = next(p for p in checker.proposals() if p.subject.startswith("Acme Robotics"))
+    assert invite.outcome == "next_round"
+    # With its invitation the invitation is the next round: one interview, not two.
+    checker.confirm(invite.id, import_invitation=True, outcome="next_round", on=date(2030, 1, 7))
+    with service.db.session() as session:
+        rounds = session.scalars(select(Interview).order_by(Interview.starts_at)).all()
+        assert len(rounds) == 2
+        assert rounds[-1].ical_uid == "second-round-4711@acme-robotics.example"
+
+    dana = next(p for p in checker.proposals() if p.subject.startswith("Re: Thank you"))
+    checker.confirm(dana.id, outcome="next_round", on=date(2030, 1, 7))
+    with service.db.session() as session:
+        latest = session.scalars(select(Interview).order_by(Interview.starts_at.desc())).first()
+        assert latest is not None
+        starts = latest.starts_at.astimezone(local_zone())
+    assert (starts.date(), starts.hour) == (date(2030, 1, 7), 10)
+
+
+def test_mail_from_the_domain_of_the_posting_link_is_a_reply(
+    service: FollowupService, server: Dovecot
+) -> None:
+    # No contact yet, only the posting: its domain names the company's mail.
+    globex = service.create_opportunity(
+        "Globex", "Planner", link="https://careers.globex.example/jobs/42"
+    ).created_id
+    board = service.create_opportunity(
+        "Initrode", "Tester", link="https://www.linkedin.com/jobs/view/77"
+    ).created_id
+    # Written after the opportunity was added: nothing older belongs to the search.
+    when = datetime.now(UTC) + timedelta(minutes=1)
+    for sender, subject, key in (
+        ("Globex Recruiting <jobs@mail.globex.example>", "Your application", "g1"),
+        ("A Friend <friend@gmail.com>", "Globex? Saw your application", "f1"),
+        ("LinkedIn <jobs-noreply@linkedin.com>", "Initrode viewed your profile", "l1"),
+    ):
+        server.deliver(
+            "INBOX",
+            message(sender, ME, subject, when, f"<{key}@x.example>", text="Hello").as_bytes(),
+            when=when,
+        )
+    checker = checker_for(service, server)
+    result = checker.scan(PASSWORD)
+    assert [(p.subject, p.opportunity_id) for p in result.new_proposals] == [
+        ("Your application", globex)
+    ]
+    assert result.new_proposals[0].contact_id is None
+    assert board not in {p.opportunity_id for p in checker.proposals()}

@@ -19,6 +19,8 @@ from followup_desktop.core.messages.account import (
     SettingsReader,
     SettingsWriter,
     load_account,
+    load_setting,
+    save_setting,
     server_fields,
     whole_number,
 )
@@ -108,19 +110,12 @@ class IncomingAccount:
 
 def load_incoming(settings: SettingsReader) -> IncomingAccount | None:
     """The configured incoming account, or None when none is set up."""
-    value = settings.get_setting(INCOMING_SETTING)
-    if value is None:
-        return None
-    try:
-        return IncomingAccount.from_json(value)
-    except ValidationError:
-        return None
+    return load_setting(settings, INCOMING_SETTING, IncomingAccount.from_json)
 
 
 def save_incoming(settings: SettingsWriter, account: IncomingAccount) -> None:
     """Store the account (checked again, so nothing malformed is ever stored)."""
-    checked = IncomingAccount.from_json(account.to_json())
-    settings.set_setting(INCOMING_SETTING, checked.to_json())
+    save_setting(settings, INCOMING_SETTING, account, IncomingAccount.from_json)
 
 
 def sending_account(settings: SettingsReader) -> EmailAccount | None:

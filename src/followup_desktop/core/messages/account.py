@@ -8,8 +8,9 @@ never end up in the database, an export or a log line that prints this object.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from followup_desktop.core import validation
 from followup_desktop.core.errors import ValidationError
@@ -131,18 +132,40 @@ class SettingsWriter(SettingsReader, Protocol):
     def set_setting(self, key: str, value: Any) -> Any: ...
 
 
-def load_account(settings: SettingsReader) -> EmailAccount | None:
-    """The configured account, or None when none is set up (or it no longer reads)."""
-    value = settings.get_setting(ACCOUNT_SETTING)
+class StoredAccount(Protocol):
+    """An account kept as one JSON setting (the sending and the incoming one)."""
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+_Account = TypeVar("_Account", bound=StoredAccount)
+
+
+def load_setting(
+    settings: SettingsReader, key: str, read: Callable[[Any], _Account]
+) -> _Account | None:
+    """The account stored under ``key``, or None when none is set up (or it no longer reads)."""
+    value = settings.get_setting(key)
     if value is None:
         return None
     try:
-        return EmailAccount.from_json(value)
+        return read(value)
     except ValidationError:
         return None
 
 
+def save_setting(
+    settings: SettingsWriter, key: str, account: _Account, read: Callable[[Any], _Account]
+) -> None:
+    """Store the account (checked again, so nothing malformed is ever stored)."""
+    settings.set_setting(key, read(account.to_json()).to_json())
+
+
+def load_account(settings: SettingsReader) -> EmailAccount | None:
+    """The configured account, or None when none is set up (or it no longer reads)."""
+    return load_setting(settings, ACCOUNT_SETTING, EmailAccount.from_json)
+
+
 def save_account(settings: SettingsWriter, account: EmailAccount) -> None:
     """Store the account (checked again, so nothing malformed is ever stored)."""
-    checked = EmailAccount.from_json(account.to_json())
-    settings.set_setting(ACCOUNT_SETTING, checked.to_json())
+    save_setting(settings, ACCOUNT_SETTING, account, EmailAccount.from_json)

@@ -63,7 +63,7 @@ class MailboxPoller(QObject):
 
         def work() -> int:
             checker = make(service)
-            checker.scan(password_for(service, checker.account, passwords))
+            checker.scan(password_for(service, checker.require_account(), passwords))
             return len(checker.proposals())
 
         self.running = True
