@@ -179,7 +179,7 @@ def test_the_tray_checks_at_the_interval_and_names_trouble_once(
     tmp_path: Path,
 ) -> None:
     passwords = PasswordStore()
-    poller = MailboxPoller(service, passwords=passwords)
+    poller = MailboxPoller(service, passwords=passwords, idle=False)
     assert not poller.start()  # nothing set up: no timer
     _set_up(service, server, passwords)
     assert poller.start()

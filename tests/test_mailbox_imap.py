@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,9 +27,10 @@ from sqlalchemy import select
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.mailbox import check as check_module
+from followup_desktop.core.mailbox import imap as imap_module
 from followup_desktop.core.mailbox.account import IncomingAccount, save_incoming
 from followup_desktop.core.mailbox.check import MailboxChecker
-from followup_desktop.core.mailbox.imap import MailboxError, MailboxErrorKind
+from followup_desktop.core.mailbox.imap import ImapReader, MailboxError, MailboxErrorKind
 from followup_desktop.core.models import (
     Action,
     ActionState,
@@ -700,3 +702,107 @@ def test_mail_from_the_domain_of_the_posting_link_is_a_reply(
     ]
     assert result.new_proposals[0].contact_id is None
     assert board not in {p.opportunity_id for p in checker.proposals()}
+
+
+# -- waiting for new mail (IDLE) -----------------------------------------------------
+
+
+class _Idling:
+    """One IDLE on its own thread, as the tray's watch runs it."""
+
+    def __init__(self, reader: ImapReader, seconds: float = 60.0) -> None:
+        self.stop = threading.Event()
+        self.ready = threading.Event()
+        self.result: list[object] = []
+        self.ended_at = 0.0
+
+        def run() -> None:
+            try:
+                self.result.append(reader.idle("INBOX", seconds, self.stop, self.ready))
+            except MailboxError as error:
+                self.result.append(error)
+            self.ended_at = time.monotonic()
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        assert self.ready.wait(15), "the server did not start waiting"
+
+    def join(self, seconds: float) -> object:
+        self.thread.join(seconds)
+        assert not self.thread.is_alive(), "IDLE did not end"
+        return self.result[0]
+
+
+def _reader(server: Dovecot) -> ImapReader:
+    return ImapReader(account_for(server), PASSWORD, timeout=10)
+
+
+def _fresh_reply(server: Dovecot, when: datetime, key: str, subject: str) -> None:
+    reply = message(
+        "Dana Kowalski <dana.kowalski@acme-robotics.example>",
+        ME,
+        subject,
+        when,
+        f"<{key}@acme-robotics.example>",
+        text="Hi Alex,\n\nwe would like to invite you to a final interview.\n",
+    )
+    server.deliver("INBOX", reply.as_bytes(), when=when, fresh=True)
+
+
+def test_a_message_delivered_while_idling_is_noticed_at_once(
+    server: Dovecot, story: Story, now: datetime
+) -> None:
+    with _reader(server) as reader:
+        assert reader.offers_idle()  # Dovecot does
+        idling = _Idling(reader)
+        delivered = time.monotonic()
+        _fresh_reply(server, now, "idle-1", "Final round")
+        assert idling.join(15) is True
+        latency = idling.ended_at - delivered
+        # IDLE ended with DONE: the connection is still good for the check that follows.
+        assert reader.search_since(now.date() - timedelta(days=1))
+    assert latency < 5, f"noticed after {latency:.2f} s"
+
+
+def test_idle_ends_at_its_time_or_when_stopped_and_changes_nothing(
+    server: Dovecot, story: Story, now: datetime
+) -> None:
+    before = mailbox_digest(server.maildir)
+    with _reader(server) as reader:
+        started = time.monotonic()
+        timed = _Idling(reader, seconds=1.5)
+        assert timed.join(15) is False
+        assert 1.4 <= timed.ended_at - started < 10
+        stopped = _Idling(reader)
+        asked = time.monotonic()
+        stopped.stop.set()
+        assert stopped.join(10) is False
+        # Looked at about once a second: quitting never waits long.
+        assert stopped.ended_at - asked < 2.5
+        assert reader.search_since(now.date() - timedelta(days=1))
+    # EXAMINE, IDLE and DONE: nothing marked read, moved or flagged.
+    assert mailbox_digest(server.maildir) == before
+
+
+def test_the_server_gone_while_idling_is_named(server: Dovecot, story: Story) -> None:
+    with _reader(server) as reader:
+        idling = _Idling(reader)
+        server.kill()
+        error = idling.join(15)
+    assert isinstance(error, MailboxError)
+    assert error.kind is MailboxErrorKind.CONNECTION_LOST
+    assert "connection to 127.0.0.1" in str(error)
+
+
+def test_a_sleep_while_idling_means_connecting_again(
+    server: Dovecot, story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = time.time
+    with _reader(server) as reader:
+        idling = _Idling(reader)
+        # After a suspend the wall clock has moved on while the monotonic one stood still.
+        monkeypatch.setattr(imap_module, "wall_clock", lambda: real() + 3600)
+        error = idling.join(10)
+    assert isinstance(error, MailboxError)
+    assert error.kind is MailboxErrorKind.CONNECTION_LOST
+    assert "slept" in str(error)

@@ -1,7 +1,8 @@
 """A read-only IMAP conversation with ``imaplib``: EXAMINE, SEARCH, FETCH with PEEK.
 
 Only commands that cannot change a mailbox are sent: LOGIN, CAPABILITY, LIST, EXAMINE,
-UID SEARCH, UID FETCH of ``BODY.PEEK[...]`` (which never sets ``\\Seen``) and LOGOUT.
+UID SEARCH, UID FETCH of ``BODY.PEEK[...]`` (which never sets ``\\Seen``), IDLE
+(RFC 2177, waiting on a folder opened with EXAMINE) and LOGOUT.
 The connection is always encrypted (implicit TLS or STARTTLS) and the server's
 certificate and host name are always checked. Every failure becomes a
 :class:`MailboxError` whose message says plainly what happened.
@@ -12,8 +13,11 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import re
+import select
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +38,17 @@ _BATCH = 400
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LIST_LINE = re.compile(rb'^\((?P<flags>[^)]*)\) (?P<sep>"[^"]*"|NIL) (?P<name>.+)$')
 _UID = re.compile(rb"\bUID (\d+)")
+# Untagged answers during IDLE that mean the folder changed (RFC 3501 7.3 and 7.4).
+_CHANGED = re.compile(rb"^\* \d+ (?:EXISTS|RECENT|EXPUNGE)\b", re.IGNORECASE)
+# RFC 2177: a client must end IDLE at least every 29 minutes, or the server may hang up.
+MAX_IDLE_SECONDS = 29 * 60
+# How often a wait looks at its stop flag and the clocks.
+_IDLE_TICK = 1.0
+# The wall clock running this far ahead of the monotonic one means the machine slept
+# (the monotonic clock stands still during a suspend).
+SLEPT_SECONDS = 60.0
+# The wall clock, as a name of this module so a test can move it as a suspend would.
+wall_clock = time.time
 
 
 # One kind for every mail failure; the name stays for the code that reads.
@@ -74,6 +89,45 @@ def _unquote(raw: bytes) -> str:
 
 def _quote(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _text(line: bytes | None) -> str:
+    return "no answer" if line is None else line.decode("utf-8", "replace").strip()
+
+
+class _LineReader:
+    """Lines from the server during IDLE, waiting at most a given time for each.
+
+    imaplib's own reader blocks until a line comes; IDLE needs to look up every second
+    (to stop at quit, to notice a sleep). The socket is read directly, after ``select``:
+    when IDLE starts, imaplib has read everything the server sent before, so nothing is
+    left in its buffer, and when IDLE ends with the tagged answer, nothing is left here.
+    """
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self.sock = sock
+        self.timeout = timeout
+        self.buffer = b""
+
+    def _ready(self, wait: float) -> bool:
+        if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
+            return True  # decrypted bytes wait in the TLS layer, which select cannot see
+        readable, _, _ = select.select([self.sock], [], [], max(wait, 0.0))
+        return bool(readable)
+
+    def next_line(self, wait: float) -> bytes | None:
+        """The next whole line, or None when none came within ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        while b"\r\n" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._ready(remaining):
+                return None
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError("the server closed the connection")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\r\n", 1)
+        return line
 
 
 def parse_list_line(line: bytes) -> Folder | None:
@@ -302,3 +356,84 @@ class ImapReader:
     def fetch_messages(self, uids: Sequence[int]) -> Iterator[tuple[int, bytes]]:
         """Whole messages, per UID (PEEK: nothing is marked read)."""
         return self._fetch(uids, "(UID BODY.PEEK[])")
+
+    # -- waiting for news (IDLE) ---------------------------------------------------
+
+    def offers_idle(self) -> bool:
+        """True when the server can tell about new mail as it arrives (RFC 2177)."""
+        return "IDLE" in self._conn().capabilities
+
+    def idle(
+        self,
+        folder: str,
+        seconds: float,
+        stop: threading.Event,
+        ready: threading.Event | None = None,
+    ) -> bool:
+        """Wait on ``folder`` (opened read-only) until the server reports a change.
+
+        Returns True when something arrived or left, False when ``seconds`` (at most 29
+        minutes) passed or ``stop`` was set; either way IDLE is ended with DONE and the
+        connection stays usable. ``ready`` is set once the server waits. Raises
+        MailboxError when the connection is lost, and also when the machine slept
+        meanwhile: a connection idle across a sleep is usually dead without knowing it,
+        so the caller connects again.
+        """
+        seconds = min(seconds, MAX_IDLE_SECONDS)
+        self.examine(folder)
+        imap = self._conn()
+        tag = b"FUIDLE" + str(imap.tagnum).encode("ascii")
+        imap.tagnum += 1
+        lines = _LineReader(imap.sock, self.timeout)
+        try:
+            imap.send(tag + b" IDLE\r\n")
+            answer = lines.next_line(self.timeout)
+            if answer is None or not answer.startswith(b"+"):
+                raise MailboxError(
+                    MailboxErrorKind.SERVER,
+                    f"The mail server at {self.account.host} would not wait for new mail "
+                    f"({_text(answer)}).",
+                )
+            if ready is not None:
+                ready.set()
+            changed = self._wait(lines, seconds, stop)
+            imap.send(b"DONE\r\n")
+            while True:
+                line = lines.next_line(self.timeout)
+                if line is None:
+                    raise TimeoutError
+                if line.startswith(tag + b" "):
+                    break
+                changed = changed or bool(_CHANGED.match(line))
+        except MailboxError:
+            raise
+        except Exception as error:
+            raise explain(error, self.account, self.timeout) from None
+        if not line[len(tag) + 1 :].upper().startswith(b"OK"):
+            raise MailboxError(
+                MailboxErrorKind.SERVER,
+                f"The mail server at {self.account.host} ended the wait with an error "
+                f"({_text(line)}).",
+            )
+        return changed
+
+    def _wait(self, lines: _LineReader, seconds: float, stop: threading.Event) -> bool:
+        started_mono, started_wall = time.monotonic(), wall_clock()
+        while not stop.is_set():
+            waited = time.monotonic() - started_mono
+            if waited >= seconds:
+                return False
+            if wall_clock() - started_wall - waited > SLEPT_SECONDS:
+                raise MailboxError(
+                    MailboxErrorKind.CONNECTION_LOST,
+                    f"The computer slept while waiting for mail from {self.account.host}; "
+                    "connecting again.",
+                )
+            line = lines.next_line(min(_IDLE_TICK, seconds - waited))
+            if line is None:
+                continue
+            if line.upper().startswith(b"* BYE"):
+                raise imaplib.IMAP4.abort(_text(line))
+            if _CHANGED.match(line):
+                return True
+        return False
