@@ -194,7 +194,28 @@ namespace inbox {{
 
 @contextlib.contextmanager
 def running_dovecot(root: Path) -> Iterator[Dovecot]:
-    """Start a private Dovecot in ``root``; stop it afterwards."""
+    """Start a private Dovecot in ``root``; stop it afterwards.
+
+    As root, Dovecot's unprivileged processes must be able to pass through every folder
+    above its files. pytest keeps resetting its own base folder (``pytest-of-root``) to
+    0700 whenever any pytest starts on the machine, so the server lives in a folder of
+    its own directly under the system's temporary folder instead, removed afterwards.
+    """
+    if os.getuid() != 0:
+        with _dovecot_in(root) as server:
+            yield server
+        return
+    private = Path(tempfile.mkdtemp(prefix="followup-dovecot-"))
+    try:
+        private.chmod(0o711)
+        with _dovecot_in(private / root.name) as server:
+            yield server
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _dovecot_in(root: Path) -> Iterator[Dovecot]:
     binary = dovecot_binary()
     root.mkdir(parents=True, exist_ok=True)
     certs = make_certificates(root)
@@ -210,12 +231,7 @@ def running_dovecot(root: Path) -> Iterator[Dovecot]:
     if os.getuid() == 0:
         for sub in ("mail", "index", "home"):
             os.chown(root / sub, uid, gid)
-        # Dovecot's unprivileged processes must pass through the (private) temp folders.
-        temp = Path(tempfile.gettempdir()).resolve()
-        for folder in [root.resolve(), *root.resolve().parents]:
-            if folder == temp or temp not in folder.parents:
-                break
-            folder.chmod(folder.stat().st_mode | 0o011)
+        root.chmod(root.stat().st_mode | 0o011)
         (root / "passwd").chmod(0o644)
     port, starttls_port = free_port(), free_port()
     conf = root / "dovecot.conf"

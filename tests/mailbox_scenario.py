@@ -61,7 +61,7 @@ def build_search(service: FollowupService, now: datetime) -> Story:
     return Story(opportunity, dana, helene, interview, start)
 
 
-def _message(
+def message(
     sender: str,
     to: str,
     subject: str,
@@ -124,7 +124,7 @@ def fill_mailbox(server: Dovecot, story: Story, now: datetime) -> dict[str, str]
         "dana_reply": "<dana-re-1@acme-robotics.example>",
         "news": "<news-9@shop.example>",
     }
-    thanks = _message(
+    thanks = message(
         f"Alex Doe <{ME}>",
         "Dana Kowalski <dana.kowalski@acme-robotics.example>",
         "Thank you for today's conversation",
@@ -134,7 +134,7 @@ def fill_mailbox(server: Dovecot, story: Story, now: datetime) -> dict[str, str]
         "today — I enjoyed the system-design part most.\n\nViele Grüße,\nAlex\n",
     )
     server.deliver("Sent", thanks.as_bytes(), when=after)
-    friend = _message(
+    friend = message(
         f"Alex Doe <{ME}>",
         "Sam <sam@friends.example>",
         "Dinner on Friday?",
@@ -143,7 +143,7 @@ def fill_mailbox(server: Dovecot, story: Story, now: datetime) -> dict[str, str]
         text="Are we still on for Friday?",
     )
     server.deliver("Sent", friend.as_bytes(), when=after + timedelta(hours=1))
-    old = _message(
+    old = message(
         f"Alex Doe <{ME}>",
         "dana.kowalski@acme-robotics.example",
         "An old message, long before this search",
@@ -155,7 +155,7 @@ def fill_mailbox(server: Dovecot, story: Story, now: datetime) -> dict[str, str]
 
     invite_at = after + timedelta(hours=20)
     round_two = story.interview_start + timedelta(days=6)
-    invite = _message(
+    invite = message(
         "=?utf-8?q?H=C3=A9l=C3=A8ne_Martin?= <helene.martin@acme-robotics.example>",
         ME,
         "Acme Robotics : prochaine étape",
@@ -182,7 +182,7 @@ def fill_mailbox(server: Dovecot, story: Story, now: datetime) -> dict[str, str]
     server.deliver("INBOX", invite.as_bytes(), when=invite_at, seen=False)
 
     refusal_at = invite_at + timedelta(hours=2)
-    refusal = _message(
+    refusal = message(
         "Acme Talent Team <talent@acme-robotics.example>",
         ME,
         "Ihre Bewerbung",
@@ -198,7 +198,7 @@ def fill_mailbox(server: Dovecot, story: Story, now: datetime) -> dict[str, str]
     server.deliver("INBOX", refusal.as_bytes(), when=refusal_at, fresh=True)
 
     reply_at = after + timedelta(hours=3)
-    dana_reply = _message(
+    dana_reply = message(
         "Dana Kowalski <dana.kowalski@acme-robotics.example>",
         ME,
         "Re: Thank you for today's conversation",
@@ -210,7 +210,7 @@ def fill_mailbox(server: Dovecot, story: Story, now: datetime) -> dict[str, str]
     )
     server.deliver("INBOX", dana_reply.as_bytes(), when=reply_at)
 
-    news = _message(
+    news = message(
         "Shop <news@shop.example>",
         ME,
         "Our winter sale",

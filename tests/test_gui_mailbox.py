@@ -179,7 +179,7 @@ def test_the_tray_checks_at_the_interval_and_names_trouble_once(
     tmp_path: Path,
 ) -> None:
     passwords = PasswordStore()
-    poller = MailboxPoller(service, passwords=passwords)
+    poller = MailboxPoller(service, passwords=passwords, idle=False)
     assert not poller.start()  # nothing set up: no timer
     _set_up(service, server, passwords)
     assert poller.start()
@@ -216,3 +216,43 @@ def test_the_tray_checks_at_the_interval_and_names_trouble_once(
     names = [a.objectName() for a in controller.menu.actions()]
     assert "trayMailboxError" in names
     poller.tasks.wait(5000)
+
+
+def test_a_saved_email_dropped_on_the_window_is_proposed_for_review(
+    qtbot: QtBot, tmp_path: Path, database: Database
+) -> None:
+    from followup_desktop.gui.main_window import MainWindow
+    from gui_helpers import AnsweringDialogs, window_settings
+    from mailbox_scenario import ME, message
+
+    service = FollowupService(database)
+    story = build_search(service, datetime.now(UTC))
+    eml = tmp_path / "reply.eml"
+    eml.write_bytes(
+        message(
+            "Hélène Martin <helene.martin@acme-robotics.example>",
+            ME,
+            "Votre candidature",
+            story.interview_start,
+            "<window-drop@acme-robotics.example>",
+            text="Bonjour Alex,\n\nnous reviendrons vers vous d'ici vendredi.\n",
+        ).as_bytes()
+    )
+    dialogs = AnsweringDialogs()
+    window = MainWindow(service, dialogs=dialogs, settings=window_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.settled)
+    window.files.open_dropped(eml)
+
+    shown = [dialog for dialog in dialogs.shown if isinstance(dialog, MailboxDialog)]
+    assert len(shown) == 1
+    dialog = shown[0]
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "Reading" not in dialog.status_label.text(), timeout=10_000)
+    assert dialog.model.rowCount() == 1, dialog.status_label.text()
+    proposal = dialog.model.proposal(0)
+    assert (proposal.kind, proposal.contact_id) == ("reply", story.helene)
+    # Nothing is logged before the person confirms.
+    with service.db.session() as session:
+        assert not session.scalars(select(Correspondence)).all()

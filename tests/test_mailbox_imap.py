@@ -1,7 +1,9 @@
 """The mailbox check against a real IMAP server (a private Dovecot on loopback).
 
 The story (see ``mailbox_scenario``): a thank-you sent from another mail program closes
-that person's step after one confirmation; a reply restarts the cadence; the mailbox is
+that person's step after one confirmation; a reply restarts the cadence; what a reply
+said (wait until a day, a next round, a rejection) feeds the plan only when confirmed;
+mail from the domain of an opportunity's link is its company's; the mailbox is
 byte-for-byte the same afterwards; and each fault gives a plain message.
 """
 
@@ -14,18 +16,21 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from followup_desktop.core.db import Database
+from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.mailbox import check as check_module
+from followup_desktop.core.mailbox import imap as imap_module
 from followup_desktop.core.mailbox.account import IncomingAccount, save_incoming
 from followup_desktop.core.mailbox.check import MailboxChecker
-from followup_desktop.core.mailbox.imap import MailboxError, MailboxErrorKind
+from followup_desktop.core.mailbox.imap import ImapReader, MailboxError, MailboxErrorKind
 from followup_desktop.core.models import (
     Action,
     ActionState,
@@ -33,10 +38,13 @@ from followup_desktop.core.models import (
     Correspondence,
     Direction,
     Interview,
+    Opportunity,
+    StageKind,
 )
 from followup_desktop.core.services import ContactFields, FollowupService
+from followup_desktop.core.timeutil import local_zone
 from imap_support import PASSWORD, USER, Dovecot, mailbox_digest, running_dovecot
-from mailbox_scenario import ME, Story, build_search, fill_mailbox
+from mailbox_scenario import ME, Story, build_search, fill_mailbox, message
 
 
 @pytest.fixture
@@ -477,6 +485,21 @@ def test_the_command_line_checks_confirms_and_dismisses(
     assert "Reply from Hélène Martin" in text.stdout
     assert "may invite you to a next round" in text.stdout
 
+    # What a reply said is recorded only when asked, with the day given.
+    dana = kinds["Re: Thank you for today's conversation"][1]
+    wrong = run_cli(tmp_path, db, "mail-confirm", dana, "--outcome", "wait", "--on", "soon")
+    assert wrong.returncode != 0 and "Traceback" not in wrong.stderr
+    assert "YYYY-MM-DD" in wrong.stderr
+    day = datetime.now(local_zone()).date() + timedelta(days=20)
+    waited = run_cli(tmp_path, db, "mail-confirm", dana, "--outcome", "wait", "--on", str(day))
+    assert waited.returncode == 0, waited.stderr
+    assert f"Recorded what it said: wait ({day})." in waited.stdout
+    with service.db.session() as session:
+        logged = session.scalars(
+            select(Correspondence).where(Correspondence.direction == Direction.RECEIVED)
+        ).one()
+        assert logged.check_back_on == day
+
 
 def test_the_command_line_names_a_fault_without_a_traceback(
     tmp_path: Path, service: FollowupService, server: Dovecot, story: Story
@@ -530,3 +553,256 @@ def test_without_dovecot_ci_fails_instead_of_skipping(monkeypatch: pytest.Monkey
     monkeypatch.delenv("FOLLOWUP_REQUIRE_DESKTOP", raising=False)
     with pytest.raises(pytest.skip.Exception):
         imap_support.dovecot_binary()
+
+
+# -- what a confirmed reply said, and the company's website ---------------------------
+
+
+def next_friday(moment: datetime) -> date:
+    written = moment.astimezone(local_zone()).date()
+    return written + timedelta(days=(4 - written.weekday() - 1) % 7 + 1)
+
+
+def deliver_wait_reply(server: Dovecot, story: Story) -> datetime:
+    when = story.interview_start + timedelta(hours=30)
+    reply = message(
+        "Dana Kowalski <dana.kowalski@acme-robotics.example>",
+        ME,
+        "Re: Next steps",
+        when,
+        "<wait-1@acme-robotics.example>",
+        text="Hi Alex,\n\nthank you for your patience. We will get back to you by next "
+        "Friday, once the whole panel has met.\n\nBest,\nDana\n",
+    )
+    server.deliver("INBOX", reply.as_bytes(), when=when)
+    return when
+
+
+def _stage_kind(service: FollowupService, story: Story) -> StageKind:
+    with service.db.session() as session:
+        opportunity = session.get(Opportunity, story.opportunity)
+        assert opportunity is not None
+        return opportunity.stage.kind
+
+
+def test_a_reply_asking_to_wait_suggests_the_day_and_the_plan_follows_on_confirm(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    sent_at = deliver_wait_reply(server, story)
+    checker = checker_for(service, server)
+    checker.scan(PASSWORD)
+    wait = next(p for p in checker.proposals() if p.subject == "Re: Next steps")
+    friday = next_friday(sent_at)
+    assert (wait.outcome, wait.day, wait.day_phrase) == (
+        "wait",
+        friday.isoformat(),
+        "by next Friday",
+    )
+    before = _open_follow_up_due(service, story)
+
+    checker.confirm(wait.id, outcome=wait.outcome, on=date.fromisoformat(wait.day))
+
+    with service.db.session() as session:
+        logged = session.scalars(select(Correspondence)).one()
+        assert logged.check_back_on == friday
+    after = _open_follow_up_due(service, story)
+    # The follow-up waits for the day they named, not the usual cadence.
+    assert after != before
+    assert after.astimezone(local_zone()).date() >= friday
+
+
+def test_a_suggested_rejection_is_recorded_only_when_the_person_confirms_it(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    checker = checker_for(service, server)
+    checker.scan(PASSWORD)
+    refusal = next(p for p in checker.proposals() if p.subject == "Ihre Bewerbung")
+    assert refusal.outcome == "rejection"
+    stage_before = _stage_kind(service, story)
+
+    # Confirmed as a plain reply: logged, but the opportunity stays where it is.
+    checker.confirm(refusal.id)
+    assert stage_before is not StageKind.REJECTED
+    assert _stage_kind(service, story) is stage_before
+
+    again = checker_for(service, server)
+    with service.db.session() as session:
+        assert len(session.scalars(select(Correspondence)).all()) == 1
+    invite = next(p for p in again.proposals() if p.subject.startswith("Acme Robotics"))
+    # A sent note or a wrong name is refused in words.
+    with pytest.raises(ValidationError, match="outcome is one of"):
+        again.confirm(invite.id, outcome="maybe")
+    thanks = next(p for p in again.proposals() if p.kind == "sent")
+    with pytest.raises(ValidationError, match="Only a reply"):
+        again.confirm(thanks.id, outcome="rejection")
+    with pytest.raises(ValidationError, match="day of the next round"):
+        again.confirm(invite.id, outcome="next_round")
+    assert invite.id in {p.id for p in again.proposals()}  # still waiting
+
+
+def test_a_confirmed_rejection_moves_the_opportunity(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    checker = checker_for(service, server)
+    checker.scan(PASSWORD)
+    refusal = next(p for p in checker.proposals() if p.subject == "Ihre Bewerbung")
+    checker.confirm(refusal.id, outcome=refusal.outcome)
+    assert _stage_kind(service, story) is StageKind.REJECTED
+
+
+def test_a_next_round_on_a_day_becomes_the_next_interview_unless_invited(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    checker = checker_for(service, server)
+    checker.scan(PASSWORD)
+    invite = next(p for p in checker.proposals() if p.subject.startswith("Acme Robotics"))
+    assert invite.outcome == "next_round"
+    # With its invitation the invitation is the next round: one interview, not two.
+    checker.confirm(invite.id, import_invitation=True, outcome="next_round", on=date(2030, 1, 7))
+    with service.db.session() as session:
+        rounds = session.scalars(select(Interview).order_by(Interview.starts_at)).all()
+        assert len(rounds) == 2
+        assert rounds[-1].ical_uid == "second-round-4711@acme-robotics.example"
+
+    dana = next(p for p in checker.proposals() if p.subject.startswith("Re: Thank you"))
+    checker.confirm(dana.id, outcome="next_round", on=date(2030, 1, 7))
+    with service.db.session() as session:
+        latest = session.scalars(select(Interview).order_by(Interview.starts_at.desc())).first()
+        assert latest is not None
+        starts = latest.starts_at.astimezone(local_zone())
+    assert (starts.date(), starts.hour) == (date(2030, 1, 7), 10)
+
+
+def test_mail_from_the_domain_of_the_posting_link_is_a_reply(
+    service: FollowupService, server: Dovecot
+) -> None:
+    # No contact yet, only the posting: its domain names the company's mail.
+    globex = service.create_opportunity(
+        "Globex", "Planner", link="https://careers.globex.example/jobs/42"
+    ).created_id
+    board = service.create_opportunity(
+        "Initrode", "Tester", link="https://www.linkedin.com/jobs/view/77"
+    ).created_id
+    # Written after the opportunity was added: nothing older belongs to the search.
+    when = datetime.now(UTC) + timedelta(minutes=1)
+    for sender, subject, key in (
+        ("Globex Recruiting <jobs@mail.globex.example>", "Your application", "g1"),
+        ("A Friend <friend@gmail.com>", "Globex? Saw your application", "f1"),
+        ("LinkedIn <jobs-noreply@linkedin.com>", "Initrode viewed your profile", "l1"),
+    ):
+        server.deliver(
+            "INBOX",
+            message(sender, ME, subject, when, f"<{key}@x.example>", text="Hello").as_bytes(),
+            when=when,
+        )
+    checker = checker_for(service, server)
+    result = checker.scan(PASSWORD)
+    assert [(p.subject, p.opportunity_id) for p in result.new_proposals] == [
+        ("Your application", globex)
+    ]
+    assert result.new_proposals[0].contact_id is None
+    assert board not in {p.opportunity_id for p in checker.proposals()}
+
+
+# -- waiting for new mail (IDLE) -----------------------------------------------------
+
+
+class _Idling:
+    """One IDLE on its own thread, as the tray's watch runs it."""
+
+    def __init__(self, reader: ImapReader, seconds: float = 60.0) -> None:
+        self.stop = threading.Event()
+        self.ready = threading.Event()
+        self.result: list[object] = []
+        self.ended_at = 0.0
+
+        def run() -> None:
+            try:
+                self.result.append(reader.idle("INBOX", seconds, self.stop, self.ready))
+            except MailboxError as error:
+                self.result.append(error)
+            self.ended_at = time.monotonic()
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        assert self.ready.wait(15), "the server did not start waiting"
+
+    def join(self, seconds: float) -> object:
+        self.thread.join(seconds)
+        assert not self.thread.is_alive(), "IDLE did not end"
+        return self.result[0]
+
+
+def _reader(server: Dovecot) -> ImapReader:
+    return ImapReader(account_for(server), PASSWORD, timeout=10)
+
+
+def _fresh_reply(server: Dovecot, when: datetime, key: str, subject: str) -> None:
+    reply = message(
+        "Dana Kowalski <dana.kowalski@acme-robotics.example>",
+        ME,
+        subject,
+        when,
+        f"<{key}@acme-robotics.example>",
+        text="Hi Alex,\n\nwe would like to invite you to a final interview.\n",
+    )
+    server.deliver("INBOX", reply.as_bytes(), when=when, fresh=True)
+
+
+def test_a_message_delivered_while_idling_is_noticed_at_once(
+    server: Dovecot, story: Story, now: datetime
+) -> None:
+    with _reader(server) as reader:
+        assert reader.offers_idle()  # Dovecot does
+        idling = _Idling(reader)
+        delivered = time.monotonic()
+        _fresh_reply(server, now, "idle-1", "Final round")
+        assert idling.join(15) is True
+        latency = idling.ended_at - delivered
+        # IDLE ended with DONE: the connection is still good for the check that follows.
+        assert reader.search_since(now.date() - timedelta(days=1))
+    assert latency < 5, f"noticed after {latency:.2f} s"
+
+
+def test_idle_ends_at_its_time_or_when_stopped_and_changes_nothing(
+    server: Dovecot, story: Story, now: datetime
+) -> None:
+    before = mailbox_digest(server.maildir)
+    with _reader(server) as reader:
+        started = time.monotonic()
+        timed = _Idling(reader, seconds=1.5)
+        assert timed.join(15) is False
+        assert 1.4 <= timed.ended_at - started < 10
+        stopped = _Idling(reader)
+        asked = time.monotonic()
+        stopped.stop.set()
+        assert stopped.join(10) is False
+        # Looked at about once a second: quitting never waits long.
+        assert stopped.ended_at - asked < 2.5
+        assert reader.search_since(now.date() - timedelta(days=1))
+    # EXAMINE, IDLE and DONE: nothing marked read, moved or flagged.
+    assert mailbox_digest(server.maildir) == before
+
+
+def test_the_server_gone_while_idling_is_named(server: Dovecot, story: Story) -> None:
+    with _reader(server) as reader:
+        idling = _Idling(reader)
+        server.kill()
+        error = idling.join(15)
+    assert isinstance(error, MailboxError)
+    assert error.kind is MailboxErrorKind.CONNECTION_LOST
+    assert "connection to 127.0.0.1" in str(error)
+
+
+def test_a_sleep_while_idling_means_connecting_again(
+    server: Dovecot, story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = time.time
+    with _reader(server) as reader:
+        idling = _Idling(reader)
+        # After a suspend the wall clock has moved on while the monotonic one stood still.
+        monkeypatch.setattr(imap_module, "wall_clock", lambda: real() + 3600)
+        error = idling.join(10)
+    assert isinstance(error, MailboxError)
+    assert error.kind is MailboxErrorKind.CONNECTION_LOST
+    assert "slept" in str(error)

@@ -59,3 +59,52 @@ def test_personal_addresses_never_stand_for_a_company(database: Database) -> Non
     assert directory.opportunities[opportunity].domains == set()
     assert directory.by_domain("gmail.com") == []
     assert [c for _s, c, _r in directory.by_address("owner@gmail.com")]
+
+
+def test_the_link_of_an_opportunity_names_the_companys_domain(database: Database) -> None:
+    service = FollowupService(database)
+    site = service.create_opportunity(
+        "Globex", "Planner", link="https://careers.globex.example/jobs/42?src=mail"
+    ).created_id
+    british = service.create_opportunity(
+        "Hooli", "Clerk", link="https://jobs.hooli.co.uk/"
+    ).created_id
+    board = service.create_opportunity(
+        "Initrode", "Tester", link="https://www.linkedin.com/jobs/view/1234"
+    ).created_id
+    hosted = service.create_opportunity(
+        "Vandelay", "Importer", link="https://vandelay.teamtailor.com/jobs/9"
+    ).created_id
+    personal = service.create_opportunity(
+        "Corner Café", "Barista", link="https://sites.google.com/view/cafe"
+    ).created_id
+    assert None not in (site, british, board, hosted, personal)
+    with database.session() as session:
+        directory = load_directory(session)
+    scopes = directory.opportunities
+    assert scopes[site].site_domains == {"globex.example"}
+    assert scopes[british].site_domains == {"hooli.co.uk"}
+    # A job board, a careers page hosted by a recruiting service, a personal site: none
+    # says anything about who the employer's mail comes from.
+    assert scopes[board].site_domains == set()
+    assert scopes[hosted].site_domains == set()
+    assert scopes[personal].site_domains == set()
+    # The company's mail comes from its domain or any of its subdomains.
+    assert [s.id for s in directory.by_domain("globex.example")] == [site]
+    assert [s.id for s in directory.by_domain("talent.globex.example")] == [site]
+    assert directory.by_domain("notglobex.example") == []
+    assert directory.by_domain("linkedin.com") == []
+    assert directory.by_domain("gmail.com") == []
+    assert not directory.empty
+
+
+def test_links_that_name_no_company(database: Database) -> None:
+    from followup_desktop.core.mailbox.directory import website_domain
+
+    assert website_domain("") is None
+    assert website_domain("not a link") is None
+    assert website_domain("https://192.168.1.10/jobs") is None
+    assert website_domain("https://gmail.com") is None
+    assert website_domain("https://boards.greenhouse.io/acme/jobs/1") is None
+    assert website_domain("http://[::1]:8080/x") is None
+    assert website_domain("HTTPS://WWW.Acme-Robotics.Example/careers") == "acme-robotics.example"

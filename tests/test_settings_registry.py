@@ -20,6 +20,7 @@ from followup_desktop.core.exchange import export_database, import_database
 from followup_desktop.core.ics import SEQUENCES_SETTING, export_calendar
 from followup_desktop.core.imports.formats import MAPPING_SETTING_PREFIX, header_key
 from followup_desktop.core.mailbox.account import INCOMING_SETTING
+from followup_desktop.core.mailbox.check import LOCAL_STATE_KEY
 from followup_desktop.core.messages.account import ACCOUNT_SETTING
 from followup_desktop.core.messages.templates import TEMPLATES, TemplateStore
 from followup_desktop.core.models import Setting
@@ -56,6 +57,7 @@ def test_the_keys_the_program_writes_are_declared() -> None:
         INCOMING_SETTING,
         SEQUENCES_SETTING,
         "mailbox.state:alex@imap.example",
+        LOCAL_STATE_KEY,
         MAPPING_SETTING_PREFIX + header_key(["Company", "Role"]),
         "debrief_draft:12",  # drafts of older versions, still in their exports
         "board_card_order.3",

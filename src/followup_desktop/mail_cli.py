@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from followup_desktop.core.errors import ValidationError
@@ -24,7 +25,9 @@ OUTCOME_WORDS = {
     "rejection": "may be a rejection",
     "offer": "may be an offer",
     "next_round": "may invite you to a next round",
+    "wait": "may ask you to wait",
 }
+OUTCOMES = ("rejection", "offer", "next_round", "wait")
 
 
 def add_commands(commands: Any) -> None:
@@ -59,6 +62,21 @@ def add_commands(commands: Any) -> None:
         action="store_true",
         help="also add the invitation attached to the message",
     )
+    confirm.add_argument(
+        "--outcome",
+        choices=OUTCOMES,
+        help="also record what the reply said (next_round and wait need --on)",
+    )
+    confirm.add_argument(
+        "--on",
+        metavar="DATE",
+        help="the day of the next round (YYYY-MM-DD, or YYYY-MM-DDTHH:MM) or to wait until",
+    )
+    confirm.add_argument(
+        "--as-suggested",
+        action="store_true",
+        help="record the outcome and day mail-check suggested",
+    )
 
     dismiss = commands.add_parser("mail-dismiss", help="set a found message aside for good")
     dismiss.add_argument("id", help="the id mail-check printed")
@@ -78,14 +96,40 @@ def run(db: Database, args: argparse.Namespace) -> int:
     if args.command == "mail-check":
         return _check(checker, as_json=args.json)
     if args.command == "mail-confirm":
-        proposal = checker.state().find(args.id)
-        checker.confirm(args.id, import_invitation=args.import_invitation)
-        assert proposal is not None  # confirm raised otherwise
-        what = "sent note" if proposal.kind == "sent" else "reply"
-        print(f"Logged the {what} {proposal.subject!r} on {proposal.opportunity_label}.")
-        return 0
+        return _confirm(checker, args)
     checker.dismiss(args.id)
     print(f"Set aside {args.id}; it will not be proposed again.")
+    return 0
+
+
+def _day(text: str | None) -> date | datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            f"--on {text!r} is not a date; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM.", "on"
+        ) from None
+    if "T" not in text and " " not in text:
+        return moment.date()
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def _confirm(checker: MailboxChecker, args: argparse.Namespace) -> int:
+    proposal = checker.state().find(args.id)
+    outcome, on = args.outcome, _day(args.on)
+    if args.as_suggested and proposal is not None and outcome is None:
+        outcome = proposal.outcome
+        if on is None and proposal.day:
+            on = date.fromisoformat(proposal.day)
+    checker.confirm(args.id, import_invitation=args.import_invitation, outcome=outcome, on=on)
+    assert proposal is not None  # confirm raised otherwise
+    what = "sent note" if proposal.kind == "sent" else "reply"
+    print(f"Logged the {what} {proposal.subject!r} on {proposal.opportunity_label}.")
+    if outcome:
+        when = f" ({on.isoformat()})" if on is not None else ""
+        print(f"Recorded what it said: {outcome.replace('_', ' ')}{when}.")
     return 0
 
 
@@ -148,6 +192,8 @@ def proposal_json(proposal: StoredProposal) -> dict[str, Any]:
         "subject": proposal.subject,
         "first_lines": proposal.first_lines,
         "suggested_outcome": proposal.outcome,
+        "suggested_day": proposal.day,
+        "day_phrase": proposal.day_phrase,
         "closes_action_id": proposal.action_id,
         "has_invitation": proposal.invitation is not None,
         "attachments": proposal.attachments,
@@ -157,7 +203,7 @@ def proposal_json(proposal: StoredProposal) -> dict[str, Any]:
 def _check(checker: MailboxChecker, *, as_json: bool) -> int:
     from followup_desktop.mailbox_login import password_for
 
-    result = checker.scan(password_for(checker.service, checker.account))
+    result = checker.scan(password_for(checker.service, checker.require_account()))
     waiting = checker.proposals()
     if as_json:
         json.dump(
@@ -201,6 +247,10 @@ def _describe(proposal: StoredProposal) -> str:
     lines.extend(f"    │ {line}" for line in proposal.first_lines.splitlines())
     if proposal.outcome:
         lines.append(f"    Its wording {OUTCOME_WORDS.get(proposal.outcome, proposal.outcome)}.")
+    if proposal.day_phrase:
+        lines.append(f"    It names a day: {proposal.day_phrase!r} ({proposal.day}).")
+    if proposal.outcome:
+        lines.append("    Record that with --as-suggested, or choose with --outcome and --on.")
     if proposal.action_id is not None:
         lines.append(f"    Confirming marks step {proposal.action_id} done.")
     if proposal.invitation is not None:

@@ -208,8 +208,9 @@ SETTINGS: Final[tuple[DeclaredSetting, ...]] = (
         "an object Followup keeps about a mailbox it reads",
         None,
         _object,
-        suffix=re.compile(r".+@.+", re.DOTALL),
-        suffix_words="user@server",
+        # "files": the messages read from saved .eml files, without a mailbox.
+        suffix=re.compile(r".+@.+|files", re.DOTALL),
+        suffix_words="user@server (or files)",
         nullable=True,
     ),
     DeclaredSetting(

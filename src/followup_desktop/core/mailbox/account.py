@@ -15,13 +15,21 @@ from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.messages.account import (
     EmailAccount,
     Security,
+    ServerWords,
     SettingsReader,
     SettingsWriter,
     load_account,
+    load_setting,
+    save_setting,
+    server_fields,
+    whole_number,
 )
 
 INCOMING_SETTING = "mailbox.account"
 IMAP_PORTS = {Security.SSL: 993, Security.STARTTLS: 143}
+IMAP_WORDS = ServerWords(
+    "IMAP server", "imap.example.com", "imap", "(usually 993, or 143 with STARTTLS)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,29 +85,13 @@ class IncomingAccount:
         """Read and check a stored or entered account; raise ValidationError if unusable."""
         if not isinstance(value, dict):
             raise ValidationError("The incoming mail setting is not readable; enter it again.")
-        host = validation.required_text(str(value.get("host") or ""), "host", "IMAP server", 253)
-        if any(ch.isspace() for ch in host) or "/" in host or ":" in host.strip("[]"):
-            raise ValidationError(
-                f"Server {host!r} should be a host name such as imap.example.com, "
-                "without 'imap://', a port or spaces.",
-                "host",
-            )
-        try:
-            security = Security(value.get("security", Security.SSL))
-        except ValueError:
-            raise ValidationError("Choose SSL or STARTTLS for security.", "security") from None
-        port = value.get("port", IMAP_PORTS[security])
-        if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
-            raise ValidationError(
-                "The port is a number from 1 to 65535 (usually 993, or 143 with STARTTLS).",
-                "port",
-            )
+        host, security, port = server_fields(value, IMAP_PORTS, Security.SSL, IMAP_WORDS)
         username = validation.required_text(
             str(value.get("username") or ""), "username", "User name", 320
         )
         ca_file = validation.optional_text(value.get("ca_file"), "ca_file", "CA file", 4096)
-        minutes = value.get("check_minutes", 30)
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 1440:
+        minutes = whole_number(value.get("check_minutes", 30), 0, 1440)
+        if minutes is None:
             raise ValidationError(
                 "Check every 0 to 1440 minutes (0: only when you ask).", "check_minutes"
             )
@@ -118,19 +110,12 @@ class IncomingAccount:
 
 def load_incoming(settings: SettingsReader) -> IncomingAccount | None:
     """The configured incoming account, or None when none is set up."""
-    value = settings.get_setting(INCOMING_SETTING)
-    if value is None:
-        return None
-    try:
-        return IncomingAccount.from_json(value)
-    except ValidationError:
-        return None
+    return load_setting(settings, INCOMING_SETTING, IncomingAccount.from_json)
 
 
 def save_incoming(settings: SettingsWriter, account: IncomingAccount) -> None:
     """Store the account (checked again, so nothing malformed is ever stored)."""
-    checked = IncomingAccount.from_json(account.to_json())
-    settings.set_setting(INCOMING_SETTING, checked.to_json())
+    save_setting(settings, INCOMING_SETTING, account, IncomingAccount.from_json)
 
 
 def sending_account(settings: SettingsReader) -> EmailAccount | None:

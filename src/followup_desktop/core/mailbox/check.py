@@ -4,8 +4,11 @@
 the Sent folder and the inbox since the earliest open opportunity began, reads in full
 only those to or from known people, and stores what it found as proposals. Confirming
 one logs it as correspondence through :class:`FollowupService`, which re-plans: a sent
-note closes that person's thank-you (or the follow-up due), a reply restarts the cadence.
-Blocking by nature: the window runs it on a worker thread.
+note closes that person's thank-you (or the follow-up due), a reply restarts the cadence,
+and the outcome the person chose for a reply (a rejection, an offer, a next round on a
+day, wait until a day) is written down too. :meth:`MailboxChecker.propose_message` reads
+a message saved as a file (dropped or pasted) the same way, into the same list.
+Scanning is blocking by nature: the window runs it on a worker thread.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ import ssl
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import TypeVar
+from datetime import date, datetime, time, timedelta
+from typing import TypedDict, TypeVar
 
 from followup_desktop.core.change import Entity, entities
-from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.errors import FollowupError, NotFoundError, ValidationError
 from followup_desktop.core.mailbox.account import IncomingAccount
 from followup_desktop.core.mailbox.directory import (
     STEP_ROLES,
@@ -31,8 +34,9 @@ from followup_desktop.core.mailbox.directory import (
     open_step_for,
 )
 from followup_desktop.core.mailbox.imap import DEFAULT_TIMEOUT, ImapReader
-from followup_desktop.core.mailbox.outcome import suggest_outcome
+from followup_desktop.core.mailbox.outcome import read_reply
 from followup_desktop.core.mailbox.parse import (
+    Address,
     Headers,
     ParsedMessage,
     first_lines,
@@ -46,12 +50,20 @@ from followup_desktop.core.mailbox.state import (
     load_state,
 )
 from followup_desktop.core.models import Action, ActionState, Direction
-from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.core.services import Change, FollowupService, ReplyOutcome
+from followup_desktop.core.timeutil import local_zone
 
 Progress = Callable[[str], None]
 _Parsed = TypeVar("_Parsed")
 log = logging.getLogger(__name__)
 INBOX = "INBOX"
+# Where messages dropped or pasted wait while no incoming account is set up.
+LOCAL_STATE_KEY = "mailbox.state:files"
+# The folder name a dropped or pasted message is filed under in its proposal.
+FILE_FOLDER = "(file)"
+# A next round given only as a day is written down at this hour, to be corrected.
+NEXT_ROUND_HOUR = 10
+NOT_SET_UP = "Reading the mailbox is not set up: fill in Settings → Incoming mail first."
 # One check or answer at a time in this process (the window and the tray may both ask):
 # the remembered state is read, changed and written back as a whole.
 _STATE_LOCK = threading.RLock()
@@ -83,6 +95,8 @@ class _Match:
     scope: OpportunityScope
     contact_id: int | None
     address: str = ""
+    # False for a dropped message sent before any interview: it answers no step.
+    answers_step: bool = True
 
 
 def _message_key(headers: Headers, folder: str, uidvalidity: int, uid: int) -> str:
@@ -106,6 +120,50 @@ def _readable(
         return None
 
 
+class _Said(TypedDict, total=False):
+    outcome: ReplyOutcome
+    check_back_on: date
+    next_round_at: datetime
+
+
+def _said(
+    proposal: StoredProposal,
+    outcome: ReplyOutcome | str | None,
+    on: date | datetime | None,
+    *,
+    with_invitation: bool,
+) -> _Said:
+    """The outcome arguments of log_correspondence for what the person chose."""
+    if outcome is None or outcome == "":
+        return {}
+    try:
+        chosen = ReplyOutcome(outcome)
+    except ValueError:
+        choices = ", ".join(str(o) for o in ReplyOutcome)
+        raise ValidationError(f"The outcome is one of {choices}.", "outcome") from None
+    if proposal.kind != "reply":
+        raise ValidationError(
+            "Only a reply can say what comes next; a message you sent has no outcome.",
+            "outcome",
+        )
+    if chosen is ReplyOutcome.WAIT:
+        if on is None:
+            raise ValidationError("Give the day they asked you to wait until.", "on")
+        return {
+            "outcome": chosen,
+            "check_back_on": on if not isinstance(on, datetime) else on.date(),
+        }
+    if chosen is ReplyOutcome.NEXT_ROUND:
+        if with_invitation and proposal.invitation:
+            return {}  # the invitation is the next round, with its own time
+        if on is None:
+            raise ValidationError("Give the day of the next round.", "on")
+        if not isinstance(on, datetime):
+            on = datetime.combine(on, time(NEXT_ROUND_HOUR), local_zone())
+        return {"outcome": chosen, "next_round_at": on}
+    return {"outcome": chosen}
+
+
 def _latest_interview_before(scope: OpportunityScope, moment: datetime) -> datetime | None:
     started = [start for start in scope.interview_starts if start <= moment]
     return max(started) if started else None
@@ -117,26 +175,41 @@ class MailboxChecker:
     def __init__(
         self,
         service: FollowupService,
-        account: IncomingAccount,
+        account: IncomingAccount | None,
         *,
         own_addresses: Iterable[str] = (),
         ssl_context: ssl.SSLContext | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self.service = service
+        # None: no incoming account; only dropped or pasted messages are proposed.
         self.account = account
-        self.own = frozenset(a.lower() for a in own_addresses) | {account.username.lower()}
+        own = {a.lower() for a in own_addresses}
+        if account is not None:
+            own.add(account.username.lower())
+        self.own = frozenset(own)
         self.ssl_context = ssl_context
         self.timeout = timeout
 
     # -- state --------------------------------------------------------------------
 
+    def require_account(self) -> IncomingAccount:
+        """The incoming account; a plain error when none is set up."""
+        if self.account is None:
+            raise FollowupError(NOT_SET_UP)
+        return self.account
+
+    @property
+    def state_key(self) -> str:
+        """The setting this checker's proposals and marks are kept in."""
+        return LOCAL_STATE_KEY if self.account is None else self.account.state_key
+
     def state(self) -> MailboxState:
         """What is remembered about this mailbox."""
-        return load_state(self.service.get_setting(self.account.state_key))
+        return load_state(self.service.get_setting(self.state_key))
 
     def _save(self, state: MailboxState) -> Change:
-        return self.service.set_setting(self.account.state_key, state.to_json())
+        return self.service.set_setting(self.state_key, state.to_json())
 
     def proposals(self) -> list[StoredProposal]:
         """Everything waiting for Confirm or Dismiss, newest first."""
@@ -153,17 +226,48 @@ class MailboxChecker:
         sender = headers.sender
         if sender is None or sender.email in self.own:
             return None
+        return self._match_reply(directory, sender, moment)
+
+    @staticmethod
+    def _match_reply(
+        directory: Directory, sender: Address, moment: datetime, *, any_time: bool = False
+    ) -> _Match | None:
+        """The opportunity a message from ``sender`` answers: a contact's, else the
+        company's by domain; the latest begun by ``moment`` (or, ``any_time``, any)."""
         people = [
             (scope, contact_id)
             for scope, contact_id, _roles in directory.by_address(sender.email)
-            if scope.first_date <= moment
+            if any_time or scope.first_date <= moment
         ]
         if people:
             scope, contact_id = max(people, key=lambda item: item[0].first_date)
             return _Match("reply", scope, contact_id)
-        companies = [s for s in directory.by_domain(sender.domain) if s.first_date <= moment]
+        companies = [
+            s for s in directory.by_domain(sender.domain) if any_time or s.first_date <= moment
+        ]
         if companies:
             return _Match("reply", max(companies, key=lambda s: s.first_date), None)
+        return None
+
+    def _match_file(
+        self, directory: Directory, headers: Headers, moment: datetime
+    ) -> _Match | None:
+        """Where a dropped or pasted message belongs: the person chose it, so it may
+        predate the search, and a note sent before any interview is logged but answers
+        no step."""
+        sender = headers.sender
+        if sender is not None and sender.email not in self.own:
+            reply = self._match_reply(directory, sender, moment, any_time=True)
+            if reply is not None:
+                return reply
+        sent = self._match_sent(directory, headers, moment)
+        if sent is not None:
+            return sent
+        for recipient in headers.recipients:
+            people = directory.by_address(recipient.email)
+            if people:
+                scope, contact_id, _roles = max(people, key=lambda item: item[0].first_date)
+                return _Match("sent", scope, contact_id, recipient.email, answers_step=False)
         return None
 
     def _match_sent(
@@ -190,16 +294,22 @@ class MailboxChecker:
         headers = message.headers
         assert headers.date is not None  # only dated messages match
         action_id = None
-        if match.kind == "sent":
+        if match.kind == "sent" and match.answers_step:
             with self.service.db.session() as session:
                 action_id = open_step_for(
                     session, match.scope.id, match.contact_id, headers.date, match.address
                 )
         sender = headers.sender
-        outcome = None
+        outcome, day, phrase = None, None, ""
         if match.kind == "reply":
-            suggested = suggest_outcome(headers.subject, message.text)
-            outcome = None if suggested is None else str(suggested)
+            # Days are counted from the day it was written, where the person lives.
+            reading = read_reply(
+                headers.subject, message.text, headers.date.astimezone(local_zone()).date()
+            )
+            outcome = None if reading.outcome is None else str(reading.outcome)
+            mention = reading.day
+            if mention is not None:
+                day, phrase = mention.day.isoformat(), mention.phrase
         invitation = None
         if match.kind == "reply" and message.invitations:
             invitation = message.invitations[0].decode("utf-8", "replace")
@@ -223,6 +333,9 @@ class MailboxChecker:
             outcome=outcome,
             invitation=invitation,
             attachments=list(message.attachment_names),
+            day=day,
+            day_phrase=phrase,
+            source="mailbox" if folder != FILE_FOLDER else "file",
         )
 
     # -- scanning -----------------------------------------------------------------
@@ -233,6 +346,7 @@ class MailboxChecker:
             return self._scan(password, progress)
 
     def _scan(self, password: str, progress: Progress | None) -> ScanResult:
+        account = self.require_account()
         result = ScanResult()
         with self.service.db.session() as session:
             directory = load_directory(session)
@@ -248,7 +362,7 @@ class MailboxChecker:
         state = self.state()
         fingerprint = directory.fingerprint()
         with ImapReader(
-            self.account, password, timeout=self.timeout, ssl_context=self.ssl_context
+            account, password, timeout=self.timeout, ssl_context=self.ssl_context
         ) as reader:
             sent = reader.sent_folder()
             folders = [INBOX] if sent is None else [sent.name, INBOX]
@@ -271,7 +385,7 @@ class MailboxChecker:
                 # Saved per folder: a connection lost later keeps what was done so far.
                 self._save(state)
         for proposal in list(result.new_proposals):
-            if proposal.kind == "sent" and self.account.auto_confirm_sent:
+            if proposal.kind == "sent" and account.auto_confirm_sent:
                 self.confirm(proposal.id)
                 result.auto_confirmed.append(proposal)
         return result
@@ -327,6 +441,65 @@ class MailboxChecker:
         last = max([after, *uids])
         state.folders[folder] = FolderMark(status.uidvalidity, last, since.isoformat(), fingerprint)
 
+    # -- a message saved as a file -------------------------------------------------
+
+    def propose_message(self, raw: bytes) -> StoredProposal:
+        """Read a message dropped or pasted (an .eml file's bytes) into the waiting list.
+
+        Read like mail from the server: matched to an open opportunity's people or
+        company, its outcome and the day it names suggested. A message already waiting
+        is returned as it is; one already logged is refused, in words. A message once
+        dismissed is proposed again: dropping it is asking.
+        """
+        with _STATE_LOCK:
+            return self._propose_message(raw)
+
+    def _propose_message(self, raw: bytes) -> StoredProposal:
+        message = _readable(read_message, raw, FILE_FOLDER, 0)
+        headers = None if message is None else message.headers
+        if (
+            message is None
+            or headers is None
+            or (headers.sender is None and not headers.recipients)
+        ):
+            raise FollowupError(
+                "This is not an e-mail Followup can read: it has no From or To line. Save "
+                "the message from your mail program as a file (.eml) and drop that."
+            )
+        if headers.date is None:
+            raise FollowupError(
+                "The message has no readable Date line, so Followup cannot tell when it "
+                "was written; save it from your mail program as an .eml file."
+            )
+        with self.service.db.session() as session:
+            directory = load_directory(session)
+        match = self._match_file(directory, headers, headers.date)
+        if match is None:
+            raise FollowupError(
+                "This message is not from or to anyone of an open opportunity, nor from a "
+                "company's domain. Add the person as a contact of the opportunity, then "
+                "drop it again."
+            )
+        key = _message_key(headers, FILE_FOLDER, 0, 0)
+        if not headers.message_id:
+            key = "file:" + hashlib.sha256(raw).hexdigest()
+        state = self.state()
+        waiting = next((p for p in state.proposals if p.message_key == key), None)
+        if waiting is not None:
+            return waiting
+        with self.service.db.session() as session:
+            logged = already_logged(session, match.scope.id, headers.subject, headers.date)
+        if logged or state.handled.get(key) == "confirmed":
+            raise FollowupError(
+                f"This message is logged already on {match.scope.label()} "
+                f"({headers.subject or 'no subject'})."
+            )
+        proposal = self._proposal(match, FILE_FOLDER, 0, key, message)
+        state.handled.pop(key, None)
+        state.proposals.append(proposal)
+        self._save(state)
+        return proposal
+
     # -- answers ------------------------------------------------------------------
 
     def _take(self, proposal_id: str) -> tuple[MailboxState, StoredProposal]:
@@ -339,14 +512,38 @@ class MailboxChecker:
             )
         return state, proposal
 
-    def confirm(self, proposal_id: str, *, import_invitation: bool = False) -> Change:
-        """Log the message; for a sent note, mark the step it answers done."""
-        with _STATE_LOCK:
-            return self._confirm(proposal_id, import_invitation=import_invitation)
+    def confirm(
+        self,
+        proposal_id: str,
+        *,
+        import_invitation: bool = False,
+        outcome: ReplyOutcome | str | None = None,
+        on: date | datetime | None = None,
+    ) -> Change:
+        """Log the message; for a sent note, mark the step it answers done.
 
-    def _confirm(self, proposal_id: str, *, import_invitation: bool) -> Change:
+        ``outcome`` is what the person says the reply means (never taken from the
+        suggestion unasked): a rejection or an offer moves the opportunity, a next
+        round ``on`` a day (or a time) records the next interview, a wait until ``on``
+        sets the day to check back. With an invitation imported, the invitation is the
+        next round, so a next-round outcome adds no second interview.
+        """
+        with _STATE_LOCK:
+            return self._confirm(
+                proposal_id, import_invitation=import_invitation, outcome=outcome, on=on
+            )
+
+    def _confirm(
+        self,
+        proposal_id: str,
+        *,
+        import_invitation: bool,
+        outcome: ReplyOutcome | str | None,
+        on: date | datetime | None,
+    ) -> Change:
         state, proposal = self._take(proposal_id)
         sent = proposal.kind == "sent"
+        said = _said(proposal, outcome, on, with_invitation=import_invitation)
         change = self.service.log_correspondence(
             proposal.opportunity_id,
             Direction.SENT if sent else Direction.RECEIVED,
@@ -355,6 +552,7 @@ class MailboxChecker:
             body=proposal.body,
             contact_id=proposal.contact_id,
             action_id=proposal.action_id if sent else None,
+            **said,
         )
         if sent and proposal.action_id is not None:
             with self.service.db.session() as session:

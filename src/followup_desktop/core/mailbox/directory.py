@@ -2,8 +2,10 @@
 
 Read from the database in a few queries before a scan. Only messages to or from these
 addresses, or from these domains, are ever read beyond their headers. Domains come
-from the contacts' own addresses; personal mail providers (gmail.com and the like) and
-scheduling services are left out, since their domain says nothing about an employer.
+from the contacts' own addresses and from the opportunity's link (its posting or the
+company's website: ``careers.acme.com/jobs/7`` means mail from acme.com or any of its
+subdomains). Personal mail providers (gmail.com and the like), scheduling services and
+job boards are left out, since their domain says nothing about an employer.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +38,35 @@ from followup_desktop.core.timeutil import ensure_aware
 STEP_ROLES = frozenset({ContactRole.INTERVIEWER, ContactRole.HR, ContactRole.RECRUITER})
 # Steps a sent message to the opportunity's people answers, besides the thank-you.
 FOLLOW_UP_KINDS = ("status_follow_up", "still_interested", "send_material", "closing_note")
+# Where postings are published on an employer's behalf: a link there names no employer.
+JOB_BOARDS = frozenset(
+    {
+        "linkedin.com",
+        "indeed.com",
+        "indeed.de",
+        "indeed.fr",
+        "glassdoor.com",
+        "monster.com",
+        "stepstone.de",
+        "xing.com",
+        "welcometothejungle.com",
+        "wellfound.com",
+        "angel.co",
+        "ziprecruiter.com",
+        "workable.com",
+        "recruitee.com",
+        "join.com",
+        "jobs.ch",
+        "apec.fr",
+        "hellowork.com",
+        "otta.com",
+        "builtin.com",
+    }
+)
+# Second-level suffixes under which the registered name is the third label (acme.co.uk).
+_TWO_PART_SUFFIXES = frozenset(
+    {"co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.nz", "co.jp", "com.br", "co.in"}
+)
 
 
 @dataclass
@@ -48,19 +80,47 @@ class OpportunityScope:
     # contact id -> (address, roles); an interview panel member counts as interviewer.
     contacts: dict[int, tuple[str, set[str]]] = field(default_factory=dict)
     domains: set[str] = field(default_factory=set)
+    # From the opportunity's link: these and their subdomains count as the company's.
+    site_domains: set[str] = field(default_factory=set)
     interview_starts: list[datetime] = field(default_factory=list)
 
     def label(self) -> str:
         """How the person recognises the opportunity."""
         return f"{self.company} — {self.role}" if self.role else self.company
 
+    def writes_from(self, domain: str) -> bool:
+        """True when mail from ``domain`` comes from this opportunity's company."""
+        if domain in self.domains:
+            return True
+        return any(domain == site or domain.endswith("." + site) for site in self.site_domains)
+
+
+def _under(domain: str, parents: frozenset[str]) -> bool:
+    return domain in parents or any(domain.endswith("." + parent) for parent in parents)
+
 
 def employer_domain(address: str) -> str | None:
     """The domain of a work address, or None for personal and service providers."""
     domain = address.rsplit("@", 1)[-1].lower().strip(".")
-    if not domain or domain in PERSONAL_DOMAINS or domain in SERVICE_DOMAINS:
+    if not domain or domain in PERSONAL_DOMAINS or _under(domain, SERVICE_DOMAINS):
         return None
-    if any(domain.endswith("." + service) for service in SERVICE_DOMAINS):
+    return domain
+
+
+def website_domain(link: str) -> str | None:
+    """The registered domain of a posting or company page (``jobs.acme.co.uk`` ->
+    ``acme.co.uk``), or None for job boards, mail and scheduling services, and links
+    that name no host."""
+    try:
+        host = (urlsplit(link.strip()).hostname or "").lower().strip(".")
+    except ValueError:
+        return None
+    labels = host.split(".")
+    if len(labels) < 2 or not all(labels) or host.replace(".", "").isdigit():
+        return None
+    keep = 3 if len(labels) >= 3 and ".".join(labels[-2:]) in _TWO_PART_SUFFIXES else 2
+    domain = ".".join(labels[-keep:])
+    if domain in PERSONAL_DOMAINS or _under(host, SERVICE_DOMAINS | JOB_BOARDS):
         return None
     return domain
 
@@ -74,7 +134,9 @@ class Directory:
     @property
     def empty(self) -> bool:
         """True when there is nobody to listen for."""
-        return not any(o.contacts or o.domains for o in self.opportunities.values())
+        return not any(
+            o.contacts or o.domains or o.site_domains for o in self.opportunities.values()
+        )
 
     def since(self) -> datetime | None:
         """The earliest first date of an open opportunity; nothing older is read."""
@@ -87,6 +149,7 @@ class Directory:
         for scope in self.opportunities.values():
             parts.extend(f"a:{address}" for address, _roles in scope.contacts.values())
             parts.extend(f"d:{domain}" for domain in scope.domains)
+            parts.extend(f"w:{domain}" for domain in scope.site_domains)
         parts.sort()
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
@@ -100,8 +163,8 @@ class Directory:
         return found
 
     def by_domain(self, domain: str) -> list[OpportunityScope]:
-        """The opportunities whose people write from this domain."""
-        return [scope for scope in self.opportunities.values() if domain in scope.domains]
+        """The opportunities whose people or website use this domain."""
+        return [scope for scope in self.opportunities.values() if scope.writes_from(domain)]
 
 
 def load_directory(session: Session) -> Directory:
@@ -112,12 +175,16 @@ def load_directory(session: Session) -> Directory:
     ):
         if opportunity.stage.kind.is_closed:
             continue
-        scopes[opportunity.id] = OpportunityScope(
+        scope = OpportunityScope(
             opportunity.id,
             opportunity.company,
             opportunity.role,
             ensure_aware(opportunity.created_at, "created"),
         )
+        site = website_domain(opportunity.link)
+        if site is not None:
+            scope.site_domains.add(site)
+        scopes[opportunity.id] = scope
     if not scopes:
         return Directory({})
     ids = list(scopes)

@@ -1,7 +1,8 @@
 """A read-only IMAP conversation with ``imaplib``: EXAMINE, SEARCH, FETCH with PEEK.
 
 Only commands that cannot change a mailbox are sent: LOGIN, CAPABILITY, LIST, EXAMINE,
-UID SEARCH, UID FETCH of ``BODY.PEEK[...]`` (which never sets ``\\Seen``) and LOGOUT.
+UID SEARCH, UID FETCH of ``BODY.PEEK[...]`` (which never sets ``\\Seen``), IDLE
+(RFC 2177, waiting on a folder opened with EXAMINE) and LOGOUT.
 The connection is always encrypted (implicit TLS or STARTTLS) and the server's
 certificate and host name are always checked. Every failure becomes a
 :class:`MailboxError` whose message says plainly what happened.
@@ -10,18 +11,25 @@ certificate and host name are always checked. Every failure becomes a
 from __future__ import annotations
 
 import contextlib
-import enum
 import imaplib
 import re
+import select
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.mailbox.account import IncomingAccount
 from followup_desktop.core.messages.account import Security
+from followup_desktop.core.messages.mailerror import (
+    MailError,
+    MailErrorKind,
+    transport_failure,
+    verifying_context,
+)
 
 DEFAULT_TIMEOUT = 30.0
 HEADER_FIELDS = "FROM TO CC DATE SUBJECT MESSAGE-ID"
@@ -30,25 +38,25 @@ _BATCH = 400
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LIST_LINE = re.compile(rb'^\((?P<flags>[^)]*)\) (?P<sep>"[^"]*"|NIL) (?P<name>.+)$')
 _UID = re.compile(rb"\bUID (\d+)")
+# Untagged answers during IDLE that mean the folder changed (RFC 3501 7.3 and 7.4).
+_CHANGED = re.compile(rb"^\* \d+ (?:EXISTS|RECENT|EXPUNGE)\b", re.IGNORECASE)
+# RFC 2177: a client must end IDLE at least every 29 minutes, or the server may hang up.
+MAX_IDLE_SECONDS = 29 * 60
+# How often a wait looks at its stop flag and the clocks.
+_IDLE_TICK = 1.0
+# The wall clock running this far ahead of the monotonic one means the machine slept
+# (the monotonic clock stands still during a suspend).
+SLEPT_SECONDS = 60.0
+# The wall clock, as a name of this module so a test can move it as a suspend would.
+wall_clock = time.time
 
 
-class MailboxErrorKind(enum.StrEnum):
-    """What went wrong, for tests and for choosing what to offer next."""
-
-    LOGIN = "login"
-    TLS = "tls"
-    TIMEOUT = "timeout"
-    UNREACHABLE = "unreachable"
-    CONNECTION_LOST = "connection_lost"
-    SERVER = "server"
+# One kind for every mail failure; the name stays for the code that reads.
+MailboxErrorKind = MailErrorKind
 
 
-class MailboxError(FollowupError):
+class MailboxError(MailError):
     """Reading the mailbox failed; the message is for the person, ``kind`` for the program."""
-
-    def __init__(self, kind: MailboxErrorKind, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +91,45 @@ def _quote(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _text(line: bytes | None) -> str:
+    return "no answer" if line is None else line.decode("utf-8", "replace").strip()
+
+
+class _LineReader:
+    """Lines from the server during IDLE, waiting at most a given time for each.
+
+    imaplib's own reader blocks until a line comes; IDLE needs to look up every second
+    (to stop at quit, to notice a sleep). The socket is read directly, after ``select``:
+    when IDLE starts, imaplib has read everything the server sent before, so nothing is
+    left in its buffer, and when IDLE ends with the tagged answer, nothing is left here.
+    """
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self.sock = sock
+        self.timeout = timeout
+        self.buffer = b""
+
+    def _ready(self, wait: float) -> bool:
+        if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
+            return True  # decrypted bytes wait in the TLS layer, which select cannot see
+        readable, _, _ = select.select([self.sock], [], [], max(wait, 0.0))
+        return bool(readable)
+
+    def next_line(self, wait: float) -> bytes | None:
+        """The next whole line, or None when none came within ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        while b"\r\n" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._ready(remaining):
+                return None
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError("the server closed the connection")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\r\n", 1)
+        return line
+
+
 def parse_list_line(line: bytes) -> Folder | None:
     """One LIST answer line as a folder, or None when it cannot be read."""
     match = _LIST_LINE.match(line.strip())
@@ -112,25 +159,17 @@ def explain(error: BaseException, account: IncomingAccount, timeout: float) -> M
     where = f"{account.host}:{account.port}"
     if isinstance(error, MailboxError):
         return error
-    if isinstance(error, ssl.SSLCertVerificationError):
-        return MailboxError(
-            MailboxErrorKind.TLS,
-            f"The certificate of {account.host} could not be verified "
-            f"({error.verify_message or error.reason}). Check that the server name is "
-            "exactly what your provider gives; nothing was read.",
-        )
-    if isinstance(error, ssl.SSLError):
-        return MailboxError(
-            MailboxErrorKind.TLS,
-            f"An encrypted connection to {where} could not be set up ({error.reason}). "
-            "Port 993 usually needs SSL and port 143 STARTTLS; check the security setting.",
-        )
-    if isinstance(error, TimeoutError | socket.timeout):
-        return MailboxError(
-            MailboxErrorKind.TIMEOUT,
-            f"The mail server at {where} did not answer within {timeout:g} seconds. "
-            "Check your internet connection and the port, then try again.",
-        )
+    transport = transport_failure(
+        error,
+        account.host,
+        account.port,
+        timeout,
+        server="The mail server",
+        undone="nothing was read",
+        ports="Port 993 usually needs SSL and port 143 STARTTLS",
+    )
+    if transport is not None:
+        return MailboxError(*transport)
     if isinstance(error, socket.gaierror):
         return MailboxError(
             MailboxErrorKind.UNREACHABLE,
@@ -173,9 +212,7 @@ class ImapReader:
         self.account = account
         self._password = password
         self.timeout = timeout
-        self._context = ssl_context or make_context(account.ca_file)
-        if self._context.verify_mode != ssl.CERT_REQUIRED or not self._context.check_hostname:
-            raise ValueError("an SSL context that does not verify the server is not allowed")
+        self._context = verifying_context(ssl_context or make_context(account.ca_file))
         self._imap: imaplib.IMAP4 | None = None
 
     def __repr__(self) -> str:  # never show the password, even in a traceback
@@ -319,3 +356,84 @@ class ImapReader:
     def fetch_messages(self, uids: Sequence[int]) -> Iterator[tuple[int, bytes]]:
         """Whole messages, per UID (PEEK: nothing is marked read)."""
         return self._fetch(uids, "(UID BODY.PEEK[])")
+
+    # -- waiting for news (IDLE) ---------------------------------------------------
+
+    def offers_idle(self) -> bool:
+        """True when the server can tell about new mail as it arrives (RFC 2177)."""
+        return "IDLE" in self._conn().capabilities
+
+    def idle(
+        self,
+        folder: str,
+        seconds: float,
+        stop: threading.Event,
+        ready: threading.Event | None = None,
+    ) -> bool:
+        """Wait on ``folder`` (opened read-only) until the server reports a change.
+
+        Returns True when something arrived or left, False when ``seconds`` (at most 29
+        minutes) passed or ``stop`` was set; either way IDLE is ended with DONE and the
+        connection stays usable. ``ready`` is set once the server waits. Raises
+        MailboxError when the connection is lost, and also when the machine slept
+        meanwhile: a connection idle across a sleep is usually dead without knowing it,
+        so the caller connects again.
+        """
+        seconds = min(seconds, MAX_IDLE_SECONDS)
+        self.examine(folder)
+        imap = self._conn()
+        tag = b"FUIDLE" + str(imap.tagnum).encode("ascii")
+        imap.tagnum += 1
+        lines = _LineReader(imap.sock, self.timeout)
+        try:
+            imap.send(tag + b" IDLE\r\n")
+            answer = lines.next_line(self.timeout)
+            if answer is None or not answer.startswith(b"+"):
+                raise MailboxError(
+                    MailboxErrorKind.SERVER,
+                    f"The mail server at {self.account.host} would not wait for new mail "
+                    f"({_text(answer)}).",
+                )
+            if ready is not None:
+                ready.set()
+            changed = self._wait(lines, seconds, stop)
+            imap.send(b"DONE\r\n")
+            while True:
+                line = lines.next_line(self.timeout)
+                if line is None:
+                    raise TimeoutError
+                if line.startswith(tag + b" "):
+                    break
+                changed = changed or bool(_CHANGED.match(line))
+        except MailboxError:
+            raise
+        except Exception as error:
+            raise explain(error, self.account, self.timeout) from None
+        if not line[len(tag) + 1 :].upper().startswith(b"OK"):
+            raise MailboxError(
+                MailboxErrorKind.SERVER,
+                f"The mail server at {self.account.host} ended the wait with an error "
+                f"({_text(line)}).",
+            )
+        return changed
+
+    def _wait(self, lines: _LineReader, seconds: float, stop: threading.Event) -> bool:
+        started_mono, started_wall = time.monotonic(), wall_clock()
+        while not stop.is_set():
+            waited = time.monotonic() - started_mono
+            if waited >= seconds:
+                return False
+            if wall_clock() - started_wall - waited > SLEPT_SECONDS:
+                raise MailboxError(
+                    MailboxErrorKind.CONNECTION_LOST,
+                    f"The computer slept while waiting for mail from {self.account.host}; "
+                    "connecting again.",
+                )
+            line = lines.next_line(min(_IDLE_TICK, seconds - waited))
+            if line is None:
+                continue
+            if line.upper().startswith(b"* BYE"):
+                raise imaplib.IMAP4.abort(_text(line))
+            if _CHANGED.match(line):
+                return True
+        return False

@@ -49,6 +49,11 @@ class StoredProposal:
     outcome: str | None = None
     invitation: str | None = None  # the attached calendar text, if any
     attachments: list[str] = field(default_factory=list)
+    # The day the reply's words name ("by Friday"), as an ISO date, and those words.
+    day: str | None = None
+    day_phrase: str = ""
+    # Where it came from: "mailbox", or "file" for a message dropped or pasted.
+    source: str = "mailbox"
 
 
 @dataclass

@@ -8,8 +8,9 @@ never end up in the database, an export or a log line that prints this object.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from followup_desktop.core import validation
 from followup_desktop.core.errors import ValidationError
@@ -25,6 +26,54 @@ class Security(enum.StrEnum):
 
 
 DEFAULT_PORTS = {Security.SSL: 465, Security.STARTTLS: 587}
+
+
+@dataclass(frozen=True, slots=True)
+class ServerWords:
+    """How a server's fields are named in messages: sending and reading differ only here."""
+
+    host_label: str  # "Server (host)", "IMAP server"
+    example: str  # "smtp.example.com"
+    scheme: str  # "smtp", written as "smtp://" in the advice
+    port_hint: str  # "(often 465 or 587)"
+
+
+SMTP_WORDS = ServerWords("Server (host)", "smtp.example.com", "smtp", "(often 465 or 587)")
+
+
+def whole_number(value: Any, low: int, high: int) -> int | None:
+    """``value`` when it is an int (not a bool) from ``low`` to ``high``, else None."""
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        return None
+    return value
+
+
+def server_fields(
+    value: dict[str, Any],
+    ports: dict[Security, int],
+    default_security: Security,
+    words: ServerWords,
+) -> tuple[str, Security, int]:
+    """Host, security and port of an entered or stored account, checked.
+
+    Shared by the sending and the incoming account so both refuse the same mistakes in
+    the same words; raises ValidationError naming the field to fix.
+    """
+    host = validation.required_text(str(value.get("host") or ""), "host", words.host_label, 253)
+    if any(ch.isspace() for ch in host) or "/" in host or ":" in host.strip("[]"):
+        raise ValidationError(
+            f"Server {host!r} should be a host name such as {words.example}, "
+            f"without '{words.scheme}://', a port or spaces.",
+            "host",
+        )
+    try:
+        security = Security(value.get("security", default_security))
+    except ValueError:
+        raise ValidationError("Choose SSL or STARTTLS for security.", "security") from None
+    port = whole_number(value.get("port", ports[security]), 1, 65535)
+    if port is None:
+        raise ValidationError(f"The port is a number from 1 to 65535 {words.port_hint}.", "port")
+    return host, security, port
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,22 +108,7 @@ class EmailAccount:
         """Read and check a stored or entered account; raise ValidationError if unusable."""
         if not isinstance(value, dict):
             raise ValidationError("The email account setting is not readable; enter it again.")
-        host = validation.required_text(str(value.get("host") or ""), "host", "Server (host)", 253)
-        if any(ch.isspace() for ch in host) or "/" in host or ":" in host.strip("[]"):
-            raise ValidationError(
-                f"Server {host!r} should be a host name such as smtp.example.com, "
-                "without 'smtp://', a port or spaces.",
-                "host",
-            )
-        try:
-            security = Security(value.get("security", Security.STARTTLS))
-        except ValueError:
-            raise ValidationError("Choose SSL or STARTTLS for security.", "security") from None
-        port = value.get("port", DEFAULT_PORTS[security])
-        if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
-            raise ValidationError(
-                "The port is a number from 1 to 65535 (often 465 or 587).", "port"
-            )
+        host, security, port = server_fields(value, DEFAULT_PORTS, Security.STARTTLS, SMTP_WORDS)
         from_address = validation.required_text(
             str(value.get("from_address") or ""), "from_address", "From address", 320
         )
@@ -98,18 +132,40 @@ class SettingsWriter(SettingsReader, Protocol):
     def set_setting(self, key: str, value: Any) -> Any: ...
 
 
-def load_account(settings: SettingsReader) -> EmailAccount | None:
-    """The configured account, or None when none is set up (or it no longer reads)."""
-    value = settings.get_setting(ACCOUNT_SETTING)
+class StoredAccount(Protocol):
+    """An account kept as one JSON setting (the sending and the incoming one)."""
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+_Account = TypeVar("_Account", bound=StoredAccount)
+
+
+def load_setting(
+    settings: SettingsReader, key: str, read: Callable[[Any], _Account]
+) -> _Account | None:
+    """The account stored under ``key``, or None when none is set up (or it no longer reads)."""
+    value = settings.get_setting(key)
     if value is None:
         return None
     try:
-        return EmailAccount.from_json(value)
+        return read(value)
     except ValidationError:
         return None
 
 
+def save_setting(
+    settings: SettingsWriter, key: str, account: _Account, read: Callable[[Any], _Account]
+) -> None:
+    """Store the account (checked again, so nothing malformed is ever stored)."""
+    settings.set_setting(key, read(account.to_json()).to_json())
+
+
+def load_account(settings: SettingsReader) -> EmailAccount | None:
+    """The configured account, or None when none is set up (or it no longer reads)."""
+    return load_setting(settings, ACCOUNT_SETTING, EmailAccount.from_json)
+
+
 def save_account(settings: SettingsWriter, account: EmailAccount) -> None:
     """Store the account (checked again, so nothing malformed is ever stored)."""
-    checked = EmailAccount.from_json(account.to_json())
-    settings.set_setting(ACCOUNT_SETTING, checked.to_json())
+    save_setting(settings, ACCOUNT_SETTING, account, EmailAccount.from_json)

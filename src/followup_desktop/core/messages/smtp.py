@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import enum
 import smtplib
 import socket
 import ssl
@@ -20,42 +19,24 @@ import threading
 from collections.abc import Callable
 from email.message import EmailMessage
 
-from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.messages.account import EmailAccount, Security
+from followup_desktop.core.messages.mailerror import (
+    MailError,
+    MailErrorKind,
+    transport_failure,
+    verifying_context,
+)
 
 DEFAULT_TIMEOUT = 30.0
 Progress = Callable[[str], None]
 
 
-class SendErrorKind(enum.StrEnum):
-    """What kind of thing went wrong, for tests and for choosing what to offer next."""
-
-    LOGIN = "login"
-    NOT_FOUND = "not_found"
-    UNREACHABLE = "unreachable"
-    TLS = "tls"
-    TIMEOUT = "timeout"
-    REFUSED = "refused"
-    CANCELLED = "cancelled"
-    SERVER = "server"
-    #: A 4xx reply: the server cannot take the message now but may later (RFC 5321 4.2.1).
-    TEMPORARY = "temporary"
+# One kind for every mail failure; the name stays for the code that sends.
+SendErrorKind = MailErrorKind
 
 
-class SendError(FollowupError):
+class SendError(MailError):
     """Sending failed; the message is written for the person, ``kind`` for the program."""
-
-    def __init__(self, kind: SendErrorKind, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-
-
-def _check_context(context: ssl.SSLContext | None) -> ssl.SSLContext:
-    if context is None:
-        return ssl.create_default_context()
-    if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
-        raise ValueError("an SSL context that does not verify the server is not allowed")
-    return context
 
 
 def _reply_text(reply: bytes | str) -> str:
@@ -166,27 +147,18 @@ def _explain(error: BaseException, account: EmailAccount, timeout: float) -> Sen
             f"The server at {where} does not accept a login on this connection ({text}). "
             "Check the port and security setting with your provider.",
         )
-    if isinstance(error, ssl.SSLCertVerificationError):
-        return SendError(
-            SendErrorKind.TLS,
-            f"The certificate of {account.host} could not be verified "
-            f"({error.verify_message or error.reason}). Check that the server name is "
-            "exactly what your provider gives; nothing was sent.",
-        )
-    if isinstance(error, ssl.SSLError):
-        return SendError(
-            SendErrorKind.TLS,
-            f"An encrypted connection to {where} could not be set up ({error.reason}). "
-            "Port 465 usually needs SSL and port 587 STARTTLS; check the security setting.",
-        )
-    # smtplib turns a read timeout into SMTPServerDisconnected; the timeout is its context.
-    timed_out = isinstance(error.__context__, TimeoutError)
-    if isinstance(error, TimeoutError | socket.timeout) or timed_out:
-        return SendError(
-            SendErrorKind.TIMEOUT,
-            f"The server at {where} did not answer within {timeout:g} seconds. "
-            "Check your internet connection and the port, then try again.",
-        )
+    transport = transport_failure(
+        error,
+        account.host,
+        account.port,
+        timeout,
+        server="The server",
+        undone="nothing was sent",
+        ports="Port 465 usually needs SSL and port 587 STARTTLS",
+        chained_timeout=True,
+    )
+    if transport is not None:
+        return SendError(*transport)
     if isinstance(error, socket.gaierror):
         return SendError(
             SendErrorKind.NOT_FOUND,
@@ -259,7 +231,7 @@ class SmtpSender:
     ) -> None:
         self.account = account
         self._password = password
-        self._context = _check_context(ssl_context)
+        self._context = verifying_context(ssl_context)
         self.timeout = timeout
         self._cancelled = threading.Event()
         self._lock = threading.Lock()

@@ -36,6 +36,53 @@ from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
 
+class ServerFields:
+    """The server, security and port fields of a mail account page.
+
+    Shared by the sending and the incoming page; picking the other security moves the
+    port to that security's usual one, unless the person typed a port of their own.
+    """
+
+    def __init__(self, example: str, ports: dict[Security, int], default: Security) -> None:
+        self.ports = ports
+        self.default = default
+        self.host_edit = QLineEdit()
+        self.host_edit.setPlaceholderText(example)
+        self.security_box = QComboBox()
+        self.security_box.addItem(
+            f"SSL/TLS (usually port {ports[Security.SSL]})", str(Security.SSL)
+        )
+        self.security_box.addItem(
+            f"STARTTLS (usually port {ports[Security.STARTTLS]})", str(Security.STARTTLS)
+        )
+        self.port_box = QSpinBox()
+        self.port_box.setRange(1, 65535)
+        self.security_box.currentIndexChanged.connect(self._security_changed)
+
+    def _security_changed(self) -> None:
+        security = Security(self.security_box.currentData())
+        if self.port_box.value() in self.ports.values():
+            self.port_box.setValue(self.ports[security])
+
+    def fill(
+        self, host: str | None = None, security: Security | None = None, port: int = 0
+    ) -> None:
+        """Show a stored server, or (with no host) the defaults."""
+        chosen = security or self.default
+        self.security_box.setCurrentIndex(0 if chosen is Security.SSL else 1)
+        self.port_box.setValue(port or self.ports[chosen])
+        if host is not None:
+            self.host_edit.setText(host)
+
+    def values(self) -> dict[str, object]:
+        """The fields as an account's JSON keys."""
+        return {
+            "host": self.host_edit.text().strip(),
+            "port": self.port_box.value(),
+            "security": self.security_box.currentData(),
+        }
+
+
 class EmailAccountPage(QWidget):
     """The "Email account" page of the settings dialog; call :meth:`apply` on OK."""
 
@@ -63,14 +110,10 @@ class EmailAccountPage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.host_edit = QLineEdit()
-        self.host_edit.setPlaceholderText("smtp.example.com")
-        self.security_box = QComboBox()
-        self.security_box.addItem("SSL/TLS (usually port 465)", str(Security.SSL))
-        self.security_box.addItem("STARTTLS (usually port 587)", str(Security.STARTTLS))
-        self.port_box = QSpinBox()
-        self.port_box.setRange(1, 65535)
-        self.security_box.currentIndexChanged.connect(self._security_changed)
+        self.server = ServerFields("smtp.example.com", DEFAULT_PORTS, Security.STARTTLS)
+        self.host_edit = self.server.host_edit
+        self.security_box = self.server.security_box
+        self.port_box = self.server.port_box
         self.username_edit = QLineEdit()
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -118,20 +161,12 @@ class EmailAccountPage(QWidget):
         layout.addWidget(self.status_label)
         layout.addStretch(1)
 
-    def _security_changed(self) -> None:
-        security = Security(self.security_box.currentData())
-        if self.port_box.value() in DEFAULT_PORTS.values():
-            self.port_box.setValue(DEFAULT_PORTS[security])
-
     def load(self) -> None:
         """Show the stored account and the state of the password store."""
         account = load_account(self.service)
-        self.security_box.setCurrentIndex(1)
-        self.port_box.setValue(DEFAULT_PORTS[Security.STARTTLS])
+        self.server.fill()
         if account is not None:
-            self.host_edit.setText(account.host)
-            self.security_box.setCurrentIndex(0 if account.security is Security.SSL else 1)
-            self.port_box.setValue(account.port)
+            self.server.fill(account.host, account.security, account.port)
             self.username_edit.setText(account.username)
             self.from_name_edit.setText(account.from_name)
             self.from_address_edit.setText(account.from_address)
@@ -155,9 +190,7 @@ class EmailAccountPage(QWidget):
         """The account as entered; raises ValidationError naming the field to fix."""
         return EmailAccount.from_json(
             {
-                "host": self.host_edit.text().strip(),
-                "port": self.port_box.value(),
-                "security": self.security_box.currentData(),
+                **self.server.values(),
                 "username": self.username_edit.text().strip(),
                 "from_name": self.from_name_edit.text().strip(),
                 "from_address": self.from_address_edit.text().strip(),

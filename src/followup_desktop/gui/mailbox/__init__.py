@@ -2,6 +2,16 @@
 
 from followup_desktop.gui.mailbox.background import MailboxPoller
 from followup_desktop.gui.mailbox.incoming_page import IncomingMailPage
-from followup_desktop.gui.mailbox.proposals import MailboxDialog, ProposalModel
+from followup_desktop.gui.mailbox.proposals import (
+    MailboxDialog,
+    ProposalModel,
+    dropped_mail_dialog,
+)
 
-__all__ = ["IncomingMailPage", "MailboxDialog", "MailboxPoller", "ProposalModel"]
+__all__ = [
+    "IncomingMailPage",
+    "MailboxDialog",
+    "MailboxPoller",
+    "ProposalModel",
+    "dropped_mail_dialog",
+]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QLineEdit,
     QPushButton,
@@ -24,6 +23,7 @@ from followup_desktop.core.mailbox.account import (
 )
 from followup_desktop.core.messages.account import Security
 from followup_desktop.core.services import FollowupService
+from followup_desktop.gui.composer.account_page import ServerFields
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
@@ -57,14 +57,10 @@ class IncomingMailPage(QWidget):
         layout.addWidget(intro)
         form = QFormLayout()
         self.enabled_box = QCheckBox("&Read my mailbox")
-        self.host_edit = QLineEdit()
-        self.host_edit.setPlaceholderText("imap.example.com")
-        self.security_box = QComboBox()
-        self.security_box.addItem("SSL/TLS (usually port 993)", str(Security.SSL))
-        self.security_box.addItem("STARTTLS (usually port 143)", str(Security.STARTTLS))
-        self.port_box = QSpinBox()
-        self.port_box.setRange(1, 65535)
-        self.security_box.currentIndexChanged.connect(self._security_changed)
+        self.server = ServerFields("imap.example.com", IMAP_PORTS, Security.SSL)
+        self.host_edit = self.server.host_edit
+        self.security_box = self.server.security_box
+        self.port_box = self.server.port_box
         self.username_edit = QLineEdit()
         self.same_password_box = QCheckBox("Use the sending account's &password")
         self.password_edit = QLineEdit()
@@ -101,23 +97,15 @@ class IncomingMailPage(QWidget):
         layout.addWidget(self.status_label)
         layout.addStretch(1)
 
-    def _security_changed(self) -> None:
-        security = Security(self.security_box.currentData())
-        if self.port_box.value() in IMAP_PORTS.values():
-            self.port_box.setValue(IMAP_PORTS[security])
-
     def load(self) -> None:
         """Show the stored account (or sensible defaults)."""
         account = load_incoming(self.service)
-        self.security_box.setCurrentIndex(0)
-        self.port_box.setValue(IMAP_PORTS[Security.SSL])
+        self.server.fill()
         self.same_password_box.setChecked(True)
         self.enabled_box.setChecked(account is not None and account.enabled)
         self.interval_box.setValue(30 if account is None else account.check_minutes)
         if account is not None:
-            self.host_edit.setText(account.host)
-            self.security_box.setCurrentIndex(0 if account.security is Security.SSL else 1)
-            self.port_box.setValue(account.port)
+            self.server.fill(account.host, account.security, account.port)
             self.username_edit.setText(account.username)
             self.same_password_box.setChecked(account.same_password_as_sending)
             self.ca_edit.setText(account.ca_file)
@@ -127,9 +115,7 @@ class IncomingMailPage(QWidget):
         """The account as entered; raises ValidationError naming the field to fix."""
         return IncomingAccount.from_json(
             {
-                "host": self.host_edit.text().strip(),
-                "port": self.port_box.value(),
-                "security": self.security_box.currentData(),
+                **self.server.values(),
                 "username": self.username_edit.text().strip(),
                 "same_password_as_sending": self.same_password_box.isChecked(),
                 "auto_confirm_sent": self.auto_box.isChecked(),

@@ -2,26 +2,36 @@
 
 A table model over the stored proposals and a dialog around it. Checking runs on the
 window's worker thread (never blocking the window); so do Confirm and Dismiss, which
-write through the service layer. Everything taken from mail is shown as plain text.
+write through the service layer, and reading a message saved as a file (opened, dropped
+on the window through :func:`dropped_mail_dialog`, or pasted). For a reply the person
+chooses what it said (a wait until a day, a next round, a rejection, an offer); the
+suggestion is preselected, and nothing is recorded until Confirm. Everything taken from
+mail is shown as plain text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QDate,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
+    QDateEdit,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -33,10 +43,17 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.files import read_limited
 from followup_desktop.core.mailbox.account import load_incoming, sending_account
-from followup_desktop.core.mailbox.check import MailboxChecker, ScanResult
+from followup_desktop.core.mailbox.check import (
+    NEXT_ROUND_HOUR,
+    NOT_SET_UP,
+    MailboxChecker,
+    ScanResult,
+)
 from followup_desktop.core.mailbox.state import StoredProposal
 from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.gui.dialogs import Dialogs
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.tasks import TaskRunner
 from followup_desktop.secrets import PasswordStore
@@ -47,21 +64,50 @@ OUTCOME_TEXT = {
     "rejection": "Its wording may mean a rejection.",
     "offer": "Its wording may mean an offer.",
     "next_round": "Its wording may invite you to a next round.",
+    "wait": "Its wording may ask you to wait.",
 }
-SHORT_OUTCOME = {"rejection": "Rejection?", "offer": "Offer?", "next_round": "Next round?"}
+SHORT_OUTCOME = {
+    "rejection": "Rejection?",
+    "offer": "Offer?",
+    "next_round": "Next round?",
+    "wait": "Wait?",
+}
 COLUMNS = ("What", "Who", "Date", "Subject", "Opportunity", "Suggests")
+# The choices for what a reply said, in the order shown; "" records nothing.
+OUTCOME_CHOICES = (
+    ("", "Nothing to record"),
+    ("wait", "Wait until"),
+    ("next_round", "Next round on"),
+    ("rejection", "A rejection"),
+    ("offer", "An offer"),
+)
+DATED = frozenset({"wait", "next_round"})
+# An .eml larger than this is not a reply worth reading (attachments and all).
+MAX_MAIL_FILE = 25 * 1024 * 1024
+MAIL_FILTER = "E-mail (*.eml);;All files (*)"
 
 
 def default_checker(service: FollowupService) -> MailboxChecker:
-    """A checker for the configured incoming account; a plain error when there is none."""
+    """A checker for the configured incoming account, or (none set up, or switched off)
+    one that only takes messages dropped or pasted and says so when asked to check."""
     account = load_incoming(service)
-    if account is None or not account.enabled:
-        raise FollowupError(
-            "Reading the mailbox is not set up: fill in Settings → Incoming mail first."
-        )
     sending = sending_account(service)
     own = [] if sending is None else [sending.from_address]
+    if account is None or not account.enabled:
+        return MailboxChecker(service, None, own_addresses=own)
     return MailboxChecker(service, account, own_addresses=own)
+
+
+def mail_from_clipboard(mime: QMimeData | None) -> bytes | None:
+    """The message a clipboard holds: a copied .eml file, or a message's raw text."""
+    if mime is None:
+        return None
+    if mime.hasUrls():
+        for url in mime.urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(".eml"):
+                return read_limited(Path(url.toLocalFile()), MAX_MAIL_FILE, "e-mail file")
+    text = mime.text()
+    return text.encode("utf-8") if text.strip() else None
 
 
 def _when(proposal: StoredProposal) -> str:
@@ -143,12 +189,14 @@ class MailboxDialog(QDialog):
         tasks: TaskRunner | None = None,
         make_checker: CheckerFactory = default_checker,
         passwords: PasswordStore | None = None,
+        dialogs: Dialogs | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.tasks = tasks or TaskRunner(self)
         self._make_checker = make_checker
         self.passwords = passwords or PasswordStore()
+        self.dialogs = dialogs or Dialogs()
         self.setWindowTitle("From your mailbox")
         self.setAccessibleName("From your mailbox")
         self.resize(860, 520)
@@ -169,21 +217,8 @@ class MailboxDialog(QDialog):
         self.invitation_box = QCheckBox("Also add the &invitation attached to this message")
         self.invitation_box.setAccessibleName("Also add the attached invitation")
         layout.addWidget(self.invitation_box)
-        buttons = QHBoxLayout()
-        self.check_button = QPushButton("&Check now")
-        self.confirm_button = QPushButton("C&onfirm")
-        self.dismiss_button = QPushButton("&Dismiss")
-        self.close_button = QPushButton("Close")
-        self.check_button.clicked.connect(self.check_now)
-        self.confirm_button.clicked.connect(self.confirm_current)
-        self.dismiss_button.clicked.connect(self.dismiss_current)
-        self.close_button.clicked.connect(self.accept)
-        for button in (self.check_button, self.confirm_button, self.dismiss_button):
-            button.setAccessibleName(button.text().replace("&", ""))
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        layout.addWidget(self._outcome_row())
+        layout.addLayout(self._button_row())
         self.status_label = PlainLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Mailbox status")
@@ -191,21 +226,106 @@ class MailboxDialog(QDialog):
         layout.addWidget(self.status_label)
         self.reload()
 
+    def _button_row(self) -> QHBoxLayout:
+        buttons = QHBoxLayout()
+        self.check_button = QPushButton("&Check now")
+        self.confirm_button = QPushButton("C&onfirm")
+        self.dismiss_button = QPushButton("&Dismiss")
+        self.open_button = QPushButton("Open e-&mail file…")
+        self.paste_button = QPushButton("&Paste e-mail")
+        self.close_button = QPushButton("Close")
+        self.check_button.clicked.connect(self.check_now)
+        self.confirm_button.clicked.connect(self.confirm_current)
+        self.dismiss_button.clicked.connect(self.dismiss_current)
+        self.open_button.clicked.connect(self.open_file)
+        self.paste_button.clicked.connect(self.paste)
+        self.close_button.clicked.connect(self.accept)
+        # The buttons that start work; none is pressed twice while work runs.
+        self.work_buttons = (
+            self.check_button,
+            self.confirm_button,
+            self.dismiss_button,
+            self.open_button,
+            self.paste_button,
+        )
+        for button in self.work_buttons:
+            button.setAccessibleName(button.text().replace("&", "").removesuffix("…"))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        return buttons
+
+    def _outcome_row(self) -> QWidget:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        label = PlainLabel("What they said:")
+        self.outcome_box = QComboBox()
+        for value, text in OUTCOME_CHOICES:
+            self.outcome_box.addItem(text, value)
+        self.outcome_box.setAccessibleName("What the reply said")
+        label.setBuddy(self.outcome_box)
+        self.day_edit = QDateEdit()
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("yyyy-MM-dd")
+        self.day_edit.setAccessibleName("Day")
+        self.outcome_box.currentIndexChanged.connect(self._outcome_changed)
+        line.addWidget(label)
+        line.addWidget(self.outcome_box)
+        line.addWidget(self.day_edit)
+        line.addStretch(1)
+        self.outcome_row = row
+        return row
+
+    def _outcome_changed(self) -> None:
+        self.day_edit.setVisible(self.outcome_box.currentData() in DATED)
+
+    def chosen_outcome(self) -> tuple[str | None, date | None]:
+        """The outcome and day to record on Confirm (None: nothing to record)."""
+        if not self.outcome_row.isVisibleTo(self):
+            return None, None
+        value = str(self.outcome_box.currentData() or "")
+        if not value:
+            return None, None
+        day = self.day_edit.date().toPython() if value in DATED else None
+        assert day is None or isinstance(day, date)
+        return value, day
+
+    def _show_outcome(self, proposal: StoredProposal | None) -> None:
+        reply = proposal is not None and proposal.kind == "reply"
+        self.outcome_row.setVisible(reply)
+        suggested = proposal.outcome if proposal is not None and reply else None
+        index = self.outcome_box.findData(suggested or "")
+        self.outcome_box.setCurrentIndex(max(index, 0))
+        day = None
+        if proposal is not None and proposal.day:
+            day = date.fromisoformat(proposal.day)
+        elif proposal is not None:
+            # Nothing named: a week after the reply, to be moved.
+            day = datetime.fromisoformat(proposal.occurred_at).date() + timedelta(days=7)
+        if day is not None:
+            self.day_edit.setDate(QDate(day.year, day.month, day.day))
+        self._outcome_changed()
+
     # -- showing --------------------------------------------------------------------
 
     def _checker(self) -> MailboxChecker:
         return self._make_checker(self.service)
 
-    def reload(self) -> None:
+    def reload(self, select_id: str | None = None) -> None:
         """Show what is waiting (read from the database, which is quick)."""
         try:
-            proposals = self._checker().proposals()
+            checker = self._checker()
+            proposals = checker.proposals()
+            if checker.account is None and not self.status_label.text():
+                self.status_label.setText(NOT_SET_UP)
         except FollowupError as error:
             proposals = []
             self.status_label.setText(str(error))
         self.model.set_proposals(proposals)
+        ids = [p.id for p in proposals]
         if proposals:
-            self.table.selectRow(0)
+            self.table.selectRow(ids.index(select_id) if select_id in ids else 0)
         self._show_current()
 
     def current(self) -> StoredProposal | None:
@@ -219,12 +339,21 @@ class MailboxDialog(QDialog):
         self.confirm_button.setEnabled(has)
         self.dismiss_button.setEnabled(has)
         self.invitation_box.setVisible(has and proposal is not None and bool(proposal.invitation))
+        self._show_outcome(proposal)
         if proposal is None:
             self.preview.setPlainText("")
             return
         lines = [proposal.subject, "", proposal.first_lines]
         if proposal.outcome:
             lines += ["", OUTCOME_TEXT.get(proposal.outcome, "")]
+        if proposal.day_phrase:
+            lines += [f"It names a day: “{proposal.day_phrase}” ({proposal.day})."]
+        if proposal.kind == "reply":
+            lines += [
+                "",
+                "Confirming records what you choose under “What they said”; a next round "
+                f"is written down at {NEXT_ROUND_HOUR}:00, to be corrected.",
+            ]
         if proposal.kind == "sent" and proposal.action_id is not None:
             lines += ["", "Confirming marks the step this note answers as done."]
         if proposal.attachments:
@@ -234,7 +363,7 @@ class MailboxDialog(QDialog):
     # -- working --------------------------------------------------------------------
 
     def _busy(self, busy: bool, text: str = "") -> None:
-        for button in (self.check_button, self.confirm_button, self.dismiss_button):
+        for button in self.work_buttons:
             button.setEnabled(not busy)
         if text:
             self.status_label.setText(text)
@@ -249,7 +378,7 @@ class MailboxDialog(QDialog):
 
         def work() -> ScanResult:
             checker = make(service)
-            return checker.scan(password_for(service, checker.account, passwords))
+            return checker.scan(password_for(service, checker.require_account(), passwords))
 
         self._busy(True, "Checking your mailbox (read-only)…")
         self.tasks.submit(work, self._checked, self._failed)
@@ -274,11 +403,14 @@ class MailboxDialog(QDialog):
         proposal = self.current()
         if proposal is None:
             return
-        with_invitation = self.invitation_box.isVisible() and self.invitation_box.isChecked()
+        with_invitation = self.invitation_box.isVisibleTo(self) and self.invitation_box.isChecked()
+        outcome, day = self.chosen_outcome()
         make, service = self._make_checker, self.service
 
         def work() -> Change:
-            return make(service).confirm(proposal.id, import_invitation=with_invitation)
+            return make(service).confirm(
+                proposal.id, import_invitation=with_invitation, outcome=outcome, on=day
+            )
 
         self._busy(True, "Logging…")
         self.tasks.submit(work, self._answered, self._failed)
@@ -298,3 +430,73 @@ class MailboxDialog(QDialog):
         self.status_label.setText("Done.")
         if isinstance(change, Change):
             self.changed.emit(change)
+
+    # -- a message saved as a file ---------------------------------------------------
+
+    def read_mail(self, raw: bytes, name: str = "The message") -> None:
+        """Read a dropped, opened or pasted message on the worker thread, then show it."""
+        make, service = self._make_checker, self.service
+
+        def work() -> StoredProposal:
+            return make(service).propose_message(raw)
+
+        def failed(error: BaseException) -> None:
+            self._failed(error)
+            if isinstance(error, FollowupError):
+                self.status_label.setText(f"{name}: {error}")
+
+        self._busy(True, f"Reading {name}…")
+        self.tasks.submit(work, self._read, failed)
+
+    def read_file(self, path: Path) -> None:
+        """Read a saved message (.eml) into the list."""
+        try:
+            raw = read_limited(path, MAX_MAIL_FILE, "e-mail file")
+        except FollowupError as error:
+            self.status_label.setText(str(error))
+            return
+        self.read_mail(raw, path.name)
+
+    def open_file(self) -> None:
+        """Pick a saved message and read it."""
+        path = self.dialogs.open_file(self, "Open an e-mail file", MAIL_FILTER)
+        if path is not None:
+            self.read_file(path)
+
+    def paste(self) -> None:
+        """Read the message on the clipboard (a copied .eml file or its raw text)."""
+        try:
+            raw = mail_from_clipboard(QGuiApplication.clipboard().mimeData())
+        except FollowupError as error:
+            self.status_label.setText(str(error))
+            return
+        if raw is None:
+            self.status_label.setText(
+                "The clipboard holds no e-mail: copy a saved .eml file, or the message's "
+                "source with its From, To and Date lines."
+            )
+            return
+        self.read_mail(raw, "The pasted message")
+
+    def _read(self, proposal: object) -> None:
+        assert isinstance(proposal, StoredProposal)
+        what = "message you sent" if proposal.kind == "sent" else "reply"
+        text = f"Read the {what} “{proposal.subject}” for {proposal.opportunity_label}."
+        self._busy(False, text)
+        self.reload(proposal.id)
+        self.status_label.setText(text + " Confirm or dismiss it below.")
+
+
+def dropped_mail_dialog(
+    service: FollowupService,
+    path: Path,
+    parent: QWidget | None = None,
+    *,
+    tasks: TaskRunner | None = None,
+    passwords: PasswordStore | None = None,
+) -> MailboxDialog:
+    """The "From your mailbox" window reading a dropped .eml: run it as the window runs
+    any dialog, and connect ``changed`` to refresh the board after a confirm."""
+    dialog = MailboxDialog(service, parent, tasks=tasks, passwords=passwords)
+    dialog.read_file(path)
+    return dialog

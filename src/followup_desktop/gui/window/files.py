@@ -48,7 +48,10 @@ CSV_FILTER = "CSV file (*.csv);;All files (*)"
 SHEET_SUFFIXES = frozenset({".csv", ".tsv"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 VCARD_SUFFIX = ".vcf"
-DROPPABLE_SUFFIXES = frozenset({ICS_SUFFIX, VCARD_SUFFIX, *SHEET_SUFFIXES, *HTML_SUFFIXES})
+MAIL_SUFFIX = ".eml"
+DROPPABLE_SUFFIXES = frozenset(
+    {ICS_SUFFIX, VCARD_SUFFIX, MAIL_SUFFIX, *SHEET_SUFFIXES, *HTML_SUFFIXES}
+)
 HTML_FILTER = "Web pages (*.html *.htm);;All files (*)"
 CONTACTS_FILTER = "Contacts (*.vcf *.csv);;All files (*)"
 VCARD_FILTER = "vCard (*.vcf);;All files (*)"
@@ -493,3 +496,18 @@ class FileJobs:
             self.import_posting_file(path)
         elif suffix == VCARD_SUFFIX:
             self.import_contacts_file(path)
+        elif suffix == MAIL_SUFFIX:
+            self.open_mail_file(path)
+
+    def open_mail_file(self, path: Path) -> None:
+        """A saved e-mail: read as mail from the server is, into "From your mailbox"."""
+        from followup_desktop.gui.mailbox import dropped_mail_dialog  # loaded when used
+
+        window = self._window
+        if window.writer.refuse_while_busy():
+            return
+        dialog = dropped_mail_dialog(
+            window.service, path, window, tasks=window.tasks, passwords=window.passwords
+        )
+        dialog.changed.connect(window.bus.publish)
+        window.dialogs.run(dialog)
