@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
 from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from followup_desktop.gui.dialogs import Dialogs
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from followup_desktop.core.services import FollowupService
+    from followup_desktop.gui.main_window import MainWindow
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
@@ -58,6 +65,22 @@ class AnsweringDialogs(Dialogs):
 
 def window_settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+
+
+def open_window(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, dialogs: Dialogs | None = None
+) -> MainWindow:
+    """A main window on ``service``, shown, with the Today panel loaded (it loads off-thread)."""
+    from followup_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(
+        service, dialogs=dialogs or AnsweringDialogs(), settings=window_settings(tmp_path)
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.settled)
+    return window
 
 
 def drag_event(

@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
@@ -61,6 +62,7 @@ def _stored(service: FollowupService, dialog: DebriefDialog, field: str) -> str:
     return "" if draft is None else str(draft.state[field])
 
 
+@pytest.mark.expected_log("^could not save the debrief draft ")
 def test_a_write_lock_held_by_another_program_while_typing_loses_nothing(
     qtbot: QtBot, database: Database, db_path: Path
 ) -> None:
@@ -109,6 +111,7 @@ def test_a_write_lock_held_by_another_program_while_typing_loses_nothing(
     assert "nothing typed was lost" in dialog.status.text()
 
 
+@pytest.mark.expected_log("^could not save the debrief draft ")
 def test_a_full_disk_shows_a_banner_until_space_is_freed_and_loses_nothing(
     qtbot: QtBot, tmp_path: Path
 ) -> None:

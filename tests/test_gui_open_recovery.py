@@ -54,6 +54,7 @@ def _with_opportunities(path: Path, count: int) -> None:
     db.close()
 
 
+@pytest.mark.expected_log("^damaged database: ")
 def test_a_damaged_file_offers_the_backup_and_keeps_the_damaged_file(
     qtbot: QtBot, boxes: Boxes, db_path: Path
 ) -> None:
@@ -72,6 +73,7 @@ def test_a_damaged_file_offers_the_backup_and_keeps_the_damaged_file(
     assert integrity_check(kept) is not None  # the damaged file, beside the restored one
 
 
+@pytest.mark.expected_log("^cannot open database: ")
 def test_a_full_disk_at_opening_is_named_and_offers_no_restore(
     qtbot: QtBot, boxes: Boxes, tmp_path: Path
 ) -> None:
@@ -89,6 +91,7 @@ def test_a_full_disk_at_opening_is_named_and_offers_no_restore(
         assert "damaged" not in message
 
 
+@pytest.mark.expected_log("^integrity check of ")
 def test_the_background_check_finds_index_damage_and_writes_then_wait(
     qtbot: QtBot, db_path: Path
 ) -> None:

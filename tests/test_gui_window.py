@@ -191,6 +191,7 @@ def test_environmental_errors_get_a_plain_message() -> None:
     assert crashes == []
 
 
+@pytest.mark.expected_log("^unexpected error$")
 def test_bugs_get_a_crash_dialog_with_copyable_details(qtbot: QtBot) -> None:
     messages: list[str] = []
     crashes: list[QDialog] = []

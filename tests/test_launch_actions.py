@@ -39,6 +39,7 @@ def _window(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> MainWindo
     return window
 
 
+@pytest.mark.expected_log("^ignored the unknown launch action ")
 def test_the_command_line_offers_the_actions_the_window_understands() -> None:
     for name in ACTIONS:
         args = _parser().parse_args(["--action", name])

@@ -60,6 +60,7 @@ def test_the_chain_falls_back_in_order() -> None:
     assert [shown.summary for shown in banner.shown] == ["Hello"]
 
 
+@pytest.mark.expected_log("^notifier freedesktop failed")
 def test_a_crashing_adapter_does_not_cost_the_reminder(caplog: pytest.LogCaptureFixture) -> None:
     broken = FakeNotifier("freedesktop")
     broken._works = None  # type: ignore[assignment]
@@ -68,6 +69,7 @@ def test_a_crashing_adapter_does_not_cost_the_reminder(caplog: pytest.LogCapture
     assert "notifier freedesktop failed" in caplog.text
 
 
+@pytest.mark.expected_log("^no notifier could show ")
 def test_nothing_available_means_no_channel() -> None:
     assert NotifierChain([FakeNotifier("x", available=False)]).deliver(Notification("Hi")) is None
 

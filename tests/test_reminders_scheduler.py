@@ -199,6 +199,7 @@ def test_open_button_asks_the_window_to_open_the_action(
     assert blocker.args == [action_id]
 
 
+@pytest.mark.expected_log("^could not done action ")
 def test_a_button_for_a_deleted_action_is_ignored(
     qtbot: QtBot,
     database: Database,

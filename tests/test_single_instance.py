@@ -87,6 +87,7 @@ def test_a_lock_left_by_a_killed_instance_is_recovered(
     recovered.release()
 
 
+@pytest.mark.expected_log("^the running Followup does not answer")
 def test_when_the_first_instance_does_not_answer_sending_fails(
     qtbot: QtBot, key: str, tmp_path: Path
 ) -> None:

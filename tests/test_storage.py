@@ -38,6 +38,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.real_migrations
 def test_new_database_is_private_migrated_and_seeded(db_path: Path) -> None:
     db = open_database(db_path)
     try:
@@ -308,6 +309,7 @@ def test_migration_files_form_one_numbered_line() -> None:
     assert shipped_head() in {entry.name[:4] for entry in versions.iterdir()}
 
 
+@pytest.mark.real_migrations
 def test_migrations_build_exactly_the_models_schema(database: Database) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext

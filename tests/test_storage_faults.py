@@ -146,6 +146,7 @@ def test_stored_text_that_is_not_utf8_is_named_damage_in_the_window_and_the_agen
 # -- a full disk -----------------------------------------------------------------------
 
 
+@pytest.mark.real_migrations
 def test_a_new_database_on_a_full_disk_leaves_no_file(tmp_path: Path) -> None:
     with small_disk(tmp_path / "disk") as disk:
         fill(disk)
@@ -154,6 +155,7 @@ def test_a_new_database_on_a_full_disk_leaves_no_file(tmp_path: Path) -> None:
         assert sorted(entry.name for entry in disk.iterdir()) == ["filler.bin"]
 
 
+@pytest.mark.real_migrations
 def test_a_new_database_on_a_full_disk_from_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -279,6 +281,7 @@ def test_a_read_only_folder_is_named_read_only_not_damaged() -> None:
         assert digest(db) == before
 
 
+@pytest.mark.real_migrations
 def test_a_new_database_in_a_read_only_folder_leaves_no_file() -> None:
     with shared_folder() as folder:
         data = folder / "locked"
@@ -293,6 +296,7 @@ def test_a_new_database_in_a_read_only_folder_leaves_no_file() -> None:
 # -- damage ------------------------------------------------------------------------------
 
 
+@pytest.mark.expected_log("^integrity check of ", "^exporting from a damaged database ")
 def test_damage_in_an_index_passes_quick_check_and_is_found_before_writing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -318,6 +322,7 @@ def test_damage_in_an_index_passes_quick_check_and_is_found_before_writing(
     assert len(exported["interviews"]) == 120
 
 
+@pytest.mark.expected_log("^exporting from a damaged database ")
 def test_a_damaged_table_page_is_refused_at_open_and_export_salvages_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -341,6 +346,7 @@ def test_a_damaged_table_page_is_refused_at_open_and_export_salvages_the_rest(
     assert digest(path) == before
 
 
+@pytest.mark.expected_log("^exporting from a damaged database ")
 def test_a_dropped_table_at_the_current_revision_is_damage_named_at_open(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -460,6 +466,7 @@ def test_storage_errors_are_database_errors_the_faces_already_catch() -> None:
     assert issubclass(StorageError, FollowupError)
 
 
+@pytest.mark.expected_log("^exporting from a damaged database ")
 def test_text_damaged_into_invalid_utf8_passes_every_check_and_export_keeps_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -501,6 +508,7 @@ def test_restore_over_a_read_only_file_is_refused_and_changes_nothing() -> None:
         assert leftovers(db.parent, db.name) == []
 
 
+@pytest.mark.expected_log("^exporting from a damaged database ")
 def test_a_garbled_value_that_passes_every_check_is_left_out_of_the_export_and_counted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
