@@ -96,6 +96,13 @@ def drag_event(
     """
     buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     try:
-        return kind(QPointF(point), actions, mime, buttons, modifiers)  # type: ignore[arg-type,call-overload,unused-ignore]
+        made: QDragEnterEvent | QDragMoveEvent = kind(
+            QPointF(point),  # type: ignore[arg-type,call-overload,unused-ignore]
+            actions,
+            mime,
+            buttons,
+            modifiers,
+        )
+        return made
     except TypeError:
         return kind(point, actions, mime, buttons, modifiers)

@@ -128,7 +128,7 @@ def test_the_week_offers_the_selected_interview_first_and_the_context_menu_moves
     page.week_view.select_entry(f"interview:{second}")
     assert [e.interview_id for e in page.selected_interviews()] == [second, first]
     menus: list[QMenu] = []
-    page.show_menu = lambda menu, _where: menus.append(menu)  # type: ignore[method-assign]
+    page.show_menu = lambda menu, where: menus.append(menu)  # type: ignore[method-assign]
     page.ask_move = lambda interviews: (second, _local(day, 16))
     point = page.week_view.block_rect(f"interview:{second}")
     assert point is not None
@@ -220,8 +220,8 @@ def test_the_week_grid_has_an_accessible_object_per_entry(
     page.week_view.select_entry(f"interview:{acme}")
     grid = QAccessible.queryAccessibleInterface(page.week_view)
     assert isinstance(grid, WeekAccessible)
-    entries = [grid.child(i) for i in range(grid.childCount())]
-    entries = [entry for entry in entries if isinstance(entry, EntryAccessible)]
+    children = [grid.child(i) for i in range(grid.childCount())]
+    entries = [entry for entry in children if isinstance(entry, EntryAccessible)]
     names = [entry.text(QAccessible.Text.Name) for entry in entries]
     assert len(entries) == len(page.week_view.entry_keys())
     block = next(entry for entry in entries if entry.key == f"interview:{acme}")

@@ -67,19 +67,22 @@ class ProbePainter(QPainter):
             background = QColor.fromRgb(counts.most_common(1)[0][0])
             self.samples.append(Sample(self.where, text, QColor(self.pen().color()), background))
 
-    def drawText(self, *args: Any) -> None:  # noqa: N802 - Qt's name
+    def drawText(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - Qt's name
         first = args[0]
         text = args[-1] if isinstance(args[-1], str) else ""
         if isinstance(first, QRectF):
             first = first.toRect()
         if isinstance(first, QRect):
             self._note(first, text)
-        super().drawText(*args)
+        return super().drawText(*args, **kwargs)
 
-    def drawStaticText(self, at: Any, text: QStaticText) -> None:  # noqa: N802 - Qt's name
+    def drawStaticText(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802 - Qt's name
+        at, text = args[0], args[-1]
+        assert isinstance(text, QStaticText)
         point = at.toPoint() if isinstance(at, QPointF) else at
+        assert isinstance(point, QPoint), "the views draw static text at a point"
         self._note(QRect(point, text.size().toSize()), text.text())
-        super().drawStaticText(at, text)
+        super().drawStaticText(*args, **kwargs)
 
 
 def _paint_item(

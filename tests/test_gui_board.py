@@ -411,7 +411,8 @@ def test_a_search_typed_before_the_search_text_arrives_still_finds_contacts(
     qtbot.addWidget(win)
     # Not painted yet, so the search text has not even been asked for: the first
     # keystroke has to read it itself.
-    assert not win.board_model.search_complete
+    read_before = win.board_model.search_complete
+    assert not read_before
     win.search.setText("jane")
     assert win.board_model.search_complete
     assert companies(win, WISHLIST) == ["Acme"]
@@ -433,7 +434,8 @@ def test_the_today_panel_and_search_text_are_read_after_the_first_paint(
     # Never shown, never painted: nothing was read beyond the board itself.
     assert win.tasks.idle
     assert win.agenda_model.rowCount() == 0
-    assert not win.board_model.search_complete
+    read_before = win.board_model.search_complete
+    assert not read_before
     win.show()
     qtbot.waitUntil(lambda: win.settled)
     assert win.agenda_model.rowCount() == 1
@@ -467,7 +469,8 @@ def test_a_late_search_text_read_never_undoes_a_newer_update(
     [edited] = [card for card in cards if card.opportunity_id == acme]
     model.update_cards([edited], search={acme: "acme renamed"})
     model.set_search_texts(stale, model.generation - 1)  # for a load since replaced
-    assert not model.search_complete
+    complete_after_stale = model.search_complete
+    assert not complete_after_stale
     model.set_search_texts(stale, model.generation)
     assert model.search_complete
     assert model.search_text(acme) == "acme renamed"

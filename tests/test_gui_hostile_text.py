@@ -284,7 +284,7 @@ def test_composer_shows_hostile_names_literally(qtbot: QtBot, service: FollowupS
     dialog = ComposerDialog(
         service,
         action,
-        passwords=PasswordStore(backend=keyring.backends.null.Keyring()),  # type: ignore[no-untyped-call]
+        passwords=PasswordStore(backend=keyring.backends.null.Keyring()),
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -307,7 +307,7 @@ def test_settings_dialog_lists_a_hostile_stage_literally(
 
     dialog = SettingsDialog(
         service,
-        passwords=PasswordStore(backend=keyring.backends.null.Keyring()),  # type: ignore[no-untyped-call]
+        passwords=PasswordStore(backend=keyring.backends.null.Keyring()),
     )
     qtbot.addWidget(dialog)
     dialog.show()

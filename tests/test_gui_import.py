@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -157,7 +157,8 @@ def test_window_menus_open_the_wizard_and_save_the_proof(
     window.show()
     qtbot.waitUntil(lambda: window.settled)
     file_menu = window.menuBar().actions()[0].menu()
-    texts = [action.text() for action in file_menu.actions()]  # type: ignore[union-attr]
+    assert isinstance(file_menu, QMenu)
+    texts = [action.text() for action in file_menu.actions()]
     assert {"Import &spreadsheet…", "Export s&preadsheet…", "&Proof of search…"} <= set(texts)
     window.import_sheet_action.trigger()
     assert isinstance(dialogs.shown[-1], ImportWizard)

@@ -76,7 +76,7 @@ def service(database: Database) -> FollowupService:
 @pytest.fixture
 def passwords() -> PasswordStore:
     # No secret store: nothing here may touch the developer's keyring.
-    return PasswordStore(backend=keyring.backends.null.Keyring())  # type: ignore[no-untyped-call]
+    return PasswordStore(backend=keyring.backends.null.Keyring())
 
 
 @pytest.fixture

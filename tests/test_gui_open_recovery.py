@@ -41,8 +41,9 @@ class Boxes:
 @pytest.fixture
 def boxes(monkeypatch: pytest.MonkeyPatch) -> Boxes:
     recorder = Boxes(QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(app_module.QMessageBox, "question", recorder.question)
-    monkeypatch.setattr(app_module.QMessageBox, "critical", recorder.critical)
+    # The class app.py shows its boxes with (imported there from QtWidgets).
+    monkeypatch.setattr(QMessageBox, "question", recorder.question)
+    monkeypatch.setattr(QMessageBox, "critical", recorder.critical)
     return recorder
 
 

@@ -200,7 +200,7 @@ def test_settings_set_the_default_that_the_editor_names(
     own_choice = _opportunity(service, "Acme")
     follows_default = _opportunity(service, "Globex")
     service.update_opportunity(own_choice, playbook_overrides={"paper_note": "none"})
-    no_store = PasswordStore(backend=keyring.backends.null.Keyring())  # type: ignore[no-untyped-call]
+    no_store = PasswordStore(backend=keyring.backends.null.Keyring())
     dialog = SettingsDialog(service, passwords=no_store)
     qtbot.addWidget(dialog)
     combo = dialog.playbook_page.editors["paper_note"]

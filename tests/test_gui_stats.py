@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from followup_desktop.cli import main
 from followup_desktop.core.db import Database
 from followup_desktop.core.playbook.settings import load_settings
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.stats import (
     compute_stats,
     csv_tables,
@@ -174,7 +174,7 @@ def test_applying_the_multiplier_is_a_button_press_and_nothing_else(
         assert load_settings(session).timeline_multiplier == 1.2  # showing changed nothing
     assert page.apply_button.isEnabled()
     assert page.apply_button.text() == "Use 2 times in the playbook"
-    changes = []
+    changes: list[Change] = []
     window.on_changed = changes.append
     qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
     with service.db.session() as session:

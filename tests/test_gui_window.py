@@ -222,7 +222,7 @@ def test_settings_change_stages_and_the_playbook(
     qtbot: QtBot, service: FollowupService, tmp_path: Path
 ) -> None:
     window = open_window(qtbot, service, tmp_path)
-    no_store = PasswordStore(backend=keyring.backends.null.Keyring())  # type: ignore[no-untyped-call]
+    no_store = PasswordStore(backend=keyring.backends.null.Keyring())
     dialog = SettingsDialog(service, window, passwords=no_store)
     qtbot.addWidget(dialog)
     dialog.changed.connect(window.apply_change)
@@ -326,7 +326,7 @@ def test_settings_switch_start_at_login_and_quiet_hours(
     from followup_desktop.core.reminders import ReminderService
 
     window = open_window(qtbot, service, tmp_path)
-    no_store = PasswordStore(backend=keyring.backends.null.Keyring())  # type: ignore[no-untyped-call]
+    no_store = PasswordStore(backend=keyring.backends.null.Keyring())
     dialog = SettingsDialog(service, window, passwords=no_store)
     qtbot.addWidget(dialog)
     page = dialog.reminders_page

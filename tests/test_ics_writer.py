@@ -164,7 +164,7 @@ def _comparable(data: bytes) -> dict[tuple[str, str], dict[str, list[Any]]]:
     def properties(component: Any) -> dict[str, list[Any]]:
         result: dict[str, list[Any]] = {}
         for name, lines in component.contents.items():
-            values = []
+            values: list[Any] = []
             for line in lines:
                 if isinstance(line, vobject.base.Component):
                     values.append(properties(line))

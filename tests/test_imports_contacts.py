@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import vobject  # type: ignore[import-untyped]
+import vobject
 from sqlalchemy import select
 
 from followup_desktop.core.db import Database, open_database

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from followup_desktop.core.db import Database, open_database
 from followup_desktop.core.errors import ImportFormatError, ValidationError
@@ -338,7 +338,7 @@ def test_a_failure_during_the_write_rolls_everything_back(database: Database) ->
     plan = _plan(database, "teal.csv")
     # The stage the plan put rows into is deleted between the dry run and the import.
     with database.session() as session:
-        session.execute(Stage.__table__.delete().where(Stage.name == "Offer"))
+        session.execute(delete(Stage).where(Stage.name == "Offer"))
     with pytest.raises(Exception, match="stage"):
         _service(database).import_rows(plan)
     assert _count(database, Opportunity) == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import imaplib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from followup_desktop.core.mailbox import check as check_module
 from followup_desktop.core.mailbox.account import IncomingAccount, save_incoming
 from followup_desktop.core.mailbox.check import MailboxChecker
 from followup_desktop.core.mailbox.imap import MailboxError, MailboxErrorKind
+from followup_desktop.core.mailbox.parse import read_headers
 from followup_desktop.core.models import (
     Action,
     ActionState,
@@ -365,7 +367,7 @@ def test_the_server_gone_mid_fetch_is_named_and_keeps_what_was_done(
             f"Date: {now.strftime('%a, %d %b %Y %H:%M:%S +0000')}\r\n\r\nsale\r\n"
         ).encode()
         server.deliver("INBOX", raw, when=now)
-    real = check_module.read_headers
+    real = read_headers
     seen: list[int] = []
 
     def read_and_pull_the_plug(raw: bytes) -> object:
@@ -521,7 +523,7 @@ def test_two_checks_at_once_find_each_message_once(
 def test_without_dovecot_ci_fails_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:
     import imap_support
 
-    monkeypatch.setattr(imap_support.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
     monkeypatch.setattr(imap_support, "DOVECOT", "/nonexistent/dovecot")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run the mailbox tests"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Text
@@ -35,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 def _nameless_context() -> dict[str, object]:
     context = sample_context()
     for person in ("recipient", "interviewer"):
-        context[person] = dict.fromkeys(context[person], "")  # type: ignore[arg-type]
+        context[person] = dict.fromkeys(context[person], "")
     context["me"] = {"name": "", "email": ""}
     return context
 
@@ -72,7 +73,7 @@ def test_an_empty_greeting_becomes_a_prompt(text: str, expected: str) -> None:
     assert prompt_for_missing_name(text) == expected
 
 
-def _opportunity(service: FollowupService, **debrief: str) -> tuple[int, int]:
+def _opportunity(service: FollowupService, **debrief: Any) -> tuple[int, int]:
     opportunity = service.create_opportunity("Acme", "Data Analyst").created_id
     assert opportunity is not None
     interview = service.record_interview(

@@ -278,6 +278,7 @@ def test_loading_is_set_based(db: Database) -> None:
                 ids.append(opportunity.id)
             session.flush()
             raw = session.connection().connection.driver_connection
+            assert raw is not None
             seen: list[str] = []
             raw.set_trace_callback(seen.append)
             try:

@@ -176,7 +176,7 @@ def opportunity_facts(draw: st.DrawFn, zone_name: str) -> OpportunityFacts:
         )
     interviews.sort(key=lambda item: (item.starts_at, item.id))
     replies = []
-    if interviews and draw(st.booleans()):
+    if len(interviews) > 0 and draw(st.booleans()):
         for number in range(draw(st.integers(1, 2))):
             sent = max(item.ends_at for item in interviews) + timedelta(
                 hours=draw(st.integers(-48, 24 * 20))
@@ -198,7 +198,7 @@ def opportunity_facts(draw: st.DrawFn, zone_name: str) -> OpportunityFacts:
             )
     # Messages the person sent: thank-yous, follow-ups, calls, some with a promised day.
     outgoing = []
-    if interviews and draw(st.booleans()):
+    if len(interviews) > 0 and draw(st.booleans()):
         last_end = max(item.ends_at for item in interviews)
         for number in range(draw(st.integers(1, 5))):
             when = last_end + timedelta(hours=draw(st.integers(1, 24 * 40)))

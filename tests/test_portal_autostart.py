@@ -110,9 +110,10 @@ def test_inside_a_sandbox_start_at_login_asks_the_portal(sandbox: str) -> None:
     portal = FakePortal(sandbox)
     try:
         set_autostart(True)
-        assert portal.requests[-1]["autostart"] is True
-        assert portal.requests[-1]["commandline"] == ["followup-desktop", "--minimized"]
-        assert "reminds you" in portal.requests[-1]["reason"]
+        enabling = portal.requests[-1]
+        assert enabling["autostart"] is True
+        assert enabling["commandline"] == ["followup-desktop", "--minimized"]
+        assert "reminds you" in enabling["reason"]
         assert autostart_enabled()
         assert not autostart_path().exists(), "no autostart file inside the sandbox"
         set_autostart(False)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
+from changes import created
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError, ValidationError
 from followup_desktop.core.models import (
@@ -104,8 +105,7 @@ def test_unknown_ids_give_not_found(service: FollowupService) -> None:
 def test_a_bulk_move_reads_its_cards_at_once_and_is_all_or_nothing(
     service: FollowupService,
 ) -> None:
-    ids = [service.create_opportunity(f"C{n}", "R", stage_id=1).created_id for n in range(40)]
-    assert None not in ids
+    ids = [created(service.create_opportunity(f"C{n}", "R", stage_id=1)) for n in range(40)]
     with pytest.raises(NotFoundError, match="Opportunity 9999 does not exist"):
         service.move_opportunities([*ids[:3], 9999], 2)
     with service.db.session() as session:

@@ -174,7 +174,7 @@ class _Handler:
         return "250 Message accepted"
 
 
-class _LoopbackController(Controller):  # type: ignore[misc]
+class _LoopbackController(Controller):
     """aiosmtpd's controller on a socket bound to a free port first (no port race)."""
 
     def __init__(self, handler: Any, **kwargs: Any) -> None:
@@ -240,10 +240,12 @@ def test_the_certificate_verifies_for_loopback(tmp_path: Path) -> None:
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
 
+    def greet(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"hello")
+        writer.close()
+
     async def exchange() -> bytes:
-        server = await asyncio.start_server(
-            lambda _r, w: (w.write(b"hello"), w.close()), sock=listener, ssl=server_side
-        )
+        server = await asyncio.start_server(greet, sock=listener, ssl=server_side)
         async with server:
             reader, writer = await asyncio.open_connection(
                 "127.0.0.1", port, ssl=client_side, server_hostname="127.0.0.1"

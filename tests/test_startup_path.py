@@ -120,7 +120,9 @@ def test_an_older_file_still_goes_the_whole_way_and_is_migrated(db_path: Path) -
     assert open_current(db_path) is None  # not current: the plain path declines
     summary, _items = _lean_agenda(db_path)
     assert summary["code"] == 0
-    assert "sqlalchemy" in summary["heavy"]  # opened, checked and migrated as before
+    heavy = summary["heavy"]
+    assert isinstance(heavy, list)
+    assert "sqlalchemy" in heavy  # opened, checked and migrated as before
     connection = open_current(db_path)
     assert connection is not None
     assert stored_revision(connection) == head_revision()
@@ -302,7 +304,8 @@ def test_a_window_waiting_for_its_service_takes_no_input(
         window.show()
         app.processEvents()
         assert [card.company for card in window.board_model.cards()] == ["Acme"]
-        assert not window.service_ready and not window.settled
+        ready_before, settled_before = window.service_ready, window.settled
+        assert not ready_before and not settled_before
         assert "Opening the database" in window.statusBar().currentMessage()
         window.search.setFocus()
         QTest.keyClicks(window.search, "acme")

@@ -215,6 +215,7 @@ def test_damaged_file_is_reported_never_overwritten_and_can_be_restored(db_path:
     assert digest(db_path) == before
 
     aside = restore_backup(db_path, backup)
+    assert aside is not None
     assert digest(aside) == before  # the damaged file is kept, not deleted
     db = open_database(db_path)
     try:

@@ -25,7 +25,9 @@ def _stops(start: QWidget, count: int) -> list[QWidget]:
             and policy & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
         ):
             stops.append(widget)
-        widget = widget.nextInFocusChain()
+        following = widget.nextInFocusChain()
+        assert following is not None, "the focus chain is a ring"
+        widget = following
     return stops
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -208,7 +209,7 @@ class WindowlessNotifier:
     """A notification server's stand-in (named as the D-Bus notifier): records messages."""
 
     name = "freedesktop"
-    on_action = None
+    on_action: Callable[[Notification, str], None] | None = None
 
     def __init__(self, up: bool = True) -> None:
         self.up = up
