@@ -94,7 +94,7 @@ def pytest_runtestloop(session: pytest.Session) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory: pytest.TempPathFactory) -> TemplateDatabase:
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> TemplateDatabase:
     """The session's migrated database (built when a test first needs a new one)."""
     return TemplateDatabase(tmp_path_factory.mktemp("template"))
 
@@ -102,7 +102,7 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> TemplateDatab
 @pytest.fixture(autouse=True)
 def migrations_from_template(
     request: pytest.FixtureRequest,
-    template_database: TemplateDatabase,
+    migrated_template: TemplateDatabase,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A database created to the newest schema is a copy of the session's template."""
@@ -110,15 +110,15 @@ def migrations_from_template(
         return
     from followup_desktop.core import db
 
-    monkeypatch.setattr(db, "_migrate", template_database.migrate_step(db._migrate))
+    monkeypatch.setattr(db, "_migrate", migrated_template.migrate_step(db._migrate))
 
 
 @pytest.fixture
-def migrated_db_path(db_path: Path, template_database: TemplateDatabase) -> Path:
+def migrated_db_path(db_path: Path, migrated_template: TemplateDatabase) -> Path:
     """``db_path`` holding a new migrated database, for an app started as a process."""
     from followup_desktop.core import db
 
-    return template_database.copy_to(db_path, db._migrate)
+    return migrated_template.copy_to(db_path, db._migrate)
 
 
 @pytest.fixture
