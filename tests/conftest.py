@@ -29,11 +29,14 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # The modules the tests share (not tests themselves) live in helpers/ and are imported by
-# their own names, as ``import gui_helpers``.
-sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+# their own names, as ``import gui_helpers``; so are the few test modules others borrow
+# from (``from test_keyring import MemoryKeyring``), whichever folder is run alone.
+_TESTS = Path(__file__).parent
+for _folder in ("helpers", "unit", "unit/core", "unit/gui", "integration", "desktop"):
+    sys.path.insert(0, str(_TESTS / _folder))
 
-from guards import Guard, QtMessages
-from template_database import TemplateDatabase
+from guards import Guard, QtMessages  # noqa: E402 - found through the path set above
+from template_database import TemplateDatabase  # noqa: E402 - the same
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot

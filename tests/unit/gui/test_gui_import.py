@@ -20,7 +20,7 @@ from followup_desktop.gui.proof_dialog import ProofDialog
 from followup_desktop.gui.tasks import TaskRunner
 from gui_helpers import NOW, AnsweringDialogs, window_settings
 
-FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "imports"
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 NOBODY = 65534
-SRC = Path(__file__).resolve().parent.parent / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def _must_run() -> bool:

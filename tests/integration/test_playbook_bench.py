@@ -18,7 +18,7 @@ import pytest
 from followup_desktop.core.db import open_database
 from followup_desktop.core.playbook import replan_report
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_playbook.py"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_playbook.py"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from followup_desktop.cli import main
 from followup_desktop.core.db import open_database
 
-CALENDARS = Path(__file__).parent / "data" / "calendars"
+CALENDARS = Path(__file__).parents[2] / "data" / "calendars"
 PREVIEWS, REFUSED = 0, 2
 EXPECTED = {
     "icalendar/america_new_york.ics": PREVIEWS,  # holds 1 events

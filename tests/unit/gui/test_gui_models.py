@@ -27,7 +27,7 @@ from followup_desktop.gui.debrief.rows import FieldSpec, RowsModel
 from followup_desktop.gui.import_wizard import PlanModel
 from followup_desktop.gui.mailbox.proposals import ProposalModel
 
-IMPORTS = Path(__file__).parent / "fixtures" / "imports"
+IMPORTS = Path(__file__).parents[2] / "fixtures" / "imports"
 NOW = datetime(2026, 9, 1, 10, tzinfo=UTC)
 
 

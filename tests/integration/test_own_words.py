@@ -25,7 +25,7 @@ from own_words import (
     words,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = dict(shipped_texts(REPO))
 
 

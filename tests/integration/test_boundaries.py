@@ -10,7 +10,7 @@ from pathlib import Path
 
 import followup_desktop.core
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_importing_every_core_module_loads_no_qt() -> None:

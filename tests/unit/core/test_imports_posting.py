@@ -14,7 +14,7 @@ from followup_desktop.core.errors import ImportFormatError
 from followup_desktop.core.imports.posting import read_posting
 from followup_desktop.core.models import Opportunity, Stage
 
-FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "imports"
 
 
 def test_a_greenhouse_style_page() -> None:

@@ -16,7 +16,7 @@ from followup_desktop.core.db import open_database
 from followup_desktop.core.demo import populate_demo
 from followup_desktop.core.imports.plan import ImportOptions, plan_import_file
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_imports.py"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_imports.py"
 
 
 @pytest.fixture(scope="module")

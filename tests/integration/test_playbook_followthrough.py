@@ -684,7 +684,7 @@ def test_an_invitation_moved_and_imported_again_re_plans_and_keeps_what_was_done
 ) -> None:
     from followup_desktop.core.ics import import_ics_file
 
-    fixtures = Path(__file__).parent / "fixtures" / "ics"
+    fixtures = Path(__file__).parents[1] / "fixtures" / "ics"
     now = datetime(2026, 11, 23, 9, tzinfo=UTC)
     service = FollowupService(database, clock=lambda: now)
     service.set_setting("playbook", {"timezone": "Europe/Berlin"})

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint, QRect, QSize
 from conftest import require_tools
 from followup_desktop.gui.screen_fit import PREFERRED, fitted_rect, fitted_size
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "screenshot-screens"
 
 

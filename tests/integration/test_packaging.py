@@ -33,7 +33,7 @@ from followup_desktop.desktop_integration import (
     uninstall_desktop_entry,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 RESOURCES = ROOT / "resources"
 PACKAGE_RESOURCES = SRC / "followup_desktop" / "resources"

@@ -25,7 +25,7 @@ from followup_desktop.core.models import ActionState
 from followup_desktop.core.services import FollowupService
 
 pytestmark = pytest.mark.desktop
-HARNESS = Path(__file__).parent / "desktop" / "reminder_app.py"
+HARNESS = Path(__file__).parents[1] / "helpers" / "desktop" / "reminder_app.py"
 
 
 @pytest.fixture

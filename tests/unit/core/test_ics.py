@@ -35,7 +35,7 @@ from followup_desktop.core.models import (
 )
 from followup_desktop.core.services import FollowupService, PanelMember
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ics"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "ics"
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
 

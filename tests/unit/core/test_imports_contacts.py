@@ -21,7 +21,7 @@ from followup_desktop.core.imports.vcard import Card, read_vcards, write_vcards
 from followup_desktop.core.models import Contact, ContactRole
 from followup_desktop.core.services import FollowupService
 
-FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "imports"
 
 
 def _contacts(db: Database) -> dict[str, dict[str, str]]:

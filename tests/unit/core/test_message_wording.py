@@ -30,7 +30,7 @@ from followup_desktop.core.services import FollowupService, PanelMember
 
 END = datetime(2026, 11, 17, 15, tzinfo=UTC)
 NOW = END + timedelta(hours=3)
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _nameless_context() -> dict[str, object]:

@@ -30,7 +30,7 @@ from followup_desktop import APP_NAME
 from followup_desktop.core.timeutil import local_zone, utcnow
 
 pytestmark = pytest.mark.desktop
-WALKER = Path(__file__).parent / "desktop" / "atspi_walk.py"
+WALKER = Path(__file__).parents[1] / "helpers" / "desktop" / "atspi_walk.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
 BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 OPPORTUNITIES = 12

@@ -35,7 +35,7 @@ from followup_desktop.gui.editor import OpportunityEditor
 from followup_desktop.gui.main_window import MainWindow, dropped_ics
 from gui_helpers import NOW, AnsweringDialogs, window_settings
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ics"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "ics"
 
 
 @pytest.fixture

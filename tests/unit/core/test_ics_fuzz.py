@@ -17,7 +17,7 @@ from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.exchange import table_counts
 from followup_desktop.core.ics import import_invitations, read_invitations
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[2]
 CASES = 300
 HOSTILE_LINES = (
     b"DTSTART:99999999T999999Z",

@@ -45,7 +45,7 @@ from followup_desktop.core.models import (
 )
 from followup_desktop.core.services import FollowupService
 
-FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "imports"
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 9, 1, 10, tzinfo=UTC)
 
