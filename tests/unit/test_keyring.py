@@ -88,6 +88,7 @@ def test_the_os_store_keeps_reads_and_forgets(memory_keyring: MemoryKeyring) -> 
     assert store.get_password("sam@smtp.example.com") is None
 
 
+@pytest.mark.expected_log("^secret store failed to ")
 def test_a_locked_store_is_explained(memory_keyring: MemoryKeyring) -> None:
     memory_keyring.locked = True
     with pytest.raises(SecretStoreError, match="locked"):

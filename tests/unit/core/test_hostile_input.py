@@ -349,6 +349,7 @@ def test_imported_playbook_settings_are_checked_like_the_settings_dialog(
     assert db_file.read_bytes() == before
 
 
+@pytest.mark.expected_log("^unexpected error in followup-desktop ")
 def test_unexpected_errors_are_a_sentence_and_the_traceback_goes_to_the_log(
     isolated_home: Path, db_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
@@ -404,6 +405,7 @@ def test_the_local_zone_is_never_a_pseudo_zone(monkeypatch: pytest.MonkeyPatch) 
         ["import-posting", "/dev/zero", "--dry-run"],
     ],
 )
+@pytest.mark.expected_log("^followup-desktop export-(csv|vcard): ")
 def test_other_commands_given_an_impossible_file_say_so(
     db_file: Path, arguments: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -249,6 +249,7 @@ def test_pause_until_tomorrow_ends_when_work_starts(database: Database, clock: F
     assert reminders.prefs().paused_until == berlin(2026, 11, 25, 8, 30)
 
 
+@pytest.mark.expected_log("^ignoring a damaged reminder pause time ")
 def test_damaged_prefs_fall_back_to_defaults() -> None:
     assert ReminderPrefs.from_json("nonsense") == ReminderPrefs()
     assert ReminderPrefs.from_json({"paused_until": "tomorrow"}).paused_until is None
