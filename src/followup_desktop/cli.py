@@ -284,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
     log_path = setup_logging(verbose=args.verbose)
     install_excepthook()
     try:
-        return _dispatch_named(args)
+        return _dispatch(args)
     except StorageDamaged as error:
         _error(str(error))
         if error.backup is not None and error.path is not None:
@@ -375,32 +375,17 @@ def _agenda_quickly(db_path: Path, args: argparse.Namespace) -> int | None:
     messages, migrations), as every other command does.
     """
     from followup_desktop.core.plainread import open_current
+    from followup_desktop.core.storage_errors import translated
 
     connection = open_current(db_path)
     if connection is None:
         return None
+    # The plain connection's reads end here: damage met on the way is named as ours.
     try:
-        return _agenda(connection, args)
+        with translated(db_path):
+            return _agenda(connection, args)
     finally:
         connection.close()
-
-
-def _dispatch_named(args: argparse.Namespace) -> int:
-    """Run the command; an SQLite error about the file itself comes out as ours.
-
-    Most paths already name them where their session ends; this catches a raw read that
-    met damage on its way (text that is not UTF-8, say) wherever it happened.
-    """
-    try:
-        return _dispatch(args)
-    except sqlite3.Error as error:
-        from followup_desktop.core.paths import default_db_path
-        from followup_desktop.core.storage_errors import classify
-
-        found = classify(error, default_db_path(args.db))
-        if found is None:
-            raise
-        raise found from error
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -488,9 +473,10 @@ def _export(db_path: Path, target: Path) -> int:
 
 
 def _import(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.exchange import import_database
+    from followup_desktop.core.exchange import read_export
+    from followup_desktop.core.services import FollowupService
 
-    result = import_database(db, args.file, replace=args.replace)
+    result = FollowupService(db).import_export(read_export(args.file), replace=args.replace)
     print(f"Imported {args.file} into {db.path}, and planned what comes next.")
     for opportunity_id, problem in sorted(
         result.unplanned.items(), key=lambda item: (item[0] is not None, item[0] or 0)
@@ -501,10 +487,11 @@ def _import(db: Database, args: argparse.Namespace) -> int:
 
 
 def _export_ics(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.ics import ActionsAs, export_calendar
+    from followup_desktop.core.ics import ActionsAs
+    from followup_desktop.core.services import FollowupService
 
-    result = export_calendar(
-        db, args.file, opportunity_id=args.opportunity, actions_as=ActionsAs(args.actions_as)
+    result = FollowupService(db).export_calendar(
+        args.file, opportunity_id=args.opportunity, actions_as=ActionsAs(args.actions_as)
     )
     print(
         f"Wrote {args.file}: {result.interviews} interviews, {result.actions} follow-ups, "
@@ -515,12 +502,8 @@ def _export_ics(db: Database, args: argparse.Namespace) -> int:
 
 def _import_ics(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.errors import ValidationError
-    from followup_desktop.core.ics import (
-        describe_proposal,
-        import_invitations,
-        propose,
-        read_invitation_file,
-    )
+    from followup_desktop.core.ics import describe_proposal, propose, read_invitation_file
+    from followup_desktop.core.services import FollowupService
     from followup_desktop.core.timeutil import local_zone
 
     tz = local_zone()
@@ -541,7 +524,7 @@ def _import_ics(db: Database, args: argparse.Namespace) -> int:
                 "to import them all.",
                 "yes",
             )
-    result = import_invitations(db, invitations)
+    result = FollowupService(db).import_invitations(invitations)
     for line in result.lines:
         print(f"  {_shown(line)}")
     print(f"Imported {args.file}: {result.summary()}.")
@@ -652,7 +635,7 @@ def _import_posting(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.imports.posting import MAX_PAGE_BYTES, find_duplicate, read_posting
     from followup_desktop.core.imports.sheet import decode
     from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
-    from followup_desktop.core.services import FollowupService
+    from followup_desktop.core.services import FollowupService, OpportunityFields
 
     page, _ = decode(read_limited(args.file, MAX_PAGE_BYTES, "posting page"))
     draft = read_posting(page, url=args.url)
@@ -670,33 +653,33 @@ def _import_posting(db: Database, args: argparse.Namespace) -> int:
     stages = [StageInfo(stage.id, stage.name, stage.kind) for stage in service.stages()]
     wishlist = stage_for_bucket("prospect", stages)
     change = service.create_opportunity(
-        draft.company, draft.role, stage_id=wishlist.id, **draft.fields
+        draft.company, draft.role, OpportunityFields(stage_id=wishlist.id, **draft.fields)
     )
     print(f"Added #{change.created_id} to {wishlist.name}: review it in the window.")
     return 0
 
 
 def _export_vcard(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.ics import write_atomically
+    from followup_desktop.core.files import write_atomically
     from followup_desktop.core.imports.contacts import contact_cards
     from followup_desktop.core.imports.vcard import write_vcards
 
     with db.session() as session:
         cards = contact_cards(session, args.opportunity)
-    write_atomically(args.file, write_vcards(cards).encode("utf-8"))
+    write_atomically(args.file, write_vcards(cards).encode("utf-8"), "the contacts")
     print(f"Wrote {len(cards)} contacts to {args.file}.")
     return 0
 
 
 def _proof_of_search(db: Database, args: argparse.Namespace) -> int:
-    from followup_desktop.core.ics import write_atomically
+    from followup_desktop.core.files import write_atomically
     from followup_desktop.core.imports.proof import day_text, parse_day, proof_of_search
 
     start, end = parse_day(args.start, "from"), parse_day(args.end, "to")
     with db.session() as session:
         log = proof_of_search(session, start, end)
     if args.csv is not None:
-        write_atomically(args.csv, log.csv_bytes())
+        write_atomically(args.csv, log.csv_bytes(), "the proof of search")
         print(f"Wrote {len(log.rows)} applications to {args.csv}.")
     if args.pdf is not None:
         # Qt is loaded for the PDF only; the rest of the command line stays without it.
@@ -844,8 +827,7 @@ def _planned_agenda(
     from followup_desktop.core.playbook import replan_report
     from followup_desktop.core.storage_errors import StorageError
 
-    session = db.sessions()
-    try:
+    with db.session(commit=not args.now) as session:
         try:
             replan_report(session, None, now, skip_invalid=True)
         except StorageError as error:
@@ -854,12 +836,6 @@ def _planned_agenda(
             log.warning("agenda: the plan could not be brought up to date: %s", error)
             session.rollback()
         items = missed(session) if args.missed else agenda(session, now, tz, until=until)
-        if args.now:
-            session.rollback()
-        else:
-            session.commit()
-    finally:
-        session.close()
     return list(items)
 
 

@@ -173,6 +173,17 @@ def filled_database(path: Path, opportunities: int = 60) -> None:
     db.close()
 
 
+def undecodable_text(path: Path) -> None:
+    """A filled database with one flipped byte inside a company name: well-formed pages,
+    indexes agree (the column is not indexed), so no check can tell; only reading fails."""
+    filled_database(path, 10)
+    with path.open("r+b") as handle:
+        data = handle.read()
+        offset = data.index(b"Company 007")
+        handle.seek(offset + 1)
+        handle.write(b"\xff")
+
+
 def damage_index(path: Path) -> None:
     """Change one digit of one key in an index page: structure sound, content wrong."""
     page = page_of(path, "ix_interviews_starts_at", "leaf")

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from followup_desktop.core.models import ContactRole
-from followup_desktop.core.services import FollowupService, PanelMember
+from followup_desktop.core.services import ContactFields, FollowupService, PanelMember
 from imap_support import USER, Dovecot
 
 ME = f"{USER}@mail.example"
@@ -38,15 +38,15 @@ def build_search(service: FollowupService, now: datetime) -> Story:
     assert opportunity is not None
     dana = service.add_contact(
         "Dana Kowalski",
+        ContactFields(email="dana.kowalski@acme-robotics.example"),
         opportunity_id=opportunity,
         role=ContactRole.INTERVIEWER,
-        email="dana.kowalski@acme-robotics.example",
     ).created_id
     helene = service.add_contact(
         "Hélène Martin",
+        ContactFields(email="Helene.Martin@acme-robotics.example"),
         opportunity_id=opportunity,
         role=ContactRole.HR,
-        email="Helene.Martin@acme-robotics.example",
     ).created_id
     assert dana is not None and helene is not None
     start = (now - timedelta(days=2)).replace(minute=0, second=0, microsecond=0)

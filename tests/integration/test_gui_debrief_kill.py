@@ -169,7 +169,8 @@ def _interview(service: FollowupService, trial: int) -> int:
 def test_kill_9_loses_nothing_typed_a_quarter_second_before(
     qtbot: QtBot, database: Database, db_path: Path
 ) -> None:
-    from followup_desktop.core.questions import load_debrief, load_debrief_draft
+    from followup_desktop.core.queries.debrief import stored_draft
+    from followup_desktop.core.questions import load_debrief
 
     service = FollowupService(database)
     chooser = random.Random(16)  # noqa: S311 - when to kill, not a secret
@@ -205,8 +206,8 @@ def test_kill_9_loses_nothing_typed_a_quarter_second_before(
                     child.kill()
         with database.session() as session:
             snapshot = load_debrief(session, interview_id)
-        draft = load_debrief_draft(database, snapshot)
-        stored = set() if draft is None else set(str(draft.state["went_badly"]).split())
+        draft = stored_draft(database, snapshot)
+        stored = set() if draft is None else set(draft.texts["went_badly"].split())
         early = [word for word, at in typed if at < killed_at - QUARTER_SECOND]
         late = [word for word, at in typed if at >= killed_at - QUARTER_SECOND]
         assert len(early) > 20, "the trial typed for long enough"

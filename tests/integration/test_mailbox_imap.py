@@ -36,7 +36,7 @@ from followup_desktop.core.models import (
     Direction,
     Interview,
 )
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import ContactFields, FollowupService
 from imap_support import PASSWORD, USER, Dovecot, mailbox_digest, running_dovecot
 from mailbox_scenario import ME, Story, build_search, fill_mailbox
 
@@ -215,9 +215,9 @@ def test_a_dismissed_message_is_never_proposed_again(
     # A new contact changes whom Followup listens for, so the folders are read again.
     service.add_contact(
         "Sam",
+        ContactFields(email="sam@friends.example"),
         opportunity_id=story.opportunity,
         role=ContactRole.REFERENCE,
-        email="sam@friends.example",
     )
     again = checker.scan(PASSWORD)
     assert again.headers_read == 6

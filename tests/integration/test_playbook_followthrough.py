@@ -31,7 +31,15 @@ from followup_desktop.core.models import (
     Stage,
     StageKind,
 )
-from followup_desktop.core.services import FollowupService, PanelMember, ReplyOutcome
+from followup_desktop.core.services import (
+    ContactFields,
+    DebriefFields,
+    FollowupService,
+    InterviewFields,
+    OpportunityFields,
+    PanelMember,
+    ReplyOutcome,
+)
 from scenario_docs import Document, berlin
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -188,7 +196,7 @@ def test_import_then_agenda_equals_entering_the_same_by_hand(tmp_path: Path, db_
             berlin(2026, 11, 24, 10),
             berlin(2026, 11, 24, 11),
             "Europe/Berlin",
-            decision_timeline_days=10,
+            InterviewFields(decision_timeline_days=10),
         ).created_id
         assert interview is not None
         service.set_panel(
@@ -244,7 +252,11 @@ def interviewed(service: FollowupService, **fields: Any) -> tuple[int, int, int]
     opportunity = service.create_opportunity("Northwind", "Data Engineer").created_id
     assert opportunity is not None
     interview = service.record_interview(
-        opportunity, berlin(2026, 11, 24, 10), berlin(2026, 11, 24, 11), "Europe/Berlin", **fields
+        opportunity,
+        berlin(2026, 11, 24, 10),
+        berlin(2026, 11, 24, 11),
+        "Europe/Berlin",
+        InterviewFields.from_mapping(fields),
     ).created_id
     assert interview is not None
     service.set_panel(
@@ -547,7 +559,10 @@ def test_a_referrer_update_keeps_its_day_while_employer_steps_keep_working_hours
     opportunity = service.create_opportunity("Northwind", "Data Engineer").created_id
     assert opportunity is not None
     jo = service.add_contact(
-        "Jo Park", opportunity_id=opportunity, role=ContactRole.REFERRER, email="jo@mail.example"
+        "Jo Park",
+        ContactFields(email="jo@mail.example"),
+        opportunity_id=opportunity,
+        role=ContactRole.REFERRER,
     ).created_id
     interview = service.record_interview(
         opportunity, berlin(2026, 11, 27, 10), berlin(2026, 11, 27, 11), "Europe/Berlin"
@@ -590,7 +605,7 @@ def test_skills_to_build_become_a_to_do_and_are_named_in_the_follow_up(
     service: FollowupService,
 ) -> None:
     opportunity, interview, _ = interviewed(service)
-    service.save_debrief(interview, submit=True, skills_to_build="streaming joins")
+    service.save_debrief(interview, DebriefFields(skills_to_build="streaming joins"), submit=True)
     with service.db.session() as session:
         reasons = {
             action.kind: action.reason
@@ -620,7 +635,9 @@ def test_shortlisted_gets_criteria_and_a_value_adding_note_every_ten_days(
         "open",
         "Thu 17 Dec 14:00",
     )
-    service.update_opportunity(opportunity, acceptance_criteria="70k, remote Fridays")
+    service.update_opportunity(
+        opportunity, OpportunityFields(acceptance_criteria="70k, remote Fridays")
+    )
     assert "set_criteria" not in open_steps(service, opportunity)
 
 

@@ -1,4 +1,4 @@
-"""Read queries for the board and the opportunity editor, as small frozen snapshots.
+"""Read queries for the board, as small frozen snapshots (the editor's: queries.editor).
 
 The board shows thousands of cards, so its query is set-based: one statement joins each
 opportunity to grouped sub-queries for its next open action, its next and last interview
@@ -15,13 +15,21 @@ import enum
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from followup_desktop.core.agenda import driver_connection, effective_due_column
-from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.kinds import StageKind
+
+# The editor's snapshots live with its query; these names stay importable from here.
+from followup_desktop.core.queries.editor import (
+    ContactSnapshot,
+    CorrespondenceSnapshot,
+    InterviewSnapshot,
+    OpportunityDetails,
+    opportunity_details,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -291,176 +299,6 @@ def due_counts(session: Session, now: datetime, tz: tzinfo) -> tuple[int, int]:
         .where(or_(Opportunity.id.is_(None), Opportunity.archived.is_(False)))
     ).one()
     return int(row[0]), int(row[1])
-
-
-# -- the opportunity editor --------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ContactSnapshot:
-    """A person linked to an opportunity, in one role."""
-
-    contact_id: int
-    name: str
-    role: str
-    title: str
-    email: str
-    phone: str
-
-
-@dataclass(frozen=True, slots=True)
-class InterviewSnapshot:
-    """One interview as the editor lists it."""
-
-    interview_id: int
-    round: int
-    kind: str
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str
-    location: str
-    next_steps: str
-
-
-@dataclass(frozen=True, slots=True)
-class CorrespondenceSnapshot:
-    """One message or call as the editor lists it."""
-
-    correspondence_id: int
-    direction: str
-    channel: str
-    occurred_at: datetime
-    subject: str
-
-
-@dataclass(frozen=True, slots=True)
-class OpportunityDetails:
-    """Every field of one opportunity, with its contacts, interviews and correspondence."""
-
-    opportunity_id: int
-    company: str
-    role: str
-    link: str
-    location: str
-    source: str
-    salary_min: int | None
-    salary_max: int | None
-    salary_currency: str
-    stage_id: int
-    archived: bool
-    notes: str
-    acceptance_criteria: str
-    start_date: date | None
-    contacts: tuple[ContactSnapshot, ...]
-    interviews: tuple[InterviewSnapshot, ...]
-    correspondence: tuple[CorrespondenceSnapshot, ...]
-    # This opportunity's own playbook choices (setting name -> value); a copy.
-    playbook_overrides: dict[str, Any] = field(default_factory=dict)
-
-    def field_values(self) -> dict[str, Any]:
-        """The editable fields by the names the service takes."""
-        return {
-            "company": self.company,
-            "role": self.role,
-            "link": self.link,
-            "location": self.location,
-            "source": self.source,
-            "salary_min": self.salary_min,
-            "salary_max": self.salary_max,
-            "salary_currency": self.salary_currency,
-            "stage_id": self.stage_id,
-            "archived": self.archived,
-            "notes": self.notes,
-            "acceptance_criteria": self.acceptance_criteria,
-            "start_date": self.start_date,
-            "playbook_overrides": dict(self.playbook_overrides),
-        }
-
-
-def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDetails:
-    """Everything the editor shows about one opportunity."""
-    from sqlalchemy import select
-
-    from followup_desktop.core.models import (
-        Contact,
-        Correspondence,
-        Interview,
-        Opportunity,
-        OpportunityContact,
-    )
-
-    opportunity = session.get(Opportunity, opportunity_id)
-    if opportunity is None:
-        raise NotFoundError(
-            f"Opportunity {opportunity_id} does not exist (it may have been deleted)."
-        )
-    contacts = session.execute(
-        select(
-            Contact.id,
-            Contact.name,
-            OpportunityContact.role,
-            Contact.title,
-            Contact.email,
-            Contact.phone,
-        )
-        .join(OpportunityContact, OpportunityContact.contact_id == Contact.id)
-        .where(OpportunityContact.opportunity_id == opportunity_id)
-        .order_by(Contact.name, OpportunityContact.role)
-    )
-    interviews = session.execute(
-        select(Interview)
-        .where(Interview.opportunity_id == opportunity_id)
-        .order_by(Interview.starts_at)
-    ).scalars()
-    messages = session.execute(
-        select(Correspondence)
-        .where(Correspondence.opportunity_id == opportunity_id)
-        .order_by(Correspondence.occurred_at.desc())
-    ).scalars()
-    return OpportunityDetails(
-        opportunity_id=opportunity.id,
-        company=opportunity.company,
-        role=opportunity.role,
-        link=opportunity.link,
-        location=opportunity.location,
-        source=opportunity.source,
-        salary_min=opportunity.salary_min,
-        salary_max=opportunity.salary_max,
-        salary_currency=opportunity.salary_currency,
-        stage_id=opportunity.stage_id,
-        archived=opportunity.archived,
-        notes=opportunity.notes,
-        acceptance_criteria=opportunity.acceptance_criteria,
-        start_date=opportunity.start_date,
-        contacts=tuple(
-            ContactSnapshot(row.id, row.name, str(row.role.value), row.title, row.email, row.phone)
-            for row in contacts
-        ),
-        interviews=tuple(
-            InterviewSnapshot(
-                item.id,
-                item.round,
-                str(item.kind.value),
-                item.starts_at,
-                item.ends_at,
-                item.timezone,
-                item.location,
-                item.next_steps,
-            )
-            for item in interviews
-        ),
-        correspondence=tuple(
-            CorrespondenceSnapshot(
-                item.id,
-                str(item.direction.value),
-                str(item.channel.value),
-                item.occurred_at,
-                item.subject,
-            )
-            for item in messages
-        ),
-        playbook_overrides=dict(opportunity.playbook_overrides or {}),
-    )
 
 
 def stage_of(session: Session, opportunity_ids: Sequence[int]) -> dict[int, int]:

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from followup_desktop.core.dblock import DatabaseLock
 from followup_desktop.core.errors import DatabaseError, DatabaseTooNewError, FollowupError
+from followup_desktop.core.files import fsync_file as _fsync
+from followup_desktop.core.files import fsync_folder as _fsync_folder
 from followup_desktop.core.storage_errors import (
     StorageDamaged,
     StorageError,
@@ -34,6 +36,7 @@ from followup_desktop.core.storage_errors import (
     StorageReadOnly,
     check_free_space,
     classify,
+    translated,
 )
 from followup_desktop.core.timeutil import utcnow
 
@@ -229,23 +232,6 @@ def _link_or_rename(source: Path, target: Path) -> None:
         source.unlink()
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def backup_database(path: Path, reason: str, destination: Path | None = None) -> Path:
     """Copy ``path`` with SQLite's backup API (WAL content included) and return the copy.
 
@@ -353,6 +339,7 @@ EXPECTED_TABLES = (
     "actions",
     "contacts",
     "correspondence",
+    "debrief_drafts",
     "debriefs",
     "interview_participants",
     "interviews",
@@ -462,6 +449,19 @@ class IntegrityGate:
             )
 
 
+def _run(session: Session, commit: bool) -> Iterator[Session]:
+    """Hand ``session`` to the block, then commit (or roll back); roll back on an error."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    if commit:
+        session.commit()
+    else:
+        session.rollback()
+
+
 @dataclass
 class Database:
     """An open, checked, up-to-date database file."""
@@ -473,20 +473,25 @@ class Database:
     lock: DatabaseLock | None = None
 
     @contextlib.contextmanager
-    def session(self, *, wait_ms: int | None = None, durable: bool = False) -> Iterator[Session]:
+    def session(
+        self, *, wait_ms: int | None = None, durable: bool = False, commit: bool = True
+    ) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on any error.
 
         ``wait_ms`` shortens how long a write waits for another program's lock (5 s
         otherwise): the autosave would rather fail fast, say so and retry than freeze
         the window. ``durable`` commits with ``synchronous=FULL`` (the WAL is flushed to
         the disk before the commit returns, about 7 ms here) instead of ``NORMAL``, for
-        what cannot be typed again. Environmental failures come out as
-        :mod:`.storage_errors` classes.
+        what cannot be typed again. ``commit=False`` rolls back even on success (a look
+        at another moment that must leave nothing behind). The block may roll back and
+        carry on in a new transaction. Every failure about the file (SQLAlchemy's, or a
+        raw driver call's) comes out here as one of :mod:`.storage_errors`, so no
+        caller sees an SQLAlchemy or sqlite3 error for a full, locked or damaged file.
         """
-        try:
+        with translated(self.path):
             if wait_ms is None and not durable:
-                with self.sessions.begin() as session:
-                    yield session
+                with self.sessions() as session:
+                    yield from _run(session, commit)
                 return
             with self.engine.connect() as connection:
                 raw = connection.connection.driver_connection
@@ -496,16 +501,11 @@ class Database:
                 if durable:
                     raw.execute("PRAGMA synchronous=FULL")
                 try:
-                    with self.sessions(bind=connection) as session, session.begin():
-                        yield session
+                    with self.sessions(bind=connection) as session:
+                        yield from _run(session, commit)
                 finally:
                     raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                     raw.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.Error as error:  # raw driver calls; an OSError here is about another file
-            found = classify(error, self.path)
-            if found is None:
-                raise
-            raise found from error
 
     def backup(self, reason: str = "manual", destination: Path | None = None) -> Path:
         """A consistent copy of the database, even while it is in use."""

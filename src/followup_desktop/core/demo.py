@@ -14,10 +14,12 @@ passes the import's validation. The playbook's planning comes on top (about 2.5 
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from importlib import resources
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -27,360 +29,77 @@ from sqlalchemy.orm import Session
 from followup_desktop.core import playbook
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.exchange import (
-    export_data,
-    gc_paused,
-    import_data,
-    instant_to_text,
-)
+from followup_desktop.core.exchange import export_data, gc_paused, instant_to_text
 from followup_desktop.core.models import Action, ActionOrigin, ActionState, StageKind
+from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import ensure_aware, utcnow
 
-
-def _lines(text: str) -> tuple[str, ...]:
-    """One entry per non-blank line (keeps long word lists compact and readable)."""
-    return tuple(line.strip() for line in text.strip().splitlines() if line.strip())
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """The whitespace-separated words of ``text``."""
-    return tuple(text.split())
-
-
 # --- Word lists (all invented; any likeness to a real company is accidental) -----------
+# They live in demo_data/words.json, as data; their order matters (a seed picks by index).
 
-_COMPANY_HEADS: Final = _words(
-    """Bright North Blue Copper Silver Harbor Lumen Quiet Open Kite Maple Orbit Pine Rook
-    Signal Tidal Vale Willow Amber Cobalt Ember Fable Granite Hollow Indigo Juniper Lattice
-    Meadow Nimbus Oak Prism Quarry Ridge Saffron Thistle Umber Velvet Wren Zephyr Clover"""
-)
-_COMPANY_TAILS: Final = _words(
-    """forge field works labs stack wave loop leaf path mint line byte craft point shift grid
-    bridge light stone yard"""
-)
-_COMPANY_KINDS: Final = (
-    *("", "", ""),
-    *(f" {kind}" for kind in _words("Analytics Health Systems Robotics Logistics Studio")),
-    *(f" {kind}" for kind in _words("Energy Finance Learning Mobility Bio Security")),
-)
-_LEGAL: Final = ("", "", "", "", " GmbH", " Inc.", " Ltd", " B.V.", " AG", " SAS")
+WORDS_FILE: Final = "words.json"
 
-_ROLES: Final = _lines(
-    """
-    Backend Engineer
-    Frontend Engineer
-    Full-Stack Developer
-    Data Engineer
-    Data Scientist
-    Machine Learning Engineer
-    Site Reliability Engineer
-    Platform Engineer
-    Mobile Developer (iOS)
-    Android Developer
-    QA Engineer
-    Security Engineer
-    Product Manager
-    Product Designer
-    UX Researcher
-    Engineering Manager
-    Technical Writer
-    Solutions Architect
-    Data Analyst
-    DevOps Engineer
-    Developer Advocate
-    Customer Success Manager
-    Business Analyst
-    Embedded Software Engineer
-    Database Administrator
-    """
-)
-_SENIORITY: Final = ("", "", "", "Senior ", "Senior ", "Staff ", "Lead ", "Junior ", "Principal ")
 
+def _frozen(value: Any) -> Any:
+    """JSON lists as tuples, all the way down (the lists are constants)."""
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _frozen(item) for key, item in value.items()}
+    return value
+
+
+def _word_lists() -> dict[str, Any]:
+    """The word lists shipped as ``demo_data/words.json`` (data, not code, to edit freely)."""
+    text = (resources.files("followup_desktop.core") / "demo_data" / WORDS_FILE).read_text(
+        encoding="utf-8"
+    )
+    loaded: dict[str, Any] = json.loads(text)
+    return {key: _frozen(value) for key, value in loaded.items() if not key.startswith("$")}
+
+
+_WORDS: Final = _word_lists()
+_COMPANY_HEADS: Final[tuple[str, ...]] = _WORDS["company_heads"]
+_COMPANY_TAILS: Final[tuple[str, ...]] = _WORDS["company_tails"]
+_COMPANY_KINDS: Final[tuple[str, ...]] = _WORDS["company_kinds"]
+_LEGAL: Final[tuple[str, ...]] = _WORDS["legal"]
+_ROLES: Final[tuple[str, ...]] = _WORDS["roles"]
+_SENIORITY: Final[tuple[str, ...]] = _WORDS["seniority"]
 # (shown location, IANA zone, currency, typical salary midpoint in thousands)
-_LOCATIONS: Final = (
-    ("Berlin, Germany", "Europe/Berlin", "EUR", 70),
-    ("Munich, Germany", "Europe/Berlin", "EUR", 78),
-    ("Hybrid — Amsterdam, Netherlands", "Europe/Amsterdam", "EUR", 72),
-    ("Remote (EU)", "Europe/Berlin", "EUR", 68),
-    ("Lisbon, Portugal", "Europe/Lisbon", "EUR", 48),
-    ("Paris, France", "Europe/Paris", "EUR", 62),
-    ("London, UK", "Europe/London", "GBP", 75),
-    ("Manchester, UK", "Europe/London", "GBP", 58),
-    ("New York, NY", "America/New_York", "USD", 160),
-    ("Remote (US)", "America/New_York", "USD", 140),
-    ("Austin, TX", "America/Chicago", "USD", 135),
-    ("San Francisco, CA", "America/Los_Angeles", "USD", 180),
-    ("Seattle, WA", "America/Los_Angeles", "USD", 165),
-    ("Toronto, Canada", "America/Toronto", "CAD", 120),
-    ("Tel Aviv, Israel", "Asia/Jerusalem", "ILS", 420),
-    ("Dubai, UAE", "Asia/Dubai", "AED", 360),
-    ("Singapore", "Asia/Singapore", "SGD", 110),
-    ("Bengaluru, India", "Asia/Kolkata", "INR", 3200),
-    ("Sydney, Australia", "Australia/Sydney", "AUD", 150),
-    ("Tokyo, Japan", "Asia/Tokyo", "JPY", 9000),
-)
-
-_FIRST_NAMES: Final = _words(
-    """Maya Jonas Priya Lucas Amara Mateo Sofia Kenji Elena Omar Hannah Tomasz Aisha Daniel
-    Ingrid Rafael Chloe Wei Fatima Liam Zanele Nikolai Isabel Arjun Freya Diego Mei Samuel
-    Yara Felix Ana Kwame Julia Hiroshi Leila Patrick Nadia Emil Grace Tariq Olga Marcus
-    Lucia Aditya Sara Henrik Beatriz Kofi Clara Ravi"""
-)
-_LAST_NAMES: Final = _words(
-    """Okafor Schmidt Raman Moreau Bianchi Nakamura Kowalski Haddad Lindqvist Silva Fischer
-    Chen Mensah Novak García Patel Brennan Costa Ivanova Dubois Nguyen Andersen Rossi Kim
-    Adeyemi Weber Sato Hughes Jensen Ortiz Bauer Kaur Müller O'Connor Popescu Yilmaz Larsen
-    Ferreira Abe Walsh"""
-)
-_ASCII: Final = str.maketrans({"á": "a", "í": "i", "ü": "ue", "'": None})
+_LOCATIONS: Final[tuple[tuple[str, str, str, int], ...]] = _WORDS["locations"]
+_FIRST_NAMES: Final[tuple[str, ...]] = _WORDS["first_names"]
+_LAST_NAMES: Final[tuple[str, ...]] = _WORDS["last_names"]
 # Right-to-left names (shown name, e-mail local part), so the app meets bidirectional text.
-_RTL_NAMES: Final = (
-    ("נועה כהן", "noa.cohen"),
-    ("ليلى حداد", "layla.haddad"),
-    ("יונתן לוי", "yonatan.levi"),
-    ("عمر خليل", "omar.khalil"),
-)
+_RTL_NAMES: Final[tuple[tuple[str, str], ...]] = _WORDS["rtl_names"]
+_RECRUITER_TITLES: Final[tuple[str, ...]] = _WORDS["recruiter_titles"]
+_HR_TITLES: Final[tuple[str, ...]] = _WORDS["hr_titles"]
+_INTERVIEWER_TITLES: Final[tuple[str, ...]] = _WORDS["interviewer_titles"]
+_REFERRER_TITLES: Final[tuple[str, ...]] = _WORDS["referrer_titles"]
+_REFERENCES: Final[tuple[tuple[str, str], ...]] = _WORDS["references"]
+# (source, weight)
+_SOURCES: Final[tuple[tuple[str, int], ...]] = _WORDS["sources"]
+_MENTIONS: Final[tuple[str, ...]] = _WORDS["mentions"]
+_NEXT_STEPS: Final[tuple[str, ...]] = _WORDS["next_steps"]
+_INTERVIEW_NOTES: Final[tuple[str, ...]] = _WORDS["interview_notes"]
+_WENT_WELL: Final[tuple[str, ...]] = _WORDS["went_well"]
+_WENT_BADLY: Final[tuple[str, ...]] = _WORDS["went_badly"]
+_LEARNED_JOB: Final[tuple[str, ...]] = _WORDS["learned_job"]
+_LEARNED_ORGANIZATION: Final[tuple[str, ...]] = _WORDS["learned_organization"]
+_SKILLS: Final[tuple[str, ...]] = _WORDS["skills"]
+# (question, theme, my answer, a better answer)
+_QUESTIONS: Final[tuple[tuple[str, str, str, str], ...]] = _WORDS["questions"]
+_STAGE_NOTES: Final[tuple[str, ...]] = _WORDS["stage_notes"]
+_OPPORTUNITY_NOTES: Final[tuple[str, ...]] = _WORDS["opportunity_notes"]
+_ACCEPTANCE: Final[tuple[str, ...]] = _WORDS["acceptance"]
+_MANUAL_ACTIONS: Final[tuple[str, ...]] = _WORDS["manual_actions"]
+_INTERVIEW_PLACES: Final[dict[str, tuple[str, ...]]] = _WORDS["interview_places"]
+_ANSWER_SUBJECT: Final[str] = _WORDS["answer_subject"]
+_ANSWER_BODY: Final[str] = _WORDS["answer_body"]
 
-_RECRUITER_TITLES: Final = _lines(
-    """
-    Technical Recruiter
-    Senior Recruiter
-    Talent Partner
-    Talent Acquisition Lead
-    Recruiting Coordinator
-    """
-)
-_HR_TITLES: Final = ("HR Business Partner", "People Operations Manager", "HR Generalist")
-_INTERVIEWER_TITLES: Final = _lines(
-    """
-    Engineering Manager
-    Staff Engineer
-    Senior Software Engineer
-    Head of Product
-    Design Lead
-    VP of Engineering
-    Team Lead
-    CTO
-    Principal Engineer
-    Data Science Manager
-    Product Manager
-    Director of Platform
-    """
-)
-_REFERRER_TITLES: Final = ("Software Engineer", "Product Designer", "Data Analyst", "Team Lead")
-_REFERENCES: Final = (
-    ("Gabriela Santos", "Former manager, Harborline"),
-    ("Peter Lindqvist", "Tech lead on my last team"),
-    ("Aiko Tanaka", "Product director at a former employer"),
-    ("Ruth Abernathy", "Professor and thesis advisor"),
-)
-_SOURCES: Final = (
-    ("LinkedIn", 24),
-    ("Company website", 18),
-    ("Referral", 12),
-    ("Recruiter reached out", 12),
-    ("Job board", 14),
-    ("Meetup", 4),
-    ("Former colleague", 5),
-    ("Conference", 3),
-    ("Newsletter", 3),
-    ("University alumni network", 5),
-)
 
-_MENTIONS: Final = _lines(
-    """
-    the sketch we drew together for breaking up the billing service
-    how your team holds its post-incident reviews without blame
-    the runbooks I wrote for our on-call rota
-    the accessibility checks you run on the component library
-    your plans for moving the data platform
-    the sync engine I built for patchy networks
-    how you judge whether the developers are productive
-    the mentoring examples you asked me about
-    last spring's outage and how your team recovered
-    shipping behind feature flags, a little at a time
-    hitting a fixed date together with product
-    the new office and the mix of home and office days
-    """
-)
+_ASCII: Final = str.maketrans({"á": "a", "í": "i", "ü": "ue", "'": None})
 
-_NEXT_STEPS: Final = _lines(
-    """
-    Two more candidates to see this week; an answer by Friday.
-    A take-home task should arrive from the recruiter in a couple of days.
-    A design round with two senior engineers comes next.
-    The hiring manager wants me to meet the team lead before deciding.
-    References first, then a decision.
-    The last round is in the office, and they pay for the trip.
-    Nothing definite on timing; the recruiter will write.
-    The hiring committee meets next week and decides then.
-    """
-)
 
-_INTERVIEW_NOTES: Final = (
-    *_lines(
-        """
-        Friendly group, they clearly like working together 🙂
-        Coffee with the team once the round was over ☕
-        The whiteboard part went fine; spent too long on caching.
-        The video froze a few times; they took it in good humour.
-        They liked the portfolio 🚀 — take the case study along next time.
-        On-call: one week out of six.
-        Pleasant panel; one of them said little and wrote a lot.
-        We touched on pay: the band fits what I want.
-        Note to self: bring up the migration work in the thank-you 📝
-        25 minutes to the office by bike 🚲
-        Lunch afterwards with יונתן from the data team 🥗
-        """
-    ),
-    "",
-    "",
-)
-
-_WENT_WELL: Final = _lines(
-    """
-    The migration story was clear and the figures made an impression.
-    My questions about their priorities went down well.
-    Kept my head in the live coding and explained each step.
-    Linked my years in support to how much they care about customers.
-    Got on with the hiring manager straight away.
-    """
-)
-
-_WENT_BADLY: Final = _lines(
-    """
-    Went round in circles on the conflict question.
-    Could not recall the name of their key metric; should have asked.
-    Did not leave myself time to test the solution.
-    Played down how much leading I did in my last job.
-    Vague about my reasons for leaving.
-    """
-)
-
-_LEARNED_JOB: Final = _lines(
-    """
-    Half platform building, half helping product teams take it up.
-    The new person should run releases on their own after three months.
-    On-call is split with the SRE team, and pages are rare.
-    Nearly all the work is new code for the mobile app.
-    """
-)
-
-_LEARNED_ORGANIZATION: Final = _lines(
-    """
-    Fresh funding; five engineering hires planned this quarter.
-    They went from weekly releases to continuous delivery last year.
-    Product and design share a room and decide through short written memos.
-    Splitting into smaller teams, each around one customer journey.
-    """
-)
-
-_SKILLS: Final = _lines(
-    """
-    Get comfortable with distributed tracing.
-    Practise design questions aloud against the clock.
-    Learn the basics of Kafka and Flink, which they use.
-    Have two sharp stories ready about persuading people I do not manage.
-    """
-)
-
-_QUESTIONS: Final = (
-    (
-        "Tell me about a time you disagreed with your manager.",
-        "conflict",
-        "Gave far too much background.",
-        "The situation in a sentence, my proposal, how we settled it, what it changed.",
-    ),
-    (
-        "How would you design a rate limiter for our public API?",
-        "system design",
-        "Reached for Redis before asking about load.",
-        "Requirements and traffic first, then a token bucket, then where the state lives.",
-    ),
-    (
-        "Why are you leaving your current role?",
-        "motivation",
-        "Came across as negative about my team.",
-        "Talk about what draws me forward: owning a product area.",
-    ),
-    (
-        "What is your biggest weakness?",
-        "self-awareness",
-        "Answered with a cliché.",
-        "A genuine gap (speaking to large groups), what I am doing about it, progress so far.",
-    ),
-    (
-        "Walk me through how you debug a slow database query.",
-        "technical depth",
-        "Left out reading the query plan, which should come first.",
-        "Measure, read the plan, look at indexes and row estimates, change one thing at a time.",
-    ),
-    (
-        "Describe a project that failed.",
-        "resilience",
-        "Put it all on the deadline.",
-        "My share of it, the lesson, and the process change I argued for afterwards.",
-    ),
-    (
-        "How do you prioritise when everything is urgent?",
-        "prioritisation",
-        "Named tools rather than a way of deciding.",
-        "Weigh impact against effort, agree the order with the people affected, say no openly.",
-    ),
-    (
-        "Where do you see yourself in five years?",
-        "motivation",
-        "Stayed too general.",
-        "Running a small team on a product I believe in, still writing some code.",
-    ),
-)
-
-_STAGE_NOTES: Final = (
-    *("", "", "", ""),
-    "The recruiter rang to set up the next step.",
-    "Moved on after a good call.",
-    "An email confirmed the next round.",
-)
-
-_OPPORTUNITY_NOTES: Final = (
-    *("", "", ""),
-    *_lines(
-        """
-        Their engineering blog is good; read the piece on rebuilding search.
-        Eight people, reporting to the head of platform.
-        A four-day week is possible 🎉
-        Reviews are mixed on work-life balance; ask about on-call.
-        They sponsor visas.
-        I use their product every day ❤️
-        Series B, roughly 120 staff.
-        """
-    ),
-)
-
-_ACCEPTANCE: Final = (
-    "{low}k {currency} or more; two days a week from home; money set aside for learning.",
-    "A base of at least {low}k {currency}; a start date no earlier than next month.",
-    "{low}k {currency} base or better, and a senior title in reach within a year.",
-)
-
-_MANUAL_ACTIONS: Final = _lines(
-    """
-    Write a one-page summary of the migration work to take along.
-    Read up on their newest product launch before the next round.
-    Ask a former colleague what the team is like to work in.
-    Add the accessibility case study to the portfolio.
-    Rehearse the system design answer out loud.
-    """
-)
-
-_INTERVIEW_PLACES: Final = {
-    "phone": ("Phone call",),
-    "video": ("Video call (link in the invite)", "Google Meet", "Zoom", "Teams"),
-    "technical": ("Zoom, shared editor", "On site, pairing station"),
-    "panel": ("Video call with the panel",),
-    "onsite": ("Office — ask for the recruiter at reception",),
-    "other": ("Lunch near the office",),
-}
 _INTERVIEW_MINUTES: Final = {
     "phone": (30, 30),
     "video": (45, 60),
@@ -427,11 +146,6 @@ _STEPS: Final = (
     _Step("accepted", (2, 7)),
 )
 _ENDINGS: Final = ("rejected", "withdrawn", "moved_on")
-_ANSWER_SUBJECT: Final = "Next steps: {role}"
-_ANSWER_BODY: Final = (
-    "Thank you for your patience. The team has compared notes, and we would like to talk "
-    "with you about where things go from here."
-)
 
 
 def _cumulative(pairs: Sequence[tuple[str, int]]) -> tuple[list[str], list[int]]:
@@ -1221,8 +935,8 @@ def populate_demo(
             builder.opportunity()
     for table, rows in builder.tables.items():
         document[table].extend(rows)
-    # The import plans everything as of ``moment``.
-    import_data(db, document, now=moment)
+    # The import (through the service, as every write) plans everything as of ``moment``.
+    FollowupService(db, clock=lambda: moment).import_export(document)
     with db.session() as session:
         # Settle the past and re-plan until nothing old is left to settle: each settled
         # step unlocks the next one (thank-you, then follow-up 1, then 2, ...), and the

@@ -1,20 +1,32 @@
-"""Reading a file a person named, with a sentence instead of a traceback when it fails.
+"""Reading and writing a file a person named, with a sentence instead of a traceback.
 
 Imports read what someone chose in a file dialog or typed on the command line: a folder,
 a file they may not read, a device such as ``/dev/zero`` or a named pipe that never
 ends. :func:`read_limited` refuses what is not a regular file, reads no more than a
 limit (so a huge or endless input cannot exhaust memory) and turns every ``OSError`` into
 an :class:`ImportFormatError` that names the file and says what to check.
+
+Every export (JSON, .ics, CSV, vCard, the proof-of-search PDF, a salvage) is written by
+:func:`write_atomically` (or :func:`atomic_path` for a writer that wants a file name): a
+temporary file in the target's folder, created owner-only (0o600, since an export holds
+the whole job search), flushed to disk, renamed over the target, and the folder flushed
+so the rename survives a power cut. A reader sees the old file or the new one, never half
+of one; on any failure the target is untouched and the temporary file removed, and the
+:class:`FileWriteError` raised says why (the disk is full, no permission, ...).
 """
 
 from __future__ import annotations
 
+import contextlib
+import enum
 import errno
 import os
 import stat
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-from followup_desktop.core.errors import ImportFormatError
+from followup_desktop.core.errors import FollowupError, ImportFormatError
 
 
 def _reason(error: OSError) -> str:
@@ -69,4 +81,148 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
     return b"".join(chunks)
 
 
-__all__ = ["read_limited"]
+class WriteProblem(enum.StrEnum):
+    """Why a file could not be written, from the system's error number."""
+
+    FULL = "full"  # ENOSPC, EDQUOT
+    PERMISSION = "permission"  # EACCES, EPERM, EROFS
+    TOO_LARGE = "too large"  # EFBIG: larger than a file may be here
+    NO_FOLDER = "no folder"  # ENOENT, ENOTDIR
+    IS_FOLDER = "is a folder"  # EISDIR: the target is a folder
+    OTHER = "other"
+
+
+_FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+_PERMISSION = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_WHY: dict[WriteProblem, tuple[str, str]] = {
+    WriteProblem.FULL: ("the disk is full", "Free some space, or choose another place."),
+    WriteProblem.PERMISSION: (
+        "there is no permission to write there",
+        "Check that the folder is yours and writable, or choose another folder.",
+    ),
+    WriteProblem.TOO_LARGE: (
+        "the file would be larger than a file may be there",
+        "Choose a place on another disk, or ask whoever set the limit.",
+    ),
+    WriteProblem.NO_FOLDER: (
+        "the folder does not exist",
+        "Choose a file in an existing folder.",
+    ),
+    WriteProblem.IS_FOLDER: ("a folder has that name", "Choose another file name."),
+    WriteProblem.OTHER: (
+        "the system refused the write",
+        "Check that the folder exists and is writable, or choose another file.",
+    ),
+}
+
+
+def write_problem(error: OSError) -> WriteProblem:
+    """What an ``OSError`` from writing a file means, by its error number."""
+    number = error.errno
+    if number in _FULL:
+        return WriteProblem.FULL
+    if number in _PERMISSION:
+        return WriteProblem.PERMISSION
+    if number == errno.EFBIG:
+        return WriteProblem.TOO_LARGE
+    if number in {errno.ENOENT, errno.ENOTDIR}:
+        return WriteProblem.NO_FOLDER
+    if number == errno.EISDIR:
+        return WriteProblem.IS_FOLDER
+    return WriteProblem.OTHER
+
+
+class FileWriteError(FollowupError, OSError):
+    """A file Followup was asked to write could not be written; the target is untouched.
+
+    Also an ``OSError`` (with the system's ``errno`` and ``strerror``), so code that
+    handled the system's error still does; ``problem`` says why in one word, and the
+    message is a sentence naming ``what`` was written, where, why and what to do.
+    """
+
+    def __init__(self, path: Path, what: str, error: OSError) -> None:
+        OSError.__init__(self, error.errno, error.strerror or str(error))
+        self.path = path
+        self.what = what
+        self.problem = write_problem(error)
+        why, advice = _WHY[self.problem]
+        system = f" ({error.strerror})" if error.strerror else ""
+        self.sentence = f"Cannot write {what} to {path}: {why}{system}. {advice}"
+
+    def __str__(self) -> str:
+        return self.sentence
+
+
+def fsync_file(path: Path | str) -> None:
+    """Flush a file's content to the disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename into it), where the platform can open a folder."""
+    with contextlib.suppress(OSError):
+        fsync_file(folder)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path, what: str = "the file") -> Iterator[Path]:
+    """A temporary file beside ``path`` to write by name, put in place on a clean exit.
+
+    For writers that open a file themselves (Qt's PDF writer). The file exists, empty
+    and owner-only, when the block starts; when the block ends without an error it is
+    flushed to disk and renamed over ``path``. On any error the temporary file is
+    removed and ``path`` is as it was; an ``OSError`` becomes a :class:`FileWriteError`.
+    """
+    target = path.expanduser().absolute()
+    try:
+        # mkstemp creates the file with mode 0o600 whatever the umask.
+        descriptor, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as error:
+        raise FileWriteError(path, what, error) from error
+    os.close(descriptor)
+    temporary = Path(name)
+    try:
+        yield temporary
+        fsync_file(name)
+        temporary.replace(target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        if isinstance(error, OSError) and not isinstance(error, FileWriteError):
+            raise FileWriteError(path, what, error) from error
+        raise
+    fsync_folder(target.parent)
+
+
+def write_atomically(path: Path, payload: bytes, what: str = "the file") -> None:
+    """Write ``payload`` to ``path`` owner-only, so a reader sees the old or the new file.
+
+    ``what`` names the file in an error ("the calendar", "the export"); see
+    :func:`atomic_path` for what happens on a failure.
+    """
+    with atomic_path(path, what) as temporary:  # which flushes it to disk at the end
+        descriptor = os.open(temporary, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+
+
+__all__ = [
+    "FileWriteError",
+    "WriteProblem",
+    "atomic_path",
+    "fsync_file",
+    "fsync_folder",
+    "read_limited",
+    "write_atomically",
+    "write_problem",
+]

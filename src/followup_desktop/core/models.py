@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from followup_desktop.core.fields import DEBRIEF_TEXT
 from followup_desktop.core.kinds import StageKind as StageKind  # noqa: PLC0414 (re-exported)
 from followup_desktop.core.sqltypes import UTCDateTime
 from followup_desktop.core.timeutil import utcnow
@@ -306,17 +307,11 @@ class InterviewParticipant(Base):
     contact: Mapped[Contact] = relationship(lazy="joined")
 
 
-# The debrief's free-text fields, in form order. The service, the message templates and
-# the debrief form all take their list from here, so a field added to the model appears
-# everywhere it should (a test holds this tuple to the columns below).
-DEBRIEF_TEXT_FIELDS: tuple[str, ...] = (
-    "went_well",
-    "went_badly",
-    "learned_job",
-    "learned_organization",
-    "skills_to_build",
-    "promised_material",
-)
+# The debrief's free-text fields, in form order, declared with their rules in core.fields.
+# The service, the message templates and the debrief form all take their list from there,
+# so a field added to the model appears everywhere it should (a test holds this tuple to
+# the columns below).
+DEBRIEF_TEXT_FIELDS: tuple[str, ...] = tuple(DEBRIEF_TEXT)
 
 
 class Debrief(Base):
@@ -496,3 +491,19 @@ class ReminderDelivery(Base):
     delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     channel: Mapped[str] = mapped_column(String(32))
     grouped: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DebriefDraftRow(Base):
+    """A debrief being typed, one per interview (see :mod:`followup_desktop.core.debrief_draft`).
+
+    ``body`` is the draft's JSON in format ``version``; the row goes with its interview.
+    """
+
+    __tablename__ = "debrief_drafts"
+
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    body: Mapped[str] = mapped_column(Text)

@@ -1,16 +1,8 @@
-"""Read queries for the debrief form and the bank of stumbled questions, and debrief drafts.
+"""Read queries for the debrief form and the bank of stumbled questions, on a session.
 
 Everything here hands out frozen snapshots (never live ORM objects), so a Qt model can
-keep them without anything lazy-loading from ``paint()``.
-
-Drafts
-    While a person types a debrief, the form's whole state is written as one JSON value
-    to the ``settings`` table under ``debrief_draft:<interview id>``. A draft may be
-    invalid (a half-typed email, a panel row without a name), so it must not go through
-    :meth:`FollowupService.save_debrief`, which creates contacts and re-plans. Storing it
-    as a setting needs no schema change; because settings travel in the JSON export and an
-    import may give interviews new ids, each draft also records which interview it belongs
-    to (opportunity and start time) and is ignored when that no longer matches.
+keep them without anything lazy-loading from ``paint()``. The faces call these through
+:mod:`followup_desktop.core.queries.debrief`, which also reads the form's draft.
 """
 
 from __future__ import annotations
@@ -19,11 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.models import (
     Channel,
@@ -33,7 +23,6 @@ from followup_desktop.core.models import (
     Interview,
     InterviewKind,
     Opportunity,
-    Setting,
     StumbledQuestion,
 )
 from followup_desktop.core.services import PanelMember, QuestionInput
@@ -45,8 +34,6 @@ BETTER_ANSWER_HINT = (
     "described is worth a short note."
 )
 
-DRAFT_KEY_PREFIX = "debrief_draft:"
-DRAFT_FORMAT = 1
 NO_THEME = "No theme"
 
 
@@ -111,19 +98,6 @@ class DebriefSnapshot:
     preferred_channel: Channel | None
     panel: tuple[PanelMember, ...]
     questions: tuple[QuestionInput, ...]
-
-    @property
-    def draft_identity(self) -> dict[str, Any]:
-        """What a draft records so it is never restored onto another interview."""
-        return {"opportunity_id": self.opportunity_id, "starts_at": self.starts_at.isoformat()}
-
-
-@dataclass(frozen=True)
-class DebriefDraft:
-    """A restored draft: the form's own state, and when it was written."""
-
-    state: dict[str, Any]
-    saved_at: datetime
 
 
 def list_questions(session: Session) -> list[QuestionRecord]:
@@ -229,70 +203,3 @@ def load_debrief(session: Session, interview_id: int) -> DebriefSnapshot:
         panel=panel,
         questions=questions,
     )
-
-
-def draft_key(interview_id: int) -> str:
-    """The settings key under which an interview's debrief draft is kept."""
-    return f"{DRAFT_KEY_PREFIX}{interview_id}"
-
-
-def save_debrief_draft(
-    db: Database,
-    interview_id: int,
-    identity: dict[str, Any],
-    state: dict[str, Any],
-    saved_at: datetime,
-    *,
-    wait_ms: int | None = None,
-) -> None:
-    """Write (or overwrite) a debrief draft in one cheap statement; nothing is re-planned.
-
-    ``wait_ms`` bounds the wait for another program's write lock; the commit is durable
-    (flushed to the disk) rather than merely safe from corruption (see
-    :meth:`Database.session`).
-    """
-    value = {
-        "format": DRAFT_FORMAT,
-        "interview": identity,
-        "saved_at": saved_at.isoformat(),
-        "state": state,
-    }
-    statement = sqlite_insert(Setting).values(key=draft_key(interview_id), value=value)
-    statement = statement.on_conflict_do_update(
-        index_elements=[Setting.key], set_={"value": statement.excluded.value}
-    )
-    # Durable: words typed after an interview cannot be typed again from memory.
-    with db.session(wait_ms=wait_ms, durable=True) as session:
-        session.execute(statement)
-
-
-def load_debrief_draft(db: Database, snapshot: DebriefSnapshot) -> DebriefDraft | None:
-    """The draft kept for ``snapshot``'s interview, unless it is stale or foreign.
-
-    A draft older than the debrief's submission is stale (the submission happened, then
-    the program died before it could remove the draft); a draft recorded for another
-    opportunity or start time came in with an import and belongs to someone else.
-    """
-    with db.session() as session:
-        setting = session.get(Setting, draft_key(snapshot.interview_id))
-        value = None if setting is None else setting.value
-    if not isinstance(value, dict) or value.get("format") != DRAFT_FORMAT:
-        return None
-    if value.get("interview") != snapshot.draft_identity:
-        return None
-    state = value.get("state")
-    try:
-        saved_at = datetime.fromisoformat(str(value.get("saved_at")))
-    except ValueError:
-        return None
-    if not isinstance(state, dict) or saved_at.tzinfo is None:
-        return None
-    if snapshot.submitted_at is not None and snapshot.submitted_at >= saved_at:
-        return None
-    return DebriefDraft(state, saved_at)
-
-
-def discard_debrief_draft(db: Database, interview_id: int) -> None:
-    """Forget an interview's draft (after it was submitted, or on request)."""
-    with db.session() as session:
-        session.execute(delete(Setting).where(Setting.key == draft_key(interview_id)))

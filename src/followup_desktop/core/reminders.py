@@ -24,7 +24,6 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any, Final
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from followup_desktop.core.agenda import AgendaItem, agenda, effective_due_column, kind_label
@@ -39,6 +38,7 @@ from followup_desktop.core.models import (
     Setting,
 )
 from followup_desktop.core.playbook.settings import PlaybookSettings, load_settings
+from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import ensure_aware, parse_instant, utcnow, zone
 
 log = logging.getLogger(__name__)
@@ -280,6 +280,8 @@ class ReminderService:
     def __init__(self, db: Database, clock: Clock = utcnow) -> None:
         self.db = db
         self.clock = clock
+        # What the reminders write (preferences, deliveries) goes through the service.
+        self._service = FollowupService(db, clock)
 
     # -- settings ----------------------------------------------------------------------
 
@@ -292,13 +294,8 @@ class ReminderService:
         setting = session.get(Setting, PREFS_KEY)
         return ReminderPrefs.from_json(None if setting is None else setting.value)
 
-    def _save_prefs(self, prefs: ReminderPrefs) -> None:
-        with self.db.session() as session:
-            setting = session.get(Setting, PREFS_KEY)
-            if setting is None:
-                session.add(Setting(key=PREFS_KEY, value=prefs.to_json()))
-            else:
-                setting.value = prefs.to_json()
+    def _save_prefs(self, prefs: ReminderPrefs) -> Change:
+        return self._service.set_setting(PREFS_KEY, prefs.to_json())
 
     def quiet_hours(self) -> QuietHours:
         """Quiet hours from the playbook settings (or none, when the person turned them off)."""
@@ -314,15 +311,15 @@ class ReminderService:
                 settings = PlaybookSettings()
         return QuietHours.from_playbook(settings)
 
-    def set_quiet_hours(self, enabled: bool) -> None:
+    def set_quiet_hours(self, enabled: bool) -> Change:
         """Hold reminders outside working hours (True) or let them come at any time."""
-        self._save_prefs(replace(self.prefs(), quiet_hours=enabled))
+        return self._save_prefs(replace(self.prefs(), quiet_hours=enabled))
 
-    def pause_until(self, until: datetime | None) -> None:
+    def pause_until(self, until: datetime | None) -> Change:
         """Hold every reminder until ``until``; None resumes them."""
         if until is not None:
             until = ensure_aware(until, "pause end")
-        self._save_prefs(replace(self.prefs(), paused_until=until))
+        return self._save_prefs(replace(self.prefs(), paused_until=until))
 
     def tomorrow_morning(self, now: datetime) -> datetime:
         """When "until tomorrow" ends: the start of working hours on the next day."""
@@ -479,29 +476,11 @@ class ReminderService:
         """
         if not reminders:
             return 0
-        delivered_at = self.clock()
-        rows = [
-            {
-                "action_id": reminder.action_id,
-                "due_at": reminder.due_at,
-                "delivered_at": delivered_at,
-                "channel": channel[:32],
-                "grouped": grouped,
-            }
-            for reminder in reminders
-        ]
-        added = 0
-        with self.db.session() as session:
-            # One statement per row: an executemany reports no usable row count.
-            for row in rows:
-                statement = (
-                    sqlite_insert(ReminderDelivery)
-                    .values(**row)
-                    .on_conflict_do_nothing(index_elements=["action_id", "due_at"])
-                )
-                result = session.execute(statement)
-                added += max(int(getattr(result, "rowcount", 0) or 0), 0)
-        return added
+        return self._service.record_reminder_deliveries(
+            [(reminder.action_id, reminder.due_at) for reminder in reminders],
+            channel,
+            grouped=grouped,
+        )
 
     def status(self, now: datetime, tz: tzinfo, limit: int = 5) -> TrayStatus:
         """The tray's view: overdue count, the next due item and the most urgent ones."""

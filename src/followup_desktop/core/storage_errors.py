@@ -14,9 +14,11 @@ SQLAlchemy's, and show :attr:`StorageError.advice` with them.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -219,6 +221,24 @@ def classify(error: BaseException, path: Path | None = None) -> StorageError | N
     return kind(message, path, code=code)
 
 
+@contextlib.contextmanager
+def translated(path: Path | None) -> Iterator[None]:
+    """Run the block with raw SQLite errors about the file named as ours.
+
+    For the ends of sessions and plain connections: SQLAlchemy's own calls are named by
+    the engine's ``handle_error`` event, raw driver calls here. An OSError is left
+    alone (in such a block it is about another file); an error that is not about the
+    environment (a constraint, a programming error) stays what it is.
+    """
+    try:
+        yield
+    except sqlite3.Error as error:
+        found = classify(error, path)
+        if found is None:
+            raise
+        raise found from error
+
+
 def check_free_space(path: Path, needed: int, what: str) -> None:
     """Raise :class:`StorageFull` unless the folder of ``path`` has ``needed`` bytes free."""
     free = free_bytes(path)
@@ -245,4 +265,5 @@ __all__ = [
     "check_free_space",
     "classify",
     "free_bytes",
+    "translated",
 ]

@@ -14,7 +14,7 @@ import os
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from followup_desktop.core.errors import ValidationError
@@ -156,13 +156,3 @@ def days_between(earlier: datetime, later: datetime) -> int:
 def start_of_day(day: date, tz: tzinfo) -> datetime:
     """Midnight at the start of ``day`` in ``tz``, as an aware UTC instant."""
     return datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
-
-
-def __getattr__(name: str) -> Any:
-    # The column type moved to sqltypes so that reading the clock never loads SQLAlchemy;
-    # the old name still resolves, on first use.
-    if name == "UTCDateTime":
-        from followup_desktop.core.sqltypes import UTCDateTime
-
-        return UTCDateTime
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,36 +13,21 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+# Re-exported for the window, which names them from here.
+from followup_desktop.core.card_order import CARD_ORDER_PREFIX as CARD_ORDER_PREFIX  # noqa: PLC0414
+from followup_desktop.core.card_order import card_order_key
+from followup_desktop.core.card_order import ranks_from_setting as ranks_from_setting  # noqa: PLC0414
 from followup_desktop.core.change import Change
 
 if TYPE_CHECKING:
     from followup_desktop.core.services import FollowupService
 
-CARD_ORDER_PREFIX = "board_card_order."
+ChangeSink = Callable[[Change, Mapping[int, float] | None], None]
 
 
 def order_key(stage_id: int) -> str:
     """The setting that keeps one column's hand-made order (one per stage keeps writes small)."""
-    return f"{CARD_ORDER_PREFIX}{stage_id}"
-
-
-ChangeSink = Callable[[Change, Mapping[int, float] | None], None]
-
-
-def ranks_to_setting(ranks: Mapping[int, float]) -> dict[str, float]:
-    """The card order as stored (JSON object keys are text)."""
-    return {str(key): value for key, value in ranks.items()}
-
-
-def ranks_from_setting(value: object) -> dict[int, float]:
-    """The card order from the settings table (ignores anything malformed)."""
-    if not isinstance(value, dict):
-        return {}
-    ranks: dict[int, float] = {}
-    for key, rank in value.items():
-        if isinstance(rank, int | float) and str(key).isdigit():
-            ranks[int(key)] = float(rank)
-    return ranks
+    return card_order_key(stage_id)
 
 
 class MoveCardsCommand(QUndoCommand):
@@ -81,28 +66,25 @@ class MoveCardsCommand(QUndoCommand):
         return list(self._previous)
 
     def redo(self) -> None:
-        change = self._service.move_opportunities(self.opportunity_ids, self._stage_id)
-        if self._stored_after is not None:
-            change = change | self._service.set_setting(
-                order_key(self._stage_id), ranks_to_setting(self._stored_after)
-            )
+        # The move and the column order it leaves are one transaction.
+        change = self._service.move_cards(
+            dict.fromkeys(self._previous, self._stage_id),
+            order_stage_id=self._stage_id,
+            ranks=self._stored_after,
+        )
         self._sink(
             change | Change(frozenset(self._previous), frozenset({"opportunity"})),
             self._ranks_after,
         )
 
     def undo(self) -> None:
-        change = Change(frozenset(self._previous), frozenset({"opportunity"}))
-        by_stage: dict[int, list[int]] = {}
-        for opportunity_id, stage_id in self._previous.items():
-            by_stage.setdefault(stage_id, []).append(opportunity_id)
-        for stage_id, ids in by_stage.items():
-            change = change | self._service.move_opportunities(ids, stage_id)
-        if self._stored_before is not None:
-            change = change | self._service.set_setting(
-                order_key(self._stage_id), ranks_to_setting(self._stored_before)
-            )
-        self._sink(change, self._ranks_before)
+        change = self._service.move_cards(
+            self._previous, order_stage_id=self._stage_id, ranks=self._stored_before
+        )
+        self._sink(
+            change | Change(frozenset(self._previous), frozenset({"opportunity"})),
+            self._ranks_before,
+        )
 
 
 def place_cards(

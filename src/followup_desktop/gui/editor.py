@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, Signal
@@ -41,10 +42,16 @@ from followup_desktop.core.board import (
     InterviewSnapshot,
     OpportunityDetails,
     StageSnapshot,
-    opportunity_details,
 )
 from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.fields import (
+    OPPORTUNITY_TEXT,
+    ContactFields,
+    InterviewFields,
+    OpportunityFields,
+)
 from followup_desktop.core.models import Channel, ContactRole, Direction, InterviewKind
+from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService, ReplyOutcome
 from followup_desktop.core.timeutil import local_zone, local_zone_name
 from followup_desktop.gui.plain import PlainLabel, editable, shown
@@ -434,8 +441,7 @@ class OpportunityEditor(QDialog):
 
     def _load(self) -> None:
         assert self.opportunity_id is not None
-        with self._service.db.session() as session:
-            details = opportunity_details(session, self.opportunity_id)
+        details = load_opportunity(self._service.db, self.opportunity_id)
         self.details = details
         self.setWindowTitle(f"{shown(details.company)} — {shown(details.role)}")
         self.company.setText(editable(details.company))
@@ -465,8 +471,7 @@ class OpportunityEditor(QDialog):
 
     def _reload_lists(self) -> None:
         assert self.opportunity_id is not None
-        with self._service.db.session() as session:
-            self._load_lists(opportunity_details(session, self.opportunity_id))
+        self._load_lists(load_opportunity(self._service.db, self.opportunity_id))
 
     # -- validation --------------------------------------------------------------------
 
@@ -486,20 +491,14 @@ class OpportunityEditor(QDialog):
                 problems.setdefault(error.field or field, str(error))
                 return None
 
-        values["company"] = attempt(
-            "company", lambda: validation.required_text(self.company.text(), "company", "Company")
-        )
-        values["role"] = attempt(
-            "role", lambda: validation.required_text(self.role.text(), "role", "Role")
-        )
+        for name, widget in (
+            ("company", self.company),
+            ("role", self.role),
+            ("location", self.location),
+            ("source", self.source),
+        ):
+            values[name] = attempt(name, partial(OPPORTUNITY_TEXT[name].clean, widget.text()))
         values["link"] = attempt("link", lambda: validation.url(self.link.text()))
-        values["location"] = attempt(
-            "location",
-            lambda: validation.optional_text(self.location.text(), "location", "Location"),
-        )
-        values["source"] = attempt(
-            "source", lambda: validation.optional_text(self.source.text(), "source", "Source")
-        )
         minimum = attempt(
             "salary_min",
             lambda: _parse_amount(self.salary_min.text(), "salary_min", "The salary minimum"),
@@ -511,10 +510,11 @@ class OpportunityEditor(QDialog):
         if "salary_min" not in problems and "salary_max" not in problems:
             attempt("salary_min", lambda: validation.salary_range(minimum, maximum))
         values["salary_min"], values["salary_max"] = minimum, maximum
-        currency = self.salary_currency.text().strip().upper()
-        if currency and not (len(currency) == 3 and currency.isalpha()):
-            problems["salary_currency"] = "The currency is a three-letter code such as EUR or USD."
-        values["salary_currency"] = currency
+        # The rule the service and the import apply, so the form accepts what they store.
+        values["salary_currency"] = attempt(
+            "salary_currency",
+            partial(OPPORTUNITY_TEXT["salary_currency"].clean, self.salary_currency.text()),
+        )
         values["stage_id"] = self.stage.currentData()
         values["start_date"] = (
             date.fromisoformat(self.start_date.date().toString("yyyy-MM-dd"))
@@ -559,10 +559,14 @@ class OpportunityEditor(QDialog):
             if self.opportunity_id is None:
                 company = values.pop("company")
                 role = values.pop("role")
-                change = self._service.create_opportunity(company, role, **values)
+                change = self._service.create_opportunity(
+                    company, role, OpportunityFields(**values)
+                )
                 self.opportunity_id = change.created_id
             else:
-                change = self._service.update_opportunity(self.opportunity_id, **values)
+                change = self._service.update_opportunity(
+                    self.opportunity_id, OpportunityFields(**values)
+                )
         except FollowupError as error:
             self._show_service_error(error)
             return False
@@ -594,11 +598,13 @@ class OpportunityEditor(QDialog):
         try:
             change = self._service.add_contact(
                 self.contact_name.text(),
+                ContactFields(
+                    title=self.contact_title.text(),
+                    email=self.contact_email.text(),
+                    phone=self.contact_phone.text(),
+                ),
                 opportunity_id=self.opportunity_id,
                 role=ContactRole(self.contact_role.currentData()),
-                title=self.contact_title.text(),
-                email=self.contact_email.text(),
-                phone=self.contact_phone.text(),
             )
         except FollowupError as error:
             target = self.contact_form.errors.get(getattr(error, "field", "") or "")
@@ -635,9 +641,11 @@ class OpportunityEditor(QDialog):
                 to_utc(self.interview_starts.dateTime()),
                 to_utc(self.interview_ends.dateTime()),
                 local_zone_name(),
-                kind=self.interview_kind.currentData(),
-                location=self.interview_location.text(),
-                next_steps=self.interview_next_steps.text(),
+                InterviewFields(
+                    kind=self.interview_kind.currentData(),
+                    location=self.interview_location.text(),
+                    next_steps=self.interview_next_steps.text(),
+                ),
             )
         except FollowupError as error:
             field = getattr(error, "field", "") or ""

@@ -5,9 +5,9 @@ field per column); preview what would happen with the stage guesses editable, th
 duplicate policy, the day-first switch, a few dates read back and every problem listed
 by row and column; import on the worker thread; read the summary.
 
-The dry run (:func:`plan_import`) and the import (:meth:`FollowupService.import_rows`)
-run on the worker; the wizard holds only the immutable plan. Every value from the file
-is shown as plain text.
+The dry run (:func:`~followup_desktop.core.queries.imports.import_preview`) and the
+import (:meth:`FollowupService.import_rows`) run on the worker; the wizard holds only the
+immutable plan. Every value from the file is shown as plain text.
 """
 
 from __future__ import annotations
@@ -56,11 +56,10 @@ from followup_desktop.core.imports.plan import (
     ImportPlan,
     PlannedRow,
     RowAction,
-    plan_import,
-    remembered_mapping,
     resolve_mapping,
 )
 from followup_desktop.core.imports.sheet import Sheet, read_sheet_file
+from followup_desktop.core.queries.imports import import_preview, remembered_mapping
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.dialogs import Dialogs
@@ -247,8 +246,7 @@ class MappingPage(QWizardPage):
         assert sheet is not None
         options = ImportOptions(format=str(self.format.currentData()))
         try:
-            with self._wizard.service.db.session() as session:
-                remembered = remembered_mapping(session, sheet.header)
+            remembered = remembered_mapping(self._wizard.service.db, sheet.header)
             fmt, mapping = resolve_mapping(sheet, options, remembered)
             self.error.clear()
         except FollowupError as error:
@@ -424,10 +422,7 @@ class PreviewPage(QWizardPage):
         self.summary.setText("Checking the file…")
 
         def work() -> ImportPlan:
-            with db.session() as session:
-                return plan_import(
-                    session, sheet, options, file_name=name, tz=local_zone(), now=clock()
-                )
+            return import_preview(db, sheet, options, file_name=name, tz=local_zone(), now=clock())
 
         def done(result: object) -> None:
             if generation == self._generation:

@@ -74,6 +74,7 @@ from followup_desktop.core.board import (
 )
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.fields import OpportunityFields
 from followup_desktop.core.plain_text import for_display
 from followup_desktop.core.storage_errors import StorageLocked
 from followup_desktop.core.timeutil import local_zone, utcnow
@@ -1471,7 +1472,6 @@ class MainWindow(QMainWindow):
             return
         from followup_desktop.core import exchange
 
-        db = self._service.db
         self.job_label.setText(f"Importing {path.name}…")
 
         def done(result: object) -> None:
@@ -1496,9 +1496,10 @@ class MainWindow(QMainWindow):
                 return
             report(error)
 
-        now = self._service.clock()
         self.tasks.submit(
-            lambda: exchange.import_database(db, path, replace=replace, now=now), done, failed
+            lambda: self._service.import_export(exchange.read_export(path), replace=replace),
+            done,
+            failed,
         )
 
     def export_file(self) -> None:
@@ -1603,7 +1604,7 @@ class MainWindow(QMainWindow):
         if not self.dialogs.question_plain(self, question):
             return False
         change = self._service.create_opportunity(
-            draft.company, draft.role, stage_id=wishlist.id, **draft.fields
+            draft.company, draft.role, OpportunityFields(stage_id=wishlist.id, **draft.fields)
         )
         self.apply_change(change)
         self.statusBar().showMessage(
@@ -1651,7 +1652,7 @@ class MainWindow(QMainWindow):
         path = self.dialogs.save_file(self, "Export contacts", "contacts.vcf", VCARD_FILTER)
         if path is None:
             return
-        from followup_desktop.core.ics import write_atomically
+        from followup_desktop.core.files import write_atomically
         from followup_desktop.core.imports.contacts import contact_cards
         from followup_desktop.core.imports.vcard import write_vcards
 
@@ -1660,7 +1661,7 @@ class MainWindow(QMainWindow):
         def work() -> int:
             with db.session() as session:
                 cards = contact_cards(session, current)
-            write_atomically(path, write_vcards(cards).encode("utf-8"))
+            write_atomically(path, write_vcards(cards).encode("utf-8"), "the contacts")
             return len(cards)
 
         self.tasks.submit(
@@ -1683,10 +1684,8 @@ class MainWindow(QMainWindow):
         path = self.dialogs.save_file(self, "Export the calendar", "followup.ics", ICS_FILTER)
         if path is None:
             return
-        from followup_desktop.core.ics import ExportResult, export_calendar
+        from followup_desktop.core.ics import ExportResult
 
-        db = self._service.db
-        now = self._service.clock()
         self.job_label.setText(f"Exporting the calendar to {path.name}…")
 
         def done(result: object) -> None:
@@ -1698,7 +1697,7 @@ class MainWindow(QMainWindow):
             )
 
         self.tasks.submit(
-            lambda: export_calendar(db, path, now=now),
+            lambda: self._service.export_calendar(path),
             done,
             self._report_failure("The calendar export"),
         )
@@ -1709,12 +1708,7 @@ class MainWindow(QMainWindow):
         The file is read and matched here (small and quick); the import itself runs on
         the worker thread. False when the file is unreadable or the person declines.
         """
-        from followup_desktop.core.ics import (
-            IcsImportResult,
-            import_invitations,
-            propose,
-            read_invitation_file,
-        )
+        from followup_desktop.core.ics import IcsImportResult, propose, read_invitation_file
 
         try:
             invitations = read_invitation_file(path, self._tz)
@@ -1726,8 +1720,6 @@ class MainWindow(QMainWindow):
         if not self.dialogs.question(self, describe_proposals(path, proposals, self._tz)):
             self.statusBar().showMessage("Import cancelled; nothing was changed.", 5000)
             return False
-        db = self._service.db
-        now = self._service.clock()
         self.job_label.setText(f"Importing {path.name}…")
 
         def done(result: object) -> None:
@@ -1745,7 +1737,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Imported {path.name}: {result.summary()}.", 15_000)
 
         self.tasks.submit(
-            lambda: import_invitations(db, invitations, now=now),
+            lambda: self._service.import_invitations(invitations),
             done,
             self._report_failure("The invitation import"),
         )

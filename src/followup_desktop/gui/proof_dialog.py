@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.ics import write_atomically
-from followup_desktop.core.imports.proof import ProofLog, proof_of_search
+from followup_desktop.core.files import write_atomically
+from followup_desktop.core.imports.proof import ProofLog
+from followup_desktop.core.queries.imports import proof_log
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.dialogs import Dialogs
 from followup_desktop.gui.plain import PlainLabel
@@ -43,8 +44,7 @@ def _day(edit: QDateEdit) -> date:
 
 
 def _read(db: Database, start: date, end: date) -> ProofLog:
-    with db.session() as session:
-        return proof_of_search(session, start, end, tz=local_zone())
+    return proof_log(db, start, end, local_zone())
 
 
 def save_pdf(db: Database, start: date, end: date, path: Path, *, name: str, reference: str) -> str:
@@ -59,7 +59,7 @@ def save_pdf(db: Database, start: date, end: date, path: Path, *, name: str, ref
 def save_csv(db: Database, start: date, end: date, path: Path) -> str:
     """Read the log and write it as CSV; returns what to tell the person."""
     log = _read(db, start, end)
-    write_atomically(path, log.csv_bytes())
+    write_atomically(path, log.csv_bytes(), "the proof of search")
     return f"Saved {len(log.rows)} applications to {path}."
 
 

@@ -15,7 +15,6 @@ The command line calls this too, on an offscreen Qt platform.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ from PySide6.QtGui import (
 )
 
 from followup_desktop import APP_NAME
+from followup_desktop.core.files import atomic_path
 from followup_desktop.core.imports.proof import ProofLog, ProofRow, day_text
 
 RESOLUTION = 300
@@ -396,24 +396,16 @@ class _Writer:
 def write_proof_pdf(log: ProofLog, path: Path, *, name: str = "", reference: str = "") -> int:
     """Write the log to ``path`` as a PDF; returns its number of pages."""
     ensure_gui_application()
-    path = path.expanduser().absolute()
-    # Written beside the target and renamed, so a failure never leaves half a PDF.
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    os.close(descriptor)
-    try:
-        pdf = QPdfWriter(temporary)
+    # Written beside the target (owner-only) and renamed, so a failure never leaves half
+    # a PDF.
+    with atomic_path(path, "the proof of search") as temporary:
+        pdf = QPdfWriter(str(temporary))
         pdf.setResolution(RESOLUTION)
         pdf.setTitle(f"Proof of job search, {log.period_text}")
         pdf.setCreator(APP_NAME)
         pdf.setPageLayout(page_layout())
         pages = _Writer(log, pdf, name, reference).write()
         del pdf  # QPdfWriter finishes the file when it is deleted
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return pages
 
 

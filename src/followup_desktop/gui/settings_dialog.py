@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.autostart import autostart_enabled, autostart_supported, set_autostart
-from followup_desktop.core.board import load_stages
 from followup_desktop.core.errors import FollowupError, ValidationError
 from followup_desktop.core.models import StageKind
 from followup_desktop.core.playbook.settings import (
@@ -44,6 +43,7 @@ from followup_desktop.core.playbook.settings import (
     describe_settings,
     validate_settings,
 )
+from followup_desktop.core.queries.stages import stage_list
 from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.appearance import AppearancePage
@@ -129,8 +129,7 @@ class StagesPage(QWidget):
 
     def reload(self) -> None:
         """Show the stages as stored."""
-        with self._service.db.session() as session:
-            stages = load_stages(session)
+        stages = stage_list(self._service.db)
         current = self.selected_id()
         self.list.blockSignals(True)
         self.list.clear()

@@ -23,7 +23,12 @@ from followup_desktop.core.board import (
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.models import Action, ActionState, ContactRole, Direction
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import (
+    ContactFields,
+    FollowupService,
+    InterviewFields,
+    OpportunityFields,
+)
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -35,7 +40,9 @@ def service(database: Database) -> FollowupService:
 
 
 def test_a_card_carries_what_the_board_shows(service: FollowupService) -> None:
-    acme = service.create_opportunity("Acme", "Analyst", notes="Loves SQL").created_id
+    acme = service.create_opportunity(
+        "Acme", "Analyst", OpportunityFields(notes="Loves SQL")
+    ).created_id
     assert acme is not None
     service.add_action("later", NOW + timedelta(days=2), opportunity_id=acme)
     # Earlier than anything the playbook plans from the interviews below.
@@ -43,7 +50,7 @@ def test_a_card_carries_what_the_board_shows(service: FollowupService) -> None:
     service.record_interview(acme, NOW - timedelta(days=3), NOW - timedelta(days=3, hours=-1))
     service.record_interview(acme, NOW + timedelta(days=4), NOW + timedelta(days=4, hours=1))
     service.log_correspondence(acme, Direction.RECEIVED, NOW - timedelta(days=1))
-    service.add_contact("Jane Roe", opportunity_id=acme, email="jane@example.org")
+    service.add_contact("Jane Roe", ContactFields(email="jane@example.org"), opportunity_id=acme)
     quiet = created(service.create_opportunity("Quiet", "Clerk"))
 
     with service.db.session() as session:
@@ -123,7 +130,7 @@ def test_only_the_asked_cards_are_loaded_in_one_statement(service: FollowupServi
 
 def test_search_text_keeps_only_the_start_of_long_notes(service: FollowupService) -> None:
     notes = "early words " + "x" * NOTES_SEARCH_CHARS + " buried"
-    acme = service.create_opportunity("Acme", "Analyst", notes=notes).created_id
+    acme = service.create_opportunity("Acme", "Analyst", OpportunityFields(notes=notes)).created_id
     assert acme is not None
     with service.db.session() as session:
         text = load_search_texts(session)[acme]
@@ -141,11 +148,15 @@ def test_due_states_follow_the_local_day() -> None:
 
 def test_stages_and_details_for_the_editor(service: FollowupService) -> None:
     acme = service.create_opportunity(
-        "Acme", "Analyst", link="https://acme.example/jobs/1", salary_min=50, salary_max=60
+        "Acme",
+        "Analyst",
+        OpportunityFields(link="https://acme.example/jobs/1", salary_min=50, salary_max=60),
     ).created_id
     assert acme is not None
     service.add_contact("Jane", opportunity_id=acme, role=ContactRole.RECRUITER)
-    service.record_interview(acme, NOW, NOW + timedelta(hours=1), next_steps="call")
+    service.record_interview(
+        acme, NOW, NOW + timedelta(hours=1), fields=InterviewFields(next_steps="call")
+    )
     service.log_correspondence(acme, Direction.SENT, NOW, subject="Thanks")
     with service.db.session() as session:
         stages = load_stages(session)

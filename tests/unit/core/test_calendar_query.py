@@ -15,7 +15,7 @@ from followup_desktop.core.calendar_query import (
     load_range,
 )
 from followup_desktop.core.db import Database
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import FollowupService, InterviewFields
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -30,7 +30,11 @@ def interview_at(
     service: FollowupService, opportunity: int, start: datetime, **fields: object
 ) -> int:
     created = service.record_interview(
-        opportunity, start, start + timedelta(hours=1), "Europe/Berlin", **fields
+        opportunity,
+        start,
+        start + timedelta(hours=1),
+        "Europe/Berlin",
+        InterviewFields.from_mapping(fields),
     ).created_id
     assert created is not None
     return created
@@ -101,7 +105,7 @@ def test_decision_index_patches_one_opportunity(service: FollowupService) -> Non
     assert [e.day for e in index.between(date(2026, 12, 1), date(2026, 12, 1))] == [
         date(2026, 12, 1)
     ]
-    service.update_interview(interview, decision_date=date(2026, 12, 3))
+    service.update_interview(interview, InterviewFields(decision_date=date(2026, 12, 3)))
     with service.db.session() as session:
         index.update([acme], load_decisions(session, BERLIN, [acme]))
     assert index.between(date(2026, 12, 1), date(2026, 12, 2)) == []

@@ -212,3 +212,53 @@ def test_zero_opportunities_adds_nothing(database: Database) -> None:
     populate_demo(database, 0, now=NOW)
     assert table_counts(database)["opportunities"] == 0
     assert table_counts(database)["contacts"] == before["contacts"] == 0
+
+
+def test_word_lists_are_data_the_generator_reads_whole() -> None:
+    import json
+    from importlib import resources
+    from zoneinfo import ZoneInfo
+
+    from followup_desktop.core import demo as module
+
+    shipped = resources.files("followup_desktop.core") / "demo_data" / module.WORDS_FILE
+    words = json.loads(shipped.read_text(encoding="utf-8"))
+    lists = {key: value for key, value in words.items() if not key.startswith("$")}
+    assert len(lists) > 20
+    for key, value in lists.items():
+        # Each list of the file is one constant of the generator, as tuples, non-empty.
+        constant = getattr(module, f"_{key.upper()}")
+        assert constant, key
+        assert json.loads(json.dumps(constant)) == value, key
+        if isinstance(constant, tuple):
+            assert all(isinstance(item, str | tuple) for item in constant), key
+    for shown, zone, currency, salary in module._LOCATIONS:
+        assert shown
+        assert ZoneInfo(zone).key == zone
+        assert len(currency) == 3
+        assert currency.isupper()
+        assert isinstance(salary, int)
+        assert salary > 0
+    assert all(weight > 0 for _source, weight in module._SOURCES)
+    assert all(len(row) == 4 and all(row) for row in module._QUESTIONS)
+
+
+def test_word_lists_ship_in_the_wheel_and_the_bundle() -> None:
+    import runpy
+    import tomllib
+    from fnmatch import fnmatchcase
+
+    root = Path(__file__).resolve().parents[1]
+    package = root / "src" / "followup_desktop"
+    files = sorted((package / "core" / "demo_data").iterdir())
+    assert files
+    patterns = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["package-data"]["followup_desktop"]
+    # What the PyInstaller spec collects (packaging/followup.spec calls this).
+    data_files = runpy.run_path(str(root / "packaging" / "bundle_files.py"))["data_files"]
+    collected = {Path(source) for source, _ in data_files(root / "src")}
+    for path in files:
+        relative = path.relative_to(package).as_posix()
+        assert any(fnmatchcase(relative, pattern) for pattern in patterns), relative
+        assert path in collected, relative

@@ -39,6 +39,8 @@ from followup_desktop.core.exchange import (
     row_matches_schema,
     table_counts,
 )
+from followup_desktop.core.exchange import schema as exchange_schema
+from followup_desktop.core.exchange import tables as exchange_tables
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -344,7 +346,7 @@ def test_export_is_deterministic_and_documented_shape(demo_export: Path) -> None
         rows = document[table]
         assert all(list(row) == list(columns) for row in rows)
         keys = [
-            tuple(row[column] for column in exchange._specs()[TABLES.index(table)].key)
+            tuple(row[column] for column in exchange_tables._specs()[TABLES.index(table)].key)
             for row in rows
         ]
         assert keys == sorted(keys), f"{table} is not ordered by its key"
@@ -409,8 +411,8 @@ def test_instant_storage_matches_sqlalchemy(database: Database) -> None:
             .scalars()
             .all()
         )
-    assert stored == [exchange._instant_to_storage(text) for text in texts]
-    assert [exchange._instant_from_storage(value) for value in stored] == [
+    assert stored == [exchange_tables._instant_to_storage(text) for text in texts]
+    assert [exchange_tables._instant_from_storage(value) for value in stored] == [
         exchange.instant_to_text(datetime.fromisoformat(text)) for text in texts
     ]
 
@@ -531,6 +533,24 @@ def test_replace_backs_up_then_replaces_everything(occupied: Database, tmp_path:
     assert counts["interviews"] == 0
     with occupied.session() as session:
         assert export_data(session) == replacement
+
+
+def test_the_service_writes_the_import_and_names_everything_changed(
+    occupied: Database,
+) -> None:
+    from followup_desktop.core.services import FollowupService
+
+    moment = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    service = FollowupService(occupied, clock=lambda: moment)
+    document = small_document()
+    result = service.import_export(document, replace=True)
+    assert result.change == exchange.EVERYTHING_CHANGED
+    assert {"opportunity", "contact", "interview", "action", "stage"} <= result.change.entities
+    assert result.counts == {table: len(document[table]) for table in TABLES}
+    assert result.backup is not None
+    assert result.unplanned == {}
+    with occupied.session() as session:
+        assert export_data(session)["contacts"] == document["contacts"]
 
 
 def test_bad_file_with_replace_takes_no_backup_and_changes_nothing(
@@ -892,7 +912,8 @@ def test_schema_is_valid_and_covers_every_table_and_column() -> None:
     schema = export_schema()
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert set(TABLES) == set(models.Base.metadata.tables)
+    assert set(TABLES) | exchange.NOT_EXPORTED == set(models.Base.metadata.tables)
+    assert not set(TABLES) & exchange.NOT_EXPORTED
     for table, columns in exchange.iter_tables():
         assert list(columns) == list(models.Base.metadata.tables[table].c.keys())
 
@@ -979,7 +1000,7 @@ def test_compiled_rows_agree_with_jsonschema(data: st.DataObject) -> None:
             del row[data.draw(st.sampled_from(sorted(row)))]
         else:
             row[data.draw(_text(max_size=5))] = None
-    assert row_matches_schema(table, row) == exchange._row_validator(table).is_valid(row)
+    assert row_matches_schema(table, row) == exchange_schema._row_validator(table).is_valid(row)
 
 
 # --- property: random valid databases round-trip exactly ------------------------------
@@ -1029,10 +1050,10 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     keys = {
         key
         for key in keys
-        if not exchange._is_secret_setting(key) and key not in {"playbook", "email.account"}
+        if not exchange_tables._is_secret_setting(key) and key not in {"playbook", "email.account"}
     }
     doc["settings"] = [
-        {"key": key, "value": exchange._canonical_json(draw(_SETTING_VALUE))}
+        {"key": key, "value": exchange_tables._canonical_json(draw(_SETTING_VALUE))}
         for key in sorted(keys)
     ]
     stage_ids = ids(draw(st.integers(1, 3)))

@@ -33,7 +33,12 @@ from followup_desktop.core.models import (
     Opportunity,
     OpportunityContact,
 )
-from followup_desktop.core.services import FollowupService, PanelMember
+from followup_desktop.core.services import (
+    DebriefFields,
+    FollowupService,
+    InterviewFields,
+    PanelMember,
+)
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ics"
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -75,8 +80,7 @@ def seed(service: FollowupService) -> tuple[int, int]:
         starts,
         starts + timedelta(hours=1),
         "Europe/Berlin",
-        location="Acme HQ, Berlin",
-        decision_timeline_days=10,
+        InterviewFields(location="Acme HQ, Berlin", decision_timeline_days=10),
     ).created_id
     assert interview is not None
     service.set_panel(interview, [PanelMember("Ida Ng", email="ida@acme.example")])
@@ -145,7 +149,9 @@ def test_uids_are_stable_and_sequence_rises_only_on_change(
     uid = f"interview-{interview}@followup.invalid"
     assert sequences(first)[uid] == 0
     later = datetime(2026, 11, 25, 14, tzinfo=BERLIN)
-    service.update_interview(interview, starts_at=later, ends_at=later + timedelta(hours=1))
+    service.update_interview(
+        interview, InterviewFields(starts_at=later, ends_at=later + timedelta(hours=1))
+    )
     export_calendar(service.db, third, now=NOW)
     assert sequences(third)[uid] == 1
     assert set(sequences(third)) >= {uid}
@@ -193,10 +199,13 @@ def test_export_is_atomic_when_writing_fails(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "replace", fail)
-    with pytest.raises(ValidationError, match=r"Cannot write the calendar .* No space"):
+    full = r"Cannot write the calendar .*: the disk is full \(No space"
+    with pytest.raises(ValidationError, match=full):
         export_calendar(service.db, target, now=NOW)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cal")] == []
+    # A failed export does not count: the next one starts the sequences afresh.
+    assert service.get_setting("calendar.sequences") is None
 
 
 def test_reimporting_our_own_export_updates_instead_of_duplicating(
@@ -472,7 +481,7 @@ def test_cancel_removes_an_untouched_interview(service: FollowupService) -> None
 
 def test_cancel_keeps_an_interview_with_a_debrief(service: FollowupService) -> None:
     (interview_id,) = import_ics_file(service.db, fixture("google.ics"), now=NOW).created
-    service.save_debrief(interview_id, went_well="Good rapport with Marcus.")
+    service.save_debrief(interview_id, DebriefFields(went_well="Good rapport with Marcus."))
     result = import_ics_file(service.db, fixture("google_cancel.ics"), now=NOW)
     assert result.cancelled_kept == [interview_id]
     with service.db.session() as session:
@@ -503,3 +512,46 @@ def test_choices_override_the_match(service: FollowupService) -> None:
         interview = session.get(Interview, result.created[0])
         assert interview is not None
         assert interview.opportunity_id == chosen
+
+
+# -- the plan reads, the service writes ------------------------------------------------
+
+
+def test_planning_an_import_reads_only(service: FollowupService) -> None:
+    from followup_desktop.core.ics import plan_import
+
+    (first,) = import_ics_file(service.db, fixture("google.ics"), now=NOW).created
+    invitations = [
+        *read_invitation_file(fixture("google_cancel.ics")),
+        *read_invitation_file(fixture("multi.ics"), BERLIN),
+    ]
+    before = counts(service.db)
+    with service.db.session() as session:
+        plan = plan_import(session, invitations)
+        # Nothing added, changed or removed in the session: the service does the writing.
+        assert not session.new
+        assert not session.dirty
+        assert not session.deleted
+    assert counts(service.db) == before
+    actions = [step.proposal.action for step in plan.steps]
+    assert actions == ["cancel", "create", "create", "create"]
+    assert plan.steps[0].proposal.interview_id == first
+    assert plan.steps[0].keep is False  # nothing the person wrote: it will be removed
+    assert all(step.share_new for step in plan.steps[1:])
+    assert len({step.company_key for step in plan.steps[1:]}) == 1
+
+
+def test_the_service_imports_and_names_what_changed(service: FollowupService) -> None:
+    invitations = read_invitation_file(fixture("multi.ics"), BERLIN)
+    result = service.import_invitations(invitations)
+    (opportunity_id,) = result.opportunities_created
+    change = result.change
+    assert change.opportunity_ids == {opportunity_id}
+    assert {"opportunity", "interview", "action", "contact"} <= change.entities
+    assert change.actions_replanned == result.replanned
+    assert result.replanned  # the new interviews were planned at once
+    with service.db.session() as session:
+        planned = session.scalars(
+            select(Action.id).where(Action.opportunity_id == opportunity_id)
+        ).all()
+    assert set(planned) >= result.replanned

@@ -15,11 +15,11 @@ import icalendar
 import pytest
 import vobject
 
-from followup_desktop.core import ics_writer
 from followup_desktop.core.db import Database
 from followup_desktop.core.demo import populate_demo
 from followup_desktop.core.ics import build_calendar
-from followup_desktop.core.ics_writer import (
+from followup_desktop.core.ics import writer as ics_writer
+from followup_desktop.core.ics.writer import (
     Calendar,
     Event,
     escape_text,

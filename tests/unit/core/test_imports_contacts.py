@@ -19,7 +19,7 @@ from followup_desktop.core.imports.contacts import (
 )
 from followup_desktop.core.imports.vcard import Card, read_vcards, write_vcards
 from followup_desktop.core.models import Contact, ContactRole
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import ContactFields, FollowupService
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "imports"
 
@@ -89,7 +89,7 @@ def test_vcards_merge_by_email_then_name_and_company(database: Database) -> None
 
 def test_a_conflicting_value_is_kept_and_said(database: Database, tmp_path: Path) -> None:
     FollowupService(database).add_contact(
-        "Dana Levi", email="dana.levi@northwind.example", title="Head of Data"
+        "Dana Levi", ContactFields(email="dana.levi@northwind.example", title="Head of Data")
     )
     plan = plan_contacts_file(database, FIXTURES / "address-book.vcf")
     dana = next(entry for entry in plan.entries if entry.name == "Dana Levi")
@@ -127,13 +127,15 @@ def test_vcard_out_for_an_opportunity_reads_in_other_tools(database: Database) -
     acme = service.create_opportunity("Acme; Sons, Ltd", "Analyst").created_id
     service.add_contact(
         "José Núñez",
+        ContactFields(
+            email="jose@acme.example",
+            phone="+34 600 000 000",
+            notes="Line one\nLine two, with a comma; and a semicolon " + "long " * 20,
+        ),
         opportunity_id=acme,
         role=ContactRole.RECRUITER,
-        email="jose@acme.example",
-        phone="+34 600 000 000",
-        notes="Line one\nLine two, with a comma; and a semicolon " + "long " * 20,
     )
-    service.add_contact("Someone Else", email="else@other.example")
+    service.add_contact("Someone Else", ContactFields(email="else@other.example"))
     with database.session() as session:
         cards = contact_cards(session, acme)
         everyone = contact_cards(session)

@@ -43,7 +43,7 @@ from followup_desktop.core.models import (
     Stage,
     StageChange,
 )
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import FollowupService, OpportunityFields
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "imports"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -382,10 +382,12 @@ def test_duplicates_skip_update_and_keep_both(database: Database, tmp_path: Path
     service = _service(database)
     stages = {stage.name: stage.id for stage in service.stages()}
     first = service.create_opportunity(
-        "Northwind Analytics", "Data Engineer", link="https://boards.example/northwind/123"
+        "Northwind Analytics",
+        "Data Engineer",
+        OpportunityFields(link="https://boards.example/northwind/123"),
     ).created_id
     second = service.create_opportunity(
-        "  litware ", "backend   developer", location="Remote"
+        "  litware ", "backend   developer", OpportunityFields(location="Remote")
     ).created_id
     assert first is not None and second is not None
 
@@ -454,9 +456,11 @@ def _snapshot(db: Database) -> dict[int, dict[str, Any]]:
 def test_the_dry_run_matches_what_the_import_does(database: Database, tmp_path: Path) -> None:
     service = _service(database)
     service.create_opportunity(
-        "Contoso", "Platform Engineer", link="https://contoso.example/jobs/77/"
+        "Contoso", "Platform Engineer", OpportunityFields(link="https://contoso.example/jobs/77/")
     )
-    service.create_opportunity("Coho Winery", "Data Scientist", notes="Met at the fair")
+    service.create_opportunity(
+        "Coho Winery", "Data Scientist", OpportunityFields(notes="Met at the fair")
+    )
     service.create_opportunity("Fourth Coffee", "Barista Trainer")
     plan = _plan(database, "teal.csv", on_duplicate=DuplicatePolicy.UPDATE)
     dry = json.loads(json.dumps(plan.as_json()))
@@ -605,8 +609,7 @@ def test_export_csv_imports_back_equal(tmp_path: Path) -> None:
     _service(source).create_opportunity(
         "=cmd|' /C calc'!A0",
         "Role, with comma",
-        notes='Line one\n"quoted"; semi',
-        location="-Berlin",
+        OpportunityFields(notes='Line one\n"quoted"; semi', location="-Berlin"),
     )
     out = tmp_path / "all.csv"
     assert export_spreadsheet(source, out, BERLIN) == 41

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from followup_desktop.core.db import Database
 from followup_desktop.core.mailbox.directory import load_directory, open_step_for
 from followup_desktop.core.models import Action, ContactRole
-from followup_desktop.core.services import FollowupService, PanelMember
+from followup_desktop.core.services import ContactFields, FollowupService, PanelMember
 
 
 def test_a_note_to_hr_closes_the_thank_you_planned_to_go_through_them(
@@ -20,7 +20,10 @@ def test_a_note_to_hr_closes_the_thank_you_planned_to_go_through_them(
     opportunity = service.create_opportunity("Initech", "Analyst").created_id
     assert opportunity is not None
     hr = service.add_contact(
-        "Bob Porter", opportunity_id=opportunity, role=ContactRole.HR, email="bob@initech.example"
+        "Bob Porter",
+        ContactFields(email="bob@initech.example"),
+        opportunity_id=opportunity,
+        role=ContactRole.HR,
     ).created_id
     start = now - timedelta(days=1)
     interview = service.record_interview(opportunity, start, start + timedelta(hours=1))
@@ -46,7 +49,10 @@ def test_personal_addresses_never_stand_for_a_company(database: Database) -> Non
     opportunity = service.create_opportunity("Small Shop", "Clerk").created_id
     assert opportunity is not None
     service.add_contact(
-        "Owner", opportunity_id=opportunity, role=ContactRole.HR, email="owner@gmail.com"
+        "Owner",
+        ContactFields(email="owner@gmail.com"),
+        opportunity_id=opportunity,
+        role=ContactRole.HR,
     )
     with database.session() as session:
         directory = load_directory(session)

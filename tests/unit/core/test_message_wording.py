@@ -26,7 +26,12 @@ from followup_desktop.core.messages.placeholders import (
 )
 from followup_desktop.core.messages.templates import default_source, options_context
 from followup_desktop.core.models import DEBRIEF_TEXT_FIELDS, ContactRole, Debrief
-from followup_desktop.core.services import FollowupService, PanelMember
+from followup_desktop.core.services import (
+    ContactFields,
+    DebriefFields,
+    FollowupService,
+    PanelMember,
+)
 
 END = datetime(2026, 11, 17, 15, tzinfo=UTC)
 NOW = END + timedelta(hours=3)
@@ -82,9 +87,9 @@ def _opportunity(service: FollowupService, **debrief: Any) -> tuple[int, int]:
     assert interview is not None
     service.save_debrief(
         interview,
+        DebriefFields.from_mapping(debrief),
         submit=True,
         panel=[PanelMember("Ana Silva", "Head of Data", "ana@acme.example")],
-        **debrief,
     )
     return opportunity, interview
 
@@ -109,7 +114,10 @@ def test_rejection_reply_asks_for_feedback_only_when_switched_on(database: Datab
     service = FollowupService(database, clock=lambda: NOW)
     opportunity, _ = _opportunity(service)
     service.add_contact(
-        "Rita Moreno", opportunity_id=opportunity, role=ContactRole.HR, email="rita@acme.example"
+        "Rita Moreno",
+        ContactFields(email="rita@acme.example"),
+        opportunity_id=opportunity,
+        role=ContactRole.HR,
     )
     action = service.add_action("reply_to_rejection", NOW, opportunity_id=opportunity).created_id
     assert action is not None

@@ -22,7 +22,13 @@ from followup_desktop.core.messages import (
 from followup_desktop.core.messages.context import day_phrase, long_date, sample_context
 from followup_desktop.core.messages.templates import default_source
 from followup_desktop.core.models import ContactRole, Direction
-from followup_desktop.core.services import FollowupService, PanelMember
+from followup_desktop.core.services import (
+    ContactFields,
+    DebriefFields,
+    FollowupService,
+    InterviewFields,
+    PanelMember,
+)
 
 END = datetime(2026, 11, 17, 15, tzinfo=UTC)  # a Tuesday
 NOW = END + timedelta(hours=3)
@@ -165,15 +171,14 @@ def _interview_with_panel(service: FollowupService, *, emails: bool = True) -> t
         END - timedelta(hours=2),
         END,
         "Europe/Berlin",
-        next_steps="a final round with the director",
-        decision_timeline_days=10,
+        InterviewFields(next_steps="a final round with the director", decision_timeline_days=10),
     ).created_id
     assert interview is not None
     service.add_contact(
         "Rita Recruiter",
+        ContactFields(email="rita@acme.example"),
         opportunity_id=opportunity,
         role=ContactRole.RECRUITER,
-        email="rita@acme.example",
     )
     panel = [
         PanelMember(
@@ -192,11 +197,13 @@ def _interview_with_panel(service: FollowupService, *, emails: bool = True) -> t
     ]
     service.save_debrief(
         interview,
+        DebriefFields(
+            went_well="the churn case study",
+            learned_job="owning the weekly forecast",
+            promised_material="my churn slides",
+        ),
         submit=True,
         panel=panel,
-        went_well="the churn case study",
-        learned_job="owning the weekly forecast",
-        promised_material="my churn slides",
     )
     return opportunity, interview
 

@@ -50,6 +50,7 @@ from followup_desktop.core.playbook.facts import (
 from followup_desktop.core.playbook.humane import NIGHT_FROM, working_time
 from followup_desktop.core.playbook.reconcile import diff_actions
 from followup_desktop.core.playbook.settings import PlaybookSettings
+from followup_desktop.core.services import InterviewFields
 
 ZONES = ("Europe/Berlin", "America/New_York")
 # The changes of 2026 and 2027 in both zones; interviews are drawn around them often.
@@ -726,8 +727,12 @@ def test_import_then_agenda_equals_entering_it_by_hand(tmp_path_factory: Any, da
         starts,
         starts + timedelta(hours=1),
         "Europe/Berlin",
-        decision_timeline_days=draw(st.none() | st.integers(1, 20)),
-        check_back_on=draw(st.none() | st.dates(starts.date(), starts.date() + timedelta(days=30))),
+        InterviewFields(
+            decision_timeline_days=draw(st.none() | st.integers(1, 20)),
+            check_back_on=draw(
+                st.none() | st.dates(starts.date(), starts.date() + timedelta(days=30))
+            ),
+        ),
     ).created_id
     assert interview is not None
     if draw(st.booleans()):

@@ -18,7 +18,7 @@ from followup_desktop.core.db import Database, open_database
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.imports.proof import CSV_HEADER, how_applied, proof_of_search
 from followup_desktop.core.models import ContactRole
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import ContactFields, FollowupService, OpportunityFields
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -40,33 +40,38 @@ def _search(db: Database) -> None:
     stages = {stage.name: stage.id for stage in service.stages()}
     # Saved in January, applied in February.
     northwind = service.create_opportunity(
-        "Northwind", "Data Engineer", stage_id=stages["Wishlist"], source="LinkedIn"
+        "Northwind",
+        "Data Engineer",
+        OpportunityFields(stage_id=stages["Wishlist"], source="LinkedIn"),
     ).created_id
     assert northwind is not None
     service.add_contact(
         "Dana Levi",
+        ContactFields(title="HR Partner", email="dana@northwind.example"),
         opportunity_id=northwind,
         role=ContactRole.HR,
-        title="HR Partner",
-        email="dana@northwind.example",
     )
     clock.set("2026-02-01")
     service.move_opportunities([northwind], stages["Applied"])
     clock.set("2026-02-10")
     service.move_opportunities([northwind], stages["Interviewing"])
     # Never applied to: not an application.
-    service.create_opportunity("Wishful Ltd", "Dreamer", stage_id=stages["Wishlist"])
+    service.create_opportunity(
+        "Wishful Ltd", "Dreamer", OpportunityFields(stage_id=stages["Wishlist"])
+    )
     # Applied by letter in March, rejected later in March.
     clock.set("2026-03-03")
     contoso = service.create_opportunity(
-        "Contoso", "Analyst", source="letter", location="Hauptstr. 1, 10115 Berlin"
+        "Contoso",
+        "Analyst",
+        OpportunityFields(source="letter", location="Hauptstr. 1, 10115 Berlin"),
     ).created_id
     assert contoso is not None
     clock.set("2026-03-20")
     service.move_opportunities([contoso], stages["Rejected"])
     # Outside the period.
     clock.set("2026-06-01")
-    service.create_opportunity("Later GmbH", "Engineer", source="E-mail")
+    service.create_opportunity("Later GmbH", "Engineer", OpportunityFields(source="E-mail"))
 
 
 def test_rows_cover_the_period_with_what_job_centres_ask(database: Database) -> None:

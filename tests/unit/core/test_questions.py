@@ -1,27 +1,26 @@
-"""Read queries for the question bank and the debrief form, and debrief drafts."""
+"""Read queries for the question bank and the debrief form (drafts: test_debrief_drafts)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError
-from followup_desktop.core.models import Action, Contact, Debrief, Setting
 from followup_desktop.core.questions import (
     NO_THEME,
     contact_choices,
-    discard_debrief_draft,
-    draft_key,
     latest_ended_interview_id,
     list_questions,
     load_debrief,
-    load_debrief_draft,
-    save_debrief_draft,
 )
-from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
+from followup_desktop.core.services import (
+    DebriefFields,
+    FollowupService,
+    PanelMember,
+    QuestionInput,
+)
 
 NOW = datetime(2026, 11, 23, 14, tzinfo=UTC)
 
@@ -84,11 +83,10 @@ def test_load_debrief_returns_the_stored_panel_and_questions(service: FollowupSe
     interview = _interview(service, "Acme", 1)
     service.save_debrief(
         interview,
+        DebriefFields(went_well="Rapport", preparedness=3),
         submit=True,
         panel=[PanelMember("Ana Díaz", title="CTO", email="ana@acme.test", mention="Rust")],
         questions=[QuestionInput("Why us?")],
-        went_well="Rapport",
-        preparedness=3,
     )
     with service.db.session() as session:
         snapshot = load_debrief(session, interview)
@@ -109,82 +107,3 @@ def test_latest_ended_interview_ignores_ones_still_to_come(service: FollowupServ
     _interview(service, "Initech", -5)  # ends in five hours
     with service.db.session() as session:
         assert latest_ended_interview_id(session, NOW) == latest
-
-
-def test_a_draft_round_trips_without_creating_or_planning_anything(
-    service: FollowupService,
-) -> None:
-    interview = _interview(service, "Acme", 1)
-    with service.db.session() as session:
-        snapshot = load_debrief(session, interview)
-        actions = session.scalar(select(func.count()).select_from(Action))
-    state = {"went_well": "ok 👍", "panel": [{"name": "", "email": "half@"}]}
-    save_debrief_draft(service.db, interview, snapshot.draft_identity, state, NOW)
-    state["went_well"] = "better"
-    save_debrief_draft(service.db, interview, snapshot.draft_identity, state, NOW)  # overwrite
-    draft = load_debrief_draft(service.db, snapshot)
-    assert draft is not None
-    assert draft.state == state and draft.saved_at == NOW
-    with service.db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Contact)) == 0
-        assert session.scalar(select(func.count()).select_from(Debrief)) == 0
-        assert session.scalar(select(func.count()).select_from(Action)) == actions
-    discard_debrief_draft(service.db, interview)
-    assert load_debrief_draft(service.db, snapshot) is None
-
-
-def test_a_draft_older_than_the_submission_is_ignored(service: FollowupService) -> None:
-    interview = _interview(service, "Acme", 1)
-    with service.db.session() as session:
-        snapshot = load_debrief(session, interview)
-    save_debrief_draft(
-        service.db, interview, snapshot.draft_identity, {"x": 1}, NOW - timedelta(minutes=5)
-    )
-    service.save_debrief(interview, submit=True, went_well="final")
-    with service.db.session() as session:
-        submitted = load_debrief(session, interview)
-    assert load_debrief_draft(service.db, submitted) is None
-    save_debrief_draft(
-        service.db, interview, snapshot.draft_identity, {"x": 2}, NOW + timedelta(minutes=5)
-    )
-    draft = load_debrief_draft(service.db, submitted)
-    assert draft is not None and draft.state == {"x": 2}
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "not a dict",
-        {"format": 99, "interview": {}, "saved_at": NOW.isoformat(), "state": {}},
-        {
-            "format": 1,
-            "interview": {"opportunity_id": 999, "starts_at": "x"},
-            "saved_at": NOW.isoformat(),
-            "state": {},
-        },
-    ],
-)
-def test_foreign_or_unknown_drafts_are_ignored(service: FollowupService, value: object) -> None:
-    interview = _interview(service, "Acme", 1)
-    with service.db.session() as session:
-        session.add(Setting(key=draft_key(interview), value=value))
-        snapshot = load_debrief(session, interview)
-    assert load_debrief_draft(service.db, snapshot) is None
-
-
-def test_a_draft_with_a_broken_timestamp_is_ignored(service: FollowupService) -> None:
-    interview = _interview(service, "Acme", 1)
-    with service.db.session() as session:
-        snapshot = load_debrief(session, interview)
-        session.add(
-            Setting(
-                key=draft_key(interview),
-                value={
-                    "format": 1,
-                    "interview": snapshot.draft_identity,
-                    "saved_at": "yesterday",
-                    "state": {},
-                },
-            )
-        )
-    assert load_debrief_draft(service.db, snapshot) is None

@@ -18,6 +18,7 @@ from followup_desktop.core.reminders import (
     SummaryKind,
     plan_delivery,
 )
+from followup_desktop.core.services import DebriefFields
 from reminder_helpers import ANY_TIME, FakeClock, add_action, add_opportunity, set_setting
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -306,5 +307,5 @@ def test_a_debrief_is_prompted_shortly_after_the_interview_then_when_due(
     # Submitting the debrief closes it: nothing more to announce.
     interview_id = debrief.interview_id
     assert interview_id is not None
-    service.save_debrief(interview_id, submit=True, went_well="Rapport")
+    service.save_debrief(interview_id, DebriefFields(went_well="Rapport"), submit=True)
     assert reminders.pending(due + timedelta(minutes=1)) == []

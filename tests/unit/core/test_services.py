@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from changes import created
+from followup_desktop.core.board import load_settings_with_prefix
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError, ValidationError
 from followup_desktop.core.models import (
@@ -20,7 +21,15 @@ from followup_desktop.core.models import (
     Stage,
     StageChange,
 )
-from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
+from followup_desktop.core.services import (
+    ContactFields,
+    DebriefFields,
+    FollowupService,
+    InterviewFields,
+    OpportunityFields,
+    PanelMember,
+    QuestionInput,
+)
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
@@ -36,7 +45,9 @@ def count(db: Database, model: type) -> int:
 
 
 def test_create_opportunity_records_first_stage(service: FollowupService) -> None:
-    change = service.create_opportunity("Acme", "Data analyst", link="https://acme.test/jobs/1")
+    change = service.create_opportunity(
+        "Acme", "Data analyst", OpportunityFields(link="https://acme.test/jobs/1")
+    )
     assert change.created_id is not None
     assert change.entities == {"opportunity"}
     with service.db.session() as session:
@@ -64,7 +75,7 @@ def test_bad_opportunity_input_is_refused_and_nothing_written(
     company = str(fields.pop("company"))
     role = str(fields.pop("role"))
     with pytest.raises(ValidationError, match=message) as caught:
-        service.create_opportunity(company, role, **fields)
+        service.create_opportunity(company, role, OpportunityFields.from_mapping(fields))
     assert caught.value.field == field
     assert count(service.db, Opportunity) == 0
     assert count(service.db, StageChange) == 0
@@ -72,7 +83,9 @@ def test_bad_opportunity_input_is_refused_and_nothing_written(
 
 def test_emoji_right_to_left_and_large_notes_are_stored_exactly(service: FollowupService) -> None:
     notes = "🚀 שלום עולם — مرحبا\n" * 250_000  # ~5 MB
-    change = service.create_opportunity("Ünïcode GmbH 🦄", "מהנדסת נתונים", notes=notes)
+    change = service.create_opportunity(
+        "Ünïcode GmbH 🦄", "מהנדסת נתונים", OpportunityFields(notes=notes)
+    )
     with service.db.session() as session:
         opportunity = session.get(Opportunity, change.created_id)
         assert opportunity is not None
@@ -97,7 +110,7 @@ def test_move_records_history_for_each_card(service: FollowupService) -> None:
 
 def test_unknown_ids_give_not_found(service: FollowupService) -> None:
     with pytest.raises(NotFoundError, match="Opportunity 99 does not exist"):
-        service.update_opportunity(99, company="X")
+        service.update_opportunity(99, OpportunityFields(company="X"))
     with pytest.raises(NotFoundError):
         service.move_opportunities([99], 1)
 
@@ -105,7 +118,10 @@ def test_unknown_ids_give_not_found(service: FollowupService) -> None:
 def test_a_bulk_move_reads_its_cards_at_once_and_is_all_or_nothing(
     service: FollowupService,
 ) -> None:
-    ids = [created(service.create_opportunity(f"C{n}", "R", stage_id=1)) for n in range(40)]
+    ids = [
+        created(service.create_opportunity(f"C{n}", "R", OpportunityFields(stage_id=1)))
+        for n in range(40)
+    ]
     with pytest.raises(NotFoundError, match="Opportunity 9999 does not exist"):
         service.move_opportunities([*ids[:3], 9999], 2)
     with service.db.session() as session:
@@ -137,11 +153,17 @@ def test_interview_validation(service: FollowupService) -> None:
         service.record_interview(opportunity, start.replace(tzinfo=None), start)
     with pytest.raises(ValidationError, match="not plausible"):
         service.record_interview(
-            opportunity, start, start + timedelta(hours=1), decision_timeline_days=0
+            opportunity,
+            start,
+            start + timedelta(hours=1),
+            fields=InterviewFields(decision_timeline_days=0),
         )
     with pytest.raises(ValidationError, match="not plausible"):
         service.record_interview(
-            opportunity, start, start + timedelta(hours=1), decision_timeline_days=10_000
+            opportunity,
+            start,
+            start + timedelta(hours=1),
+            fields=InterviewFields(decision_timeline_days=10_000),
         )
     with pytest.raises(ValidationError, match="not a known time zone"):
         service.record_interview(
@@ -153,7 +175,7 @@ def test_interview_validation(service: FollowupService) -> None:
         start,
         start + timedelta(hours=1),
         timezone="Europe/Berlin",
-        decision_timeline_days=7,
+        fields=InterviewFields(decision_timeline_days=7),
     )
     assert made.created_id is not None
 
@@ -172,9 +194,8 @@ def test_submitted_debrief_saves_panel_and_questions(service: FollowupService) -
     assert count(service.db, Contact) == 0
     service.save_debrief(
         interview,
+        DebriefFields(went_well="Rapport with the team", preparedness=4),
         submit=True,
-        went_well="Rapport with the team",
-        preparedness=4,
         questions=[QuestionInput("Tell me about a failure", better_answer="The migration story")],
         panel=[
             PanelMember(
@@ -240,11 +261,13 @@ def test_settings_with_a_prefix_are_read_exactly(service: FollowupService) -> No
     service.set_setting("board.orders", "not mine")  # shares the prefix but for a dot
     service.set_setting("boardXorder.1", "not mine")  # "_" or "." must not be wildcards
     service.set_setting("board.order", "not mine")
-    assert service.settings_with_prefix("board.order.") == {
-        "board.order.1": {"7": 1.0},
-        "board.order.12": {"8": 2.0},
-    }
-    assert service.settings_with_prefix("nothing.") == {}
+    # What the board reads its card order with, at start-up.
+    with service.db.session() as session:
+        assert load_settings_with_prefix(session, "board.order.") == {
+            "board.order.1": {"7": 1.0},
+            "board.order.12": {"8": 2.0},
+        }
+        assert load_settings_with_prefix(session, "nothing.") == {}
 
 
 def test_playbook_settings_are_validated_before_storing(service: FollowupService) -> None:
@@ -254,4 +277,148 @@ def test_playbook_settings_are_validated_before_storing(service: FollowupService
     opportunity = service.create_opportunity("A", "R").created_id
     assert opportunity is not None
     with pytest.raises(ValidationError, match="whole search"):
-        service.update_opportunity(opportunity, playbook_overrides={"working_days": [0, 1]})
+        service.update_opportunity(
+            opportunity, OpportunityFields(playbook_overrides={"working_days": [0, 1]})
+        )
+
+
+# -- typed inputs, atomic composites ------------------------------------------------------
+
+
+def _interview(service: FollowupService) -> tuple[int, int]:
+    opportunity = service.create_opportunity("Acme", "Analyst").created_id
+    assert opportunity is not None
+    interview = service.record_interview(
+        opportunity, NOW - timedelta(hours=2), NOW - timedelta(hours=1), "UTC"
+    ).created_id
+    assert interview is not None
+    return opportunity, interview
+
+
+def test_an_update_changes_only_the_fields_given(service: FollowupService) -> None:
+    opportunity = service.create_opportunity(
+        "Acme", "Analyst", OpportunityFields(location="Berlin", salary_min=50, notes="keep")
+    ).created_id
+    assert opportunity is not None
+    service.update_opportunity(opportunity, OpportunityFields(location="", salary_max=60))
+    with service.db.session() as session:
+        stored = session.get(Opportunity, opportunity)
+        assert stored is not None
+        assert (stored.location, stored.salary_min, stored.salary_max) == ("", 50, 60)
+        assert (stored.company, stored.notes) == ("Acme", "keep")
+    with pytest.raises(ValidationError, match="Unknown opportunity field") as caught:
+        OpportunityFields.from_mapping({"company": "A", "colour": "red"})
+    assert caught.value.field == "colour"
+
+
+def test_the_currency_rule_is_the_one_the_import_and_the_editor_use(
+    service: FollowupService,
+) -> None:
+    from followup_desktop.core.fields import OPPORTUNITY_TEXT
+
+    made = service.create_opportunity("A", "R", OpportunityFields(salary_currency=" eur "))
+    with service.db.session() as session:
+        stored = session.get(Opportunity, made.created_id)
+        assert stored is not None and stored.salary_currency == "EUR"
+    assert OPPORTUNITY_TEXT["salary_currency"].clean("us") == "US"
+    with pytest.raises(ValidationError, match="too long") as caught:
+        service.create_opportunity("A", "R", OpportunityFields(salary_currency="EURO"))
+    assert caught.value.field == "salary_currency"
+
+
+def test_submitting_a_debrief_writes_every_part_or_none(service: FollowupService) -> None:
+    opportunity, interview = _interview(service)
+    dana = service.add_contact("Dana Levi").created_id
+    # The last part (the panel: Dana twice) is refused after the interview's fields, the
+    # debrief's words and the questions were applied within the transaction.
+    with pytest.raises(ValidationError, match="on the panel twice"):
+        service.submit_debrief(
+            interview,
+            DebriefFields(went_well="Rapport"),
+            interview=InterviewFields(next_steps="A second round", decision_timeline_days=5),
+            questions=[QuestionInput("Why us?")],
+            panel=[PanelMember("Dana Levi", contact_id=dana), PanelMember("Dana", contact_id=dana)],
+        )
+    with service.db.session() as session:
+        stored = session.get(Interview, interview)
+        assert stored is not None
+        assert (stored.next_steps, stored.decision_timeline_days) == ("", None)
+        assert stored.debrief is None and stored.participants == []
+    change = service.submit_debrief(
+        interview,
+        DebriefFields(went_well="Rapport"),
+        interview=InterviewFields(next_steps="A second round", decision_timeline_days=5),
+        questions=[QuestionInput("Why us?")],
+        panel=[PanelMember("Dana Levi", contact_id=dana)],
+    )
+    assert change.entities >= {"interview", "debrief"} and opportunity in change.opportunity_ids
+    with service.db.session() as session:
+        stored = session.get(Interview, interview)
+        assert stored is not None and stored.debrief is not None
+        assert stored.next_steps == "A second round"
+        assert [question.question for question in stored.debrief.questions] == ["Why us?"]
+        assert [person.contact_id for person in stored.participants] == [dana]
+
+
+def test_a_panel_row_without_an_email_keeps_the_contacts_address(
+    service: FollowupService,
+) -> None:
+    _opportunity, interview = _interview(service)
+    dana = service.add_contact(
+        "Dana Levi", ContactFields(email="dana@northwind.example", phone="+49 30 1111")
+    ).created_id
+    service.set_panel(interview, [PanelMember("Dana Levi", title="Head of Data", contact_id=dana)])
+    with service.db.session() as session:
+        stored = session.get(Contact, dana)
+        assert stored is not None
+        assert (stored.email, stored.title) == ("dana@northwind.example", "Head of Data")
+    service.set_panel(
+        interview, [PanelMember("Dana Levi", email="dl@new.example", contact_id=dana)]
+    )
+    with service.db.session() as session:
+        stored = session.get(Contact, dana)
+        assert stored is not None and stored.email == "dl@new.example"
+
+
+def test_an_interview_does_not_move_when_its_replan_fails(
+    service: FollowupService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _opportunity, interview = _interview(service)
+    later = NOW + timedelta(days=1)
+
+    def broken_replan(*_args: object) -> set[int]:
+        raise RuntimeError("the planner failed")
+
+    # The fault is injected where the transaction re-plans, after the new times are set.
+    monkeypatch.setattr("followup_desktop.core.services._base.replan", broken_replan)
+    with pytest.raises(RuntimeError, match="the planner failed"):
+        service.update_interview(
+            interview, InterviewFields(starts_at=later, ends_at=later + timedelta(hours=1))
+        )
+    with service.db.session() as session:
+        stored = session.get(Interview, interview)
+        assert stored is not None
+        assert stored.starts_at.replace(tzinfo=UTC) == NOW - timedelta(hours=2)
+
+
+def test_cards_move_with_their_ranks_in_one_transaction(service: FollowupService) -> None:
+    from followup_desktop.core.card_order import card_order_key
+
+    acme = service.create_opportunity("Acme", "R", OpportunityFields(stage_id=1)).created_id
+    beta = service.create_opportunity("Beta", "R", OpportunityFields(stage_id=1)).created_id
+    assert acme is not None and beta is not None
+    with pytest.raises(NotFoundError, match="Opportunity 9999"):
+        service.move_cards({acme: 2, 9999: 2}, order_stage_id=2, ranks={acme: 0.0})
+    assert service.get_setting(card_order_key(2)) is None
+    with service.db.session() as session:
+        assert session.scalar(select(Opportunity.stage_id).where(Opportunity.id == acme)) == 1
+    change = service.move_cards({acme: 2, beta: 2}, order_stage_id=2, ranks={beta: 0, acme: 1})
+    assert change.opportunity_ids == {acme, beta}
+    assert change.entities >= {"opportunity", "stage_history", "settings"}
+    assert service.get_setting(card_order_key(2)) == {str(beta): 0.0, str(acme): 1.0}
+    # Undo sends each card back to its own stage, with the column's old order.
+    service.move_cards({acme: 1, beta: 3}, order_stage_id=2, ranks={})
+    with service.db.session() as session:
+        stages = dict(session.execute(select(Opportunity.id, Opportunity.stage_id)).all())
+    assert stages == {acme: 1, beta: 3}
+    assert service.get_setting(card_order_key(2)) == {}

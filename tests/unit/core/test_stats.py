@@ -16,7 +16,7 @@ from followup_desktop.core.demo import populate_demo
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.models import ContactRole, Direction
 from followup_desktop.core.playbook.settings import load_settings
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import FollowupService, InterviewFields, OpportunityFields
 from followup_desktop.core.stats import (
     MULTIPLIER_RANGE,
     SearchStats,
@@ -54,7 +54,7 @@ def stage_ids(service: FollowupService) -> dict[str, int]:
 
 def interview(service: FollowupService, opportunity_id: int, day: str, **fields: Any) -> int | None:
     return service.record_interview(
-        opportunity_id, at(day, 10), at(day, 11), "UTC", **fields
+        opportunity_id, at(day, 10), at(day, 11), "UTC", InterviewFields.from_mapping(fields)
     ).created_id
 
 
@@ -77,7 +77,9 @@ def build_search(db: Database) -> FollowupService:
 
     def create(company: str, day: str, **fields: Any) -> int:
         clock.now = at(day, 10)
-        created = service.create_opportunity(company, "Engineer", **fields).created_id
+        created = service.create_opportunity(
+            company, "Engineer", OpportunityFields.from_mapping(fields)
+        ).created_id
         assert created is not None
         return created
 

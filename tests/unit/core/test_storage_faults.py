@@ -28,6 +28,7 @@ from fault_helpers import (
     run_as_nobody,
     shared_folder,
     small_disk,
+    undecodable_text,
 )
 from followup_desktop.cli import main
 from followup_desktop.core import db as db_module
@@ -471,14 +472,7 @@ def test_text_damaged_into_invalid_utf8_passes_every_check_and_export_keeps_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "followup.sqlite3"
-    filled_database(path, 10)
-    # One flipped byte inside a company name: well-formed pages, indexes agree (the
-    # column is not indexed), so no check can tell; only reading the text fails.
-    with path.open("r+b") as handle:
-        data = handle.read()
-        offset = data.index(b"Company 007")
-        handle.seek(offset + 1)
-        handle.write(b"\xff")
+    undecodable_text(path)
     assert integrity_check(path) is None
     target = tmp_path / "export.json"
     assert main(["--db", str(path), "export", str(target)]) == 3

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import Opportunity
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import FollowupService, OpportunityFields
 from followup_desktop.gui import announce as announce_module
 from followup_desktop.gui.main_window import MainWindow
 from gui_helpers import NOW, AnsweringDialogs, window_settings
@@ -35,8 +35,8 @@ def heard() -> Iterator[list[str]]:
 
 @pytest.fixture
 def window(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> Iterator[MainWindow]:
-    service.create_opportunity("Acme", "Analyst", stage_id=WISHLIST)
-    service.create_opportunity("Beta", "Engineer", stage_id=APPLIED)
+    service.create_opportunity("Acme", "Analyst", OpportunityFields(stage_id=WISHLIST))
+    service.create_opportunity("Beta", "Engineer", OpportunityFields(stage_id=APPLIED))
     win = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
     qtbot.addWidget(win)
     win.show()

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import Contact, StageChange
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import FollowupService, OpportunityFields
 from followup_desktop.gui.board_model import (
     CARD_MIME_TYPE,
     BoardFilter,
@@ -46,10 +46,14 @@ def service(database: Database) -> FollowupService:
 
 @pytest.fixture
 def window(qtbot: QtBot, service: FollowupService, tmp_path: Path) -> Iterator[MainWindow]:
-    acme = service.create_opportunity("Acme", "Analyst", stage_id=WISHLIST).created_id
-    service.create_opportunity("Beta", "Engineer", stage_id=WISHLIST)
-    service.create_opportunity("Gamma", "Designer", stage_id=APPLIED, notes="remote friendly")
-    service.create_opportunity("Delta", "Manager", stage_id=APPLIED)
+    acme = service.create_opportunity(
+        "Acme", "Analyst", OpportunityFields(stage_id=WISHLIST)
+    ).created_id
+    service.create_opportunity("Beta", "Engineer", OpportunityFields(stage_id=WISHLIST))
+    service.create_opportunity(
+        "Gamma", "Designer", OpportunityFields(stage_id=APPLIED, notes="remote friendly")
+    )
+    service.create_opportunity("Delta", "Manager", OpportunityFields(stage_id=APPLIED))
     service.add_contact("Jane Roe", opportunity_id=acme)
     assert acme is not None
     service.add_action("call_recruiter", NOW - timedelta(hours=1), opportunity_id=acme)
@@ -404,8 +408,10 @@ def test_stage_changes_keep_or_rebuild_columns_as_needed(
 def test_a_search_typed_before_the_search_text_arrives_still_finds_contacts(
     qtbot: QtBot, service: FollowupService, tmp_path: Path
 ) -> None:
-    acme = service.create_opportunity("Acme", "Analyst", stage_id=WISHLIST).created_id
-    service.create_opportunity("Beta", "Engineer", stage_id=WISHLIST)
+    acme = service.create_opportunity(
+        "Acme", "Analyst", OpportunityFields(stage_id=WISHLIST)
+    ).created_id
+    service.create_opportunity("Beta", "Engineer", OpportunityFields(stage_id=WISHLIST))
     service.add_contact("Jane Roe", opportunity_id=acme)
     win = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
     qtbot.addWidget(win)
@@ -425,7 +431,9 @@ def test_a_search_typed_before_the_search_text_arrives_still_finds_contacts(
 def test_the_today_panel_and_search_text_are_read_after_the_first_paint(
     qtbot: QtBot, service: FollowupService, tmp_path: Path
 ) -> None:
-    acme = service.create_opportunity("Acme", "Analyst", stage_id=WISHLIST).created_id
+    acme = service.create_opportunity(
+        "Acme", "Analyst", OpportunityFields(stage_id=WISHLIST)
+    ).created_id
     service.add_action("call_recruiter", NOW - timedelta(hours=1), opportunity_id=acme)
     win = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
     qtbot.addWidget(win)
@@ -446,7 +454,9 @@ def test_the_today_panel_and_search_text_are_read_after_the_first_paint(
 def test_a_show_without_a_paint_still_reads_the_today_panel(
     qtbot: QtBot, service: FollowupService, tmp_path: Path
 ) -> None:
-    acme = service.create_opportunity("Acme", "Analyst", stage_id=WISHLIST).created_id
+    acme = service.create_opportunity(
+        "Acme", "Analyst", OpportunityFields(stage_id=WISHLIST)
+    ).created_id
     service.add_action("call_recruiter", NOW - timedelta(hours=1), opportunity_id=acme)
     win = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
     qtbot.addWidget(win)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import Action, ActionState, Interview, Opportunity
-from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.core.services import Change, FollowupService, InterviewFields
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.calendar import CalendarPage, ScheduleInterviewDialog
 from followup_desktop.gui.calendar.agenda_model import AGENDA_DAYS, day_words
@@ -101,7 +101,7 @@ def test_a_day_shows_interviews_actions_and_the_expected_decision(
         acme, local(day, 14), local(day, 15), timezone="UTC"
     ).created_id
     assert interview is not None
-    service.update_interview(interview, decision_date=day + timedelta(days=3))
+    service.update_interview(interview, InterviewFields(decision_date=day + timedelta(days=3)))
     service.add_action(
         "call_recruiter", NOW - timedelta(minutes=30), opportunity_id=acme, reason="Asked to."
     )

@@ -17,7 +17,7 @@ from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
 from followup_desktop.core.db import Database
 from followup_desktop.core.ics import CANCELLED_PREFIX
 from followup_desktop.core.models import Action, ActionState, Interview
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import FollowupService, InterviewFields
 from followup_desktop.gui.calendar import CalendarPage
 from followup_desktop.gui.calendar.week_layout import (
     DAY_MINUTES,
@@ -73,7 +73,7 @@ def interview(
     **fields: object,
 ) -> int:
     created = service.record_interview(
-        opportunity_id, starts, ends, timezone="Europe/Berlin", **fields
+        opportunity_id, starts, ends, "Europe/Berlin", InterviewFields.from_mapping(fields)
     ).created_id
     assert created is not None
     return created
@@ -249,7 +249,7 @@ def test_the_all_day_strip_holds_follow_ups_and_decisions_in_words(
 ) -> None:
     acme = opportunity(service)
     created = interview(service, acme, berlin(TUESDAY, 10), berlin(TUESDAY, 11))
-    service.update_interview(created, decision_date=WEDNESDAY)
+    service.update_interview(created, InterviewFields(decision_date=WEDNESDAY))
     service.add_action("call_recruiter", berlin(MONDAY, 8), opportunity_id=acme)
     busy = opportunity(service, "Initech")
     for minute in range(6):

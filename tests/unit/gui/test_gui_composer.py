@@ -16,7 +16,7 @@ from sqlalchemy import select
 from followup_desktop.core.db import Database
 from followup_desktop.core.messages import EmailAccount, Security, save_account
 from followup_desktop.core.models import Action, ActionState, Correspondence, Setting
-from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services import ContactFields, FollowupService
 from followup_desktop.gui.composer import ComposerDialog, EmailAccountPage, TemplateEditorPage
 from followup_desktop.gui.composer.composer import sender_with_context
 from followup_desktop.secrets import PasswordStore
@@ -333,7 +333,10 @@ def _rejection_reply(service: FollowupService) -> int:
 
     opportunity, _interview = _interview_with_panel(service)
     service.add_contact(
-        "Rita Moreno", opportunity_id=opportunity, role=ContactRole.HR, email="rita@acme.example"
+        "Rita Moreno",
+        ContactFields(email="rita@acme.example"),
+        opportunity_id=opportunity,
+        role=ContactRole.HR,
     )
     action = service.add_action("reply_to_rejection", NOW, opportunity_id=opportunity).created_id
     assert action is not None

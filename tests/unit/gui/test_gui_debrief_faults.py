@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from fault_helpers import fill, small_disk
 from followup_desktop.core.db import Database, open_database
-from followup_desktop.core.questions import load_debrief_draft
+from followup_desktop.core.queries.debrief import stored_draft
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.debrief import DebriefDialog
 
@@ -58,8 +58,8 @@ def _open(qtbot: QtBot, service: FollowupService, interview_id: int) -> DebriefD
 
 
 def _stored(service: FollowupService, dialog: DebriefDialog, field: str) -> str:
-    draft = load_debrief_draft(service.db, dialog.snapshot)
-    return "" if draft is None else str(draft.state[field])
+    draft = stored_draft(service.db, dialog.snapshot)
+    return "" if draft is None else str(draft.form()[field])
 
 
 @pytest.mark.expected_log("^could not save the debrief draft ")

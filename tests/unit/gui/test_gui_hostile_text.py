@@ -32,7 +32,13 @@ from pytestqt.qtbot import QtBot
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.plain_text import for_display
-from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
+from followup_desktop.core.services import (
+    DebriefFields,
+    FollowupService,
+    OpportunityFields,
+    PanelMember,
+    QuestionInput,
+)
 from followup_desktop.gui.debrief import DebriefDialog, QuestionBankWidget
 from followup_desktop.gui.dialogs import Dialogs
 from followup_desktop.gui.main_window import MainWindow
@@ -135,7 +141,9 @@ def service(database: Database) -> FollowupService:
     service = FollowupService(database, clock=lambda: NOW)
     stage = next(stage for stage in service.stages() if stage.name == "Interviewing")
     service.rename_stage(stage.id, STAGE)
-    opportunity = service.create_opportunity(COMPANY, ROLE, stage_id=stage.id).created_id
+    opportunity = service.create_opportunity(
+        COMPANY, ROLE, OpportunityFields(stage_id=stage.id)
+    ).created_id
     assert opportunity is not None
     end = NOW - timedelta(hours=3)
     interview = service.record_interview(
@@ -144,7 +152,7 @@ def service(database: Database) -> FollowupService:
     assert interview is not None
     service.save_debrief(
         interview,
-        went_well="<script>alert(1)</script> went well",
+        DebriefFields(went_well="<script>alert(1)</script> went well"),
         questions=[QuestionInput(QUESTION, "<b>Er</b>")],
     )
     service.set_panel(

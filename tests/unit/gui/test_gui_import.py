@@ -13,7 +13,7 @@ from sqlalchemy import select
 from followup_desktop.core.db import Database
 from followup_desktop.core.imports.formats import Field
 from followup_desktop.core.models import Opportunity, Stage
-from followup_desktop.core.services import Change, FollowupService
+from followup_desktop.core.services import Change, FollowupService, OpportunityFields
 from followup_desktop.gui.import_wizard import ImportWizard
 from followup_desktop.gui.main_window import MainWindow
 from followup_desktop.gui.proof_dialog import ProofDialog
@@ -150,7 +150,7 @@ def test_an_unreadable_file_is_explained_on_the_first_page(
 def test_window_menus_open_the_wizard_and_save_the_proof(
     qtbot: QtBot, service: FollowupService, tmp_path: Path
 ) -> None:
-    service.create_opportunity("Acme", "Analyst", source="E-mail")
+    service.create_opportunity("Acme", "Analyst", OpportunityFields(source="E-mail"))
     dialogs = AnsweringDialogs()
     window = MainWindow(service, dialogs=dialogs, settings=window_settings(tmp_path))
     qtbot.addWidget(window)
@@ -279,7 +279,7 @@ def test_the_proof_prints_through_the_print_dialog(
 ) -> None:
     from PySide6.QtPrintSupport import QPrinter
 
-    service.create_opportunity("Acme", "Analyst", source="E-mail")
+    service.create_opportunity("Acme", "Analyst", OpportunityFields(source="E-mail"))
     target = tmp_path / "printed.pdf"
     asked: list[QPrinter] = []
 

@@ -14,7 +14,13 @@ from followup_desktop.core.board import load_stages
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import Action, ActionState, ContactRole, Opportunity
 from followup_desktop.core.playbook.settings import SETTINGS_KEY
-from followup_desktop.core.services import FollowupService, PanelMember
+from followup_desktop.core.services import (
+    ContactFields,
+    FollowupService,
+    InterviewFields,
+    OpportunityFields,
+    PanelMember,
+)
 from followup_desktop.gui.editor import OpportunityEditor
 from followup_desktop.gui.playbook_choices import DISPUTED_CHOICES, USE_DEFAULT
 from followup_desktop.gui.settings_dialog import SettingsDialog
@@ -38,11 +44,14 @@ def _opportunity(service: FollowupService, company: str = "Acme") -> int:
         END - timedelta(hours=1),
         END,
         "Europe/Berlin",
-        decision_timeline_days=5,
+        InterviewFields(decision_timeline_days=5),
     ).created_id
     assert interview is not None
     service.add_contact(
-        "Rita Moreno", opportunity_id=opportunity, role=ContactRole.HR, email="rita@acme.example"
+        "Rita Moreno",
+        ContactFields(email="rita@acme.example"),
+        opportunity_id=opportunity,
+        role=ContactRole.HR,
     )
     service.save_debrief(
         interview,
@@ -167,7 +176,10 @@ def test_the_editor_keeps_overrides_it_does_not_show(
 ) -> None:
     opportunity = _opportunity(service)
     service.update_opportunity(
-        opportunity, playbook_overrides={"no_timeline_follow_up_days": 10, "paper_note": "printed"}
+        opportunity,
+        OpportunityFields(
+            playbook_overrides={"no_timeline_follow_up_days": 10, "paper_note": "printed"}
+        ),
     )
     editor = _editor(qtbot, service, opportunity)
     assert editor.choices.combos["paper_note"].currentData() == "printed"
@@ -199,7 +211,9 @@ def test_settings_set_the_default_that_the_editor_names(
 ) -> None:
     own_choice = _opportunity(service, "Acme")
     follows_default = _opportunity(service, "Globex")
-    service.update_opportunity(own_choice, playbook_overrides={"paper_note": "none"})
+    service.update_opportunity(
+        own_choice, OpportunityFields(playbook_overrides={"paper_note": "none"})
+    )
     no_store = PasswordStore(backend=keyring.backends.null.Keyring())
     dialog = SettingsDialog(service, passwords=no_store)
     qtbot.addWidget(dialog)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from followup_desktop.core import validation
 from followup_desktop.core.errors import ImportFormatError, ValidationError
+from followup_desktop.core.fields import CONTACT_TEXT
 from followup_desktop.core.files import read_limited
 from followup_desktop.core.imports.dedupe import text_key
 from followup_desktop.core.imports.formats import normalise_header
@@ -311,7 +312,8 @@ def _check(card: Card, fields: Mapping[str, str]) -> list[RowProblem]:
         validation.email(fields["email"], "email", "E-mail")
     except ValidationError as error:
         problems.append(RowProblem(card.line, "E-mail", str(error)))
-    for name, limit in (("name", 200), ("title", 200), ("phone", 64), ("linkedin", 500)):
+    for name in ("name", "title", "phone", "linkedin"):
+        limit = CONTACT_TEXT[name].max_length
         if len(fields[name]) > limit:
             problems.append(
                 RowProblem(card.line, name, f"{len(fields[name])} characters; at most {limit} fit.")

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from followup_desktop.core import validation
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.fields import OPPORTUNITY_TEXT
 from followup_desktop.core.imports.dedupe import company_role_key, normalise_link, text_key
 from followup_desktop.core.imports.formats import (
     FAMILIES,
@@ -61,7 +62,10 @@ from followup_desktop.core.timeutil import local_zone, utcnow
 
 SAMPLE_DATES = 5
 NOTHING = frozenset({"n/a", "na", "none", "null", "-", "\u2014", "\u2013"})
-_TEXT_LIMITS = {"company": 200, "role": 200, "location": 200, "source": 200}
+# The lengths the service stores (core.fields), checked per row so the dry run says so.
+_TEXT_LIMITS = {
+    name: OPPORTUNITY_TEXT[name].max_length for name in ("company", "role", "location", "source")
+}
 
 
 class DuplicatePolicy(enum.StrEnum):
@@ -690,9 +694,10 @@ class _Planner:
         if low is not None and high is not None and low > high:
             reader.problem(Field.SALARY_MIN, f"the minimum ({low}) is above the maximum ({high}).")
         fields["salary_min"], fields["salary_max"] = low, high
-        if len(currency) > 3:
+        limit = OPPORTUNITY_TEXT["salary_currency"].max_length
+        if len(currency) > limit:
             reader.problem(Field.CURRENCY, f"{currency!r} is not a currency code like EUR or USD.")
-        fields["salary_currency"] = currency[:3]
+        fields["salary_currency"] = currency[:limit]
         archived = reader.flag(Field.ARCHIVED)
         if archived is not None:
             fields["archived"] = archived

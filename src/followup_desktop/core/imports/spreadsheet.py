@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from followup_desktop.core.db import Database
-from followup_desktop.core.ics import write_atomically
+from followup_desktop.core.files import write_atomically
 from followup_desktop.core.imports.records import Record, load_records
 from followup_desktop.core.models import StageKind
 from followup_desktop.core.timeutil import local_zone
@@ -100,5 +100,5 @@ def export_spreadsheet(db: Database, path: Path, tz: tzinfo | None = None) -> in
     """Write every opportunity to ``path`` (atomically); returns how many."""
     with db.session() as session:
         records = load_records(session)
-    write_atomically(path, spreadsheet_bytes(records, tz or local_zone()))
+    write_atomically(path, spreadsheet_bytes(records, tz or local_zone()), "the spreadsheet")
     return len(records)

@@ -371,11 +371,11 @@ class MailboxChecker:
         return change | self._save(state)
 
     def _import_invitation(self, proposal: StoredProposal) -> Change:
-        from followup_desktop.core.ics import import_invitations, read_invitations
+        from followup_desktop.core.ics import read_invitations
 
         assert proposal.invitation is not None
         invitations = read_invitations(proposal.invitation.encode("utf-8"))
-        result = import_invitations(self.service.db, invitations, now=self.service.clock())
+        result = self.service.import_invitations(invitations)
         return Change(frozenset(result.opportunity_ids), frozenset({"interview", "action"}))
 
     def dismiss(self, proposal_id: str) -> Change:

@@ -8,20 +8,20 @@ The service's rooms (opportunities, contacts, interviews, …) are mixins on
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup_desktop.core import validation
 from followup_desktop.core.change import Change as Change  # noqa: PLC0414 (re-exported)
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError, ValidationError
 from followup_desktop.core.models import (
-    DEBRIEF_TEXT_FIELDS,
     Opportunity,
     Setting,
     Stage,
@@ -35,37 +35,28 @@ from followup_desktop.core.timeutil import (
     utcnow,
 )
 
-if TYPE_CHECKING:
-    pass
-
 Clock = Callable[[], datetime]
 _T = TypeVar("_T")
 
-
-_OPPORTUNITY_TEXT = {
-    "company": ("Company", 200, True),
-    "role": ("Role", 200, True),
-    "location": ("Location", 200, False),
-    "source": ("Source", 200, False),
-    "salary_currency": ("Currency", 3, False),
-    "notes": ("Notes", 10_000_000, False),
-    "acceptance_criteria": ("Acceptance criteria", 100_000, False),
-}
-_CONTACT_TEXT = {
-    "name": ("Name", 200, True),
-    "title": ("Title", 200, False),
-    "phone": ("Phone", 64, False),
-    "linkedin": ("LinkedIn", 500, False),
-    "notes": ("Notes", 1_000_000, False),
-}
-_DEBRIEF_TEXT = DEBRIEF_TEXT_FIELDS
+# Set while the service's own transaction runs, so a test can tell a write that came
+# through the service from one that went around it (tests/write_guard.py).
+_WRITING: ContextVar[bool] = ContextVar("followup_service_writing", default=False)
 
 
-def _clean_text(spec: dict[str, tuple[str, int, bool]], name: str, value: Any) -> str:
-    label, limit, required = spec[name]
-    if required:
-        return validation.required_text(value, name, label, limit)
-    return validation.optional_text(value, name, label, limit)
+def service_is_writing() -> bool:
+    """Whether the current code runs inside one of the service's write transactions."""
+    return _WRITING.get()
+
+
+@contextmanager
+def marked_writing() -> Iterator[None]:
+    """Mark code that writes below the ORM (the JSON import's bulk inserts) as the
+    service's own, as :meth:`ServiceBase._write` does for sessions."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
 
 
 def _refuse_nul_inside(value: Any, key: str) -> None:
@@ -79,12 +70,6 @@ def _refuse_nul_inside(value: Any, key: str) -> None:
             pending += [*item.keys(), *item.values()]
         elif isinstance(item, list | tuple):
             pending += item
-
-
-def _reject_unknown(fields: dict[str, Any], allowed: Iterable[str], what: str) -> None:
-    unknown = sorted(set(fields) - set(allowed))
-    if unknown:
-        raise ValidationError(f"Unknown {what} field(s): {', '.join(unknown)}.", unknown[0])
 
 
 class ReplyOutcome(enum.StrEnum):
@@ -127,6 +112,17 @@ class ServiceBase:
         self.clock = clock
 
     # -- helpers ---------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self, *, durable: bool = False, wait_ms: int | None = None) -> Iterator[Session]:
+        """The one way the service writes: a transaction that commits on success and
+        rolls back everything on any error (see :meth:`Database.session`)."""
+        token = _WRITING.set(True)
+        try:
+            with self.db.session(durable=durable, wait_ms=wait_ms) as session:
+                yield session
+        finally:
+            _WRITING.reset(token)
 
     def _get(self, session: Session, model: type[_T], ident: int, label: str) -> _T:
         record = session.get(model, ident)
@@ -172,6 +168,15 @@ class ServiceBase:
         if stage is None:
             raise ValidationError("There are no stages; add one in Settings first.", "stage_id")
         return stage
+
+    @staticmethod
+    def _store_setting(session: Session, key: str, value: Any) -> None:
+        """Write one setting's value within ``session`` (added when new)."""
+        setting = session.get(Setting, key)
+        if setting is None:
+            session.add(Setting(key=key, value=value))
+        else:
+            setting.value = value
 
     def _zone_name(self, session: Session) -> str:
         setting = session.get(Setting, SETTINGS_KEY)

@@ -51,12 +51,15 @@ from followup_desktop.core.calendar_query import (
     CalendarRange,
     DecisionIndex,
     EntryKind,
-    load_decisions,
-    load_range,
 )
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.models import Interview
+from followup_desktop.core.fields import InterviewFields
+from followup_desktop.core.queries.calendar import (
+    calendar_range,
+    expected_decisions,
+    interview_times,
+)
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import zone
 from followup_desktop.gui.announce import announce
@@ -365,19 +368,18 @@ class CalendarPage(QWidget):
     # -- reading ----------------------------------------------------------------------
 
     def _load(self, first: date, days: int) -> CalendarRange:
-        with self._db.session() as session:
-            if self._decisions is None:
-                # Built once, on first show (about 50 ms on 10,000 opportunities).
-                self._decisions = DecisionIndex(load_decisions(session, self._tz))
-            return load_range(
-                session,
-                first,
-                days,
-                self._clock(),
-                self._tz,
-                per_day=PER_DAY,
-                decisions=self._decisions,
-            )
+        if self._decisions is None:
+            # Built once, on first show (about 50 ms on 10,000 opportunities).
+            self._decisions = DecisionIndex(expected_decisions(self._db, self._tz))
+        return calendar_range(
+            self._db,
+            first,
+            days,
+            self._clock(),
+            self._tz,
+            per_day=PER_DAY,
+            decisions=self._decisions,
+        )
 
     def refresh(self) -> None:
         """Read the visible days again."""
@@ -402,8 +404,7 @@ class CalendarPage(QWidget):
         if everything or len(ids) > PATCH_LIMIT:
             self._decisions = None
         elif ids and self._decisions is not None:
-            with self._db.session() as session:
-                self._decisions.update(ids, load_decisions(session, self._tz, ids))
+            self._decisions.update(ids, expected_decisions(self._db, self._tz, ids))
         if self.isVisible():
             self.refresh()
         else:
@@ -528,14 +529,10 @@ class CalendarPage(QWidget):
         """Move an interview to the local ``day``, keeping its time of day in its own
         zone and its length; the service re-plans its follow-ups. False when nothing
         moved (same day, or an error, said through :attr:`move_failed`)."""
-        with self._db.session() as session:
-            interview = session.get(Interview, interview_id)
-            if interview is None:
-                return self._fail(
-                    f"Interview {interview_id} no longer exists; refresh the calendar "
-                    "and try again."
-                )
-            starts, ends, zone_name = interview.starts_at, interview.ends_at, interview.timezone
+        interview = interview_times(self._db, interview_id)
+        if interview is None:
+            return self._gone(interview_id)
+        starts, ends, zone_name = interview.starts_at, interview.ends_at, interview.timezone
         # The day it is drawn on is in the person's zone; the move is in whole days.
         days = (day - starts.astimezone(self._tz).date()).days
         if days == 0:
@@ -552,14 +549,10 @@ class CalendarPage(QWidget):
         sees it. False when nothing moved (same start, or an error, said through
         :attr:`move_failed`).
         """
-        with self._db.session() as session:
-            interview = session.get(Interview, interview_id)
-            if interview is None:
-                return self._fail(
-                    f"Interview {interview_id} no longer exists; refresh the calendar "
-                    "and try again."
-                )
-            starts, ends = interview.starts_at, interview.ends_at
+        interview = interview_times(self._db, interview_id)
+        if interview is None:
+            return self._gone(interview_id)
+        starts, ends = interview.starts_at, interview.ends_at
         if new_start_local.tzinfo is None:
             wanted = new_start_local.replace(tzinfo=self._tz)
         else:
@@ -576,7 +569,9 @@ class CalendarPage(QWidget):
         """Store new times through the service (which re-plans), then show ``day`` with
         the interview selected."""
         try:
-            change = self._service.update_interview(interview_id, starts_at=starts, ends_at=ends)
+            change = self._service.update_interview(
+                interview_id, InterviewFields(starts_at=starts, ends_at=ends)
+            )
         except FollowupError as error:
             return self._fail(f"The interview could not move: {error}")
         self.select_day(day)
@@ -658,6 +653,11 @@ class CalendarPage(QWidget):
         self.last_error = message
         self.move_failed.emit(message)
         return False
+
+    def _gone(self, interview_id: int) -> bool:
+        return self._fail(
+            f"Interview {interview_id} no longer exists; refresh the calendar and try again."
+        )
 
     def report(self, change: Change) -> None:
         """Hand a change made here to the window; re-read alone when nobody listens."""

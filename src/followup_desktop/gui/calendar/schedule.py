@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.models import Opportunity
+from followup_desktop.core.queries.calendar import open_opportunities as unarchived
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone_name
 from followup_desktop.gui.plain import PlainLabel, shown
@@ -34,13 +33,7 @@ NEW_OPPORTUNITY = -1
 
 def open_opportunities(service: FollowupService) -> list[tuple[int, str]]:
     """(id, "Company — Role") of every opportunity not archived, by company."""
-    with service.db.session() as session:
-        rows = session.execute(
-            select(Opportunity.id, Opportunity.company, Opportunity.role)
-            .where(Opportunity.archived.is_(False))
-            .order_by(Opportunity.company, Opportunity.role, Opportunity.id)
-        ).all()
-    return [(row.id, f"{row.company} — {row.role}") for row in rows]
+    return [(item.opportunity_id, item.label) for item in unarchived(service.db)]
 
 
 class ScheduleInterviewDialog(QDialog):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from followup_desktop.core.questions import latest_ended_interview_id
+from followup_desktop.core.queries.debrief import latest_ended_interview
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.debrief.bank import QuestionBankModel, QuestionBankWidget
 from followup_desktop.gui.debrief.dialog import DebriefDialog
@@ -57,8 +57,7 @@ def open_latest_debrief(
     service: FollowupService, parent: QWidget | None = None
 ) -> DebriefDialog | None:
     """Open the debrief of the interview that ended last; None (and a note) if none has."""
-    with service.db.session() as session:
-        interview_id = latest_ended_interview_id(session, service.clock())
+    interview_id = latest_ended_interview(service.db, service.clock())
     if interview_id is None:
         inform(
             parent,

@@ -39,7 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.questions import NO_THEME, QuestionRecord, list_questions
+from followup_desktop.core.queries.debrief import question_bank
+from followup_desktop.core.questions import NO_THEME, QuestionRecord
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.debrief.common import error_colour
 from followup_desktop.gui.plain import PlainLabel, shown, tooltip
@@ -426,8 +427,7 @@ class QuestionBankWidget(QWidget):
     def refresh(self) -> None:
         """Re-read every question, keeping the current one selected."""
         current = self.current_question()
-        with self.service.db.session() as session:
-            records = list_questions(session)
+        records = question_bank(self.service.db)
         self.model.set_records(records)
         self.view.expandAll()
         if current is not None:

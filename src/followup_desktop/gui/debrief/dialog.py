@@ -2,7 +2,7 @@
 
 The first edit after a save starts a short timer that later edits do not restart; when
 it fires, the form's whole state goes to the database as a draft (see
-:mod:`followup_desktop.core.questions`), so every keystroke is committed within
+:mod:`followup_desktop.core.debrief_draft`), so every keystroke is committed within
 :data:`AUTOSAVE_DELAY_MS` plus the write itself, however fast someone types. A write
 that fails (a full disk, another program holding the write lock) never ends the
 autosave: a banner says what is wrong and stays until a save succeeds, and the save is
@@ -46,18 +46,17 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.core import validation
-from followup_desktop.core.errors import FollowupError, ValidationError
-from followup_desktop.core.models import DEBRIEF_TEXT_FIELDS, Channel, DebriefStatus
-from followup_desktop.core.questions import (
-    BETTER_ANSWER_HINT,
-    ContactChoice,
-    DebriefSnapshot,
-    contact_choices,
-    discard_debrief_draft,
-    load_debrief,
-    load_debrief_draft,
-    save_debrief_draft,
+from followup_desktop.core.debrief_draft import (
+    DATE_FIELDS,
+    TEXT_FIELDS,
+    DebriefDraft,
+    DraftFromNewerVersion,
 )
+from followup_desktop.core.errors import FollowupError, NotFoundError, ValidationError
+from followup_desktop.core.fields import DebriefFields, InterviewFields
+from followup_desktop.core.models import Channel, DebriefStatus
+from followup_desktop.core.queries.debrief import debrief_form
+from followup_desktop.core.questions import BETTER_ANSWER_HINT, ContactChoice, DebriefSnapshot
 from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
 from followup_desktop.core.storage_errors import StorageError
 from followup_desktop.core.timeutil import local_zone, zone
@@ -77,8 +76,6 @@ SAVE_LOCK_WAIT_MS = 100
 # How far from the interview a stated date may lie before it is surely a typo.
 MAX_DAYS_AHEAD = validation.MAX_TIMELINE_DAYS
 
-TEXT_FIELDS = (*DEBRIEF_TEXT_FIELDS, "next_steps")
-DATE_FIELDS = ("decision_date", "check_back_on")
 CHANNELS: tuple[tuple[str, Channel | None], ...] = (
     ("Not said", None),
     ("Email", Channel.EMAIL),
@@ -170,19 +167,23 @@ class DebriefDialog(QDialog):
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self.save_draft)
 
-        with service.db.session() as session:
-            self.snapshot = load_debrief(session, interview_id)
-            self._contacts = contact_choices(session)
+        form = debrief_form(service.db, interview_id)
+        self.snapshot = form.snapshot
+        self._contacts = list(form.contacts)
+        # A draft a newer Followup wrote is kept as it is: nothing here overwrites it.
+        self._draft_refused = form.draft_refused
         self._tz = zone(self.snapshot.timezone)
         self._build()
         self._load(self.snapshot)
-        draft = load_debrief_draft(service.db, self.snapshot)
+        draft = form.draft
         if draft is not None:
-            self.set_form_state(draft.state)
+            self.set_form_state(draft.form())
             self._show_status(
                 "Restored the draft saved "
                 + draft.saved_at.astimezone(local_zone()).strftime("%d %b %Y, %H:%M")
             )
+        if self._draft_refused is not None:
+            self._show_problem(self._draft_refused)
         self._loading = False
 
     # -- building ---------------------------------------------------------------------
@@ -681,18 +682,23 @@ class DebriefDialog(QDialog):
         self._autosave.stop()
         if not self._dirty:
             return True
+        if self._draft_refused is not None:
+            self._show_problem(self._draft_refused)
+            return False
         started = time.perf_counter()
         try:
-            save_debrief_draft(
-                self.service.db,
+            self.service.save_debrief_draft(
                 self.interview_id,
-                self.snapshot.draft_identity,
-                self.form_state(),
-                self.service.clock(),
+                DebriefDraft.from_form(self.form_state(), self.service.clock()),
                 wait_ms=SAVE_LOCK_WAIT_MS,
             )
         except StorageError as error:
             self._save_failed(error)
+            return False
+        except (DraftFromNewerVersion, NotFoundError) as error:
+            # Not a passing fault: retrying cannot help, so say it and stop saving drafts.
+            self._draft_refused = str(error)
+            self._show_problem(self._draft_refused)
             return False
         self.last_save_ms = (time.perf_counter() - started) * 1000
         self._dirty = False
@@ -754,13 +760,13 @@ class DebriefDialog(QDialog):
         self._clear_problems()
         try:
             interview_fields, debrief_fields, panel, questions = self._collect()
-            change = self.service.update_interview(self.interview_id, **interview_fields)
-            change |= self.service.save_debrief(
+            # One transaction: a refusal in any part leaves the interview unchanged too.
+            change = self.service.submit_debrief(
                 self.interview_id,
-                submit=True,
+                DebriefFields(**debrief_fields),
+                interview=InterviewFields(**interview_fields),
                 panel=panel,
                 questions=questions,
-                **debrief_fields,
             )
         except ValidationError as error:
             self._show_validation(error)
@@ -771,7 +777,7 @@ class DebriefDialog(QDialog):
         except FollowupError as error:
             self._show_problem(str(error))
             return False
-        discard_debrief_draft(self.service.db, self.interview_id)
+        self.service.discard_debrief_draft(self.interview_id)
         self._dirty = False
         self.submitted.emit(change)
         self.accept()

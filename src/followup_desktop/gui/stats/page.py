@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.files import write_atomically
+from followup_desktop.core.queries.stats import search_stats
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.stats import (
     CompanyResponse,
@@ -39,7 +41,6 @@ from followup_desktop.core.stats import (
     SearchStats,
     StageTime,
     WeekActivity,
-    compute_stats,
     csv_tables,
     funnel_summary,
     multiplier_advice,
@@ -386,8 +387,7 @@ class StatsPage(QWidget):
         clock: Callable[[], datetime] = service.clock
 
         def work() -> SearchStats:
-            with service.db.session() as session:
-                return compute_stats(session, clock(), tz, start=start, end=end)
+            return search_stats(service.db, clock(), tz, start=start, end=end)
 
         self.status.setText("Computing…")
         self._tasks.submit(
@@ -485,7 +485,7 @@ class StatsPage(QWidget):
         if path is None:
             return None
         try:
-            path.write_text(csv_tables(self.stats)[section.key], encoding="utf-8")
+            write_atomically(path, csv_tables(self.stats)[section.key].encode("utf-8"), "the table")
         except OSError as error:
             self._dialogs.warning(
                 self, f"Could not write {path}: {error.strerror}. Choose another folder."

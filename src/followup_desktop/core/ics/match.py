@@ -1,0 +1,196 @@
+"""Which interview and opportunity each invitation belongs to (reads, never writes).
+
+:func:`propose` is the rule; docs/calendar.md describes it. Its proposals are what the
+confirmation shows and what :mod:`.apply` plans from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from followup_desktop.core.db import Database
+from followup_desktop.core.ics.guess import company_domain, company_key, guess_company_and_role
+from followup_desktop.core.ics.parse import Invitation, read_invitation_file
+from followup_desktop.core.models import (
+    Contact,
+    Interview,
+    Opportunity,
+    OpportunityContact,
+    Setting,
+    Stage,
+)
+
+ACCOUNT_SETTING = "email.account"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What importing one invitation would do, before anything is written.
+
+    ``opportunity_id`` None with ``action`` "create" means a new opportunity named
+    ``company`` / ``role``; ``matched_by`` says why an existing one was chosen.
+    """
+
+    invitation: Invitation
+    action: str  # "create", "update", "cancel", "ignore"
+    interview_id: int | None
+    opportunity_id: int | None
+    company: str
+    role: str
+    matched_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    id: int
+    company: str
+    key: str
+    closed: bool
+    updated_at: datetime
+
+
+def own_addresses(session: Session) -> frozenset[str]:
+    """The person's own email addresses, from the email account setting."""
+    setting = session.get(Setting, ACCOUNT_SETTING)
+    value = setting.value if setting is not None else None
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for name in ("from_address", "username"):
+            text = value.get(name)
+            if isinstance(text, str) and "@" in text:
+                found.add(text.strip().lower())
+    return frozenset(found)
+
+
+def propose(session: Session, invitations: Sequence[Invitation]) -> list[Proposal]:
+    """Decide, for each invitation, which interview and opportunity it belongs to.
+
+    1. An interview with the same UID is updated (or cancelled).
+    2. Otherwise the open opportunity whose company matches the organizer's email domain,
+       then one whose company is named in the summary, then one whose contacts write
+       from the organizer's domain; open ones before closed ones, then the most recently
+       updated.
+    3. Otherwise a new opportunity, named by :func:`guess_company_and_role`.
+    """
+    uids = [invitation.uid for invitation in invitations]
+    existing = {
+        row.ical_uid: (row.id, row.opportunity_id)
+        for row in session.execute(
+            select(Interview.id, Interview.opportunity_id, Interview.ical_uid).where(
+                Interview.ical_uid.in_(uids)
+            )
+        )
+    }
+    candidates = [
+        _Candidate(
+            row.id, row.company, company_key(row.company), row.kind.is_closed, row.updated_at
+        )
+        for row in session.execute(
+            select(Opportunity.id, Opportunity.company, Stage.kind, Opportunity.updated_at)
+            .join(Stage, Opportunity.stage_id == Stage.id)
+            .where(Opportunity.archived.is_(False))
+        )
+    ]
+    proposals = []
+    for invitation in invitations:
+        company, role = guess_company_and_role(invitation.summary, invitation.organizer)
+        found = existing.get(invitation.uid)
+        if found is not None:
+            action = "cancel" if invitation.cancelled else "update"
+            proposals.append(
+                Proposal(invitation, action, found[0], found[1], company, role, "the same UID")
+            )
+            continue
+        if invitation.cancelled:
+            proposals.append(
+                Proposal(invitation, "ignore", None, None, company, role, "nothing to cancel")
+            )
+            continue
+        match, reason = _match(session, candidates, invitation, company)
+        proposals.append(Proposal(invitation, "create", None, match, company, role, reason))
+    return proposals
+
+
+def describe_proposal(proposal: Proposal, tz: tzinfo) -> str:
+    """One line saying what importing an invitation would do (for confirmations).
+
+    The company, role and summary come from the file: callers show the line as plain text.
+    """
+    invitation = proposal.invitation
+    when = invitation.starts_at.astimezone(tz).strftime("%a %d %b %Y %H:%M")
+    target = f"{proposal.company} — {proposal.role}".strip(" —") or "a new opportunity"
+    if proposal.action == "update":
+        return f"Update the interview on {when} ({target})"
+    if proposal.action == "cancel":
+        return f"Cancel the interview on {when} ({target})"
+    if proposal.action == "ignore":
+        return f"Nothing to do for the cancelled {invitation.summary!r}"
+    if proposal.opportunity_id is None:
+        return f"Add an interview on {when} to a new opportunity: {target}"
+    return f"Add an interview on {when} to {target} (matched by {proposal.matched_by})"
+
+
+def preview_ics_file(db: Database, path: Path, tz: tzinfo | None = None) -> list[Proposal]:
+    """What :func:`import_ics_file` would do with ``path``, without writing anything."""
+    invitations = read_invitation_file(path, tz)
+    with db.session() as session:
+        return propose(session, invitations)
+
+
+def _best(matches: Iterable[_Candidate]) -> _Candidate | None:
+    ordered = sorted(matches, key=lambda c: (c.closed, -c.updated_at.timestamp(), -c.id))
+    return ordered[0] if ordered else None
+
+
+def _match(
+    session: Session, candidates: Sequence[_Candidate], invitation: Invitation, company: str
+) -> tuple[int | None, str]:
+    label = company_domain(invitation.organizer.email) if invitation.organizer else None
+    if label:
+        hit = _best(c for c in candidates if c.key and c.key == company_key(label))
+        if hit is not None:
+            return hit.id, f"the organizer's address ({invitation.organizer.email})"  # type: ignore[union-attr]
+    summary_words = re.sub(r"[^a-z0-9]+", " ", invitation.summary.lower())
+    squashed = summary_words.replace(" ", "")
+    hit = _best(
+        c
+        for c in candidates
+        if len(c.key) >= 3
+        and (
+            re.search(rf"\b{re.escape(c.company.lower())}\b", invitation.summary.lower())
+            or (len(c.key) >= 5 and c.key in squashed)
+        )
+    )
+    if hit is not None:
+        return hit.id, f"the company name in the title ({hit.company})"
+    if invitation.organizer is not None and label:
+        domain = invitation.organizer.email.rsplit("@", 1)[-1]
+        linked = set(
+            session.scalars(
+                select(OpportunityContact.opportunity_id)
+                .join(Contact, OpportunityContact.contact_id == Contact.id)
+                .where(Contact.email.like(f"%@{domain}"))
+            )
+        )
+        hit = _best(c for c in candidates if c.id in linked)
+        if hit is not None:
+            return hit.id, f"a contact who writes from {domain}"
+    del company
+    return None, "no opportunity matches"
+
+
+__all__ = [
+    "ACCOUNT_SETTING",
+    "Proposal",
+    "describe_proposal",
+    "own_addresses",
+    "preview_ics_file",
+    "propose",
+]
