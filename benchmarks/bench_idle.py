@@ -67,7 +67,7 @@ def _context_switches(pid: int) -> int:
 
 def idle(db_path: Path) -> dict[str, float]:
     """``idle_cpu_pct`` and its companions (see the module docstring)."""
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "tests" / "helpers"))
     from desktop.stack import DesktopStack
 
     seconds = float(os.environ.get(IDLE_ENV, "120"))

@@ -308,7 +308,7 @@ def populate(db_path: Path, opportunities: int = 10_000, seed: int = 1) -> datet
     then three rounds of planning in which most past-due actions are marked done, so the
     actions table looks like a search that has been going on for a while.
     """
-    from sqlalchemy import bindparam, insert, select, update
+    from sqlalchemy import Table, bindparam, insert, select, update
 
     from followup_desktop.core.db import open_database
     from followup_desktop.core.models import (
@@ -352,6 +352,7 @@ def populate(db_path: Path, opportunities: int = 10_000, seed: int = 1) -> datet
                 if generator.tables[name]:
                     session.execute(insert(model), generator.tables[name])
         actions = Action.__table__
+        assert isinstance(actions, Table)
         for _ in range(3):
             with db.session() as session:
                 replan_all(session, now)

@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "helpers"))
 
 RUNS = 3
 
@@ -39,7 +39,7 @@ def _one_run(workdir: Path) -> float:
         app = subprocess.Popen(
             [
                 sys.executable,
-                str(ROOT / "tests" / "desktop" / "reminder_app.py"),
+                str(ROOT / "tests" / "helpers" / "desktop" / "reminder_app.py"),
                 "--db",
                 str(db_path),
                 "--settings",

@@ -1,0 +1,245 @@
+"""The accessibility tree as a screen reader gets it: AT-SPI on a real desktop stack.
+
+Followup runs on Xvfb with a private session bus, the AT-SPI bus launcher and Qt's
+accessibility bridge switched on (``QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1``). The tree is
+read by ``desktop/atspi_walk.py`` with the system Python (PyGObject and the Atspi
+typelib come from Debian, not PyPI). On the board and on the calendar page: no control
+that takes the keyboard focus is without a name, every card and every interview of the
+month is reachable with its text, and a column's card count is said once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REQUIRE_DESKTOP_ENV, require_tools
+from desktop.process import AppProcess
+from desktop.stack import DesktopStack
+from followup_desktop import APP_NAME
+from followup_desktop.core.timeutil import local_zone, utcnow
+
+pytestmark = pytest.mark.desktop
+WALKER = Path(__file__).parents[1] / "helpers" / "desktop" / "atspi_walk.py"
+SYSTEM_PYTHON = "/usr/bin/python3"
+BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+OPPORTUNITIES = 12
+
+
+def _require_atspi() -> None:
+    require_tools("Xvfb", "dbus-daemon")
+    probe = subprocess.run(
+        [SYSTEM_PYTHON, "-c", "import gi; gi.require_version('Atspi', '2.0')"],
+        capture_output=True,
+        check=False,
+    )
+    missing = []
+    if probe.returncode != 0:
+        missing.append("python3-gi and gir1.2-atspi-2.0 for the system Python")
+    if not Path(BUS_LAUNCHER).exists():
+        missing.append("at-spi2-core")
+    if missing:
+        message = "missing: " + ", ".join(missing)
+        if os.environ.get(REQUIRE_DESKTOP_ENV) == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def a11y_stack(tmp_path: Path) -> Iterator[tuple[DesktopStack, dict[str, str]]]:
+    _require_atspi()
+    with DesktopStack(tmp_path / "desktop", tray=False, notifications=False) as stack:
+        env = stack.env
+        env.pop("NO_AT_BRIDGE", None)
+        # With CI set in its environment the app never shows on this accessibility bus
+        # (seen with Debian 12's at-spi2-core; nothing in Followup reads CI, and the cause
+        # is not found yet). A person's desktop session does not set it.
+        env.pop("CI", None)
+        env["QT_LINUX_ACCESSIBILITY_ALWAYS_ON"] = "1"
+        launcher = subprocess.Popen(
+            [BUS_LAUNCHER, "--launch-immediately"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            yield stack, env
+        finally:
+            os.killpg(launcher.pid, 15)
+            launcher.wait(timeout=10)
+
+
+def _walk(
+    env: dict[str, str], db_path: Path, *press: str, wait_for: str = ""
+) -> list[dict[str, Any]]:
+    app = AppProcess([sys.executable, "-m", "followup_desktop", "--db", str(db_path)], env)
+    try:
+        if wait_for:
+            # A page the window opens after its first paint: ask fresh walkers until it
+            # is there (each reads the tree anew).
+            deadline = time.monotonic() + 40
+            while True:
+                check = subprocess.run(
+                    [SYSTEM_PYTHON, str(WALKER), APP_NAME, "40"],
+                    env={**env, "ATSPI_WAIT_FOR": wait_for},
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    check=False,
+                )
+                if check.returncode == 0:
+                    break
+                assert time.monotonic() < deadline, (
+                    f"{wait_for!r} never appeared: {check.stderr}" + "\n".join(app.lines)
+                )
+                time.sleep(0.5)
+        result = subprocess.run(
+            [SYSTEM_PYTHON, str(WALKER), APP_NAME, "40", *press],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr + "\n".join(app.lines)
+    finally:
+        app.stop()
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def _unnamed_focusable(nodes: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"{node['role']} at {node['path']}"
+        for node in nodes
+        if node["focusable"] and node["showing"] and node["enabled"] and not node["name"].strip()
+    ]
+
+
+def _said_twice(nodes: list[dict[str, Any]]) -> list[str]:
+    """Objects whose description repeats their name: a screen reader says it twice."""
+    return [
+        f"{node['role']} {node['name']!r}"
+        for node in nodes
+        if node["showing"] and node["name"].strip() and node["description"] == node["name"]
+    ]
+
+
+def _demo(tmp_path: Path) -> Path:
+    db_path = tmp_path / "demo.sqlite3"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "followup_desktop",
+            "--db",
+            str(db_path),
+            "demo",
+            "--opportunities",
+            str(OPPORTUNITIES),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return db_path
+
+
+def test_the_board_and_the_calendar_are_named_and_reachable_through_atspi(
+    a11y_stack: tuple[DesktopStack, dict[str, str]], tmp_path: Path
+) -> None:
+    _stack, env = a11y_stack
+    db_path = _demo(tmp_path)
+    with sqlite3.connect(db_path) as connection:
+        cards = connection.execute(
+            "SELECT o.company, o.role FROM opportunities o JOIN stages s ON s.id = o.stage_id "
+            "WHERE o.archived = 0 AND s.hidden = 0"
+        ).fetchall()
+
+    board = _walk(env, db_path)
+    assert not _unnamed_focusable(board), _unnamed_focusable(board)
+    assert not _said_twice(board), _said_twice(board)
+    items = [node["name"] for node in board if node["role"] == "list item"]
+    for company, role in cards:
+        assert any(name.startswith(f"{company}, {role}") for name in items), (company, role)
+    # Each column says its card count once (not in the panel, the title and the count).
+    for panel in (node for node in board if node["role"] == "panel" and node["path"]):
+        inside = [
+            node["name"]
+            for node in board
+            if node["path"][: len(panel["path"])] == panel["path"] and " card" in node["name"]
+        ]
+        assert len(inside) <= 1, inside
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="known fault, open: a window reopened on the calendar page is often not found "
+    "on the accessibility bus by the waiting walker",
+)
+def test_the_calendar_is_named_and_reachable_through_atspi(
+    a11y_stack: tuple[DesktopStack, dict[str, str]], tmp_path: Path
+) -> None:
+    # A stack of its own: one app at a time on the accessibility bus.
+    _stack, env = a11y_stack
+    db_path = _demo(tmp_path)
+    with sqlite3.connect(db_path) as connection:
+        interviews = connection.execute(
+            "SELECT o.company, i.starts_at FROM interviews i "
+            "JOIN opportunities o ON o.id = i.opportunity_id"
+        ).fetchall()
+    # The calendar page, as a reopened window shows it.
+    settings = Path(env["XDG_CONFIG_HOME"]) / APP_NAME / "window.ini"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("[window]\npage=calendar\n")
+    month = _walk(env, db_path, wait_for="Month of ")
+    assert not _unnamed_focusable(month), _unnamed_focusable(month)
+    assert not _said_twice(month), _said_twice(month)
+    cells = [node["name"] for node in month if node["role"] == "table cell"]
+    assert len(cells) >= 42, f"the month grid shows {len(cells)} day cells"
+    today = utcnow().astimezone(local_zone()).date()
+    first = today.replace(day=1) - timedelta(days=today.replace(day=1).weekday())
+    shown = 0
+    for company, starts_at in interviews:
+        day = _local_day(starts_at)
+        if first <= day < first + timedelta(days=42):
+            shown += 1
+            heading = f"{day:%A} {day.day} {day:%B} {day.year}"
+            cell = next(name for name in cells if name.startswith(heading))
+            assert company in cell, (company, cell)
+    assert shown, "the demo data has interviews in the month shown"
+
+    # The week: each entry an object of its own, with its day and words.
+    week = _walk(env, db_path, "Week view", wait_for="Month of ")
+    assert not _unnamed_focusable(week), _unnamed_focusable(week)
+    grid = next(node for node in week if node["name"].startswith("Week of "))
+    items = [
+        node["name"]
+        for node in week
+        if node["role"] == "list item" and node["path"][: len(grid["path"])] == grid["path"]
+    ]
+    week_start = today - timedelta(days=today.weekday())
+    for company, starts_at in interviews:
+        day = _local_day(starts_at)
+        if week_start <= day < week_start + timedelta(days=7):
+            said = f"{day:%A} {day.day} {day:%B}:"
+            assert any(company in name and said in name for name in items), (company, items)
+    assert items, "the week's entries are reachable"
+
+
+def _local_day(stored: str) -> Any:
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(stored)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(local_zone()).date()

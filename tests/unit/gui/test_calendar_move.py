@@ -1,0 +1,238 @@
+"""Moving an interview from the keyboard ("Move to…") and reading days in words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QLabel, QMenu
+from pytestqt.qtbot import QtBot
+
+from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
+from followup_desktop.core.db import Database
+from followup_desktop.core.models import Interview
+from followup_desktop.core.services import FollowupService
+from followup_desktop.core.timeutil import local_zone
+from followup_desktop.gui import announce as announce_module
+from followup_desktop.gui.calendar import CalendarPage
+from followup_desktop.gui.calendar.move_dialog import MoveInterviewDialog, movable
+from followup_desktop.gui.calendar.week_access import EntryAccessible, WeekAccessible
+from followup_desktop.gui.main_window import MainWindow
+from gui_helpers import NOW, AnsweringDialogs, window_settings
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise")
+
+
+@pytest.fixture
+def service(database: Database) -> FollowupService:
+    return FollowupService(database, clock=lambda: NOW)
+
+
+@pytest.fixture
+def heard() -> Iterator[list[str]]:
+    words: list[str] = []
+    announce_module.listeners.append(words.append)
+    yield words
+    announce_module.listeners.remove(words.append)
+
+
+def _today() -> date:
+    return NOW.astimezone(local_zone()).date()
+
+
+def _local(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), local_zone())
+
+
+def _page(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> tuple[MainWindow, CalendarPage]:
+    window = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.settled)
+    return window, window.show_calendar()
+
+
+def _starts(service: FollowupService, interview_id: int) -> datetime:
+    with service.db.session() as session:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        return interview.starts_at.astimezone(local_zone())
+
+
+def _interview(service: FollowupService, day: date, hour: int, company: str = "Acme") -> int:
+    opportunity = service.create_opportunity(company, "Analyst").created_id
+    assert opportunity is not None
+    created = service.record_interview(opportunity, _local(day, hour), _local(day, hour + 1))
+    assert created.created_id is not None
+    return created.created_id
+
+
+def test_ctrl_m_moves_the_days_interview_to_another_day_and_time(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, heard: list[str]
+) -> None:
+    day = _today() + timedelta(days=2)
+    interview = _interview(service, day, 10)
+    window, page = _page(qtbot, service, tmp_path)
+    page.select_day(day)
+    offered: list[list[CalendarEntry]] = []
+    target = _local(day + timedelta(days=3), 15)
+
+    def answer(interviews: list[CalendarEntry]) -> tuple[int, datetime]:
+        offered.append(interviews)
+        return interviews[0].interview_id or 0, target
+
+    page.ask_move = answer
+    page.view.setFocus()
+    qtbot.waitUntil(page.view.hasFocus)
+    qtbot.keyClick(page.view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert [entry.interview_id for entry in offered[0]] == [interview]
+    moved = _starts(service, interview)
+    assert (moved.date(), moved.hour) == (target.date(), 15)
+    assert page.selected_day == target.date()
+    assert heard[-1].startswith("Interview with Acme moved to ")
+    assert target.strftime("%A %d %B, 15:00") in heard[-1]
+    window.close()
+
+
+def test_a_day_without_an_interview_says_what_to_do(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    window, page = _page(qtbot, service, tmp_path)
+    asked: list[list[CalendarEntry]] = []
+
+    def ask(interviews: list[CalendarEntry]) -> None:
+        asked.append(interviews)
+
+    page.ask_move = ask
+    assert page.move_selected_interview() is False
+    assert asked == []
+    assert "no interview" in page.last_error
+    window.close()
+
+
+def test_the_week_offers_the_selected_interview_first_and_the_context_menu_moves(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    day = _today() + timedelta(days=1)
+    first = _interview(service, day, 9, "Acme")
+    second = _interview(service, day, 13, "Globex")
+    window, page = _page(qtbot, service, tmp_path)
+    page.set_mode("week")
+    page.select_day(day)
+    page.week_view.select_entry(f"interview:{second}")
+    assert [e.interview_id for e in page.selected_interviews()] == [second, first]
+    menus: list[QMenu] = []
+    page.show_menu = lambda menu, where: menus.append(menu)  # type: ignore[method-assign]
+    page.ask_move = lambda interviews: (second, _local(day, 16))
+    point = page.week_view.block_rect(f"interview:{second}")
+    assert point is not None
+    page.week_view.customContextMenuRequested.emit(point.center())
+    texts = [action.text() for action in menus[0].actions()]
+    assert "&Move interview to…" in texts
+    next(a for a in menus[0].actions() if a.text() == "&Move interview to…").trigger()
+    assert _starts(service, second).hour == 16
+    assert _starts(service, first).hour == 9
+    window.close()
+
+
+def test_the_dialog_starts_at_the_interview_and_returns_the_new_start(qtbot: QtBot) -> None:
+    tz = local_zone()
+    entry = CalendarEntry(
+        kind=EntryKind.INTERVIEW,
+        key="interview:7",
+        opportunity_id=1,
+        interview_id=7,
+        action_id=None,
+        company="Acme",
+        role="Analyst",
+        starts_at=_local(_today(), 10),
+        ends_at=_local(_today(), 11),
+        day=_today(),
+        round=2,
+    )
+    dialog = MoveInterviewDialog([entry], tz)
+    qtbot.addWidget(dialog)
+    assert dialog.interview.currentText().startswith("Acme — Analyst, round 2")
+    assert dialog.start.time() == QTime(10, 0)
+    tomorrow = _today() + timedelta(days=1)
+    dialog.day.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+    dialog.start.setTime(QTime(14, 30))
+    interview_id, starts = dialog.choice()
+    assert interview_id == 7
+    assert (starts.date(), starts.hour, starts.minute) == (tomorrow, 14, 30)
+    # Each field is named by its label, which is its buddy (said once, with the field).
+    buddies = {label.buddy(): label.text() for label in dialog.findChildren(QLabel)}
+    assert buddies[dialog.day] == "&Day:"
+    assert buddies[dialog.start] == "&Start time:"
+    assert buddies[dialog.interview] == "&Interview:"
+    assert movable([entry]) == [entry]
+
+
+def test_a_month_cell_reads_every_entry_not_a_count(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    day = _today() + timedelta(days=2)
+    _interview(service, day, 10, "Acme")
+    _interview(service, day, 14, "Globex")
+    window, page = _page(qtbot, service, tmp_path)
+    text = page.model.index_of(day).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "Acme" in text and "Globex" in text
+    assert "10:00" in text and "14:00" in text
+    window.close()
+
+
+def test_walking_the_week_with_the_arrows_says_each_interview(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, heard: list[str]
+) -> None:
+    day = _today() + timedelta(days=1)
+    _interview(service, day, 9, "Acme")
+    _interview(service, day, 13, "Globex")
+    window, page = _page(qtbot, service, tmp_path)
+    page.set_mode("week")
+    page.select_day(day)
+    page.week_view.setFocus()
+    qtbot.waitUntil(page.week_view.hasFocus)
+    entries = page.model.entries(day)
+    for _ in entries:
+        qtbot.keyClick(page.week_view, Qt.Key.Key_Down)
+    # One announcement per entry, the strip's follow-ups first, then the interviews.
+    assert len(heard) == len(entries)
+    interviews = [words for words in heard if "round" in words or "Interview" in words]
+    assert [("Acme" in w, "09:00" in w) for w in interviews[:1]] == [(True, True)]
+    assert "Globex" in interviews[-1] and "13:00" in interviews[-1]
+    window.close()
+
+
+def test_the_week_grid_has_an_accessible_object_per_entry(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    day = _today() + timedelta(days=1)
+    acme = _interview(service, day, 9, "Acme")
+    window, page = _page(qtbot, service, tmp_path)
+    page.set_mode("week")
+    page.select_day(day)
+    page.week_view.select_entry(f"interview:{acme}")
+    grid = QAccessible.queryAccessibleInterface(page.week_view)
+    assert isinstance(grid, WeekAccessible)
+    children = [grid.child(i) for i in range(grid.childCount())]
+    entries = [entry for entry in children if isinstance(entry, EntryAccessible)]
+    names = [entry.text(QAccessible.Text.Name) for entry in entries]
+    assert len(entries) == len(page.week_view.entry_keys())
+    block = next(entry for entry in entries if entry.key == f"interview:{acme}")
+    assert "Acme" in block.text(QAccessible.Text.Name)
+    assert block.text(QAccessible.Text.Name).startswith(f"{day:%A} {day.day} {day:%B}: ")
+    assert block.state().selected
+    assert block.role() == QAccessible.Role.ListItem
+    assert block.parent() is grid
+    assert grid.indexOfChild(block) == grid.childCount() - len(entries) + entries.index(block)
+    assert not block.rect().isEmpty()
+    assert all(names)
+    # The same object each time it is asked for (screen readers keep hold of them).
+    assert grid.child(grid.indexOfChild(block)) is block
+    window.close()
