@@ -43,7 +43,7 @@ from followup_desktop.core.models import (
     Opportunity,
     StageKind,
 )
-from followup_desktop.core.services import ContactFields, FollowupService
+from followup_desktop.core.services import ContactFields, FollowupService, OpportunityFields
 from followup_desktop.core.timeutil import local_zone
 from imap_support import PASSWORD, USER, Dovecot, mailbox_digest, running_dovecot
 from mailbox_scenario import ME, Story, build_search, fill_mailbox, message
@@ -602,6 +602,7 @@ def test_a_reply_asking_to_wait_suggests_the_day_and_the_plan_follows_on_confirm
     )
     before = _open_follow_up_due(service, story)
 
+    assert wait.day is not None
     checker.confirm(wait.id, outcome=wait.outcome, on=date.fromisoformat(wait.day))
 
     with service.db.session() as session:
@@ -680,10 +681,10 @@ def test_mail_from_the_domain_of_the_posting_link_is_a_reply(
 ) -> None:
     # No contact yet, only the posting: its domain names the company's mail.
     globex = service.create_opportunity(
-        "Globex", "Planner", link="https://careers.globex.example/jobs/42"
+        "Globex", "Planner", OpportunityFields(link="https://careers.globex.example/jobs/42")
     ).created_id
     board = service.create_opportunity(
-        "Initrode", "Tester", link="https://www.linkedin.com/jobs/view/77"
+        "Initrode", "Tester", OpportunityFields(link="https://www.linkedin.com/jobs/view/77")
     ).created_id
     # Written after the opportunity was added: nothing older belongs to the search.
     when = datetime.now(UTC) + timedelta(minutes=1)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.agenda import agenda, missed
 from followup_desktop.core.db import Database, open_database
 from followup_desktop.core.exchange import import_data
@@ -613,8 +614,8 @@ def test_skills_to_build_become_a_to_do_and_are_named_in_the_follow_up(
                 select(Action).where(Action.opportunity_id == opportunity)
             )
         }
-    assert "streaming joins" in reasons["build_skills"]
-    assert "streaming joins" in reasons["status_follow_up"]
+    assert "streaming joins" in reasons[ActionKind.BUILD_SKILLS]
+    assert "streaming joins" in reasons[ActionKind.STATUS_FOLLOW_UP]
 
 
 def test_shortlisted_gets_criteria_and_a_value_adding_note_every_ten_days(

@@ -41,6 +41,7 @@ from followup_desktop.gui.screen_fit import size_for_screen
 from followup_desktop.gui.tasks import TaskRunner
 from followup_desktop.gui.window.actions import (
     CARD_ACTIONS,
+    NamedActions,
     build_actions,
     build_menus,
     build_toolbar,
@@ -80,7 +81,7 @@ AFTER_SHOW_FALLBACK_MS = 1000
 CLOCK_TICK_MS = 60_000
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, NamedActions):
     """Followup's window: the board of opportunities and what is due today."""
 
     #: Emitted once, when the window with its board has painted for the first time.

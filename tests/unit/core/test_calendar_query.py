@@ -90,7 +90,7 @@ def test_per_day_cap_keeps_the_total(service: FollowupService) -> None:
     with service.db.session() as session:
         shown = load_range(session, date(2026, 12, 2), 1, NOW, BERLIN, per_day=3)
     day = date(2026, 12, 2)
-    mine = [e for e in shown.on(day) if e.action_kind.startswith("task_")]
+    mine = [e for e in shown.on(day) if (e.action_kind or "").startswith("task_")]
     assert [e.starts_at.astimezone(BERLIN).hour for e in mine] == [8, 9, 10]
     assert shown.hidden(day) >= 5
 

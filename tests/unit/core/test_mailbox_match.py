@@ -9,7 +9,12 @@ from sqlalchemy import select
 from followup_desktop.core.db import Database
 from followup_desktop.core.mailbox.directory import load_directory, open_step_for
 from followup_desktop.core.models import Action, ContactRole
-from followup_desktop.core.services import ContactFields, FollowupService, PanelMember
+from followup_desktop.core.services import (
+    ContactFields,
+    FollowupService,
+    OpportunityFields,
+    PanelMember,
+)
 
 
 def test_a_note_to_hr_closes_the_thank_you_planned_to_go_through_them(
@@ -64,21 +69,23 @@ def test_personal_addresses_never_stand_for_a_company(database: Database) -> Non
 def test_the_link_of_an_opportunity_names_the_companys_domain(database: Database) -> None:
     service = FollowupService(database)
     site = service.create_opportunity(
-        "Globex", "Planner", link="https://careers.globex.example/jobs/42?src=mail"
+        "Globex",
+        "Planner",
+        OpportunityFields(link="https://careers.globex.example/jobs/42?src=mail"),
     ).created_id
     british = service.create_opportunity(
-        "Hooli", "Clerk", link="https://jobs.hooli.co.uk/"
+        "Hooli", "Clerk", OpportunityFields(link="https://jobs.hooli.co.uk/")
     ).created_id
     board = service.create_opportunity(
-        "Initrode", "Tester", link="https://www.linkedin.com/jobs/view/1234"
+        "Initrode", "Tester", OpportunityFields(link="https://www.linkedin.com/jobs/view/1234")
     ).created_id
     hosted = service.create_opportunity(
-        "Vandelay", "Importer", link="https://vandelay.teamtailor.com/jobs/9"
+        "Vandelay", "Importer", OpportunityFields(link="https://vandelay.teamtailor.com/jobs/9")
     ).created_id
     personal = service.create_opportunity(
-        "Corner Café", "Barista", link="https://sites.google.com/view/cafe"
+        "Corner Café", "Barista", OpportunityFields(link="https://sites.google.com/view/cafe")
     ).created_id
-    assert None not in (site, british, board, hosted, personal)
+    assert site and british and board and hosted and personal
     with database.session() as session:
         directory = load_directory(session)
     scopes = directory.opportunities

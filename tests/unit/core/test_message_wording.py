@@ -211,7 +211,7 @@ def test_no_anchor_left_means_no_change() -> None:
 
 
 def test_the_debrief_text_fields_are_declared_once_and_used_everywhere() -> None:
-    from followup_desktop.gui.debrief.dialog import TEXT_FIELDS
+    from followup_desktop.core.debrief_draft import TEXT_FIELDS
 
     columns = [column.name for column in Debrief.__table__.columns if isinstance(column.type, Text)]
     assert list(DEBRIEF_TEXT_FIELDS) == columns

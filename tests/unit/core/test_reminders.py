@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import inspect, select
 
+from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.db import Database, open_database
 from followup_desktop.core.models import Action, ActionState, ReminderDelivery
 from followup_desktop.core.reminders import (
@@ -78,7 +79,7 @@ def test_no_quiet_hours_means_any_time() -> None:
 
 
 def _reminder(action_id: int, due_at: datetime, company: str = "Acme") -> Reminder:
-    return Reminder(action_id, due_at, "thank_you", company, "Engineer", "", "", None)
+    return Reminder(action_id, due_at, ActionKind.THANK_YOU, company, "Engineer", "", "", None)
 
 
 def test_things_missed_while_closed_are_summed_up_once() -> None:

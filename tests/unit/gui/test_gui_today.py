@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.core.board import DueState
 from followup_desktop.gui.agenda_model import AgendaModel
@@ -44,7 +45,7 @@ def agenda_item(
         opportunity_id=action_id if company else None,
         company=company,
         role=role if company else "",
-        kind=kind,
+        kind=ActionKind.of(kind),
         due_at=NOW + due_delta,
         snoozed=snoozed,
         recipient=recipient,

@@ -411,3 +411,12 @@ def test_the_window_publishes_every_change_on_one_bus(
     card = window.board_model.card(acme)
     assert card is not None
     assert card.archived
+
+
+def test_every_action_built_is_declared_as_an_attribute(window: MainWindow) -> None:
+    from followup_desktop.gui.window.actions import NamedActions
+
+    declared = {name.removesuffix("_action") for name in NamedActions.__annotations__}
+    assert declared == set(window.named_actions)
+    for name in declared:
+        assert getattr(window, f"{name}_action") is window.named_actions[name]

@@ -27,6 +27,44 @@ Shortcut = QKeySequence.StandardKey | str | None
 Slot = Callable[["MainWindow"], object]
 
 
+class NamedActions:
+    """The window's actions as attributes (``window.import_action``), for code that names
+    one; :func:`build_actions` makes them and the window sets each. A test holds this list
+    to the actions built."""
+
+    new_action: QAction
+    import_action: QAction
+    export_action: QAction
+    import_sheet_action: QAction
+    export_sheet_action: QAction
+    posting_action: QAction
+    paste_posting_action: QAction
+    contacts_action: QAction
+    export_contacts_action: QAction
+    proof_action: QAction
+    export_calendar_action: QAction
+    backup_action: QAction
+    quit_action: QAction
+    find_action: QAction
+    open_card_action: QAction
+    debrief_action: QAction
+    next_stage_action: QAction
+    previous_stage_action: QAction
+    archive_action: QAction
+    move_to_action: QAction
+    settings_action: QAction
+    mailbox_action: QAction
+    board_action: QAction
+    questions_action: QAction
+    calendar_action: QAction
+    stats_action: QAction
+    refresh_action: QAction
+    about_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    today_action: QAction
+
+
 def exchange_available() -> bool:
     """True when the import/export module is installed."""
     return importlib.util.find_spec("followup_desktop.core.exchange") is not None

@@ -34,7 +34,7 @@ from write_guard import (
     write_guarded_fixture,  # noqa: F401 - the fixture write_guarded
 )
 
-FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "imports"
 WISHLIST, APPLIED = 1, 2
 
 
