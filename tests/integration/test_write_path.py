@@ -100,6 +100,29 @@ def test_the_command_line_and_the_imports_write_only_through_the_service(
     assert not write_guarded.offences
 
 
+def test_the_demo_and_the_json_and_calendar_imports_write_only_through_the_service(
+    tmp_path: Path,
+) -> None:
+    from followup_desktop.core.db import open_database
+
+    demo, again = tmp_path / "demo.sqlite3", tmp_path / "again.sqlite3"
+    # Made (migrated, with their default stages) before the guard: storage's own writes.
+    for path in (demo, again):
+        open_database(path).close()
+    export = tmp_path / "export.json"
+    invitation = Path(__file__).parents[1] / "fixtures" / "ics" / "google.ics"
+    calendar = tmp_path / "all.ics"
+    with write_guard() as guard:
+        assert main(["--db", str(demo), "demo", "--opportunities", "12"]) == 0
+        assert main(["--db", str(demo), "export", str(export)]) == 0
+        assert main(["--db", str(again), "import", str(export)]) == 0
+        assert main(["--db", str(again), "import-ics", "--yes", str(invitation)]) == 0
+        assert main(["--db", str(again), "export-ics", str(calendar)]) == 0
+    assert calendar.exists()
+    assert guard.service_writes > 0
+    assert not guard.offences
+
+
 def test_the_boards_move_and_undo_write_only_through_the_service(
     qapp: object, service: FollowupService, write_guarded: WriteGuard
 ) -> None:

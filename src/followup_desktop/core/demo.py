@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from followup_desktop.core import playbook
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.exchange import export_data, gc_paused, instant_to_text
@@ -936,22 +935,18 @@ def populate_demo(
     for table, rows in builder.tables.items():
         document[table].extend(rows)
     # The import (through the service, as every write) plans everything as of ``moment``.
-    FollowupService(db, clock=lambda: moment).import_export(document)
-    with db.session() as session:
-        # Settle the past and re-plan until nothing old is left to settle: each settled
-        # step unlocks the next one (thank-you, then follow-up 1, then 2, ...), and the
-        # demo should look like the search of someone who kept up, with a few slips.
-        considered: set[int] = set()
-        for _round in range(SETTLE_ROUNDS):
-            if not _settle_the_past(session, rng, moment, considered):
-                break
-            playbook.replan(session, None, moment)
+    service = FollowupService(db, clock=lambda: moment)
+    service.import_export(document)
+    # Settle the past and re-plan until nothing old is left to settle: each settled step
+    # unlocks the next one (thank-you, then follow-up 1, then 2, ...), and the demo should
+    # look like the search of someone who kept up, with a few slips.
+    service.settle_demo_past(rng, moment, SETTLE_ROUNDS)
 
 
 SETTLE_ROUNDS = 6
 
 
-def _settle_the_past(
+def settle_the_past(
     session: Session, rng: random.Random, now: datetime, considered: set[int]
 ) -> int:
     """Mark most planned actions due over two days ago done, a few dismissed.

@@ -248,7 +248,7 @@ def test_word_lists_ship_in_the_wheel_and_the_bundle() -> None:
     import tomllib
     from fnmatch import fnmatchcase
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[3]
     package = root / "src" / "followup_desktop"
     files = sorted((package / "core" / "demo_data").iterdir())
     assert files

@@ -357,8 +357,8 @@ def test_settings_switch_start_at_login_and_quiet_hours(
 
 
 WINDOW_SOURCES = [
-    Path(__file__).parent.parent / "src/followup_desktop/gui/main_window.py",
-    *sorted((Path(__file__).parent.parent / "src/followup_desktop/gui/window").glob("*.py")),
+    Path(__file__).parents[3] / "src/followup_desktop/gui/main_window.py",
+    *sorted((Path(__file__).parents[3] / "src/followup_desktop/gui/window").glob("*.py")),
 ]
 
 

@@ -28,6 +28,7 @@ from followup_desktop.core.services.actions import ActionsMixin
 from followup_desktop.core.services.board_order import BoardOrderMixin
 from followup_desktop.core.services.correspondence import CorrespondenceMixin
 from followup_desktop.core.services.debriefs import DebriefsMixin
+from followup_desktop.core.services.demo import DemoOps
 from followup_desktop.core.services.drafts import DraftsMixin
 from followup_desktop.core.services.exchange import ExchangeOps
 from followup_desktop.core.services.imports import ImportsMixin
@@ -47,5 +48,6 @@ class FollowupService(
     InvitationOps,
     ExchangeOps,
     DraftsMixin,
+    DemoOps,
 ):
     """Validated, transactional changes to the job search, each re-planned at once."""
