@@ -36,7 +36,13 @@ def find_app(name: str, timeout: float) -> Atspi.Accessible:
             if app is not None and app.get_name() == name and app.get_child_count() > 0:
                 return app
         time.sleep(0.2)
-    raise SystemExit(f"no application named {name!r} on the accessibility bus")
+    desktop = Atspi.get_desktop(0)
+    present = [
+        f"{app.get_name()!r}({app.get_child_count()})"
+        for app in (desktop.get_child_at_index(i) for i in range(desktop.get_child_count()))
+        if app is not None
+    ]
+    raise SystemExit(f"no application named {name!r} on the accessibility bus; present: {present}")
 
 
 def _actions(node: Atspi.Accessible) -> list[str]:
