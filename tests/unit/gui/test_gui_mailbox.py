@@ -216,6 +216,8 @@ def test_the_tray_checks_at_the_interval_and_names_trouble_once(
     names = [a.objectName() for a in controller.menu.actions()]
     assert "trayMailboxError" in names
     poller.tasks.wait(5000)
+    poller.stop()
+    assert not poller.timer.isActive()
 
 
 def test_a_saved_email_dropped_on_the_window_is_proposed_for_review(

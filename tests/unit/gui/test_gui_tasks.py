@@ -94,6 +94,7 @@ def test_a_lane_runs_its_jobs_one_at_a_time_in_order() -> None:
     assert overlapped == []
 
 
+@pytest.mark.expected_log("^a queued job raised")
 def test_a_failing_job_does_not_stop_the_lane() -> None:
     lane = Lane()
     after: list[str] = []
