@@ -132,7 +132,10 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lane = Lane()
-        self._relay = _Relay(self)
+        # No parent: a queued job keeps the relay alive through its own reference, so a
+        # runner deleted with its window (deleteLater) never leaves a worker emitting on
+        # a freed object; the connections below simply go when the runner goes.
+        self._relay = _Relay()
         self._relay.finished.connect(self._on_finished)
         self._relay.failed.connect(self._on_failed)
         self._callbacks: dict[int, tuple[Done, Failed]] = {}

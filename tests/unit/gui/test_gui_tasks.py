@@ -111,13 +111,23 @@ def test_a_failing_job_does_not_stop_the_lane() -> None:
 def test_runners_and_first_reads_share_the_application_pool(qtbot: QtBot) -> None:
     pool = worker_pool()
     release = threading.Event()
+    started: list[bool] = []
+    lock = threading.Lock()
+
+    def job() -> bool:
+        with lock:
+            # Pool threads are QThreads of the global pool, not Python-made threads.
+            started.append(threading.current_thread() is not threading.main_thread())
+        return release.wait(5)
+
     first, second = TaskRunner(), TaskRunner()
-    before = pool.activeThreadCount()
-    first.submit(lambda: release.wait(5), lambda _: None, print)
-    second.submit(lambda: release.wait(5), lambda _: None, print)
-    future = run_now(lambda: release.wait(5))
-    # Three jobs at once, all on threads of the one pool.
-    qtbot.waitUntil(lambda: pool.activeThreadCount() >= before + 3)
+    first.submit(job, lambda _: None, print)
+    second.submit(job, lambda _: None, print)
+    future = run_now(job)
+    # Three jobs at once (each waits for the others' release), all on the one pool.
+    qtbot.waitUntil(lambda: len(started) == 3)
+    assert all(started)
+    assert pool.activeThreadCount() >= 3
     release.set()
     assert future.result(5) is True
     qtbot.waitUntil(lambda: first.idle and second.idle)
