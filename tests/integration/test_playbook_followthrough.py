@@ -746,9 +746,9 @@ def test_an_invitation_moved_and_imported_again_re_plans_and_keeps_what_was_done
 @pytest.mark.xfail(
     strict=False,
     reason="known fault, open: with another program holding the write lock, "
-    "`agenda --now` lists a partly planned agenda (status follow-up, no thank-you) "
-    "instead of the stored one; found when the write path and the storage-error "
-    "translation were merged",
+    "`agenda --now` sometimes lists a partly planned agenda (status follow-up, no "
+    "thank-you) instead of the stored one; it depends on the time of day the test runs "
+    "(the same commit passed at 09:49 UTC and failed at 10:14), and predates this layout",
 )
 def test_the_agenda_lists_what_is_stored_when_the_file_cannot_be_written(
     tmp_path: Path, db_path: Path
