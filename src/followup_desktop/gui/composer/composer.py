@@ -15,6 +15,7 @@ import dataclasses
 import html
 import ssl
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -25,7 +26,10 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -65,7 +69,7 @@ from followup_desktop.gui.plain import PlainLabel, editable, rich
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
 OpenUrl = Callable[[QUrl], bool]
-PrintDialog = Callable[[QPrinter, QWidget], bool]
+PrintDialog = Callable[["QPrinter", QWidget], bool]
 SavePath = Callable[[QWidget], str]
 MakeSender = Callable[[EmailAccount, str | None], SmtpSender]
 
@@ -81,6 +85,10 @@ def shared_password_store() -> PasswordStore:
 
 
 def _ask_print(printer: QPrinter, parent: QWidget) -> bool:
+    # Loaded when a letter is printed, not with the composer: the tray loads the
+    # composer's modules at start-up, and the bundle leaves QtPrintSupport out.
+    from PySide6.QtPrintSupport import QPrintDialog
+
     return QPrintDialog(printer, parent).exec() == QDialog.DialogCode.Accepted
 
 
@@ -470,6 +478,8 @@ class ComposerDialog(QDialog):
 
     def print_letter(self) -> None:
         """Print the letter through the system's print dialog."""
+        from PySide6.QtPrintSupport import QPrinter
+
         printer = QPrinter()
         if self._print_dialog(printer, self):
             self.letter_document().print_(printer)
