@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 import sqlite3
 import time
@@ -279,9 +278,11 @@ def test_autosave_writes_a_draft_within_a_second_without_creating_contacts_or_pl
     assert "Restored the draft" in restored.status.text()
 
 
-def test_every_key_reaches_the_database_within_a_quarter_second_of_typing_it(
+def test_typing_is_saved_while_it_goes_on_and_every_key_reaches_the_database(
     qtbot: QtBot, service: FollowupService, interview_id: int
 ) -> None:
+    # How soon each key is stored is a benchmark (debrief_key_to_disk_ms); here, that
+    # drafts are written during the typing, not only after it, and that none is lost.
     dialog = _open(qtbot, service, interview_id)
     editor = dialog.text["went_badly"]
     editor.setFocus()
@@ -302,24 +303,14 @@ def test_every_key_reaches_the_database_within_a_quarter_second_of_typing_it(
     typist = QTimer()
     typist.setInterval(30)
     typist.timeout.connect(type_one)
-    # As run_gui does once the app is up: what is loaded by then lives as long as the
-    # app, so a full collection scans only newer objects. Without it a full collection
-    # of the test process (some 75 ms here) can land on one save, which the app never sees.
-    gc.collect()
-    gc.freeze()
-    try:
-        typist.start()
-        qtbot.waitUntil(lambda: len(typed) >= 40, timeout=10_000)
-        typist.stop()
-        qtbot.waitUntil(lambda: not dialog.has_unsaved_edits(), timeout=2000)
-    finally:
-        gc.unfreeze()
-    assert len(saves) >= 5, "it saved while the typing went on, not only after"
-    for index, at in enumerate(typed):
-        stored_by = next(when for when, length in saves if length > index)
-        assert stored_by - at < 0.25, (
-            f"key {index} reached the database {stored_by - at:.3f} s late"
-        )
+    typist.start()
+    qtbot.waitUntil(lambda: len(typed) >= 40, timeout=10_000)
+    typist.stop()
+    qtbot.waitUntil(lambda: not dialog.has_unsaved_edits(), timeout=2000)
+    during = [length for when, length in saves if when <= typed[-1]]
+    assert len(during) >= 5, "it saved while the typing went on, not only after"
+    assert during == sorted(during) and during[-1] < len(typed)
+    assert saves[-1][1] == len(typed), "the last key typed is in the stored draft"
 
 
 def test_closing_flushes_the_draft_at_once(
