@@ -112,7 +112,7 @@ def run(db_path: Path) -> dict[str, float]:
     """Calendar metrics; the export writes SEQUENCE bookkeeping, so it works on a copy."""
     from followup_desktop.core.calendar_query import DecisionIndex, load_decisions, load_range
     from followup_desktop.core.db import open_database
-    from followup_desktop.core.ics import export_calendar
+    from followup_desktop.core.services.standalone import export_calendar
     from followup_desktop.core.timeutil import local_zone, utcnow
 
     folder = Path(tempfile.mkdtemp())

@@ -91,7 +91,8 @@ def ensure_demo_db(path: Path, n: int) -> Path:
 def run(workdir: Path) -> dict[str, float]:
     """``demo_10k_s``, ``export_10k_s`` and ``import_10k_s`` (see the module docstring)."""
     from followup_desktop.core.db import open_database
-    from followup_desktop.core.exchange import export_database, import_database
+    from followup_desktop.core.exchange import export_database
+    from followup_desktop.core.services.standalone import import_database
 
     folder = workdir / "bench-exchange"
     shutil.rmtree(folder, ignore_errors=True)

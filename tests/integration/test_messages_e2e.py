@@ -26,7 +26,6 @@ from followup_desktop.core.messages import (
     draft_for_action,
     email_from_account,
     load_account,
-    record_outcome,
     save_account,
 )
 from followup_desktop.core.models import Action, ActionState, Correspondence, Direction
@@ -87,7 +86,7 @@ def test_three_thank_yous_sent_logged_and_the_schedule_moves_on(  # noqa: PLR091
                 ssl_context=certs.client_context(),
                 timeout=10,
             ).send(message)
-            record_outcome(service, draft, subject=draft.subject, body=draft.body)
+            service.record_sent_message(draft, subject=draft.subject, body=draft.body)
 
     received = [server.mailbox.parsed(i) for i in range(3)]
     assert [m["To"].addresses[0].addr_spec for m in received] == [

@@ -21,7 +21,6 @@ from sqlalchemy import select
 from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.agenda import agenda, missed
 from followup_desktop.core.db import Database, open_database
-from followup_desktop.core.exchange import import_data
 from followup_desktop.core.models import (
     Action,
     ActionState,
@@ -41,6 +40,7 @@ from followup_desktop.core.services import (
     PanelMember,
     ReplyOutcome,
 )
+from followup_desktop.core.services.standalone import import_data
 from scenario_docs import Document, berlin
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -700,7 +700,7 @@ def test_the_clocks_hourly_re_plan_marks_steps_gone_stale_meanwhile(
 def test_an_invitation_moved_and_imported_again_re_plans_and_keeps_what_was_done(
     tmp_path: Path, database: Database
 ) -> None:
-    from followup_desktop.core.ics import import_ics_file
+    from followup_desktop.core.services.standalone import import_ics_file
 
     fixtures = Path(__file__).parents[1] / "fixtures" / "ics"
     now = datetime(2026, 11, 23, 9, tzinfo=UTC)

@@ -228,3 +228,38 @@ __all__ = [
     "given",
     "set_text",
 ]
+
+
+# -- what the debrief form and a reply hand over --------------------------------------
+
+
+class ReplyOutcome(enum.StrEnum):
+    """What a reply from the employer said, so the plan can follow it."""
+
+    NEXT_ROUND = "next_round"  # another interview, on a date they gave
+    WAIT = "wait"  # wait until a date before checking in
+    REJECTION = "rejection"
+    OFFER = "offer"
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    """One stumbled-question row as the debrief form hands it over."""
+
+    question: str
+    my_answer: str = ""
+    better_answer: str = ""
+    theme: str = ""
+    practiced: bool = False
+
+
+@dataclass(frozen=True)
+class PanelMember:
+    """One person on an interview panel; ``contact_id`` None means a new contact."""
+
+    name: str
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    mention: str = ""
+    contact_id: int | None = None

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.fields import PanelMember, QuestionInput
 from followup_desktop.core.models import (
     Channel,
     Contact,
@@ -25,7 +26,6 @@ from followup_desktop.core.models import (
     Opportunity,
     StumbledQuestion,
 )
-from followup_desktop.core.services import PanelMember, QuestionInput
 
 # Shown beside the stumbled questions in the debrief and beside a thank-you's draft.
 BETTER_ANSWER_HINT = (

@@ -278,11 +278,18 @@ def _undelivered() -> Any:
 class ReminderService:
     """Reads what is due and records what was announced; the scheduler's only door to data."""
 
-    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
+    def __init__(
+        self, db: Database, clock: Clock = utcnow, *, service: FollowupService | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         # What the reminders write (preferences, deliveries) goes through the service.
-        self._service = FollowupService(db, clock)
+        self._service = service if service is not None else FollowupService(db, clock)
+
+    @classmethod
+    def of(cls, service: FollowupService) -> ReminderService:
+        """The reminders of the app's own service: they write through that one writer."""
+        return cls(service.db, service.clock, service=service)
 
     # -- settings ----------------------------------------------------------------------
 

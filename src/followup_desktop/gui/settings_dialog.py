@@ -330,7 +330,7 @@ class RemindersPage(QWidget):
     def __init__(self, service: FollowupService) -> None:
         super().__init__()
         self.setAccessibleName("Reminders")
-        self._reminders = ReminderService(service.db, service.clock)
+        self._reminders = ReminderService.of(service)
         layout = QVBoxLayout(self)
         intro = PlainLabel(
             "Followup reminds you from the system tray, through your desktop's "

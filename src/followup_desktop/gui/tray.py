@@ -451,7 +451,7 @@ def install_tray(
     ``controller.scheduler.reschedule()`` after the window changes actions itself.
     """
     app.setQuitOnLastWindowClosed(False)
-    reminders = ReminderService(service.db, service.clock)
+    reminders = ReminderService.of(service)
     controller = TrayController(window, reminders, settings=settings, parent=app)
     notifiers = build_notifiers(window, controller.icon, dbus=dbus)
     chain = NotifierChain(notifiers)

@@ -33,14 +33,13 @@ from followup_desktop.core.exchange import (
     export_data,
     export_database,
     export_schema,
-    import_data,
-    import_database,
     render_export,
     row_matches_schema,
     table_counts,
 )
 from followup_desktop.core.exchange import schema as exchange_schema
 from followup_desktop.core.exchange import tables as exchange_tables
+from followup_desktop.core.services.standalone import import_data, import_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -24,9 +24,10 @@ from followup_desktop.cli import main
 from followup_desktop.core import ics
 from followup_desktop.core.db import open_database
 from followup_desktop.core.errors import ImportFormatError, ValidationError
-from followup_desktop.core.exchange import export_database, import_database, parse_export
+from followup_desktop.core.exchange import export_database, parse_export
 from followup_desktop.core.plain_text import for_display, for_terminal, refuse_nul
 from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services.standalone import import_database
 from followup_desktop.core.timeutil import check_zone_name, local_zone
 
 RLO = "\u202e"

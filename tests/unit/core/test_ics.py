@@ -15,11 +15,8 @@ from followup_desktop.core.errors import ImportFormatError, ValidationError
 from followup_desktop.core.ics import (
     ActionsAs,
     display_name,
-    export_calendar,
     guess_company_and_role,
     iana_zone_name,
-    import_ics_file,
-    import_invitations,
     propose,
     read_invitation_file,
     read_invitations,
@@ -38,6 +35,11 @@ from followup_desktop.core.services import (
     FollowupService,
     InterviewFields,
     PanelMember,
+)
+from followup_desktop.core.services.standalone import (
+    export_calendar,
+    import_ics_file,
+    import_invitations,
 )
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ics"

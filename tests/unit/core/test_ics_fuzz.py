@@ -15,7 +15,8 @@ from pathlib import Path
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.exchange import table_counts
-from followup_desktop.core.ics import import_invitations, read_invitations
+from followup_desktop.core.ics import read_invitations
+from followup_desktop.core.services.standalone import import_invitations
 
 HERE = Path(__file__).parents[2]
 CASES = 300

@@ -23,7 +23,8 @@ from followup_desktop.cli import main
 from followup_desktop.core.db import open_database
 from followup_desktop.core.demo import populate_demo
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.exchange import export_database, import_database, table_counts
+from followup_desktop.core.exchange import export_database, table_counts
+from followup_desktop.core.services.standalone import import_database
 from json_mutations import cases
 
 CASES = 480

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
+from sqlalchemy import func, select
 
 from followup_desktop.core.db import Database
+from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.messages import (
     TEMPLATES,
     EmailAccount,
@@ -19,9 +22,15 @@ from followup_desktop.core.messages import (
     render_source,
     save_account,
 )
-from followup_desktop.core.messages.context import day_phrase, long_date, sample_context
+from followup_desktop.core.messages.context import Draft, day_phrase, long_date, sample_context
 from followup_desktop.core.messages.templates import default_source
-from followup_desktop.core.models import ContactRole, Direction
+from followup_desktop.core.models import (
+    Action,
+    ActionState,
+    ContactRole,
+    Correspondence,
+    Direction,
+)
 from followup_desktop.core.services import (
     ContactFields,
     DebriefFields,
@@ -275,13 +284,18 @@ def test_three_interviewers_get_three_personal_thank_yous(database: Database) ->
     }
 
 
-def test_without_addresses_the_organizer_variant_names_each_interviewer(
-    database: Database,
-) -> None:
+def _organizer_draft(database: Database) -> tuple[FollowupService, int, list[int], Draft]:
+    """A panel without addresses: the thank-you goes to the organizer, for all of them."""
     service = FollowupService(database, clock=lambda: NOW)
     opportunity, interview = _interview_with_panel(service, emails=False)
     actions = _thank_you_actions(service, opportunity, interview)
-    draft = draft_for_action(service, actions[0])
+    return service, opportunity, actions, draft_for_action(service, actions[0])
+
+
+def test_without_addresses_the_organizer_variant_names_each_interviewer(
+    database: Database,
+) -> None:
+    _service, _opportunity, actions, draft = _organizer_draft(database)
     assert draft.template_key == "thank_you_organizer"
     assert [r.email for r in draft.recipients] == ["rita@acme.example"]
     assert "Ana Silva (Head of Data)" in draft.body
@@ -290,6 +304,26 @@ def test_without_addresses_the_organizer_variant_names_each_interviewer(
     assert draft.covers_action_ids == (actions[2],)
     assert any("pass your thanks on" in note for note in draft.notes)
     assert any("Add your name" in note for note in draft.notes)
+
+
+def test_a_note_that_covers_two_steps_is_logged_and_completes_both_at_once(
+    database: Database,
+) -> None:
+    service, opportunity, actions, draft = _organizer_draft(database)
+    # A covered step that no longer exists fails the whole record: nothing is logged.
+    broken = dataclasses.replace(draft, covers_action_ids=(actions[2], 10**9))
+    with pytest.raises(NotFoundError):
+        service.record_sent_message(broken, subject=draft.subject, body=draft.body)
+    with database.session() as session:
+        assert session.scalar(select(func.count(Correspondence.id))) == 0
+        assert session.get(Action, actions[2]).state is ActionState.OPEN  # type: ignore[union-attr]
+    change = service.record_sent_message(draft, subject=draft.subject, body=draft.body)
+    assert opportunity in change.opportunity_ids
+    with database.session() as session:
+        [logged] = session.scalars(select(Correspondence)).all()
+        assert (logged.action_id, logged.direction) == (actions[0], Direction.SENT)
+        for action_id in (actions[0], actions[2]):
+            assert session.get(Action, action_id).state is ActionState.DONE  # type: ignore[union-attr]
 
 
 def test_status_follow_up_draft_shows_the_history(database: Database) -> None:

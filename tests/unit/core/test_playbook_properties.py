@@ -709,8 +709,9 @@ def test_import_then_agenda_equals_entering_it_by_hand(tmp_path_factory: Any, da
     """The same search typed in, or exported without its plan and imported: same agenda."""
     from followup_desktop.core.agenda import agenda
     from followup_desktop.core.db import open_database
-    from followup_desktop.core.exchange import export_data, import_data
+    from followup_desktop.core.exchange import export_data
     from followup_desktop.core.services import FollowupService, PanelMember
+    from followup_desktop.core.services.standalone import import_data
 
     zone = ZoneInfo("Europe/Berlin")
     draw = data.draw

@@ -19,7 +19,7 @@ from followup_desktop.core.reminders import (
     SummaryKind,
     plan_delivery,
 )
-from followup_desktop.core.services import DebriefFields
+from followup_desktop.core.services import Change, DebriefFields, FollowupService
 from reminder_helpers import ANY_TIME, FakeClock, add_action, add_opportunity, set_setting
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -134,6 +134,28 @@ def clock() -> FakeClock:
 def reminders(database: Database, clock: FakeClock) -> ReminderService:
     set_setting(database, "reminders", ANY_TIME)
     return ReminderService(database, clock)
+
+
+class _CountingService(FollowupService):
+    """The real service, counting the settings it writes."""
+
+    writes = 0
+
+    def set_setting(self, key: str, value: object) -> Change:
+        self.writes += 1
+        return super().set_setting(key, value)
+
+
+def test_the_reminders_of_a_service_write_through_that_same_service(
+    database: Database, clock: FakeClock
+) -> None:
+    service = _CountingService(database, clock)
+    reminders = ReminderService.of(service)
+    assert reminders.db is database and reminders.clock is clock
+    reminders.set_quiet_hours(False)
+    reminders.pause_until(clock() + timedelta(hours=1))
+    assert service.writes == 2
+    assert ReminderService(database, clock).prefs().quiet_hours is False
 
 
 def test_the_migration_creates_the_delivery_table(database: Database) -> None:

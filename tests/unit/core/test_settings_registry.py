@@ -16,8 +16,8 @@ import pytest
 
 from followup_desktop.core.db import Database, open_database
 from followup_desktop.core.errors import ImportFormatError, ValidationError
-from followup_desktop.core.exchange import export_database, import_database
-from followup_desktop.core.ics import SEQUENCES_SETTING, export_calendar
+from followup_desktop.core.exchange import export_database
+from followup_desktop.core.ics import SEQUENCES_SETTING
 from followup_desktop.core.imports.formats import MAPPING_SETTING_PREFIX, header_key
 from followup_desktop.core.mailbox.account import INCOMING_SETTING
 from followup_desktop.core.mailbox.check import LOCAL_STATE_KEY
@@ -27,6 +27,7 @@ from followup_desktop.core.models import Setting
 from followup_desktop.core.playbook.settings import SETTINGS_KEY
 from followup_desktop.core.reminders import PREFS_KEY, ReminderPrefs, ReminderService
 from followup_desktop.core.services import FollowupService
+from followup_desktop.core.services.standalone import export_calendar, import_database
 from followup_desktop.core.settings_registry import SETTINGS, check_setting, declared
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)

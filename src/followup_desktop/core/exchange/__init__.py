@@ -33,8 +33,6 @@ from followup_desktop.core.exchange.prepare import (
     EVERYTHING_CHANGED,
     ImportConflictError,
     ImportResult,
-    import_data,
-    import_database,
     validate_export,
 )
 from followup_desktop.core.exchange.schema import (
@@ -70,8 +68,6 @@ __all__ = [
     "export_database",
     "export_schema",
     "gc_paused",
-    "import_data",
-    "import_database",
     "instant_to_text",
     "iter_tables",
     "json_path",

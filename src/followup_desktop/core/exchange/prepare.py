@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 from followup_desktop.core import validation
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError, ImportFormatError, ValidationError
-from followup_desktop.core.exchange.check import check_document, read_export
+from followup_desktop.core.exchange.check import check_document
 from followup_desktop.core.exchange.explain import json_path
 from followup_desktop.core.exchange.tables import (
     _instant_to_storage,
@@ -34,7 +34,7 @@ from followup_desktop.core.settings_registry import check_setting, declared
 from followup_desktop.core.timeutil import check_zone_name, is_zone_name
 
 if TYPE_CHECKING:
-    from followup_desktop.core.db import Database
+    pass
 
 # An import replaces every table: every view refreshes everything.
 EVERYTHING_CHANGED: Final = Change(
@@ -347,40 +347,12 @@ def has_lone_surrogate(node: object) -> bool:
     return False
 
 
-def import_data(
-    db: Database,
-    document: Any,
-    *,
-    replace: bool = False,
-    now: datetime | None = None,
-    plan: bool = True,
-) -> ImportResult:
-    """Replace the database's content with ``document`` through the service.
-
-    See ``FollowupService.import_export``; for scripts and tests that hold a database
-    rather than the service. ``now`` is when the imported facts are planned.
-    """
-    from followup_desktop.core.services import FollowupService
-
-    service = FollowupService(db) if now is None else FollowupService(db, lambda: now)
-    return service.import_export(document, replace=replace, plan=plan)
-
-
-def import_database(
-    db: Database, path: Path, *, replace: bool = False, now: datetime | None = None
-) -> ImportResult:
-    """Import the export file ``path`` into ``db`` and plan it (see :func:`import_data`)."""
-    return import_data(db, read_export(path), replace=replace, now=now)
-
-
 __all__ = [
     "EVERYTHING_CHANGED",
     "ImportConflictError",
     "ImportResult",
     "Prepared",
     "has_lone_surrogate",
-    "import_data",
-    "import_database",
     "prepare",
     "validate_export",
 ]

@@ -24,8 +24,6 @@ from followup_desktop.core.ics.apply import (
     InvitationPlan,
     InvitationStep,
     holds_own_work,
-    import_ics_file,
-    import_invitations,
     plan_import,
 )
 from followup_desktop.core.ics.export import (
@@ -38,7 +36,6 @@ from followup_desktop.core.ics.export import (
     build_calendar,
     decision_uid,
     expected_decision,
-    export_calendar,
     interview_uid,
 )
 from followup_desktop.core.ics.guess import (
@@ -104,12 +101,9 @@ __all__ = [
     "describe_proposal",
     "display_name",
     "expected_decision",
-    "export_calendar",
     "guess_company_and_role",
     "holds_own_work",
     "iana_zone_name",
-    "import_ics_file",
-    "import_invitations",
     "interview_uid",
     "is_cancelled_note",
     "own_addresses",

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -24,7 +22,7 @@ from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.ics.guess import company_domain, company_key, guess_kind, is_not_a_guest
 from followup_desktop.core.ics.match import Proposal, own_addresses, propose
 from followup_desktop.core.ics.notes import ALL_DAY_NOTE, NOTES_PREFIX, is_invitation_note
-from followup_desktop.core.ics.parse import Invitation, Person, read_invitation_file
+from followup_desktop.core.ics.parse import Invitation, Person
 from followup_desktop.core.models import (
     Action,
     ActionState,
@@ -35,7 +33,7 @@ from followup_desktop.core.models import (
 )
 
 if TYPE_CHECKING:
-    from followup_desktop.core.db import Database
+    pass
 
 Choices = Mapping[str, int | None]
 
@@ -280,30 +278,6 @@ def plan_import(
     return InvitationPlan(tuple(steps))
 
 
-def import_invitations(
-    db: Database,
-    invitations: Sequence[Invitation],
-    *,
-    choices: Choices | None = None,
-    now: datetime | None = None,
-) -> IcsImportResult:
-    """Import ``invitations`` through the service (see ``FollowupService.import_invitations``).
-
-    For scripts and tests that hold a database rather than the service.
-    """
-    from followup_desktop.core.services import FollowupService
-
-    service = FollowupService(db) if now is None else FollowupService(db, lambda: now)
-    return service.import_invitations(invitations, choices=choices)
-
-
-def import_ics_file(
-    db: Database, path: Path, *, now: datetime | None = None, tz: tzinfo | None = None
-) -> IcsImportResult:
-    """Read an .ics file and import every invitation in it as :func:`propose` decides."""
-    return import_invitations(db, read_invitation_file(path, tz), now=now)
-
-
 __all__ = [
     "IMPORT_ENTITIES",
     "Choices",
@@ -312,8 +286,6 @@ __all__ = [
     "InvitationStep",
     "guests_and_recruiter",
     "holds_own_work",
-    "import_ics_file",
-    "import_invitations",
     "interview_notes",
     "plan_import",
 ]

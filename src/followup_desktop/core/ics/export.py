@@ -25,7 +25,6 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from followup_desktop.core.action_kinds import kind_label
-from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.files import FileWriteError, write_atomically
 from followup_desktop.core.ics import writer as ics_writer
@@ -322,24 +321,6 @@ def build_calendar(
     return calendar, ExportResult(Path(), interviews, actions, len(latest))
 
 
-def export_calendar(
-    db: Database,
-    path: Path,
-    *,
-    opportunity_id: int | None = None,
-    actions_as: ActionsAs = ActionsAs.EVENTS,
-    now: datetime | None = None,
-) -> ExportResult:
-    """Write an .ics file through the service (see ``FollowupService.export_calendar``).
-
-    For scripts and tests that hold a database rather than the service.
-    """
-    from followup_desktop.core.services import FollowupService
-
-    service = FollowupService(db) if now is None else FollowupService(db, lambda: now)
-    return service.export_calendar(path, opportunity_id=opportunity_id, actions_as=actions_as)
-
-
 def check_calendar_target(path: Path) -> None:
     """Refuse, before any work, a file whose folder does not exist."""
     if not path.expanduser().absolute().parent.is_dir():
@@ -371,7 +352,6 @@ __all__ = [
     "check_calendar_target",
     "decision_uid",
     "expected_decision",
-    "export_calendar",
     "interview_uid",
     "write_calendar",
 ]

@@ -25,7 +25,6 @@ from followup_desktop.core.messages.email_message import (
     parse_recipients,
 )
 from followup_desktop.core.messages.mailto import mailto_url
-from followup_desktop.core.messages.outcome import record_outcome
 from followup_desktop.core.messages.paragraphs import carry_over
 from followup_desktop.core.messages.smtp import SendError, SendErrorKind, SmtpSender
 from followup_desktop.core.messages.templates import (
@@ -63,7 +62,6 @@ __all__ = [
     "load_account",
     "mailto_url",
     "parse_recipients",
-    "record_outcome",
     "render_source",
     "save_account",
 ]

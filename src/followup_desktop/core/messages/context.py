@@ -9,16 +9,17 @@ while the templates are English.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_desktop.core.action_kinds import FOLLOW_UP_KINDS, template_for
+from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.messages.account import load_account
 from followup_desktop.core.messages.placeholders import prompt_for_missing_name
@@ -45,7 +46,6 @@ from followup_desktop.core.models import (
     OpportunityContact,
 )
 from followup_desktop.core.questions import BETTER_ANSWER_HINT
-from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import zone
 
 _EMAIL_TEMPLATE = {info.key: info.is_email for info in TEMPLATES}
@@ -566,8 +566,22 @@ def _highlights(  # noqa: PLR0912 - one branch per kind of message
     return [Highlight(label, text) for label, text in rows if text]
 
 
+class DraftSource(Protocol):
+    """What a draft is built from: the database, the clock and the settings.
+
+    The service fits; the messages layer reads through it without depending on it.
+    """
+
+    db: Database
+    clock: Callable[[], datetime]
+
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+
+    def set_setting(self, key: str, value: Any) -> Any: ...
+
+
 def draft_for_action(
-    service: FollowupService, action_id: int, options: Mapping[str, bool] | None = None
+    service: DraftSource, action_id: int, options: Mapping[str, bool] | None = None
 ) -> Draft:
     """Build the draft for an action from what is recorded about it.
 

@@ -7,11 +7,9 @@ The service's rooms (opportunities, contacts, interviews, …) are mixins on
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -21,6 +19,9 @@ from sqlalchemy.orm import Session
 from followup_desktop.core.change import Change as Change  # noqa: PLC0414 (re-exported)
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError, ValidationError
+from followup_desktop.core.fields import PanelMember as PanelMember  # noqa: PLC0414
+from followup_desktop.core.fields import QuestionInput as QuestionInput  # noqa: PLC0414
+from followup_desktop.core.fields import ReplyOutcome as ReplyOutcome  # noqa: PLC0414
 from followup_desktop.core.models import (
     Opportunity,
     Setting,
@@ -70,38 +71,6 @@ def _refuse_nul_inside(value: Any, key: str) -> None:
             pending += [*item.keys(), *item.values()]
         elif isinstance(item, list | tuple):
             pending += item
-
-
-class ReplyOutcome(enum.StrEnum):
-    """What a reply from the employer said, so the plan can follow it."""
-
-    NEXT_ROUND = "next_round"  # another interview, on a date they gave
-    WAIT = "wait"  # wait until a date before checking in
-    REJECTION = "rejection"
-    OFFER = "offer"
-
-
-@dataclass(frozen=True)
-class QuestionInput:
-    """One stumbled-question row as the debrief form hands it over."""
-
-    question: str
-    my_answer: str = ""
-    better_answer: str = ""
-    theme: str = ""
-    practiced: bool = False
-
-
-@dataclass(frozen=True)
-class PanelMember:
-    """One person on an interview panel; ``contact_id`` None means a new contact."""
-
-    name: str
-    title: str = ""
-    email: str = ""
-    phone: str = ""
-    mention: str = ""
-    contact_id: int | None = None
 
 
 class ServiceBase:

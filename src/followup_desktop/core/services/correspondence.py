@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,6 +29,9 @@ from followup_desktop.core.services._base import ReplyOutcome
 from followup_desktop.core.services.opportunities import OpportunitiesMixin
 from followup_desktop.core.timeutil import ensure_aware
 
+if TYPE_CHECKING:
+    from followup_desktop.core.messages.context import Draft
+
 
 class CorrespondenceMixin(OpportunitiesMixin):
     """Messages sent and received; a reply moves the plan (and the stage) as it says."""
@@ -46,6 +51,7 @@ class CorrespondenceMixin(OpportunitiesMixin):
         outcome: ReplyOutcome | None = None,
         next_round_at: datetime | None = None,
         decision_on: date | None = None,
+        also_done: Sequence[int] = (),
     ) -> Change:
         """Record a message or call, and let the plan follow it.
 
@@ -56,7 +62,9 @@ class CorrespondenceMixin(OpportunitiesMixin):
         can say what it said (``outcome``): a next round at ``next_round_at`` (recorded as
         the next interview), wait until ``check_back_on``, a rejection or an offer (the
         opportunity moves to that stage); ``decision_on`` is the day they said they would
-        decide, kept on the latest interview.
+        decide, kept on the latest interview. ``also_done`` are further steps a sent
+        message covered (one note that answers two); they are done in the same
+        transaction.
         """
         direction = Direction(direction)
         occurred_at = ensure_aware(occurred_at, "time of the message")
@@ -102,6 +110,9 @@ class CorrespondenceMixin(OpportunitiesMixin):
                 action.snoozed_until = None
                 action.completed_at = occurred_at
                 entities.add("action")
+            if direction is Direction.SENT and also_done:
+                self._mark_covered(session, also_done, occurred_at)
+                entities.add("action")
             if direction is Direction.RECEIVED:
                 entities |= self._follow_reply(
                     session,
@@ -112,6 +123,40 @@ class CorrespondenceMixin(OpportunitiesMixin):
                     decision_on=decision_on,
                 )
             return self._finish(session, [opportunity_id], entities, entry.id)
+
+    def record_sent_message(
+        self, draft: Draft, *, subject: str, body: str, channel: Channel | None = None
+    ) -> Change:
+        """After a message went out by any route: log it and mark its step(s) done.
+
+        One transaction, so Send, Open in my mail app, Copy and Print all record the same
+        thing: the message in the correspondence log (linked to the action and the
+        contact), then the action and any it also covered completed, which lets the
+        schedule move on. A message with no opportunity only completes its steps.
+        """
+        if draft.opportunity_id is not None:
+            return self.log_correspondence(
+                draft.opportunity_id,
+                Direction.SENT,
+                self.clock(),
+                channel=channel or draft.channel,
+                subject=subject,
+                body=body,
+                contact_id=draft.contact_id,
+                action_id=draft.action_id,
+                also_done=draft.covers_action_ids,
+            )
+        with self._write() as session:
+            self._mark_covered(session, (draft.action_id, *draft.covers_action_ids), self.clock())
+            return self._finish(session, [], {"action"})
+
+    def _mark_covered(self, session: Session, action_ids: Sequence[int], at: datetime) -> None:
+        for action_id in action_ids:
+            action = self._get(session, Action, action_id, "Action")
+            if action.state is not ActionState.DONE:
+                action.state = ActionState.DONE
+                action.snoozed_until = None
+                action.completed_at = at
 
     def _follow_reply(
         self,

@@ -58,7 +58,6 @@ from followup_desktop.core.messages import (
     email_from_account,
     load_account,
     mailto_url,
-    record_outcome,
 )
 from followup_desktop.core.messages.context import long_date
 from followup_desktop.core.messages.placeholders import unfilled_placeholders
@@ -346,8 +345,8 @@ class ComposerDialog(QDialog):
             return False
         subject, body = self._text()
         try:
-            change = record_outcome(
-                self.service, self.draft, subject=subject, body=body, channel=channel
+            change = self.service.record_sent_message(
+                self.draft, subject=subject, body=body, channel=channel
             )
         except FollowupError as error:
             self.status_label.setText(str(error))
