@@ -607,3 +607,38 @@ def test_the_calendar_fits_a_laptop_screen_whatever_the_title(
     assert max(widths) < 900
     assert page.legend.wordWrap()
     assert page.title.wordWrap()
+
+
+def test_an_interview_does_not_move_while_a_long_write_runs_and_moves_after(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    import threading
+
+    day = today()
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    interview = service.record_interview(acme, local(day, 14), local(day, 15)).created_id
+    assert interview is not None
+    window = open_window(qtbot, service, tmp_path)
+    page = show_calendar(window)
+    release = threading.Event()
+
+    def long_write() -> Change:
+        release.wait(10)
+        return Change()
+
+    window.writer.later("Re-planning every opportunity…", long_write)
+    try:
+        # A move now would meet the long write's lock: it is refused, with the reason.
+        assert not page.move_interview(interview, day + timedelta(days=1))
+        assert "is still running" in window.statusBar().currentMessage()
+        with service.db.session() as session:
+            assert session.get(Interview, interview).starts_at == local(day, 14)  # type: ignore[union-attr]
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not window.writer.busy)
+    assert page.move_interview(interview, day + timedelta(days=1))
+    with service.db.session() as session:
+        moved = session.get(Interview, interview)
+        assert moved is not None
+        assert moved.starts_at == local(day + timedelta(days=1), 14)

@@ -213,6 +213,9 @@ class CalendarPage(QWidget):
         # Moves go through the service so they re-plan; it holds only the db and clock.
         self._service = service or FollowupService(db, clock=clock)
         self.last_error = ""
+        # True (after saying why) when the window's long write runs: a move made now
+        # would meet that write's lock. The window sets it; alone, a page always writes.
+        self.refuse_write: Callable[[], bool] = lambda: False
         self._clock = clock
         self._tz = tz
         self._decisions: DecisionIndex | None = None
@@ -566,7 +569,13 @@ class CalendarPage(QWidget):
 
     def _reschedule(self, interview_id: int, starts: datetime, ends: datetime, day: date) -> bool:
         """Store new times through the service (which re-plans), then show ``day`` with
-        the interview selected."""
+        the interview selected.
+
+        One interview's move re-plans one opportunity (a few milliseconds): a small
+        write, made at once, as the window's writer makes them.
+        """
+        if self.refuse_write():
+            return False
         try:
             change = self._service.update_interview(
                 interview_id, InterviewFields(starts_at=starts, ends_at=ends)

@@ -96,6 +96,7 @@ class Pages:
             page.open_opportunity.connect(window.open_opportunity)
             # A dragged interview re-plans its actions: the board and Today follow.
             page.changed.connect(window.bus.publish)
+            page.refuse_write = window.writer.refuse_while_busy
             page.move_failed.connect(lambda message: window.dialogs.warning(window, message))
             page.open_action.connect(window.open_action)
             page.schedule_requested.connect(window.router.schedule_interview)
