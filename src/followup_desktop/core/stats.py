@@ -293,15 +293,18 @@ DEFINITIONS: Final = {
 # Five plain statements, each one pass over one table (or an indexed join), in the order
 # SQLite reads them cheaply. SQL does the per-row work it does well: which stage counts
 # as which funnel step, which messages come from the employer and what each sent row
-# counts as, instants as Julian days (floats compare and subtract quickly), local weeks
-# and months. Python then joins the per-opportunity facts in flat dictionaries and takes
-# the medians. Measured on the 10,000-opportunity database: one statement with the joins,
-# windows and medians in SQL cost more CPU than this (the per-opportunity join alone
-# about 190 ms); SQLite's sorts and window functions cost about a microsecond a row here.
+# counts as, instants as Julian days (floats compare and subtract quickly). Python then
+# joins the per-opportunity facts in flat dictionaries, finds local weeks and months from
+# the Julian days (only for the rows counted: SQLite's date() with modifiers cost more,
+# on every row) and takes the medians. Measured on the 10,000-opportunity database: one
+# statement with the joins, windows and medians in SQL cost more CPU than this (the
+# per-opportunity join alone about 190 ms); SQLite's sorts and window functions cost
+# about a microsecond a row here.
 
-# Every stage change up to now, oldest first per opportunity.
+# Every stage change up to now, oldest first per opportunity. "NOT INDEXED": one plain
+# scan and one sort cost less than walking the opportunity index with a look-up per row.
 _CHANGES_SQL = """
-SELECT opportunity_id, to_stage_id, julianday(changed_at) FROM stage_changes
+SELECT opportunity_id, to_stage_id, julianday(changed_at) FROM stage_changes NOT INDEXED
 WHERE changed_at <= :now ORDER BY opportunity_id, changed_at, id
 """
 _OPPORTUNITIES_SQL = """
@@ -313,8 +316,7 @@ _INTERVIEWS_SQL = """
 SELECT opportunity_id, julianday(starts_at), julianday(ends_at),
        nullif(max(CASE WHEN decision_date IS NOT NULL
                        THEN julianday(decision_date) - julianday(date(ends_at, :offset))
-                       ELSE decision_timeline_days END, 0), 0),
-       date(starts_at, :offset, 'weekday 0', '-6 days')
+                       ELSE decision_timeline_days END, 0), 0)
 FROM interviews ORDER BY opportunity_id, starts_at
 """
 # What the person sent or did towards the employer: logged messages (kind 'message', or
@@ -326,16 +328,14 @@ _MAY_PROMPT: Final = 2  # a follow-up, unless it turns out to be a thank-you or 
 _LOGGED: Final = 4  # a logged message, not a step ticked done
 _OUTGOING_SQL: Final = """
 SELECT c.opportunity_id, julianday(c.occurred_at),
-       CASE WHEN t.kind = 'thank_you' THEN {message} ELSE {logged_message} END,
-       date(c.occurred_at, :offset, 'weekday 0', '-6 days')
+       CASE WHEN t.kind = 'thank_you' THEN {message} ELSE {logged_message} END
 FROM correspondence AS c LEFT JOIN actions AS t ON t.id = c.action_id
 WHERE c.direction = 'sent' AND c.occurred_at <= :now
 UNION ALL
 SELECT opportunity_id, julianday(completed_at),
        (kind IN ({message_kinds})) * {message}
            + (kind = 'message' OR kind IN ({follow_up_kinds})) * {prompt}
-           + (kind = 'message') * {logged},
-       date(completed_at, :offset, 'weekday 0', '-6 days')
+           + (kind = 'message') * {logged}
 FROM actions
 -- "+state": one plain scan beats thousands of look-ups through the state index here.
 WHERE +state = 'done' AND completed_at <= :now AND opportunity_id IS NOT NULL
@@ -364,7 +364,8 @@ WITH not_employer(oid, cid) AS (
     SELECT id, referrer_id FROM opportunities WHERE referrer_id IS NOT NULL
 )
 SELECT b.opportunity_id, julianday(b.occurred_at)
-FROM correspondence AS b
+-- "NOT INDEXED" as for the stage changes: a plain scan and a sort are cheaper here.
+FROM correspondence AS b NOT INDEXED
 LEFT JOIN not_employer AS n ON n.oid = b.opportunity_id AND n.cid = b.contact_id
 WHERE b.direction = 'received' AND b.occurred_at <= :now AND n.oid IS NULL
   -- The LIKE first: only a "Re: ..." needs the look-up among the thank-yous sent.
@@ -433,9 +434,24 @@ def _stages(connection: Any) -> dict[int, _Stage]:
 
 
 _Bounds = tuple[float, float, float]  # period start, period end, now: Julian days
-_NO_STAGE: Final = _Stage("", StageKind.PROSPECT, 0)
-# week (ISO date of its Monday) -> [applications, interviews, messages sent]
-_Weeks = dict[str, list[int]]
+# week (its Monday as a local day number, days since 1970-01-01) ->
+# [applications, interviews, messages sent]
+_Weeks = dict[int, list[int]]
+_MS_PER_DAY: Final = 86_400_000
+# 1970-01-01 00:00 UTC as a Julian day in milliseconds (2440587.5 days).
+_UNIX_EPOCH_JD_MS: Final = 210_866_760_000_000
+
+
+def _week_of(julian_day: float, shift_ms: int) -> int:
+    """The Monday of the local week holding ``julian_day``, as a local day number.
+
+    SQLite's ``julianday()`` is its own whole milliseconds divided by 86,400,000, so
+    rounding back recovers them exactly; whole-millisecond arithmetic then gives the same
+    day as ``date(x, offset)`` would, with none of a float's doubt at midnight. Day 0 was
+    a Thursday.
+    """
+    day = (round(julian_day * _MS_PER_DAY) + shift_ms) // _MS_PER_DAY
+    return day - (day + 3) % 7
 
 
 class _Reader:
@@ -445,10 +461,14 @@ class _Reader:
     small objects with a dozen fields each cost more than every dictionary look-up.
     """
 
-    def __init__(self, connection: Any, params: dict[str, Any], bounds: _Bounds) -> None:
+    def __init__(
+        self, connection: Any, params: dict[str, Any], bounds: _Bounds, offset: int
+    ) -> None:
         self.connection = connection
         self.params = params
         self.bounds = bounds
+        # Julian milliseconds to local milliseconds since 1970 (see _week_of).
+        self.shift_ms = offset * 1000 - _UNIX_EPOCH_JD_MS
         self.stages = _stages(connection)
         self.weeks: _Weeks = {}
         # From the stage history: highest funnel step, first move into a stage with a step
@@ -510,7 +530,8 @@ class _Reader:
             self.interview_prompts,
             self.weeks,
         )
-        for opportunity_id, starts_at, ends_at, stated, week in self.connection.execute(
+        shift_ms = self.shift_ms
+        for opportunity_id, starts_at, ends_at, stated in self.connection.execute(
             _INTERVIEWS_SQL, self.params
         ):
             found = starts.get(opportunity_id)
@@ -529,6 +550,7 @@ class _Reader:
             if low <= ends_at < high:
                 prompts.append((opportunity_id, ends_at, stated))
             if low <= starts_at < high:
+                week = _week_of(starts_at, shift_ms)
                 row = weeks.get(week)
                 if row is None:
                     row = weeks[week] = [0, 0, 0]
@@ -536,14 +558,15 @@ class _Reader:
 
     def outgoing(self) -> list[tuple[int, float, int]]:
         low, high, _now = self.bounds
-        last_sent, weeks = self.last_sent, self.weeks
+        last_sent, weeks, shift_ms = self.last_sent, self.weeks, self.shift_ms
         candidates: list[tuple[int, float, int]] = []
-        for opportunity_id, at, flags, week in self.connection.execute(_OUTGOING_SQL, self.params):
+        for opportunity_id, at, flags in self.connection.execute(_OUTGOING_SQL, self.params):
             if at > last_sent.get(opportunity_id, -math.inf):
                 last_sent[opportunity_id] = at
             if not low <= at < high:
                 continue
             if flags & _COUNTS_AS_MESSAGE:
+                week = _week_of(at, shift_ms)
                 row = weeks.get(week)
                 if row is None:
                     row = weeks[week] = [0, 0, 0]
@@ -590,7 +613,10 @@ def compute_stats(
         _julian(now),
     )
     reader = _Reader(
-        driver_connection(session), {"now": _stamp(now), "offset": f"{offset:+d} seconds"}, bounds
+        driver_connection(session),
+        {"now": _stamp(now), "offset": f"{offset:+d} seconds"},
+        bounds,
+        offset,
     )
     settings = load_settings(session)
     # Tens of thousands of small tuples and lists, none of them garbage: left on, the
@@ -642,29 +668,48 @@ def _cohort(reader: _Reader, offset: int, company_of: dict[int, str]) -> _Cohort
     )
     quiet = now_jd - QUIET_DAYS
     day_shift = offset / 86400 - _UNIX_EPOCH_JD
+    # Per stage: its step, whether it ends with an answer (never silent), and whether it
+    # is judged whatever the dates (every ended application is).
+    facts = {
+        stage_id: (
+            stage.step,
+            stage.kind in _ENDED_WITH_ANSWER,
+            stage.kind in _ENDED_WITH_ANSWER or stage.kind is StageKind.CLOSED,
+        )
+        for stage_id, stage in stages.items()
+    }
+    unknown = (0, False, False)
     found = _Cohort()
     counts, ids = found.counts, found.ids
+    judged = silent = 0
     for opportunity_id, company, source, stage_id, created in reader.connection.execute(
         _OPPORTUNITIES_SQL
     ):
         company_of[opportunity_id] = company
-        stage = stages.get(stage_id, _NO_STAGE)
+        step, answered_end, ended = facts.get(stage_id, unknown)
         ends = held_ends.get(opportunity_id)
         held = len(ends) if ends else 0
-        reach = max(steps.get(opportunity_id, 0), stage.step, 3 if held >= 2 else 2 * held)
+        reach = max(steps.get(opportunity_id, 0), step, 3 if held >= 2 else 2 * held)
         applied = applied_at.get(opportunity_id, created)
         if reach < 1 or not low <= applied < high:
             continue
         counts[reach, source or "", math.floor(applied + day_shift), stage_id] += 1
         ids.add(opportunity_id)
-        last_out = max(applied, max(ends) if ends else 0.0, last_sent.get(opportunity_id, 0.0))
-        answered_end = stage.kind in _ENDED_WITH_ANSWER
-        if last_out <= quiet or answered_end or stage.kind is StageKind.CLOSED:
-            found.judged += 1
-        if not answered_end and last_out <= quiet and opportunity_id not in ahead:
-            answers = inbound.get(opportunity_id)
-            if not answers or answers[-1] < last_out:
-                found.silent += 1
+        last_out = applied
+        if ends:
+            last_out = max(last_out, *ends)
+        sent = last_sent.get(opportunity_id)
+        if sent is not None and sent > last_out:
+            last_out = sent
+        if last_out <= quiet:
+            judged += 1
+            if not answered_end and opportunity_id not in ahead:
+                answers = inbound.get(opportunity_id)
+                if not answers or answers[-1] < last_out:
+                    silent += 1
+        elif ended:
+            judged += 1
+    found.judged, found.silent = judged, silent
     return found
 
 
@@ -701,7 +746,7 @@ def _figures(
         ):
             for index in range(min(reach, 4)):
                 row[index] += count
-        weeks.setdefault((day - timedelta(days=day.weekday())).isoformat(), [0, 0, 0])[0] += count
+        weeks.setdefault(day_number - (day_number + 3) % 7, [0, 0, 0])[0] += count
         here[stage_id] = here.get(stage_id, 0) + count
 
     after_interview, after_follow_up, companies, calibration = _responses(reader, company_of)
@@ -772,11 +817,11 @@ def _median(values: Sequence[float]) -> float | None:
 
 
 def _weeks(
-    counts: dict[str, list[int]], start: date | None, end: date | None, now: datetime, tz: tzinfo
+    counts: _Weeks, start: date | None, end: date | None, now: datetime, tz: tzinfo
 ) -> tuple[WeekActivity, ...]:
     """Every week from the first with activity (or ``start``) to ``end`` (or now), gaps
     included as zeros, so a quiet week shows as one."""
-    found = {date.fromisoformat(week): row for week, row in counts.items()}
+    found = {date.fromordinal(week + _UNIX_EPOCH_ORDINAL): row for week, row in counts.items()}
     if not found and start is None:
         return ()
     today = now.astimezone(tz).date()
@@ -792,90 +837,104 @@ def _weeks(
     return tuple(weeks)
 
 
-class _Answers:
-    """The answered prompts of one company (or of everyone) and one kind, gathered."""
+# The answered prompts of one company (or of everyone), gathered as five lists of days:
+# after interviews; actual / stated, stated and actual where a timeline was stated; after
+# follow-ups. Plain lists indexed by these, not an object with methods: a call per answer
+# cost more than the rest of the loop.
+_AFTER_INTERVIEW, _RATIOS, _STATED, _TIMED, _AFTER_FOLLOW_UP = range(5)
 
-    __slots__ = ("days", "ratios", "stated", "timed")
 
-    def __init__(self) -> None:
-        self.days: list[float] = []
-        self.ratios: list[float] = []
-        self.stated: list[float] = []
-        self.timed: list[float] = []  # actual days where a timeline was stated
+def _answer_time(
+    answers: list[float] | None, starts: Sequence[float], at: float
+) -> tuple[float | None, bool]:
+    """The first answer after ``at`` and before the next interview, and whether another
+    interview followed (see the module's definitions)."""
+    answer = answers[bisect_right(answers, at)] if answers and answers[-1] > at else None
+    position = bisect_right(starts, at)
+    if position < len(starts):
+        return (answer if answer is not None and answer < starts[position] else None), True
+    return answer, False
 
-    def add(self, days: float, stated: float | None) -> None:
-        self.days.append(days)
-        if stated is not None:
-            self.ratios.append(days / stated)
-            self.stated.append(stated)
-            self.timed.append(days)
+
+def _summary(prompt: str, days: list[float], unanswered: int) -> ResponseSummary:
+    return ResponseSummary(prompt, len(days), unanswered, _median(days))
 
 
 def _responses(
     reader: _Reader, company_of: dict[int, str]
 ) -> tuple[ResponseSummary, ResponseSummary, tuple[CompanyResponse, ...], Calibration]:
     """Each prompt's answer (see the module's definitions) and the medians over them."""
-    companies: dict[str, tuple[_Answers, _Answers]] = {}
-    overall = (_Answers(), _Answers())
+    companies: dict[str, list[list[float]]] = {}
+    everyone: list[list[float]] = [[], [], [], [], []]
     unanswered = [0, 0]
     overdue = 0
     now_jd = reader.bounds[2]
     inbound, starts_of = reader.inbound, reader.starts
-    prompts = (
-        *(
-            (opportunity_id, 0, at, stated)
-            for opportunity_id, at, stated in reader.interview_prompts
-        ),
-        *((opportunity_id, 1, at, None) for opportunity_id, at in reader.follow_ups),
-    )
-    for opportunity_id, kind, at, stated in prompts:
-        answers = inbound.get(opportunity_id)
-        answer = answers[bisect_right(answers, at)] if answers and answers[-1] > at else None
-        starts = starts_of.get(opportunity_id, ())  # in time order
-        position = bisect_right(starts, at)
-        following = starts[position] if position < len(starts) else None
-        if answer is None or (following is not None and answer >= following):
+    no_starts: tuple[float, ...] = ()
+    for opportunity_id, at, stated in reader.interview_prompts:
+        answer, followed = _answer_time(
+            inbound.get(opportunity_id), starts_of.get(opportunity_id, no_starts), at
+        )
+        if answer is None:
             # No answer logged; a later interview shows one came, but not when.
-            if following is None:
-                unanswered[kind] += 1
-                overdue += kind == 0 and stated is not None and now_jd - at > stated
+            if not followed:
+                unanswered[0] += 1
+                overdue += stated is not None and now_jd - at > stated
             continue
-        overall[kind].add(answer - at, stated)
         company = company_of[opportunity_id]
-        pair = companies.get(company)
-        if pair is None:
-            pair = companies[company] = (_Answers(), _Answers())
-        pair[kind].add(answer - at, stated)
+        lists = companies.get(company)
+        if lists is None:
+            lists = companies[company] = [[], [], [], [], []]
+        days = answer - at
+        for gathered in (lists, everyone):
+            gathered[_AFTER_INTERVIEW].append(days)
+            if stated is not None:
+                gathered[_RATIOS].append(days / stated)
+                gathered[_STATED].append(stated)
+                gathered[_TIMED].append(days)
+    for opportunity_id, at in reader.follow_ups:
+        answer, followed = _answer_time(
+            inbound.get(opportunity_id), starts_of.get(opportunity_id, no_starts), at
+        )
+        if answer is None:
+            unanswered[1] += not followed
+            continue
+        company = company_of[opportunity_id]
+        lists = companies.get(company)
+        if lists is None:
+            lists = companies[company] = [[], [], [], [], []]
+        lists[_AFTER_FOLLOW_UP].append(answer - at)
+        everyone[_AFTER_FOLLOW_UP].append(answer - at)
     listed = tuple(
         CompanyResponse(
-            company=company,
-            interviews_answered=len(interview.days),
-            median_days_after_interview=_median(interview.days),
-            follow_ups_answered=len(follow_up.days),
-            median_days_after_follow_up=_median(follow_up.days),
-            stated_samples=len(interview.ratios),
-            median_stated_days=_median(interview.stated),
-            median_actual_days=_median(interview.timed),
-            median_ratio=_median(interview.ratios),
+            company,
+            len(lists[_AFTER_INTERVIEW]),
+            _median(lists[_AFTER_INTERVIEW]),
+            len(lists[_AFTER_FOLLOW_UP]),
+            _median(lists[_AFTER_FOLLOW_UP]),
+            len(lists[_RATIOS]),
+            _median(lists[_STATED]),
+            _median(lists[_TIMED]),
+            _median(lists[_RATIOS]),
         )
-        for company, (interview, follow_up) in sorted(
+        for company, lists in sorted(
             companies.items(), key=lambda item: (item[0].casefold(), item[0])
         )
     )
-    ratio = _median(overall[0].ratios)
-    samples = len(overall[0].ratios)
+    ratio = _median(everyone[_RATIOS])
+    samples = len(everyone[_RATIOS])
     calibration = Calibration(
         samples=samples,
         median_ratio=ratio,
         suggested=suggest_multiplier(ratio, samples),
         current=1.0,
         overdue_unanswered=overdue,
-        median_stated_days=_median(overall[0].stated),
-        median_actual_days=_median(overall[0].timed),
+        median_stated_days=_median(everyone[_STATED]),
+        median_actual_days=_median(everyone[_TIMED]),
     )
     return (
-        ResponseSummary("interview", len(overall[0].days), unanswered[0], _median(overall[0].days)),
-        ResponseSummary("follow-up", len(overall[1].days), unanswered[1], _median(overall[1].days)),
+        _summary("interview", everyone[_AFTER_INTERVIEW], unanswered[0]),
+        _summary("follow-up", everyone[_AFTER_FOLLOW_UP], unanswered[1]),
         listed,
         calibration,
     )

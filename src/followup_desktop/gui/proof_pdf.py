@@ -122,25 +122,30 @@ class _Wrapper:
 
     def lines(self, text: str, width: float) -> tuple[str, ...]:
         """``text`` broken into lines no wider than ``width``."""
+        if "\n" in text:
+            # Paragraphs wrap independently, each cached on its own: a row's history is
+            # unique as a whole but made of the same "day  stage" lines as every other.
+            return tuple(
+                line for paragraph in text.split("\n") for line in self.lines(paragraph, width)
+            )
         key = (text, width)
         found = self._lines.get(key)
         if found is not None:
             return found
         lines: list[str] = []
-        for paragraph in text.split("\n"):
-            line, used = "", 0.0
-            for whole in paragraph.split():
-                for word in self._pieces(whole, width) if self._width(whole) > width else (whole,):
-                    advance = self._width(word)
-                    if line and used + self.space + advance > width:
-                        lines.append(line)
-                        line, used = word, advance
-                    elif line:
-                        line, used = f"{line} {word}", used + self.space + advance
-                    else:
-                        line, used = word, advance
-            if line:
-                lines.append(line)
+        line, used = "", 0.0
+        for whole in text.split():
+            for word in self._pieces(whole, width) if self._width(whole) > width else (whole,):
+                advance = self._width(word)
+                if line and used + self.space + advance > width:
+                    lines.append(line)
+                    line, used = word, advance
+                elif line:
+                    line, used = f"{line} {word}", used + self.space + advance
+                else:
+                    line, used = word, advance
+        if line:
+            lines.append(line)
         result = self._lines[key] = tuple(lines)
         return result
 

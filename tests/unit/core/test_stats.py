@@ -411,3 +411,35 @@ def test_the_demo_search_gives_a_plausible_picture(db_path: Path) -> None:
     # Employers in the demo run late, as the playbook expects: between "a bit" and double.
     assert calibration.suggested is not None and 1.2 <= calibration.suggested <= 2.2
     assert any(week.applications for week in stats.weeks[-6:])
+
+
+@pytest.mark.parametrize("offset", [0, 3600, -18000, 19800, 50400, -43200])
+def test_local_weeks_match_sqlite_dates_at_midnight(offset: int) -> None:
+    """The week found from a Julian day is the one SQLite's date() gives, to the
+    millisecond either side of local midnight, whatever the zone's offset."""
+    import sqlite3
+
+    from followup_desktop.core.stats import _UNIX_EPOCH_JD_MS, _week_of
+
+    connection = sqlite3.connect(":memory:")
+    modifier = f"{offset:+d} seconds"
+    # Local midnight on a Sunday, a Monday and a mid-week day, in UTC.
+    midnights = [
+        datetime(2026, 11, day, tzinfo=UTC) - timedelta(seconds=offset) for day in (29, 30, 4)
+    ]
+    moments = [
+        midnight + timedelta(microseconds=shift)
+        for midnight in midnights
+        for shift in (-1000, -501, -499, -1, 0, 1, 499, 500, 1000)
+    ]
+    checked = 0
+    for moment in moments:
+        stamp = moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        julian, monday = connection.execute(
+            "SELECT julianday(?), date(?, ?, 'weekday 0', '-6 days')",
+            (stamp, stamp, modifier),
+        ).fetchone()
+        expected = date.fromisoformat(monday).toordinal() - date(1970, 1, 1).toordinal()
+        assert _week_of(julian, offset * 1000 - _UNIX_EPOCH_JD_MS) == expected, stamp
+        checked += 1
+    assert checked == len(moments) == 27

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,14 +21,20 @@ PERIODS = [
 ]
 
 
+# Local weeks and months depend on the zone's offset: none, a half-hour one east, and one
+# west of UTC.
+ZONES: list[tzinfo] = [UTC, ZoneInfo("Asia/Kolkata"), ZoneInfo("America/Bogota")]
+
+
 def assert_agree(db: Database) -> None:
     for start, end in PERIODS:
         for now in (NOW, NOW - timedelta(days=45)):
-            with db.session() as session:
-                expected = oracle_stats(session, now, UTC, start=start, end=end)
-                found = compute_stats(session, now, UTC, start=start, end=end)
-            assert found == expected, (start, end, now)
-            assert found.as_json() == expected.as_json()
+            for zone in ZONES:
+                with db.session() as session:
+                    expected = oracle_stats(session, now, zone, start=start, end=end)
+                    found = compute_stats(session, now, zone, start=start, end=end)
+                assert found == expected, (start, end, now, zone)
+                assert found.as_json() == expected.as_json()
 
 
 def test_an_empty_search_agrees(database: Database) -> None:

@@ -8,6 +8,7 @@ either. What is left identifies the posting.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 _TRACKING = frozenset(
@@ -45,6 +46,8 @@ def _is_tracking(name: str) -> bool:
     return lowered in _TRACKING or lowered.startswith(("utm_", "hsa_", "pk_"))
 
 
+# An import looks each row's link up, then stores it: the second call is the same text.
+@lru_cache(maxsize=1024)
 def normalise_link(link: str) -> str:
     """A posting address reduced to what identifies it ("" for no address)."""
     cleaned = link.strip()
