@@ -199,7 +199,9 @@ class ActionRouter:
         if self.window.writer.refuse_while_busy():
             return
         editor = self.make_editor(None)
-        if self.window.dialogs.run(editor) and editor.opportunity_id is not None:
+        self.window.dialogs.run(editor)
+        # Apply (or a first contact) may have created it even if the dialog was cancelled.
+        if editor.opportunity_id is not None:
             self.window.board.select_cards([editor.opportunity_id])
 
     def open_settings(self) -> None:
