@@ -16,8 +16,10 @@ from followup_desktop.core.messages.account import (
 from followup_desktop.core.messages.context import (
     Draft,
     Highlight,
+    NoAddress,
     Recipient,
     draft_for_action,
+    held_in_person,
 )
 from followup_desktop.core.messages.email_message import (
     build_message,
@@ -47,6 +49,7 @@ __all__ = [
     "Draft",
     "EmailAccount",
     "Highlight",
+    "NoAddress",
     "Recipient",
     "RenderedMessage",
     "Security",
@@ -60,6 +63,7 @@ __all__ = [
     "carry_over",
     "draft_for_action",
     "email_from_account",
+    "held_in_person",
     "load_account",
     "mailto_url",
     "parse_recipients",
