@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QWidget
-
 from shiboken6 import Shiboken
 
 from followup_desktop import APP_NAME
