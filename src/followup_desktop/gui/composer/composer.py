@@ -322,7 +322,8 @@ class ComposerDialog(QDialog):
         if missing is None:
             return
         name = missing.name
-        self.address_label.setText(f"{name}'s &email address:")
+        # A name with "&" in it would otherwise lose it to the label's shortcut.
+        self.address_label.setText(f"{name.replace('&', '&&')}'s &email address:")
         self.address_edit.setAccessibleName(f"Email address of {name}")
         self.save_address_button.setAccessibleName(f"Save the email address of {name}")
         self.linkedin_button.setVisible(bool(missing.linkedin))
