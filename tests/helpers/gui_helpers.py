@@ -58,6 +58,12 @@ class AnsweringDialogs(Dialogs):
         self.shown.append(dialog)
         return self.run_result
 
+    def run_once(self, dialog: QDialog) -> int:
+        # Never shown, so never finished: the test drives the dialog after this returns
+        # and it lives with its parent window. Freeing after use is the real class's
+        # part, which tests/unit/gui/test_dialog_lifetime.py checks.
+        return self.run(dialog)
+
     def popup(self, menu: QMenu, at: QPoint | None) -> None:
         # A menu runs its own event loop: record it; the test triggers its items.
         self.menus.append(menu)

@@ -60,6 +60,31 @@ def email(value: str | None, field: str = "email", label: str = "Email") -> str:
     return cleaned
 
 
+def linkedin_profile(value: str | None, field: str = "linkedin") -> str:
+    """Empty, or the web address of a LinkedIn page (``linkedin.com/in/…`` and the like).
+
+    A bare ``linkedin.com/in/name`` gets its ``https://`` added, since that is how people
+    copy it from the address bar; anything on another site is refused, because the
+    composer opens this address as the person's LinkedIn profile.
+    """
+    cleaned = optional_text(value, field, "LinkedIn profile", 500)
+    if not cleaned:
+        return ""
+    if "://" not in cleaned:
+        cleaned = "https://" + cleaned
+    parts = urlsplit(cleaned)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in {"http", "https"} or not (
+        host == "linkedin.com" or host.endswith(".linkedin.com")
+    ):
+        raise ValidationError(
+            "The LinkedIn profile must be a linkedin.com address, like "
+            "https://www.linkedin.com/in/jane-roe (copy it from your browser).",
+            field,
+        )
+    return cleaned
+
+
 def salary_range(minimum: int | None, maximum: int | None) -> tuple[int | None, int | None]:
     """Non-negative amounts with the minimum not above the maximum."""
     for value, field in ((minimum, "salary_min"), (maximum, "salary_max")):

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QWidget
+from shiboken6 import Shiboken
 
 from followup_desktop import APP_NAME
 from followup_desktop.gui.plain import message_box
@@ -73,6 +74,21 @@ class Dialogs:
     def run(self, dialog: QDialog) -> int:
         """Show a dialog modally and return its result code."""
         return dialog.exec()
+
+    def run_once(self, dialog: QDialog) -> int:
+        """:meth:`run` a dialog made for this one use, then free it.
+
+        A dialog parented to the window would otherwise live, hidden, as long as the
+        window does: one more editor after every card opened. It is freed when control
+        is back in the event loop, so the caller can still read what it holds (the id of
+        an opportunity it created) right after this returns.
+        """
+        try:
+            return self.run(dialog)
+        finally:
+            # A dialog with WA_DeleteOnClose (the debrief) may be gone already.
+            if Shiboken.isValid(dialog):
+                dialog.deleteLater()
 
     def show(self, dialog: QWidget) -> None:
         """Show a new window beside the main one (not modal), with the keyboard focus."""

@@ -4,6 +4,10 @@ Checks are the core's own (``core.validation``), run as the person types, so a m
 appears beside the field it is about; the service checks again on save and its
 ``ValidationError.field`` lands on the same label. A save is one service call, one
 transaction: invalid input is never stored half-way.
+
+A new opportunity's tabs work from the start: Apply (which keeps the dialog open), or the
+first contact, interview or message added, creates it from the details tab. What has
+been written before Cancel is listed above the buttons, so Cancel never hides a save.
 """
 
 from __future__ import annotations
@@ -177,24 +181,39 @@ class OpportunityEditor(QDialog):
         self._build_choices()
         self.general_error = FieldError("general")
         layout.addWidget(self.general_error)
+        # What this dialog has written so far (an Apply, a contact added, …): Cancel
+        # keeps these, and the line says so rather than let Cancel look like an undo.
+        self.saved_parts: list[str] = []
+        self.saved_note = PlainLabel()
+        self.saved_note.setObjectName("saved-note")
+        self.saved_note.setWordWrap(True)
+        self.saved_note.setVisible(False)
+        layout.addWidget(self.saved_note)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+            QDialogButtonBox.StandardButton.Save
+            | QDialogButtonBox.StandardButton.Apply
+            | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setAccessibleName("Save opportunity")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        self.save_button.setAccessibleName("Save opportunity and close")
+        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.setAccessibleName("Apply: save the opportunity and keep editing")
+        self.apply_button.clicked.connect(self.apply)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setAccessibleName("Cancel changes not yet saved")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         if opportunity_id is not None:
             self._load()
         else:
-            # Contacts, interviews and messages hang off a saved opportunity; the details,
-            # notes and playbook choices can be given from the start.
+            # Contacts, interviews and messages hang off a saved opportunity: the first
+            # one added saves the details first (see _ensure_saved).
             for page in (self.contacts_page, self.interviews_page, self.messages_page):
-                index = self.tabs.indexOf(page)
-                self.tabs.setTabEnabled(index, False)
-                self.tabs.setTabToolTip(index, "Save the opportunity first, then reopen it.")
+                self.tabs.setTabToolTip(
+                    self.tabs.indexOf(page),
+                    "Adding here saves the opportunity's details first.",
+                )
         self.company.setFocus()
 
     # -- building ----------------------------------------------------------------------
@@ -295,6 +314,7 @@ class OpportunityEditor(QDialog):
                 ("Title", lambda c: c.title),
                 ("Email", lambda c: c.email),
                 ("Phone", lambda c: c.phone),
+                ("LinkedIn", lambda c: c.linkedin),
             ],
             self,
         )
@@ -310,19 +330,52 @@ class OpportunityEditor(QDialog):
         self.contact_title = QLineEdit()
         self.contact_email = QLineEdit()
         self.contact_phone = QLineEdit()
+        self.contact_linkedin = QLineEdit()
+        self.contact_linkedin.setPlaceholderText("https://www.linkedin.com/in/…")
         self.contact_form.add("Na&me", "name", self.contact_name)
         self.contact_form.add("Ro&le", "contact_role", self.contact_role)
         self.contact_form.add("&Title", "title", self.contact_title)
         self.contact_form.add("&Email", "email", self.contact_email)
         self.contact_form.add("&Phone", "phone", self.contact_phone)
+        self.contact_form.add("Lin&kedIn profile", "linkedin", self.contact_linkedin)
         self.contact_email.textEdited.connect(lambda _t: self._check_contact(only={"email"}))
+        self.contact_linkedin.textEdited.connect(lambda _t: self._check_contact(only={"linkedin"}))
         layout.addLayout(form_layout)
+        layout.addLayout(self._contact_buttons())
+        self.contacts_table.selectionModel().selectionChanged.connect(
+            lambda *_: self._contact_selected()
+        )
+        self._removed: tuple[int, str, list[ContactRole]] | None = None
+        self._contact_selected()
+        self.contacts_page = page
+        self.tabs.addTab(page, "C&ontacts")
+
+    def _contact_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.contact_status = PlainLabel()
+        self.contact_status.setObjectName("contact-status")
+        self.contact_status.setWordWrap(True)
+        row.addWidget(self.contact_status, 1)
+        self.undo_remove_button = QPushButton("&Undo remove")
+        self.undo_remove_button.setAccessibleName("Undo removing the contact")
+        self.undo_remove_button.setVisible(False)
+        self.undo_remove_button.clicked.connect(self.undo_remove_contact)
+        row.addWidget(self.undo_remove_button)
+        self.remove_contact_button = QPushButton("Re&move from this opportunity")
+        self.remove_contact_button.setAccessibleName(
+            "Remove the selected contact from this opportunity"
+        )
+        self.remove_contact_button.clicked.connect(self.remove_contact)
+        row.addWidget(self.remove_contact_button)
+        self.update_contact_button = QPushButton("Sa&ve contact")
+        self.update_contact_button.setAccessibleName("Save changes to the selected contact")
+        self.update_contact_button.clicked.connect(self.update_contact)
+        row.addWidget(self.update_contact_button)
         self.add_contact_button = QPushButton("&Add contact")
         self.add_contact_button.setAccessibleName("Add contact")
         self.add_contact_button.clicked.connect(self.add_contact)
-        layout.addWidget(self.add_contact_button, 0, Qt.AlignmentFlag.AlignRight)
-        self.contacts_page = page
-        self.tabs.addTab(page, "C&ontacts")
+        row.addWidget(self.add_contact_button)
+        return row
 
     def _build_interviews(self) -> None:
         page = QWidget()
@@ -402,6 +455,10 @@ class OpportunityEditor(QDialog):
         self.message_when = QDateTimeEdit(QDateTime.currentDateTime())
         self.message_when.setCalendarPopup(True)
         self.message_subject = QLineEdit()
+        self.message_body = QPlainTextEdit()
+        self.message_body.setPlaceholderText("what the message said, pasted or in short")
+        self.message_body.setTabChangesFocus(True)
+        self.message_body.setMaximumHeight(90)
         # What a reply said, so the plan can follow it (a next round, a date to wait for,
         # a rejection, an offer); on a sent message the date is one you promised.
         self.message_outcome = QComboBox()
@@ -418,9 +475,12 @@ class OpportunityEditor(QDialog):
         self.message_form.add("C&hannel", "channel", self.message_channel)
         self.message_form.add("&When", "occurred_at", self.message_when)
         self.message_form.add("&Subject", "subject", self.message_subject)
+        self.message_form.add("&Body", "body", self.message_body)
         self.message_form.add("What they &said", "outcome", self.message_outcome)
         self.message_form.add("Named &date", "dated", self.message_dated)
         self.message_form.add("Da&te", "next_round_at", self.message_date)
+        # Only a reply can say what comes next (the service refuses it on a sent one).
+        self.message_direction.currentIndexChanged.connect(lambda _i: self._direction_changed())
         layout.addLayout(form_layout)
         self.add_message_button = QPushButton("&Log message")
         self.add_message_button.setAccessibleName("Log message")
@@ -546,7 +606,14 @@ class OpportunityEditor(QDialog):
     # -- saving ------------------------------------------------------------------------
 
     def save(self) -> bool:
-        """Check everything, then save in one call; stay open and point at any problem."""
+        """Check everything, then save in one call and close; stay open at any problem."""
+        if not self.apply():
+            return False
+        self.accept()
+        return True
+
+    def apply(self) -> bool:
+        """Check everything, then save in one call; the dialog stays open either way."""
         values, problems = self.field_values()
         self.form.show(problems)
         self.general_error.show_message(None)
@@ -570,11 +637,33 @@ class OpportunityEditor(QDialog):
         except FollowupError as error:
             self._show_service_error(error)
             return False
+        self._overrides = dict(values["playbook_overrides"])
+        if self.opportunity_id is not None:
+            self.setWindowTitle(
+                f"{shown(self.company.text().strip())} — {shown(self.role.text().strip())}"
+            )
+        self._note_saved("the details")
         self.saved.emit(change)
-        self.accept()
         return True
 
-    def _emit(self, change: Change) -> None:
+    def _ensure_saved(self) -> bool:
+        """A new opportunity is created (from the details tab) before anything hangs off it."""
+        if self.opportunity_id is not None:
+            return True
+        return self.apply()
+
+    def _note_saved(self, part: str) -> None:
+        if part not in self.saved_parts:
+            self.saved_parts.append(part)
+        self.saved_note.setText(
+            "Already saved: "
+            + ", ".join(self.saved_parts)
+            + ". Cancel keeps these and drops only what is not saved yet."
+        )
+        self.saved_note.setVisible(True)
+
+    def _emit(self, change: Change, part: str) -> None:
+        self._note_saved(part)
         self.saved.emit(change)
         self._reload_lists()
 
@@ -588,36 +677,136 @@ class OpportunityEditor(QDialog):
             validation.email(self.contact_email.text())
         except ValidationError as error:
             problems["email"] = str(error)
+        try:
+            validation.linkedin_profile(self.contact_linkedin.text())
+        except ValidationError as error:
+            problems["linkedin"] = str(error)
         self.contact_form.show(problems, only)
         return problems
 
-    def add_contact(self) -> bool:
-        """Add the person in the contact form to this opportunity."""
-        if self.opportunity_id is None or self._check_contact():
-            return False
-        try:
-            change = self._service.add_contact(
-                self.contact_name.text(),
-                ContactFields(
-                    title=self.contact_title.text(),
-                    email=self.contact_email.text(),
-                    phone=self.contact_phone.text(),
-                ),
-                opportunity_id=self.opportunity_id,
-                role=ContactRole(self.contact_role.currentData()),
-            )
-        except FollowupError as error:
-            target = self.contact_form.errors.get(getattr(error, "field", "") or "")
-            (target or self.general_error).show_message(str(error))
-            return False
+    def _contact_fields(self) -> ContactFields:
+        return ContactFields(
+            name=self.contact_name.text(),
+            title=self.contact_title.text(),
+            email=self.contact_email.text(),
+            phone=self.contact_phone.text(),
+            linkedin=self.contact_linkedin.text(),
+        )
+
+    def _selected_contact(self) -> ContactSnapshot | None:
+        rows = self.contacts_table.selectionModel().selectedRows()
+        return self.contacts_model.row_snapshot(rows[0].row()) if rows else None
+
+    def _contact_selected(self) -> None:
+        """A selected person fills the form, to change or remove them."""
+        contact = self._selected_contact()
+        self.update_contact_button.setEnabled(contact is not None)
+        self.remove_contact_button.setEnabled(contact is not None)
+        if contact is None:
+            return
+        self.contact_name.setText(editable(contact.name))
+        self.contact_role.setCurrentIndex(max(0, self.contact_role.findData(contact.role)))
+        self.contact_title.setText(editable(contact.title))
+        self.contact_email.setText(contact.email)
+        self.contact_phone.setText(editable(contact.phone))
+        self.contact_linkedin.setText(contact.linkedin)
+        self.contact_form.show({})
+
+    def _clear_contact_form(self) -> None:
+        self.contacts_table.clearSelection()
         for widget in (
             self.contact_name,
             self.contact_title,
             self.contact_email,
             self.contact_phone,
+            self.contact_linkedin,
         ):
             widget.clear()
-        self._emit(change)
+
+    def _contact_error(self, error: FollowupError) -> None:
+        target = self.contact_form.errors.get(getattr(error, "field", "") or "")
+        (target or self.general_error).show_message(str(error))
+
+    def add_contact(self) -> bool:
+        """Add the person in the contact form to this opportunity (saving a new one first)."""
+        if self._check_contact() or not self._ensure_saved():
+            return False
+        assert self.opportunity_id is not None
+        name = self.contact_name.text().strip()
+        try:
+            change = self._service.add_contact(
+                self.contact_name.text(),
+                self._contact_fields(),
+                opportunity_id=self.opportunity_id,
+                role=ContactRole(self.contact_role.currentData()),
+            )
+        except FollowupError as error:
+            self._contact_error(error)
+            return False
+        self._clear_contact_form()
+        self.contact_status.setText(f"Added {name}.")
+        self._emit(change, f"contact {name}")
+        return True
+
+    def update_contact(self) -> bool:
+        """Save the form over the selected person (their details and their role here)."""
+        contact = self._selected_contact()
+        if contact is None or self.opportunity_id is None or self._check_contact():
+            return False
+        try:
+            change = self._service.update_contact(
+                contact.contact_id,
+                self._contact_fields(),
+                opportunity_id=self.opportunity_id,
+                role=ContactRole(self.contact_role.currentData()),
+            )
+        except FollowupError as error:
+            self._contact_error(error)
+            return False
+        name = self.contact_name.text().strip()
+        self._clear_contact_form()
+        self.contact_status.setText(f"Saved the changes to {name}.")
+        self._emit(change, f"changes to {name}")
+        return True
+
+    def remove_contact(self) -> bool:
+        """Take the selected person off this opportunity; their messages and steps stay."""
+        contact = self._selected_contact()
+        if contact is None or self.opportunity_id is None:
+            return False
+        try:
+            change, roles = self._service.unlink_contact(self.opportunity_id, contact.contact_id)
+        except FollowupError as error:
+            self._contact_error(error)
+            return False
+        self._removed = (contact.contact_id, contact.name, roles)
+        self._clear_contact_form()
+        self.contact_status.setText(
+            f"Removed {shown(contact.name)} from this opportunity. Messages and steps "
+            "with them stay in the history."
+        )
+        self.undo_remove_button.setVisible(True)
+        self._emit(change, f"removal of {contact.name}")
+        return True
+
+    def undo_remove_contact(self) -> bool:
+        """Give the person last removed their roles here back."""
+        if self._removed is None or self.opportunity_id is None:
+            return False
+        contact_id, name, roles = self._removed
+        change = Change()
+        try:
+            for role in roles:
+                change |= self._service.link_contact(self.opportunity_id, contact_id, role)
+        except FollowupError as error:
+            self._contact_error(error)
+            return False
+        self._removed = None
+        self.undo_remove_button.setVisible(False)
+        self.contact_status.setText(f"{shown(name)} is back on this opportunity.")
+        if f"removal of {name}" in self.saved_parts:
+            self.saved_parts.remove(f"removal of {name}")
+        self._emit(change, f"contact {name}")
         return True
 
     def _check_interview(self) -> dict[str, str]:
@@ -632,9 +821,10 @@ class OpportunityEditor(QDialog):
         return problems
 
     def add_interview(self) -> bool:
-        """Record the interview in the interview form."""
-        if self.opportunity_id is None or self._check_interview():
+        """Record the interview in the interview form (saving a new opportunity first)."""
+        if self._check_interview() or not self._ensure_saved():
             return False
+        assert self.opportunity_id is not None
         try:
             change = self._service.record_interview(
                 self.opportunity_id,
@@ -654,7 +844,7 @@ class OpportunityEditor(QDialog):
             return False
         self.interview_location.clear()
         self.interview_next_steps.clear()
-        self._emit(change)
+        self._emit(change, "an interview")
         return True
 
     def _debrief_selected(self) -> None:
@@ -666,10 +856,17 @@ class OpportunityEditor(QDialog):
             self._open_debrief(interview.interview_id)
             self._reload_lists()
 
+    def _direction_changed(self) -> None:
+        received = self.message_direction.currentData() == Direction.RECEIVED.value
+        self.message_outcome.setEnabled(received)
+        if not received:
+            self.message_outcome.setCurrentIndex(0)
+
     def add_message(self) -> bool:
-        """Log the message in the correspondence form."""
-        if self.opportunity_id is None:
+        """Log the message in the correspondence form (saving a new opportunity first)."""
+        if not self._ensure_saved():
             return False
+        assert self.opportunity_id is not None
         direction = Direction(self.message_direction.currentData())
         outcome_value = self.message_outcome.currentData()
         outcome = None if not outcome_value else ReplyOutcome(outcome_value)
@@ -686,6 +883,7 @@ class OpportunityEditor(QDialog):
                 to_utc(self.message_when.dateTime()),
                 channel=Channel(self.message_channel.currentData()),
                 subject=self.message_subject.text(),
+                body=self.message_body.toPlainText(),
                 outcome=outcome if direction is Direction.RECEIVED else None,
                 **extra,
             )
@@ -695,9 +893,10 @@ class OpportunityEditor(QDialog):
             (target or self.general_error).show_message(str(error))
             return False
         self.message_subject.clear()
+        self.message_body.clear()
         self.message_outcome.setCurrentIndex(0)
         self.message_dated.setChecked(False)
-        self._emit(change)
+        self._emit(change, "a message")
         return True
 
 

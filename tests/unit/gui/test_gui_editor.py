@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from followup_desktop.core.board import load_stages
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
-from followup_desktop.core.models import Opportunity
+from followup_desktop.core.fields import ContactFields
+from followup_desktop.core.models import Contact, Correspondence, Direction, Opportunity
+from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.editor import OpportunityEditor, from_utc, to_utc
 from gui_helpers import NOW
@@ -161,9 +163,130 @@ def test_a_logged_reply_can_say_what_it_said(qtbot: QtBot, service: FollowupServ
     assert editor.message_outcome.currentIndex() == 0
 
 
-def test_new_opportunities_unlock_the_other_tabs_after_saving(
+def test_a_new_opportunitys_tabs_work_before_the_first_save(
     qtbot: QtBot, service: FollowupService
 ) -> None:
     editor = make_editor(qtbot, service, None)
-    assert not editor.tabs.isTabEnabled(2)
-    assert editor.tabs.isTabEnabled(1)  # notes go in with the first save
+    for page in (editor.contacts_page, editor.interviews_page, editor.messages_page):
+        assert editor.tabs.isTabEnabled(editor.tabs.indexOf(page))
+    # Without a company and role the first contact cannot be stored: the details say why.
+    editor.tabs.setCurrentWidget(editor.contacts_page)
+    editor.contact_name.setText("Jane Roe")
+    assert not editor.add_contact()
+    assert count(service) == 0
+    assert editor.tabs.currentIndex() == 0
+    assert "Company is required" in editor.form.errors["company"].text()
+    qtbot.keyClicks(editor.company, "Acme")
+    qtbot.keyClicks(editor.role, "Analyst")
+    assert editor.add_contact()  # creates the opportunity, then adds her
+    assert count(service) == 1
+    assert editor.opportunity_id is not None
+    assert editor.contacts_model.rowCount() == 1
+    assert "the details" in editor.saved_note.text()
+    assert "contact Jane Roe" in editor.saved_note.text()
+    assert editor.saved_note.isVisibleTo(editor)
+    editor.message_subject.setText("Invitation")
+    assert editor.add_message()
+    assert count(service) == 1  # the same opportunity, not a second one
+
+
+def test_apply_saves_and_keeps_the_dialog_open(qtbot: QtBot, service: FollowupService) -> None:
+    editor = make_editor(qtbot, service, None)
+    editor.show()
+    qtbot.keyClicks(editor.company, "Acme")
+    qtbot.keyClicks(editor.role, "Analyst")
+    with qtbot.waitSignal(editor.saved):
+        editor.apply_button.click()
+    assert editor.isVisible()
+    assert editor.result() == 0
+    first = editor.opportunity_id
+    assert first is not None and count(service) == 1
+    assert editor.windowTitle() == "Acme — Analyst"
+    editor.role.setText("Senior Analyst")
+    editor.apply_button.click()
+    assert count(service) == 1 and editor.opportunity_id == first
+    # Cancel now closes, and says beforehand what it keeps.
+    assert "Already saved: the details" in editor.saved_note.text()
+    editor.role.setText("Intern")
+    editor.cancel_button.click()
+    with service.db.session() as session:
+        assert session.get(Opportunity, first).role == "Senior Analyst"  # type: ignore[union-attr]
+
+
+def test_cancel_without_a_save_changes_nothing(qtbot: QtBot, service: FollowupService) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    editor = make_editor(qtbot, service, acme)
+    editor.role.setText("Director")
+    editor.contact_name.setText("Jane Roe")
+    editor.cancel_button.click()
+    assert not editor.saved_note.text()
+    details = load_opportunity(service.db, acme or 0)
+    assert details.role == "Analyst" and details.contacts == ()
+
+
+def test_contacts_can_be_changed_removed_and_put_back(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    jane = service.add_contact(
+        "Jane Roe", ContactFields(email="jane@acme.example"), opportunity_id=acme
+    ).created_id
+    assert jane is not None
+    # A message with her: removing her from the opportunity must keep it.
+    service.log_correspondence(
+        acme, Direction.SENT, NOW, subject="Thanks", contact_id=jane, body="Thank you"
+    )
+    editor = make_editor(qtbot, service, acme)
+    assert not editor.update_contact_button.isEnabled()
+    editor.contacts_table.selectRow(0)
+    assert editor.contact_name.text() == "Jane Roe"
+    assert editor.contact_email.text() == "jane@acme.example"
+    assert editor.update_contact_button.isEnabled()
+
+    qtbot.keyClicks(editor.contact_linkedin, "example.com/jane")
+    assert "linkedin.com address" in editor.contact_form.errors["linkedin"].text()
+    assert not editor.update_contact()
+    editor.contact_linkedin.setText("linkedin.com/in/jane-roe")
+    editor.contact_title.setText("Head of Data")
+    editor.contact_role.setCurrentIndex(editor.contact_role.findData("recruiter"))
+    assert editor.update_contact()
+    contact = load_opportunity(service.db, acme).contacts[0]
+    assert contact.linkedin == "https://linkedin.com/in/jane-roe"
+    assert contact.title == "Head of Data"
+    assert contact.role == "recruiter"
+    assert len(load_opportunity(service.db, acme).contacts) == 1  # the role replaced
+
+    editor.contacts_table.selectRow(0)
+    assert editor.remove_contact()
+    assert editor.contacts_model.rowCount() == 0
+    assert "stay in the history" in editor.contact_status.text()
+    with service.db.session() as session:
+        kept = session.scalars(select(Correspondence)).one()
+        assert kept.contact_id == jane  # the person and the message stay
+        assert session.get(Contact, jane) is not None
+    assert not editor.undo_remove_button.isHidden()
+    assert editor.undo_remove_contact()
+    assert [c.role for c in load_opportunity(service.db, acme).contacts] == ["recruiter"]
+    assert editor.undo_remove_button.isHidden()
+
+
+def test_a_logged_message_keeps_its_body(qtbot: QtBot, service: FollowupService) -> None:
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    editor = make_editor(qtbot, service, acme)
+    editor.message_direction.setCurrentIndex(editor.message_direction.findData("sent"))
+    assert not editor.message_outcome.isEnabled()  # only a reply says what comes next
+    editor.message_direction.setCurrentIndex(editor.message_direction.findData("received"))
+    assert editor.message_outcome.isEnabled()
+    editor.message_subject.setText("Re: next steps")
+    editor.message_body.setPlainText("We would like you back for a second round.")
+    editor.message_outcome.setCurrentIndex(editor.message_outcome.findData("next_round"))
+    editor.message_dated.setChecked(True)
+    editor.message_date.setDateTime(from_utc(NOW + timedelta(days=3)))
+    assert editor.add_message()
+    assert not editor.message_body.toPlainText()
+    with service.db.session() as session:
+        stored = session.scalars(select(Correspondence)).one()
+        assert stored.body == "We would like you back for a second round."
+        assert stored.direction is Direction.RECEIVED
+    assert editor.interviews_model.rowCount() == 1  # the next round, from what they said

@@ -197,7 +197,7 @@ def test_a_new_opportunity_can_take_its_choices_at_once(
 ) -> None:
     editor = _editor(qtbot, service, None)
     assert editor.tabs.isTabEnabled(editor.tabs.indexOf(editor.choices))
-    assert not editor.tabs.isTabEnabled(editor.tabs.indexOf(editor.contacts_page))
+    assert editor.tabs.isTabEnabled(editor.tabs.indexOf(editor.contacts_page))
     qtbot.keyClicks(editor.company, "Globex")
     qtbot.keyClicks(editor.role, "Analyst")
     _choose(editor.choices.combos["status_to_hr"], True)

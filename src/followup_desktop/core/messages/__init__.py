@@ -16,8 +16,10 @@ from followup_desktop.core.messages.account import (
 from followup_desktop.core.messages.context import (
     Draft,
     Highlight,
+    NoAddress,
     Recipient,
     draft_for_action,
+    held_in_person,
 )
 from followup_desktop.core.messages.email_message import (
     build_message,
@@ -46,6 +48,7 @@ __all__ = [
     "Draft",
     "EmailAccount",
     "Highlight",
+    "NoAddress",
     "Recipient",
     "RenderedMessage",
     "Security",
@@ -59,6 +62,7 @@ __all__ = [
     "carry_over",
     "draft_for_action",
     "email_from_account",
+    "held_in_person",
     "load_account",
     "mailto_url",
     "parse_recipients",

@@ -125,6 +125,52 @@ class Highlight:
     text: str
 
 
+# Words in an interview's "where" that say it was held at a distance, whatever its kind.
+_REMOTE_WORDS = (
+    "://",
+    "zoom",
+    "teams",
+    "meet.",
+    "google meet",
+    "webex",
+    "skype",
+    "video",
+    "phone",
+    "call",
+    "remote",
+    "online",
+)
+
+
+def held_in_person(kind: str, location: str) -> bool:
+    """Whether an interview was held in a room with the person (so a letter can be handed in).
+
+    An on-site interview was; a phone or video one was not; a panel, technical or other
+    interview was when it has a place that is not a link, a call or a video service.
+    """
+    if kind == "onsite":
+        return True
+    if kind in ("phone", "video"):
+        return False
+    where = location.strip().lower()
+    return bool(where) and not any(word in where for word in _REMOTE_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class NoAddress:
+    """A thank-you to an interviewer with no email address, and the ways it can still go:
+    their address added, a LinkedIn message, a note through whoever arranged the interview
+    (PLAYBOOK 2), or, only after an interview in person, a printed letter."""
+
+    contact_id: int
+    name: str
+    linkedin: str = ""
+    # The recruiter or HR person on the opportunity (who has no address either), if any.
+    organizer_id: int | None = None
+    organizer_name: str = ""
+    in_person: bool = False
+
+
 @dataclass(frozen=True)
 class Draft:
     """A message ready to edit, with everything the composer shows beside it."""
@@ -148,6 +194,8 @@ class Draft:
     # The optional paragraphs this draft's template offers, and which of them are on.
     optional_parts: tuple[TemplateOption, ...] = ()
     options: dict[str, bool] = field(default_factory=dict)
+    # Set when this is a thank-you whose interviewer has no address (and no organizer has one).
+    no_address: NoAddress | None = None
 
 
 def _person(contact: Contact | None, mention: str = "") -> dict[str, Any]:
@@ -363,6 +411,7 @@ class _Plan:
     interviewers: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     covers: list[int] = field(default_factory=list)
+    no_address: NoAddress | None = None
 
 
 def _plan_thank_you(loader: _Loader) -> _Plan:
@@ -416,16 +465,29 @@ def _plan_thank_you(loader: _Loader) -> _Plan:
             list(covers),
         )
     if target is not None:
+        person = target[0]
+        interview = loader.interview
+        in_person = interview is not None and held_in_person(
+            str(interview.kind), interview.location
+        )
         return _Plan(
             "thank_you",
-            [_recipient(target[0])],
-            target[0],
+            [_recipient(person)],
+            person,
             _person(*target),
             everyone,
             [
-                f"There is no email address for {target[0].name}. Add one to the contact, "
-                "or print the note as a letter."
+                f"There is no email address for {person.name} yet. Below are the ways "
+                "this thank-you can still reach them."
             ],
+            no_address=NoAddress(
+                person.id,
+                person.name,
+                person.linkedin,
+                organizer.id if organizer is not None else None,
+                organizer.name if organizer is not None else "",
+                in_person,
+            ),
         )
     recipients = [_recipient(c) for c, _ in panel if c.email]
     return _Plan("thank_you", recipients, None, _person(None), everyone)
@@ -659,4 +721,5 @@ def draft_for_action(
             context=context,
             optional_parts=TEMPLATE_OPTIONS.get(plan.template_key or "", ()),
             options=dict(context["options"]),
+            no_address=plan.no_address,
         )

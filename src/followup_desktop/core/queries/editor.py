@@ -30,6 +30,7 @@ class ContactSnapshot:
     title: str
     email: str
     phone: str
+    linkedin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDet
             Contact.title,
             Contact.email,
             Contact.phone,
+            Contact.linkedin,
         )
         .join(OpportunityContact, OpportunityContact.contact_id == Contact.id)
         .where(OpportunityContact.opportunity_id == opportunity_id)
@@ -196,7 +198,13 @@ def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDet
         start_date=start_date,
         contacts=tuple(
             ContactSnapshot(
-                item.id, item.name, str(item.role.value), item.title, item.email, item.phone
+                item.id,
+                item.name,
+                str(item.role.value),
+                item.title,
+                item.email,
+                item.phone,
+                item.linkedin,
             )
             for item in contacts
         ),

@@ -5,6 +5,11 @@ Opened from any action. Ways out: Send (SMTP, on a worker thread), Open in my ma
 and PDF can log the message and complete the action; opening the mail app logs nothing
 until the person presses Mark as sent (it cannot know the message went out). A send that
 fails marks nothing and keeps the draft.
+
+A thank-you to an interviewer with no email address offers the ways it can still go
+(PLAYBOOK 2): their address, added here; a LinkedIn message when their profile is known;
+a note through the person who arranged the interview, naming them; and a printed letter
+only when the interview was held in person (a letter cannot be handed in after a call).
 Everything that would open a system dialog or another program goes through a function
 passed in, so tests can replace it.
 """
@@ -48,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.fields import ContactFields
 from followup_desktop.core.messages import (
     Draft,
     EmailAccount,
@@ -61,7 +67,7 @@ from followup_desktop.core.messages import (
 )
 from followup_desktop.core.messages.context import long_date
 from followup_desktop.core.messages.placeholders import unfilled_placeholders
-from followup_desktop.core.models import Channel
+from followup_desktop.core.models import Channel, ContactRole
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
 from followup_desktop.gui.plain import PlainLabel, editable, rich
@@ -166,6 +172,8 @@ class ComposerDialog(QDialog):
         self.notes_label.setWordWrap(True)
         self.notes_label.setVisible(bool(draft.notes))
         layout.addWidget(self.notes_label)
+        self.no_address_box = self._build_no_address()
+        layout.addWidget(self.no_address_box)
 
         splitter = QSplitter(self)
         editor = QWidget(splitter)
@@ -254,6 +262,173 @@ class ComposerDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close_button)
         layout.addLayout(buttons)
+        self._show_routes()
+
+    def _build_no_address(self) -> QWidget:
+        """The ways a thank-you can go without the interviewer's address (hidden otherwise)."""
+        box = QWidget()
+        box.setObjectName("no-address")
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.address_edit = QLineEdit()
+        self.address_edit.setPlaceholderText("name@example.com")
+        self.save_address_button = QPushButton("Sa&ve address")
+        self.save_address_button.clicked.connect(self.save_address)
+        row = QHBoxLayout()
+        row.addWidget(self.address_edit, 1)
+        row.addWidget(self.save_address_button)
+        self.address_label = PlainLabel("")
+        self.address_label.setBuddy(self.address_edit)
+        form.addRow(self.address_label, row)
+        self.linkedin_button = QPushButton("Copy the text and open their &LinkedIn profile")
+        self.linkedin_button.setAccessibleName(
+            "Copy the message and open the interviewer's LinkedIn profile"
+        )
+        self.linkedin_button.clicked.connect(self.send_by_linkedin)
+        form.addRow("", self.linkedin_button)
+        self.organizer_name_edit = QLineEdit()
+        self.organizer_name_edit.setAccessibleName("Name of the person who arranged the interview")
+        self.organizer_name_edit.setPlaceholderText("who arranged the interview")
+        self.organizer_address_edit = QLineEdit()
+        self.organizer_address_edit.setAccessibleName(
+            "Email address of the person who arranged the interview"
+        )
+        self.organizer_address_edit.setPlaceholderText("their email address")
+        self.organizer_button = QPushButton("&Write to them instead")
+        self.organizer_button.setAccessibleName(
+            "Send the thanks through the person who arranged the interview"
+        )
+        self.organizer_button.clicked.connect(self.write_to_organizer)
+        organizer_row = QHBoxLayout()
+        organizer_row.addWidget(self.organizer_name_edit, 1)
+        organizer_row.addWidget(self.organizer_address_edit, 1)
+        organizer_row.addWidget(self.organizer_button)
+        self.organizer_label = PlainLabel("Or via the person who &arranged it:")
+        self.organizer_label.setBuddy(self.organizer_name_edit)
+        form.addRow(self.organizer_label, organizer_row)
+        self.letter_hint = PlainLabel("")
+        self.letter_hint.setWordWrap(True)
+        form.addRow("", self.letter_hint)
+        return box
+
+    def _show_routes(self) -> None:
+        """Show the no-address choices that fit the current draft."""
+        missing = self.draft.no_address if self.draft.is_email else None
+        self.no_address_box.setVisible(missing is not None)
+        letters = missing is None or missing.in_person
+        self.print_button.setVisible(letters)
+        self.pdf_button.setVisible(letters)
+        if missing is None:
+            return
+        name = missing.name
+        # A name with "&" in it would otherwise lose it to the label's shortcut.
+        self.address_label.setText(f"{name.replace('&', '&&')}'s &email address:")
+        self.address_edit.setAccessibleName(f"Email address of {name}")
+        self.save_address_button.setAccessibleName(f"Save the email address of {name}")
+        self.linkedin_button.setVisible(bool(missing.linkedin))
+        self.linkedin_button.setToolTip(missing.linkedin)
+        known = missing.organizer_id is not None
+        self.organizer_name_edit.setText(editable(missing.organizer_name))
+        self.organizer_name_edit.setReadOnly(known)
+        self.letter_hint.setText(
+            "The interview was in person, so a printed letter handed in at reception also works."
+            if missing.in_person
+            else "A printed letter is offered only after an interview in person; "
+            "after a call or a video interview it would arrive too late."
+        )
+
+    def _redraft(self, why: str) -> None:
+        """Draft again after a contact changed (a new address changes who it goes to)."""
+        try:
+            draft = draft_for_action(self.service, self.draft.action_id, self.draft.options)
+        except FollowupError as error:
+            self.status_label.setText(str(error))
+            return
+        self.draft = draft
+        self.to_edit.setText(
+            editable(", ".join(r.formatted() for r in draft.recipients if r.email))
+        )
+        self.subject_edit.setText(editable(draft.subject))
+        # Through the cursor, so Ctrl+Z in the message brings back what was there before.
+        cursor = self.body_edit.textCursor()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(editable(draft.body))
+        self.notes_label.setText("\n".join(draft.notes))
+        self.notes_label.setVisible(bool(draft.notes))
+        self._show_routes()
+        self._update_send_availability()
+        self.status_label.setText(why)
+
+    def save_address(self) -> bool:
+        """Store the interviewer's address on their contact, then address the draft to it."""
+        missing = self.draft.no_address
+        if missing is None:
+            return False
+        try:
+            change = self.service.update_contact(
+                missing.contact_id, ContactFields(email=self.address_edit.text())
+            )
+        except FollowupError as error:
+            self.status_label.setText(str(error))
+            return False
+        self.changed.emit(change)
+        self.address_edit.clear()
+        self._redraft(f"Saved {missing.name}'s address; the message now goes to them.")
+        return True
+
+    def send_by_linkedin(self) -> bool:
+        """Copy the message and open the interviewer's profile, to paste it in a message."""
+        missing = self.draft.no_address
+        if missing is None or not missing.linkedin:
+            return False
+        QGuiApplication.clipboard().setText(self.body_edit.toPlainText())
+        if not self._open_url(QUrl(missing.linkedin)):
+            self.status_label.setText(
+                f"The text is copied, but no browser opened {missing.linkedin}; open it "
+                "yourself and paste the message there."
+            )
+            return False
+        self.status_label.setText(
+            f"Copied. Paste it into a LinkedIn message to {missing.name} on the page that "
+            "just opened."
+        )
+        self._record(Channel.LINKEDIN)
+        return True
+
+    def write_to_organizer(self) -> bool:
+        """Send the thanks through whoever arranged the interview, naming the interviewer."""
+        missing = self.draft.no_address
+        if missing is None or self.draft.opportunity_id is None:
+            return False
+        address = self.organizer_address_edit.text()
+        name = self.organizer_name_edit.text().strip()
+        if not address.strip() or not name:
+            self.status_label.setText(
+                "Give the name and email address of the person who arranged the interview "
+                "(a recruiter or someone in HR)."
+            )
+            return False
+        try:
+            if missing.organizer_id is not None:
+                change = self.service.update_contact(
+                    missing.organizer_id, ContactFields(email=address)
+                )
+            else:
+                change = self.service.add_contact(
+                    name,
+                    ContactFields(email=address),
+                    opportunity_id=self.draft.opportunity_id,
+                    role=ContactRole.RECRUITER,
+                )
+        except FollowupError as error:
+            self.status_label.setText(str(error))
+            return False
+        self.changed.emit(change)
+        self.organizer_address_edit.clear()
+        self._redraft(
+            f"The note now goes to {name} and asks them to pass your thanks on to {missing.name}."
+        )
+        return True
 
     def _highlights_html(self) -> str:
         if not self.draft.highlights:

@@ -300,7 +300,7 @@ class FileJobs:
             return
         wizard = ImportWizard(window.service, window.tasks, window.dialogs, window, path)
         wizard.imported.connect(self._spreadsheet_imported)
-        window.dialogs.run(wizard)
+        window.dialogs.run_once(wizard)
 
     def _spreadsheet_imported(self, change: object) -> None:
         self._window.bus.publish(change)
@@ -446,7 +446,7 @@ class FileJobs:
         window = self._window
         today = window.service.clock().astimezone(window.tz).date()
         dialog = ProofDialog(window.service.db, window.tasks, window.dialogs, today, window)
-        window.dialogs.run(dialog)
+        window.dialogs.run_once(dialog)
 
     def backup(self) -> None:
         """Write a consistent copy of the database, on the worker thread."""
@@ -510,4 +510,4 @@ class FileJobs:
             window.service, path, window, tasks=window.tasks, passwords=window.passwords
         )
         dialog.changed.connect(window.bus.publish)
-        window.dialogs.run(dialog)
+        window.dialogs.run_once(dialog)

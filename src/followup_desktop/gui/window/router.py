@@ -175,7 +175,7 @@ class ActionRouter:
 
         dialog = DebriefDialog(self.window.service, interview_id, self.window)
         self._wire_debrief(dialog)
-        self.window.dialogs.run(dialog)
+        self.window.dialogs.run_once(dialog)
 
     def make_editor(self, opportunity_id: int | None) -> OpportunityEditor:
         """The editor for an opportunity (a new one when None), wired to this window."""
@@ -192,14 +192,16 @@ class ActionRouter:
     def open_opportunity(self, opportunity_id: int) -> None:
         """Open the editor on an opportunity."""
         if not self.window.writer.refuse_while_busy():
-            self.window.dialogs.run(self.make_editor(opportunity_id))
+            self.window.dialogs.run_once(self.make_editor(opportunity_id))
 
     def new_opportunity(self) -> None:
         """Open the editor on a new opportunity; select it on the board once saved."""
         if self.window.writer.refuse_while_busy():
             return
         editor = self.make_editor(None)
-        if self.window.dialogs.run(editor) and editor.opportunity_id is not None:
+        self.window.dialogs.run_once(editor)
+        # Apply (or a first contact) may have created it even if the dialog was cancelled.
+        if editor.opportunity_id is not None:
             self.window.board.select_cards([editor.opportunity_id])
 
     def open_settings(self) -> None:
@@ -213,7 +215,7 @@ class ActionRouter:
             window.service, window, passwords=window.passwords, background=window.writer.later
         )
         dialog.changed.connect(window.bus.publish)
-        window.dialogs.run(dialog)
+        window.dialogs.run_once(dialog)
 
     def open_mailbox(self) -> None:
         """Show what the mailbox check found; checking runs on the worker thread."""
@@ -226,7 +228,7 @@ class ActionRouter:
             window.service, window, tasks=window.tasks, passwords=window.passwords
         )
         dialog.changed.connect(window.bus.publish)
-        window.dialogs.run(dialog)
+        window.dialogs.run_once(dialog)
 
     def schedule_interview(self, day: object) -> None:
         """Ask for an interview on ``day`` (a date) and store it."""
@@ -238,5 +240,4 @@ class ActionRouter:
             return
         dialog = ScheduleInterviewDialog(window.service, day, window.tz, window)
         dialog.saved.connect(window.bus.publish)
-        window.dialogs.run(dialog)
-        dialog.deleteLater()
+        window.dialogs.run_once(dialog)
