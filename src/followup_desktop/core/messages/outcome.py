@@ -24,6 +24,8 @@ def record_outcome(
     """Log the message as sent and, if asked, complete the action(s) it fulfils."""
     change = Change()
     if draft.opportunity_id is not None:
+        # Keyed on the draft's action: a second press, or a second composer on the same
+        # step, logs nothing more and completes nothing again.
         change |= service.log_correspondence(
             draft.opportunity_id,
             Direction.SENT,
@@ -33,7 +35,10 @@ def record_outcome(
             body=body,
             contact_id=draft.contact_id,
             action_id=draft.action_id,
+            once_per_action=True,
         )
+        if change.created_id is None:
+            return change
     if mark_done:
         for action_id in (draft.action_id, *draft.covers_action_ids):
             change |= service.complete_action(action_id)
