@@ -50,6 +50,7 @@ from followup_desktop.gui.window.actions import (
 )
 from followup_desktop.gui.window.board import BoardController, start_first_read
 from followup_desktop.gui.window.bus import ChangeBus
+from followup_desktop.gui.window.external import ExternalChanges
 from followup_desktop.gui.window.files import (
     REPLACE_QUESTION,
     FileJobs,
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow, NamedActions):
         self.setAcceptDrops(True)
         self.setCentralWidget(self.views)
         self.today_ctl = today = TodayController(self)
+        self.external = ExternalChanges(self)
         self.today, self.agenda_model, self.today_dock = today.panel, today.model, today.dock
         self.agenda_view = today.panel.view
         self.named_actions = build_actions(self)
@@ -393,6 +395,7 @@ class MainWindow(QMainWindow, NamedActions):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.external.close()
         self._clock_timer.stop()
         self._after_paint_timer.stop()
         # A backup or import still running must finish before the database closes.
