@@ -175,9 +175,8 @@ class MainWindow(QMainWindow, NamedActions):
         self.setAcceptDrops(True)
         self.setCentralWidget(self.views)
         self.today_ctl = today = TodayController(self)
-        self.external = ExternalChanges(self)
         self.today, self.agenda_model, self.today_dock = today.panel, today.model, today.dock
-        self.agenda_view = today.panel.view
+        self.agenda_view, self.external = today.panel.view, ExternalChanges(self)
         self.named_actions = build_actions(self)
         for name, action in self.named_actions.items():
             setattr(self, f"{name}_action", action)  # window.import_action and the like
@@ -194,10 +193,8 @@ class MainWindow(QMainWindow, NamedActions):
         self.open_action, self.make_editor = self.router.open_action, self.router.make_editor
         self.open_composer, self.open_debrief = self.router.open_composer, self.router.open_debrief
         self.new_debrief, self.open_settings = self.router.new_debrief, self.router.open_settings
-        self.open_mailbox, self.new_opportunity = (
-            self.router.open_mailbox,
-            self.router.new_opportunity,
-        )
+        self.open_mailbox = self.router.open_mailbox
+        self.new_opportunity = self.router.new_opportunity
         self.import_file, self.open_arguments = self.files.import_file, self.files.open_arguments
         self.import_calendar_file = self.files.import_calendar_file
         self.refresh_today, self.refresh_today_later = today.refresh, today.refresh_later
@@ -395,7 +392,6 @@ class MainWindow(QMainWindow, NamedActions):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
-        self.external.close()
         self._clock_timer.stop()
         self._after_paint_timer.stop()
         # A backup or import still running must finish before the database closes.

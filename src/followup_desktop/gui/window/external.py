@@ -48,8 +48,10 @@ class ExternalChanges(QObject):
         if kind == QEvent.Type.WindowActivate:
             self.check()
             self.timer.start()
-        elif kind in (QEvent.Type.WindowDeactivate, QEvent.Type.Hide, QEvent.Type.Close):
+        elif kind in (QEvent.Type.WindowDeactivate, QEvent.Type.Hide):
             self.timer.stop()
+        elif kind == QEvent.Type.Close:
+            self.close()
         return super().eventFilter(watched, event)
 
     def _watcher(self) -> DataVersionWatch | None:
