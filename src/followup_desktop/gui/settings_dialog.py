@@ -226,7 +226,7 @@ class PlaybookPage(QWidget):
         label = PlainLabel(intro)
         label.setWordWrap(True)
         outer.addWidget(label)
-        self.scroll = scroll = QScrollArea()
+        scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         # Everything inside wraps or shrinks to the width, so there is nothing to the
         # side to scroll to; a horizontal bar would only hide the last row.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,10 @@ def test_a_card_moved_to_a_far_column_is_scrolled_into_view_and_back_on_undo(
     qtbot.waitUntil(lambda: _visible_in_board(window, source))
 
 
+def _has_width(window: MainWindow, width: int) -> bool:
+    return window.width() == width
+
+
 def test_columns_share_the_width_in_whole_columns_never_narrower_than_readable(
     qtbot: QtBot, service: FollowupService, tmp_path: Path
 ) -> None:
@@ -79,7 +84,7 @@ def test_columns_share_the_width_in_whole_columns_never_narrower_than_readable(
     board = window.board
     for width in (1366, 1024, 1920):
         window.resize(width, 768)
-        qtbot.waitUntil(lambda w=width: window.width() == w)
+        qtbot.waitUntil(partial(_has_width, window, width))
         qtbot.wait(1)
         widths = {column.width() for column in board.columns}
         assert len(widths) == 1
