@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from followup_desktop.core.change import ActionStatus
 from followup_desktop.core.db import Database
-from followup_desktop.core.models import ActionState
+from followup_desktop.core.models import Action, ActionState
 from followup_desktop.core.queries.window import action_statuses
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.main_window import MainWindow
@@ -123,3 +124,26 @@ def test_a_refused_step_leaves_nothing_to_undo(
     window.today.snooze(NOW - timedelta(hours=1))  # the service refuses a past time
     assert window.undo_stack.count() == 0
     assert _status(service, action).state == ActionState.OPEN
+
+
+def test_undoing_a_done_thank_you_puts_every_step_back(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    from test_messages import _interview_with_panel, _thank_you_actions
+
+    opportunity, interview = _interview_with_panel(service)
+    thank_you = _thank_you_actions(service, opportunity, interview)[0]
+
+    def plan() -> list[tuple[int, str, object, object]]:
+        with service.db.session() as session:
+            rows = session.execute(
+                select(Action.id, Action.state, Action.due_at, Action.snoozed_until)
+            ).all()
+        return sorted((r.id, str(r.state), r.due_at, r.snoozed_until) for r in rows)
+
+    before = plan()
+    window = open_window(qtbot, service, tmp_path)
+    window.today_ctl.complete_action(thank_you)
+    assert plan() != before
+    window.undo_stack.undo()
+    assert plan() == before, "every step stands as it did, re-planned or not"
