@@ -84,8 +84,6 @@ def test_due_thank_you_reaches_dunst_on_time_and_done_works(
         assert actions == [
             "default",
             "Open",
-            "open",
-            "Open",
             "done",
             "Done",
             "snooze",

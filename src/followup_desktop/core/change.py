@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 
 class Entity(enum.StrEnum):
@@ -87,3 +88,18 @@ EVERYTHING: frozenset[Entity] = entities(
 
 
 __all__ = ["EVERYTHING", "Change", "Entity", "entities"]
+
+
+@dataclass(frozen=True)
+class ActionStatus:
+    """Where one action stood at a moment: what undoing done, snooze or dismiss restores.
+
+    ``state`` is the stored word (``"open"``, ``"snoozed"``, ...), so this module needs
+    no model class.
+    """
+
+    action_id: int
+    state: str
+    snoozed_until: datetime | None
+    due_at: datetime
+    completed_at: datetime | None

@@ -109,3 +109,26 @@ __all__ = [
     "refuse_nul",
     "without_reordering",
 ]
+
+
+# A sentence ends at . ! or ? (with any closing quote or bracket) before a space; "e.g. "
+# and "Dr. " end one too, which only shortens a reminder, never cuts a word.
+_SENTENCE_END: Final = re.compile("[.!?][\"'\u201d\u2019)\\]]*(?=\\s)")
+
+
+def first_sentence(text: str, limit: int) -> str:
+    """The first sentence of ``text`` in at most ``limit`` characters, ending at a word.
+
+    Runs of white space become one space. A first sentence still longer than ``limit``
+    is cut at the last space that fits and ends with an ellipsis; a single word longer
+    than the limit (a long address) is the one case cut inside a word.
+    """
+    flat = " ".join(text.split())
+    match = _SENTENCE_END.search(flat)
+    sentence = flat[: match.end()] if match else flat
+    if len(sentence) <= limit:
+        return sentence
+    room = sentence[: limit - 1]
+    cut = room.rfind(" ")
+    kept = room[:cut] if cut > 0 else room
+    return kept.rstrip(" ,;:-\u2013\u2014") + "…"

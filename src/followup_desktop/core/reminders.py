@@ -38,6 +38,7 @@ from followup_desktop.core.models import (
     ReminderDelivery,
     Setting,
 )
+from followup_desktop.core.plain_text import first_sentence
 from followup_desktop.core.playbook.settings import PlaybookSettings, load_settings
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import ensure_aware, parse_instant, utcnow, zone
@@ -51,6 +52,9 @@ PREFS_KEY: Final = "reminders"
 FLOOD_LIMIT: Final = 3
 # How many reminders a summary names before "and N more".
 SUMMARY_NAMES: Final = 4
+# The reason in a notification: about three lines of a desktop's notification box
+# (GNOME, KDE and dunst wrap at 40 to 50 characters and cut after three or four lines).
+REASON_IN_NOTIFICATION: Final = 120
 _DAYS_SEARCHED: Final = 8  # a week plus one day always contains a working day
 
 
@@ -171,8 +175,9 @@ class Reminder:
         if self.recipient:
             lines.append(f"To: {self.recipient}")
         if self.reason:
-            reason = " ".join(self.reason.split())
-            lines.append(reason if len(reason) <= 200 else reason[:199] + "…")
+            # Notification servers cut long bodies wherever the box ends; the first
+            # sentence, ended at a word, reads as a whole (the window has the rest).
+            lines.append(first_sentence(self.reason, REASON_IN_NOTIFICATION))
         return lines
 
 

@@ -420,6 +420,8 @@ def _install_tray(
         on_open_action=window.open_action,
         on_new_debrief=new_debrief,
         on_change=window.bus.publish,
+        undo_stack=window.undo_stack,
+        run=window.writer.run,
     )
     tray.mailbox_requested.connect(window.open_mailbox)
     scheduler = tray.scheduler

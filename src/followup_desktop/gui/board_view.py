@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPixmap,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,7 +57,21 @@ from followup_desktop.gui.card_delegate import CardDelegate
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.theme import muted_text
 
-COLUMN_WIDTH = 290
+# Columns share the board's width: as many whole columns as fit at MIN_COLUMN_WIDTH
+# (a card's company, role and next step stay readable there), widened to fill the row,
+# never wider than MAX_COLUMN_WIDTH (long lines are harder to scan). More stages than
+# fit scroll sideways; a column is never cut in half at the right edge when at rest.
+MIN_COLUMN_WIDTH = 260
+MAX_COLUMN_WIDTH = 420
+COLUMN_WIDTH = 290  # before the board knows its width
+
+
+def fitted_column_width(available: int, count: int, spacing: int) -> int:
+    """The width of each of ``count`` columns on a board ``available`` pixels wide."""
+    fit = max(1, (available + spacing) // (MIN_COLUMN_WIDTH + spacing))
+    shown = min(max(count, 1), fit)
+    width = (available - spacing * (shown - 1)) // shown
+    return max(MIN_COLUMN_WIDTH, min(MAX_COLUMN_WIDTH, width))
 
 
 class CardListView(QListView):
@@ -290,6 +305,22 @@ class BoardView(QScrollArea):
         self._layout.setSpacing(10)
         self._layout.addStretch(1)
         self.setWidget(self._inner)
+        self.column_width = COLUMN_WIDTH
+
+    def fit_columns(self) -> None:
+        """Size every column to the board's current width."""
+        margins = self._layout.contentsMargins()
+        available = self.viewport().width() - margins.left() - margins.right()
+        width = fitted_column_width(available, len(self.columns), self._layout.spacing())
+        if width == self.column_width and all(c.width() == width for c in self.columns):
+            return
+        self.column_width = width
+        for column in self.columns:
+            column.setFixedWidth(width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def set_stages(self, stages: Sequence[StageSnapshot]) -> None:
         """Show one column per visible stage, in order.
@@ -326,6 +357,8 @@ class BoardView(QScrollArea):
             column.view.selectionModel().currentChanged.connect(self.selection_changed)
             self._layout.insertWidget(self._layout.count() - 1, column)
             self.columns.append(column)
+        self.column_width = 0
+        self.fit_columns()
 
     def _menu_requested(self, view: CardListView, point: QPoint) -> None:
         index = view.indexAt(point)

@@ -1,4 +1,5 @@
-"""Undoable board operations: moving cards between stages and placing them in a column.
+"""Undoable operations: moving cards between stages and placing them in a column; a step
+marked done, snoozed or dismissed (:class:`ActionStepCommand`).
 
 Undo moves each card back to its own previous stage (a multi-select move may gather
 cards from several columns) and restores the hand-made card order. Both directions go
@@ -18,7 +19,7 @@ from PySide6.QtGui import QUndoCommand
 from followup_desktop.core.card_order import CARD_ORDER_PREFIX as CARD_ORDER_PREFIX  # noqa: PLC0414
 from followup_desktop.core.card_order import card_order_key
 from followup_desktop.core.card_order import ranks_from_setting as ranks_from_setting  # noqa: PLC0414
-from followup_desktop.core.change import Change
+from followup_desktop.core.change import ActionStatus, Change
 
 if TYPE_CHECKING:
     from followup_desktop.core.services import FollowupService
@@ -147,3 +148,50 @@ def place_cards(
     for rank, card_id in enumerate([*placed[:position], *moving, *placed[position:]]):
         result[card_id] = float(rank)
     return result
+
+
+class ActionStepCommand(QUndoCommand):
+    """A step marked done, snoozed or dismissed, undone by putting it back as it was.
+
+    The write itself has already run when the command is pushed (from Today, the tray or
+    a notification's button), so the first ``redo`` (QUndoStack.push calls it) does
+    nothing. Undo restores the statuses read before the write; redo the ones read after,
+    so a redo of a snooze whose time has since passed still restores it exactly.
+    """
+
+    def __init__(
+        self,
+        service: FollowupService,
+        text: str,
+        before: Mapping[int, ActionStatus],
+        after: Mapping[int, ActionStatus],
+        *,
+        sink: Callable[[Change], None],
+        run: Runner = run_at_once,
+    ) -> None:
+        super().__init__(text)
+        self._service = service
+        self._before = dict(before)
+        self._after = dict(after)
+        self._sink = sink
+        self._run = run
+        self._applied = True
+
+    @property
+    def action_ids(self) -> list[int]:
+        """The actions this command puts back."""
+        return list(self._before)
+
+    def redo(self) -> None:
+        if self._applied:
+            return
+        self._applied = True
+        statuses = list(self._after.values())
+        self._run(self.text(), lambda: self._service.restore_actions(statuses), self._sink)
+
+    def undo(self) -> None:
+        self._applied = False
+        statuses = list(self._before.values())
+        self._run(
+            f"Undoing: {self.text()}", lambda: self._service.restore_actions(statuses), self._sink
+        )

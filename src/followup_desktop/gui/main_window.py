@@ -50,6 +50,7 @@ from followup_desktop.gui.window.actions import (
 )
 from followup_desktop.gui.window.board import BoardController, start_first_read
 from followup_desktop.gui.window.bus import ChangeBus
+from followup_desktop.gui.window.external import ExternalChanges
 from followup_desktop.gui.window.files import (
     REPLACE_QUESTION,
     FileJobs,
@@ -175,7 +176,7 @@ class MainWindow(QMainWindow, NamedActions):
         self.setCentralWidget(self.views)
         self.today_ctl = today = TodayController(self)
         self.today, self.agenda_model, self.today_dock = today.panel, today.model, today.dock
-        self.agenda_view = today.panel.view
+        self.agenda_view, self.external = today.panel.view, ExternalChanges(self)
         self.named_actions = build_actions(self)
         for name, action in self.named_actions.items():
             setattr(self, f"{name}_action", action)  # window.import_action and the like
@@ -192,10 +193,8 @@ class MainWindow(QMainWindow, NamedActions):
         self.open_action, self.make_editor = self.router.open_action, self.router.make_editor
         self.open_composer, self.open_debrief = self.router.open_composer, self.router.open_debrief
         self.new_debrief, self.open_settings = self.router.new_debrief, self.router.open_settings
-        self.open_mailbox, self.new_opportunity = (
-            self.router.open_mailbox,
-            self.router.new_opportunity,
-        )
+        self.open_mailbox = self.router.open_mailbox
+        self.new_opportunity = self.router.new_opportunity
         self.import_file, self.open_arguments = self.files.import_file, self.files.open_arguments
         self.import_calendar_file = self.files.import_calendar_file
         self.refresh_today, self.refresh_today_later = today.refresh, today.refresh_later

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from followup_desktop.core.change import ActionStatus
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.queries.window import action_statuses
 from followup_desktop.core.reminders import DeliveryPlan, Reminder, ReminderService, plan_delivery
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.notify import (
@@ -69,6 +71,9 @@ class ReminderScheduler(QObject):
 
     delivered = Signal(object, str)  # DeliveryPlan, channel name
     changed = Signal(object)  # services.Change made by a button or the tray menu
+    #: A step taken from a notification or the tray menu, for undo: what it was (its
+    #: words), and the actions' statuses (ActionStatus by id) before and after.
+    step_taken = Signal(str, object, object)
     status_changed = Signal()  # something the tray shows may have changed
     open_action_requested = Signal(int)
     open_window_requested = Signal()
@@ -253,21 +258,34 @@ class ReminderScheduler(QObject):
         if key == OPEN:
             self.open_action_requested.emit(action_id)
             return
+        verb = {DONE: "Mark done", SNOOZE: "Snooze for an hour"}.get(key)
+        if verb is None:
+            log.warning("unknown notification action %r ignored", key)
+            return
+        before = action_statuses(self.service.db, [action_id])
         try:
             if key == DONE:
                 change = self.service.complete_action(action_id)
-            elif key == SNOOZE:
-                change = self.service.snooze_action(action_id, self.clock() + SNOOZE_FOR)
             else:
-                log.warning("unknown notification action %r ignored", key)
-                return
+                change = self.service.snooze_action(action_id, self.clock() + SNOOZE_FOR)
         except FollowupError as error:
             # Typically the action was deleted or finished in the window meanwhile.
             log.warning("could not %s action %s: %s", key, action_id, error)
             return
         self.changed.emit(change)
+        self._step_taken(f"{verb}: {notification.summary}", before)
         self.reschedule()
         self.status_changed.emit()
+
+    def undone(self, change: Change) -> None:
+        """A step taken here was undone (or redone): tell the window, re-arm, redraw."""
+        self.changed.emit(change)
+        self.reschedule()
+        self.status_changed.emit()
+
+    def _step_taken(self, text: str, before: dict[int, ActionStatus]) -> None:
+        if before:
+            self.step_taken.emit(text, before, action_statuses(self.service.db, before))
 
     # -- tray menu commands -------------------------------------------------------------
 
@@ -275,12 +293,18 @@ class ReminderScheduler(QObject):
         """Snooze every action due now by ``duration``; returns what changed."""
         until = self.clock() + duration
         change = Change()
-        for action_id in self.reminders.due_action_ids(self.clock()):
+        due = list(self.reminders.due_action_ids(self.clock()))
+        before = action_statuses(self.service.db, due)
+        snoozed: list[int] = []
+        for action_id in due:
             try:
                 change = change | self.service.snooze_action(action_id, until)
             except FollowupError as error:
                 log.warning("could not snooze action %s: %s", action_id, error)
+            else:
+                snoozed.append(action_id)
         self.changed.emit(change)
+        self._step_taken("Snooze all", {i: before[i] for i in snoozed if i in before})
         self.reschedule()
         self.status_changed.emit()
         return change

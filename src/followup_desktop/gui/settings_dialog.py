@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -55,7 +57,13 @@ from followup_desktop.gui.playbook_choices import (
     select_value,
     with_explanation,
 )
-from followup_desktop.gui.setting_labels import setting_label
+from followup_desktop.gui.setting_labels import (
+    choice_words,
+    grouped,
+    setting_explanation,
+    setting_label,
+    setting_unit,
+)
 
 if TYPE_CHECKING:
     from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
@@ -66,6 +74,12 @@ HOURS_FIELDS = ("timezone", "working_days", "working_hours_start", "working_hour
 
 def _label(name: str) -> str:
     return setting_label(name)
+
+
+def _shrinkable(combo: QComboBox) -> None:
+    """Let a list box be narrower than its longest entry (the open list shows it all)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
 
 
 #: Runs one service call off the GUI thread: (what the status bar says, the call).
@@ -199,7 +213,12 @@ class StagesPage(QWidget):
 
 
 class PlaybookPage(QWidget):
-    """A form built from the playbook's settings description (one editor per setting)."""
+    """A form built from the playbook's settings description, in groups, in plain words.
+
+    Each setting is a row: its label, its box (a number says its unit: "24 hours after
+    the interview"), and one line under it on what it does. The page scrolls down but
+    never sideways: the lines wrap and the lists shrink to the width of the dialog.
+    """
 
     def __init__(self, names: set[str] | None, exclude: set[str], intro: str) -> None:
         super().__init__()
@@ -209,65 +228,108 @@ class PlaybookPage(QWidget):
         outer.addWidget(label)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # Everything inside wraps or shrinks to the width, so there is nothing to the
+        # side to scroll to; a horizontal bar would only hide the last row.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
-        self.form = QFormLayout(inner)
+        self.inner = inner
+        column = QVBoxLayout(inner)
         scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
         self.editors: dict[str, QWidget] = {}
+        self.groups: dict[str, QGroupBox] = {}
         self.descriptions = {
             row["name"]: row
             for row in describe_settings()
             if (names is None or row["name"] in names) and row["name"] not in exclude
         }
+        single = names is not None and len(grouped(list(self.descriptions))) == 1
+        for title, members in grouped(list(self.descriptions)):
+            group = QGroupBox("" if single else title)
+            group.setFlat(single)
+            form = QFormLayout(group)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            self.form = form
+            for name in members:
+                self._add_row(form, name)
+            column.addWidget(group)
+            self.groups[title] = group
+        column.addStretch(1)
+
+    def _add_row(self, form: QFormLayout, name: str) -> None:
+        row = self.descriptions[name]
         disputed = {choice.setting: choice for choice in DISPUTED_CHOICES}
-        for name, row in self.descriptions.items():
-            if name in disputed:
-                # Where the advice differs, the choice is spelt out, as in the editor.
-                choice = disputed[name]
-                combo = choice_combo(choice)
-                caption = PlainLabel(choice.label.replace("&", ""))
-                caption.setBuddy(combo)
-                self.form.addRow(caption, with_explanation(combo, choice))
-                self.editors[name] = combo
-                continue
-            editor = self._editor(row)
-            editor.setObjectName(name)
-            editor.setToolTip(row["help"])
-            editor.setAccessibleDescription(row["help"])
-            caption = PlainLabel(_label(name))
-            # The label names its field (its buddy): said once, not by both.
-            caption.setBuddy(editor)
-            if type(editor) is QWidget or isinstance(editor, QComboBox):
-                # A group of boxes (the working days) has no buddy; a list box is read
-                # through its label relation on Linux but by this name elsewhere.
-                editor.setAccessibleName(_label(name))
-            caption.setToolTip(row["help"])
-            self.form.addRow(caption, editor)
+        if name in disputed:
+            # Where the advice differs, the choice is spelt out, as in the editor.
+            choice = disputed[name]
+            combo = choice_combo(choice)
+            _shrinkable(combo)
+            caption = PlainLabel(choice.label.replace("&", ""))
+            caption.setWordWrap(True)
+            caption.setBuddy(combo)
+            form.addRow(caption, with_explanation(combo, choice))
+            self.editors[name] = combo
+            return
+        explanation = setting_explanation(name, row["help"])
+        editor = self._editor(row)
+        editor.setObjectName(name)
+        editor.setAccessibleDescription(explanation)
+        note = PlainLabel(explanation)
+        note.setObjectName(f"explain-{name}")
+        note.setWordWrap(True)
+        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        if isinstance(editor, QCheckBox):
+            # A yes/no setting is its own sentence: the box carries the label.
+            editor.setText(_label(name))
+            form.addRow(editor)
+            form.addRow(note)
             self.editors[name] = editor
+            return
+        caption = PlainLabel(_label(name))
+        caption.setWordWrap(True)
+        # The label names its field (its buddy): said once, not by both.
+        caption.setBuddy(editor)
+        if type(editor) is QWidget or isinstance(editor, QComboBox):
+            # A group of boxes (the working days) has no buddy; a list box is read
+            # through its label relation on Linux but by this name elsewhere.
+            editor.setAccessibleName(_label(name))
+        # The caption and its field share a parent, so Qt names the field by its label;
+        # the line on what it does is a row of its own under the field.
+        form.addRow(caption, editor)
+        form.addRow("", note)
+        self.editors[name] = editor
 
     def _editor(self, row: dict[str, Any]) -> QWidget:  # noqa: PLR0911 - one per kind
         default = row["default"]
+        name = row["name"]
         if row["choices"]:
             combo = QComboBox()
             for choice in row["choices"]:
-                combo.addItem(str(choice).replace("_", " "), choice)
+                combo.addItem(choice_words(name, choice), choice)
+            _shrinkable(combo)
             return combo
         if isinstance(default, bool):
-            return QCheckBox(row["help"])
+            return QCheckBox()
         if isinstance(default, float):
             spin = QDoubleSpinBox()
             spin.setRange(float(row["min"]), float(row["max"]))
             spin.setSingleStep(0.1)
+            spin.setSuffix(setting_unit(name))
             return spin
         if isinstance(default, int):
             number = QSpinBox()
             number.setRange(int(row["min"]), int(row["max"]))
+            number.setSuffix(setting_unit(name, number.value()))
+            number.valueChanged.connect(
+                lambda value, box=number: box.setSuffix(setting_unit(name, value))
+            )
             return number
-        if row["name"] in {"working_hours_start", "working_hours_end"}:
+        if name in {"working_hours_start", "working_hours_end"}:
             clock = QTimeEdit()
             clock.setDisplayFormat("HH:mm")
             return clock
-        if row["name"] == "working_days":
+        if name == "working_days":
             days = QWidget()
             layout = QHBoxLayout(days)
             layout.setContentsMargins(0, 0, 0, 0)
@@ -414,8 +476,8 @@ class SettingsDialog(QDialog):
         self.playbook_page = PlaybookPage(
             None,
             set(HOURS_FIELDS),
-            "When the playbook plans each step. Changing these re-plans every open "
-            "opportunity; hover over a setting to see what it does.",
+            "When Followup plans each step after an interview. Changing these plans "
+            "every open opportunity again.",
         )
         self.hours_page = PlaybookPage(
             set(HOURS_FIELDS),

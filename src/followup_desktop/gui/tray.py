@@ -19,17 +19,28 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPixmap,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSystemTrayIcon
 
 from followup_desktop import APP_ID, APP_NAME
 from followup_desktop.core.reminders import ReminderService, TrayStatus
 from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import local_zone
+from followup_desktop.gui.commands import ActionStepCommand, Runner, run_at_once
 from followup_desktop.gui.plain import action_text, shown
 from followup_desktop.gui.scheduler import ReminderScheduler
 from followup_desktop.gui.theme import app_icon as packaged_icon
@@ -46,6 +57,10 @@ BACKGROUND_HINT_KEY = "background/close_hint_shown"
 WINDOWLESS_NOTIFIERS = frozenset({"freedesktop"})
 # How often to look for a tray that was not there (a panel that starts after us).
 TRAY_WATCH_MS = 2000
+# How long the tray menu offers to undo a step taken from a notification or the menu:
+# long enough to notice a wrong click, short enough that "Undo" never means something
+# long forgotten. The window's Edit → Undo keeps it for good.
+UNDO_OFFER_S = 120.0
 # Started minimized at login before the panel: how long to wait for a tray before
 # showing the window instead.
 TRAY_GRACE = timedelta(seconds=10)
@@ -140,6 +155,10 @@ class TrayController(QObject):
         self.status: TrayStatus | None = None
         self._quitting = False
         self._minimized_start: datetime | None = None
+        # The last step taken from a notification or this menu, offered for undo here
+        # (the window's Edit → Undo has it too, but the window may be closed).
+        self.monotonic: Callable[[], float] = time.monotonic
+        self._undo_offer: tuple[str, Callable[[], None], float] | None = None
         self._tray_watch = QTimer(self)
         self._tray_watch.setInterval(TRAY_WATCH_MS)
         self._tray_watch.timeout.connect(self._look_for_tray)
@@ -267,6 +286,26 @@ class TrayController(QObject):
             lines.append(f"Reminders paused until {until}")
         return "\n".join(lines)
 
+    # -- undo --------------------------------------------------------------------------
+
+    def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
+        """Offer "Undo ``text``" in the menu for :data:`UNDO_OFFER_S` seconds."""
+        self._undo_offer = (text, undo, self.monotonic() + UNDO_OFFER_S)
+
+    @property
+    def undo_text(self) -> str | None:
+        """What the menu offers to undo, or None (nothing, or offered too long ago)."""
+        offer = self._undo_offer
+        if offer is None or self.monotonic() > offer[2]:
+            self._undo_offer = None
+            return None
+        return offer[0]
+
+    def _undo(self) -> None:
+        offer, self._undo_offer = self._undo_offer, None
+        if offer is not None:
+            offer[1]()
+
     # -- the menu ----------------------------------------------------------------------
 
     def rebuild_menu(self) -> None:
@@ -299,6 +338,9 @@ class TrayController(QObject):
             note = menu.addAction(action_text(f"Mailbox not checked: {self.mailbox_error}"))
             note.setObjectName("trayMailboxError")
             note.setEnabled(False)
+        undo_text = self.undo_text
+        if undo_text is not None:
+            self._add(menu, action_text(f"Undo {undo_text}"), "trayUndo", self._undo)
         self._add(menu, "New debrief…", "trayNewDebrief", self._new_debrief)
         self._add(menu, "Open Followup", "trayOpen", self.show_window)
         snooze = self._add(menu, "Snooze all for an hour", "traySnoozeAll", self._snooze_all)
@@ -442,6 +484,8 @@ def install_tray(
     on_change: Callable[[object], None] | None = None,
     settings: QSettings | None = None,
     dbus: bool = True,
+    undo_stack: QUndoStack | None = None,
+    run: Runner = run_at_once,
 ) -> TrayController:
     """Give Followup its tray, notifications and reminder scheduler; returns the controller.
 
@@ -449,6 +493,10 @@ def install_tray(
     starts a debrief and ``on_change(change)`` tells the window that a button in a
     notification or the tray menu changed actions (so it refreshes). Call
     ``controller.scheduler.reschedule()`` after the window changes actions itself.
+
+    A step taken from a notification or the tray menu (done, snooze) goes on
+    ``undo_stack`` (the window's, whose writes ``run`` runs) and is offered for undo in
+    the tray menu for a while, so it can be taken back with the window closed.
     """
     app.setQuitOnLastWindowClosed(False)
     reminders = ReminderService.of(service)
@@ -465,6 +513,26 @@ def install_tray(
         controller.new_debrief_requested.connect(on_new_debrief)
     if on_change is not None:
         scheduler.changed.connect(on_change)
+
+    def step_taken(text: str, before: object, after: object) -> None:
+        assert isinstance(before, dict)
+        assert isinstance(after, dict)
+        command = ActionStepCommand(service, text, before, after, sink=scheduler.undone, run=run)
+        if undo_stack is None:
+            controller.offer_undo(text, command.undo)
+            return
+        undo_stack.push(command)
+
+        def undo() -> None:
+            # Only while it is still the next step to undo: the window may have undone
+            # it, or done something since, and the tray must not undo that instead.
+            index = undo_stack.index()
+            if index > 0 and undo_stack.command(index - 1) is command:
+                undo_stack.undo()
+
+        controller.offer_undo(text, undo)
+
+    scheduler.step_taken.connect(step_taken)
     app.aboutToQuit.connect(controller.shutdown)
     from followup_desktop.gui.mailbox.background import MailboxPoller
 

@@ -200,9 +200,13 @@ class FreedesktopNotifier:
         body = escape_markup(for_display(notification.body)) if "body" in self.capabilities else ""
         actions: list[str] = []
         if notification.actions and "actions" in self.capabilities:
-            # Clicking the notification itself does what its first button does.
-            actions += [DEFAULT, notification.actions[0][1]]
-            for key, label in notification.actions:
+            # The first choice (Open) is the default action, what clicking the
+            # notification does; the spec's "default" key carries it. Listed again
+            # under its own key, servers that draw the default as a button (dunst's
+            # menu, KDE) showed "Open" twice.
+            first, *others = notification.actions
+            actions += [DEFAULT, first[1]]
+            for key, label in others:
                 actions += [key, label]
         hints = {
             "urgency": ("y", URGENCY_NORMAL),

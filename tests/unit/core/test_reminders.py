@@ -11,7 +11,9 @@ from sqlalchemy import inspect, select
 from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.db import Database, open_database
 from followup_desktop.core.models import Action, ActionState, ReminderDelivery
+from followup_desktop.core.plain_text import first_sentence
 from followup_desktop.core.reminders import (
+    REASON_IN_NOTIFICATION,
     QuietHours,
     Reminder,
     ReminderPrefs,
@@ -332,3 +334,47 @@ def test_a_debrief_is_prompted_shortly_after_the_interview_then_when_due(
     assert interview_id is not None
     service.save_debrief(interview_id, DebriefFields(went_well="Rapport"), submit=True)
     assert reminders.pending(due + timedelta(minutes=1)) == []
+
+
+def _with_reason(reason: str) -> Reminder:
+    return Reminder(
+        action_id=1,
+        due_at=utc(2026, 11, 24, 9),
+        kind=ActionKind.of("thank_you"),
+        company="Acme",
+        role="Analyst",
+        recipient="",
+        reason=reason,
+        opportunity_id=1,
+    )
+
+
+def test_the_notification_shows_the_reasons_first_sentence_ended_at_a_word() -> None:
+    reason = (
+        "You met Dana on Monday and a short note keeps you in mind.  It also lets you add "
+        "the point you forgot."
+    )
+    assert _with_reason(reason).body_lines() == [
+        "Analyst",
+        "You met Dana on Monday and a short note keeps you in mind.",
+    ]
+
+
+def test_a_long_first_sentence_is_cut_at_a_word_with_an_ellipsis() -> None:
+    words = "recruiters read their mail in the morning and answer the shortest notes first"
+    reason = f"Because {words}, {words}, and {words}"
+    line = _with_reason(reason).body_lines()[-1]
+    assert line.endswith("…")
+    assert len(line) <= REASON_IN_NOTIFICATION
+    kept = line.removesuffix("…")
+    assert reason.startswith(kept)
+    assert reason[len(kept)] in " ,", "cut between words, never inside one"
+    assert not kept.endswith((",", " "))
+
+
+def test_first_sentence_handles_quotes_no_sentence_and_one_endless_word() -> None:
+    assert first_sentence('They said "next week." Then nothing.', 80) == 'They said "next week."'
+    assert first_sentence("no full stop at all", 80) == "no full stop at all"
+    assert first_sentence("Why not? Ask.", 80) == "Why not?"
+    assert first_sentence("x" * 50, 10) == "x" * 9 + "…"
+    assert first_sentence("", 10) == ""

@@ -395,3 +395,26 @@ def test_the_thank_you_slot_for_something_unsaid_holds_send_until_written(
     dialog.send()
     assert "replace [what you meant to say" in dialog.status_label.text()
     assert not dialog.runner.busy
+
+
+def test_the_same_message_is_logged_once_however_often_it_is_marked_sent(
+    qtbot: QtBot, service: FollowupService, memory_keyring: MemoryKeyring
+) -> None:
+    action = _first_thank_you(service)
+    first = ComposerDialog(service, action, passwords=PasswordStore(), open_url=lambda _u: True)
+    second = ComposerDialog(service, action, passwords=PasswordStore(), open_url=lambda _u: True)
+    qtbot.addWidget(first)
+    qtbot.addWidget(second)
+    # A double click: the button goes grey after the first press; a queued second
+    # activation (the signal itself) still logs nothing more.
+    with qtbot.waitSignal(first.changed):
+        first.mark_button.click()
+    assert not first.mark_button.isEnabled()
+    first.mark_button.clicked.emit()
+    first.copy_button.click()
+    assert len(_logged(service)) == 1
+    # A second composer opened on the same step before the first logged it.
+    second.mark_button.click()
+    assert len(_logged(service)) == 1
+    assert "already logged" in second.status_label.text()
+    assert _state(service, action) is ActionState.DONE

@@ -366,3 +366,102 @@ def test_closed_to_the_tray_with_nothing_due_nothing_wakes_more_than_once_a_minu
         )
     finally:
         controller.shutdown()
+
+
+def _trigger(controller: TrayController, name: str) -> None:
+    controller.menu.aboutToShow.emit()
+    next(a for a in controller.menu.actions() if a.objectName() == name).trigger()
+
+
+def _status(database: Database, action_id: int) -> tuple[str, datetime | None, datetime]:
+    from followup_desktop.core.queries.window import action_statuses
+
+    status = action_statuses(database, [action_id])[action_id]
+    return status.state, status.snoozed_until, status.due_at
+
+
+def test_done_from_a_notification_goes_on_the_undo_stack_and_the_tray_offers_undo(
+    qtbot: QtBot, database: Database, window: QMainWindow, settings: QSettings
+) -> None:
+    from PySide6.QtGui import QUndoStack
+
+    set_setting(database, "reminders", ANY_TIME)
+    action = add_action(database, datetime.now(UTC) - timedelta(minutes=1))
+    before = _status(database, action)
+    stack = QUndoStack(window)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    service = FollowupService(database)
+    controller = install_tray(app, window, service, settings=settings, dbus=False, undo_stack=stack)
+    scheduler = controller.scheduler
+    assert scheduler is not None
+    try:
+        assert "trayUndo" not in _menu_names(controller)
+        chosen = Notification("Send a thank-you note", action_id=action)
+        with qtbot.waitSignal(scheduler.step_taken):
+            scheduler.on_action_chosen(chosen, "done")  # as the D-Bus listener would
+        assert _status(database, action)[0] == "done"
+        assert stack.undoText() == "Mark done: Send a thank-you note"
+        assert "trayUndo" in _menu_names(controller)
+        with qtbot.waitSignal(scheduler.changed):
+            _trigger(controller, "trayUndo")
+        assert _status(database, action) == before
+        assert stack.index() == 0, "the window's Edit → Undo agrees it was undone"
+        assert "trayUndo" not in _menu_names(controller)
+        stack.redo()
+        assert _status(database, action)[0] == "done"
+    finally:
+        controller.shutdown()
+
+
+def test_the_tray_never_undoes_a_later_step_of_the_window(
+    qtbot: QtBot, database: Database, window: QMainWindow, settings: QSettings
+) -> None:
+    from PySide6.QtGui import QUndoCommand, QUndoStack
+
+    set_setting(database, "reminders", ANY_TIME)
+    action = add_action(database, datetime.now(UTC) - timedelta(minutes=1))
+    stack = QUndoStack(window)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    controller = install_tray(
+        app, window, FollowupService(database), settings=settings, dbus=False, undo_stack=stack
+    )
+    scheduler = controller.scheduler
+    assert scheduler is not None
+    try:
+        with qtbot.waitSignal(scheduler.step_taken):
+            scheduler.on_action_chosen(Notification("Thank-you", action_id=action), "snooze")
+        assert _status(database, action)[0] == "snoozed"
+        stack.push(QUndoCommand("Something in the window"))
+        _trigger(controller, "trayUndo")
+        assert stack.index() == 2, "the window's own step was left alone"
+        assert _status(database, action)[0] == "snoozed"
+    finally:
+        controller.shutdown()
+
+
+def test_snooze_all_from_the_menu_is_offered_for_undo_for_a_while(
+    qtbot: QtBot, database: Database, window: QMainWindow, settings: QSettings
+) -> None:
+    from followup_desktop.gui.tray import UNDO_OFFER_S
+
+    set_setting(database, "reminders", ANY_TIME)
+    actions = [add_action(database, datetime.now(UTC) - timedelta(minutes=m)) for m in (1, 2)]
+    before = [_status(database, a) for a in actions]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    controller = install_tray(app, window, FollowupService(database), settings=settings, dbus=False)
+    now = [1000.0]
+    controller.monotonic = lambda: now[0]
+    try:
+        _trigger(controller, "traySnoozeAll")
+        assert {_status(database, a)[0] for a in actions} == {"snoozed"}
+        now[0] += UNDO_OFFER_S - 1
+        _trigger(controller, "trayUndo")  # without a window's stack: undone directly
+        assert [_status(database, a) for a in actions] == before
+        _trigger(controller, "traySnoozeAll")
+        now[0] += UNDO_OFFER_S + 1
+        assert "trayUndo" not in _menu_names(controller), "offered only for a while"
+    finally:
+        controller.shutdown()

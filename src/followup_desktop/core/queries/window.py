@@ -31,6 +31,7 @@ from followup_desktop.core.card_order import CARD_ORDER_PREFIX as CARD_ORDER_PRE
 from followup_desktop.core.card_order import card_order_key as order_key
 from followup_desktop.core.card_order import ranks_from_setting as ranks_from_setting  # noqa: PLC0414
 from followup_desktop.core.card_order import ranks_to_setting as ranks_to_setting  # noqa: PLC0414
+from followup_desktop.core.change import ActionStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -159,6 +160,29 @@ def action_target(db: Database, action_id: int) -> ActionTarget | None:
     if row is None:
         return None
     return ActionTarget(action_id, row.kind, row.opportunity_id, row.interview_id)
+
+
+def action_statuses(db: Database, action_ids: Iterable[int]) -> dict[int, ActionStatus]:
+    """Where each of these actions stands now (missing ones are left out), for undo."""
+    from sqlalchemy import select
+
+    from followup_desktop.core.models import Action
+
+    ids = sorted(set(action_ids))
+    if not ids:
+        return {}
+    with db.session() as session:
+        rows = session.execute(
+            select(
+                Action.id, Action.state, Action.snoozed_until, Action.due_at, Action.completed_at
+            ).where(Action.id.in_(ids))
+        ).all()
+    return {
+        row.id: ActionStatus(
+            row.id, str(row.state), row.snoozed_until, row.due_at, row.completed_at
+        )
+        for row in rows
+    }
 
 
 def database_is_empty(db: Database) -> bool:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from followup_desktop.core.change import Change
+from followup_desktop.core.change import ActionStatus, Change
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.fields import ACTION_KIND
 from followup_desktop.core.models import (
@@ -95,6 +95,27 @@ class ActionsMixin(ServiceBase):
         if until <= self.clock():
             raise ValidationError("Snooze until a time in the future.", "snoozed_until")
         return self._set_action_state(action_id, ActionState.SNOOZED, until)
+
+    def restore_actions(self, statuses: Iterable[ActionStatus]) -> Change:
+        """Put actions back exactly as they stood (state, snooze, due and done times).
+
+        What undo and redo of done, snooze and dismiss call. An action deleted meanwhile
+        is skipped: there is nothing left to restore. A snooze time already past is
+        restored as it was; the action is then simply due again.
+        """
+        with self._write() as session:
+            touched: set[int] = set()
+            for status in statuses:
+                action = session.get(Action, status.action_id)
+                if action is None:
+                    continue
+                action.state = ActionState(status.state)
+                action.snoozed_until = status.snoozed_until
+                action.due_at = status.due_at
+                action.completed_at = status.completed_at
+                if action.opportunity_id is not None:
+                    touched.add(action.opportunity_id)
+            return self._finish(session, touched, {"action"})
 
     def reschedule_action(self, action_id: int, due_at: datetime) -> Change:
         """Move an action's due time by hand; re-planning keeps it."""

@@ -52,8 +52,14 @@ class CorrespondenceMixin(OpportunitiesMixin):
         next_round_at: datetime | None = None,
         decision_on: date | None = None,
         also_done: Sequence[int] = (),
+        once_per_action: bool = False,
     ) -> Change:
         """Record a message or call, and let the plan follow it.
+
+        With ``once_per_action``, a message sent for ``action_id`` is logged only once:
+        when one is already logged for that action, nothing is written and the Change is
+        empty (the composer's buttons may be pressed twice, or two composers opened on
+        the same step, and the log must still hold the message once).
 
         A message *sent* counts as the step it answers: with ``action_id`` that action is
         done, as of when the message went out; ``check_back_on`` on a sent message is a
@@ -86,6 +92,15 @@ class CorrespondenceMixin(OpportunitiesMixin):
             action = None
             if action_id is not None:
                 action = self._get(session, Action, action_id, "Action")
+                if once_per_action and direction is Direction.SENT:
+                    logged = session.scalar(
+                        select(Correspondence.id).where(
+                            Correspondence.action_id == action_id,
+                            Correspondence.direction == Direction.SENT,
+                        )
+                    )
+                    if logged is not None:
+                        return Change()
             entry = Correspondence(
                 opportunity_id=opportunity_id,
                 direction=direction,
@@ -145,6 +160,9 @@ class CorrespondenceMixin(OpportunitiesMixin):
                 contact_id=draft.contact_id,
                 action_id=draft.action_id,
                 also_done=draft.covers_action_ids,
+                # Keyed on the draft's action: a second press, or a second composer on
+                # the same step, logs nothing more and completes nothing again.
+                once_per_action=True,
             )
         with self._write() as session:
             self._mark_covered(session, (draft.action_id, *draft.covers_action_ids), self.clock())

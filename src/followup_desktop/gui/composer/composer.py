@@ -527,6 +527,13 @@ class ComposerDialog(QDialog):
             self.status_label.setText(str(error))
             return False
         self.recorded = True
+        # Once logged, the way to log it again is gone: no second entry from a second
+        # press (the service also logs a step's message only once).
+        self.mark_button.setEnabled(False)
+        self.mark_done.setEnabled(False)
+        if not change.entities:
+            self.status_label.setText("This message was already logged; nothing was added.")
+            return True
         self.status_label.setText("Logged, and the step is marked done.")
         self.changed.emit(change)
         return True
@@ -581,10 +588,10 @@ class ComposerDialog(QDialog):
             self.to_edit,
             self.subject_edit,
             self.body_edit,
-            self.mark_button,
             *self.option_boxes.values(),
         ):
             widget.setEnabled(not busy)
+        self.mark_button.setEnabled(not busy and not self.recorded)
         self.send_button.setEnabled(not busy and self.send_unavailable_reason() is None)
 
     def _on_progress(self, text: str) -> None:

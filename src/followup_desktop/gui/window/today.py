@@ -1,5 +1,8 @@
 """The Today panel's controller: what is due, read on the worker; done, snooze, missed.
 
+Done, snooze and clearing the missed list go on the window's undo stack
+(:class:`ActionStepCommand`), as do the same steps taken from the tray or a notification.
+
 Every change on the bus re-reads the panel once the GUI thread is free (a zero-delay
 timer gathers a burst of changes into one read); the read sorts every open action, so
 it runs on the worker.
@@ -7,15 +10,17 @@ it runs on the worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
-from followup_desktop.core.change import Change
-from followup_desktop.core.queries.window import TodayData, read_today
+from followup_desktop.core.change import ActionStatus, Change
+from followup_desktop.core.queries.window import TodayData, action_statuses, read_today
 from followup_desktop.gui.agenda_model import AgendaModel
+from followup_desktop.gui.commands import ActionStepCommand
 from followup_desktop.gui.today_panel import TodayPanel
 
 if TYPE_CHECKING:
@@ -86,15 +91,53 @@ class TodayController:
             self.show(prepared)
 
     def complete_action(self, action_id: int) -> None:
-        """Mark an action done."""
+        """Mark an action done (undoable)."""
         service = self._window.service
-        self._window.writer.now(lambda: service.complete_action(action_id))
+        self.write_step("Mark done", [action_id], lambda: service.complete_action(action_id))
 
     def snooze_action(self, action_id: int, until: datetime) -> None:
-        """Put an action off."""
+        """Put an action off (undoable)."""
         service = self._window.service
-        self._window.writer.now(lambda: service.snooze_action(action_id, until))
+        self.write_step("Snooze", [action_id], lambda: service.snooze_action(action_id, until))
 
     def clear_missed(self) -> None:
-        """Dismiss every step in the missed list."""
-        self._window.writer.now(self._window.service.clear_missed)
+        """Dismiss every step in the missed list (undoable)."""
+        ids = [item.action_id for item in self.panel.missed_items]
+        self.write_step("Clear the missed list", ids, self._window.service.clear_missed)
+
+    def write_step(self, verb: str, action_ids: list[int], call: Callable[[], Change]) -> None:
+        """Run a done, snooze or dismiss through the writer and put it on the undo stack.
+
+        The statuses before and after are read on either side of the write, on the GUI
+        thread (one small query each). A write queued behind a long one, or refused, is
+        not recorded: there is nothing yet to undo.
+        """
+        window = self._window
+        db = window.service.db
+        before = action_statuses(db, action_ids)
+        change = window.writer.now(call)
+        if change is None or not before:
+            return
+        self.record_step(self.step_text(verb, action_ids), before, action_statuses(db, before))
+
+    def record_step(
+        self, text: str, before: dict[int, ActionStatus], after: dict[int, ActionStatus]
+    ) -> ActionStepCommand:
+        """Put a step already written on the window's undo stack; returns the command."""
+        window = self._window
+        command = ActionStepCommand(
+            window.service, text, before, after, sink=window.bus.publish, run=window.writer.run
+        )
+        window.undo_stack.push(command)
+        return command
+
+    def step_text(self, verb: str, action_ids: list[int]) -> str:
+        """What Edit → Undo names: the verb and, for one action, which one."""
+        if len(action_ids) != 1:
+            return verb
+        for row in range(self.model.rowCount()):
+            item = self.model.item(row)
+            if item.action_id == action_ids[0]:
+                where = f" ({item.company})" if item.company else ""
+                return f"{verb}: {item.label}{where}"
+        return verb
