@@ -550,3 +550,53 @@ def test_the_questions_say_a_better_answer_is_for_next_time(
     assert hint.text() == BETTER_ANSWER_HINT
     assert "next interview" in hint.text() and "new evidence" in hint.text()
     assert hint.parent() is dialog.questions.parent()
+
+
+def test_the_panel_opens_with_the_cards_interviewers_editable_and_removable(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    with service.db.session() as session:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        opportunity = interview.opportunity_id
+    for name, email in (("Dana Kim", "dana@acme.test"), ("Omar Ruiz", "omar@acme.test")):
+        service.add_contact(name, ContactFields(email=email), opportunity_id=opportunity)
+    dialog = _open(qtbot, service, interview_id)
+    assert [row["name"] for row in dialog.panel.rows()] == ["Dana Kim", "Omar Ruiz"]
+
+    dialog.panel.select_row(1)
+    dialog.panel.remove_button.click()
+    dialog.panel.select_row(0)
+    _type(qtbot, dialog.panel.editors["mention"], "the robot arm demo")
+    with qtbot.waitSignal(dialog.submitted):
+        dialog.submit_button.click()
+
+    with service.db.session() as session:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        assert [(p.contact.name, p.mention) for p in interview.participants] == [
+            ("Dana Kim", "the robot arm demo")
+        ]
+    # Omar was removed on purpose: reopening the submitted debrief does not bring him back.
+    again = _open(qtbot, service, interview_id)
+    assert [row["name"] for row in again.panel.rows()] == ["Dana Kim"]
+
+
+def test_a_draft_wins_over_the_opening_panel(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    with service.db.session() as session:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        opportunity = interview.opportunity_id
+    service.add_contact("Dana Kim", ContactFields(email="d@acme.test"), opportunity_id=opportunity)
+    dialog = _open(qtbot, service, interview_id)
+    dialog.panel.select_row(0)
+    dialog.panel.remove_button.click()
+    dialog.panel.add_row()
+    _type(qtbot, dialog.panel.editors["name"], "Lee Brandt")
+    assert dialog.save_draft()
+    dialog.close()
+
+    again = _open(qtbot, service, interview_id)
+    assert [row["name"] for row in again.panel.rows()] == ["Lee Brandt"]

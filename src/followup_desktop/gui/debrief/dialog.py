@@ -174,7 +174,9 @@ class DebriefDialog(QDialog):
         self._draft_refused = form.draft_refused
         self._tz = zone(self.snapshot.timezone)
         self._build()
-        self._load(self.snapshot)
+        # The panel starts with who was there (stored, invited, or named on the card);
+        # a draft, restored below, replaces it with what the person typed.
+        self._load(self.snapshot, form.panel)
         draft = form.draft
         if draft is not None:
             self.set_form_state(draft.form())
@@ -556,7 +558,7 @@ class DebriefDialog(QDialog):
 
     # -- loading and state --------------------------------------------------------------
 
-    def _load(self, snap: DebriefSnapshot) -> None:
+    def _load(self, snap: DebriefSnapshot, panel: tuple[PanelMember, ...]) -> None:
         state: dict[str, Any] = {
             "went_well": snap.went_well,
             "went_badly": snap.went_badly,
@@ -583,7 +585,7 @@ class DebriefDialog(QDialog):
                     "mention": member.mention,
                     "contact_id": member.contact_id,
                 }
-                for member in snap.panel
+                for member in panel
             ],
             "questions": [
                 {
