@@ -29,13 +29,13 @@ from followup_desktop.core.models import (
 from followup_desktop.core.questions import (
     ContactChoice,
     DebriefSnapshot,
+    PanelMember,
     QuestionRecord,
     contact_choices,
     latest_ended_interview_id,
     list_questions,
     load_debrief,
 )
-from followup_desktop.core.services import PanelMember
 
 log = logging.getLogger(__name__)
 
