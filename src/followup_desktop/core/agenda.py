@@ -1,5 +1,8 @@
 """The agenda: open actions in due order, sorted into overdue, today and upcoming.
 
+"Coming up" is the part of upcoming that falls within :data:`COMING_UP` of now: Today
+lists it too, so a thank-you due tomorrow morning is in sight the evening before.
+
 Read-only and cheap: one indexed query in plain SQL on the driver (no ORM objects, and no
 SQLAlchemy needed to run it), so the command line, the Today panel and the tray can all
 ask often.
@@ -11,13 +14,36 @@ import enum
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from followup_desktop.core.action_kinds import ActionKind, kind_lookup
 from followup_desktop.core.action_kinds import kind_label as kind_label  # noqa: PLC0414 (re-exported)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+
+#: How far ahead Today looks beyond what is overdue or due today.
+COMING_UP: Final = timedelta(hours=24)
+
+
+def end_of_day(now: datetime, tz: tzinfo) -> datetime:
+    """Midnight at the end of ``now``'s calendar day in ``tz``."""
+    local = now.astimezone(tz)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+
+
+def coming_up_end(now: datetime, tz: tzinfo) -> datetime:
+    """Where Today stops: the end of today, or 24 hours from now if that is later.
+
+    In UTC: 24 real hours, and a day of 25 hours (clocks going back) compared as such.
+    """
+    return max(end_of_day(now, tz).astimezone(UTC), now.astimezone(UTC) + COMING_UP)
+
+
+def is_coming_up(item: AgendaItem, now: datetime) -> bool:
+    """True for an action after today that is due within the next 24 hours."""
+    return item.bucket is Bucket.UPCOMING and item.due_at < now.astimezone(UTC) + COMING_UP
 
 
 class Bucket(enum.StrEnum):
@@ -135,8 +161,7 @@ def agenda(
     sql = _AGENDA_SQL.format(bounds=bounds, limit="" if limit is None else "LIMIT :limit")
     if limit is not None:
         parameters["limit"] = limit
-    local_now = now.astimezone(tz)
-    end_of_today = local_now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    end_of_today = end_of_day(now, tz)
     parse = datetime.fromisoformat
     known, of = kind_lookup(), ActionKind.of
     items = []

@@ -25,7 +25,8 @@ from followup_desktop.core.models import (
     Opportunity,
     StumbledQuestion,
 )
-from followup_desktop.core.services import PanelMember, QuestionInput
+from followup_desktop.core.services import PanelMember as PanelMember  # noqa: PLC0414 (re-exported)
+from followup_desktop.core.services import QuestionInput
 
 # Shown beside the stumbled questions in the debrief and beside a thank-you's draft.
 BETTER_ANSWER_HINT = (

@@ -5,12 +5,16 @@ with "snoozed" added when a snooze set the time), drawn in the state colour, fol
 the action in bold. Line two, muted, names the opportunity. Both lines are elided to the
 row's width, so the panel never needs a horizontal scrollbar however narrow the dock.
 Fonts and metrics are derived once per font, not per paint.
+
+Today also lists what falls due in the next 24 hours after today's actions; the first
+such row carries a "Next 24 hours" heading above it, in words, so the section does not
+depend on colour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -27,6 +31,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.core.board import DueState
+from followup_desktop.gui.agenda_model import COMING_UP_HEADING, AgendaModel
 from followup_desktop.gui.card_delegate import due_words
 from followup_desktop.gui.contrast import legible, over
 from followup_desktop.gui.plain import shown
@@ -57,7 +62,13 @@ def bucket_state(bucket: Bucket) -> DueState:
 
 def badge_text(item: AgendaItem, now: datetime, tz: tzinfo) -> str:
     """The badge's words: the state and, where it helps, how late or at what time."""
-    text = due_words(item.due_at, bucket_state(item.bucket), now, tz)
+    if item.bucket is Bucket.UPCOMING:
+        due = item.due_at.astimezone(tz)
+        tomorrow = (now.astimezone(tz) + timedelta(days=1)).date()
+        day = "Tomorrow" if due.date() == tomorrow else due.strftime("%a %d %b")
+        text = f"{day} {due:%H:%M}"
+    else:
+        text = due_words(item.due_at, bucket_state(item.bucket), now, tz)
     # A snoozed action's time is the one the person chose; saying so explains why it
     # reappeared (or has not yet).
     return text + " · snoozed" if item.snoozed else text
@@ -133,11 +144,23 @@ class TodayDelegate(QStyledItemDelegate):
             + self._body_metrics.height()
         )
 
+    def heading_height(self, font: QFont) -> int:
+        """The room the "Next 24 hours" heading takes above its row."""
+        self._fonts(font)
+        return self._bold_metrics.height() + 2 * PADDING_Y
+
+    @staticmethod
+    def _starts_coming_up(index: AnyIndex) -> bool:
+        model = index.model()
+        return isinstance(model, AgendaModel) and model.starts_coming_up(index.row())
+
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        del index
         # The width is only a floor: a top-to-bottom list gives every row the viewport's
         # width, and anything wider than the viewport would bring back the scrollbar.
-        return QSize(MIN_ROW_WIDTH, self.row_height(option.font))
+        height = self.row_height(option.font)
+        if self._starts_coming_up(index):
+            height += self.heading_height(option.font)
+        return QSize(MIN_ROW_WIDTH, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         item = index.data(SnapshotRole)
@@ -154,6 +177,17 @@ class TodayDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = option.rect.adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
         base = palette.color(QPalette.ColorRole.Base)
+        if self._starts_coming_up(index):
+            # The section heading, in words, above the first action after today.
+            heading = self.heading_height(option.font)
+            painter.setFont(self._bold_font)
+            painter.setPen(legible(palette.color(QPalette.ColorRole.Text), base))
+            painter.drawText(
+                QRect(rect.left() + PADDING_X, rect.top(), rect.width(), heading),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                COMING_UP_HEADING,
+            )
+            rect.setTop(rect.top() + heading)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         background = blend(base, highlight, 0.22) if selected else base
         # Every text colour is checked against the row's own background (AA contrast).
