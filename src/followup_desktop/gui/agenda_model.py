@@ -27,7 +27,7 @@ def _status(item: AgendaItem) -> str:
 
 
 def _what(item: AgendaItem) -> str:
-    return item.label + (f" — {item.recipient}" if item.recipient else "")
+    return item.title + (f" ({item.sent_to})" if item.sent_to else "")
 
 
 def _where(item: AgendaItem) -> str:
@@ -45,7 +45,7 @@ def accessible_text(item: AgendaItem, tz: tzinfo) -> str:
         when = "Due " + due.strftime("%a %d %b at %H:%M")
     if item.snoozed:
         when += " (snoozed)"
-    what = item.label + (f" to {item.recipient}" if item.recipient else "")
+    what = _what(item)
     where = f"for {item.company} — {item.role}" if item.company else "for your whole search"
     return f"{when}: {what}, {where}."
 

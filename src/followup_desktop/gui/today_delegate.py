@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from followup_desktop.core.action_kinds import recipient_name as recipient_name  # noqa: PLC0414
 from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.core.board import DueState
 from followup_desktop.gui.agenda_model import COMING_UP_HEADING, AgendaModel
@@ -75,17 +76,12 @@ def badge_text(item: AgendaItem, now: datetime, tz: tzinfo) -> str:
 
 
 def action_text(item: AgendaItem) -> str:
-    """Line one after the badge: what to do, and for whom."""
-    return item.label + (f" — {recipient_name(item.recipient)}" if item.recipient else "")
+    """Line one after the badge: what to do, naming the person (the core's wording).
 
-
-def recipient_name(recipient: str) -> str:
-    """The name in ``Name <address>``: the address would crowd the action out of a row.
-
-    The details below the list and the accessible text keep the full address.
+    The address would crowd the action out of a row; the details below the list and
+    the accessible text keep it.
     """
-    name, _, _address = recipient.partition("<")
-    return name.strip() or recipient
+    return item.title
 
 
 def where_text(item: AgendaItem) -> str:

@@ -178,7 +178,7 @@ class TodayPanel(QWidget):
         for item in items:
             where = f"{item.company}: " if item.company else ""
             when = item.due_at.astimezone(self._tz).strftime("%d %b")
-            entry = QAction(f"{where}{item.label} (was due {when})", self.missed_menu)
+            entry = QAction(f"{where}{item.title} (was due {when})", self.missed_menu)
             entry.setEnabled(False)
             self.missed_menu.addAction(entry)
         self.missed_menu.addSeparator()
@@ -260,7 +260,7 @@ def summary_text(overdue: int, today: int, coming: int, listed: int) -> str:
 
 def describe(item: AgendaItem) -> str:
     """The selected action in full: what, for which opportunity, and why."""
-    what = item.label + (f" to {item.recipient}" if item.recipient else "")
+    what = item.title + (f" ({item.sent_to})" if item.sent_to else "")
     where = f"{item.company} — {item.role}" if item.company else "Your whole search"
     lines = [f"{what} ({where})"]
     if item.reason:

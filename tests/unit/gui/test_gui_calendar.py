@@ -13,6 +13,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import Action, ActionState, Interview, Opportunity
@@ -607,3 +608,24 @@ def test_the_calendar_fits_a_laptop_screen_whatever_the_title(
     assert max(widths) < 900
     assert page.legend.wordWrap()
     assert page.title.wordWrap()
+
+
+def test_a_calendar_line_names_the_person_of_the_step() -> None:
+    moment = datetime(2026, 11, 24, 9, tzinfo=ZoneInfo("UTC"))
+    entry = CalendarEntry(
+        kind=EntryKind.ACTION,
+        key="action:1",
+        opportunity_id=1,
+        interview_id=None,
+        action_id=1,
+        company="Acme Robotics",
+        role="Engineer",
+        starts_at=moment,
+        ends_at=moment,
+        day=moment.date(),
+        action_kind=ActionKind.THANK_YOU,
+        person="Dana Kim",
+    )
+    assert entry.title == "Send a thank-you note to Dana Kim · Acme Robotics"
+    assert cell_text(entry, "09:00").endswith("Send a thank-you note to Dana Kim · Acme Robotics")
+    assert entry.action_label == "Send a thank-you note to Dana Kim"

@@ -106,7 +106,7 @@ def test_the_badge_says_the_state_in_words() -> None:
     assert where_text(whole_search) == "Your whole search"
     assert where_text(today) == "Acme — Analyst"
     # The row names the person; the address stays in the details and the spoken text.
-    assert action_text(overdue) == "Send a thank-you note — Isabel Kim"
+    assert action_text(overdue) == "Send a thank-you note to Isabel Kim"
     assert action_text(today) == "Write the debrief"
 
 
@@ -326,4 +326,38 @@ def test_the_window_lists_tomorrows_step_under_the_heading(
         "call_recruiter"
     ]
     assert panel.model.starts_coming_up(0)
+    window.close()
+
+
+def test_each_thank_you_row_names_its_interviewer(
+    qtbot: QtBot, database: Database, tmp_path: Path
+) -> None:
+    from followup_desktop.core.services import DebriefFields, PanelMember
+
+    service = FollowupService(database, clock=lambda: NOW)
+    acme = service.create_opportunity("Acme Robotics", "Engineer").created_id
+    assert acme is not None
+    interview = service.record_interview(
+        acme, NOW - timedelta(hours=2), NOW - timedelta(hours=1)
+    ).created_id
+    assert interview is not None
+    service.submit_debrief(
+        interview,
+        DebriefFields(went_well="Good"),
+        panel=[PanelMember("Dana Kim"), PanelMember("Omar Ruiz")],
+    )
+    window = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.settled)
+    window.today_ctl.refresh()
+    model = window.today_ctl.panel.model
+    rows = [model.item(row) for row in range(model.rowCount())]
+    titles = sorted(action_text(item) for item in rows if item.kind == "thank_you")
+    assert titles == ["Send a thank-you note to Dana Kim", "Send a thank-you note to Omar Ruiz"]
+    spoken = [
+        model.index(row, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+        for row in range(model.rowCount())
+    ]
+    assert any("Send a thank-you note to Omar Ruiz" in text for text in spoken)
     window.close()
