@@ -143,3 +143,14 @@ def test_the_agenda_command_names_each_person_and_its_json_only_adds_fields(
     ]
     for key in ("action_id", "company", "recipient", "due_at", "bucket", "reason"):
         assert key in rows[0]
+
+
+def test_the_exported_calendar_names_each_person(service: FollowupService) -> None:
+    from followup_desktop.core.ics import build_calendar
+
+    _debriefed(service)
+    with service.db.session() as session:
+        calendar, _result = build_calendar(session, NOW)
+        text = calendar.to_ical().decode("utf-8").replace("\r\n ", "")
+    assert "SUMMARY:Send a thank-you note to Dana Kim: Acme Robotics \u2014 Engineer" in text
+    assert "SUMMARY:Send a thank-you note to Omar Ruiz: Acme Robotics \u2014 Engineer" in text
