@@ -563,6 +563,8 @@ def test_the_panel_opens_with_the_cards_interviewers_editable_and_removable(
         service.add_contact(name, ContactFields(email=email), opportunity_id=opportunity)
     dialog = _open(qtbot, service, interview_id)
     assert [row["name"] for row in dialog.panel.rows()] == ["Dana Kim", "Omar Ruiz"]
+    assert dialog.panel_hint.isVisible()
+    assert "remove anyone who was not there" in dialog.panel_hint.text()
 
     dialog.panel.select_row(1)
     dialog.panel.remove_button.click()
@@ -580,6 +582,7 @@ def test_the_panel_opens_with_the_cards_interviewers_editable_and_removable(
     # Omar was removed on purpose: reopening the submitted debrief does not bring him back.
     again = _open(qtbot, service, interview_id)
     assert [row["name"] for row in again.panel.rows()] == ["Dana Kim"]
+    assert not again.panel_hint.isVisible()
 
 
 def test_a_draft_wins_over_the_opening_panel(

@@ -71,6 +71,11 @@ log = logging.getLogger(__name__)
 # From the first unsaved keystroke to its commit: well inside a quarter of a second
 # even with the write's own few milliseconds (tests/test_gui_debrief_kill.py).
 AUTOSAVE_DELAY_MS = 100
+#: Under a panel started from the card's interviewers (not from what was typed).
+PANEL_PREFILLED_HINT = (
+    "Started with the interviewers already on this card. Check the names and remove "
+    "anyone who was not there."
+)
 #: How long typing pauses before the next-steps text is read again for a timing offer.
 OFFER_DELAY_MS = 250
 # Pauses between attempts after a failed save; the last one repeats until it works.
@@ -182,6 +187,7 @@ class DebriefDialog(QDialog):
         # a draft, restored below, replaces it with what the person typed.
         self._load(self.snapshot, form.panel)
         draft = form.draft
+        self.panel_hint.setVisible(draft is None and len(form.panel) > len(self.snapshot.panel))
         if draft is not None:
             self.set_form_state(draft.form())
             self._show_status(
@@ -240,6 +246,12 @@ class DebriefDialog(QDialog):
         panel_layout = QVBoxLayout(panel_box)
         panel_layout.addWidget(self.panel)
         panel_layout.addWidget(self._linked_label)
+        # Said when the panel was started for the person, so nobody thinks they typed it.
+        self.panel_hint = PlainLabel(PANEL_PREFILLED_HINT, panel_box)
+        self.panel_hint.setObjectName("panelPrefilled")
+        self.panel_hint.setWordWrap(True)
+        self.panel_hint.hide()
+        panel_layout.addWidget(self.panel_hint)
         column.addWidget(panel_box)
 
         # How it went
