@@ -158,6 +158,18 @@ class TodayDelegate(QStyledItemDelegate):
             height += self.heading_height(option.font)
         return QSize(MIN_ROW_WIDTH, height)
 
+    def elided_action(self, item: AgendaItem, width: int, font: QFont | None = None) -> str:
+        """Line one's words cut to ``width`` pixels of the bold font.
+
+        Elided in the middle: the person's name at the end is what tells two thank-yous
+        apart, so it stays in sight on a narrow dock.
+        """
+        if font is not None:
+            self._fonts(font)
+        return self._bold_metrics.elidedText(
+            shown(action_text(item)), Qt.TextElideMode.ElideMiddle, width
+        )
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         item = index.data(SnapshotRole)
         if not isinstance(item, AgendaItem):
@@ -222,9 +234,7 @@ class TodayDelegate(QStyledItemDelegate):
             painter.drawText(
                 QRect(left + badge_width + BADGE_GAP, top, rest, first),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                self._bold_metrics.elidedText(
-                    shown(action_text(item)), Qt.TextElideMode.ElideRight, rest
-                ),
+                self.elided_action(item, rest),
             )
 
         # Line 2: the opportunity, muted.

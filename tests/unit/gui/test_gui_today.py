@@ -361,3 +361,15 @@ def test_each_thank_you_row_names_its_interviewer(
     ]
     assert any("Send a thank-you note to Omar Ruiz" in text for text in spoken)
     window.close()
+
+
+def test_a_narrow_row_keeps_the_persons_name_in_sight(panel: TodayPanel) -> None:
+    delegate = panel.view.itemDelegate()
+    assert isinstance(delegate, TodayDelegate)
+    item = COMING[1]
+    full = delegate.elided_action(item, 10_000, panel.view.font())
+    assert full == "Send a thank-you note to Omar Ruiz"
+    narrow = delegate.elided_action(item, 160, panel.view.font())
+    assert narrow != full
+    assert narrow.endswith("Ruiz")
+    assert narrow.startswith("Send")
