@@ -627,5 +627,5 @@ def test_a_calendar_line_names_the_person_of_the_step() -> None:
         person="Dana Kim",
     )
     assert entry.title == "Send a thank-you note to Dana Kim · Acme Robotics"
-    assert cell_text(entry, "09:00").endswith("Send a thank-you note to Dana Kim · Acme Robotics")
+    assert cell_text(entry, "09:00").endswith("Acme Robotics: Send a thank-you note to Dana Kim")
     assert entry.action_label == "Send a thank-you note to Dana Kim"
