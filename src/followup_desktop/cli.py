@@ -755,11 +755,11 @@ def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
             print(f"\n{current.value.capitalize()}")
         when = _format_local(item.due_at, tz)
         where = f"{item.company} — {item.role}" if item.company else "Your search"
-        to = f" to {item.recipient}" if item.recipient else ""
+        to = f" {item.sent_to}" if item.sent_to else ""
         by = f" ({item.channel.replace('_', ' ')})" if item.channel else ""
         snoozed = " [snoozed]" if item.snoozed else ""
         print(f"  {when}  {_shown(where)}")
-        print(f"      {_shown(item.label + to)}{by}{snoozed}")
+        print(f"      {_shown(item.title + to)}{by}{snoozed}")
         if item.reason:
             print(f"      Why: {_shown(item.reason)}")
     return 0

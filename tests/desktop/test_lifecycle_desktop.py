@@ -24,7 +24,7 @@ from followup_desktop.core.services import FollowupService
 
 pytestmark = pytest.mark.desktop
 TITLE = "Followup"
-REMINDER = "Send a thank-you note · Müller & <Söhne>"
+REMINDER = "Send a thank-you note to Dana Example · Müller & <Söhne>"
 BACKGROUND_HINT = "Followup keeps running in the background"
 
 

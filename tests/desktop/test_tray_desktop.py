@@ -77,7 +77,7 @@ def test_due_thank_you_reaches_dunst_on_time_and_done_works(
         app_name, replaces_id, _icon, summary, body, actions, hints, timeout = notify.body
         assert app_name == "Followup"
         assert replaces_id == 0
-        assert summary == "Send a thank-you note · Müller & <Söhne>"
+        assert summary == "Send a thank-you note to Dana Example · Müller & <Söhne>"
         assert "Data engineer" in body
         assert "To: Dana Example" in body
         assert "<" not in body

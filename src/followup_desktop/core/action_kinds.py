@@ -249,6 +249,65 @@ def kind_label(kind: str) -> str:
     return kind_info(kind).label
 
 
+#: How a step about one person names them ("{person}"). Every face (Today, the tray,
+#: the command line, the calendar) words a step through :func:`action_title`, so two
+#: thank-yous for two interviewers never read the same. A kind not listed here puts the
+#: name after its label.
+_WITH_PERSON: Final[dict[ActionKind, str]] = {
+    _K.THANK_YOU: "Send a thank-you note to {person}",
+    _K.SEND_MATERIAL: "Send the promised material to {person}",
+    _K.TELL_REFERENCES: "Brief {person}, your reference",
+    _K.CHECK_IN_REFERRER: "Check in with {person}",
+    _K.STILL_INTERESTED: "Send {person} a short still-interested note",
+    _K.STATUS_FOLLOW_UP: "Ask {person} about the status",
+    _K.PHONE_CALL: "Call {person} about the status",
+    _K.CLOSING_NOTE: "Send {person} a courteous closing note",
+    _K.REPLY_TO_REJECTION: "Reply to {person} about the rejection",
+    _K.VALUE_ADD: "Share something useful with {person}",
+    _K.NEW_EVIDENCE_NOTE: "Send {person} a short note with the new evidence",
+}
+
+
+def action_title(kind: str, person: str = "") -> str:
+    """What to do, naming the person it is for: "Send a thank-you note to Dana Kim".
+
+    Without a person it is the kind's label. ``person`` is the person's own text: it is
+    put into the phrase as it is, never read as a format.
+    """
+    person = " ".join(person.split())
+    info = kind_info(kind)
+    if not person:
+        return info.label
+    phrase = _WITH_PERSON.get(info.kind)
+    if phrase is None:
+        return f"{info.label} ({person})"
+    before, _, after = phrase.partition("{person}")
+    return f"{before}{person}{after}"
+
+
+def action_headline(kind: str, person: str = "", company: str = "") -> str:
+    """One line for lists and notifications: the title, then the company after " · "."""
+    title = action_title(kind, person)
+    return f"{title} · {company}" if company else title
+
+
+def person_named(contact_name: str | None, recipient: str | None) -> str:
+    """Whom a stored step is about: its contact (an interviewer, even when the note goes
+    via whoever arranged the interview), else the name its recipient field shows."""
+    if contact_name and contact_name.strip():
+        return " ".join(contact_name.split())
+    return recipient_name(recipient) if recipient else ""
+
+
+def recipient_name(recipient: str) -> str:
+    """The name in a stored recipient (``Name <address>``, ``Name (phone)``, ``Name``)."""
+    name, _, _address = recipient.partition("<")
+    name = name.strip()
+    if name.endswith(")") and "(" in name:
+        name = name[: name.rindex("(")].strip()
+    return name or recipient.strip()
+
+
 def template_for(kind: str) -> str | None:
     """The template the composer drafts ``kind`` from, or None (an empty draft)."""
     return kind_info(kind).template
@@ -278,9 +337,13 @@ __all__ = [
     "KindInfo",
     "Opening",
     "Symbol",
+    "action_headline",
+    "action_title",
     "kind_info",
     "kind_label",
     "kind_lookup",
     "legend",
+    "person_named",
+    "recipient_name",
     "template_for",
 ]

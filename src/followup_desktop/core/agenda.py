@@ -1,5 +1,8 @@
 """The agenda: open actions in due order, sorted into overdue, today and upcoming.
 
+"Coming up" is the part of upcoming that falls within :data:`COMING_UP` of now: Today
+lists it too, so a thank-you due tomorrow morning is in sight the evening before.
+
 Read-only and cheap: one indexed query in plain SQL on the driver (no ORM objects, and no
 SQLAlchemy needed to run it), so the command line, the Today panel and the tray can all
 ask often.
@@ -11,13 +14,42 @@ import enum
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from followup_desktop.core.action_kinds import ActionKind, kind_lookup
+from followup_desktop.core.action_kinds import (
+    ActionKind,
+    action_headline,
+    action_title,
+    kind_lookup,
+    person_named,
+)
 from followup_desktop.core.action_kinds import kind_label as kind_label  # noqa: PLC0414 (re-exported)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+
+#: How far ahead Today looks beyond what is overdue or due today.
+COMING_UP: Final = timedelta(hours=24)
+
+
+def end_of_day(now: datetime, tz: tzinfo) -> datetime:
+    """Midnight at the end of ``now``'s calendar day in ``tz``."""
+    local = now.astimezone(tz)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+
+
+def coming_up_end(now: datetime, tz: tzinfo) -> datetime:
+    """Where Today stops: the end of today, or 24 hours from now if that is later.
+
+    In UTC: 24 real hours, and a day of 25 hours (clocks going back) compared as such.
+    """
+    return max(end_of_day(now, tz).astimezone(UTC), now.astimezone(UTC) + COMING_UP)
+
+
+def is_coming_up(item: AgendaItem, now: datetime) -> bool:
+    """True for an action after today that is due within the next 24 hours."""
+    return item.bucket is Bucket.UPCOMING and item.due_at < now.astimezone(UTC) + COMING_UP
 
 
 class Bucket(enum.StrEnum):
@@ -45,11 +77,41 @@ class AgendaItem:
     channel: str | None
     reason: str
     bucket: Bucket
+    #: Whom the step is about (the action's contact, else the recipient's name).
+    person: str = ""
 
     @property
     def label(self) -> str:
-        """What to do, in words."""
+        """What kind of step, in words (the same for every person)."""
         return kind_label(self.kind)
+
+    @property
+    def who(self) -> str:
+        """The person the step is about, or the recipient's name when none was read."""
+        return person_named(self.person, self.recipient)
+
+    @property
+    def title(self) -> str:
+        """What to do, naming the person: "Send a thank-you note to Dana Kim"."""
+        return action_title(self.kind, self.who)
+
+    @property
+    def headline(self) -> str:
+        """The title and the company: what a row or a notification says."""
+        return action_headline(self.kind, self.who, self.company)
+
+    @property
+    def sent_to(self) -> str:
+        """Who the message goes to when that says more than the title: the address of
+        the person named, or someone else ("via Lee Brandt <lee@...>") who passes it on."""
+        recipient = " ".join(self.recipient.split())
+        who = self.who
+        if not recipient:
+            return ""
+        if not who or not recipient.startswith(who):
+            return f"via {recipient}"
+        # "Dana Kim <dana@acme.test>" for Dana Kim: only the address is new.
+        return recipient[len(who) :].strip(" ,")
 
     def as_json(self) -> dict[str, Any]:
         """The stable JSON shape of ``followup-desktop agenda --json``."""
@@ -60,6 +122,8 @@ class AgendaItem:
             "role": self.role,
             "kind": self.kind.value,
             "label": self.label,
+            "person": self.who,
+            "title": self.title,
             "due_at": self.due_at.isoformat(),
             "bucket": self.bucket.value,
             "snoozed": self.snoozed,
@@ -85,8 +149,9 @@ def effective_due_column() -> Any:
 _AGENDA_SQL = """
 SELECT a.id, a.opportunity_id, o.company, o.role, a.kind,
        a.due_at || '+00:00', a.snoozed_until || '+00:00', a.state, a.recipient, a.channel,
-       a.reason
+       a.reason, c.name
 FROM actions AS a LEFT OUTER JOIN opportunities AS o ON a.opportunity_id = o.id
+LEFT OUTER JOIN contacts AS c ON a.contact_id = c.id
 WHERE a.state IN ('open', 'snoozed') AND (o.id IS NULL OR o.archived IS 0) {bounds}
 ORDER BY coalesce(a.snoozed_until, a.due_at), a.id
 {limit}
@@ -135,8 +200,7 @@ def agenda(
     sql = _AGENDA_SQL.format(bounds=bounds, limit="" if limit is None else "LIMIT :limit")
     if limit is not None:
         parameters["limit"] = limit
-    local_now = now.astimezone(tz)
-    end_of_today = local_now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    end_of_today = end_of_day(now, tz)
     parse = datetime.fromisoformat
     known, of = kind_lookup(), ActionKind.of
     items = []
@@ -153,6 +217,7 @@ def agenda(
         recipient,
         channel,
         reason,
+        contact_name,
     ) in rows:
         snoozed = state == "snoozed" and snoozed_text is not None
         due_at = parse(snoozed_text if snoozed else due_text)
@@ -175,6 +240,7 @@ def agenda(
                 channel=channel,
                 reason=reason,
                 bucket=bucket,
+                person=person_named(contact_name, recipient),
             )
         )
     return items
@@ -182,8 +248,9 @@ def agenda(
 
 _MISSED_SQL = """
 SELECT a.id, a.opportunity_id, o.company, o.role, a.kind, a.due_at || '+00:00',
-       a.recipient, a.channel, a.reason
+       a.recipient, a.channel, a.reason, c.name
 FROM actions AS a LEFT OUTER JOIN opportunities AS o ON a.opportunity_id = o.id
+LEFT OUTER JOIN contacts AS c ON a.contact_id = c.id
 WHERE a.state = 'missed' AND (o.id IS NULL OR o.archived IS 0)
 ORDER BY a.due_at, a.id
 {limit}
@@ -208,6 +275,7 @@ def missed(source: Session | sqlite3.Connection, limit: int | None = None) -> li
             channel=channel,
             reason=reason,
             bucket=Bucket.MISSED,
+            person=person_named(contact_name, recipient),
         )
         for (
             action_id,
@@ -219,5 +287,6 @@ def missed(source: Session | sqlite3.Connection, limit: int | None = None) -> li
             recipient,
             channel,
             reason,
+            contact_name,
         ) in driver_connection(source).execute(sql, parameters).fetchall()
     ]

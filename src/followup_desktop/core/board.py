@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from followup_desktop.core.agenda import driver_connection, effective_due_column
+from followup_desktop.core.agenda import (
+    COMING_UP,
+    driver_connection,
+    effective_due_column,
+    end_of_day,
+)
 from followup_desktop.core.kinds import StageKind
 
 # The editor's snapshots live with its query; these names stay importable from here.
@@ -301,6 +306,29 @@ def due_counts(session: Session, now: datetime, tz: tzinfo) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+def coming_up_count(session: Session, now: datetime, tz: tzinfo) -> int:
+    """How many open actions fall after today but within the next 24 hours."""
+    from sqlalchemy import func, or_, select, type_coerce
+
+    from followup_desktop.core.models import Action, ActionState, Opportunity
+    from followup_desktop.core.sqltypes import UTCDateTime
+
+    due = effective_due_column()
+    # Real hours (UTC), not wall-clock ones: a zone's datetimes add in wall-clock time.
+    end_of_today = end_of_day(now, tz).astimezone(UTC)
+    start = type_coerce(max(end_of_today, now.astimezone(UTC)), UTCDateTime)
+    end = type_coerce(now.astimezone(UTC) + COMING_UP, UTCDateTime)
+    count = session.scalar(
+        select(func.count())
+        .select_from(Action)
+        .outerjoin(Opportunity, Action.opportunity_id == Opportunity.id)
+        .where(Action.state.in_([ActionState.OPEN, ActionState.SNOOZED]))
+        .where(or_(Opportunity.id.is_(None), Opportunity.archived.is_(False)))
+        .where(due >= start, due < end)
+    )
+    return int(count or 0)
+
+
 def stage_of(session: Session, opportunity_ids: Sequence[int]) -> dict[int, int]:
     """Each opportunity's current stage (for undoing a move)."""
     from sqlalchemy import and_, select
@@ -325,6 +353,7 @@ __all__ = [
     "InterviewSnapshot",
     "OpportunityDetails",
     "StageSnapshot",
+    "coming_up_count",
     "due_counts",
     "due_state",
     "load_cards",

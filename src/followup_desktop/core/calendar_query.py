@@ -19,7 +19,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from followup_desktop.core.action_kinds import ActionKind, Symbol, kind_info, kind_label
+from followup_desktop.core.action_kinds import (
+    ActionKind,
+    Symbol,
+    action_headline,
+    action_title,
+    kind_info,
+    person_named,
+)
 from followup_desktop.core.ics import expected_decision, is_cancelled_note
 from followup_desktop.core.models import ActionState, StageKind
 from followup_desktop.core.timeutil import start_of_day
@@ -55,6 +62,8 @@ class CalendarEntry:
     round: int = 1
     timezone: str = "UTC"
     detail: str = ""
+    #: Whom an action is about (its contact, else the recipient's name).
+    person: str = ""
 
     @property
     def title(self) -> str:
@@ -64,13 +73,14 @@ class CalendarEntry:
             return f"{prefix}{self.company} · round {self.round}"
         if self.kind is EntryKind.DECISION:
             return f"Decision due: {self.company}"
-        label = self.action_label
-        return f"{label}: {self.company}" if self.company else label
+        if self.action_kind is None:
+            return ""
+        return action_headline(self.action_kind, self.person, self.company)
 
     @property
     def action_label(self) -> str:
-        """What an action item asks, in words (empty for other items)."""
-        return "" if self.action_kind is None else kind_label(self.action_kind)
+        """What an action item asks, naming its person (empty for other items)."""
+        return "" if self.action_kind is None else action_title(self.action_kind, self.person)
 
     @property
     def where(self) -> str:
@@ -121,8 +131,9 @@ ORDER BY i.starts_at, i.id LIMIT ?
 _INTERVIEW_COUNT_SQL = "SELECT count(*) FROM interviews WHERE starts_at >= ? AND starts_at < ?"
 _ACTION_COLUMNS = """
 SELECT a.id, a.opportunity_id, a.interview_id, a.kind, a.due_at, a.snoozed_until, a.state,
-       a.recipient, a.reason, o.company, o.role
+       a.recipient, a.reason, o.company, o.role, c.name
 FROM actions AS a LEFT OUTER JOIN opportunities AS o ON o.id = a.opportunity_id
+LEFT OUTER JOIN contacts AS c ON c.id = a.contact_id
 """
 _OPEN_ACTIONS_SQL = (
     _ACTION_COLUMNS
@@ -251,6 +262,7 @@ def _action_entry(
         reason,
         company,
         role,
+        contact_name,
     ) = row
     snoozed = state == ActionState.SNOOZED.value and snoozed_text is not None
     due = _instant(snoozed_text if snoozed else due_text)
@@ -277,6 +289,7 @@ def _action_entry(
         overdue=due < now,
         snoozed=snoozed,
         detail="\n".join(lines),
+        person=person_named(contact_name, recipient),
     )
 
 

@@ -26,13 +26,19 @@ from typing import Any, Final
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from followup_desktop.core.action_kinds import ActionKind, kind_label
+from followup_desktop.core.action_kinds import (
+    ActionKind,
+    action_headline,
+    kind_label,
+    person_named,
+)
 from followup_desktop.core.agenda import AgendaItem, agenda, effective_due_column
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.models import (
     Action,
     ActionState,
+    Contact,
     Interview,
     Opportunity,
     ReminderDelivery,
@@ -156,6 +162,8 @@ class Reminder:
     recipient: str
     reason: str
     opportunity_id: int | None
+    #: Whom the step is about (see :attr:`AgendaItem.person`), so two thank-yous differ.
+    person: str = ""
 
     @property
     def label(self) -> str:
@@ -164,8 +172,8 @@ class Reminder:
 
     @property
     def title(self) -> str:
-        """A one-line summary: what to do and for which company (plain text)."""
-        return f"{self.label} · {self.company}" if self.company else self.label
+        """A one-line summary: what to do, for whom and for which company (plain text)."""
+        return action_headline(self.kind, person_named(self.person, self.recipient), self.company)
 
     def body_lines(self) -> list[str]:
         """Plain-text detail lines: the role, who to, and why (user text, not markup)."""
@@ -422,7 +430,8 @@ class ReminderService:
                 Action.recipient,
                 Action.reason,
                 Action.opportunity_id,
-            )
+                Contact.name.label("person"),
+            ).outerjoin(Contact, Contact.id == Action.contact_id)
         )
         query = query.where(due <= now).where(_undelivered()).order_by(due, Action.id)
         with self.db.session() as session:
@@ -436,6 +445,7 @@ class ReminderService:
                     recipient=row.recipient,
                     reason=row.reason,
                     opportunity_id=row.opportunity_id,
+                    person=row.person or "",
                 )
                 for row in session.execute(query)
             ] + [

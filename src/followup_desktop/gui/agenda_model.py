@@ -17,6 +17,8 @@ from followup_desktop.gui.plain import shown, tooltip
 from followup_desktop.gui.snapshot_table import SnapshotRole, SnapshotTableModel
 
 _BUCKET_TEXT = {Bucket.OVERDUE: "Overdue", Bucket.TODAY: "Today", Bucket.UPCOMING: "Upcoming"}
+#: The heading above the first action after today (Today lists the next 24 hours).
+COMING_UP_HEADING = "Next 24 hours"
 
 
 def _status(item: AgendaItem) -> str:
@@ -25,7 +27,7 @@ def _status(item: AgendaItem) -> str:
 
 
 def _what(item: AgendaItem) -> str:
-    return item.label + (f" — {item.recipient}" if item.recipient else "")
+    return item.title + (f" ({item.sent_to})" if item.sent_to else "")
 
 
 def _where(item: AgendaItem) -> str:
@@ -43,7 +45,7 @@ def accessible_text(item: AgendaItem, tz: tzinfo) -> str:
         when = "Due " + due.strftime("%a %d %b at %H:%M")
     if item.snoozed:
         when += " (snoozed)"
-    what = item.label + (f" to {item.recipient}" if item.recipient else "")
+    what = _what(item)
     where = f"for {item.company} — {item.role}" if item.company else "for your whole search"
     return f"{when}: {what}, {where}."
 
@@ -84,6 +86,17 @@ class AgendaModel(SnapshotTableModel[AgendaItem]):
         """The snapshot behind ``row``."""
         return self.row_snapshot(row)
 
+    def starts_coming_up(self, row: int) -> bool:
+        """True for the first row after today's: the "Next 24 hours" heading goes above it.
+
+        Rows come in due order, so everything from here on falls after today.
+        """
+        if not 0 <= row < self.rowCount():
+            return False
+        if self.row_snapshot(row).bucket is not Bucket.UPCOMING:
+            return False
+        return row == 0 or self.row_snapshot(row - 1).bucket is not Bucket.UPCOMING
+
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -108,6 +121,8 @@ class AgendaModel(SnapshotTableModel[AgendaItem]):
             # speaks for the whole row; the other cells say just what they hold.
             if index.column() == 0:
                 value = shown(accessible_text(item, self._tz))
+                if self.starts_coming_up(index.row()):
+                    value = f"{COMING_UP_HEADING}. {value}"
             else:
                 value = super().data(index, Qt.ItemDataRole.DisplayRole)
         else:

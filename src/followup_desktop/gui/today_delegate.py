@@ -5,12 +5,16 @@ with "snoozed" added when a snooze set the time), drawn in the state colour, fol
 the action in bold. Line two, muted, names the opportunity. Both lines are elided to the
 row's width, so the panel never needs a horizontal scrollbar however narrow the dock.
 Fonts and metrics are derived once per font, not per paint.
+
+Today also lists what falls due in the next 24 hours after today's actions; the first
+such row carries a "Next 24 hours" heading above it, in words, so the section does not
+depend on colour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -25,8 +29,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from followup_desktop.core.action_kinds import recipient_name as recipient_name  # noqa: PLC0414
 from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.core.board import DueState
+from followup_desktop.gui.agenda_model import COMING_UP_HEADING, AgendaModel
 from followup_desktop.gui.card_delegate import due_words
 from followup_desktop.gui.contrast import legible, over
 from followup_desktop.gui.plain import shown
@@ -57,24 +63,25 @@ def bucket_state(bucket: Bucket) -> DueState:
 
 def badge_text(item: AgendaItem, now: datetime, tz: tzinfo) -> str:
     """The badge's words: the state and, where it helps, how late or at what time."""
-    text = due_words(item.due_at, bucket_state(item.bucket), now, tz)
+    if item.bucket is Bucket.UPCOMING:
+        due = item.due_at.astimezone(tz)
+        tomorrow = (now.astimezone(tz) + timedelta(days=1)).date()
+        day = "Tomorrow" if due.date() == tomorrow else due.strftime("%a %d %b")
+        text = f"{day} {due:%H:%M}"
+    else:
+        text = due_words(item.due_at, bucket_state(item.bucket), now, tz)
     # A snoozed action's time is the one the person chose; saying so explains why it
     # reappeared (or has not yet).
     return text + " · snoozed" if item.snoozed else text
 
 
 def action_text(item: AgendaItem) -> str:
-    """Line one after the badge: what to do, and for whom."""
-    return item.label + (f" — {recipient_name(item.recipient)}" if item.recipient else "")
+    """Line one after the badge: what to do, naming the person (the core's wording).
 
-
-def recipient_name(recipient: str) -> str:
-    """The name in ``Name <address>``: the address would crowd the action out of a row.
-
-    The details below the list and the accessible text keep the full address.
+    The address would crowd the action out of a row; the details below the list and
+    the accessible text keep it.
     """
-    name, _, _address = recipient.partition("<")
-    return name.strip() or recipient
+    return item.title
 
 
 def where_text(item: AgendaItem) -> str:
@@ -133,11 +140,35 @@ class TodayDelegate(QStyledItemDelegate):
             + self._body_metrics.height()
         )
 
+    def heading_height(self, font: QFont) -> int:
+        """The room the "Next 24 hours" heading takes above its row."""
+        self._fonts(font)
+        return self._bold_metrics.height() + 2 * PADDING_Y
+
+    @staticmethod
+    def _starts_coming_up(index: AnyIndex) -> bool:
+        model = index.model()
+        return isinstance(model, AgendaModel) and model.starts_coming_up(index.row())
+
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        del index
         # The width is only a floor: a top-to-bottom list gives every row the viewport's
         # width, and anything wider than the viewport would bring back the scrollbar.
-        return QSize(MIN_ROW_WIDTH, self.row_height(option.font))
+        height = self.row_height(option.font)
+        if self._starts_coming_up(index):
+            height += self.heading_height(option.font)
+        return QSize(MIN_ROW_WIDTH, height)
+
+    def elided_action(self, item: AgendaItem, width: int, font: QFont | None = None) -> str:
+        """Line one's words cut to ``width`` pixels of the bold font.
+
+        Elided in the middle: the person's name at the end is what tells two thank-yous
+        apart, so it stays in sight on a narrow dock.
+        """
+        if font is not None:
+            self._fonts(font)
+        return self._bold_metrics.elidedText(
+            shown(action_text(item)), Qt.TextElideMode.ElideMiddle, width
+        )
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         item = index.data(SnapshotRole)
@@ -154,6 +185,17 @@ class TodayDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = option.rect.adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
         base = palette.color(QPalette.ColorRole.Base)
+        if self._starts_coming_up(index):
+            # The section heading, in words, above the first action after today.
+            heading = self.heading_height(option.font)
+            painter.setFont(self._bold_font)
+            painter.setPen(legible(palette.color(QPalette.ColorRole.Text), base))
+            painter.drawText(
+                QRect(rect.left() + PADDING_X, rect.top(), rect.width(), heading),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                COMING_UP_HEADING,
+            )
+            rect.setTop(rect.top() + heading)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         background = blend(base, highlight, 0.22) if selected else base
         # Every text colour is checked against the row's own background (AA contrast).
@@ -192,9 +234,7 @@ class TodayDelegate(QStyledItemDelegate):
             painter.drawText(
                 QRect(left + badge_width + BADGE_GAP, top, rest, first),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                self._bold_metrics.elidedText(
-                    shown(action_text(item)), Qt.TextElideMode.ElideRight, rest
-                ),
+                self.elided_action(item, rest),
             )
 
         # Line 2: the opportunity, muted.

@@ -1,5 +1,8 @@
 """The Today panel: overdue and due-today actions with their reasons, and what to do now.
 
+Below them, under a "Next 24 hours" heading, come the actions due in the next 24 hours,
+so a thank-you due tomorrow morning is in sight the evening of the interview.
+
 Done, Snooze and Open act on the selected action (Open, or a double-click, asks the
 window to open what the action needs: the debrief, the message composer or the
 opportunity). Each action is one two-line row of a list, painted by
@@ -50,7 +53,7 @@ def snooze_choices(now: datetime, tz: tzinfo) -> list[tuple[str, datetime]]:
 
 
 class TodayPanel(QWidget):
-    """Lists what is overdue or due today; asks the window to act on it."""
+    """Lists what is overdue, due today or in the next 24 hours; asks the window to act."""
 
     done_requested = Signal(int)
     snooze_requested = Signal(int, object)
@@ -70,6 +73,8 @@ class TodayPanel(QWidget):
         self.setMinimumWidth(MINIMUM_WIDTH)
         self.model = model
         self.counts = (0, 0)
+        #: Actions after today but within the next 24 hours.
+        self.coming = 0
         self._clock = clock
         self._tz = tz
         layout = QVBoxLayout(self)
@@ -81,12 +86,13 @@ class TodayPanel(QWidget):
         layout.addWidget(self.summary)
         self.view = QListView()
         self.view.setObjectName("agendaView")
-        self.view.setAccessibleName("Actions overdue or due today")
+        self.view.setAccessibleName("Actions overdue, due today or in the next 24 hours")
         self.view.setModel(model)
         self.view.setModelColumn(0)
         self.delegate = TodayDelegate(clock, tz, self.view)
         self.view.setItemDelegate(self.delegate)
-        self.view.setUniformItemSizes(True)
+        # Not uniform: the first row after today's carries the "Next 24 hours" heading.
+        self.view.setUniformItemSizes(False)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -143,20 +149,23 @@ class TodayPanel(QWidget):
         self._update_buttons()
 
     def set_items(
-        self, items: list[AgendaItem], overdue: int | None = None, today: int | None = None
+        self,
+        items: list[AgendaItem],
+        overdue: int | None = None,
+        today: int | None = None,
+        coming: int | None = None,
     ) -> None:
         """Show these agenda items; the counts cover every action, listed or not."""
         self.model.set_items(items)
         if overdue is None:
             overdue = sum(1 for item in items if item.bucket is Bucket.OVERDUE)
         if today is None:
-            today = len(items) - overdue
+            today = sum(1 for item in items if item.bucket is Bucket.TODAY)
+        if coming is None:
+            coming = sum(1 for item in items if item.bucket is Bucket.UPCOMING)
         self.counts = (overdue, today)
-        if not overdue and not today:
-            self.summary.setText("Nothing is overdue or due today.")
-        else:
-            shown = f" (the first {len(items)} listed)" if len(items) < overdue + today else ""
-            self.summary.setText(f"{overdue} overdue, {today} due today{shown}")
+        self.coming = coming
+        self.summary.setText(summary_text(overdue, today, coming, len(items)))
         if items:
             self.select_row(0)
 
@@ -169,7 +178,7 @@ class TodayPanel(QWidget):
         for item in items:
             where = f"{item.company}: " if item.company else ""
             when = item.due_at.astimezone(self._tz).strftime("%d %b")
-            entry = QAction(f"{where}{item.label} (was due {when})", self.missed_menu)
+            entry = QAction(f"{where}{item.title} (was due {when})", self.missed_menu)
             entry.setEnabled(False)
             self.missed_menu.addAction(entry)
         self.missed_menu.addSeparator()
@@ -231,12 +240,27 @@ class TodayPanel(QWidget):
             self.snooze_requested.emit(item.action_id, until)
 
 
-__all__ = ["TodayPanel", "snooze_choices"]
+__all__ = ["TodayPanel", "snooze_choices", "summary_text"]
+
+
+def summary_text(overdue: int, today: int, coming: int, listed: int) -> str:
+    """The line above the list; it never says "nothing" while something is coming up."""
+    later = "1 step" if coming == 1 else f"{coming} steps"
+    if not overdue and not today:
+        if not coming:
+            return "Nothing is overdue, due today or due in the next 24 hours."
+        return f"Nothing is overdue or due today; {later} due in the next 24 hours."
+    text = f"{overdue} overdue, {today} due today"
+    if coming:
+        text += f", {coming} more in the next 24 hours"
+    if listed < overdue + today + coming:
+        text += f" (the first {listed} listed)"
+    return text
 
 
 def describe(item: AgendaItem) -> str:
     """The selected action in full: what, for which opportunity, and why."""
-    what = item.label + (f" to {item.recipient}" if item.recipient else "")
+    what = item.title + (f" ({item.sent_to})" if item.sent_to else "")
     where = f"{item.company} — {item.role}" if item.company else "Your whole search"
     lines = [f"{what} ({where})"]
     if item.reason:

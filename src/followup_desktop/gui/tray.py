@@ -275,7 +275,7 @@ class TrayController(QObject):
         if status.next_item is not None:
             item = status.next_item
             when = item.due_at.astimezone(self.tz).strftime("%a %d %b %H:%M")
-            what = f"{item.label} · {item.company}" if item.company else item.label
+            what = item.headline
             lines.append(f"Next: {shown(what)} ({when})")
         else:
             lines.append("Nothing else planned")
@@ -318,7 +318,7 @@ class TrayController(QObject):
             menu.addSection("Most urgent")
             now = self.reminders.clock()
             for item in status.urgent:
-                what = f"{item.label} · {item.company}" if item.company else item.label
+                what = item.headline
                 if item.due_at < now:
                     what += " (overdue)"
                 action = menu.addAction(action_text(what))

@@ -135,7 +135,7 @@ def test_every_kind_reads_back_typed_with_its_label_and_symbol(service: Followup
     for action_id, kind in created.items():
         assert entries[action_id].action_kind is kind
         assert symbol_of(entries[action_id]) is ACTION_KINDS[kind].symbol
-        assert entries[action_id].title == f"{ACTION_KINDS[kind].label}: Acme"
+        assert entries[action_id].title == f"{ACTION_KINDS[kind].label} · Acme"
 
 
 @pytest.mark.parametrize("kind", [kind for kind in ActionKind if kind in COMPOSER_KINDS])

@@ -176,7 +176,7 @@ def test_each_due_time_is_announced_once_even_after_a_restart(
 
     pending = reminders.pending(clock.now)
     assert [reminder.action_id for reminder in pending] == [action_id]
-    assert pending[0].title == "Send a thank-you note · Acme & Sons"
+    assert pending[0].title == "Send a thank-you note to Dana · Acme & Sons"
     assert reminders.record(pending, "freedesktop") == 1
     assert reminders.record(pending, "freedesktop") == 0  # the unique key holds
     assert reminders.pending(clock.now) == []

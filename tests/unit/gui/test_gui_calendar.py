@@ -13,6 +13,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import Action, ActionState, Interview, Opportunity
@@ -642,3 +643,24 @@ def test_an_interview_does_not_move_while_a_long_write_runs_and_moves_after(
         moved = session.get(Interview, interview)
         assert moved is not None
         assert moved.starts_at == local(day + timedelta(days=1), 14)
+
+
+def test_a_calendar_line_names_the_person_of_the_step() -> None:
+    moment = datetime(2026, 11, 24, 9, tzinfo=ZoneInfo("UTC"))
+    entry = CalendarEntry(
+        kind=EntryKind.ACTION,
+        key="action:1",
+        opportunity_id=1,
+        interview_id=None,
+        action_id=1,
+        company="Acme Robotics",
+        role="Engineer",
+        starts_at=moment,
+        ends_at=moment,
+        day=moment.date(),
+        action_kind=ActionKind.THANK_YOU,
+        person="Dana Kim",
+    )
+    assert entry.title == "Send a thank-you note to Dana Kim · Acme Robotics"
+    assert cell_text(entry, "09:00").endswith("Acme Robotics: Send a thank-you note to Dana Kim")
+    assert entry.action_label == "Send a thank-you note to Dana Kim"

@@ -541,3 +541,114 @@ def test_the_questions_say_a_better_answer_is_for_next_time(
     assert hint.text() == BETTER_ANSWER_HINT
     assert "next interview" in hint.text() and "new evidence" in hint.text()
     assert hint.parent() is dialog.questions.parent()
+
+
+def test_the_panel_opens_with_the_cards_interviewers_editable_and_removable(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    with service.db.session() as session:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        opportunity = interview.opportunity_id
+    for name, email in (("Dana Kim", "dana@acme.test"), ("Omar Ruiz", "omar@acme.test")):
+        service.add_contact(name, ContactFields(email=email), opportunity_id=opportunity)
+    dialog = _open(qtbot, service, interview_id)
+    assert [row["name"] for row in dialog.panel.rows()] == ["Dana Kim", "Omar Ruiz"]
+    assert dialog.panel_hint.isVisible()
+    assert "remove anyone who was not there" in dialog.panel_hint.text()
+
+    dialog.panel.select_row(1)
+    dialog.panel.remove_button.click()
+    dialog.panel.select_row(0)
+    _type(qtbot, dialog.panel.editors["mention"], "the robot arm demo")
+    with qtbot.waitSignal(dialog.submitted):
+        dialog.submit_button.click()
+
+    with service.db.session() as session:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        assert [(p.contact.name, p.mention) for p in interview.participants] == [
+            ("Dana Kim", "the robot arm demo")
+        ]
+    # Omar was removed on purpose: reopening the submitted debrief does not bring him back.
+    again = _open(qtbot, service, interview_id)
+    assert [row["name"] for row in again.panel.rows()] == ["Dana Kim"]
+    assert not again.panel_hint.isVisible()
+
+
+def test_a_draft_wins_over_the_opening_panel(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    with service.db.session() as session:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        opportunity = interview.opportunity_id
+    service.add_contact("Dana Kim", ContactFields(email="d@acme.test"), opportunity_id=opportunity)
+    dialog = _open(qtbot, service, interview_id)
+    dialog.panel.select_row(0)
+    dialog.panel.remove_button.click()
+    dialog.panel.add_row()
+    _type(qtbot, dialog.panel.editors["name"], "Lee Brandt")
+    assert dialog.save_draft()
+    dialog.close()
+
+    again = _open(qtbot, service, interview_id)
+    assert [row["name"] for row in again.panel.rows()] == ["Lee Brandt"]
+
+
+def test_a_timing_in_next_steps_is_offered_and_applied_only_on_request(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    offers = dialog.next_steps_offers
+    assert not offers.isVisible()
+    _type(qtbot, dialog.text["next_steps"], "Decision within 10 days, the panel meets by Friday")
+    qtbot.waitUntil(offers.isVisible)
+    apply_days = offers.buttons["decision_timeline_days"]
+    apply_date = offers.buttons["decision_date"]
+    assert apply_days.isVisible() and apply_date.isVisible()
+    assert "“within 10 days”" in offers.labels["decision_timeline_days"].text()
+    assert offers.labels["decision_timeline_days"].textFormat() == Qt.TextFormat.PlainText
+    assert apply_days.accessibleName() == "Use 10 days as the decision timeline"
+    # The interview was on Monday 23 November 2026: "by Friday" is the 27th.
+    assert apply_date.accessibleName() == "Use 2026-11-27 as the decision date"
+    # Offered, not filled in.
+    assert dialog.timeline_days.value() == 0
+    assert dialog.date_edits["decision_date"].text() == ""
+
+    # Keyboard: Tab from the text reaches the first Apply button; Space presses it.
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.text["next_steps"].setFocus()
+    qtbot.keyClick(dialog.text["next_steps"], Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is apply_days
+    qtbot.keyClick(apply_days, Qt.Key.Key_Space)
+    assert dialog.timeline_days.value() == 10
+    assert not apply_days.isVisible()  # applied: the offer goes away
+    assert QApplication.focusWidget() is dialog.timeline_days
+    assert apply_date.isVisible()
+
+    apply_date.click()
+    assert dialog.date_edits["decision_date"].text() == "2026-11-27"
+    assert not offers.isVisible()
+
+    with qtbot.waitSignal(dialog.submitted):
+        dialog.submit_button.click()
+    with service.db.session() as session:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        assert interview.decision_timeline_days == 10
+        assert interview.decision_date == date(2026, 11, 27)
+
+
+def test_a_german_or_french_timing_is_offered_too_and_text_without_one_offers_nothing(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    dialog = _open(qtbot, service, interview_id)
+    _type(qtbot, dialog.text["next_steps"], "Zweite Runde mit dem Team")
+    dialog.refresh_offers()
+    assert not dialog.next_steps_offers.isVisible()
+    dialog.text["next_steps"].setPlainText("Réponse dans deux semaines")
+    dialog.refresh_offers()
+    assert [offer.days for offer in dialog.next_steps_offers.offers()] == [14]
+    assert dialog.timeline_days.value() == 0

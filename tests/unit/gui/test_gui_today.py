@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,7 +15,10 @@ from pytestqt.qtbot import QtBot
 from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.core.board import DueState
+from followup_desktop.core.db import Database
+from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.agenda_model import AgendaModel
+from followup_desktop.gui.main_window import MainWindow
 from followup_desktop.gui.theme import dark_palette
 from followup_desktop.gui.today_delegate import (
     TodayDelegate,
@@ -23,8 +27,8 @@ from followup_desktop.gui.today_delegate import (
     bucket_state,
     where_text,
 )
-from followup_desktop.gui.today_panel import TodayPanel
-from gui_helpers import NOW
+from followup_desktop.gui.today_panel import TodayPanel, summary_text
+from gui_helpers import NOW, AnsweringDialogs, window_settings
 
 TZ = UTC
 
@@ -93,14 +97,16 @@ def test_the_badge_says_the_state_in_words() -> None:
     assert badge_text(today, NOW, TZ) == "Today 14:00"
     assert badge_text(snoozed, NOW, TZ) == "Today 11:00 · snoozed"
     later = agenda_item(5, Bucket.UPCOMING, timedelta(days=2))
-    assert badge_text(later, NOW, TZ) == "Due Wed 25 Nov"
+    assert badge_text(later, NOW, TZ) == "Wed 25 Nov 09:00"
+    tomorrow = agenda_item(6, Bucket.UPCOMING, timedelta(hours=20))
+    assert badge_text(tomorrow, NOW, TZ) == "Tomorrow 05:00"
     assert bucket_state(Bucket.OVERDUE) is DueState.OVERDUE
     assert bucket_state(Bucket.TODAY) is DueState.TODAY
     assert bucket_state(Bucket.UPCOMING) is DueState.LATER
     assert where_text(whole_search) == "Your whole search"
     assert where_text(today) == "Acme — Analyst"
     # The row names the person; the address stays in the details and the spoken text.
-    assert action_text(overdue) == "Send a thank-you note — Isabel Kim"
+    assert action_text(overdue) == "Send a thank-you note to Isabel Kim"
     assert action_text(today) == "Write the debrief"
 
 
@@ -174,7 +180,7 @@ def test_accessible_text_is_a_sentence_with_the_state_and_the_company(panel: Tod
     assert "snoozed" in model.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole)
     assert "whole search" in model.index(3, 0).data(Qt.ItemDataRole.AccessibleTextRole)
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Reason 1."
-    assert panel.view.accessibleName() == "Actions overdue or due today"
+    assert panel.view.accessibleName() == "Actions overdue, due today or in the next 24 hours"
 
 
 def test_the_model_still_passes_the_model_tester(
@@ -213,7 +219,7 @@ def test_no_selection_disables_the_buttons(panel: TodayPanel) -> None:
     assert not panel.done_button.isEnabled()
     assert not panel.open_button.isEnabled()
     assert panel.details.text() == ""
-    assert panel.summary.text() == "Nothing is overdue or due today."
+    assert panel.summary.text() == "Nothing is overdue, due today or due in the next 24 hours."
     assert not panel.view.currentIndex().isValid()
 
 
@@ -231,3 +237,139 @@ def test_missed_steps_wait_in_a_menu_that_can_be_cleared(panel: TodayPanel, qtbo
         clear.trigger()
     panel.set_missed([])
     assert panel.missed_button.isHidden()
+
+
+COMING = [
+    agenda_item(7, Bucket.UPCOMING, timedelta(hours=20), recipient="Dana Kim <dana@acme.test>"),
+    agenda_item(8, Bucket.UPCOMING, timedelta(hours=21), recipient="Omar Ruiz"),
+]
+
+
+def test_the_next_24_hours_have_a_heading_in_words_and_a_truthful_summary(
+    panel: TodayPanel,
+) -> None:
+    panel.set_items(COMING)
+    assert (
+        panel.summary.text() == "Nothing is overdue or due today; 2 steps due in the next 24 hours."
+    )
+    model = panel.model
+    assert [model.starts_coming_up(row) for row in range(2)] == [True, False]
+    spoken = model.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken.startswith("Next 24 hours. Due Tue 24 Nov at 05:00")
+    assert not model.index(1, 0).data(Qt.ItemDataRole.AccessibleTextRole).startswith("Next")
+    # The heading row is taller by the heading; the rows below it are not.
+    first = panel.view.visualRect(model.index(0, 0))
+    second = panel.view.visualRect(model.index(1, 0))
+    delegate = panel.view.itemDelegate()
+    assert isinstance(delegate, TodayDelegate)
+    heading = delegate.heading_height(panel.view.font())
+    assert first.height() == second.height() + heading
+
+    panel.set_items([*ITEMS, *COMING])
+    assert [model.starts_coming_up(row) for row in range(len(ITEMS) + 2)] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert panel.summary.text() == "2 overdue, 2 due today, 2 more in the next 24 hours"
+    panel.set_items([*ITEMS, *COMING], overdue=2, today=2, coming=5)
+    assert panel.summary.text().endswith("(the first 6 listed)")
+
+
+def test_the_heading_is_painted_above_the_first_coming_row(panel: TodayPanel) -> None:
+    panel.set_items(COMING)
+    panel.resize(340, 520)
+    image = grab(panel)
+    first = panel.view.visualRect(panel.model.index(0, 0))
+    delegate = panel.view.itemDelegate()
+    assert isinstance(delegate, TodayDelegate)
+    heading = delegate.heading_height(panel.view.font())
+    band = image.copy(first.left(), first.top(), first.width(), heading)
+    background = panel.view.palette().color(QPalette.ColorRole.Base)
+    inked = sum(
+        1
+        for x in range(band.width())
+        for y in range(band.height())
+        if band.pixelColor(x, y) != background
+    )
+    assert inked > 50  # the words "Next 24 hours" are drawn there
+
+
+def test_summary_text_never_says_nothing_while_something_is_coming() -> None:
+    assert (
+        summary_text(0, 0, 1, 1)
+        == "Nothing is overdue or due today; 1 step due in the next 24 hours."
+    )
+    assert summary_text(1, 0, 0, 1) == "1 overdue, 0 due today"
+
+
+def test_the_window_lists_tomorrows_step_under_the_heading(
+    qtbot: QtBot, database: Database, tmp_path: Path
+) -> None:
+    service = FollowupService(database, clock=lambda: NOW)
+    acme = service.create_opportunity("Acme Robotics", "Engineer").created_id
+    service.add_action("call_recruiter", NOW + timedelta(hours=20), opportunity_id=acme)
+    service.add_action("later_step", NOW + timedelta(hours=30), opportunity_id=acme)
+    window = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.settled)
+    window.today_ctl.refresh()
+    panel = window.today_ctl.panel
+    assert panel.summary.text() == (
+        "Nothing is overdue or due today; 1 step due in the next 24 hours."
+    )
+    assert [panel.model.item(row).kind for row in range(panel.model.rowCount())] == [
+        "call_recruiter"
+    ]
+    assert panel.model.starts_coming_up(0)
+    window.close()
+
+
+def test_each_thank_you_row_names_its_interviewer(
+    qtbot: QtBot, database: Database, tmp_path: Path
+) -> None:
+    from followup_desktop.core.services import DebriefFields, PanelMember
+
+    service = FollowupService(database, clock=lambda: NOW)
+    acme = service.create_opportunity("Acme Robotics", "Engineer").created_id
+    assert acme is not None
+    interview = service.record_interview(
+        acme, NOW - timedelta(hours=2), NOW - timedelta(hours=1)
+    ).created_id
+    assert interview is not None
+    service.submit_debrief(
+        interview,
+        DebriefFields(went_well="Good"),
+        panel=[PanelMember("Dana Kim"), PanelMember("Omar Ruiz")],
+    )
+    window = MainWindow(service, dialogs=AnsweringDialogs(), settings=window_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.settled)
+    window.today_ctl.refresh()
+    model = window.today_ctl.panel.model
+    rows = [model.item(row) for row in range(model.rowCount())]
+    titles = sorted(action_text(item) for item in rows if item.kind == "thank_you")
+    assert titles == ["Send a thank-you note to Dana Kim", "Send a thank-you note to Omar Ruiz"]
+    spoken = [
+        model.index(row, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+        for row in range(model.rowCount())
+    ]
+    assert any("Send a thank-you note to Omar Ruiz" in text for text in spoken)
+    window.close()
+
+
+def test_a_narrow_row_keeps_the_persons_name_in_sight(panel: TodayPanel) -> None:
+    delegate = panel.view.itemDelegate()
+    assert isinstance(delegate, TodayDelegate)
+    item = COMING[1]
+    full = delegate.elided_action(item, 10_000, panel.view.font())
+    assert full == "Send a thank-you note to Omar Ruiz"
+    narrow = delegate.elided_action(item, 160, panel.view.font())
+    assert narrow != full
+    assert narrow.endswith("Ruiz")
+    assert narrow.startswith("Send")

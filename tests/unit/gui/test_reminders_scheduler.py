@@ -87,7 +87,7 @@ def test_the_timer_is_armed_for_the_next_due_moment(
     clock.advance(timedelta(seconds=90))
     scheduler.check()  # what the timer's timeout does
     assert [shown.action_id for shown in notifier.shown] == [action_id]
-    assert notifier.shown[0].summary == "Send a thank-you note"
+    assert notifier.shown[0].summary == "Send a thank-you note to Dana"
     assert [key for key, _label in notifier.shown[0].actions] == [OPEN, DONE, SNOOZE]
     assert scheduler.next_fire is None
     assert scheduler.armed_ms > 599_000  # only the periodic resync remains
@@ -267,7 +267,7 @@ def test_catch_up_summary_appears_once_after_a_night_closed(
     [summary] = notifier.shown
     assert summary.summary == "3 things came due while Followup was closed"
     assert summary.action_id is None
-    assert "Send a thank-you note · Initech" in summary.body
+    assert "Send a thank-you note to Dana · Initech" in summary.body
 
     clock.advance(timedelta(minutes=5))
     first.check()

@@ -91,7 +91,7 @@ def test_the_menu_lists_urgent_actions_and_the_commands(
         "trayQuit",
     ]
     urgent = controller.menu.actions()[1]
-    assert urgent.text() == "Send a thank-you note · AT&&T (overdue)"
+    assert urgent.text() == "Send a thank-you note to Dana · AT&&T (overdue)"
     with qtbot.waitSignal(controller.open_action_requested) as blocker:
         urgent.trigger()
     assert blocker.args == [overdue]
@@ -109,7 +109,7 @@ def test_tooltip_and_badge_show_the_next_action_and_the_overdue_count(
     controller.refresh()
     assert controller.icon.toolTip().splitlines() == [
         "Followup",
-        "Next: Send a thank-you note · Globex (Tue 24 Nov 14:00)",
+        "Next: Send a thank-you note to Dana · Globex (Tue 24 Nov 14:00)",
         "2 overdue",
     ]
     base = controller.base_icon.pixmap(64, 64).toImage()
@@ -465,3 +465,26 @@ def test_snooze_all_from_the_menu_is_offered_for_undo_for_a_while(
         assert "trayUndo" not in _menu_names(controller), "offered only for a while"
     finally:
         controller.shutdown()
+
+
+def test_two_thank_yous_in_the_menu_name_their_people(
+    qtbot: QtBot, database: Database, window: QMainWindow, clock: FakeClock, settings: QSettings
+) -> None:
+    from followup_desktop.core.services import DebriefFields, PanelMember
+
+    service = FollowupService(database, clock=lambda: clock.now - timedelta(days=2))
+    opportunity = service.create_opportunity("Acme Robotics", "Engineer").created_id
+    assert opportunity is not None
+    end = clock.now - timedelta(days=2)
+    interview = service.record_interview(opportunity, end - timedelta(hours=1), end).created_id
+    assert interview is not None
+    service.submit_debrief(
+        interview,
+        DebriefFields(went_well="Good"),
+        panel=[PanelMember("Dana Kim"), PanelMember("Omar Ruiz")],
+    )
+    controller = TrayController(window, ReminderService(database, clock), settings=settings, tz=UTC)
+    controller.menu.aboutToShow.emit()
+    texts = [action.text() for action in controller.menu.actions()]
+    assert "Send a thank-you note to Dana Kim · Acme Robotics (overdue)" in texts
+    assert "Send a thank-you note to Omar Ruiz · Acme Robotics (overdue)" in texts

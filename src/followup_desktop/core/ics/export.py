@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from followup_desktop.core.action_kinds import kind_label
+from followup_desktop.core.action_kinds import action_title, person_named
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.files import FileWriteError, write_atomically
 from followup_desktop.core.ics import writer as ics_writer
@@ -172,8 +172,10 @@ def _queries(opportunity_id: int | None) -> tuple[AnySelect, AnySelect, AnySelec
             Action.reason,
             Opportunity.company,
             Opportunity.role,
+            Contact.name.label("person"),
         )
         .outerjoin(Opportunity, Action.opportunity_id == Opportunity.id)
+        .outerjoin(Contact, Action.contact_id == Contact.id)
         .where(Action.state.in_([ActionState.OPEN, ActionState.SNOOZED]))
         .order_by(Action.due_at, Action.id)
     )
@@ -245,7 +247,8 @@ def _action_component(row: Any, actions_as: ActionsAs, builder: _Builder) -> Non
     snoozed = row.state is ActionState.SNOOZED and row.snoozed_until is not None
     due = row.snoozed_until if snoozed else row.due_at
     where = f"{row.company} \u2014 {row.role}" if row.company else "Your search"
-    summary = f"{kind_label(row.kind)}: {where}"
+    # Worded as every face words it: the step names its person.
+    summary = f"{action_title(row.kind, person_named(row.person, row.recipient))}: {where}"
     lines = []
     if row.recipient:
         lines.append(f"To: {row.recipient}")

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from followup_desktop.core.mailbox.dates import DateMention, mentioned_dates
+from followup_desktop.core.date_phrases import DateMention, mentioned_dates
 
 
 class SuggestedOutcome(enum.StrEnum):

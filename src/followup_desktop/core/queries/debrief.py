@@ -1,5 +1,6 @@
-"""What the debrief form and the question bank read: the stored debrief, the contacts a
-panel row can be completed from, the form's draft, and every stumbled question."""
+"""What the debrief form and the question bank read: the stored debrief, the panel the
+form opens with, the contacts a panel row can be completed from, the form's draft, and
+every stumbled question."""
 
 from __future__ import annotations
 
@@ -16,7 +17,16 @@ from followup_desktop.core.debrief_draft import (
     DraftFormatError,
     DraftFromNewerVersion,
 )
-from followup_desktop.core.models import DebriefDraftRow
+from followup_desktop.core.fields import PanelMember
+from followup_desktop.core.ics.match import own_addresses
+from followup_desktop.core.models import (
+    Contact,
+    ContactRole,
+    DebriefDraftRow,
+    DebriefStatus,
+    Interview,
+    OpportunityContact,
+)
 from followup_desktop.core.questions import (
     ContactChoice,
     DebriefSnapshot,
@@ -51,6 +61,43 @@ class DebriefForm:
     contacts: tuple[ContactChoice, ...]
     draft: DebriefDraft | None
     draft_refused: str | None = None
+    #: Who the panel starts with when there is no draft: see :func:`opening_panel`.
+    panel: tuple[PanelMember, ...] = ()
+
+
+def opening_panel(session: Session, snapshot: DebriefSnapshot) -> tuple[PanelMember, ...]:
+    """Who was there, as far as Followup knows, for a panel the person has not written.
+
+    The interview's own panel (its participants, which include an imported invitation's
+    attendees) comes first. While the debrief was never submitted, the people the card
+    names as interviewers of this opportunity join them, so nobody types in a name that
+    is already stored. The person themself (the email account's addresses, the same
+    rule the invitation import uses) is never offered. Once a debrief is submitted its
+    panel is what the person decided, even when they removed everyone.
+    """
+    own = own_addresses(session)
+    panel = [member for member in snapshot.panel if member.email.strip().lower() not in own]
+    if snapshot.status is DebriefStatus.SUBMITTED:
+        return tuple(panel)
+    present = {member.contact_id for member in panel}
+    rows = session.execute(
+        select(Contact.id, Contact.name, Contact.title, Contact.email, Contact.phone)
+        .join(OpportunityContact, OpportunityContact.contact_id == Contact.id)
+        .join(Interview, Interview.opportunity_id == OpportunityContact.opportunity_id)
+        .where(
+            Interview.id == snapshot.interview_id,
+            OpportunityContact.role == ContactRole.INTERVIEWER,
+        )
+        .order_by(Contact.name, Contact.id)
+    ).all()
+    for contact_id, name, title, email, phone in rows:
+        if contact_id in present or email.strip().lower() in own:
+            continue
+        present.add(contact_id)
+        panel.append(
+            PanelMember(name=name, title=title, email=email, phone=phone, contact_id=contact_id)
+        )
+    return tuple(panel)
 
 
 def _stored_draft(session: Session, snapshot: DebriefSnapshot) -> StoredDraft:
@@ -79,7 +126,8 @@ def debrief_form(db: Database, interview_id: int) -> DebriefForm:
         snapshot = load_debrief(session, interview_id)
         stored = _stored_draft(session, snapshot)
         contacts = tuple(contact_choices(session))
-    return DebriefForm(snapshot, contacts, stored.draft, stored.refused)
+        panel = opening_panel(session, snapshot)
+    return DebriefForm(snapshot, contacts, stored.draft, stored.refused, panel)
 
 
 def stored_draft(db: Database, snapshot: DebriefSnapshot) -> DebriefDraft | None:
@@ -104,6 +152,7 @@ __all__ = [
     "DebriefForm",
     "debrief_form",
     "latest_ended_interview",
+    "opening_panel",
     "question_bank",
     "stored_draft",
 ]

@@ -11,14 +11,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
 from followup_desktop.core.action_kinds import ActionKind
-from followup_desktop.core.agenda import AgendaItem, agenda, missed
+from followup_desktop.core.agenda import AgendaItem, agenda, coming_up_end, missed
 from followup_desktop.core.board import (
     CardSnapshot,
     StageSnapshot,
+    coming_up_count,
     due_counts,
     load_cards,
     load_search_texts,
@@ -59,12 +60,15 @@ class CardUpdate(NamedTuple):
 
 
 class TodayData(NamedTuple):
-    """The Today panel: what is due by tonight, the overdue and today counts, the missed."""
+    """The Today panel: what is due by tonight or within 24 hours, the overdue, today
+    and coming-up counts, the missed."""
 
     items: list[AgendaItem]
     overdue: int
     today: int
     missed: list[AgendaItem]
+    #: Actions after today but within the next 24 hours.
+    coming: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,14 +139,14 @@ def read_search_texts(db: Database) -> dict[int, str]:
 
 
 def read_today(db: Database, now: datetime, tz: tzinfo, limit: int) -> TodayData:
-    """What the Today panel lists (at most ``limit`` of each) and its counts."""
-    local = now.astimezone(tz)
-    end_of_today = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    """What the Today panel lists (at most ``limit`` of each) and its counts: overdue,
+    due today, and coming up in the next 24 hours."""
     with db.session() as session:
-        items = agenda(session, now, tz, until=end_of_today, limit=limit)
+        items = agenda(session, now, tz, until=coming_up_end(now, tz), limit=limit)
         overdue, today = due_counts(session, now, tz)
+        coming = coming_up_count(session, now, tz)
         gone = missed(session, limit=limit)
-    return TodayData(items, overdue, today, gone)
+    return TodayData(items, overdue, today, gone, coming)
 
 
 def action_target(db: Database, action_id: int) -> ActionTarget | None:

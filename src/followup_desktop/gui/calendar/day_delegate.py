@@ -42,6 +42,8 @@ def cell_text(entry: CalendarEntry, time_text: str) -> str:
         return f"{time_text} {prefix}{entry.company} · round {entry.round}"
     if entry.kind is EntryKind.DECISION:
         return f"{symbol} Decision due: {entry.company}"
+    # The company first, so a narrow cell still says whose step it is; the step's words
+    # (naming its person) are the core's, as Today and the tray say them.
     what = entry.action_label
     text = f"{entry.company}: {what}" if entry.company else what
     if entry.overdue:

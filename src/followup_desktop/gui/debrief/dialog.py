@@ -55,12 +55,14 @@ from followup_desktop.core.debrief_draft import (
 from followup_desktop.core.errors import FollowupError, NotFoundError, ValidationError
 from followup_desktop.core.fields import DebriefFields, InterviewFields
 from followup_desktop.core.models import Channel, DebriefStatus
+from followup_desktop.core.next_steps import NextStepsOffer, next_steps_offers
 from followup_desktop.core.queries.debrief import debrief_form
 from followup_desktop.core.questions import BETTER_ANSWER_HINT, ContactChoice, DebriefSnapshot
 from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
 from followup_desktop.core.storage_errors import StorageError
 from followup_desktop.core.timeutil import local_zone, zone
 from followup_desktop.gui.debrief.common import FieldError, error_colour
+from followup_desktop.gui.debrief.offers import NextStepsOffers
 from followup_desktop.gui.debrief.rows import FieldSpec, Row, RowListEditor
 from followup_desktop.gui.plain import PlainLabel, editable, rich, shown
 
@@ -69,6 +71,13 @@ log = logging.getLogger(__name__)
 # From the first unsaved keystroke to its commit: well inside a quarter of a second
 # even with the write's own few milliseconds (tests/test_gui_debrief_kill.py).
 AUTOSAVE_DELAY_MS = 100
+#: Under a panel started from the card's interviewers (not from what was typed).
+PANEL_PREFILLED_HINT = (
+    "Started with the interviewers already on this card. Check the names and remove "
+    "anyone who was not there."
+)
+#: How long typing pauses before the next-steps text is read again for a timing offer.
+OFFER_DELAY_MS = 250
 # Pauses between attempts after a failed save; the last one repeats until it works.
 RETRY_DELAYS_MS = (250, 500, 1000, 2000)
 # How long one save waits for another program's write lock before it counts as failed.
@@ -174,8 +183,11 @@ class DebriefDialog(QDialog):
         self._draft_refused = form.draft_refused
         self._tz = zone(self.snapshot.timezone)
         self._build()
-        self._load(self.snapshot)
+        # The panel starts with who was there (stored, invited, or named on the card);
+        # a draft, restored below, replaces it with what the person typed.
+        self._load(self.snapshot, form.panel)
         draft = form.draft
+        self.panel_hint.setVisible(draft is None and len(form.panel) > len(self.snapshot.panel))
         if draft is not None:
             self.set_form_state(draft.form())
             self._show_status(
@@ -185,6 +197,7 @@ class DebriefDialog(QDialog):
         if self._draft_refused is not None:
             self._show_problem(self._draft_refused)
         self._loading = False
+        self.refresh_offers()
 
     # -- building ---------------------------------------------------------------------
 
@@ -233,6 +246,12 @@ class DebriefDialog(QDialog):
         panel_layout = QVBoxLayout(panel_box)
         panel_layout.addWidget(self.panel)
         panel_layout.addWidget(self._linked_label)
+        # Said when the panel was started for the person, so nobody thinks they typed it.
+        self.panel_hint = PlainLabel(PANEL_PREFILLED_HINT, panel_box)
+        self.panel_hint.setObjectName("panelPrefilled")
+        self.panel_hint.setWordWrap(True)
+        self.panel_hint.hide()
+        panel_layout.addWidget(self.panel_hint)
         column.addWidget(panel_box)
 
         # How it went
@@ -327,6 +346,14 @@ class DebriefDialog(QDialog):
             ),
             self._with_error("next_steps", self.text["next_steps"]),
         )
+        # A timing written in the text is offered for the fields below, never filled in.
+        self.next_steps_offers = NextStepsOffers(next_box)
+        self.next_steps_offers.applied.connect(self._apply_offer)
+        next_layout.addRow("", self.next_steps_offers)
+        self._offer_timer = QTimer(self)
+        self._offer_timer.setSingleShot(True)
+        self._offer_timer.setInterval(OFFER_DELAY_MS)
+        self._offer_timer.timeout.connect(self.refresh_offers)
         self.timeline_days = QSpinBox(next_box)
         self.timeline_days.setObjectName("decision_timeline_days")
         self.timeline_days.setAccessibleName("Decision expected within, in days")
@@ -334,6 +361,7 @@ class DebriefDialog(QDialog):
         self.timeline_days.setSpecialValueText("Not said")
         self.timeline_days.setSuffix(" days")
         self.timeline_days.valueChanged.connect(self._edited)
+        self.timeline_days.valueChanged.connect(self._offer_timer.start)
         self.date_edits: dict[str, QLineEdit] = {}
         decision_date = self._date_edit("decision_date", "Decision expected by (date)")
         timeline_row = QHBoxLayout()
@@ -434,6 +462,7 @@ class DebriefDialog(QDialog):
             self.text["skills_to_build"],
             self.text["promised_material"],
             self.text["next_steps"],
+            *self.next_steps_offers.focus_chain(),
             self.timeline_days,
             self.date_edits["decision_date"],
             self.may_check_in,
@@ -556,7 +585,7 @@ class DebriefDialog(QDialog):
 
     # -- loading and state --------------------------------------------------------------
 
-    def _load(self, snap: DebriefSnapshot) -> None:
+    def _load(self, snap: DebriefSnapshot, panel: tuple[PanelMember, ...]) -> None:
         state: dict[str, Any] = {
             "went_well": snap.went_well,
             "went_badly": snap.went_badly,
@@ -583,7 +612,7 @@ class DebriefDialog(QDialog):
                     "mention": member.mention,
                     "contact_id": member.contact_id,
                 }
-                for member in snap.panel
+                for member in panel
             ],
             "questions": [
                 {
@@ -658,10 +687,44 @@ class DebriefDialog(QDialog):
     # -- autosave -----------------------------------------------------------------------
 
     def _on_text(self, key: str) -> None:
+        if key in {"next_steps", "decision_date"}:
+            self._offer_timer.start()
         if self._loading:
             return
         self.errors[key].clear_message()
         self._edited()
+
+    # -- offers from the next-steps text ------------------------------------------------
+
+    def refresh_offers(self) -> None:
+        """Offer the timing the next-steps text names, unless the fields hold it already."""
+        self._offer_timer.stop()
+        typed = self.date_edits["decision_date"].text().strip()
+        try:
+            decision_date: date | None = date.fromisoformat(typed) if typed else None
+        except ValueError:
+            decision_date = None  # half typed: any offer stands
+        offers = next_steps_offers(
+            self.text["next_steps"].toPlainText(),
+            self.snapshot.starts_at.astimezone(self._tz).date(),
+            timeline_days=self.timeline_days.value() or None,
+            decision_date=decision_date,
+        )
+        self.next_steps_offers.show_offers(offers)
+
+    def _apply_offer(self, offer: NextStepsOffer) -> None:
+        """Put an offer the person accepted into its field (the autosave keeps it)."""
+        target: QWidget
+        if offer.days is not None:
+            target = self.timeline_days
+            self.timeline_days.setValue(offer.days)
+        else:
+            assert offer.day is not None
+            target = self.date_edits["decision_date"]
+            self.date_edits["decision_date"].setText(offer.day.isoformat())
+        self.refresh_offers()
+        # The button just pressed is gone: keyboard focus lands on the value it set.
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _edited(self, *_args: object) -> None:
         if self._loading:

@@ -60,7 +60,7 @@ class TodayController:
     def show(self, data: object) -> None:
         """Put what :meth:`read` returned on screen."""
         assert isinstance(data, TodayData)
-        self.panel.set_items(list(data.items), data.overdue, data.today)
+        self.panel.set_items(list(data.items), data.overdue, data.today, data.coming)
         self.panel.set_missed(list(data.missed))
         self._window.update_status()
 

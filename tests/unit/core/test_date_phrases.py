@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from followup_desktop.core.mailbox.dates import mentioned_dates
+from followup_desktop.core.date_phrases import mentioned_dates
 from followup_desktop.core.mailbox.outcome import SuggestedOutcome, read_reply
 
 # Wednesday, 2 December 2026.
