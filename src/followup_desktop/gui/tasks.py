@@ -24,6 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,22 @@ def report(signal: Any, job_id: int, value: object) -> None:
         signal.emit(job_id, value)
     except RuntimeError:  # the relay's C++ object is gone: nobody is left to tell
         log.debug("job %d finished after its runner was deleted", job_id)
+
+
+def while_alive(owner: QObject, callback: Callable[[T], None]) -> Callable[[T], None]:
+    """``callback``, skipped once ``owner``'s C++ object is gone.
+
+    A dialog that hands work to the window's shared runner may be closed and freed
+    before the work is back; its answer then has no one to go to.
+    """
+
+    def call(value: T) -> None:
+        if shiboken6.isValid(owner):
+            callback(value)
+        else:
+            log.debug("a job finished after %s was closed", type(owner).__name__)
+
+    return call
 
 
 class TaskRunner(QObject):

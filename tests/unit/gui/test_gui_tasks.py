@@ -131,3 +131,29 @@ def test_runners_and_first_reads_share_the_application_pool(qtbot: QtBot) -> Non
     release.set()
     assert future.result(5) is True
     qtbot.waitUntil(lambda: first.idle and second.idle)
+
+
+def test_a_job_back_after_its_dialog_was_freed_tells_no_one(qtbot: QtBot) -> None:
+    import shiboken6
+    from PySide6.QtWidgets import QDialog
+
+    from followup_desktop.gui.tasks import while_alive
+
+    runner = TaskRunner()
+    dialog = QDialog()
+    heard: list[object] = []
+    release = threading.Event()
+    runner.submit(
+        lambda: release.wait(5),
+        while_alive(dialog, heard.append),
+        while_alive(dialog, heard.append),
+    )
+    shiboken6.delete(dialog)
+    release.set()
+    qtbot.waitUntil(lambda: runner.idle)
+    assert heard == []
+    alive = QDialog()
+    runner.submit(lambda: 7, while_alive(alive, heard.append), while_alive(alive, heard.append))
+    qtbot.waitUntil(lambda: runner.idle)
+    assert heard == [7]
+    runner.wait(2000)
