@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
 from followup_desktop.core.kinds import StageKind
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.board_hints import empty_column_hint
 from followup_desktop.gui.main_window import MainWindow
+from followup_desktop.gui.welcome import LINES
+from gui_helpers import AnsweringDialogs, open_window
 
 
 def test_empty_columns_say_what_belongs_in_them(window: MainWindow) -> None:
@@ -33,3 +41,62 @@ def test_a_column_with_a_card_drops_its_hint(window: MainWindow, service: Follow
     column = next(c for c in window.board.columns if c.view.proxy.rowCount() == 1)
     assert column.view.accessibleDescription() == ""
     assert column.view.accessibleName().endswith("1 card")
+
+
+def welcome_button(window: MainWindow, name: str) -> QPushButton:
+    buttons = [
+        b for b in window.pages.welcome.findChildren(QPushButton) if b.accessibleName() == name
+    ]
+    assert len(buttons) == 1, name
+    return buttons[0]
+
+
+def test_an_empty_database_opens_on_a_welcome_that_goes_with_the_first_card(
+    window: MainWindow, service: FollowupService
+) -> None:
+    assert window.pages.showing(window.board)
+    assert window.pages.welcome.isVisible()
+    assert window.pages.welcome.accessibleName() == "Welcome to Followup"
+    assert window.pages.welcome.text.text() == "\n".join(LINES)
+    for name in ("Import an invitation or an export", "Import a spreadsheet"):
+        button = welcome_button(window, name)
+        assert button.focusPolicy() & Qt.FocusPolicy.TabFocus
+        assert button.accessibleDescription()
+    window.apply_change(service.create_opportunity("Acme", "Analyst"))
+    assert not window.pages.welcome.isVisible()
+
+
+class AskedForFiles(AnsweringDialogs):
+    """Answers like its parent, and notes the title of every file it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.titles: list[str] = []
+
+    def open_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
+        self.titles.append(title)
+        return None  # the person closed the file dialog: nothing is read
+
+
+def test_the_welcome_adds_the_job_of_the_interview_just_had(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dialogs = window.dialogs
+    assert isinstance(dialogs, AnsweringDialogs)
+    qtbot.mouseClick(
+        welcome_button(window, "Add the job you just interviewed for"), Qt.MouseButton.LeftButton
+    )
+    assert [type(dialog).__name__ for dialog in dialogs.shown] == ["OpportunityEditor"]
+    assert window.pages.welcome.isVisible()  # closed without saving: still nothing on the board
+
+
+def test_the_welcome_import_buttons_run_the_window_imports(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    dialogs = AskedForFiles()
+    window = open_window(qtbot, service, tmp_path, dialogs)
+    welcome_button(window, "Import an invitation or an export").click()
+    welcome_button(window, "Import a spreadsheet").click()
+    # The invitation/export import asks for a file; the spreadsheet one opens its wizard.
+    assert dialogs.titles == ["Import a Followup export or a calendar invitation"]
+    assert [type(dialog).__name__ for dialog in dialogs.shown] == ["ImportWizard"]
