@@ -2,7 +2,8 @@
 
 A first run used to show only empty columns. The welcome says in two lines what the app
 is for and offers the ways in: add the job of an interview just had, or bring in what
-the person already has (an invitation, an export, a spreadsheet). It shows while the
+the person already has (an invitation, an export, a spreadsheet), or try the demo in a
+file of its own. It shows while the
 board holds no card at all and goes once the first card arrives.
 """
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from followup_desktop.gui.board_model import BoardModel
+from followup_desktop.gui.demo_launch import Launcher, start_demo, start_detached
 from followup_desktop.gui.plain import PlainLabel
 
 if TYPE_CHECKING:
@@ -46,6 +48,8 @@ class WelcomePanel(QFrame):
         self._model = model
         #: What is shown and hidden with the welcome (its box on the board's page).
         self.box: QWidget = self
+        #: How the demo's own Followup is started (a test records it instead).
+        self.launch: Launcher = start_detached
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         title = PlainLabel("Welcome to Followup")
@@ -97,6 +101,12 @@ def welcome_steps(window: MainWindow) -> list[Step]:
             "Import a spreadsheet…",
             "Bring in the jobs from a CSV sheet or another tracker",
             lambda: window.named_actions["import_sheet"].trigger(),  # noqa: PLW0108
+        ),
+        (
+            "Try the demo…",
+            "Open invented example jobs in a separate file and window; your own data is "
+            "not touched",
+            lambda: start_demo(window, window.pages.welcome.launch),
         ),
     ]
 

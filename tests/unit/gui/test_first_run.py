@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
+from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -11,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from followup_desktop.core.kinds import StageKind
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.board_hints import empty_column_hint
+from followup_desktop.gui.demo_launch import DEMO_NAME, demo_path
 from followup_desktop.gui.main_window import MainWindow
 from followup_desktop.gui.welcome import LINES
 from gui_helpers import AnsweringDialogs, open_window
@@ -100,3 +104,50 @@ def test_the_welcome_import_buttons_run_the_window_imports(
     # The invitation/export import asks for a file; the spreadsheet one opens its wizard.
     assert dialogs.titles == ["Import a Followup export or a calendar invitation"]
     assert [type(dialog).__name__ for dialog in dialogs.shown] == ["ImportWizard"]
+
+
+def test_the_demo_opens_in_a_file_of_its_own_and_leaves_yours_empty(
+    window: MainWindow, service: FollowupService, qtbot: QtBot
+) -> None:
+    started: list[tuple[str, list[str]]] = []
+
+    def record(program: str, arguments: list[str]) -> bool:
+        started.append((program, arguments))
+        return True
+
+    window.pages.welcome.launch = record
+    welcome_button(window, "Try the demo").click()
+    qtbot.waitUntil(lambda: bool(started))
+    own = service.db.path
+    demo = own.with_name(DEMO_NAME)
+    ((program, arguments),) = started
+    assert program == sys.executable
+    assert arguments[-2:] == ["--db", str(demo)]
+    assert demo.resolve() != own.resolve()
+    with closing(sqlite3.connect(demo)) as connection:
+        assert connection.execute("SELECT count(*) FROM opportunities").fetchone()[0] > 0
+    with closing(sqlite3.connect(own)) as connection:
+        assert connection.execute("SELECT count(*) FROM opportunities").fetchone()[0] == 0
+    assert window.pages.welcome.isVisible()
+
+
+def test_the_demo_file_is_never_your_own(tmp_path: Path) -> None:
+    own = tmp_path / DEMO_NAME
+    assert demo_path(own) != own
+    assert demo_path(tmp_path / "followup.sqlite3") == tmp_path / DEMO_NAME
+
+
+def test_a_demo_that_cannot_start_says_where_its_file_is(
+    window: MainWindow, service: FollowupService, qtbot: QtBot
+) -> None:
+    dialogs = window.dialogs
+    assert isinstance(dialogs, AnsweringDialogs)
+    window.pages.welcome.launch = lambda program, arguments: False
+    welcome_button(window, "Try the demo").click()
+    qtbot.waitUntil(lambda: bool(dialogs.messages))
+    assert dialogs.messages == [
+        (
+            "warning",
+            f"The demo could not be started. Its file is {service.db.path.with_name(DEMO_NAME)}.",
+        )
+    ]
