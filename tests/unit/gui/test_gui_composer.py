@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -395,3 +396,31 @@ def test_the_thank_you_slot_for_something_unsaid_holds_send_until_written(
     dialog.send()
     assert "replace [what you meant to say" in dialog.status_label.text()
     assert not dialog.runner.busy
+
+
+def test_a_connection_test_can_be_cancelled_while_the_server_is_silent(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    # A server that takes the connection and never greets: the test would wait 30 s.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        page = EmailAccountPage(
+            service, passwords=PasswordStore(backend=keyring.backends.null.Keyring())
+        )
+        qtbot.addWidget(page)
+        page.host_edit.setText("127.0.0.1")
+        page.security_box.setCurrentIndex(page.security_box.findData(Security.STARTTLS.value))
+        page.port_box.setValue(silent.getsockname()[1])
+        page.from_address_edit.setText(USER)
+        page.test_button.click()
+        assert page.runner.busy
+        assert page.test_button.accessibleName() == "Cancel test"
+        assert page.test_button.isEnabled()
+        qtbot.waitUntil(lambda: "Connecting" in page.status_label.text())
+        with qtbot.waitSignal(page.runner.failed, timeout=5_000):
+            page.test_button.click()
+            assert page.status_label.text() == "The test was stopped."
+            assert page.test_button.accessibleName() == "Test connection"
+        # The worker's answer (cancelled) does not replace what the person was told.
+        assert page.status_label.text() == "The test was stopped."
+        assert page.runner.wait(1_000)  # the worker has let go: nothing hangs
+        assert page.test_button.isEnabled()
