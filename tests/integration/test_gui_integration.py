@@ -262,7 +262,7 @@ def test_keeping_options_open_without_an_opportunity_explains_and_shows_the_boar
     assert kind == "information"
     assert "whole search" in text
     assert not dialogs_of(window).shown
-    assert window.views.currentWidget() is window.board
+    assert window.pages.showing(window.board)
     qtbot.waitUntil(lambda: window.board.focused_view() is not None)
     assert action_state(service, action) is ActionState.OPEN
 
@@ -325,7 +325,7 @@ def test_the_question_bank_is_one_shortcut_away_and_stays_current(
     assert not window.next_stage_action.isEnabled()
 
     QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    assert window.views.currentWidget() is window.board
+    assert window.pages.showing(window.board)
     assert window.search.isEnabled()
 
     # Questions added while the board shows are there when the bank comes back.

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.core.board import StageSnapshot
+from followup_desktop.gui.board_hints import empty_column_hint
 from followup_desktop.gui.board_model import (
     CARD_MIME_TYPE,
     BoardModel,
@@ -81,6 +82,8 @@ class CardListView(QListView):
         super().__init__()
         self._board = board
         self.stage_name = stage_name
+        # What the column says while it holds no card (set by its BoardColumn).
+        self.empty_hint = ""
         self.setModel(proxy)
         self.setObjectName(f"column-{proxy.stage_id}")
         self.setAccessibleName(f"{stage_name} column")
@@ -222,7 +225,7 @@ class CardListView(QListView):
                 Qt.AlignmentFlag.AlignHCenter
                 | Qt.AlignmentFlag.AlignTop
                 | Qt.TextFlag.TextWordWrap,
-                "No cards here.\nDrag a card here to move it.",
+                self.empty_hint or "No cards here.\nDrag a card here to move it.",
             )
             painter.end()
 
@@ -253,6 +256,7 @@ class BoardColumn(QFrame):
         header.addWidget(self.count_label)
         layout.addLayout(header)
         self.view = CardListView(board, proxy, stage.name)
+        self.view.empty_hint = empty_column_hint(stage.name, stage.kind)
         layout.addWidget(self.view, 1)
         for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset):
             signal.connect(self.update_count)
@@ -263,6 +267,7 @@ class BoardColumn(QFrame):
         self.stage = stage
         self.title.setText(stage.name)
         self.view.stage_name = stage.name
+        self.view.empty_hint = empty_column_hint(stage.name, stage.kind)
         self.update_count()
 
     def update_count(self) -> None:
@@ -273,6 +278,10 @@ class BoardColumn(QFrame):
         # Said once, by the list that takes the focus: the frame and the two labels
         # around it would otherwise repeat the same words three times.
         self.view.setAccessibleName(f"{self.stage.name} column, {count} {noun}")
+        # A screen reader hears what the painted hint of an empty column says.
+        self.view.setAccessibleDescription(
+            self.view.empty_hint.replace("\n", " ") if count == 0 else ""
+        )
 
 
 class BoardView(QScrollArea):

@@ -836,6 +836,7 @@ class OpportunityEditor(QDialog):
                     location=self.interview_location.text(),
                     next_steps=self.interview_next_steps.text(),
                 ),
+                advance_stage=True,
             )
         except FollowupError as error:
             field = getattr(error, "field", "") or ""
@@ -844,6 +845,10 @@ class OpportunityEditor(QDialog):
             return False
         self.interview_location.clear()
         self.interview_next_steps.clear()
+        if "stage_history" in change.entities:
+            # The interview moved the card on; Save must not put it back.
+            moved = load_opportunity(self._service.db, self.opportunity_id)
+            self.stage.setCurrentIndex(max(0, self.stage.findData(moved.stage_id)))
         self._emit(change, "an interview")
         return True
 

@@ -145,6 +145,14 @@ def test_minutes_snap_and_stay_inside_the_day() -> None:
     early = day_column(TUESDAY, [entry("e", berlin(TUESDAY, 6), berlin(TUESDAY, 7))], 1, BERLIN, 15)
     assert first_minute_to_show([early]) == 5 * 60 + 30
     assert first_minute_to_show([]) == WORKDAY_START - 30
+    # A week whose first interview is in the afternoon opens on it, not on the morning.
+    afternoon = day_column(
+        TUESDAY, [entry("p", berlin(TUESDAY, 16), berlin(TUESDAY, 17))], 1, BERLIN, 15
+    )
+    later = day_column(
+        WEDNESDAY, [entry("q", berlin(WEDNESDAY, 17), berlin(WEDNESDAY, 18))], 1, BERLIN, 15
+    )
+    assert first_minute_to_show([later, afternoon]) == 15 * 60 + 30
 
 
 # -- the grid -------------------------------------------------------------------------
@@ -163,6 +171,22 @@ def test_the_week_is_a_time_grid_of_seven_days(page: CalendarPage) -> None:
     assert view.grid_top <= view.y_of(WORKDAY_START) < view.viewport().height()
     assert view.y_of(7 * 60) < view.y_of(WORKDAY_START)
     assert "Show one week by the hour" in page.week_button.toolTip()
+
+
+def test_a_week_opens_on_its_first_interview_even_in_the_evening(
+    page: CalendarPage, service: FollowupService, qtbot: QtBot
+) -> None:
+    page.resize(1300, 420)  # a short window: from the working day, 18:00 is far below
+    created = interview(service, opportunity(service), berlin(TUESDAY, 18), berlin(TUESDAY, 19))
+    page.set_mode("month")
+    page.refresh()
+    page.set_mode("week")
+    view = page.week_view
+    qtbot.waitUntil(lambda: view.block_rect(f"interview:{created}") is not None)
+    rect = view.block_rect(f"interview:{created}")
+    assert rect is not None
+    assert view.grid_top <= rect.top() and rect.bottom() < view.viewport().height()
+    assert view.y_of(WORKDAY_START) < view.grid_top  # the empty morning is scrolled past
 
 
 def test_an_interview_is_a_block_from_its_start_to_its_end(

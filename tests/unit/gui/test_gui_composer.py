@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -418,3 +419,31 @@ def test_the_same_message_is_logged_once_however_often_it_is_marked_sent(
     assert len(_logged(service)) == 1
     assert "already logged" in second.status_label.text()
     assert _state(service, action) is ActionState.DONE
+
+
+def test_a_connection_test_can_be_cancelled_while_the_server_is_silent(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    # A server that takes the connection and never greets: the test would wait 30 s.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        page = EmailAccountPage(
+            service, passwords=PasswordStore(backend=keyring.backends.null.Keyring())
+        )
+        qtbot.addWidget(page)
+        page.host_edit.setText("127.0.0.1")
+        page.security_box.setCurrentIndex(page.security_box.findData(Security.STARTTLS.value))
+        page.port_box.setValue(silent.getsockname()[1])
+        page.from_address_edit.setText(USER)
+        page.test_button.click()
+        assert page.runner.busy
+        assert page.test_button.accessibleName() == "Cancel test"
+        assert page.test_button.isEnabled()
+        qtbot.waitUntil(lambda: "Connecting" in page.status_label.text())
+        with qtbot.waitSignal(page.runner.failed, timeout=5_000):
+            page.test_button.click()
+            assert page.status_label.text() == "The test was stopped."
+            assert page.test_button.accessibleName() == "Test connection"
+        # The worker's answer (cancelled) does not replace what the person was told.
+        assert page.status_label.text() == "The test was stopped."
+        assert page.runner.wait(1_000)  # the worker has let go: nothing hangs
+        assert page.test_button.isEnabled()

@@ -57,7 +57,7 @@ def test_today_shows_the_today_panel_with_the_keyboard_in_it(
     window.today_dock.hide()
     window.show_calendar()
     run_launch_actions(window, ["--action", "today"])
-    assert window.views.currentWidget() is window.board
+    assert window.pages.showing(window.board)
     assert window.today_dock.isVisible()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.agenda_view)
 

@@ -28,6 +28,9 @@ from followup_desktop.core.models import (
     InterviewParticipant,
     Opportunity,
     OpportunityContact,
+    Stage,
+    StageChange,
+    StageKind,
 )
 from followup_desktop.core.services._base import PanelMember
 from followup_desktop.core.services.contacts import ContactsMixin
@@ -46,10 +49,18 @@ class InterviewsMixin(ContactsMixin):
         ends_at: datetime,
         timezone: str = "UTC",
         fields: InterviewFields = _NOTHING,
+        *,
+        advance_stage: bool = False,
     ) -> Change:
-        """Add an interview; its follow-ups are planned from its end."""
+        """Add an interview; its follow-ups are planned from its end.
+
+        With ``advance_stage`` a card not yet interviewing moves to the interviewing
+        stage (the last "active" column, as an imported invitation's new card) in the
+        same transaction; a card in that stage or a later one stays where it is.
+        """
         with self._write() as session:
-            self._get(session, Opportunity, opportunity_id, "Opportunity")
+            opportunity = self._get(session, Opportunity, opportunity_id, "Opportunity")
+            moved = advance_stage and _advance_to_interviewing(session, opportunity, self.clock())
             interview = Interview(opportunity_id=opportunity_id)
             self._apply_interview_fields(
                 interview, fields.but(starts_at=starts_at, ends_at=ends_at, timezone=timezone)
@@ -61,7 +72,8 @@ class InterviewsMixin(ContactsMixin):
                 interview.round = int(count or 0) + 1
             session.add(interview)
             session.flush()
-            return self._finish(session, [opportunity_id], {"interview"}, interview.id)
+            touched = {"interview", "opportunity", "stage_history"} if moved else {"interview"}
+            return self._finish(session, [opportunity_id], touched, interview.id)
 
     def update_interview(self, interview_id: int, fields: InterviewFields) -> Change:
         """Change an interview's given fields (times, what they said about next steps, ...).
@@ -149,6 +161,40 @@ class InterviewsMixin(ContactsMixin):
                         role=ContactRole.INTERVIEWER,
                     )
                 )
+
+
+def interviewing_stage(session: Session) -> Stage | None:
+    """The board's interviewing stage: its last "active" column."""
+    return session.scalars(
+        select(Stage).where(Stage.kind == StageKind.ACTIVE).order_by(Stage.position.desc())
+    ).first()
+
+
+def _advance_to_interviewing(session: Session, opportunity: Opportunity, now: datetime) -> bool:
+    """Move ``opportunity`` forward to the interviewing stage; True when it moved.
+
+    Only forward: a card already there, further right, or in a closed stage stays.
+    """
+    target = interviewing_stage(session)
+    current = session.get(Stage, opportunity.stage_id)
+    if target is None or current is None or current.id == target.id:
+        return False
+    if current.kind not in (StageKind.PROSPECT, StageKind.ACTIVE):
+        return False
+    if current.position > target.position:
+        return False
+    session.add(
+        StageChange(
+            opportunity_id=opportunity.id,
+            from_stage_id=current.id,
+            to_stage_id=target.id,
+            changed_at=now,
+            note="Interview recorded",
+        )
+    )
+    opportunity.stage_id = target.id
+    opportunity.updated_at = now
+    return True
 
 
 def _apply_choices(interview: Interview, fields: InterviewFields) -> None:

@@ -120,7 +120,11 @@ class ScheduleInterviewDialog(QDialog):
                 assert change.created_id is not None
                 chosen = change.created_id
             change = change | self._service.record_interview(
-                chosen, starts, ends, timezone=getattr(self._tz, "key", None) or local_zone_name()
+                chosen,
+                starts,
+                ends,
+                timezone=getattr(self._tz, "key", None) or local_zone_name(),
+                advance_stage=True,
             )
         except FollowupError as error:
             # A new opportunity made before a failure stays; say so through the change.

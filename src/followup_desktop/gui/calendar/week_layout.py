@@ -124,10 +124,11 @@ def day_column(
 
 
 def first_minute_to_show(columns: list[DayColumn]) -> int:
-    """Where a newly shown week scrolls to: half an hour before the working day or the
-    week's earliest interview, whichever comes first."""
+    """Where a newly shown week scrolls to: half an hour before the week's earliest
+    interview by the clock, so the first block of the grid is in view even when it is in
+    the afternoon; half an hour before the working day when the week has none."""
     earliest = min(
         (placement.start for column in columns for placement in column.placements),
         default=WORKDAY_START,
     )
-    return max(0, min(earliest, WORKDAY_START) - 30)
+    return max(0, earliest - 30)

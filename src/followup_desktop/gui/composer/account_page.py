@@ -35,6 +35,9 @@ from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
+TEST_TEXT, TEST_NAME = "&Test connection", "Test connection"
+CANCEL_TEXT, CANCEL_NAME = "&Cancel test", "Cancel test"
+
 
 class ServerFields:
     """The server, security and port fields of a mail account page.
@@ -101,8 +104,10 @@ class EmailAccountPage(QWidget):
         self.passwords = passwords or shared_password_store()
         self._make_sender = make_sender
         self.runner = SmtpRunner(self)
+        # True from Cancel until the stopped test's worker reports: what it says is ignored.
+        self._test_cancelled = False
         self._build()
-        self.runner.progress.connect(self.status_label.setText)
+        self.runner.progress.connect(self._on_test_progress)
         self.runner.succeeded.connect(self._on_test_ok)
         self.runner.failed.connect(self._on_test_failed)
         self.load()
@@ -145,8 +150,9 @@ class EmailAccountPage(QWidget):
         )
         layout.addWidget(self.session_box)
         buttons = QHBoxLayout()
-        self.test_button = QPushButton("&Test connection")
-        self.test_button.clicked.connect(self.test_connection)
+        self.test_button = QPushButton(TEST_TEXT)
+        self.test_button.setAccessibleName(TEST_NAME)
+        self.test_button.clicked.connect(self._test_clicked)
         self.save_button = QPushButton("&Save account")
         self.save_button.clicked.connect(self.apply)
         self.forget_button = QPushButton("For&get password")
@@ -237,6 +243,27 @@ class EmailAccountPage(QWidget):
         self.load()
         self.status_label.setText("The password is forgotten.")
 
+    def _test_clicked(self) -> None:
+        if self.runner.busy:
+            self.cancel_test()
+        else:
+            self.test_connection()
+
+    def cancel_test(self) -> None:
+        """Stop the running test: the server's answer, whenever it comes, is ignored."""
+        if not self.runner.busy or self._test_cancelled:
+            return
+        self._test_cancelled = True
+        self.runner.cancel()
+        self.status_label.setText("The test was stopped.")
+        # Back to its own words at once; enabled again when the worker has let go.
+        self._show_test_button(enabled=False)
+
+    def _show_test_button(self, *, enabled: bool, cancel: bool = False) -> None:
+        self.test_button.setText(CANCEL_TEXT if cancel else TEST_TEXT)
+        self.test_button.setAccessibleName(CANCEL_NAME if cancel else TEST_NAME)
+        self.test_button.setEnabled(enabled)
+
     def test_connection(self) -> None:
         """Connect, encrypt and log in with what is entered (typed password first)."""
         if self.runner.busy:
@@ -264,13 +291,26 @@ class EmailAccountPage(QWidget):
         job = SmtpJob(
             read_password, build, lambda sender, progress: sender.test_connection(progress)
         )
-        self.test_button.setEnabled(False)
+        self._test_cancelled = False
+        self._show_test_button(enabled=True, cancel=True)
+        self.status_label.setText("Testing the connection…")
         self.runner.start(job)
 
+    def _on_test_progress(self, text: str) -> None:
+        if not self._test_cancelled:
+            self.status_label.setText(text)
+
+    def _test_done(self) -> bool:
+        """Ready for another test; True when the person is still waiting for this one."""
+        waiting = not self._test_cancelled
+        self._test_cancelled = False
+        self._show_test_button(enabled=True)
+        return waiting
+
     def _on_test_ok(self) -> None:
-        self.test_button.setEnabled(True)
-        self.status_label.setText("The connection works: encrypted, verified and logged in.")
+        if self._test_done():
+            self.status_label.setText("The connection works: encrypted, verified and logged in.")
 
     def _on_test_failed(self, message: str, kind: str) -> None:
-        self.test_button.setEnabled(True)
-        self.status_label.setText(message)
+        if self._test_done():
+            self.status_label.setText(message)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from followup_desktop.core.change import Change, Entity, entities
+from followup_desktop.gui.welcome import WelcomePanel, welcome_steps
 from followup_desktop.gui.window.board import touched
 
 if TYPE_CHECKING:
@@ -35,11 +36,14 @@ class Pages:
 
     def __init__(self, window: MainWindow, board: QWidget) -> None:
         self._window = window
+        #: Above an empty board: what Followup does and the first steps.
+        self.welcome = WelcomePanel(window.board_model, welcome_steps(window), board)
         self.stack = QStackedWidget()
         self.stack.setObjectName("mainViews")
         self.stack.setAccessibleName("Main view")
-        self.stack.addWidget(board)
         self._board = board
+        self._board_page = self.welcome.page
+        self.stack.addWidget(self._board_page)
         self.question_bank: QuestionBankWidget | None = None
         self.calendar: CalendarPage | None = None
         self.stats: StatsPage | None = None
@@ -47,10 +51,13 @@ class Pages:
 
     def showing(self, page: QWidget | None) -> bool:
         """True when ``page`` is the page on screen."""
-        return page is not None and self.stack.currentWidget() is page
+        current = self.stack.currentWidget()
+        if page is not None and page is self._board:
+            return current is self._board_page
+        return page is not None and current is page
 
     def _show(self, page: QWidget, action: str) -> None:
-        self.stack.setCurrentWidget(page)
+        self.stack.setCurrentWidget(self._board_page if page is self._board else page)
         self._window.named_actions[action].setChecked(True)
         self._window.page_changed(self.showing(self._board))
 
