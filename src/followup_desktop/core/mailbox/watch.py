@@ -6,7 +6,8 @@ of the check's own, as any check does). Between two waits no IDLE is open, and a
 reports what arrived then only in the next EXAMINE, never as an untagged answer during
 the wait that follows: each wait compares that EXAMINE with the inbox as last seen
 (message count and next UID), so a second message delivered while the first is being
-checked is noticed at once instead of at the next arrival. IDLE is renewed before 29 minutes (RFC 2177).
+checked is noticed at once instead of at the next arrival.
+IDLE is renewed before 29 minutes (RFC 2177).
 When the connection fails — offline, a server restarting, a laptop waking from sleep —
 the failure is reported in words and the watcher connects again after a pause that grows
 (5 s, 30 s, 2 min, then every 10 min), so a machine without network is not hammered.
