@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -218,6 +219,99 @@ def test_the_tray_checks_at_the_interval_and_names_trouble_once(
     poller.tasks.wait(5000)
     poller.stop()
     assert not poller.timer.isActive()
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_the_tray_watches_with_idle_notices_mail_and_stops_at_quit(
+    qtbot: QtBot,
+    service: FollowupService,
+    server: Dovecot,
+    story: Story,
+    tmp_path: Path,
+) -> None:
+    from mailbox_scenario import ME, message
+
+    passwords = PasswordStore()
+    _set_up(service, server, passwords)
+    poller = MailboxPoller(service, passwords=passwords)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    settings = QSettings(str(tmp_path / "qt.ini"), QSettings.Format.IniFormat)
+    controller = TrayController(window, ReminderService(service.db), settings=settings, tz=UTC)
+    poller.found.connect(controller.set_mailbox_waiting)
+    poller.failed.connect(controller.set_mailbox_error)
+    # Dovecot offers IDLE: the watch catches up, then waits; start() itself returns at
+    # once, the connecting and the first check run on the watch's own thread.
+    with qtbot.waitSignal(poller.watching_changed, timeout=30_000) as watching:
+        assert poller.start()
+    assert watching.args == [True]
+    assert poller.waiting == 4
+    when = datetime.now(UTC)
+    reply = message(
+        "Dana Kowalski <dana.kowalski@acme-robotics.example>",
+        ME,
+        "Final round",
+        when,
+        "<tray-watch@acme-robotics.example>",
+        text="Hi Alex,\n\nwe would like to invite you to a final interview.\n",
+    )
+    # Noticed by the server's word, with no interval check asked for.
+    with qtbot.waitSignal(poller.found, timeout=30_000) as found:
+        server.deliver("INBOX", reply.as_bytes(), when=when, fresh=True)
+    assert found.args == [5]
+    assert not poller.running  # the interval's worker check never ran
+    controller.menu.aboutToShow.emit()
+    entry = next(a for a in controller.menu.actions() if a.objectName() == "trayMailbox")
+    assert entry.text() == "From your mailbox (5)…"
+
+    # The server gone: named in words in the menu, no traceback; the watch keeps trying.
+    with qtbot.waitSignal(poller.failed, timeout=30_000) as failed:
+        server.kill()
+    assert "127.0.0.1" in failed.args[0] and "Traceback" not in failed.args[0]
+    assert not poller.watching
+    controller.menu.aboutToShow.emit()
+    note = next(a for a in controller.menu.actions() if a.objectName() == "trayMailboxError")
+    assert "127.0.0.1" in note.text()
+
+    # Quitting ends the watch's thread, even in its pause before the next attempt.
+    poller.stop()
+    assert not any(t.name == "followup-mailbox-idle" for t in threading.enumerate())
+    assert not poller.timer.isActive()
+
+
+# What Dovecot says after login, less IDLE: a server that cannot tell of new mail.
+NO_IDLE = "imap_capability = IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE UIDPLUS\n"
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_without_idle_the_tray_keeps_to_its_interval_checks(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    passwords = PasswordStore()
+    with running_dovecot(tmp_path / "no-idle", NO_IDLE) as plain:
+        now = datetime.now(UTC)
+        fill_mailbox(plain, build_search(service, now), now)
+        _set_up(service, plain, passwords)
+        poller = MailboxPoller(service, passwords=passwords)
+        changes: list[bool] = []
+        poller.watching_changed.connect(changes.append)
+        # The watch catches up once, finds no IDLE and ends by itself, saying nothing
+        # went wrong.
+        with qtbot.waitSignal(poller.found, timeout=30_000) as caught_up:
+            assert poller.start()
+        assert caught_up.args == [4]
+        qtbot.waitUntil(
+            lambda: all(t.name != "followup-mailbox-idle" for t in threading.enumerate()),
+            timeout=30_000,
+        )
+        assert poller.watcher is not None and poller.watcher.unsupported
+        assert poller.timer.isActive() and poller.timer.interval() == 30 * 60_000
+        with qtbot.waitSignal(poller.found, timeout=30_000) as found:
+            poller.check_now()
+        assert found.args == [4]
+        assert True not in changes and poller.last_error == ""
+        poller.tasks.wait(5000)
+        poller.stop()
 
 
 def test_a_saved_email_dropped_on_the_window_is_proposed_for_review(

@@ -117,6 +117,8 @@ class MailboxWatcher:
             if not reader.offers_idle():
                 self.unsupported = True
                 log.info("%s offers no IDLE; the tray checks at its interval", account.host)
+                # Still the catch-up at start: the first interval is far off.
+                self._check(checker, password)
                 return
             # The inbox as it is before the catch-up check: whatever arrives during the
             # check shows in the next wait's EXAMINE, which is compared with this.
