@@ -4,21 +4,37 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import keyring
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QMimeData, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.mailbox.account import IncomingAccount, load_incoming, save_incoming
-from followup_desktop.core.models import Action, ActionState, Correspondence
+from followup_desktop.core.models import (
+    Action,
+    ActionState,
+    Correspondence,
+    Opportunity,
+    StageKind,
+)
 from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import FollowupService
+from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.mailbox import IncomingMailPage, MailboxDialog, MailboxPoller
 from followup_desktop.gui.tray import TrayController
 from followup_desktop.secrets import PasswordStore
@@ -30,6 +46,8 @@ from test_keyring import MemoryKeyring
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support raise", "No such signal QPlatformNativeInterface::systemTray"
 )
+
+_W = TypeVar("_W", bound=QWidget)
 
 
 @pytest.fixture
@@ -350,5 +368,120 @@ def test_a_saved_email_dropped_on_the_window_is_proposed_for_review(
     proposal = dialog.model.proposal(0)
     assert (proposal.kind, proposal.contact_id) == ("reply", story.helene)
     # Nothing is logged before the person confirms.
+    with service.db.session() as session:
+        assert not session.scalars(select(Correspondence)).all()
+
+
+# -- "What they said" and pasting, through the names a screen reader hears -------------
+
+
+def _named(dialog: MailboxDialog, kind: type[_W], name: str) -> _W:
+    found = [w for w in dialog.findChildren(kind) if w.accessibleName() == name]
+    assert len(found) == 1, f"{len(found)} controls named {name!r}"
+    return found[0]
+
+
+def _paste_reply(qtbot: QtBot, dialog: MailboxDialog, raw: bytes) -> None:
+    mime = QMimeData()
+    mime.setText(raw.decode("utf-8"))
+    QGuiApplication.clipboard().setMimeData(mime)
+    paste = _named(dialog, QPushButton, "Paste e-mail")
+    paste.setFocus()
+    qtbot.keyClick(paste, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: "Reading" not in dialog.status_label.text(), timeout=10_000)
+    dialog.table.selectRow(0)
+
+
+def _dana_says(story: Story, text: str, key: str) -> tuple[bytes, datetime]:
+    from mailbox_scenario import ME, message
+
+    when = story.interview_start + timedelta(hours=30)
+    raw = message(
+        "Dana Kowalski <dana.kowalski@acme-robotics.example>",
+        ME,
+        "Re: Next steps",
+        when,
+        f"<{key}@acme-robotics.example>",
+        text=f"Hi Alex,\n\n{text}\n\nBest,\nDana\n",
+    ).as_bytes()
+    return raw, when
+
+
+def test_a_pasted_reply_suggests_wait_until_its_day_and_confirm_records_it(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    story = build_search(service, datetime.now(UTC))
+    raw, when = _dana_says(
+        story, "We will get back to you by next Friday, once the panel has met.", "paste-wait"
+    )
+    dialog = MailboxDialog(service)
+    qtbot.addWidget(dialog)
+    _paste_reply(qtbot, dialog, raw)
+
+    said = _named(dialog, QComboBox, "What the reply said")
+    day = _named(dialog, QDateEdit, "Day")
+    written = when.astimezone(local_zone()).date()
+    friday = written + timedelta(days=(4 - written.weekday() - 1) % 7 + 1)
+    assert said.currentText() == "Wait until" and said.isVisibleTo(dialog)
+    assert day.isVisibleTo(dialog) and day.date().toPython() == friday
+    # Nothing is written before Confirm.
+    with service.db.session() as session:
+        assert not session.scalars(select(Correspondence)).all()
+
+    confirm = _named(dialog, QPushButton, "Confirm")
+    confirm.setFocus()
+    qtbot.keyClick(confirm, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=10_000)
+    with service.db.session() as session:
+        logged = session.scalars(select(Correspondence)).one()
+        assert (logged.check_back_on, logged.contact_id) == (friday, story.dana)
+    dialog.tasks.wait(5000)
+
+
+def test_the_person_can_change_what_the_reply_said_before_confirming(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    story = build_search(service, datetime.now(UTC))
+    raw, _when = _dana_says(
+        story, "We will get back to you by next Friday, once the panel has met.", "paste-no"
+    )
+    dialog = MailboxDialog(service)
+    qtbot.addWidget(dialog)
+    _paste_reply(qtbot, dialog, raw)
+    said = _named(dialog, QComboBox, "What the reply said")
+    said.setFocus()
+    # From the keyboard: down from "Wait until" past "Next round on" to "A rejection".
+    qtbot.keyClick(said, Qt.Key.Key_Down)
+    qtbot.keyClick(said, Qt.Key.Key_Down)
+    assert said.currentText() == "A rejection"
+    assert not _named(dialog, QDateEdit, "Day").isVisibleTo(dialog)  # no day to give
+    confirm = _named(dialog, QPushButton, "Confirm")
+    confirm.setFocus()
+    qtbot.keyClick(confirm, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=10_000)
+    with service.db.session() as session:
+        opportunity = session.get(Opportunity, story.opportunity)
+        assert opportunity is not None and opportunity.stage.kind is StageKind.REJECTED
+        assert len(session.scalars(select(Correspondence)).all()) == 1
+    dialog.tasks.wait(5000)
+
+
+def test_pasting_text_that_is_no_email_says_what_to_do_instead(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    mime = QMimeData()
+    mime.setText("just a few words")
+    QGuiApplication.clipboard().setMimeData(mime)
+    dialog = MailboxDialog(service)
+    qtbot.addWidget(dialog)
+    paste = _named(dialog, QPushButton, "Paste e-mail")
+    paste.setFocus()
+    qtbot.keyClick(paste, Qt.Key.Key_Space)
+    status = _named(dialog, QLabel, "Mailbox status")
+    qtbot.waitUntil(lambda: "Reading" not in status.text(), timeout=10_000)
+    assert "not an e-mail" in status.text() and "no From or To line" in status.text()
+    assert ".eml" in status.text()
+    assert dialog.model.rowCount() == 0
     with service.db.session() as session:
         assert not session.scalars(select(Correspondence)).all()
