@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import keyring
 import pytest
-from PySide6.QtCore import QMimeData, QSettings, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -357,7 +357,19 @@ def test_a_saved_email_dropped_on_the_window_is_proposed_for_review(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.settled)
-    window.files.open_dropped(eml)
+    # Dropped as a file manager drops it: a file URL in the drag's data.
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(eml))])
+    drop = QDropEvent(
+        QPointF(window.rect().center()),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: any(isinstance(d, MailboxDialog) for d in dialogs.shown))
 
     shown = [dialog for dialog in dialogs.shown if isinstance(dialog, MailboxDialog)]
     assert len(shown) == 1
@@ -370,6 +382,20 @@ def test_a_saved_email_dropped_on_the_window_is_proposed_for_review(
     # Nothing is logged before the person confirms.
     with service.db.session() as session:
         assert not session.scalars(select(Correspondence)).all()
+    # "d'ici vendredi": wait until the Friday after the message, suggested and recorded.
+    dialog.table.selectRow(0)
+    said = _named(dialog, QComboBox, "What the reply said")
+    assert said.currentText() == "Wait until"
+    suggested = _named(dialog, QDateEdit, "Day").date().toPython()
+    assert isinstance(suggested, date) and suggested.weekday() == 4
+    confirm = _named(dialog, QPushButton, "Confirm")
+    confirm.setFocus()
+    qtbot.keyClick(confirm, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=10_000)
+    with service.db.session() as session:
+        logged = session.scalars(select(Correspondence)).one()
+        assert (logged.contact_id, logged.check_back_on) == (story.helene, suggested)
+    dialog.tasks.wait(5000)
 
 
 # -- "What they said" and pasting, through the names a screen reader hears -------------
