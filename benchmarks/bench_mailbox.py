@@ -6,6 +6,9 @@ the one open opportunity. The first scan reads every header in range and the mat
 messages in full (Sent ones from before the interview answer no step, so are skipped);
 the re-check, with nothing new, is what each check at the tray's interval costs. The
 folders are opened once beforehand, so Dovecot's one-off indexing is not counted.
+mailbox_watch_notice_s and mailbox_watch_second_s: with the tray's watcher waiting in
+IDLE on that mailbox, from delivery to the end of the check that finds one new message,
+and the later of two delivered back to back (the second arrives during the first's check).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests" / "helpers"), str(ROOT / "tests" / "integration")]
@@ -79,10 +83,68 @@ def run(_demo_db: Path) -> dict[str, float]:
         started = time.perf_counter()
         again = checker.scan(PASSWORD)
         again_s = time.perf_counter() - started
+        noticed_s, pair_s = _watch(checker, server, now)
         db.close()
     print(
         f"   first scan: {first.headers_read} headers, {first.messages_read} read in full, "
         f"{len(first.new_proposals)} proposals; re-check: {again.headers_read} headers",
         file=sys.stderr,
     )
-    return {"mailbox_first_scan_10k_s": first_s, "mailbox_recheck_s": again_s}
+    return {
+        "mailbox_first_scan_10k_s": first_s,
+        "mailbox_recheck_s": again_s,
+        "mailbox_watch_notice_s": noticed_s,
+        "mailbox_watch_second_s": pair_s,
+    }
+
+
+def _watch(checker: Any, server: Any, now: datetime) -> tuple[float, float]:
+    """Seconds from delivery to the watcher's check on one new message (over the 10,000),
+    and to the second of two delivered back to back."""
+    import threading
+
+    from followup_desktop.core.mailbox.watch import MailboxWatcher, WatchEvents
+    from imap_support import PASSWORD
+    from mailbox_scenario import ME
+
+    found: list[tuple[float, int]] = []
+    watching = threading.Event()
+    changed = threading.Condition()
+
+    def record(count: int) -> None:
+        with changed:
+            found.append((time.perf_counter(), count))
+            changed.notify_all()
+
+    watcher = MailboxWatcher(
+        lambda: checker,
+        lambda _checker: PASSWORD,
+        WatchEvents(record, lambda _text: None, lambda on: watching.set() if on else None),
+    )
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        if not watching.wait(60):
+            raise RuntimeError("the watcher never started waiting")
+        base = found[-1][1]
+
+        def deliver(number: int) -> float:
+            raw = _raw(number, "talent@acme-robotics.example", ME, now)
+            server.deliver("INBOX", raw, when=now, fresh=True)
+            return time.perf_counter()
+
+        def until(count: int) -> float:
+            with changed:
+                if not changed.wait_for(lambda: found[-1][1] >= count, 60):
+                    raise RuntimeError(f"the watcher did not notice message {count - base}")
+                return next(at for at, seen in found if seen >= count)
+
+        delivered = deliver(MESSAGES + 1)
+        noticed_s = until(base + 1) - delivered
+        delivered = deliver(MESSAGES + 2)
+        deliver(MESSAGES + 3)
+        pair_s = until(base + 3) - delivered
+    finally:
+        watcher.stop()
+        thread.join(10)
+    return noticed_s, pair_s

@@ -193,8 +193,11 @@ namespace inbox {{
 
 
 @contextlib.contextmanager
-def running_dovecot(root: Path) -> Iterator[Dovecot]:
+def running_dovecot(root: Path, extra: str = "") -> Iterator[Dovecot]:
     """Start a private Dovecot in ``root``; stop it afterwards.
+
+    ``extra`` is added to its configuration (``imap_capability = …`` plays a server
+    without IDLE).
 
     As root, Dovecot's unprivileged processes must be able to pass through every folder
     above its files. pytest keeps resetting its own base folder (``pytest-of-root``) to
@@ -202,20 +205,20 @@ def running_dovecot(root: Path) -> Iterator[Dovecot]:
     its own directly under the system's temporary folder instead, removed afterwards.
     """
     if os.getuid() != 0:
-        with _dovecot_in(root) as server:
+        with _dovecot_in(root, extra) as server:
             yield server
         return
     private = Path(tempfile.mkdtemp(prefix="followup-dovecot-"))
     try:
         private.chmod(0o711)
-        with _dovecot_in(private / root.name) as server:
+        with _dovecot_in(private / root.name, extra) as server:
             yield server
     finally:
         shutil.rmtree(private, ignore_errors=True)
 
 
 @contextlib.contextmanager
-def _dovecot_in(root: Path) -> Iterator[Dovecot]:
+def _dovecot_in(root: Path, extra: str) -> Iterator[Dovecot]:
     binary = dovecot_binary()
     root.mkdir(parents=True, exist_ok=True)
     certs = make_certificates(root)
@@ -235,7 +238,7 @@ def _dovecot_in(root: Path) -> Iterator[Dovecot]:
         (root / "passwd").chmod(0o644)
     port, starttls_port = free_port(), free_port()
     conf = root / "dovecot.conf"
-    conf.write_text(_config(root, (port, starttls_port), certs, uid, gid))
+    conf.write_text(_config(root, (port, starttls_port), certs, uid, gid) + extra)
     process = subprocess.Popen(
         [binary, "-F", "-c", str(conf)],
         stdout=subprocess.DEVNULL,

@@ -18,9 +18,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -33,6 +34,7 @@ from followup_desktop.core.mailbox.account import IncomingAccount, save_incoming
 from followup_desktop.core.mailbox.check import MailboxChecker
 from followup_desktop.core.mailbox.imap import ImapReader, MailboxError, MailboxErrorKind
 from followup_desktop.core.mailbox.parse import read_headers
+from followup_desktop.core.mailbox.watch import MailboxWatcher, WatchEvents
 from followup_desktop.core.models import (
     Action,
     ActionState,
@@ -809,3 +811,133 @@ def test_a_sleep_while_idling_means_connecting_again(
     assert isinstance(error, MailboxError)
     assert error.kind is MailboxErrorKind.CONNECTION_LOST
     assert "slept" in str(error)
+
+
+# -- the watcher: catch up, wait, check, connect again ---------------------------------
+
+
+class _Watching:
+    """A :class:`MailboxWatcher` on its own thread, recording what it tells."""
+
+    def __init__(self, service: FollowupService, server: Dovecot, **options: object) -> None:
+        self.found: list[int] = []
+        self.failed: list[str] = []
+        self.watching: list[bool] = []
+        self.changed = threading.Condition()
+        events = WatchEvents(
+            found=lambda count: self._record(self.found, count),
+            failed=lambda message: self._record(self.failed, message),
+            watching=lambda on: self._record(self.watching, on),
+        )
+        self.watcher = MailboxWatcher(
+            lambda: checker_for(service, server),
+            lambda _checker: PASSWORD,
+            events,
+            **options,  # type: ignore[arg-type]
+        )
+        self.thread = threading.Thread(target=self.watcher.run, daemon=True)
+        self.thread.start()
+
+    def _record(self, into: list[Any], value: object) -> None:
+        with self.changed:
+            into.append(value)
+            self.changed.notify_all()
+
+    def wait_for(self, what: Callable[[], bool], seconds: float = 20) -> None:
+        with self.changed:
+            assert self.changed.wait_for(what, seconds), (
+                f"found={self.found} failed={self.failed} watching={self.watching}"
+            )
+
+    def idling(self) -> None:
+        """Wait until the watcher's connection waits in IDLE (the server said '+')."""
+        self.wait_for(lambda: bool(self.watching) and self.watching[-1])
+        # The check is done and the wait begun: the next EXAMINE/IDLE is on its way.
+
+    def stop(self) -> float:
+        asked = time.monotonic()
+        self.watcher.stop()
+        self.thread.join(10)
+        assert not self.thread.is_alive(), "the watcher did not stop"
+        return time.monotonic() - asked
+
+
+def test_the_watcher_notices_each_message_and_connects_again_after_a_loss(
+    service: FollowupService,
+    server: Dovecot,
+    story: Story,
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    watch = _Watching(service, server, backoff=(0.2,))
+    try:
+        watch.idling()
+        caught_up = watch.found[-1]
+        # The first message while waiting.
+        _fresh_reply(server, now, "watch-1", "Final round")
+        watch.wait_for(lambda: watch.found[-1] == caught_up + 1)
+        # The second, delivered at once after the first: it may come while the check
+        # of the first runs, when no IDLE is open on the watching connection.
+        _fresh_reply(server, now, "watch-2", "Final round, the agenda")
+        watch.wait_for(lambda: watch.found[-1] == caught_up + 2)
+        # The connection lost (a sleep, as the wall clock jumping ahead shows it): named,
+        # then connected again, and a third message is noticed on the new connection.
+        real = time.time
+        readings = iter(range(1_000_000))
+        # The first reading is as before, every later one an hour on: the jump is seen
+        # whether the wait was already running or about to start.
+        monkeypatch.setattr(
+            imap_module, "wall_clock", lambda: real() + (3600 if next(readings) else 0)
+        )
+        watch.wait_for(lambda: any("slept" in text for text in watch.failed))
+        monkeypatch.setattr(imap_module, "wall_clock", real)
+        watch.wait_for(lambda: watch.watching[-1] is True and len(watch.failed) >= 1)
+        watch.idling()
+        _fresh_reply(server, now, "watch-3", "Final round, the address")
+        watch.wait_for(lambda: watch.found[-1] == caught_up + 3)
+    finally:
+        stopped_in = watch.stop()
+    assert watch.watching[-1] is False
+    assert stopped_in < 2.5, f"stopped after {stopped_in:.2f} s"
+
+
+def test_two_messages_back_to_back_are_both_noticed(
+    service: FollowupService, server: Dovecot, story: Story, now: datetime
+) -> None:
+    watch = _Watching(service, server)
+    try:
+        watch.idling()
+        caught_up = watch.found[-1]
+        _fresh_reply(server, now, "pair-1", "Final round")
+        _fresh_reply(server, now, "pair-2", "Final round, the agenda")
+        watch.wait_for(lambda: watch.found[-1] == caught_up + 2)
+    finally:
+        watch.stop()
+
+
+def test_the_server_killed_is_named_and_the_watcher_keeps_trying(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    watch = _Watching(service, server, backoff=(0.2, 0.4))
+    try:
+        watch.idling()
+        server.kill()
+        watch.wait_for(lambda: len(watch.failed) >= 3)
+    finally:
+        stopped_in = watch.stop()
+    assert "connection to 127.0.0.1" in watch.failed[0]
+    # After the loss every attempt fails to connect, each named in words.
+    assert all("127.0.0.1" in text and "Traceback" not in text for text in watch.failed)
+    assert watch.watching[-1] is False
+    assert stopped_in < 2.5, f"stopped after {stopped_in:.2f} s"
+
+
+def test_stop_ends_the_watch_while_idling_within_a_second(
+    service: FollowupService, server: Dovecot, story: Story
+) -> None:
+    watch = _Watching(service, server)
+    watch.idling()
+    time.sleep(0.3)  # well inside the IDLE
+    stopped_in = watch.stop()
+    assert stopped_in < 2.5, f"stopped after {stopped_in:.2f} s"
+    assert watch.failed == []

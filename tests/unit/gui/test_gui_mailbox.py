@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import keyring
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.mailbox.account import IncomingAccount, load_incoming, save_incoming
-from followup_desktop.core.models import Action, ActionState, Correspondence
+from followup_desktop.core.models import (
+    Action,
+    ActionState,
+    Correspondence,
+    Opportunity,
+    StageKind,
+)
 from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import FollowupService
+from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.mailbox import IncomingMailPage, MailboxDialog, MailboxPoller
 from followup_desktop.gui.tray import TrayController
 from followup_desktop.secrets import PasswordStore
@@ -29,6 +46,8 @@ from test_keyring import MemoryKeyring
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support raise", "No such signal QPlatformNativeInterface::systemTray"
 )
+
+_W = TypeVar("_W", bound=QWidget)
 
 
 @pytest.fixture
@@ -220,6 +239,99 @@ def test_the_tray_checks_at_the_interval_and_names_trouble_once(
     assert not poller.timer.isActive()
 
 
+@pytest.mark.usefixtures("memory_keyring")
+def test_the_tray_watches_with_idle_notices_mail_and_stops_at_quit(
+    qtbot: QtBot,
+    service: FollowupService,
+    server: Dovecot,
+    story: Story,
+    tmp_path: Path,
+) -> None:
+    from mailbox_scenario import ME, message
+
+    passwords = PasswordStore()
+    _set_up(service, server, passwords)
+    poller = MailboxPoller(service, passwords=passwords)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    settings = QSettings(str(tmp_path / "qt.ini"), QSettings.Format.IniFormat)
+    controller = TrayController(window, ReminderService(service.db), settings=settings, tz=UTC)
+    poller.found.connect(controller.set_mailbox_waiting)
+    poller.failed.connect(controller.set_mailbox_error)
+    # Dovecot offers IDLE: the watch catches up, then waits; start() itself returns at
+    # once, the connecting and the first check run on the watch's own thread.
+    with qtbot.waitSignal(poller.watching_changed, timeout=30_000) as watching:
+        assert poller.start()
+    assert watching.args == [True]
+    assert poller.waiting == 4
+    when = datetime.now(UTC)
+    reply = message(
+        "Dana Kowalski <dana.kowalski@acme-robotics.example>",
+        ME,
+        "Final round",
+        when,
+        "<tray-watch@acme-robotics.example>",
+        text="Hi Alex,\n\nwe would like to invite you to a final interview.\n",
+    )
+    # Noticed by the server's word, with no interval check asked for.
+    with qtbot.waitSignal(poller.found, timeout=30_000) as found:
+        server.deliver("INBOX", reply.as_bytes(), when=when, fresh=True)
+    assert found.args == [5]
+    assert not poller.running  # the interval's worker check never ran
+    controller.menu.aboutToShow.emit()
+    entry = next(a for a in controller.menu.actions() if a.objectName() == "trayMailbox")
+    assert entry.text() == "From your mailbox (5)…"
+
+    # The server gone: named in words in the menu, no traceback; the watch keeps trying.
+    with qtbot.waitSignal(poller.failed, timeout=30_000) as failed:
+        server.kill()
+    assert "127.0.0.1" in failed.args[0] and "Traceback" not in failed.args[0]
+    assert not poller.watching
+    controller.menu.aboutToShow.emit()
+    note = next(a for a in controller.menu.actions() if a.objectName() == "trayMailboxError")
+    assert "127.0.0.1" in note.text()
+
+    # Quitting ends the watch's thread, even in its pause before the next attempt.
+    poller.stop()
+    assert not any(t.name == "followup-mailbox-idle" for t in threading.enumerate())
+    assert not poller.timer.isActive()
+
+
+# What Dovecot says after login, less IDLE: a server that cannot tell of new mail.
+NO_IDLE = "imap_capability = IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE UIDPLUS\n"
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_without_idle_the_tray_keeps_to_its_interval_checks(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    passwords = PasswordStore()
+    with running_dovecot(tmp_path / "no-idle", NO_IDLE) as plain:
+        now = datetime.now(UTC)
+        fill_mailbox(plain, build_search(service, now), now)
+        _set_up(service, plain, passwords)
+        poller = MailboxPoller(service, passwords=passwords)
+        changes: list[bool] = []
+        poller.watching_changed.connect(changes.append)
+        # The watch catches up once, finds no IDLE and ends by itself, saying nothing
+        # went wrong.
+        with qtbot.waitSignal(poller.found, timeout=30_000) as caught_up:
+            assert poller.start()
+        assert caught_up.args == [4]
+        qtbot.waitUntil(
+            lambda: all(t.name != "followup-mailbox-idle" for t in threading.enumerate()),
+            timeout=30_000,
+        )
+        assert poller.watcher is not None and poller.watcher.unsupported
+        assert poller.timer.isActive() and poller.timer.interval() == 30 * 60_000
+        with qtbot.waitSignal(poller.found, timeout=30_000) as found:
+            poller.check_now()
+        assert found.args == [4]
+        assert True not in changes and poller.last_error == ""
+        poller.tasks.wait(5000)
+        poller.stop()
+
+
 def test_a_saved_email_dropped_on_the_window_is_proposed_for_review(
     qtbot: QtBot, tmp_path: Path, database: Database
 ) -> None:
@@ -245,7 +357,19 @@ def test_a_saved_email_dropped_on_the_window_is_proposed_for_review(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.settled)
-    window.files.open_dropped(eml)
+    # Dropped as a file manager drops it: a file URL in the drag's data.
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(eml))])
+    drop = QDropEvent(
+        QPointF(window.rect().center()),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: any(isinstance(d, MailboxDialog) for d in dialogs.shown))
 
     shown = [dialog for dialog in dialogs.shown if isinstance(dialog, MailboxDialog)]
     assert len(shown) == 1
@@ -256,5 +380,134 @@ def test_a_saved_email_dropped_on_the_window_is_proposed_for_review(
     proposal = dialog.model.proposal(0)
     assert (proposal.kind, proposal.contact_id) == ("reply", story.helene)
     # Nothing is logged before the person confirms.
+    with service.db.session() as session:
+        assert not session.scalars(select(Correspondence)).all()
+    # "d'ici vendredi": wait until the Friday after the message, suggested and recorded.
+    dialog.table.selectRow(0)
+    said = _named(dialog, QComboBox, "What the reply said")
+    assert said.currentText() == "Wait until"
+    suggested = _named(dialog, QDateEdit, "Day").date().toPython()
+    assert isinstance(suggested, date) and suggested.weekday() == 4
+    confirm = _named(dialog, QPushButton, "Confirm")
+    confirm.setFocus()
+    qtbot.keyClick(confirm, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=10_000)
+    with service.db.session() as session:
+        logged = session.scalars(select(Correspondence)).one()
+        assert (logged.contact_id, logged.check_back_on) == (story.helene, suggested)
+    dialog.tasks.wait(5000)
+
+
+# -- "What they said" and pasting, through the names a screen reader hears -------------
+
+
+def _named(dialog: MailboxDialog, kind: type[_W], name: str) -> _W:
+    found = [w for w in dialog.findChildren(kind) if w.accessibleName() == name]
+    assert len(found) == 1, f"{len(found)} controls named {name!r}"
+    return found[0]
+
+
+def _paste_reply(qtbot: QtBot, dialog: MailboxDialog, raw: bytes) -> None:
+    mime = QMimeData()
+    mime.setText(raw.decode("utf-8"))
+    QGuiApplication.clipboard().setMimeData(mime)
+    paste = _named(dialog, QPushButton, "Paste e-mail")
+    paste.setFocus()
+    qtbot.keyClick(paste, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: "Reading" not in dialog.status_label.text(), timeout=10_000)
+    dialog.table.selectRow(0)
+
+
+def _dana_says(story: Story, text: str, key: str) -> tuple[bytes, datetime]:
+    from mailbox_scenario import ME, message
+
+    when = story.interview_start + timedelta(hours=30)
+    raw = message(
+        "Dana Kowalski <dana.kowalski@acme-robotics.example>",
+        ME,
+        "Re: Next steps",
+        when,
+        f"<{key}@acme-robotics.example>",
+        text=f"Hi Alex,\n\n{text}\n\nBest,\nDana\n",
+    ).as_bytes()
+    return raw, when
+
+
+def test_a_pasted_reply_suggests_wait_until_its_day_and_confirm_records_it(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    story = build_search(service, datetime.now(UTC))
+    raw, when = _dana_says(
+        story, "We will get back to you by next Friday, once the panel has met.", "paste-wait"
+    )
+    dialog = MailboxDialog(service)
+    qtbot.addWidget(dialog)
+    _paste_reply(qtbot, dialog, raw)
+
+    said = _named(dialog, QComboBox, "What the reply said")
+    day = _named(dialog, QDateEdit, "Day")
+    written = when.astimezone(local_zone()).date()
+    friday = written + timedelta(days=(4 - written.weekday() - 1) % 7 + 1)
+    assert said.currentText() == "Wait until" and said.isVisibleTo(dialog)
+    assert day.isVisibleTo(dialog) and day.date().toPython() == friday
+    # Nothing is written before Confirm.
+    with service.db.session() as session:
+        assert not session.scalars(select(Correspondence)).all()
+
+    confirm = _named(dialog, QPushButton, "Confirm")
+    confirm.setFocus()
+    qtbot.keyClick(confirm, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=10_000)
+    with service.db.session() as session:
+        logged = session.scalars(select(Correspondence)).one()
+        assert (logged.check_back_on, logged.contact_id) == (friday, story.dana)
+    dialog.tasks.wait(5000)
+
+
+def test_the_person_can_change_what_the_reply_said_before_confirming(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    story = build_search(service, datetime.now(UTC))
+    raw, _when = _dana_says(
+        story, "We will get back to you by next Friday, once the panel has met.", "paste-no"
+    )
+    dialog = MailboxDialog(service)
+    qtbot.addWidget(dialog)
+    _paste_reply(qtbot, dialog, raw)
+    said = _named(dialog, QComboBox, "What the reply said")
+    said.setFocus()
+    # From the keyboard: down from "Wait until" past "Next round on" to "A rejection".
+    qtbot.keyClick(said, Qt.Key.Key_Down)
+    qtbot.keyClick(said, Qt.Key.Key_Down)
+    assert said.currentText() == "A rejection"
+    assert not _named(dialog, QDateEdit, "Day").isVisibleTo(dialog)  # no day to give
+    confirm = _named(dialog, QPushButton, "Confirm")
+    confirm.setFocus()
+    qtbot.keyClick(confirm, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=10_000)
+    with service.db.session() as session:
+        opportunity = session.get(Opportunity, story.opportunity)
+        assert opportunity is not None and opportunity.stage.kind is StageKind.REJECTED
+        assert len(session.scalars(select(Correspondence)).all()) == 1
+    dialog.tasks.wait(5000)
+
+
+def test_pasting_text_that_is_no_email_says_what_to_do_instead(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    mime = QMimeData()
+    mime.setText("just a few words")
+    QGuiApplication.clipboard().setMimeData(mime)
+    dialog = MailboxDialog(service)
+    qtbot.addWidget(dialog)
+    paste = _named(dialog, QPushButton, "Paste e-mail")
+    paste.setFocus()
+    qtbot.keyClick(paste, Qt.Key.Key_Space)
+    status = _named(dialog, QLabel, "Mailbox status")
+    qtbot.waitUntil(lambda: "Reading" not in status.text(), timeout=10_000)
+    assert "not an e-mail" in status.text() and "no From or To line" in status.text()
+    assert ".eml" in status.text()
+    assert dialog.model.rowCount() == 0
     with service.db.session() as session:
         assert not session.scalars(select(Correspondence)).all()

@@ -73,6 +73,9 @@ class FolderStatus:
 
     uidvalidity: int
     exists: int
+    # The UID the next message will get (0 when the server did not say): it grows with
+    # every arrival, even when another message left meanwhile and ``exists`` stayed.
+    uidnext: int = 0
 
 
 def imap_date(day: date) -> str:
@@ -214,6 +217,8 @@ class ImapReader:
         self.timeout = timeout
         self._context = verifying_context(ssl_context or make_context(account.ca_file))
         self._imap: imaplib.IMAP4 | None = None
+        # The folder as the last EXAMINE found it, for the next wait to compare.
+        self.last_status: FolderStatus | None = None
 
     def __repr__(self) -> str:  # never show the password, even in a traceback
         return f"ImapReader({self.account.username!r}@{self.account.host!r})"
@@ -321,9 +326,14 @@ class ImapReader:
         """Open a folder read-only (EXAMINE); its UIDVALIDITY and message count."""
         data = self._call(f"open {name!r}", "EXAMINE", _quote(name))
         _typ, validity = self._conn().response("UIDVALIDITY")
-        exists = int(data[0]) if data and isinstance(data[0], bytes) else 0
+        _typ, uidnext = self._conn().response("UIDNEXT")
+        # The last EXISTS is the count now (an arrival during EXAMINE adds another).
+        counts = [int(item) for item in data if isinstance(item, bytes) and item.isdigit()]
         raw = validity[0] if validity and isinstance(validity[0], bytes) else b"0"
-        return FolderStatus(int(raw), exists)
+        next_raw = uidnext[-1] if uidnext and isinstance(uidnext[-1], bytes) else b"0"
+        status = FolderStatus(int(raw), counts[-1] if counts else 0, int(next_raw))
+        self.last_status = status
+        return status
 
     def search_since(self, since: date, after_uid: int = 0) -> list[int]:
         """UIDs of messages since ``since`` and (when given) after ``after_uid``."""
@@ -369,6 +379,7 @@ class ImapReader:
         seconds: float,
         stop: threading.Event,
         ready: threading.Event | None = None,
+        since: FolderStatus | None = None,
     ) -> bool:
         """Wait on ``folder`` (opened read-only) until the server reports a change.
 
@@ -378,9 +389,18 @@ class ImapReader:
         MailboxError when the connection is lost, and also when the machine slept
         meanwhile: a connection idle across a sleep is usually dead without knowing it,
         so the caller connects again.
+
+        ``since`` is the folder as last seen (:attr:`last_status`). Mail that came
+        while no IDLE ran (during the caller's check) is reported by the server in the
+        EXAMINE that opens this wait, not in an untagged answer during it: without the
+        comparison it would wait unnoticed until the next arrival.
         """
         seconds = min(seconds, MAX_IDLE_SECONDS)
-        self.examine(folder)
+        status = self.examine(folder)
+        if since is not None and (status.uidnext, status.exists) != (since.uidnext, since.exists):
+            if ready is not None:
+                ready.set()
+            return True
         imap = self._conn()
         tag = b"FUIDLE" + str(imap.tagnum).encode("ascii")
         imap.tagnum += 1
