@@ -410,7 +410,8 @@ def _install_tray(
     from followup_desktop.gui.tray import install_tray
 
     def new_debrief() -> None:
-        window.new_debrief()
+        # The tray's "I just had an interview": its debrief, recording it first if needed.
+        window.router.just_interviewed()
 
     tray = install_tray(
         app,

@@ -30,7 +30,7 @@ def show_today(window: MainWindow) -> None:
 def run_launch_actions(window: MainWindow, arguments: Sequence[str]) -> None:
     """Carry out every ``--action`` in ``arguments`` (the window is already in front)."""
     handlers: dict[str, Callable[[], object]] = {
-        JUST_INTERVIEWED: window.new_debrief,
+        JUST_INTERVIEWED: window.router.just_interviewed,
         TODAY: lambda: show_today(window),
     }
     for name in requested_actions(arguments):

@@ -341,7 +341,7 @@ class TrayController(QObject):
         undo_text = self.undo_text
         if undo_text is not None:
             self._add(menu, action_text(f"Undo {undo_text}"), "trayUndo", self._undo)
-        self._add(menu, "New debrief…", "trayNewDebrief", self._new_debrief)
+        self._add(menu, "I just had an interview…", "trayJustInterviewed", self._new_debrief)
         self._add(menu, "Open Followup", "trayOpen", self.show_window)
         snooze = self._add(menu, "Snooze all for an hour", "traySnoozeAll", self._snooze_all)
         snooze.setEnabled(self.scheduler is not None and bool(status and status.overdue))

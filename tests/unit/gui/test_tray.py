@@ -84,7 +84,7 @@ def test_the_menu_lists_urgent_actions_and_the_commands(
     names = _menu_names(controller)
     assert names == [
         f"trayUrgent_{overdue}",
-        "trayNewDebrief",
+        "trayJustInterviewed",
         "trayOpen",
         "traySnoozeAll",
         "trayPause",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from followup_desktop.core.ics.match import own_addresses
 from followup_desktop.core.models import (
     Contact,
     ContactRole,
+    Debrief,
     DebriefDraftRow,
     DebriefStatus,
     Interview,
@@ -140,6 +141,20 @@ def question_bank(db: Database) -> list[QuestionRecord]:
     """Every stumbled question of every debrief, newest interview first."""
     with db.session() as session:
         return list_questions(session)
+
+
+def interview_awaiting_debrief(db: Database, now: datetime, within: timedelta) -> int | None:
+    """The latest interview that ended in the ``within`` before ``now`` and whose debrief
+    is not submitted yet: the one "I just had an interview" means when it is recorded."""
+    with db.session() as session:
+        return session.scalar(
+            select(Interview.id)
+            .outerjoin(Debrief, Debrief.interview_id == Interview.id)
+            .where(Interview.ends_at <= now, Interview.ends_at >= now - within)
+            .where((Debrief.id.is_(None)) | (Debrief.status != DebriefStatus.SUBMITTED))
+            .order_by(Interview.ends_at.desc(), Interview.id.desc())
+            .limit(1)
+        )
 
 
 def latest_ended_interview(db: Database, now: datetime) -> int | None:

@@ -2,6 +2,6 @@
 by the hour in a week, or as an agenda list."""
 
 from followup_desktop.gui.calendar.page import CalendarPage
-from followup_desktop.gui.calendar.schedule import ScheduleInterviewDialog
+from followup_desktop.gui.calendar.schedule import JustHadInterviewDialog, ScheduleInterviewDialog
 
-__all__ = ["CalendarPage", "ScheduleInterviewDialog"]
+__all__ = ["CalendarPage", "JustHadInterviewDialog", "ScheduleInterviewDialog"]

@@ -7,11 +7,14 @@ and the resulting :class:`Change` is emitted, so the window refreshes every view
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, tzinfo
+import re
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from PySide6.QtCore import QTime, Signal
+from PySide6.QtCore import QDateTime, QLocale, QTime, QTimeZone, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,6 +32,8 @@ from followup_desktop.gui.plain import PlainLabel, shown
 from followup_desktop.gui.theme import error_color
 
 NEW_OPPORTUNITY = -1
+#: How long an interview usually lasts: "I just had an interview" starts it this long ago.
+TYPICAL_LENGTH = timedelta(hours=1)
 
 
 def open_opportunities(service: FollowupService) -> list[tuple[int, str]]:
@@ -53,6 +58,7 @@ class ScheduleInterviewDialog(QDialog):
         self._day = day
         self._tz = tz
         self.change: Change | None = None
+        self.interview_id: int | None = None
         self.setWindowTitle(f"Schedule an interview on {day.strftime('%A %d %B %Y')}")
         self.setAccessibleName("Schedule an interview")
 
@@ -108,7 +114,7 @@ class ScheduleInterviewDialog(QDialog):
 
     def save(self) -> bool:
         """Store the interview (and a new opportunity when asked); False with a message."""
-        starts, ends = self._moment(self.starts.time()), self._moment(self.ends.time())
+        starts, ends = self.times()
         if ends <= starts:
             self.error.setText("The interview must end after it starts; change the end time.")
             return False
@@ -119,13 +125,14 @@ class ScheduleInterviewDialog(QDialog):
                 change = self._service.create_opportunity(self.company.text(), self.role.text())
                 assert change.created_id is not None
                 chosen = change.created_id
-            change = change | self._service.record_interview(
+            recorded = self._service.record_interview(
                 chosen,
                 starts,
                 ends,
                 timezone=getattr(self._tz, "key", None) or local_zone_name(),
                 advance_stage=True,
             )
+            change = change | recorded
         except FollowupError as error:
             # A new opportunity made before a failure stays; say so through the change.
             if change.opportunity_ids:
@@ -133,6 +140,113 @@ class ScheduleInterviewDialog(QDialog):
             self.error.setText(str(error))
             return False
         self.change = change
+        self.interview_id = recorded.created_id
         self.saved.emit(change)
         self.accept()
         return True
+
+    def times(self) -> tuple[datetime, datetime]:
+        """When the interview starts and ends, as typed, in the dialog's zone."""
+        return self._moment(self.starts.time()), self._moment(self.ends.time())
+
+
+def typing_format(locale: QLocale) -> str:
+    """The locale's short date and time, with every number at a fixed width.
+
+    Short formats such as "M/d/yy h:mm AP" have fields of one or two digits, and a
+    field typed over then swallows the next one's digits; "MM/dd/yyyy hh:mm AP" keeps
+    the locale's order and separators and takes typing as it comes.
+    """
+    widths = {"d": "dd", "M": "MM", "y": "yyyy", "h": "hh", "H": "HH", "m": "mm", "s": "ss"}
+    shown = locale.dateTimeFormat(QLocale.FormatType.ShortFormat).replace("\u202f", " ")
+    return re.sub(
+        r"([dMyhHms])\1*",
+        lambda run: run.group(0) if len(run.group(0)) > 2 else widths[run.group(1)],
+        shown,
+    )
+
+
+class TypedDateTimeEdit(QDateTimeEdit):
+    """A date and time field that takes a date typed with its separators.
+
+    Qt moves to the next field once one is full, and then reads the separator the
+    person types next as "go to the next field" too, so "23.11.2026" skips the month.
+    Here a separator right after such a move is taken as already done.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._just_moved = False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if self._just_moved and text and not text.isdigit() and text.isprintable():
+            self._just_moved = False
+            event.accept()
+            return
+        before = self.currentSectionIndex()
+        super().keyPressEvent(event)
+        self._just_moved = text.isdigit() and self.currentSectionIndex() > before
+
+
+def _date_time_edit(moment: datetime, name: str) -> QDateTimeEdit:
+    """A date and time field typed in the person's locale, with a calendar popup."""
+    edit = TypedDateTimeEdit()
+    edit.setTimeZone(QTimeZone.systemTimeZone())
+    edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(moment.timestamp())))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(typing_format(QLocale()))
+    edit.setAccessibleName(name)
+    return edit
+
+
+class JustHadInterviewDialog(ScheduleInterviewDialog):
+    """Record the interview that has just ended, then go on to its debrief.
+
+    It ends now and started a typical interview's length ago; both can be changed. The
+    fields take the date and time as the person's locale writes them, or from a popup.
+    """
+
+    def __init__(
+        self,
+        service: FollowupService,
+        now: datetime,
+        tz: tzinfo,
+        parent: QWidget | None = None,
+        opportunity_id: int | None = None,
+    ) -> None:
+        local_now = now.astimezone(tz)
+        super().__init__(service, local_now.date(), tz, parent)
+        self.setWindowTitle("Record the interview you just had")
+        self.setAccessibleName("Record the interview you just had")
+        ends = local_now.replace(second=0, microsecond=0)
+        ends -= timedelta(minutes=ends.minute % 5)
+        form = self.findChild(QFormLayout)
+        assert form is not None
+        for old, label, moment, name in (
+            (self.starts, "&Started:", ends - TYPICAL_LENGTH, "Started at"),
+            (self.ends, "&Ended:", ends, "Ended at"),
+        ):
+            new = _date_time_edit(moment, name)
+            form.replaceWidget(old, new)
+            form.labelForField(new).setText(label)  # type: ignore[attr-defined]
+            old.deleteLater()
+            if old is self.starts:
+                self.started: QDateTimeEdit = new
+            else:
+                self.ended: QDateTimeEdit = new
+        if opportunity_id is not None:
+            found = self.opportunity.findData(opportunity_id)
+            if found >= 0:
+                self.opportunity.setCurrentIndex(found)
+        self.setTabOrder(self.role, self.started)
+        self.setTabOrder(self.started, self.ended)
+
+    def times(self) -> tuple[datetime, datetime]:
+        """The two moments typed, in the dialog's zone."""
+
+        def moment(edit: QDateTimeEdit) -> datetime:
+            seconds = edit.dateTime().toSecsSinceEpoch()
+            return datetime.fromtimestamp(seconds, self._tz)
+
+        return moment(self.started), moment(self.ended)

@@ -48,6 +48,7 @@ class NamedActions:
     find_action: QAction
     open_card_action: QAction
     debrief_action: QAction
+    just_had_action: QAction
     next_stage_action: QAction
     previous_stage_action: QAction
     archive_action: QAction
@@ -116,6 +117,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_card", "&Open card", lambda w: w.board_ctl.open_current()),
     ActionSpec("debrief", "&Debrief the latest interview…", lambda w: w.router.new_debrief(),
                "Ctrl+D", "Write down how the interview that ended last went"),
+    ActionSpec("just_had", "I &just had an interview…", lambda w: w.router.just_had_interview(),
+               "Ctrl+Shift+D", "Record the interview that just ended and write its debrief"),
     ActionSpec("next_stage", "Move to &next stage", lambda w: w.board_ctl.move_selected(1),
                "Ctrl+Shift+Right", "Move the selected cards one column right"),
     ActionSpec("previous_stage", "Move to &previous stage", lambda w: w.board_ctl.move_selected(-1),
@@ -149,7 +152,7 @@ JOB_ACTIONS = ("backup", "export_calendar", "import_sheet", "export_sheet")
 
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ("&File", (
-        "new", "debrief", None,
+        "new", "just_had", "debrief", None,
         "import", "import_sheet", "export", "export_sheet", "export_calendar", None,
         "posting", "contacts", "export_contacts", "proof", None,
         "backup", None, "quit",
@@ -161,7 +164,18 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ("&View", ("board", "calendar", "questions", "stats", "today", "mailbox", None, "refresh")),
     ("&Help", ("about",)),
 )  # fmt: skip
-TOOLBAR = ("new", None, "undo", "redo", None, "|filters", "|spacer", "today", "settings")
+TOOLBAR = (
+    "new",
+    "just_had",
+    None,
+    "undo",
+    "redo",
+    None,
+    "|filters",
+    "|spacer",
+    "today",
+    "settings",
+)
 
 
 def _make(window: MainWindow, spec: ActionSpec) -> QAction:

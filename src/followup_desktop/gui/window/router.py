@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
 from followup_desktop.core.action_kinds import Opening, kind_info
+from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.queries.window import ActionTarget, action_target
 
@@ -43,6 +44,10 @@ NOTHING_TO_OPEN = (
     "This step belongs to no opportunity, so there is nothing to open. Mark "
     "it done or snooze it in the Today panel."
 )
+
+
+#: How long after an interview "I just had an interview" means that one.
+RECENT_INTERVIEW = timedelta(hours=4)
 
 
 class Route(enum.StrEnum):
@@ -228,6 +233,62 @@ class ActionRouter:
             window.service, window, tasks=window.tasks, passwords=window.passwords
         )
         dialog.changed.connect(window.bus.publish)
+        window.dialogs.run_once(dialog)
+
+    def just_interviewed(self) -> None:
+        """The desktop's "I just had an interview": the debrief of an interview that
+        ended in the last few hours and is not debriefed yet (an imported invitation),
+        else record the interview that just ended."""
+        from followup_desktop.core.queries.debrief import interview_awaiting_debrief
+
+        window = self.window
+        recent = interview_awaiting_debrief(
+            window.service.db, window.service.clock(), RECENT_INTERVIEW
+        )
+        if recent is None:
+            self.just_had_interview()
+        elif not window.writer.refuse_while_busy():
+            from followup_desktop.gui.debrief import open_debrief
+
+            self._wire_debrief(open_debrief(window.service, recent, window))
+
+    def just_had_interview(self) -> None:
+        """Record the interview that just ended (for the selected card, if one is) and
+        go straight on to its debrief."""
+        from PySide6.QtCore import QTimer
+
+        from followup_desktop.gui.calendar import JustHadInterviewDialog
+        from followup_desktop.gui.debrief import open_debrief
+
+        window = self.window
+        if window.writer.refuse_while_busy():
+            return
+        selected = window.board_ctl.selected_or_current()
+        dialog = JustHadInterviewDialog(
+            window.service,
+            window.service.clock(),
+            window.tz,
+            window,
+            opportunity_id=selected[0] if len(selected) == 1 else None,
+        )
+
+        def recorded(change: object) -> None:
+            assert isinstance(change, Change)
+            window.bus.publish(change)
+            interview = dialog.interview_id
+            if interview is None:
+                return
+
+            def debrief() -> None:
+                try:
+                    self._wire_debrief(open_debrief(window.service, interview, window))
+                except FollowupError as error:
+                    self._warn(f"The debrief could not be opened: {error}")
+
+            # After the recording dialog has closed: the debrief is a window of its own.
+            QTimer.singleShot(0, window, debrief)
+
+        dialog.saved.connect(recorded)
         window.dialogs.run_once(dialog)
 
     def schedule_interview(self, day: object) -> None:
