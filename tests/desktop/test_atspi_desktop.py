@@ -181,12 +181,6 @@ def test_the_board_and_the_calendar_are_named_and_reachable_through_atspi(
         assert len(inside) <= 1, inside
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known fault, open: a window reopened on the calendar page sometimes crashes "
-    "(SIGSEGV in QAccessibleCache::idForObject, reached from an AT-SPI request) while a "
-    "screen reader walks it during start-up, so it leaves the accessibility bus",
-)
 def test_the_calendar_is_named_and_reachable_through_atspi(
     a11y_stack: tuple[DesktopStack, dict[str, str]], tmp_path: Path
 ) -> None:

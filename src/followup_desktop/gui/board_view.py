@@ -56,6 +56,7 @@ from followup_desktop.gui.board_model import (
 )
 from followup_desktop.gui.card_delegate import CardDelegate
 from followup_desktop.gui.plain import PlainLabel
+from followup_desktop.gui.scroll_access import install as install_scroll_access
 from followup_desktop.gui.theme import muted_text
 
 # Columns share the board's width: as many whole columns as fit at MIN_COLUMN_WIDTH
@@ -299,6 +300,9 @@ class BoardView(QScrollArea):
         tz: tzinfo,
         drop_handler: Callable[[list[int], int, int], bool],
     ) -> None:
+        # Before the first interface is made: Qt's own one for a scroll area can crash a
+        # screen reader's walk when a scroll bar hides (scroll_access.py).
+        install_scroll_access()
         super().__init__()
         self.setObjectName("board")
         self.setAccessibleName("Board: one column per stage")

@@ -65,6 +65,7 @@ UNDO_OFFER_S = 120.0
 # showing the window instead.
 TRAY_GRACE = timedelta(seconds=10)
 ICON_SIZE = 64
+SYMBOLIC_ICON_NAME = f"{APP_ID}-symbolic"
 
 
 def app_icon() -> QIcon:
@@ -85,6 +86,22 @@ def app_icon() -> QIcon:
         painter.end()
         icon = QIcon(pixmap)
     return icon
+
+
+def tray_icon() -> QIcon:
+    """The tray's icon: the one-colour symbolic icon where the icon theme has it.
+
+    Panels (GNOME's AppIndicator extension, KDE, XFCE) recolour a ``-symbolic`` theme
+    icon to match their text, where the full-colour icon would stand out on a dark
+    panel. It comes by name from the theme (Followup installs it with its desktop
+    entry), so a tray on D-Bus is handed the name rather than a picture, and it is
+    marked as a mask for platforms that tint masks. Not installed: the colour icon.
+    """
+    symbolic = QIcon.fromTheme(SYMBOLIC_ICON_NAME)
+    if not symbolic.isNull():
+        symbolic.setIsMask(True)
+        return symbolic
+    return app_icon()
 
 
 def badged_icon(base: QIcon, count: int) -> QIcon:
@@ -137,7 +154,7 @@ class TrayController(QObject):
         self.tray_available = tray_available
         self.quit_app = quit_app or QApplication.quit
         self.tz = tz or local_zone()
-        self.base_icon = app_icon()
+        self.base_icon = tray_icon()
         self.icon = icon or QSystemTrayIcon(self.base_icon, self)
         self.icon.setIcon(self.base_icon)
         self.icon.setToolTip(APP_NAME)
@@ -548,4 +565,11 @@ def install_tray(
     return controller
 
 
-__all__ = ["TrayController", "app_icon", "badged_icon", "build_notifiers", "install_tray"]
+__all__ = [
+    "TrayController",
+    "app_icon",
+    "badged_icon",
+    "build_notifiers",
+    "install_tray",
+    "tray_icon",
+]
