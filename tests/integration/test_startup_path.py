@@ -379,3 +379,29 @@ def test_when_the_whole_opening_fails_after_the_paint_nothing_is_written(
     assert result["code"] == 2
     assert len(result["shown"]) == 1 and "failed a check" in result["shown"][0]
     assert result["unchanged"]  # the painted board wrote nothing, and nothing after it
+
+
+TRAY_IMPORTS = r"""
+import json, sys
+import followup_desktop.core.messages
+import followup_desktop.gui.composer
+import followup_desktop.gui.tray
+loaded_at_start = "jinja2" in sys.modules
+from followup_desktop.core.messages import render_source
+rendered = render_source("Subject: Hello {{ name }}\nBody", {"name": "Sam"})
+print(json.dumps([loaded_at_start, "jinja2" in sys.modules, rendered.subject]))
+"""
+
+
+def test_the_tray_and_composer_load_jinja2_only_when_a_template_is_rendered() -> None:
+    # The tray is set up on the GUI thread just after the first paint; importing Jinja2
+    # there froze the window, so the template engine waits for the first message.
+    output = subprocess.run(
+        [sys.executable, "-c", TRAY_IMPORTS],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        timeout=60,
+    ).stdout
+    assert json.loads(output.strip().splitlines()[-1]) == [False, True, "Hello Sam"]
