@@ -442,6 +442,7 @@ def install_tray(
     on_change: Callable[[object], None] | None = None,
     settings: QSettings | None = None,
     dbus: bool = True,
+    start_reminders: bool = True,
 ) -> TrayController:
     """Give Followup its tray, notifications and reminder scheduler; returns the controller.
 
@@ -476,7 +477,8 @@ def install_tray(
     first = chain.first_available()
     log.info("reminders go through %s", first.name if first is not None else "nothing")
     controller.start(minimized=minimized)
-    scheduler.start()
+    if start_reminders:
+        scheduler.start()
     return controller
 
 
