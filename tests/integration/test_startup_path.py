@@ -379,3 +379,81 @@ def test_when_the_whole_opening_fails_after_the_paint_nothing_is_written(
     assert result["code"] == 2
     assert len(result["shown"]) == 1 and "failed a check" in result["shown"][0]
     assert result["unchanged"]  # the painted board wrote nothing, and nothing after it
+
+
+TRAY_IMPORTS = r"""
+import json, sys
+import followup_desktop.core.messages
+import followup_desktop.gui.composer
+import followup_desktop.gui.tray
+loaded_at_start = "jinja2" in sys.modules
+from followup_desktop.core.messages import render_source
+rendered = render_source("Subject: Hello {{ name }}\nBody", {"name": "Sam"})
+print(json.dumps([loaded_at_start, "jinja2" in sys.modules, rendered.subject]))
+"""
+
+
+def test_the_tray_and_composer_load_jinja2_only_when_a_template_is_rendered() -> None:
+    # The tray is set up on the GUI thread just after the first paint; importing Jinja2
+    # there froze the window, so the template engine waits for the first message.
+    output = subprocess.run(
+        [sys.executable, "-c", TRAY_IMPORTS],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        timeout=60,
+    ).stdout
+    assert json.loads(output.strip().splitlines()[-1]) == [False, True, "Hello Sam"]
+
+
+REMINDERS_AFTER_CHECK = r"""
+import json, sys, threading
+from pathlib import Path
+from followup_desktop.gui import app as gui_app
+from followup_desktop.gui.scheduler import ReminderScheduler
+
+starts = []
+original_start = ReminderScheduler.start
+
+
+def start(self):
+    # Where and when the first reminder check runs: on the GUI thread, after the full
+    # integrity check, so its delivery writes never wait for the check there.
+    starts.append({
+        "checked": self.service.db.gate.passed,
+        "gui_thread": threading.current_thread() is threading.main_thread(),
+    })
+    original_start(self)
+    starts[-1]["armed"] = self.timer.isActive()
+
+
+ReminderScheduler.start = start
+code = gui_app.run_gui(Path(sys.argv[1]), quit_after_show=True)
+print(json.dumps({"code": code, "starts": starts}))
+"""
+
+
+def test_reminders_start_once_the_integrity_check_has_ended(
+    database: Database, isolated_home: Path
+) -> None:
+    service = FollowupService(database)
+    created = service.create_opportunity("Acme", "Analyst").created_id
+    service.add_action("call_recruiter", service.clock(), opportunity_id=created)
+    path = database.path
+    database.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    output = subprocess.run(
+        [sys.executable, "-c", REMINDERS_AFTER_CHECK, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    assert result == {
+        "code": 0,
+        "starts": [{"checked": True, "gui_thread": True, "armed": True}],
+    }

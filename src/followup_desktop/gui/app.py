@@ -130,10 +130,14 @@ class IntegrityWatch(QObject):
             self.finished.emit(problem)
 
 
-def _watch_integrity(db: Database, window: MainWindow, app: QApplication) -> IntegrityWatch:
+def _watch_integrity(
+    db: Database, window: MainWindow, app: QApplication, then: Callable[[], None]
+) -> IntegrityWatch:
+    """Start the full check; ``then()`` runs on the GUI thread once it has ended, either way."""
     watch = IntegrityWatch(db, app)
 
     def finished(problem: object) -> None:
+        then()
         if problem is None:
             log.info("integrity check passed")
             return
@@ -145,6 +149,7 @@ def _watch_integrity(db: Database, window: MainWindow, app: QApplication) -> Int
         )
 
     def failed(message: str) -> None:
+        then()
         window.dialogs.warning(window, f"The database could not be checked: {message}")
 
     watch.finished.connect(finished)
@@ -316,14 +321,16 @@ def run_gui(
         handed = _wire_instance(app, window, instance, db_path, arguments)
 
         def set_up(service: FollowupService) -> None:
-            tray = _install_tray(app, window, service, minimized=minimized)
-            handed.deliver_to(tray)
-            _keep_search_nudge_current(service, window, app)
-            watches.append(_watch_integrity(service.db, window, app))
-            if quit_after_show:
-                # Everything start-up does has run: the window painted, the tray armed.
-                # The tray's Quit, so a window closed to the background really closes.
-                QTimer.singleShot(0, tray.quit)
+            watches.append(
+                _set_up_tray(
+                    app,
+                    window,
+                    service,
+                    handed,
+                    minimized=minimized,
+                    quit_after_show=quit_after_show,
+                )
+            )
 
         if startup is None:
             service = _service(opened[0])
@@ -347,6 +354,37 @@ def run_gui(
             watch.checker.join()  # the check's connection must close before the file does
         for db in opened:
             db.close()
+
+
+def _set_up_tray(
+    app: QApplication,
+    window: MainWindow,
+    service: FollowupService,
+    handed: _HandedArguments,
+    *,
+    minimized: bool,
+    quit_after_show: bool,
+) -> IntegrityWatch:
+    """Once the service is there: the tray, then reminders once the full check has ended.
+
+    The reminder scheduler's first check may record a delivery, a write, and writes wait
+    for the full integrity check: started at once, it held the GUI thread for most of a
+    second on a large file while the check ran.
+    """
+    tray = _install_tray(app, window, service, minimized=minimized)
+    handed.deliver_to(tray)
+    _keep_search_nudge_current(service, window, app)
+
+    def checked() -> None:
+        if tray.scheduler is not None:
+            tray.scheduler.start()
+        if quit_after_show:
+            # Everything start-up does has run: the window painted, the tray and its
+            # reminders armed. The tray's Quit, so a window closed to the background
+            # really closes.
+            QTimer.singleShot(0, tray.quit)
+
+    return _watch_integrity(service.db, window, app, checked)
 
 
 def _wire_instance(
@@ -418,6 +456,7 @@ def _install_tray(
         window,
         service,
         minimized=minimized,
+        start_reminders=False,  # started once the integrity check has ended (run_gui)
         on_open_action=window.open_action,
         on_new_debrief=new_debrief,
         on_change=window.bus.publish,

@@ -503,6 +503,7 @@ def install_tray(
     dbus: bool = True,
     undo_stack: QUndoStack | None = None,
     run: Runner = run_at_once,
+    start_reminders: bool = True,
 ) -> TrayController:
     """Give Followup its tray, notifications and reminder scheduler; returns the controller.
 
@@ -561,7 +562,8 @@ def install_tray(
     first = chain.first_available()
     log.info("reminders go through %s", first.name if first is not None else "nothing")
     controller.start(minimized=minimized)
-    scheduler.start()
+    if start_reminders:
+        scheduler.start()
     return controller
 
 

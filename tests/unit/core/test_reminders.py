@@ -192,6 +192,28 @@ def test_each_due_time_is_announced_once_even_after_a_restart(
         reopened.close()
 
 
+def test_a_large_catch_up_is_recorded_in_one_go_counting_only_new_rows(
+    database: Database, reminders: ReminderService, clock: FakeClock
+) -> None:
+    # A week away: many due at once, recorded with one statement; some already were.
+    opportunity = add_opportunity(database, "Acme")
+    for minutes in range(1, 41):
+        add_action(database, clock.now - timedelta(minutes=minutes), opportunity_id=opportunity)
+    pending = reminders.pending(clock.now)
+    assert len(pending) == 40
+    assert reminders.record(pending[:15], "banner") == 15
+    assert reminders.record(pending, "summary-banner", grouped=True) == 25
+    assert reminders.record(pending, "banner") == 0
+    assert reminders.pending(clock.now) == []
+    with database.session() as session:
+        stored = session.scalars(select(ReminderDelivery)).all()
+    assert sorted((row.action_id, row.due_at) for row in stored) == sorted(
+        (reminder.action_id, reminder.due_at) for reminder in pending
+    )
+    assert sum(row.grouped for row in stored) == 25
+    assert {row.channel for row in stored} == {"banner", "summary-banner"}
+
+
 def test_a_snooze_is_a_new_due_time_announced_again(
     database: Database, reminders: ReminderService, clock: FakeClock
 ) -> None:

@@ -11,19 +11,20 @@ shipped default is used and the draft says why.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Protocol
-
-import jinja2
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from typing import TYPE_CHECKING, Any, Protocol
 
 from followup_desktop.core.errors import FollowupError
+
+if TYPE_CHECKING:
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 SETTING_PREFIX = "template."
 MAX_TEMPLATE_CHARS = 50_000
@@ -132,28 +133,34 @@ class TemplateError(FollowupError):
         self.detail = message
 
 
-class _GuardedEnvironment(ImmutableSandboxedEnvironment):
+# Jinja2 is imported on the first render or check, not with this module: the tray and the
+# window import the messages package at start-up, and loading Jinja2 there held the GUI
+# thread while a person was waiting for the window to answer.
+@functools.cache
+def _environment() -> ImmutableSandboxedEnvironment:
     """The immutable sandbox, with ``*`` and ``**`` capped so a typo cannot hang the app."""
+    import jinja2
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    intercepted_binops = frozenset({"*", "**"})
+    class GuardedEnvironment(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
 
-    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
-        if operator_name == "**":
-            if isinstance(right, int | float) and abs(right) > 64:
-                raise SecurityError("the power is too large")
-            return operator.pow(left, right)
-        for sized, count in ((left, right), (right, left)):
-            if (
-                isinstance(sized, str | list | tuple)
-                and isinstance(count, int)
-                and len(sized) * count > MAX_OUTPUT_CHARS
-            ):
-                raise SecurityError("the repeated text would be too long")
-        return operator.mul(left, right)
+        def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+            if operator_name == "**":
+                if isinstance(right, int | float) and abs(right) > 64:
+                    raise SecurityError("the power is too large")
+                return operator.pow(left, right)
+            for sized, count in ((left, right), (right, left)):
+                if (
+                    isinstance(sized, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(sized) * count > MAX_OUTPUT_CHARS
+                ):
+                    raise SecurityError("the repeated text would be too long")
+            return operator.mul(left, right)
 
-
-def _environment() -> _GuardedEnvironment:
-    env = _GuardedEnvironment(
+    env = GuardedEnvironment(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -163,9 +170,6 @@ def _environment() -> _GuardedEnvironment:
     # Nothing from outside the context: no range() loops, no lipsum, no namespace().
     env.globals.clear()
     return env
-
-
-_ENV = _environment()
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +198,9 @@ def _line_from_traceback(error: BaseException) -> int | None:
 
 
 def _explain(error: Exception) -> str:
+    import jinja2  # already loaded: the error came from rendering
+    from jinja2.exceptions import SecurityError
+
     if isinstance(error, jinja2.UndefinedError):
         text = str(error)
         match = re.match(r"'([^']+)' is undefined", text)
@@ -227,9 +234,12 @@ def compile_template(source: str, key: str | None = None) -> jinja2.Template:
             f"{MAX_TEMPLATE_CHARS:,}.",
             key=key,
         )
+    env = _environment()
+    import jinja2  # loaded by _environment()
+
     try:
-        code = _ENV.compile(source, name=key, filename=_TEMPLATE_FILENAME)
-        return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
+        code = env.compile(source, name=key, filename=_TEMPLATE_FILENAME)
+        return env.template_class.from_code(env, code, env.make_globals(None))
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(
             f"{(error.message or 'Syntax error').rstrip('.')}. Check that every "

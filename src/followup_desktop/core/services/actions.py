@@ -139,21 +139,28 @@ class ActionsMixin(ServiceBase):
         if not deliveries:
             return 0
         delivered_at = self.clock()
-        added = 0
+        rows = [
+            {
+                "action_id": action_id,
+                "due_at": due_at,
+                "delivered_at": delivered_at,
+                "channel": channel[:32],
+                "grouped": grouped,
+            }
+            for action_id, due_at in deliveries
+        ]
+        statement = sqlite_insert(ReminderDelivery).on_conflict_do_nothing(
+            index_elements=["action_id", "due_at"]
+        )
         with self._write() as session:
-            # One statement per row: an executemany reports no usable row count.
-            for action_id, due_at in deliveries:
-                statement = (
-                    sqlite_insert(ReminderDelivery)
-                    .values(
-                        action_id=action_id,
-                        due_at=due_at,
-                        delivered_at=delivered_at,
-                        channel=channel[:32],
-                        grouped=grouped,
-                    )
-                    .on_conflict_do_nothing(index_elements=["action_id", "due_at"])
-                )
-                result = session.execute(statement)
-                added += max(int(getattr(result, "rowcount", 0) or 0), 0)
-        return added
+            connection = session.connection()
+            # One statement for all rows (a catch-up summary after a week away holds
+            # thousands; one statement each took ~0.4 s of CPU on the GUI thread). An
+            # executemany reports no usable row count, so the rows added are counted by
+            # SQLite's own tally of changes on this connection (the table has no triggers).
+            driver = connection.connection.driver_connection
+            assert driver is not None  # an open session holds a live connection
+            before = driver.total_changes
+            connection.execute(statement, rows)
+            added = driver.total_changes - before
+        return int(added)
