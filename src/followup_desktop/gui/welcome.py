@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from followup_desktop.gui.board_model import BoardModel
 from followup_desktop.gui.demo_launch import Launcher, start_demo, start_detached
@@ -62,17 +62,19 @@ class WelcomePanel(QFrame):
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         layout.addWidget(self.text)
-        row = QHBoxLayout()
+        # One under another: in one line they would hold the window wider than a laptop
+        # screen at 200 %.
+        row = QGridLayout()
         self.buttons: list[QPushButton] = []
-        for text, description, slot in steps:
+        for index, (text, description, slot) in enumerate(steps):
             button = QPushButton(text)
             button.setAccessibleName(text.replace("&", "").rstrip("…"))
             button.setAccessibleDescription(description)
             button.setToolTip(description)
             button.clicked.connect(lambda _checked=False, slot=slot: slot())
-            row.addWidget(button)
+            row.addWidget(button, index, 0)
             self.buttons.append(button)
-        row.addStretch(1)
+        row.setColumnStretch(1, 1)
         layout.addLayout(row)
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             signal.connect(self.follow_model)

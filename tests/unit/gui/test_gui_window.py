@@ -315,7 +315,7 @@ def test_today_panel_spells_out_the_selected_reason(
     ]
     panel.select_row(rows[0])
     assert "Why: They asked you to ring back before Friday." in panel.details.text()
-    assert "to Sam (Acme — Analyst)" in panel.details.text()
+    assert "Call recruiter (Sam) (Acme — Analyst)" in panel.details.text()
     panel.view.clearSelection()
     assert panel.details.text() == ""
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
 
 if TYPE_CHECKING:
     from followup_desktop.gui.main_window import MainWindow
@@ -279,5 +279,8 @@ def build_toolbar(
         widget = toolbar.widgetForAction(action)
         if widget is not None and not widget.accessibleName():
             widget.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+    # Qt's own » button, shown when a narrow window cannot hold every action.
+    for button in toolbar.findChildren(QToolButton, "qt_toolbar_ext_button"):
+        button.setAccessibleName("More toolbar actions")
     window.addToolBar(toolbar)
     return toolbar
