@@ -110,8 +110,12 @@ class AgendaItem:
             return ""
         if not who or not recipient.startswith(who):
             return f"via {recipient}"
-        # "Dana Kim <dana@acme.test>" for Dana Kim: only the address is new.
-        return recipient[len(who) :].strip(" ,")
+        # "Dana Kim <dana@acme.test>" for Dana Kim: only the address is new, shown bare
+        # ("at dana@acme.test"), not in the brackets it is stored with.
+        address = recipient[len(who) :].strip(" ,")
+        if address.startswith("<") and address.endswith(">"):
+            address = address[1:-1].strip()
+        return f"at {address}" if address else ""
 
     def as_json(self) -> dict[str, Any]:
         """The stable JSON shape of ``followup-desktop agenda --json``."""

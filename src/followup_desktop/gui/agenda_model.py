@@ -27,7 +27,7 @@ def _status(item: AgendaItem) -> str:
 
 
 def _what(item: AgendaItem) -> str:
-    return item.title + (f" ({item.sent_to})" if item.sent_to else "")
+    return item.title + (f", {item.sent_to}" if item.sent_to else "")
 
 
 def _where(item: AgendaItem) -> str:

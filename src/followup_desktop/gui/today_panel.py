@@ -260,7 +260,7 @@ def summary_text(overdue: int, today: int, coming: int, listed: int) -> str:
 
 def describe(item: AgendaItem) -> str:
     """The selected action in full: what, for which opportunity, and why."""
-    what = item.title + (f" ({item.sent_to})" if item.sent_to else "")
+    what = item.title + (f", {item.sent_to}" if item.sent_to else "")
     where = f"{item.company} — {item.role}" if item.company else "Your whole search"
     lines = [f"{what} ({where})"]
     if item.reason:

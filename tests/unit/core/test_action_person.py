@@ -85,7 +85,7 @@ def test_two_thank_yous_read_apart_in_the_agenda_the_calendar_and_the_reminders(
     assert sorted(item.headline for item in items) == [DANA, OMAR]
     assert sorted(item.person for item in items) == ["Dana Kim", "Omar Ruiz"]
     dana = next(item for item in items if item.person == "Dana Kim")
-    assert dana.sent_to == "<dana@acme.test>"
+    assert dana.sent_to == "at dana@acme.test"
     entries = [
         entry
         for entry in shown.entries
@@ -130,8 +130,8 @@ def test_the_agenda_command_names_each_person_and_its_json_only_adds_fields(
 
     assert main(["--db", str(db_path), "agenda", "--now", stamp]) == 0
     text = capsys.readouterr().out
-    assert "Send a thank-you note to Dana Kim <dana@acme.test>" in text
-    assert "Send a thank-you note to Omar Ruiz <omar@acme.test>" in text
+    assert "Send a thank-you note to Dana Kim at dana@acme.test" in text
+    assert "Send a thank-you note to Omar Ruiz at omar@acme.test" in text
 
     assert main(["--db", str(db_path), "agenda", "--json", "--now", stamp]) == 0
     rows = [row for row in json.loads(capsys.readouterr().out) if row["kind"] == "thank_you"]
