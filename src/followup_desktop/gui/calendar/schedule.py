@@ -74,14 +74,12 @@ class ScheduleInterviewDialog(QDialog):
         self.role = QLineEdit()
         self.role.setAccessibleName("Role")
         self.role.setPlaceholderText("The job title")
-        self.starts = QTimeEdit(QTime(10, 0))
-        self.starts.setAccessibleName("Starts at")
-        self.starts.setDisplayFormat("HH:mm")
-        self.ends = QTimeEdit(QTime(11, 0))
-        self.ends.setAccessibleName("Ends at")
-        self.ends.setDisplayFormat("HH:mm")
+        (start_label, starts), (end_label, ends) = self._time_fields()
         self.error = PlainLabel()
         self.error.setWordWrap(True)
+        # Room for a two-line message from the start: one appearing never moves the
+        # buttons from under the pointer.
+        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing())
         palette = self.error.palette()
         palette.setColor(self.error.foregroundRole(), error_color(palette))
         self.error.setPalette(palette)
@@ -90,8 +88,8 @@ class ScheduleInterviewDialog(QDialog):
         form.addRow("&Opportunity:", self.opportunity)
         form.addRow("&Company:", self.company)
         form.addRow("&Role:", self.role)
-        form.addRow("&Starts:", self.starts)
-        form.addRow("&Ends:", self.ends)
+        form.addRow(start_label, starts)
+        form.addRow(end_label, ends)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -102,6 +100,16 @@ class ScheduleInterviewDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._opportunity_changed()
+
+    def _time_fields(self) -> tuple[tuple[str, QWidget], tuple[str, QWidget]]:
+        """The start and end fields with their labels: times on the dialog's day."""
+        self.starts = QTimeEdit(QTime(10, 0))
+        self.starts.setAccessibleName("Starts at")
+        self.starts.setDisplayFormat("HH:mm")
+        self.ends = QTimeEdit(QTime(11, 0))
+        self.ends.setAccessibleName("Ends at")
+        self.ends.setDisplayFormat("HH:mm")
+        return ("&Starts:", self.starts), ("&Ends:", self.ends)
 
     def _opportunity_changed(self) -> None:
         new = self.opportunity.currentData() == NEW_OPPORTUNITY
@@ -216,31 +224,21 @@ class JustHadInterviewDialog(ScheduleInterviewDialog):
         opportunity_id: int | None = None,
     ) -> None:
         local_now = now.astimezone(tz)
+        ends = local_now.replace(second=0, microsecond=0)
+        self._ends_at = ends - timedelta(minutes=ends.minute % 5)
         super().__init__(service, local_now.date(), tz, parent)
         self.setWindowTitle("Record the interview you just had")
         self.setAccessibleName("Record the interview you just had")
-        ends = local_now.replace(second=0, microsecond=0)
-        ends -= timedelta(minutes=ends.minute % 5)
-        form = self.findChild(QFormLayout)
-        assert form is not None
-        for old, label, moment, name in (
-            (self.starts, "&Started:", ends - TYPICAL_LENGTH, "Started at"),
-            (self.ends, "&Ended:", ends, "Ended at"),
-        ):
-            new = _date_time_edit(moment, name)
-            form.replaceWidget(old, new)
-            form.labelForField(new).setText(label)  # type: ignore[attr-defined]
-            old.deleteLater()
-            if old is self.starts:
-                self.started: QDateTimeEdit = new
-            else:
-                self.ended: QDateTimeEdit = new
         if opportunity_id is not None:
             found = self.opportunity.findData(opportunity_id)
             if found >= 0:
                 self.opportunity.setCurrentIndex(found)
-        self.setTabOrder(self.role, self.started)
-        self.setTabOrder(self.started, self.ended)
+
+    def _time_fields(self) -> tuple[tuple[str, QWidget], tuple[str, QWidget]]:
+        """Date and time fields: an interview can end after midnight, or be yesterday's."""
+        self.started = _date_time_edit(self._ends_at - TYPICAL_LENGTH, "Started at")
+        self.ended = _date_time_edit(self._ends_at, "Ended at")
+        return ("&Started:", self.started), ("&Ended:", self.ended)
 
     def times(self) -> tuple[datetime, datetime]:
         """The two moments typed, in the dialog's zone."""
