@@ -16,14 +16,10 @@ range gives no child rather than a crash.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAccessibleWidget, QScrollArea
 
-# Qt's cache owns the interfaces once made; the Python side keeps them alive too, so the
-# cache never holds a pointer whose Python wrapper has been collected.
-_made: list[QAccessibleInterface] = []
-_installed = False
+from followup_desktop.gui.access_factories import install_factory
 
 
 class ScrollAreaAccessible(QAccessibleWidget):
@@ -33,20 +29,9 @@ class ScrollAreaAccessible(QAccessibleWidget):
         super().__init__(area, QAccessible.Role.Client)
 
 
-def _factory(class_name: str, target: QObject) -> QAccessibleInterface | None:
-    if isinstance(target, QScrollArea):
-        interface = ScrollAreaAccessible(target)
-        _made.append(interface)
-        return interface
-    return None
-
-
 def install() -> None:
     """Give scroll areas their bounds-checked interface (once per process)."""
-    global _installed  # noqa: PLW0603 - one factory per process
-    if not _installed:
-        QAccessible.installFactory(_factory)
-        _installed = True
+    install_factory(QScrollArea, ScrollAreaAccessible)
 
 
 __all__ = ["ScrollAreaAccessible", "install"]

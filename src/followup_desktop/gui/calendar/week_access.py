@@ -20,12 +20,10 @@ from PySide6.QtCore import QObject, QRect
 from PySide6.QtGui import QAccessible, QAccessibleInterface, QWindow
 from PySide6.QtWidgets import QAccessibleWidget
 
+from followup_desktop.gui.access_factories import install_factory
+
 if TYPE_CHECKING:
     from followup_desktop.gui.calendar.week_view import WeekView
-
-# Interfaces made by the factory, kept alive beside Qt's cache (see the module docstring).
-_made: list[QAccessibleInterface] = []
-_installed = False
 
 
 class EntryAccessible(QAccessibleInterface):
@@ -136,22 +134,11 @@ class WeekAccessible(QAccessibleWidget):
         return super().indexOfChild(child)
 
 
-def _factory(class_name: str, target: QObject) -> QAccessibleInterface | None:
-    from followup_desktop.gui.calendar.week_view import WeekView
-
-    if isinstance(target, WeekView):
-        interface = WeekAccessible(target)
-        _made.append(interface)
-        return interface
-    return None
-
-
 def install() -> None:
     """Give week grids their accessible entries (once per process)."""
-    global _installed  # noqa: PLW0603 - one factory per process
-    if not _installed:
-        QAccessible.installFactory(_factory)
-        _installed = True
+    from followup_desktop.gui.calendar.week_view import WeekView
+
+    install_factory(WeekView, WeekAccessible)
 
 
 __all__ = ["EntryAccessible", "WeekAccessible", "install"]
