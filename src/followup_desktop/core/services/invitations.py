@@ -47,9 +47,9 @@ from followup_desktop.core.models import (
     OpportunityContact,
     Stage,
     StageChange,
-    StageKind,
 )
 from followup_desktop.core.services._base import ServiceBase
+from followup_desktop.core.services.interviews import interviewing_stage
 
 
 class InvitationOps(ServiceBase):
@@ -180,11 +180,8 @@ def _set_times(interview: Interview, invitation: Invitation) -> None:
 
 
 def _new_opportunity(session: Session, step: InvitationStep, now: datetime) -> int:
-    # The interviewing stage: the last "active" column of the board.
     stage = (
-        session.scalars(
-            select(Stage).where(Stage.kind == StageKind.ACTIVE).order_by(Stage.position.desc())
-        ).first()
+        interviewing_stage(session)
         or session.scalars(select(Stage).order_by(Stage.position)).first()
     )
     if stage is None:
