@@ -150,7 +150,10 @@ class KindInfo:
 
     ``template`` is the message template the composer starts from (None: no draft);
     ``is_message`` says the step is a message sent to someone (a call or a to-do is not);
-    ``asks_status`` that it asks the employer where things stand (a follow-up).
+    ``asks_status`` that it asks the employer where things stand (a follow-up);
+    ``with_person`` how a step about one person names them ("… to {person}"), so two
+    thank-yous for two interviewers never read the same (no phrase: the name goes after
+    the label).
     """
 
     kind: ActionKind
@@ -160,9 +163,17 @@ class KindInfo:
     opening: Opening
     is_message: bool
     asks_status: bool = False
+    with_person: str = ""
 
 
-def _message(kind: ActionKind, label: str, template: str, *, asks_status: bool = False) -> KindInfo:
+def _message(
+    kind: ActionKind,
+    label: str,
+    template: str,
+    with_person: str,
+    *,
+    asks_status: bool = False,
+) -> KindInfo:
     return KindInfo(
         kind,
         label,
@@ -171,6 +182,7 @@ def _message(kind: ActionKind, label: str, template: str, *, asks_status: bool =
         Opening.COMPOSER,
         is_message=True,
         asks_status=asks_status,
+        with_person=with_person,
     )
 
 
@@ -186,17 +198,41 @@ ACTION_KINDS: Final[dict[ActionKind, KindInfo]] = {
         KindInfo(
             _K.DEBRIEF, "Write the debrief", None, Symbol.DEBRIEF, Opening.DEBRIEF, is_message=False
         ),
-        _message(_K.THANK_YOU, "Send a thank-you note", "thank_you"),
-        _message(_K.SEND_MATERIAL, "Send the promised material", "promised_material"),
-        _message(_K.TELL_REFERENCES, "Brief your references", "reference_heads_up"),
-        _message(_K.CHECK_IN_REFERRER, "Check in with your referrer", "referrer_check_in"),
+        _message(
+            _K.THANK_YOU, "Send a thank-you note", "thank_you", "Send a thank-you note to {person}"
+        ),
+        _message(
+            _K.SEND_MATERIAL,
+            "Send the promised material",
+            "promised_material",
+            "Send the promised material to {person}",
+        ),
+        _message(
+            _K.TELL_REFERENCES,
+            "Brief your references",
+            "reference_heads_up",
+            "Brief {person}, your reference",
+        ),
+        _message(
+            _K.CHECK_IN_REFERRER,
+            "Check in with your referrer",
+            "referrer_check_in",
+            "Check in with {person}",
+        ),
         _message(
             _K.STILL_INTERESTED,
             "Send a short still-interested note",
             "still_interested",
+            "Send {person} a short still-interested note",
             asks_status=True,
         ),
-        _message(_K.STATUS_FOLLOW_UP, "Ask about the status", "status_follow_up", asks_status=True),
+        _message(
+            _K.STATUS_FOLLOW_UP,
+            "Ask about the status",
+            "status_follow_up",
+            "Ask {person} about the status",
+            asks_status=True,
+        ),
         # The composer gives a call a script to read from; it is not a message sent.
         KindInfo(
             _K.PHONE_CALL,
@@ -206,18 +242,37 @@ ACTION_KINDS: Final[dict[ActionKind, KindInfo]] = {
             Opening.COMPOSER,
             is_message=False,
             asks_status=True,
+            with_person="Call {person} about the status",
         ),
-        _message(_K.CLOSING_NOTE, "Send a courteous closing note", "closing_note"),
-        _message(_K.REPLY_TO_REJECTION, "Reply to the rejection", "rejection_reply"),
+        _message(
+            _K.CLOSING_NOTE,
+            "Send a courteous closing note",
+            "closing_note",
+            "Send {person} a courteous closing note",
+        ),
+        _message(
+            _K.REPLY_TO_REJECTION,
+            "Reply to the rejection",
+            "rejection_reply",
+            "Reply to {person} about the rejection",
+        ),
         _task(_K.KEEP_OPTIONS_OPEN, "Keep other options open", Opening.BOARD),
         _task(_K.REVIEW_OFFER, "Review the offer"),
         _task(_K.MOVE_ON, "Mark it as moved on"),
         _task(_K.PREPARE_NEXT_ROUND, "Prepare for the next round"),
-        _message(_K.VALUE_ADD, "Share something useful", "value_add"),
+        _message(
+            _K.VALUE_ADD,
+            "Share something useful",
+            "value_add",
+            "Share something useful with {person}",
+        ),
         _task(_K.SET_CRITERIA, "Set your acceptance criteria"),
         _task(_K.BUILD_SKILLS, "Work on a skill"),
         _message(
-            _K.NEW_EVIDENCE_NOTE, "Send a short note with the new evidence", "new_evidence_note"
+            _K.NEW_EVIDENCE_NOTE,
+            "Send a short note with the new evidence",
+            "new_evidence_note",
+            "Send {person} a short note with the new evidence",
         ),
         _task(_K.CUSTOM, "Your own to-do"),
     )
@@ -249,25 +304,6 @@ def kind_label(kind: str) -> str:
     return kind_info(kind).label
 
 
-#: How a step about one person names them ("{person}"). Every face (Today, the tray,
-#: the command line, the calendar) words a step through :func:`action_title`, so two
-#: thank-yous for two interviewers never read the same. A kind not listed here puts the
-#: name after its label.
-_WITH_PERSON: Final[dict[ActionKind, str]] = {
-    _K.THANK_YOU: "Send a thank-you note to {person}",
-    _K.SEND_MATERIAL: "Send the promised material to {person}",
-    _K.TELL_REFERENCES: "Brief {person}, your reference",
-    _K.CHECK_IN_REFERRER: "Check in with {person}",
-    _K.STILL_INTERESTED: "Send {person} a short still-interested note",
-    _K.STATUS_FOLLOW_UP: "Ask {person} about the status",
-    _K.PHONE_CALL: "Call {person} about the status",
-    _K.CLOSING_NOTE: "Send {person} a courteous closing note",
-    _K.REPLY_TO_REJECTION: "Reply to {person} about the rejection",
-    _K.VALUE_ADD: "Share something useful with {person}",
-    _K.NEW_EVIDENCE_NOTE: "Send {person} a short note with the new evidence",
-}
-
-
 def action_title(kind: str, person: str = "") -> str:
     """What to do, naming the person it is for: "Send a thank-you note to Dana Kim".
 
@@ -278,10 +314,9 @@ def action_title(kind: str, person: str = "") -> str:
     info = kind_info(kind)
     if not person:
         return info.label
-    phrase = _WITH_PERSON.get(info.kind)
-    if phrase is None:
+    if not info.with_person:
         return f"{info.label} ({person})"
-    before, _, after = phrase.partition("{person}")
+    before, _, after = info.with_person.partition("{person}")
     return f"{before}{person}{after}"
 
 
