@@ -569,4 +569,4 @@ class ImportWizard(QWizard):
         failed: Callable[[BaseException], None],
     ) -> None:
         """Run slow work on the window's worker thread."""
-        self.tasks.submit(work, done, failed)
+        self.tasks.submit(work, done, failed, owner=self)

@@ -211,4 +211,4 @@ class ProofDialog(QDialog):
             reason = str(error) if isinstance(error, FollowupError | OSError) else repr(error)
             finish(f"Nothing was saved: {reason}")
 
-        self._tasks.submit(work, lambda text: finish(str(text)), failed)
+        self._tasks.submit(work, lambda text: finish(str(text)), failed, owner=self)

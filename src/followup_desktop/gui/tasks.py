@@ -124,7 +124,7 @@ def report(signal: Any, job_id: int, value: object) -> None:
         log.debug("job %d finished after its runner was deleted", job_id)
 
 
-def while_alive(owner: QObject, callback: Callable[[T], None]) -> Callable[[T], None]:
+def _while_alive(owner: QObject, callback: Callable[[T], None]) -> Callable[[T], None]:
     """``callback``, skipped once ``owner``'s C++ object is gone.
 
     A dialog that hands work to the window's shared runner may be closed and freed
@@ -170,12 +170,21 @@ class TaskRunner(QObject):
         return not self._callbacks
 
     def submit(
-        self, work: Callable[[], Any], on_done: Done, on_error: Failed, *, quiet: bool = False
+        self,
+        work: Callable[[], Any],
+        on_done: Done,
+        on_error: Failed,
+        *,
+        quiet: bool = False,
+        owner: QObject | None = None,
     ) -> None:
         """Run ``work`` on the worker; then ``on_done(result)`` or ``on_error(exc)``.
 
-        A ``quiet`` job does not make the runner busy.
+        A ``quiet`` job does not make the runner busy. With an ``owner`` (a dialog
+        handing work to the window's runner), neither is called once the owner is freed.
         """
+        if owner is not None:
+            on_done, on_error = _while_alive(owner, on_done), _while_alive(owner, on_error)
         job_id = next(self._ids)
         self._callbacks[job_id] = (on_done, on_error)
         if not quiet:

@@ -137,23 +137,17 @@ def test_a_job_back_after_its_dialog_was_freed_tells_no_one(qtbot: QtBot) -> Non
     import shiboken6
     from PySide6.QtWidgets import QDialog
 
-    from followup_desktop.gui.tasks import while_alive
-
     runner = TaskRunner()
     dialog = QDialog()
     heard: list[object] = []
     release = threading.Event()
-    runner.submit(
-        lambda: release.wait(5),
-        while_alive(dialog, heard.append),
-        while_alive(dialog, heard.append),
-    )
+    runner.submit(lambda: release.wait(5), heard.append, heard.append, owner=dialog)
     shiboken6.delete(dialog)
     release.set()
     qtbot.waitUntil(lambda: runner.idle)
     assert heard == []
     alive = QDialog()
-    runner.submit(lambda: 7, while_alive(alive, heard.append), while_alive(alive, heard.append))
+    runner.submit(lambda: 7, heard.append, heard.append, owner=alive)
     qtbot.waitUntil(lambda: runner.idle)
     assert heard == [7]
     runner.wait(2000)

@@ -55,7 +55,7 @@ from followup_desktop.core.mailbox.state import StoredProposal
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.dialogs import Dialogs
 from followup_desktop.gui.plain import PlainLabel
-from followup_desktop.gui.tasks import TaskRunner, while_alive
+from followup_desktop.gui.tasks import TaskRunner
 from followup_desktop.secrets import PasswordStore
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -381,7 +381,7 @@ class MailboxDialog(QDialog):
             return checker.scan(password_for(service, checker.require_account(), passwords))
 
         self._busy(True, "Checking your mailbox (read-only)…")
-        self.tasks.submit(work, while_alive(self, self._checked), while_alive(self, self._failed))
+        self.tasks.submit(work, self._checked, self._failed, owner=self)
 
     def _checked(self, result: object) -> None:
         assert isinstance(result, ScanResult)
@@ -413,7 +413,7 @@ class MailboxDialog(QDialog):
             )
 
         self._busy(True, "Logging…")
-        self.tasks.submit(work, while_alive(self, self._answered), while_alive(self, self._failed))
+        self.tasks.submit(work, self._answered, self._failed, owner=self)
 
     def dismiss_current(self) -> None:
         """Set the selected message aside for good."""
@@ -424,8 +424,9 @@ class MailboxDialog(QDialog):
         self._busy(True, "Setting aside…")
         self.tasks.submit(
             lambda: make(service).dismiss(proposal.id),
-            while_alive(self, self._answered),
-            while_alive(self, self._failed),
+            self._answered,
+            self._failed,
+            owner=self,
         )
 
     def _answered(self, change: object) -> None:
@@ -450,7 +451,7 @@ class MailboxDialog(QDialog):
                 self.status_label.setText(f"{name}: {error}")
 
         self._busy(True, f"Reading {name}…")
-        self.tasks.submit(work, while_alive(self, self._read), while_alive(self, failed))
+        self.tasks.submit(work, self._read, failed, owner=self)
 
     def read_file(self, path: Path) -> None:
         """Read a saved message (.eml) into the list."""
