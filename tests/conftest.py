@@ -27,6 +27,14 @@ import pytest
 
 # Before Qt is imported anywhere: tests never need a real screen unless they make one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One language and one locale for every test, whatever the machine's, and no language
+# chosen in a real Settings: a test that speaks German or French says so itself
+# (``i18n.set_language``, or the environment of the process it starts).
+for _var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_TIME", "LC_NUMERIC"):
+    os.environ.pop(_var, None)
+os.environ["LANG"] = "en_US.UTF-8"
+os.environ["FOLLOWUP_LANGUAGE"] = "en"
+os.environ.setdefault("FOLLOWUP_CONFIG_DIR", str(Path(__file__).parent / ".no-config"))
 
 # The modules the tests share (not tests themselves) live in helpers/ and are imported by
 # their own names, as ``import gui_helpers``; so are the few test modules others borrow

@@ -1,0 +1,138 @@
+"""Dates, times and numbers written the way the person's locale writes them.
+
+The one way Followup writes a date for a person to read, in the window, the tray, the CLI
+and the letters: Babel's CLDR data for the formatting locale of :mod:`core.i18n`. The
+window's date fields take their display pattern from here too (:func:`date_pattern`), so
+a date typed and a date shown look alike. Stored and exchanged dates stay ISO 8601; these
+functions are only for reading.
+
+Babel loads only when a first date is written, not at import.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cache
+from typing import Literal
+
+from followup_desktop.core.i18n import formatting_locale
+
+Width = Literal["short", "medium", "long", "full"]
+
+
+def _locale(locale: str | None) -> str:
+    return locale or formatting_locale()
+
+
+def day(value: date | datetime, *, locale: str | None = None, year: bool = False) -> str:
+    """A day as a list shows it: "Wed, Dec 2" (en_US), "Mi., 2. Dez." (de_DE)."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMEd" if year else "MMMEd", value, locale=_locale(locale))
+
+
+def clock(value: time | datetime, *, locale: str | None = None) -> str:
+    """A time of day: "2:05 PM" (en_US), "14:05" (de_DE, fr_FR, en_GB)."""
+    from babel.dates import format_time
+
+    # A datetime's own time is written as it stands: the caller has already put it in the
+    # person's zone, and Babel would otherwise convert an aware value a second time.
+    if isinstance(value, datetime):
+        value = value.timetz().replace(tzinfo=None)
+    return format_time(value, "short", locale=_locale(locale))
+
+
+def day_and_clock(value: datetime, *, locale: str | None = None, year: bool = False) -> str:
+    """A day and a time: "Wed, Dec 2, 2:05 PM", "Mi., 2. Dez., 14:05"."""
+    from babel.dates import get_datetime_format
+
+    pattern = str(get_datetime_format("short", locale=_locale(locale)))
+    return pattern.replace("{1}", day(value, locale=locale, year=year)).replace(
+        "{0}", clock(value, locale=locale)
+    )
+
+
+def long_date(value: date | datetime, *, locale: str | None = None) -> str:
+    """A date in a letter: "December 2, 2026", "2. Dezember 2026", "2 décembre 2026"."""
+    from babel.dates import format_date
+
+    return format_date(value, "long", locale=_locale(locale))
+
+
+def short_date(value: date | datetime, *, locale: str | None = None) -> str:
+    """A date in a table column: "12/2/26", "02.12.26", "02/12/2026"."""
+    from babel.dates import format_date
+
+    return format_date(value, "short", locale=_locale(locale))
+
+
+def month_and_year(value: date | datetime, *, locale: str | None = None) -> str:
+    """A month's heading: "December 2026", "Dezember 2026", "décembre 2026"."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMM", value, locale=_locale(locale))
+
+
+def weekday_name(
+    value: date, *, width: Literal["abbreviated", "wide"] = "abbreviated", locale: str | None = None
+) -> str:
+    """A day's name: "Wed" / "Wednesday", "Mi." / "Mittwoch"."""
+    from babel.dates import format_date
+
+    return format_date(value, "EEE" if width == "abbreviated" else "EEEE", locale=_locale(locale))
+
+
+@cache
+def first_weekday(locale: str | None = None) -> int:
+    """The week's first day in the locale, 0 for Monday … 6 for Sunday (Sunday in en_US)."""
+    from babel import Locale
+
+    return int(Locale.parse(_locale(locale)).first_week_day)
+
+
+def date_pattern(locale: str | None = None) -> str:
+    """The locale's short date pattern in CLDR letters ("M/d/yy", "dd.MM.yy")."""
+    from babel.dates import get_date_format
+
+    return str(get_date_format("short", locale=_locale(locale)).pattern)
+
+
+def time_pattern(locale: str | None = None) -> str:
+    """The locale's short time pattern in CLDR letters ("h:mm a", "HH:mm")."""
+    from babel.dates import get_time_format
+
+    return str(get_time_format("short", locale=_locale(locale)).pattern)
+
+
+def number(value: int | float | Decimal, *, locale: str | None = None) -> str:
+    """A number grouped the locale's way: "62,000", "62.000", "62 000"."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=_locale(locale)))
+
+
+def percent(value: float, *, locale: str | None = None) -> str:
+    """A share as a percentage: "42%", "42 %"."""
+    from babel.numbers import format_percent
+
+    return str(format_percent(value, locale=_locale(locale)))
+
+
+def money(amount: int | float | Decimal, currency: str | None, *, locale: str | None = None) -> str:
+    """An amount with its currency: "$62,000", "62.000 €"; without one, just grouped."""
+    if not currency:
+        return number(amount, locale=locale)
+    from babel import Locale
+    from babel.numbers import format_currency
+
+    loc = _locale(locale)
+    pattern = str(Locale.parse(loc).currency_formats["standard"].pattern)
+    if Decimal(str(amount)) == int(amount):
+        # A salary is a whole number: "62.000 €", not "62.000,00 €".
+        pattern = pattern.replace(".00", "")
+    try:
+        return str(format_currency(amount, currency, pattern, locale=loc, currency_digits=False))
+    except (ValueError, KeyError):
+        # A code Babel does not know is still the person's: shown as typed after the number.
+        return f"{number(amount, locale=locale)} {currency}"
