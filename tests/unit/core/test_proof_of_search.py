@@ -126,7 +126,12 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli_writes_csv_and_a_pdf_that_reads_like_the_form(db_path: Path, tmp_path: Path) -> None:
+# The PDF is drawn by Qt: these tests take pytest-qt's application, as the window would
+# have one, instead of letting the log make a bare QGuiApplication that every later
+# widget test in the same process would then find in its way.
+def test_cli_writes_csv_and_a_pdf_that_reads_like_the_form(
+    qapp: object, db_path: Path, tmp_path: Path
+) -> None:
     require_tools("pdftoppm", "pdftotext")
     db = open_database(db_path)
     _search(db)
@@ -175,7 +180,7 @@ def test_cli_writes_csv_and_a_pdf_that_reads_like_the_form(db_path: Path, tmp_pa
     assert page.stat().st_size > 5000  # a drawn page, not a blank one
 
 
-def test_a_long_log_repeats_its_header_and_numbers_its_pages(tmp_path: Path) -> None:
+def test_a_long_log_repeats_its_header_and_numbers_its_pages(qapp: object, tmp_path: Path) -> None:
     require_tools("pdftotext")
     from followup_desktop.core.imports.proof import ProofLog, ProofRow
     from followup_desktop.gui.proof_pdf import write_proof_pdf
