@@ -42,7 +42,9 @@ def test_the_generated_export_is_a_teal_file_of_distinct_rows(
     assert {guess.stage for guess in plan.stage_guesses} >= {"Wishlist", "Screening", "Offer"}
 
 
-def test_both_timings_run(bench: ModuleType, tmp_path: Path) -> None:
+def test_both_timings_run(qapp: object, bench: ModuleType, tmp_path: Path) -> None:
+    # qapp: the PDF is drawn by Qt, and a bare QGuiApplication made here would be in the
+    # way of every later widget test in this process.
     assert bench.import_seconds(tmp_path, rows=40, runs=1) > 0
     demo = tmp_path / "demo.sqlite3"
     db = open_database(demo)
