@@ -83,12 +83,17 @@ def weekday_name(
     return format_date(value, "EEE" if width == "abbreviated" else "EEEE", locale=_locale(locale))
 
 
-@cache
 def first_weekday(locale: str | None = None) -> int:
     """The week's first day in the locale, 0 for Monday … 6 for Sunday (Sunday in en_US)."""
+    # Cached by the locale it resolves to, so a language set later is still followed.
+    return _first_weekday(_locale(locale))
+
+
+@cache
+def _first_weekday(locale: str) -> int:
     from babel import Locale
 
-    return int(Locale.parse(_locale(locale)).first_week_day)
+    return int(Locale.parse(locale).first_week_day)
 
 
 def date_pattern(locale: str | None = None) -> str:
