@@ -66,3 +66,41 @@ def test_the_menus_and_status_line_speak_french() -> None:
     assert seen["status"] == (
         "1 sur 12\u202f000 opportunités affichées · 1 action en retard · 2 à faire aujourd'hui"
     )
+
+
+BOARD = """
+    import json
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+    from followup_desktop.core.board import DueState
+    from followup_desktop.core.kinds import StageKind
+    from followup_desktop.gui.board_hints import empty_column_hint
+    from followup_desktop.gui.card_delegate import due_words
+    now = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    tz = ZoneInfo("Europe/Berlin")
+    print(json.dumps({
+        "later": due_words(datetime(2026, 12, 4, 13, tzinfo=UTC), DueState.LATER, now, tz),
+        "today": due_words(datetime(2026, 12, 2, 13, tzinfo=UTC), DueState.TODAY, now, tz),
+        "overdue": due_words(now - timedelta(days=3), DueState.OVERDUE, now, tz),
+        "hint": empty_column_hint("Applied", StageKind.ACTIVE),
+    }))
+"""
+
+
+def test_card_badges_write_dates_the_german_way() -> None:
+    seen = _run("de", "de_DE.UTF-8", BOARD)
+    assert seen == {
+        "later": "Fällig Fr., 4. Dez.",
+        "today": "Heute 14:00",
+        "overdue": "3 Tg. überfällig",
+        "hint": "Stellen, auf die Sie sich beworben haben.\n"
+        "Ziehen Sie eine Karte hierher oder nutzen Sie „In Phase verschieben“ (Strg+M).",
+    }
+
+
+def test_card_badges_write_dates_the_french_way() -> None:
+    seen = _run("fr", "fr_FR.UTF-8", BOARD)
+    assert isinstance(seen, dict)
+    assert seen["later"] == "Prévue ven. 4 déc."
+    assert seen["today"] == "Aujourd'hui 14:00"
+    assert seen["overdue"] == "En retard de 3 j"
