@@ -104,3 +104,34 @@ def test_card_badges_write_dates_the_french_way() -> None:
     assert seen["later"] == "Prévue ven. 4 déc."
     assert seen["today"] == "Aujourd'hui 14:00"
     assert seen["overdue"] == "En retard de 3 j"
+
+
+TODAY = """
+    import json
+    from followup_desktop.gui.agenda_model import COMING_UP_HEADING
+    from followup_desktop.gui.today_panel import summary_text
+    print(json.dumps({
+        "heading": COMING_UP_HEADING,
+        "quiet": summary_text(0, 0, 1, 1),
+        "busy": summary_text(2, 1, 3, 5),
+    }))
+"""
+
+
+def test_the_today_panel_counts_in_german() -> None:
+    seen = _run("de", "de_DE.UTF-8", TODAY)
+    assert seen == {
+        "heading": "Nächste 24 Stunden",
+        "quiet": "Nichts ist überfällig oder heute fällig; 1 Schritt in den nächsten 24 Stunden.",
+        "busy": "2 überfällig, 1 heute fällig, 3 weitere in den nächsten 24 Stunden "
+        "(die ersten 5 aufgeführt)",
+    }
+
+
+def test_the_today_panel_counts_in_french() -> None:
+    seen = _run("fr", "fr_FR.UTF-8", TODAY)
+    assert isinstance(seen, dict)
+    assert seen["heading"] == "Prochaines 24 heures"
+    assert seen["quiet"] == (
+        "Rien n'est en retard ni prévu aujourd'hui\u202f; 1 action dans les 24 prochaines heures."
+    )
