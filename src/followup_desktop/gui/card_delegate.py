@@ -174,7 +174,7 @@ class CardDelegate(QStyledItemDelegate):
         tag_width = 0
         if card.archived:
             painter.setFont(self._small_font)
-            tag = "Archived"
+            tag = _("Archived")
             tag_width = QFontMetrics(self._small_font).horizontalAdvance(tag) + 12
             tag_rect = QRect(left + width - tag_width, y + 1, tag_width, self._small_height + 2)
             painter.setPen(QPen(muted, 1.0))

@@ -135,3 +135,63 @@ def test_the_today_panel_counts_in_french() -> None:
     assert seen["quiet"] == (
         "Rien n'est en retard ni prévu aujourd'hui\u202f; 1 action dans les 24 prochaines heures."
     )
+
+
+CALENDAR = """
+    import json
+    from datetime import date, time
+    from PySide6.QtCore import QCoreApplication, Qt
+    from followup_desktop.core.calendar_query import CalendarRange
+    from followup_desktop.gui.calendar.month_model import (
+        MonthModel, first_visible_day, full_day, week_start,
+    )
+    from followup_desktop.core import localformat
+    app = QCoreApplication([])
+    day = date(2026, 12, 2)
+    model = MonthModel(
+        lambda first, days: CalendarRange(first, days, (), {}), lambda: day, lambda entry: ""
+    )
+    model.set_month(day)
+    print(json.dumps({
+        "week_start": week_start(day).isoformat(),
+        "grid_start": first_visible_day(day).isoformat(),
+        "model_start": model.first_day.isoformat(),
+        "columns": [model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)],
+        "week": model.headerData(0, Qt.Orientation.Vertical),
+        "month": localformat.month_and_year(day),
+        "day": model.describe(day, full=False),
+        "hour": localformat.clock(time(14, 0)),
+    }))
+"""
+
+
+def test_the_us_calendar_starts_its_weeks_on_sunday() -> None:
+    seen = _run("en", "en_US.UTF-8", CALENDAR)
+    assert isinstance(seen, dict)
+    assert seen["week_start"] == "2026-11-29"  # a Sunday
+    assert seen["grid_start"] == seen["model_start"] == "2026-11-29"
+    assert seen["columns"] == ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    # The row's week number is its Monday's ISO week.
+    assert seen["week"] == "W49"
+    assert seen["day"] == "Wednesday, December 2, 2026 (today): nothing planned"
+
+
+def test_the_german_calendar_starts_its_weeks_on_monday() -> None:
+    seen = _run("de", "de_DE.UTF-8", CALENDAR)
+    assert isinstance(seen, dict)
+    assert seen["week_start"] == "2026-11-30"  # a Monday
+    assert seen["grid_start"] == seen["model_start"] == "2026-11-30"
+    assert seen["columns"] == ["Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."]
+    assert seen["week"] == "KW49"
+    assert seen["month"] == "Dezember 2026"
+    assert seen["day"] == "Mittwoch, 2. Dezember 2026 (heute): nichts geplant"
+    assert seen["hour"] == "14:00"
+
+
+def test_the_french_calendar_starts_its_weeks_on_monday() -> None:
+    seen = _run("fr", "fr_FR.UTF-8", CALENDAR)
+    assert isinstance(seen, dict)
+    assert seen["model_start"] == "2026-11-30"
+    assert seen["columns"][0] == "lun."
+    assert seen["month"] == "décembre 2026"
+    assert seen["day"] == "mercredi 2 décembre 2026 (aujourd'hui)\u202f: rien de prévu"
