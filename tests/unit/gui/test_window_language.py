@@ -195,3 +195,33 @@ def test_the_french_calendar_starts_its_weeks_on_monday() -> None:
     assert seen["columns"][0] == "lun."
     assert seen["month"] == "décembre 2026"
     assert seen["day"] == "mercredi 2 décembre 2026 (aujourd'hui)\u202f: rien de prévu"
+
+
+TRAY = """
+    import json
+    from followup_desktop.autostart import autostart_entry
+    from followup_desktop.notify import REMINDER_ACTIONS
+    print(json.dumps({
+        "buttons": [label for _key, label in REMINDER_ACTIONS],
+        "entry": autostart_entry(["followup"]),
+    }))
+"""
+
+
+def test_reminder_buttons_speak_german() -> None:
+    seen = _run("de", "de_DE.UTF-8", TRAY)
+    assert isinstance(seen, dict)
+    assert seen["buttons"] == ["Öffnen", "Erledigt", "1 Std. später"]
+
+
+def test_the_login_entry_carries_its_comment_in_each_language() -> None:
+    # Written the same in any language: the desktop picks the comment of its own.
+    seen = _run("en", "en_US.UTF-8", TRAY)
+    assert isinstance(seen, dict)
+    lines = str(seen["entry"]).splitlines()
+    assert "Comment=Reminders for your job-interview follow-ups, from the tray" in lines
+    assert (
+        "Comment[de]=Erinnerungen zum Nachfassen nach Ihren Vorstellungsgesprächen, "
+        "aus dem Infobereich"
+    ) in lines
+    assert any(line.startswith("Comment[fr]=Des rappels pour relancer") for line in lines)
