@@ -55,10 +55,12 @@ def due_words(due_at: datetime, state: DueState, now: datetime, tz: tzinfo) -> s
     return _("Due {day}").format(day=localformat.day(due))
 
 
-def interview_text(card: CardSnapshot, now: datetime, tz: tzinfo) -> str:
-    """The next interview, or how long ago the last one was."""
+def interview_text(card: CardSnapshot, now: datetime, tz: tzinfo, *, with_time: bool = True) -> str:
+    """The next interview, or how long ago the last one was; ``with_time=False`` gives the
+    next interview's day alone, for a card too narrow for its time too."""
     if card.next_interview_at is not None:
-        when = localformat.day_and_clock(card.next_interview_at.astimezone(tz))
+        local = card.next_interview_at.astimezone(tz)
+        when = localformat.day_and_clock(local) if with_time else localformat.day(local)
         return _("Interview {when}").format(when=when)
     if card.last_interview_at is not None:
         days = max(0, (now - card.last_interview_at).days)
@@ -244,11 +246,13 @@ class CardDelegate(QStyledItemDelegate):
             contact,
         )
         interview_room = width - contact_width - 10
+        interview = interview_text(card, now, self._tz)
+        if small.horizontalAdvance(interview) > interview_room:
+            # Longer words (German, French) leave no room for the time: the day stays whole.
+            interview = interview_text(card, now, self._tz, with_time=False)
         painter.drawText(
             QRect(left, y, interview_room, self._small_height),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            small.elidedText(
-                interview_text(card, now, self._tz), Qt.TextElideMode.ElideRight, interview_room
-            ),
+            small.elidedText(interview, Qt.TextElideMode.ElideRight, interview_room),
         )
         painter.restore()

@@ -225,3 +225,29 @@ def test_the_login_entry_carries_its_comment_in_each_language() -> None:
         "aus dem Infobereich"
     ) in lines
     assert any(line.startswith("Comment[fr]=Des rappels pour relancer") for line in lines)
+
+
+def test_a_narrow_card_keeps_the_interview_day_whole() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from followup_desktop.core.board import CardSnapshot
+    from followup_desktop.gui.card_delegate import interview_text
+
+    card = CardSnapshot(
+        opportunity_id=1,
+        stage_id=1,
+        company="Acme",
+        role="Analyst",
+        archived=False,
+        next_action_kind=None,
+        next_action_due=None,
+        open_actions=0,
+        next_interview_at=datetime(2026, 12, 4, 13, tzinfo=UTC),
+        last_interview_at=None,
+        last_contact_at=None,
+    )
+    now = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    tz = ZoneInfo("America/New_York")
+    assert interview_text(card, now, tz) == "Interview Fri, Dec 4, 8:00\u202fAM"
+    assert interview_text(card, now, tz, with_time=False) == "Interview Fri, Dec 4"
