@@ -33,10 +33,18 @@ def _run(language: str, locale: str, code: str) -> object:
 
 
 WINDOW = """
-    import json
+    import json, re
+    from followup_desktop.core.i18n import _
     from followup_desktop.gui.window.actions import ACTIONS, MENUS
     from followup_desktop.gui.window.words import status_text
+    texts = {spec.name: spec.text for spec in ACTIONS}
+    texts.update(undo=_("&Undo"), redo=_("&Redo"), today=_("&Today"))
+    letters = [
+        [re.search(r"&(\\w)", texts[name]).group(1).lower() for name in names if name]
+        for _title, names in MENUS
+    ]
     print(json.dumps({
+        "letters": letters,
         "menus": [title for title, _names in MENUS],
         "new": next(spec.text for spec in ACTIONS if spec.name == "new"),
         "actions": [spec.text for spec in ACTIONS],
@@ -50,8 +58,9 @@ def test_the_menus_and_status_line_speak_german() -> None:
     assert isinstance(seen, dict)
     assert seen["menus"] == ["&Datei", "&Bearbeiten", "&Ansicht", "&Hilfe"]
     assert seen["new"] == "&Neue Stelle…"
-    # Each label keeps exactly one shortcut letter.
+    # Each label keeps exactly one shortcut letter, and no two items of a menu share one.
     assert all(text.count("&") == 1 for text in seen["actions"])
+    assert all(len(set(menu)) == len(menu) for menu in seen["letters"])
     assert seen["status"] == (
         "1 von 12.000 Stellen angezeigt · 1 Schritt überfällig · 2 heute fällig"
     )
@@ -62,6 +71,7 @@ def test_the_menus_and_status_line_speak_french() -> None:
     assert isinstance(seen, dict)
     assert seen["menus"] == ["&Fichier", "&Édition", "&Affichage", "Aid&e"]
     assert all(text.count("&") == 1 for text in seen["actions"])
+    assert all(len(set(menu)) == len(menu) for menu in seen["letters"])
     # French groups thousands with a narrow no-break space.
     assert seen["status"] == (
         "1 sur 12\u202f000 opportunités affichées · 1 action en retard · 2 à faire aujourd'hui"
