@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from followup_desktop.core import localformat
 from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.board import CardSnapshot, DueState, due_state
-from followup_desktop.core.i18n import _, ngettext
+from followup_desktop.core.i18n import _, ngettext, pgettext
 from followup_desktop.gui.board_model import CardRole
 from followup_desktop.gui.contrast import legible, over
 from followup_desktop.gui.plain import shown
@@ -176,7 +176,7 @@ class CardDelegate(QStyledItemDelegate):
         tag_width = 0
         if card.archived:
             painter.setFont(self._small_font)
-            tag = _("Archived")
+            tag = pgettext("a card's tag", "Archived")
             tag_width = QFontMetrics(self._small_font).horizontalAdvance(tag) + 12
             tag_rect = QRect(left + width - tag_width, y + 1, tag_width, self._small_height + 2)
             painter.setPen(QPen(muted, 1.0))
