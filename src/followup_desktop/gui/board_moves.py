@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
+from followup_desktop.core import localformat
 from followup_desktop.core.board import CardSnapshot, StageSnapshot
 from followup_desktop.core.i18n import _, ngettext
 
@@ -72,7 +73,7 @@ def moved_words(cards: Sequence[CardSnapshot], stage_name: str) -> str:
         what = f"{card.company} — {card.role}" if card.role else card.company
         return _("{card} moved to {stage}").format(card=what, stage=stage_name)
     return ngettext("{n} card moved to {stage}", "{n} cards moved to {stage}", len(cards)).format(
-        n=len(cards), stage=stage_name
+        n=localformat.number(len(cards)), stage=stage_name
     )
 
 

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.board import StageSnapshot
 from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.gui.board_hints import empty_column_hint
@@ -275,12 +276,12 @@ class BoardColumn(QFrame):
     def update_count(self) -> None:
         """Show how many cards the column holds now."""
         count = self.view.proxy.rowCount()
-        self.count_label.setText(str(count))
+        self.count_label.setText(localformat.number(count))
         # Said once, by the list that takes the focus: the frame and the two labels
         # around it would otherwise repeat the same words three times.
         self.view.setAccessibleName(
             ngettext("{stage} column, {n} card", "{stage} column, {n} cards", count).format(
-                stage=self.stage.name, n=count
+                stage=self.stage.name, n=localformat.number(count)
             )
         )
         # A screen reader hears what the painted hint of an empty column says.
