@@ -261,3 +261,21 @@ def test_a_narrow_card_keeps_the_interview_day_whole() -> None:
     tz = ZoneInfo("America/New_York")
     assert interview_text(card, now, tz) == "Interview Fri, Dec 4, 8:00\u202fAM"
     assert interview_text(card, now, tz, with_time=False) == "Interview Fri, Dec 4"
+
+
+def test_the_desktop_entry_names_itself_in_german_and_french() -> None:
+    from importlib import resources
+
+    entry = (
+        resources.files("followup_desktop")
+        / "resources"
+        / "io.github.followup_desktop.Followup.desktop"
+    ).read_text(encoding="utf-8")
+    keys = {line.split("=", 1)[0] for line in entry.splitlines() if "=" in line}
+    for key in ("GenericName", "Comment", "Keywords"):
+        assert {f"{key}[de]", f"{key}[fr]"} <= keys
+    # The two launch actions ("I just had an interview", "Today") too.
+    lines = entry.splitlines()
+    assert sum(line.startswith("Name[de]=") for line in lines) == 2
+    assert sum(line.startswith("Name[fr]=") for line in lines) == 2
+    assert "Name[de]=Ich hatte gerade ein Vorstellungsgespräch" in entry
