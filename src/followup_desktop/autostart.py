@@ -17,6 +17,7 @@ from pathlib import Path
 
 from followup_desktop import APP_ID, APP_NAME, portal_autostart
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import LANGUAGES, N_, _, translations_for
 
 MINIMIZED_FLAG = "--minimized"
 # Characters that force quoting in an Exec argument (Desktop Entry spec, "Exec key").
@@ -54,6 +55,11 @@ def quote_exec_argument(argument: str) -> str:
     return f'"{escaped}"'
 
 
+#: The entry's comment, in English and, beside it, in each language Followup speaks (the
+#: desktop shows the one of its own language).
+COMMENT = N_("Reminders for your job-interview follow-ups, from the tray")
+
+
 def autostart_entry(command: Sequence[str]) -> str:
     """The desktop entry text that runs ``command`` minimized at login."""
     exec_line = " ".join(quote_exec_argument(part) for part in [*command, MINIMIZED_FLAG])
@@ -61,8 +67,13 @@ def autostart_entry(command: Sequence[str]) -> str:
         "[Desktop Entry]\n"
         "Type=Application\n"
         f"Name={APP_NAME}\n"
-        "Comment=Reminders for your job-interview follow-ups, from the tray\n"
-        f"Exec={exec_line}\n"
+        f"Comment={COMMENT}\n"
+        + "".join(
+            f"Comment[{language}]={translations_for(language).gettext(COMMENT)}\n"
+            for language in LANGUAGES
+            if language != "en"
+        )
+        + f"Exec={exec_line}\n"
         f"Icon={APP_ID}\n"
         "Terminal=false\n"
         "X-GNOME-Autostart-enabled=true\n"
@@ -73,8 +84,10 @@ def set_autostart(enabled: bool, command: Sequence[str] | None = None) -> Path:
     """Write (True) or remove (False) the autostart entry; returns its path."""
     if not autostart_supported():
         raise FollowupError(
-            "Starting at login is only available on Linux desktops for now; "
-            "add Followup to your system's login items by hand."
+            _(
+                "Starting at login is only available on Linux desktops for now; "
+                "add Followup to your system's login items by hand."
+            )
         )
     if portal_autostart.in_sandbox():
         return _set_through_portal(enabled, command)
@@ -89,8 +102,10 @@ def set_autostart(enabled: bool, command: Sequence[str] | None = None) -> Path:
         temporary.replace(path)  # never leave a half-written entry behind
     except OSError as error:
         raise FollowupError(
-            f"Cannot write {path}: {error.strerror}. Check that the folder is yours and "
-            "writable, then try again."
+            _(
+                "Cannot write {path}: {problem}. Check that the folder is yours and "
+                "writable, then try again."
+            ).format(path=path, problem=error.strerror)
         ) from error
     return path
 
@@ -101,8 +116,10 @@ def _set_through_portal(enabled: bool, command: Sequence[str] | None) -> Path:
     granted = portal_autostart.request_background(enabled, wanted)
     if enabled and not granted:
         raise FollowupError(
-            "Start at login was not allowed. Allow Followup to run in the background in "
-            "your desktop's settings (Apps, or Privacy), then try again."
+            _(
+                "Start at login was not allowed. Allow Followup to run in the background in "
+                "your desktop's settings (Apps, or Privacy), then try again."
+            )
         )
     portal_autostart.remember(enabled and granted)
     return portal_autostart.state_path()

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from followup_desktop import APP_ID
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -106,15 +107,17 @@ def launch_command() -> list[str]:
 def exec_value(command: Sequence[str]) -> str:
     """``command`` as the value of an ``Exec`` key, quoted and escaped as the spec says."""
     if not command:
-        raise DesktopIntegrationError("The command to start Followup is empty.")
+        raise DesktopIntegrationError(_("The command to start Followup is empty."))
     return _escape_string(" ".join(_quote_argument(argument) for argument in command))
 
 
 def _quote_argument(argument: str) -> str:
     if "\n" in argument or "\r" in argument:
         raise DesktopIntegrationError(
-            f"{argument!r} contains a line break, which a desktop entry cannot hold; "
-            "move Followup to a folder without one."
+            _(
+                "{path} contains a line break, which a desktop entry cannot hold; "
+                "move Followup to a folder without one."
+            ).format(path=repr(argument))
         )
     argument = argument.replace("%", "%%")  # field codes start with %
     if argument and not _RESERVED.intersection(argument):
@@ -138,7 +141,7 @@ def desktop_entry_text(command: Sequence[str]) -> str:
     template = _package_resources() / DESKTOP_FILE_NAME
     if not template.is_file():
         raise DesktopIntegrationError(
-            f"The installation lacks {DESKTOP_FILE_NAME}; reinstall Followup."
+            _("The installation lacks {file}; reinstall Followup.").format(file=DESKTOP_FILE_NAME)
         )
     lines = []
     for original in template.read_text(encoding="utf-8").splitlines():
@@ -159,7 +162,7 @@ def _metainfo_source() -> Traversable:
     source = _package_resources() / METAINFO_FILE_NAME
     if not source.is_file():
         raise DesktopIntegrationError(
-            f"The installation lacks {METAINFO_FILE_NAME}; reinstall Followup."
+            _("The installation lacks {file}; reinstall Followup.").format(file=METAINFO_FILE_NAME)
         )
     return source
 
@@ -177,7 +180,7 @@ def _icon_sources() -> list[tuple[Traversable, Path]]:
             source = source / part
         if not source.is_file():
             raise DesktopIntegrationError(
-                f"The installation lacks the icon {path}; reinstall Followup."
+                _("The installation lacks the icon {path}; reinstall Followup.").format(path=path)
             )
         sources.append((source, path))
     return sources
@@ -186,8 +189,10 @@ def _icon_sources() -> list[tuple[Traversable, Path]]:
 def _require_freedesktop() -> None:
     if sys.platform in ("win32", "darwin"):
         raise DesktopIntegrationError(
-            "Desktop entries are for Linux and other freedesktop.org desktops; on Windows "
-            "and macOS, start Followup from where you installed it."
+            _(
+                "Desktop entries are for Linux and other freedesktop.org desktops; on Windows "
+                "and macOS, start Followup from where you installed it."
+            )
         )
 
 
@@ -236,8 +241,10 @@ def install_desktop_entry(
         written.append(entry)
     except OSError as error:
         raise DesktopIntegrationError(
-            f"Could not write {error.filename or base}: {error.strerror}. Check that "
-            f"{base} is yours and writable (or set XDG_DATA_HOME)."
+            _(
+                "Could not write {path}: {problem}. Check that {folder} is yours and "
+                "writable (or set XDG_DATA_HOME)."
+            ).format(path=error.filename or base, problem=error.strerror, folder=base)
         ) from error
     return written
 
@@ -253,7 +260,9 @@ def uninstall_desktop_entry(*, home: Path | None = None) -> list[Path]:
             continue
         except OSError as error:
             raise DesktopIntegrationError(
-                f"Could not remove {path}: {error.strerror}. Remove it by hand."
+                _("Could not remove {path}: {problem}. Remove it by hand.").format(
+                    path=path, problem=error.strerror
+                )
             ) from error
         removed.append(path)
     return removed

@@ -29,12 +29,13 @@ from jeepney.io.blocking import (  # type: ignore[import-untyped, unused-ignore]
 
 from followup_desktop import APP_NAME
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 
 PORTAL_NAME = "org.freedesktop.portal.Desktop"
 PORTAL_PATH = "/org/freedesktop/portal/desktop"
 BACKGROUND = "org.freedesktop.portal.Background"
 REQUEST = "org.freedesktop.portal.Request"
-REASON = "Followup reminds you of follow-ups from the background, even with its window closed."
+REASON = _("Followup reminds you of follow-ups from the background, even with its window closed.")
 # The person may be asked: give them time to answer.
 ANSWER_TIMEOUT_S = 120.0
 
@@ -69,7 +70,7 @@ def request_background(
         connection = open_dbus_connection(bus)
     except (OSError, KeyError, ValueError) as error:
         raise PortalError(
-            f"There is no session bus to reach the desktop portal: {error}"
+            _("There is no session bus to reach the desktop portal: {error}").format(error=error)
         ) from error
     with connection:
         token = f"followup{secrets.token_hex(6)}"
@@ -93,15 +94,17 @@ def request_background(
             )
             reply = connection.send_and_get_reply(call, timeout=10)
             if reply.header.message_type.name == "error":
-                why = reply.body[0] if reply.body else "no reason given"
+                why = reply.body[0] if reply.body else _("no reason given")
                 raise PortalError(
-                    f"The desktop portal refused to set start at login: {why}. "
-                    "Check that xdg-desktop-portal runs in your session."
+                    _(
+                        "The desktop portal refused to set start at login: {reason}. "
+                        "Check that xdg-desktop-portal runs in your session."
+                    ).format(reason=why)
                 )
             try:
                 answer = connection.recv_until_filtered(responses, timeout=timeout)
             except TimeoutError as error:
-                raise PortalError("The desktop portal did not answer; try again.") from error
+                raise PortalError(_("The desktop portal did not answer; try again.")) from error
     code, results = answer.body
     if code != 0:
         return False  # the person said no, or closed the question
@@ -120,7 +123,9 @@ def remember(enabled: bool) -> None:
             path.unlink(missing_ok=True)
     except OSError as error:
         raise FollowupError(
-            f"Cannot write {path}: {error.strerror}. Check that the folder is writable."
+            _("Cannot write {path}: {problem}. Check that the folder is writable.").format(
+                path=path, problem=error.strerror
+            )
         ) from error
 
 

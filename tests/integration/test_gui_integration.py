@@ -542,7 +542,7 @@ def test_importing_into_a_used_database_asks_to_replace_it(
     assert companies(service) == ["Hooli"]
     assert [card.company for card in window.board_model.cards()] == ["Hooli"]
     message = window.statusBar().currentMessage()
-    assert "Imported Hooli.json: 1 opportunities" in message
+    assert "Imported Hooli.json: 1 opportunity" in message
     assert "backed up in" in message
     backups = [part for part in message.split() if "before-import" in part]
     assert backups and Path(backups[0].rstrip(".")).exists()
@@ -561,7 +561,7 @@ def test_importing_into_an_empty_database_does_not_ask(
     qtbot.waitUntil(lambda: window.settled)
     assert companies(service) == ["Hooli"]
     message = window.statusBar().currentMessage()
-    assert "Imported Hooli.json: 1 opportunities" in message
+    assert "Imported Hooli.json: 1 opportunity" in message
     assert "backed up" not in message
     assert json.loads(export.read_text(encoding="utf-8"))  # the file itself is untouched
 

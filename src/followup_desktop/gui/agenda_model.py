@@ -12,42 +12,55 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from followup_desktop.core import localformat
 from followup_desktop.core.agenda import AgendaItem, Bucket
+from followup_desktop.core.i18n import _
 from followup_desktop.gui.plain import shown, tooltip
 from followup_desktop.gui.snapshot_table import SnapshotRole, SnapshotTableModel
 
-_BUCKET_TEXT = {Bucket.OVERDUE: "Overdue", Bucket.TODAY: "Today", Bucket.UPCOMING: "Upcoming"}
+_BUCKET_TEXT = {
+    Bucket.OVERDUE: _("Overdue"),
+    Bucket.TODAY: _("Today"),
+    Bucket.UPCOMING: _("Upcoming"),
+}
 #: The heading above the first action after today (Today lists the next 24 hours).
-COMING_UP_HEADING = "Next 24 hours"
+COMING_UP_HEADING = _("Next 24 hours")
 
 
 def _status(item: AgendaItem) -> str:
     # Words, not only colour, say where an action stands.
-    return _BUCKET_TEXT[item.bucket] + (" (snoozed)" if item.snoozed else "")
+    if item.snoozed:
+        return _("{state} (snoozed)").format(state=_BUCKET_TEXT[item.bucket])
+    return _BUCKET_TEXT[item.bucket]
 
 
 def _what(item: AgendaItem) -> str:
-    return item.title + (f", {item.sent_to}" if item.sent_to else "")
+    if item.sent_to:
+        return _("{step}, {person}").format(step=item.title, person=item.sent_to)
+    return item.title
 
 
 def _where(item: AgendaItem) -> str:
-    return f"{item.company} — {item.role}" if item.company else "Your whole search"
+    return f"{item.company} — {item.role}" if item.company else _("Your whole search")
 
 
 def accessible_text(item: AgendaItem, tz: tzinfo) -> str:
     """The row as one sentence for screen readers: state and when, what, and where."""
     due = item.due_at.astimezone(tz)
+    day, time = localformat.day(due), localformat.clock(due)
     if item.bucket is Bucket.OVERDUE:
-        when = "Overdue since " + due.strftime("%a %d %b at %H:%M")
+        when = _("Overdue since {day} at {time}").format(day=day, time=time)
     elif item.bucket is Bucket.TODAY:
-        when = "Due today at " + due.strftime("%H:%M")
+        when = _("Due today at {time}").format(time=time)
     else:
-        when = "Due " + due.strftime("%a %d %b at %H:%M")
+        when = _("Due {day} at {time}").format(day=day, time=time)
     if item.snoozed:
-        when += " (snoozed)"
-    what = _what(item)
-    where = f"for {item.company} — {item.role}" if item.company else "for your whole search"
-    return f"{when}: {what}, {where}."
+        when = _("{when} (snoozed)").format(when=when)
+    if item.company:
+        return _("{when}: {step}, for {company} — {role}.").format(
+            when=when, step=_what(item), company=item.company, role=item.role
+        )
+    return _("{when}: {step}, for your whole search.").format(when=when, step=_what(item))
 
 
 class AgendaModel(SnapshotTableModel[AgendaItem]):
@@ -68,11 +81,11 @@ class AgendaModel(SnapshotTableModel[AgendaItem]):
     def __init__(self, tz: tzinfo, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                ("When", lambda item: item.due_at.astimezone(tz).strftime("%a %d %b %H:%M")),
-                ("Status", _status),
-                ("What", _what),
-                ("Opportunity", _where),
-                ("Why", lambda item: item.reason),
+                (_("When"), lambda item: localformat.day_and_clock(item.due_at.astimezone(tz))),
+                (_("Status"), _status),
+                (_("What"), _what),
+                (_("Opportunity"), _where),
+                (_("Why"), lambda item: item.reason),
             ],
             parent,
         )
@@ -122,7 +135,7 @@ class AgendaModel(SnapshotTableModel[AgendaItem]):
             if index.column() == 0:
                 value = shown(accessible_text(item, self._tz))
                 if self.starts_coming_up(index.row()):
-                    value = f"{COMING_UP_HEADING}. {value}"
+                    value = _("{heading}. {row}").format(heading=COMING_UP_HEADING, row=value)
             else:
                 value = super().data(index, Qt.ItemDataRole.DisplayRole)
         else:

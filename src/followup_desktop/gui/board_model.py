@@ -35,8 +35,10 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.board import CardSnapshot, DueState, due_state
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.gui.plain import shown, tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -88,18 +90,35 @@ def describe_card(card: CardSnapshot, now: datetime, tz: tzinfo) -> str:
     parts = [f"{card.company}, {card.role}"]
     state = due_state(card.next_action_due, now, tz)
     if card.next_action_kind is not None and card.next_action_due is not None:
-        when = card.next_action_due.astimezone(tz).strftime("%a %d %b %H:%M")
-        parts.append(f"next: {kind_label(card.next_action_kind)}, {state.value} ({when})")
+        when = localformat.day_and_clock(card.next_action_due.astimezone(tz))
+        parts.append(
+            _("next: {step}, {state} ({when})").format(
+                step=kind_label(card.next_action_kind), state=due_state_words(state), when=when
+            )
+        )
     else:
-        parts.append("no open action")
+        parts.append(_("no open action"))
     if card.next_interview_at is not None:
-        parts.append("interview " + card.next_interview_at.astimezone(tz).strftime("%a %d %b"))
+        interview = localformat.day(card.next_interview_at.astimezone(tz))
+        parts.append(_("interview {day}").format(day=interview))
     if card.last_contact_at is not None:
         days = max(0, (now - card.last_contact_at).days)
-        parts.append(f"last contact {days} days ago")
+        parts.append(
+            ngettext("last contact {n} day ago", "last contact {n} days ago", days).format(n=days)
+        )
     if card.archived:
-        parts.append("archived")
+        parts.append(_("archived"))
     return "; ".join(parts)
+
+
+def due_state_words(state: DueState) -> str:
+    """A due state as a screen reader says it: "overdue", "due today"."""
+    return {
+        DueState.NONE: _("nothing planned"),
+        DueState.OVERDUE: _("overdue"),
+        DueState.TODAY: _("due today"),
+        DueState.LATER: _("later"),
+    }[state]
 
 
 class BoardModel(QAbstractListModel):

@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
+from followup_desktop.core import localformat
 from followup_desktop.core.board import CardSnapshot, StageSnapshot
+from followup_desktop.core.i18n import _, ngettext
 
 
 def fill_move_menu(
@@ -34,7 +36,7 @@ def fill_move_menu(
         action.setCheckable(here)
         action.setChecked(here)
         action.setEnabled(not here)
-        action.setToolTip(f"Move to {stage.name}")
+        action.setToolTip(_("Move to {stage}").format(stage=stage.name))
         action.triggered.connect(lambda _checked=False, chosen=stage.id: move_to(chosen))
         actions.append(action)
     return actions
@@ -52,11 +54,11 @@ def card_menu(
     """The context menu of a card: open it, move it to a stage, archive or restore it."""
     menu = QMenu(parent)
     menu.setObjectName("cardMenu")
-    menu.setAccessibleName(f"Actions for {card.company}")
-    opener = menu.addAction("&Open")
+    menu.setAccessibleName(_("Actions for {company}").format(company=card.company))
+    opener = menu.addAction(_("&Open"))
     opener.setObjectName("cardMenuOpen")
     opener.triggered.connect(lambda _checked=False: open_card())
-    moves = menu.addMenu("Move &to")
+    moves = menu.addMenu(_("Move &to"))
     moves.setObjectName("cardMenuMoveTo")
     fill_move_menu(moves, stages, card.stage_id, move_to)
     menu.addSeparator()
@@ -69,8 +71,10 @@ def moved_words(cards: Sequence[CardSnapshot], stage_name: str) -> str:
     if len(cards) == 1:
         card = cards[0]
         what = f"{card.company} — {card.role}" if card.role else card.company
-        return f"{what} moved to {stage_name}"
-    return f"{len(cards)} cards moved to {stage_name}"
+        return _("{card} moved to {stage}").format(card=what, stage=stage_name)
+    return ngettext("{n} card moved to {stage}", "{n} cards moved to {stage}", len(cards)).format(
+        n=localformat.number(len(cards)), stage=stage_name
+    )
 
 
 __all__ = ["card_menu", "fill_move_menu", "moved_words"]

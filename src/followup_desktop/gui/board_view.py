@@ -45,7 +45,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.board import StageSnapshot
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.gui.board_hints import empty_column_hint
 from followup_desktop.gui.board_model import (
     CARD_MIME_TYPE,
@@ -87,7 +89,7 @@ class CardListView(QListView):
         self.empty_hint = ""
         self.setModel(proxy)
         self.setObjectName(f"column-{proxy.stage_id}")
-        self.setAccessibleName(f"{stage_name} column")
+        self.setAccessibleName(_("{stage} column").format(stage=stage_name))
         self.setUniformItemSizes(True)
         # Lay out a long column in batches so the first cards paint without waiting for
         # the geometry of the thousandth.
@@ -226,7 +228,7 @@ class CardListView(QListView):
                 Qt.AlignmentFlag.AlignHCenter
                 | Qt.AlignmentFlag.AlignTop
                 | Qt.TextFlag.TextWordWrap,
-                self.empty_hint or "No cards here.\nDrag a card here to move it.",
+                self.empty_hint or _("No cards here.\nDrag a card here to move it."),
             )
             painter.end()
 
@@ -274,11 +276,14 @@ class BoardColumn(QFrame):
     def update_count(self) -> None:
         """Show how many cards the column holds now."""
         count = self.view.proxy.rowCount()
-        self.count_label.setText(str(count))
-        noun = "card" if count == 1 else "cards"
+        self.count_label.setText(localformat.number(count))
         # Said once, by the list that takes the focus: the frame and the two labels
         # around it would otherwise repeat the same words three times.
-        self.view.setAccessibleName(f"{self.stage.name} column, {count} {noun}")
+        self.view.setAccessibleName(
+            ngettext("{stage} column, {n} card", "{stage} column, {n} cards", count).format(
+                stage=self.stage.name, n=localformat.number(count)
+            )
+        )
         # A screen reader hears what the painted hint of an empty column says.
         self.view.setAccessibleDescription(
             self.view.empty_hint.replace("\n", " ") if count == 0 else ""
@@ -305,7 +310,7 @@ class BoardView(QScrollArea):
         install_scroll_access()
         super().__init__()
         self.setObjectName("board")
-        self.setAccessibleName("Board: one column per stage")
+        self.setAccessibleName(_("Board: one column per stage"))
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.model = model
@@ -465,7 +470,7 @@ class BoardView(QScrollArea):
                 view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
         if first is None:
             return False
-        _, view, index = first
+        _rank, view, index = first
         if focus:
             # Focus first, then the current card: a screen reader then hears the focus
             # land on the card itself, not only on its column.

@@ -14,8 +14,10 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from followup_desktop.core import localformat
 from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.board import CardSnapshot, DueState, due_state
+from followup_desktop.core.i18n import _, ngettext, pgettext
 from followup_desktop.gui.board_model import CardRole
 from followup_desktop.gui.contrast import legible, over
 from followup_desktop.gui.plain import shown
@@ -33,7 +35,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 def due_text(card: CardSnapshot, state: DueState, now: datetime, tz: tzinfo) -> str:
     """The badge's words: the state in plain language."""
     if card.next_action_due is None:
-        return "Nothing planned"
+        return _("Nothing planned")
     return due_words(card.next_action_due, state, now, tz)
 
 
@@ -44,29 +46,38 @@ def due_words(due_at: datetime, state: DueState, now: datetime, tz: tzinfo) -> s
     """
     if state is DueState.OVERDUE:
         days = (now - due_at).days
-        return "Overdue" if days < 1 else f"Overdue {days}d"
+        if days < 1:
+            return _("Overdue")
+        return ngettext("Overdue {n}d", "Overdue {n}d", days).format(n=days)
     due = due_at.astimezone(tz)
     if state is DueState.TODAY:
-        return "Today " + due.strftime("%H:%M")
-    return "Due " + due.strftime("%a %d %b")
+        return _("Today {time}").format(time=localformat.clock(due))
+    return _("Due {day}").format(day=localformat.day(due))
 
 
-def interview_text(card: CardSnapshot, now: datetime, tz: tzinfo) -> str:
-    """The next interview, or how long ago the last one was."""
+def interview_text(card: CardSnapshot, now: datetime, tz: tzinfo, *, with_time: bool = True) -> str:
+    """The next interview, or how long ago the last one was; ``with_time=False`` gives the
+    next interview's day alone, for a card too narrow for its time too."""
     if card.next_interview_at is not None:
-        return "Interview " + card.next_interview_at.astimezone(tz).strftime("%a %d %b %H:%M")
+        local = card.next_interview_at.astimezone(tz)
+        when = localformat.day_and_clock(local) if with_time else localformat.day(local)
+        return _("Interview {when}").format(when=when)
     if card.last_interview_at is not None:
         days = max(0, (now - card.last_interview_at).days)
-        return "Interviewed today" if days == 0 else f"Interviewed {days}d ago"
-    return "No interview yet"
+        if days == 0:
+            return _("Interviewed today")
+        return ngettext("Interviewed {n}d ago", "Interviewed {n}d ago", days).format(n=days)
+    return _("No interview yet")
 
 
 def contact_text(card: CardSnapshot, now: datetime) -> str:
     """Days since the last message, call or interview."""
     if card.last_contact_at is None:
-        return "No contact yet"
+        return _("No contact yet")
     days = max(0, (now - card.last_contact_at).days)
-    return "Contact today" if days == 0 else f"Contact {days}d ago"
+    if days == 0:
+        return _("Contact today")
+    return ngettext("Contact {n}d ago", "Contact {n}d ago", days).format(n=days)
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -165,7 +176,7 @@ class CardDelegate(QStyledItemDelegate):
         tag_width = 0
         if card.archived:
             painter.setFont(self._small_font)
-            tag = "Archived"
+            tag = pgettext("a card's tag", "Archived")
             tag_width = QFontMetrics(self._small_font).horizontalAdvance(tag) + 12
             tag_rect = QRect(left + width - tag_width, y + 1, tag_width, self._small_height + 2)
             painter.setPen(QPen(muted, 1.0))
@@ -214,7 +225,8 @@ class CardDelegate(QStyledItemDelegate):
         if card.next_action_kind is not None:
             what = kind_label(card.next_action_kind)
             if card.open_actions > 1:
-                what += f" (+{card.open_actions - 1})"
+                more = card.open_actions - 1
+                what = _("{step} (+{n})").format(step=what, n=more)
             rest = width - badge_width - 8
             painter.setPen(text_color)
             painter.drawText(
@@ -234,11 +246,13 @@ class CardDelegate(QStyledItemDelegate):
             contact,
         )
         interview_room = width - contact_width - 10
+        interview = interview_text(card, now, self._tz)
+        if small.horizontalAdvance(interview) > interview_room:
+            # Longer words (German, French) leave no room for the time: the day stays whole.
+            interview = interview_text(card, now, self._tz, with_time=False)
         painter.drawText(
             QRect(left, y, interview_room, self._small_height),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            small.elidedText(
-                interview_text(card, now, self._tz), Qt.TextElideMode.ElideRight, interview_room
-            ),
+            small.elidedText(interview, Qt.TextElideMode.ElideRight, interview_room),
         )
         painter.restore()

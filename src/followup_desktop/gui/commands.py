@@ -20,6 +20,7 @@ from followup_desktop.core.card_order import CARD_ORDER_PREFIX as CARD_ORDER_PRE
 from followup_desktop.core.card_order import card_order_key
 from followup_desktop.core.card_order import ranks_from_setting as ranks_from_setting  # noqa: PLC0414
 from followup_desktop.core.change import ActionStatus, Change
+from followup_desktop.core.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from followup_desktop.core.services import FollowupService
@@ -59,9 +60,13 @@ class MoveCardsCommand(QUndoCommand):
         run: Runner = run_at_once,
     ) -> None:
         count = len(previous_stages)
-        noun = "card" if count == 1 else f"{count} cards"
         moved_between = any(stage != stage_id for stage in previous_stages.values())
-        verb = f"Move {noun} to {stage_name}" if moved_between else f"Reorder {noun}"
+        if moved_between:
+            verb = ngettext("Move card to {stage}", "Move {n} cards to {stage}", count).format(
+                n=count, stage=stage_name
+            )
+        else:
+            verb = ngettext("Reorder card", "Reorder {n} cards", count).format(n=count)
         super().__init__(verb)
         self._service = service
         self._sink = sink
@@ -86,7 +91,9 @@ class MoveCardsCommand(QUndoCommand):
     def undo(self) -> None:
         ranks = self._ranks_before
         self._run(
-            f"Undoing: {self.text()}", self._move_back, lambda change: self._sink(change, ranks)
+            _("Undoing: {what}").format(what=self.text()),
+            self._move_back,
+            lambda change: self._sink(change, ranks),
         )
 
     def _move_forward(self) -> Change:
@@ -193,5 +200,7 @@ class ActionStepCommand(QUndoCommand):
         self._applied = False
         statuses = list(self._before.values())
         self._run(
-            f"Undoing: {self.text()}", lambda: self._service.restore_actions(statuses), self._sink
+            _("Undoing: {what}").format(what=self.text()),
+            lambda: self._service.restore_actions(statuses),
+            self._sink,
         )

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from followup_desktop import APP_NAME, __version__
 from followup_desktop.core.db import describe_sqlite_error
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.paths import log_dir
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.logs import log_unexpected
@@ -57,8 +58,13 @@ def plain_message(exc: BaseException) -> str | None:
     if described is not None:
         return described
     if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror}{where}. Check the file and its folder, then try again."
+        if exc.filename:
+            return _("{problem} ({file}). Check the file and its folder, then try again.").format(
+                problem=exc.strerror, file=exc.filename
+            )
+        return _("{problem}. Check the file and its folder, then try again.").format(
+            problem=exc.strerror
+        )
     if isinstance(exc, FollowupError):
         return str(exc)
     return None
@@ -69,25 +75,27 @@ class CrashDialog(QDialog):
 
     def __init__(self, details: str, log_folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{APP_NAME}: unexpected error")
-        self.setAccessibleName("Unexpected error")
+        self.setWindowTitle(_("{app}: unexpected error").format(app=APP_NAME))
+        self.setAccessibleName(_("Unexpected error"))
         layout = QVBoxLayout(self)
         intro = PlainLabel(
-            "Something went wrong that Followup did not expect. Your data is safe: every "
-            "change is saved when you make it.\n\nPlease copy the details below into a bug "
-            f"report. The log file is in {log_folder}."
+            _(
+                "Something went wrong that Followup did not expect. Your data is safe: every "
+                "change is saved when you make it.\n\nPlease copy the details below into a bug "
+                "report. The log file is in {folder}."
+            ).format(folder=log_folder)
         )
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(intro)
         self.details = QPlainTextEdit(details)
         self.details.setReadOnly(True)
-        self.details.setAccessibleName("Error details")
+        self.details.setAccessibleName(_("Error details"))
         self.details.setMinimumSize(560, 240)
         layout.addWidget(self.details)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("&Copy details")
-        self.copy_button.setAccessibleName("Copy details")
+        self.copy_button = QPushButton(_("&Copy details"))
+        self.copy_button.setAccessibleName(_("Copy details"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_details)
         buttons.rejected.connect(self.reject)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QProcess
 
+from followup_desktop.core.i18n import _
+
 if TYPE_CHECKING:
     from followup_desktop.gui.main_window import MainWindow
 
@@ -63,12 +65,15 @@ def start_demo(window: MainWindow, launch: Launcher) -> None:
 
     def opened(result: object) -> None:
         assert isinstance(result, Path)
-        window.statusBar().showMessage("Opening the demo in a window of its own…", 5000)
+        window.statusBar().showMessage(_("Opening the demo in a window of its own…"), 5000)
         if not launch(*followup_command(result)):
-            window.dialogs.warning(window, f"The demo could not be started. Its file is {result}.")
+            window.dialogs.warning(
+                window,
+                _("The demo could not be started. Its file is {path}.").format(path=result),
+            )
 
     def failed(error: BaseException) -> None:
-        window.dialogs.warning(window, f"The demo could not be made: {error}")
+        window.dialogs.warning(window, _("The demo could not be made: {error}").format(error=error))
 
     window.tasks.submit(lambda: prepare_demo(path), opened, failed)
 

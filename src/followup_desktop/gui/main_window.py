@@ -31,8 +31,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMainWindow
 
-from followup_desktop import APP_NAME, __version__
+from followup_desktop import APP_NAME
 from followup_desktop.core.change import Change
+from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.window import BoardData
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.dialogs import Dialogs
@@ -63,6 +64,7 @@ from followup_desktop.gui.window.router import ActionRouter
 from followup_desktop.gui.window.startup import InputGate, StartupSource
 from followup_desktop.gui.window.state import restore_state, save_state, window_settings_path
 from followup_desktop.gui.window.today import TodayController
+from followup_desktop.gui.window.words import about_text, status_text
 from followup_desktop.gui.window.writer import Writer, failure_reporter
 from followup_desktop.secrets import PasswordStore
 
@@ -138,7 +140,7 @@ class MainWindow(QMainWindow, NamedActions):
         size_for_screen(self)
         self._build_parts()
         self.job_label = PlainLabel()
-        self.job_label.setAccessibleName("Background work")
+        self.job_label.setAccessibleName(_("Background work"))
         self.statusBar().addPermanentWidget(self.job_label)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(CLOCK_TICK_MS)
@@ -156,7 +158,7 @@ class MainWindow(QMainWindow, NamedActions):
             # Nothing may be written before the database is fully open: the board shows,
             # but clicks and keys wait (a fraction of a second) until attach_service().
             self._gate = InputGate(self)
-            self.statusBar().showMessage("Opening the database…")
+            self.statusBar().showMessage(_("Opening the database…"))
 
     def _build_parts(self) -> None:
         self.bus = ChangeBus(self)
@@ -305,10 +307,7 @@ class MainWindow(QMainWindow, NamedActions):
         """The status line: cards shown of all, actions overdue and due today."""
         shown, total = self.board_ctl.status_counts()
         overdue, today = self.today.counts
-        self.statusBar().showMessage(
-            f"{shown} of {total} opportunities shown · {overdue} actions overdue · "
-            f"{today} due today"
-        )
+        self.statusBar().showMessage(status_text(shown, total, overdue, today))
 
     def update_actions(self) -> None:
         """Enable the card actions when a card on the board is selected or focused."""
@@ -333,9 +332,7 @@ class MainWindow(QMainWindow, NamedActions):
         """Say what this is."""
         self.dialogs.information(
             self,
-            f"{APP_NAME} {__version__}\n\nDebriefs, thank-you notes and well-timed "
-            "follow-ups for the weeks after a job interview.\n\nYour data stays on this "
-            f"computer, in {self.service.db.path}.",
+            about_text(self.service.db.path),
         )
 
     def report_failure(self, what: str) -> Callable[[BaseException], None]:

@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from followup_desktop.core.change import ActionStatus
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.window import action_statuses
 from followup_desktop.core.reminders import DeliveryPlan, Reminder, ReminderService, plan_delivery
 from followup_desktop.core.services import Change, FollowupService
@@ -258,7 +259,7 @@ class ReminderScheduler(QObject):
         if key == OPEN:
             self.open_action_requested.emit(action_id)
             return
-        verb = {DONE: "Mark done", SNOOZE: "Snooze for an hour"}.get(key)
+        verb = {DONE: _("Mark done"), SNOOZE: _("Snooze for an hour")}.get(key)
         if verb is None:
             log.warning("unknown notification action %r ignored", key)
             return
@@ -273,7 +274,7 @@ class ReminderScheduler(QObject):
             log.warning("could not %s action %s: %s", key, action_id, error)
             return
         self.changed.emit(change)
-        self._step_taken(f"{verb}: {notification.summary}", before)
+        self._step_taken(_("{verb}: {step}").format(verb=verb, step=notification.summary), before)
         self.reschedule()
         self.status_changed.emit()
 
@@ -304,7 +305,7 @@ class ReminderScheduler(QObject):
             else:
                 snoozed.append(action_id)
         self.changed.emit(change)
-        self._step_taken("Snooze all", {i: before[i] for i in snoozed if i in before})
+        self._step_taken(_("Snooze all"), {i: before[i] for i in snoozed if i in before})
         self.reschedule()
         self.status_changed.emit()
         return change

@@ -28,6 +28,7 @@ from PySide6.QtCore import QByteArray, QLockFile, QObject, QStandardPaths, Signa
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from followup_desktop import APP_ID
+from followup_desktop.core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ class SingleInstance(QObject):
             try:
                 self.running_database = str(json.loads(line))
             except ValueError:
-                self.running_database = "another file"
+                self.running_database = _("another file")
             return False
         return reply.startswith(b"ok")
 

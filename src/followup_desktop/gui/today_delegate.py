@@ -29,9 +29,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from followup_desktop.core import localformat
 from followup_desktop.core.action_kinds import recipient_name as recipient_name  # noqa: PLC0414
 from followup_desktop.core.agenda import AgendaItem, Bucket
 from followup_desktop.core.board import DueState
+from followup_desktop.core.i18n import _
 from followup_desktop.gui.agenda_model import COMING_UP_HEADING, AgendaModel
 from followup_desktop.gui.card_delegate import due_words
 from followup_desktop.gui.contrast import legible, over
@@ -66,13 +68,15 @@ def badge_text(item: AgendaItem, now: datetime, tz: tzinfo) -> str:
     if item.bucket is Bucket.UPCOMING:
         due = item.due_at.astimezone(tz)
         tomorrow = (now.astimezone(tz) + timedelta(days=1)).date()
-        day = "Tomorrow" if due.date() == tomorrow else due.strftime("%a %d %b")
-        text = f"{day} {due:%H:%M}"
+        if due.date() == tomorrow:
+            text = _("Tomorrow {time}").format(time=localformat.clock(due))
+        else:
+            text = localformat.day_and_clock(due)
     else:
         text = due_words(item.due_at, bucket_state(item.bucket), now, tz)
     # A snoozed action's time is the one the person chose; saying so explains why it
     # reappeared (or has not yet).
-    return text + " · snoozed" if item.snoozed else text
+    return _("{when} · snoozed").format(when=text) if item.snoozed else text
 
 
 def action_text(item: AgendaItem) -> str:
@@ -86,7 +90,7 @@ def action_text(item: AgendaItem) -> str:
 
 def where_text(item: AgendaItem) -> str:
     """Line two: the opportunity, or the whole search for actions that have none."""
-    return f"{item.company} — {item.role}" if item.company else "Your whole search"
+    return f"{item.company} — {item.role}" if item.company else _("Your whole search")
 
 
 class TodayDelegate(QStyledItemDelegate):

@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.agenda import AgendaItem, Bucket
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.gui.agenda_model import AgendaModel
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.today_delegate import TodayDelegate
@@ -46,9 +48,9 @@ def snooze_choices(now: datetime, tz: tzinfo) -> list[tuple[str, datetime]]:
     tomorrow = morning + timedelta(days=1)
     monday = morning + timedelta(days=7 - local.weekday())
     return [
-        ("For an hour", now + timedelta(hours=1)),
-        ("Until tomorrow morning", tomorrow),
-        ("Until next Monday", monday),
+        (_("For an hour"), now + timedelta(hours=1)),
+        (_("Until tomorrow morning"), tomorrow),
+        (_("Until next Monday"), monday),
     ]
 
 
@@ -86,7 +88,7 @@ class TodayPanel(QWidget):
         layout.addWidget(self.summary)
         self.view = QListView()
         self.view.setObjectName("agendaView")
-        self.view.setAccessibleName("Actions overdue, due today or in the next 24 hours")
+        self.view.setAccessibleName(_("Actions overdue, due today or in the next 24 hours"))
         self.view.setModel(model)
         self.view.setModelColumn(0)
         self.delegate = TodayDelegate(clock, tz, self.view)
@@ -106,7 +108,7 @@ class TodayPanel(QWidget):
         # selected one is spelt out here in full.
         self.details = PlainLabel()
         self.details.setObjectName("todayDetails")
-        self.details.setAccessibleName("Selected action and why it matters")
+        self.details.setAccessibleName(_("Selected action and why it matters"))
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -114,19 +116,19 @@ class TodayPanel(QWidget):
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.details)
         buttons = QHBoxLayout()
-        self.done_button = QPushButton("&Done")
-        self.done_button.setAccessibleName("Mark the selected action done")
+        self.done_button = QPushButton(_("&Done"))
+        self.done_button.setAccessibleName(_("Mark the selected action done"))
         self.done_button.clicked.connect(self._done)
         self.snooze_button = QToolButton()
-        self.snooze_button.setText("S&nooze")
-        self.snooze_button.setAccessibleName("Snooze the selected action")
+        self.snooze_button.setText(_("S&nooze"))
+        self.snooze_button.setAccessibleName(_("Snooze the selected action"))
         self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.snooze_menu = QMenu(self.snooze_button)
         self.snooze_menu.aboutToShow.connect(self._fill_snooze_menu)
         self.snooze_button.setMenu(self.snooze_menu)
-        self.open_button = QPushButton("&Open")
-        self.open_button.setAccessibleName("Open the selected action")
-        self.open_button.setToolTip("Write the debrief, draft the message or open the card")
+        self.open_button = QPushButton(_("&Open"))
+        self.open_button.setAccessibleName(_("Open the selected action"))
+        self.open_button.setToolTip(_("Write the debrief, draft the message or open the card"))
         self.open_button.clicked.connect(self._open)
         for button in (self.done_button, self.snooze_button, self.open_button):
             buttons.addWidget(button)
@@ -135,8 +137,8 @@ class TodayPanel(QWidget):
         # person has looked at them and cleared the list.
         self.missed_button = QToolButton()
         self.missed_button.setObjectName("missedButton")
-        self.missed_button.setAccessibleName("Missed steps, no longer reminded")
-        self.missed_button.setToolTip("Steps long past their point: no longer reminded")
+        self.missed_button.setAccessibleName(_("Missed steps, no longer reminded"))
+        self.missed_button.setToolTip(_("Steps long past their point: no longer reminded"))
         self.missed_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.missed_menu = QMenu(self.missed_button)
         self.missed_button.setMenu(self.missed_menu)
@@ -174,15 +176,20 @@ class TodayPanel(QWidget):
         self.missed_items = list(items)
         self.missed_menu.clear()
         self.missed_button.setVisible(bool(items))
-        self.missed_button.setText(f"&Missed ({len(items)})")
+        self.missed_button.setText(_("&Missed ({n})").format(n=len(items)))
         for item in items:
-            where = f"{item.company}: " if item.company else ""
-            when = item.due_at.astimezone(self._tz).strftime("%d %b")
-            entry = QAction(f"{where}{item.title} (was due {when})", self.missed_menu)
+            when = localformat.day(item.due_at.astimezone(self._tz))
+            if item.company:
+                words = _("{company}: {step} (was due {day})").format(
+                    company=item.company, step=item.title, day=when
+                )
+            else:
+                words = _("{step} (was due {day})").format(step=item.title, day=when)
+            entry = QAction(words, self.missed_menu)
             entry.setEnabled(False)
             self.missed_menu.addAction(entry)
         self.missed_menu.addSeparator()
-        clear = QAction("&Clear the missed list", self.missed_menu)
+        clear = QAction(_("&Clear the missed list"), self.missed_menu)
         clear.triggered.connect(self.clear_missed_requested.emit)
         self.missed_menu.addAction(clear)
 
@@ -245,24 +252,35 @@ __all__ = ["TodayPanel", "snooze_choices", "summary_text"]
 
 def summary_text(overdue: int, today: int, coming: int, listed: int) -> str:
     """The line above the list; it never says "nothing" while something is coming up."""
-    later = "1 step" if coming == 1 else f"{coming} steps"
     if not overdue and not today:
         if not coming:
-            return "Nothing is overdue, due today or due in the next 24 hours."
-        return f"Nothing is overdue or due today; {later} due in the next 24 hours."
-    text = f"{overdue} overdue, {today} due today"
+            return _("Nothing is overdue, due today or due in the next 24 hours.")
+        return ngettext(
+            "Nothing is overdue or due today; {n} step due in the next 24 hours.",
+            "Nothing is overdue or due today; {n} steps due in the next 24 hours.",
+            coming,
+        ).format(n=coming)
+    text = _("{overdue} overdue, {today} due today").format(overdue=overdue, today=today)
     if coming:
-        text += f", {coming} more in the next 24 hours"
+        text = ngettext(
+            "{counts}, {n} more in the next 24 hours",
+            "{counts}, {n} more in the next 24 hours",
+            coming,
+        ).format(counts=text, n=coming)
     if listed < overdue + today + coming:
-        text += f" (the first {listed} listed)"
+        text = ngettext(
+            "{counts} (the first {n} listed)", "{counts} (the first {n} listed)", listed
+        ).format(counts=text, n=listed)
     return text
 
 
 def describe(item: AgendaItem) -> str:
     """The selected action in full: what, for which opportunity, and why."""
-    what = item.title + (f", {item.sent_to}" if item.sent_to else "")
-    where = f"{item.company} — {item.role}" if item.company else "Your whole search"
-    lines = [f"{what} ({where})"]
+    what = item.title
+    if item.sent_to:
+        what = _("{step}, {person}").format(step=item.title, person=item.sent_to)
+    where = f"{item.company} — {item.role}" if item.company else _("Your whole search")
+    lines = [_("{step} ({where})").format(step=what, where=where)]
     if item.reason:
-        lines.append(f"Why: {item.reason}")
+        lines.append(_("Why: {reason}").format(reason=item.reason))
     return "\n".join(lines)

@@ -37,6 +37,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSystemTrayIcon
 
 from followup_desktop import APP_ID, APP_NAME
+from followup_desktop.core import localformat
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.reminders import ReminderService, TrayStatus
 from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import local_zone
@@ -291,16 +293,21 @@ class TrayController(QObject):
         lines = [APP_NAME]
         if status.next_item is not None:
             item = status.next_item
-            when = item.due_at.astimezone(self.tz).strftime("%a %d %b %H:%M")
+            when = localformat.day_and_clock(item.due_at.astimezone(self.tz))
             what = item.headline
-            lines.append(f"Next: {shown(what)} ({when})")
+            lines.append(_("Next: {step} ({when})").format(step=shown(what), when=when))
         else:
-            lines.append("Nothing else planned")
+            lines.append(_("Nothing else planned"))
         if status.overdue:
-            lines.append(f"{status.overdue} overdue")
+            lines.append(
+                ngettext("{n} overdue", "{n} overdue", status.overdue).format(n=status.overdue)
+            )
         if status.paused_until is not None:
-            until = status.paused_until.astimezone(self.tz).strftime("%a %H:%M")
-            lines.append(f"Reminders paused until {until}")
+            paused = status.paused_until.astimezone(self.tz)
+            until = _("{weekday} {time}").format(
+                weekday=localformat.weekday_name(paused.date()), time=localformat.clock(paused)
+            )
+            lines.append(_("Reminders paused until {when}").format(when=until))
         return "\n".join(lines)
 
     # -- undo --------------------------------------------------------------------------
@@ -332,12 +339,12 @@ class TrayController(QObject):
         menu = self.menu
         menu.clear()
         if status is not None and status.urgent:
-            menu.addSection("Most urgent")
+            menu.addSection(_("Most urgent"))
             now = self.reminders.clock()
             for item in status.urgent:
                 what = item.headline
                 if item.due_at < now:
-                    what += " (overdue)"
+                    what = _("{step} (overdue)").format(step=what)
                 action = menu.addAction(action_text(what))
                 action.setObjectName(f"trayUrgent_{item.action_id}")
                 action.triggered.connect(
@@ -347,27 +354,33 @@ class TrayController(QObject):
         if self.mailbox_waiting:
             self._add(
                 menu,
-                f"From your mailbox ({self.mailbox_waiting})…",
+                ngettext(
+                    "From your mailbox ({n})…", "From your mailbox ({n})…", self.mailbox_waiting
+                ).format(n=self.mailbox_waiting),
                 "trayMailbox",
                 self._open_mailbox,
             )
         if self.mailbox_error:
-            note = menu.addAction(action_text(f"Mailbox not checked: {self.mailbox_error}"))
+            note = menu.addAction(
+                action_text(_("Mailbox not checked: {reason}").format(reason=self.mailbox_error))
+            )
             note.setObjectName("trayMailboxError")
             note.setEnabled(False)
         undo_text = self.undo_text
         if undo_text is not None:
-            self._add(menu, action_text(f"Undo {undo_text}"), "trayUndo", self._undo)
-        self._add(menu, "I just had an interview…", "trayJustInterviewed", self._new_debrief)
-        self._add(menu, "Open Followup", "trayOpen", self.show_window)
-        snooze = self._add(menu, "Snooze all for an hour", "traySnoozeAll", self._snooze_all)
+            self._add(
+                menu, action_text(_("Undo {what}").format(what=undo_text)), "trayUndo", self._undo
+            )
+        self._add(menu, _("I just had an interview…"), "trayJustInterviewed", self._new_debrief)
+        self._add(menu, _("Open Followup"), "trayOpen", self.show_window)
+        snooze = self._add(menu, _("Snooze all for an hour"), "traySnoozeAll", self._snooze_all)
         snooze.setEnabled(self.scheduler is not None and bool(status and status.overdue))
         if status is not None and status.paused_until is not None:
-            self._add(menu, "Resume reminders", "trayResume", self._resume)
+            self._add(menu, _("Resume reminders"), "trayResume", self._resume)
         else:
-            self._add(menu, "Pause reminders until tomorrow", "trayPause", self._pause)
+            self._add(menu, _("Pause reminders until tomorrow"), "trayPause", self._pause)
         menu.addSeparator()
-        self._add(menu, "Quit", "trayQuit", self.quit)
+        self._add(menu, _("Quit"), "trayQuit", self.quit)
 
     def _add(self, menu: QMenu, text: str, name: str, slot: Callable[[], None]) -> QAction:
         action = menu.addAction(text)
@@ -435,9 +448,11 @@ class TrayController(QObject):
         if not self._first_time(CLOSE_HINT_KEY):
             return
         message = Notification(
-            summary=f"{APP_NAME} is still running",
-            body="It keeps reminding you from the tray. Choose Quit in the tray menu, or "
-            "Quit (Ctrl+Q) in the window's File menu, to stop it.",
+            summary=_("{app} is still running").format(app=APP_NAME),
+            body=_(
+                "It keeps reminding you from the tray. Choose Quit in the tray menu, or "
+                "Quit (Ctrl+Q) in the window's File menu, to stop it."
+            ),
         )
         if QSystemTrayIcon.supportsMessages() and QGuiApplication.platformName() != "offscreen":
             self.icon.showMessage(message.summary, message.body)
@@ -449,10 +464,12 @@ class TrayController(QObject):
             return
         self.notifier.deliver(
             Notification(
-                summary=f"{APP_NAME} keeps running in the background",
-                body="Reminders still arrive as notifications. Open Followup again from "
-                "the application menu to see the window; choose Quit (Ctrl+Q) in its File "
-                "menu to stop it.",
+                summary=_("{app} keeps running in the background").format(app=APP_NAME),
+                body=_(
+                    "Reminders still arrive as notifications. Open Followup again from "
+                    "the application menu to see the window; choose Quit (Ctrl+Q) in its File "
+                    "menu to stop it."
+                ),
             )
         )
 

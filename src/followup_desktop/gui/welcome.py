@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
 
+from followup_desktop.core.i18n import _
 from followup_desktop.gui.board_model import BoardModel
 from followup_desktop.gui.demo_launch import Launcher, start_demo, start_detached
 from followup_desktop.gui.plain import PlainLabel
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
 Step = tuple[str, str, Callable[[], object]]
 
 LINES = (
-    "Followup keeps track of the jobs you are pursuing, one card per job.",
-    "After each application or interview it reminds you when to follow up, and with what.",
+    _("Followup keeps track of the jobs you are pursuing, one card per job."),
+    _("After each application or interview it reminds you when to follow up, and with what."),
 )
 
 
@@ -43,7 +44,7 @@ class WelcomePanel(QFrame):
         :attr:`page` is ``board`` with the welcome above it."""
         super().__init__()
         self.setObjectName("welcome")
-        self.setAccessibleName("Welcome to Followup")
+        self.setAccessibleName(_("Welcome to Followup"))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._model = model
         #: What is shown and hidden with the welcome (its box on the board's page).
@@ -52,7 +53,7 @@ class WelcomePanel(QFrame):
         self.launch: Launcher = start_detached
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        title = PlainLabel("Welcome to Followup")
+        title = PlainLabel(_("Welcome to Followup"))
         font = title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -90,24 +91,26 @@ def welcome_steps(window: MainWindow) -> list[Step]:
     actions are built after the welcome)."""
     return [
         (
-            "Add the job you just interviewed for…",
-            "Make a card for the job; its interview and debrief go on it",
+            _("Add the job you just interviewed for…"),
+            _("Make a card for the job; its interview and debrief go on it"),
             lambda: window.router.new_opportunity(),  # noqa: PLW0108 - looked up when pressed
         ),
         (
-            "Import an invitation or an export…",
-            "Read a calendar invitation (.ics) or a Followup export (JSON)",
+            _("Import an invitation or an export…"),
+            _("Read a calendar invitation (.ics) or a Followup export (JSON)"),
             lambda: window.named_actions["import"].trigger(),  # noqa: PLW0108
         ),
         (
-            "Import a spreadsheet…",
-            "Bring in the jobs from a CSV sheet or another tracker",
+            _("Import a spreadsheet…"),
+            _("Bring in the jobs from a CSV sheet or another tracker"),
             lambda: window.named_actions["import_sheet"].trigger(),  # noqa: PLW0108
         ),
         (
-            "Try the demo…",
-            "Open invented example jobs in a separate file and window; your own data is "
-            "not touched",
+            _("Try the demo…"),
+            _(
+                "Open invented example jobs in a separate file and window; your own data is "
+                "not touched"
+            ),
             lambda: start_demo(window, window.pages.welcome.launch),
         ),
     ]

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from followup_desktop.core.i18n import _
+
 log = logging.getLogger(__name__)
 
 # Action keys shared by every notifier and the scheduler that acts on them.
@@ -25,11 +27,11 @@ OPEN_APP = "open-app"
 DEFAULT = "default"  # the freedesktop key for clicking the notification itself
 
 REMINDER_ACTIONS: tuple[tuple[str, str], ...] = (
-    (OPEN, "Open"),
-    (DONE, "Done"),
-    (SNOOZE, "Snooze 1 h"),
+    (OPEN, _("Open")),
+    (DONE, _("Done")),
+    (SNOOZE, _("Snooze 1 h")),
 )
-SUMMARY_ACTIONS: tuple[tuple[str, str], ...] = ((OPEN_APP, "Open Followup"),)
+SUMMARY_ACTIONS: tuple[tuple[str, str], ...] = ((OPEN_APP, _("Open Followup")),)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QToolButton
 
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.plain_text import for_display
 from followup_desktop.notify import ActionCallback, Notification
 
@@ -23,7 +24,7 @@ class ReminderBanner(QToolBar):
     def __init__(self, window: QMainWindow, on_action: ActionCallback | None = None) -> None:
         super().__init__("Reminders", window)
         self.setObjectName(OBJECT_NAME)
-        self.setAccessibleName("Reminders")
+        self.setAccessibleName(_("Reminders"))
         self.setMovable(False)
         self.setFloatable(False)
         self.on_action = on_action
@@ -81,12 +82,14 @@ class ReminderBanner(QToolBar):
             text += " — " + " · ".join(notification.body.splitlines())
         waiting = len(self.queue) - 1
         if waiting:
-            text += f"   (+{waiting} more)"
+            text += "   " + ngettext("(+{n} more)", "(+{n} more)", waiting).format(n=waiting)
         self._label.setText(for_display(text))
-        for key, label in (*notification.actions, ("dismiss", "Dismiss")):
+        for key, label in (*notification.actions, ("dismiss", _("Dismiss"))):
             button = QToolButton(self)
             button.setText(label)
-            button.setAccessibleName(f"{label}: {notification.summary}")
+            button.setAccessibleName(
+                _("{button}: {reminder}").format(button=label, reminder=notification.summary)
+            )
             button.setObjectName(f"reminderBanner_{key}")
             if key == "dismiss":
                 button.clicked.connect(self.dismiss)

@@ -118,7 +118,9 @@ def test_a_day_shows_interviews_actions_and_the_expected_decision(
     kinds = {entry.kind for entry in entries}
     assert EntryKind.INTERVIEW in kinds
     interview_entry = next(e for e in entries if e.kind is EntryKind.INTERVIEW)
-    assert cell_text(interview_entry, page.time_text(interview_entry)).startswith("14:00 Acme")
+    assert cell_text(interview_entry, page.time_text(interview_entry)).startswith(
+        "2:00\u202fPM Acme"
+    )
     call = next(e for e in entries if e.action_kind == "call_recruiter")
     # Overdue is said in words, not only in colour.
     assert call.overdue
@@ -374,7 +376,7 @@ def test_export_calendar_runs_on_the_worker(
     window.export_calendar_action.trigger()
     qtbot.waitUntil(lambda: window.settled)
     assert target.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
-    assert "1 interviews" in window.statusBar().currentMessage()
+    assert "1 interview," in window.statusBar().currentMessage()
 
 
 def test_command_line_hands_ics_files_to_the_window(
@@ -515,9 +517,11 @@ def test_week_mode_shows_seven_days_and_pages_by_week(
     assert page.stack.currentWidget() is page.week_view
     ModelTester(None).check(model)
     assert (model.rowCount(), model.columnCount()) == (1, 7)
-    monday = today() - timedelta(days=today().weekday())
+    # The week starts on the locale's first day: Sunday in en_US, where the tests run.
+    monday = today() - timedelta(days=(today().weekday() + 1) % 7)
+    assert monday.weekday() == 6
     assert model.first_day == monday
-    assert page.title.text().startswith(f"Week {monday.isocalendar().week}")
+    assert page.title.text().startswith(f"Week {(monday + timedelta(days=1)).isocalendar().week}")
     assert page.next_button.accessibleName() == "Next week"
     # The same entries as the month shows.
     assert any(e.kind is EntryKind.INTERVIEW for e in model.index_of(today()).data(EntriesRole))
@@ -565,7 +569,9 @@ def test_agenda_lists_the_coming_entries_and_opens_them(
     assert agenda.first_day == today()
     rows = [agenda.index(row) for row in range(agenda.rowCount())]
     texts = [index.data(Qt.ItemDataRole.DisplayRole) for index in rows]
-    interview_row = next(i for i, text in enumerate(texts) if "14:00 interview: Acme" in text)
+    interview_row = next(
+        i for i, text in enumerate(texts) if "2:00\u202fPM interview: Acme" in text
+    )
     assert texts[interview_row].startswith(day_words(today() + timedelta(days=2)))
     # Days in the right order, nothing beyond the last day.
     days = [agenda.entry_at(index).day for index in rows if agenda.entry_at(index) is not None]  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from followup_desktop.core import localformat
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
 from followup_desktop.core.db import Database
 from followup_desktop.core.ics import CANCELLED_PREFIX
@@ -40,6 +41,13 @@ TUESDAY, WEDNESDAY, THURSDAY = (MONDAY + timedelta(days=n) for n in (1, 2, 3))
 
 def berlin(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), BERLIN)
+
+
+@pytest.fixture(autouse=True)
+def monday_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These weeks start on Monday, as they do in Berlin (en_US, where the tests run,
+    starts them on Sunday; test_window_language checks both)."""
+    monkeypatch.setattr(localformat, "first_weekday", lambda locale=None: 0)
 
 
 @pytest.fixture
@@ -162,7 +170,7 @@ def test_the_week_is_a_time_grid_of_seven_days(page: CalendarPage) -> None:
     view = page.week_view
     assert page.stack.currentWidget() is view
     assert page.model.first_day == MONDAY
-    assert view.accessibleName() == "Week of 23 November 2026"
+    assert view.accessibleName() == "Week of November 23, 2026"
     assert page.title.text().startswith("Week 48")
     # Monday first, one column each, left to right.
     columns = [view.column_rect(MONDAY + timedelta(days=n)) for n in range(7)]
@@ -244,13 +252,13 @@ def test_blocks_say_time_company_round_and_kind_and_cancelled_in_words(
     page.refresh()
     view = page.week_view
     assert view.block_texts(f"interview:{long}") == [
-        "09:00\u201311:00",
+        "9:00\u202fAM\u201311:00\u202fAM",
         "Acme",
         "Round 1 · Video interview",
         "Zoom",
     ]
     # Half an hour has room for one line: the month cell's words.
-    assert view.block_texts(f"interview:{short}") == ["09:00 Globex · round 1"]
+    assert view.block_texts(f"interview:{short}") == ["9:00\u202fAM Globex · round 1"]
     assert view.block_texts(f"interview:{called_off}")[1] == "Cancelled: Globex"
 
 
@@ -328,7 +336,7 @@ def test_keys_move_the_day_turn_the_week_and_come_back(qtbot: QtBot, page: Calen
     qtbot.keyClick(view, Qt.Key.Key_Left)
     qtbot.keyClick(view, Qt.Key.Key_Left)  # Sunday before: the previous week
     assert page.model.first_day == MONDAY - timedelta(days=7)
-    assert view.accessibleName() == "Week of 16 November 2026"
+    assert view.accessibleName() == "Week of November 16, 2026"
     qtbot.keyClick(view, Qt.Key.Key_Home)
     assert (page.model.first_day, page.selected_day) == (MONDAY, MONDAY)
     qtbot.keyClick(view, Qt.Key.Key_PageDown)
@@ -529,15 +537,15 @@ def test_accessible_text_names_the_days_entries(
     created = interview(service, acme, berlin(TUESDAY, 11), berlin(TUESDAY, 12))
     page.refresh()
     view = page.week_view
-    assert view.accessibleName() == "Week of 23 November 2026"
-    assert view.accessibleDescription().startswith("Monday 23 November 2026 (today)")
+    assert view.accessibleName() == "Week of November 23, 2026"
+    assert view.accessibleDescription().startswith("Monday, November 23, 2026 (today)")
     page.select_day(TUESDAY)
     described = view.accessibleDescription()
-    assert described.startswith("Tuesday 24 November 2026")
-    assert "11:00 interview: Acme · round 1 (Analyst)" in described
+    assert described.startswith("Tuesday, November 24, 2026")
+    assert "11:00\u202fAM interview: Acme · round 1 (Analyst)" in described
     view.select_entry(f"interview:{created}")
     assert view.accessibleDescription().endswith(
-        "Selected: 11:00 interview: Acme · round 1 (Analyst)"
+        "Selected: 11:00\u202fAM interview: Acme · round 1 (Analyst)"
     )
 
 

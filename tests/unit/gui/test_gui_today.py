@@ -94,12 +94,12 @@ def test_the_badge_says_the_state_in_words() -> None:
     overdue, today, snoozed, whole_search = ITEMS
     assert badge_text(overdue, NOW, TZ) == "Overdue 3d"
     assert badge_text(whole_search, NOW, TZ) == "Overdue"  # less than a day late
-    assert badge_text(today, NOW, TZ) == "Today 14:00"
-    assert badge_text(snoozed, NOW, TZ) == "Today 11:00 · snoozed"
+    assert badge_text(today, NOW, TZ) == "Today 2:00\u202fPM"
+    assert badge_text(snoozed, NOW, TZ) == "Today 11:00\u202fAM · snoozed"
     later = agenda_item(5, Bucket.UPCOMING, timedelta(days=2))
-    assert badge_text(later, NOW, TZ) == "Wed 25 Nov 09:00"
+    assert badge_text(later, NOW, TZ) == "Wed, Nov 25, 9:00\u202fAM"
     tomorrow = agenda_item(6, Bucket.UPCOMING, timedelta(hours=20))
-    assert badge_text(tomorrow, NOW, TZ) == "Tomorrow 05:00"
+    assert badge_text(tomorrow, NOW, TZ) == "Tomorrow 5:00\u202fAM"
     assert bucket_state(Bucket.OVERDUE) is DueState.OVERDUE
     assert bucket_state(Bucket.TODAY) is DueState.TODAY
     assert bucket_state(Bucket.UPCOMING) is DueState.LATER
@@ -175,7 +175,7 @@ def test_accessible_text_is_a_sentence_with_the_state_and_the_company(panel: Tod
     assert "Send a thank-you note to Isabel Kim" in first
     assert first.endswith(".")
     today = model.index(1, 0).data(Qt.ItemDataRole.AccessibleTextRole)
-    assert "today at 14:00" in today
+    assert "today at 2:00\u202fPM" in today
     assert "Acme — Analyst" in today
     assert "snoozed" in model.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole)
     assert "whole search" in model.index(3, 0).data(Qt.ItemDataRole.AccessibleTextRole)
@@ -255,7 +255,7 @@ def test_the_next_24_hours_have_a_heading_in_words_and_a_truthful_summary(
     model = panel.model
     assert [model.starts_coming_up(row) for row in range(2)] == [True, False]
     spoken = model.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole)
-    assert spoken.startswith("Next 24 hours. Due Tue 24 Nov at 05:00")
+    assert spoken.startswith("Next 24 hours. Due Tue, Nov 24 at 5:00\u202fAM")
     assert not model.index(1, 0).data(Qt.ItemDataRole.AccessibleTextRole).startswith("Next")
     # The heading row is taller by the heading; the rows below it are not.
     first = panel.view.visualRect(model.index(0, 0))

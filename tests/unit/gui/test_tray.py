@@ -109,7 +109,7 @@ def test_tooltip_and_badge_show_the_next_action_and_the_overdue_count(
     controller.refresh()
     assert controller.icon.toolTip().splitlines() == [
         "Followup",
-        "Next: Send a thank-you note to Dana · Globex (Tue 24 Nov 14:00)",
+        "Next: Send a thank-you note to Dana · Globex (Tue, Nov 24, 2:00\u202fPM)",
         "2 overdue",
     ]
     base = controller.base_icon.pixmap(64, 64).toImage()

@@ -7,7 +7,6 @@ with more entries than were read ends with a "+N more" row that cannot be select
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,7 +14,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt
 
+from followup_desktop.core import localformat
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind, symbol_of
+from followup_desktop.core.i18n import ngettext
 from followup_desktop.gui.calendar.month_model import (
     EntryRole,
     ModelIndex,
@@ -37,8 +38,8 @@ class AgendaRow:
 
 
 def day_words(day: date) -> str:
-    """A day as the agenda prefixes it ("Mon 23 Nov")."""
-    return f"{calendar.day_abbr[day.weekday()]} {day.day} {calendar.month_abbr[day.month]}"
+    """A day as the agenda prefixes it ("Mon, Nov 23", "Mo., 23. Nov.")."""
+    return localformat.day(day)
 
 
 class AgendaModel(QAbstractListModel):
@@ -116,7 +117,11 @@ class AgendaModel(QAbstractListModel):
         entry = row.entry
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if entry is None:
-                return f"{day_words(row.day)} · +{row.more} more (see the board)"
+                return ngettext(
+                    "{day} · +{n} more (see the board)",
+                    "{day} · +{n} more (see the board)",
+                    row.more,
+                ).format(day=day_words(row.day), n=row.more)
             symbol = symbol_of(entry).glyph
             time_text = "" if entry.kind is EntryKind.DECISION else self._time_text(entry)
             return shown(f"{day_words(row.day)} · {symbol} {entry_line(entry, time_text).strip()}")

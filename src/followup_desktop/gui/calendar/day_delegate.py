@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from followup_desktop.core.board import DueState
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind, symbol_of
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.gui.calendar.month_model import (
     EntriesRole,
     InMonthRole,
@@ -38,18 +39,23 @@ def cell_text(entry: CalendarEntry, time_text: str) -> str:
     # A symbol per kind (core.action_kinds), so the kind shows without colour.
     symbol = symbol_of(entry).glyph
     if entry.kind is EntryKind.INTERVIEW:
-        prefix = "Cancelled: " if entry.cancelled else ""
-        return f"{time_text} {prefix}{entry.company} · round {entry.round}"
+        if entry.cancelled:
+            return _("{time} Cancelled: {company} · round {round}").format(
+                time=time_text, company=entry.company, round=entry.round
+            )
+        return _("{time} {company} · round {round}").format(
+            time=time_text, company=entry.company, round=entry.round
+        )
     if entry.kind is EntryKind.DECISION:
-        return f"{symbol} Decision due: {entry.company}"
+        return _("{symbol} Decision due: {company}").format(symbol=symbol, company=entry.company)
     # The company first, so a narrow cell still says whose step it is; the step's words
     # (naming its person) are the core's, as Today and the tray say them.
     what = entry.action_label
     text = f"{entry.company}: {what}" if entry.company else what
     if entry.overdue:
-        return f"{symbol} overdue · {text}"
+        return _("{symbol} overdue · {step}").format(symbol=symbol, step=text)
     if entry.snoozed:
-        return f"{symbol} snoozed · {text}"
+        return _("{symbol} snoozed · {step}").format(symbol=symbol, step=text)
     return f"{symbol} {text}"
 
 
@@ -163,7 +169,7 @@ class DayDelegate(QStyledItemDelegate):
             painter.setFont(self._bold)
             painter.setPen(legible(highlight, background))
             painter.drawText(
-                cell.header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "Today"
+                cell.header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, _("Today")
             )
 
         painter.setFont(self._small)
@@ -187,5 +193,6 @@ class DayDelegate(QStyledItemDelegate):
             painter.drawText(inset, align, elided)
         if cell.more is not None:
             painter.setPen(muted)
-            painter.drawText(cell.more.adjusted(3, 0, 0, 0), align, f"+{cell.hidden} more")
+            more = ngettext("+{n} more", "+{n} more", cell.hidden).format(n=cell.hidden)
+            painter.drawText(cell.more.adjusted(3, 0, 0, 0), align, more)
         painter.restore()

@@ -2,8 +2,9 @@
 
 The model holds the visible days and the :class:`CalendarRange` read for exactly
 those days (frozen :class:`CalendarEntry` snapshots, capped per day with totals), so
-painting reads nothing from the database. Weeks start on Monday. In week mode the
-week's time grid (:class:`WeekView`) paints from it instead of the table.
+painting reads nothing from the database. Weeks start on the locale's first day
+(:func:`localformat.first_weekday`: Sunday in the US, Monday in Germany and France). In
+week mode the week's time grid (:class:`WeekView`) paints from it instead of the table.
 
 An interview can be dragged to another day: the drag carries its id under
 :data:`INTERVIEW_MIME`, and a drop on a day hands ``(interview id, day)`` to the
@@ -12,7 +13,6 @@ model's mover (the page moves the interview through the service).
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -27,7 +27,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.calendar_query import CalendarEntry, CalendarRange, EntryKind
+from followup_desktop.core.i18n import _, formatting_locale, ngettext
 from followup_desktop.gui.plain import shown, tooltip
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -40,6 +42,7 @@ INTERVIEW_MIME = "application/x-followup-interview-id"
 
 WEEKS = 6
 DAYS = 7
+_A_MONDAY = date(2024, 1, 1)
 VISIBLE_DAYS = WEEKS * DAYS
 DayRole = Qt.ItemDataRole.UserRole + 1
 EntriesRole = Qt.ItemDataRole.UserRole + 2
@@ -50,15 +53,48 @@ EntryRole = Qt.ItemDataRole.UserRole + 6  # one entry (the agenda list)
 TOOLTIP_LINES = 12
 
 
-def first_visible_day(month: date) -> date:
-    """The Monday on or before the first of ``month``: the grid's top-left day."""
-    first = month.replace(day=1)
-    return first - timedelta(days=first.weekday())
+def first_visible_day(month: date, first_weekday: int | None = None) -> date:
+    """The week's first day on or before the first of ``month``: the grid's top-left day."""
+    return week_start(month.replace(day=1), first_weekday)
 
 
-def week_start(day: date) -> date:
-    """The Monday on or before ``day``."""
-    return day - timedelta(days=day.weekday())
+def week_start(day: date, first_weekday: int | None = None) -> date:
+    """The week's first day (the locale's, 0 Monday … 6 Sunday, unless given) on or
+    before ``day``."""
+    start = localformat.first_weekday() if first_weekday is None else first_weekday
+    return day - timedelta(days=(day.weekday() - start) % DAYS)
+
+
+def column_weekday(column: int, first_weekday: int | None = None) -> int:
+    """The weekday (0 Monday … 6 Sunday) of a grid column."""
+    start = localformat.first_weekday() if first_weekday is None else first_weekday
+    return (start + column) % DAYS
+
+
+def weekday_date(weekday: int) -> date:
+    """A date that falls on ``weekday``, to have its name written."""
+    return _A_MONDAY + timedelta(days=weekday)
+
+
+def iso_week(first: date) -> int:
+    """The ISO week number of the week row starting on ``first`` (its Monday's week)."""
+    return (first + timedelta(days=(0 - first.weekday()) % DAYS)).isocalendar().week
+
+
+def day_month(day: date) -> str:
+    """A day of the month with its month, as a week column's heading: "Dec 2", "2. Dez."."""
+    # core.localformat has no day-and-month-only form yet; this is its skeleton, written
+    # in the same formatting locale.
+    from babel.dates import format_skeleton
+
+    return format_skeleton("MMMd", day, locale=formatting_locale())
+
+
+def full_day(day: date) -> str:
+    """A day in full, as a screen reader says it: "Wednesday, December 2, 2026"."""
+    return _("{weekday}, {date}").format(
+        weekday=localformat.weekday_name(day, width="wide"), date=localformat.long_date(day)
+    )
 
 
 def interview_mime(interview_id: int) -> QMimeData:
@@ -85,11 +121,16 @@ def add_months(month: date, step: int) -> date:
 def entry_line(entry: CalendarEntry, time_text: str) -> str:
     """One entry in words, as a tooltip or the day list says it."""
     if entry.kind is EntryKind.INTERVIEW:
-        return f"{time_text} interview: {entry.title} ({entry.role})"
+        return _("{time} interview: {title} ({role})").format(
+            time=time_text, title=entry.title, role=entry.role
+        )
     if entry.kind is EntryKind.DECISION:
         return f"{entry.title} ({entry.role})"
-    state = " (overdue)" if entry.overdue else " (snoozed)" if entry.snoozed else ""
-    return f"{time_text} {entry.title}{state}"
+    if entry.overdue:
+        return _("{time} {title} (overdue)").format(time=time_text, title=entry.title)
+    if entry.snoozed:
+        return _("{time} {title} (snoozed)").format(time=time_text, title=entry.title)
+    return f"{time_text} {entry.title}"
 
 
 class MonthModel(QAbstractTableModel):
@@ -143,7 +184,7 @@ class MonthModel(QAbstractTableModel):
         self._show(first_visible_day(self._month), WEEKS)
 
     def set_week(self, day: date) -> None:
-        """Show the Monday-to-Sunday week holding ``day`` (reads its 7 days)."""
+        """Show the week holding ``day`` from the locale's first weekday (reads 7 days)."""
         self._month = day.replace(day=1)
         self._show(week_start(day), 1)
 
@@ -297,23 +338,26 @@ class MonthModel(QAbstractTableModel):
 
     def describe(self, day: date, *, full: bool) -> str:
         """The day in words: its date, "today", and its entries (all lines or counts)."""
-        heading = f"{calendar.day_name[day.weekday()]} {day.day} {calendar.month_name[day.month]}"
-        heading += f" {day.year}"
+        heading = full_day(day)
         if day == self._today():
-            heading += " (today)"
+            heading = _("{day} (today)").format(day=heading)
         entries = self._by_day.get(day, [])
         total = self.total(day)
         if not total:
-            return f"{heading}: nothing planned"
+            return _("{day}: nothing planned").format(day=heading)
         if not full:
             overdue = sum(1 for entry in entries if entry.overdue)
-            words = f"{heading}: {total} item{'s' if total != 1 else ''}"
-            return words + (f", {overdue} overdue" if overdue else "")
+            words = ngettext("{day}: {n} item", "{day}: {n} items", total).format(
+                day=heading, n=total
+            )
+            if overdue:
+                words = _("{items}, {n} overdue").format(items=words, n=overdue)
+            return words
         lines = [heading]
         lines += [entry_line(entry, self._time_text(entry)) for entry in entries[:TOOLTIP_LINES]]
         more = total - min(len(entries), TOOLTIP_LINES)
         if more > 0:
-            lines.append(f"+{more} more")
+            lines.append(ngettext("+{n} more", "+{n} more", more).format(n=more))
         return "\n".join(lines)
 
     def headerData(
@@ -323,14 +367,16 @@ class MonthModel(QAbstractTableModel):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < DAYS:
+            # The columns follow the first day of the grid, the locale's first weekday.
+            weekday = weekday_date(self._first.weekday() + section)
             if role == Qt.ItemDataRole.DisplayRole:
-                return calendar.day_abbr[section]
+                return localformat.weekday_name(weekday)
             if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-                return calendar.day_name[section]
+                return localformat.weekday_name(weekday, width="wide")
         if orientation == Qt.Orientation.Vertical and 0 <= section < self._weeks:
-            week = (self._first + timedelta(days=section * DAYS)).isocalendar().week
+            week = iso_week(self._first + timedelta(days=section * DAYS))
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"W{week}"
+                return _("W{week}").format(week=week)
             if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-                return f"Week {week}"
+                return _("Week {week}").format(week=week)
         return None

@@ -24,14 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
+from followup_desktop.core.i18n import _
+from followup_desktop.gui.qt_formats import time_format, weekday_date_format
 
 
 def interview_words(entry: CalendarEntry, tz: tzinfo) -> str:
     """ "Acme — Analyst, round 2, Tue 24 Nov 10:00": one interview in the chooser."""
-    when = entry.starts_at.astimezone(tz).strftime("%a %d %b %H:%M")
+    when = localformat.day_and_clock(entry.starts_at.astimezone(tz))
     what = f"{entry.company} — {entry.role}" if entry.role else entry.company
-    return f"{what}, round {entry.round}, {when}"
+    return _("{interview}, round {round}, {when}").format(
+        interview=what, round=entry.round, when=when
+    )
 
 
 def movable(entries: Sequence[CalendarEntry]) -> list[CalendarEntry]:
@@ -52,7 +57,7 @@ class MoveInterviewDialog(QDialog):
         if not interviews:
             raise ValueError("MoveInterviewDialog needs at least one interview to move.")
         self.setObjectName("moveInterviewDialog")
-        self.setWindowTitle("Move the interview")
+        self.setWindowTitle(_("Move the interview"))
         self._tz = tz
         self._interviews = list(interviews)
         self.interview = QComboBox()
@@ -62,21 +67,21 @@ class MoveInterviewDialog(QDialog):
         self.day = QDateEdit()
         self.day.setObjectName("moveInterviewDay")
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("ddd d MMM yyyy")
+        self.day.setDisplayFormat(weekday_date_format())
         self.start = QTimeEdit()
         self.start.setObjectName("moveInterviewStart")
-        self.start.setDisplayFormat("HH:mm")
-        self.start.setToolTip("The new start time; the interview keeps its length")
+        self.start.setDisplayFormat(time_format())
+        self.start.setToolTip(_("The new start time; the interview keeps its length"))
         form = QFormLayout()
         # Labels with buddies: each field is named by its label, once.
-        form.addRow("&Interview:", self.interview)
-        form.addRow("&Day:", self.day)
-        form.addRow("&Start time:", self.start)
+        form.addRow(_("&Interview:"), self.interview)
+        form.addRow(_("&Day:"), self.day)
+        form.addRow(_("&Start time:"), self.start)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("&Move")
+        ok.setText(_("&Move"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.action_kinds import legend
 from followup_desktop.core.calendar_query import (
     CalendarEntry,
@@ -56,6 +57,7 @@ from followup_desktop.core.calendar_query import (
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.fields import InterviewFields
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.queries.calendar import (
     calendar_range,
     expected_decisions,
@@ -71,7 +73,9 @@ from followup_desktop.gui.calendar.month_model import (
     MonthModel,
     add_months,
     entry_line,
+    full_day,
     interview_mime,
+    iso_week,
 )
 from followup_desktop.gui.calendar.move_dialog import ask_move, movable
 from followup_desktop.gui.calendar.week_view import WeekView
@@ -208,7 +212,7 @@ class CalendarPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("calendarPage")
-        self.setAccessibleName("Calendar")
+        self.setAccessibleName(_("Calendar"))
         self._db = db
         # Moves go through the service so they re-plan; it holds only the db and clock.
         self._service = service or FollowupService(db, clock=clock)
@@ -254,17 +258,17 @@ class CalendarPage(QWidget):
         self.view.clicked.connect(self._clicked)
         self.view.double_clicked.connect(self.double_click)
 
-        self.previous_button = QPushButton("Previous")
-        self.previous_button.setAccessibleName("Previous month")
-        self.previous_button.setToolTip("Previous month (Page Up)")
+        self.previous_button = QPushButton(_("Previous"))
+        self.previous_button.setAccessibleName(_("Previous month"))
+        self.previous_button.setToolTip(_("Previous month (Page Up)"))
         self.previous_button.clicked.connect(lambda: self.turn_page(-1))
-        self.today_button = QPushButton("Today")
-        self.today_button.setAccessibleName("Go to today")
-        self.today_button.setToolTip("Back to today's month (Home)")
+        self.today_button = QPushButton(_("Today"))
+        self.today_button.setAccessibleName(_("Go to today"))
+        self.today_button.setToolTip(_("Back to today's month (Home)"))
         self.today_button.clicked.connect(self.go_to_today)
-        self.next_button = QPushButton("Next")
-        self.next_button.setAccessibleName("Next month")
-        self.next_button.setToolTip("Next month (Page Down)")
+        self.next_button = QPushButton(_("Next"))
+        self.next_button.setAccessibleName(_("Next month"))
+        self.next_button.setToolTip(_("Next month (Page Down)"))
         self.next_button.clicked.connect(lambda: self.turn_page(1))
         self._mode = MONTH
         self.agenda = AgendaModel(self._load, self.time_text, self._selected, self)
@@ -290,18 +294,26 @@ class CalendarPage(QWidget):
         self.week_view.more_requested.connect(self.activate_day)
         self.week_view.move_requested.connect(self.move_interview_to)
         # No mnemonics: Alt+letters belong to the window's menus; Tab reaches these.
-        self.month_button = QPushButton("Month")
-        self.month_button.setAccessibleName("Month view")
-        self.month_button.setToolTip("Show six weeks around the month")
-        self.week_button = QPushButton("Week")
-        self.week_button.setAccessibleName("Week view")
+        self.month_button = QPushButton(_("Month"))
+        self.month_button.setAccessibleName(_("Month view"))
+        self.month_button.setToolTip(_("Show six weeks around the month"))
+        self.week_button = QPushButton(_("Week"))
+        self.week_button.setAccessibleName(_("Week view"))
         self.week_button.setToolTip(
-            "Show one week by the hour: interviews as blocks you can drag to another day "
-            "or time, follow-ups and decisions above the hours"
+            _(
+                "Show one week by the hour: interviews as blocks you can drag to another day "
+                "or time, follow-ups and decisions above the hours"
+            )
         )
-        self.agenda_button = QPushButton("Agenda")
-        self.agenda_button.setAccessibleName("Agenda view")
-        self.agenda_button.setToolTip(f"List the entries of {AGENDA_DAYS} days, soonest first")
+        self.agenda_button = QPushButton(_("Agenda"))
+        self.agenda_button.setAccessibleName(_("Agenda view"))
+        self.agenda_button.setToolTip(
+            ngettext(
+                "List the entries of {n} day, soonest first",
+                "List the entries of {n} days, soonest first",
+                AGENDA_DAYS,
+            ).format(n=AGENDA_DAYS)
+        )
         self.modes = QButtonGroup(self)
         for button in (self.month_button, self.week_button, self.agenda_button):
             button.setCheckable(True)
@@ -317,7 +329,7 @@ class CalendarPage(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.legend = PlainLabel(legend())
-        self.legend.setAccessibleName("Legend of the calendar symbols")
+        self.legend.setAccessibleName(_("Legend of the calendar symbols"))
         # The legend sits under the grid and wraps, and the title wraps too: the bar must
         # not make the page wider than a laptop screen, nor re-lay out the window each
         # time the title's length changes.
@@ -344,11 +356,11 @@ class CalendarPage(QWidget):
         layout.addWidget(self.legend)
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.view)
-        self.move_action = QAction("&Move interview to…", self)
+        self.move_action = QAction(_("&Move interview to…"), self)
         self.move_action.setObjectName("calendarMoveInterview")
         self.move_action.setShortcut(QKeySequence("Ctrl+M"))
         self.move_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.move_action.setToolTip("Move the selected interview to another day and time")
+        self.move_action.setToolTip(_("Move the selected interview to another day and time"))
         self.move_action.triggered.connect(lambda _checked=False: self.move_selected_interview())
         self.addAction(self.move_action)
         for grid in (self.view, self.week_view, self.agenda_view):
@@ -364,8 +376,8 @@ class CalendarPage(QWidget):
         return self._clock().astimezone(self._tz).date()
 
     def time_text(self, entry: CalendarEntry) -> str:
-        """An entry's local time of day (HH:MM)."""
-        return entry.starts_at.astimezone(self._tz).strftime("%H:%M")
+        """An entry's local time of day, the locale's way ("2:05 PM", "14:05")."""
+        return localformat.clock(entry.starts_at.astimezone(self._tz))
 
     # -- reading ----------------------------------------------------------------------
 
@@ -452,12 +464,21 @@ class CalendarPage(QWidget):
             shown.setFocus(Qt.FocusReason.OtherFocusReason)
         buttons = {MONTH: self.month_button, WEEK: self.week_button, AGENDA: self.agenda_button}
         buttons[mode].setChecked(True)
-        unit = {MONTH: "month", WEEK: "week", AGENDA: f"{AGENDA_DAYS} days"}[mode]
-        self.previous_button.setAccessibleName(f"Previous {unit}")
-        self.previous_button.setToolTip(f"Previous {unit} (Page Up)")
-        self.next_button.setAccessibleName(f"Next {unit}")
-        self.next_button.setToolTip(f"Next {unit} (Page Down)")
-        self.today_button.setToolTip("Back to today (Home)")
+        # Whole sentences per mode: "previous" agrees with its noun in German and French.
+        previous, following = {
+            MONTH: (_("Previous month"), _("Next month")),
+            WEEK: (_("Previous week"), _("Next week")),
+            AGENDA: (
+                ngettext("Previous {n} day", "Previous {n} days", AGENDA_DAYS),
+                ngettext("Next {n} day", "Next {n} days", AGENDA_DAYS),
+            ),
+        }[mode]
+        previous, following = previous.format(n=AGENDA_DAYS), following.format(n=AGENDA_DAYS)
+        self.previous_button.setAccessibleName(previous)
+        self.previous_button.setToolTip(_("{what} (Page Up)").format(what=previous))
+        self.next_button.setAccessibleName(following)
+        self.next_button.setToolTip(_("{what} (Page Down)").format(what=following))
+        self.today_button.setToolTip(_("Back to today (Home)"))
         self._show_selection()
 
     def select_day(self, day: date) -> None:
@@ -473,10 +494,11 @@ class CalendarPage(QWidget):
     def _show_selection(self) -> None:
         if self._mode == AGENDA:
             first, last = self.agenda.first_day, self.agenda.last_day
-            text = f"{first.day} {calendar.month_abbr[first.month]}"
-            text += f" to {last.day} {calendar.month_abbr[last.month]} {last.year}"
+            text = _("{first} to {last}").format(
+                first=localformat.day(first), last=localformat.day(last, year=True)
+            )
             self.title.setText(text)
-            self.agenda_view.setAccessibleName(f"Agenda from {text}")
+            self.agenda_view.setAccessibleName(_("Agenda from {days}").format(days=text))
             row = self.agenda.row_of(self._selected)
             if row >= 0:
                 self.agenda_view.setCurrentIndex(self.agenda.index(row))
@@ -484,17 +506,20 @@ class CalendarPage(QWidget):
         if self._mode == WEEK:
             first = self.model.first_day
             last = first + timedelta(days=6)
-            week = first.isocalendar().week
-            text = f"Week {week}: {first.day} {calendar.month_abbr[first.month]}"
-            text += f" to {last.day} {calendar.month_abbr[last.month]} {last.year}"
+            text = _("Week {week}: {first} to {last}").format(
+                week=iso_week(first),
+                first=localformat.day(first),
+                last=localformat.day(last, year=True),
+            )
             self.title.setText(text)
-            date_words = f"{first.day} {calendar.month_name[first.month]} {first.year}"
-            self.week_view.setAccessibleName(f"Week of {date_words}")
+            self.week_view.setAccessibleName(
+                _("Week of {day}").format(day=localformat.long_date(first))
+            )
             self.week_view.set_selected_day(self._selected)
             return
         month = self.model.month
-        self.title.setText(f"{calendar.month_name[month.month]} {month.year}")
-        name = f"Month of {calendar.month_name[month.month]} {month.year}"
+        self.title.setText(localformat.month_and_year(month))
+        name = _("Month of {month}").format(month=localformat.month_and_year(month))
         self.view.setAccessibleName(name)
         index = self.model.index_of(self._selected)
         if index.isValid():
@@ -581,7 +606,7 @@ class CalendarPage(QWidget):
                 interview_id, InterviewFields(starts_at=starts, ends_at=ends)
             )
         except FollowupError as error:
-            return self._fail(f"The interview could not move: {error}")
+            return self._fail(_("The interview could not move: {error}").format(error=error))
         self.select_day(day)
         self.report(change)
         if self._mode == WEEK:
@@ -604,10 +629,11 @@ class CalendarPage(QWidget):
         """Ctrl+M: ask where the selected interview goes, move it there and say so."""
         interviews = self.selected_interviews()
         if not interviews:
-            day = f"{self._selected.day} {calendar.month_name[self._selected.month]}"
             return self._fail(
-                f"There is no interview on {day} to move. Select a day or an agenda row "
-                "with an interview (◷) first."
+                _(
+                    "There is no interview on {day} to move. Select a day or an agenda row "
+                    "with an interview (◷) first."
+                ).format(day=localformat.long_date(self._selected))
             )
         answer = self.ask_move(interviews)
         if answer is None:
@@ -616,7 +642,10 @@ class CalendarPage(QWidget):
         entry = next(e for e in interviews if e.interview_id == interview_id)
         if not self.move_interview_to(interview_id, starts):
             return False
-        words = f"Interview with {entry.company} moved to {starts:%A %d %B, %H:%M}"
+        local = starts.astimezone(self._tz)
+        words = _("Interview with {company} moved to {day}, {time}").format(
+            company=entry.company, day=full_day(local.date()), time=localformat.clock(local)
+        )
         announce(self, words)
         return True
 
@@ -634,12 +663,12 @@ class CalendarPage(QWidget):
                 self.agenda_view.setCurrentIndex(index)
         menu = QMenu(self)
         menu.setObjectName("calendarEntryMenu")
-        opener = menu.addAction("&Open")
+        opener = menu.addAction(_("&Open"))
         opener.triggered.connect(lambda _checked=False: self._open_selection(grid))
         menu.addAction(self.move_action)
         self.move_action.setEnabled(bool(self.selected_interviews()))
         day = self._selected
-        schedule = menu.addAction("&Schedule an interview on this day…")
+        schedule = menu.addAction(_("&Schedule an interview on this day…"))
         schedule.triggered.connect(lambda _checked=False: self.schedule_requested.emit(day))
         self.show_menu(menu, grid.mapToGlobal(point))
         self.move_action.setEnabled(True)
@@ -664,7 +693,9 @@ class CalendarPage(QWidget):
 
     def _gone(self, interview_id: int) -> bool:
         return self._fail(
-            f"Interview {interview_id} no longer exists; refresh the calendar and try again."
+            _("Interview {id} no longer exists; refresh the calendar and try again.").format(
+                id=interview_id
+            )
         )
 
     def report(self, change: Change) -> None:
@@ -743,7 +774,7 @@ class CalendarPage(QWidget):
         self, entries: list[CalendarEntry], where: QPoint
     ) -> CalendarEntry | None:
         menu = QMenu(self)
-        menu.setAccessibleName("Entries of the day")
+        menu.setAccessibleName(_("Entries of the day"))
         choices = {}
         for entry in entries:
             action = menu.addAction(action_text(cell_text(entry, self.time_text(entry))))
@@ -751,7 +782,13 @@ class CalendarPage(QWidget):
             choices[action] = entry
         hidden = self.model.total(entries[0].day) - len(entries)
         if hidden > 0:
-            more = menu.addAction(f"+{hidden} more (see the board and the Today panel)")
+            more = menu.addAction(
+                ngettext(
+                    "+{n} more (see the board and the Today panel)",
+                    "+{n} more (see the board and the Today panel)",
+                    hidden,
+                ).format(n=hidden)
+            )
             more.setEnabled(False)
         chosen = menu.exec(where)
         menu.deleteLater()

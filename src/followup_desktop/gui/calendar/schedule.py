@@ -25,10 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.calendar import open_opportunities as unarchived
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone_name
+from followup_desktop.gui.calendar.month_model import full_day
 from followup_desktop.gui.plain import PlainLabel, shown
+from followup_desktop.gui.qt_formats import time_format
 from followup_desktop.gui.theme import error_color
 
 NEW_OPPORTUNITY = -1
@@ -59,21 +62,21 @@ class ScheduleInterviewDialog(QDialog):
         self._tz = tz
         self.change: Change | None = None
         self.interview_id: int | None = None
-        self.setWindowTitle(f"Schedule an interview on {day.strftime('%A %d %B %Y')}")
-        self.setAccessibleName("Schedule an interview")
+        self.setWindowTitle(_("Schedule an interview on {day}").format(day=full_day(day)))
+        self.setAccessibleName(_("Schedule an interview"))
 
         self.opportunity = QComboBox()
-        self.opportunity.setAccessibleName("Opportunity")
-        self.opportunity.addItem("New opportunity…", NEW_OPPORTUNITY)
+        self.opportunity.setAccessibleName(_("Opportunity"))
+        self.opportunity.addItem(_("New opportunity…"), NEW_OPPORTUNITY)
         for ident, label in open_opportunities(service):
             self.opportunity.addItem(shown(label), ident)
         self.opportunity.currentIndexChanged.connect(self._opportunity_changed)
         self.company = QLineEdit()
-        self.company.setAccessibleName("Company")
-        self.company.setPlaceholderText("Who is interviewing you")
+        self.company.setAccessibleName(_("Company"))
+        self.company.setPlaceholderText(_("Who is interviewing you"))
         self.role = QLineEdit()
-        self.role.setAccessibleName("Role")
-        self.role.setPlaceholderText("The job title")
+        self.role.setAccessibleName(_("Role"))
+        self.role.setPlaceholderText(_("The job title"))
         (start_label, starts), (end_label, ends) = self._time_fields()
         self.error = PlainLabel()
         self.error.setWordWrap(True)
@@ -85,9 +88,9 @@ class ScheduleInterviewDialog(QDialog):
         self.error.setPalette(palette)
 
         form = QFormLayout()
-        form.addRow("&Opportunity:", self.opportunity)
-        form.addRow("&Company:", self.company)
-        form.addRow("&Role:", self.role)
+        form.addRow(_("&Opportunity:"), self.opportunity)
+        form.addRow(_("&Company:"), self.company)
+        form.addRow(_("&Role:"), self.role)
         form.addRow(start_label, starts)
         form.addRow(end_label, ends)
         buttons = QDialogButtonBox(
@@ -104,12 +107,12 @@ class ScheduleInterviewDialog(QDialog):
     def _time_fields(self) -> tuple[tuple[str, QWidget], tuple[str, QWidget]]:
         """The start and end fields with their labels: times on the dialog's day."""
         self.starts = QTimeEdit(QTime(10, 0))
-        self.starts.setAccessibleName("Starts at")
-        self.starts.setDisplayFormat("HH:mm")
+        self.starts.setAccessibleName(_("Starts at"))
+        self.starts.setDisplayFormat(time_format())
         self.ends = QTimeEdit(QTime(11, 0))
-        self.ends.setAccessibleName("Ends at")
-        self.ends.setDisplayFormat("HH:mm")
-        return ("&Starts:", self.starts), ("&Ends:", self.ends)
+        self.ends.setAccessibleName(_("Ends at"))
+        self.ends.setDisplayFormat(time_format())
+        return (_("&Starts:"), self.starts), (_("&Ends:"), self.ends)
 
     def _opportunity_changed(self) -> None:
         new = self.opportunity.currentData() == NEW_OPPORTUNITY
@@ -124,7 +127,7 @@ class ScheduleInterviewDialog(QDialog):
         """Store the interview (and a new opportunity when asked); False with a message."""
         starts, ends = self.times()
         if ends <= starts:
-            self.error.setText("The interview must end after it starts; change the end time.")
+            self.error.setText(_("The interview must end after it starts; change the end time."))
             return False
         chosen = int(self.opportunity.currentData())
         change = Change()
@@ -227,8 +230,8 @@ class JustHadInterviewDialog(ScheduleInterviewDialog):
         ends = local_now.replace(second=0, microsecond=0)
         self._ends_at = ends - timedelta(minutes=ends.minute % 5)
         super().__init__(service, local_now.date(), tz, parent)
-        self.setWindowTitle("Record the interview you just had")
-        self.setAccessibleName("Record the interview you just had")
+        self.setWindowTitle(_("Record the interview you just had"))
+        self.setAccessibleName(_("Record the interview you just had"))
         if opportunity_id is not None:
             found = self.opportunity.findData(opportunity_id)
             if found >= 0:
@@ -236,9 +239,9 @@ class JustHadInterviewDialog(ScheduleInterviewDialog):
 
     def _time_fields(self) -> tuple[tuple[str, QWidget], tuple[str, QWidget]]:
         """Date and time fields: an interview can end after midnight, or be yesterday's."""
-        self.started = _date_time_edit(self._ends_at - TYPICAL_LENGTH, "Started at")
-        self.ended = _date_time_edit(self._ends_at, "Ended at")
-        return ("&Started:", self.started), ("&Ended:", self.ended)
+        self.started = _date_time_edit(self._ends_at - TYPICAL_LENGTH, _("Started at"))
+        self.ended = _date_time_edit(self._ends_at, _("Ended at"))
+        return (_("&Started:"), self.started), (_("&Ended:"), self.ended)
 
     def times(self) -> tuple[datetime, datetime]:
         """The two moments typed, in the dialog's zone."""

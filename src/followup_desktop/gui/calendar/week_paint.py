@@ -12,12 +12,11 @@ the strip in viewport coordinates, because they do not scroll.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from PySide6.QtCore import QLocale, QPoint, QRect, QSize, Qt, QTime
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -29,10 +28,12 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.board import DueState
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.gui.calendar.day_delegate import cell_text
-from followup_desktop.gui.calendar.month_model import DAYS
+from followup_desktop.gui.calendar.month_model import DAYS, day_month, iso_week
 from followup_desktop.gui.calendar.week_layout import (
     DAY_MINUTES,
     WORKDAY_START,
@@ -52,6 +53,7 @@ SLOT_MARGIN = 8
 # Between a start and an end time: an en dash, written as an escape because it looks
 # like a hyphen in the source.
 TO = "\u2013"
+ALL_DAY = _("All day")
 # Formats an instant as the person's local time of day.
 TimeText = Callable[[datetime], str]
 
@@ -80,11 +82,9 @@ class WeekMetrics:
         bold.setBold(True)
         small_metrics, bold_metrics = QFontMetrics(small), QFontMetrics(bold)
         line = small_metrics.height() + 2
-        locale = QLocale()
-        labels = tuple(
-            locale.toString(QTime(hour, 0), QLocale.FormatType.ShortFormat) for hour in range(24)
-        )
-        widest = max(small_metrics.horizontalAdvance(text) for text in (*labels, "All day"))
+        # The hours as the rest of Followup writes times ("2 PM" is "2:00 PM" in en_US).
+        labels = tuple(localformat.clock(time(hour, 0)) for hour in range(24))
+        widest = max(small_metrics.horizontalAdvance(text) for text in (*labels, ALL_DAY))
         return cls(
             small=small,
             bold=bold,
@@ -162,7 +162,7 @@ class WeekFrame:
     strip: tuple[StripLine, ...]
     blocks: tuple[Block, ...]
     hour_labels: tuple[Text, ...]  # grid coordinates
-    corner: tuple[Text, ...]  # the week number and "All day"
+    corner: tuple[Text, ...]  # the week number and "All day" label
 
     def day_index(self, x: int) -> int | None:
         """The column under viewport ``x``, or None left or right of the days."""
@@ -197,7 +197,7 @@ def build_frame(
         ]
         hidden = column.unread + len(column.strip) - len(shown)
         if hidden:
-            lines.append((None, f"+{hidden} more"))
+            lines.append((None, ngettext("+{n} more", "+{n} more", hidden).format(n=hidden)))
         for row, (entry, words) in enumerate(lines):
             top = metrics.header + PADDING // 2 + row * metrics.line
             rect = QRect(left + 2, top, right - left - 4, metrics.line - 1)
@@ -221,10 +221,12 @@ def build_frame(
         )
         for hour in range(1, 24)
     )
-    week = columns[0].day.isocalendar().week if columns else 0
+    week = iso_week(columns[0].day) if columns else 0
     corner = (
-        metrics.text(f"W{week}", QRect(PADDING, PADDING, label_width, metrics.line)),
-        metrics.text("All day", QRect(PADDING, metrics.header, label_width, metrics.line)),
+        metrics.text(
+            _("W{week}").format(week=week), QRect(PADDING, PADDING, label_width, metrics.line)
+        ),
+        metrics.text(ALL_DAY, QRect(PADDING, metrics.header, label_width, metrics.line)),
     )
     return WeekFrame(edges, top, tuple(headings), tuple(strip), tuple(blocks), hour_labels, corner)
 
@@ -235,11 +237,11 @@ def _heading(metrics: WeekMetrics, day: date, rect: QRect, today: date) -> Headi
     second = first.translated(0, metrics.line)
     is_today = day == today
     texts = [
-        metrics.text(calendar.day_abbr[day.weekday()], first, bold=is_today),
-        metrics.text(f"{day.day} {calendar.month_abbr[day.month]}", second, bold=is_today),
+        metrics.text(localformat.weekday_name(day), first, bold=is_today),
+        metrics.text(day_month(day), second, bold=is_today),
     ]
     if is_today:
-        texts.append(metrics.text("Today", first, bold=True, right=True))
+        texts.append(metrics.text(_("Today"), first, bold=True, right=True))
     return Heading(rect, day, is_today, tuple(texts))
 
 
@@ -268,8 +270,14 @@ def _block_lines(
     # A narrow lane keeps the start rather than an elided "10:0…".
     if metrics.bold_metrics.horizontalAdvance(span) > box.width():
         span = starts
-    kind = f"Round {entry.round}" + (f" · {entry.detail}" if entry.detail else "")
-    company = f"Cancelled: {entry.company}" if entry.cancelled else entry.company
+    kind = _("Round {round}").format(round=entry.round)
+    if entry.detail:
+        kind = f"{kind} · {entry.detail}"
+    company = (
+        _("Cancelled: {company}").format(company=entry.company)
+        if entry.cancelled
+        else entry.company
+    )
     words = [span, company, kind, entry.location][:rows]
     return tuple(
         metrics.text(

@@ -20,7 +20,6 @@ quarter hour.
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,10 +37,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QToolTip, QWidget
 
+from followup_desktop.core import localformat
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
+from followup_desktop.core.i18n import _
 from followup_desktop.gui.announce import announce
 from followup_desktop.gui.calendar.keys import page_key
-from followup_desktop.gui.calendar.month_model import DAYS, MonthModel, entry_line
+from followup_desktop.gui.calendar.month_model import DAYS, MonthModel, entry_line, full_day
 from followup_desktop.gui.calendar.week_access import install as install_week_access
 from followup_desktop.gui.calendar.week_layout import (
     DAY_MINUTES,
@@ -280,9 +281,9 @@ class WeekView(QAbstractScrollArea):
         entry = self._entry_by_key(key)
         if entry is None:
             return ""
-        day = f"{calendar.day_name[entry.day.weekday()]} {entry.day.day}"
-        day += f" {calendar.month_name[entry.day.month]}"
-        return f"{day}: {entry_line(entry, self._hhmm(entry.starts_at))}"
+        return _("{day}: {entry}").format(
+            day=full_day(entry.day), entry=entry_line(entry, self._hhmm(entry.starts_at))
+        )
 
     def entry_rect(self, key: str) -> QRect | None:
         """Where the entry ``key`` is drawn in the viewport; None when not on screen."""
@@ -365,12 +366,13 @@ class WeekView(QAbstractScrollArea):
         words = self._model.describe(self._day, full=True)
         entry = self._selected_entry()
         if entry is not None:
-            words += f"\nSelected: {entry_line(entry, self._hhmm(entry.starts_at))}"
+            selected = entry_line(entry, self._hhmm(entry.starts_at))
+            words += "\n" + _("Selected: {entry}").format(entry=selected)
         if words != self.accessibleDescription():
             self.setAccessibleDescription(words)
 
     def _hhmm(self, moment: datetime) -> str:
-        return moment.astimezone(self._tz).strftime("%H:%M")
+        return localformat.clock(moment.astimezone(self._tz))
 
     # -- hit testing ------------------------------------------------------------------
 
@@ -534,11 +536,15 @@ class WeekView(QAbstractScrollArea):
             return self._model.describe(hit.day, full=True) if point.y() < self.grid_top else ""
         words = entry_line(hit.entry, self._hhmm(hit.entry.starts_at))
         if hit.entry.kind is EntryKind.INTERVIEW:
-            words += f"\nuntil {self._hhmm(hit.entry.ends_at)}"
+            until = self._hhmm(hit.entry.ends_at)
             if hit.entry.location:
-                words += f", {hit.entry.location}"
+                words += "\n" + _("until {time}, {place}").format(
+                    time=until, place=hit.entry.location
+                )
+            else:
+                words += "\n" + _("until {time}").format(time=until)
             if hit.entry.interview_id is not None:
-                words += "\nDrag to another day or time to move it."
+                words += "\n" + _("Drag to another day or time to move it.")
         elif hit.entry.detail:
             words += f"\n{hit.entry.detail}"
         return words
@@ -574,6 +580,10 @@ class WeekView(QAbstractScrollArea):
         minutes = max(SNAP_MINUTES, round(length.total_seconds() / 60))
         top, bottom = metrics.y(drag.start), metrics.y(min(DAY_MINUTES, drag.start + minutes))
         moved = wall_clock(drag.day, drag.start, self._tz)
-        words = f"Move to {calendar.day_abbr[drag.day.weekday()]} "
-        words += f"{self._hhmm(moved)}{TO}{self._hhmm(moved + length)}"
+        words = _("Move to {day} {start}{to}{end}").format(
+            day=localformat.weekday_name(drag.day),
+            start=self._hhmm(moved),
+            to=TO,
+            end=self._hhmm(moved + length),
+        )
         return Ghost(QRect(left + 2, top, right - left - 2 - SLOT_MARGIN, bottom - top), words)

@@ -19,6 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
 
+from followup_desktop.core.i18n import _
+
 if TYPE_CHECKING:
     from followup_desktop.gui.main_window import MainWindow
 
@@ -83,63 +85,65 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("new", "&New opportunity…", lambda w: w.router.new_opportunity(), Key.New,
-               "Add a job you are pursuing"),
-    ActionSpec("import", "&Import…", lambda w: w.files.import_file(), None,
-               "Read a Followup export (JSON) or a calendar invitation (.ics)"),
-    ActionSpec("export", "&Export…", lambda w: w.files.export_file(), None,
-               "Write everything to a JSON file"),
-    ActionSpec("import_sheet", "Import &spreadsheet…", lambda w: w.files.import_spreadsheet(),
+    ActionSpec("new", _("&New opportunity…"), lambda w: w.router.new_opportunity(), Key.New,
+               _("Add a job you are pursuing")),
+    ActionSpec("import", _("&Import…"), lambda w: w.files.import_file(), None,
+               _("Read a Followup export (JSON) or a calendar invitation (.ics)")),
+    ActionSpec("export", _("&Export…"), lambda w: w.files.export_file(), None,
+               _("Write everything to a JSON file")),
+    ActionSpec("import_sheet", _("Import &spreadsheet…"), lambda w: w.files.import_spreadsheet(),
                None,
-               "Bring in a CSV from LinkedIn, Huntr, Teal, Simplify, JobSync or your own sheet"),
-    ActionSpec("export_sheet", "Export s&preadsheet…", lambda w: w.files.export_spreadsheet(),
-               None, "Write every opportunity to a CSV file for spreadsheets"),
-    ActionSpec("posting", "Add job from a &posting page…",
+               _("Bring in a CSV from LinkedIn, Huntr, Teal, Simplify, JobSync or your own sheet")),
+    ActionSpec("export_sheet", _("Export s&preadsheet…"), lambda w: w.files.export_spreadsheet(),
+               None, _("Write every opportunity to a CSV file for spreadsheets")),
+    ActionSpec("posting", _("Add job from a &posting page…"),
                lambda w: w.files.import_posting_file(), None,
-               "Read a saved job posting page (.html) into a new wishlist card"),
-    ActionSpec("paste_posting", "Paste job &posting", lambda w: w.files.paste_posting(),
+               _("Read a saved job posting page (.html) into a new wishlist card")),
+    ActionSpec("paste_posting", _("Paste job &posting"), lambda w: w.files.paste_posting(),
                "Ctrl+Shift+V",
-               "Read a job posting page copied to the clipboard into a new wishlist card"),
-    ActionSpec("contacts", "Import &contacts…", lambda w: w.files.import_contacts_file(), None,
-               "Add people from LinkedIn's Connections.csv or a vCard file"),
-    ActionSpec("export_contacts", "Export contacts (&vCard)…",
+               _("Read a job posting page copied to the clipboard into a new wishlist card")),
+    ActionSpec("contacts", _("Import &contacts…"), lambda w: w.files.import_contacts_file(), None,
+               _("Add people from LinkedIn's Connections.csv or a vCard file")),
+    ActionSpec("export_contacts", _("Export contacts (&vCard)…"),
                lambda w: w.files.export_contacts_file(), None,
-               "Write everyone, or the selected card's people, as a vCard file"),
-    ActionSpec("proof", "&Proof of search…", lambda w: w.files.proof_of_search(), None,
-               "Every application of a period, as a PDF form or CSV for a job centre"),
-    ActionSpec("export_calendar", "Export &calendar…",
+               _("Write everyone, or the selected card's people, as a vCard file")),
+    ActionSpec("proof", _("&Proof of search…"), lambda w: w.files.proof_of_search(), None,
+               _("Every application of a period, as a PDF form or CSV for a job centre")),
+    ActionSpec("export_calendar", _("Export &calendar…"),
                lambda w: w.files.export_calendar_file(), None,
-               "Write interviews, follow-ups and expected decisions to an .ics file"),
-    ActionSpec("backup", "&Back up…", lambda w: w.files.backup(), None,
-               "Write a consistent copy of the database"),
-    ActionSpec("quit", "&Quit", lambda w: w.request_quit(), None, "Stop Followup"),
-    ActionSpec("find", "&Find…", lambda w: w.focus_search(), Key.Find, "Search the cards"),
-    ActionSpec("open_card", "&Open card", lambda w: w.board_ctl.open_current()),
-    ActionSpec("debrief", "&Debrief the latest interview…", lambda w: w.router.new_debrief(),
-               "Ctrl+D", "Write down how the interview that ended last went"),
-    ActionSpec("just_had", "I &just had an interview…", lambda w: w.router.just_had_interview(),
-               "Ctrl+Shift+D", "Record the interview that just ended and write its debrief"),
-    ActionSpec("next_stage", "Move to &next stage", lambda w: w.board_ctl.move_selected(1),
-               "Ctrl+Shift+Right", "Move the selected cards one column right"),
-    ActionSpec("previous_stage", "Move to &previous stage", lambda w: w.board_ctl.move_selected(-1),
-               "Ctrl+Shift+Left", "Move the selected cards one column left"),
-    ActionSpec("archive", "&Archive / restore", lambda w: w.board_ctl.toggle_archived(),
-               "Ctrl+Shift+A", "Archive the selection"),
-    ActionSpec("move_to", "&Move to…", lambda w: w.board_ctl.show_move_menu(), "Ctrl+M",
-               "Move the selected cards to a stage you choose"),
-    ActionSpec("settings", "&Settings…", lambda w: w.router.open_settings(), Key.Preferences,
-               "Stages, playbook, working hours"),
-    ActionSpec("mailbox", "From your &mailbox…", lambda w: w.router.open_mailbox(), "Ctrl+Shift+M",
-               "Sent notes and replies found in your mailbox, to confirm or dismiss"),
-    ActionSpec("board", "&Board", lambda w: w.pages.show_board(), "Ctrl+1"),
-    ActionSpec("questions", "&Question bank", lambda w: w.pages.show_questions(), "Ctrl+3",
-               "Questions you stumbled on, with better answers to practise"),
-    ActionSpec("calendar", "&Calendar", lambda w: w.pages.show_calendar(), "Ctrl+2",
-               "Interviews, follow-ups and expected decisions by day"),
-    ActionSpec("stats", "&Your search", lambda w: w.pages.show_stats(), "Ctrl+4",
-               "Funnel, response times, weekly activity"),
-    ActionSpec("refresh", "&Refresh", lambda w: w.refresh(), Key.Refresh),
-    ActionSpec("about", "&About Followup", lambda w: w.about()),
+               _("Write interviews, follow-ups and expected decisions to an .ics file")),
+    ActionSpec("backup", _("&Back up…"), lambda w: w.files.backup(), None,
+               _("Write a consistent copy of the database")),
+    ActionSpec("quit", _("&Quit"), lambda w: w.request_quit(), None, _("Stop Followup")),
+    ActionSpec("find", _("&Find…"), lambda w: w.focus_search(), Key.Find, _("Search the cards")),
+    ActionSpec("open_card", _("&Open card"), lambda w: w.board_ctl.open_current()),
+    ActionSpec("debrief", _("&Debrief the latest interview…"), lambda w: w.router.new_debrief(),
+               "Ctrl+D", _("Write down how the interview that ended last went")),
+    ActionSpec("just_had", _("I &just had an interview…"), lambda w: w.router.just_had_interview(),
+               "Ctrl+Shift+D", _("Record the interview that just ended and write its debrief")),
+    ActionSpec("next_stage", _("Move to &next stage"), lambda w: w.board_ctl.move_selected(1),
+               "Ctrl+Shift+Right", _("Move the selected cards one column right")),
+    ActionSpec("previous_stage", _("Move to &previous stage"),
+               lambda w: w.board_ctl.move_selected(-1), "Ctrl+Shift+Left",
+               _("Move the selected cards one column left")),
+    ActionSpec("archive", _("&Archive / restore"), lambda w: w.board_ctl.toggle_archived(),
+               "Ctrl+Shift+A", _("Archive the selection")),
+    ActionSpec("move_to", _("&Move to…"), lambda w: w.board_ctl.show_move_menu(), "Ctrl+M",
+               _("Move the selected cards to a stage you choose")),
+    ActionSpec("settings", _("&Settings…"), lambda w: w.router.open_settings(), Key.Preferences,
+               _("Stages, playbook, working hours")),
+    ActionSpec("mailbox", _("From your &mailbox…"), lambda w: w.router.open_mailbox(),
+               "Ctrl+Shift+M",
+               _("Sent notes and replies found in your mailbox, to confirm or dismiss")),
+    ActionSpec("board", _("&Board"), lambda w: w.pages.show_board(), "Ctrl+1"),
+    ActionSpec("questions", _("&Question bank"), lambda w: w.pages.show_questions(), "Ctrl+3",
+               _("Questions you stumbled on, with better answers to practise")),
+    ActionSpec("calendar", _("&Calendar"), lambda w: w.pages.show_calendar(), "Ctrl+2",
+               _("Interviews, follow-ups and expected decisions by day")),
+    ActionSpec("stats", _("&Your search"), lambda w: w.pages.show_stats(), "Ctrl+4",
+               _("Funnel, response times, weekly activity")),
+    ActionSpec("refresh", _("&Refresh"), lambda w: w.refresh(), Key.Refresh),
+    ActionSpec("about", _("&About Followup"), lambda w: w.about()),
 )  # fmt: skip
 
 # One page at a time; the checked item says which is showing.
@@ -151,18 +155,18 @@ EXCHANGE_ACTIONS = ("import", "export")
 JOB_ACTIONS = ("backup", "export_calendar", "import_sheet", "export_sheet")
 
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
-    ("&File", (
+    (_("&File"), (
         "new", "just_had", "debrief", None,
         "import", "import_sheet", "export", "export_sheet", "export_calendar", None,
         "posting", "contacts", "export_contacts", "proof", None,
         "backup", None, "quit",
     )),
-    ("&Edit", (
+    (_("&Edit"), (
         "undo", "redo", None, "find", "paste_posting", None,
         "next_stage", "previous_stage", "move_to", "archive", None, "settings",
     )),
-    ("&View", ("board", "calendar", "questions", "stats", "today", "mailbox", None, "refresh")),
-    ("&Help", ("about",)),
+    (_("&View"), ("board", "calendar", "questions", "stats", "today", "mailbox", None, "refresh")),
+    (_("&Help"), ("about",)),
 )  # fmt: skip
 TOOLBAR = (
     "new",
@@ -197,19 +201,19 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     if not exchange_available():
         for name in EXCHANGE_ACTIONS:
             actions[name].setEnabled(False)
-            actions[name].setToolTip("Import and export are not installed in this build")
+            actions[name].setToolTip(_("Import and export are not installed in this build"))
     # The platform's Quit keys, and Ctrl+Q where a platform names none (offscreen, some
     # desktops' themes).
     actions["quit"].setShortcuts(QKeySequence.keyBindings(Key.Quit) or [QKeySequence("Ctrl+Q")])
     # Return also activates the list views; the action's shortcut would clash there.
     actions["open_card"].setShortcut(QKeySequence())
-    undo = window.undo_stack.createUndoAction(window, "&Undo")
+    undo = window.undo_stack.createUndoAction(window, _("&Undo"))
     undo.setShortcut(QKeySequence(Key.Undo))
-    redo = window.undo_stack.createRedoAction(window, "&Redo")
+    redo = window.undo_stack.createRedoAction(window, _("&Redo"))
     redo.setShortcut(QKeySequence(Key.Redo))
     # Tooltips that add to the name, so a screen reader does not say "Undo" twice.
-    undo.setToolTip("Undo the last change (Ctrl+Z)")
-    redo.setToolTip("Redo what was undone (Ctrl+Shift+Z)")
+    undo.setToolTip(_("Undo the last change (Ctrl+Z)"))
+    redo.setToolTip(_("Redo what was undone (Ctrl+Shift+Z)"))
     actions["undo"], actions["redo"] = undo, redo
     group = QActionGroup(window)
     for name in PAGES:
@@ -217,10 +221,10 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         group.addAction(actions[name])
     actions["board"].setChecked(True)
     today = window.today_dock.toggleViewAction()
-    today.setText("&Today")
+    today.setText(_("&Today"))
     # Ctrl+1..4 are the pages (board, calendar, question bank, your search).
     today.setShortcut(QKeySequence("Ctrl+T"))
-    today.setToolTip("Show or hide the Today panel (Ctrl+T)")
+    today.setToolTip(_("Show or hide the Today panel (Ctrl+T)"))
     actions["today"] = today
     return actions
 
@@ -242,7 +246,7 @@ def build_menus(window: MainWindow, actions: dict[str, QAction]) -> None:
     for title, names in MENUS:
         menu = bar.addMenu(title)
         _fill(menu, actions, names)
-        if title == "&View":
+        if "today" in names:  # the View menu: its pages' tips say what each shows
             menu.setToolTipsVisible(True)
 
 
@@ -258,9 +262,9 @@ def build_toolbar(
     window: MainWindow, actions: dict[str, QAction], filters: list[QWidget]
 ) -> QToolBar:
     """The main toolbar, from :data:`TOOLBAR`."""
-    toolbar = QToolBar("Main toolbar", window)
+    toolbar = QToolBar(_("Main toolbar"), window)
     toolbar.setObjectName("mainToolbar")
-    toolbar.setAccessibleName("Main toolbar")
+    toolbar.setAccessibleName(_("Main toolbar"))
     toolbar.setMovable(False)
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     for name in TOOLBAR:
@@ -281,6 +285,6 @@ def build_toolbar(
             widget.setAccessibleName(action.text().replace("&", "").rstrip("…"))
     # Qt's own » button, shown when a narrow window cannot hold every action.
     for button in toolbar.findChildren(QToolButton, "qt_toolbar_ext_button"):
-        button.setAccessibleName("More toolbar actions")
+        button.setAccessibleName(_("More toolbar actions"))
     window.addToolBar(toolbar)
     return toolbar

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QMenu, QSizePolicy, QWidget
 
 from followup_desktop.core.board import CardSnapshot, StageSnapshot
 from followup_desktop.core.change import Change
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.queries.window import (
     BoardData,
     CardUpdate,
@@ -100,8 +101,8 @@ class BoardController:
         self.view.selection_changed.connect(window.update_actions)
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Find: company, role, contact, notes  (Ctrl+F)")
-        self.search.setAccessibleName("Find cards")
+        self.search.setPlaceholderText(_("Find: company, role, contact, notes  (Ctrl+F)"))
+        self.search.setAccessibleName(_("Find cards"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(180)
         self.search.setMaximumWidth(420)
@@ -109,13 +110,16 @@ class BoardController:
         self.search.textChanged.connect(self._filter_changed)
         self.needs_action = _check_box(
             "needsAction",
-            "Needs action",
-            "Show only cards with something overdue or due today",
-            "Only cards with an action overdue or due today",
+            _("Needs action"),
+            _("Show only cards with something overdue or due today"),
+            _("Only cards with an action overdue or due today"),
         )
         self.needs_action.toggled.connect(self._filter_changed)
         self.show_archived = _check_box(
-            "showArchived", "Archived", "Show archived cards", "Also show archived opportunities"
+            "showArchived",
+            _("Archived"),
+            _("Show archived cards"),
+            _("Also show archived opportunities"),
         )
         self.show_archived.toggled.connect(self._filter_changed)
 
@@ -156,7 +160,7 @@ class BoardController:
         self._window.tasks.submit(
             lambda: read_search_texts(db),
             lambda texts: self.model.set_search_texts(texts, generation),
-            self._window.report_failure("Reading the text to search"),
+            self._window.report_failure(_("Reading the text to search")),
             quiet=True,
         )
 
@@ -226,7 +230,7 @@ class BoardController:
 
     def stage_name(self, stage_id: int) -> str:
         """The name of a stage, or words for one that is gone."""
-        return next((s.name for s in self._stages if s.id == stage_id), "another stage")
+        return next((s.name for s in self._stages if s.id == stage_id), _("another stage"))
 
     def _previous_stages(self, ids: Sequence[int]) -> dict[int, int]:
         previous: dict[int, int] = {}
@@ -310,7 +314,11 @@ class BoardController:
         if len(stages) == 1:
             words = moved_words(cards, self.stage_name(stages.pop()))
         else:
-            words = f"{len(cards)} cards moved back to their stages"
+            words = ngettext(
+                "{n} card moved back to its stage",
+                "{n} cards moved back to their stages",
+                len(cards),
+            ).format(n=len(cards))
         self._window.statusBar().showMessage(words, 5000)
         announce(self.view.focused_view() or self.view, words)
 
@@ -324,7 +332,7 @@ class BoardController:
         card = self.current_card()
         menu = QMenu(self._window)
         menu.setObjectName("moveToMenu")
-        menu.setTitle("Move to")
+        menu.setTitle(_("Move to"))
         fill_move_menu(menu, self._stages, card.stage_id if card else None, self.move_selected_to)
         self._window.dialogs.popup(menu, self.view.current_card_point())
 
@@ -356,7 +364,7 @@ class BoardController:
             return False
         target = self.view.neighbour_stage(anchor_card.stage_id, step)
         if target is None:
-            self._window.statusBar().showMessage("There is no stage further that way.", 3000)
+            self._window.statusBar().showMessage(_("There is no stage further that way."), 3000)
             return False
         return self.move_selected_to(target)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from followup_desktop.core.data_version import DataVersionWatch
+from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.window import BoardData, TodayData
 from followup_desktop.gui.window.bus import EVERYTHING_CHANGED
 
@@ -87,7 +88,7 @@ class ExternalChanges(QObject):
 
         def failed(error: BaseException) -> None:
             self._reading = False
-            window.report_failure("Reading the changes")(error)
+            window.report_failure(_("Reading the changes"))(error)
 
         window.tasks.submit(read, show, failed, quiet=True)
         return True

@@ -20,6 +20,8 @@ from PySide6.QtCore import QMimeData
 from followup_desktop.core.change import Change, Entity, entities
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.fields import OpportunityFields
+from followup_desktop.core.i18n import _, ngettext
+from followup_desktop.core.localformat import number
 from followup_desktop.core.plain_text import for_display
 from followup_desktop.core.queries.window import (
     contacts_for_export,
@@ -34,17 +36,17 @@ if TYPE_CHECKING:
     from followup_desktop.core.ics import Proposal
     from followup_desktop.gui.main_window import MainWindow
 
-JSON_FILTER = "Followup export (*.json);;All files (*)"
-IMPORT_FILTER = (
+JSON_FILTER = _("Followup export (*.json);;All files (*)")
+IMPORT_FILTER = _(
     "Followup export or calendar invitation (*.json *.ics);;Followup export (*.json);;"
     "Calendar invitation (*.ics);;All files (*)"
 )
-ICS_FILTER = "Calendar file (*.ics);;All files (*)"
+ICS_FILTER = _("Calendar file (*.ics);;All files (*)")
 ICS_SUFFIX = ".ics"
 # Interviews that a confirmation lists one by one before "and N more".
 PROPOSAL_LINES = 8
-SQLITE_FILTER = "SQLite database (*.sqlite3 *.db);;All files (*)"
-CSV_FILTER = "CSV file (*.csv);;All files (*)"
+SQLITE_FILTER = _("SQLite database (*.sqlite3 *.db);;All files (*)")
+CSV_FILTER = _("CSV file (*.csv);;All files (*)")
 SHEET_SUFFIXES = frozenset({".csv", ".tsv"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 VCARD_SUFFIX = ".vcf"
@@ -52,25 +54,26 @@ MAIL_SUFFIX = ".eml"
 DROPPABLE_SUFFIXES = frozenset(
     {ICS_SUFFIX, VCARD_SUFFIX, MAIL_SUFFIX, *SHEET_SUFFIXES, *HTML_SUFFIXES}
 )
-HTML_FILTER = "Web pages (*.html *.htm);;All files (*)"
-CONTACTS_FILTER = "Contacts (*.vcf *.csv);;All files (*)"
-VCARD_FILTER = "vCard (*.vcf);;All files (*)"
-REPLACE_QUESTION = (
+HTML_FILTER = _("Web pages (*.html *.htm);;All files (*)")
+CONTACTS_FILTER = _("Contacts (*.vcf *.csv);;All files (*)")
+VCARD_FILTER = _("vCard (*.vcf);;All files (*)")
+REPLACE_QUESTION = _(
     "Replace everything in this database with the file's contents? A backup is taken first."
 )
-IMPORT_CONFLICT = (
+IMPORT_CONFLICT = _(
     "The import was stopped: this database is no longer empty. Choose "
     "Import again to replace its contents; nothing was changed."
 )
-CANCELLED = "Import cancelled; nothing was changed."
-# What the status bar reports after an import, in the person's words.
-IMPORT_SUMMARY = (
-    ("opportunities", "opportunities"),
-    ("contacts", "contacts"),
-    ("interviews", "interviews"),
-    ("debriefs", "debriefs"),
-    ("actions", "actions"),
-    ("correspondence", "messages"),
+CANCELLED = _("Import cancelled; nothing was changed.")
+# What the status bar reports after an import, in the person's words, with each
+# language's plural.
+IMPORT_SUMMARY: tuple[tuple[str, Callable[[int], str]], ...] = (
+    ("opportunities", lambda n: ngettext("{n} opportunity", "{n} opportunities", n)),
+    ("contacts", lambda n: ngettext("{n} contact", "{n} contacts", n)),
+    ("interviews", lambda n: ngettext("{n} interview", "{n} interviews", n)),
+    ("debriefs", lambda n: ngettext("{n} debrief", "{n} debriefs", n)),
+    ("actions", lambda n: ngettext("{n} action", "{n} actions", n)),
+    ("correspondence", lambda n: ngettext("{n} message", "{n} messages", n)),
 )
 T = TypeVar("T")
 # A contacts plan shows this many lines before "…".
@@ -86,31 +89,36 @@ def describe_proposals(path: Path, proposals: Sequence[Proposal], tz: tzinfo) ->
     """The confirmation asked before an .ics import: what each invitation would do."""
     from followup_desktop.core.ics import describe_proposal  # loaded with the importer
 
-    lines = [f"Import {for_display(path.name)}?"]
+    lines = [_("Import {file}?").format(file=for_display(path.name))]
     lines += [
         f"• {for_display(describe_proposal(proposal, tz))}"
         for proposal in proposals[:PROPOSAL_LINES]
     ]
     if len(proposals) > PROPOSAL_LINES:
-        lines.append(f"… and {len(proposals) - PROPOSAL_LINES} more.")
+        more = len(proposals) - PROPOSAL_LINES
+        lines.append(ngettext("… and {n} more.", "… and {n} more.", more).format(n=more))
     return "\n".join(lines)
 
 
 def import_summary(path: Path, result: ImportResult) -> str:
     """One line for the status bar: what an import brought in and where the backup is."""
     counts = ", ".join(
-        f"{result.counts.get(table, 0)} {label}"
-        for table, label in IMPORT_SUMMARY
+        words(result.counts[table]).format(n=number(result.counts[table]))
+        for table, words in IMPORT_SUMMARY
         if result.counts.get(table, 0)
     )
-    text = f"Imported {path.name}: {counts or 'no records'}, and planned what comes next."
+    text = _("Imported {file}: {counts}, and planned what comes next.").format(
+        file=path.name, counts=counts or _("no records")
+    )
     if result.unplanned:
-        text += (
-            f" {len(result.unplanned)} could not be planned (open them to correct the "
-            "facts the playbook names)."
-        )
+        unplanned = len(result.unplanned)
+        text += " " + ngettext(
+            "{n} could not be planned (open it to correct the facts the playbook names).",
+            "{n} could not be planned (open them to correct the facts the playbook names).",
+            unplanned,
+        ).format(n=unplanned)
     if result.backup is not None:
-        text += f" The previous data is backed up in {result.backup}."
+        text += " " + _("The previous data is backed up in {path}.").format(path=result.backup)
     return text
 
 
@@ -161,7 +169,7 @@ class FileJobs:
         if window.writer.refuse_while_busy():
             return
         path = window.dialogs.open_file(
-            window, "Import a Followup export or a calendar invitation", IMPORT_FILTER
+            window, _("Import a Followup export or a calendar invitation"), IMPORT_FILTER
         )
         if path is None:
             return
@@ -187,7 +195,7 @@ class FileJobs:
             window.undo_stack.clear()
             self._say(import_summary(path, results[0]), 15_000)
 
-        report = window.report_failure("The import")
+        report = window.report_failure(_("The import"))
 
         def failed(error: BaseException) -> None:
             # Something was added between the check above and the import.
@@ -196,13 +204,15 @@ class FileJobs:
             else:
                 report(error)
 
-        window.writer.later(f"Importing {path.name}…", work, then=then, failed=failed)
+        window.writer.later(
+            _("Importing {file}…").format(file=path.name), work, then=then, failed=failed
+        )
 
     def export_file(self) -> None:
         """Write the whole database as JSON, on the worker thread."""
         window = self._window
         path = window.dialogs.save_file(
-            window, "Export to JSON", "followup-export.json", JSON_FILTER
+            window, _("Export to JSON"), "followup-export.json", JSON_FILTER
         )
         if path is None:
             return
@@ -213,14 +223,14 @@ class FileJobs:
         def done(outcome: ExportOutcome) -> None:
             if outcome.salvaged:
                 # A damaged file: say what the export holds and what it could not read.
-                self._warn(f"Exported to {path}. {outcome.summary()}")
+                self._warn(_("Exported to {path}.").format(path=path) + " " + outcome.summary())
             else:
-                self._say(f"Exported to {path}.", 5000)
+                self._say(_("Exported to {path}.").format(path=path), 5000)
 
         # The full check runs first; from a damaged file the export keeps what it can read.
         self._read_job(
-            "The export",
-            f"Exporting to {path.name}…",
+            _("The export"),
+            _("Exporting to {file}…").format(file=path.name),
             lambda: export_checked(db.path, path, db),
             done,
         )
@@ -240,7 +250,7 @@ class FileJobs:
             invitations = read_invitation_file(path, window.tz)
             proposals = invitation_proposals(window.service.db, invitations)
         except FollowupError as error:
-            self._warn(f"The invitation could not be imported: {error}")
+            self._warn(_("The invitation could not be imported: {error}").format(error=error))
             return False
         if not window.dialogs.question(window, describe_proposals(path, proposals, window.tz)):
             self._say(CANCELLED, 5000)
@@ -258,17 +268,22 @@ class FileJobs:
             )
 
         window.writer.later(
-            f"Importing {path.name}…",
+            _("Importing {file}…").format(file=path.name),
             work,
-            then=lambda _change: self._say(f"Imported {path.name}: {summaries[0]}.", 15_000),
-            failed=window.report_failure("The invitation import"),
+            then=lambda _change: self._say(
+                _("Imported {file}: {summary}.").format(file=path.name, summary=summaries[0]),
+                15_000,
+            ),
+            failed=window.report_failure(_("The invitation import")),
         )
         return True
 
     def export_calendar_file(self) -> None:
         """Write interviews, follow-ups and decision dates as .ics, on the worker thread."""
         window = self._window
-        path = window.dialogs.save_file(window, "Export the calendar", "followup.ics", ICS_FILTER)
+        path = window.dialogs.save_file(
+            window, _("Export the calendar"), "followup.ics", ICS_FILTER
+        )
         if path is None:
             return
         from followup_desktop.core.ics import ExportResult
@@ -276,15 +291,27 @@ class FileJobs:
         service = window.service
 
         def done(result: ExportResult) -> None:
+            counts = ", ".join(
+                (
+                    ngettext("{n} interview", "{n} interviews", result.interviews).format(
+                        n=number(result.interviews)
+                    ),
+                    ngettext("{n} follow-up", "{n} follow-ups", result.actions).format(
+                        n=number(result.actions)
+                    ),
+                    ngettext(
+                        "{n} expected decision", "{n} expected decisions", result.decisions
+                    ).format(n=number(result.decisions)),
+                )
+            )
             self._say(
-                f"Exported the calendar to {path}: {result.interviews} interviews, "
-                f"{result.actions} follow-ups, {result.decisions} expected decisions.",
+                _("Exported the calendar to {path}: {counts}.").format(path=path, counts=counts),
                 10_000,
             )
 
         self._read_job(
-            "The calendar export",
-            f"Exporting the calendar to {path.name}…",
+            _("The calendar export"),
+            _("Exporting the calendar to {file}…").format(file=path.name),
             lambda: service.export_calendar(path),
             done,
         )
@@ -309,24 +336,35 @@ class FileJobs:
     def export_spreadsheet(self) -> None:
         """Write every opportunity to a CSV file, on the worker thread."""
         window = self._window
-        path = window.dialogs.save_file(window, "Export a spreadsheet", "followup.csv", CSV_FILTER)
+        path = window.dialogs.save_file(
+            window, _("Export a spreadsheet"), "followup.csv", CSV_FILTER
+        )
         if path is None:
             return
         from followup_desktop.core.imports.spreadsheet import export_spreadsheet
 
         db, tz = window.service.db, window.tz
         self._read_job(
-            "The spreadsheet export",
-            f"Exporting to {path.name}…",
+            _("The spreadsheet export"),
+            _("Exporting to {file}…").format(file=path.name),
             lambda: export_spreadsheet(db, path, tz),
-            lambda count: self._say(f"Exported {count} opportunities to {path}.", 5000),
+            lambda count: self._say(
+                ngettext(
+                    "Exported {n} opportunity to {path}.",
+                    "Exported {n} opportunities to {path}.",
+                    count,
+                ).format(n=number(count), path=path),
+                5000,
+            ),
         )
 
     def import_posting_file(self, path: Path | None = None) -> None:
         """Read a saved posting page (the one dropped, or one the person picks)."""
         window = self._window
         if path is None:
-            path = window.dialogs.open_file(window, "Add a job from its posting page", HTML_FILTER)
+            path = window.dialogs.open_file(
+                window, _("Add a job from its posting page"), HTML_FILTER
+            )
         if path is None:
             return
         from followup_desktop.core.files import read_limited
@@ -334,9 +372,9 @@ class FileJobs:
         from followup_desktop.core.imports.sheet import decode
 
         try:
-            page, _ = decode(read_limited(path, MAX_PAGE_BYTES, "posting page"))
+            page, _encoding = decode(read_limited(path, MAX_PAGE_BYTES, _("posting page")))
         except FollowupError as error:
-            self._warn(f"{path.name} cannot be read: {error}")
+            self._warn(_("{file} cannot be read: {error}").format(file=path.name, error=error))
             return
         self.import_posting(page)
 
@@ -366,11 +404,14 @@ class FileJobs:
             return False
         duplicate = posting_duplicate(service.db, draft)
         if duplicate:
-            window.dialogs.information(window, f"This job is in Followup already: {duplicate}.")
+            window.dialogs.information(
+                window, _("This job is in Followup already: {job}.").format(job=duplicate)
+            )
             return False
         stages = [StageInfo(s.id, s.name, s.kind) for s in window.board_ctl.stages]
         wishlist = stage_for_bucket("prospect", stages)
-        question = "\n".join([f"Add this job to {wishlist.name}?", "", *draft.describe()])
+        ask = _("Add this job to {stage}?").format(stage=wishlist.name)
+        question = "\n".join([ask, "", *draft.describe()])
         if not window.dialogs.question_plain(window, question):
             return False
         change = window.writer.now(
@@ -381,7 +422,10 @@ class FileJobs:
         if change is None:
             return False
         self._say(
-            f"Added {draft.company} — {draft.role} to {wishlist.name}; open it to review.", 10_000
+            _("Added {company} — {role} to {stage}; open it to review.").format(
+                company=draft.company, role=draft.role, stage=wishlist.name
+            ),
+            10_000,
         )
         return True
 
@@ -391,7 +435,7 @@ class FileJobs:
         if window.writer.refuse_while_busy():
             return
         if path is None:
-            path = window.dialogs.open_file(window, "Import contacts", CONTACTS_FILTER)
+            path = window.dialogs.open_file(window, _("Import contacts"), CONTACTS_FILTER)
         if path is None:
             return
         from followup_desktop.core.imports.contacts import plan_contacts_file
@@ -399,28 +443,31 @@ class FileJobs:
         try:
             plan = plan_contacts_file(window.service.db, path)
         except FollowupError as error:
-            self._warn(f"{path.name} cannot be imported: {error}")
+            self._warn(_("{file} cannot be imported: {error}").format(file=path.name, error=error))
             return
         lines = plan.describe()
         shown = "\n".join(lines[:PLAN_LINES] + (["…"] if len(lines) > PLAN_LINES else []))
         if plan.blocked:
             self._warn(shown)
             return
-        if not window.dialogs.question_plain(window, f"Import these people?\n\n{shown}"):
+        if not window.dialogs.question_plain(window, _("Import these people?") + "\n\n" + shown):
             return
         service = window.service
         window.writer.later(
-            f"Importing {path.name}…",
+            _("Importing {file}…").format(file=path.name),
             lambda: service.import_contacts(plan),
-            then=lambda _change: self._say(f"Imported {path.name}: {plan.summary()}.", 10_000),
-            failed=window.report_failure("The contact import"),
+            then=lambda _change: self._say(
+                _("Imported {file}: {summary}.").format(file=path.name, summary=plan.summary()),
+                10_000,
+            ),
+            failed=window.report_failure(_("The contact import")),
         )
 
     def export_contacts_file(self) -> None:
         """Write the selected card's people (or everyone) as a vCard file."""
         window = self._window
         current = window.board.current_id() if window.pages.showing(window.board) else None
-        path = window.dialogs.save_file(window, "Export contacts", "contacts.vcf", VCARD_FILTER)
+        path = window.dialogs.save_file(window, _("Export contacts"), "contacts.vcf", VCARD_FILTER)
         if path is None:
             return
         from followup_desktop.core.files import write_atomically
@@ -430,13 +477,18 @@ class FileJobs:
 
         def work() -> int:
             cards = contacts_for_export(db, current)
-            write_atomically(path, write_vcards(cards).encode("utf-8"), "the contacts")
+            write_atomically(path, write_vcards(cards).encode("utf-8"), _("the contacts"))
             return len(cards)
 
         window.tasks.submit(
             work,
-            lambda count: self._say(f"Wrote {count} contacts to {path}.", 5000),
-            window.report_failure("The contact export"),
+            lambda count: self._say(
+                ngettext(
+                    "Wrote {n} contact to {path}.", "Wrote {n} contacts to {path}.", count
+                ).format(n=number(count), path=path),
+                5000,
+            ),
+            window.report_failure(_("The contact export")),
         )
 
     def proof_of_search(self) -> None:
@@ -453,19 +505,19 @@ class FileJobs:
         window = self._window
         stamp = window.service.clock().astimezone(window.tz).strftime("%Y-%m-%d")
         path = window.dialogs.save_file(
-            window, "Back up the database", f"followup-backup-{stamp}.sqlite3", SQLITE_FILTER
+            window, _("Back up the database"), f"followup-backup-{stamp}.sqlite3", SQLITE_FILTER
         )
         if path is None:
             return
         if path.exists():
-            self._warn(f"{path} exists already; choose a new file name.")
+            self._warn(_("{path} exists already; choose a new file name.").format(path=path))
             return
         db = window.service.db
         self._read_job(
-            "The backup",
-            f"Backing up to {path.name}…",
+            _("The backup"),
+            _("Backing up to {file}…").format(file=path.name),
             lambda: db.backup("manual", path),
-            lambda result: self._say(f"Backed up to {result}.", 5000),
+            lambda result: self._say(_("Backed up to {path}.").format(path=result), 5000),
         )
 
     # -- files handed over ------------------------------------------------------------

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from followup_desktop.core.change import Change, Entity, entities
+from followup_desktop.core.i18n import _
 from followup_desktop.gui.welcome import WelcomePanel, welcome_steps
 from followup_desktop.gui.window.board import touched
 
@@ -40,7 +41,7 @@ class Pages:
         self.welcome = WelcomePanel(window.board_model, welcome_steps(window), board)
         self.stack = QStackedWidget()
         self.stack.setObjectName("mainViews")
-        self.stack.setAccessibleName("Main view")
+        self.stack.setAccessibleName(_("Main view"))
         self._board = board
         self._board_page = self.welcome.page
         self.stack.addWidget(self._board_page)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.window import BoardData, TodayData, read_board
 
 if TYPE_CHECKING:
@@ -43,4 +44,4 @@ def refresh_later(window: MainWindow, then: Callable[[], None] | None = None) ->
         if then is not None:
             then()
 
-    window.tasks.submit(read, show, window.report_failure("Reading the board"))
+    window.tasks.submit(read, show, window.report_failure(_("Reading the board")))

@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 from followup_desktop.core.action_kinds import Opening, kind_info
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.window import ActionTarget, action_target
 
 if TYPE_CHECKING:
@@ -31,16 +32,16 @@ if TYPE_CHECKING:
     from followup_desktop.gui.main_window import MainWindow
 
 WIRED_PROPERTY = "followupWired"
-GONE = (
+GONE = _(
     "That step no longer exists: it was done, deleted or re-planned meanwhile. "
     "The Today panel now shows what is current."
 )
-WHOLE_SEARCH = (
+WHOLE_SEARCH = _(
     "This step is about your whole search, not one job: keep applying and "
     "interviewing elsewhere until an offer is signed. Add or move the cards "
     "on the board as you do, and mark the step done in the Today panel."
 )
-NOTHING_TO_OPEN = (
+NOTHING_TO_OPEN = _(
     "This step belongs to no opportunity, so there is nothing to open. Mark "
     "it done or snooze it in the Today panel."
 )
@@ -131,7 +132,7 @@ class ActionRouter:
         try:
             dialog = ComposerDialog(window.service, action_id, window, passwords=window.passwords)
         except FollowupError as error:
-            self._warn(f"The message could not be drafted: {error}")
+            self._warn(_("The message could not be drafted: {error}").format(error=error))
             return None
         # Non-modal, so the person can look at the board while writing; freed on close.
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -146,7 +147,7 @@ class ActionRouter:
         try:
             dialog = open_debrief(self.window.service, interview_id, self.window)
         except FollowupError as error:
-            self._warn(f"The debrief could not be opened: {error}")
+            self._warn(_("The debrief could not be opened: {error}").format(error=error))
             return None
         self._wire_debrief(dialog)
         return dialog
@@ -160,7 +161,7 @@ class ActionRouter:
         try:
             dialog = open_latest_debrief(self.window.service, self.window)
         except FollowupError as error:
-            self._warn(f"The debrief could not be opened: {error}")
+            self._warn(_("The debrief could not be opened: {error}").format(error=error))
             return None
         if dialog is not None:
             self._wire_debrief(dialog)
@@ -283,7 +284,7 @@ class ActionRouter:
                 try:
                     self._wire_debrief(open_debrief(window.service, interview, window))
                 except FollowupError as error:
-                    self._warn(f"The debrief could not be opened: {error}")
+                    self._warn(_("The debrief could not be opened: {error}").format(error=error))
 
             # After the recording dialog has closed: the debrief is a window of its own.
             QTimer.singleShot(0, window, debrief)

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from followup_desktop.core.change import ActionStatus, Change
+from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.window import TodayData, action_statuses, read_today
 from followup_desktop.gui.agenda_model import AgendaModel
 from followup_desktop.gui.commands import ActionStepCommand
@@ -42,9 +43,9 @@ class TodayController:
         self.panel.snooze_requested.connect(self.snooze_action)
         self.panel.open_action_requested.connect(window.router.open_action)
         self.panel.clear_missed_requested.connect(self.clear_missed)
-        self.dock = QDockWidget("Today", window)
+        self.dock = QDockWidget(_("Today"), window)
         self.dock.setObjectName("todayDock")
-        self.dock.setAccessibleName("Today panel")
+        self.dock.setAccessibleName(_("Today panel"))
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self._timer = QTimer(window)
@@ -72,7 +73,10 @@ class TodayController:
     def refresh_later(self) -> None:
         """Re-read the panel on the worker thread."""
         self._window.tasks.submit(
-            self.read, self.show, self._window.report_failure("Today"), quiet=True
+            self.read,
+            self.show,
+            self._window.report_failure(_("Reading the Today panel")),
+            quiet=True,
         )
 
     def prepare(self, change: Change, data: object) -> None:
@@ -93,17 +97,17 @@ class TodayController:
     def complete_action(self, action_id: int) -> None:
         """Mark an action done (undoable)."""
         service = self._window.service
-        self.write_step("Mark done", [action_id], lambda: service.complete_action(action_id))
+        self.write_step(_("Mark done"), [action_id], lambda: service.complete_action(action_id))
 
     def snooze_action(self, action_id: int, until: datetime) -> None:
         """Put an action off (undoable)."""
         service = self._window.service
-        self.write_step("Snooze", [action_id], lambda: service.snooze_action(action_id, until))
+        self.write_step(_("Snooze"), [action_id], lambda: service.snooze_action(action_id, until))
 
     def clear_missed(self) -> None:
         """Dismiss every step in the missed list (undoable)."""
         ids = [item.action_id for item in self.panel.missed_items]
-        self.write_step("Clear the missed list", ids, self._window.service.clear_missed)
+        self.write_step(_("Clear the missed list"), ids, self._window.service.clear_missed)
 
     def write_step(self, verb: str, action_ids: list[int], call: Callable[[], Change]) -> None:
         """Run a done, snooze or dismiss through the writer and put it on the undo stack.
@@ -138,6 +142,9 @@ class TodayController:
         for row in range(self.model.rowCount()):
             item = self.model.item(row)
             if item.action_id == action_ids[0]:
-                where = f" ({item.company})" if item.company else ""
-                return f"{verb}: {item.label}{where}"
+                if item.company:
+                    return _("{verb}: {step} ({company})").format(
+                        verb=verb, step=item.label, company=item.company
+                    )
+                return _("{verb}: {step}").format(verb=verb, step=item.label)
         return verb

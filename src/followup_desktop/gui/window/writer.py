@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.storage_errors import StorageLocked
 
 if TYPE_CHECKING:
@@ -51,7 +52,9 @@ def failure_reporter(window: MainWindow, what: str) -> Callable[[BaseException],
         message = plain_message(error)
         if message is None:
             raise error
-        window.dialogs.warning(window, f"{what} failed: {message}")
+        window.dialogs.warning(
+            window, _("{what} failed: {message}").format(what=what, message=message)
+        )
 
     return report
 
@@ -76,7 +79,7 @@ class Writer:
         or was queued.
         """
         if self.busy:
-            self.later("Waiting to save your change…", call)
+            self.later(_("Waiting to save your change…"), call)
             return None
         window = self._window
         try:
@@ -143,7 +146,9 @@ class Writer:
         if not self.busy:
             return False
         self._window.statusBar().showMessage(
-            f"{self._running[0].removesuffix('…')} is still running; try again when it is done.",
+            _("{what} is still running; try again when it is done.").format(
+                what=self._running[0].removesuffix("…")
+            ),
             5000,
         )
         return True
@@ -158,4 +163,11 @@ class Writer:
             label.clear()
             return
         waiting = len(self._running) - 1
-        label.setText(self._running[0] + (f" ({waiting} more waiting)" if waiting else ""))
+        if waiting:
+            label.setText(
+                ngettext("{job} ({n} more waiting)", "{job} ({n} more waiting)", waiting).format(
+                    job=self._running[0], n=waiting
+                )
+            )
+        else:
+            label.setText(self._running[0])
