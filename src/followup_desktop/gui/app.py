@@ -41,6 +41,7 @@ from followup_desktop.gui.appearance import apply_appearance, saved_appearance
 from followup_desktop.gui.crash import CrashReporter
 from followup_desktop.gui.launch_actions import run_launch_actions
 from followup_desktop.gui.main_window import MainWindow, StartupSource
+from followup_desktop.gui.qt_language import install_qt_language
 from followup_desktop.gui.single_instance import SingleInstance
 from followup_desktop.gui.theme import app_icon
 from followup_desktop.secrets import PasswordStore
@@ -65,7 +66,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QApplication.setOrganizationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName(APP_ID)
-    return QApplication(argv if argv is not None else sys.argv[:1])
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    # Stock buttons, context menus and Qt's date formats in the person's language.
+    install_qt_language(app)
+    return app
 
 
 def _open_with_recovery(path: Path) -> Database | None:
