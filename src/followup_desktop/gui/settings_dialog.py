@@ -495,6 +495,10 @@ class SettingsDialog(QDialog):
         self.add_page("Reminders", self.reminders_page)
         self.appearance_page = AppearancePage()
         self.add_page("Appearance", self.appearance_page)
+        from followup_desktop.gui.language_page import LanguagePage
+
+        self.language_page = LanguagePage(apply_all=self.apply)
+        self.add_page(self.language_page.accessibleName(), self.language_page)
         self.add_page("Email account", self.email_page)
         from followup_desktop.gui.mailbox import IncomingMailPage
 
@@ -599,6 +603,7 @@ class SettingsDialog(QDialog):
             self.show_page(self.reminders_page)
             return False
         self.appearance_page.apply()
+        self.language_page.apply()
         if self._template_edited() and not self.templates_page.save():
             self.error.show_message(
                 "The template was not saved: fix the problem shown under it, or choose "
