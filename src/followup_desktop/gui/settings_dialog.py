@@ -64,6 +64,7 @@ from followup_desktop.gui.setting_labels import (
     setting_label,
     setting_unit,
 )
+from followup_desktop.gui.zone_box import ZoneBox
 
 if TYPE_CHECKING:
     from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
@@ -303,6 +304,8 @@ class PlaybookPage(QWidget):
     def _editor(self, row: dict[str, Any]) -> QWidget:  # noqa: PLR0911 - one per kind
         default = row["default"]
         name = row["name"]
+        if name == "timezone":
+            return ZoneBox()
         if row["choices"]:
             combo = QComboBox()
             for choice in row["choices"]:
@@ -345,7 +348,9 @@ class PlaybookPage(QWidget):
         """Show these values (missing ones at their defaults)."""
         for name, editor in self.editors.items():
             value = values.get(name, self.descriptions[name]["default"])
-            if isinstance(editor, QComboBox):
+            if isinstance(editor, ZoneBox):
+                editor.set_zone(str(value))
+            elif isinstance(editor, QComboBox):
                 if not select_value(editor, value):
                     editor.setCurrentIndex(0)
             elif isinstance(editor, QCheckBox):
