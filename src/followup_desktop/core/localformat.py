@@ -74,6 +74,21 @@ def month_and_year(value: date | datetime, *, locale: str | None = None) -> str:
     return format_skeleton("yMMMM", value, locale=_locale(locale))
 
 
+def weekday_and_date(value: date | datetime, *, locale: str | None = None) -> str:
+    """A day named in a sentence of a letter: "Tuesday, November 17", "Dienstag, 17. November",
+    "mardi 17 novembre"."""
+    import re
+
+    from babel.dates import format_date, get_date_format
+
+    loc = _locale(locale)
+    # The locale's full date without its year ("EEEE, MMMM d, y" → "EEEE, MMMM d"): a
+    # skeleton would shorten the weekday, which a letter writes out.
+    pattern = str(get_date_format("full", locale=loc).pattern)
+    without_year = re.sub(r"[\s,]*\by+\b[\s,.]*$", "", pattern).strip() or pattern
+    return format_date(value, without_year, locale=loc)
+
+
 def weekday_name(
     value: date, *, width: Literal["abbreviated", "wide"] = "abbreviated", locale: str | None = None
 ) -> str:
