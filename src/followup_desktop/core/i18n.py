@@ -225,24 +225,6 @@ def formatting_locale() -> str:
     return {"en": "en_US", "de": "de_DE", "fr": "fr_FR"}[language]
 
 
-def check_letter_language(value: object) -> str | None:
-    """``value`` when it is a language letters can be written in, None for the app's own;
-    anything else is refused with a sentence saying what to choose."""
-    from followup_desktop.core.errors import ValidationError
-
-    if value is None or value == "":
-        return None
-    if isinstance(value, str) and value in LANGUAGES:
-        return value
-    choices = ", ".join(f"{code} ({LANGUAGE_NAMES[code]})" for code in LANGUAGES)
-    raise ValidationError(
-        _("Letters cannot be written in {language}; choose one of {choices}.").format(
-            language=repr(value), choices=choices
-        ),
-        "letter_language",
-    )
-
-
 def letter_language(chosen: str | None) -> str:
     """The language of a letter: the opportunity's choice, else the app's (English for
     the test pseudo language, whose letters are still real letters)."""

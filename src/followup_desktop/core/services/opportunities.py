@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from followup_desktop.core import validation
 from followup_desktop.core.change import Change
 from followup_desktop.core.fields import OPPORTUNITY_TEXT, UNSET, OpportunityFields, given, set_text
-from followup_desktop.core.i18n import check_letter_language
 from followup_desktop.core.models import Contact, Opportunity, Stage, StageChange
 from followup_desktop.core.playbook.settings import validate_settings
 from followup_desktop.core.services._base import ServiceBase
@@ -72,7 +71,7 @@ class OpportunitiesMixin(ServiceBase):
         if fields.start_date is not UNSET:
             opportunity.start_date = fields.start_date
         if fields.letter_language is not UNSET:
-            opportunity.letter_language = check_letter_language(fields.letter_language)
+            opportunity.letter_language = validation.letter_language(fields.letter_language)
         if fields.playbook_overrides is not UNSET:
             # Checked here so a bad number is refused with its name, not at re-plan time.
             opportunity.playbook_overrides = validate_settings(
