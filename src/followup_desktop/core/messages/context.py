@@ -569,7 +569,9 @@ def _highlights(  # noqa: PLR0912 - one branch per kind of message
         rows.append(
             (
                 "Interview",
-                f"{interview['kind'].capitalize()}, round {interview['round']}, "
+                # Only the first letter: German nouns inside keep their capitals.
+                f"{interview['kind'][:1].upper()}{interview['kind'][1:]}, "
+                f"round {interview['round']}, "
                 f"{interview['date']}",
             )
         )
