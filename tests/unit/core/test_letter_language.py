@@ -178,3 +178,34 @@ def test_the_letter_language_travels_through_export_and_import(
     assert (
         json.loads(path.read_text(encoding="utf-8"))["opportunities"][0]["letter_language"] == "de"
     )
+
+
+def test_the_way_back_keeps_every_row_even_with_foreign_keys_on(db_path: Path) -> None:
+    from alembic import command
+
+    from followup_desktop.core.db import alembic_config, make_engine
+
+    db = open_database(db_path)
+    service = FollowupService(db, clock=lambda: NOW)
+    opportunity, _interview = _interview_with_panel(service)
+    service.update_opportunity(opportunity, OpportunityFields(letter_language="fr"))
+    db.close()
+    tables = ["opportunities", "interviews", "interview_participants", "actions", "debriefs"]
+    with sqlite3.connect(db_path) as before:
+        counts = {t: before.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    before.close()
+    assert all(counts.values())
+    engine = make_engine(db_path)  # foreign keys on, as the app's connections have them
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0005")
+    finally:
+        engine.dispose()
+    with sqlite3.connect(db_path) as after:
+        for table in tables:
+            assert after.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == counts[table]
+        columns = [row[1] for row in after.execute("PRAGMA table_info(opportunities)")]
+        assert "letter_language" not in columns
+    after.close()

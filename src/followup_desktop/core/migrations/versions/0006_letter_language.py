@@ -7,8 +7,9 @@ Create Date: 2026-12-02
 A nullable column: None (every existing row) writes the letters in the app's language,
 as before. Batch mode adds a nullable column without a CHECK with a plain ``ALTER TABLE
 ADD COLUMN`` (``recreate="auto"``), so ``opportunities`` is not rebuilt and nothing can
-cascade to its children; migrations also run with foreign keys off in any case (see
-``followup_desktop.core.db``). The allowed values are checked by the service.
+cascade to its children (migrations also run with foreign keys off, see
+``followup_desktop.core.db``); the downgrade drops the column in place for the same
+reason. The allowed values are checked by the service.
 """
 
 from __future__ import annotations
@@ -28,5 +29,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("opportunities", recreate="always") as batch_op:
-        batch_op.drop_column("letter_language")
+    # SQLite's own DROP COLUMN (3.35+) edits the table in place. A batch rebuild (copy,
+    # drop, rename) would delete every interview, action and draft through ON DELETE
+    # CASCADE on a connection with foreign keys on, which a downgrade may run on.
+    op.execute("ALTER TABLE opportunities DROP COLUMN letter_language")
