@@ -6,14 +6,14 @@ come from Qt's ``qtbase_<lang>.qm`` catalogue, which this module installs at sta
 and from ``QLocale``'s default, which it sets to the locale :mod:`core.i18n` writes dates
 and numbers in, so that a date shown by Qt and a date written by the core agree.
 
-The catalogue is looked for in the bundle first (``followup_desktop/qt_translations``,
-copied there by the packaging), then in Qt's own translations folder.
+The catalogue is Qt's own, in its translations folder (``QLibraryInfo``'s
+``TranslationsPath``): PySide6's in a source install, the bundle's copy inside the bundle,
+where the packaging keeps ``qtbase_de.qm`` and ``qtbase_fr.qm`` and drops the rest.
 """
 
 from __future__ import annotations
 
 import logging
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -30,10 +30,8 @@ _installed: list[QTranslator] = []
 
 
 def qt_translation_dirs() -> list[Path]:
-    """Where ``qtbase_<lang>.qm`` is looked for, in order: the bundle's copy, then Qt's."""
-    dirs = [Path(str(resources.files("followup_desktop") / "qt_translations"))]
-    dirs.append(Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)))
-    return dirs
+    """Where ``qtbase_<lang>.qm`` is looked for."""
+    return [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
 
 
 def qt_catalogue(language: str) -> Path | None:

@@ -110,3 +110,32 @@ def test_a_requested_restart_runs_the_same_command_again(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["quit", "started again ['--minimized']"]
+
+
+def test_the_choice_reaches_the_command_line_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "cli-config"
+    env = {k: v for k, v in os.environ.items() if k != "FOLLOWUP_LANGUAGE"}
+    env.update(FOLLOWUP_CONFIG_DIR=str(config), LANG="en_US.UTF-8")
+    monkeypatch.setenv("FOLLOWUP_CONFIG_DIR", str(config))
+    i18n.save_language_choice("fr")
+    probe = (
+        "import followup_desktop.cli; from followup_desktop.core import i18n; "
+        "print(i18n.current_language())"
+    )
+
+    def spoken(extra: dict[str, str]) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            check=False,
+            capture_output=True,
+            text=True,
+            env={**env, **extra},
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert spoken({}) == "fr"
+    assert spoken({"FOLLOWUP_LANGUAGE": "de"}) == "de"
