@@ -65,7 +65,7 @@ EXCLUDED_MODULES = (
 # Qt files matched against the destination path inside the bundle (POSIX separators).
 # Each group says why it can go.
 DROPPED_QT_FILES = (
-    # Qt's own translations (7 MB): the app is English and installs no QTranslator.
+    # Qt's own translations (7 MB), but for the languages the app speaks (KEPT_FILES).
     "PySide6/Qt/translations/*",
     # Embedded-device platforms and their input plugins: never a desktop session.
     "PySide6/Qt/plugins/platforms/libqeglfs.so",
@@ -96,6 +96,26 @@ DROPPED_QT_FILES = (
     "PySide6/Qt/plugins/tls/*",
 )
 
+# Data of other packages that the app reads only in part: Babel's CLDR data for every
+# locale of the world (35 MB), of which the app needs its languages' (KEPT_FILES).
+DROPPED_DATA_FILES = ("babel/locale-data/*.dat",)
+
+# Exceptions to the drops above: what the app's languages (English, German, French)
+# need. Qt's catalogues translate the stock dialog buttons and context menus; Babel's
+# data writes dates and numbers in every English, German and French locale (en_GB,
+# de_AT, fr_CA, ...), with ``root``, from which every locale inherits.
+KEPT_FILES = (
+    "PySide6/Qt/translations/qtbase_de.qm",
+    "PySide6/Qt/translations/qtbase_fr.qm",
+    "babel/locale-data/root.dat",
+    "babel/locale-data/en.dat",
+    "babel/locale-data/en_*.dat",
+    "babel/locale-data/de.dat",
+    "babel/locale-data/de_*.dat",
+    "babel/locale-data/fr.dat",
+    "babel/locale-data/fr_*.dat",
+)
+
 # Kept on purpose (the filters must never drop them): what draws the window on X11,
 # Wayland and headless, what reads SVG icons, input methods, and the portal theme.
 REQUIRED_QT_FILES = (
@@ -119,7 +139,11 @@ def _posix(dest: str) -> str:
 def is_dropped(dest: str) -> bool:
     """Whether the file PyInstaller would place at ``dest`` is filtered out."""
     path = _posix(dest)
-    return any(fnmatch.fnmatchcase(path, pattern) for pattern in DROPPED_QT_FILES)
+    if any(fnmatch.fnmatchcase(path, pattern) for pattern in KEPT_FILES):
+        return False
+    return any(
+        fnmatch.fnmatchcase(path, pattern) for pattern in (*DROPPED_QT_FILES, *DROPPED_DATA_FILES)
+    )
 
 
 def split_toc(toc: Iterable[TocEntry]) -> tuple[list[TocEntry], list[TocEntry]]:
@@ -185,7 +209,8 @@ def data_files(src_root: Path) -> list[tuple[str, str]]:
             continue
         relative = path.relative_to(src_root).as_posix()
         is_migration_script = relative.startswith(f"{MIGRATIONS}/") and path.suffix == ".py"
-        if path.suffix in {".py", ".pyc", ".pyi"} and not is_migration_script:
+        # The catalogues' sources (.po) stay behind: the app reads the compiled .mo.
+        if path.suffix in {".py", ".pyc", ".pyi", ".po"} and not is_migration_script:
             continue
         pairs.append((str(path), str(PurePosixPath(relative).parent)))
     return pairs

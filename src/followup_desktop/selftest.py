@@ -66,6 +66,7 @@ def run_self_test(*, out: TextIO | None = None, opportunities: int = DEMO_OPPORT
         ("planner", _check_planner, True),
         ("window", _check_window, True),
         ("password storage", _check_keyring, False),
+        ("languages", _check_languages, False),
     ]
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="followup-selftest-") as tmp:
@@ -340,6 +341,34 @@ def _choose_platform() -> None:
     has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     if not has_display and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def _check_languages(_context: _Context) -> str:
+    """The German and French catalogues load, Babel writes a German date, and Qt's own
+    catalogues for the stock buttons are there (the bundle keeps only these languages)."""
+    from datetime import date
+
+    from followup_desktop.core import i18n, localformat
+    from followup_desktop.gui.qt_language import qt_catalogue
+
+    problems = []
+    for language, name, expected in (
+        ("de", "German", "Wie das System"),
+        ("fr", "French", "Comme le système"),
+    ):
+        if i18n.translations_for(language).gettext("Follow the system") != expected:
+            problems.append(f"the {name} catalogue does not load")
+        if qt_catalogue(language) is None:
+            problems.append(f"Qt's catalogue qtbase_{language}.qm is missing")
+    try:
+        written = localformat.long_date(date(2026, 12, 2), locale="de_DE")
+    except Exception as error:  # a missing locale file raises from deep inside Babel
+        written = f"{type(error).__name__}: {error}"
+    if written != "2. Dezember 2026":
+        problems.append(f"Babel wrote a German date as {written!r}")
+    if problems:
+        raise SelfTestError("; ".join(problems) + ". Reinstall Followup.")
+    return "German and French catalogues, German dates, Qt's stock buttons"
 
 
 def _check_keyring(_context: _Context) -> str:

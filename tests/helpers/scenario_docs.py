@@ -31,6 +31,7 @@ _EMPTY: dict[str, dict[str, Any]] = {
         "notes": "",
         "acceptance_criteria": "",
         "start_date": None,
+        "letter_language": None,
         "playbook_overrides": {},
     },
     "stage_changes": {"from_stage_id": None, "note": ""},

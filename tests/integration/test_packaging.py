@@ -203,7 +203,8 @@ def test_spec_collects_every_migration_schema_and_icon() -> None:
     expected = [migrations / "env.py", migrations / "script.py.mako"]
     expected += sorted((migrations / "versions").glob("*.py"))
     expected += sorted((package / "core" / "schema").glob("*.json"))
-    expected += sorted((package / "core" / "messages" / "templates").glob("*.txt"))
+    expected += sorted((package / "core" / "messages" / "templates").rglob("*.txt"))
+    expected += sorted((package / "locale").glob("*/LC_MESSAGES/followup.mo"))
     expected += [PACKAGE_RESOURCES / "icons" / "hicolor" / path for path in _icon_relatives()]
     expected.append(PACKAGE_RESOURCES / DESKTOP_FILE.name)
     assert len(expected) > 20
@@ -216,6 +217,7 @@ def test_spec_collects_every_migration_schema_and_icon() -> None:
         path for path in collected if path.suffix == ".py" and migrations not in path.parents
     ]
     assert stray_python == [], "only migration scripts ship as .py data files"
+    assert not [path for path in collected if path.suffix == ".po"], "the .mo is what is read"
 
 
 def test_spec_wires_the_helpers_and_keeps_upx_off() -> None:
@@ -251,7 +253,6 @@ def test_hidden_imports_name_keyring_backends_and_never_keyrings_alt() -> None:
 @pytest.mark.parametrize(
     ("destination", "dropped"),
     [
-        ("PySide6/Qt/translations/qtbase_de.qm", True),
         ("PySide6/Qt/plugins/platforms/libqeglfs.so", True),
         ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", True),
         ("PySide6/Qt/plugins/tls/libqopensslbackend.so", True),
@@ -262,6 +263,18 @@ def test_hidden_imports_name_keyring_backends_and_never_keyrings_alt() -> None:
         ("PySide6/Qt/lib/libicudata.so.73", False),
         ("PySide6/Qt/plugins/imageformats/libqsvg.so", False),
         ("followup_desktop/core/migrations/versions/0001_initial_schema.py", False),
+        # Only the app's languages: Qt's catalogues and Babel's locale data.
+        ("PySide6/Qt/translations/qtbase_de.qm", False),
+        ("PySide6/Qt/translations/qtbase_fr.qm", False),
+        ("PySide6/Qt/translations/qtbase_ja.qm", True),
+        ("PySide6/Qt/translations/qt_help_de.qm", True),
+        ("babel/locale-data/de_DE.dat", False),
+        ("babel/locale-data/fr_CA.dat", False),
+        ("babel/locale-data/en_GB.dat", False),
+        ("babel/locale-data/root.dat", False),
+        ("babel/locale-data/ja.dat", True),
+        ("babel/locale-data/es_ES.dat", True),
+        ("babel/locale-data/fil.dat", True),
     ],
 )
 def test_filter_drops_only_what_the_app_does_not_use(destination: str, dropped: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import io
 import os
 import subprocess
@@ -49,7 +50,7 @@ def test_self_test_passes_in_process_and_restores_the_environment(qapp: object) 
     before = {name: os.environ.get(name) for name in XDG}
     code, report = _run()
     assert code == 0, report
-    for check in ("files", "database", "planner", "window", "password storage"):
+    for check in ("files", "database", "planner", "window", "password storage", "languages"):
         assert f"ok      {check}: " in report, report
     assert "open actions planned" in report
     assert "Self-test passed" in report
@@ -72,7 +73,7 @@ def test_a_database_failure_is_reported_and_skips_what_needs_it(
     assert "skipped planner: needs the database check to pass" in report
     assert "skipped window:" in report
     assert "ok      files:" in report
-    assert "Self-test FAILED (1 of 5 checks)" in report
+    assert "Self-test FAILED (1 of 6 checks)" in report
 
 
 def test_missing_files_are_named(qapp: object, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,3 +98,19 @@ def test_an_unexpected_error_is_reported_with_its_traceback(
     assert code == 1
     assert "FAILED  window: unexpected RuntimeError: the window is broken" in report
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_missing_catalogue_is_named(qapp: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    del qapp
+    from followup_desktop.core import i18n
+
+    # A bundle that lost its German catalogue speaks English in its place.
+    real = i18n.translations_for
+
+    def without_german(language: str) -> gettext.NullTranslations:
+        return gettext.NullTranslations() if language == "de" else real(language)
+
+    monkeypatch.setattr(i18n, "translations_for", without_german)
+    code, report = _run()
+    assert code == 1
+    assert "the German catalogue does not load" in report

@@ -145,6 +145,7 @@ class OpportunityFields(_Fields):
     salary_max: int | Unset | None = UNSET
     referrer_id: int | Unset | None = UNSET
     start_date: date | Unset | None = UNSET
+    letter_language: str | Unset | None = UNSET
     playbook_overrides: Mapping[str, Any] | Unset | None = UNSET
     archived: bool | Unset = UNSET
     stage_id: int | Unset | None = UNSET

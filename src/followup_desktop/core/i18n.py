@@ -223,3 +223,21 @@ def formatting_locale() -> str:
     if system.split("_")[0].lower() == language:
         return system
     return {"en": "en_US", "de": "de_DE", "fr": "fr_FR"}[language]
+
+
+def letter_language(chosen: str | None) -> str:
+    """The language of a letter: the opportunity's choice, else the app's (English for
+    the test pseudo language, whose letters are still real letters)."""
+    if chosen in LANGUAGES:
+        return chosen
+    spoken = current_language()
+    return spoken if spoken in LANGUAGES else "en"
+
+
+def locale_for(language: str) -> str:
+    """The locale a text in ``language`` writes its dates and numbers in: the app's own
+    when it is the language spoken (``en_GB`` keeps day-first dates), else the language's
+    usual one."""
+    if language == current_language():
+        return formatting_locale()
+    return {"en": "en_US", "de": "de_DE", "fr": "fr_FR"}.get(language, "en_US")

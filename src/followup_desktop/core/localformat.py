@@ -74,6 +74,21 @@ def month_and_year(value: date | datetime, *, locale: str | None = None) -> str:
     return format_skeleton("yMMMM", value, locale=_locale(locale))
 
 
+def weekday_and_date(value: date | datetime, *, locale: str | None = None) -> str:
+    """A day named in a sentence of a letter: "Tuesday, November 17", "Dienstag, 17. November",
+    "mardi 17 novembre"."""
+    import re
+
+    from babel.dates import format_date, get_date_format
+
+    loc = _locale(locale)
+    # The locale's full date without its year ("EEEE, MMMM d, y" → "EEEE, MMMM d"): a
+    # skeleton would shorten the weekday, which a letter writes out.
+    pattern = str(get_date_format("full", locale=loc).pattern)
+    without_year = re.sub(r"[\s,]*\by+\b[\s,.]*$", "", pattern).strip() or pattern
+    return format_date(value, without_year, locale=loc)
+
+
 def weekday_name(
     value: date, *, width: Literal["abbreviated", "wide"] = "abbreviated", locale: str | None = None
 ) -> str:
@@ -101,6 +116,38 @@ def date_pattern(locale: str | None = None) -> str:
     from babel.dates import get_date_format
 
     return str(get_date_format("short", locale=_locale(locale)).pattern)
+
+
+def entry_date_pattern(locale: str | None = None) -> str:
+    """The pattern of a date typed in a field: the short one with the whole year
+    ("M/d/y", "dd.MM.y", "dd/MM/y"), so that a typed "26" is never read as 1926."""
+    import re
+
+    return re.sub(r"(?<!y)yy(?!y)", "y", date_pattern(locale))
+
+
+def entry_date(value: date | datetime, *, locale: str | None = None) -> str:
+    """A date as a date field shows it: "12/2/2026", "02.12.2026", "02/12/2026"."""
+    from babel.dates import format_date
+
+    return format_date(value, entry_date_pattern(locale), locale=_locale(locale))
+
+
+def entry_datetime_pattern(locale: str | None = None) -> str:
+    """The pattern of a date and time typed in a field ("M/d/y, h:mm a")."""
+    from babel.dates import get_datetime_format
+
+    glue = str(get_datetime_format("short", locale=_locale(locale)))
+    return glue.replace("{1}", entry_date_pattern(locale)).replace("{0}", time_pattern(locale))
+
+
+def entry_datetime(value: datetime, *, locale: str | None = None) -> str:
+    """A date and time as a date-and-time field shows it: "12/2/2026, 2:05 PM"."""
+    from babel.dates import format_datetime
+
+    return format_datetime(
+        value.replace(tzinfo=None), entry_datetime_pattern(locale), locale=_locale(locale)
+    )
 
 
 def time_pattern(locale: str | None = None) -> str:

@@ -183,6 +183,9 @@ class Opportunity(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     acceptance_criteria: Mapped[str] = mapped_column(Text, default="")
     start_date: Mapped[date | None] = mapped_column(Date, default=None)
+    #: The language of the letters written for this opportunity ("en", "de", "fr");
+    #: None writes them in the app's language.
+    letter_language: Mapped[str | None] = mapped_column(String(8), default=None)
     # Per-opportunity playbook settings that override the global ones (key -> value).
     playbook_overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

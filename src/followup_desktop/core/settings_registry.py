@@ -150,9 +150,12 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 
 def _template_keys() -> frozenset[str]:
+    from followup_desktop.core.i18n import LANGUAGES
     from followup_desktop.core.messages.templates import TEMPLATE_KEYS
 
-    return frozenset(TEMPLATE_KEYS)
+    # English edits keep the bare name; a German or French one is "de.<name>", "fr.<name>".
+    others = {f"{language}.{key}" for language in LANGUAGES[1:] for key in TEMPLATE_KEYS}
+    return frozenset(TEMPLATE_KEYS) | others
 
 
 def _json_type(value: Any) -> str:
@@ -226,8 +229,8 @@ SETTINGS: Final[tuple[DeclaredSetting, ...]] = (
         "the template's text, or null for the shipped one",
         None,
         _template_source,
-        suffix=re.compile(r"[a-z_]+"),
-        suffix_words="the name of a template",
+        suffix=re.compile(r"(?:[a-z]{2}\.)?[a-z_]+"),
+        suffix_words="the name of a template (after de. or fr. for a German or French one)",
         nullable=True,
     ),
     DeclaredSetting(

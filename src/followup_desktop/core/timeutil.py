@@ -10,7 +10,9 @@ beside the instant so they can be shown as the person agreed to them.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import warnings
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
@@ -18,6 +20,8 @@ from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from followup_desktop.core.errors import ValidationError
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -120,13 +124,24 @@ def zone(name: str | None) -> tzinfo:
         ) from None
 
 
-def local_zone() -> tzinfo:
-    """The machine's local zone, as an IANA zone whenever the system names one.
+def _system_zone_name() -> str | None:
+    """The IANA name the system gives its zone, or None when it names none.
 
-    A fixed offset would be wrong half the year, so ``TZ`` and the ``/etc/localtime``
-    link are consulted first; only a system that names no zone gets its current offset.
+    ``TZ`` first (read on every call: a test or a launcher may set it), then tzlocal,
+    which knows each platform's configuration (``/etc/timezone``, the ``/etc/localtime``
+    link, systemd's ``timedatectl``, the Windows registry); then the link read here, for a
+    system on which tzlocal fails (conflicting files raise in it).
     """
     candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        import tzlocal
+
+        with warnings.catch_warnings():
+            # tzlocal warns when nothing is configured; saying so is this function's job.
+            warnings.simplefilter("ignore")
+            candidates.append(tzlocal.get_localzone_name() or "")
+    except Exception as error:  # any failure of tzlocal means "ask the file"
+        log.info("tzlocal could not name the local zone (%s); reading /etc/localtime", error)
     with contextlib.suppress(OSError):
         target = str(Path("/etc/localtime").readlink())
         if "zoneinfo/" in target:
@@ -135,17 +150,51 @@ def local_zone() -> tzinfo:
         if name.startswith(_NOT_ZONE_PREFIXES):
             name = name.split("/", 1)[1]  # noqa: PLW2901 - the same zone without the tree
         if is_zone_name(name):
-            with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
-                return ZoneInfo(name)
+            return name
+    return None
+
+
+def local_zone() -> tzinfo:
+    """The machine's local zone, as an IANA zone whenever the system names one.
+
+    A fixed offset would be wrong half the year, so the system's zone name is used
+    whenever there is one (:func:`_system_zone_name`); only a system that names no zone
+    gets its current offset.
+    """
+    name = _system_zone_name()
+    if name is not None:
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(name)
     local = datetime.now().astimezone().tzinfo
     assert local is not None
     return local
 
 
 def local_zone_name() -> str:
-    """An IANA name for the local zone, or ``UTC`` when the system names none."""
+    """An IANA name for the local zone, never ``UTC`` unless the system is on UTC.
+
+    A system that names no zone is given a zone with its current offset: ``Etc/GMT-1`` for
+    UTC+1 (the ``Etc`` names count the other way round), or for an offset of part of an
+    hour the first zone that has it now (UTC+5:30: ``Asia/Colombo``).
+    """
     local = local_zone()
-    return getattr(local, "key", None) or "UTC"
+    key = getattr(local, "key", None)
+    if key:
+        return str(key)
+    offset = datetime.now(local).utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds()) // 60
+    if minutes % 60 == 0 and is_zone_name(f"Etc/GMT{-minutes // 60:+d}"):
+        return f"Etc/GMT{-minutes // 60:+d}"
+    now = utcnow()
+    for name in sorted(canonical_zone_names()):
+        if "/" in name and not name.startswith("Etc/"):
+            with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+                if now.astimezone(ZoneInfo(name)).utcoffset() == offset:
+                    return name
+    log.warning("no zone has the local offset %s; using UTC", offset)
+    return "UTC"
 
 
 def days_between(earlier: datetime, later: datetime) -> int:

@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from followup_desktop.core import i18n
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.plain_text import refuse_nul
 
@@ -125,3 +126,19 @@ def preparedness(value: int | None) -> int | None:
     if value is not None and not 1 <= value <= 5:
         raise ValidationError("Preparedness is a score from 1 to 5.", "preparedness")
     return value
+
+
+def letter_language(value: object) -> str | None:
+    """``value`` when it is a language letters can be written in, None for the app's own;
+    anything else is refused with a sentence saying what to choose."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value in i18n.LANGUAGES:
+        return value
+    choices = ", ".join(f"{code} ({i18n.LANGUAGE_NAMES[code]})" for code in i18n.LANGUAGES)
+    raise ValidationError(
+        i18n._("Letters cannot be written in {language}; choose one of {choices}.").format(
+            language=repr(value), choices=choices
+        ),
+        "letter_language",
+    )

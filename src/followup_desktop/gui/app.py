@@ -41,6 +41,8 @@ from followup_desktop.gui.appearance import apply_appearance, saved_appearance
 from followup_desktop.gui.crash import CrashReporter
 from followup_desktop.gui.launch_actions import run_launch_actions
 from followup_desktop.gui.main_window import MainWindow, StartupSource
+from followup_desktop.gui.qt_language import install_qt_language
+from followup_desktop.gui.restart import restart_if_requested, set_quitter
 from followup_desktop.gui.single_instance import SingleInstance
 from followup_desktop.gui.theme import app_icon
 from followup_desktop.secrets import PasswordStore
@@ -65,7 +67,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QApplication.setOrganizationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName(APP_ID)
-    return QApplication(argv if argv is not None else sys.argv[:1])
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    # Stock buttons, context menus and Qt's date formats in the person's language.
+    install_qt_language(app)
+    return app
 
 
 def _open_with_recovery(path: Path) -> Database | None:
@@ -345,7 +350,7 @@ def run_gui(
                 Qt.ConnectionType.SingleShotConnection,
             )
             window.show()
-        return app.exec()
+        code = app.exec()
     finally:
         if reporter is not None:
             reporter.uninstall()
@@ -354,6 +359,10 @@ def run_gui(
             watch.checker.join()  # the check's connection must close before the file does
         for db in opened:
             db.close()
+        set_quitter(None)
+    # Settings → Language → Restart now: everything above is closed; start again.
+    restart_if_requested()
+    return code
 
 
 def _set_up_tray(
@@ -399,6 +408,8 @@ def _wire_instance(
     instance.arguments_received.connect(handed.receive)
     # File → Quit and Ctrl+Q end the process; once the tray is there, through its Quit.
     window.on_quit = app.quit
+    # Settings → Restart now quits through File → Quit, whatever it is at the time.
+    set_quitter(window.request_quit)
     instance.other_database_requested.connect(_tell_other_database(window, db_path))
     return handed
 

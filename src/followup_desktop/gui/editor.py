@@ -58,6 +58,7 @@ from followup_desktop.core.models import Channel, ContactRole, Direction, Interv
 from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService, ReplyOutcome
 from followup_desktop.core.timeutil import local_zone, local_zone_name
+from followup_desktop.gui.letter_language import add_letter_language_row
 from followup_desktop.gui.plain import PlainLabel, editable, shown
 from followup_desktop.gui.playbook_choices import OpportunityChoices, global_settings
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
@@ -218,7 +219,7 @@ class OpportunityEditor(QDialog):
 
     # -- building ----------------------------------------------------------------------
 
-    def _build_details(self) -> None:
+    def _build_details(self) -> None:  # noqa: PLR0915 - a few statements per field
         page = QWidget()
         form_layout = QFormLayout(page)
         self.form = _FormWithErrors(form_layout)
@@ -263,6 +264,7 @@ class OpportunityEditor(QDialog):
         self.form.add("C&urrency", "salary_currency", self.salary_currency)
         self.form.add("&Stage", "stage_id", self.stage)
         self.form.add("Start &date", "start_date", start_row)
+        self.letter_language = add_letter_language_row(self.form)
         self.has_start_date.setAccessibleName("Start date known")
         self.form.add("", "archived", self.archived)
         self.archived.setAccessibleName("Archived")
@@ -517,6 +519,7 @@ class OpportunityEditor(QDialog):
         if details.start_date is not None:
             start = details.start_date
             self.start_date.setDate(QDate(start.year, start.month, start.day))
+        self.letter_language.set_language(details.letter_language)
         self.archived.setChecked(details.archived)
         self.notes.setPlainText(editable(details.notes))
         self.acceptance_criteria.setPlainText(editable(details.acceptance_criteria))
@@ -581,6 +584,7 @@ class OpportunityEditor(QDialog):
             if self.has_start_date.isChecked()
             else None
         )
+        values["letter_language"] = self.letter_language.language()
         values["archived"] = self.archived.isChecked()
         values["notes"] = self.notes.toPlainText()
         values["acceptance_criteria"] = self.acceptance_criteria.toPlainText()

@@ -64,6 +64,7 @@ from followup_desktop.gui.setting_labels import (
     setting_label,
     setting_unit,
 )
+from followup_desktop.gui.zone_box import ZoneBox
 
 if TYPE_CHECKING:
     from followup_desktop.gui.composer import EmailAccountPage, TemplateEditorPage
@@ -303,6 +304,8 @@ class PlaybookPage(QWidget):
     def _editor(self, row: dict[str, Any]) -> QWidget:  # noqa: PLR0911 - one per kind
         default = row["default"]
         name = row["name"]
+        if name == "timezone":
+            return ZoneBox()
         if row["choices"]:
             combo = QComboBox()
             for choice in row["choices"]:
@@ -345,7 +348,9 @@ class PlaybookPage(QWidget):
         """Show these values (missing ones at their defaults)."""
         for name, editor in self.editors.items():
             value = values.get(name, self.descriptions[name]["default"])
-            if isinstance(editor, QComboBox):
+            if isinstance(editor, ZoneBox):
+                editor.set_zone(str(value))
+            elif isinstance(editor, QComboBox):
                 if not select_value(editor, value):
                     editor.setCurrentIndex(0)
             elif isinstance(editor, QCheckBox):
@@ -495,6 +500,10 @@ class SettingsDialog(QDialog):
         self.add_page("Reminders", self.reminders_page)
         self.appearance_page = AppearancePage()
         self.add_page("Appearance", self.appearance_page)
+        from followup_desktop.gui.language_page import LanguagePage
+
+        self.language_page = LanguagePage(apply_all=self.apply)
+        self.add_page(self.language_page.accessibleName(), self.language_page)
         self.add_page("Email account", self.email_page)
         from followup_desktop.gui.mailbox import IncomingMailPage
 
@@ -599,6 +608,7 @@ class SettingsDialog(QDialog):
             self.show_page(self.reminders_page)
             return False
         self.appearance_page.apply()
+        self.language_page.apply()
         if self._template_edited() and not self.templates_page.save():
             self.error.show_message(
                 "The template was not saved: fix the problem shown under it, or choose "

@@ -96,6 +96,7 @@ def small_document() -> dict[str, Any]:
                 "notes": "Good team 🚀",
                 "acceptance_criteria": "",
                 "start_date": None,
+                "letter_language": None,
                 "playbook_overrides": {"no_timeline_follow_up_days": 10},
                 "created_at": "2026-11-01T08:00:00Z",
                 "updated_at": stamp,
@@ -116,6 +117,7 @@ def small_document() -> dict[str, Any]:
                 "notes": "",
                 "acceptance_criteria": "",
                 "start_date": "2027-01-04",
+                "letter_language": "fr",
                 "playbook_overrides": {},
                 "created_at": "2026-11-02T08:00:00Z",
                 "updated_at": "2026-11-02T08:00:00.250000Z",
@@ -1110,6 +1112,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
                 "notes": draw(_text()),
                 "acceptance_criteria": draw(_TEXT),
                 "start_date": draw(_maybe(_DATE)),
+                "letter_language": draw(st.sampled_from([None, "en", "de", "fr"])),
                 # Overrides are checked like the Settings dialog's: real names, real values.
                 "playbook_overrides": draw(
                     st.just({})

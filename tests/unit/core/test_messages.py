@@ -136,13 +136,20 @@ def test_an_edit_that_fails_on_real_data_falls_back_to_the_default(database: Dat
     assert rendered.subject.startswith("Thank you")
 
 
-def test_dates_are_english_whatever_the_locale() -> None:
+def test_dates_follow_the_letters_language_not_the_c_library() -> None:
     day = datetime(2026, 11, 17, tzinfo=UTC).date()
-    assert long_date(day) == "Tuesday 17 November"
+    assert long_date(day) == "Tuesday, November 17"
     assert day_phrase(day, day) == "today"
     assert day_phrase(day, day + timedelta(1)) == "yesterday"
     assert day_phrase(day, day + timedelta(3)) == "on Tuesday"
-    assert day_phrase(day, day + timedelta(9)) == "on Tuesday 17 November"
+    assert day_phrase(day, day + timedelta(9)) == "on Tuesday, November 17"
+    # The same day in a German and a French letter from this English process.
+    assert long_date(day, "de") == "Dienstag, 17. November"
+    assert day_phrase(day, day + timedelta(1), "de") == "gestern"
+    assert day_phrase(day, day + timedelta(3), "de") == "am Dienstag"
+    assert long_date(day, "fr") == "mardi 17 novembre"
+    assert day_phrase(day, day, "fr") == "aujourd\u2019hui"
+    assert day_phrase(day, day + timedelta(9), "fr") == "le mardi 17 novembre"
 
 
 # -- mailto --------------------------------------------------------------------------
@@ -340,8 +347,8 @@ def test_status_follow_up_draft_shows_the_history(database: Database) -> None:
     assert "Any news" in draft.subject
     rows = {h.label: h.text for h in draft.highlights}
     assert rows["Their last reply"] == "none yet"
-    assert rows["Your last message"] == "Tuesday 17 November"
-    assert rows["They expected to decide by"] == "Friday 27 November"
+    assert rows["Your last message"] == "Tuesday, November 17"
+    assert rows["They expected to decide by"] == "Friday, November 27"
 
 
 def test_phone_call_gives_a_script_not_an_email(database: Database) -> None:

@@ -106,9 +106,9 @@ def _fill(qtbot: QtBot, dialog: DebriefDialog) -> None:
     _type(qtbot, dialog.text["promised_material"], "Dashboard sample")
     _type(qtbot, dialog.text["next_steps"], "Second round with the team")
     dialog.timeline_days.setValue(10)
-    _type(qtbot, dialog.date_edits["decision_date"], "2026-12-04")
+    dialog.date_edits["decision_date"].setText("2026-12-04")  # a date picker now
     dialog.may_check_in.setCurrentIndex(1)
-    _type(qtbot, dialog.date_edits["check_back_on"], "2026-12-07")
+    dialog.date_edits["check_back_on"].setText("2026-12-07")
     dialog.preferred_channel.setCurrentIndex(2)  # Phone
 
 
@@ -225,14 +225,14 @@ def test_bad_email_and_bad_dates_are_refused_next_to_their_fields(
     assert dialog.focusWidget() is dialog.panel.editors["email"]
 
     dialog.panel.editors["email"].clear()
-    _type(qtbot, dialog.date_edits["decision_date"], "2026-13-01")
-    assert dialog.submit() is False
-    assert "YYYY-MM-DD" in dialog.errors["decision_date"].text()
-    assert dialog.focusWidget() is dialog.date_edits["decision_date"]
+    # A date picker cannot hold a day that does not exist: it stays empty.
+    dialog.date_edits["decision_date"].setText("2026-13-01")
+    assert dialog.date_edits["decision_date"].text() == ""
 
     dialog.date_edits["decision_date"].setText("2025-11-30")
     assert dialog.submit() is False
     assert "before the interview" in dialog.errors["decision_date"].text()
+    assert dialog.focusWidget() is dialog.date_edits["decision_date"]
 
     dialog.date_edits["decision_date"].setText("2026-12-01")
     dialog.date_edits["check_back_on"].setText("2031-01-01")

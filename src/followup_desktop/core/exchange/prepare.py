@@ -196,7 +196,11 @@ class _Preparer:
         self.keys[table] = seen
         output: list[tuple[Any, ...]] = []
         special = getattr(self, f"_check_{table}", None)
+        optional = spec.optional
         for index, row in enumerate(rows):
+            for column in optional:
+                # A file from before the column existed: the column's null.
+                row.setdefault(column, None)
             key = fetch_key(row)
             if key in seen:
                 raise self._duplicate(table, index, spec.key, key, seen[key])

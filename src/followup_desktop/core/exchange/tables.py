@@ -59,6 +59,8 @@ class _TableSpec:
     dates: tuple[int, ...]
     jsons: tuple[int, ...]
     bools: tuple[int, ...]
+    #: Columns a file may leave out (added after the format's first version): read as null.
+    optional: tuple[str, ...]
     insert_sql: str
     select_sql: str
     delete_sql: str
@@ -109,6 +111,7 @@ def _specs() -> tuple[_TableSpec, ...]:
                 dates=_positions(table, columns, sa.Date),
                 jsons=_positions(table, columns, sa.JSON),
                 bools=_positions(table, columns, sa.Boolean),
+                optional=tuple(c for c in columns if c not in definition.get("required", ())),
                 insert_sql=str(insert),
                 select_sql=str(select),
                 delete_sql=str(sa.delete(lightweight).compile(dialect=dialect)),

@@ -2,9 +2,12 @@
 
 Everything a template sees is copied out of the database into plain dicts of strings,
 numbers and lists first, so a template can never lazy-load, reach a session or call a
-model method. Dates are written out in English here, by our own tables: Qt sets the C
-library's locale at start-up, so ``strftime('%A')`` would follow the desktop language
-while the templates are English.
+model method. Dates are written by :mod:`core.localformat` (Babel) in the letter's
+language, never ``strftime`` (Qt sets the C library's locale at start-up): the
+opportunity's ``letter_language`` when it has one (a French speaker applying in Germany
+writes German letters from a French window), else the app's. The few fixed words this
+module puts into a letter ("yesterday", "phone interview") come from that language's
+catalogue; what the composer shows beside the letter stays in the app's language.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from followup_desktop.core import i18n, localformat
 from followup_desktop.core.action_kinds import FOLLOW_UP_KINDS, template_for
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.i18n import N_
 from followup_desktop.core.messages.account import load_account
 from followup_desktop.core.messages.placeholders import prompt_for_missing_name
 from followup_desktop.core.messages.templates import (
@@ -50,46 +55,44 @@ from followup_desktop.core.timeutil import zone
 
 _EMAIL_TEMPLATE = {info.key: info.is_email for info in TEMPLATES}
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+#: How a letter names the kind of interview; translated into the letter's language.
 _KIND_WORDS = {
-    "phone": "phone interview",
-    "video": "video interview",
-    "onsite": "on-site interview",
-    "panel": "panel interview",
-    "technical": "technical interview",
-    "other": "interview",
+    "phone": N_("phone interview"),
+    "video": N_("video interview"),
+    "onsite": N_("on-site interview"),
+    "panel": N_("panel interview"),
+    "technical": N_("technical interview"),
+    "other": N_("interview"),
 }
 
 
-def long_date(day: date) -> str:
-    """``Tuesday 17 November`` in English whatever the desktop language."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+def _words(language: str | None) -> Callable[[str], str]:
+    """The fixed words of a letter in ``language`` (None: the app's language)."""
+    return i18n.translations_for(i18n.letter_language(language)).gettext
 
 
-def day_phrase(day: date, today: date) -> str:
+def _letter_locale(language: str | None) -> str:
+    return i18n.locale_for(i18n.letter_language(language))
+
+
+def long_date(day: date, language: str | None = None) -> str:
+    """A day as a letter names it, in ``language`` (None: the app's): "Tuesday,
+    November 17", "Dienstag, 17. November", "mardi 17 novembre"."""
+    return localformat.weekday_and_date(day, locale=_letter_locale(language))
+
+
+def day_phrase(day: date, today: date, language: str | None = None) -> str:
     """How a message refers to a recent day: 'today', 'yesterday', 'on Tuesday'."""
+    words = _words(language)
     delta = (today - day).days
     if delta == 0:
-        return "today"
+        return words(N_("today"))
     if delta == 1:
-        return "yesterday"
+        return words(N_("yesterday"))
     if 1 < delta < 7:
-        return f"on {_WEEKDAYS[day.weekday()]}"
-    return f"on {long_date(day)}"
+        weekday = localformat.weekday_name(day, width="wide", locale=_letter_locale(language))
+        return words(N_("on {weekday}")).format(weekday=weekday)
+    return words(N_("on {date}")).format(date=long_date(day, language))
 
 
 def first_name(name: str) -> str:
@@ -196,6 +199,8 @@ class Draft:
     options: dict[str, bool] = field(default_factory=dict)
     # Set when this is a thank-you whose interviewer has no address (and no organizer has one).
     no_address: NoAddress | None = None
+    # The language the letter is written in ("en", "de", "fr").
+    language: str = "en"
 
 
 def _person(contact: Contact | None, mention: str = "") -> dict[str, Any]:
@@ -358,13 +363,14 @@ class _Loader:
         return None
 
 
-def _interview_dict(loader: _Loader) -> dict[str, Any]:
+def _interview_dict(loader: _Loader, language: str | None = None) -> dict[str, Any]:
     interview = loader.interview
+    words = _words(language)
     if interview is None:
         return {
             "date": "",
-            "day": "recently",
-            "kind": "interview",
+            "day": words(N_("recently")),
+            "kind": words(_KIND_WORDS["other"]),
             "round": 1,
             "next_steps": "",
             "timeline_days": None,
@@ -376,14 +382,16 @@ def _interview_dict(loader: _Loader) -> dict[str, Any]:
     if decide_by is None and interview.decision_timeline_days:
         decide_by = held + timedelta(interview.decision_timeline_days)
     return {
-        "date": long_date(held),
-        "day": day_phrase(held, loader.local_date(loader.now)),
-        "kind": _KIND_WORDS.get(str(interview.kind), "interview"),
+        "date": long_date(held, language),
+        "day": day_phrase(held, loader.local_date(loader.now), language),
+        "kind": words(_KIND_WORDS.get(str(interview.kind), _KIND_WORDS["other"])),
         "round": interview.round,
         "next_steps": interview.next_steps.strip().rstrip("."),
         "timeline_days": interview.decision_timeline_days,
-        "decide_by": long_date(decide_by) if decide_by else "",
-        "check_back_on": long_date(interview.check_back_on) if interview.check_back_on else "",
+        "decide_by": long_date(decide_by, language) if decide_by else "",
+        "check_back_on": (
+            long_date(interview.check_back_on, language) if interview.check_back_on else ""
+        ),
     }
 
 
@@ -561,7 +569,9 @@ def _highlights(  # noqa: PLR0912 - one branch per kind of message
         rows.append(
             (
                 "Interview",
-                f"{interview['kind'].capitalize()}, round {interview['round']}, "
+                # Only the first letter: German nouns inside keep their capitals.
+                f"{interview['kind'][:1].upper()}{interview['kind'][1:]}, "
+                f"round {interview['round']}, "
                 f"{interview['date']}",
             )
         )
@@ -667,6 +677,8 @@ def draft_for_action(
         follow_up = loader.next_follow_up()
         sent = loader.last_message(Direction.SENT)
         opportunity = loader.opportunity
+        # The letter's language: the opportunity's choice, else the app's.
+        language = i18n.letter_language(opportunity.letter_language if opportunity else None)
         context: dict[str, Any] = {
             "me": {
                 "name": account.from_name if account else "",
@@ -679,11 +691,13 @@ def draft_for_action(
             else {**_person(None), "name": plan.recipients[0].name if plan.recipients else ""},
             "interviewer": plan.interviewer,
             "interviewers": plan.interviewers,
-            "interview": _interview_dict(loader),
+            "interview": _interview_dict(loader, language),
             "debrief": _debrief_dict(loader),
-            "follow_up": {"date": long_date(follow_up) if follow_up else ""},
+            "follow_up": {"date": long_date(follow_up, language) if follow_up else ""},
             "article": {"title": "", "url": ""},
-            "last_sent": {"date": long_date(loader.local_date(sent.occurred_at)) if sent else ""},
+            "last_sent": {
+                "date": long_date(loader.local_date(sent.occurred_at), language) if sent else ""
+            },
             "options": options_context(options),
         }
         highlights = _highlights(loader, action.kind, context)
@@ -691,7 +705,7 @@ def draft_for_action(
         subject = body = ""
         if plan.template_key is not None:
             try:
-                rendered, problem = store.render(plan.template_key, context)
+                rendered, problem = store.render(plan.template_key, context, language)
             except TemplateError as error:  # only a shipped template can get here: a bug
                 raise AssertionError(f"shipped template {plan.template_key} failed") from error
             subject, body = rendered.subject, prompt_for_missing_name(rendered.body)
@@ -722,4 +736,5 @@ def draft_for_action(
             optional_parts=TEMPLATE_OPTIONS.get(plan.template_key or "", ()),
             options=dict(context["options"]),
             no_address=plan.no_address,
+            language=language,
         )

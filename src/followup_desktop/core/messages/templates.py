@@ -7,24 +7,37 @@ immutable sandbox: a template cannot reach Python internals, call mutating metho
 blow up the process with huge repetitions. A user's edit is checked before it is stored,
 so the version in use is always one that rendered; if it still fails on real data, the
 shipped default is used and the draft says why.
+
+Each language has its own set: English at ``templates/<key>.txt``, German and French at
+``templates/de/<key>.txt`` and ``templates/fr/<key>.txt``. A language without its own file
+for a template uses the English one (a log line says so; a person sees a letter, not a
+warning). A person's edit belongs to one language: English keeps the key it always had
+(``template.<key>``), so edits made before there were languages are still used; German
+and French edits live under ``template.<language>.<key>``. A call without a language
+means the letter language of :func:`core.i18n.letter_language` (the app's own).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import operator
 import re
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from followup_desktop.core import i18n
 from followup_desktop.core.errors import FollowupError
 
 if TYPE_CHECKING:
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+log = logging.getLogger(__name__)
 
 SETTING_PREFIX = "template."
 MAX_TEMPLATE_CHARS = 50_000
@@ -180,12 +193,34 @@ class RenderedMessage:
     body: str
 
 
-def default_source(key: str) -> str:
-    """The shipped text of a template."""
+def template_folder() -> Path:
+    """The shipped templates: English here, each other language in a subfolder."""
+    return Path(str(resources.files("followup_desktop.core.messages") / "templates"))
+
+
+def template_language(language: str | None) -> str:
+    """The language a template set is looked up in: ``language``, else the app's."""
+    return i18n.letter_language(language)
+
+
+def default_source(key: str, language: str | None = None) -> str:
+    """The shipped text of a template in ``language`` (English where it has none)."""
     if key not in TEMPLATE_KEYS:
         raise TemplateError(f"There is no template called {key!r}.", key=key)
-    folder = resources.files("followup_desktop.core.messages") / "templates"
+    folder = template_folder()
+    language = template_language(language)
+    if language != "en":
+        translated = folder / language / f"{key}.txt"
+        if translated.is_file():
+            return translated.read_text(encoding="utf-8")
+        _log_missing(key, language)
     return (folder / f"{key}.txt").read_text(encoding="utf-8")
+
+
+@functools.cache
+def _log_missing(key: str, language: str) -> None:
+    # Once per template and language: a draft is re-rendered at every option switched.
+    log.info("no %s text of the template %s; the English one is used", language, key)
 
 
 def _line_from_traceback(error: BaseException) -> int | None:
@@ -295,20 +330,24 @@ class TemplateStore:
         self._settings = settings
 
     @staticmethod
-    def setting_key(key: str) -> str:
-        """The settings-table key a template's edited text lives under."""
-        return f"{SETTING_PREFIX}{key}"
+    def setting_key(key: str, language: str | None = None) -> str:
+        """The settings-table key a template's edited text lives under (English keeps the
+        key of the time before languages, so older edits are still found)."""
+        language = template_language(language)
+        if language == "en":
+            return f"{SETTING_PREFIX}{key}"
+        return f"{SETTING_PREFIX}{language}.{key}"
 
-    def source(self, key: str) -> str:
-        """The text in use for ``key``."""
-        stored = self._settings.get_setting(self.setting_key(key))
+    def source(self, key: str, language: str | None = None) -> str:
+        """The text in use for ``key`` in ``language``."""
+        stored = self._settings.get_setting(self.setting_key(key, language))
         if isinstance(stored, str) and stored.strip():
             return stored
-        return default_source(key)
+        return default_source(key, language)
 
-    def is_customized(self, key: str) -> bool:
-        """True when the person has edited this template."""
-        stored = self._settings.get_setting(self.setting_key(key))
+    def is_customized(self, key: str, language: str | None = None) -> bool:
+        """True when the person has edited this template in ``language``."""
+        stored = self._settings.get_setting(self.setting_key(key, language))
         return isinstance(stored, str) and bool(stored.strip())
 
     def check(self, key: str, source: str) -> RenderedMessage:
@@ -317,29 +356,29 @@ class TemplateStore:
 
         return render_source(source, sample_context(key), key)
 
-    def save(self, key: str, source: str) -> None:
+    def save(self, key: str, source: str, language: str | None = None) -> None:
         """Store an edited template after checking it; a broken one is refused."""
         if key not in TEMPLATE_KEYS:
             raise TemplateError(f"There is no template called {key!r}.", key=key)
         self.check(key, source)
-        self._settings.set_setting(self.setting_key(key), source)
+        self._settings.set_setting(self.setting_key(key, language), source)
 
-    def reset(self, key: str) -> None:
+    def reset(self, key: str, language: str | None = None) -> None:
         """Go back to the shipped default."""
-        self._settings.set_setting(self.setting_key(key), None)
+        self._settings.set_setting(self.setting_key(key, language), None)
 
     def render(
-        self, key: str, context: Mapping[str, Any]
+        self, key: str, context: Mapping[str, Any], language: str | None = None
     ) -> tuple[RenderedMessage, TemplateError | None]:
         """Render the version in use; if it fails on this data, use the default instead.
 
         Returns the message and the problem with the edited version (None when it worked),
         so the composer can say the default was used and why.
         """
-        source = self.source(key)
+        source = self.source(key, language)
         try:
             return render_source(source, context, key), None
         except TemplateError as problem:
-            if not self.is_customized(key):
+            if not self.is_customized(key, language):
                 raise
-            return render_source(default_source(key), context, key), problem
+            return render_source(default_source(key, language), context, key), problem

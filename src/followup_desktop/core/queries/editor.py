@@ -81,6 +81,8 @@ class OpportunityDetails:
     correspondence: tuple[CorrespondenceSnapshot, ...]
     # This opportunity's own playbook choices (setting name -> value); a copy.
     playbook_overrides: dict[str, Any] = field(default_factory=dict)
+    # The language of its letters; None: the app's.
+    letter_language: str | None = None
 
     def field_values(self) -> dict[str, Any]:
         """The editable fields by the names the service takes."""
@@ -98,6 +100,7 @@ class OpportunityDetails:
             "notes": self.notes,
             "acceptance_criteria": self.acceptance_criteria,
             "start_date": self.start_date,
+            "letter_language": self.letter_language,
             "playbook_overrides": dict(self.playbook_overrides),
         }
 
@@ -132,6 +135,7 @@ def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDet
             o.acceptance_criteria,
             o.start_date,
             o.playbook_overrides,
+            o.letter_language,
         ).where(o.id == opportunity_id)
     ).first()
     if row is None:
@@ -180,6 +184,7 @@ def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDet
         criteria,
         start_date,
         overrides,
+        letter_language,
     ) = row
     return OpportunityDetails(
         opportunity_id=ident,
@@ -196,6 +201,7 @@ def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDet
         notes=notes,
         acceptance_criteria=criteria,
         start_date=start_date,
+        letter_language=letter_language,
         contacts=tuple(
             ContactSnapshot(
                 item.id,

@@ -70,6 +70,8 @@ class OpportunitiesMixin(ServiceBase):
             opportunity.referrer_id = fields.referrer_id
         if fields.start_date is not UNSET:
             opportunity.start_date = fields.start_date
+        if fields.letter_language is not UNSET:
+            opportunity.letter_language = validation.letter_language(fields.letter_language)
         if fields.playbook_overrides is not UNSET:
             # Checked here so a bad number is refused with its name, not at re-plan time.
             opportunity.playbook_overrides = validate_settings(

@@ -61,6 +61,7 @@ from followup_desktop.core.questions import BETTER_ANSWER_HINT, ContactChoice, D
 from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
 from followup_desktop.core.storage_errors import StorageError
 from followup_desktop.core.timeutil import local_zone, zone
+from followup_desktop.gui.date_fields import OptionalDateEdit
 from followup_desktop.gui.debrief.common import FieldError, error_colour
 from followup_desktop.gui.debrief.offers import NextStepsOffers
 from followup_desktop.gui.debrief.rows import FieldSpec, Row, RowListEditor
@@ -362,7 +363,7 @@ class DebriefDialog(QDialog):
         self.timeline_days.setSuffix(" days")
         self.timeline_days.valueChanged.connect(self._edited)
         self.timeline_days.valueChanged.connect(self._offer_timer.start)
-        self.date_edits: dict[str, QLineEdit] = {}
+        self.date_edits: dict[str, OptionalDateEdit] = {}
         decision_date = self._date_edit("decision_date", "Decision expected by (date)")
         timeline_row = QHBoxLayout()
         timeline_row.addWidget(self.timeline_days)
@@ -491,12 +492,11 @@ class DebriefDialog(QDialog):
         self._error_for(key)
         return edit
 
-    def _date_edit(self, key: str, name: str) -> QLineEdit:
-        edit = QLineEdit(self)
+    def _date_edit(self, key: str, name: str) -> OptionalDateEdit:
+        # A date picker in the locale's format; its text() is still ISO (or "").
+        edit = OptionalDateEdit(self)
         edit.setObjectName(key)
         edit.setAccessibleName(name)
-        edit.setPlaceholderText("YYYY-MM-DD")
-        edit.setMaxLength(10)
         edit.textChanged.connect(lambda _text, key=key: self._on_text(key))
         self.date_edits[key] = edit
         self._error_for(key)
