@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -192,10 +192,7 @@ def test_the_calendar_is_named_and_reachable_through_atspi(
             "SELECT o.company, i.starts_at FROM interviews i "
             "JOIN opportunities o ON o.id = i.opportunity_id"
         ).fetchall()
-    # The calendar page, as a reopened window shows it.
-    settings = Path(env["XDG_CONFIG_HOME"]) / APP_NAME / "window.ini"
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text("[window]\npage=calendar\n")
+    _open_on_calendar(env)
     month = _walk(env, db_path, wait_for="Month of ")
     assert not _unnamed_focusable(month), _unnamed_focusable(month)
     assert not _said_twice(month), _said_twice(month)
@@ -232,9 +229,71 @@ def test_the_calendar_is_named_and_reachable_through_atspi(
 
 
 def _local_day(stored: str) -> Any:
-    from datetime import UTC, datetime
-
     moment = datetime.fromisoformat(stored)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(local_zone()).date()
+
+
+def _open_on_calendar(env: dict[str, str]) -> None:
+    """Have the window open on the calendar page, as a reopened window shows it."""
+    settings = Path(env["XDG_CONFIG_HOME"]) / APP_NAME / "window.ini"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("[window]\npage=calendar\n")
+
+
+def _one_interview(tmp_path: Path, starts: datetime, company: str) -> Path:
+    """A database file with one job and one interview of it, written by the service."""
+    from followup_desktop.core.db import open_database
+    from followup_desktop.core.services import FollowupService
+
+    db_path = tmp_path / "one.sqlite3"
+    db = open_database(db_path)
+    try:
+        service = FollowupService(db)
+        opportunity = service.create_opportunity(company, "Analyst").created_id
+        assert opportunity is not None
+        service.record_interview(opportunity, starts, starts + timedelta(hours=1))
+    finally:
+        db.close()
+    return db_path
+
+
+def test_a_week_entry_moves_to_another_day_and_time_through_its_atspi_actions(
+    a11y_stack: tuple[DesktopStack, dict[str, str]], tmp_path: Path
+) -> None:
+    # A screen reader's user: the entry's "Move" action opens the move dialog, its
+    # fields take a new day and time as text, and its Move button moves the interview.
+    _stack, env = a11y_stack
+    today = utcnow().astimezone(local_zone()).date()
+    starts = datetime(today.year, today.month, today.day, 10, tzinfo=local_zone())
+    db_path = _one_interview(tmp_path, starts, "Initech")
+    said = f"{today:%A} {today.day} {today:%B}:"
+    tomorrow = today + timedelta(days=1)
+    _open_on_calendar(env)
+    seen = _walk(
+        env,
+        db_path,
+        "Week view",
+        f"act:{said}:Move",
+        f"set:Day:={tomorrow:%a} {tomorrow.day} {tomorrow:%b} {tomorrow.year}",
+        "set:Start time:=12:00",
+        "Move",
+        wait_for="Month of ",
+    )
+    assert not [n for n in seen if n["role"] == "dialog"], "the dialog closed on Move"
+    with sqlite3.connect(db_path) as connection:
+        (stored,) = connection.execute("SELECT starts_at FROM interviews").fetchone()
+    moved = datetime.fromisoformat(stored)
+    moved = (moved if moved.tzinfo else moved.replace(tzinfo=UTC)).astimezone(local_zone())
+    assert (moved.date(), moved.hour, moved.minute) == (tomorrow, 12, 0)
+    # The moved interview is still an object with its actions, on its new day.
+    block = next(
+        n
+        for n in seen
+        if n["role"] == "list item"
+        and n["name"].startswith(f"{tomorrow:%A} {tomorrow.day}")
+        and "12:00" in n["name"]
+    )
+    assert "Initech" in block["name"]
+    assert block["actions"][:2] == ["Press", "Move"]

@@ -3,10 +3,14 @@
 Run with the system Python, which has PyGObject and the Atspi typelib (Debian
 ``python3-gi`` and ``gir1.2-atspi-2.0``; neither is on PyPI)::
 
-    /usr/bin/python3 atspi_walk.py APP-NAME [TIMEOUT] [BUTTON-NAME]
+    /usr/bin/python3 atspi_walk.py APP-NAME [TIMEOUT] [STEP...]
 
-It waits for the application to appear on the accessibility bus, then prints one JSON
-object per accessible object: its path of child indexes, role, name, description,
+A step is a button's name (press it), ``act:NAME-START:ACTION`` (do the action named
+ACTION of the first object whose name starts with NAME-START) or ``set:NAME=TEXT`` (put
+TEXT in the editable object named NAME, in place of its text); each runs in turn.
+
+It waits for the application to appear on the accessibility bus, takes the steps, then
+prints one JSON object per accessible object: its path of child indexes, role, name, description,
 whether it is focusable, showing and enabled, and the names of its actions. The test
 reads and judges the output.
 """
@@ -92,6 +96,49 @@ def press(node: Atspi.Accessible, name: str) -> bool:
     return False
 
 
+def find(node: Atspi.Accessible, test: object) -> Atspi.Accessible | None:
+    """The first object under ``node`` (depth first) for which ``test(object)`` holds."""
+    if test(node):  # type: ignore[operator]
+        return node
+    for index in range(node.get_child_count()):
+        child = node.get_child_at_index(index)
+        found = find(child, test) if child is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def act(app: Atspi.Accessible, prefix: str, name: str) -> None:
+    """Do the action ``name`` of the first object whose name starts with ``prefix``."""
+    node = find(app, lambda n: (n.get_name() or "").startswith(prefix) and name in _actions(n))
+    if node is None:
+        raise SystemExit(f"no object named {prefix!r}… with the action {name!r}")
+    action = node.get_action_iface()
+    action.do_action(_actions(node).index(name))
+
+
+def set_text(app: Atspi.Accessible, name: str, text: str) -> None:
+    """Replace the text of the editable object called ``name``."""
+    node = find(app, lambda n: n.get_name() == name and n.get_editable_text_iface() is not None)
+    if node is None:
+        raise SystemExit(f"no editable object named {name!r}")
+    if not node.get_editable_text_iface().set_text_contents(text):
+        raise SystemExit(f"{name!r} refused the text {text!r}")
+
+
+def step(app: Atspi.Accessible, order: str) -> None:
+    kind, _sep, rest = order.partition(":")
+    if kind == "act":
+        prefix, _sep, name = rest.rpartition(":")
+        act(app, prefix, name)
+    elif kind == "set":
+        name, _sep, text = rest.partition("=")
+        set_text(app, name, text)
+    elif not press(app, order):
+        raise SystemExit(f"no push button named {order!r}")
+    time.sleep(1.5)  # the page re-lays itself out, or a dialog opens
+
+
 def has_name(node: Atspi.Accessible, prefix: str) -> bool:
     """True when an object under ``node`` has a name starting with ``prefix``."""
     if (node.get_name() or "").startswith(prefix):
@@ -119,10 +166,8 @@ def main() -> int:
     wanted = os.environ.get("ATSPI_WAIT_FOR", "")
     if wanted:
         return 0 if _safely_has_name(app, wanted) else 3
-    if len(sys.argv) > 3:
-        if not press(app, sys.argv[3]):
-            raise SystemExit(f"no push button named {sys.argv[3]!r}")
-        time.sleep(1.5)  # the page re-lays itself out
+    for order in sys.argv[3:]:
+        step(app, order)
     walk(app, [], [])
     return 0
 

@@ -289,6 +289,7 @@ class CalendarPage(QWidget):
         self.week_view.schedule_requested.connect(self._schedule_on)
         self.week_view.more_requested.connect(self.activate_day)
         self.week_view.move_requested.connect(self.move_interview_to)
+        self.week_view.move_asked.connect(self.move_selected_interview)
         # No mnemonics: Alt+letters belong to the window's menus; Tab reaches these.
         self.month_button = QPushButton("Month")
         self.month_button.setAccessibleName("Month view")
