@@ -208,6 +208,15 @@ def test_the_calendar_is_named_and_reachable_through_atspi(
             heading = f"{day:%A} {day.day} {day:%B} {day.year}"
             cell = next(name for name in cells if name.startswith(heading))
             assert company in cell, (company, cell)
+            # And each entry is an object of its own under the day, with its actions.
+            said = f"{day:%A} {day.day} {day:%B}:"
+            assert any(
+                node["role"] == "list item"
+                and node["name"].startswith(said)
+                and company in node["name"]
+                and node["actions"][:2] == ["Press", "Move"]
+                for node in month
+            ), (company, said)
     assert shown, "the demo data has interviews in the month shown"
 
     # The week: each entry an object of its own, with its day and words.
@@ -259,8 +268,9 @@ def _one_interview(tmp_path: Path, starts: datetime, company: str) -> Path:
     return db_path
 
 
-def test_a_week_entry_moves_to_another_day_and_time_through_its_atspi_actions(
-    a11y_stack: tuple[DesktopStack, dict[str, str]], tmp_path: Path
+@pytest.mark.parametrize("view", ["month", "week"])
+def test_a_calendar_entry_moves_to_another_day_and_time_through_its_atspi_actions(
+    a11y_stack: tuple[DesktopStack, dict[str, str]], tmp_path: Path, view: str
 ) -> None:
     # A screen reader's user: the entry's "Move" action opens the move dialog, its
     # fields take a new day and time as text, and its Move button moves the interview.
@@ -274,7 +284,7 @@ def test_a_week_entry_moves_to_another_day_and_time_through_its_atspi_actions(
     seen = _walk(
         env,
         db_path,
-        "Week view",
+        *(["Week view"] if view == "week" else []),
         f"act:{said}:Move",
         f"set:Day:={tomorrow:%a} {tomorrow.day} {tomorrow:%b} {tomorrow.year}",
         "set:Start time:=12:00",
@@ -287,11 +297,16 @@ def test_a_week_entry_moves_to_another_day_and_time_through_its_atspi_actions(
     moved = datetime.fromisoformat(stored)
     moved = (moved if moved.tzinfo else moved.replace(tzinfo=UTC)).astimezone(local_zone())
     assert (moved.date(), moved.hour, moved.minute) == (tomorrow, 12, 0)
-    # The moved interview is still an object with its actions, on its new day.
+    # The moved interview is still an object with its actions, on its new day (in the
+    # month, under that day's cell).
+    grid = next(
+        n for n in seen if n["name"].startswith("Week of " if view == "week" else "Month of ")
+    )
     block = next(
         n
         for n in seen
         if n["role"] == "list item"
+        and n["path"][: len(grid["path"])] == grid["path"]
         and n["name"].startswith(f"{tomorrow:%A} {tomorrow.day}")
         and "12:00" in n["name"]
     )
