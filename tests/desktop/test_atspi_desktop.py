@@ -81,7 +81,7 @@ def a11y_stack(tmp_path: Path) -> Iterator[tuple[DesktopStack, dict[str, str]]]:
 
 
 def _walk(
-    env: dict[str, str], db_path: Path, *press: str, wait_for: str = ""
+    env: dict[str, str], db_path: Path, *press: str, wait_for: str = "", listen: str = ""
 ) -> list[dict[str, Any]]:
     app = AppProcess([sys.executable, "-m", "followup_desktop", "--db", str(db_path)], env)
     try:
@@ -106,7 +106,7 @@ def _walk(
                 time.sleep(0.5)
         result = subprocess.run(
             [SYSTEM_PYTHON, str(WALKER), APP_NAME, "40", *press],
-            env=env,
+            env={**env, "ATSPI_LISTEN": listen} if listen else env,
             capture_output=True,
             text=True,
             timeout=180,
@@ -290,8 +290,14 @@ def test_a_calendar_entry_moves_to_another_day_and_time_through_its_atspi_action
         "set:Start time:=12:00",
         "Move",
         wait_for="Month of ",
+        listen="object:announcement",
     )
+    events = [n for n in seen if "event" in n]
+    seen = [n for n in seen if "event" not in n]
     assert not [n for n in seen if n["role"] == "dialog"], "the dialog closed on Move"
+    # The move is said through Qt's announcement event, which reaches AT-SPI.
+    said_moved = [e["text"] for e in events if e["text"].startswith("Interview with Initech")]
+    assert said_moved, events
     with sqlite3.connect(db_path) as connection:
         (stored,) = connection.execute("SELECT starts_at FROM interviews").fetchone()
     moved = datetime.fromisoformat(stored)

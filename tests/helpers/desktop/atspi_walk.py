@@ -8,6 +8,8 @@ Run with the system Python, which has PyGObject and the Atspi typelib (Debian
 A step is a button's name (press it), ``act:NAME-START:ACTION`` (do the action named
 ACTION of the first object whose name starts with NAME-START) or ``set:NAME=TEXT`` (put
 TEXT in the editable object named NAME, in place of its text); each runs in turn.
+With ``ATSPI_LISTEN`` set (e.g. ``object:announcement``), the events of those kinds
+heard during the steps are printed after the tree.
 
 It waits for the application to appear on the accessibility bus, takes the steps, then
 prints one JSON object per accessible object: its path of child indexes, role, name, description,
@@ -26,7 +28,7 @@ import time
 import gi
 
 gi.require_version("Atspi", "2.0")
-from gi.repository import Atspi  # noqa: E402 - after require_version, as PyGObject asks
+from gi.repository import Atspi, GLib  # noqa: E402 - after require_version, as PyGObject asks
 
 MAX_NODES = 20000
 
@@ -136,7 +138,40 @@ def step(app: Atspi.Accessible, order: str) -> None:
         set_text(app, name, text)
     elif not press(app, order):
         raise SystemExit(f"no push button named {order!r}")
-    time.sleep(1.5)  # the page re-lays itself out, or a dialog opens
+    pump(1.5)  # the page re-lays itself out, or a dialog opens
+
+
+def pump(seconds: float) -> None:
+    """Wait, letting AT-SPI events in (the listeners run from GLib's main context)."""
+    context = GLib.MainContext.default()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not context.iteration(False):
+            time.sleep(0.02)
+
+
+def listen(kinds: str) -> list[dict[str, str]]:
+    """Record the events of ``kinds`` (comma-separated, e.g. ``object:announcement``)."""
+    heard: list[dict[str, str]] = []
+
+    def record(event: Atspi.Event) -> None:
+        data = event.any_data
+        heard.append(
+            {
+                "event": event.type,
+                "text": data if isinstance(data, str) else "",
+                "source": (event.source.get_name() or "") if event.source else "",
+            }
+        )
+
+    listener = Atspi.EventListener.new(record)
+    for kind in kinds.split(","):
+        listener.register(kind)
+    heard_by.append(listener)  # kept alive while the walker runs
+    return heard
+
+
+heard_by: list[Atspi.EventListener] = []
 
 
 def has_name(node: Atspi.Accessible, prefix: str) -> bool:
@@ -166,9 +201,15 @@ def main() -> int:
     wanted = os.environ.get("ATSPI_WAIT_FOR", "")
     if wanted:
         return 0 if _safely_has_name(app, wanted) else 3
+    # ATSPI_LISTEN: events to record during the steps, printed after the tree as
+    # {"event": …, "text": …, "source": …} lines.
+    kinds = os.environ.get("ATSPI_LISTEN", "")
+    heard = listen(kinds) if kinds else []
     for order in sys.argv[3:]:
         step(app, order)
     walk(app, [], [])
+    for event in heard:
+        print(json.dumps(event, ensure_ascii=False), flush=True)
     return 0
 
 
