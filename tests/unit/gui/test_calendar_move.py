@@ -19,10 +19,11 @@ from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui import announce as announce_module
 from followup_desktop.gui.calendar import CalendarPage
+from followup_desktop.gui.calendar.entry_actions import MOVE, OPEN
 from followup_desktop.gui.calendar.month_access import DayAccessible, MonthAccessible
 from followup_desktop.gui.calendar.month_access import EntryAccessible as MonthEntryAccessible
 from followup_desktop.gui.calendar.move_dialog import MoveInterviewDialog, movable
-from followup_desktop.gui.calendar.week_access import MOVE, OPEN, EntryAccessible, WeekAccessible
+from followup_desktop.gui.calendar.week_access import EntryAccessible, WeekAccessible
 from followup_desktop.gui.main_window import MainWindow
 from gui_helpers import NOW, AnsweringDialogs, window_settings
 

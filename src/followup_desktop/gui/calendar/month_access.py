@@ -9,8 +9,7 @@ index, still point at the right day. Each day cell reads its date and every entr
 words, as before, and has the action *Press* (open the day, as Enter does); its
 children are its entries, each an object with its full text and the actions *Press*
 (open it) and, for an interview, *Move* (the dialog that moves it to another day and
-time). An action runs after the screen reader's call has returned: it may open a
-dialog.
+time; :mod:`entry_actions`).
 
 Lifetime: as in :mod:`week_access`, every object is made once (a cell per place on the
 grid, an entry per entry key) and kept for the view's life, re-read when asked, so
@@ -19,62 +18,22 @@ Qt's cache never holds a pointer Python has freed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QObject, QRect, Qt, QTimer
-from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface, QWindow
+from PySide6.QtCore import QModelIndex, QObject, QRect, Qt
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QWindow
 from PySide6.QtWidgets import QAccessibleWidget
 
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
-from followup_desktop.core.i18n import _, pgettext
+from followup_desktop.core.i18n import pgettext
 from followup_desktop.gui.access_factories import install_factory
-from followup_desktop.gui.calendar.week_access import MOVE, OPEN
+from followup_desktop.gui.calendar.entry_actions import MOVE, OPEN, EntryActions, cast_to_actions
 
 if TYPE_CHECKING:
     from followup_desktop.gui.calendar.month_model import MonthModel
     from followup_desktop.gui.calendar.page import MonthView
-
-
-class Actions(QAccessibleActionInterface):
-    """Named actions of one object; each runs once the screen reader's call is over."""
-
-    def __init__(
-        self,
-        names: Callable[[], list[str]],
-        run: Callable[[str], None],
-        owner: QObject,
-    ) -> None:
-        super().__init__()
-        self._names = names
-        self._run = run
-        self._owner = owner
-
-    def actionNames(self) -> list[str]:
-        return self._names()
-
-    def localizedActionName(self, name: str) -> str:
-        if name == OPEN:
-            return pgettext("screen reader action", "Open")
-        if name == MOVE:
-            return pgettext("screen reader action", "Move to another day or time")
-        return name
-
-    def localizedActionDescription(self, name: str) -> str:
-        if name == OPEN:
-            return _("Open the job this entry belongs to")
-        if name == MOVE:
-            return _("Choose a new day and start time for this interview")
-        return ""
-
-    def keyBindingsForAction(self, name: str) -> list[str]:
-        return {OPEN: ["Return"], MOVE: ["Ctrl+M"]}.get(name, [])
-
-    def doAction(self, name: str) -> None:
-        if name in self._names():
-            QTimer.singleShot(0, self._owner, lambda: self._run(name))
 
 
 class _Leafy(QAccessibleInterface):
@@ -83,13 +42,10 @@ class _Leafy(QAccessibleInterface):
     def __init__(self, grid: MonthAccessible) -> None:
         super().__init__()
         self.grid = grid
-        self.actions: Actions | None = None
+        self.actions: EntryActions | None = None
 
     def interface_cast(self, kind: QAccessible.InterfaceType) -> shiboken6.VoidPtr:  # type: ignore[override]
-        # PySide6 hands ``void*`` over as VoidPtr; a plain int crashes Qt (week_access).
-        if kind == QAccessible.InterfaceType.ActionInterface and self.actions is not None:
-            return shiboken6.VoidPtr(shiboken6.getCppPointer(self.actions)[0])
-        return shiboken6.VoidPtr(0)
+        return cast_to_actions(kind, self.actions)
 
     def object(self) -> QObject | None:  # type: ignore[override]
         return None
@@ -173,7 +129,7 @@ class DayAccessible(_Leafy):
         super().__init__(grid)
         self.row = row
         self.column = column
-        self.actions = Actions(lambda: [OPEN], self._act, grid.view)
+        self.actions = EntryActions(lambda: [OPEN], self._act, grid.view)
 
     def index(self) -> QModelIndex:
         return self.grid.model.index(self.row, self.column)
@@ -235,7 +191,7 @@ class EntryAccessible(_Leafy):
     def __init__(self, grid: MonthAccessible, key: str) -> None:
         super().__init__(grid)
         self.key = key
-        self.actions = Actions(self._names, self._act, grid.view)
+        self.actions = EntryActions(self._names, self._act, grid.view)
 
     def entry(self) -> CalendarEntry | None:
         return self.grid.find_entry(self.key)
@@ -393,7 +349,6 @@ def install() -> None:
 
 
 __all__ = [
-    "Actions",
     "DayAccessible",
     "EntryAccessible",
     "HeaderAccessible",

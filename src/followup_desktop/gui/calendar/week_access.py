@@ -6,13 +6,7 @@ scroll area's own (viewport, scroll bars), are the week's entries: each an objec
 its full text in words, its place on screen, and whether it is the selected one. Keys
 act on them as on the grid (Up/Down select, Enter opens, Ctrl+M moves), and so do their
 actions: "Press" opens the entry, "Move" (interviews only) opens the dialog that moves it
-to another day and time. An action selects its entry first and runs once the screen
-reader's call has returned, so a dialog it opens never holds that call up.
-
-PySide6 gives ``interface_cast`` a ``void*`` result as an ``int``-like value: an
-interface that has actions returns its action object's C++ address wrapped in
-``shiboken6.VoidPtr`` (a plain ``int`` or ``None`` crashes Qt), and ``VoidPtr(0)`` for
-every kind of interface it does not have.
+to another day and time (:mod:`entry_actions`). An action selects its entry first.
 
 Lifetime: Qt's accessibility cache owns interfaces once a screen reader has asked for
 them. Entry objects are therefore made once per entry key and kept for the view's life
@@ -25,62 +19,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRect, QTimer
-from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface, QWindow
+from PySide6.QtCore import QObject, QRect
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QWindow
 from PySide6.QtWidgets import QAccessibleWidget
 
-from followup_desktop.core.i18n import _, pgettext
 from followup_desktop.gui.access_factories import install_factory
+from followup_desktop.gui.calendar.entry_actions import MOVE, OPEN, EntryActions, cast_to_actions
 
 if TYPE_CHECKING:
     from followup_desktop.gui.calendar.week_view import WeekView
-
-
-OPEN = QAccessibleActionInterface.pressAction()
-MOVE = "Move"
-
-
-class EntryActions(QAccessibleActionInterface):
-    """What a screen reader can do with one entry: open it, and move an interview."""
-
-    def __init__(self, entry: EntryAccessible) -> None:
-        super().__init__()
-        self.entry = entry
-
-    def actionNames(self) -> list[str]:
-        view, key = self.entry.owner.view, self.entry.key
-        return [OPEN, MOVE] if view.entry_is_interview(key) else [OPEN]
-
-    def localizedActionName(self, name: str) -> str:
-        if name == OPEN:
-            return pgettext("screen reader action", "Open")
-        if name == MOVE:
-            return pgettext("screen reader action", "Move to another day or time")
-        return name
-
-    def localizedActionDescription(self, name: str) -> str:
-        if name == OPEN:
-            return _("Open the job this entry belongs to")
-        if name == MOVE:
-            return _("Choose a new day and start time for this interview")
-        return ""
-
-    def keyBindingsForAction(self, name: str) -> list[str]:
-        if name == OPEN:
-            return ["Return"]
-        if name == MOVE:
-            return ["Ctrl+M"]
-        return []
-
-    def doAction(self, name: str) -> None:
-        if name not in self.actionNames():
-            return
-        view, key = self.entry.owner.view, self.entry.key
-        if not view.select_key(key):
-            return
-        signal = view.activate_requested if name == OPEN else view.move_asked
-        # After the screen reader's call returns: both may open a modal dialog.
-        QTimer.singleShot(0, view, signal.emit)
 
 
 class EntryAccessible(QAccessibleInterface):
@@ -90,12 +37,18 @@ class EntryAccessible(QAccessibleInterface):
         super().__init__()
         self.owner = owner
         self.key = key
-        self.actions = EntryActions(self)
+        self.actions = EntryActions(self._names, self._act, owner.view)
+
+    def _names(self) -> list[str]:
+        return [OPEN, MOVE] if self._view().entry_is_interview(self.key) else [OPEN]
+
+    def _act(self, name: str) -> None:
+        view = self._view()
+        if view.select_key(self.key):
+            (view.activate_requested if name == OPEN else view.move_asked).emit()
 
     def interface_cast(self, kind: QAccessible.InterfaceType) -> shiboken6.VoidPtr:  # type: ignore[override]
-        if kind == QAccessible.InterfaceType.ActionInterface:
-            return shiboken6.VoidPtr(shiboken6.getCppPointer(self.actions)[0])
-        return shiboken6.VoidPtr(0)
+        return cast_to_actions(kind, self.actions)
 
     def _view(self) -> WeekView:
         return self.owner.view
@@ -204,4 +157,4 @@ def install() -> None:
     install_factory(WeekView, WeekAccessible)
 
 
-__all__ = ["MOVE", "OPEN", "EntryAccessible", "EntryActions", "WeekAccessible", "install"]
+__all__ = ["EntryAccessible", "WeekAccessible", "install"]
