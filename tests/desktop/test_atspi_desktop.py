@@ -218,6 +218,19 @@ def test_the_calendar_is_named_and_reachable_through_atspi(
                 for node in month
             ), (company, said)
     assert shown, "the demo data has interviews in the month shown"
+    # Every entry the month draws (follow-ups and expected decisions too) is an object
+    # under its day, read from the same query the page uses.
+    grid = next(node for node in month if node["name"].startswith("Month of "))
+    under = [
+        node["name"]
+        for node in month
+        if node["role"] == "list item" and node["path"][: len(grid["path"])] == grid["path"]
+    ]
+    drawn = _month_entries(db_path, first)
+    assert drawn, "the demo data has entries in the month shown"
+    for entry in drawn:
+        said = f"{entry.day:%A} {entry.day.day} {entry.day:%B}:"
+        assert any(n.startswith(said) and entry.company in n for n in under), (said, entry)
 
     # The week: each entry an object of its own, with its day and words.
     week = _walk(env, db_path, "Week view", wait_for="Month of ")
@@ -242,6 +255,23 @@ def _local_day(stored: str) -> Any:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(local_zone()).date()
+
+
+def _month_entries(db_path: Path, first: Any) -> list[Any]:
+    """What the month page draws on its 42 days, read as the page reads it."""
+    from followup_desktop.core.calendar_query import DecisionIndex
+    from followup_desktop.core.db import open_database
+    from followup_desktop.core.queries.calendar import calendar_range, expected_decisions
+    from followup_desktop.gui.calendar.page import PER_DAY
+
+    db = open_database(db_path)
+    try:
+        tz = local_zone()
+        decisions = DecisionIndex(expected_decisions(db, tz))
+        shown = calendar_range(db, first, 42, utcnow(), tz, per_day=PER_DAY, decisions=decisions)
+        return list(shown.entries)
+    finally:
+        db.close()
 
 
 def _open_on_calendar(env: dict[str, str]) -> None:
