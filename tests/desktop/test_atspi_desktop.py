@@ -348,3 +348,37 @@ def test_a_calendar_entry_moves_to_another_day_and_time_through_its_atspi_action
     )
     assert "Initech" in block["name"]
     assert block["actions"][:2] == ["Press", "Move"]
+
+
+def test_a_card_moved_through_the_menu_is_said_and_keeps_the_focus(
+    a11y_stack: tuple[DesktopStack, dict[str, str]], tmp_path: Path
+) -> None:
+    # A screen reader's user moves a card one stage on: the move is said through Qt's
+    # announcement event and the focus is on the card, in its new column.
+    _stack, env = a11y_stack
+    from followup_desktop.core.db import open_database
+    from followup_desktop.core.services import FollowupService
+
+    db_path = tmp_path / "card.sqlite3"
+    db = open_database(db_path)
+    try:
+        FollowupService(db).create_opportunity("Initech", "Analyst")
+    finally:
+        db.close()
+    seen = _walk(
+        env,
+        db_path,
+        "act:Applied column:SetFocus",
+        "act:Initech, Analyst:Toggle",
+        "act:Edit:ShowMenu",
+        "act:Move to next stage:Press",
+        wait_for="Applied column",
+        listen="object:announcement",
+    )
+    said = [node["text"] for node in seen if node.get("event") == "object:announcement"]
+    assert "Initech — Analyst moved to Screening" in said, said
+    nodes = [node for node in seen if "event" not in node]
+    column = next(node for node in nodes if node["name"].startswith("Screening column"))
+    focused = [node for node in nodes if node["focused"] and node["role"] == "list item"]
+    assert [node["name"] for node in focused] == ["Initech, Analyst; no open action"]
+    assert focused[0]["path"][: len(column["path"])] == column["path"], "in its new column"

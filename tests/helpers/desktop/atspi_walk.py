@@ -13,7 +13,7 @@ heard during the steps are printed after the tree.
 
 It waits for the application to appear on the accessibility bus, takes the steps, then
 prints one JSON object per accessible object: its path of child indexes, role, name, description,
-whether it is focusable, showing and enabled, and the names of its actions. The test
+whether it is focusable, showing, enabled and focused, and the names of its actions. The test
 reads and judges the output.
 """
 
@@ -74,6 +74,7 @@ def walk(node: Atspi.Accessible, path: list[int], seen: list[int]) -> None:
         "focusable": states.contains(Atspi.StateType.FOCUSABLE),
         "showing": states.contains(Atspi.StateType.SHOWING),
         "enabled": states.contains(Atspi.StateType.ENABLED),
+        "focused": states.contains(Atspi.StateType.FOCUSED),
         "actions": _actions(node),
     }
     print(json.dumps(record, ensure_ascii=False), flush=True)
