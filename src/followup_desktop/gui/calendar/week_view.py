@@ -457,7 +457,7 @@ class WeekView(QAbstractScrollArea):
             self.select_entry(keys[index])
             entry = self._selected_entry()
             if entry is not None:
-                # The block has no accessible object of its own: say what it is.
+                # The grid sends no focus event for an entry object: say which it is.
                 announce(self, entry_line(entry, self._hhmm(entry.starts_at)))
         else:
             bar = self.verticalScrollBar()
