@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ def a11y_stack(tmp_path: Path) -> Iterator[tuple[DesktopStack, dict[str, str]]]:
 
 
 def _walk(
-    env: dict[str, str], db_path: Path, *press: str, wait_for: str = ""
+    env: dict[str, str], db_path: Path, *press: str, wait_for: str = "", listen: str = ""
 ) -> list[dict[str, Any]]:
     app = AppProcess([sys.executable, "-m", "followup_desktop", "--db", str(db_path)], env)
     try:
@@ -106,7 +106,7 @@ def _walk(
                 time.sleep(0.5)
         result = subprocess.run(
             [SYSTEM_PYTHON, str(WALKER), APP_NAME, "40", *press],
-            env=env,
+            env={**env, "ATSPI_LISTEN": listen} if listen else env,
             capture_output=True,
             text=True,
             timeout=180,
@@ -192,10 +192,7 @@ def test_the_calendar_is_named_and_reachable_through_atspi(
             "SELECT o.company, i.starts_at FROM interviews i "
             "JOIN opportunities o ON o.id = i.opportunity_id"
         ).fetchall()
-    # The calendar page, as a reopened window shows it.
-    settings = Path(env["XDG_CONFIG_HOME"]) / APP_NAME / "window.ini"
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text("[window]\npage=calendar\n")
+    _open_on_calendar(env)
     month = _walk(env, db_path, wait_for="Month of ")
     assert not _unnamed_focusable(month), _unnamed_focusable(month)
     assert not _said_twice(month), _said_twice(month)
@@ -211,7 +208,29 @@ def test_the_calendar_is_named_and_reachable_through_atspi(
             heading = f"{day:%A} {day.day} {day:%B} {day.year}"
             cell = next(name for name in cells if name.startswith(heading))
             assert company in cell, (company, cell)
+            # And each entry is an object of its own under the day, with its actions.
+            said = f"{day:%A} {day.day} {day:%B}:"
+            assert any(
+                node["role"] == "list item"
+                and node["name"].startswith(said)
+                and company in node["name"]
+                and node["actions"][:2] == ["Press", "Move"]
+                for node in month
+            ), (company, said)
     assert shown, "the demo data has interviews in the month shown"
+    # Every entry the month draws (follow-ups and expected decisions too) is an object
+    # under its day, read from the same query the page uses.
+    grid = next(node for node in month if node["name"].startswith("Month of "))
+    under = [
+        node["name"]
+        for node in month
+        if node["role"] == "list item" and node["path"][: len(grid["path"])] == grid["path"]
+    ]
+    drawn = _month_entries(db_path, first)
+    assert drawn, "the demo data has entries in the month shown"
+    for entry in drawn:
+        said = f"{entry.day:%A} {entry.day.day} {entry.day:%B}:"
+        assert any(n.startswith(said) and entry.company in n for n in under), (said, entry)
 
     # The week: each entry an object of its own, with its day and words.
     week = _walk(env, db_path, "Week view", wait_for="Month of ")
@@ -232,9 +251,134 @@ def test_the_calendar_is_named_and_reachable_through_atspi(
 
 
 def _local_day(stored: str) -> Any:
-    from datetime import UTC, datetime
-
     moment = datetime.fromisoformat(stored)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(local_zone()).date()
+
+
+def _month_entries(db_path: Path, first: Any) -> list[Any]:
+    """What the month page draws on its 42 days, read as the page reads it."""
+    from followup_desktop.core.calendar_query import DecisionIndex
+    from followup_desktop.core.db import open_database
+    from followup_desktop.core.queries.calendar import calendar_range, expected_decisions
+    from followup_desktop.gui.calendar.page import PER_DAY
+
+    db = open_database(db_path)
+    try:
+        tz = local_zone()
+        decisions = DecisionIndex(expected_decisions(db, tz))
+        shown = calendar_range(db, first, 42, utcnow(), tz, per_day=PER_DAY, decisions=decisions)
+        return list(shown.entries)
+    finally:
+        db.close()
+
+
+def _open_on_calendar(env: dict[str, str]) -> None:
+    """Have the window open on the calendar page, as a reopened window shows it."""
+    settings = Path(env["XDG_CONFIG_HOME"]) / APP_NAME / "window.ini"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("[window]\npage=calendar\n")
+
+
+def _one_interview(tmp_path: Path, starts: datetime, company: str) -> Path:
+    """A database file with one job and one interview of it, written by the service."""
+    from followup_desktop.core.db import open_database
+    from followup_desktop.core.services import FollowupService
+
+    db_path = tmp_path / "one.sqlite3"
+    db = open_database(db_path)
+    try:
+        service = FollowupService(db)
+        opportunity = service.create_opportunity(company, "Analyst").created_id
+        assert opportunity is not None
+        service.record_interview(opportunity, starts, starts + timedelta(hours=1))
+    finally:
+        db.close()
+    return db_path
+
+
+@pytest.mark.parametrize("view", ["month", "week"])
+def test_a_calendar_entry_moves_to_another_day_and_time_through_its_atspi_actions(
+    a11y_stack: tuple[DesktopStack, dict[str, str]], tmp_path: Path, view: str
+) -> None:
+    # A screen reader's user: the entry's "Move" action opens the move dialog, its
+    # fields take a new day and time as text, and its Move button moves the interview.
+    _stack, env = a11y_stack
+    today = utcnow().astimezone(local_zone()).date()
+    starts = datetime(today.year, today.month, today.day, 10, tzinfo=local_zone())
+    db_path = _one_interview(tmp_path, starts, "Initech")
+    said = f"{today:%A} {today.day} {today:%B}:"
+    tomorrow = today + timedelta(days=1)
+    _open_on_calendar(env)
+    seen = _walk(
+        env,
+        db_path,
+        *(["Week view"] if view == "week" else []),
+        f"act:{said}:Move",
+        f"set:Day:={tomorrow:%a} {tomorrow.day} {tomorrow:%b} {tomorrow.year}",
+        "set:Start time:=12:00",
+        "Move",
+        wait_for="Month of ",
+        listen="object:announcement",
+    )
+    events = [n for n in seen if "event" in n]
+    seen = [n for n in seen if "event" not in n]
+    assert not [n for n in seen if n["role"] == "dialog"], "the dialog closed on Move"
+    # The move is said through Qt's announcement event, which reaches AT-SPI.
+    said_moved = [e["text"] for e in events if e["text"].startswith("Interview with Initech")]
+    assert said_moved, events
+    with sqlite3.connect(db_path) as connection:
+        (stored,) = connection.execute("SELECT starts_at FROM interviews").fetchone()
+    moved = datetime.fromisoformat(stored)
+    moved = (moved if moved.tzinfo else moved.replace(tzinfo=UTC)).astimezone(local_zone())
+    assert (moved.date(), moved.hour, moved.minute) == (tomorrow, 12, 0)
+    # The moved interview is still an object with its actions, on its new day (in the
+    # month, under that day's cell).
+    grid = next(
+        n for n in seen if n["name"].startswith("Week of " if view == "week" else "Month of ")
+    )
+    block = next(
+        n
+        for n in seen
+        if n["role"] == "list item"
+        and n["path"][: len(grid["path"])] == grid["path"]
+        and n["name"].startswith(f"{tomorrow:%A} {tomorrow.day}")
+        and "12:00" in n["name"]
+    )
+    assert "Initech" in block["name"]
+    assert block["actions"][:2] == ["Press", "Move"]
+
+
+def test_a_card_moved_through_the_menu_is_said_and_keeps_the_focus(
+    a11y_stack: tuple[DesktopStack, dict[str, str]], tmp_path: Path
+) -> None:
+    # A screen reader's user moves a card one stage on: the move is said through Qt's
+    # announcement event and the focus is on the card, in its new column.
+    _stack, env = a11y_stack
+    from followup_desktop.core.db import open_database
+    from followup_desktop.core.services import FollowupService
+
+    db_path = tmp_path / "card.sqlite3"
+    db = open_database(db_path)
+    try:
+        FollowupService(db).create_opportunity("Initech", "Analyst")
+    finally:
+        db.close()
+    seen = _walk(
+        env,
+        db_path,
+        "act:Applied column:SetFocus",
+        "act:Initech, Analyst:Toggle",
+        "act:Edit:ShowMenu",
+        "act:Move to next stage:Press",
+        wait_for="Applied column",
+        listen="object:announcement",
+    )
+    said = [node["text"] for node in seen if node.get("event") == "object:announcement"]
+    assert "Initech — Analyst moved to Screening" in said, said
+    nodes = [node for node in seen if "event" not in node]
+    column = next(node for node in nodes if node["name"].startswith("Screening column"))
+    focused = [node for node in nodes if node["focused"] and node["role"] == "list item"]
+    assert [node["name"] for node in focused] == ["Initech, Analyst; no open action"]
+    assert focused[0]["path"][: len(column["path"])] == column["path"], "in its new column"

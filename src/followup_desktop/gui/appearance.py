@@ -1,7 +1,8 @@
 """Light, Dark or the system's choice: the appearance setting and the page that sets it.
 
-"System" follows the desktop's light/dark preference (the default); "Light" and "Dark"
-hold whatever the desktop does. The choice is a per-user preference kept in Qt's
+"System" follows the desktop's light/dark preference (the default: as the XDG desktop
+portal states it, else as Qt's platform theme does; see :mod:`gui.theme`); "Light" and
+"Dark" hold whatever the desktop does. The choice is a per-user preference kept in Qt's
 settings (``appearance/scheme``), read at start-up and applied at once when changed.
 Qt 6.8 and newer are told too (:meth:`QStyleHints.setColorScheme`), so the style and
 native dialogs agree with the palette.

@@ -5,17 +5,22 @@ light-scheme and a dark-scheme variant and the palette's window lightness picks 
 Status is never shown by colour alone: every use pairs it with words.
 
 :func:`follow_system_color_scheme` keeps the application's palette in step with the
-desktop's light or dark setting, and :func:`app_icon` is the window icon.
+desktop's light or dark setting (as Qt's platform theme reports it, and as the XDG
+desktop portal does, which a bundle without GTK's theme would otherwise not hear), and
+:func:`app_icon` is the window icon.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSize, Qt
+import contextlib
+
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from followup_desktop.core.board import DueState
 from followup_desktop.desktop_integration import ICON_SIZES, icon_file
+from followup_desktop.portal_appearance import PREFER_DARK, PREFER_LIGHT, PortalColorScheme
 
 _STATUS = {
     # (on a light background, on a dark background)
@@ -112,7 +117,14 @@ class ColorSchemeFollower(QObject):
     Qt follows the system scheme by itself only on some platform themes (the GTK3 theme
     since Qt 6.8, not Fusion on a plain X11 session), and the board's status colours are
     tuned for :func:`dark_palette`, so the palette is set here in every case.
+
+    The desktop portal's preference (:mod:`followup_desktop.portal_appearance`, read on
+    a thread of its own) wins over Qt's when it states one, since Qt without a platform
+    theme that reads the portal says "unknown" on every desktop.
     """
+
+    #: A value from the portal's thread; the follower handles it on the GUI thread.
+    portal_said = Signal(int)
 
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
@@ -121,12 +133,35 @@ class ColorSchemeFollower(QObject):
         self._dark_applied = False
         #: The person's own choice (Settings → Appearance), which wins over the system's.
         self.forced: Qt.ColorScheme | None = None
+        #: What the desktop portal last said (None: no preference, or no portal).
+        self.portal: Qt.ColorScheme | None = None
+        self._portal_reader: PortalColorScheme | None = None
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.apply)
+        self.portal_said.connect(self._portal_value)
+
+    def listen_to_portal(self, bus: str = "SESSION") -> None:
+        """Read the portal's preference and follow its changes (once; returns at once)."""
+        if self._portal_reader is None:
+            self._portal_reader = PortalColorScheme(self._heard, bus=bus)
+            self._portal_reader.start()
+
+    def _heard(self, value: int) -> None:
+        # On the portal's thread: hand the value over to the GUI thread (queued).
+        with contextlib.suppress(RuntimeError):  # the application has gone
+            self.portal_said.emit(value)
+
+    def _portal_value(self, value: int) -> None:
+        schemes = {PREFER_DARK: Qt.ColorScheme.Dark, PREFER_LIGHT: Qt.ColorScheme.Light}
+        self.portal = schemes.get(value)
+        self.apply(QGuiApplication.styleHints().colorScheme())
 
     def apply(self, scheme: Qt.ColorScheme) -> None:
-        """Use the palette that matches ``scheme`` (or the person's own choice)."""
+        """Use the palette that matches ``scheme`` (or the person's own choice, or the
+        portal's preference)."""
         if self.forced is not None:
             scheme = self.forced
+        elif self.portal is not None:
+            scheme = self.portal
         if scheme == Qt.ColorScheme.Dark:
             self._app.setPalette(dark_palette())
             self._dark_applied = True
@@ -143,6 +178,8 @@ class ColorSchemeFollower(QObject):
     def stop(self) -> None:
         """Stop following the system (tests; the palette stays as it is)."""
         QGuiApplication.styleHints().colorSchemeChanged.disconnect(self.apply)
+        if self._portal_reader is not None:
+            self._portal_reader.stop()
 
 
 def follow_system_color_scheme(app: QApplication) -> ColorSchemeFollower:
@@ -154,6 +191,7 @@ def follow_system_color_scheme(app: QApplication) -> ColorSchemeFollower:
     follower = app.findChild(ColorSchemeFollower, "colorSchemeFollower")
     if follower is None:
         follower = ColorSchemeFollower(app)
+        follower.listen_to_portal()
     follower.apply(QGuiApplication.styleHints().colorScheme())
     return follower
 

@@ -19,6 +19,9 @@ from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui import announce as announce_module
 from followup_desktop.gui.calendar import CalendarPage
+from followup_desktop.gui.calendar.entry_actions import MOVE, OPEN
+from followup_desktop.gui.calendar.month_access import DayAccessible, MonthAccessible
+from followup_desktop.gui.calendar.month_access import EntryAccessible as MonthEntryAccessible
 from followup_desktop.gui.calendar.move_dialog import MoveInterviewDialog, movable
 from followup_desktop.gui.calendar.week_access import EntryAccessible, WeekAccessible
 from followup_desktop.gui.main_window import MainWindow
@@ -237,4 +240,154 @@ def test_the_week_grid_has_an_accessible_object_per_entry(
     assert all(names)
     # The same object each time it is asked for (screen readers keep hold of them).
     assert grid.child(grid.indexOfChild(block)) is block
+    window.close()
+
+
+def test_a_week_entrys_actions_open_it_and_move_it_to_another_day_and_time(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, heard: list[str]
+) -> None:
+    day = _today() + timedelta(days=1)
+    acme = _interview(service, day, 9, "Acme")
+    globex = _interview(service, day, 13, "Globex")
+    window, page = _page(qtbot, service, tmp_path)
+    page.set_mode("week")
+    page.select_day(day)
+    grid = QAccessible.queryAccessibleInterface(page.week_view)
+    assert isinstance(grid, WeekAccessible)
+    entries = [grid.child(i) for i in range(grid.childCount())]
+    block = next(
+        e for e in entries if isinstance(e, EntryAccessible) and e.key == f"interview:{globex}"
+    )
+    actions = block.actionInterface()
+    assert actions is not None
+    assert actions.actionNames() == [OPEN, MOVE]
+    assert actions.localizedActionName(MOVE) == "Move to another day or time"
+    assert actions.keyBindingsForAction(MOVE) == ["Ctrl+M"]
+
+    offered: list[list[CalendarEntry]] = []
+    target = _local(day + timedelta(days=2), 16)
+
+    def answer(interviews: list[CalendarEntry]) -> tuple[int, datetime]:
+        offered.append(interviews)
+        return globex, target
+
+    page.ask_move = answer
+    actions.doAction(MOVE)
+    assert offered == []  # the dialog waits until the screen reader's call is over
+    qtbot.waitUntil(lambda: bool(offered))
+    # The entry acted on is offered first, though another was selected before.
+    assert [e.interview_id for e in offered[0]] == [globex, acme]
+    moved = _starts(service, globex)
+    assert (moved.date(), moved.hour) == (target.date(), 16)
+    assert _starts(service, acme).hour == 9
+    assert heard[-1].startswith("Interview with Globex moved to ")
+    assert page.week_view.selected_key() == f"interview:{globex}"
+
+    opened: list[int] = []
+    page.open_opportunity.connect(opened.append)
+    again = next(
+        e
+        for e in (grid.child(i) for i in range(grid.childCount()))
+        if isinstance(e, EntryAccessible) and e.key == f"interview:{acme}"
+    )
+    again.actionInterface().doAction(OPEN)
+    qtbot.waitUntil(lambda: bool(opened))
+    with service.db.session() as session:
+        interview = session.get(Interview, acme)
+        assert interview is not None
+        assert opened == [interview.opportunity_id]
+    window.close()
+
+
+def test_a_follow_up_in_the_week_opens_but_does_not_offer_to_move(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    day = _today() + timedelta(days=1)
+    _interview(service, day, 9, "Acme")
+    window, page = _page(qtbot, service, tmp_path)
+    page.set_mode("week")
+    page.select_day(day)
+    grid = QAccessible.queryAccessibleInterface(page.week_view)
+    assert isinstance(grid, WeekAccessible)
+    others = [
+        e
+        for e in (grid.child(i) for i in range(grid.childCount()))
+        if isinstance(e, EntryAccessible) and not e.key.startswith("interview:")
+    ]
+    assert others, "the interview's follow-ups are in the week"
+    actions = others[0].actionInterface()
+    assert actions is not None
+    assert actions.actionNames() == [OPEN]
+    window.close()
+
+
+def test_a_month_days_entries_are_objects_whose_actions_open_and_move_them(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, heard: list[str]
+) -> None:
+    day = _today() + timedelta(days=1)
+    acme = _interview(service, day, 9, "Acme")
+    globex = _interview(service, day, 13, "Globex")
+    window, page = _page(qtbot, service, tmp_path)
+    page.select_day(day)
+    grid = QAccessible.queryAccessibleInterface(page.view)
+    assert isinstance(grid, MonthAccessible)
+    children = [grid.child(i) for i in range(grid.childCount())]
+    cells = [c for c in children if isinstance(c, DayAccessible)]
+    assert len(cells) == page.model.rowCount() * page.model.columnCount()
+    # Qt's own focus events name a cell by the table's index: the same one here.
+    current = page.view.currentIndex()
+    top = 1 if page.view.horizontalHeader().isVisible() else 0
+    side = 1 if page.view.verticalHeader().isVisible() else 0
+    at = (current.row() + top) * (page.model.columnCount() + side) + current.column() + side
+    cell = grid.child(at)
+    assert isinstance(cell, DayAccessible)
+    assert cell.text(QAccessible.Text.Name).startswith(f"{day:%A} {day.day} {day:%B} {day.year}")
+    assert cell.state().selected
+    assert grid.indexOfChild(cell) == at
+    assert cell.role() == QAccessible.Role.Cell
+    entries = [cell.child(i) for i in range(cell.childCount())]
+    names = [e.text(QAccessible.Text.Name) for e in entries if e is not None]
+    assert any("Acme" in n and "09:00" in n for n in names), names
+    block = next(
+        e for e in entries if isinstance(e, MonthEntryAccessible) and e.key == f"interview:{globex}"
+    )
+    assert block.parent() is cell
+    assert cell.indexOfChild(block) == entries.index(block)
+    actions = block.actionInterface()
+    assert actions is not None
+    assert actions.actionNames() == [OPEN, MOVE]
+
+    offered: list[list[CalendarEntry]] = []
+    target = _local(day + timedelta(days=3), 8)
+
+    def answer(interviews: list[CalendarEntry]) -> tuple[int, datetime]:
+        offered.append(interviews)
+        return globex, target
+
+    page.ask_move = answer
+    actions.doAction(MOVE)
+    assert offered == []  # after the screen reader's call
+    qtbot.waitUntil(lambda: bool(offered))
+    assert [e.interview_id for e in offered[0]] == [globex, acme]
+    moved = _starts(service, globex)
+    assert (moved.date(), moved.hour) == (target.date(), 8)
+    assert heard[-1].startswith("Interview with Globex moved to ")
+
+    opened: list[int] = []
+    page.open_opportunity.connect(opened.append)
+    again = grid.day_cell(day)
+    assert again is not None
+    acme_entry = next(
+        again.child(i)
+        for i in range(again.childCount())
+        if isinstance(again.child(i), MonthEntryAccessible)
+        and again.child(i).key == f"interview:{acme}"  # type: ignore[union-attr]
+    )
+    assert acme_entry is not None
+    acme_entry.actionInterface().doAction(OPEN)
+    qtbot.waitUntil(lambda: bool(opened))
+    with service.db.session() as session:
+        interview = session.get(Interview, acme)
+        assert interview is not None
+        assert opened == [interview.opportunity_id]
     window.close()

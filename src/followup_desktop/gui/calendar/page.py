@@ -69,6 +69,7 @@ from followup_desktop.gui.announce import announce
 from followup_desktop.gui.calendar.agenda_model import AGENDA_DAYS, AgendaModel
 from followup_desktop.gui.calendar.day_delegate import DayDelegate, cell_text
 from followup_desktop.gui.calendar.keys import page_key
+from followup_desktop.gui.calendar.month_access import install as install_month_access
 from followup_desktop.gui.calendar.month_model import (
     MonthModel,
     add_months,
@@ -117,9 +118,15 @@ class MonthView(QTableView):
     today_requested = Signal()
     activate_requested = Signal()
     double_clicked = Signal(QPoint)  # where, in viewport coordinates
+    # A screen reader's actions on a day cell and on an entry (month_access.py).
+    day_open_requested = Signal(object)  # a date
+    entry_open_requested = Signal(object)  # a CalendarEntry
+    entry_move_requested = Signal(object)  # a CalendarEntry (an interview)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Screen readers get each day's entries as objects with actions.
+        install_month_access()
         #: Finds the entry under a point, so a drag takes that interview.
         self.entry_under: EntryFinder | None = None
         self._press: QPoint | None = None
@@ -293,6 +300,10 @@ class CalendarPage(QWidget):
         self.week_view.schedule_requested.connect(self._schedule_on)
         self.week_view.more_requested.connect(self.activate_day)
         self.week_view.move_requested.connect(self.move_interview_to)
+        self.week_view.move_asked.connect(self.move_selected_interview)
+        self.view.day_open_requested.connect(self.activate_day)
+        self.view.entry_open_requested.connect(self._open_entry)
+        self.view.entry_move_requested.connect(self.move_entry)
         # No mnemonics: Alt+letters belong to the window's menus; Tab reaches these.
         self.month_button = QPushButton(_("Month"))
         self.month_button.setAccessibleName(_("Month view"))
@@ -613,21 +624,29 @@ class CalendarPage(QWidget):
             self.week_view.select_entry(f"interview:{interview_id}")
         return True
 
-    def selected_interviews(self) -> list[CalendarEntry]:
-        """The interviews "Move to…" offers: the selected one first, then the day's."""
-        if self._mode == AGENDA:
+    def selected_interviews(self, first: CalendarEntry | None = None) -> list[CalendarEntry]:
+        """The interviews "Move to…" offers: the selected one (or ``first``) first, then
+        the day's."""
+        if self._mode == AGENDA and first is None:
             entry = self.agenda.entry_at(self.agenda_view.currentIndex())
             return movable([entry]) if entry is not None else []
         interviews = movable(self.model.entries(self._selected))
         chosen = self.week_view.selected_entry if self._mode == WEEK else None
+        chosen = first or chosen
         if chosen is not None and chosen in interviews:
             interviews.remove(chosen)
             interviews.insert(0, chosen)
         return interviews
 
-    def move_selected_interview(self) -> bool:
-        """Ctrl+M: ask where the selected interview goes, move it there and say so."""
-        interviews = self.selected_interviews()
+    def move_entry(self, entry: CalendarEntry) -> bool:
+        """A month entry's Move action: select its day and move it, offered first."""
+        self.select_day(entry.day)
+        return self.move_selected_interview(entry)
+
+    def move_selected_interview(self, first: CalendarEntry | None = None) -> bool:
+        """Ctrl+M: ask where the selected interview (or ``first``) goes, move it there
+        and say so."""
+        interviews = self.selected_interviews(first)
         if not interviews:
             return self._fail(
                 _(

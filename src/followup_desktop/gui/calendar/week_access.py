@@ -4,7 +4,9 @@ The week is painted, so Qt would expose it as one object with no children. An
 accessibility factory gives :class:`WeekView` an interface whose children, after the
 scroll area's own (viewport, scroll bars), are the week's entries: each an object with
 its full text in words, its place on screen, and whether it is the selected one. Keys
-act on them as on the grid (Up/Down select, Enter opens, Ctrl+M moves).
+act on them as on the grid (Up/Down select, Enter opens, Ctrl+M moves), and so do their
+actions: "Press" opens the entry, "Move" (interviews only) opens the dialog that moves it
+to another day and time (:mod:`entry_actions`). An action selects its entry first.
 
 Lifetime: Qt's accessibility cache owns interfaces once a screen reader has asked for
 them. Entry objects are therefore made once per entry key and kept for the view's life
@@ -16,11 +18,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRect
 from PySide6.QtGui import QAccessible, QAccessibleInterface, QWindow
 from PySide6.QtWidgets import QAccessibleWidget
 
 from followup_desktop.gui.access_factories import install_factory
+from followup_desktop.gui.calendar.entry_actions import MOVE, OPEN, EntryActions, cast_to_actions
 
 if TYPE_CHECKING:
     from followup_desktop.gui.calendar.week_view import WeekView
@@ -33,6 +37,18 @@ class EntryAccessible(QAccessibleInterface):
         super().__init__()
         self.owner = owner
         self.key = key
+        self.actions = EntryActions(self._names, self._act, owner.view)
+
+    def _names(self) -> list[str]:
+        return [OPEN, MOVE] if self._view().entry_is_interview(self.key) else [OPEN]
+
+    def _act(self, name: str) -> None:
+        view = self._view()
+        if view.select_key(self.key):
+            (view.activate_requested if name == OPEN else view.move_asked).emit()
+
+    def interface_cast(self, kind: QAccessible.InterfaceType) -> shiboken6.VoidPtr:  # type: ignore[override]
+        return cast_to_actions(kind, self.actions)
 
     def _view(self) -> WeekView:
         return self.owner.view

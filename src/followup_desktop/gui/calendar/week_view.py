@@ -104,6 +104,7 @@ class WeekView(QAbstractScrollArea):
     schedule_requested = Signal(object)  # a date whose empty slot was double-clicked
     more_requested = Signal(object, QPoint)  # a date's "+N more" clicked, where (viewport)
     move_requested = Signal(int, object)  # an interview id, its new local start (aware)
+    move_asked = Signal()  # "Move to…" for the selected entry (a screen reader's action)
 
     def __init__(
         self,
@@ -338,6 +339,21 @@ class WeekView(QAbstractScrollArea):
         self._describe()
         self.viewport().update()
 
+    def select_key(self, key: str) -> bool:
+        """Select the entry ``key`` on whichever day of the week it is (its day becomes
+        the selected one); False when the week has no such entry."""
+        entry = self._entry_by_key(key)
+        if entry is None:
+            return False
+        self._select(entry.day, key)
+        self._show_entry()
+        return True
+
+    def entry_is_interview(self, key: str) -> bool:
+        """Whether the entry ``key`` is an interview (the only kind that moves)."""
+        entry = self._entry_by_key(key)
+        return entry is not None and entry.kind is EntryKind.INTERVIEW
+
     def _column(self, day: date) -> DayColumn | None:
         offset = (day - self._model.first_day).days
         return self._columns[offset] if 0 <= offset < len(self._columns) else None
@@ -443,7 +459,7 @@ class WeekView(QAbstractScrollArea):
             self.select_entry(keys[index])
             entry = self._selected_entry()
             if entry is not None:
-                # The block has no accessible object of its own: say what it is.
+                # The grid sends no focus event for an entry object: say which it is.
                 announce(self, entry_line(entry, self._hhmm(entry.starts_at)))
         else:
             bar = self.verticalScrollBar()
