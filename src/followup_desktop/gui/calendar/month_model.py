@@ -337,10 +337,11 @@ class MonthModel(QAbstractTableModel):
         return None
 
     def entry_words(self, entry: CalendarEntry) -> str:
-        """One entry with its day, as a screen reader says it ("Tuesday 24 November: …")."""
-        day = entry.day
-        heading = f"{calendar.day_name[day.weekday()]} {day.day} {calendar.month_name[day.month]}"
-        return f"{heading}: {entry_line(entry, self._time_text(entry))}"
+        """One entry with its day, as a screen reader says it ("Tuesday, November 24: …")."""
+        return _("{day}: {entry}").format(
+            day=localformat.weekday_and_date(entry.day),
+            entry=entry_line(entry, self._time_text(entry)),
+        )
 
     def describe(self, day: date, *, full: bool) -> str:
         """The day in words: its date, "today", and its entries (all lines or counts)."""
