@@ -18,16 +18,21 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QDate, QTime
 
 from conftest import REQUIRE_DESKTOP_ENV, require_tools
 from desktop.process import AppProcess
 from desktop.stack import DesktopStack
 from followup_desktop import APP_NAME
+from followup_desktop.core import localformat
 from followup_desktop.core.timeutil import local_zone, utcnow
+from followup_desktop.gui.calendar.month_model import first_visible_day, full_day, week_start
+from followup_desktop.gui.qt_formats import time_format, weekday_date_format
 
 pytestmark = pytest.mark.desktop
 WALKER = Path(__file__).parents[1] / "helpers" / "desktop" / "atspi_walk.py"
@@ -199,17 +204,17 @@ def test_the_calendar_is_named_and_reachable_through_atspi(
     cells = [node["name"] for node in month if node["role"] == "table cell"]
     assert len(cells) >= 42, f"the month grid shows {len(cells)} day cells"
     today = utcnow().astimezone(local_zone()).date()
-    first = today.replace(day=1) - timedelta(days=today.replace(day=1).weekday())
+    first = first_visible_day(today.replace(day=1))
     shown = 0
     for company, starts_at in interviews:
         day = _local_day(starts_at)
         if first <= day < first + timedelta(days=42):
             shown += 1
-            heading = f"{day:%A} {day.day} {day:%B} {day.year}"
+            heading = full_day(day)
             cell = next(name for name in cells if name.startswith(heading))
             assert company in cell, (company, cell)
             # And each entry is an object of its own under the day, with its actions.
-            said = f"{day:%A} {day.day} {day:%B}:"
+            said = f"{localformat.weekday_and_date(day)}:"
             assert any(
                 node["role"] == "list item"
                 and node["name"].startswith(said)
@@ -229,7 +234,7 @@ def test_the_calendar_is_named_and_reachable_through_atspi(
     drawn = _month_entries(db_path, first)
     assert drawn, "the demo data has entries in the month shown"
     for entry in drawn:
-        said = f"{entry.day:%A} {entry.day.day} {entry.day:%B}:"
+        said = f"{localformat.weekday_and_date(entry.day)}:"
         assert any(n.startswith(said) and entry.company in n for n in under), (said, entry)
 
     # The week: each entry an object of its own, with its day and words.
@@ -241,11 +246,11 @@ def test_the_calendar_is_named_and_reachable_through_atspi(
         for node in week
         if node["role"] == "list item" and node["path"][: len(grid["path"])] == grid["path"]
     ]
-    week_start = today - timedelta(days=today.weekday())
+    first_of_week = week_start(today)
     for company, starts_at in interviews:
         day = _local_day(starts_at)
-        if week_start <= day < week_start + timedelta(days=7):
-            said = f"{day:%A} {day.day} {day:%B}:"
+        if first_of_week <= day < first_of_week + timedelta(days=7):
+            said = f"{localformat.weekday_and_date(day)}:"
             assert any(company in name and said in name for name in items), (company, items)
     assert items, "the week's entries are reachable"
 
@@ -308,7 +313,7 @@ def test_a_calendar_entry_moves_to_another_day_and_time_through_its_atspi_action
     today = utcnow().astimezone(local_zone()).date()
     starts = datetime(today.year, today.month, today.day, 10, tzinfo=local_zone())
     db_path = _one_interview(tmp_path, starts, "Initech")
-    said = f"{today:%A} {today.day} {today:%B}:"
+    said = f"{localformat.weekday_and_date(today)}:"
     tomorrow = today + timedelta(days=1)
     _open_on_calendar(env)
     seen = _walk(
@@ -316,8 +321,10 @@ def test_a_calendar_entry_moves_to_another_day_and_time_through_its_atspi_action
         db_path,
         *(["Week view"] if view == "week" else []),
         f"act:{said}:Move",
-        f"set:Day:={tomorrow:%a} {tomorrow.day} {tomorrow:%b} {tomorrow.year}",
-        "set:Start time:=12:00",
+        # Typed as the dialog's fields show a day and a time in this locale.
+        "set:Day:="
+        + QDate(tomorrow.year, tomorrow.month, tomorrow.day).toString(weekday_date_format()),
+        "set:Start time:=" + QTime(12, 0).toString(time_format()),
         "Move",
         wait_for="Month of ",
         listen="object:announcement",
@@ -343,8 +350,8 @@ def test_a_calendar_entry_moves_to_another_day_and_time_through_its_atspi_action
         for n in seen
         if n["role"] == "list item"
         and n["path"][: len(grid["path"])] == grid["path"]
-        and n["name"].startswith(f"{tomorrow:%A} {tomorrow.day}")
-        and "12:00" in n["name"]
+        and n["name"].startswith(localformat.weekday_and_date(tomorrow))
+        and localformat.clock(time_of_day(12, 0)) in n["name"]
     )
     assert "Initech" in block["name"]
     assert block["actions"][:2] == ["Press", "Move"]

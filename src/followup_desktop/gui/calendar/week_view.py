@@ -42,7 +42,7 @@ from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
 from followup_desktop.core.i18n import _
 from followup_desktop.gui.announce import announce
 from followup_desktop.gui.calendar.keys import page_key
-from followup_desktop.gui.calendar.month_model import DAYS, MonthModel, entry_line, full_day
+from followup_desktop.gui.calendar.month_model import DAYS, MonthModel, entry_line
 from followup_desktop.gui.calendar.week_access import install as install_week_access
 from followup_desktop.gui.calendar.week_layout import (
     DAY_MINUTES,
@@ -282,8 +282,10 @@ class WeekView(QAbstractScrollArea):
         entry = self._entry_by_key(key)
         if entry is None:
             return ""
+        # The same words as the month's entry, so a listener hears one day one way.
         return _("{day}: {entry}").format(
-            day=full_day(entry.day), entry=entry_line(entry, self._hhmm(entry.starts_at))
+            day=localformat.weekday_and_date(entry.day),
+            entry=entry_line(entry, self._hhmm(entry.starts_at)),
         )
 
     def entry_rect(self, key: str) -> QRect | None:
