@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -209,7 +209,7 @@ class ReminderScheduler(QObject):
 
         def done(pending: list[Reminder] | None) -> None:
             self._checking = False
-            self._announce(now, pending)
+            self._announce(now, pending, tasks)
             self.reschedule_later(tasks)
             self.status_changed.emit()
 
@@ -234,7 +234,9 @@ class ReminderScheduler(QObject):
             return None
         return reminders.pending(now)
 
-    def _announce(self, now: datetime, pending: list[Reminder] | None) -> DeliveryPlan:
+    def _announce(
+        self, now: datetime, pending: list[Reminder] | None, tasks: TaskRunner | None = None
+    ) -> DeliveryPlan:
         plan = DeliveryPlan()
         if pending is not None:
             if pending:
@@ -244,18 +246,22 @@ class ReminderScheduler(QObject):
             # by quiet hours, it still waits for them to end.
             self._catch_up_pending = False
         if not plan.empty:
-            self._deliver(plan, now)
+            self._deliver(plan, now, tasks)
         return plan
 
-    def _deliver(self, plan: DeliveryPlan, now: datetime) -> None:
+    def _deliver(self, plan: DeliveryPlan, now: datetime, tasks: TaskRunner | None) -> None:
+        """Show the plan's notifications here; record them here, or with ``tasks`` on
+        the worker (a summary after a night away records thousands of rows). The worker's
+        queue runs in order, so the next read of what is due comes after that write."""
         failed = False
         channels: list[str] = []
+        announced: list[tuple[Sequence[Reminder], str, bool]] = []
         for reminder in plan.single:
             channel = self.notifier.deliver(reminder_notification(reminder))
             if channel is None:
                 failed = True
                 continue
-            self.reminders.record([reminder], channel)
+            announced.append(([reminder], channel, False))
             channels.append(channel)
         if plan.summary is not None:
             summary = plan.summary
@@ -269,8 +275,24 @@ class ReminderScheduler(QObject):
             if channel is None:
                 failed = True
             else:
-                self.reminders.record(summary.reminders, channel, grouped=True)
+                announced.append((summary.reminders, channel, True))
                 channels.append(channel)
+        reminders = self.reminders
+
+        def record() -> None:
+            for which, channel, grouped in announced:
+                reminders.record(which, channel, grouped=grouped)
+
+        if tasks is None or not announced:
+            record()
+        else:
+
+            def not_recorded(error: BaseException) -> None:
+                # Not recorded: the next check finds them due and announces them again,
+                # which is better than never.
+                log.warning("recording the announced reminders failed: %r", error)
+
+            tasks.submit(record, lambda _none: None, not_recorded, quiet=True)
         self._retry_at = now + RETRY_AFTER if failed else None
         if channels:
             self.delivered.emit(plan, channels[0])

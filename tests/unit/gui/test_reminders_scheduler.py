@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -144,7 +144,7 @@ def test_a_change_re_arms_the_timer_from_a_read_on_the_worker(
     assert 29_000 < scheduler.armed_ms <= 30_000
 
 
-def test_with_a_worker_the_due_reminders_are_read_there_and_announced_once(
+def test_with_a_worker_the_due_reminders_are_read_and_recorded_there_and_shown_once(
     qtbot: QtBot,
     database: Database,
     scheduler: ReminderScheduler,
@@ -163,14 +163,22 @@ def test_with_a_worker_the_due_reminders_are_read_there_and_announced_once(
     reminders = scheduler.reminders
     pending = reminders.pending
 
+    written_on: list[int] = []
+    record = reminders.record
+
     def recorded(now: datetime) -> list[Reminder]:
         read_on.append(threading.get_ident())
         return pending(now)
+
+    def writing(reminders: Sequence[Reminder], channel: str, *, grouped: bool = False) -> int:
+        written_on.append(threading.get_ident())
+        return record(reminders, channel, grouped=grouped)
 
     scheduler.start()  # its first check is on the GUI thread, so the timer is armed
     assert notifier.shown == []
     assert scheduler.next_fire == clock.now + timedelta(seconds=90)
     reminders.pending = recorded  # type: ignore[method-assign]
+    reminders.record = writing  # type: ignore[method-assign]
 
     clock.advance(timedelta(seconds=90))
     scheduler.timer.timeout.emit()  # the timer fires...
@@ -181,6 +189,7 @@ def test_with_a_worker_the_due_reminders_are_read_there_and_announced_once(
     assert [shown.action_id for shown in notifier.shown] == [action_id]
     assert _deliveries(database) == 1
     assert len(read_on) == 1 and gui not in read_on
+    assert len(written_on) == 1 and gui not in written_on
     assert scheduler.armed_ms > 599_000  # only the periodic resync remains
 
 
