@@ -8,7 +8,9 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QFont, QFontMetricsF, QPdfWriter
+from PySide6.QtWidgets import QApplication
 
 from conftest import require_tools
 from followup_desktop.core.imports.proof import ProofLog, ProofRow
@@ -20,6 +22,12 @@ from followup_desktop.gui.proof_pdf import (
     ensure_gui_application,
     write_proof_pdf,
 )
+
+
+@pytest.fixture(autouse=True)
+def _widgets_app(qapp: QApplication) -> None:
+    """pytest-qt's QApplication first: the PDF code would otherwise start a bare
+    QGuiApplication, and the widget tests after these in the process could not run."""
 
 
 def _device(tmp_path: Path) -> QPdfWriter:
