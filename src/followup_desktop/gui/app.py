@@ -477,6 +477,9 @@ def _install_tray(
     tray.mailbox_requested.connect(window.open_mailbox)
     scheduler = tray.scheduler
     assert scheduler is not None
+    # What is due is read on the worker too when the timer fires: on a large database
+    # that read would pause the window.
+    scheduler.use_worker(window.tasks)
     # The window's own changes (a card moved, an action done) re-arm the reminders.
     # The read runs on the window's worker queue: a change must not pause the window.
     window.bus.changed.connect(lambda _change: scheduler.reschedule_later(window.tasks))

@@ -14,9 +14,11 @@ The command line calls this too, on an offscreen Qt platform.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
@@ -77,6 +79,10 @@ def _fonts() -> _Fonts:
         value = QFont()
         value.setPointSizeF(points)
         value.setBold(bold)
+        # Latin text drawn without the full shaping pass (kerning, optional ligatures):
+        # a year's log is two million glyphs, and shaping was a fifth of the drawing.
+        # Scripts that need shaping to be legible are still shaped.
+        value.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
         return value
 
     return _Fonts(font(15, True), font(9.5), font(8.5), font(8.5, True), font(7.5))
@@ -132,20 +138,32 @@ class _Wrapper:
         found = self._lines.get(key)
         if found is not None:
             return found
+        words = text.split()
+        widths, space = self._widths, self.space
+        advances = []
+        for word in words:
+            advance = widths.get(word)
+            advances.append(self._width(word) if advance is None else advance)
         lines: list[str] = []
-        line, used = "", 0.0
-        for whole in text.split():
-            for word in self._pieces(whole, width) if self._width(whole) > width else (whole,):
-                advance = self._width(word)
-                if line and used + self.space + advance > width:
-                    lines.append(line)
-                    line, used = word, advance
-                elif line:
-                    line, used = f"{line} {word}", used + self.space + advance
+        current: list[str] = []
+        used = 0.0
+        for whole, whole_advance in zip(words, advances, strict=True):
+            pieces = (
+                [(piece, self._width(piece)) for piece in self._pieces(whole, width)]
+                if whole_advance > width
+                else ((whole, whole_advance),)
+            )
+            for word, advance in pieces:
+                if current and used + space + advance > width:
+                    lines.append(" ".join(current))
+                    current, used = [word], advance
+                elif current:
+                    current.append(word)
+                    used = used + space + advance
                 else:
-                    line, used = word, advance
-        if line:
-            lines.append(line)
+                    current, used = [word], advance
+        if current:
+            lines.append(" ".join(current))
         result = self._lines[key] = tuple(lines)
         return result
 
@@ -169,12 +187,29 @@ class _Layout:
         self.width = width
         self.body = _Wrapper(fonts.body, device)
         self.bold = _Wrapper(fonts.bold, device)
+        self.inner = [column - 2 * self.pad for column in self.w]
+        # One history entry ("day  stage") wrapped to its column, by (day, stage): a
+        # year's rows repeat the same few thousand entries.
+        self._entries: dict[tuple[date, str], tuple[str, ...]] = {}
+
+    def _history(self, history: Sequence[tuple[date, str]]) -> tuple[str, ...]:
+        """The stage history, one entry under the other, each wrapped on its own."""
+        entries = self._entries
+        lines: list[str] = []
+        for entry in history:
+            found = entries.get(entry)
+            if found is None:
+                day, stage = entry
+                found = entries[entry] = self.body.lines(
+                    f"{day_text(day)}  {_clip(stage)}", self.inner[5]
+                )
+            lines.extend(found)
+        return tuple(lines)
 
     def cells(self, number: int, row: ProofRow) -> list[_Cell]:
         """The row's cells, wrapped to their columns."""
-        inner = [width - 2 * self.pad for width in self.w]
+        inner = self.inner
         body, bold = self.body, self.bold
-        history = "\n".join(f"{day_text(day)}  {_clip(stage)}" for day, stage in row.history)
         employer: _Cell = [(bold, bold.lines(_clip(row.employer), inner[2]))]
         if row.contact:
             employer.append((body, body.lines(_clip(row.contact), inner[2])))
@@ -184,7 +219,7 @@ class _Layout:
             employer,
             [(body, body.lines(_clip(row.position), inner[3]))],
             [(body, body.lines(_clip(row.method), inner[4]))],
-            [(body, body.lines(history, inner[5]))],
+            [(body, self._history(row.history))],
             [(body, body.lines(_clip(row.result), inner[6]))],
         ]
 
@@ -356,6 +391,17 @@ class _Writer:
 
     def write(self) -> int:
         """Draw every page; returns how many there are."""
+        # Laying out a year's rows makes a hundred thousand small tuples and lists, none
+        # of them garbage; the cyclic collector re-scanning them was half the layout time.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._write()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _write(self) -> int:
         rows = self.log.rows
         cells = [self.layout.cells(index + 1, row) for index, row in enumerate(rows)]
         heights = [self.layout.height(row) for row in cells]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -108,12 +108,15 @@ class ReminderScheduler(QObject):
         self._retry_at: datetime | None = None
         self._last_wall: datetime | None = None
         self._last_mono = 0.0
+        # With a worker (use_worker), the timer's check reads what is due there.
+        self._tasks: TaskRunner | None = None
+        self._checking = False
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         # The default coarse timer may be 5 % late: 30 s on a 10-minute wait.
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self.check)
+        self.timer.timeout.connect(self._due)
         self.heartbeat = QTimer(self)
         self.heartbeat.setInterval(int(heartbeat_interval.total_seconds() * 1000))
         self.heartbeat.timeout.connect(self.heartbeat_tick)
@@ -122,12 +125,19 @@ class ReminderScheduler(QObject):
 
     # -- life cycle --------------------------------------------------------------------
 
+    def use_worker(self, tasks: TaskRunner) -> None:
+        """Read what is due on ``tasks``'s worker from now on, when the timer fires and
+        after a sleep: those reads scan every debrief still due, and on a large database
+        the window would pause for them (announcing stays on the GUI thread)."""
+        self._tasks = tasks
+
     def start(self) -> None:
         """Note when Followup started (for the catch-up summary) and check at once."""
         self.started_at = self.clock()
         self._catch_up_pending = True
         self._mark_clocks()
         self.heartbeat.start()
+        # At once, on this thread: the timer is armed when start returns.
         self.check()
 
     def stop(self) -> None:
@@ -182,9 +192,54 @@ class ReminderScheduler(QObject):
     def check(self) -> DeliveryPlan:
         """Announce whatever is due now, then re-arm; returns what was announced."""
         now = self.clock()
+        plan = self._announce(now, self._read_due(self.reminders, now))
+        self.reschedule()
+        self.status_changed.emit()
+        return plan
+
+    def check_later(self, tasks: TaskRunner) -> None:
+        """:meth:`check`, its reads on the worker; the announcing follows on the GUI thread.
+
+        A check asked for while one is reading is the same check: it is not queued twice.
+        """
+        if self._checking:
+            return
+        self._checking = True
+        now = self.clock()
+        reminders = self.reminders
+
+        def done(pending: list[Reminder] | None) -> None:
+            self._checking = False
+            self._announce(now, pending, tasks)
+            self.reschedule_later(tasks)
+            self.status_changed.emit()
+
+        def failed(error: BaseException) -> None:
+            self._checking = False
+            log.info("reading the due reminders on the worker failed: %r", error)
+            self.check()  # on the GUI thread then, where a failure is reported
+
+        tasks.submit(lambda: self._read_due(reminders, now), done, failed, quiet=True)
+
+    def _due(self) -> None:
+        """The timer fired (or a start or a sleep asks): check, on the worker if there is one."""
+        if self._tasks is None:
+            self.check()
+        else:
+            self.check_later(self._tasks)
+
+    @staticmethod
+    def _read_due(reminders: ReminderService, now: datetime) -> list[Reminder] | None:
+        """What is due at ``now``; None while a pause or quiet hours hold reminders."""
+        if reminders.held_until(now) is not None:
+            return None
+        return reminders.pending(now)
+
+    def _announce(
+        self, now: datetime, pending: list[Reminder] | None, tasks: TaskRunner | None = None
+    ) -> DeliveryPlan:
         plan = DeliveryPlan()
-        if self.reminders.held_until(now) is None:
-            pending = self.reminders.pending(now)
+        if pending is not None:
             if pending:
                 catch_up = self.started_at if self._catch_up_pending else None
                 plan = plan_delivery(pending, catch_up_before=catch_up)
@@ -192,20 +247,22 @@ class ReminderScheduler(QObject):
             # by quiet hours, it still waits for them to end.
             self._catch_up_pending = False
         if not plan.empty:
-            self._deliver(plan, now)
-        self.reschedule()
-        self.status_changed.emit()
+            self._deliver(plan, now, tasks)
         return plan
 
-    def _deliver(self, plan: DeliveryPlan, now: datetime) -> None:
+    def _deliver(self, plan: DeliveryPlan, now: datetime, tasks: TaskRunner | None) -> None:
+        """Show the plan's notifications here; record them here, or with ``tasks`` on
+        the worker (a summary after a night away records thousands of rows). The worker's
+        queue runs in order, so the next read of what is due comes after that write."""
         failed = False
         channels: list[str] = []
+        announced: list[tuple[Sequence[Reminder], str, bool]] = []
         for reminder in plan.single:
             channel = self.notifier.deliver(reminder_notification(reminder))
             if channel is None:
                 failed = True
                 continue
-            self.reminders.record([reminder], channel)
+            announced.append(([reminder], channel, False))
             channels.append(channel)
         if plan.summary is not None:
             summary = plan.summary
@@ -219,8 +276,24 @@ class ReminderScheduler(QObject):
             if channel is None:
                 failed = True
             else:
-                self.reminders.record(summary.reminders, channel, grouped=True)
+                announced.append((summary.reminders, channel, True))
                 channels.append(channel)
+        reminders = self.reminders
+
+        def record() -> None:
+            for which, channel, grouped in announced:
+                reminders.record(which, channel, grouped=grouped)
+
+        if tasks is None or not announced:
+            record()
+        else:
+
+            def not_recorded(error: BaseException) -> None:
+                # Not recorded: the next check finds them due and announces them again,
+                # which is better than never.
+                log.warning("recording the announced reminders failed: %r", error)
+
+            tasks.submit(record, lambda _none: None, not_recorded, quiet=True)
         self._retry_at = now + RETRY_AFTER if failed else None
         if channels:
             self.delivered.emit(plan, channels[0])
@@ -240,7 +313,7 @@ class ReminderScheduler(QObject):
         if abs(drift) <= self.jump_tolerance.total_seconds():
             return False
         log.info("wall clock moved %+.0f s against monotonic time (sleep or clock change)", drift)
-        self.check()
+        self._due()
         return True
 
     # -- buttons -----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import Action, ActionState, ReminderDelivery
-from followup_desktop.core.reminders import ReminderService
+from followup_desktop.core.reminders import Reminder, ReminderService
 from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import utcnow
 from followup_desktop.gui.scheduler import ReminderScheduler
@@ -142,6 +142,55 @@ def test_a_change_re_arms_the_timer_from_a_read_on_the_worker(
     assert read_on and gui not in read_on
     assert scheduler.next_fire == clock.now + timedelta(seconds=30)
     assert 29_000 < scheduler.armed_ms <= 30_000
+
+
+def test_with_a_worker_the_due_reminders_are_read_and_recorded_there_and_shown_once(
+    qtbot: QtBot,
+    database: Database,
+    scheduler: ReminderScheduler,
+    clock: FakeClock,
+    notifier: RecordingNotifier,
+) -> None:
+    import threading
+
+    from followup_desktop.gui.tasks import TaskRunner
+
+    action_id = add_action(database, clock.now + timedelta(seconds=90))
+    tasks = TaskRunner()
+    scheduler.use_worker(tasks)
+    gui = threading.get_ident()
+    read_on: list[int] = []
+    reminders = scheduler.reminders
+    pending = reminders.pending
+
+    written_on: list[int] = []
+    record = reminders.record
+
+    def recorded(now: datetime) -> list[Reminder]:
+        read_on.append(threading.get_ident())
+        return pending(now)
+
+    def writing(reminders: Sequence[Reminder], channel: str, *, grouped: bool = False) -> int:
+        written_on.append(threading.get_ident())
+        return record(reminders, channel, grouped=grouped)
+
+    scheduler.start()  # its first check is on the GUI thread, so the timer is armed
+    assert notifier.shown == []
+    assert scheduler.next_fire == clock.now + timedelta(seconds=90)
+    reminders.pending = recorded  # type: ignore[method-assign]
+    reminders.record = writing  # type: ignore[method-assign]
+
+    clock.advance(timedelta(seconds=90))
+    scheduler.timer.timeout.emit()  # the timer fires...
+    scheduler.timer.timeout.emit()  # ...and fires again while the first read runs
+    assert notifier.shown == []  # not yet: what is due is read on the worker
+    qtbot.waitUntil(lambda: tasks.idle and len(notifier.shown) == 1)
+    qtbot.waitUntil(lambda: tasks.idle and scheduler.next_fire is None)
+    assert [shown.action_id for shown in notifier.shown] == [action_id]
+    assert _deliveries(database) == 1
+    assert len(read_on) == 1 and gui not in read_on
+    assert len(written_on) == 1 and gui not in written_on
+    assert scheduler.armed_ms > 599_000  # only the periodic resync remains
 
 
 def test_the_real_timer_fires_on_time(qtbot: QtBot, database: Database) -> None:

@@ -187,7 +187,13 @@ class FileJobs:
         results: list[ImportResult] = []
 
         def work() -> Change:
-            results.append(service.import_export(exchange.read_export(path), replace=replace))
+            # The collector stays paused until the parsed file is freed again: resumed
+            # with its millions of objects still alive, its first passes scanned them all
+            # while holding the interpreter lock, and the window froze for those.
+            with exchange.gc_paused():
+                document = exchange.read_export(path)
+                results.append(service.import_export(document, replace=replace))
+                del document
             return EVERYTHING_CHANGED
 
         def then(_change: Change) -> None:
