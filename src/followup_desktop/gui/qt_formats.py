@@ -9,13 +9,7 @@ from __future__ import annotations
 import re
 
 from followup_desktop.core import localformat
-
-
-def _qt(pattern: str) -> str:
-    # CLDR and Qt agree on d, M, H, h, m, s; they differ on the year and the AM/PM mark.
-    pattern = re.sub(r"(?<!y)y(?!y)", "yyyy", pattern)
-    pattern = re.sub(r"a+", "AP", pattern)
-    return pattern.replace("'", "")
+from followup_desktop.gui.date_fields import qt_pattern as _qt
 
 
 def date_format() -> str:
