@@ -59,6 +59,7 @@ from followup_desktop.core.models import Channel, ContactRole, Direction, Interv
 from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService, ReplyOutcome
 from followup_desktop.core.timeutil import local_zone, local_zone_name
+from followup_desktop.gui.dialogs import show_local_dates
 from followup_desktop.gui.plain import PlainLabel, editable, shown
 from followup_desktop.gui.playbook_choices import OpportunityChoices, global_settings
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
@@ -267,6 +268,13 @@ class OpportunityEditor(QDialog):
                     self.tabs.indexOf(page),
                     _("Adding here saves the opportunity's details first."),
                 )
+        show_local_dates(
+            self.start_date,
+            self.interview_starts,
+            self.interview_ends,
+            self.message_when,
+            self.message_date,
+        )
         self.company.setFocus()
 
     # -- building ----------------------------------------------------------------------
