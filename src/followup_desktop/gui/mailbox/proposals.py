@@ -277,7 +277,6 @@ class MailboxDialog(QDialog):
         self.day_edit = QDateEdit()
         show_local_dates(self.day_edit)
         self.day_edit.setCalendarPopup(True)
-        self.day_edit.setDisplayFormat("yyyy-MM-dd")
         self.day_edit.setAccessibleName(_("Day"))
         self.outcome_box.currentIndexChanged.connect(self._outcome_changed)
         line.addWidget(label)
