@@ -59,7 +59,7 @@ from followup_desktop.core.models import Channel, ContactRole, Direction, Interv
 from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService, ReplyOutcome
 from followup_desktop.core.timeutil import local_zone, local_zone_name
-from followup_desktop.gui.dialogs import show_local_dates
+from followup_desktop.gui.dialogs import name_standard_buttons, show_local_dates
 from followup_desktop.gui.plain import PlainLabel, editable, shown
 from followup_desktop.gui.playbook_choices import OpportunityChoices, global_settings
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
@@ -248,6 +248,7 @@ class OpportunityEditor(QDialog):
             | QDialogButtonBox.StandardButton.Apply
             | QDialogButtonBox.StandardButton.Cancel
         )
+        name_standard_buttons(self.buttons)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setAccessibleName(_("Save opportunity and close"))
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)

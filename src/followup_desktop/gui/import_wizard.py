@@ -64,7 +64,7 @@ from followup_desktop.core.imports.sheet import Sheet, read_sheet_file
 from followup_desktop.core.queries.imports import import_preview, remembered_mapping
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone
-from followup_desktop.gui.dialogs import Dialogs
+from followup_desktop.gui.dialogs import Dialogs, name_wizard_buttons
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.tasks import TaskRunner
 
@@ -594,6 +594,7 @@ class ImportWizard(QWizard):
         self.setWindowTitle(_("Import a spreadsheet"))
         self.setObjectName("importWizard")
         self.setAccessibleName(_("Import a spreadsheet"))
+        name_wizard_buttons(self)
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)

@@ -32,7 +32,7 @@ from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.imports.proof import ProofLog
 from followup_desktop.core.queries.imports import proof_log
 from followup_desktop.core.timeutil import local_zone
-from followup_desktop.gui.dialogs import Dialogs, show_local_dates
+from followup_desktop.gui.dialogs import Dialogs, name_standard_buttons, show_local_dates
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.tasks import TaskRunner
 
@@ -141,6 +141,7 @@ class ProofDialog(QDialog):
         form.addRow(_("Your &name:"), self.name)
         form.addRow(_("&Reference number:"), self.reference)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        name_standard_buttons(buttons)
         self.pdf_button = QPushButton(_("Save as &PDF…"))
         self.pdf_button.setAccessibleName(_("Save the log as a PDF form"))
         self.csv_button = QPushButton(_("Save as &CSV…"))

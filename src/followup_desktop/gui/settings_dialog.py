@@ -52,6 +52,7 @@ from followup_desktop.core.queries.stages import stage_list
 from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.appearance import AppearancePage
+from followup_desktop.gui.dialogs import name_standard_buttons
 from followup_desktop.gui.editor import FieldError
 from followup_desktop.gui.plain import PlainLabel, shown
 from followup_desktop.gui.playbook_choices import (
@@ -554,6 +555,7 @@ class SettingsDialog(QDialog):
             | QDialogButtonBox.StandardButton.Apply
             | QDialogButtonBox.StandardButton.RestoreDefaults
         )
+        name_standard_buttons(buttons)
         for button in buttons.buttons():
             button.setAccessibleName(button.text().replace("&", ""))
         buttons.accepted.connect(self._ok)
