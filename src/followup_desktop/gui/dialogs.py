@@ -162,7 +162,9 @@ class Dialogs:
 
     def open_file(self, parent: QWidget | None, title: str, name_filter: str) -> Path | None:
         """A file to read, or None when the person cancels."""
-        name, _chosen_filter = QFileDialog.getOpenFileName(parent, title, str(Path.home()), name_filter)
+        name, _chosen_filter = QFileDialog.getOpenFileName(
+            parent, title, str(Path.home()), name_filter
+        )
         return Path(name) if name else None
 
     def save_file(
