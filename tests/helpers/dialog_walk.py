@@ -81,11 +81,14 @@ def _report(app: QApplication, dialog: str, widget: QWidget) -> None:
 
 def main() -> int:
     import keyring.backends.null
+    from sqlalchemy import select
 
     from followup_desktop.core.board import load_stages
     from followup_desktop.core.db import open_database
     from followup_desktop.core.fields import ContactFields
+    from followup_desktop.core.models import Action
     from followup_desktop.core.services import FollowupService
+    from followup_desktop.gui.composer.composer import ComposerDialog
     from followup_desktop.gui.debrief import DebriefDialog, QuestionBankWidget
     from followup_desktop.gui.dialogs import Dialogs
     from followup_desktop.gui.editor import OpportunityEditor
@@ -146,13 +149,32 @@ def main() -> int:
         wizard = ImportWizard(service, tasks, Dialogs())
         wizard.show()
         _report(app, "import", wizard)
+        with db.session() as session:
+            actions = session.scalars(
+                select(Action.id).where(Action.opportunity_id == opportunity).order_by(Action.id)
+            ).all()
+        composers = [ComposerDialog(service, action, passwords=store) for action in actions[:4]]
+        for composer in composers:
+            composer.show()
+            _report(app, "composer", composer)
         mailbox = MailboxDialog(service, None, tasks=tasks, passwords=store, dialogs=Dialogs())
         mailbox.show()
         _report(app, "mailbox", mailbox)
         stats = StatsPage(service, tasks, UTC, Dialogs())
         stats.show()
         _report(app, "stats", stats)
-        for widget in (editor, new, debrief, bank, settings, proof, wizard, mailbox, stats):
+        for widget in (
+            editor,
+            new,
+            debrief,
+            bank,
+            settings,
+            proof,
+            wizard,
+            mailbox,
+            stats,
+            *composers,
+        ):
             widget.close()
         db.close()
     return 0

@@ -68,7 +68,7 @@ def test_no_dialog_shows_a_sentence_of_its_own_left_in_english() -> None:
     # The person's own words: the stages as the board names them, the card's details.
     data = {line["text"] for line in shown if line["dialog"] == "data"}
     dialogs = {line["dialog"] for line in shown}
-    assert {"editor", "debrief", "settings", "import", "mailbox", "stats"} <= dialogs
+    assert {"editor", "debrief", "composer", "settings", "import", "mailbox", "stats"} <= dialogs
     marked = [line for line in shown if PSEUDO_OPEN in line["text"]]
     assert len(marked) > 300  # the walk reached the dialogs' words
     literals = _literals() - data
