@@ -61,7 +61,7 @@ def save_pdf(db: Database, start: date, end: date, path: Path, *, name: str, ref
 def save_csv(db: Database, start: date, end: date, path: Path) -> str:
     """Read the log and write it as CSV; returns what to tell the person."""
     log = _read(db, start, end)
-    write_atomically(path, log.csv_bytes(), "the proof of search")
+    write_atomically(path, log.csv_bytes(), _("the proof of search"))
     return ngettext(
         "Saved {n} application to {path}.", "Saved {n} applications to {path}.", len(log.rows)
     ).format(n=localformat.number(len(log.rows)), path=path)

@@ -419,7 +419,7 @@ class _Writer:
         total = len(pages) + int(extra)
         painter = QPainter()
         if not painter.begin(self.pdf):
-            raise OSError("the PDF file or the printer could not be opened")
+            raise OSError(_("the PDF file or the printer could not be opened"))
         try:
             y = 0.0
             for page_number, indexes in enumerate(pages, start=1):
@@ -452,7 +452,7 @@ def write_proof_pdf(log: ProofLog, path: Path, *, name: str = "", reference: str
     ensure_gui_application()
     # Written beside the target (owner-only) and renamed, so a failure never leaves half
     # a PDF.
-    with atomic_path(path, "the proof of search") as temporary:
+    with atomic_path(path, _("the proof of search")) as temporary:
         pdf = QPdfWriter(str(temporary))
         pdf.setResolution(RESOLUTION)
         pdf.setTitle(_("Proof of job search, {period}").format(period=period_text(log)))

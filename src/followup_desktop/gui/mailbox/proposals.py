@@ -107,7 +107,7 @@ def mail_from_clipboard(mime: QMimeData | None) -> bytes | None:
     if mime.hasUrls():
         for url in mime.urls():
             if url.isLocalFile() and url.toLocalFile().lower().endswith(".eml"):
-                return read_limited(Path(url.toLocalFile()), MAX_MAIL_FILE, "e-mail file")
+                return read_limited(Path(url.toLocalFile()), MAX_MAIL_FILE, _("e-mail file"))
     text = mime.text()
     return text.encode("utf-8") if text.strip() else None
 
@@ -476,7 +476,7 @@ class MailboxDialog(QDialog):
     def read_file(self, path: Path) -> None:
         """Read a saved message (.eml) into the list."""
         try:
-            raw = read_limited(path, MAX_MAIL_FILE, "e-mail file")
+            raw = read_limited(path, MAX_MAIL_FILE, _("e-mail file"))
         except FollowupError as error:
             self.status_label.setText(str(error))
             return

@@ -559,7 +559,9 @@ class StatsPage(QWidget):
         if path is None:
             return None
         try:
-            write_atomically(path, csv_tables(self.stats)[section.key].encode("utf-8"), "the table")
+            write_atomically(
+                path, csv_tables(self.stats)[section.key].encode("utf-8"), _("the table")
+            )
         except OSError as error:
             self._dialogs.warning(
                 self,
