@@ -22,7 +22,7 @@ AREAS = (
 
 
 def _pairs(language: str) -> list[tuple[str, str, str]]:
-    pairs = []
+    pairs: list[tuple[str, str, str]] = []
     for area in AREAS:
         with (LOCALE / language / f"{area}.po").open("rb") as handle:
             for message in read_po(handle, locale=language):
