@@ -34,7 +34,7 @@ def _pairs(language: str) -> list[tuple[str, str, str]]:
                     if isinstance(message.string, tuple | list)
                     else (message.string,)
                 )
-                pairs.extend((area, ids[0], string) for string in strings)
+                pairs.extend((area, ids[0], string or "") for string in strings)
     return pairs
 
 
