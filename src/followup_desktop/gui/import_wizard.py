@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from followup_desktop.core import localformat
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.i18n import _, ngettext
+from followup_desktop.core.i18n import _, ngettext, pgettext
 from followup_desktop.core.imports.formats import (
     FAMILIES,
     FIELD_LABELS,
@@ -84,6 +84,31 @@ POLICY_LABELS = {
     DuplicatePolicy.UPDATE: _("Update the stored ones"),
     DuplicatePolicy.KEEP_BOTH: _("Keep both"),
 }
+
+
+def _changed_field(name: str) -> str:
+    """What an update changes, by the field's name in the plan."""
+    labels = {
+        "link": pgettext("import field", "Link"),
+        "location": pgettext("import field", "Location"),
+        "source": pgettext("import field", "Source"),
+        "salary_currency": pgettext("import field", "Currency"),
+        "salary_min": pgettext("import field", "Salary minimum"),
+        "salary_max": pgettext("import field", "Salary maximum"),
+        "notes": pgettext("import field", "Notes"),
+        "stage": pgettext("import field", "Stage"),
+        "archived": pgettext("import field", "Archived"),
+    }
+    return labels.get(name, name)
+
+
+def _changed_value(name: str, value: str) -> str:
+    # A salary is grouped the locale's way ("62.000"), like everywhere it is shown.
+    if name in ("salary_min", "salary_max") and value.isdigit():
+        return localformat.number(int(value))
+    if name == "archived":
+        return _("yes") if value == "yes" else _("no")
+    return value
 
 
 def _plain(label: QLabel) -> QLabel:
@@ -134,7 +159,11 @@ class PlanModel(QAbstractTableModel):
     def _cells(row: PlannedRow) -> tuple[str, ...]:
         if row.action is RowAction.UPDATE:
             details = "; ".join(
-                _("{field}: “{old}” → “{new}”").format(field=name, old=old, new=new)
+                _("{field}: “{old}” → “{new}”").format(
+                    field=_changed_field(name),
+                    old=_changed_value(name, old),
+                    new=_changed_value(name, new),
+                )
                 for name, old, new in row.changes
             )
         elif row.action is RowAction.CREATE:
