@@ -6,6 +6,8 @@
     scripts/i18n compile               merge each language's .po files into its .mo
     scripts/i18n check                 what CI checks (see :func:`problems`)
     scripts/i18n todo [AREA]           the sentences still without a translation
+    scripts/i18n tidy                  drop sentences the code no longer has, and keep a
+                                       sentence found in two parts only in the first
 
 A language's catalogue is split by part of the app (``locale/de/gui-board.po``, …) so that
 the parts can be translated apart; a sentence lives in exactly one part.
@@ -311,6 +313,38 @@ def _new_part(language: str, area: str) -> Catalog:
     )
 
 
+def tidy() -> list[str]:
+    """Remove from the .po files what the code no longer has, and second copies."""
+    found = extract()
+    said: list[str] = []
+    for language in TRANSLATED:
+        seen: dict[Key, str] = {}
+        for path in language_files(language):
+            part = _plural_rules(read(path), language)
+            changed = False
+            for message in list(part):
+                if not message.id:
+                    continue
+                msgid = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+                key = (msgid, message.context)
+                if key not in found:
+                    part.delete(message.id, message.context)
+                    said.append(
+                        f"{language}/{path.name}: dropped {msgid!r} (no longer in the code)"
+                    )
+                    changed = True
+                elif key in seen:
+                    part.delete(message.id, message.context)
+                    said.append(f"{language}/{path.name}: dropped {msgid!r} (kept in {seen[key]})")
+                    changed = True
+                else:
+                    seen[key] = path.name
+            if changed:
+                with path.open("wb") as fh:
+                    write_po(fh, part, width=100, omit_header=False, sort_output=False)
+    return said
+
+
 def todo(area: str | None) -> list[str]:
     out = []
     for language in TRANSLATED:
@@ -327,7 +361,7 @@ def _say(*parts: object) -> None:
     sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:  # noqa: PLR0911 - one return per command
     if not argv:
         _say(__doc__)
         return 2
@@ -343,6 +377,10 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "update" and len(args) >= 2:
         _say(f"{update(args[0], [Path(a).resolve() for a in args[1:]])} sentence(s) added")
+        return 0
+    if command == "tidy":
+        for line in tidy():
+            _say(line)
         return 0
     if command == "todo":
         lines = todo(args[0] if args else None)

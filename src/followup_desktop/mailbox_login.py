@@ -7,6 +7,7 @@ account's entry or its own (see ``core.mailbox.account``).
 from __future__ import annotations
 
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.mailbox.account import IncomingAccount, sending_account
 from followup_desktop.core.services import FollowupService
 from followup_desktop.secrets import PasswordStore, SecretStoreError
@@ -23,7 +24,9 @@ def password_for(
         raise FollowupError(str(error)) from None
     if not password:
         raise FollowupError(
-            f"No password is stored for {key}. Enter it in Settings → Incoming mail, or run "
-            "mail-account with --own-password."
+            _(
+                "No password is stored for {key}. Enter it in Settings → Incoming mail, or run "
+                "mail-account with --own-password."
+            ).format(key=key)
         )
     return password

@@ -14,15 +14,16 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QVBoxLayout, QWidget
 
+from followup_desktop.core.i18n import _
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.theme import follow_system_color_scheme
 
 APPEARANCE_KEY = "appearance/scheme"
 SYSTEM, LIGHT, DARK = "system", "light", "dark"
 CHOICES = (
-    (SYSTEM, "Follow the system"),
-    (LIGHT, "Light"),
-    (DARK, "Dark"),
+    (SYSTEM, _("Follow the system")),
+    (LIGHT, _("Light")),
+    (DARK, _("Dark")),
 )
 _SCHEMES = {LIGHT: Qt.ColorScheme.Light, DARK: Qt.ColorScheme.Dark}
 
@@ -52,22 +53,24 @@ class AppearancePage(QWidget):
 
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.setAccessibleName("Appearance")
+        self.setAccessibleName(_("Appearance"))
         self._settings = settings or QSettings()
         layout = QVBoxLayout(self)
         intro = PlainLabel(
-            "Followup follows your desktop's light or dark setting; choose Light or Dark "
-            "to keep one whatever the desktop does."
+            _(
+                "Followup follows your desktop's light or dark setting; choose Light or Dark "
+                "to keep one whatever the desktop does."
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.scheme = QComboBox()
         self.scheme.setObjectName("colourScheme")
-        self.scheme.setAccessibleName("Colours")
+        self.scheme.setAccessibleName(_("Colours"))
         for value, words in CHOICES:
             self.scheme.addItem(words, value)
         form = QFormLayout()
-        form.addRow("&Colours:", self.scheme)
+        form.addRow(_("&Colours:"), self.scheme)
         layout.addLayout(form)
         layout.addStretch(1)
         self.reload()

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followup_desktop.core import validation
+from followup_desktop.core import localformat, validation
 from followup_desktop.core.board import (
     ContactSnapshot,
     CorrespondenceSnapshot,
@@ -54,10 +54,12 @@ from followup_desktop.core.fields import (
     InterviewFields,
     OpportunityFields,
 )
+from followup_desktop.core.i18n import _, formatting_locale, pgettext
 from followup_desktop.core.models import Channel, ContactRole, Direction, InterviewKind
 from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService, ReplyOutcome
 from followup_desktop.core.timeutil import local_zone, local_zone_name
+from followup_desktop.gui.dialogs import name_standard_buttons, show_local_dates
 from followup_desktop.gui.letter_language import add_letter_language_row
 from followup_desktop.gui.plain import PlainLabel, editable, shown
 from followup_desktop.gui.playbook_choices import OpportunityChoices, global_settings
@@ -65,13 +67,49 @@ from followup_desktop.gui.snapshot_table import SnapshotTableModel
 from followup_desktop.gui.theme import error_color
 
 _ROLE_LABELS = {
-    ContactRole.INTERVIEWER: "Interviewer",
-    ContactRole.HR: "HR",
-    ContactRole.RECRUITER: "Recruiter",
-    ContactRole.REFERRER: "Referrer",
-    ContactRole.INSIDE_CONTACT: "Inside contact",
-    ContactRole.REFERENCE: "Reference",
+    ContactRole.INTERVIEWER: _("Interviewer"),
+    ContactRole.HR: _("HR"),
+    ContactRole.RECRUITER: _("Recruiter"),
+    ContactRole.REFERRER: _("Referrer"),
+    ContactRole.INSIDE_CONTACT: _("Inside contact"),
+    ContactRole.REFERENCE: _("Reference"),
 }
+
+
+_KIND_LABELS = {
+    InterviewKind.PHONE: pgettext("interview kind", "Phone"),
+    InterviewKind.VIDEO: pgettext("interview kind", "Video"),
+    InterviewKind.ONSITE: pgettext("interview kind", "On site"),
+    InterviewKind.PANEL: pgettext("interview kind", "Panel"),
+    InterviewKind.TECHNICAL: pgettext("interview kind", "Technical"),
+    InterviewKind.OTHER: pgettext("interview kind", "Other"),
+}
+_CHANNEL_LABELS = {
+    Channel.EMAIL: pgettext("channel", "Email"),
+    Channel.PHONE: pgettext("channel", "Phone"),
+    Channel.LETTER: pgettext("channel", "Letter"),
+    Channel.LINKEDIN: pgettext("channel", "LinkedIn"),
+    Channel.IN_PERSON: pgettext("channel", "In person"),
+}
+
+
+def _kind_label(value: str) -> str:
+    try:
+        return _KIND_LABELS[InterviewKind(value)]
+    except ValueError:
+        return value.replace("_", " ")
+
+
+def _channel_label(value: str) -> str:
+    try:
+        return _CHANNEL_LABELS[Channel(value)]
+    except ValueError:
+        return value.replace("_", " ")
+
+
+def _stage_label(stage: StageSnapshot) -> str:
+    name = shown(stage.name)
+    return _("{stage} (hidden)").format(stage=name) if stage.hidden else name
 
 
 def to_utc(value: QDateTime) -> datetime:
@@ -85,19 +123,22 @@ def from_utc(value: datetime) -> QDateTime:
 
 
 def _local(value: datetime) -> str:
-    return value.astimezone(local_zone()).strftime("%a %d %b %Y %H:%M")
+    return localformat.day_and_clock(value.astimezone(local_zone()), year=True)
 
 
 class FieldError(PlainLabel):
     """An inline message under a field; empty and hidden while the field is fine."""
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, label: str = "") -> None:
         super().__init__()
         self.field = field
         self.setObjectName(f"error-{field}")
         self.setWordWrap(True)
         self.setVisible(False)
-        self.setAccessibleName(f"Problem with {field.replace('_', ' ')}")
+        name = label.replace("&", "").strip()
+        self.setAccessibleName(
+            _("Problem with {field}").format(field=name) if name else _("Problem")
+        )
 
     def show_message(self, message: str | None) -> None:
         """Show ``message`` (None hides the label)."""
@@ -123,7 +164,7 @@ class _FormWithErrors:
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
         box.addWidget(widget)
-        error = FieldError(field)
+        error = FieldError(field, label)
         box.addWidget(error)
         widget.setAccessibleName(label.replace("&", ""))
         widget.setObjectName(field)
@@ -139,13 +180,26 @@ class _FormWithErrors:
                 error.show_message(problems.get(field))
 
 
-def _parse_amount(text: str, field: str, label: str) -> int | None:
-    cleaned = text.strip().replace(",", "").replace(" ", "").replace("_", "")
+def _group_symbol() -> str:
+    from babel.numbers import get_group_symbol
+
+    return str(get_group_symbol(formatting_locale()))
+
+
+def _parse_amount(text: str, field: str, message: str) -> int | None:
+    # The field shows the amount grouped the locale's way ("65,000", "65.000", "65 000"),
+    # so the locale's group sign and any kind of space are taken as grouping.
+    cleaned = text.strip().replace(_group_symbol(), "").replace(",", "").replace("_", "")
+    cleaned = "".join(cleaned.split())  # every Unicode space, the no-break ones too
     if not cleaned:
         return None
     if not cleaned.isdigit():
-        raise ValidationError(f"{label} must be a whole number, like 65000.", field)
+        raise ValidationError(message.format(example=localformat.number(65000)), field)
     return int(cleaned)
+
+
+def _amount_text(amount: int | None) -> str:
+    return "" if amount is None else localformat.number(amount)
 
 
 class OpportunityEditor(QDialog):
@@ -167,12 +221,12 @@ class OpportunityEditor(QDialog):
         self._stages = list(stages)
         self._touched: set[str] = set()
         self._open_debrief = open_debrief
-        self.setWindowTitle("New opportunity" if opportunity_id is None else "Opportunity")
+        self.setWindowTitle(_("New opportunity") if opportunity_id is None else _("Opportunity"))
         self.setAccessibleName(self.windowTitle())
         self.resize(640, 560)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Opportunity sections")
+        self.tabs.setAccessibleName(_("Opportunity sections"))
         layout.addWidget(self.tabs)
         self._build_details()
         self._build_notes()
@@ -195,13 +249,14 @@ class OpportunityEditor(QDialog):
             | QDialogButtonBox.StandardButton.Apply
             | QDialogButtonBox.StandardButton.Cancel
         )
+        name_standard_buttons(self.buttons)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setAccessibleName("Save opportunity and close")
+        self.save_button.setAccessibleName(_("Save opportunity and close"))
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
-        self.apply_button.setAccessibleName("Apply: save the opportunity and keep editing")
+        self.apply_button.setAccessibleName(_("Apply: save the opportunity and keep editing"))
         self.apply_button.clicked.connect(self.apply)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setAccessibleName("Cancel changes not yet saved")
+        self.cancel_button.setAccessibleName(_("Cancel changes not yet saved"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -213,13 +268,20 @@ class OpportunityEditor(QDialog):
             for page in (self.contacts_page, self.interviews_page, self.messages_page):
                 self.tabs.setTabToolTip(
                     self.tabs.indexOf(page),
-                    "Adding here saves the opportunity's details first.",
+                    _("Adding here saves the opportunity's details first."),
                 )
+        show_local_dates(
+            self.start_date,
+            self.interview_starts,
+            self.interview_ends,
+            self.message_when,
+            self.message_date,
+        )
         self.company.setFocus()
 
     # -- building ----------------------------------------------------------------------
 
-    def _build_details(self) -> None:  # noqa: PLR0915 - a few statements per field
+    def _build_details(self) -> None:
         page = QWidget()
         form_layout = QFormLayout(page)
         self.form = _FormWithErrors(form_layout)
@@ -229,7 +291,7 @@ class OpportunityEditor(QDialog):
         self.link.setPlaceholderText("https://…")
         self.location = QLineEdit()
         self.source = QLineEdit()
-        self.source.setPlaceholderText("job board, referral, recruiter…")
+        self.source.setPlaceholderText(_("job board, referral, recruiter…"))
         self.salary_min = QLineEdit()
         self.salary_max = QLineEdit()
         self.salary_currency = QLineEdit()
@@ -237,37 +299,36 @@ class OpportunityEditor(QDialog):
         self.salary_currency.setPlaceholderText("EUR")
         self.stage = QComboBox()
         for stage in self._stages:
-            suffix = " (hidden)" if stage.hidden else ""
-            self.stage.addItem(shown(stage.name) + suffix, stage.id)
+            self.stage.addItem(_stage_label(stage), stage.id)
         active = next((s for s in self._stages if s.kind.value == "active"), None)
         if active is not None:
             self.stage.setCurrentIndex(self.stage.findData(active.id))
-        self.has_start_date = QCheckBox("Known")
+        self.has_start_date = QCheckBox(_("Known"))
         self.start_date = QDateEdit(QDate.currentDate())
         self.start_date.setCalendarPopup(True)
         self.start_date.setEnabled(False)
-        self.start_date.setAccessibleName("Start date")
+        self.start_date.setAccessibleName(_("Start date"))
         self.has_start_date.toggled.connect(self.start_date.setEnabled)
         start_row = QWidget()
         start_layout = QHBoxLayout(start_row)
         start_layout.setContentsMargins(0, 0, 0, 0)
         start_layout.addWidget(self.has_start_date)
         start_layout.addWidget(self.start_date, 1)
-        self.archived = QCheckBox("Archived (no more reminders)")
-        self.form.add("&Company", "company", self.company)
-        self.form.add("&Role", "role", self.role)
-        self.form.add("&Link", "link", self.link)
-        self.form.add("L&ocation", "location", self.location)
-        self.form.add("So&urce", "source", self.source)
-        self.form.add("Salary mi&nimum", "salary_min", self.salary_min)
-        self.form.add("Salary ma&ximum", "salary_max", self.salary_max)
-        self.form.add("C&urrency", "salary_currency", self.salary_currency)
-        self.form.add("&Stage", "stage_id", self.stage)
-        self.form.add("Start &date", "start_date", start_row)
+        self.archived = QCheckBox(_("Archived (no more reminders)"))
+        self.form.add(_("&Company"), "company", self.company)
+        self.form.add(_("&Role"), "role", self.role)
+        self.form.add(_("&Link"), "link", self.link)
+        self.form.add(_("L&ocation"), "location", self.location)
+        self.form.add(_("So&urce"), "source", self.source)
+        self.form.add(_("Salary mi&nimum"), "salary_min", self.salary_min)
+        self.form.add(_("Salary ma&ximum"), "salary_max", self.salary_max)
+        self.form.add(_("C&urrency"), "salary_currency", self.salary_currency)
+        self.form.add(_("&Stage"), "stage_id", self.stage)
+        self.form.add(_("Start &date"), "start_date", start_row)
         self.letter_language = add_letter_language_row(self.form)
-        self.has_start_date.setAccessibleName("Start date known")
+        self.has_start_date.setAccessibleName(_("Start date known"))
         self.form.add("", "archived", self.archived)
-        self.archived.setAccessibleName("Archived")
+        self.archived.setAccessibleName(_("Archived"))
         for name in (
             "company",
             "role",
@@ -281,7 +342,7 @@ class OpportunityEditor(QDialog):
             widget = self.form.widgets[name]
             assert isinstance(widget, QLineEdit)
             widget.textEdited.connect(lambda _text, field=name: self._edited(field))
-        self.tabs.addTab(page, "&Details")
+        self.tabs.addTab(page, _("&Details"))
 
     def _build_notes(self) -> None:
         page = QWidget()
@@ -290,11 +351,13 @@ class OpportunityEditor(QDialog):
         self.notes = QPlainTextEdit()
         self.acceptance_criteria = QPlainTextEdit()
         self.acceptance_criteria.setPlaceholderText(
-            "What an offer must have for you to say yes: salary floor, remote days, …"
+            _("What an offer must have for you to say yes: salary floor, remote days, …")
         )
-        self.notes_form.add("&Notes", "notes", self.notes)
-        self.notes_form.add("&Acceptance criteria", "acceptance_criteria", self.acceptance_criteria)
-        self.tabs.addTab(page, "&Notes")
+        self.notes_form.add(_("&Notes"), "notes", self.notes)
+        self.notes_form.add(
+            _("&Acceptance criteria"), "acceptance_criteria", self.acceptance_criteria
+        )
+        self.tabs.addTab(page, _("&Notes"))
 
     def _table(self, name: str) -> QTableView:
         table = QTableView()
@@ -311,16 +374,16 @@ class OpportunityEditor(QDialog):
         layout = QVBoxLayout(page)
         self.contacts_model: SnapshotTableModel[ContactSnapshot] = SnapshotTableModel(
             [
-                ("Name", lambda c: c.name),
-                ("Role", lambda c: _ROLE_LABELS.get(ContactRole(c.role), c.role)),
-                ("Title", lambda c: c.title),
-                ("Email", lambda c: c.email),
-                ("Phone", lambda c: c.phone),
-                ("LinkedIn", lambda c: c.linkedin),
+                (_("Name"), lambda c: c.name),
+                (_("Role"), lambda c: _ROLE_LABELS.get(ContactRole(c.role), c.role)),
+                (_("Title"), lambda c: c.title),
+                (_("Email"), lambda c: c.email),
+                (_("Phone"), lambda c: c.phone),
+                (_("LinkedIn"), lambda c: c.linkedin),
             ],
             self,
         )
-        self.contacts_table = self._table("Contacts")
+        self.contacts_table = self._table(_("Contacts"))
         self.contacts_table.setModel(self.contacts_model)
         layout.addWidget(self.contacts_table, 1)
         form_layout = QFormLayout()
@@ -333,24 +396,24 @@ class OpportunityEditor(QDialog):
         self.contact_email = QLineEdit()
         self.contact_phone = QLineEdit()
         self.contact_linkedin = QLineEdit()
-        self.contact_linkedin.setPlaceholderText("https://www.linkedin.com/in/…")
-        self.contact_form.add("Na&me", "name", self.contact_name)
-        self.contact_form.add("Ro&le", "contact_role", self.contact_role)
-        self.contact_form.add("&Title", "title", self.contact_title)
-        self.contact_form.add("&Email", "email", self.contact_email)
-        self.contact_form.add("&Phone", "phone", self.contact_phone)
-        self.contact_form.add("Lin&kedIn profile", "linkedin", self.contact_linkedin)
+        self.contact_linkedin.setPlaceholderText(_("https://www.linkedin.com/in/…"))
+        self.contact_form.add(_("Na&me"), "name", self.contact_name)
+        self.contact_form.add(_("Ro&le"), "contact_role", self.contact_role)
+        self.contact_form.add(_("&Title"), "title", self.contact_title)
+        self.contact_form.add(_("&Email"), "email", self.contact_email)
+        self.contact_form.add(_("&Phone"), "phone", self.contact_phone)
+        self.contact_form.add(_("Lin&kedIn profile"), "linkedin", self.contact_linkedin)
         self.contact_email.textEdited.connect(lambda _t: self._check_contact(only={"email"}))
         self.contact_linkedin.textEdited.connect(lambda _t: self._check_contact(only={"linkedin"}))
         layout.addLayout(form_layout)
         layout.addLayout(self._contact_buttons())
         self.contacts_table.selectionModel().selectionChanged.connect(
-            lambda *_: self._contact_selected()
+            lambda *_args: self._contact_selected()
         )
         self._removed: tuple[int, str, list[ContactRole]] | None = None
         self._contact_selected()
         self.contacts_page = page
-        self.tabs.addTab(page, "C&ontacts")
+        self.tabs.addTab(page, _("C&ontacts"))
 
     def _contact_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -358,23 +421,23 @@ class OpportunityEditor(QDialog):
         self.contact_status.setObjectName("contact-status")
         self.contact_status.setWordWrap(True)
         row.addWidget(self.contact_status, 1)
-        self.undo_remove_button = QPushButton("&Undo remove")
-        self.undo_remove_button.setAccessibleName("Undo removing the contact")
+        self.undo_remove_button = QPushButton(_("&Undo remove"))
+        self.undo_remove_button.setAccessibleName(_("Undo removing the contact"))
         self.undo_remove_button.setVisible(False)
         self.undo_remove_button.clicked.connect(self.undo_remove_contact)
         row.addWidget(self.undo_remove_button)
-        self.remove_contact_button = QPushButton("Re&move from this opportunity")
+        self.remove_contact_button = QPushButton(_("Re&move from this opportunity"))
         self.remove_contact_button.setAccessibleName(
-            "Remove the selected contact from this opportunity"
+            _("Remove the selected contact from this opportunity")
         )
         self.remove_contact_button.clicked.connect(self.remove_contact)
         row.addWidget(self.remove_contact_button)
-        self.update_contact_button = QPushButton("Sa&ve contact")
-        self.update_contact_button.setAccessibleName("Save changes to the selected contact")
+        self.update_contact_button = QPushButton(_("Sa&ve contact"))
+        self.update_contact_button.setAccessibleName(_("Save changes to the selected contact"))
         self.update_contact_button.clicked.connect(self.update_contact)
         row.addWidget(self.update_contact_button)
-        self.add_contact_button = QPushButton("&Add contact")
-        self.add_contact_button.setAccessibleName("Add contact")
+        self.add_contact_button = QPushButton(_("&Add contact"))
+        self.add_contact_button.setAccessibleName(_("Add contact"))
         self.add_contact_button.clicked.connect(self.add_contact)
         row.addWidget(self.add_contact_button)
         return row
@@ -384,20 +447,20 @@ class OpportunityEditor(QDialog):
         layout = QVBoxLayout(page)
         self.interviews_model: SnapshotTableModel[InterviewSnapshot] = SnapshotTableModel(
             [
-                ("Round", lambda i: str(i.round)),
-                ("Kind", lambda i: i.kind.replace("_", " ")),
-                ("Starts", lambda i: _local(i.starts_at)),
-                ("Ends", lambda i: i.ends_at.astimezone(local_zone()).strftime("%H:%M")),
-                ("Next steps", lambda i: i.next_steps),
+                (_("Round"), lambda i: str(i.round)),
+                (_("Kind"), lambda i: _kind_label(i.kind)),
+                (_("Starts"), lambda i: _local(i.starts_at)),
+                (_("Ends"), lambda i: localformat.clock(i.ends_at.astimezone(local_zone()))),
+                (_("Next steps"), lambda i: i.next_steps),
             ],
             self,
         )
-        self.interviews_table = self._table("Interviews")
+        self.interviews_table = self._table(_("Interviews"))
         self.interviews_table.setModel(self.interviews_model)
         layout.addWidget(self.interviews_table, 1)
         if self._open_debrief is not None:
-            self.debrief_button = QPushButton("Write &debrief…")
-            self.debrief_button.setAccessibleName("Write debrief for the selected interview")
+            self.debrief_button = QPushButton(_("Write &debrief…"))
+            self.debrief_button.setAccessibleName(_("Write debrief for the selected interview"))
             self.debrief_button.clicked.connect(self._debrief_selected)
             layout.addWidget(self.debrief_button, 0, Qt.AlignmentFlag.AlignRight)
         form_layout = QFormLayout()
@@ -410,55 +473,53 @@ class OpportunityEditor(QDialog):
         self.interview_ends.setCalendarPopup(True)
         self.interview_kind = QComboBox()
         for kind in InterviewKind:
-            self.interview_kind.addItem(kind.value.replace("_", " ").capitalize(), kind.value)
+            self.interview_kind.addItem(_KIND_LABELS[kind], kind.value)
         self.interview_location = QLineEdit()
         self.interview_next_steps = QLineEdit()
-        self.interview_next_steps.setPlaceholderText("what they said happens next, and when")
-        self.interview_form.add("Sta&rts", "starts_at", self.interview_starts)
-        self.interview_form.add("&Ends", "ends_at", self.interview_ends)
-        self.interview_form.add("&Kind", "kind", self.interview_kind)
-        self.interview_form.add("&Where", "interview_location", self.interview_location)
-        self.interview_form.add("Ne&xt steps", "next_steps", self.interview_next_steps)
+        self.interview_next_steps.setPlaceholderText(_("what they said happens next, and when"))
+        self.interview_form.add(_("Sta&rts"), "starts_at", self.interview_starts)
+        self.interview_form.add(_("&Ends"), "ends_at", self.interview_ends)
+        self.interview_form.add(_("&Kind"), "kind", self.interview_kind)
+        self.interview_form.add(_("&Where"), "interview_location", self.interview_location)
+        self.interview_form.add(_("Ne&xt steps"), "next_steps", self.interview_next_steps)
         self.interview_starts.dateTimeChanged.connect(lambda _v: self._check_interview())
         self.interview_ends.dateTimeChanged.connect(lambda _v: self._check_interview())
         layout.addLayout(form_layout)
-        self.add_interview_button = QPushButton("&Add interview")
-        self.add_interview_button.setAccessibleName("Add interview")
+        self.add_interview_button = QPushButton(_("&Add interview"))
+        self.add_interview_button.setAccessibleName(_("Add interview"))
         self.add_interview_button.clicked.connect(self.add_interview)
         layout.addWidget(self.add_interview_button, 0, Qt.AlignmentFlag.AlignRight)
         self.interviews_page = page
-        self.tabs.addTab(page, "&Interviews")
+        self.tabs.addTab(page, _("&Interviews"))
 
     def _build_correspondence(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
         self.messages_model: SnapshotTableModel[CorrespondenceSnapshot] = SnapshotTableModel(
             [
-                ("When", lambda m: _local(m.occurred_at)),
-                ("Direction", lambda m: "Sent" if m.direction == "sent" else "Received"),
-                ("Channel", lambda m: m.channel.replace("_", " ")),
-                ("Subject", lambda m: m.subject),
+                (_("When"), lambda m: _local(m.occurred_at)),
+                (_("Direction"), lambda m: _("Sent") if m.direction == "sent" else _("Received")),
+                (_("Channel"), lambda m: _channel_label(m.channel)),
+                (_("Subject"), lambda m: m.subject),
             ],
             self,
         )
-        self.messages_table = self._table("Correspondence")
+        self.messages_table = self._table(_("Correspondence"))
         self.messages_table.setModel(self.messages_model)
         layout.addWidget(self.messages_table, 1)
         form_layout = QFormLayout()
         self.message_form = _FormWithErrors(form_layout)
         self.message_direction = QComboBox()
-        self.message_direction.addItem("Received from them", Direction.RECEIVED.value)
-        self.message_direction.addItem("Sent by me", Direction.SENT.value)
+        self.message_direction.addItem(_("Received from them"), Direction.RECEIVED.value)
+        self.message_direction.addItem(_("Sent by me"), Direction.SENT.value)
         self.message_channel = QComboBox()
         for channel in Channel:
-            self.message_channel.addItem(
-                channel.value.replace("_", " ").capitalize(), channel.value
-            )
+            self.message_channel.addItem(_CHANNEL_LABELS[channel], channel.value)
         self.message_when = QDateTimeEdit(QDateTime.currentDateTime())
         self.message_when.setCalendarPopup(True)
         self.message_subject = QLineEdit()
         self.message_body = QPlainTextEdit()
-        self.message_body.setPlaceholderText("what the message said, pasted or in short")
+        self.message_body.setPlaceholderText(_("what the message said, pasted or in short"))
         self.message_body.setTabChangesFocus(True)
         self.message_body.setMaximumHeight(90)
         # What a reply said, so the plan can follow it (a next round, a date to wait for,
@@ -466,38 +527,40 @@ class OpportunityEditor(QDialog):
         self.message_outcome = QComboBox()
         for label, value in MESSAGE_OUTCOMES:
             self.message_outcome.addItem(label, value)
-        self.message_dated = QCheckBox("A date was named")
+        self.message_dated = QCheckBox(_("A date was named"))
         self.message_date = QDateTimeEdit(QDateTime.currentDateTime().addDays(7))
         self.message_date.setCalendarPopup(True)
         self.message_date.setToolTip(
-            "A reply: the next round, or the day to wait until or check back on. "
-            "A message you sent: the day you said you would be in touch."
+            _(
+                "A reply: the next round, or the day to wait until or check back on. "
+                "A message you sent: the day you said you would be in touch."
+            )
         )
-        self.message_form.add("&Direction", "direction", self.message_direction)
-        self.message_form.add("C&hannel", "channel", self.message_channel)
-        self.message_form.add("&When", "occurred_at", self.message_when)
-        self.message_form.add("&Subject", "subject", self.message_subject)
-        self.message_form.add("&Body", "body", self.message_body)
-        self.message_form.add("What they &said", "outcome", self.message_outcome)
-        self.message_form.add("Named &date", "dated", self.message_dated)
-        self.message_form.add("Da&te", "next_round_at", self.message_date)
+        self.message_form.add(_("&Direction"), "direction", self.message_direction)
+        self.message_form.add(_("C&hannel"), "channel", self.message_channel)
+        self.message_form.add(_("&When"), "occurred_at", self.message_when)
+        self.message_form.add(_("&Subject"), "subject", self.message_subject)
+        self.message_form.add(_("&Body"), "body", self.message_body)
+        self.message_form.add(_("What they &said"), "outcome", self.message_outcome)
+        self.message_form.add(_("Named &date"), "dated", self.message_dated)
+        self.message_form.add(_("Da&te"), "next_round_at", self.message_date)
         # Only a reply can say what comes next (the service refuses it on a sent one).
         self.message_direction.currentIndexChanged.connect(lambda _i: self._direction_changed())
         layout.addLayout(form_layout)
-        self.add_message_button = QPushButton("&Log message")
-        self.add_message_button.setAccessibleName("Log message")
+        self.add_message_button = QPushButton(_("&Log message"))
+        self.add_message_button.setAccessibleName(_("Log message"))
         self.add_message_button.clicked.connect(self.add_message)
         layout.addWidget(self.add_message_button, 0, Qt.AlignmentFlag.AlignRight)
         self.messages_page = page
-        self.tabs.addTab(page, "Co&rrespondence")
+        self.tabs.addTab(page, _("Co&rrespondence"))
 
     def _build_choices(self) -> None:
         # What the opportunity already overrides, kept whole: the page edits only its
         # own three choices and leaves any other override as it was.
         self._overrides: dict[str, Any] = {}
         self.choices = OpportunityChoices(global_settings(self._service))
-        self.choices.setAccessibleName("Follow-up plan choices")
-        self.tabs.addTab(self.choices, "&Follow-up plan")
+        self.choices.setAccessibleName(_("Follow-up plan choices"))
+        self.tabs.addTab(self.choices, _("&Follow-up plan"))
 
     # -- loading -----------------------------------------------------------------------
 
@@ -505,14 +568,16 @@ class OpportunityEditor(QDialog):
         assert self.opportunity_id is not None
         details = load_opportunity(self._service.db, self.opportunity_id)
         self.details = details
-        self.setWindowTitle(f"{shown(details.company)} — {shown(details.role)}")
+        self.setWindowTitle(
+            _("{company} — {role}").format(company=shown(details.company), role=shown(details.role))
+        )
         self.company.setText(editable(details.company))
         self.role.setText(editable(details.role))
         self.link.setText(details.link)
         self.location.setText(editable(details.location))
         self.source.setText(editable(details.source))
-        self.salary_min.setText("" if details.salary_min is None else str(details.salary_min))
-        self.salary_max.setText("" if details.salary_max is None else str(details.salary_max))
+        self.salary_min.setText(_amount_text(details.salary_min))
+        self.salary_max.setText(_amount_text(details.salary_max))
         self.salary_currency.setText(details.salary_currency)
         self.stage.setCurrentIndex(max(0, self.stage.findData(details.stage_id)))
         self.has_start_date.setChecked(details.start_date is not None)
@@ -564,11 +629,19 @@ class OpportunityEditor(QDialog):
         values["link"] = attempt("link", lambda: validation.url(self.link.text()))
         minimum = attempt(
             "salary_min",
-            lambda: _parse_amount(self.salary_min.text(), "salary_min", "The salary minimum"),
+            lambda: _parse_amount(
+                self.salary_min.text(),
+                "salary_min",
+                _("The salary minimum must be a whole number, like {example}."),
+            ),
         )
         maximum = attempt(
             "salary_max",
-            lambda: _parse_amount(self.salary_max.text(), "salary_max", "The salary maximum"),
+            lambda: _parse_amount(
+                self.salary_max.text(),
+                "salary_max",
+                _("The salary maximum must be a whole number, like {example}."),
+            ),
         )
         if "salary_min" not in problems and "salary_max" not in problems:
             attempt("salary_min", lambda: validation.salary_range(minimum, maximum))
@@ -593,7 +666,7 @@ class OpportunityEditor(QDialog):
 
     def check(self, only: set[str] | None = None) -> dict[str, str]:
         """Run every check; show the messages for ``only`` these fields (all when None)."""
-        _, problems = self.field_values()
+        _values, problems = self.field_values()
         self.form.show(problems, only)
         return problems
 
@@ -644,9 +717,12 @@ class OpportunityEditor(QDialog):
         self._overrides = dict(values["playbook_overrides"])
         if self.opportunity_id is not None:
             self.setWindowTitle(
-                f"{shown(self.company.text().strip())} — {shown(self.role.text().strip())}"
+                _("{company} — {role}").format(
+                    company=shown(self.company.text().strip()),
+                    role=shown(self.role.text().strip()),
+                )
             )
-        self._note_saved("the details")
+        self._note_saved(_("the details"))
         self.saved.emit(change)
         return True
 
@@ -660,9 +736,9 @@ class OpportunityEditor(QDialog):
         if part not in self.saved_parts:
             self.saved_parts.append(part)
         self.saved_note.setText(
-            "Already saved: "
-            + ", ".join(self.saved_parts)
-            + ". Cancel keeps these and drops only what is not saved yet."
+            _(
+                "Already saved: {parts}. Cancel keeps these and drops only what is not saved yet."
+            ).format(parts=", ".join(self.saved_parts))
         )
         self.saved_note.setVisible(True)
 
@@ -674,7 +750,7 @@ class OpportunityEditor(QDialog):
     def _check_contact(self, only: set[str] | None = None) -> dict[str, str]:
         problems: dict[str, str] = {}
         try:
-            validation.required_text(self.contact_name.text(), "name", "The contact's name")
+            validation.required_text(self.contact_name.text(), "name", _("The contact's name"))
         except ValidationError as error:
             problems["name"] = str(error)
         try:
@@ -748,8 +824,8 @@ class OpportunityEditor(QDialog):
             self._contact_error(error)
             return False
         self._clear_contact_form()
-        self.contact_status.setText(f"Added {name}.")
-        self._emit(change, f"contact {name}")
+        self.contact_status.setText(_("Added {name}.").format(name=name))
+        self._emit(change, _("contact {name}").format(name=name))
         return True
 
     def update_contact(self) -> bool:
@@ -769,8 +845,8 @@ class OpportunityEditor(QDialog):
             return False
         name = self.contact_name.text().strip()
         self._clear_contact_form()
-        self.contact_status.setText(f"Saved the changes to {name}.")
-        self._emit(change, f"changes to {name}")
+        self.contact_status.setText(_("Saved the changes to {name}.").format(name=name))
+        self._emit(change, _("changes to {name}").format(name=name))
         return True
 
     def remove_contact(self) -> bool:
@@ -786,11 +862,13 @@ class OpportunityEditor(QDialog):
         self._removed = (contact.contact_id, contact.name, roles)
         self._clear_contact_form()
         self.contact_status.setText(
-            f"Removed {shown(contact.name)} from this opportunity. Messages and steps "
-            "with them stay in the history."
+            _(
+                "Removed {name} from this opportunity. Messages and steps "
+                "with them stay in the history."
+            ).format(name=shown(contact.name))
         )
         self.undo_remove_button.setVisible(True)
-        self._emit(change, f"removal of {contact.name}")
+        self._emit(change, _("removal of {name}").format(name=contact.name))
         return True
 
     def undo_remove_contact(self) -> bool:
@@ -807,10 +885,13 @@ class OpportunityEditor(QDialog):
             return False
         self._removed = None
         self.undo_remove_button.setVisible(False)
-        self.contact_status.setText(f"{shown(name)} is back on this opportunity.")
-        if f"removal of {name}" in self.saved_parts:
-            self.saved_parts.remove(f"removal of {name}")
-        self._emit(change, f"contact {name}")
+        self.contact_status.setText(
+            _("{name} is back on this opportunity.").format(name=shown(name))
+        )
+        removal = _("removal of {name}").format(name=name)
+        if removal in self.saved_parts:
+            self.saved_parts.remove(removal)
+        self._emit(change, _("contact {name}").format(name=name))
         return True
 
     def _check_interview(self) -> dict[str, str]:
@@ -853,7 +934,7 @@ class OpportunityEditor(QDialog):
             # The interview moved the card on; Save must not put it back.
             moved = load_opportunity(self._service.db, self.opportunity_id)
             self.stage.setCurrentIndex(max(0, self.stage.findData(moved.stage_id)))
-        self._emit(change, "an interview")
+        self._emit(change, _("an interview"))
         return True
 
     def _debrief_selected(self) -> None:
@@ -905,17 +986,17 @@ class OpportunityEditor(QDialog):
         self.message_body.clear()
         self.message_outcome.setCurrentIndex(0)
         self.message_dated.setChecked(False)
-        self._emit(change, "a message")
+        self._emit(change, _("a message"))
         return True
 
 
 # The choices of "What they said" on a logged message; the plan follows each.
 MESSAGE_OUTCOMES: tuple[tuple[str, str], ...] = (
-    ("Nothing in particular", ""),
-    ("A next round (at the date)", ReplyOutcome.NEXT_ROUND.value),
-    ("Wait until the date", ReplyOutcome.WAIT.value),
-    ("A rejection", ReplyOutcome.REJECTION.value),
-    ("An offer", ReplyOutcome.OFFER.value),
+    (_("Nothing in particular"), ""),
+    (_("A next round (at the date)"), ReplyOutcome.NEXT_ROUND.value),
+    (_("Wait until the date"), ReplyOutcome.WAIT.value),
+    (_("A rejection"), ReplyOutcome.REJECTION.value),
+    (_("An offer"), ReplyOutcome.OFFER.value),
 )
 
 

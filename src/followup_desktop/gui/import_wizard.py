@@ -44,7 +44,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _, ngettext, pgettext
 from followup_desktop.core.imports.formats import (
     FAMILIES,
     FIELD_LABELS,
@@ -62,26 +64,51 @@ from followup_desktop.core.imports.sheet import Sheet, read_sheet_file
 from followup_desktop.core.queries.imports import import_preview, remembered_mapping
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone
-from followup_desktop.gui.dialogs import Dialogs
+from followup_desktop.gui.dialogs import Dialogs, name_wizard_buttons
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.tasks import TaskRunner
 
-CSV_FILTER = "Spreadsheets (*.csv *.tsv *.txt);;All files (*)"
+CSV_FILTER = _("Spreadsheets (*.csv *.tsv *.txt);;All files (*)")
 FORMAT_LABELS = {
-    "auto": "Recognise from the headers",
-    "linkedin": "LinkedIn (applications or saved jobs)",
+    "auto": _("Recognise from the headers"),
+    "linkedin": _("LinkedIn (applications or saved jobs)"),
     "huntr": "Huntr",
     "teal": "Teal",
     "simplify": "Simplify",
     "jobsync": "JobSync",
-    "followup": "Followup's own spreadsheet export",
-    "generic": "My own spreadsheet (map the columns)",
+    "followup": _("Followup's own spreadsheet export"),
+    "generic": _("My own spreadsheet (map the columns)"),
 }
 POLICY_LABELS = {
-    DuplicatePolicy.SKIP: "Skip them",
-    DuplicatePolicy.UPDATE: "Update the stored ones",
-    DuplicatePolicy.KEEP_BOTH: "Keep both",
+    DuplicatePolicy.SKIP: _("Skip them"),
+    DuplicatePolicy.UPDATE: _("Update the stored ones"),
+    DuplicatePolicy.KEEP_BOTH: _("Keep both"),
 }
+
+
+def _changed_field(name: str) -> str:
+    """What an update changes, by the field's name in the plan."""
+    labels = {
+        "link": pgettext("import field", "Link"),
+        "location": pgettext("import field", "Location"),
+        "source": pgettext("import field", "Source"),
+        "salary_currency": pgettext("import field", "Currency"),
+        "salary_min": pgettext("import field", "Salary minimum"),
+        "salary_max": pgettext("import field", "Salary maximum"),
+        "notes": pgettext("import field", "Notes"),
+        "stage": pgettext("import field", "Stage"),
+        "archived": pgettext("import field", "Archived"),
+    }
+    return labels.get(name, name)
+
+
+def _changed_value(name: str, value: str) -> str:
+    # A salary is grouped the locale's way ("62.000"), like everywhere it is shown.
+    if name in ("salary_min", "salary_max") and value.isdigit():
+        return localformat.number(int(value))
+    if name == "archived":
+        return _("yes") if value == "yes" else _("no")
+    return value
 
 
 def _plain(label: QLabel) -> QLabel:
@@ -93,7 +120,7 @@ def _plain(label: QLabel) -> QLabel:
 class PlanModel(QAbstractTableModel):
     """The planned rows of a dry run (thousands for a big file): one line each."""
 
-    HEADERS = ("Row", "Action", "Company", "Role", "Stage", "Details")
+    HEADERS = (_("Row"), _("Action"), _("Company"), _("Role"), _("Stage"), _("Details"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,14 +158,28 @@ class PlanModel(QAbstractTableModel):
     @staticmethod
     def _cells(row: PlannedRow) -> tuple[str, ...]:
         if row.action is RowAction.UPDATE:
-            details = "; ".join(f"{name}: {old!r} → {new!r}" for name, old, new in row.changes)
+            details = "; ".join(
+                _("{field}: “{old}” → “{new}”").format(
+                    field=_changed_field(name),
+                    old=_changed_value(name, old),
+                    new=_changed_value(name, new),
+                )
+                for name, old, new in row.changes
+            )
         elif row.action is RowAction.CREATE:
             details = ", ".join(
-                f"{step.stage_name} {step.at.strftime('%d %b %Y')}" for step in row.history
+                _("{stage} {day}").format(
+                    stage=step.stage_name, day=localformat.day(step.at, year=True)
+                )
+                for step in row.history
             )
         else:
             details = row.reason
-        action = {RowAction.CREATE: "Create", RowAction.UPDATE: "Update", RowAction.SKIP: "Skip"}
+        action = {
+            RowAction.CREATE: _("Create"),
+            RowAction.UPDATE: _("Update"),
+            RowAction.SKIP: _("Skip"),
+        }
         return (str(row.row), action[row.action], row.company, row.role, row.stage.name, details)
 
 
@@ -148,26 +189,28 @@ class FilePage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle("Choose a spreadsheet")
+        self.setTitle(_("Choose a spreadsheet"))
         self.setSubTitle(
-            "A CSV export from LinkedIn, Huntr, Teal, Simplify or JobSync, or any sheet of "
-            "your own saved as CSV (comma, semicolon or tab; any common encoding)."
+            _(
+                "A CSV export from LinkedIn, Huntr, Teal, Simplify or JobSync, or any sheet of "
+                "your own saved as CSV (comma, semicolon or tab; any common encoding)."
+            )
         )
         self.path = QLineEdit()
         self.path.setObjectName("importPath")
-        self.path.setAccessibleName("Spreadsheet file to import")
+        self.path.setAccessibleName(_("Spreadsheet file to import"))
         self.path.textChanged.connect(self.completeChanged)
-        browse = QPushButton("&Choose…")
-        browse.setAccessibleName("Choose the spreadsheet file")
+        browse = QPushButton(_("&Choose…"))
+        browse.setAccessibleName(_("Choose the spreadsheet file"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
         self.error = _plain(PlainLabel())
         self.error.setObjectName("importFileError")
-        self.error.setAccessibleName("Why the file cannot be read")
+        self.error.setAccessibleName(_("Why the file cannot be read"))
         layout = QVBoxLayout(self)
-        label = PlainLabel("&File:")
+        label = PlainLabel(_("&File:"))
         label.setBuddy(self.path)
         layout.addWidget(label)
         layout.addLayout(row)
@@ -175,7 +218,7 @@ class FilePage(QWizardPage):
         layout.addStretch(1)
 
     def _browse(self) -> None:
-        chosen = self._wizard.dialogs.open_file(self, "Import a spreadsheet", CSV_FILTER)
+        chosen = self._wizard.dialogs.open_file(self, _("Import a spreadsheet"), CSV_FILTER)
         if chosen is not None:
             self.path.setText(str(chosen))
 
@@ -201,31 +244,31 @@ class MappingPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle("Columns")
-        self.setSubTitle("Check what each column holds; choose “Do not import” for the rest.")
+        self.setTitle(_("Columns"))
+        self.setSubTitle(_("Check what each column holds; choose “Do not import” for the rest."))
         self.detected = _plain(PlainLabel())
         self.detected.setObjectName("importDetected")
-        self.detected.setAccessibleName("The format Followup recognised")
+        self.detected.setAccessibleName(_("The format Followup recognised"))
         self.format = QComboBox()
         self.format.setObjectName("importFormat")
-        self.format.setAccessibleName("File format")
+        self.format.setAccessibleName(_("File format"))
         for key in FAMILIES:
             self.format.addItem(FORMAT_LABELS[key], key)
         self.format.currentIndexChanged.connect(self._format_changed)
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("importMapping")
-        self.table.setAccessibleName("Column mapping")
-        self.table.setHorizontalHeaderLabels(["Column", "First value", "Goes into"])
+        self.table.setAccessibleName(_("Column mapping"))
+        self.table.setHorizontalHeaderLabels(["Column", _("First value"), _("Goes into")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Tab walks through the field choices rather than the cells around them.
         self.table.setTabKeyNavigation(False)
         self.error = _plain(PlainLabel())
         self.error.setObjectName("importMappingError")
-        self.error.setAccessibleName("What is wrong with the mapping")
+        self.error.setAccessibleName(_("What is wrong with the mapping"))
         self.combos: dict[str, QComboBox] = {}
         form = QFormLayout()
-        form.addRow("&Format:", self.format)
+        form.addRow(_("&Format:"), self.format)
         layout = QVBoxLayout(self)
         layout.addWidget(self.detected)
         layout.addLayout(form)
@@ -255,10 +298,19 @@ class MappingPage(QWizardPage):
 
             fmt, mapping = None, guess_mapping(sheet.header)
             self.error.setText(str(error))
-        label = fmt.label if fmt else "your own spreadsheet"
+        label = fmt.label if fmt else _("your own spreadsheet")
         self.detected.setText(
-            f"{self._wizard.file_name}: {label} ({sheet.encoding}, {sheet.separator_name}-"
-            f"separated), {len(sheet.rows)} rows."
+            ngettext(
+                "{file}: {format} ({encoding}, {separator}-separated), {n} row.",
+                "{file}: {format} ({encoding}, {separator}-separated), {n} rows.",
+                len(sheet.rows),
+            ).format(
+                file=self._wizard.file_name,
+                format=label,
+                encoding=sheet.encoding,
+                separator=sheet.separator_name,
+                n=localformat.number(len(sheet.rows)),
+            )
         )
         first = sheet.rows[0].cells if sheet.rows else ()
         columns = [name for name in sheet.header if name.strip()]
@@ -269,7 +321,7 @@ class MappingPage(QWizardPage):
             self.table.setItem(row, 0, QTableWidgetItem(column))
             self.table.setItem(row, 1, QTableWidgetItem(first[index] if index < len(first) else ""))
             combo = QComboBox()
-            combo.setAccessibleName(f"Field for the column {column}")
+            combo.setAccessibleName(_("Field for the column {column}").format(column=column))
             for target in Field:
                 combo.addItem(FIELD_LABELS[target], target.value)
             combo.setCurrentIndex(combo.findData(mapping.get(column, Field.IGNORE).value))
@@ -308,10 +360,10 @@ class PreviewPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle("Preview")
-        self.setSubTitle("Nothing is written until you choose Import.")
+        self.setTitle(_("Preview"))
+        self.setSubTitle(_("Nothing is written until you choose Import."))
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
+        self.setButtonText(QWizard.WizardButton.CommitButton, _("&Import"))
         self.plan: ImportPlan | None = None
         self._generation = 0
         self._timer = QTimer(self)
@@ -323,15 +375,15 @@ class PreviewPage(QWizardPage):
         self._build_results()
         options = QFormLayout()
         options.addRow(self.day_first)
-        options.addRow("Already in &Followup:", self.policy)
+        options.addRow(_("Already in &Followup:"), self.policy)
         options.addRow(self.skip_bad)
         layout = QVBoxLayout(self)
         layout.addLayout(options)
         layout.addWidget(self.dates)
         for text, widget, stretch in (
-            ("&Stages (change a guess if it is wrong):", self.stages, 1),
-            ("P&roblems:", self.problems, 1),
-            ("What &happens to each row:", self.rows, 2),
+            (_("&Stages (change a guess if it is wrong):"), self.stages, 1),
+            (_("P&roblems:"), self.problems, 1),
+            (_("What &happens to each row:"), self.rows, 2),
         ):
             label = PlainLabel(text)
             label.setBuddy(widget)
@@ -340,46 +392,46 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.summary)
 
     def _build_choices(self) -> None:
-        self.day_first = QCheckBox("&Day first (03/04/2026 is 3 April)")
+        self.day_first = QCheckBox(_("&Day first (03/04/2026 is 3 April)"))
         self.day_first.setObjectName("importDayFirst")
-        self.day_first.setAccessibleName("Read dates day first")
+        self.day_first.setAccessibleName(_("Read dates day first"))
         self.day_first.toggled.connect(self.schedule)
         self.policy = QComboBox()
         self.policy.setObjectName("importPolicy")
-        self.policy.setAccessibleName("What to do with opportunities already in Followup")
+        self.policy.setAccessibleName(_("What to do with opportunities already in Followup"))
         for policy, text in POLICY_LABELS.items():
             self.policy.addItem(text, policy.value)
         self.policy.currentIndexChanged.connect(self.schedule)
-        self.skip_bad = QCheckBox("Import the other rows and &leave out rows with problems")
+        self.skip_bad = QCheckBox(_("Import the other rows and &leave out rows with problems"))
         self.skip_bad.setObjectName("importSkipBad")
-        self.skip_bad.setAccessibleName("Leave out rows with problems")
+        self.skip_bad.setAccessibleName(_("Leave out rows with problems"))
         self.skip_bad.toggled.connect(self.schedule)
 
     def _build_results(self) -> None:
         self.dates = _plain(PlainLabel())
         self.dates.setObjectName("importDates")
-        self.dates.setAccessibleName("Dates as Followup reads them")
+        self.dates.setAccessibleName(_("Dates as Followup reads them"))
         self.stages = QTableWidget(0, 3)
         self.stages.setObjectName("importStages")
-        self.stages.setAccessibleName("Stages guessed from the file")
-        self.stages.setHorizontalHeaderLabels(["In the file", "Stage", "Rows"])
+        self.stages.setAccessibleName(_("Stages guessed from the file"))
+        self.stages.setHorizontalHeaderLabels(["In the file", _("Stage"), _("Rows")])
         self.stages.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.stages.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.stages.setTabKeyNavigation(False)
         self.stage_combos: dict[str, QComboBox] = {}
         self.problems = QListWidget()
         self.problems.setObjectName("importProblems")
-        self.problems.setAccessibleName("Problems in the file, by row and column")
+        self.problems.setAccessibleName(_("Problems in the file, by row and column"))
         self.rows_model = PlanModel(self)
         self.rows = QTableView()
         self.rows.setObjectName("importRows")
-        self.rows.setAccessibleName("What happens to each row")
+        self.rows.setAccessibleName(_("What happens to each row"))
         self.rows.setModel(self.rows_model)
         self.rows.horizontalHeader().setStretchLastSection(True)
         self.rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.summary = _plain(PlainLabel("Reading the file…"))
+        self.summary = _plain(PlainLabel(_("Reading the file…")))
         self.summary.setObjectName("importSummary")
-        self.summary.setAccessibleName("What the import will do")
+        self.summary.setAccessibleName(_("What the import will do"))
 
     def initializePage(self) -> None:
         self.stage_combos.clear()
@@ -419,7 +471,7 @@ class PreviewPage(QWizardPage):
             self._wizard.service.clock,
             self._wizard.file_name,
         )
-        self.summary.setText("Checking the file…")
+        self.summary.setText(_("Checking the file…"))
 
         def work() -> ImportPlan:
             return import_preview(db, sheet, options, file_name=name, tz=local_zone(), now=clock())
@@ -440,25 +492,35 @@ class PreviewPage(QWizardPage):
     def show_plan(self, plan: ImportPlan) -> None:
         """Show a finished dry run."""
         self.plan = plan
-        order = "day first" if plan.day_first else "month first"
         samples = "; ".join(
-            f"row {s.row}: {s.text!r} → {s.value.astimezone(local_zone()).strftime('%a %d %b %Y')}"
+            _("row {row}: “{text}” → {day}").format(
+                row=s.row,
+                text=s.text,
+                day=localformat.day(s.value.astimezone(local_zone()), year=True),
+            )
             for s in plan.sample_dates
         )
-        self.dates.setText(
-            f"Dates read {order}: {samples}" if samples else "No dates in this file."
-        )
+        if not samples:
+            self.dates.setText(_("No dates in this file."))
+        elif plan.day_first:
+            self.dates.setText(_("Dates read day first: {samples}").format(samples=samples))
+        else:
+            self.dates.setText(_("Dates read month first: {samples}").format(samples=samples))
         stage_names = [stage.name for stage in self._wizard.service.stages()]
         for guess in plan.stage_guesses:
             if guess.text in self.stage_combos or not guess.text:
                 continue
             row = self.stages.rowCount()
             self.stages.insertRow(row)
-            shown = guess.text if guess.recognised else f"{guess.text} (not recognised: check)"
+            shown = (
+                guess.text
+                if guess.recognised
+                else _("{text} (not recognised: check)").format(text=guess.text)
+            )
             self.stages.setItem(row, 0, QTableWidgetItem(shown))
             self.stages.setItem(row, 2, QTableWidgetItem(str(guess.rows)))
             combo = QComboBox()
-            combo.setAccessibleName(f"Stage for rows marked {guess.text}")
+            combo.setAccessibleName(_("Stage for rows marked {text}").format(text=guess.text))
             for name in stage_names:
                 combo.addItem(name, name)
             combo.setCurrentIndex(max(0, combo.findData(guess.stage)))
@@ -470,11 +532,18 @@ class PreviewPage(QWizardPage):
         self.rows_model.set_rows(plan.rows)
         if plan.blocked:
             self.summary.setText(
-                f"{len(plan.problems)} problem(s): nothing will be imported until they are "
-                "fixed in the file, or choose to leave those rows out."
+                ngettext(
+                    "{n} problem: nothing will be imported until it is fixed in the file, "
+                    "or choose to leave that row out.",
+                    "{n} problems: nothing will be imported until they are fixed in the file, "
+                    "or choose to leave those rows out.",
+                    len(plan.problems),
+                ).format(n=localformat.number(len(plan.problems)))
             )
         else:
-            self.summary.setText(f"Import will do this: {plan.summary()}.")
+            self.summary.setText(
+                _("Import will do this: {summary}.").format(summary=plan.summary())
+            )
         self.completeChanged.emit()
 
     def _stage_changed(self, combo: QComboBox) -> None:
@@ -495,11 +564,11 @@ class DonePage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle("Import")
+        self.setTitle(_("Import"))
         self.finished = False
         self.result = _plain(PlainLabel())
         self.result.setObjectName("importResult")
-        self.result.setAccessibleName("What the import did")
+        self.result.setAccessibleName(_("What the import did"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.result)
         layout.addStretch(1)
@@ -508,20 +577,22 @@ class DonePage(QWizardPage):
         plan = self._wizard.preview_page.plan
         assert plan is not None
         self.finished = False
-        self.result.setText(f"Importing {plan.file_name}…")
+        self.result.setText(_("Importing {file}…").format(file=plan.file_name))
         service = self._wizard.service
 
         def done(result: object) -> None:
             assert isinstance(result, Change)
             self.finished = True
-            self.result.setText(f"Imported {plan.file_name}: {plan.summary()}.")
+            self.result.setText(
+                _("Imported {file}: {summary}.").format(file=plan.file_name, summary=plan.summary())
+            )
             self._wizard.imported.emit(result)
             self.completeChanged.emit()
 
         def failed(error: BaseException) -> None:
             self.finished = True
             message = str(error) if isinstance(error, FollowupError) else repr(error)
-            self.result.setText(f"Nothing was imported: {message}")
+            self.result.setText(_("Nothing was imported: {reason}").format(reason=message))
             self.completeChanged.emit()
 
         self._wizard.run(lambda: service.import_rows(plan), done, failed)
@@ -549,9 +620,10 @@ class ImportWizard(QWizard):
         self.dialogs = dialogs
         self.sheet: Sheet | None = None
         self.file_name = ""
-        self.setWindowTitle("Import a spreadsheet")
+        self.setWindowTitle(_("Import a spreadsheet"))
         self.setObjectName("importWizard")
-        self.setAccessibleName("Import a spreadsheet")
+        self.setAccessibleName(_("Import a spreadsheet"))
+        name_wizard_buttons(self)
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _, current_language
 from followup_desktop.core.playbook.settings import (
     SETTINGS_KEY,
     PlaybookSettings,
@@ -49,34 +50,40 @@ class DisputedChoice:
 DISPUTED_CHOICES: tuple[DisputedChoice, ...] = (
     DisputedChoice(
         "paper_note",
-        "&Paper note after the email",
-        "Paper note after the emailed thanks",
-        "Email goes first; advice differs on whether a handwritten card or a printed "
-        "letter should follow it.",
+        _("&Paper note after the email"),
+        _("Paper note after the emailed thanks"),
+        _(
+            "Email goes first; advice differs on whether a handwritten card or a printed "
+            "letter should follow it."
+        ),
         (
-            ("none", "No paper note"),
-            ("printed", "A printed letter"),
-            ("handwritten", "A handwritten card"),
+            ("none", _("No paper note")),
+            ("printed", _("A printed letter")),
+            ("handwritten", _("A handwritten card")),
         ),
     ),
     DisputedChoice(
         "status_to_hr",
-        "Status &questions go to",
-        "Where status questions go",
-        "Some hiring managers want status questions to go through HR only; others "
-        "welcome them directly.",
-        ((False, "The interviewer"), (True, "HR or the recruiter")),
+        _("Status &questions go to"),
+        _("Where status questions go"),
+        _(
+            "Some hiring managers want status questions to go through HR only; others "
+            "welcome them directly."
+        ),
+        ((False, _("The interviewer")), (True, _("HR or the recruiter"))),
     ),
     DisputedChoice(
         "double_timeline",
-        "When they name a &timeline",
-        "How long to wait when they name a timeline",
-        "Hiring often runs late, so the status check waits longer than the time they gave "
-        "(twice by default: the timeline multiplier, which Your search can suggest from "
-        "your own data); choose the shorter wait if they seemed sure of their dates.",
+        _("When they name a &timeline"),
+        _("How long to wait when they name a timeline"),
+        _(
+            "Hiring often runs late, so the status check waits longer than the time they gave "
+            "(twice by default: the timeline multiplier, which Your search can suggest from "
+            "your own data); choose the shorter wait if they seemed sure of their dates."
+        ),
         (
-            (True, "Ask after their timeline times the multiplier"),
-            (False, "Ask once their timeline is up"),
+            (True, _("Ask after their timeline times the multiplier")),
+            (False, _("Ask once their timeline is up")),
         ),
     ),
 )
@@ -97,6 +104,14 @@ def select_value(combo: QComboBox, value: Any) -> bool:
     return False
 
 
+def _lowered(text: str) -> str:
+    # English and French lower a choice's first letter inside the sentence; German keeps
+    # it, since a noun ("Keine Notiz auf Papier") starts with a capital letter there.
+    if current_language() == "de":
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def choice_combo(choice: DisputedChoice, default: Any = USE_DEFAULT) -> QComboBox:
     """A combo box for ``choice``; with a ``default`` it starts with "Use my default (…)"."""
     combo = QComboBox()
@@ -106,7 +121,7 @@ def choice_combo(choice: DisputedChoice, default: Any = USE_DEFAULT) -> QComboBo
     combo.setToolTip(choice.explanation)
     if default is not USE_DEFAULT:
         text = choice.text_of(default)
-        combo.addItem(f"Use my default ({text[:1].lower()}{text[1:]})", USE_DEFAULT)
+        combo.addItem(_("Use my default ({choice})").format(choice=_lowered(text)), USE_DEFAULT)
     for value, text in choice.options:
         combo.addItem(text, value)
     return combo
@@ -147,8 +162,10 @@ class OpportunityChoices(QWidget):
         super().__init__(parent)
         form = QFormLayout(self)
         intro = PlainLabel(
-            "Where the advice differs, you can decide for this opportunity alone. "
-            "“Use my default” follows Settings → Playbook."
+            _(
+                "Where the advice differs, you can decide for this opportunity alone. "
+                "“Use my default” follows Settings → Playbook."
+            )
         )
         intro.setWordWrap(True)
         form.addRow(intro)

@@ -24,18 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.files import write_atomically
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.imports.proof import ProofLog
 from followup_desktop.core.queries.imports import proof_log
 from followup_desktop.core.timeutil import local_zone
-from followup_desktop.gui.dialogs import Dialogs
+from followup_desktop.gui.dialogs import Dialogs, name_standard_buttons, show_local_dates
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.tasks import TaskRunner
 
-PDF_FILTER = "PDF documents (*.pdf)"
-CSV_FILTER = "CSV files (*.csv)"
+PDF_FILTER = _("PDF documents (*.pdf)")
+CSV_FILTER = _("CSV files (*.csv)")
 
 
 def _day(edit: QDateEdit) -> date:
@@ -53,14 +55,33 @@ def save_pdf(db: Database, start: date, end: date, path: Path, *, name: str, ref
 
     log = _read(db, start, end)
     pages = write_proof_pdf(log, path, name=name, reference=reference)
-    return f"Saved {len(log.rows)} applications to {path} ({pages} pages)."
+    return _saved(len(log.rows), path, pages)
 
 
 def save_csv(db: Database, start: date, end: date, path: Path) -> str:
     """Read the log and write it as CSV; returns what to tell the person."""
     log = _read(db, start, end)
-    write_atomically(path, log.csv_bytes(), "the proof of search")
-    return f"Saved {len(log.rows)} applications to {path}."
+    write_atomically(path, log.csv_bytes(), _("the proof of search"))
+    return ngettext(
+        "Saved {n} application to {path}.", "Saved {n} applications to {path}.", len(log.rows)
+    ).format(n=localformat.number(len(log.rows)), path=path)
+
+
+def _file_name(start: date, end: date) -> str:
+    # The dates stay ISO in a file name, so the files of several periods sort by date.
+    return _("proof-of-search-{start}-{end}").format(start=start.isoformat(), end=end.isoformat())
+
+
+def _pages(pages: int) -> str:
+    return ngettext("{n} page", "{n} pages", pages).format(n=localformat.number(pages))
+
+
+def _saved(count: int, path: Path, pages: int) -> str:
+    return ngettext(
+        "Saved {n} application to {path} ({pages}).",
+        "Saved {n} applications to {path} ({pages}).",
+        count,
+    ).format(n=localformat.number(count), path=path, pages=_pages(pages))
 
 
 def _ask_print(printer: QPrinter, parent: QWidget) -> bool:
@@ -89,40 +110,44 @@ class ProofDialog(QDialog):
         self._db = db
         self._tasks = tasks
         self._dialogs = dialogs
-        self.setWindowTitle("Proof of search")
+        self.setWindowTitle(_("Proof of search"))
         self.setObjectName("proofDialog")
-        self.setAccessibleName("Proof of search")
+        self.setAccessibleName(_("Proof of search"))
         start = today - timedelta(days=30)
         self.start = QDateEdit(QDate(start.year, start.month, start.day))
         self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        show_local_dates(self.start, self.end)
         for edit, name in (
-            (self.start, "First day of the period"),
-            (self.end, "Last day of the period"),
+            (self.start, _("First day of the period")),
+            (self.end, _("Last day of the period")),
         ):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd MMM yyyy")
             edit.setAccessibleName(name)
         self.name = QLineEdit()
-        self.name.setAccessibleName("Your name, printed on the form")
+        self.name.setAccessibleName(_("Your name, printed on the form"))
         self.reference = QLineEdit()
-        self.reference.setAccessibleName("Your customer or reference number, printed on the form")
+        self.reference.setAccessibleName(
+            _("Your customer or reference number, printed on the form")
+        )
         self.status = PlainLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.status.setObjectName("proofStatus")
-        self.status.setAccessibleName("What was saved")
+        self.status.setAccessibleName(_("What was saved"))
         form = QFormLayout()
-        form.addRow("&From:", self.start)
-        form.addRow("&To:", self.end)
-        form.addRow("Your &name:", self.name)
-        form.addRow("&Reference number:", self.reference)
+        form.addRow(_("&From:"), self.start)
+        form.addRow(_("&To:"), self.end)
+        form.addRow(_("Your &name:"), self.name)
+        form.addRow(_("&Reference number:"), self.reference)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.pdf_button = QPushButton("Save as &PDF…")
-        self.pdf_button.setAccessibleName("Save the log as a PDF form")
-        self.csv_button = QPushButton("Save as &CSV…")
-        self.csv_button.setAccessibleName("Save the log as a CSV file")
-        self.print_button = QPushButton("P&rint…")
-        self.print_button.setAccessibleName("Print the log")
+        name_standard_buttons(buttons)
+        self.pdf_button = QPushButton(_("Save as &PDF…"))
+        self.pdf_button.setAccessibleName(_("Save the log as a PDF form"))
+        self.csv_button = QPushButton(_("Save as &CSV…"))
+        self.csv_button.setAccessibleName(_("Save the log as a CSV file"))
+        self.print_button = QPushButton(_("P&rint…"))
+        self.print_button.setAccessibleName(_("Print the log"))
         self.print_button.clicked.connect(self.print_log)
         buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -133,8 +158,10 @@ class ProofDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             PlainLabel(
-                "Every application of the period with its date, employer and contact, "
-                "position, how you applied, its stages and the result so far."
+                _(
+                    "Every application of the period with its date, employer and contact, "
+                    "position, how you applied, its stages and the result so far."
+                )
             )
         )
         layout.addLayout(form)
@@ -144,7 +171,7 @@ class ProofDialog(QDialog):
     def _period(self) -> tuple[date, date] | None:
         start, end = _day(self.start), _day(self.end)
         if end < start:
-            self.status.setText("The period ends before it starts; choose a later last day.")
+            self.status.setText(_("The period ends before it starts; choose a later last day."))
             return None
         return start, end
 
@@ -153,8 +180,8 @@ class ProofDialog(QDialog):
         period = self._period()
         if period is None:
             return
-        suggested = f"proof-of-search-{period[0].isoformat()}-{period[1].isoformat()}.pdf"
-        path = self._dialogs.save_file(self, "Save the proof of search", suggested, PDF_FILTER)
+        suggested = _file_name(*period) + ".pdf"
+        path = self._dialogs.save_file(self, _("Save the proof of search"), suggested, PDF_FILTER)
         if path is None:
             return
         db, name, reference = self._db, self.name.text().strip(), self.reference.text().strip()
@@ -165,8 +192,8 @@ class ProofDialog(QDialog):
         period = self._period()
         if period is None:
             return
-        suggested = f"proof-of-search-{period[0].isoformat()}-{period[1].isoformat()}.csv"
-        path = self._dialogs.save_file(self, "Save the proof of search", suggested, CSV_FILTER)
+        suggested = _file_name(*period) + ".csv"
+        path = self._dialogs.save_file(self, _("Save the proof of search"), suggested, CSV_FILTER)
         if path is None:
             return
         db = self._db
@@ -189,7 +216,11 @@ class ProofDialog(QDialog):
 
             log = _read(db, *period)
             pages = print_proof(log, printer, name=name, reference=reference)
-            return f"Sent {len(log.rows)} applications to the printer ({pages} pages)."
+            return ngettext(
+                "Sent {n} application to the printer ({pages}).",
+                "Sent {n} applications to the printer ({pages}).",
+                len(log.rows),
+            ).format(n=localformat.number(len(log.rows)), pages=_pages(pages))
 
         self._start(work)
 
@@ -197,7 +228,7 @@ class ProofDialog(QDialog):
         return (self.print_button, self.pdf_button, self.csv_button)
 
     def _start(self, work: Callable[[], Any]) -> None:
-        self.status.setText("Saving…")
+        self.status.setText(_("Saving…"))
         for button in self._buttons():
             button.setEnabled(False)
 
@@ -209,6 +240,6 @@ class ProofDialog(QDialog):
 
         def failed(error: BaseException) -> None:
             reason = str(error) if isinstance(error, FollowupError | OSError) else repr(error)
-            finish(f"Nothing was saved: {reason}")
+            finish(_("Nothing was saved: {reason}").format(reason=reason))
 
         self._tasks.submit(work, lambda text: finish(str(text)), failed, owner=self)

@@ -19,6 +19,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
@@ -36,19 +37,29 @@ from PySide6.QtGui import (
 )
 
 from followup_desktop import APP_NAME
+from followup_desktop.core import localformat
 from followup_desktop.core.files import atomic_path
-from followup_desktop.core.imports.proof import ProofLog, ProofRow, day_text
+from followup_desktop.core.i18n import _, formatting_locale
+from followup_desktop.core.imports.proof import ProofLog, ProofRow
 
 RESOLUTION = 300
-COLUMNS: tuple[tuple[str, float], ...] = (
-    ("No.", 0.04),
-    ("Date applied", 0.085),
-    ("Employer and contact or address", 0.225),
-    ("Position", 0.165),
-    ("How applied", 0.11),
-    ("Stage history", 0.225),
-    ("Result so far", 0.15),
-)
+
+
+# The columns and their shares of the width; a function, so the captions are in the
+# language spoken when the form is drawn.
+def columns() -> tuple[tuple[str, float], ...]:
+    """The form's columns: caption and share of the page's width."""
+    return (
+        (_("No."), 0.04),
+        (_("Date applied"), 0.085),
+        (_("Employer and contact or address"), 0.225),
+        (_("Position"), 0.165),
+        (_("How applied"), 0.11),
+        (_("Stage history"), 0.225),
+        (_("Result so far"), 0.15),
+    )
+
+
 _WRAP = (
     int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
 )
@@ -86,6 +97,26 @@ def _fonts() -> _Fonts:
         return value
 
     return _Fonts(font(15, True), font(9.5), font(8.5), font(8.5, True), font(7.5))
+
+
+@cache
+def _day_in(day: date, locale: str) -> str:
+    return localformat.short_date(day, locale=locale)
+
+
+def day_text(day: date) -> str:
+    """A date in a table cell, the locale's short way ("02.12.26", "12/2/26").
+
+    Cached: a year's log writes the same few hundred days tens of thousands of times.
+    """
+    return _day_in(day, formatting_locale())
+
+
+def period_text(log: ProofLog) -> str:
+    """The log's period in words ("2. Dezember 2026 bis 31. Dezember 2026")."""
+    return _("{start} to {end}").format(
+        start=localformat.long_date(log.start), end=localformat.long_date(log.end)
+    )
 
 
 def _clip(text: str) -> str:
@@ -180,7 +211,7 @@ class _Layout:
         self.x: list[float] = []
         self.w: list[float] = []
         left = 0.0
-        for _, share in COLUMNS:
+        for _caption, share in columns():
             self.x.append(left)
             self.w.append(width * share)
             left += width * share
@@ -259,7 +290,13 @@ class _Writer:
     # -- pagination ----------------------------------------------------------------------
 
     def _header_height(self) -> float:
-        return self.line * 1.6
+        # A caption may wrap (German and French ones run longer): the row grows to fit.
+        bold, pad = self.layout.bold, self.layout.pad
+        tallest = max(
+            len(bold.lines(caption, self.layout.w[index] - 2 * pad))
+            for index, (caption, _width) in enumerate(columns())
+        )
+        return max(self.line * 1.6, tallest * bold.line + 2 * pad)
 
     def _title_height(self) -> float:
         return self._metrics(self.fonts.title).height() + self.line * 5.2
@@ -288,20 +325,24 @@ class _Writer:
         self._text(
             painter,
             QRectF(0, 0, self.page_width, title_height),
-            "Proof of job search: applications",
+            _("Proof of job search: applications"),
             self.fonts.title,
         )
         y = title_height + self.line * 0.6
         label = self.fonts.label
         fields = (
-            ("Name", self.name),
-            ("Customer or reference number", self.reference),
+            (_("Name"), self.name),
+            (_("Customer or reference number"), self.reference),
         )
         half = self.page_width / 2
         for column, (caption, value) in enumerate(fields):
             x = column * half
             painter.setFont(label)
-            text = f"{caption}: {value}" if value else f"{caption}:"
+            text = (
+                _("{caption}: {value}").format(caption=caption, value=value)
+                if value
+                else _("{caption}:").format(caption=caption)
+            )
             painter.drawText(QRectF(x, y, half - self.line, self.line * 1.4), _WRAP, text)
             if not value:
                 offset = self._metrics(label).horizontalAdvance(text) + self.line * 0.3
@@ -313,9 +354,14 @@ class _Writer:
                 )
         y += self.line * 1.8
         count = len(self.log.rows)
-        summary = (
-            f"Period: {self.log.period_text}.   Applications in this period: {count}.   "
-            f"Made on {day_text(self.log.made_on)} with {APP_NAME}."
+        summary = "   ".join(
+            (
+                _("Period: {period}.").format(period=period_text(self.log)),
+                _("Applications in this period: {count}.").format(count=localformat.number(count)),
+                _("Made on {day} with {app}.").format(
+                    day=localformat.long_date(self.log.made_on), app=APP_NAME
+                ),
+            )
         )
         self._text(painter, QRectF(0, y, self.page_width, self.line * 1.4), summary, label)
         return self._title_height()
@@ -325,7 +371,7 @@ class _Writer:
         painter.fillRect(QRectF(0, y, self.page_width, height), QColor("#dde3ea"))
         painter.setFont(self.fonts.bold)
         pad = self.layout.pad
-        for index, (caption, _) in enumerate(COLUMNS):
+        for index, (caption, _width) in enumerate(columns()):
             painter.drawText(
                 QRectF(self.layout.x[index] + pad, y + pad, self.layout.w[index] - 2 * pad, height),
                 _WRAP,
@@ -345,7 +391,7 @@ class _Writer:
         pad = layout.pad
         top = y
         painter.setPen(QPen(QColor("#b8c0c8"), 1))
-        for number, _, height in rows:
+        for number, _cells, height in rows:
             if number % 2 == 0:
                 painter.fillRect(QRectF(0, y, self.page_width, height), QColor("#f3f5f7"))
             painter.drawLine(0, int(y + height), int(self.page_width), int(y + height))
@@ -354,7 +400,7 @@ class _Writer:
         for wrapper in (layout.bold, layout.body):
             painter.setFont(wrapper.font)
             y = top
-            for _, cells, height in rows:
+            for _number, cells, height in rows:
                 for column, cell in enumerate(cells):
                     line_y = y + pad
                     for font, lines in cell:
@@ -371,7 +417,9 @@ class _Writer:
         painter.drawText(
             QRectF(0, self.page_height - self.line * 1.2, self.page_width, self.line * 1.2),
             int(Qt.AlignmentFlag.AlignRight),
-            f"Proof of job search, {self.log.period_text} — page {page} of {pages}",
+            _("Proof of job search, {period} — page {page} of {pages}").format(
+                period=period_text(self.log), page=page, pages=pages
+            ),
         )
 
     def _declaration(self, painter: QPainter, y: float) -> None:
@@ -380,10 +428,10 @@ class _Writer:
         painter.drawText(
             QRectF(0, y, self.page_width, self.line * 1.4),
             _WRAP,
-            "I confirm that the applications above were made as stated.",
+            _("I confirm that the applications above were made as stated."),
         )
         y += self.line * 3
-        caption = "Date, signature:"
+        caption = _("Date, signature:")
         painter.drawText(QRectF(0, y, self.page_width / 2, self.line * 1.4), _WRAP, caption)
         start = self._metrics(self.fonts.label).horizontalAdvance(caption) + self.line * 0.3
         base = int(y + self.line * 1.05)
@@ -416,7 +464,7 @@ class _Writer:
         total = len(pages) + int(extra)
         painter = QPainter()
         if not painter.begin(self.pdf):
-            raise OSError("the PDF file or the printer could not be opened")
+            raise OSError(_("the PDF file or the printer could not be opened"))
         try:
             y = 0.0
             for page_number, indexes in enumerate(pages, start=1):
@@ -428,7 +476,7 @@ class _Writer:
                     self._text(
                         painter,
                         QRectF(0, y + self.line, self.page_width, self.line * 2),
-                        "No applications in this period.",
+                        _("No applications in this period."),
                         self.fonts.label,
                     )
                     y += self.line * 3
@@ -449,10 +497,10 @@ def write_proof_pdf(log: ProofLog, path: Path, *, name: str = "", reference: str
     ensure_gui_application()
     # Written beside the target (owner-only) and renamed, so a failure never leaves half
     # a PDF.
-    with atomic_path(path, "the proof of search") as temporary:
+    with atomic_path(path, _("the proof of search")) as temporary:
         pdf = QPdfWriter(str(temporary))
         pdf.setResolution(RESOLUTION)
-        pdf.setTitle(f"Proof of job search, {log.period_text}")
+        pdf.setTitle(_("Proof of job search, {period}").format(period=period_text(log)))
         pdf.setCreator(APP_NAME)
         pdf.setPageLayout(page_layout())
         pages = _Writer(log, pdf, name, reference).write()

@@ -11,6 +11,7 @@ untouched, empty account form is not an error.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTime, Signal
@@ -37,7 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.autostart import autostart_enabled, autostart_supported, set_autostart
+from followup_desktop.core import localformat
 from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.i18n import _, pgettext
 from followup_desktop.core.models import StageKind
 from followup_desktop.core.playbook.settings import (
     SETTINGS_KEY,
@@ -49,6 +52,7 @@ from followup_desktop.core.queries.stages import stage_list
 from followup_desktop.core.reminders import ReminderService
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.gui.appearance import AppearancePage
+from followup_desktop.gui.dialogs import name_standard_buttons
 from followup_desktop.gui.editor import FieldError
 from followup_desktop.gui.plain import PlainLabel, shown
 from followup_desktop.gui.playbook_choices import (
@@ -77,6 +81,33 @@ def _label(name: str) -> str:
     return setting_label(name)
 
 
+#: What each kind of stage means, in the Stages page's list and its Meaning box.
+STAGE_KIND_LABELS = {
+    StageKind.PROSPECT: pgettext("stage kind", "Prospect"),
+    StageKind.ACTIVE: pgettext("stage kind", "Active"),
+    StageKind.FINAL: pgettext("stage kind", "Final round"),
+    StageKind.OFFER: pgettext("stage kind", "Offer"),
+    StageKind.ACCEPTED: pgettext("stage kind", "Accepted"),
+    StageKind.REJECTED: pgettext("stage kind", "Rejected"),
+    StageKind.WITHDRAWN: pgettext("stage kind", "Withdrawn"),
+    StageKind.CLOSED: pgettext("stage kind", "Closed"),
+}
+
+
+def _qt_time_format() -> str:
+    """The locale's short time pattern as a QTimeEdit display format ("h:mm AP", "HH:mm")."""
+    return localformat.time_pattern().replace("a", "AP")
+
+
+def _weekday_names() -> dict[str, str]:
+    """Each stored weekday ("mon") by the locale's name for it ("Montag")."""
+    monday = date(2024, 1, 1)  # a Monday
+    return {
+        day: localformat.weekday_name(monday + timedelta(days=offset), width="wide")
+        for offset, day in enumerate(WEEKDAYS)
+    }
+
+
 def _shrinkable(combo: QComboBox) -> None:
     """Let a list box be narrower than its longest entry (the open list shows it all)."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -97,19 +128,19 @@ class StagesPage(QWidget):
         self._service = service
         layout = QVBoxLayout(self)
         intro = PlainLabel(
-            "Columns of the board, left to right. Untick a stage to hide its column."
+            _("Columns of the board, left to right. Untick a stage to hide its column.")
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.list = QListWidget()
-        self.list.setAccessibleName("Stages")
+        self.list.setAccessibleName(_("Stages"))
         self.list.itemChanged.connect(self._item_changed)
         layout.addWidget(self.list, 1)
         moves = QHBoxLayout()
-        self.up_button = QPushButton("Move &up")
-        self.up_button.setAccessibleName("Move stage up")
-        self.down_button = QPushButton("Move do&wn")
-        self.down_button.setAccessibleName("Move stage down")
+        self.up_button = QPushButton(_("Move &up"))
+        self.up_button.setAccessibleName(_("Move stage up"))
+        self.down_button = QPushButton(_("Move do&wn"))
+        self.down_button.setAccessibleName(_("Move stage down"))
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button.clicked.connect(lambda: self.move_selected(1))
         moves.addWidget(self.up_button)
@@ -118,22 +149,22 @@ class StagesPage(QWidget):
         layout.addLayout(moves)
         form = QFormLayout()
         self.name = QLineEdit()
-        self.name.setAccessibleName("Stage name")
+        self.name.setAccessibleName(_("Stage name"))
         self.kind = QComboBox()
-        self.kind.setAccessibleName("What the stage means")
+        self.kind.setAccessibleName(_("What the stage means"))
         for kind in StageKind:
-            self.kind.addItem(_label(kind.value), kind.value)
+            self.kind.addItem(STAGE_KIND_LABELS[kind], kind.value)
         self.kind.setCurrentIndex(self.kind.findData(StageKind.ACTIVE.value))
-        form.addRow("&Name", self.name)
-        form.addRow("&Meaning", self.kind)
+        form.addRow(_("&Name"), self.name)
+        form.addRow(_("&Meaning"), self.kind)
         layout.addLayout(form)
         self.error = FieldError("name")
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("&Add stage")
-        self.add_button.setAccessibleName("Add stage")
-        self.rename_button = QPushButton("&Rename selected")
-        self.rename_button.setAccessibleName("Rename selected stage")
+        self.add_button = QPushButton(_("&Add stage"))
+        self.add_button.setAccessibleName(_("Add stage"))
+        self.rename_button = QPushButton(_("&Rename selected"))
+        self.rename_button.setAccessibleName(_("Rename selected stage"))
         self.add_button.clicked.connect(self.add_stage)
         self.rename_button.clicked.connect(self.rename_selected)
         buttons.addWidget(self.add_button)
@@ -149,7 +180,12 @@ class StagesPage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for stage in stages:
-            item = QListWidgetItem(f"{shown(stage.name)}  ({stage.kind.value})")
+            item = QListWidgetItem(
+                _("{stage}  ({meaning})").format(
+                    stage=shown(stage.name),
+                    meaning=STAGE_KIND_LABELS.get(stage.kind, stage.kind.value),
+                )
+            )
             item.setData(Qt.ItemDataRole.UserRole, stage.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked if stage.hidden else Qt.CheckState.Checked)
@@ -191,7 +227,7 @@ class StagesPage(QWidget):
         """Give the selected stage the typed name."""
         stage_id = self.selected_id()
         if stage_id is None:
-            self.error.show_message("Select the stage to rename first.")
+            self.error.show_message(_("Select the stage to rename first."))
             return False
         name = self.name.text()
         if self._apply(lambda: self._service.rename_stage(stage_id, name)):
@@ -330,16 +366,17 @@ class PlaybookPage(QWidget):
             return number
         if name in {"working_hours_start", "working_hours_end"}:
             clock = QTimeEdit()
-            clock.setDisplayFormat("HH:mm")
+            clock.setDisplayFormat(_qt_time_format())
             return clock
         if name == "working_days":
             days = QWidget()
             layout = QHBoxLayout(days)
             layout.setContentsMargins(0, 0, 0, 0)
+            names = _weekday_names()
             for day in WEEKDAYS:
-                box = QCheckBox(day.capitalize())
+                box = QCheckBox(names[day])
                 box.setObjectName(f"day-{day}")
-                box.setAccessibleName(day.capitalize())
+                box.setAccessibleName(names[day])
                 layout.addWidget(box)
             return days
         return QLineEdit()
@@ -396,22 +433,26 @@ class RemindersPage(QWidget):
 
     def __init__(self, service: FollowupService) -> None:
         super().__init__()
-        self.setAccessibleName("Reminders")
+        self.setAccessibleName(_("Reminders"))
         self._reminders = ReminderService.of(service)
         layout = QVBoxLayout(self)
         intro = PlainLabel(
-            "Followup reminds you from the system tray, through your desktop's "
-            "notifications, even with its window closed."
+            _(
+                "Followup reminds you from the system tray, through your desktop's "
+                "notifications, even with its window closed."
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.start_at_login = QCheckBox("&Start Followup in the tray when I log in")
-        self.start_at_login.setAccessibleName("Start Followup in the tray when I log in")
-        self.quiet_hours = QCheckBox("&Keep reminders to my working hours and days")
-        self.quiet_hours.setAccessibleName("Keep reminders to my working hours and days")
+        self.start_at_login = QCheckBox(_("&Start Followup in the tray when I log in"))
+        self.start_at_login.setAccessibleName(_("Start Followup in the tray when I log in"))
+        self.quiet_hours = QCheckBox(_("&Keep reminders to my working hours and days"))
+        self.quiet_hours.setAccessibleName(_("Keep reminders to my working hours and days"))
         self.quiet_hours.setToolTip(
-            "A reminder that falls outside the hours on the Working hours page waits "
-            "until they begin."
+            _(
+                "A reminder that falls outside the hours on the Working hours page waits "
+                "until they begin."
+            )
         )
         layout.addWidget(self.start_at_login)
         layout.addWidget(self.quiet_hours)
@@ -419,7 +460,7 @@ class RemindersPage(QWidget):
         if not autostart_supported():
             self.start_at_login.setEnabled(False)
             self.start_at_login.setToolTip(
-                "Not available on this system yet; add Followup to your login items by hand."
+                _("Not available on this system yet; add Followup to your login items by hand.")
             )
         self.reload()
 
@@ -464,13 +505,13 @@ class SettingsDialog(QDialog):
         # Where a playbook change (which re-plans every opportunity) runs: on the
         # window's worker when given, so the window stays usable; else right here.
         self._background = background
-        self.setWindowTitle("Settings")
-        self.setAccessibleName("Settings")
+        self.setWindowTitle(_("Settings"))
+        self.setAccessibleName(_("Settings"))
         self.resize(720, 520)
         layout = QVBoxLayout(self)
         body = QHBoxLayout()
         self.pages = QListWidget()
-        self.pages.setAccessibleName("Settings pages")
+        self.pages.setAccessibleName(_("Settings pages"))
         self.pages.setFixedWidth(170)
         self.stack = QStackedWidget()
         body.addWidget(self.pages)
@@ -481,36 +522,38 @@ class SettingsDialog(QDialog):
         self.playbook_page = PlaybookPage(
             None,
             set(HOURS_FIELDS),
-            "When Followup plans each step after an interview. Changing these plans "
-            "every open opportunity again.",
+            _(
+                "When Followup plans each step after an interview. Changing these plans "
+                "every open opportunity again."
+            ),
         )
         self.hours_page = PlaybookPage(
             set(HOURS_FIELDS),
             set(),
-            "Reminders fall inside your working hours, on your working days, in your zone.",
+            _("Reminders fall inside your working hours, on your working days, in your zone."),
         )
         self.email_page: EmailAccountPage = EmailAccountPage(service, passwords=passwords)
-        self.email_page.setAccessibleName("Email account")
+        self.email_page.setAccessibleName(_("Email account"))
         self.templates_page: TemplateEditorPage = TemplateEditorPage(service)
-        self.templates_page.setAccessibleName("Message templates")
-        self.add_page("Stages", self.stages_page)
-        self.add_page("Playbook", self.playbook_page)
-        self.add_page("Working hours", self.hours_page)
+        self.templates_page.setAccessibleName(_("Message templates"))
+        self.add_page(_("Stages"), self.stages_page)
+        self.add_page(_("Playbook"), self.playbook_page)
+        self.add_page(_("Working hours"), self.hours_page)
         self.reminders_page = RemindersPage(service)
-        self.add_page("Reminders", self.reminders_page)
+        self.add_page(_("Reminders"), self.reminders_page)
         self.appearance_page = AppearancePage()
-        self.add_page("Appearance", self.appearance_page)
+        self.add_page(_("Appearance"), self.appearance_page)
         from followup_desktop.gui.language_page import LanguagePage
 
         self.language_page = LanguagePage(apply_all=self.apply)
         self.add_page(self.language_page.accessibleName(), self.language_page)
-        self.add_page("Email account", self.email_page)
+        self.add_page(_("Email account"), self.email_page)
         from followup_desktop.gui.mailbox import IncomingMailPage
 
         self.incoming_page = IncomingMailPage(service, passwords=passwords)
-        self.incoming_page.setAccessibleName("Incoming mail")
-        self.add_page("Incoming mail", self.incoming_page)
-        self.add_page("Message templates", self.templates_page)
+        self.incoming_page.setAccessibleName(_("Incoming mail"))
+        self.add_page(_("Incoming mail"), self.incoming_page)
+        self.add_page(_("Message templates"), self.templates_page)
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.pages.setCurrentRow(0)
         self.error = FieldError("playbook")
@@ -521,6 +564,7 @@ class SettingsDialog(QDialog):
             | QDialogButtonBox.StandardButton.Apply
             | QDialogButtonBox.StandardButton.RestoreDefaults
         )
+        name_standard_buttons(buttons)
         for button in buttons.buttons():
             button.setAccessibleName(button.text().replace("&", ""))
         buttons.accepted.connect(self._ok)
@@ -590,13 +634,17 @@ class SettingsDialog(QDialog):
             # The page says what is wrong beside its fields; the line above the buttons
             # says where to look, since another page may be showing.
             self.error.show_message(
-                f"The email account was not saved: {self.email_page.status_label.text()}"
+                _("The email account was not saved: {problem}").format(
+                    problem=self.email_page.status_label.text()
+                )
             )
             self.show_page(self.email_page)
             return False
         if not self.incoming_page.apply():
             self.error.show_message(
-                f"Incoming mail was not saved: {self.incoming_page.status_label.text()}"
+                _("Incoming mail was not saved: {problem}").format(
+                    problem=self.incoming_page.status_label.text()
+                )
             )
             self.show_page(self.incoming_page)
             return False
@@ -611,8 +659,10 @@ class SettingsDialog(QDialog):
         self.language_page.apply()
         if self._template_edited() and not self.templates_page.save():
             self.error.show_message(
-                "The template was not saved: fix the problem shown under it, or choose "
-                "Restore the original."
+                _(
+                    "The template was not saved: fix the problem shown under it, or choose "
+                    "Restore the original."
+                )
             )
             self.show_page(self.templates_page)
             return False
@@ -634,7 +684,7 @@ class SettingsDialog(QDialog):
             # Validated already; the runner applies the Change (or reports a failure).
             service = self._service
             self._background(
-                "Re-planning every follow-up for the new settings…",
+                _("Re-planning every follow-up for the new settings…"),
                 lambda: service.set_setting(SETTINGS_KEY, stored),
             )
             self._stored = stored

@@ -162,7 +162,7 @@ def test_cli_writes_csv_and_a_pdf_that_reads_like_the_form(
     for expected in (
         "Proof of job search",
         "Name: Alex Example <b>bold</b>",  # user text is drawn as text, never markup
-        "Period: 01 Jan 2026 to 31 Mar 2026",
+        "Period: January 1, 2026 to March 31, 2026",
         "Applications in this period: 2",
         "Date applied",
         "How applied",

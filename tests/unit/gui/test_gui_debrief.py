@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from followup_desktop.core import i18n
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import (
     Action,
@@ -652,3 +653,29 @@ def test_a_german_or_french_timing_is_offered_too_and_text_without_one_offers_no
     dialog.refresh_offers()
     assert [offer.days for offer in dialog.next_steps_offers.offers()] == [14]
     assert dialog.timeline_days.value() == 0
+
+
+def test_in_german_the_debrief_speaks_german_and_writes_german_dates(
+    qtbot: QtBot, service: FollowupService, interview_id: int
+) -> None:
+    i18n.set_language("de")
+    try:
+        dialog = _open(qtbot, service, interview_id)
+        subheading = dialog.findChild(QLabel, "subheading")
+        assert subheading is not None
+        # The interview was on Monday 23 November 2026, 12:00 to 13:00 in Berlin.
+        assert "Runde 1" in subheading.text()
+        assert "23. Nov. 2026" in subheading.text()
+        assert "12:00 bis 13:00" in subheading.text()
+        assert dialog.submit_button.text() == "Nachbereitung &abschließen"
+        dialog.date_edits["decision_date"].setText("2025-11-30")
+        assert dialog.submit() is False
+        assert "liegt vor dem Gespräch" in dialog.errors["decision_date"].text()
+        assert "30. Nov. 2025" in dialog.errors["decision_date"].text()
+        dialog.date_edits["decision_date"].setText("")
+        dialog.questions.add_row()
+        _type(qtbot, dialog.questions.editors["my_answer"], "eine Antwort ohne Frage")
+        assert dialog.submit() is False
+        assert dialog.questions.errors["question"].text().startswith("Frage 1: ")
+    finally:
+        i18n.set_language("en")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -10,10 +11,11 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from followup_desktop.core import i18n
 from followup_desktop.core.board import load_stages
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
-from followup_desktop.core.fields import ContactFields
+from followup_desktop.core.fields import ContactFields, OpportunityFields
 from followup_desktop.core.models import Contact, Correspondence, Direction, Opportunity
 from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService
@@ -290,3 +292,32 @@ def test_a_logged_message_keeps_its_body(qtbot: QtBot, service: FollowupService)
         assert stored.body == "We would like you back for a second round."
         assert stored.direction is Direction.RECEIVED
     assert editor.interviews_model.rowCount() == 1  # the next round, from what they said
+
+
+@pytest.fixture
+def german() -> Iterator[None]:
+    i18n.set_language("de")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.mark.usefixtures("german")
+def test_in_german_the_editor_speaks_german_and_groups_salaries_the_german_way(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    acme = service.create_opportunity(
+        "Acme", "Analyst", OpportunityFields(salary_min=62000, salary_max=70000)
+    ).created_id
+    editor = make_editor(qtbot, service, acme)
+    assert editor.tabs.tabText(0) == "&Angaben"
+    assert editor.save_button.accessibleName() == "Stelle speichern und schließen"
+    assert editor.salary_min.text() == "62.000"
+    editor.salary_max.setText("75.000")
+    assert editor.save()
+    with service.db.session() as session:
+        stored = session.get(Opportunity, acme)
+        assert stored is not None
+        assert (stored.salary_min, stored.salary_max) == (62000, 75000)
+    editor.salary_max.setText("viel")
+    assert "ganze Zahl" in editor.check()["salary_max"]
+    assert "65.000" in editor.check()["salary_max"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import unicodedata
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,8 @@ from PySide6.QtWidgets import QLabel, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from conftest import require_tools
+from followup_desktop.core import i18n
 from followup_desktop.core.db import Database
 from followup_desktop.core.imports.formats import Field
 from followup_desktop.core.models import Opportunity, Stage
@@ -171,7 +176,7 @@ def test_window_menus_open_the_wizard_and_save_the_proof(
     dialogs.files.append(pdf)
     dialog.save_pdf()
     qtbot.waitUntil(lambda: dialog.status.text().startswith("Saved"), timeout=20_000)
-    assert "Saved 1 applications" in dialog.status.text()
+    assert "Saved 1 application to" in dialog.status.text()
     assert pdf.read_bytes().startswith(b"%PDF")
 
     out = tmp_path / "all.csv"
@@ -296,7 +301,7 @@ def test_the_proof_prints_through_the_print_dialog(
     qtbot.addWidget(dialog)
     dialog.print_log()
     qtbot.waitUntil(lambda: dialog.status.text().startswith("Sent"), timeout=20_000)
-    assert asked and "Sent 1 applications to the printer (1 pages)" in dialog.status.text()
+    assert asked and "Sent 1 application to the printer (1 page)" in dialog.status.text()
     assert target.read_bytes().startswith(b"%PDF")
 
     declined = ProofDialog(
@@ -305,3 +310,70 @@ def test_the_proof_prints_through_the_print_dialog(
     qtbot.addWidget(declined)
     declined.print_log()
     assert declined.status.text() == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "de",
+            (
+                "Nachweis der Eigenbemühungen: Bewerbungen",
+                "Zeitraum: 1. Januar 2026 bis 31. Januar 2026.",
+                "Bewerbungen in diesem Zeitraum: 1.",
+                "Arbeitgeber",
+                "Ansprechpartner",
+                "05.01.26",
+                "Datum, Unterschrift:",
+                "Seite 1 von 1",
+            ),
+        ),
+        (
+            "fr",
+            (
+                "Justificatif de recherche d\u2019emploi : candidatures",
+                "Période : du 1 janvier 2026 au 31 janvier 2026.",
+                "Historique",
+                "05/01/2026",
+                "Date, signature :",
+                "page 1 sur 1",
+            ),
+        ),
+    ],
+)
+def test_the_proof_pdf_is_the_form_of_the_persons_language(
+    tmp_path: Path, language: str, expected: tuple[str, ...]
+) -> None:
+    require_tools("pdftotext")
+    from followup_desktop.core.imports.proof import ProofLog, ProofRow
+    from followup_desktop.gui.proof_pdf import write_proof_pdf
+
+    row = ProofRow(
+        1,
+        date(2026, 1, 5),
+        "Northwind",
+        "dana@northwind.example",
+        "Engineer",
+        "Online",
+        ((date(2026, 1, 5), "Applied"),),
+        "Open",
+        "",
+    )
+    i18n.set_language(language)
+    try:
+        write_proof_pdf(
+            ProofLog(date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 1), (row,)),
+            tmp_path / "proof.pdf",
+        )
+    finally:
+        i18n.set_language("en")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "proof.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # Ligatures ("ﬁ") read back as two letters, no-break spaces as spaces.
+    flat = " ".join(unicodedata.normalize("NFKC", text).split())
+    for sentence in expected:
+        assert " ".join(unicodedata.normalize("NFKC", sentence).split()) in flat, sentence

@@ -127,3 +127,29 @@ def test_the_import_plan_passes_the_model_checks(
     assert {_cells(model, row)[1] for row in range(created)} == {"Skip"}
     assert all(_cells(model, row)[5] for row in range(created)), "a skip says why"
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Company"
+
+
+def test_an_update_names_its_fields_and_groups_salaries_in_the_persons_language() -> None:
+    from followup_desktop.core import i18n
+    from followup_desktop.core.imports.plan import PlannedRow
+    from followup_desktop.core.imports.stages import StageInfo
+    from followup_desktop.core.kinds import StageKind
+
+    row = PlannedRow(
+        row=2,
+        action=RowAction.UPDATE,
+        company="Acme",
+        role="Analyst",
+        stage=StageInfo(1, "Applied", StageKind.ACTIVE),
+        changes=(("salary_min", "60000", "65000"), ("archived", "no", "yes")),
+    )
+    model = PlanModel()
+    model.set_rows([row])
+    assert _cells(model, 0)[5] == ("Salary minimum: “60,000” → “65,000”; Archived: “no” → “yes”")
+    i18n.set_language("de")
+    try:
+        assert _cells(model, 0)[5] == (
+            "Mindestgehalt: „60.000“ → „65.000“; Archiviert: „nein“ → „ja“"
+        )
+    finally:
+        i18n.set_language("en")

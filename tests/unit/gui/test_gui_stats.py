@@ -83,7 +83,7 @@ def test_ctrl_4_shows_the_page_with_the_numbers_of_the_core(
     companies = {row[0]: row for row in cells(page.response_section.tables[1])}
     assert companies["Acme"][1:] == ["2", "10.0", "1", "3.0", "2", "4.5", "10.0", "2.25"]
     weeks = cells(page.weekly_section.tables[0])
-    assert weeks[1] == ["2026-10-05", "1", "2", "1"]
+    assert weeks[1] == ["10/5/26", "1", "2", "1"]  # Monday 5 October 2026, as en_US writes it
     assert "2 of 4 applications (50%)" in page.silence_label.text()
     assert page.advice.text().startswith("Suggested multiplier: 2, from 3 interviews")
     for model in (page.funnel_model, page.week_model, page.company_model, page.source_model):

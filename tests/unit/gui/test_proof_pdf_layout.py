@@ -19,6 +19,7 @@ from followup_desktop.gui.proof_pdf import (
     _fonts,
     _Layout,
     _Wrapper,
+    day_text,
     ensure_gui_application,
     write_proof_pdf,
 )
@@ -83,10 +84,10 @@ def test_each_history_entry_starts_its_own_line(tmp_path: Path) -> None:
     )
     first = layout.cells(1, _row(1, history))[5][0][1]
     second = layout.cells(2, _row(2, history[1:]))[5][0][1]
-    assert first[0] == "02 Mar 2026 Applied"  # spaces made single, as in every cell
-    assert first[1].startswith("09 Mar 2026")
+    assert first[0] == f"{day_text(date(2026, 3, 2))} Applied"  # spaces made single
+    assert first[1].startswith(day_text(date(2026, 3, 9)))
     assert len(first) > 3  # the long stage wrapped within its entry
-    assert first[-1].startswith("16 Mar 2026")
+    assert first[-1].startswith(day_text(date(2026, 3, 16)))
     # The same entry in another row is laid out the same way.
     assert second == first[1:]
 

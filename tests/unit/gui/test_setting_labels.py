@@ -6,6 +6,7 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from followup_desktop.core import i18n
 from followup_desktop.core.playbook.settings import describe_settings
 from followup_desktop.gui.playbook_choices import DISPUTED_CHOICES
 from followup_desktop.gui.setting_labels import (
@@ -109,3 +110,21 @@ def test_the_playbook_page_is_grouped_and_never_scrolls_sideways(qtbot: QtBot) -
     thank_you = page.editors["thank_you_hours"]
     assert thank_you.text() == "24 hours after the interview"  # type: ignore[attr-defined]
     assert page.editors["paper_note_days"].text() == "1 day after the interview"  # type: ignore[attr-defined]
+
+
+def test_units_and_weekdays_follow_the_language(qtbot: QtBot) -> None:
+    i18n.set_language("de")
+    try:
+        assert setting_unit("thank_you_hours", 1) == " Stunde nach dem Gespräch"
+        assert setting_unit("thank_you_hours", 24) == " Stunden nach dem Gespräch"
+        page = PlaybookPage({"working_days"}, set(), "Intro")
+        qtbot.addWidget(page)
+        monday = page.findChild(QCheckBox, "day-mon")
+        assert monday is not None
+        assert monday.text() == "Montag"
+        i18n.set_language("fr")
+        # French takes the singular for 0 and 1, the plural from 2.
+        assert setting_unit("review_offer_days", 0) == " jour"
+        assert setting_unit("review_offer_days", 2) == " jours"
+    finally:
+        i18n.set_language("en")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.messages import (
     EmailAccount,
     Security,
@@ -35,8 +36,8 @@ from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
-TEST_TEXT, TEST_NAME = "&Test connection", "Test connection"
-CANCEL_TEXT, CANCEL_NAME = "&Cancel test", "Cancel test"
+TEST_TEXT, TEST_NAME = _("&Test connection"), _("Test connection")
+CANCEL_TEXT, CANCEL_NAME = _("&Cancel test"), _("Cancel test")
 
 
 class ServerFields:
@@ -53,10 +54,11 @@ class ServerFields:
         self.host_edit.setPlaceholderText(example)
         self.security_box = QComboBox()
         self.security_box.addItem(
-            f"SSL/TLS (usually port {ports[Security.SSL]})", str(Security.SSL)
+            _("SSL/TLS (usually port {port})").format(port=ports[Security.SSL]), str(Security.SSL)
         )
         self.security_box.addItem(
-            f"STARTTLS (usually port {ports[Security.STARTTLS]})", str(Security.STARTTLS)
+            _("STARTTLS (usually port {port})").format(port=ports[Security.STARTTLS]),
+            str(Security.STARTTLS),
         )
         self.port_box = QSpinBox()
         self.port_box.setRange(1, 65535)
@@ -125,20 +127,22 @@ class EmailAccountPage(QWidget):
         self.from_name_edit = QLineEdit()
         self.from_address_edit = QLineEdit()
         for label, widget, name in (
-            ("&Server:", self.host_edit, "SMTP server"),
-            ("S&ecurity:", self.security_box, "Security"),
-            ("&Port:", self.port_box, "Port"),
-            ("&User name:", self.username_edit, "User name"),
-            ("Pass&word:", self.password_edit, "Password"),
-            ("Your &name:", self.from_name_edit, "Your name"),
-            ("&From address:", self.from_address_edit, "From address"),
+            (_("&Server:"), self.host_edit, _("SMTP server")),
+            (_("S&ecurity:"), self.security_box, _("Security")),
+            (_("&Port:"), self.port_box, _("Port")),
+            (_("&User name:"), self.username_edit, _("User name")),
+            (_("Pass&word:"), self.password_edit, _("Password")),
+            (_("Your &name:"), self.from_name_edit, _("Your name")),
+            (_("&From address:"), self.from_address_edit, _("From address")),
         ):
             widget.setAccessibleName(name)
             form.addRow(label, widget)
         layout.addLayout(form)
         note = PlainLabel(
-            "The server's certificate is always checked. The password is kept only in your "
-            "system's password store, never in Followup's files."
+            _(
+                "The server's certificate is always checked. The password is kept only in your "
+                "system's password store, never in Followup's files."
+            )
         )
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -146,16 +150,16 @@ class EmailAccountPage(QWidget):
         self.store_label.setWordWrap(True)
         layout.addWidget(self.store_label)
         self.session_box = QCheckBox(
-            "Keep the password in memory until Followup quits (it is not saved anywhere)"
+            _("Keep the password in memory until Followup quits (it is not saved anywhere)")
         )
         layout.addWidget(self.session_box)
         buttons = QHBoxLayout()
         self.test_button = QPushButton(TEST_TEXT)
         self.test_button.setAccessibleName(TEST_NAME)
         self.test_button.clicked.connect(self._test_clicked)
-        self.save_button = QPushButton("&Save account")
+        self.save_button = QPushButton(_("&Save account"))
         self.save_button.clicked.connect(self.apply)
-        self.forget_button = QPushButton("For&get password")
+        self.forget_button = QPushButton(_("For&get password"))
         self.forget_button.clicked.connect(self.forget_password)
         for button in (self.test_button, self.save_button, self.forget_button):
             buttons.addWidget(button)
@@ -163,7 +167,7 @@ class EmailAccountPage(QWidget):
         layout.addLayout(buttons)
         self.status_label = PlainLabel()
         self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Status")
+        self.status_label.setAccessibleName(_("Status"))
         layout.addWidget(self.status_label)
         layout.addStretch(1)
 
@@ -179,11 +183,13 @@ class EmailAccountPage(QWidget):
         status = self.passwords.status()
         self.session_box.setVisible(not status.available)
         if status.available:
-            self.store_label.setText(f"Passwords are kept in: {status.backend_name}.")
+            self.store_label.setText(
+                _("Passwords are kept in: {store}.").format(store=status.backend_name)
+            )
         else:
             self.store_label.setText(status.reason)
         self.password_edit.setPlaceholderText(
-            "(stored — type to replace)" if account and self._has_password(account) else ""
+            _("(stored — type to replace)") if account and self._has_password(account) else ""
         )
 
     def _has_password(self, account: EmailAccount) -> bool:
@@ -214,7 +220,7 @@ class EmailAccountPage(QWidget):
             return False
         self.password_edit.clear()
         self.load()
-        self.status_label.setText("Saved.")
+        self.status_label.setText(_("Saved."))
         self.saved.emit()
         return True
 
@@ -228,8 +234,10 @@ class EmailAccountPage(QWidget):
             self.passwords.keep_for_session(account.secret_key, password)
         else:
             raise ValidationError(
-                "The password was not kept: this system has no safe password store. Tick "
-                "'Keep the password in memory' to use it until Followup quits.",
+                _(
+                    "The password was not kept: this system has no safe password store. Tick "
+                    "'Keep the password in memory' to use it until Followup quits."
+                ),
                 "password",
             )
 
@@ -241,7 +249,7 @@ class EmailAccountPage(QWidget):
             self.status_label.setText(str(error))
             return
         self.load()
-        self.status_label.setText("The password is forgotten.")
+        self.status_label.setText(_("The password is forgotten."))
 
     def _test_clicked(self) -> None:
         if self.runner.busy:
@@ -255,7 +263,7 @@ class EmailAccountPage(QWidget):
             return
         self._test_cancelled = True
         self.runner.cancel()
-        self.status_label.setText("The test was stopped.")
+        self.status_label.setText(_("The test was stopped."))
         # Back to its own words at once; enabled again when the worker has let go.
         self._show_test_button(enabled=False)
 
@@ -293,7 +301,7 @@ class EmailAccountPage(QWidget):
         )
         self._test_cancelled = False
         self._show_test_button(enabled=True, cancel=True)
-        self.status_label.setText("Testing the connection…")
+        self.status_label.setText(_("Testing the connection…"))
         self.runner.start(job)
 
     def _on_test_progress(self, text: str) -> None:
@@ -309,7 +317,7 @@ class EmailAccountPage(QWidget):
 
     def _on_test_ok(self) -> None:
         if self._test_done():
-            self.status_label.setText("The connection works: encrypted, verified and logged in.")
+            self.status_label.setText(_("The connection works: encrypted, verified and logged in."))
 
     def _on_test_failed(self, message: str, kind: str) -> None:
         if self._test_done():

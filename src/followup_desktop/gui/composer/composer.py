@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.fields import ContactFields
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.messages import (
     Draft,
     EmailAccount,
@@ -99,7 +100,7 @@ def _ask_print(printer: QPrinter, parent: QWidget) -> bool:
 
 def _ask_pdf_path(parent: QWidget) -> str:
     path, _filter = QFileDialog.getSaveFileName(
-        parent, "Save the letter as PDF", "letter.pdf", "PDF files (*.pdf)"
+        parent, _("Save the letter as PDF"), "letter.pdf", _("PDF files (*.pdf)")
     )
     return path
 
@@ -163,8 +164,11 @@ class ComposerDialog(QDialog):
         company = draft.context.get("company", "")
         role = draft.context.get("role", "")
         heading = PlainLabel(
-            f"<b>{html.escape(kind_label(draft.kind))}</b>"
-            + (f" — {rich(role)} at {rich(company)}" if company else "")
+            _("<b>{kind}</b> — {role} at {company}").format(
+                kind=html.escape(kind_label(draft.kind)), role=rich(role), company=rich(company)
+            )
+            if company
+            else f"<b>{html.escape(kind_label(draft.kind))}</b>"
         )
         heading.setTextFormat(Qt.TextFormat.RichText)  # our markup; their text escaped
         layout.addWidget(heading)
@@ -182,19 +186,19 @@ class ComposerDialog(QDialog):
         self.to_edit = QLineEdit(
             editable(", ".join(r.formatted() for r in draft.recipients if r.email))
         )
-        self.to_edit.setAccessibleName("Recipients")
-        self.to_edit.setPlaceholderText("Name <name@example.com>, …")
+        self.to_edit.setAccessibleName(_("Recipients"))
+        self.to_edit.setPlaceholderText(_("Name <name@example.com>, …"))
         self.subject_edit = QLineEdit(editable(draft.subject))
-        self.subject_edit.setAccessibleName("Subject")
+        self.subject_edit.setAccessibleName(_("Subject"))
         self.body_edit = QPlainTextEdit(editable(draft.body))
-        self.body_edit.setAccessibleName("Message")
+        self.body_edit.setAccessibleName(_("Message"))
         if draft.is_email:
-            form.addRow("&To:", self.to_edit)
-            form.addRow("&Subject:", self.subject_edit)
+            form.addRow(_("&To:"), self.to_edit)
+            form.addRow(_("&Subject:"), self.subject_edit)
         else:
             self.to_edit.hide()
             self.subject_edit.hide()
-        form.addRow("&Message:" if draft.is_email else "&Script:", self.body_edit)
+        form.addRow(_("&Message:") if draft.is_email else _("&Script:"), self.body_edit)
         self.option_boxes: dict[str, QCheckBox] = {}
         for option in draft.optional_parts:
             box = QCheckBox(option.label)
@@ -207,7 +211,7 @@ class ComposerDialog(QDialog):
             form.addRow("", box)
             self.option_boxes[option.name] = box
         self.highlights = QTextBrowser(splitter)
-        self.highlights.setAccessibleName("From your debrief")
+        self.highlights.setAccessibleName(_("From your debrief"))
         self.highlights.setHtml(self._highlights_html())
         splitter.addWidget(editor)
         splitter.addWidget(self.highlights)
@@ -216,9 +220,9 @@ class ComposerDialog(QDialog):
         layout.addWidget(splitter, 1)
 
         self.mark_done = QCheckBox(
-            "When I use one of these, log the message and mark this step done"
+            _("When I use one of these, log the message and mark this step done")
             if draft.is_email
-            else "When I use one of these, log the call and mark this step done"
+            else _("When I use one of these, log the call and mark this step done")
         )
         self.mark_done.setChecked(True)
         layout.addWidget(self.mark_done)
@@ -226,12 +230,12 @@ class ComposerDialog(QDialog):
         status_row = QHBoxLayout()
         self.status_label = PlainLabel("")
         self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Status")
+        self.status_label.setAccessibleName(_("Status"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setMaximumWidth(160)
         self.progress.hide()
-        self.cancel_button = QPushButton("&Cancel sending")
+        self.cancel_button = QPushButton(_("&Cancel sending"))
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.runner.cancel)
         status_row.addWidget(self.status_label, 1)
@@ -240,19 +244,21 @@ class ComposerDialog(QDialog):
         layout.addLayout(status_row)
 
         buttons = QHBoxLayout()
-        self.send_button = QPushButton("Se&nd")
+        self.send_button = QPushButton(_("Se&nd"))
         self.send_button.clicked.connect(self.send)
-        self.mail_app_button = QPushButton("Open in my &mail app")
+        self.mail_app_button = QPushButton(_("Open in my &mail app"))
         self.mail_app_button.clicked.connect(self.open_in_mail_app)
-        self.copy_button = QPushButton("C&opy")
+        self.copy_button = QPushButton(_("C&opy"))
         self.copy_button.clicked.connect(self.copy_text)
-        self.print_button = QPushButton("&Print…")
+        self.print_button = QPushButton(_("&Print…"))
         self.print_button.clicked.connect(self.print_letter)
-        self.pdf_button = QPushButton("Save as P&DF…")
+        self.pdf_button = QPushButton(_("Save as P&DF…"))
         self.pdf_button.clicked.connect(self.save_pdf)
-        self.mark_button = QPushButton("Mark as sent" if draft.is_email else "I made the call")
+        self.mark_button = QPushButton(
+            _("Mark as sent") if draft.is_email else _("I made the call")
+        )
         self.mark_button.clicked.connect(lambda: self._record(None, force=True))
-        close_button = QPushButton("Close")
+        close_button = QPushButton(_("Close"))
         close_button.clicked.connect(self.reject)
         for button in (self.send_button, self.mail_app_button):
             button.setVisible(draft.is_email)
@@ -271,8 +277,8 @@ class ComposerDialog(QDialog):
         form = QFormLayout(box)
         form.setContentsMargins(0, 0, 0, 0)
         self.address_edit = QLineEdit()
-        self.address_edit.setPlaceholderText("name@example.com")
-        self.save_address_button = QPushButton("Sa&ve address")
+        self.address_edit.setPlaceholderText(_("name@example.com"))
+        self.save_address_button = QPushButton(_("Sa&ve address"))
         self.save_address_button.clicked.connect(self.save_address)
         row = QHBoxLayout()
         row.addWidget(self.address_edit, 1)
@@ -280,30 +286,32 @@ class ComposerDialog(QDialog):
         self.address_label = PlainLabel("")
         self.address_label.setBuddy(self.address_edit)
         form.addRow(self.address_label, row)
-        self.linkedin_button = QPushButton("Copy the text and open their &LinkedIn profile")
+        self.linkedin_button = QPushButton(_("Copy the text and open their &LinkedIn profile"))
         self.linkedin_button.setAccessibleName(
-            "Copy the message and open the interviewer's LinkedIn profile"
+            _("Copy the message and open the interviewer's LinkedIn profile")
         )
         self.linkedin_button.clicked.connect(self.send_by_linkedin)
         form.addRow("", self.linkedin_button)
         self.organizer_name_edit = QLineEdit()
-        self.organizer_name_edit.setAccessibleName("Name of the person who arranged the interview")
-        self.organizer_name_edit.setPlaceholderText("who arranged the interview")
+        self.organizer_name_edit.setAccessibleName(
+            _("Name of the person who arranged the interview")
+        )
+        self.organizer_name_edit.setPlaceholderText(_("who arranged the interview"))
         self.organizer_address_edit = QLineEdit()
         self.organizer_address_edit.setAccessibleName(
-            "Email address of the person who arranged the interview"
+            _("Email address of the person who arranged the interview")
         )
-        self.organizer_address_edit.setPlaceholderText("their email address")
-        self.organizer_button = QPushButton("&Write to them instead")
+        self.organizer_address_edit.setPlaceholderText(_("their email address"))
+        self.organizer_button = QPushButton(_("&Write to them instead"))
         self.organizer_button.setAccessibleName(
-            "Send the thanks through the person who arranged the interview"
+            _("Send the thanks through the person who arranged the interview")
         )
         self.organizer_button.clicked.connect(self.write_to_organizer)
         organizer_row = QHBoxLayout()
         organizer_row.addWidget(self.organizer_name_edit, 1)
         organizer_row.addWidget(self.organizer_address_edit, 1)
         organizer_row.addWidget(self.organizer_button)
-        self.organizer_label = PlainLabel("Or via the person who &arranged it:")
+        self.organizer_label = PlainLabel(_("Or via the person who &arranged it:"))
         self.organizer_label.setBuddy(self.organizer_name_edit)
         form.addRow(self.organizer_label, organizer_row)
         self.letter_hint = PlainLabel("")
@@ -322,19 +330,25 @@ class ComposerDialog(QDialog):
             return
         name = missing.name
         # A name with "&" in it would otherwise lose it to the label's shortcut.
-        self.address_label.setText(f"{name.replace('&', '&&')}'s &email address:")
-        self.address_edit.setAccessibleName(f"Email address of {name}")
-        self.save_address_button.setAccessibleName(f"Save the email address of {name}")
+        self.address_label.setText(
+            _("{name}'s &email address:").format(name=name.replace("&", "&&"))
+        )
+        self.address_edit.setAccessibleName(_("Email address of {name}").format(name=name))
+        self.save_address_button.setAccessibleName(
+            _("Save the email address of {name}").format(name=name)
+        )
         self.linkedin_button.setVisible(bool(missing.linkedin))
         self.linkedin_button.setToolTip(missing.linkedin)
         known = missing.organizer_id is not None
         self.organizer_name_edit.setText(editable(missing.organizer_name))
         self.organizer_name_edit.setReadOnly(known)
         self.letter_hint.setText(
-            "The interview was in person, so a printed letter handed in at reception also works."
+            _("The interview was in person, so a printed letter handed in at reception also works.")
             if missing.in_person
-            else "A printed letter is offered only after an interview in person; "
-            "after a call or a video interview it would arrive too late."
+            else _(
+                "A printed letter is offered only after an interview in person; "
+                "after a call or a video interview it would arrive too late."
+            )
         )
 
     def _redraft(self, why: str) -> None:
@@ -373,7 +387,9 @@ class ComposerDialog(QDialog):
             return False
         self.changed.emit(change)
         self.address_edit.clear()
-        self._redraft(f"Saved {missing.name}'s address; the message now goes to them.")
+        self._redraft(
+            _("Saved {name}'s address; the message now goes to them.").format(name=missing.name)
+        )
         return True
 
     def send_by_linkedin(self) -> bool:
@@ -384,13 +400,16 @@ class ComposerDialog(QDialog):
         QGuiApplication.clipboard().setText(self.body_edit.toPlainText())
         if not self._open_url(QUrl(missing.linkedin)):
             self.status_label.setText(
-                f"The text is copied, but no browser opened {missing.linkedin}; open it "
-                "yourself and paste the message there."
+                _(
+                    "The text is copied, but no browser opened {link}; open it "
+                    "yourself and paste the message there."
+                ).format(link=missing.linkedin)
             )
             return False
         self.status_label.setText(
-            f"Copied. Paste it into a LinkedIn message to {missing.name} on the page that "
-            "just opened."
+            _(
+                "Copied. Paste it into a LinkedIn message to {name} on the page that just opened."
+            ).format(name=missing.name)
         )
         self._record(Channel.LINKEDIN)
         return True
@@ -404,8 +423,10 @@ class ComposerDialog(QDialog):
         name = self.organizer_name_edit.text().strip()
         if not address.strip() or not name:
             self.status_label.setText(
-                "Give the name and email address of the person who arranged the interview "
-                "(a recruiter or someone in HR)."
+                _(
+                    "Give the name and email address of the person who arranged the interview "
+                    "(a recruiter or someone in HR)."
+                )
             )
             return False
         try:
@@ -426,31 +447,36 @@ class ComposerDialog(QDialog):
         self.changed.emit(change)
         self.organizer_address_edit.clear()
         self._redraft(
-            f"The note now goes to {name} and asks them to pass your thanks on to {missing.name}."
+            _(
+                "The note now goes to {organizer} and asks them to pass your thanks on to "
+                "{interviewer}."
+            ).format(organizer=name, interviewer=missing.name)
         )
         return True
 
     def _highlights_html(self) -> str:
         if not self.draft.highlights:
-            return "<p><i>Nothing from your debrief for this message.</i></p>"
+            return "<p><i>{}</i></p>".format(
+                html.escape(_("Nothing from your debrief for this message."))
+            )
         rows = "".join(
             f"<p><b>{html.escape(h.label)}</b><br>{rich(h.text)}</p>" for h in self.draft.highlights
         )
-        return f"<h3>From your debrief</h3>{rows}"
+        return f"<h3>{html.escape(_('From your debrief'))}</h3>{rows}"
 
     def _update_send_availability(self) -> None:
         reason = self.send_unavailable_reason()
         self.send_button.setEnabled(reason is None and not self.runner.busy)
-        self.send_button.setToolTip(reason or "Send through your email account")
+        self.send_button.setToolTip(reason or _("Send through your email account"))
         if reason and self.draft.is_email and not self._sent:
             self.status_label.setText(reason)
 
     def send_unavailable_reason(self) -> str | None:
         """Why Send cannot work right now, in plain words (None when it can)."""
         if self._sent:
-            return "This message has been sent."
+            return _("This message has been sent.")
         if self.account is None:
-            return (
+            return _(
                 "To send from here, set up your email account in Settings → Email account. "
                 "Meanwhile, open the message in your mail app or copy it."
             )
@@ -458,11 +484,11 @@ class ComposerDialog(QDialog):
             return None
         status = self.passwords.status()
         if not status.available:
-            return (
-                f"{status.reason} Sending from Followup needs a safe place for your "
+            return _(
+                "{reason} Sending from Followup needs a safe place for your "
                 "password; open the message in your mail app or copy it instead, or enter "
                 "the password in Settings → Email account to keep it for this session only."
-            )
+            ).format(reason=status.reason)
         return None
 
     # -- optional paragraphs ----------------------------------------------------------
@@ -483,9 +509,15 @@ class ComposerDialog(QDialog):
         merged = carry_over(self.body_edit.toPlainText(), self.draft.body, redrafted.body)
         if merged is None:
             self.status_label.setText(
-                "Your edits changed the text around that paragraph, so it was not "
-                + ("added" if enabled else "taken out")
-                + "; change the message by hand instead."
+                _(
+                    "Your edits changed the text around that paragraph, so it was not "
+                    "added; change the message by hand instead."
+                )
+                if enabled
+                else _(
+                    "Your edits changed the text around that paragraph, so it was not "
+                    "taken out; change the message by hand instead."
+                )
             )
             return self._undo_tick(box, enabled)
         # Through the cursor rather than setPlainText, so Ctrl+Z brings back the old text.
@@ -532,9 +564,9 @@ class ComposerDialog(QDialog):
         self.mark_button.setEnabled(False)
         self.mark_done.setEnabled(False)
         if not change.entities:
-            self.status_label.setText("This message was already logged; nothing was added.")
+            self.status_label.setText(_("This message was already logged; nothing was added."))
             return True
-        self.status_label.setText("Logged, and the step is marked done.")
+        self.status_label.setText(_("Logged, and the step is marked done."))
         self.changed.emit(change)
         return True
 
@@ -548,8 +580,15 @@ class ComposerDialog(QDialog):
         left = unfilled_placeholders(subject, body)
         if left:
             self.status_label.setText(
-                f"Not sent: replace {left[0]} with your own words first"
-                + (f" ({len(left) - 1} more part in brackets)." if len(left) > 1 else ".")
+                _("Not sent: replace {part} with your own words first.").format(part=left[0])
+                if len(left) == 1
+                else ngettext(
+                    "Not sent: replace {part} with your own words first "
+                    "({n} more part in brackets).",
+                    "Not sent: replace {part} with your own words first "
+                    "({n} more parts in brackets).",
+                    len(left) - 1,
+                ).format(part=left[0], n=len(left) - 1)
             )
             self.body_edit.setFocus()
             return
@@ -599,10 +638,10 @@ class ComposerDialog(QDialog):
 
     def _on_sent(self) -> None:
         self._set_busy(False)
-        self.status_label.setText("Sent.")
+        self.status_label.setText(_("Sent."))
         self._sent = True
         if self._record(Channel.EMAIL):
-            self.status_label.setText("Sent, logged, and the step is marked done.")
+            self.status_label.setText(_("Sent, logged, and the step is marked done."))
         self._update_send_availability()
 
     def _on_send_failed(self, message: str, kind: str) -> None:
@@ -610,12 +649,12 @@ class ComposerDialog(QDialog):
         # A 4xx reply is worth another try later, a 5xx one is not: the first words say
         # which, so the person knows whether to wait or to change something.
         if kind == SendErrorKind.TEMPORARY:
-            prefix = "Not sent yet, a temporary problem"
+            prefix = _("Not sent yet, a temporary problem")
         elif kind == SendErrorKind.REFUSED:
-            prefix = "Not sent, refused for good"
+            prefix = _("Not sent, refused for good")
         else:
-            prefix = "Not sent"
-        self.status_label.setText(f"{prefix}: {message}")
+            prefix = _("Not sent")
+        self.status_label.setText(_("{problem}: {message}").format(problem=prefix, message=message))
         self._update_send_availability()
 
     def open_in_mail_app(self) -> None:
@@ -626,21 +665,29 @@ class ComposerDialog(QDialog):
             # Opening a mail program sends nothing: the step waits until the person says
             # the message went out.
             self.status_label.setText(
-                "Opened in your mail app. Once it has gone out, press Mark as sent so the "
-                "plan moves on."
+                _(
+                    "Opened in your mail app. Once it has gone out, press Mark as sent so the "
+                    "plan moves on."
+                )
             )
         else:
             self.status_label.setText(
-                "No mail program opened the message. Set a default mail app in your "
-                "desktop settings, or copy the text instead."
+                _(
+                    "No mail program opened the message. Set a default mail app in your "
+                    "desktop settings, or copy the text instead."
+                )
             )
 
     def copy_text(self) -> None:
         """Put the message on the clipboard."""
         subject, body = self._text()
-        text = f"Subject: {subject}\n\n{body}" if self.draft.is_email and subject else body
+        text = (
+            _("Subject: {subject}").format(subject=subject) + "\n\n" + body
+            if self.draft.is_email and subject
+            else body
+        )
         QGuiApplication.clipboard().setText(text)
-        self.status_label.setText("Copied to the clipboard.")
+        self.status_label.setText(_("Copied to the clipboard."))
         self._record(None)
 
     def letter_document(self) -> QTextDocument:
@@ -664,7 +711,7 @@ class ComposerDialog(QDialog):
         printer = QPrinter()
         if self._print_dialog(printer, self):
             self.letter_document().print_(printer)
-            self.status_label.setText("Sent to the printer.")
+            self.status_label.setText(_("Sent to the printer."))
             self._record(Channel.LETTER if self.draft.is_email else None)
 
     def save_pdf(self) -> None:
@@ -676,7 +723,7 @@ class ComposerDialog(QDialog):
         writer.setTitle(self._text()[0] or kind_label(self.draft.kind))
         writer.setResolution(300)
         self.letter_document().print_(writer)
-        self.status_label.setText(f"Saved {path}.")
+        self.status_label.setText(_("Saved {path}.").format(path=path))
         self._record(Channel.LETTER if self.draft.is_email else None)
 
     # -- closing ---------------------------------------------------------------------

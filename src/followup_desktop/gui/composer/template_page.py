@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.core.i18n import _
 from followup_desktop.core.messages import FIELDS, TEMPLATES, TemplateError, TemplateStore
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.plain import PlainLabel
@@ -36,32 +37,34 @@ class TemplateEditorPage(QWidget):
         self._timer.timeout.connect(self.refresh_preview)
         layout = QVBoxLayout(self)
         self.chooser = QComboBox()
-        self.chooser.setAccessibleName("Template")
+        self.chooser.setAccessibleName(_("Template"))
         for info in TEMPLATES:
             self.chooser.addItem(info.label, info.key)
         layout.addWidget(self.chooser)
         splitter = QSplitter(self)
         self.editor = QPlainTextEdit()
-        self.editor.setAccessibleName("Template text")
+        self.editor.setAccessibleName(_("Template text"))
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
-        self.preview.setAccessibleName("Preview")
+        self.preview.setAccessibleName(_("Preview"))
         splitter.addWidget(self.editor)
         splitter.addWidget(self.preview)
         layout.addWidget(splitter, 1)
         self.error_label = PlainLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName("Template problem")
+        self.error_label.setAccessibleName(_("Template problem"))
         layout.addWidget(self.error_label)
         fields = PlainLabel(
-            "Fields: " + "; ".join(f"{{{{ {name} }}}} — {text}" for name, text in FIELDS)
+            _("Fields: {fields}").format(
+                fields="; ".join(f"{{{{ {name} }}}} — {text}" for name, text in FIELDS)
+            )
         )
         fields.setWordWrap(True)
         layout.addWidget(fields)
         buttons = QHBoxLayout()
-        self.save_button = QPushButton("&Save template")
+        self.save_button = QPushButton(_("&Save template"))
         self.save_button.clicked.connect(self.save)
-        self.reset_button = QPushButton("&Restore the original")
+        self.reset_button = QPushButton(_("&Restore the original"))
         self.reset_button.clicked.connect(self.reset)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.reset_button)
@@ -87,10 +90,16 @@ class TemplateEditorPage(QWidget):
         try:
             rendered = self.store.check(self.key, self.editor.toPlainText())
         except TemplateError as problem:
-            self.error_label.setText(f"{problem} The saved version stays in use until fixed.")
+            self.error_label.setText(
+                _("{problem} The saved version stays in use until fixed.").format(problem=problem)
+            )
             self.save_button.setEnabled(False)
             return False
-        subject = f"Subject: {rendered.subject}\n\n" if rendered.subject else ""
+        subject = (
+            _("Subject: {subject}").format(subject=rendered.subject) + "\n\n"
+            if rendered.subject
+            else ""
+        )
         self.preview.setPlainText(subject + rendered.body)
         self.error_label.setText("")
         self.save_button.setEnabled(True)
@@ -101,9 +110,9 @@ class TemplateEditorPage(QWidget):
         try:
             self.store.save(self.key, self.editor.toPlainText())
         except TemplateError as problem:
-            self.error_label.setText(f"Not saved: {problem}")
+            self.error_label.setText(_("Not saved: {problem}").format(problem=problem))
             return False
-        self.error_label.setText("Saved.")
+        self.error_label.setText(_("Saved."))
         return True
 
     def reset(self) -> None:

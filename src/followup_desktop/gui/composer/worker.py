@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.messages.smtp import (
     Progress,
     SendError,
@@ -58,11 +59,13 @@ class SmtpJob:
 
     def run(self, progress: Progress) -> None:
         """Do the work (on the worker thread); raise SendError on failure."""
-        progress("Reading the password…")
+        progress(_("Reading the password…"))
         password = self._read_password()
         with self._lock:
             if self._cancelled:
-                raise SendError(SendErrorKind.CANCELLED, "Sending was cancelled; nothing was sent.")
+                raise SendError(
+                    SendErrorKind.CANCELLED, _("Sending was cancelled; nothing was sent.")
+                )
             self._sender = self._make_sender(password)
         self._work(self._sender, progress)
 

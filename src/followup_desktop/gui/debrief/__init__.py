@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.debrief import latest_ended_interview
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.debrief.bank import QuestionBankModel, QuestionBankWidget
@@ -61,9 +62,11 @@ def open_latest_debrief(
     if interview_id is None:
         inform(
             parent,
-            "No interview to debrief",
-            "No interview has ended yet. Record an interview first; its debrief opens "
-            "from the board or the calendar.",
+            _("No interview to debrief"),
+            _(
+                "No interview has ended yet. Record an interview first; its debrief opens "
+                "from the board or the calendar."
+            ),
         )
         return None
     return open_debrief(service, interview_id, parent)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _, pgettext
 from followup_desktop.core.queries.debrief import question_bank
 from followup_desktop.core.questions import NO_THEME, QuestionRecord
 from followup_desktop.core.services import FollowupService
@@ -69,11 +70,11 @@ class Column(enum.IntEnum):
 
 
 HEADERS = {
-    Column.QUESTION: "Question",
-    Column.BETTER_ANSWER: "Better answer",
-    Column.PRACTICED: "Practiced",
-    Column.WHERE: "Asked at",
-    Column.THEME: "Theme",
+    Column.QUESTION: _("Question"),
+    Column.BETTER_ANSWER: _("Better answer"),
+    Column.PRACTICED: _("Practiced"),
+    Column.WHERE: _("Asked at"),
+    Column.THEME: _("Theme"),
 }
 QuestionIdRole = Qt.ItemDataRole.UserRole + 1
 SearchTextRole = Qt.ItemDataRole.UserRole + 2
@@ -217,9 +218,11 @@ class QuestionBankModel(QAbstractItemModel):
         if column is Column.BETTER_ANSWER:
             return str(record.better_answer if full else _first_line(record.better_answer))
         if column is Column.PRACTICED:
-            return "Practiced" if record.practiced else "Not yet"
+            return _("Practiced") if record.practiced else _("Not yet")
         if column is Column.WHERE:
-            return f"{record.company} — {record.role}, round {record.interview_round}"
+            return _("{company} — {role}, round {round}").format(
+                company=record.company, role=record.role, round=record.interview_round
+            )
         return str(record.theme)
 
     def _group_data(self, index: ModelIndex, role: int) -> Any:
@@ -232,7 +235,10 @@ class QuestionBankModel(QAbstractItemModel):
         ):
             return None
         practiced = sum(record.practiced for record in records)
-        return f"{name} ({len(records)}, {practiced} practiced)"
+        shown_name = pgettext("question group", "No theme") if name == NO_THEME else name
+        return _("{group} ({n}, {practiced} practiced)").format(
+            group=shown_name, n=len(records), practiced=practiced
+        )
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         record = self.record(index)
@@ -306,8 +312,8 @@ class QuestionBankWidget(QWidget):
         super().__init__(parent)
         self.service = service
         self.setObjectName("questionBank")
-        self.setAccessibleName("Question bank")
-        self.setWindowTitle("Questions to practise")
+        self.setAccessibleName(_("Question bank"))
+        self.setWindowTitle(_("Questions to practise"))
 
         self.model = QuestionBankModel(self._save, self)
         self.proxy = QuestionFilter(self)
@@ -315,24 +321,24 @@ class QuestionBankWidget(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("questionSearch")
-        self.search.setAccessibleName("Search questions")
-        self.search.setPlaceholderText("Search questions, answers, companies, themes")
+        self.search.setAccessibleName(_("Search questions"))
+        self.search.setPlaceholderText(_("Search questions, answers, companies, themes"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)
-        search_label = PlainLabel("&Search", self)
+        search_label = PlainLabel(_("&Search"), self)
         search_label.setBuddy(self.search)
         self.group_by = QComboBox(self)
         self.group_by.setObjectName("questionGroupBy")
-        self.group_by.setAccessibleName("Group questions by")
-        self.group_by.addItem("Theme", GroupBy.THEME)
-        self.group_by.addItem("Company", GroupBy.COMPANY)
+        self.group_by.setAccessibleName(_("Group questions by"))
+        self.group_by.addItem(_("Theme"), GroupBy.THEME)
+        self.group_by.addItem(_("Company"), GroupBy.COMPANY)
         self.group_by.currentIndexChanged.connect(self._on_group_by)
-        group_label = PlainLabel("&Group by", self)
+        group_label = PlainLabel(_("&Group by"), self)
         group_label.setBuddy(self.group_by)
 
         self.view = QTreeView(self)
         self.view.setObjectName("questionTree")
-        self.view.setAccessibleName("Stumbled questions")
+        self.view.setAccessibleName(_("Stumbled questions"))
         self.view.setModel(self.proxy)
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
@@ -348,47 +354,49 @@ class QuestionBankWidget(QWidget):
         self.question_text.setObjectName("questionText")
         self.question_text.setWordWrap(True)
         self.question_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.question_text.setAccessibleName("Selected question")
+        self.question_text.setAccessibleName(_("Selected question"))
         self.my_answer = QPlainTextEdit(self)
         self.my_answer.setObjectName("questionMyAnswer")
-        self.my_answer.setAccessibleName("What I said")
+        self.my_answer.setAccessibleName(_("What I said"))
         self.my_answer.setReadOnly(True)
         self.my_answer.setTabChangesFocus(True)
         self.better_answer = QPlainTextEdit(self)
         self.better_answer.setObjectName("questionBetterAnswer")
-        self.better_answer.setAccessibleName("Better answer")
+        self.better_answer.setAccessibleName(_("Better answer"))
         self.better_answer.setTabChangesFocus(True)
-        self.practiced = QCheckBox("&Practiced", self)
+        self.practiced = QCheckBox(_("&Practiced"), self)
         self.practiced.setObjectName("questionPracticed")
-        self.practiced.setAccessibleName("Practiced")
+        self.practiced.setAccessibleName(_("Practiced"))
         self.practiced.toggled.connect(self._on_practiced)
-        self.save_button = QPushButton("Save &answer", self)
+        self.save_button = QPushButton(_("Save &answer"), self)
         self.save_button.setObjectName("questionSave")
-        self.save_button.setAccessibleName("Save the better answer")
-        self.save_button.setToolTip("Save the better answer (Ctrl+S)")
+        self.save_button.setAccessibleName(_("Save the better answer"))
+        self.save_button.setToolTip(_("Save the better answer (Ctrl+S)"))
         self.save_button.clicked.connect(self.save_better_answer)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save_better_answer)
         # A better answer is kept for the next interview; the one exception (new evidence
         # that meets a need they have) is the person's call, so it is a button, not a rule.
-        self.evidence_button = QPushButton("New &evidence they need…", self)
+        self.evidence_button = QPushButton(_("New &evidence they need…"), self)
         self.evidence_button.setObjectName("questionNewEvidence")
-        self.evidence_button.setAccessibleName("Offer a brief note with new evidence")
+        self.evidence_button.setAccessibleName(_("Offer a brief note with new evidence"))
         self.evidence_button.setToolTip(
-            "Better answers are kept for the next interview, not sent. Only when this one "
-            "is new evidence that meets a need they have: add one brief note to your list."
+            _(
+                "Better answers are kept for the next interview, not sent. Only when this one "
+                "is new evidence that meets a need they have: add one brief note to your list."
+            )
         )
         self.evidence_button.clicked.connect(self.offer_evidence_note)
         self.message = PlainLabel(self)
         self.message.setObjectName("questionMessage")
         self.message.setWordWrap(True)
 
-        my_label = PlainLabel("What I sa&id", self)
+        my_label = PlainLabel(_("What I sa&id"), self)
         my_label.setBuddy(self.my_answer)
-        better_label = PlainLabel("&Better answer", self)
+        better_label = PlainLabel(_("&Better answer"), self)
         better_label.setBuddy(self.better_answer)
         detail = QWidget(self)
         form = QFormLayout(detail)
-        form.addRow(PlainLabel("Question", self), self.question_text)
+        form.addRow(PlainLabel(_("Question"), self), self.question_text)
         form.addRow(my_label, self.my_answer)
         form.addRow(better_label, self.better_answer)
         actions = QHBoxLayout()
@@ -469,8 +477,10 @@ class QuestionBankWidget(QWidget):
             self._show_message(str(error), error=True)
             return False
         self._show_message(
-            "A short note with the new evidence is on your list. Other better answers stay "
-            "here for the next interview.",
+            _(
+                "A short note with the new evidence is on your list. Other better answers stay "
+                "here for the next interview."
+            ),
             error=False,
         )
         self.changed.emit(change)
@@ -493,9 +503,9 @@ class QuestionBankWidget(QWidget):
         source = self.model.index_of(record.id).siblingAtColumn(column)
         ok = self.model.setData(source, value, role)
         if ok:
-            self._show_message("Saved.", error=False)
+            self._show_message(_("Saved."), error=False)
         else:
-            self._show_message(self.model.last_error or "Could not save.", error=True)
+            self._show_message(self.model.last_error or _("Could not save."), error=True)
         return ok
 
     def _save(self, question_id: int, practiced: bool, better_answer: str | None) -> None:
@@ -525,7 +535,7 @@ class QuestionBankWidget(QWidget):
         self.practiced.setChecked(record is not None and record.practiced)
         self.practiced.blockSignals(False)
         if record is None:
-            self.question_text.setText("Choose a question to see and rework its answer.")
+            self.question_text.setText(_("Choose a question to see and rework its answer."))
             self.my_answer.setPlainText("")
             self.better_answer.setPlainText("")
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
+from followup_desktop.core.i18n import _
 from followup_desktop.gui.plain import PlainLabel
 
 # Lightness below which a window background counts as dark.
@@ -29,7 +30,7 @@ class FieldError(PlainLabel):
         self._field = field
         self.setWordWrap(True)
         self.setObjectName(f"{field.objectName()}Error")
-        self.setAccessibleName(f"Problem with {field.accessibleName()}")
+        self.setAccessibleName(_("Problem with {field}").format(field=field.accessibleName()))
         self.hide()
 
     def show_message(self, message: str) -> None:

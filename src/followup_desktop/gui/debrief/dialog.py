@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followup_desktop.core import validation
+from followup_desktop.core import localformat, validation
 from followup_desktop.core.debrief_draft import (
     DATE_FIELDS,
     TEXT_FIELDS,
@@ -54,7 +54,8 @@ from followup_desktop.core.debrief_draft import (
 )
 from followup_desktop.core.errors import FollowupError, NotFoundError, ValidationError
 from followup_desktop.core.fields import DebriefFields, InterviewFields
-from followup_desktop.core.models import Channel, DebriefStatus
+from followup_desktop.core.i18n import _
+from followup_desktop.core.models import Channel, DebriefStatus, InterviewKind
 from followup_desktop.core.next_steps import NextStepsOffer, next_steps_offers
 from followup_desktop.core.queries.debrief import debrief_form
 from followup_desktop.core.questions import BETTER_ANSWER_HINT, ContactChoice, DebriefSnapshot
@@ -64,7 +65,7 @@ from followup_desktop.core.timeutil import local_zone, zone
 from followup_desktop.gui.date_fields import OptionalDateEdit
 from followup_desktop.gui.debrief.common import FieldError, error_colour
 from followup_desktop.gui.debrief.offers import NextStepsOffers
-from followup_desktop.gui.debrief.rows import FieldSpec, Row, RowListEditor
+from followup_desktop.gui.debrief.rows import FieldSpec, Row, RowListEditor, RowTexts
 from followup_desktop.gui.plain import PlainLabel, editable, rich, shown
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ log = logging.getLogger(__name__)
 # even with the write's own few milliseconds (tests/test_gui_debrief_kill.py).
 AUTOSAVE_DELAY_MS = 100
 #: Under a panel started from the card's interviewers (not from what was typed).
-PANEL_PREFILLED_HINT = (
+PANEL_PREFILLED_HINT = _(
     "Started with the interviewers already on this card. Check the names and remove "
     "anyone who was not there."
 )
@@ -87,54 +88,70 @@ SAVE_LOCK_WAIT_MS = 100
 MAX_DAYS_AHEAD = validation.MAX_TIMELINE_DAYS
 
 CHANNELS: tuple[tuple[str, Channel | None], ...] = (
-    ("Not said", None),
-    ("Email", Channel.EMAIL),
-    ("Phone", Channel.PHONE),
-    ("LinkedIn", Channel.LINKEDIN),
-    ("Letter", Channel.LETTER),
-    ("In person", Channel.IN_PERSON),
+    (_("Not said"), None),
+    (_("Email"), Channel.EMAIL),
+    (_("Phone"), Channel.PHONE),
+    (_("LinkedIn"), Channel.LINKEDIN),
+    (_("Letter"), Channel.LETTER),
+    (_("In person"), Channel.IN_PERSON),
 )
-YES_NO: tuple[tuple[str, bool | None], ...] = (("Not said", None), ("Yes", True), ("No", False))
-PREPAREDNESS = ("Not at all", "A little", "Somewhat", "Well", "Fully")
+YES_NO: tuple[tuple[str, bool | None], ...] = (
+    (_("Not said"), None),
+    (_("Yes"), True),
+    (_("No"), False),
+)
+INTERVIEW_KINDS = {
+    InterviewKind.PHONE: _("phone interview"),
+    InterviewKind.VIDEO: _("video interview"),
+    InterviewKind.ONSITE: _("on-site interview"),
+    InterviewKind.PANEL: _("panel interview"),
+    InterviewKind.TECHNICAL: _("technical interview"),
+    InterviewKind.OTHER: _("interview"),
+}
+PREPAREDNESS = (_("Not at all"), _("A little"), _("Somewhat"), _("Well"), _("Fully"))
 
 PANEL_FIELDS = (
     FieldSpec(
         "name",
-        "&Name",
-        "Panel member's full name",
+        _("&Name"),
+        _("Panel member's full name"),
         max_length=200,
-        placeholder="First and last name",
+        placeholder=_("First and last name"),
     ),
-    FieldSpec("title", "&Title", "Panel member's job title", max_length=200),
+    FieldSpec("title", _("&Title"), _("Panel member's job title"), max_length=200),
     FieldSpec(
-        "email", "E&mail", "Panel member's email", max_length=320, placeholder="name@example.com"
+        "email",
+        _("E&mail"),
+        _("Panel member's email"),
+        max_length=320,
+        placeholder=_("name@example.com"),
     ),
-    FieldSpec("phone", "P&hone", "Panel member's phone", max_length=64, in_table=False),
+    FieldSpec("phone", _("P&hone"), _("Panel member's phone"), max_length=64, in_table=False),
     FieldSpec(
         "mention",
-        "Mention in thank-&you",
-        "Something specific to mention in the thank-you to this person",
+        _("Mention in thank-&you"),
+        _("Something specific to mention in the thank-you to this person"),
         multiline=True,
-        placeholder="What to name in your note, e.g. “your plans for the data platform”",
+        placeholder=_("What to name in your note, e.g. “your plans for the data platform”"),
         in_table=False,
     ),
 )
 QUESTION_FIELDS = (
-    FieldSpec("question", "Questi&on", "Question I stumbled on", multiline=True),
-    FieldSpec("my_answer", "What I s&aid", "What I answered", multiline=True, in_table=False),
+    FieldSpec("question", _("Questi&on"), _("Question I stumbled on"), multiline=True),
+    FieldSpec("my_answer", _("What I s&aid"), _("What I answered"), multiline=True, in_table=False),
     FieldSpec(
         "better_answer",
-        "Bette&r answer",
-        "A better answer for next time",
+        _("Bette&r answer"),
+        _("A better answer for next time"),
         multiline=True,
-        placeholder="What you will say next time; rehearse it rather than send it",
+        placeholder=_("What you will say next time; rehearse it rather than send it"),
     ),
     FieldSpec(
         "theme",
-        "Theme (&group)",
-        "Theme of the question, for grouping",
+        _("Theme (&group)"),
+        _("Theme of the question, for grouping"),
         max_length=200,
-        placeholder="e.g. conflict, salary, system design",
+        placeholder=_("e.g. conflict, salary, system design"),
         in_table=False,
     ),
 )
@@ -192,8 +209,11 @@ class DebriefDialog(QDialog):
         if draft is not None:
             self.set_form_state(draft.form())
             self._show_status(
-                "Restored the draft saved "
-                + draft.saved_at.astimezone(local_zone()).strftime("%d %b %Y, %H:%M")
+                _("Restored the draft saved {when}").format(
+                    when=localformat.day_and_clock(
+                        draft.saved_at.astimezone(local_zone()), year=True
+                    )
+                )
             )
         if self._draft_refused is not None:
             self._show_problem(self._draft_refused)
@@ -206,8 +226,14 @@ class DebriefDialog(QDialog):
         snap = self.snapshot
         starts = snap.starts_at.astimezone(self._tz)
         ends = snap.ends_at.astimezone(self._tz)
-        self.setWindowTitle(f"Debrief: {shown(snap.company)} — {shown(snap.role)}")
-        self.setAccessibleName(f"Debrief of the interview with {snap.company}")
+        self.setWindowTitle(
+            _("Debrief: {company} — {role}").format(
+                company=shown(snap.company), role=shown(snap.role)
+            )
+        )
+        self.setAccessibleName(
+            _("Debrief of the interview with {company}").format(company=snap.company)
+        )
         self.resize(980, 760)
 
         heading = PlainLabel(f"<b>{rich(snap.company)}</b> — {rich(snap.role)}", self)
@@ -217,8 +243,13 @@ class DebriefDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         heading.setFont(font)
         subheading = PlainLabel(
-            f"Round {snap.round}, {snap.kind.value.replace('_', ' ')} interview, "
-            f"{starts:%a %d %b %Y, %H:%M} to {ends:%H:%M} ({snap.timezone})",
+            _("Round {round}, {interview}, {starts} to {ends} ({zone})").format(
+                round=snap.round,
+                interview=INTERVIEW_KINDS.get(snap.kind, _("interview")),
+                starts=localformat.day_and_clock(starts, year=True),
+                ends=localformat.clock(ends),
+                zone=snap.timezone,
+            ),
             self,
         )
         subheading.setObjectName("subheading")
@@ -231,19 +262,24 @@ class DebriefDialog(QDialog):
         # Panel
         self.panel = RowListEditor(
             "panel",
-            "person",
+            RowTexts(
+                list_name=_("People on the panel"),
+                remove_label=_("Remove person"),
+                remove_name=_("Remove the selected person"),
+                row_problem=_("Person {row}: {message}"),
+            ),
             PANEL_FIELDS,
-            add_label="Add &person",
+            add_label=_("Add &person"),
             new_row=_new_panel_row,
             parent=content,
         )
-        self.panel.setAccessibleName("Who was on the panel")
+        self.panel.setAccessibleName(_("Who was on the panel"))
         self._linked_label = PlainLabel(content)
         self._linked_label.setObjectName("panelLinked")
         self._linked_label.setWordWrap(True)
         self._setup_contact_completion()
         self.panel.current_row_changed.connect(self._update_linked_label)
-        panel_box = QGroupBox("Who was on the panel", content)
+        panel_box = QGroupBox(_("Who was on the panel"), content)
         panel_layout = QVBoxLayout(panel_box)
         panel_layout.addWidget(self.panel)
         panel_layout.addWidget(self._linked_label)
@@ -258,12 +294,12 @@ class DebriefDialog(QDialog):
         # How it went
         self.text: dict[str, QPlainTextEdit] = {}
         self.errors: dict[str, FieldError] = {}
-        went_box = QGroupBox("How it went", content)
+        went_box = QGroupBox(_("How it went"), content)
         went = QGridLayout(went_box)
         for col, (key, label, name) in enumerate(
             (
-                ("went_well", "What went &well", "What went well"),
-                ("went_badly", "What went &badly", "What went badly"),
+                ("went_well", _("What went &well"), _("What went well")),
+                ("went_badly", _("What went &badly"), _("What went badly")),
             )
         ):
             went.addWidget(self._buddy(label, self._text_edit(key, name, 5)), 0, col)
@@ -272,21 +308,29 @@ class DebriefDialog(QDialog):
         self.preparedness = QButtonGroup(self)
         self.preparedness_buttons: list[QRadioButton] = []
         for score, meaning in enumerate(PREPAREDNESS, start=1):
-            button = QRadioButton(f"{score} {meaning}", went_box)
+            button = QRadioButton(
+                _("{score} {meaning}").format(score=score, meaning=meaning), went_box
+            )
             button.setObjectName(f"preparedness{score}")
-            button.setAccessibleName(f"Prepared: {score} of 5, {meaning.lower()}")
+            button.setAccessibleName(
+                _("Prepared: {score} of 5, {meaning}").format(score=score, meaning=meaning)
+            )
             self.preparedness.addButton(button, score)
             self.preparedness_buttons.append(button)
             prepared_row.addWidget(button)
         prepared_row.addStretch(1)
         self.preparedness.idToggled.connect(self._edited)
-        went.addWidget(self._buddy("How prepared I &felt", self.preparedness_buttons[0]), 2, 0)
+        went.addWidget(self._buddy(_("How prepared I &felt"), self.preparedness_buttons[0]), 2, 0)
         went.addLayout(prepared_row, 3, 0, 1, 2)
         self.tied_experience = self._combo(
-            "tied_experience", "Tied my experience to their needs", [t for t, _ in YES_NO]
+            "tied_experience",
+            _("Tied my experience to their needs"),
+            [text for text, _value in YES_NO],
         )
         tied_row = QHBoxLayout()
-        tied_row.addWidget(self._buddy("T&ied my experience to their needs?", self.tied_experience))
+        tied_row.addWidget(
+            self._buddy(_("T&ied my experience to their needs?"), self.tied_experience)
+        )
         tied_row.addWidget(self.tied_experience)
         tied_row.addStretch(1)
         went.addLayout(tied_row, 4, 0, 1, 2)
@@ -295,14 +339,19 @@ class DebriefDialog(QDialog):
         # Questions
         self.questions = RowListEditor(
             "questions",
-            "question",
+            RowTexts(
+                list_name=_("Question list"),
+                remove_label=_("Remove question"),
+                remove_name=_("Remove the selected question"),
+                row_problem=_("Question {row}: {message}"),
+            ),
             QUESTION_FIELDS,
-            add_label="Add &question",
+            add_label=_("Add &question"),
             new_row=_new_question_row,
             parent=content,
         )
-        self.questions.setAccessibleName("Questions I stumbled on")
-        questions_box = QGroupBox("Questions I stumbled on", content)
+        self.questions.setAccessibleName(_("Questions I stumbled on"))
+        questions_box = QGroupBox(_("Questions I stumbled on"), content)
         questions_layout = QVBoxLayout(questions_box)
         questions_layout.addWidget(self.questions)
         # Said once, where the better answers are written, so nobody mails them in.
@@ -313,21 +362,21 @@ class DebriefDialog(QDialog):
         column.addWidget(questions_box)
 
         # What I learned
-        learned_box = QGroupBox("What I learned", content)
+        learned_box = QGroupBox(_("What I learned"), content)
         learned = QGridLayout(learned_box)
         for position, (key, label, name) in enumerate(
             (
-                ("learned_job", "About the &job", "What I learned about the job"),
+                ("learned_job", _("About the &job"), _("What I learned about the job")),
                 (
                     "learned_organization",
-                    "About the organi&zation",
-                    "What I learned about the organization",
+                    _("About the organi&zation"),
+                    _("What I learned about the organization"),
                 ),
-                ("skills_to_build", "Skills to b&uild", "Skills to build while I wait"),
+                ("skills_to_build", _("Skills to b&uild"), _("Skills to build while I wait")),
                 (
                     "promised_material",
-                    "Materia&l I promised",
-                    "Material I promised or that came up",
+                    _("Materia&l I promised"),
+                    _("Material I promised or that came up"),
                 ),
             )
         ):
@@ -337,13 +386,13 @@ class DebriefDialog(QDialog):
         column.addWidget(learned_box)
 
         # What comes next
-        next_box = QGroupBox("What comes next", content)
+        next_box = QGroupBox(_("What comes next"), content)
         next_layout = QFormLayout(next_box)
         next_layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         next_layout.addRow(
             self._buddy(
-                "What they said about ne&xt steps",
-                self._text_edit("next_steps", "What they said about next steps", 3),
+                _("What they said about ne&xt steps"),
+                self._text_edit("next_steps", _("What they said about next steps"), 3),
             ),
             self._with_error("next_steps", self.text["next_steps"]),
         )
@@ -357,54 +406,54 @@ class DebriefDialog(QDialog):
         self._offer_timer.timeout.connect(self.refresh_offers)
         self.timeline_days = QSpinBox(next_box)
         self.timeline_days.setObjectName("decision_timeline_days")
-        self.timeline_days.setAccessibleName("Decision expected within, in days")
+        self.timeline_days.setAccessibleName(_("Decision expected within, in days"))
         self.timeline_days.setRange(0, validation.MAX_TIMELINE_DAYS)
-        self.timeline_days.setSpecialValueText("Not said")
-        self.timeline_days.setSuffix(" days")
+        self.timeline_days.setSpecialValueText(_("Not said"))
+        self.timeline_days.setSuffix(_(" days"))
         self.timeline_days.valueChanged.connect(self._edited)
         self.timeline_days.valueChanged.connect(self._offer_timer.start)
         self.date_edits: dict[str, OptionalDateEdit] = {}
-        decision_date = self._date_edit("decision_date", "Decision expected by (date)")
+        decision_date = self._date_edit("decision_date", _("Decision expected by (date)"))
         timeline_row = QHBoxLayout()
         timeline_row.addWidget(self.timeline_days)
-        timeline_row.addWidget(self._buddy("or by &date", decision_date))
+        timeline_row.addWidget(self._buddy(_("or by &date"), decision_date))
         timeline_row.addWidget(decision_date, 1)
         timeline_cell = QVBoxLayout()
         timeline_cell.addLayout(timeline_row)
         timeline_cell.addWidget(self.errors["decision_date"])
         next_layout.addRow(
-            self._buddy("De&cision expected within", self.timeline_days), timeline_cell
+            self._buddy(_("De&cision expected within"), self.timeline_days), timeline_cell
         )
         self.may_check_in = self._combo(
-            "may_check_in", "They allowed me to check in", [t for t, _ in YES_NO]
+            "may_check_in", _("They allowed me to check in"), [text for text, _value in YES_NO]
         )
-        check_back = self._date_edit("check_back_on", "Check in on (date)")
+        check_back = self._date_edit("check_back_on", _("Check in on (date)"))
         self.preferred_channel = self._combo(
-            "preferred_channel", "Their preferred channel", [t for t, _ in CHANNELS]
+            "preferred_channel", _("Their preferred channel"), [text for text, _value in CHANNELS]
         )
         check_row = QHBoxLayout()
         check_row.addWidget(self.may_check_in)
-        check_row.addWidget(self._buddy("on (dat&e)", check_back))
+        check_row.addWidget(self._buddy(_("on (dat&e)"), check_back))
         check_row.addWidget(check_back, 1)
-        check_row.addWidget(self._buddy("&via", self.preferred_channel))
+        check_row.addWidget(self._buddy(_("&via"), self.preferred_channel))
         check_row.addWidget(self.preferred_channel)
         check_cell = QVBoxLayout()
         check_cell.addLayout(check_row)
         check_cell.addWidget(self.errors["check_back_on"])
-        next_layout.addRow(self._buddy("May I chec&k in?", self.may_check_in), check_cell)
+        next_layout.addRow(self._buddy(_("May I chec&k in?"), self.may_check_in), check_cell)
         column.addWidget(next_box)
         column.addStretch(1)  # a tall window leaves room below, not between the fields
 
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setObjectName("debriefScroll")
-        self.scroll_area.setAccessibleName("Debrief form")
+        self.scroll_area.setAccessibleName(_("Debrief form"))
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(content)
 
         self.status = PlainLabel(self)
         self.status.setObjectName("debriefStatus")
-        self.status.setAccessibleName("Draft status")
+        self.status.setAccessibleName(_("Draft status"))
         self.problem = PlainLabel(self)
         self.problem.setObjectName("debriefProblem")
         self.problem.setWordWrap(True)
@@ -412,19 +461,19 @@ class DebriefDialog(QDialog):
         # Stays until a save succeeds; says it in words (not only colour) and is read out.
         self.save_banner = PlainLabel(self)
         self.save_banner.setObjectName("saveBanner")
-        self.save_banner.setAccessibleName("Not saved")
+        self.save_banner.setAccessibleName(_("Not saved"))
         self.save_banner.setTextFormat(Qt.TextFormat.PlainText)
         self.save_banner.setWordWrap(True)
         self.save_banner.setFrameShape(QFrame.Shape.StyledPanel)
         self.save_banner.hide()
-        self.close_button = QPushButton("Close", self)
+        self.close_button = QPushButton(_("Close"), self)
         self.close_button.setObjectName("closeButton")
-        self.close_button.setAccessibleName("Close (the draft is kept)")
+        self.close_button.setAccessibleName(_("Close (the draft is kept)"))
         self.close_button.clicked.connect(self.close)
-        self.submit_button = QPushButton("&Submit debrief", self)
+        self.submit_button = QPushButton(_("&Submit debrief"), self)
         self.submit_button.setObjectName("submitButton")
-        self.submit_button.setAccessibleName("Submit the debrief and plan the follow-ups")
-        self.submit_button.setToolTip("Save, then plan the thank-you notes (Ctrl+Enter)")
+        self.submit_button.setAccessibleName(_("Submit the debrief and plan the follow-ups"))
+        self.submit_button.setToolTip(_("Save, then plan the thank-you notes (Ctrl+Enter)"))
         self.submit_button.setAutoDefault(False)
         self.submit_button.clicked.connect(self.submit)
         self.close_button.setAutoDefault(False)
@@ -578,10 +627,10 @@ class DebriefDialog(QDialog):
             self._linked_label.setText("")
         elif linked is None:
             self._linked_label.setText(
-                "A new contact will be created on submit (type to pick an existing one)."
+                _("A new contact will be created on submit (type to pick an existing one).")
             )
         else:
-            self._linked_label.setText("Linked to an existing contact; changes update it.")
+            self._linked_label.setText(_("Linked to an existing contact; changes update it."))
 
     # -- loading and state --------------------------------------------------------------
 
@@ -628,9 +677,13 @@ class DebriefDialog(QDialog):
         self.set_form_state(state)
         if snap.status is DebriefStatus.SUBMITTED and snap.submitted_at is not None:
             when = snap.submitted_at.astimezone(local_zone())
-            self._show_status(f"Submitted {when:%d %b %Y, %H:%M}; edits make a new draft")
+            self._show_status(
+                _("Submitted {when}; edits make a new draft").format(
+                    when=localformat.day_and_clock(when, year=True)
+                )
+            )
         else:
-            self._show_status("Not submitted yet; your typing is saved as a draft")
+            self._show_status(_("Not submitted yet; your typing is saved as a draft"))
 
     def form_state(self) -> dict[str, Any]:
         """Everything typed, exactly, as plain JSON-able values (the draft)."""
@@ -770,11 +823,11 @@ class DebriefDialog(QDialog):
         self._close_refused = False
         self.save_banner.hide()
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
-        when = f"{self.service.clock().astimezone(local_zone()):%H:%M:%S}"
+        when = localformat.clock(self.service.clock().astimezone(local_zone()))
         self._show_status(
-            f"Saved again at {when}: nothing typed was lost"
+            _("Saved again at {when}: nothing typed was lost").format(when=when)
             if recovered
-            else f"Draft saved at {when}"
+            else _("Draft saved at {when}").format(when=when)
         )
         self.draft_saved.emit(self.last_save_ms)
         return True
@@ -785,11 +838,13 @@ class DebriefDialog(QDialog):
         log.warning("could not save the debrief draft (attempt %d): %s", self.failed_saves, error)
         self.save_banner.setStyleSheet(f"color: {error_colour(self)};")
         self.save_banner.setText(
-            f"Not saved: {error.summary}. {error.advice} Followup keeps trying by itself; "
-            "what you type stays in this window meanwhile."
+            _(
+                "Not saved: {summary}. {advice} Followup keeps trying by itself; "
+                "what you type stays in this window meanwhile."
+            ).format(summary=error.summary, advice=error.advice)
         )
         self.save_banner.show()
-        self._show_status("Not saved yet")
+        self._show_status(_("Not saved yet"))
         self._autosave.setInterval(delay)
         self._autosave.start()
 
@@ -800,7 +855,9 @@ class DebriefDialog(QDialog):
             return True
         self._close_refused = True
         self.save_banner.setText(
-            self.save_banner.text() + " Close again to discard what was not saved."
+            _("{problem} Close again to discard what was not saved.").format(
+                problem=self.save_banner.text()
+            )
         )
         return False
 
@@ -835,7 +892,7 @@ class DebriefDialog(QDialog):
             self._show_validation(error)
             return False
         except StorageError as error:
-            self._show_problem(f"The debrief could not be saved: {error}")
+            self._show_problem(_("The debrief could not be saved: {error}").format(error=error))
             return False
         except FollowupError as error:
             self._show_problem(str(error))
@@ -861,16 +918,17 @@ class DebriefDialog(QDialog):
                 continue  # a row added and never filled is not a person
             if not values["name"]:
                 raise ValidationError(
-                    "Give this person's full name (ask HR if you are not sure).",
+                    _("Give this person's full name (ask HR if you are not sure)."),
                     f"panel[{index}].name",
                 )
-            validation.email(values["email"], f"panel[{index}].email", "This email")
+            validation.email(values["email"], f"panel[{index}].email", _("This email"))
             contact_id = row.get("contact_id")
             if isinstance(contact_id, int):
                 if contact_id in seen_contacts:
                     raise ValidationError(
-                        f"{values['name']} is already row {seen_contacts[contact_id] + 1}; "
-                        "remove one of the two.",
+                        _("{name} is already row {row}; remove one of the two.").format(
+                            name=values["name"], row=seen_contacts[contact_id] + 1
+                        ),
                         f"panel[{index}].name",
                     )
                 seen_contacts[contact_id] = index
@@ -887,7 +945,7 @@ class DebriefDialog(QDialog):
                 continue
             if not texts["question"]:
                 raise ValidationError(
-                    "Write the question itself, or remove this row.",
+                    _("Write the question itself, or remove this row."),
                     f"questions[{index}].question",
                 )
             questions.append(QuestionInput(practiced=bool(row.get("practiced")), **texts))
@@ -912,18 +970,25 @@ class DebriefDialog(QDialog):
             value = date.fromisoformat(text)
         except ValueError:
             raise ValidationError(
-                f"{text!r} is not a date; type it as YYYY-MM-DD, like 2026-12-01.", key
+                _("“{text}” is not a date; type it as YYYY-MM-DD, like 2026-12-01.").format(
+                    text=text
+                ),
+                key,
             ) from None
         interview_day = self.snapshot.starts_at.astimezone(self._tz).date()
         if value < interview_day:
             raise ValidationError(
-                f"{value:%d %b %Y} is before the interview ({interview_day:%d %b %Y}); "
-                "check the year and month.",
+                _("{day} is before the interview ({interview}); check the year and month.").format(
+                    day=localformat.day(value, year=True),
+                    interview=localformat.day(interview_day, year=True),
+                ),
                 key,
             )
         if value > interview_day + timedelta(days=MAX_DAYS_AHEAD):
             raise ValidationError(
-                f"{value:%d %b %Y} is more than a year after the interview; check the year.",
+                _("{day} is more than a year after the interview; check the year.").format(
+                    day=localformat.day(value, year=True)
+                ),
                 key,
             )
         return value
@@ -933,7 +998,7 @@ class DebriefDialog(QDialog):
         target: QWidget | None = None
         for prefix, editor in (("panel[", self.panel), ("questions[", self.questions)):
             if field.startswith(prefix):
-                index_text, _, key = field[len(prefix) :].partition("]")
+                index_text, _bracket, key = field[len(prefix) :].partition("]")
                 key = key.lstrip(".") or next(iter(editor.editors))
                 if index_text.isdigit() and key in editor.editors:
                     target = editor.show_error(int(index_text), key, str(error))

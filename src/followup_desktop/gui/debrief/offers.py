@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from followup_desktop.core.i18n import _
 from followup_desktop.core.next_steps import NextStepsOffer, OfferField
 from followup_desktop.gui.plain import PlainLabel, tooltip
 
@@ -30,7 +31,7 @@ class NextStepsOffers(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("nextStepsOffers")
-        self.setAccessibleName("Suggestions from what you wrote about next steps")
+        self.setAccessibleName(_("Suggestions from what you wrote about next steps"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.labels: dict[OfferField, PlainLabel] = {}
@@ -44,7 +45,7 @@ class NextStepsOffers(QWidget):
             label = PlainLabel("", row)
             label.setObjectName(f"{field}Offer")
             label.setWordWrap(True)
-            button = QPushButton("Apply", row)
+            button = QPushButton(_("Apply"), row)
             button.setObjectName(f"{field}Apply")
             button.setAutoDefault(False)
             button.clicked.connect(lambda _checked=False, field=field: self._apply(field))

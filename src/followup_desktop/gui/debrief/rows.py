@@ -147,6 +147,19 @@ class RowsModel(QAbstractTableModel):
         self.edited.emit()
 
 
+@dataclass(frozen=True)
+class RowTexts:
+    """What a list calls itself and its rows, as whole translated sentences."""
+
+    #: The table's accessible name ("Panel list").
+    list_name: str
+    #: The remove button ("Remove person") and its accessible name.
+    remove_label: str
+    remove_name: str
+    #: A problem in one row: "Person {row}: {message}".
+    row_problem: str
+
+
 class RowListEditor(QWidget):
     """A table of rows beside the fields that edit the current row, with add and remove.
 
@@ -160,7 +173,7 @@ class RowListEditor(QWidget):
     def __init__(  # noqa: PLR0915 - builds one form, field by field
         self,
         name: str,
-        noun: str,
+        texts: RowTexts,
         fields: Sequence[FieldSpec],
         *,
         add_label: str,
@@ -169,7 +182,7 @@ class RowListEditor(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self._noun = noun
+        self._texts = texts
         self._new_row = new_row
         self._loading = False
         self.model = RowsModel(fields, self)
@@ -177,7 +190,7 @@ class RowListEditor(QWidget):
 
         self.table = QTableView(self)
         self.table.setObjectName(f"{name}Table")
-        self.table.setAccessibleName(f"{noun.capitalize()} list")
+        self.table.setAccessibleName(texts.list_name)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -195,9 +208,9 @@ class RowListEditor(QWidget):
         self.add_button.setObjectName(f"{name}Add")
         self.add_button.setAccessibleName(add_label.replace("&", ""))
         self.add_button.clicked.connect(self.add_row)
-        self.remove_button = QPushButton(f"Remove {noun}", self)
+        self.remove_button = QPushButton(texts.remove_label, self)
         self.remove_button.setObjectName(f"{name}Remove")
-        self.remove_button.setAccessibleName(f"Remove the selected {noun}")
+        self.remove_button.setAccessibleName(texts.remove_name)
         self.remove_button.clicked.connect(self.remove_current)
         for key, slot in (
             (QKeySequence(Qt.Key.Key_Insert), self.add_row),
@@ -324,7 +337,7 @@ class RowListEditor(QWidget):
     def show_error(self, row: int, key: str, message: str) -> QWidget:
         """Select ``row`` and show ``message`` under its ``key`` field; return the field."""
         self.select_row(row)
-        self.errors[key].show_message(f"{self._noun.capitalize()} {row + 1}: {message}")
+        self.errors[key].show_message(self._texts.row_problem.format(row=row + 1, message=message))
         return self.editors[key]
 
     def clear_errors(self) -> None:

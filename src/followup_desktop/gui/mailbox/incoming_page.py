@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from followup_desktop.core.errors import FollowupError, ValidationError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.mailbox.account import (
     IMAP_PORTS,
     INCOMING_SETTING,
@@ -49,51 +50,53 @@ class IncomingMailPage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         intro = PlainLabel(
-            "Followup can read your Sent folder and inbox, read-only, to notice thank-you "
-            "notes you sent and replies you received. It only proposes; you confirm. "
-            "Nothing in the mailbox is ever changed."
+            _(
+                "Followup can read your Sent folder and inbox, read-only, to notice thank-you "
+                "notes you sent and replies you received. It only proposes; you confirm. "
+                "Nothing in the mailbox is ever changed."
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.enabled_box = QCheckBox("&Read my mailbox")
+        self.enabled_box = QCheckBox(_("&Read my mailbox"))
         self.server = ServerFields("imap.example.com", IMAP_PORTS, Security.SSL)
         self.host_edit = self.server.host_edit
         self.security_box = self.server.security_box
         self.port_box = self.server.port_box
         self.username_edit = QLineEdit()
-        self.same_password_box = QCheckBox("Use the sending account's &password")
+        self.same_password_box = QCheckBox(_("Use the sending account's &password"))
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.same_password_box.toggled.connect(lambda same: self.password_edit.setEnabled(not same))
         self.ca_edit = QLineEdit()
-        self.ca_edit.setPlaceholderText("(optional) a CA certificate file to trust")
-        self.auto_box = QCheckBox("Log sent notes found in the Sent folder &without asking")
+        self.ca_edit.setPlaceholderText(_("(optional) a CA certificate file to trust"))
+        self.auto_box = QCheckBox(_("Log sent notes found in the Sent folder &without asking"))
         self.interval_box = QSpinBox()
         self.interval_box.setRange(0, 1440)
-        self.interval_box.setSuffix(" min")
-        self.interval_box.setSpecialValueText("only when I ask")
+        self.interval_box.setSuffix(_(" min"))
+        self.interval_box.setSpecialValueText(_("only when I ask"))
         for label, widget, name in (
-            ("", self.enabled_box, "Read my mailbox"),
-            ("IMAP &server:", self.host_edit, "IMAP server"),
-            ("Securit&y:", self.security_box, "Incoming security"),
-            ("P&ort:", self.port_box, "Incoming port"),
-            ("User na&me:", self.username_edit, "Incoming user name"),
-            ("", self.same_password_box, "Use the sending account's password"),
-            ("Own pass&word:", self.password_edit, "Incoming password"),
-            ("&CA file:", self.ca_edit, "CA file"),
-            ("", self.auto_box, "Log sent notes without asking"),
-            ("Check &every:", self.interval_box, "Check every (minutes)"),
+            ("", self.enabled_box, _("Read my mailbox")),
+            (_("IMAP &server:"), self.host_edit, _("IMAP server")),
+            (_("Securit&y:"), self.security_box, _("Incoming security")),
+            (_("P&ort:"), self.port_box, _("Incoming port")),
+            (_("User na&me:"), self.username_edit, _("Incoming user name")),
+            ("", self.same_password_box, _("Use the sending account's password")),
+            (_("Own pass&word:"), self.password_edit, _("Incoming password")),
+            (_("&CA file:"), self.ca_edit, _("CA file")),
+            ("", self.auto_box, _("Log sent notes without asking")),
+            (_("Check &every:"), self.interval_box, _("Check every (minutes)")),
         ):
             widget.setAccessibleName(name)
             form.addRow(label, widget)
         layout.addLayout(form)
-        self.save_button = QPushButton("Sa&ve incoming mail")
+        self.save_button = QPushButton(_("Sa&ve incoming mail"))
         self.save_button.clicked.connect(self.apply)
         layout.addWidget(self.save_button)
         self.status_label = PlainLabel()
         self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Incoming mail status")
+        self.status_label.setAccessibleName(_("Incoming mail status"))
         layout.addWidget(self.status_label)
         layout.addStretch(1)
 
@@ -137,8 +140,10 @@ class IncomingMailPage(QWidget):
                 self.passwords.set_password(account.own_secret_key, typed)
             elif typed:
                 raise ValidationError(
-                    "Untick 'Use the sending account's password' to keep a password of its "
-                    "own for incoming mail.",
+                    _(
+                        "Untick 'Use the sending account's password' to keep a password of its "
+                        "own for incoming mail."
+                    ),
                     "password",
                 )
             save_incoming(self.service, account)
@@ -146,6 +151,6 @@ class IncomingMailPage(QWidget):
             self.status_label.setText(str(error))
             return False
         self.password_edit.clear()
-        self.status_label.setText("Saved.")
+        self.status_label.setText(_("Saved."))
         self.saved.emit()
         return True

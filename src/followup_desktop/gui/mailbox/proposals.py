@@ -12,7 +12,7 @@ mail is shown as plain text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.files import read_limited
+from followup_desktop.core.i18n import _
 from followup_desktop.core.mailbox.account import load_incoming, sending_account
 from followup_desktop.core.mailbox.check import (
     NEXT_ROUND_HOUR,
@@ -53,7 +55,7 @@ from followup_desktop.core.mailbox.check import (
 )
 from followup_desktop.core.mailbox.state import StoredProposal
 from followup_desktop.core.services import Change, FollowupService
-from followup_desktop.gui.dialogs import Dialogs
+from followup_desktop.gui.dialogs import Dialogs, show_local_dates
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.tasks import TaskRunner
 from followup_desktop.secrets import PasswordStore
@@ -61,30 +63,30 @@ from followup_desktop.secrets import PasswordStore
 AnyIndex = QModelIndex | QPersistentModelIndex
 CheckerFactory = Callable[[FollowupService], MailboxChecker]
 OUTCOME_TEXT = {
-    "rejection": "Its wording may mean a rejection.",
-    "offer": "Its wording may mean an offer.",
-    "next_round": "Its wording may invite you to a next round.",
-    "wait": "Its wording may ask you to wait.",
+    "rejection": _("Its wording may mean a rejection."),
+    "offer": _("Its wording may mean an offer."),
+    "next_round": _("Its wording may invite you to a next round."),
+    "wait": _("Its wording may ask you to wait."),
 }
 SHORT_OUTCOME = {
-    "rejection": "Rejection?",
-    "offer": "Offer?",
-    "next_round": "Next round?",
-    "wait": "Wait?",
+    "rejection": _("Rejection?"),
+    "offer": _("Offer?"),
+    "next_round": _("Next round?"),
+    "wait": _("Wait?"),
 }
-COLUMNS = ("What", "Who", "Date", "Subject", "Opportunity", "Suggests")
+COLUMNS = (_("What"), _("Who"), _("Date"), _("Subject"), _("Opportunity"), _("Suggests"))
 # The choices for what a reply said, in the order shown; "" records nothing.
 OUTCOME_CHOICES = (
-    ("", "Nothing to record"),
-    ("wait", "Wait until"),
-    ("next_round", "Next round on"),
-    ("rejection", "A rejection"),
-    ("offer", "An offer"),
+    ("", _("Nothing to record")),
+    ("wait", _("Wait until")),
+    ("next_round", _("Next round on")),
+    ("rejection", _("A rejection")),
+    ("offer", _("An offer")),
 )
 DATED = frozenset({"wait", "next_round"})
 # An .eml larger than this is not a reply worth reading (attachments and all).
 MAX_MAIL_FILE = 25 * 1024 * 1024
-MAIL_FILTER = "E-mail (*.eml);;All files (*)"
+MAIL_FILTER = _("E-mail (*.eml);;All files (*)")
 
 
 def default_checker(service: FollowupService) -> MailboxChecker:
@@ -105,14 +107,21 @@ def mail_from_clipboard(mime: QMimeData | None) -> bytes | None:
     if mime.hasUrls():
         for url in mime.urls():
             if url.isLocalFile() and url.toLocalFile().lower().endswith(".eml"):
-                return read_limited(Path(url.toLocalFile()), MAX_MAIL_FILE, "e-mail file")
+                return read_limited(Path(url.toLocalFile()), MAX_MAIL_FILE, _("e-mail file"))
     text = mime.text()
     return text.encode("utf-8") if text.strip() else None
 
 
 def _when(proposal: StoredProposal) -> str:
     moment = datetime.fromisoformat(proposal.occurred_at).astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return localformat.day_and_clock(moment, year=True)
+
+
+def _named_day(day: str | None) -> str:
+    try:
+        return localformat.day(date.fromisoformat(day or ""), year=True)
+    except ValueError:
+        return day or ""
 
 
 class ProposalModel(QAbstractTableModel):
@@ -162,9 +171,9 @@ class ProposalModel(QAbstractTableModel):
     @staticmethod
     def _cell(proposal: StoredProposal, column: int) -> str:
         if proposal.kind == "sent":
-            what, who = "Sent by you", ", ".join(proposal.recipients)
+            what, who = _("Sent by you"), ", ".join(proposal.recipients)
         else:
-            what, who = "Reply", proposal.sender_name or proposal.sender
+            what, who = _("Reply"), proposal.sender_name or proposal.sender
         cells = (
             what,
             who,
@@ -197,13 +206,13 @@ class MailboxDialog(QDialog):
         self._make_checker = make_checker
         self.passwords = passwords or PasswordStore()
         self.dialogs = dialogs or Dialogs()
-        self.setWindowTitle("From your mailbox")
-        self.setAccessibleName("From your mailbox")
+        self.setWindowTitle(_("From your mailbox"))
+        self.setAccessibleName(_("From your mailbox"))
         self.resize(860, 520)
         layout = QVBoxLayout(self)
         self.model = ProposalModel(self)
         self.table = QTableView()
-        self.table.setAccessibleName("Messages found in your mailbox")
+        self.table.setAccessibleName(_("Messages found in your mailbox"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -212,28 +221,28 @@ class MailboxDialog(QDialog):
         layout.addWidget(self.table, 2)
         self.preview = QPlainTextEdit()  # plain text: nothing from mail is ever rendered
         self.preview.setReadOnly(True)
-        self.preview.setAccessibleName("First lines of the message")
+        self.preview.setAccessibleName(_("First lines of the message"))
         layout.addWidget(self.preview, 1)
-        self.invitation_box = QCheckBox("Also add the &invitation attached to this message")
-        self.invitation_box.setAccessibleName("Also add the attached invitation")
+        self.invitation_box = QCheckBox(_("Also add the &invitation attached to this message"))
+        self.invitation_box.setAccessibleName(_("Also add the attached invitation"))
         layout.addWidget(self.invitation_box)
         layout.addWidget(self._outcome_row())
         layout.addLayout(self._button_row())
         self.status_label = PlainLabel()
         self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Mailbox status")
+        self.status_label.setAccessibleName(_("Mailbox status"))
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status_label)
         self.reload()
 
     def _button_row(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
-        self.check_button = QPushButton("&Check now")
-        self.confirm_button = QPushButton("C&onfirm")
-        self.dismiss_button = QPushButton("&Dismiss")
-        self.open_button = QPushButton("Open e-&mail file…")
-        self.paste_button = QPushButton("&Paste e-mail")
-        self.close_button = QPushButton("Close")
+        self.check_button = QPushButton(_("&Check now"))
+        self.confirm_button = QPushButton(_("C&onfirm"))
+        self.dismiss_button = QPushButton(_("&Dismiss"))
+        self.open_button = QPushButton(_("Open e-&mail file…"))
+        self.paste_button = QPushButton(_("&Paste e-mail"))
+        self.close_button = QPushButton(_("Close"))
         self.check_button.clicked.connect(self.check_now)
         self.confirm_button.clicked.connect(self.confirm_current)
         self.dismiss_button.clicked.connect(self.dismiss_current)
@@ -259,16 +268,16 @@ class MailboxDialog(QDialog):
         row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
-        label = PlainLabel("What they said:")
+        label = PlainLabel(_("What they said:"))
         self.outcome_box = QComboBox()
         for value, text in OUTCOME_CHOICES:
             self.outcome_box.addItem(text, value)
-        self.outcome_box.setAccessibleName("What the reply said")
+        self.outcome_box.setAccessibleName(_("What the reply said"))
         label.setBuddy(self.outcome_box)
         self.day_edit = QDateEdit()
+        show_local_dates(self.day_edit)
         self.day_edit.setCalendarPopup(True)
-        self.day_edit.setDisplayFormat("yyyy-MM-dd")
-        self.day_edit.setAccessibleName("Day")
+        self.day_edit.setAccessibleName(_("Day"))
         self.outcome_box.currentIndexChanged.connect(self._outcome_changed)
         line.addWidget(label)
         line.addWidget(self.outcome_box)
@@ -347,17 +356,26 @@ class MailboxDialog(QDialog):
         if proposal.outcome:
             lines += ["", OUTCOME_TEXT.get(proposal.outcome, "")]
         if proposal.day_phrase:
-            lines += [f"It names a day: “{proposal.day_phrase}” ({proposal.day})."]
+            lines += [
+                _("It names a day: “{phrase}” ({day}).").format(
+                    phrase=proposal.day_phrase, day=_named_day(proposal.day)
+                )
+            ]
         if proposal.kind == "reply":
             lines += [
                 "",
-                "Confirming records what you choose under “What they said”; a next round "
-                f"is written down at {NEXT_ROUND_HOUR}:00, to be corrected.",
+                _(
+                    "Confirming records what you choose under “What they said”; a next round "
+                    "is written down at {time}, to be corrected."
+                ).format(time=localformat.clock(time(NEXT_ROUND_HOUR))),
             ]
         if proposal.kind == "sent" and proposal.action_id is not None:
-            lines += ["", "Confirming marks the step this note answers as done."]
+            lines += ["", _("Confirming marks the step this note answers as done.")]
         if proposal.attachments:
-            lines += ["", "Attached: " + ", ".join(proposal.attachments)]
+            lines += [
+                "",
+                _("Attached: {files}").format(files=", ".join(proposal.attachments)),
+            ]
         self.preview.setPlainText("\n".join(lines))
 
     # -- working --------------------------------------------------------------------
@@ -380,7 +398,7 @@ class MailboxDialog(QDialog):
             checker = make(service)
             return checker.scan(password_for(service, checker.require_account(), passwords))
 
-        self._busy(True, "Checking your mailbox (read-only)…")
+        self._busy(True, _("Checking your mailbox (read-only)…"))
         self.tasks.submit(work, self._checked, self._failed, owner=self)
 
     def _checked(self, result: object) -> None:
@@ -394,7 +412,9 @@ class MailboxDialog(QDialog):
         message = (
             str(error)
             if isinstance(error, FollowupError)
-            else (f"The check stopped unexpectedly ({type(error).__name__}); see the log.")
+            else _("The check stopped unexpectedly ({error}); see the log.").format(
+                error=type(error).__name__
+            )
         )
         self._busy(False, message)
 
@@ -412,7 +432,7 @@ class MailboxDialog(QDialog):
                 proposal.id, import_invitation=with_invitation, outcome=outcome, on=day
             )
 
-        self._busy(True, "Logging…")
+        self._busy(True, _("Logging…"))
         self.tasks.submit(work, self._answered, self._failed, owner=self)
 
     def dismiss_current(self) -> None:
@@ -421,7 +441,7 @@ class MailboxDialog(QDialog):
         if proposal is None:
             return
         make, service = self._make_checker, self.service
-        self._busy(True, "Setting aside…")
+        self._busy(True, _("Setting aside…"))
         self.tasks.submit(
             lambda: make(service).dismiss(proposal.id),
             self._answered,
@@ -430,15 +450,15 @@ class MailboxDialog(QDialog):
         )
 
     def _answered(self, change: object) -> None:
-        self._busy(False, "Done.")
+        self._busy(False, _("Done."))
         self.reload()
-        self.status_label.setText("Done.")
+        self.status_label.setText(_("Done."))
         if isinstance(change, Change):
             self.changed.emit(change)
 
     # -- a message saved as a file ---------------------------------------------------
 
-    def read_mail(self, raw: bytes, name: str = "The message") -> None:
+    def read_mail(self, raw: bytes, name: str = _("The message")) -> None:
         """Read a dropped, opened or pasted message on the worker thread, then show it."""
         make, service = self._make_checker, self.service
 
@@ -448,15 +468,15 @@ class MailboxDialog(QDialog):
         def failed(error: BaseException) -> None:
             self._failed(error)
             if isinstance(error, FollowupError):
-                self.status_label.setText(f"{name}: {error}")
+                self.status_label.setText(_("{file}: {problem}").format(file=name, problem=error))
 
-        self._busy(True, f"Reading {name}…")
+        self._busy(True, _("Reading {file}…").format(file=name))
         self.tasks.submit(work, self._read, failed, owner=self)
 
     def read_file(self, path: Path) -> None:
         """Read a saved message (.eml) into the list."""
         try:
-            raw = read_limited(path, MAX_MAIL_FILE, "e-mail file")
+            raw = read_limited(path, MAX_MAIL_FILE, _("e-mail file"))
         except FollowupError as error:
             self.status_label.setText(str(error))
             return
@@ -464,7 +484,7 @@ class MailboxDialog(QDialog):
 
     def open_file(self) -> None:
         """Pick a saved message and read it."""
-        path = self.dialogs.open_file(self, "Open an e-mail file", MAIL_FILTER)
+        path = self.dialogs.open_file(self, _("Open an e-mail file"), MAIL_FILTER)
         if path is not None:
             self.read_file(path)
 
@@ -477,19 +497,27 @@ class MailboxDialog(QDialog):
             return
         if raw is None:
             self.status_label.setText(
-                "The clipboard holds no e-mail: copy a saved .eml file, or the message's "
-                "source with its From, To and Date lines."
+                _(
+                    "The clipboard holds no e-mail: copy a saved .eml file, or the message's "
+                    "source with its From, To and Date lines."
+                )
             )
             return
-        self.read_mail(raw, "The pasted message")
+        self.read_mail(raw, _("The pasted message"))
 
     def _read(self, proposal: object) -> None:
         assert isinstance(proposal, StoredProposal)
-        what = "message you sent" if proposal.kind == "sent" else "reply"
-        text = f"Read the {what} “{proposal.subject}” for {proposal.opportunity_label}."
+        sentence = (
+            _("Read the message you sent “{subject}” for {opportunity}.")
+            if proposal.kind == "sent"
+            else _("Read the reply “{subject}” for {opportunity}.")
+        )
+        text = sentence.format(subject=proposal.subject, opportunity=proposal.opportunity_label)
         self._busy(False, text)
         self.reload(proposal.id)
-        self.status_label.setText(text + " Confirm or dismiss it below.")
+        self.status_label.setText(
+            _("{what_was_read} Confirm or dismiss it below.").format(what_was_read=text)
+        )
 
 
 def dropped_mail_dialog(

@@ -17,6 +17,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QStyle, QStyleOptionFocusRect, QWidget
 
+from followup_desktop.core import localformat
+from followup_desktop.core.i18n import _
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
 from followup_desktop.gui.theme import blend
 
@@ -32,7 +34,7 @@ class Series:
     name: str
     value: Callable[[Any], float | None]
     #: The words on a bar, from its row and value (by default the value).
-    text: Callable[[Any, float], str] = lambda _row, value: f"{value:g}"
+    text: Callable[[Any, float], str] = lambda _row, value: localformat.number(value)
 
 
 class BarChart(QWidget):
@@ -101,7 +103,7 @@ class BarChart(QWidget):
         rows = self.rows()
         if not rows:
             painter.setPen(palette.color(QPalette.ColorRole.Text))
-            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, "Nothing to show yet")
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, _("Nothing to show yet"))
         elif self.horizontal:
             self._horizontal(painter, area, rows)
         else:
@@ -145,7 +147,7 @@ class BarChart(QWidget):
         label_width = min(
             area.width() * 0.4, max(metrics.horizontalAdvance(t) for t in labels) + 2 * _GAP
         )
-        value_width = metrics.horizontalAdvance("no answer logged") + _GAP
+        value_width = metrics.horizontalAdvance(_("no answer logged")) + _GAP
         bar_space = max(1.0, area.width() - label_width - value_width)
         bar_height = metrics.height()
         maximum = self._maximum(rows)
@@ -170,7 +172,7 @@ class BarChart(QWidget):
                 painter.drawText(
                     QRectF(bar.right() + _GAP, y, value_width, bar_height),
                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                    "no answer logged" if value is None else series.text(row, value),
+                    _("no answer logged") if value is None else series.text(row, value),
                 )
                 y += bar_height + _GAP
             y += _GAP

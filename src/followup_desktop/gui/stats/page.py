@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followup_desktop.core import localformat
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.files import write_atomically
+from followup_desktop.core.i18n import _, formatting_locale, ngettext
 from followup_desktop.core.queries.stats import search_stats
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.stats import (
@@ -47,7 +49,7 @@ from followup_desktop.core.stats import (
     response_summary,
     weekly_summary,
 )
-from followup_desktop.gui.dialogs import Dialogs
+from followup_desktop.gui.dialogs import Dialogs, show_local_dates
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
 from followup_desktop.gui.stats.chart import BarChart, Series
@@ -57,60 +59,71 @@ from followup_desktop.gui.tasks import TaskRunner
 CHART_WEEKS = 12
 
 
+def _fixed(value: float, digits: int) -> str:
+    # A table column keeps its decimals ("10.0" beside "4.5"), which the locale's number
+    # pattern would drop; only the decimal sign is the locale's ("10,0").
+    from babel.numbers import get_decimal_symbol
+
+    return f"{value:.{digits}f}".replace(".", str(get_decimal_symbol(formatting_locale())))
+
+
 def _n(value: float | None, digits: int = 1) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+    return "" if value is None else _fixed(value, digits)
 
 
 def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value:.0%}"
+    return "" if value is None else localformat.percent(value)
 
 
 def _days(_row: object, value: float) -> str:
-    return f"{value:.1f} days"
+    return ngettext("{n} day", "{n} days", 1 if value == 1 else 2).format(n=_fixed(value, 1))
 
 
 def _count_and_share(step: FunnelStep, value: float) -> str:
-    share = "" if step.rate_from_applied is None else f" ({step.rate_from_applied:.0%})"
-    return f"{value:g}{share}"
+    if step.rate_from_applied is None:
+        return localformat.number(value)
+    return _("{count} ({share})").format(
+        count=localformat.number(value), share=localformat.percent(step.rate_from_applied)
+    )
 
 
 _FUNNEL_COLUMNS: Sequence[tuple[str, Callable[[FunnelStep], str]]] = (
-    ("Step", lambda s: s.name),
-    ("Count", lambda s: str(s.count)),
-    ("Of the step before", lambda s: _pct(s.rate_from_previous)),
-    ("Of applications", lambda s: _pct(s.rate_from_applied)),
+    (_("Step"), lambda s: s.name),
+    (_("Count"), lambda s: str(s.count)),
+    (_("Of the step before"), lambda s: _pct(s.rate_from_previous)),
+    (_("Of applications"), lambda s: _pct(s.rate_from_applied)),
 )
 _ROW_COLUMNS: Sequence[tuple[str, Callable[[FunnelRow], str]]] = (
     ("", lambda r: r.label),
-    ("Applied", lambda r: str(r.applied)),
-    ("Screening", lambda r: str(r.screening)),
-    ("Interviews", lambda r: str(r.interviews)),
-    ("Offer", lambda r: str(r.offers)),
-    ("Reached interviews", lambda r: _pct(r.interview_rate)),
+    (_("Applied"), lambda r: str(r.applied)),
+    (_("Screening"), lambda r: str(r.screening)),
+    (_("Interviews"), lambda r: str(r.interviews)),
+    (_("Offer"), lambda r: str(r.offers)),
+    (_("Reached interviews"), lambda r: _pct(r.interview_rate)),
 )
 _STAGE_COLUMNS: Sequence[tuple[str, Callable[[StageTime], str]]] = (
-    ("Stage", lambda r: r.stage),
-    ("Median days", lambda r: _n(r.median_days)),
-    ("Mean days", lambda r: _n(r.mean_days)),
-    ("Stays ended", lambda r: str(r.stays)),
-    ("There now", lambda r: str(r.still_there)),
+    (_("Stage"), lambda r: r.stage),
+    (_("Median days"), lambda r: _n(r.median_days)),
+    (_("Mean days"), lambda r: _n(r.mean_days)),
+    (_("Stays ended"), lambda r: str(r.stays)),
+    (_("There now"), lambda r: str(r.still_there)),
 )
 _WEEK_COLUMNS: Sequence[tuple[str, Callable[[WeekActivity], str]]] = (
-    ("Week starting", lambda w: w.week_start.isoformat()),
-    ("Applications", lambda w: str(w.applications)),
-    ("Interviews", lambda w: str(w.interviews)),
-    ("Messages sent", lambda w: str(w.messages_sent)),
+    (_("Week starting"), lambda w: localformat.short_date(w.week_start)),
+    (_("Applications"), lambda w: str(w.applications)),
+    (_("Interviews"), lambda w: str(w.interviews)),
+    (_("Messages sent"), lambda w: str(w.messages_sent)),
 )
 _COMPANY_COLUMNS: Sequence[tuple[str, Callable[[CompanyResponse], str]]] = (
-    ("Company", lambda c: c.company),
-    ("Interviews answered", lambda c: str(c.interviews_answered)),
-    ("Median days after interview", lambda c: _n(c.median_days_after_interview)),
-    ("Follow-ups answered", lambda c: str(c.follow_ups_answered)),
-    ("Median days after follow-up", lambda c: _n(c.median_days_after_follow_up)),
-    ("Stated timelines", lambda c: str(c.stated_samples)),
-    ("Median stated days", lambda c: _n(c.median_stated_days)),
-    ("Median actual days", lambda c: _n(c.median_actual_days)),
-    ("Actual / stated", lambda c: _n(c.median_ratio, 2)),
+    (_("Company"), lambda c: c.company),
+    (_("Interviews answered"), lambda c: str(c.interviews_answered)),
+    (_("Median days after interview"), lambda c: _n(c.median_days_after_interview)),
+    (_("Follow-ups answered"), lambda c: str(c.follow_ups_answered)),
+    (_("Median days after follow-up"), lambda c: _n(c.median_days_after_follow_up)),
+    (_("Stated timelines"), lambda c: str(c.stated_samples)),
+    (_("Median stated days"), lambda c: _n(c.median_stated_days)),
+    (_("Median actual days"), lambda c: _n(c.median_actual_days)),
+    (_("Actual / stated"), lambda c: _n(c.median_ratio, 2)),
 )
 
 
@@ -126,15 +139,18 @@ class _Overall:
 
 _OVERALL_COLUMNS: Sequence[tuple[str, Callable[[_Overall], str]]] = (
     ("", lambda o: o.label),
-    ("Median days", lambda o: _n(o.days)),
+    (_("Median days"), lambda o: _n(o.days)),
 )
 
 
-def _table(model: SnapshotTableModel[Any], name: str) -> QTableView:
+def _table(model: SnapshotTableModel[Any], key: str, name: str, tab: str) -> QTableView:
+    """A table of ``model``: ``key`` names the object, ``name`` is what a screen reader
+    says, ``tab`` the label of its tab beside the chart."""
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)
-    view.setObjectName(name.lower().replace(" ", "_"))
+    view.setObjectName(key)
+    view.setProperty("tabLabel", tab)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setTabKeyNavigation(False)  # Tab leaves the table, as everywhere else
     view.verticalHeader().setVisible(False)
@@ -155,19 +171,23 @@ class _Section(QGroupBox):
         self.summary = PlainLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setAccessibleName(f"{title}: summary")
+        self.summary.setAccessibleName(_("{section}: summary").format(section=title))
         self.chart = chart
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName(f"{title}: chart or table")
-        self.tabs.tabBar().setAccessibleName(f"{title}: chart or table")
-        self.tabs.addTab(chart, "Chart")
+        self.tabs.setAccessibleName(_("{section}: chart or table").format(section=title))
+        self.tabs.tabBar().setAccessibleName(_("{section}: chart or table").format(section=title))
+        self.tabs.addTab(chart, _("Chart"))
         for table in tables:
-            self.tabs.addTab(table, table.accessibleName().removeprefix(f"{title} ").capitalize())
+            self.tabs.addTab(table, str(table.property("tabLabel")))
         self.tables = list(tables)
-        self.png_button = QPushButton("Export PNG…")
-        self.png_button.setAccessibleName(f"Export the {title.lower()} chart as PNG")
-        self.csv_button = QPushButton("Export CSV…")
-        self.csv_button.setAccessibleName(f"Export the {title.lower()} table as CSV")
+        self.png_button = QPushButton(_("Export PNG…"))
+        self.png_button.setAccessibleName(
+            _("Export the chart of “{section}” as PNG").format(section=title)
+        )
+        self.csv_button = QPushButton(_("Export CSV…"))
+        self.csv_button.setAccessibleName(
+            _("Export the table of “{section}” as CSV").format(section=title)
+        )
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.png_button)
@@ -198,7 +218,7 @@ class StatsPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("statsPage")
-        self.setAccessibleName("Your search")
+        self.setAccessibleName(_("Your search"))
         self._service = service
         self._tasks = tasks
         self._tz = tz
@@ -238,45 +258,45 @@ class StatsPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
-        scroll.setAccessibleName("Your search figures")
+        scroll.setAccessibleName(_("Your search figures"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
 
     def _build_header(self) -> QHBoxLayout:
-        heading = PlainLabel("Your search")
+        heading = PlainLabel(_("Your search"))
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         heading.setFont(font)
-        self.all_time = QCheckBox("All time")
+        self.all_time = QCheckBox(_("All time"))
         self.all_time.setChecked(True)
-        self.all_time.setAccessibleName("Show all time")
+        self.all_time.setAccessibleName(_("Show all time"))
         self.start_edit = QDateEdit()
         self.end_edit = QDateEdit()
         day = self._service.clock().astimezone(self._tz).date()
         today = QDate(day.year, day.month, day.day)
         for edit, name, value in (
-            (self.start_edit, "From", today.addMonths(-3)),
-            (self.end_edit, "To", today),
+            (self.start_edit, _("From"), today.addMonths(-3)),
+            (self.end_edit, _("To"), today),
         ):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            show_local_dates(edit)
             edit.setDate(value)
-            edit.setAccessibleName(f"Period {name.lower()}")
+            edit.setAccessibleName(name)
             edit.setEnabled(False)
             edit.dateChanged.connect(self.refresh)
         self.all_time.toggled.connect(self._period_toggled)
-        self.refresh_button = QPushButton("&Refresh")
-        self.refresh_button.setAccessibleName("Compute the figures again")
+        self.refresh_button = QPushButton(_("&Refresh"))
+        self.refresh_button.setAccessibleName(_("Compute the figures again"))
         self.refresh_button.clicked.connect(self.refresh)
         self.status = PlainLabel()
-        self.status.setAccessibleName("Status of the figures")
+        self.status.setAccessibleName(_("Status of the figures"))
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
         top.addWidget(self.all_time)
-        for caption, edit in (("From", self.start_edit), ("To", self.end_edit)):
+        for caption, edit in ((_("From"), self.start_edit), (_("To"), self.end_edit)):
             label = PlainLabel(caption)
             label.setBuddy(edit)
             top.addWidget(label)
@@ -288,13 +308,13 @@ class StatsPage(QWidget):
         self.silence_label = PlainLabel()
         self.silence_label.setWordWrap(True)
         self.silence_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.silence_label.setAccessibleName("Applications that went silent")
+        self.silence_label.setAccessibleName(_("Applications that went silent"))
         self.advice = PlainLabel()
         self.advice.setWordWrap(True)
         self.advice.setTextFormat(Qt.TextFormat.PlainText)
-        self.advice.setAccessibleName("Suggested multiplier for stated timelines")
-        self.apply_button = QPushButton("Use it in the playbook")
-        self.apply_button.setAccessibleName("Use the suggested multiplier in the playbook")
+        self.advice.setAccessibleName(_("Suggested multiplier for stated timelines"))
+        self.apply_button = QPushButton(_("Use it in the playbook"))
+        self.apply_button.setAccessibleName(_("Use the suggested multiplier in the playbook"))
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self.apply_multiplier)
         advice_row = QHBoxLayout()
@@ -303,51 +323,75 @@ class StatsPage(QWidget):
         return advice_row
 
     def _build_sections(self) -> None:
-        count = Series("Count", lambda s: float(s.count), _count_and_share)
+        count = Series(_("Count"), lambda s: float(s.count), _count_and_share)
         self.funnel_section = _Section(
-            "Funnel",
+            _("Funnel"),
             "funnel",
-            BarChart(self.funnel_model, lambda s: s.name, [count], name="Funnel chart"),
+            BarChart(self.funnel_model, lambda s: s.name, [count], name=_("Funnel chart")),
             [
-                _table(self.funnel_model, "Funnel table"),
-                _table(self.source_model, "Funnel by source"),
-                _table(self.month_model, "Funnel by month"),
-                _table(self.stage_model, "Funnel time in stage"),
+                _table(self.funnel_model, "funnel_table", _("Funnel table"), _("Table")),
+                _table(
+                    self.source_model, "funnel_by_source", _("Funnel by source"), _("By source")
+                ),
+                _table(self.month_model, "funnel_by_month", _("Funnel by month"), _("By month")),
+                _table(
+                    self.stage_model,
+                    "funnel_time_in_stage",
+                    _("Funnel time in stage"),
+                    _("Time in stage"),
+                ),
             ],
         )
         weekly = BarChart(
             self.week_model,
-            lambda w: w.week_start.strftime("%d %b"),
+            lambda w: localformat.day(w.week_start),
             [
-                Series("Applications", lambda w: float(w.applications)),
-                Series("Interviews", lambda w: float(w.interviews)),
-                Series("Messages sent", lambda w: float(w.messages_sent)),
+                Series(_("Applications"), lambda w: float(w.applications)),
+                Series(_("Interviews"), lambda w: float(w.interviews)),
+                Series(_("Messages sent"), lambda w: float(w.messages_sent)),
             ],
             horizontal=False,
             last_rows=CHART_WEEKS,
-            name="Weekly activity chart",
+            name=_("Weekly activity chart"),
         )
         weekly.setMinimumHeight(220)
         self.weekly_section = _Section(
-            "Weekly activity", "weekly", weekly, [_table(self.week_model, "Weekly activity table")]
+            _("Weekly activity"),
+            "weekly",
+            weekly,
+            [
+                _table(
+                    self.week_model, "weekly_activity_table", _("Weekly activity table"), _("Table")
+                )
+            ],
         )
         self.response_section = _Section(
-            "Response times",
+            _("Response times"),
             "responses",
             BarChart(
                 self.overall_model,
                 lambda o: o.label,
-                [Series("Median days", lambda o: o.days, _days)],
-                name="Response times chart",
+                [Series(_("Median days"), lambda o: o.days, _days)],
+                name=_("Response times chart"),
             ),
             [
-                _table(self.overall_model, "Response times table"),
-                _table(self.company_model, "Response times by company"),
+                _table(
+                    self.overall_model,
+                    "response_times_table",
+                    _("Response times table"),
+                    _("Table"),
+                ),
+                _table(
+                    self.company_model,
+                    "response_times_by_company",
+                    _("Response times by company"),
+                    _("By company"),
+                ),
             ],
         )
         for section in (self.funnel_section, self.weekly_section, self.response_section):
-            section.png_button.clicked.connect(lambda _=False, s=section: self.export_png(s))
-            section.csv_button.clicked.connect(lambda _=False, s=section: self.export_csv(s))
+            section.png_button.clicked.connect(lambda _checked=False, s=section: self.export_png(s))
+            section.csv_button.clicked.connect(lambda _checked=False, s=section: self.export_csv(s))
         self.sections = (self.funnel_section, self.weekly_section, self.response_section)
 
     # -- reading -------------------------------------------------------------------------
@@ -389,7 +433,7 @@ class StatsPage(QWidget):
         def work() -> SearchStats:
             return search_stats(service.db, clock(), tz, start=start, end=end)
 
-        self.status.setText("Computing…")
+        self.status.setText(_("Computing…"))
         self._tasks.submit(
             work,
             lambda result: self._arrived(generation, result),
@@ -403,7 +447,7 @@ class StatsPage(QWidget):
         if isinstance(error, FollowupError):
             self.status.setText(str(error))
         else:
-            self.status.setText("The figures could not be computed; the log has the details.")
+            self.status.setText(_("The figures could not be computed; the log has the details."))
 
     def _arrived(self, generation: int, result: object) -> None:
         if generation != self._generation:
@@ -422,11 +466,11 @@ class StatsPage(QWidget):
         calibration = stats.calibration
         self.overall_model.set_rows(
             [
-                _Overall("After an interview", stats.after_interview.median_days),
-                _Overall("After a follow-up", stats.after_follow_up.median_days),
+                _Overall(_("After an interview"), stats.after_interview.median_days),
+                _Overall(_("After a follow-up"), stats.after_follow_up.median_days),
                 # Over the interviews where they named a timeline and answered.
-                _Overall("What they said", calibration.median_stated_days),
-                _Overall("What they took", calibration.median_actual_days),
+                _Overall(_("What they said"), calibration.median_stated_days),
+                _Overall(_("What they took"), calibration.median_actual_days),
             ]
         )
         self.company_model.set_rows(stats.companies)
@@ -434,17 +478,39 @@ class StatsPage(QWidget):
         self.weekly_section.set_summary(weekly_summary(stats))
         self.response_section.set_summary(response_summary(stats))
         silence = stats.silence
-        share = "" if silence.share is None else f" ({silence.share:.0%})"
         self.silence_label.setText(
-            f"Went silent: {silence.silent} of {silence.judged} applications{share} had no "
-            f"answer {silence.quiet_days} or more days after your last step."
+            ngettext(
+                "Went silent: {silent} of {judged} application{share} had no answer "
+                "{days} or more days after your last step.",
+                "Went silent: {silent} of {judged} applications{share} had no answer "
+                "{days} or more days after your last step.",
+                silence.judged,
+            ).format(
+                silent=localformat.number(silence.silent),
+                judged=localformat.number(silence.judged),
+                share=""
+                if silence.share is None
+                else _(" ({share})").format(share=localformat.percent(silence.share)),
+                days=localformat.number(silence.quiet_days),
+            )
         )
         self.advice.setText(multiplier_advice(stats))
         self.apply_button.setEnabled(calibration.differs)
         if calibration.suggested is not None:
-            self.apply_button.setText(f"Use {calibration.suggested:g} times in the playbook")
+            self.apply_button.setText(
+                _("Use {n} times in the playbook").format(
+                    n=localformat.number(calibration.suggested)
+                )
+            )
         self.status.setText(
-            f"{stats.applied} applications · computed {stats.now.astimezone(self._tz):%H:%M}"
+            ngettext(
+                "{n} application · computed {time}",
+                "{n} applications · computed {time}",
+                stats.applied,
+            ).format(
+                n=localformat.number(stats.applied),
+                time=localformat.clock(stats.now.astimezone(self._tz)),
+            )
         )
 
     # -- acting --------------------------------------------------------------------------
@@ -466,12 +532,17 @@ class StatsPage(QWidget):
     def export_png(self, section: _Section) -> Path | None:
         """Save the section's chart as a PNG picture."""
         path = self._dialogs.save_file(
-            self, f"Export the {section.title().lower()} chart", f"{section.key}.png", "PNG (*.png)"
+            self,
+            _("Export the chart of “{section}”").format(section=section.title()),
+            f"{section.key}.png",
+            _("PNG pictures (*.png)"),
         )
         if path is None:
             return None
         if not section.chart.grab().save(str(path), "PNG"):
-            self._dialogs.warning(self, f"Could not write {path}; choose another folder.")
+            self._dialogs.warning(
+                self, _("Could not write {path}; choose another folder.").format(path=path)
+            )
             return None
         return path
 
@@ -480,15 +551,23 @@ class StatsPage(QWidget):
         if self.stats is None:
             return None
         path = self._dialogs.save_file(
-            self, f"Export the {section.title().lower()} table", f"{section.key}.csv", "CSV (*.csv)"
+            self,
+            _("Export the table of “{section}”").format(section=section.title()),
+            f"{section.key}.csv",
+            _("CSV files (*.csv)"),
         )
         if path is None:
             return None
         try:
-            write_atomically(path, csv_tables(self.stats)[section.key].encode("utf-8"), "the table")
+            write_atomically(
+                path, csv_tables(self.stats)[section.key].encode("utf-8"), _("the table")
+            )
         except OSError as error:
             self._dialogs.warning(
-                self, f"Could not write {path}: {error.strerror}. Choose another folder."
+                self,
+                _("Could not write {path}: {reason}. Choose another folder.").format(
+                    path=path, reason=error.strerror
+                ),
             )
             return None
         return path
