@@ -67,6 +67,14 @@ def _playbook(value: Any) -> Any:
     return cleaned
 
 
+def _language(value: Any) -> str:
+    from followup_desktop.core.i18n import LANGUAGES, PSEUDO
+
+    if value not in (*LANGUAGES, PSEUDO):
+        raise ValidationError(f"must be one of {', '.join(LANGUAGES)}, not {value!r}")
+    return str(value)
+
+
 def _object(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValidationError(f"must be a JSON object, not {_json_type(value)}")
@@ -178,6 +186,15 @@ SETTINGS: Final[tuple[DeclaredSetting, ...]] = (
         '{"no_timeline_follow_up_days": 10}',
         {},
         _playbook,
+    ),
+    DeclaredSetting(
+        # Written by the re-plan itself (core.playbook), never by hand: a re-plan in
+        # another language rewrites every open step's reason and sets it.
+        "plan.language",
+        "Language of the planned steps' reasons",
+        "the language code the stored reasons are written in (en, de or fr)",
+        "en",
+        _language,
     ),
     DeclaredSetting(
         "reminders",
