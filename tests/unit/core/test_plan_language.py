@@ -71,8 +71,7 @@ def test_a_change_of_language_rewrites_the_open_reasons_and_keeps_the_settled(
 
     after = _actions(service)
     assert Counter((kind, state) for _, kind, state, _ in after) == Counter(
-        (kind, ActionState.DONE if ident == done_id else state)
-        for ident, kind, state, _ in before
+        (kind, ActionState.DONE if ident == done_id else state) for ident, kind, state, _ in before
     )
     by_id = {ident: (state, reason) for ident, _, state, reason in after}
     assert by_id[done_id] == (ActionState.DONE, done_reason)  # what the person saw then
