@@ -26,7 +26,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from followup_desktop.core import i18n
 from followup_desktop.core.errors import FollowupError, ImportFormatError
+from followup_desktop.core.i18n import N_
 
 
 def _reason(error: OSError) -> str:
@@ -95,23 +97,23 @@ class WriteProblem(enum.StrEnum):
 _FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 _PERMISSION = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 _WHY: dict[WriteProblem, tuple[str, str]] = {
-    WriteProblem.FULL: ("the disk is full", "Free some space, or choose another place."),
+    WriteProblem.FULL: (N_("the disk is full"), N_("Free some space, or choose another place.")),
     WriteProblem.PERMISSION: (
-        "there is no permission to write there",
-        "Check that the folder is yours and writable, or choose another folder.",
+        N_("there is no permission to write there"),
+        N_("Check that the folder is yours and writable, or choose another folder."),
     ),
     WriteProblem.TOO_LARGE: (
-        "the file would be larger than a file may be there",
-        "Choose a place on another disk, or ask whoever set the limit.",
+        N_("the file would be larger than a file may be there"),
+        N_("Choose a place on another disk, or ask whoever set the limit."),
     ),
     WriteProblem.NO_FOLDER: (
-        "the folder does not exist",
-        "Choose a file in an existing folder.",
+        N_("the folder does not exist"),
+        N_("Choose a file in an existing folder."),
     ),
-    WriteProblem.IS_FOLDER: ("a folder has that name", "Choose another file name."),
+    WriteProblem.IS_FOLDER: (N_("a folder has that name"), N_("Choose another file name.")),
     WriteProblem.OTHER: (
-        "the system refused the write",
-        "Check that the folder exists and is writable, or choose another file.",
+        N_("the system refused the write"),
+        N_("Check that the folder exists and is writable, or choose another file."),
     ),
 }
 
@@ -147,7 +149,10 @@ class FileWriteError(FollowupError, OSError):
         self.problem = write_problem(error)
         why, advice = _WHY[self.problem]
         system = f" ({error.strerror})" if error.strerror else ""
-        self.sentence = f"Cannot write {what} to {path}: {why}{system}. {advice}"
+        # ``what`` is the caller's English words ("the export"), translated when known.
+        self.sentence = i18n._("Cannot write {what} to {path}: {why}{system}. {advice}").format(
+            what=i18n._(what), path=path, why=i18n._(why), system=system, advice=i18n._(advice)
+        )
 
     def __str__(self) -> str:
         return self.sentence

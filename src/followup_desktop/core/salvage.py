@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from followup_desktop.core.db import Database, integrity_check, open_database, schema_problems
+from followup_desktop.core.i18n import _
 from followup_desktop.core.storage_errors import StorageDamaged, classify
 
 log = logging.getLogger(__name__)
@@ -173,8 +174,10 @@ def _open_damaged(db_path: Path, text: _LenientText) -> sqlite3.Connection:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
         raise StorageDamaged(
-            f"The database {db_path} is too damaged to read anything from ({error}). "
-            "Restore a backup.",
+            _(
+                "The database {path} is too damaged to read anything from ({error}). Restore "
+                "a backup."
+            ).format(path=db_path, error=error),
             db_path,
         ) from error
     return connection
@@ -201,7 +204,7 @@ def _copy_table(
     columns = [name for name in _columns(connection, table) if name in old]
     checks = _value_checks(table, columns)
     quoted = ", ".join(f'"{name}"' for name in columns)
-    insert = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" for _ in columns)})'
+    insert = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" for _column in columns)})'
     last = -_MAX_ROWID
     while True:
         try:
