@@ -196,7 +196,7 @@ class _Stages:
             else:
                 raise FollowupError(
                     _(
-                        "The database has no stage of kind “{kind}” for demo data; add one in "
+                        "The database has no stage of kind {kind!r} for demo data; add one in "
                         "Settings, or use a new database."
                     ).format(kind=kind.value)
                 )

@@ -54,7 +54,7 @@ def url(value: str | None, field: str = "link", label: str = N_("Link")) -> str:
     parts = urlsplit(cleaned)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValidationError(
-            _("{field} must be a web address starting with https:// (got “{value}”).").format(
+            _("{field} must be a web address starting with https:// (got {value!r}).").format(
                 field=i18n._(label), value=cleaned
             ),
             field,
@@ -67,7 +67,7 @@ def email(value: str | None, field: str = "email", label: str = N_("Email")) -> 
     cleaned = optional_text(value, field, label, 320)
     if cleaned and not _EMAIL.match(cleaned):
         raise ValidationError(
-            _("{field} “{value}” is not an email address (like name@example.com).").format(
+            _("{field} {value!r} is not an email address (like name@example.com).").format(
                 field=i18n._(label), value=cleaned
             ),
             field,

@@ -43,3 +43,16 @@ def test_english_stays_as_it_was() -> None:
         OPPORTUNITY_TEXT["company"].clean("")
     with pytest.raises(ValidationError, match=r"The salary minimum \(90,000\) is above"):
         salary_range(90_000, 60_000)
+
+
+def test_playbook_settings_explain_themselves_in_french(english_again: None) -> None:
+    from followup_desktop.core.playbook.settings import describe_settings, validate_settings
+
+    i18n.set_language("fr")
+    help_of = {row["name"]: row["help"] for row in describe_settings()}
+    assert help_of["thank_you_hours"] == (
+        "heures après la fin de l\u2019entretien avant l\u2019échéance du message de remerciement"
+    )
+    with pytest.raises(ValidationError, match="doit être compris entre 1 et 24") as caught:
+        validate_settings({"thank_you_hours": 99})
+    assert caught.value.field == "thank_you_hours"

@@ -79,7 +79,7 @@ def _refuse_nul_inside(value: Any, key: str) -> None:
     while pending:
         item = pending.pop()
         if isinstance(item, str):
-            refuse_nul(item, key, _("The setting “{key}”").format(key=key))
+            refuse_nul(item, key, _("The setting {key!r}").format(key=key))
         elif isinstance(item, dict):
             pending += [*item.keys(), *item.values()]
         elif isinstance(item, list | tuple):

@@ -31,7 +31,7 @@ class StagesMixin(ServiceBase):
         with self._write() as session:
             if session.scalar(select(Stage.id).where(Stage.name == name)) is not None:
                 raise ValidationError(
-                    _("A stage called “{name}” exists already.").format(name=name), "name"
+                    _("A stage called {name!r} exists already.").format(name=name), "name"
                 )
             last = session.scalar(select(func.max(Stage.position))) or 0
             stage = Stage(name=name, kind=StageKind(kind), position=last + 1, hidden=False)
@@ -47,7 +47,7 @@ class StagesMixin(ServiceBase):
             clash = session.scalar(select(Stage.id).where(Stage.name == name))
             if clash is not None and clash != stage_id:
                 raise ValidationError(
-                    _("A stage called “{name}” exists already.").format(name=name), "name"
+                    _("A stage called {name!r} exists already.").format(name=name), "name"
                 )
             stage.name = name
             return Change(frozenset(), frozenset({"stage"}))
