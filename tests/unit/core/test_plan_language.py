@@ -108,3 +108,38 @@ def test_a_re_plan_of_one_opportunity_rewrites_every_open_reason(
     assert any("entretien" in reason for reason in earlier), earlier
     with service.db.session() as session:
         assert plan_language(session) == "fr"
+
+
+def test_german_and_french_reasons_read_as_one_sentence_each() -> None:
+    """Whole sentences, the person's days, and one full stop after an abbreviated date."""
+    import test_playbook_engine as fixtures
+    from followup_desktop.core.playbook import plan
+    from followup_desktop.core.playbook.facts import DebriefFacts
+
+    facts = fixtures.opportunity(
+        referrer=fixtures.JO,
+        interviews=(
+            fixtures.interview(decision_timeline_days=7, debrief=DebriefFacts(False, "slides")),
+        ),
+    )
+    english = plan(facts, fixtures.SETTINGS, fixtures.NOW)
+    try:
+        for language, word in (("de", "Gespräch"), ("fr", "entretien")):
+            i18n.set_language(language)
+            actions = plan(facts, fixtures.SETTINGS, fixtures.NOW)
+            assert [a.plan_key for a in actions] == [a.plan_key for a in english]
+            for action, before in zip(actions, english, strict=True):
+                assert action.reason != before.reason
+                assert action.reason.endswith(".") and not action.reason.endswith("..")
+                assert "{" not in action.reason, action.reason
+            # Most steps name the interview they follow (as the English ones do).
+            assert sum(word in a.reason for a in actions) >= 4
+        i18n.set_language("de")
+        follow_up = next(
+            a for a in plan(facts, fixtures.SETTINGS, fixtures.NOW) if a.kind == "status_follow_up"
+        )
+        assert follow_up.reason.endswith(
+            "für zwei Wochen nach dem Gespräch angesetzt, am Di., 8. Dez."
+        )
+    finally:
+        i18n.set_language("en")

@@ -398,6 +398,7 @@ class _Planner:
         interview: InterviewFacts | None = None,
         prompt_at: datetime | None = None,
     ) -> None:
+        reason = _one_stop(reason)
         # Positional: a re-plan of everything creates tens of thousands of these.
         if reach is None:
             recipient, channel, contact_id = "", None, None
@@ -1484,6 +1485,11 @@ class _Chain(NamedTuple):
     binding: tuple[date, str] | None = None
 
 
+def _one_stop(reason: str) -> str:
+    """A reason ending in an abbreviated date ("am Di., 8. Dez.") ends with one full stop."""
+    return reason[:-1] if reason.endswith("..") else reason
+
+
 def _name(reach: _Reach) -> str:
     return reach.contact.name if reach.contact is not None else _("the person you met")
 
@@ -1666,7 +1672,7 @@ def plan_pipeline(
             kind=ActionKind.KEEP_OPTIONS_OPEN,
             plan_key=f"{PIPELINE_KEY_PREFIX}:{wt.local_date(started).isoformat()}",
             due_at=started,
-            reason=reason,
+            reason=_one_stop(reason),
         )
     if wait is None:
         return None
@@ -1702,7 +1708,7 @@ def plan_pipeline(
         kind=ActionKind.KEEP_OPTIONS_OPEN,
         plan_key=f"{PIPELINE_KEY_PREFIX}:{wt.local_date(started).isoformat()}",
         due_at=started,
-        reason=reason,
+        reason=_one_stop(reason),
     )
 
 
