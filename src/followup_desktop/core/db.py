@@ -836,7 +836,9 @@ def _restore_locked(path: Path, backup: Path, *, force: bool) -> Path | None:
         problem = integrity_check(backup, immutable=True)
     except StorageError as error:
         raise type(error)(
-            f"The backup {backup} could not be read: {error} Nothing was changed.",
+            _("The backup {path} could not be read: {error} Nothing was changed.").format(
+                path=backup, error=error
+            ),
             backup,
         ) from error
     if problem is not None:
@@ -849,9 +851,11 @@ def _restore_locked(path: Path, backup: Path, *, force: bool) -> Path | None:
         )
     if not force and database_is_sound(path):
         raise RestoreNeedsConfirmation(
-            f"The database {path} is sound; restoring {backup.name} would replace what "
-            "it holds with the older copy. Confirm to go ahead (--force on the command "
-            "line); the current file would be kept beside it."
+            _(
+                "The database {path} is sound; restoring {backup} would replace what it holds "
+                "with the older copy. Confirm to go ahead (--force on the command line); the "
+                "current file would be kept beside it."
+            ).format(path=path, backup=backup.name)
         )
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.restore-", dir=path.parent)

@@ -71,3 +71,16 @@ def test_a_file_that_cannot_be_written_says_why_in_german(
     error = FileWriteError(tmp_path / "x.ics", "the backup", OSError(errno.ENOSPC, "full"))
     assert str(error).startswith("Followup konnte die Sicherung nicht nach ")
     assert "der Datenträger ist voll (full). Schaffen Sie Platz" in str(error)
+
+
+def test_a_file_that_cannot_be_read_is_explained_in_french(
+    english_again: None, tmp_path: Path
+) -> None:
+    from followup_desktop.core.errors import ImportFormatError
+    from followup_desktop.core.files import read_limited
+
+    i18n.set_language("fr")
+    with pytest.raises(ImportFormatError, match="ce fichier n\u2019existe pas"):
+        read_limited(tmp_path / "absent.ics", 1000, "calendar file")
+    with pytest.raises(ImportFormatError, match=r"pas un fichier \(fichier d\u2019agenda\)"):
+        read_limited(tmp_path, 1000, "calendar file")
