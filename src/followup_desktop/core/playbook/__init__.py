@@ -22,7 +22,6 @@ Done and dismissed steps keep their words: they are what the person saw at the t
 from __future__ import annotations
 
 import gc
-import json
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -33,6 +32,11 @@ from sqlalchemy.orm import Session
 from followup_desktop.core import i18n
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.models import Setting
+from followup_desktop.core.plan_language import (
+    PLAN_LANGUAGE_KEY,
+    language_of,
+    plan_is_in_language,
+)
 from followup_desktop.core.playbook.engine import (
     ActionKind,
     PlannedAction,
@@ -142,12 +146,6 @@ def replan_report(
             gc.enable()
 
 
-#: The setting that holds the language the stored reasons are written in.
-PLAN_LANGUAGE_KEY = "plan.language"
-#: What an absent setting means: plans made before it existed were written in English.
-_FIRST_LANGUAGE = "en"
-
-
 def plan_language(session: Session) -> str:
     """The language the stored plan's reasons are written in."""
     # Plain SQL, as load_settings: this runs on every re-plan, and through the ORM it
@@ -158,11 +156,7 @@ def plan_language(session: Session) -> str:
         .execute("SELECT value FROM settings WHERE key = ?", (PLAN_LANGUAGE_KEY,))
         .fetchone()
     )
-    try:
-        value = None if row is None else json.loads(row[0]) if isinstance(row[0], str) else row[0]
-    except ValueError:
-        value = None  # unreadable: read as the first language, English
-    return value if isinstance(value, str) and value else _FIRST_LANGUAGE
+    return language_of(None if row is None else row[0])
 
 
 def _remember_language(session: Session, language: str) -> None:
@@ -259,6 +253,7 @@ __all__ = [
     "load_settings",
     "new_evidence_reason",
     "plan",
+    "plan_is_in_language",
     "plan_language",
     "plan_pipeline",
     "replan",
