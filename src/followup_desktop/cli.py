@@ -380,6 +380,13 @@ def _agenda_quickly(db_path: Path, args: argparse.Namespace) -> int | None:
     connection = open_current(db_path)
     if connection is None:
         return None
+    from followup_desktop.core.i18n import current_language
+    from followup_desktop.core.plan_language import plan_is_in_language
+
+    if not plan_is_in_language(connection, current_language()):
+        # Planned in another language: the whole way re-plans, so no reason stays in it.
+        connection.close()
+        return None
     # The plain connection's reads end here: damage met on the way is named as ours.
     try:
         with translated(db_path):

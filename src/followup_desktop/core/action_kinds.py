@@ -21,6 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from followup_desktop.core import i18n
+from followup_desktop.core.i18n import N_, _
+
 
 class ActionKind(enum.StrEnum):
     """What a planned (or the person's own) action asks the person to do."""
@@ -117,8 +120,8 @@ class Symbol(enum.StrEnum):
 
     @property
     def words(self) -> str:
-        """What the legend says the symbol stands for."""
-        return _SYMBOL_WORDS[self]
+        """What the legend says the symbol stands for, in the person's language."""
+        return i18n._(_SYMBOL_WORDS[self])
 
 
 _GLYPHS: Final = {
@@ -130,12 +133,12 @@ _GLYPHS: Final = {
     Symbol.DECISION: "⚑",
 }
 _SYMBOL_WORDS: Final = {
-    Symbol.INTERVIEW: "interview",
-    Symbol.MESSAGE: "message",
-    Symbol.CALL: "call",
-    Symbol.DEBRIEF: "debrief",
-    Symbol.TASK: "to-do",
-    Symbol.DECISION: "expected decision",
+    Symbol.INTERVIEW: N_("interview"),
+    Symbol.MESSAGE: N_("message"),
+    Symbol.CALL: N_("call"),
+    Symbol.DEBRIEF: N_("debrief"),
+    Symbol.TASK: N_("to-do"),
+    Symbol.DECISION: N_("expected decision"),
 }
 
 
@@ -196,85 +199,93 @@ ACTION_KINDS: Final[dict[ActionKind, KindInfo]] = {
     info.kind: info
     for info in (
         KindInfo(
-            _K.DEBRIEF, "Write the debrief", None, Symbol.DEBRIEF, Opening.DEBRIEF, is_message=False
+            _K.DEBRIEF,
+            N_("Write the debrief"),
+            None,
+            Symbol.DEBRIEF,
+            Opening.DEBRIEF,
+            is_message=False,
         ),
         _message(
-            _K.THANK_YOU, "Send a thank-you note", "thank_you", "Send a thank-you note to {person}"
+            _K.THANK_YOU,
+            N_("Send a thank-you note"),
+            "thank_you",
+            N_("Send a thank-you note to {person}"),
         ),
         _message(
             _K.SEND_MATERIAL,
-            "Send the promised material",
+            N_("Send the promised material"),
             "promised_material",
-            "Send the promised material to {person}",
+            N_("Send the promised material to {person}"),
         ),
         _message(
             _K.TELL_REFERENCES,
-            "Brief your references",
+            N_("Brief your references"),
             "reference_heads_up",
-            "Brief {person}, your reference",
+            N_("Brief {person}, your reference"),
         ),
         _message(
             _K.CHECK_IN_REFERRER,
-            "Check in with your referrer",
+            N_("Check in with your referrer"),
             "referrer_check_in",
-            "Check in with {person}",
+            N_("Check in with {person}"),
         ),
         _message(
             _K.STILL_INTERESTED,
-            "Send a short still-interested note",
+            N_("Send a short still-interested note"),
             "still_interested",
-            "Send {person} a short still-interested note",
+            N_("Send {person} a short still-interested note"),
             asks_status=True,
         ),
         _message(
             _K.STATUS_FOLLOW_UP,
-            "Ask about the status",
+            N_("Ask about the status"),
             "status_follow_up",
-            "Ask {person} about the status",
+            N_("Ask {person} about the status"),
             asks_status=True,
         ),
         # The composer gives a call a script to read from; it is not a message sent.
         KindInfo(
             _K.PHONE_CALL,
-            "Call about the status",
+            N_("Call about the status"),
             "phone_script",
             Symbol.CALL,
             Opening.COMPOSER,
             is_message=False,
             asks_status=True,
-            with_person="Call {person} about the status",
+            with_person=N_("Call {person} about the status"),
         ),
         _message(
             _K.CLOSING_NOTE,
-            "Send a courteous closing note",
+            N_("Send a courteous closing note"),
             "closing_note",
-            "Send {person} a courteous closing note",
+            N_("Send {person} a courteous closing note"),
         ),
         _message(
             _K.REPLY_TO_REJECTION,
-            "Reply to the rejection",
+            N_("Reply to the rejection"),
             "rejection_reply",
-            "Reply to {person} about the rejection",
+            N_("Reply to {person} about the rejection"),
         ),
-        _task(_K.KEEP_OPTIONS_OPEN, "Keep other options open", Opening.BOARD),
-        _task(_K.REVIEW_OFFER, "Review the offer"),
-        _task(_K.MOVE_ON, "Mark it as moved on"),
-        _task(_K.PREPARE_NEXT_ROUND, "Prepare for the next round"),
+        _task(_K.KEEP_OPTIONS_OPEN, N_("Keep other options open"), Opening.BOARD),
+        _task(_K.REVIEW_OFFER, N_("Review the offer")),
+        _task(_K.MOVE_ON, N_("Mark it as moved on")),
+        _task(_K.PREPARE_NEXT_ROUND, N_("Prepare for the next round")),
         _message(
             _K.VALUE_ADD,
-            "Share something useful",
+            N_("Share something useful"),
             "value_add",
-            "Share something useful with {person}",
+            N_("Share something useful with {person}"),
         ),
-        _task(_K.SET_CRITERIA, "Set your acceptance criteria"),
-        _task(_K.BUILD_SKILLS, "Work on a skill"),
+        _task(_K.SET_CRITERIA, N_("Set your acceptance criteria")),
+        _task(_K.BUILD_SKILLS, N_("Work on a skill")),
         _message(
             _K.NEW_EVIDENCE_NOTE,
-            "Send a short note with the new evidence",
+            N_("Send a short note with the new evidence"),
             "new_evidence_note",
-            "Send {person} a short note with the new evidence",
+            N_("Send {person} a short note with the new evidence"),
         ),
-        _task(_K.CUSTOM, "Your own to-do"),
+        _task(_K.CUSTOM, N_("Your own to-do")),
     )
 }
 
@@ -300,8 +311,11 @@ def kind_info(kind: str) -> KindInfo:
 
 
 def kind_label(kind: str) -> str:
-    """A short imperative phrase for an action kind."""
-    return kind_info(kind).label
+    """A short imperative phrase for an action kind, in the person's language."""
+    info = kind_info(kind)
+    # A kind of the person's own is named in their words; a declared one is translated
+    # when shown (the table holds the English, marked with N_).
+    return i18n._(info.label) if info.kind.is_declared else info.label
 
 
 def action_title(kind: str, person: str = "") -> str:
@@ -312,11 +326,12 @@ def action_title(kind: str, person: str = "") -> str:
     """
     person = " ".join(person.split())
     info = kind_info(kind)
+    label = kind_label(kind)
     if not person:
-        return info.label
+        return label
     if not info.with_person:
-        return f"{info.label} ({person})"
-    before, _, after = info.with_person.partition("{person}")
+        return _("{action} ({person})").format(action=label, person=person)
+    before, _sep, after = i18n._(info.with_person).partition("{person}")
     return f"{before}{person}{after}"
 
 
@@ -336,7 +351,7 @@ def person_named(contact_name: str | None, recipient: str | None) -> str:
 
 def recipient_name(recipient: str) -> str:
     """The name in a stored recipient (``Name <address>``, ``Name (phone)``, ``Name``)."""
-    name, _, _address = recipient.partition("<")
+    name, _sep, _address = recipient.partition("<")
     name = name.strip()
     if name.endswith(")") and "(" in name:
         name = name[: name.rindex("(")].strip()

@@ -27,6 +27,7 @@ from followup_desktop.core.action_kinds import (
     kind_info,
     person_named,
 )
+from followup_desktop.core.i18n import _
 from followup_desktop.core.ics import expected_decision, is_cancelled_note
 from followup_desktop.core.models import ActionState, StageKind
 from followup_desktop.core.timeutil import start_of_day
@@ -69,10 +70,13 @@ class CalendarEntry:
     def title(self) -> str:
         """The short words drawn on the calendar."""
         if self.kind is EntryKind.INTERVIEW:
-            prefix = "Cancelled: " if self.cancelled else ""
-            return f"{prefix}{self.company} · round {self.round}"
+            if self.cancelled:
+                return _("Cancelled: {company} · round {round}").format(
+                    company=self.company, round=self.round
+                )
+            return _("{company} · round {round}").format(company=self.company, round=self.round)
         if self.kind is EntryKind.DECISION:
-            return f"Decision due: {self.company}"
+            return _("Decision due: {company}").format(company=self.company)
         if self.action_kind is None:
             return ""
         return action_headline(self.action_kind, self.person, self.company)
@@ -85,7 +89,9 @@ class CalendarEntry:
     @property
     def where(self) -> str:
         """Company and role, for tooltips."""
-        return f"{self.company} — {self.role}" if self.company else "Your search"
+        if not self.company:
+            return _("Your search")
+        return _("{company} — {role}").format(company=self.company, role=self.role)
 
 
 def symbol_of(entry: CalendarEntry) -> Symbol:
@@ -268,9 +274,9 @@ def _action_entry(
     due = _instant(snoozed_text if snoozed else due_text)
     lines = []
     if recipient:
-        lines.append(f"To: {recipient}")
+        lines.append(_("To: {recipient}").format(recipient=recipient))
     if reason:
-        lines.append(f"Why: {reason}")
+        lines.append(_("Why: {reason}").format(reason=reason))
     if day is None:
         assert tz is not None
         day = due.astimezone(tz).date()
@@ -385,7 +391,7 @@ def load_decisions(
                 starts_at=start_of_day(decided, tz),
                 ends_at=start_of_day(decided, tz),
                 day=decided,
-                detail="The employer said they would decide by this day.",
+                detail=_("The employer said they would decide by this day."),
             )
         )
     return entries

@@ -12,15 +12,21 @@ are few and fixed:
   following week;
 - "tomorrow" is the next day; "in N days/weeks/months" and "within N ..." count from the
   message's day ("a couple of" is two, "a few" three);
-- "this week" / "end of the week" is the coming Friday, "next week" the Friday of the
-  following week (the latest day it can mean: a day to *wait until*), "end of the
-  month" / "next month" the month's last day;
+- "this week" / "end of the week" ("diese Woche", "cette semaine") is the coming
+  Friday, "next week" the Friday of the following week (the latest day it can mean: a
+  day to *wait until*), "end of the month" / "next month" the month's last day, "end of
+  January" ("Ende Januar", "fin janvier") that month's last day;
 - a span ("in N days", "within two weeks", "sous huitaine") is marked as one
   (:attr:`DateMention.span_days`), so a caller can keep "ten days" as a length;
 - a written date ("12 December", "December 12th", "12. Dezember", "le 1er décembre",
   "12.12.2026", "2026-12-12") without a year is the next such day on or after the
   message's day. Dates written with slashes are left alone: 03/04 is March or April
   depending on who wrote it.
+
+The phrases of all three languages are read whatever language the window speaks: a
+French speaker may keep French notes in an English window. The apostrophe may be the
+typewriter one or the typographic one (U+2019) that French keyboards and phones put in
+"d'ici" and "jusqu'à".
 
 No date-phrase library is used: the phrases a recruiter writes about timing are few,
 and a library (dateparser and the like) would add megabytes and noticeable start-up
@@ -130,6 +136,8 @@ _MONTH = rf"(?P<month>{_alternatives(set(_MONTHS) - {'may'})}|(?-i:May))\.?"
 _COUNT = rf"(?P<count>\d{{1,2}}|{_alternatives(_NUMBERS)})"
 _UNIT = r"(?P<unit>days?|weeks?|months?|tag(?:e|en)?|wochen?|monat(?:e|en)?|jours?|semaines?|mois)"
 _YEAR = r"(?:,?\s+(?P<year>20\d\d))?"
+# French writes "d'ici" with either apostrophe; phones and word processors put U+2019.
+_APOSTROPHE = "['\u2019]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +239,15 @@ def _month_last(months_ahead: int) -> Resolve:
     return lambda _match, reference: _month_end(reference, months_ahead)
 
 
+def _named_month_end(match: re.Match[str], reference: date) -> date | None:
+    month = _MONTHS[match["month"].lower()]
+    year = int(match["year"]) if match["year"] else reference.year
+    end = date(year, month, calendar.monthrange(year, month)[1])
+    if not match["year"] and end < reference:
+        end = date(year + 1, month, calendar.monthrange(year + 1, month)[1])
+    return end
+
+
 _EIGHT_DAYS = _fixed(8)
 _FIFTEEN_DAYS = _fixed(15)
 #: The rules that read a length of time rather than name a day.
@@ -249,6 +266,10 @@ _RULES: tuple[tuple[str, Resolve], ...] = (
     (r"(?:la\s+)?fin\s+de\s+(?:la|cette)\s+semaine", _week_friday(0)),
     (rf"{_WEEKDAY}(?:,)?\s+(?P<nextweek>next\s+week|nächster\s+woche|kommender\s+woche)", _weekday),
     (rf"{_WEEKDAY}\s+(?P<nextweek>de\s+la\s+semaine\s+prochaine)", _weekday),
+    (
+        r"(?:im\s+laufe\s+der\s+|in\s+der\s+)(?:nächsten|kommenden)\s+woche",
+        _week_friday(1),
+    ),
     (r"next\s+week|(?:nächste|kommende)\s+woche|(?:la\s+)?semaine\s+prochaine", _week_friday(1)),
     (r"this\s+week|diese\s+woche|cette\s+semaine", _week_friday(0)),
     (r"next\s+month|(?:nächsten|kommenden)\s+monat|(?:le\s+)?mois\s+prochain", _month_last(1)),
@@ -256,7 +277,11 @@ _RULES: tuple[tuple[str, Resolve], ...] = (
     (r"tomorrow|(?<!guten\s)(?<!am\s)morgen|demain", _fixed(1)),
     (r"sous\s+huitaine", _EIGHT_DAYS),
     (r"sous\s+quinzaine|(?:dans|sous)\s+(?:les\s+)?quinze\s+jours", _FIFTEEN_DAYS),
-    (rf"(?:in|within|innerhalb(?:\s+von)?|dans|sous|d'ici)\s+{_COUNT}\s+{_UNIT}", _count),
+    (
+        rf"(?:in|within|innerhalb(?:\s+von)?|binnen|innert|dans|sous|d{_APOSTROPHE}ici|en)"
+        rf"\s+{_COUNT}\s+{_UNIT}",
+        _count,
+    ),
     (
         rf"(?:(?:by|until|till|before|on|this|next|coming|no\s+later\s+than)\s+)+{_WEEKDAY}",
         _weekday,
@@ -265,18 +290,26 @@ _RULES: tuple[tuple[str, Resolve], ...] = (
         rf"(?:(?:bis|am|spätestens|nächsten|nächster|kommenden|diesen|zum)\s+)+{_WEEKDAY}",
         _weekday,
     ),
-    (rf"(?:d'ici|avant|jusqu'à|jusqu'au|ce)\s+{_WEEKDAY}", _weekday),
+    (
+        rf"(?:d{_APOSTROPHE}ici|avant|jusqu{_APOSTROPHE}à|jusqu{_APOSTROPHE}au|ce)\s+{_WEEKDAY}",
+        _weekday,
+    ),
     (rf"{_WEEKDAY}\s+prochain", _weekday),
     (
         rf"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?{_MONTH}{_YEAR}",
         _named_date,
     ),
     (rf"{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b{_YEAR}", _named_date),
+    (
+        rf"(?:(?:the\s+)?end\s+of\s+|ende\s+|(?:la\s+)?fin\s+(?:de\s+|d{_APOSTROPHE})?)"
+        rf"{_MONTH}{_YEAR}",
+        _named_month_end,
+    ),
     (r"(?P<year>20\d\d)-(?P<num>[01]\d)-(?P<day>[0-3]\d)", _iso),
     (r"(?P<day>[0-3]?\d)\.(?P<num>[01]?\d)\.(?P<year>(?:20)?\d\d)?(?!\d)", _dotted),
 )
 _COMPILED = tuple(
-    (re.compile(rf"(?<![\w'])(?:{pattern})(?!\w)", re.IGNORECASE), resolve)
+    (re.compile(rf"(?<![\w'\u2019])(?:{pattern})(?!\w)", re.IGNORECASE), resolve)
     for pattern, resolve in _RULES
 )
 

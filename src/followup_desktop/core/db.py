@@ -29,6 +29,7 @@ from followup_desktop.core.dblock import DatabaseLock
 from followup_desktop.core.errors import DatabaseError, DatabaseTooNewError, FollowupError
 from followup_desktop.core.files import fsync_file as _fsync
 from followup_desktop.core.files import fsync_folder as _fsync_folder
+from followup_desktop.core.i18n import N_, _
 from followup_desktop.core.storage_errors import (
     StorageDamaged,
     StorageError,
@@ -178,8 +179,10 @@ def _cannot_create(error: BaseException, path: Path) -> NoReturn:
         raise found from error
     if isinstance(error, OSError):
         raise DatabaseError(
-            f"Cannot create the database {path}: {error.strerror}. "
-            "Check the folder's permissions or choose another file with --db.",
+            _(
+                "Cannot create the database {path}: {reason}. Check the folder's permissions "
+                "or choose another file with --db."
+            ).format(path=path, reason=error.strerror),
             path,
         ) from error
     raise error
@@ -247,14 +250,18 @@ def backup_database(path: Path, reason: str, destination: Path | None = None) ->
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
         destination = folder / f"{path.stem}-{stamp}-{reason}.sqlite3"
     if destination.exists():
-        raise DatabaseError(f"{destination} exists; choose a new file name.", destination)
-    check_free_space(destination, database_bytes(path) + 64 * 1024, "the backup")
+        raise DatabaseError(
+            _("{path} exists; choose a new file name.").format(path=destination), destination
+        )
+    check_free_space(destination, database_bytes(path) + 64 * 1024, N_("the backup"))
     problem = integrity_check(path)
     if problem is not None:
         raise StorageDamaged(
-            f"The database {path} is damaged ({problem}); no backup was made, so the "
-            "existing backups stay as they are. Export what can be read, or restore a "
-            "backup.",
+            _(
+                "The database {path} is damaged ({problem}); no backup was made, so the "
+                "existing backups stay as they are. Export what can be read, or restore a "
+                "backup."
+            ).format(path=path, problem=problem),
             path,
             _newest_backup(path),
         )
@@ -288,8 +295,10 @@ def _check_header(path: Path) -> None:
         header = handle.read(len(SQLITE_HEADER))
     if header and header != SQLITE_HEADER:
         raise DatabaseError(
-            f"{path} is not a Followup database (it is not an SQLite file). "
-            "It has not been changed; choose another file with --db.",
+            _(
+                "{path} is not a Followup database (it is not an SQLite file). It has not "
+                "been changed; choose another file with --db."
+            ).format(path=path),
             path,
         )
 
@@ -442,8 +451,10 @@ class IntegrityGate:
         problem = self.run()
         if problem is not None:
             raise StorageDamaged(
-                f"The database {self.path} is damaged ({problem}). Nothing more is written "
-                "to it. Export what can be read, then restore a backup.",
+                _(
+                    "The database {path} is damaged ({problem}). Nothing more is written to "
+                    "it. Export what can be read, then restore a backup."
+                ).format(path=self.path, problem=problem),
                 self.path,
                 _newest_backup(self.path),
             )
@@ -542,8 +553,10 @@ def _refuse_special_file(path: Path) -> None:
     """
     if path.exists() and not path.is_file():
         raise DatabaseError(
-            f"{path} is not a regular file (a device, a pipe or a socket), so Followup "
-            "neither opens nor replaces it. Give the path of a database file with --db.",
+            _(
+                "{path} is not a regular file (a device, a pipe or a socket), so Followup "
+                "neither opens nor replaces it. Give the path of a database file with --db."
+            ).format(path=path),
             path,
         )
 
@@ -591,12 +604,16 @@ def open_database(path: Path, *, migrate: bool = True, exclusive: bool = False) 
     """
     path = path.expanduser().absolute()
     if path.is_dir():
-        raise DatabaseError(f"{path} is a folder; give the path of a file.", path)
+        raise DatabaseError(
+            _("{path} is a folder; give the path of a file.").format(path=path), path
+        )
     _refuse_special_file(path)
     if path.parent.exists() and not path.parent.is_dir():
         raise DatabaseError(
-            f"Cannot create the database {path}: {path.parent} is a file, not a folder. "
-            "Choose another file with --db.",
+            _(
+                "Cannot create the database {path}: {folder} is a file, not a folder. Choose "
+                "another file with --db."
+            ).format(path=path, folder=path.parent),
             path,
         )
     new = not path.exists()
@@ -639,7 +656,9 @@ def _open(path: Path, migrate: bool, *, locked: bool) -> Database:
     problem = quick_check(path)
     if problem is not None:
         raise StorageDamaged(
-            f"The database {path} is damaged ({problem}). It has not been changed.",
+            _("The database {path} is damaged ({problem}). It has not been changed.").format(
+                path=path, problem=problem
+            ),
             path,
             _newest_backup(path),
         )
@@ -655,15 +674,18 @@ def _open(path: Path, migrate: bool, *, locked: bool) -> Database:
     known = {revision.revision for revision in script.walk_revisions()}
     if stored is not None and stored not in known:
         raise DatabaseTooNewError(
-            f"The database {path} was written by a newer version of Followup "
-            f"(schema {stored}). It has not been changed; install the newer version "
-            "to open it.",
+            _(
+                "The database {path} was written by a newer version of Followup (schema "
+                "{schema}). It has not been changed; install the newer version to open it."
+            ).format(path=path, schema=stored),
             path,
         )
     if stored is None and _has_tables(path):
         raise DatabaseError(
-            f"{path} is an SQLite file but not a Followup database. It has not been "
-            "changed; choose another file with --db.",
+            _(
+                "{path} is an SQLite file but not a Followup database. It has not been "
+                "changed; choose another file with --db."
+            ).format(path=path),
             path,
         )
 
@@ -690,7 +712,9 @@ def _refuse_missing_schema(path: Path) -> None:
     missing = schema_problems(path)
     if missing:
         raise StorageDamaged(
-            f"The database {path} is damaged: {'; '.join(missing)}. It has not been changed.",
+            _("The database {path} is damaged: {problems}. It has not been changed.").format(
+                path=path, problems="; ".join(missing)
+            ),
             path,
             _newest_backup(path),
         )
@@ -731,9 +755,10 @@ def _migrate(engine: Engine, target: str) -> None:
                 problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if problems:
                     raise DatabaseError(
-                        "A migration left broken references "
-                        f"({len(problems)} rows, first in table {problems[0][0]}); "
-                        "it was rolled back and the database is unchanged."
+                        _(
+                            "A migration left broken references ({rows} rows, first in table "
+                            "{table}); it was rolled back and the database is unchanged."
+                        ).format(rows=len(problems), table=problems[0][0])
                     )
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
@@ -786,7 +811,7 @@ def restore_backup(path: Path, backup: Path, *, force: bool = False) -> Path | N
     """
     path = path.expanduser().absolute()
     if not backup.is_file():
-        raise DatabaseError(f"There is no backup at {backup}.", backup)
+        raise DatabaseError(_("There is no backup at {path}.").format(path=backup), backup)
     _refuse_special_file(path)
     lock = DatabaseLock(path)
     lock.acquire()
@@ -800,29 +825,37 @@ def _restore_locked(path: Path, backup: Path, *, force: bool) -> Path | None:
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         # A rename would replace it all the same; a file made read-only is not ours to swap.
         raise StorageReadOnly(
-            f"The database {path} is read-only, so it is not replaced. Make it writable "
-            "(or choose another file with --db), then restore again. Nothing was changed.",
+            _(
+                "The database {path} is read-only, so it is not replaced. Make it writable (or "
+                "choose another file with --db), then restore again. Nothing was changed."
+            ).format(path=path),
             path,
         )
-    check_free_space(path, database_bytes(backup) + 256 * 1024, "restoring the backup")
+    check_free_space(path, database_bytes(backup) + 256 * 1024, N_("restoring the backup"))
     try:
         problem = integrity_check(backup, immutable=True)
     except StorageError as error:
         raise type(error)(
-            f"The backup {backup} could not be read: {error} Nothing was changed.",
+            _("The backup {path} could not be read: {error} Nothing was changed.").format(
+                path=backup, error=error
+            ),
             backup,
         ) from error
     if problem is not None:
         raise StorageDamaged(
-            f"The backup {backup} is damaged ({problem}); nothing was changed. "
-            "Choose another backup.",
+            _(
+                "The backup {path} is damaged ({problem}); nothing was changed. Choose another "
+                "backup."
+            ).format(path=backup, problem=problem),
             backup,
         )
     if not force and database_is_sound(path):
         raise RestoreNeedsConfirmation(
-            f"The database {path} is sound; restoring {backup.name} would replace what "
-            "it holds with the older copy. Confirm to go ahead (--force on the command "
-            "line); the current file would be kept beside it."
+            _(
+                "The database {path} is sound; restoring {backup} would replace what it holds "
+                "with the older copy. Confirm to go ahead (--force on the command line); the "
+                "current file would be kept beside it."
+            ).format(path=path, backup=backup.name)
         )
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.restore-", dir=path.parent)
@@ -837,8 +870,10 @@ def _restore_locked(path: Path, backup: Path, *, force: bool) -> Path | None:
         problem = integrity_check(temporary, immutable=True)
         if problem is not None:
             raise StorageIOError(
-                f"The copy of {backup} read back wrong ({problem}); nothing was changed. "
-                "Check the disk, then try again.",
+                _(
+                    "The copy of {path} read back wrong ({problem}); nothing was changed. "
+                    "Check the disk, then try again."
+                ).format(path=backup, problem=problem),
                 path,
             )
         aside = _keep_current(path)

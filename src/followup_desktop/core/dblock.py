@@ -15,14 +15,17 @@ import os
 import socket
 from pathlib import Path
 
+from followup_desktop.core.i18n import N_, _
 from followup_desktop.core.storage_errors import StorageLocked, classify
 
 
 class DatabaseInUse(StorageLocked):
     """Another Followup (window or command) is already writing to this file."""
 
-    summary = "Followup is already open on this database"
-    advice = "Close the other Followup window (or wait for its command to finish), then try again."
+    summary = N_("Followup is already open on this database")
+    advice = N_(
+        "Close the other Followup window (or wait for its command to finish), then try again."
+    )
 
 
 def lock_path(database: Path) -> Path:
@@ -60,9 +63,11 @@ class DatabaseLock:
             owner = _read_owner(fd)
             os.close(fd)
             raise DatabaseInUse(
-                f"Followup is already open on {self.database}{owner}. Only one Followup "
-                "at a time may change a database: close the other window (or wait for "
-                "its command to finish), then try again.",
+                _(
+                    "Followup is already open on {path}{owner}. Only one Followup at a time "
+                    "may change a database: close the other window (or wait for its command "
+                    "to finish), then try again."
+                ).format(path=self.database, owner=owner),
                 self.database,
             ) from None
         # Only to name the owner in a message: on a full disk the lock holds without it.
@@ -93,7 +98,7 @@ def _read_owner(fd: int) -> str:
     with contextlib.suppress(OSError, ValueError):
         text = os.pread(fd, 200, 0).decode(errors="replace").split()
         if len(text) >= 2:
-            return f" (process {int(text[0])} on {text[1]})"
+            return _(" (process {pid} on {host})").format(pid=int(text[0]), host=text[1])
     return ""
 
 

@@ -20,6 +20,7 @@ from typing import Any, Final, TypeVar
 
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.fields import DEBRIEF_TEXT
+from followup_desktop.core.i18n import _
 
 #: The format written by this version of Followup.
 DRAFT_VERSION: Final = 1
@@ -41,9 +42,11 @@ class DraftFromNewerVersion(DraftFormatError):  # noqa: N818 - named for what ha
 
     def __init__(self, version: int) -> None:
         super().__init__(
-            f"This debrief's draft was saved by a newer version of Followup (draft format "
-            f"{version}; this version reads format {DRAFT_VERSION}). It is kept as it is; "
-            "open the debrief in the newer version to go on with it."
+            _(
+                "This debrief's draft was saved by a newer version of Followup (draft format "
+                "{version}; this version reads format {known}). It is kept as it is; open the "
+                "debrief in the newer version to go on with it."
+            ).format(version=version, known=DRAFT_VERSION)
         )
         self.version = version
 

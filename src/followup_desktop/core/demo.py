@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.exchange import export_data, gc_paused, instant_to_text
+from followup_desktop.core.i18n import _
 from followup_desktop.core.models import Action, ActionOrigin, ActionState, StageKind
 from followup_desktop.core.services import FollowupService
 from followup_desktop.core.timeutil import ensure_aware, utcnow
@@ -194,8 +195,10 @@ class _Stages:
                 found[outcome] = candidates[min(nth, len(candidates) - 1)]
             else:
                 raise FollowupError(
-                    f"The database has no stage of kind {kind.value!r} for demo data; "
-                    "add one in Settings, or use a new database."
+                    _(
+                        "The database has no stage of kind {kind!r} for demo data; add one in "
+                        "Settings, or use a new database."
+                    ).format(kind=kind.value)
                 )
         return cls(found)
 
@@ -321,7 +324,7 @@ class _Builder:
             if outcome == step.stage and rng.random() < step.ahead_chance:
                 plan.ahead_kind = rng.choice(step.kinds)
                 continue
-            for _ in range(rng.choice(step.rounds)):
+            for _round in range(rng.choice(step.rounds)):
                 day += rng.uniform(*step.days_between)
                 plan.interviews.append((day, rng.choice(step.kinds)))
         if outcome in _ENDINGS:
@@ -633,7 +636,7 @@ class _Builder:
         if kind == "phone" and recruiter is not None:
             panel.append(recruiter)
         else:
-            for _ in range(1 if kind in ("phone", "video") else rng.choice((1, 2, 2, 3))):
+            for _person in range(1 if kind in ("phone", "video") else rng.choice((1, 2, 2, 3))):
                 person = interviewer()
                 if person not in panel:
                     panel.append(person)
@@ -892,14 +895,16 @@ def populate_demo(
     (the current time when None). The same ``seed`` and ``now`` give the same data.
     """
     if opportunities < 0:
-        raise FollowupError("The number of demo opportunities cannot be negative.")
+        raise FollowupError(_("The number of demo opportunities cannot be negative."))
     moment = utcnow() if now is None else ensure_aware(now, "demo time")
     with db.session() as session:
         document = export_data(session)
     if document["opportunities"] or document["contacts"]:
         raise FollowupError(
-            f"The database {db.path} already holds opportunities or contacts; demo data "
-            "goes into a new, empty database (choose one with --db)."
+            _(
+                "The database {path} already holds opportunities or contacts; demo data goes "
+                "into a new, empty database (choose one with --db)."
+            ).format(path=db.path)
         )
     # Not for secrets: a seeded generator is the point, so a seed always gives the same data.
     rng = random.Random(seed)  # noqa: S311
@@ -930,7 +935,7 @@ def populate_demo(
             for name, title in _REFERENCES
         ]
     with gc_paused():
-        for _ in range(opportunities):
+        for _number in range(opportunities):
             builder.opportunity()
     for table, rows in builder.tables.items():
         document[table].extend(rows)

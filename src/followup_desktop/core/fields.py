@@ -21,6 +21,7 @@ from typing import Any, Final, Self, TypeVar
 
 from followup_desktop.core import validation
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import N_
 
 _T = TypeVar("_T")
 
@@ -39,7 +40,11 @@ UNSET: Final = Unset.UNSET
 
 @dataclass(frozen=True)
 class TextRule:
-    """One text field's rules: its label in messages, its length, whether it is required."""
+    """One text field's rules: its label in messages, its length, whether it is required.
+
+    ``label`` is English, marked with ``N_``: :mod:`core.validation` translates it into
+    the message it writes.
+    """
 
     name: str
     label: str
@@ -64,39 +69,39 @@ def _rules(*rules: TextRule) -> dict[str, TextRule]:
 
 
 OPPORTUNITY_TEXT: Final = _rules(
-    TextRule("company", "Company", 200, required=True),
-    TextRule("role", "Role", 200, required=True),
-    TextRule("location", "Location", 200),
-    TextRule("source", "Source", 200),
-    TextRule("salary_currency", "Currency", 3, upper=True),
-    TextRule("notes", "Notes", 10_000_000),
-    TextRule("acceptance_criteria", "Acceptance criteria", 100_000),
+    TextRule("company", N_("Company"), 200, required=True),
+    TextRule("role", N_("Role"), 200, required=True),
+    TextRule("location", N_("Location"), 200),
+    TextRule("source", N_("Source"), 200),
+    TextRule("salary_currency", N_("Currency"), 3, upper=True),
+    TextRule("notes", N_("Notes"), 10_000_000),
+    TextRule("acceptance_criteria", N_("Acceptance criteria"), 100_000),
 )
 CONTACT_TEXT: Final = _rules(
-    TextRule("name", "Name", 200, required=True),
-    TextRule("title", "Title", 200),
-    TextRule("phone", "Phone", 64),
-    TextRule("linkedin", "LinkedIn", 500),
-    TextRule("notes", "Notes", 1_000_000),
+    TextRule("name", N_("Name"), 200, required=True),
+    TextRule("title", N_("Title"), 200),
+    TextRule("phone", N_("Phone"), 64),
+    TextRule("linkedin", N_("LinkedIn"), 500),
+    TextRule("notes", N_("Notes"), 1_000_000),
 )
 INTERVIEW_TEXT: Final = _rules(
-    TextRule("location", "location", 10**7),
-    TextRule("next_steps", "next steps", 10**7),
-    TextRule("notes", "notes", 10**7),
+    TextRule("location", N_("location"), 10**7),
+    TextRule("next_steps", N_("next steps"), 10**7),
+    TextRule("notes", N_("notes"), 10**7),
 )
 DEBRIEF_TEXT: Final = _rules(
-    TextRule("went_well", "went well", 10**7),
-    TextRule("went_badly", "went badly", 10**7),
-    TextRule("learned_job", "learned job", 10**7),
-    TextRule("learned_organization", "learned organization", 10**7),
-    TextRule("skills_to_build", "skills to build", 10**7),
-    TextRule("promised_material", "promised material", 10**7),
+    TextRule("went_well", N_("went well"), 10**7),
+    TextRule("went_badly", N_("went badly"), 10**7),
+    TextRule("learned_job", N_("learned job"), 10**7),
+    TextRule("learned_organization", N_("learned organization"), 10**7),
+    TextRule("skills_to_build", N_("skills to build"), 10**7),
+    TextRule("promised_material", N_("promised material"), 10**7),
 )
-STAGE_NAME: Final = TextRule("name", "Stage name", 80, required=True)
-ACTION_KIND: Final = TextRule("kind", "Kind", 40, required=True)
-SUBJECT: Final = TextRule("subject", "Subject", 1000)
+STAGE_NAME: Final = TextRule("name", N_("Stage name"), 80, required=True)
+ACTION_KIND: Final = TextRule("kind", N_("Kind"), 40, required=True)
+SUBJECT: Final = TextRule("subject", N_("Subject"), 1000)
 # A contact an import names in a cell (its recruiter, say).
-IMPORTED_CONTACT_NAME: Final = TextRule("name", "Contact name", 200, required=True)
+IMPORTED_CONTACT_NAME: Final = TextRule("name", N_("Contact name"), 200, required=True)
 
 
 class _Fields:

@@ -26,17 +26,39 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from followup_desktop.core import i18n
 from followup_desktop.core.errors import FollowupError, ImportFormatError
+from followup_desktop.core.i18n import N_
+
+# What callers call the files they read and write, for the messages (translated there):
+# read_limited's kinds of file, and what a write names as its ``what``.
+FILE_WORDS = (
+    N_("posting page"),
+    N_("e-mail file"),
+    N_("Followup export"),
+    N_("spreadsheet"),
+    N_("contacts file"),
+    N_("calendar file"),
+    N_("the file"),
+    N_("the calendar"),
+    N_("the contacts"),
+    N_("the export"),
+    N_("the proof of search"),
+    N_("the spreadsheet"),
+    N_("the table"),
+)
 
 
 def _reason(error: OSError) -> str:
     if error.errno in {errno.EACCES, errno.EPERM}:
-        return "you do not have permission to read it; check its permissions or copy it"
+        return i18n._("you do not have permission to read it; check its permissions or copy it")
     if error.errno == errno.ENOENT:
-        return "there is no such file; check the name and the folder"
+        return i18n._("there is no such file; check the name and the folder")
     if error.errno == errno.EISDIR:
-        return "it is a folder; choose a file inside it"
-    return f"{error.strerror or error}; check the file name and that it is readable"
+        return i18n._("it is a folder; choose a file inside it")
+    return i18n._("{reason}; check the file name and that it is readable").format(
+        reason=error.strerror or error
+    )
 
 
 def read_limited(path: Path, limit: int, what: str) -> bytes:
@@ -49,15 +71,24 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
         # O_NONBLOCK: opening a named pipe with no writer must not hang the import.
         descriptor = os.open(path.expanduser(), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        raise ImportFormatError(f"cannot be read: {_reason(error)}.", shown) from None
+        raise ImportFormatError(
+            i18n._("cannot be read: {reason}.").format(reason=_reason(error)), shown
+        ) from None
     try:
         mode = os.fstat(descriptor).st_mode
         if stat.S_ISDIR(mode):
-            raise ImportFormatError(f"is a folder, not a {what}; choose a file inside it.", shown)
+            raise ImportFormatError(
+                i18n._("is a folder, not a {what}; choose a file inside it.").format(
+                    what=i18n._(what)
+                ),
+                shown,
+            )
         if not stat.S_ISREG(mode):
             raise ImportFormatError(
-                f"is not a regular file (a device, a pipe or a socket); save the {what} "
-                "to disk and choose that.",
+                i18n._(
+                    "is not a regular file (a device, a pipe or a socket); save the {what} to "
+                    "disk and choose that."
+                ).format(what=i18n._(what)),
                 shown,
             )
         chunks: list[bytes] = []
@@ -69,13 +100,19 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as error:
-        raise ImportFormatError(f"cannot be read: {_reason(error)}.", shown) from None
+        raise ImportFormatError(
+            i18n._("cannot be read: {reason}.").format(reason=_reason(error)), shown
+        ) from None
     finally:
         os.close(descriptor)
     if size > limit:
         raise ImportFormatError(
-            f"is larger than {limit // 1_000_000} MB, far more than a {what} of this kind "
-            "holds; check that you chose the right file.",
+            i18n._(
+                "is larger than {size}, far more than a {what} of this kind holds; check that "
+                "you chose the right file."
+            ).format(
+                size=i18n._("{amount} MB").format(amount=limit // 1_000_000), what=i18n._(what)
+            ),
             shown,
         )
     return b"".join(chunks)
@@ -95,23 +132,23 @@ class WriteProblem(enum.StrEnum):
 _FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 _PERMISSION = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 _WHY: dict[WriteProblem, tuple[str, str]] = {
-    WriteProblem.FULL: ("the disk is full", "Free some space, or choose another place."),
+    WriteProblem.FULL: (N_("the disk is full"), N_("Free some space, or choose another place.")),
     WriteProblem.PERMISSION: (
-        "there is no permission to write there",
-        "Check that the folder is yours and writable, or choose another folder.",
+        N_("there is no permission to write there"),
+        N_("Check that the folder is yours and writable, or choose another folder."),
     ),
     WriteProblem.TOO_LARGE: (
-        "the file would be larger than a file may be there",
-        "Choose a place on another disk, or ask whoever set the limit.",
+        N_("the file would be larger than a file may be there"),
+        N_("Choose a place on another disk, or ask whoever set the limit."),
     ),
     WriteProblem.NO_FOLDER: (
-        "the folder does not exist",
-        "Choose a file in an existing folder.",
+        N_("the folder does not exist"),
+        N_("Choose a file in an existing folder."),
     ),
-    WriteProblem.IS_FOLDER: ("a folder has that name", "Choose another file name."),
+    WriteProblem.IS_FOLDER: (N_("a folder has that name"), N_("Choose another file name.")),
     WriteProblem.OTHER: (
-        "the system refused the write",
-        "Check that the folder exists and is writable, or choose another file.",
+        N_("the system refused the write"),
+        N_("Check that the folder exists and is writable, or choose another file."),
     ),
 }
 
@@ -147,7 +184,10 @@ class FileWriteError(FollowupError, OSError):
         self.problem = write_problem(error)
         why, advice = _WHY[self.problem]
         system = f" ({error.strerror})" if error.strerror else ""
-        self.sentence = f"Cannot write {what} to {path}: {why}{system}. {advice}"
+        # ``what`` is the caller's English words ("the export"), translated when known.
+        self.sentence = i18n._("Cannot write {what} to {path}: {why}{system}. {advice}").format(
+            what=i18n._(what), path=path, why=i18n._(why), system=system, advice=i18n._(advice)
+        )
 
     def __str__(self) -> str:
         return self.sentence

@@ -8,7 +8,8 @@ day for the date. An offer is a suggestion the person applies or ignores; nothin
 fills a field.
 
 Days are counted from the interview's day (in the interview's own zone), which is the
-day the words were said.
+day the words were said. The text is read in English, German and French whatever the
+window speaks; the offer itself is in the window's language.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from followup_desktop.core import localformat
 from followup_desktop.core.date_phrases import mentioned_dates
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.validation import MAX_TIMELINE_DAYS
 
 OfferField = Literal["decision_timeline_days", "decision_date"]
@@ -42,26 +45,38 @@ class NextStepsOffer:
 
     @property
     def value_text(self) -> str:
-        """The value in words: "10 days", or the date as the date field takes it."""
+        """The value in words: "10 days", or the date as the locale writes it."""
         if self.days is not None:
-            return "1 day" if self.days == 1 else f"{self.days} days"
+            return ngettext("{n} day", "{n} days", self.days).format(n=self.days)
         assert self.day is not None
-        return self.day.isoformat()
+        return localformat.long_date(self.day)
 
     @property
     def sentence(self) -> str:
         """What the offer says next to its Apply button (plain text)."""
         if self.field == "decision_timeline_days":
-            return f"You wrote “{self.phrase}”: a decision within {self.value_text}?"
+            assert self.days is not None
+            return ngettext(
+                "You wrote “{phrase}”: a decision within {n} day?",
+                "You wrote “{phrase}”: a decision within {n} days?",
+                self.days,
+            ).format(phrase=self.phrase, n=self.days)
         assert self.day is not None
-        return f"You wrote “{self.phrase}”: a decision by {self.day:%A %d %B %Y}?"
+        return _("You wrote “{phrase}”: a decision by {day}?").format(
+            phrase=self.phrase, day=localformat.long_date(self.day)
+        )
 
     @property
     def action_name(self) -> str:
         """The Apply button's accessible name, saying what it will set."""
         if self.field == "decision_timeline_days":
-            return f"Use {self.value_text} as the decision timeline"
-        return f"Use {self.value_text} as the decision date"
+            assert self.days is not None
+            return ngettext(
+                "Use {n} day as the decision timeline",
+                "Use {n} days as the decision timeline",
+                self.days,
+            ).format(n=self.days)
+        return _("Use {day} as the decision date").format(day=self.value_text)
 
 
 def next_steps_offers(

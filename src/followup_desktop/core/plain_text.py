@@ -89,10 +89,14 @@ def refuse_nul(text: str, field: str, label: str) -> str:
     """``text`` unchanged, or :class:`ValidationError` when it holds a NUL character."""
     if "\x00" in text:
         position = text.index("\x00") + 1
+        from followup_desktop.core import i18n
+
         raise ValidationError(
-            f"{label} contains a NUL character (at character {position}), which is not "
-            "text and cannot be stored; remove it (it often comes from a file saved in "
-            "another encoding, such as UTF-16).",
+            i18n._(
+                "{field} contains a NUL character (at character {position}), which is not "
+                "text and cannot be stored; remove it (it often comes from a file saved in "
+                "another encoding, such as UTF-16)."
+            ).format(field=i18n._(label), position=position),
             field,
         )
     return text

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from followup_desktop.core.errors import NotFoundError
 from followup_desktop.core.fields import PanelMember, QuestionInput
+from followup_desktop.core.i18n import _
 from followup_desktop.core.models import (
     Channel,
     Contact,
@@ -28,13 +29,14 @@ from followup_desktop.core.models import (
 )
 
 # Shown beside the stumbled questions in the debrief and beside a thank-you's draft.
-BETTER_ANSWER_HINT = (
+# Translated at import: the language is fixed per process, and the GUI reads these once.
+BETTER_ANSWER_HINT = _(
     "Keep a better answer for your next interview rather than sending it now: a second "
     "attempt seldom changes a decision. Only new evidence that meets a need they "
     "described is worth a short note."
 )
 
-NO_THEME = "No theme"
+NO_THEME = _("No theme")
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,11 @@ def load_debrief(session: Session, interview_id: int) -> DebriefSnapshot:
     """The stored debrief of an interview (empty fields when none was written yet)."""
     interview = session.get(Interview, interview_id)
     if interview is None:
-        raise NotFoundError(f"Interview {interview_id} does not exist (it may have been deleted).")
+        raise NotFoundError(
+            _("Interview {number} does not exist (it may have been deleted).").format(
+                number=interview_id
+            )
+        )
     opportunity = interview.opportunity
     debrief = interview.debrief
     panel = tuple(

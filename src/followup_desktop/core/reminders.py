@@ -35,6 +35,7 @@ from followup_desktop.core.action_kinds import (
 from followup_desktop.core.agenda import AgendaItem, agenda, effective_due_column
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.models import (
     Action,
     ActionState,
@@ -181,7 +182,7 @@ class Reminder:
         if self.role:
             lines.append(self.role)
         if self.recipient:
-            lines.append(f"To: {self.recipient}")
+            lines.append(_("To: {recipient}").format(recipient=self.recipient))
         if self.reason:
             # Notification servers cut long bodies wherever the box ends; the first
             # sentence, ended at a word, reads as a whole (the window has the rest).

@@ -26,7 +26,9 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
+from followup_desktop.core import localformat
 from followup_desktop.core.db import Database, integrity_check, open_database, schema_problems
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.storage_errors import StorageDamaged, classify
 
 log = logging.getLogger(__name__)
@@ -51,26 +53,46 @@ class ExportOutcome:
         """One paragraph for the person: what was written and what is missing."""
         total = sum(self.rows.values())
         if not self.salvaged:
-            return f"{total} rows exported."
+            return ngettext("{n} row exported.", "{n} rows exported.", total).format(
+                n=localformat.number(total)
+            )
         lines = [
-            f"The database is damaged ({self.problem}). {total} rows could be read and "
-            "were exported."
+            ngettext(
+                "The database is damaged ({problem}). {n} row could be read and was exported.",
+                "The database is damaged ({problem}). {n} rows could be read and were exported.",
+                total,
+            ).format(problem=self.problem, n=localformat.number(total))
         ]
         if self.unreadable:
-            lines.append("Could not be read: " + "; ".join(self.unreadable) + ".")
+            lines.append(_("Could not be read: {parts}.").format(parts="; ".join(self.unreadable)))
         if self.garbled:
-            left = ", ".join(f"{count} from {table}" for table, count in self.garbled.items())
-            lines.append(f"Left out because a value in them is garbled: {left}.")
+            left = ", ".join(
+                _("{count} from {table}").format(count=count, table=table)
+                for table, count in self.garbled.items()
+            )
+            lines.append(
+                _("Left out because a value in them is garbled: {rows}.").format(rows=left)
+            )
         if self.orphans:
-            left = ", ".join(f"{count} from {table}" for table, count in self.orphans.items())
-            lines.append(f"Left out because what they belong to was lost: {left}.")
+            left = ", ".join(
+                _("{count} from {table}").format(count=count, table=table)
+                for table, count in self.orphans.items()
+            )
+            lines.append(
+                _("Left out because what they belong to was lost: {rows}.").format(rows=left)
+            )
         if self.mangled_texts:
             lines.append(
-                f"{self.mangled_texts} texts held bytes that are not UTF-8; they were kept, "
-                "with \ufffd where those bytes were."
+                ngettext(
+                    "{n} text held bytes that are not UTF-8; it was kept, with \ufffd where "
+                    "those bytes were.",
+                    "{n} texts held bytes that are not UTF-8; they were kept, with \ufffd where "
+                    "those bytes were.",
+                    self.mangled_texts,
+                ).format(n=self.mangled_texts)
             )
         if not (self.unreadable or self.orphans or self.garbled or self.mangled_texts):
-            lines.append("Nothing was lost: the damage is in an index, not in the data.")
+            lines.append(_("Nothing was lost: the damage is in an index, not in the data."))
         return " ".join(lines)
 
 
@@ -173,8 +195,10 @@ def _open_damaged(db_path: Path, text: _LenientText) -> sqlite3.Connection:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
         raise StorageDamaged(
-            f"The database {db_path} is too damaged to read anything from ({error}). "
-            "Restore a backup.",
+            _(
+                "The database {path} is too damaged to read anything from ({error}). Restore "
+                "a backup."
+            ).format(path=db_path, error=error),
             db_path,
         ) from error
     return connection
@@ -201,7 +225,7 @@ def _copy_table(
     columns = [name for name in _columns(connection, table) if name in old]
     checks = _value_checks(table, columns)
     quoted = ", ".join(f'"{name}"' for name in columns)
-    insert = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" for _ in columns)})'
+    insert = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" for _column in columns)})'
     last = -_MAX_ROWID
     while True:
         try:

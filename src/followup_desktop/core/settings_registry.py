@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from followup_desktop.core import i18n
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import N_, _
 
 Check = Callable[[Any], Any]
 
@@ -33,8 +35,9 @@ class DeclaredSetting:
     ``suffix`` is the pattern the rest of a family's key must match. ``check`` returns
     the value to store (possibly normalised) or raises :class:`ValidationError`;
     ``value`` says in words what the value must be, for messages and documentation.
-    ``default`` is what an absent key means. ``nullable`` settings may be stored as
-    ``null``, which also means the default.
+    ``label``, ``value`` and ``suffix_words`` are English, marked with ``N_``, and
+    translated into the messages. ``default`` is what an absent key means. ``nullable``
+    settings may be stored as ``null``, which also means the default.
     """
 
     key: str
@@ -67,9 +70,21 @@ def _playbook(value: Any) -> Any:
     return cleaned
 
 
+def _language(value: Any) -> str:
+    from followup_desktop.core.i18n import LANGUAGES, PSEUDO
+
+    if value not in (*LANGUAGES, PSEUDO):
+        raise ValidationError(
+            _("must be one of {choices}, not {value!r}").format(
+                choices=", ".join(LANGUAGES), value=value
+            )
+        )
+    return str(value)
+
+
 def _object(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ValidationError(f"must be a JSON object, not {_json_type(value)}")
+        raise ValidationError(_("must be a JSON object, not {kind}").format(kind=_json_type(value)))
     return value
 
 
@@ -80,15 +95,19 @@ def _reminders(value: Any) -> dict[str, Any]:
     unknown = sorted(set(prefs) - {"quiet_hours", "paused_until"})
     if unknown:
         raise ValidationError(
-            f"has no choice called {unknown[0]!r} (the choices are quiet_hours and paused_until)",
+            _(
+                "has no choice called {name!r} (the choices are quiet_hours and paused_until)"
+            ).format(name=unknown[0]),
             unknown[0],
         )
     if not isinstance(prefs.get("quiet_hours", True), bool):
-        raise ValidationError("quiet_hours must be true or false", "quiet_hours")
+        raise ValidationError(_("quiet_hours must be true or false"), "quiet_hours")
     paused = prefs.get("paused_until")
     if paused is not None:
         if not isinstance(paused, str):
-            raise ValidationError("paused_until must be an instant (text) or null", "paused_until")
+            raise ValidationError(
+                _("paused_until must be an instant (text) or null"), "paused_until"
+            )
         parse_instant(paused, "paused_until")
     return prefs
 
@@ -118,8 +137,10 @@ def _sequences(value: Any) -> dict[str, Any]:
             and isinstance(entry[1], str)
         ):
             raise ValidationError(
-                f"the entry for {uid!r} must be [sequence, digest]: a whole number from 0 "
-                "and a text",
+                _(
+                    "the entry for {uid!r} must be [sequence, digest]: a whole number from 0 "
+                    "and a text"
+                ).format(uid=uid),
                 str(uid),
             )
     return sequences
@@ -127,7 +148,9 @@ def _sequences(value: Any) -> dict[str, Any]:
 
 def _template_source(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValidationError(f"must be the template's text, not {_json_type(value)}")
+        raise ValidationError(
+            _("must be the template's text, not {kind}").format(kind=_json_type(value))
+        )
     return value
 
 
@@ -135,9 +158,13 @@ def _card_order(value: Any) -> dict[str, Any]:
     ranks = _object(value)
     for card, rank in ranks.items():
         if not str(card).isdigit():
-            raise ValidationError(f"{card!r} is not an opportunity id (digits only)", str(card))
+            raise ValidationError(
+                _("{card!r} is not an opportunity id (digits only)").format(card=card), str(card)
+            )
         if type(rank) not in (int, float) or not math.isfinite(rank):
-            raise ValidationError(f"the rank of card {card} must be a finite number", str(card))
+            raise ValidationError(
+                _("the rank of card {card} must be a finite number").format(card=card), str(card)
+            )
     return ranks
 
 
@@ -145,7 +172,10 @@ def _mapping(value: Any) -> dict[str, Any]:
     mapping = _object(value)
     for column, target in mapping.items():
         if not isinstance(target, str):
-            raise ValidationError(f"column {column!r} must map to a field name (text)", str(column))
+            raise ValidationError(
+                _("column {column!r} must map to a field name (text)").format(column=column),
+                str(column),
+            )
     return mapping
 
 
@@ -162,12 +192,12 @@ def _json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true or false"
+        return _("true or false")
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, str):
-        return f"the text {value!r}"
-    return "a list" if isinstance(value, list) else "an object"
+        return _("the text {value!r}").format(value=value)
+    return _("a list") if isinstance(value, list) else _("an object")
 
 
 _ID = re.compile(r"[1-9][0-9]{0,18}")
@@ -176,91 +206,104 @@ _ID = re.compile(r"[1-9][0-9]{0,18}")
 SETTINGS: Final[tuple[DeclaredSetting, ...]] = (
     DeclaredSetting(
         "playbook",
-        "Playbook settings",
-        "an object of playbook settings (docs/playbook.md), such as "
-        '{"no_timeline_follow_up_days": 10}',
+        N_("Playbook settings"),
+        N_(
+            "an object of playbook settings (docs/playbook.md), such as "
+            '{"no_timeline_follow_up_days": 10}'
+        ),
         {},
         _playbook,
     ),
     DeclaredSetting(
+        # Written by the re-plan itself (core.playbook), never by hand: a re-plan in
+        # another language rewrites every open step's reason and sets it.
+        "plan.language",
+        N_("Language of the planned steps' reasons"),
+        N_("the language code the stored reasons are written in (en, de or fr)"),
+        "en",
+        _language,
+    ),
+    DeclaredSetting(
         "reminders",
-        "Reminder choices",
-        'an object with "quiet_hours" (true or false) and "paused_until" (an instant or null)',
+        N_("Reminder choices"),
+        N_('an object with "quiet_hours" (true or false) and "paused_until" (an instant or null)'),
         {"quiet_hours": True, "paused_until": None},
         _reminders,
     ),
     DeclaredSetting(
         "email.account",
-        "Email account",
-        "the outgoing mail account (server, port, security, user, sender)",
+        N_("Email account"),
+        N_("the outgoing mail account (server, port, security, user, sender)"),
         None,
         _email_account,
         nullable=True,
     ),
     DeclaredSetting(
         "mailbox.account",
-        "Incoming mail account",
-        "the IMAP account to read (server, port, user, folders)",
+        N_("Incoming mail account"),
+        N_("the IMAP account to read (server, port, user, folders)"),
         None,
         _incoming_account,
         nullable=True,
     ),
     DeclaredSetting(
         "mailbox.state:",
-        "What was seen in a mailbox",
-        "an object Followup keeps about a mailbox it reads",
+        N_("What was seen in a mailbox"),
+        N_("an object Followup keeps about a mailbox it reads"),
         None,
         _object,
         # "files": the messages read from saved .eml files, without a mailbox.
         suffix=re.compile(r".+@.+|files", re.DOTALL),
-        suffix_words="user@server (or files)",
+        suffix_words=N_("user@server (or files)"),
         nullable=True,
     ),
     DeclaredSetting(
         "calendar.sequences",
-        "Calendar export sequence numbers",
-        "an object of event id -> [sequence, digest]",
+        N_("Calendar export sequence numbers"),
+        N_("an object of event id -> [sequence, digest]"),
         {},
         _sequences,
     ),
     DeclaredSetting(
         "template.",
-        "Edited message template",
-        "the template's text, or null for the shipped one",
+        N_("Edited message template"),
+        N_("the template's text, or null for the shipped one"),
         None,
         _template_source,
         suffix=re.compile(r"(?:[a-z]{2}\.)?[a-z_]+"),
-        suffix_words="the name of a template (after de. or fr. for a German or French one)",
+        suffix_words=N_("the name of a template (after de. or fr. for a German or French one)"),
         nullable=True,
     ),
     DeclaredSetting(
         "imports.mapping.",
-        "Remembered spreadsheet columns",
-        "an object of column heading -> field name",
+        N_("Remembered spreadsheet columns"),
+        N_("an object of column heading -> field name"),
         None,
         _mapping,
         suffix=re.compile(r"[0-9a-f]{16}"),
-        suffix_words="16 hexadecimal digits",
+        suffix_words=N_("16 hexadecimal digits"),
         nullable=True,
     ),
     DeclaredSetting(
         "board_card_order.",
-        "Hand-made card order of a column",
-        "an object of opportunity id -> rank",
+        N_("Hand-made card order of a column"),
+        N_("an object of opportunity id -> rank"),
         {},
         _card_order,
         suffix=_ID,
-        suffix_words="a stage id",
+        suffix_words=N_("a stage id"),
     ),
     DeclaredSetting(
         "debrief_draft:",
-        "Unfinished debrief (of older versions)",
-        "the object the debrief form saved while it was being written; drafts now have a "
-        "table of their own, and an old export's are kept as they were",
+        N_("Unfinished debrief (of older versions)"),
+        N_(
+            "the object the debrief form saved while it was being written; drafts now have a "
+            "table of their own, and an old export's are kept as they were"
+        ),
         None,
         _object,
         suffix=_ID,
-        suffix_words="an interview id",
+        suffix_words=N_("an interview id"),
         nullable=True,
     ),
 )
@@ -276,13 +319,17 @@ def declared(key: str) -> DeclaredSetting:
     family = next((s for s in SETTINGS if s.is_family and key.startswith(s.key)), None)
     if family is not None:
         raise ValidationError(
-            f"{key!r} is not a setting Followup knows: after {family.key!r} comes "
-            f"{family.suffix_words}.",
+            _("{key!r} is not a setting Followup knows: after {family!r} comes {words}.").format(
+                key=key, family=family.key, words=i18n._(family.suffix_words)
+            ),
             key,
         )
     names = ", ".join(s.key + ("…" if s.is_family else "") for s in SETTINGS)
     raise ValidationError(
-        f"{key!r} is not a setting Followup knows; remove it or use one of: {names}.", key
+        _("{key!r} is not a setting Followup knows; remove it or use one of: {names}.").format(
+            key=key, names=names
+        ),
+        key,
     )
 
 
@@ -298,7 +345,9 @@ def check_setting(key: str, value: Any) -> Any:
         if setting.nullable:
             return None
         raise ValidationError(
-            f"The setting {key!r} ({setting.label}) cannot be null. It must be {setting.value}.",
+            _("The setting {key!r} ({label}) cannot be null. It must be {value}.").format(
+                key=key, label=i18n._(setting.label), value=i18n._(setting.value)
+            ),
             key,
         )
     try:
@@ -306,9 +355,18 @@ def check_setting(key: str, value: Any) -> Any:
     except ValidationError as error:
         field = error.field or key
         # A check that names the part at fault says what to fix; otherwise say the shape.
-        shape = f" It must be {setting.value}." if field == key else ""
+        if field == key:
+            template = _("The setting {key!r} ({label}): {problem}. It must be {value}.")
+        else:
+            template = _("The setting {key!r} ({label}): {problem}.")
         raise ValidationError(
-            f"The setting {key!r} ({setting.label}): {str(error).rstrip('.')}.{shape}", field
+            template.format(
+                key=key,
+                label=i18n._(setting.label),
+                problem=str(error).rstrip("."),
+                value=i18n._(setting.value),
+            ),
+            field,
         ) from None
 
 

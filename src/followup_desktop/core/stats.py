@@ -55,13 +55,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal
 from statistics import fmean, median
 from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from followup_desktop.core import action_kinds
+from followup_desktop.core import action_kinds, i18n, localformat
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import N_, _, ngettext
 from followup_desktop.core.models import StageKind
 from followup_desktop.core.playbook.rawsql import driver_connection
 from followup_desktop.core.playbook.settings import load_settings
@@ -95,7 +97,8 @@ MESSAGE_KINDS: Final = (
 )
 #: Everything the person may have sent or done towards the employer.
 OUTGOING_KINDS: Final = tuple(dict.fromkeys((*MESSAGE_KINDS, *FOLLOW_UP_KINDS)))
-STEP_NAMES: Final = ("Applied", "Screening", "Interviews", "Offer")
+#: English, marked for translation: shown through ``i18n._`` (text_report, the page).
+STEP_NAMES: Final = (N_("Applied"), N_("Screening"), N_("Interviews"), N_("Offer"))
 _OPEN_END: Final = "9999-12-31"
 
 
@@ -602,8 +605,9 @@ def compute_stats(
     ``end`` (local days, both included; open when None), as of ``now``."""
     if start is not None and end is not None and end < start:
         raise ValidationError(
-            f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
-            "give the earlier date first.",
+            _(
+                "The period ends ({end}) before it starts ({start}); give the earlier date first."
+            ).format(end=localformat.day(end, year=True), start=localformat.day(start, year=True)),
             "end",
         )
     offset = _offset_seconds(now, tz)
@@ -1027,40 +1031,67 @@ __all__ = [
 
 
 def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
+    return "-" if value is None else localformat.percent(value)
+
+
+def _decimal(value: float, places: int) -> str:
+    return localformat.number(Decimal(f"{value:.{places}f}"))
 
 
 def _days(value: float | None) -> str:
     if value is None:
         return "-"
-    return f"{value:.1f} days" if value < 10 else f"{value:.0f} days"
+    whole = round(value)
+    shown = _decimal(value, 1) if value < 10 else _decimal(value, 0)
+    return ngettext("{n} day", "{n} days", whole).format(n=shown)
 
 
 def funnel_summary(stats: SearchStats) -> str:
     """One sentence on the funnel."""
     applied, screening, interviews, offers = (step.count for step in stats.funnel)
     if not applied:
-        return "No applications in this period yet, so there is no funnel to show."
-    return (
-        f"Of {applied} applications, {screening} reached screening "
-        f"({_percent(stats.funnel[1].rate_from_applied)}), {interviews} reached interviews "
-        f"({_percent(stats.funnel[2].rate_from_applied)}) and {offers} an offer "
-        f"({_percent(stats.funnel[3].rate_from_applied)})."
+        return _("No applications in this period yet, so there is no funnel to show.")
+    return ngettext(
+        "Of {applied} application, {screening} reached screening ({screening_share}), "
+        "{interviews} reached interviews ({interviews_share}) and {offers} an offer "
+        "({offers_share}).",
+        "Of {applied} applications, {screening} reached screening ({screening_share}), "
+        "{interviews} reached interviews ({interviews_share}) and {offers} an offer "
+        "({offers_share}).",
+        applied,
+    ).format(
+        applied=localformat.number(applied),
+        screening=localformat.number(screening),
+        interviews=localformat.number(interviews),
+        offers=localformat.number(offers),
+        screening_share=_percent(stats.funnel[1].rate_from_applied),
+        interviews_share=_percent(stats.funnel[2].rate_from_applied),
+        offers_share=_percent(stats.funnel[3].rate_from_applied),
     )
 
 
 def weekly_summary(stats: SearchStats) -> str:
     """One sentence on the weekly activity."""
     if not stats.weeks:
-        return "No activity recorded yet."
+        return _("No activity recorded yet.")
     recent = stats.weeks[-4:]
-    return (
-        f"Over the last {len(recent)} weeks you sent {sum(w.applications for w in recent)} "
-        f"applications, had {sum(w.interviews for w in recent)} interviews and sent "
-        f"{sum(w.messages_sent for w in recent)} messages; the busiest of all "
-        f"{len(stats.weeks)} weeks had "
-        f"{max(w.applications + w.interviews + w.messages_sent for w in stats.weeks)} "
-        "of them."
+    return ngettext(
+        "Over the last {n} week you sent {applications} applications, had {interviews} "
+        "interviews and sent {messages} messages; the busiest of all {weeks} weeks had "
+        "{busiest} of them.",
+        "Over the last {n} weeks you sent {applications} applications, had {interviews} "
+        "interviews and sent {messages} messages; the busiest of all {weeks} weeks had "
+        "{busiest} of them.",
+        len(recent),
+    ).format(
+        n=len(recent),
+        applications=localformat.number(sum(w.applications for w in recent)),
+        interviews=localformat.number(sum(w.interviews for w in recent)),
+        messages=localformat.number(sum(w.messages_sent for w in recent)),
+        weeks=localformat.number(len(stats.weeks)),
+        busiest=localformat.number(
+            max(w.applications + w.interviews + w.messages_sent for w in stats.weeks)
+        ),
     )
 
 
@@ -1068,76 +1099,109 @@ def response_summary(stats: SearchStats) -> str:
     """One sentence on response times and the suggested multiplier."""
     interview = stats.after_interview
     if not interview.answered:
-        return "No employer answer after an interview has been logged yet."
-    text = (
-        f"Employers answered {interview.answered} interviews after a median of "
-        f"{_days(interview.median_days)}"
-    )
+        return _("No employer answer after an interview has been logged yet.")
     calibration = stats.calibration
-    if calibration.median_ratio is not None:
-        text += (
-            f"; where they named a timeline they took {calibration.median_ratio:.1f} times "
-            f"as long as they said (over {calibration.samples} interviews)"
+    if calibration.median_ratio is None:
+        template = ngettext(
+            "Employers answered {n} interview after a median of {days}.",
+            "Employers answered {n} interviews after a median of {days}.",
+            interview.answered,
         )
-    return text + "."
+    else:
+        template = ngettext(
+            "Employers answered {n} interview after a median of {days}; where they named a "
+            "timeline they took {ratio} times as long as they said (over {samples} interviews).",
+            "Employers answered {n} interviews after a median of {days}; where they named a "
+            "timeline they took {ratio} times as long as they said (over {samples} interviews).",
+            interview.answered,
+        )
+    return template.format(
+        n=localformat.number(interview.answered),
+        days=_days(interview.median_days),
+        ratio=_decimal(calibration.median_ratio or 0, 1),
+        samples=localformat.number(calibration.samples),
+    )
 
 
 def multiplier_advice(stats: SearchStats) -> str:
     """What the suggested multiplier is, what it rests on, and what the playbook uses."""
     calibration = stats.calibration
-    used = (
-        f"The playbook now waits {calibration.current:g} times their stated timeline "
-        "before the first status check."
-    )
+    used = _(
+        "The playbook now waits {current} times their stated timeline before the first "
+        "status check."
+    ).format(current=localformat.number(calibration.current))
     if calibration.suggested is None:
-        return (
-            f"No multiplier suggested yet: it needs at least {calibration.min_samples} "
-            "interviews with both a stated timeline and a logged answer "
-            f"(you have {calibration.samples}). {used}"
-        )
-    advice = (
-        f"Suggested multiplier: {calibration.suggested:g}, from {calibration.samples} "
-        "interviews with a stated timeline and an answer. "
+        return _(
+            "No multiplier suggested yet: it needs at least {needed} interviews with both a "
+            "stated timeline and a logged answer (you have {samples}). {used}"
+        ).format(needed=calibration.min_samples, samples=calibration.samples, used=used)
+    advice = _(
+        "Suggested multiplier: {suggested}, from {samples} interviews with a stated timeline "
+        "and an answer."
+    ).format(
+        suggested=localformat.number(calibration.suggested),
+        samples=localformat.number(calibration.samples),
     )
     if not calibration.differs:
-        return advice + used + " That already matches."
-    return advice + used
+        return " ".join((advice, used, _("That already matches.")))
+    return f"{advice} {used}"
 
 
-_ARTICLE: Final = {"interview": "an", "follow-up": "a"}
+# How each response time is introduced in the report, by what was answered.
+_AFTER: Final = {
+    "interview": N_(
+        "after an interview {answered} answered, median {days}; {unanswered} without an answer"
+    ),
+    "follow-up": N_(
+        "after a follow-up {answered} answered, median {days}; {unanswered} without an answer"
+    ),
+}
 
 
 def text_report(stats: SearchStats, *, companies: int = 15) -> list[str]:
     """The figures as lines of plain text (the command line's output)."""
-    period = "everything"
     if stats.start is not None or stats.end is not None:
-        period = (
-            f"{stats.start.isoformat() if stats.start else 'the start'} to "
-            f"{stats.end.isoformat() if stats.end else 'today'}"
-        )
-    lines = [f"Your search ({period})", "", "Funnel"]
+        start = localformat.day(stats.start, year=True) if stats.start else None
+        end = localformat.day(stats.end, year=True) if stats.end else None
+        if start and end:
+            period = _("{start} to {end}").format(start=start, end=end)
+        elif start:
+            period = _("{start} to today").format(start=start)
+        else:
+            period = _("the start to {end}").format(end=end)
+        title = _("Your search ({period})").format(period=period)
+    else:
+        title = _("Your search (everything)")
+    lines = [title, "", _("Funnel")]
     for step in stats.funnel:
         lines.append(
-            f"  {step.name:<11} {step.count:>6}   {_percent(step.rate_from_previous):>4} of the "
-            f"step before, {_percent(step.rate_from_applied):>4} of applications"
+            _(
+                "  {step:<11} {count:>6}   {from_previous:>4} of the step before, "
+                "{from_applied:>4} of applications"
+            ).format(
+                step=i18n._(step.name),
+                count=localformat.number(step.count),
+                from_previous=_percent(step.rate_from_previous),
+                from_applied=_percent(step.rate_from_applied),
+            )
         )
     lines.append(f"  {funnel_summary(stats)}")
     if stats.by_source:
-        lines += ["", "By source (applied / screening / interviews / offer)"]
+        lines += ["", _("By source (applied / screening / interviews / offer)")]
         lines += [
             f"  {row.label:<28} {row.applied:>5} {row.screening:>5} {row.interviews:>5} "
             f"{row.offers:>5}"
             for row in stats.by_source
         ]
     if stats.by_month:
-        lines += ["", "By month applied (applied / screening / interviews / offer)"]
+        lines += ["", _("By month applied (applied / screening / interviews / offer)")]
         lines += [
             f"  {row.label:<28} {row.applied:>5} {row.screening:>5} {row.interviews:>5} "
             f"{row.offers:>5}"
             for row in stats.by_month
         ]
     if stats.stage_times:
-        lines += ["", "Time in each stage (median, stays ended, there now)"]
+        lines += ["", _("Time in each stage (median, stays ended, there now)")]
         lines += [
             f"  {row.stage:<28} {_days(row.median_days):>10} {row.stays:>6} {row.still_there:>6}"
             for row in stats.stage_times
@@ -1145,23 +1209,36 @@ def text_report(stats: SearchStats, *, companies: int = 15) -> list[str]:
     silence = stats.silence
     lines += [
         "",
-        f"Went silent: {silence.silent} of {silence.judged} applications "
-        f"({_percent(silence.share)}), no answer {silence.quiet_days}+ days after your last step",
+        ngettext(
+            "Went silent: {silent} of {judged} application ({share}), no answer {days}+ days "
+            "after your last step",
+            "Went silent: {silent} of {judged} applications ({share}), no answer {days}+ days "
+            "after your last step",
+            silence.judged,
+        ).format(
+            silent=localformat.number(silence.silent),
+            judged=localformat.number(silence.judged),
+            share=_percent(silence.share),
+            days=silence.quiet_days,
+        ),
         "",
-        "Weekly activity (week starting: applications / interviews / messages sent)",
+        _("Weekly activity (week starting: applications / interviews / messages sent)"),
     ]
     lines += [
-        f"  {week.week_start.isoformat()}  {week.applications:>5} {week.interviews:>5} "
-        f"{week.messages_sent:>5}"
+        f"  {localformat.short_date(week.week_start)}  {week.applications:>5} "
+        f"{week.interviews:>5} {week.messages_sent:>5}"
         for week in stats.weeks
     ]
     lines.append(f"  {weekly_summary(stats)}")
-    lines += ["", "Response times"]
+    lines += ["", _("Response times")]
     for summary in (stats.after_interview, stats.after_follow_up):
         lines.append(
-            f"  after {_ARTICLE[summary.prompt]} {summary.prompt:<10} {summary.answered:>5} "
-            f"answered, median "
-            f"{_days(summary.median_days)}; {summary.unanswered} without an answer"
+            "  "
+            + i18n._(_AFTER[summary.prompt]).format(
+                answered=localformat.number(summary.answered),
+                days=_days(summary.median_days),
+                unanswered=localformat.number(summary.unanswered),
+            )
         )
     lines.append(f"  {response_summary(stats)}")
     timed = sorted(
@@ -1169,14 +1246,16 @@ def text_report(stats: SearchStats, *, companies: int = 15) -> list[str]:
         key=lambda row: (-row.stated_samples, row.company.casefold()),
     )
     if timed:
-        lines += ["", "What companies said and did (stated / actual, median days)"]
+        lines += ["", _("What companies said and did (stated / actual, median days)")]
         lines += [
             f"  {row.company:<34} {_days(row.median_stated_days):>10} "
-            f"{_days(row.median_actual_days):>10}  x{row.median_ratio:.1f}"
+            f"{_days(row.median_actual_days):>10}  x{_decimal(row.median_ratio, 1)}"
             for row in timed[:companies]
             if row.median_ratio is not None
         ]
         if len(timed) > companies:
-            lines.append(f"  … and {len(timed) - companies} more (--json lists every company)")
+            lines.append(
+                _("  … and {n} more (--json lists every company)").format(n=len(timed) - companies)
+            )
     lines += ["", multiplier_advice(stats)]
     return lines

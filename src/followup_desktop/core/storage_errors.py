@@ -22,7 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
+from followup_desktop.core import i18n
 from followup_desktop.core.errors import DatabaseError
+from followup_desktop.core.i18n import N_
 
 # Primary result codes (the low byte of an extended code), from sqlite3.h.
 SQLITE_PERM = 3
@@ -49,13 +51,16 @@ class StorageError(DatabaseError):
     (or None when the error came from the operating system).
     """
 
-    advice: ClassVar[str] = "Check the disk and the file, then try again."
-    summary: ClassVar[str] = "The database could not be used"
+    # English, marked for translation; written in the person's language when raised.
+    advice: ClassVar[str] = N_("Check the disk and the file, then try again.")
+    summary: ClassVar[str] = N_("The database could not be used")
 
     def __init__(
         self, message: str | None = None, path: Path | None = None, *, code: int | None = None
     ) -> None:
-        text = message or f"{self.summary}. {self.advice}"
+        text = message or i18n._("{summary}. {advice}").format(
+            summary=i18n._(self.summary), advice=i18n._(self.advice)
+        )
         super().__init__(text, path)
         self.code = code
 
@@ -63,15 +68,15 @@ class StorageError(DatabaseError):
 class StorageFull(StorageError):  # noqa: N818 - named for what happened
     """No room left on the disk that holds the database (SQLITE_FULL, ENOSPC)."""
 
-    summary = "The disk is full"
-    advice = "Free some space on the disk that holds the database, then try again."
+    summary = N_("The disk is full")
+    advice = N_("Free some space on the disk that holds the database, then try again.")
 
 
 class StorageReadOnly(StorageError):  # noqa: N818 - named for what happened
     """The file or its folder cannot be written (SQLITE_READONLY, EACCES, EROFS)."""
 
-    summary = "The database file or its folder is read-only"
-    advice = (
+    summary = N_("The database file or its folder is read-only")
+    advice = N_(
         "Check the permissions of the file and its folder (they must be yours and "
         "writable), or choose another file with --db."
     )
@@ -80,8 +85,8 @@ class StorageReadOnly(StorageError):  # noqa: N818 - named for what happened
 class StorageLocked(StorageError):  # noqa: N818 - named for what happened
     """Another program holds the write lock for longer than Followup waits (SQLITE_BUSY)."""
 
-    summary = "Another program is writing to the database"
-    advice = (
+    summary = N_("Another program is writing to the database")
+    advice = N_(
         "Close the other program using the file (a database browser, a sync tool, "
         "another Followup), then try again."
     )
@@ -90,8 +95,8 @@ class StorageLocked(StorageError):  # noqa: N818 - named for what happened
 class StorageIOError(StorageError):
     """The operating system refused a read or write; nothing shows the file is damaged."""
 
-    summary = "The disk reported an input/output error"
-    advice = (
+    summary = N_("The disk reported an input/output error")
+    advice = N_(
         "Check that the disk is still connected and healthy, then try again. The file "
         "itself has not been found damaged."
     )
@@ -104,8 +109,8 @@ class StorageDamaged(StorageError):  # noqa: N818 - named for what happened
     this class, because only here does the file itself need replacing.
     """
 
-    summary = "The database file is damaged"
-    advice = "It has not been changed. Restore it from a backup."
+    summary = N_("The database file is damaged")
+    advice = N_("It has not been changed. Restore it from a backup.")
 
     def __init__(
         self,
@@ -215,7 +220,9 @@ def classify(error: BaseException, path: Path | None = None) -> StorageError | N
         errno.errorcode.get(original.errno or 0) if isinstance(original, OSError) else None
     )
     detail = f" [{name}]" if name else ""
-    message = f"{kind.summary}{where}{detail}. {kind.advice}"
+    message = i18n._("{summary}{where}{detail}. {advice}").format(
+        summary=i18n._(kind.summary), where=where, detail=detail, advice=i18n._(kind.advice)
+    )
     if kind is StorageDamaged:
         return StorageDamaged(message, path, code=code)
     return kind(message, path, code=code)
@@ -244,15 +251,24 @@ def check_free_space(path: Path, needed: int, what: str) -> None:
     free = free_bytes(path)
     if free is not None and free < needed:
         raise StorageFull(
-            f"There is not enough free space for {what}: it needs about "
-            f"{_megabytes(needed)}, and the disk holding {path.parent} has "
-            f"{_megabytes(free)} free. Nothing was changed. Free some space, then try again.",
+            i18n._(
+                "There is not enough free space for {what}: it needs about {needed}, and the "
+                "disk holding {folder} has {free} free. Nothing was changed. Free some space, "
+                "then try again."
+            ).format(
+                what=i18n._(what),
+                needed=_megabytes(needed),
+                folder=path.parent,
+                free=_megabytes(free),
+            ),
             path,
         )
 
 
 def _megabytes(count: int) -> str:
-    return f"{count / 1_000_000:.1f} MB"
+    from followup_desktop.core import localformat
+
+    return i18n._("{amount} MB").format(amount=localformat.number(round(count / 1_000_000, 1)))
 
 
 __all__ = [

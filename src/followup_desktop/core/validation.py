@@ -1,7 +1,9 @@
 """Field checks shared by the service layer, the importer and the GUI's inline messages.
 
 Each check returns the cleaned value or raises :class:`ValidationError` naming the field
-and saying what to type instead.
+and saying what to type instead, in the person's language. A field's ``label`` is the
+English one the field declarations mark with ``N_`` (core.fields); it is translated here,
+where the message is written.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from followup_desktop.core import i18n
+from followup_desktop.core import i18n, localformat
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import N_, _
 from followup_desktop.core.plain_text import refuse_nul
 
 # Deliberately loose: one @, something on each side, a dot in the domain. Stricter rules
@@ -24,7 +27,7 @@ def required_text(value: str, field: str, label: str, max_length: int = 200) -> 
     """Non-blank text, stripped, no longer than ``max_length``."""
     cleaned = (value or "").strip()
     if not cleaned:
-        raise ValidationError(f"{label} is required.", field)
+        raise ValidationError(_("{field} is required.").format(field=i18n._(label)), field)
     return optional_text(cleaned, field, label, max_length)
 
 
@@ -33,12 +36,17 @@ def optional_text(value: str | None, field: str, label: str, max_length: int = 2
     cleaned = refuse_nul((value or "").strip(), field, label)
     if len(cleaned) > max_length:
         raise ValidationError(
-            f"{label} is too long ({len(cleaned)} characters; at most {max_length}).", field
+            _("{field} is too long ({length} characters; at most {most}).").format(
+                field=i18n._(label),
+                length=localformat.number(len(cleaned)),
+                most=localformat.number(max_length),
+            ),
+            field,
         )
     return cleaned
 
 
-def url(value: str | None, field: str = "link", label: str = "Link") -> str:
+def url(value: str | None, field: str = "link", label: str = N_("Link")) -> str:
     """Empty, or an http(s) address."""
     cleaned = optional_text(value, field, label, 2000)
     if not cleaned:
@@ -46,17 +54,23 @@ def url(value: str | None, field: str = "link", label: str = "Link") -> str:
     parts = urlsplit(cleaned)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValidationError(
-            f"{label} must be a web address starting with https:// (got {cleaned!r}).", field
+            _("{field} must be a web address starting with https:// (got {value!r}).").format(
+                field=i18n._(label), value=cleaned
+            ),
+            field,
         )
     return cleaned
 
 
-def email(value: str | None, field: str = "email", label: str = "Email") -> str:
+def email(value: str | None, field: str = "email", label: str = N_("Email")) -> str:
     """Empty, or something shaped like an email address."""
     cleaned = optional_text(value, field, label, 320)
     if cleaned and not _EMAIL.match(cleaned):
         raise ValidationError(
-            f"{label} {cleaned!r} is not an email address (like name@example.com).", field
+            _("{field} {value!r} is not an email address (like name@example.com).").format(
+                field=i18n._(label), value=cleaned
+            ),
+            field,
         )
     return cleaned
 
@@ -68,7 +82,7 @@ def linkedin_profile(value: str | None, field: str = "linkedin") -> str:
     copy it from the address bar; anything on another site is refused, because the
     composer opens this address as the person's LinkedIn profile.
     """
-    cleaned = optional_text(value, field, "LinkedIn profile", 500)
+    cleaned = optional_text(value, field, N_("LinkedIn profile"), 500)
     if not cleaned:
         return ""
     if "://" not in cleaned:
@@ -79,8 +93,10 @@ def linkedin_profile(value: str | None, field: str = "linkedin") -> str:
         host == "linkedin.com" or host.endswith(".linkedin.com")
     ):
         raise ValidationError(
-            "The LinkedIn profile must be a linkedin.com address, like "
-            "https://www.linkedin.com/in/jane-roe (copy it from your browser).",
+            _(
+                "The LinkedIn profile must be a linkedin.com address, like "
+                "https://www.linkedin.com/in/jane-roe (copy it from your browser)."
+            ),
             field,
         )
     return cleaned
@@ -90,10 +106,13 @@ def salary_range(minimum: int | None, maximum: int | None) -> tuple[int | None, 
     """Non-negative amounts with the minimum not above the maximum."""
     for value, field in ((minimum, "salary_min"), (maximum, "salary_max")):
         if value is not None and value < 0:
-            raise ValidationError("A salary cannot be negative.", field)
+            raise ValidationError(_("A salary cannot be negative."), field)
     if minimum is not None and maximum is not None and minimum > maximum:
         raise ValidationError(
-            f"The salary minimum ({minimum}) is above the maximum ({maximum}).", "salary_min"
+            _("The salary minimum ({minimum}) is above the maximum ({maximum}).").format(
+                minimum=localformat.number(minimum), maximum=localformat.number(maximum)
+            ),
+            "salary_min",
         )
     return minimum, maximum
 
@@ -101,11 +120,13 @@ def salary_range(minimum: int | None, maximum: int | None) -> tuple[int | None, 
 def interview_times(starts_at: datetime, ends_at: datetime) -> None:
     """An interview must end after it starts and last less than a day."""
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise ValidationError("Interview times need a time zone.", "starts_at")
+        raise ValidationError(_("Interview times need a time zone."), "starts_at")
     if ends_at <= starts_at:
-        raise ValidationError("The interview must end after it starts.", "ends_at")
+        raise ValidationError(_("The interview must end after it starts."), "ends_at")
     if (ends_at - starts_at).days >= 1:
-        raise ValidationError("The interview lasts a day or more; check the end time.", "ends_at")
+        raise ValidationError(
+            _("The interview lasts a day or more; check the end time."), "ends_at"
+        )
 
 
 def timeline_days(value: int | None) -> int | None:
@@ -114,8 +135,10 @@ def timeline_days(value: int | None) -> int | None:
         return None
     if not 1 <= value <= MAX_TIMELINE_DAYS:
         raise ValidationError(
-            f"A decision timeline of {value} days is not plausible; "
-            f"give 1 to {MAX_TIMELINE_DAYS} days, or leave it empty.",
+            _(
+                "A decision timeline of {days} days is not plausible; give 1 to {most} days, "
+                "or leave it empty."
+            ).format(days=value, most=MAX_TIMELINE_DAYS),
             "decision_timeline_days",
         )
     return value
@@ -124,7 +147,7 @@ def timeline_days(value: int | None) -> int | None:
 def preparedness(value: int | None) -> int | None:
     """How prepared the person felt, 1 (not at all) to 5 (fully), or unknown."""
     if value is not None and not 1 <= value <= 5:
-        raise ValidationError("Preparedness is a score from 1 to 5.", "preparedness")
+        raise ValidationError(_("Preparedness is a score from 1 to 5."), "preparedness")
     return value
 
 

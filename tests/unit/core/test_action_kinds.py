@@ -158,3 +158,29 @@ def test_a_kind_without_a_template_starts_an_empty_draft(service: FollowupServic
     draft = draft_for_action(service, action)
     assert draft.template_key is None
     assert draft.body == ""
+
+
+def test_labels_and_person_phrases_speak_the_person_s_language() -> None:
+    """Declared kinds are translated when shown; a kind of the person's own keeps its words."""
+    from followup_desktop.core import i18n
+    from followup_desktop.core.action_kinds import ACTION_KINDS, action_title, kind_label, legend
+
+    try:
+        i18n.set_language("de")
+        assert action_title("thank_you", "Dana Kim") == "Dankesnachricht an Dana Kim senden"
+        assert action_title("review_offer", "Dana Kim") == "Angebot prüfen (Dana Kim)"
+        assert kind_label("call_recruiter") == "Call recruiter"
+        assert "Nachbereitung" in legend()
+        german = {kind: kind_label(kind) for kind in ACTION_KINDS}
+        i18n.set_language("fr")
+        assert action_title("status_follow_up", "{person}") == (
+            "Demander à {person} où en est votre candidature"
+        )
+        french = {kind: kind_label(kind) for kind in ACTION_KINDS}
+        i18n.set_language("en")
+        english = {kind: kind_label(kind) for kind in ACTION_KINDS}
+        for kind in ACTION_KINDS:
+            assert german[kind] != english[kind], kind
+            assert french[kind] != english[kind], kind
+    finally:
+        i18n.set_language("en")

@@ -50,11 +50,60 @@ WEDNESDAY = date(2026, 12, 2)
         ("sous huitaine", "sous huitaine", date(2026, 12, 10)),
         ("d'ici la fin de la semaine", "la fin de la semaine", date(2026, 12, 4)),
         ("le 1er mars", "1er mars", date(2027, 3, 1)),
+        # The same words with the apostrophe French keyboards and phones type.
+        (
+            "Nous reviendrons vers vous d\u2019ici vendredi.",
+            "d\u2019ici vendredi",
+            date(2026, 12, 4),
+        ),
+        ("jusqu\u2019à jeudi", "jusqu\u2019à jeudi", date(2026, 12, 3)),
+        ("une réponse d\u2019ici deux semaines", "d\u2019ici deux semaines", date(2026, 12, 16)),
+        ("en deux semaines", "en deux semaines", date(2026, 12, 16)),
+        # A month's end named by its month.
+        ("by the end of January", "the end of January", date(2027, 1, 31)),
+        ("Entscheidung bis Ende Februar", "Ende Februar", date(2027, 2, 28)),
+        ("une décision fin janvier", "fin janvier", date(2027, 1, 31)),
+        ("Ende Dezember 2027", "Ende Dezember 2027", date(2027, 12, 31)),
+        # Other German ways of saying within and next week.
+        ("binnen 10 Tagen", "binnen 10 Tagen", date(2026, 12, 12)),
+        ("innert zwei Wochen", "innert zwei Wochen", date(2026, 12, 16)),
+        ("im Laufe der nächsten Woche", "im Laufe der nächsten Woche", date(2026, 12, 11)),
     ],
 )
 def test_a_phrase_names_a_day(text: str, phrase: str, day: date) -> None:
     found = mentioned_dates(text, WEDNESDAY)
     assert [(m.phrase, m.day) for m in found] == [(phrase, day)]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "days"),
+    [
+        ("They will decide within 10 days.", "within 10 days", 10),
+        ("Sie entscheiden innerhalb von 10 Tagen.", "innerhalb von 10 Tagen", 10),
+        ("Ils décideront sous 10 jours.", "sous 10 jours", 10),
+        ("Antwort in zwei Wochen", "in zwei Wochen", 14),
+        ("réponse dans deux semaines", "dans deux semaines", 14),
+        ("retour d\u2019ici dix jours", "d\u2019ici dix jours", 10),
+    ],
+)
+def test_a_length_of_time_is_a_span_in_every_language(text: str, phrase: str, days: int) -> None:
+    """What a debrief's next steps offer as the decision timeline, in days."""
+    (found,) = mentioned_dates(text, WEDNESDAY)
+    assert (found.phrase, found.span_days) == (phrase, days)
+
+
+def test_the_window_s_language_does_not_change_what_is_read() -> None:
+    """French notes in an English window, German in a French one: the same days."""
+    from followup_desktop.core import i18n
+
+    text = "Retour d\u2019ici vendredi, sonst bis Ende nächster Woche; by the end of January."
+    expected = [date(2026, 12, 4), date(2026, 12, 11), date(2027, 1, 31)]
+    try:
+        for language in i18n.LANGUAGES:
+            i18n.set_language(language)
+            assert [m.day for m in mentioned_dates(text, WEDNESDAY)] == expected
+    finally:
+        i18n.set_language("en")
 
 
 @pytest.mark.parametrize(
@@ -66,6 +115,8 @@ def test_a_phrase_names_a_day(text: str, phrase: str, day: date) -> None:
         "03/04",  # March or April, depending on who wrote it
         "Guten Morgen, Alex",
         "Thank you for Friday's interview",
+        "Thank you for Friday\u2019s interview",
+        "en mai",  # a month, not a day
     ],
 )
 def test_no_day_where_none_is_named(text: str) -> None:

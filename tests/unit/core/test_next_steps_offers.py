@@ -85,5 +85,28 @@ def test_the_offer_says_what_it_would_set_in_words() -> None:
     timeline, by_day = next_steps_offers("within 1 day or by Friday", INTERVIEW_DAY)
     assert timeline.sentence == "You wrote “within 1 day”: a decision within 1 day?"
     assert timeline.action_name == "Use 1 day as the decision timeline"
-    assert by_day.sentence == "You wrote “by Friday”: a decision by Friday 04 December 2026?"
-    assert by_day.action_name == "Use 2026-12-04 as the decision date"
+    assert by_day.sentence == "You wrote “by Friday”: a decision by December 4, 2026?"
+    assert by_day.action_name == "Use December 4, 2026 as the decision date"
+
+
+def test_the_offer_speaks_the_window_s_language_whatever_the_notes_are_in() -> None:
+    from followup_desktop.core import i18n
+
+    try:
+        i18n.set_language("de")
+        timeline, by_day = next_steps_offers("sous 10 jours, d\u2019ici vendredi", INTERVIEW_DAY)
+        assert timeline.sentence == (
+            "Sie haben „sous 10 jours“ geschrieben: eine Entscheidung innerhalb von 10 Tagen?"
+        )
+        assert timeline.action_name == "10 Tage als Entscheidungsfrist übernehmen"
+        assert by_day.sentence == (
+            "Sie haben „d\u2019ici vendredi“ geschrieben: eine Entscheidung bis 4. Dezember 2026?"
+        )
+        i18n.set_language("fr")
+        (timeline,) = next_steps_offers("innerhalb von 10 Tagen", INTERVIEW_DAY)
+        assert timeline.sentence == (
+            "Vous avez écrit «\u202finnerhalb von 10 Tagen\u202f»\u202f: "
+            "une décision sous 10 jours\u202f?"
+        )
+    finally:
+        i18n.set_language("en")

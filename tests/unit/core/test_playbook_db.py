@@ -617,7 +617,7 @@ def test_holding_an_offer_keeps_the_nudge_until_the_first_day(db: Database) -> N
         )
         replan(session, [opportunity.id], at(2026, 11, 25, 11))
         nudge = session.scalars(select(Action).where(Action.opportunity_id.is_(None))).one()
-        assert "accepted Globex's offer but start only on Mon 4 Jan 2027" in nudge.reason
+        assert "accepted Globex's offer but start only on Mon, Jan 4, 2027" in nudge.reason
         # From the first day on, the search may rest.
         replan(session, [opportunity.id], at(2027, 1, 4, 9))
         assert session.scalars(select(Action).where(Action.opportunity_id.is_(None))).all() == []

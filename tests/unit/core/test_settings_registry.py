@@ -228,3 +228,21 @@ def test_the_import_takes_declared_settings(db_path: Path, export_file: Path) ->
         assert service.get_setting("reminders") == {"quiet_hours": False, "paused_until": None}
     finally:
         db.close()
+
+
+def test_a_refused_setting_is_explained_in_german() -> None:
+    from followup_desktop.core import i18n
+
+    try:
+        i18n.set_language("de")
+        with pytest.raises(ValidationError) as caught:
+            check_setting("reminders", [])
+        assert str(caught.value) == (
+            "Die Einstellung 'reminders' (Erinnerungseinstellungen): muss ein JSON-Objekt "
+            'sein, nicht eine Liste. Sie muss ein Objekt mit "quiet_hours" (true oder false) '
+            'und "paused_until" (ein Zeitpunkt oder null) sein.'
+        )
+        with pytest.raises(ValidationError, match="ist keine Einstellung, die Followup kennt"):
+            check_setting("nonsense", 1)
+    finally:
+        i18n.set_language("en")

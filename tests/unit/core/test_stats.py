@@ -443,3 +443,21 @@ def test_local_weeks_match_sqlite_dates_at_midnight(offset: int) -> None:
         assert _week_of(julian, offset * 1000 - _UNIX_EPOCH_JD_MS) == expected, stamp
         checked += 1
     assert checked == len(moments) == 27
+
+
+def test_the_report_speaks_german_and_french(database: Database) -> None:
+    from followup_desktop.core import i18n
+
+    stats = stats_of(database)
+    try:
+        i18n.set_language("de")
+        lines = text_report(stats)
+        assert lines[0] == "Ihre Suche (alles)"
+        assert any(line.startswith("  Beworben ") for line in lines)
+        assert "Der Leitfaden wartet jetzt das 2-Fache" in lines[-1]
+        i18n.set_language("fr")
+        lines = text_report(stats)
+        assert lines[0] == "Votre recherche (tout)"
+        assert "Délais de réponse" in lines
+    finally:
+        i18n.set_language("en")

@@ -612,7 +612,7 @@ def test_a_timing_in_next_steps_is_offered_and_applied_only_on_request(
     assert offers.labels["decision_timeline_days"].textFormat() == Qt.TextFormat.PlainText
     assert apply_days.accessibleName() == "Use 10 days as the decision timeline"
     # The interview was on Monday 23 November 2026: "by Friday" is the 27th.
-    assert apply_date.accessibleName() == "Use 2026-11-27 as the decision date"
+    assert apply_date.accessibleName() == "Use November 27, 2026 as the decision date"
     # Offered, not filled in.
     assert dialog.timeline_days.value() == 0
     assert dialog.date_edits["decision_date"].text() == ""

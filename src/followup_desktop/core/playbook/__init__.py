@@ -10,6 +10,13 @@ Layers, each usable on its own:
   person (done and dismissed actions, snoozes and hand-edited due times are kept).
 
 :func:`replan` is what the service layer calls after every change. See docs/playbook.md.
+
+The reasons are stored in words, so the plan remembers the language it was written in
+(the ``plan.language`` setting). A re-plan in a process that speaks another language (the
+person chose German in Settings and started again) re-plans everything, whichever
+opportunities it was asked for, so no open step keeps a reason in the old language; the
+start-up re-plan of the window and the CLI's agenda go through here like every other.
+Done and dismissed steps keep their words: they are what the person saw at the time.
 """
 
 from __future__ import annotations
@@ -22,7 +29,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from followup_desktop.core import i18n
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.models import Setting
+from followup_desktop.core.plan_language import (
+    PLAN_LANGUAGE_KEY,
+    language_of,
+    plan_is_in_language,
+)
 from followup_desktop.core.playbook.engine import (
     ActionKind,
     PlannedAction,
@@ -40,6 +54,7 @@ from followup_desktop.core.playbook.facts import (
     load_search_wide_rows,
 )
 from followup_desktop.core.playbook.humane import working_time
+from followup_desktop.core.playbook.rawsql import driver_connection
 from followup_desktop.core.playbook.reconcile import (
     ActionDiff,
     apply_diff,
@@ -131,6 +146,27 @@ def replan_report(
             gc.enable()
 
 
+def plan_language(session: Session) -> str:
+    """The language the stored plan's reasons are written in."""
+    # Plain SQL, as load_settings: this runs on every re-plan, and through the ORM it
+    # cost a fifth of re-planning one opportunity.
+    session.flush()
+    row = (
+        driver_connection(session)
+        .execute("SELECT value FROM settings WHERE key = ?", (PLAN_LANGUAGE_KEY,))
+        .fetchone()
+    )
+    return language_of(None if row is None else row[0])
+
+
+def _remember_language(session: Session, language: str) -> None:
+    setting = session.get(Setting, PLAN_LANGUAGE_KEY)
+    if setting is None:
+        session.add(Setting(key=PLAN_LANGUAGE_KEY, value=language))
+    else:
+        setting.value = language
+
+
 def _replan(
     session: Session, opportunity_ids: Iterable[int] | None, now: datetime, skip_invalid: bool
 ) -> ReplanReport:
@@ -142,6 +178,11 @@ def _replan(
             raise
         return ReplanReport(problems={None: str(error)})
     ids = None if opportunity_ids is None else sorted(set(opportunity_ids))
+    clock_only = ids == []
+    language = i18n.current_language()
+    relanguage = plan_language(session) != language
+    if relanguage:
+        ids = None  # every open step's reason is rewritten in the language now spoken
     diff = ActionDiff()
     planned_count = 0
     if ids is None or ids:
@@ -168,8 +209,10 @@ def _replan(
     nudges = [action for action in search_wide.live if action.kind == ActionKind.KEEP_OPTIONS_OPEN]
     diff.extend(diff_actions([] if nudge is None else [nudge], nudges, search_wide.settled, now))
     apply_diff(session, diff, now)
+    if relanguage:
+        _remember_language(session, language)
     changed = diff.opportunity_ids()
-    if ids == []:
+    if clock_only:
         # The clock's re-plan: steps gone stale since the last change stop being reminded.
         changed |= mark_stale(session, base, now)
     return ReplanReport(
@@ -198,6 +241,7 @@ def replan_all(session: Session, now: datetime) -> set[int]:
 
 
 __all__ = [
+    "PLAN_LANGUAGE_KEY",
     "ActionKind",
     "PipelineFacts",
     "PlannedAction",
@@ -209,6 +253,8 @@ __all__ = [
     "load_settings",
     "new_evidence_reason",
     "plan",
+    "plan_is_in_language",
+    "plan_language",
     "plan_pipeline",
     "replan",
     "replan_all",

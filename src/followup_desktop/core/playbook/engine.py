@@ -29,8 +29,10 @@ from collections.abc import Set as AbstractSet
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from followup_desktop.core import i18n, localformat
 from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import N_, _, ngettext
 from followup_desktop.core.models import (
     ActionState,
     Channel,
@@ -50,12 +52,12 @@ from followup_desktop.core.playbook.humane import WorkingTime, working_time
 from followup_desktop.core.playbook.settings import PlaybookSettings
 from followup_desktop.core.playbook.wording import (
     address,
-    count_text,
     day_text,
     first_name,
     ordinal,
     quoted,
     span_text,
+    within_text,
 )
 from followup_desktop.core.timeutil import ensure_aware
 from followup_desktop.core.validation import MAX_TIMELINE_DAYS
@@ -114,16 +116,20 @@ def debrief_prompt_at(interview_end: datetime, settings: PlaybookSettings) -> da
 
 
 def _interview_label(facts: OpportunityFacts, interview: InterviewFacts, wt: WorkingTime) -> str:
-    when = wt.local_date(interview.starts_at).isoformat()
-    return f"The round {interview.round} interview with {facts.company} on {when}"
+    when = localformat.day(wt.local_date(interview.starts_at), year=True)
+    return _("The round {round} interview with {company} on {day}").format(
+        round=interview.round, company=facts.company, day=when
+    )
 
 
 def _relative(day: date, reference: date) -> str:
     """``the same day``, ``3 days before it`` or ``400 days after it``, for messages."""
     span = (day - reference).days
     if span == 0:
-        return "the same day"
-    return f"{abs(span)} day{'s' if abs(span) != 1 else ''} {'after' if span > 0 else 'before'} it"
+        return _("the same day")
+    if span > 0:
+        return ngettext("{n} day after it", "{n} days after it", span).format(n=span)
+    return ngettext("{n} day before it", "{n} days before it", -span).format(n=-span)
 
 
 def _interview_problem(  # noqa: PLR0911 - one return per impossible fact
@@ -134,26 +140,36 @@ def _interview_problem(  # noqa: PLR0911 - one return per impossible fact
     ends = interview.ends_at
     if starts.tzinfo is None or ends.tzinfo is None:
         return (
-            f"The round {interview.round} interview with {facts.company} has times "
-            "without a time zone; enter them again.",
+            _(
+                "The round {round} interview with {company} has times without a time zone; "
+                "enter them again."
+            ).format(round=interview.round, company=facts.company),
             "starts_at",
         )
     if ends <= starts:
         label = _interview_label(facts, interview, wt)
         return (
-            f"{label} ends ({wt.local(ends):%H:%M}) before it starts "
-            f"({wt.local(starts):%H:%M}); correct its end time.",
+            _("{interview} ends ({end}) before it starts ({start}); correct its end time.").format(
+                interview=label,
+                end=localformat.clock(wt.local(ends)),
+                start=localformat.clock(wt.local(starts)),
+            ),
             "ends_at",
         )
     if ends - starts >= _MAX_INTERVIEW:
         label = _interview_label(facts, interview, wt)
-        return f"{label} lasts a day or more; correct its end time.", "ends_at"
+        return (
+            _("{interview} lasts a day or more; correct its end time.").format(interview=label),
+            "ends_at",
+        )
     days = interview.decision_timeline_days
     if days is not None and not 1 <= days <= MAX_TIMELINE_DAYS:
         label = _interview_label(facts, interview, wt)
         return (
-            f"{label} has a decision timeline of {days} days; give 1 to "
-            f"{MAX_TIMELINE_DAYS} days, or leave it empty if they named none.",
+            _(
+                "{interview} has a decision timeline of {days} days; give 1 to {most} days, "
+                "or leave it empty if they named none."
+            ).format(interview=label, days=days, most=MAX_TIMELINE_DAYS),
             "decision_timeline_days",
         )
     end_day = wt.local_date(ends)
@@ -161,18 +177,29 @@ def _interview_problem(  # noqa: PLR0911 - one return per impossible fact
     if decide_by is not None and not 1 <= (decide_by - end_day).days <= MAX_TIMELINE_DAYS:
         label = _interview_label(facts, interview, wt)
         return (
-            f"{label} has a decision date of {decide_by.isoformat()}, "
-            f"{_relative(decide_by, end_day)}; give a date from the day after the interview "
-            f"to {MAX_TIMELINE_DAYS} days later, or leave it empty.",
+            _(
+                "{interview} has a decision date of {day}, {relative}; give a date from the "
+                "day after the interview to {most} days later, or leave it empty."
+            ).format(
+                interview=label,
+                day=localformat.day(decide_by, year=True),
+                relative=_relative(decide_by, end_day),
+                most=MAX_TIMELINE_DAYS,
+            ),
             "decision_date",
         )
     check_back = interview.check_back_on
     if check_back is not None and not 0 <= (check_back - end_day).days <= MAX_TIMELINE_DAYS:
         label = _interview_label(facts, interview, wt)
         return (
-            f"{label} says to check back on {check_back.isoformat()}, "
-            f"{_relative(check_back, end_day)}; give a date within a year after the "
-            "interview, or leave it empty.",
+            _(
+                "{interview} says to check back on {day}, {relative}; give a date within a "
+                "year after the interview, or leave it empty."
+            ).format(
+                interview=label,
+                day=localformat.day(check_back, year=True),
+                relative=_relative(check_back, end_day),
+            ),
             "check_back_on",
         )
     return None
@@ -203,10 +230,16 @@ def validate_facts(facts: OpportunityFacts, wt: WorkingTime) -> None:
         span = (message.check_back_on - sent_day).days
         if not 0 <= span <= MAX_TIMELINE_DAYS:
             raise ValidationError(
-                f"The message from {facts.company} of {sent_day.isoformat()} says to check "
-                f"back on {message.check_back_on.isoformat()}, "
-                f"{_relative(message.check_back_on, sent_day)}; give a date within a year "
-                "after the message, or leave it empty.",
+                _(
+                    "The message from {company} of {sent} says to check back on {day}, "
+                    "{relative}; give a date within a year after the message, or leave it "
+                    "empty."
+                ).format(
+                    company=facts.company,
+                    sent=localformat.day(sent_day, year=True),
+                    day=localformat.day(message.check_back_on, year=True),
+                    relative=_relative(message.check_back_on, sent_day),
+                ),
                 "check_back_on",
             )
 
@@ -237,6 +270,78 @@ def plan(
     if facts.archived:
         return []
     return _Planner(facts, settings, wt, now, settled).run()
+
+
+# The thank-you's sentences, each as (with a topic the person noted, without one).
+_THANKS_LETTER = (
+    N_(
+        "Write {person} a personal thank-you letter for the interview on {on} and hand it in "
+        "or send it by {by}; mention what you talked about: {topic}."
+    ),
+    N_(
+        "Write {person} a personal thank-you letter for the interview on {on} and hand it in "
+        "or send it by {by}; mention one thing you discussed so it is clearly written for them."
+    ),
+)
+_THANKS_LINKEDIN = (
+    N_(
+        "Thank {person} for the interview on {on} with a personal LinkedIn message by {by}; "
+        "mention what you talked about: {topic}."
+    ),
+    N_(
+        "Thank {person} for the interview on {on} with a personal LinkedIn message by {by}; "
+        "mention one thing you discussed so it is clearly written for them."
+    ),
+)
+_THANKS_EMAIL = (
+    N_(
+        "Send {person} a personal thank-you by {by}, within a day of the interview on {on}, "
+        "so it arrives before they decide; mention what you talked about: {topic}."
+    ),
+    N_(
+        "Send {person} a personal thank-you by {by}, within a day of the interview on {on}, "
+        "so it arrives before they decide; mention one thing you discussed so it is clearly "
+        "written for them."
+    ),
+)
+_THANKS_VIA = (
+    N_(
+        "You have no email address for {person}, so send the thank-you to {organizer}, who "
+        "arranged the interview, by {by}, naming {first_name} and writing it to be passed on; "
+        "mention what you talked about: {topic}."
+    ),
+    N_(
+        "You have no email address for {person}, so send the thank-you to {organizer}, who "
+        "arranged the interview, by {by}, naming {first_name} and writing it to be passed on; "
+        "mention one thing you discussed so it is clearly written for them."
+    ),
+)
+_THANKS_NO_EMAIL_LINKEDIN = (
+    N_(
+        "You have no email address for {person}, so thank them for the interview on {on} with "
+        "a personal LinkedIn message by {by}; mention what you talked about: {topic}."
+    ),
+    N_(
+        "You have no email address for {person}, so thank them for the interview on {on} with "
+        "a personal LinkedIn message by {by}; mention one thing you discussed so it is "
+        "clearly written for them."
+    ),
+)
+_THANKS_ADD_EMAIL = N_(
+    "Send {person} a personal thank-you by {by}, within a day of the interview on {on}; add "
+    "their email address first (whoever arranged the interview can give it to you)."
+)
+# The paper note after an emailed thanks, by the kind of note chosen in the settings.
+_PAPER_NOTES = {
+    "handwritten": N_(
+        "Follow your emailed thanks with a handwritten note to {person}, posted or handed in "
+        "at reception by {day}; a note on paper stands out among the emails."
+    ),
+    "printed": N_(
+        "Follow your emailed thanks with a printed note to {person}, posted or handed in at "
+        "reception by {day}; a note on paper stands out among the emails."
+    ),
+}
 
 
 def _by_end(interview: InterviewFacts) -> tuple[datetime, int]:
@@ -293,6 +398,7 @@ class _Planner:
         interview: InterviewFacts | None = None,
         prompt_at: datetime | None = None,
     ) -> None:
+        reason = _one_stop(reason)
         # Positional: a re-plan of everything creates tens of thousands of these.
         if reach is None:
             recipient, channel, contact_id = "", None, None
@@ -396,10 +502,12 @@ class _Planner:
                 ActionKind.DEBRIEF,
                 key,
                 due,
-                f"Write down your interview with {self.facts.company} on {self.day(end)} while "
-                "it is fresh (who was there, what went well and badly, the questions you "
-                "stumbled on and what they said about next steps), since by the next day "
-                "much of it is gone.",
+                _(
+                    "Write down your interview with {company} on {day} while it is fresh (who "
+                    "was there, what went well and badly, the questions you stumbled on and "
+                    "what they said about next steps), since by the next day much of it is "
+                    "gone."
+                ).format(company=self.facts.company, day=self.day(end)),
                 interview=interview,
                 prompt_at=min(due, debrief_prompt_at(end, settings)),
             )
@@ -486,48 +594,36 @@ class _Planner:
         due = due_of()
         by = self.day(due)
         on = self.day(interview.ends_at)
-        if participant.mention.strip():
-            mention = f"mention what you talked about: {quoted(participant.mention)}"
-        else:
-            mention = "mention one thing you discussed so it is clearly written for them"
+        topic = quoted(participant.mention) if participant.mention.strip() else ""
+        # Each way of thanking is one whole sentence per language, with and without a
+        # topic the person noted, so no sentence is glued from translated pieces.
+        organizer = None
         if wanted == "letter":
             reach = self.reach(person, Channel.LETTER)
-            reason = (
-                f"Write {person.name} a personal thank-you letter for the interview on {on} "
-                f"and hand it in or send it by {by}; {mention}."
-            )
+            template = _THANKS_LETTER
         elif wanted == "linkedin" and person.linkedin:
             reach = self.reach(person, Channel.LINKEDIN)
-            reason = (
-                f"Thank {person.name} for the interview on {on} with a personal LinkedIn "
-                f"message by {by}; {mention}."
-            )
+            template = _THANKS_LINKEDIN
         elif person.email:
             reach = self.reach(person, Channel.EMAIL)
-            reason = (
-                f"Send {person.name} a personal thank-you by {by}, within a day of the "
-                f"interview on {on}, so it arrives before they decide; {mention}."
-            )
+            template = _THANKS_EMAIL
         elif (organizer := self.organizer(exclude=person)) is not None and organizer.email:
             reach = self.reach(organizer, Channel.EMAIL)
-            reason = (
-                f"You have no email address for {person.name}, so send the thank-you to "
-                f"{organizer.name}, who arranged the interview, by {by}, naming "
-                f"{first_name(person)} and writing it to be passed on; {mention}."
-            )
+            template = _THANKS_VIA
         elif person.linkedin:
             reach = self.reach(person, Channel.LINKEDIN)
-            reason = (
-                f"You have no email address for {person.name}, so thank them for the "
-                f"interview on {on} with a personal LinkedIn message by {by}; {mention}."
-            )
+            template = _THANKS_NO_EMAIL_LINKEDIN
         else:
             reach = self.reach(person, Channel.EMAIL)
-            reason = (
-                f"Send {person.name} a personal thank-you by {by}, within a day of the "
-                f"interview on {on}; add their email address first (whoever arranged the "
-                "interview can give it to you)."
-            )
+            template = (_THANKS_ADD_EMAIL, _THANKS_ADD_EMAIL)
+        reason = i18n._(template[0] if topic else template[1]).format(
+            person=person.name,
+            first_name=first_name(person),
+            organizer="" if organizer is None else organizer.name,
+            on=on,
+            by=by,
+            topic=topic,
+        )
         # The contact the action is about stays the interviewer, even when sent via HR.
         reach = _Reach(person, reach.channel, reach.recipient)
         self.add(ActionKind.THANK_YOU, key, due, reason, reach, interview=interview)
@@ -553,9 +649,9 @@ class _Planner:
                 ActionKind.THANK_YOU,
                 f"{key}:paper",
                 note_due,
-                f"Follow your emailed thanks with a {settings.paper_note} note to "
-                f"{person.name}, posted or handed in at reception by {self.day(note_due)}; "
-                "a note on paper stands out among the emails.",
+                i18n._(_PAPER_NOTES.get(settings.paper_note, _PAPER_NOTES["handwritten"])).format(
+                    person=person.name, day=self.day(note_due)
+                ),
                 self.reach(person, Channel.LETTER),
                 interview=interview,
             )
@@ -568,8 +664,10 @@ class _Planner:
                 ActionKind.THANK_YOU,
                 f"{key}:linkedin",
                 due_of(),
-                f"Connect with {person.name} on LinkedIn with a one-line thanks for the "
-                f"interview on {self.day(interview.ends_at)}, so they can find you again.",
+                _(
+                    "Connect with {person} on LinkedIn with a one-line thanks for the "
+                    "interview on {day}, so they can find you again."
+                ).format(person=person.name, day=self.day(interview.ends_at)),
                 self.reach(person, Channel.LINKEDIN),
                 interview=interview,
             )
@@ -583,18 +681,17 @@ class _Planner:
         on = self.day(interview.ends_at)
         if organizer is not None:
             reach = self.reach_by_message(organizer)
-            reason = (
-                f"You haven't recorded who interviewed you on {on}; thank them through "
-                f"{organizer.name}, who arranged it, by {self.day(due)}, or add the panel to "
-                "the interview so each person gets their own note."
-            )
+            reason = _(
+                "You haven't recorded who interviewed you on {on}; thank them through "
+                "{organizer}, who arranged it, by {by}, or add the panel to the interview so "
+                "each person gets their own note."
+            ).format(on=on, organizer=organizer.name, by=self.day(due))
         else:
             reach = _Reach(None, Channel.EMAIL, "")
-            reason = (
-                f"Add who interviewed you on {on} so each person gets a personal thank-you "
-                f"by {self.day(due)}; the names are on the invitation or with whoever "
-                "arranged it."
-            )
+            reason = _(
+                "Add who interviewed you on {on} so each person gets a personal thank-you by "
+                "{by}; the names are on the invitation or with whoever arranged it."
+            ).format(on=on, by=self.day(due))
         self.add(ActionKind.THANK_YOU, key, due, reason, reach, interview=interview)
 
     def send_material(self, interview: InterviewFacts, material: str, thank_you: _Due) -> None:
@@ -604,12 +701,18 @@ class _Planner:
         settings = self.settings
         if settings.send_material_with_thank_you:
             due = thank_you()
-            timing = "with your thank-you"
+            template = _(
+                "Send what you promised at the interview on {on} ({material}) with your "
+                "thank-you, so it arrives while the conversation is fresh."
+            )
         else:
             due = self.wt.next_working(
                 self.wt.plus_days(interview.ends_at, settings.send_material_days)
             )
-            timing = f"by {self.day(due)} (with your thank-you if it is ready)"
+            template = _(
+                "Send what you promised at the interview on {on} ({material}) by {by} (with "
+                "your thank-you if it is ready), so it arrives while the conversation is fresh."
+            )
         panel = [participant.contact for participant in interview.participants]
         person = next((p for p in panel if p.email), None) or self.organizer()
         if person is None and panel:
@@ -619,8 +722,9 @@ class _Planner:
             ActionKind.SEND_MATERIAL,
             key,
             due,
-            f"Send what you promised at the interview on {self.day(interview.ends_at)} "
-            f"({quoted(material)}) {timing}, so it arrives while the conversation is fresh.",
+            template.format(
+                on=self.day(interview.ends_at), material=quoted(material), by=self.day(due)
+            ),
             reach,
             interview=interview,
         )
@@ -661,15 +765,15 @@ class _Planner:
             )
             on = self.day(interview.ends_at)
             if role is ContactRole.REFERRER:
-                reason = (
-                    f"{person.name} referred you to {company}; tell them how the interview on "
-                    f"{on} went and thank them, since a word from inside can still help."
-                )
+                reason = _(
+                    "{person} referred you to {company}; tell them how the interview on {on} "
+                    "went and thank them, since a word from inside can still help."
+                ).format(person=person.name, company=company, on=on)
             else:
-                reason = (
-                    f"{person.name} knows {company} from the inside; tell them how the "
-                    f"interview on {on} went and ask what they hear about the decision."
-                )
+                reason = _(
+                    "{person} knows {company} from the inside; tell them how the interview on "
+                    "{on} went and ask what they hear about the decision."
+                ).format(person=person.name, company=company, on=on)
             self.add(
                 ActionKind.CHECK_IN_REFERRER,
                 key,
@@ -701,9 +805,11 @@ class _Planner:
                 ActionKind.TELL_REFERENCES,
                 "tell_references",
                 due,
-                f"You reached the final stage at {company} on {self.day(reached)}; add your "
-                "references and brief each one on the role, the company and your current "
-                "résumé before anyone calls them.",
+                _(
+                    "You reached the final stage at {company} on {day}; add your references "
+                    "and brief each one on the role, the company and your current résumé "
+                    "before anyone calls them."
+                ).format(company=company, day=self.day(reached)),
             )
             return
         for person, key in zip(references, keys, strict=True):
@@ -713,9 +819,16 @@ class _Planner:
                 ActionKind.TELL_REFERENCES,
                 key,
                 due,
-                f"You reached the final stage at {company} on {self.day(reached)}; give "
-                f"{person.name} the job title ({self.facts.role}), the company and your "
-                f"current résumé, and ask them to tell you if {company} gets in touch.",
+                _(
+                    "You reached the final stage at {company} on {day}; give {person} the job "
+                    "title ({role}), the company and your current résumé, and ask them to "
+                    "tell you if {company} gets in touch."
+                ).format(
+                    company=company,
+                    day=self.day(reached),
+                    person=person.name,
+                    role=self.facts.role,
+                ),
                 self.reach_by_message(person),
             )
 
@@ -726,24 +839,35 @@ class _Planner:
         due = self.wt.next_working(self.wt.plus_days(offered, self.settings.review_offer_days))
         company = self.facts.company
         start = self.facts.start_date
-        until = (
-            f"until you start on {day_text(start, self.this_year)}"
-            if start is not None
-            else "until your first day there"
-        )
         criteria = self.facts.acceptance_criteria.strip()
-        if criteria:
-            reason = (
-                f"Check {company}'s offer against your acceptance criteria "
-                f"({quoted(criteria)}) before you answer, and keep your other applications "
-                f"going {until}."
+        if criteria and start is not None:
+            template = _(
+                "Check {company}'s offer against your acceptance criteria ({criteria}) before "
+                "you answer, and keep your other applications going until you start on {day}."
+            )
+        elif criteria:
+            template = _(
+                "Check {company}'s offer against your acceptance criteria ({criteria}) before "
+                "you answer, and keep your other applications going until your first day there."
+            )
+        elif start is not None:
+            template = _(
+                "Before you answer {company}'s offer, write down your acceptance criteria (the "
+                "lowest salary you would take, what you will negotiate) and check the offer "
+                "against them, and keep your other applications going until you start on {day}."
             )
         else:
-            reason = (
-                f"Before you answer {company}'s offer, write down your acceptance criteria "
-                "(the lowest salary you would take, what you will negotiate) and check the "
-                f"offer against them, and keep your other applications going {until}."
+            template = _(
+                "Before you answer {company}'s offer, write down your acceptance criteria (the "
+                "lowest salary you would take, what you will negotiate) and check the offer "
+                "against them, and keep your other applications going until your first day "
+                "there."
             )
+        reason = template.format(
+            company=company,
+            criteria=quoted(criteria),
+            day="" if start is None else day_text(start, self.this_year),
+        )
         self.add(ActionKind.REVIEW_OFFER, "review_offer", due, reason)
 
     def reply_to_rejection(self) -> None:
@@ -763,14 +887,23 @@ class _Planner:
         ]
         person = writers[-1] if writers else (self.organizer() or self.status_contact())
         reach = _Reach(None, Channel.EMAIL, "") if person is None else self.reach_by_message(person)
-        when = "the same day" if days == 0 else f"by {self.day(due)}"
+        if days == 0:
+            template = _(
+                "{company} said no on {day}; reply the same day to thank them for their time "
+                "and ask to be kept in mind for future roles, because a gracious answer keeps "
+                "the door open."
+            )
+        else:
+            template = _(
+                "{company} said no on {day}; reply by {by} to thank them for their time and "
+                "ask to be kept in mind for future roles, because a gracious answer keeps the "
+                "door open."
+            )
         self.add(
             ActionKind.REPLY_TO_REJECTION,
             "reply_to_rejection",
             due,
-            f"{self.facts.company} said no on {self.day(rejected)}; reply {when} to thank "
-            "them for their time and ask to be kept in mind for future roles, because a "
-            "gracious answer keeps the door open.",
+            template.format(company=self.facts.company, day=self.day(rejected), by=self.day(due)),
             reach,
         )
 
@@ -799,19 +932,32 @@ class _Planner:
             due = wt.avoid_night(wt.plus_days(start, -self.settings.prepare_days_before))
             due = min(max(due, before.ends_at), start)
             questions = self.unpracticed()
-            many = "one question" if questions == 1 else f"{questions} questions"
-            rehearse = (
-                f"rehearse the {many} you stumbled on here (in the question bank)"
-                if questions
-                else "rehearse answers to what they are likely to ask next"
-            )
+            if questions:
+                template = ngettext(
+                    "Round {round} with {company} is on {day}: research the team and what they "
+                    "are working on, gather a few pieces of relevant work to show, and rehearse "
+                    "the {n} question you stumbled on here (in the question bank).",
+                    "Round {round} with {company} is on {day}: research the team and what they "
+                    "are working on, gather a few pieces of relevant work to show, and rehearse "
+                    "the {n} questions you stumbled on here (in the question bank).",
+                    questions,
+                )
+            else:
+                template = _(
+                    "Round {round} with {company} is on {day}: research the team and what they "
+                    "are working on, gather a few pieces of relevant work to show, and rehearse "
+                    "answers to what they are likely to ask next."
+                )
             self.add(
                 ActionKind.PREPARE_NEXT_ROUND,
                 key,
                 due,
-                f"Round {upcoming.round} with {self.facts.company} is on {self.day(start)}: "
-                "research the team and what they are working on, gather a few pieces of "
-                f"relevant work to show, and {rehearse}.",
+                template.format(
+                    round=upcoming.round,
+                    company=self.facts.company,
+                    day=self.day(start),
+                    n=questions,
+                ),
             )
 
     def set_criteria(self) -> None:
@@ -827,9 +973,11 @@ class _Planner:
             ActionKind.SET_CRITERIA,
             "set_criteria",
             due,
-            f"You are in the final stage at {self.facts.company}: write down your acceptance "
-            "criteria now (the lowest salary you would take, what you would negotiate, "
-            "what would make you say no), before an offer call puts you on the spot.",
+            _(
+                "You are in the final stage at {company}: write down your acceptance criteria "
+                "now (the lowest salary you would take, what you would negotiate, what would "
+                "make you say no), before an offer call puts you on the spot."
+            ).format(company=self.facts.company),
         )
 
     def value_add(self) -> None:
@@ -855,9 +1003,11 @@ class _Planner:
                 ActionKind.VALUE_ADD,
                 key,
                 due,
-                f"You are on the shortlist at {self.facts.company}; until they decide, a "
-                f"short note to {_name(reach)} with an article or an idea that bears on "
-                "their work (about every ten days) keeps you in mind by being useful.",
+                _(
+                    "You are on the shortlist at {company}; until they decide, a short note to "
+                    "{person} with an article or an idea that bears on their work (about every "
+                    "ten days) keeps you in mind by being useful."
+                ).format(company=self.facts.company, person=_name(reach)),
                 reach,
                 interview=latest,
             )
@@ -873,9 +1023,10 @@ class _Planner:
             ActionKind.BUILD_SKILLS,
             key,
             due,
-            f"The interview on {self.day(interview.ends_at)} showed what to work on "
-            f"({quoted(skills)}): set aside time for it while you wait, so your follow-up "
-            "can say what you have done.",
+            _(
+                "The interview on {day} showed what to work on ({skills}): set aside time for "
+                "it while you wait, so your follow-up can say what you have done."
+            ).format(day=self.day(interview.ends_at), skills=quoted(skills)),
             interview=interview,
         )
 
@@ -1093,9 +1244,11 @@ class _Planner:
             ActionKind.MOVE_ON,
             key,
             due,
-            f"You sent {self.facts.company} a closing note on {self.day(closed_at)}; move "
-            "the opportunity to Moved on and give your time to the others. If they write "
-            "back, logging their reply brings it back by itself.",
+            _(
+                "You sent {company} a closing note on {day}; move the opportunity to Moved on "
+                "and give your time to the others. If they write back, logging their reply "
+                "brings it back by itself."
+            ).format(company=self.facts.company, day=self.day(closed_at)),
         )
 
     def still_interested(self, chain: _Chain) -> None:
@@ -1107,13 +1260,25 @@ class _Planner:
             return  # they asked to be left alone until later
         reach = self.status_reach(chain.latest)
         name = _name(reach)
-        said = _said(chain.latest, chain.timeline, self.this_year)
+        if chain.latest.decision_date is not None:
+            template = _(
+                "They said they would decide by {decided}; on {day} a two-line note to {person} "
+                "saying you are still keen (no reply needed) keeps you in mind without pressing."
+            )
+        else:
+            template = _(
+                "They said they would decide {within}; on {day} a two-line note to {person} "
+                "saying you are still keen (no reply needed) keeps you in mind without pressing."
+            )
         self.add(
             ActionKind.STILL_INTERESTED,
             key,
             due,
-            f"{said}; on {self.day(due)} a two-line note to {name} saying you are still "
-            "keen (no reply needed) keeps you in mind without pressing.",
+            template.format(
+                **_said(chain.latest, chain.timeline, self.this_year),
+                day=self.day(due),
+                person=name,
+            ),
             reach,
             interview=chain.latest,
         )
@@ -1139,47 +1304,59 @@ class _Planner:
                 settings.follow_up_spacing_days * settings.follow_up_spacing_growth ** (index - 1)
             )
             due = wt.next_working(wt.plus_days(previous, gap))
-            reason = (
-                f"No answer to your follow-up of {self.day(previous)}; send {name} a brief "
-                f"{ordinal(index + 1)} one and add something useful, such as a relevant "
-                "article or a short note on a project you discussed."
-            ) + self.skills_hint()
+            reason = _(
+                "No answer to your follow-up of {day}; send {person} a brief {ordinal} one and "
+                "add something useful, such as a relevant article or a short note on a project "
+                "you discussed."
+            ).format(day=self.day(previous), person=name, ordinal=ordinal(index + 1))
+            reason += self.skills_hint()
         elif kind is ActionKind.PHONE_CALL:
             assert previous is not None
             due = wt.next_working(wt.plus_days(previous, settings.phone_call_after_days))
             reach = self.phone_reach(reach)
             person = reach.contact
-            who = person.name if person is not None else "them"
-            script = (
-                "say who you are in one line, ask whether they have everything they need "
-                "from you, whether you are still being considered, whether the timeline has "
-                "moved, and when to check back"
+            who = person.name if person is not None else _("the person you met")
+            number = person is not None and bool(person.phone)
+            if index == 0 and number:
+                template = _(
+                    "Your written follow-ups since {since} have gone unanswered, so call "
+                    "{person} (or send the closing note instead): say who you are in one line, "
+                    "ask whether they have everything they need from you, whether you are still "
+                    "being considered, whether the timeline has moved, and when to check back."
+                )
+            elif index == 0:
+                template = _(
+                    "Your written follow-ups since {since} have gone unanswered, so call "
+                    "{person} (or send the closing note instead); you have no phone number for "
+                    "{person}: add one (from their email signature or whoever arranged the "
+                    "interview), then say who you are in one line, ask whether they have "
+                    "everything they need from you, whether you are still being considered, "
+                    "whether the timeline has moved, and when to check back."
+                )
+            elif number:
+                template = _(
+                    "Your call of {previous} got no answer; call {person} once more: say who you "
+                    "are in one line, ask whether they have everything they need from you, "
+                    "whether you are still being considered, whether the timeline has moved, "
+                    "and when to check back."
+                )
+            else:
+                template = _(
+                    "Your call of {previous} got no answer; call {person} once more; you have no "
+                    "phone number for {person}: add one (from their email signature or whoever "
+                    "arranged the interview), then say who you are in one line, ask whether they "
+                    "have everything they need from you, whether you are still being considered, "
+                    "whether the timeline has moved, and when to check back."
+                )
+            reason = template.format(
+                since=self.day(chain.anchor), previous=self.day(previous), person=who
             )
-            if index == 0:
-                opening = (
-                    f"Your written follow-ups since {self.day(chain.anchor)} have gone "
-                    f"unanswered, so call {who} (or send the closing note instead)"
-                )
-            else:
-                opening = f"Your call of {self.day(previous)} got no answer; call {who} once more"
-            if person is None or not person.phone:
-                reason = (
-                    f"{opening}; you have no phone number for {who}: add one (from their "
-                    f"email signature or whoever arranged the interview), then {script}."
-                )
-            else:
-                reason = f"{opening}: {script}."
         else:
             assert previous is not None
             due = wt.next_working(wt.plus_days(previous, settings.closing_after_days))
             written = settings.status_follow_ups
-            since = "" if chain.replies else "your thank-you and "
-            calls = " and your call" if index else ""
-            reason = (
-                f"{self.facts.company} has not answered {since}{written} follow-up"
-                f"{'s' if written != 1 else ''}{calls}, so send one courteous note that leaves "
-                "the door open, then move the opportunity to Moved on and put your energy "
-                "into other options."
+            reason = _closing_reason(bool(chain.replies), bool(index), written).format(
+                company=self.facts.company, n=written
             )
         due = max(due, chain.earliest if chain.floor is None else chain.floor)
         self.add(kind, key, due, reason, reach, interview=chain.latest)
@@ -1190,10 +1367,10 @@ class _Planner:
         skills = self.skills()
         if not skills:
             return ""
-        noted = quoted(skills)
-        return (
-            f" Mention briefly the work you have put in since on the skills you noted: “{noted}”."
-        )
+        # A sentence of its own after the reason's, so neither is glued from pieces.
+        return " " + _(
+            "Mention briefly the work you have put in since on the skills you noted: “{skills}”."
+        ).format(skills=quoted(skills))
 
     def skills(self) -> str:
         for interview in sorted(self.facts.interviews, key=_by_end, reverse=True):
@@ -1212,18 +1389,22 @@ class _Planner:
             due = wt.next_working(wt.plus_days(chain.anchor, settings.no_timeline_follow_up_days))
             if chain.floor is not None and chain.floor > due:
                 return chain.floor, self.held_reason(chain, chain.floor, name)
-            return due, (
-                f"{self.facts.company} last wrote on {self.day(chain.anchor)}, so the follow-up "
-                f"clock started again: if nothing more has come by {self.day(due)}, ask {name} "
-                "where things stand."
+            return due, _(
+                "{company} last wrote on {wrote}, so the follow-up clock started again: if "
+                "nothing more has come by {day}, ask {person} where things stand."
+            ).format(
+                company=self.facts.company,
+                wrote=self.day(chain.anchor),
+                day=self.day(due),
+                person=name,
             )
         if chain.timeline is None:
             days = settings.no_timeline_follow_up_days
             due = wt.next_working(wt.plus_days(chain.anchor, days))
-            reason = (
-                f"They named no date for a decision, so ask {name} about the status "
-                f"{span_text(days)} after the interview, on {self.day(due)}."
-            )
+            reason = _(
+                "They named no date for a decision, so ask {person} about the status {span} "
+                "after the interview, on {day}."
+            ).format(person=name, span=span_text(days), day=self.day(due))
         else:
             days = (
                 _lengthened(chain.timeline, settings.timeline_multiplier)
@@ -1232,16 +1413,28 @@ class _Planner:
             )
             due = wt.next_working(wt.plus_days(chain.anchor, days))
             said = _said(chain.latest, chain.timeline, self.this_year)
-            if settings.double_timeline:
-                reason = (
-                    f"{said}; hiring usually runs late, so the status check with {name} is "
-                    f"set for {span_text(days)} after the interview, on {self.day(due)}."
+            stated = chain.latest.decision_date is not None
+            if settings.double_timeline and stated:
+                template = _(
+                    "They said they would decide by {decided}; hiring usually runs late, so the "
+                    "status check with {person} is set for {span} after the interview, on {day}."
+                )
+            elif settings.double_timeline:
+                template = _(
+                    "They said they would decide {within}; hiring usually runs late, so the "
+                    "status check with {person} is set for {span} after the interview, on {day}."
+                )
+            elif stated:
+                template = _(
+                    "They said they would decide by {decided}; if you have heard nothing by "
+                    "{day}, ask {person} about the status."
                 )
             else:
-                reason = (
-                    f"{said}; if you have heard nothing by {self.day(due)}, ask {name} "
-                    "about the status."
+                template = _(
+                    "They said they would decide {within}; if you have heard nothing by {day}, "
+                    "ask {person} about the status."
                 )
+            reason = template.format(**said, person=name, span=span_text(days), day=self.day(due))
         if chain.floor is not None and chain.floor > due:
             return chain.floor, self.held_reason(chain, chain.floor, name)
         return due, reason
@@ -1252,19 +1445,26 @@ class _Planner:
         day, why = chain.binding
         named = day_text(day, self.this_year)
         if why == "check_back":
-            return (
-                f"They asked you to check back on {named}, so the status follow-up to {name} "
-                f"waits until {self.day(due)} and not a day sooner."
+            template = _(
+                "They asked you to check back on {named}, so the status follow-up to {person} "
+                "waits until {day} and not a day sooner."
             )
-        if why == "decision":
-            return (
-                f"{self.facts.company} last wrote on {self.day(chain.anchor)} and said they "
-                f"would decide by {named}, so ask {name} where things stand on "
-                f"{self.day(due)}, not before."
+        elif why == "decision":
+            template = _(
+                "{company} last wrote on {wrote} and said they would decide by {named}, so ask "
+                "{person} where things stand on {day}, not before."
             )
-        return (
-            f"You told them you would be in touch on {named}, so the status follow-up to "
-            f"{name} is set for {self.day(due)}: keep your word, and not sooner."
+        else:
+            template = _(
+                "You told them you would be in touch on {named}, so the status follow-up to "
+                "{person} is set for {day}: keep your word, and not sooner."
+            )
+        return template.format(
+            named=named,
+            person=name,
+            day=self.day(due),
+            company=self.facts.company,
+            wrote=self.day(chain.anchor),
         )
 
 
@@ -1285,8 +1485,56 @@ class _Chain(NamedTuple):
     binding: tuple[date, str] | None = None
 
 
+def _one_stop(reason: str) -> str:
+    """A reason ending in an abbreviated date ("am Di., 8. Dez.") ends with one full stop."""
+    return reason[:-1] if reason.endswith("..") else reason
+
+
 def _name(reach: _Reach) -> str:
-    return reach.contact.name if reach.contact is not None else "the person you met"
+    return reach.contact.name if reach.contact is not None else _("the person you met")
+
+
+def _closing_reason(replied: bool, called: bool, written: int) -> str:
+    """The closing note's sentence, for ``written`` follow-ups (and a call) unanswered."""
+    if replied and called:
+        return ngettext(
+            "{company} has not answered {n} follow-up and your call, so send one courteous "
+            "note that leaves the door open, then move the opportunity to Moved on and put "
+            "your energy into other options.",
+            "{company} has not answered {n} follow-ups and your call, so send one courteous "
+            "note that leaves the door open, then move the opportunity to Moved on and put "
+            "your energy into other options.",
+            written,
+        )
+    if replied:
+        return ngettext(
+            "{company} has not answered {n} follow-up, so send one courteous note that leaves "
+            "the door open, then move the opportunity to Moved on and put your energy into "
+            "other options.",
+            "{company} has not answered {n} follow-ups, so send one courteous note that leaves "
+            "the door open, then move the opportunity to Moved on and put your energy into "
+            "other options.",
+            written,
+        )
+    if called:
+        return ngettext(
+            "{company} has not answered your thank-you and {n} follow-up and your call, so "
+            "send one courteous note that leaves the door open, then move the opportunity to "
+            "Moved on and put your energy into other options.",
+            "{company} has not answered your thank-you and {n} follow-ups and your call, so "
+            "send one courteous note that leaves the door open, then move the opportunity to "
+            "Moved on and put your energy into other options.",
+            written,
+        )
+    return ngettext(
+        "{company} has not answered your thank-you and {n} follow-up, so send one courteous "
+        "note that leaves the door open, then move the opportunity to Moved on and put your "
+        "energy into other options.",
+        "{company} has not answered your thank-you and {n} follow-ups, so send one courteous "
+        "note that leaves the door open, then move the opportunity to Moved on and put your "
+        "energy into other options.",
+        written,
+    )
 
 
 def _not_employer(facts: OpportunityFacts) -> set[int | None]:
@@ -1350,25 +1598,25 @@ def _timeline_days(interview: InterviewFacts, wt: WorkingTime) -> int | None:
     return interview.decision_timeline_days
 
 
-def _said(interview: InterviewFacts, days: int, this_year: int) -> str:
+def _said(interview: InterviewFacts, days: int, this_year: int) -> dict[str, str]:
+    """What they said about the decision, for the ``{decided}`` or ``{within}`` of a reason."""
     if interview.decision_date is not None:
-        return f"They said they would decide by {day_text(interview.decision_date, this_year)}"
-    return f"They said they would decide within {span_text(days)}"
+        return {"decided": day_text(interview.decision_date, this_year), "within": ""}
+    return {"decided": "", "within": within_text(days)}
 
 
 def new_evidence_reason(company: str, question: str) -> str:
     """Why a better answer is sent this once (PLAYBOOK 1, source 000)."""
-    return (
-        f"A better answer is usually kept for the next interview, not sent; but yours to "
-        f"\u201c{quoted(question)}\u201d is new evidence that meets a need {company} has, "
-        "so send one short, warm note with it, and no more."
-    )
+    return _(
+        "A better answer is usually kept for the next interview, not sent; but yours to "
+        "\u201c{question}\u201d is new evidence that meets a need {company} has, so send one "
+        "short, warm note with it, and no more."
+    ).format(question=quoted(question), company=company)
 
 
 # -- the whole search ----------------------------------------------------------------------
 
 PIPELINE_KEY_PREFIX = "keep_options_open"
-_OPPORTUNITY_WORDS = ("active opportunity", "active opportunities")
 
 
 def plan_pipeline(
@@ -1399,21 +1647,32 @@ def plan_pipeline(
     if just_closed:
         assert closed is not None
         started = wt.morning(wt.local_date(closed.since) + timedelta(days=1))
-        left = (
-            "no active opportunity left"
-            if pipeline.active_count == 0
-            else count_text(pipeline.active_count, *_OPPORTUNITY_WORDS)
-        )
-        reason = (
-            f"{closed.company} is no longer in the running since "
-            f"{day_text(wt.local_date(closed.since), this_year)} and you have {left}; "
-            "apply for a few new roles this week, so that one answer never stops your search."
+        if pipeline.active_count == 0:
+            template = _(
+                "{company} is no longer in the running since {day} and you have no active "
+                "opportunity left; apply for a few new roles this week, so that one answer "
+                "never stops your search."
+            )
+        else:
+            template = ngettext(
+                "{company} is no longer in the running since {day} and you have only {n} "
+                "active opportunity; apply for a few new roles this week, so that one answer "
+                "never stops your search.",
+                "{company} is no longer in the running since {day} and you have only {n} "
+                "active opportunities; apply for a few new roles this week, so that one answer "
+                "never stops your search.",
+                pipeline.active_count,
+            )
+        reason = template.format(
+            company=closed.company,
+            day=day_text(wt.local_date(closed.since), this_year),
+            n=pipeline.active_count,
         )
         return PlannedAction(
             kind=ActionKind.KEEP_OPTIONS_OPEN,
             plan_key=f"{PIPELINE_KEY_PREFIX}:{wt.local_date(started).isoformat()}",
             due_at=started,
-            reason=reason,
+            reason=_one_stop(reason),
         )
     if wait is None:
         return None
@@ -1429,30 +1688,96 @@ def plan_pipeline(
     if not thin and quiet_since is not None:
         started = max(started, wt.next_working(quiet_since))
     if pipeline.waiting is not None:
-        waiting = f"While you wait to hear from {wait.company},"
+        situation = "waiting"
     elif wait.accepted and wait.start_date is not None:
-        waiting = (
-            f"You have accepted {wait.company}'s offer but start only on "
-            f"{day_text(wait.start_date, this_year)}, offers can still fall through, and"
-        )
+        situation = "starting"
     else:
-        waiting = f"You hold an offer from {wait.company} but have not started there yet, and"
+        situation = "holding"
     if thin:
-        detail = (
-            f"you have {count_text(pipeline.active_count, *_OPPORTUNITY_WORDS)}; line up a "
-            "few more so that no single answer decides your next month"
-        )
+        template = _thin_reason(situation, pipeline.active_count)
     else:
         assert last is not None  # quiet without a last addition means nothing was ever added
-        detail = (
-            f"you have added no opportunity since {day_text(wt.local_date(last), this_year)}"
-            "; keep applying, because a search put on hold costs weeks if the answer is no"
-        )
+        template = i18n._(_QUIET_REASONS[situation])
+    reason = template.format(
+        company=wait.company,
+        start="" if wait.start_date is None else day_text(wait.start_date, this_year),
+        n=pipeline.active_count,
+        day="" if last is None else day_text(wt.local_date(last), this_year),
+    )
     return PlannedAction(
         kind=ActionKind.KEEP_OPTIONS_OPEN,
         plan_key=f"{PIPELINE_KEY_PREFIX}:{wt.local_date(started).isoformat()}",
         due_at=started,
-        reason=f"{waiting} {detail}.",
+        reason=_one_stop(reason),
+    )
+
+
+# The keep-options-open nudge's sentences: one per situation (waiting on an answer,
+# holding an accepted offer before the first day, holding an offer) and per way the search
+# is thin or quiet, each whole, so a language can build it its own way.
+_QUIET_REASONS = {
+    "waiting": N_(
+        "While you wait to hear from {company}, you have added no opportunity since {day}; "
+        "keep applying, because a search put on hold costs weeks if the answer is no."
+    ),
+    "starting": N_(
+        "You have accepted {company}'s offer but start only on {start}, offers can still "
+        "fall through, and you have added no opportunity since {day}; keep applying, because "
+        "a search put on hold costs weeks if the answer is no."
+    ),
+    "holding": N_(
+        "You hold an offer from {company} but have not started there yet, and you have added "
+        "no opportunity since {day}; keep applying, because a search put on hold costs weeks "
+        "if the answer is no."
+    ),
+}
+
+
+def _thin_reason(situation: str, count: int) -> str:
+    """The nudge's sentence when fewer opportunities are active than the setting asks."""
+    if situation == "waiting":
+        if count == 0:
+            return _(
+                "While you wait to hear from {company}, you have no active opportunities; line "
+                "up a few more so that no single answer decides your next month."
+            )
+        return ngettext(
+            "While you wait to hear from {company}, you have only {n} active opportunity; "
+            "line up a few more so that no single answer decides your next month.",
+            "While you wait to hear from {company}, you have only {n} active opportunities; "
+            "line up a few more so that no single answer decides your next month.",
+            count,
+        )
+    if situation == "starting":
+        if count == 0:
+            return _(
+                "You have accepted {company}'s offer but start only on {start}, offers can "
+                "still fall through, and you have no active opportunities; line up a few more "
+                "so that no single answer decides your next month."
+            )
+        return ngettext(
+            "You have accepted {company}'s offer but start only on {start}, offers can still "
+            "fall through, and you have only {n} active opportunity; line up a few more so "
+            "that no single answer decides your next month.",
+            "You have accepted {company}'s offer but start only on {start}, offers can still "
+            "fall through, and you have only {n} active opportunities; line up a few more so "
+            "that no single answer decides your next month.",
+            count,
+        )
+    if count == 0:
+        return _(
+            "You hold an offer from {company} but have not started there yet, and you have no "
+            "active opportunities; line up a few more so that no single answer decides your "
+            "next month."
+        )
+    return ngettext(
+        "You hold an offer from {company} but have not started there yet, and you have only "
+        "{n} active opportunity; line up a few more so that no single answer decides your "
+        "next month.",
+        "You hold an offer from {company} but have not started there yet, and you have only "
+        "{n} active opportunities; line up a few more so that no single answer decides your "
+        "next month.",
+        count,
     )
 
 

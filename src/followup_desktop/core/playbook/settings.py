@@ -23,7 +23,9 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from followup_desktop.core import i18n
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import N_, _
 from followup_desktop.core.playbook.rawsql import driver_connection
 from followup_desktop.core.timeutil import check_zone_name, is_zone_name, local_zone_name, zone
 
@@ -83,61 +85,67 @@ class PlaybookSettings:
     # -- right after the interview (PLAYBOOK 1 and 2) --
     debrief_due_minutes: int = field(
         default=120,
-        metadata=_number(5, 24 * 60, "minutes after the interview ends that the debrief is due"),
+        metadata=_number(
+            5, 24 * 60, N_("minutes after the interview ends that the debrief is due")
+        ),
     )
     debrief_prompt_minutes: int = field(
         default=15,
-        metadata=_number(0, 24 * 60, "minutes after the interview ends to prompt for the debrief"),
+        metadata=_number(
+            0, 24 * 60, N_("minutes after the interview ends to prompt for the debrief")
+        ),
     )
     thank_you_hours: int = field(
         default=24,
-        metadata=_number(1, 24, "hours after the interview ends that the thank-you is due"),
+        metadata=_number(1, 24, N_("hours after the interview ends that the thank-you is due")),
     )
     thank_you_channel: str = field(
         default="email",
-        metadata=_choice(("email", "letter", "linkedin"), "how the thank-you itself goes out"),
+        metadata=_choice(("email", "letter", "linkedin"), N_("how the thank-you itself goes out")),
     )
     paper_note: str = field(
         default="none",
         metadata=_choice(
             ("none", "printed", "handwritten"),
-            "a paper note after the emailed thank-you (the sources disagree on handwriting)",
+            N_("a paper note after the emailed thank-you (the sources disagree on handwriting)"),
         ),
     )
     paper_note_days: int = field(
-        default=1, metadata=_number(0, 7, "days after the interview for the paper note")
+        default=1, metadata=_number(0, 7, N_("days after the interview for the paper note"))
     )
     linkedin_connect: bool = field(
         default=False,
-        metadata=_flag("also connect with each interviewer on LinkedIn with a short thanks"),
+        metadata=_flag(N_("also connect with each interviewer on LinkedIn with a short thanks")),
     )
     send_material_days: int = field(
         default=2,
-        metadata=_number(0, 14, "days after the interview to send promised material"),
+        metadata=_number(0, 14, N_("days after the interview to send promised material")),
     )
     send_material_with_thank_you: bool = field(
         default=False,
-        metadata=_flag("send promised material together with the thank-you instead"),
+        metadata=_flag(N_("send promised material together with the thank-you instead")),
     )
     # -- while waiting (PLAYBOOK 3) --
     tell_references_days: int = field(
         default=1,
-        metadata=_number(0, 14, "days after reaching a final round to brief the references"),
+        metadata=_number(0, 14, N_("days after reaching a final round to brief the references")),
     )
     check_in_referrer_days: int = field(
         default=2,
-        metadata=_number(0, 30, "days after an interview to update the referrer"),
+        metadata=_number(0, 30, N_("days after an interview to update the referrer")),
     )
     # -- status follow-ups (PLAYBOOK 4) --
     still_interested_note: bool = field(
         default=True,
-        metadata=_flag("a light still-interested note when their stated timeline runs out"),
+        metadata=_flag(N_("a light still-interested note when their stated timeline runs out")),
     )
     double_timeline: bool = field(
         default=True,
         metadata=_flag(
-            "wait longer than their stated timeline before asking about the status, by "
-            "the multiplier below (else ask when it runs out)"
+            N_(
+                "wait longer than their stated timeline before asking about the status, by "
+                "the multiplier below (else ask when it runs out)"
+            )
         ),
     )
     timeline_multiplier: float = field(
@@ -145,91 +153,93 @@ class PlaybookSettings:
         metadata=_number(
             1.0,
             4.0,
-            "how many times their stated timeline to wait before the first status check",
+            N_("how many times their stated timeline to wait before the first status check"),
             is_float=True,
         ),
     )
     no_timeline_follow_up_days: int = field(
         default=7,
-        metadata=_number(1, 60, "days after the interview or their last reply to ask"),
+        metadata=_number(1, 60, N_("days after the interview or their last reply to ask")),
     )
     follow_up_spacing_days: int = field(
-        default=7, metadata=_number(1, 60, "days between the first and the second follow-up")
+        default=7, metadata=_number(1, 60, N_("days between the first and the second follow-up"))
     )
     follow_up_spacing_growth: float = field(
         default=1.5,
-        metadata=_number(1.0, 3.0, "how much each later gap grows", is_float=True),
+        metadata=_number(1.0, 3.0, N_("how much each later gap grows"), is_float=True),
     )
     status_follow_ups: int = field(
-        default=2, metadata=_number(1, 5, "written status follow-ups before calling")
+        default=2, metadata=_number(1, 5, N_("written status follow-ups before calling"))
     )
     phone_call: bool = field(
-        default=True, metadata=_flag("call when the written follow-ups go unanswered")
+        default=True, metadata=_flag(N_("call when the written follow-ups go unanswered"))
     )
     phone_call_after_days: int = field(
-        default=7, metadata=_number(1, 60, "days after the last written follow-up to call")
+        default=7, metadata=_number(1, 60, N_("days after the last written follow-up to call"))
     )
     closing_note: bool = field(
-        default=True, metadata=_flag("suggest a courteous closing note when nothing comes back")
+        default=True, metadata=_flag(N_("suggest a courteous closing note when nothing comes back"))
     )
     closing_after_days: int = field(
-        default=7, metadata=_number(1, 60, "days after the last unanswered follow-up")
+        default=7, metadata=_number(1, 60, N_("days after the last unanswered follow-up"))
     )
     status_channel: str = field(
         default="preferred",
         metadata=_choice(
             ("preferred", "email", "phone"),
-            "status follow-ups: the channel they asked for (else email), or always one",
+            N_("status follow-ups: the channel they asked for (else email), or always one"),
         ),
     )
     status_to_hr: bool = field(
         default=False,
-        metadata=_flag("send status questions to HR or the recruiter instead of the interviewer"),
+        metadata=_flag(
+            N_("send status questions to HR or the recruiter instead of the interviewer")
+        ),
     )
     # -- outcomes (PLAYBOOK 5) --
     reply_to_rejection_days: int = field(
-        default=0, metadata=_number(0, 7, "days after a rejection to reply (0 = same day)")
+        default=0, metadata=_number(0, 7, N_("days after a rejection to reply (0 = same day)"))
     )
     review_offer_days: int = field(
-        default=1, metadata=_number(0, 14, "days after an offer to check it against criteria")
+        default=1, metadata=_number(0, 14, N_("days after an offer to check it against criteria"))
     )
     second_call: bool = field(
         default=True,
-        metadata=_flag("call a second time when the first call goes unanswered"),
+        metadata=_flag(N_("call a second time when the first call goes unanswered")),
     )
     value_add_days: int = field(
         default=10,
-        metadata=_number(3, 60, "days between value-adding notes once shortlisted"),
+        metadata=_number(3, 60, N_("days between value-adding notes once shortlisted")),
     )
     value_add: bool = field(
         default=True,
-        metadata=_flag("once shortlisted, share something useful every value_add_days days"),
+        metadata=_flag(N_("once shortlisted, share something useful every value_add_days days")),
     )
     prepare_days_before: int = field(
-        default=2, metadata=_number(0, 14, "days before a next round to start preparing")
+        default=2, metadata=_number(0, 14, N_("days before a next round to start preparing"))
     )
     # -- stale steps --
     missed_thank_you_days: int = field(
         default=7,
-        metadata=_number(1, 60, "days past its due time after which a thank-you is missed"),
+        metadata=_number(1, 60, N_("days past its due time after which a thank-you is missed")),
     )
     missed_after_days: int = field(
         default=30,
-        metadata=_number(1, 365, "days overdue after which any other step is missed"),
+        metadata=_number(1, 365, N_("days overdue after which any other step is missed")),
     )
     # -- the whole search (global only) --
     pipeline_nudge: bool = field(
         default=True,
-        metadata={**_flag("remind you to keep other options open while you wait"), **_GLOBAL},
+        metadata={**_flag(N_("remind you to keep other options open while you wait")), **_GLOBAL},
     )
     pipeline_min_active: int = field(
         default=3,
-        metadata={**_number(0, 100, "fewer active opportunities than this is thin"), **_GLOBAL},
+        metadata={**_number(0, 100, N_("fewer active opportunities than this is thin")), **_GLOBAL},
     )
     pipeline_recent_days: int = field(
         default=7,
         metadata={
-            **_number(1, 90, "days without adding an opportunity that is too long"),
+            **_number(1, 90, N_("days without adding an opportunity that is too long")),
             **_GLOBAL,
         },
     )
@@ -296,7 +306,8 @@ def describe_settings() -> list[dict[str, Any]]:
             {
                 "name": spec.name,
                 "default": defaults.to_json()[spec.name],
-                "help": meta.get("help", ""),
+                # English in the declaration; the person's language here.
+                "help": i18n._(meta["help"]) if meta.get("help") else "",
                 "choices": meta.get("choices"),
                 "min": meta.get("min"),
                 "max": meta.get("max"),
@@ -312,28 +323,42 @@ def _parse_clock(text: str, name: str) -> time:
         return time(int(hours), int(minutes))
     except ValueError:
         raise ValidationError(
-            f"Playbook setting {name!r} must be a time of day like 09:00, not {text!r}.", name
+            _("Playbook setting {name!r} must be a time of day like 09:00, not {value!r}.").format(
+                name=name, value=text
+            ),
+            name,
         ) from None
 
 
 def _clean_value(name: str, value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one check per type
     spec = next(item for item in fields(PlaybookSettings) if item.name == name)
     meta = spec.metadata
-    what = f"Playbook setting {name!r}"
     if name == "timezone":
         if not isinstance(value, str) or not value:
-            raise ValidationError(f"{what} must be an IANA zone name such as Europe/Berlin.", name)
+            raise ValidationError(
+                _(
+                    "Playbook setting {name!r} must be an IANA zone name such as Europe/Berlin."
+                ).format(name=name),
+                name,
+            )
         check_zone_name(value, name)
         zone(value)
         return value
     if name == "working_days":
         if isinstance(value, str) or not isinstance(value, list | tuple):
-            raise ValidationError(f"{what} must be a list of days such as ['mon', 'tue'].", name)
+            raise ValidationError(
+                _(
+                    "Playbook setting {name!r} must be a list of days such as ['mon', 'tue']."
+                ).format(name=name),
+                name,
+            )
         days = [str(day).strip().lower()[:3] for day in value]
         unknown = [day for day in days if day not in WEEKDAYS]
         if unknown or not days:
             raise ValidationError(
-                f"{what} must list at least one of {', '.join(WEEKDAYS)} (got {list(value)!r}).",
+                _(
+                    "Playbook setting {name!r} must list at least one of {days} (got {value!r})."
+                ).format(name=name, days=", ".join(WEEKDAYS), value=list(value)),
                 name,
             )
         return tuple(day for day in WEEKDAYS if day in days)
@@ -342,35 +367,59 @@ def _clean_value(name: str, value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one 
         # The locale's own country is accepted even without holiday data (then: none).
         if country not in ("", locale_country()) and country not in _holiday_countries():
             raise ValidationError(
-                f"{what} must be a country code such as DE, FR or US (or empty for no "
-                f"public holidays), not {value!r}.",
+                _(
+                    "Playbook setting {name!r} must be a country code such as DE, FR or US (or "
+                    "empty for no public holidays), not {value!r}."
+                ).format(name=name, value=value),
                 name,
             )
         return country
     if name in {"working_hours_start", "working_hours_end"}:
         if not isinstance(value, str):
-            raise ValidationError(f"{what} must be a time of day like 09:00.", name)
+            raise ValidationError(
+                _("Playbook setting {name!r} must be a time of day like 09:00.").format(name=name),
+                name,
+            )
         parsed = _parse_clock(value, name)
         return f"{parsed.hour:02d}:{parsed.minute:02d}"
     if "choices" in meta:
         if value not in meta["choices"]:
             raise ValidationError(
-                f"{what} must be one of {', '.join(meta['choices'])}, not {value!r}.", name
+                _("Playbook setting {name!r} must be one of {choices}, not {value!r}.").format(
+                    name=name, choices=", ".join(meta["choices"]), value=value
+                ),
+                name,
             )
         return value
     if spec.type == "bool":
         if not isinstance(value, bool):
-            raise ValidationError(f"{what} must be true or false, not {value!r}.", name)
+            raise ValidationError(
+                _("Playbook setting {name!r} must be true or false, not {value!r}.").format(
+                    name=name, value=value
+                ),
+                name,
+            )
         return value
     # Numbers: bool is an int in Python, but "true days" is a mistake worth naming.
     is_float = bool(meta.get("float"))
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     if not numeric or (not is_float and not float(value).is_integer()) or not math.isfinite(value):
-        kind = "a number" if is_float else "a whole number"
-        raise ValidationError(f"{what} must be {kind}, not {value!r}.", name)
+        if is_float:
+            template = _("Playbook setting {name!r} must be a number, not {value!r}.")
+        else:
+            template = _("Playbook setting {name!r} must be a whole number, not {value!r}.")
+        raise ValidationError(template.format(name=name, value=value), name)
     if not meta["min"] <= value <= meta["max"]:
         raise ValidationError(
-            f"{what} must be from {meta['min']} to {meta['max']} ({meta['help']}), not {value}.",
+            _(
+                "Playbook setting {name!r} must be from {least} to {most} ({meaning}), not {value}."
+            ).format(
+                name=name,
+                least=meta["min"],
+                most=meta["max"],
+                meaning=i18n._(meta["help"]),
+                value=value,
+            ),
             name,
         )
     return float(value) if is_float else int(value)
@@ -385,20 +434,23 @@ def validate_settings(
     """
     if not isinstance(values, Mapping):
         raise ValidationError(
-            "Playbook settings must be a JSON object of name -> value.", SETTINGS_KEY
+            _("Playbook settings must be a JSON object of name -> value."), SETTINGS_KEY
         )
     cleaned: dict[str, Any] = {}
     for name, value in values.items():
         if name not in SETTING_NAMES:
             raise ValidationError(
-                f"Unknown playbook setting {name!r}; known settings are "
-                f"{', '.join(sorted(SETTING_NAMES))}.",
+                _("Unknown playbook setting {name!r}; known settings are {names}.").format(
+                    name=name, names=", ".join(sorted(SETTING_NAMES))
+                ),
                 str(name),
             )
         if per_opportunity and name in GLOBAL_ONLY:
             raise ValidationError(
-                f"Playbook setting {name!r} applies to your whole search, not one "
-                "opportunity; change it in the global settings instead.",
+                _(
+                    "Playbook setting {name!r} applies to your whole search, not one "
+                    "opportunity; change it in the global settings instead."
+                ).format(name=name),
                 name,
             )
         cleaned[name] = _clean_value(name, value)
@@ -407,7 +459,10 @@ def validate_settings(
     end = merged.get("working_hours_end")
     if start is not None and end is not None and _parse_clock(end, "") <= _parse_clock(start, ""):
         raise ValidationError(
-            f"Working hours must end after they start ({start} to {end}).", "working_hours_end"
+            _("Working hours must end after they start ({start} to {end}).").format(
+                start=start, end=end
+            ),
+            "working_hours_end",
         )
     return cleaned
 
@@ -423,8 +478,9 @@ def settings_from(values: Mapping[str, Any]) -> PlaybookSettings:
     result = replace(base, **cleaned)
     if result.end_time <= result.start_time:
         raise ValidationError(
-            f"Working hours must end after they start ({result.working_hours_start} to "
-            f"{result.working_hours_end}).",
+            _("Working hours must end after they start ({start} to {end}).").format(
+                start=result.working_hours_start, end=result.working_hours_end
+            ),
             "working_hours_end",
         )
     return result
@@ -452,15 +508,17 @@ def load_settings(session: Session) -> PlaybookSettings:
         stored = json.loads(row[0]) if isinstance(row[0], str) else row[0]
     except ValueError:
         raise ValidationError(
-            "The stored playbook settings are not valid JSON; reset them in Settings.",
+            _("The stored playbook settings are not valid JSON; reset them in Settings."),
             SETTINGS_KEY,
         ) from None
     if stored is None:
         return _defaults()
     if not isinstance(stored, Mapping):
         raise ValidationError(
-            f"The stored playbook settings are {type(stored).__name__}, not an object of "
-            "name -> value; reset them in Settings.",
+            _(
+                "The stored playbook settings are {kind}, not an object of name -> value; reset "
+                "them in Settings."
+            ).format(kind=type(stored).__name__),
             SETTINGS_KEY,
         )
     zone_name = stored.get("timezone")

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -140,7 +141,9 @@ def opportunity_details(session: Session, opportunity_id: int) -> OpportunityDet
     ).first()
     if row is None:
         raise NotFoundError(
-            f"Opportunity {opportunity_id} does not exist (it may have been deleted)."
+            _("Opportunity {number} does not exist (it may have been deleted).").format(
+                number=opportunity_id
+            )
         )
     contacts = session.execute(
         select(

@@ -16,12 +16,14 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from followup_desktop.core import i18n
 from followup_desktop.core.change import Change as Change  # noqa: PLC0414 (re-exported)
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError, ValidationError
 from followup_desktop.core.fields import PanelMember as PanelMember  # noqa: PLC0414
 from followup_desktop.core.fields import QuestionInput as QuestionInput  # noqa: PLC0414
 from followup_desktop.core.fields import ReplyOutcome as ReplyOutcome  # noqa: PLC0414
+from followup_desktop.core.i18n import N_, _
 from followup_desktop.core.models import (
     Opportunity,
     Setting,
@@ -42,6 +44,17 @@ _T = TypeVar("_T")
 # Set while the service's own transaction runs, so a test can tell a write that came
 # through the service from one that went around it (tests/write_guard.py).
 _WRITING: ContextVar[bool] = ContextVar("followup_service_writing", default=False)
+
+
+# What the rooms call the records they look up, for "… does not exist" (translated there).
+RECORD_NAMES = (
+    N_("Action"),
+    N_("Contact"),
+    N_("Interview"),
+    N_("Opportunity"),
+    N_("Question"),
+    N_("Stage"),
+)
 
 
 def service_is_writing() -> bool:
@@ -66,7 +79,7 @@ def _refuse_nul_inside(value: Any, key: str) -> None:
     while pending:
         item = pending.pop()
         if isinstance(item, str):
-            refuse_nul(item, key, f"The setting {key!r}")
+            refuse_nul(item, key, _("The setting {key!r}").format(key=key))
         elif isinstance(item, dict):
             pending += [*item.keys(), *item.values()]
         elif isinstance(item, list | tuple):
@@ -96,7 +109,11 @@ class ServiceBase:
     def _get(self, session: Session, model: type[_T], ident: int, label: str) -> _T:
         record = session.get(model, ident)
         if record is None:
-            raise NotFoundError(f"{label} {ident} does not exist (it may have been deleted).")
+            raise NotFoundError(
+                _("{what} {number} does not exist (it may have been deleted).").format(
+                    what=i18n._(label), number=ident
+                )
+            )
         return record
 
     def _get_opportunities(self, session: Session, idents: Sequence[int]) -> list[Opportunity]:
@@ -112,7 +129,9 @@ class ServiceBase:
         missing = [ident for ident in wanted if ident not in found]
         if missing:
             raise NotFoundError(
-                f"Opportunity {missing[0]} does not exist (it may have been deleted)."
+                _("Opportunity {number} does not exist (it may have been deleted).").format(
+                    number=missing[0]
+                )
             )
         return [found[ident] for ident in wanted]
 
@@ -135,7 +154,7 @@ class ServiceBase:
         if stage is None:
             stage = session.scalars(select(Stage).order_by(Stage.position)).first()
         if stage is None:
-            raise ValidationError("There are no stages; add one in Settings first.", "stage_id")
+            raise ValidationError(_("There are no stages; add one in Settings first."), "stage_id")
         return stage
 
     @staticmethod

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from followup_desktop.core.change import ActionStatus, Change
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.fields import ACTION_KIND
+from followup_desktop.core.i18n import _
 from followup_desktop.core.models import (
     Action,
     ActionOrigin,
@@ -93,7 +94,7 @@ class ActionsMixin(ServiceBase):
         """Put an action off until a later time."""
         until = ensure_aware(until, "snooze time")
         if until <= self.clock():
-            raise ValidationError("Snooze until a time in the future.", "snoozed_until")
+            raise ValidationError(_("Snooze until a time in the future."), "snoozed_until")
         return self._set_action_state(action_id, ActionState.SNOOZED, until)
 
     def restore_actions(self, statuses: Iterable[ActionStatus]) -> Change:

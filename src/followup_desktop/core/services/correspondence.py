@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.fields import SUBJECT
+from followup_desktop.core.i18n import _
 from followup_desktop.core.models import (
     Action,
     ActionState,
@@ -78,13 +79,17 @@ class CorrespondenceMixin(OpportunitiesMixin):
             outcome = ReplyOutcome(outcome)
             if direction is not Direction.RECEIVED:
                 raise ValidationError(
-                    "Only a message from them can say what comes next; log it as received.",
+                    _("Only a message from them can say what comes next; log it as received."),
                     "outcome",
                 )
             if outcome is ReplyOutcome.NEXT_ROUND and next_round_at is None:
-                raise ValidationError("Give the date and time of the next round.", "next_round_at")
+                raise ValidationError(
+                    _("Give the date and time of the next round."), "next_round_at"
+                )
             if outcome is ReplyOutcome.WAIT and check_back_on is None:
-                raise ValidationError("Give the day they asked you to wait until.", "check_back_on")
+                raise ValidationError(
+                    _("Give the day they asked you to wait until."), "check_back_on"
+                )
         with self._write() as session:
             opportunity = self._get(session, Opportunity, opportunity_id, "Opportunity")
             if contact_id is not None:
@@ -204,11 +209,13 @@ class CorrespondenceMixin(OpportunitiesMixin):
             ).first()
             if stage is None:
                 raise ValidationError(
-                    f"There is no stage of kind {kind.value}; add one in Settings first.",
+                    _("There is no stage of kind {kind}; add one in Settings first.").format(
+                        kind=kind.value
+                    ),
                     "outcome",
                 )
             if opportunity.stage_id != stage.id:
-                said = "They said no" if kind is StageKind.REJECTED else "They made an offer"
+                said = _("They said no") if kind is StageKind.REJECTED else _("They made an offer")
                 self._move(session, opportunity, stage.id, said, occurred_at)
                 changed.add("stage_history")
             return changed
@@ -248,5 +255,5 @@ class CorrespondenceMixin(OpportunitiesMixin):
         before = session.get(Stage, move.from_stage_id)
         if before is None or before.kind.is_closed:
             return set()
-        self._move(session, opportunity, before.id, "They wrote again")
+        self._move(session, opportunity, before.id, _("They wrote again"))
         return {"stage_history", "opportunity"}

@@ -16,6 +16,7 @@ from followup_desktop.core.fields import (
     InterviewFields,
     set_text,
 )
+from followup_desktop.core.i18n import _
 from followup_desktop.core.models import (
     Action,
     ActionOrigin,
@@ -145,7 +146,7 @@ def _questions(rows: Sequence[QuestionInput], *, submit: bool) -> list[StumbledQ
         for index, row in enumerate(rows):
             if not row.question.strip():
                 raise ValidationError(
-                    f"Question row {index + 1} is empty; fill it or remove it.",
+                    _("Question row {row} is empty; fill it or remove it.").format(row=index + 1),
                     f"questions[{index}]",
                 )
     return [

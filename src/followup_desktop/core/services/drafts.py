@@ -18,6 +18,7 @@ from followup_desktop.core.debrief_draft import (
     DraftFromNewerVersion,
 )
 from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.models import DebriefDraftRow, Interview
 from followup_desktop.core.services._base import ServiceBase
 
@@ -58,7 +59,9 @@ class DraftsMixin(ServiceBase):
             # insert below then cannot break the foreign key.
             if session.scalar(select(Interview.id).where(Interview.id == interview_id)) is None:
                 raise NotFoundError(
-                    f"Interview {interview_id} no longer exists; its draft cannot be kept."
+                    _("Interview {number} no longer exists; its draft cannot be kept.").format(
+                        number=interview_id
+                    )
                 )
             written = session.execute(statement.returning(DebriefDraftRow.version)).first()
             if written is None:

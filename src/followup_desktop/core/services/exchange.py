@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from followup_desktop.core.errors import ImportFormatError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.playbook import replan_report
 from followup_desktop.core.services._base import ServiceBase, marked_writing
 
@@ -64,8 +65,10 @@ class ExchangeOps(ServiceBase):
             # The checks mirror every constraint of the schema, so this is a bug; still,
             # the transaction has rolled back and the person deserves a sentence, not a trace.
             raise ImportFormatError(
-                f"the database refused the data ({error.orig}); nothing was imported. "
-                "Followup should have caught this while checking the file: please report it."
+                _(
+                    "the database refused the data ({error}); nothing was imported. Followup "
+                    "should have caught this while checking the file: please report it."
+                ).format(error=error.orig)
             ) from error
         except UnicodeEncodeError:
             # A lone UTF-16 surrogate (an escape like \ud800 in the file) is not text and
@@ -73,8 +76,10 @@ class ExchangeOps(ServiceBase):
             # only now.
             location = explain._find(document, has_lone_surrogate)
             raise ImportFormatError(
-                "this text contains a lone UTF-16 surrogate escape (\\ud800-\\udfff without "
-                "its pair), which is not a character. Remove it or complete the pair.",
+                _(
+                    "this text contains a lone UTF-16 surrogate escape (\\ud800-\\udfff without "
+                    "its pair), which is not a character. Remove it or complete the pair."
+                ),
                 explain.json_path(location or ()),
             ) from None
         counts = {table: len(prepared.rows[table]) for table in TABLES}
@@ -90,10 +95,12 @@ class ExchangeOps(ServiceBase):
         if not opportunities and not contacts:
             return
         raise ImportConflictError(
-            f"The database {self.db.path} already holds {opportunities} opportunities and "
-            f"{contacts} contacts, and an import replaces everything. Run the import again "
-            "with --replace to replace it (a backup is taken first), or import into a new "
-            "database with --db."
+            _(
+                "The database {path} already holds {opportunities} opportunities and "
+                "{contacts} contacts, and an import replaces everything. Run the import again "
+                "with --replace to replace it (a backup is taken first), or import into a new "
+                "database with --db."
+            ).format(path=self.db.path, opportunities=opportunities, contacts=contacts)
         )
 
     def _plan_imported(self, connection: Connection) -> Mapping[int | None, str]:
@@ -106,8 +113,10 @@ class ExchangeOps(ServiceBase):
                 # is allowed) leaves no room to plan after it; found by the import fuzzing
                 # test. Raised inside the import's transaction, so nothing is kept.
                 raise ImportFormatError(
-                    "a date in the file is so close to the end of the calendar (year 9999) "
-                    "that nothing can be planned after it; check the dates and times."
+                    _(
+                        "a date in the file is so close to the end of the calendar (year 9999) "
+                        "that nothing can be planned after it; check the dates and times."
+                    )
                 ) from None
             session.flush()
         return report.problems

@@ -19,6 +19,7 @@ from followup_desktop.core.fields import (
     ContactFields,
     OpportunityFields,
 )
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.models import (
     Contact,
     ContactRole,
@@ -54,8 +55,11 @@ class ImportsMixin(OpportunitiesMixin, ContactsMixin):
         if plan.blocked:
             first = plan.problems[0]
             raise ValidationError(
-                f"{plan.file_name} has {len(plan.problems)} problem(s), so nothing was "
-                f"imported. First: {first}",
+                ngettext(
+                    "{file} has {n} problem, so nothing was imported. First: {first}",
+                    "{file} has {n} problems, so nothing was imported. First: {first}",
+                    len(plan.problems),
+                ).format(file=plan.file_name, n=len(plan.problems), first=first),
                 "file",
             )
         from followup_desktop.core.imports.plan import RowAction
@@ -66,7 +70,7 @@ class ImportsMixin(OpportunitiesMixin, ContactsMixin):
             known = set(session.scalars(select(Stage.id).where(Stage.id.in_(wanted))))
             if wanted - known:
                 raise NotFoundError(
-                    "A stage the import would use was deleted meanwhile; run the import again."
+                    _("A stage the import would use was deleted meanwhile; run the import again.")
                 )
             now = self.clock()
             contacts = _ContactCache(session)
@@ -164,8 +168,11 @@ class ImportsMixin(OpportunitiesMixin, ContactsMixin):
         """
         if plan.blocked:
             raise ValidationError(
-                f"{plan.file_name} has {len(plan.problems)} problem(s), so nobody was "
-                f"imported. First: {plan.problems[0]}",
+                ngettext(
+                    "{file} has {n} problem, so nobody was imported. First: {first}",
+                    "{file} has {n} problems, so nobody was imported. First: {first}",
+                    len(plan.problems),
+                ).format(file=plan.file_name, n=len(plan.problems), first=plan.problems[0]),
                 "file",
             )
         from followup_desktop.core.imports.contacts import ContactAction
@@ -200,7 +207,8 @@ class ImportsMixin(OpportunitiesMixin, ContactsMixin):
         unknown = sorted(set(fields) - _IMPORTED)
         if unknown:
             raise ValidationError(
-                f"Unknown opportunity field(s): {', '.join(unknown)}.", unknown[0]
+                _("Unknown opportunity field(s): {names}.").format(names=", ".join(unknown)),
+                unknown[0],
             )
         cleaned: dict[str, Any] = {
             name: rule.clean(fields.get(name, "")) for name, rule in OPPORTUNITY_TEXT.items()

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from followup_desktop.core import validation
+from followup_desktop.core import i18n, validation
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.fields import (
@@ -19,6 +19,7 @@ from followup_desktop.core.fields import (
     given,
     set_text,
 )
+from followup_desktop.core.i18n import N_, _
 from followup_desktop.core.models import (
     Channel,
     Contact,
@@ -37,6 +38,10 @@ from followup_desktop.core.services.contacts import ContactsMixin
 from followup_desktop.core.timeutil import check_zone_name, ensure_aware
 
 _NOTHING = InterviewFields()
+
+
+# The date fields an interview update may set, as a message names them.
+_DATE_FIELDS = {"decision_date": N_("Decision date"), "check_back_on": N_("Check back on")}
 
 
 class InterviewsMixin(ContactsMixin):
@@ -96,7 +101,7 @@ class InterviewsMixin(ContactsMixin):
             interview.timezone = check_zone_name(fields.timezone)
         if fields.round is not UNSET:
             if int(fields.round) < 1:
-                raise ValidationError("The round is a number from 1.", "round")
+                raise ValidationError(_("The round is a number from 1."), "round")
             interview.round = int(fields.round)
         if fields.kind is not UNSET:
             interview.kind = InterviewKind(fields.kind)
@@ -110,7 +115,10 @@ class InterviewsMixin(ContactsMixin):
             if name in values:
                 value = values[name]
                 if value is not None and not isinstance(value, date):
-                    raise ValidationError(f"{name.replace('_', ' ')} must be a date.", name)
+                    raise ValidationError(
+                        _("{field} must be a date.").format(field=i18n._(_DATE_FIELDS[name])),
+                        name,
+                    )
                 setattr(interview, name, value)
         _apply_choices(interview, fields)
 
@@ -126,8 +134,14 @@ class InterviewsMixin(ContactsMixin):
     ) -> None:
         for index, member in enumerate(panel):
             if not member.name.strip():
-                raise ValidationError(f"Panel row {index + 1} needs a name.", f"panel[{index}]")
-            validation.email(member.email, f"panel[{index}].email", f"Row {index + 1}'s email")
+                raise ValidationError(
+                    _("Panel row {row} needs a name.").format(row=index + 1), f"panel[{index}]"
+                )
+            validation.email(
+                member.email,
+                f"panel[{index}].email",
+                _("Row {row}'s email").format(row=index + 1),
+            )
         interview.participants.clear()
         session.flush()
         seen: set[int] = set()
@@ -147,7 +161,10 @@ class InterviewsMixin(ContactsMixin):
             self._apply_contact_fields(contact, fields)
             session.flush()
             if contact.id in seen:
-                raise ValidationError(f"{contact.name} is on the panel twice.", f"panel[{index}]")
+                raise ValidationError(
+                    _("{person} is on the panel twice.").format(person=contact.name),
+                    f"panel[{index}]",
+                )
             seen.add(contact.id)
             interview.participants.append(
                 InterviewParticipant(contact_id=contact.id, position=index, mention=member.mention)
@@ -189,7 +206,7 @@ def _advance_to_interviewing(session: Session, opportunity: Opportunity, now: da
             from_stage_id=current.id,
             to_stage_id=target.id,
             changed_at=now,
-            note="Interview recorded",
+            note=_("Interview recorded"),
         )
     )
     opportunity.stage_id = target.id

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from followup_desktop.core import validation
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.ics.apply import (
     IMPORT_ENTITIES,
     Choices,
@@ -72,7 +73,9 @@ class InvitationOps(ServiceBase):
         with self._write() as session:
             if opportunity_id is not None and session.get(Opportunity, opportunity_id) is None:
                 raise ValidationError(
-                    f"Opportunity {opportunity_id} does not exist; check the number.",
+                    _("Opportunity {number} does not exist; check the number.").format(
+                        number=opportunity_id
+                    ),
                     "opportunity",
                 )
             calendar, counts = build_calendar(
@@ -185,12 +188,12 @@ def _new_opportunity(session: Session, step: InvitationStep, now: datetime) -> i
         or session.scalars(select(Stage).order_by(Stage.position)).first()
     )
     if stage is None:
-        raise ValidationError("There are no stages; add one in Settings first.", "stage_id")
+        raise ValidationError(_("There are no stages; add one in Settings first."), "stage_id")
     opportunity = Opportunity(
         company=validation.required_text(step.proposal.company, "company", "Company", 200),
         role=validation.required_text(step.proposal.role, "role", "Role", 200),
         stage_id=stage.id,
-        source="Calendar invitation",
+        source=_("Calendar invitation"),
         created_at=now,
         updated_at=now,
     )

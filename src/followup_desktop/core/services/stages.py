@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.fields import STAGE_NAME
+from followup_desktop.core.i18n import _
 from followup_desktop.core.models import Stage, StageKind
 from followup_desktop.core.services._base import ServiceBase
 
@@ -29,7 +30,9 @@ class StagesMixin(ServiceBase):
         name = STAGE_NAME.clean(name)
         with self._write() as session:
             if session.scalar(select(Stage.id).where(Stage.name == name)) is not None:
-                raise ValidationError(f"A stage called {name!r} exists already.", "name")
+                raise ValidationError(
+                    _("A stage called {name!r} exists already.").format(name=name), "name"
+                )
             last = session.scalar(select(func.max(Stage.position))) or 0
             stage = Stage(name=name, kind=StageKind(kind), position=last + 1, hidden=False)
             session.add(stage)
@@ -43,7 +46,9 @@ class StagesMixin(ServiceBase):
             stage = self._get(session, Stage, stage_id, "Stage")
             clash = session.scalar(select(Stage.id).where(Stage.name == name))
             if clash is not None and clash != stage_id:
-                raise ValidationError(f"A stage called {name!r} exists already.", "name")
+                raise ValidationError(
+                    _("A stage called {name!r} exists already.").format(name=name), "name"
+                )
             stage.name = name
             return Change(frozenset(), frozenset({"stage"}))
 
@@ -52,7 +57,7 @@ class StagesMixin(ServiceBase):
         with self._write() as session:
             existing = set(session.scalars(select(Stage.id)))
             if sorted(stage_ids) != sorted(existing):
-                raise ValidationError("Give every stage exactly once to reorder them.", "stages")
+                raise ValidationError(_("Give every stage exactly once to reorder them."), "stages")
             for position, stage_id in enumerate(stage_ids):
                 session.execute(update(Stage).where(Stage.id == stage_id).values(position=position))
             return Change(frozenset(), frozenset({"stage"}))
