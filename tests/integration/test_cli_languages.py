@@ -58,9 +58,10 @@ def test_agenda_in_german(db_path: Path) -> None:
     assert f"  {due}  Acme — Analyst" in lines
     assert "23. Nov. 2026" in due
     assert "      Warum: They asked for a call." in lines
-    assert "  " + day_and_clock(NOW + timedelta(days=3), locale="de_DE", year=True) + (
-        "  Ihre Suche"
-    ) in lines
+    assert (
+        "  " + day_and_clock(NOW + timedelta(days=3), locale="de_DE", year=True) + ("  Ihre Suche")
+        in lines
+    )
 
 
 def test_agenda_json_stays_the_same_in_german(db_path: Path) -> None:
