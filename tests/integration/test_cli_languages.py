@@ -106,3 +106,15 @@ def test_errors_in_french(db_path: Path) -> None:
     again = run("fr", "--db", str(tmp_backup), "backup", str(db_path))
     assert again.returncode == 2
     assert f"{db_path} existe déjà{NNBSP}; choisissez un autre nom de fichier." in again.stderr
+
+
+def test_a_calendar_file_problem_in_french(db_path: Path, tmp_path: Path) -> None:
+    _fill(db_path)
+    bad = tmp_path / "invitation.ics"
+    bad.write_text("Hello, this is not a calendar.\n", encoding="utf-8")
+    result = run("fr", "--db", str(db_path), "import-ics", str(bad))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"n\u2019est pas un fichier d\u2019agenda (il ne commence pas par BEGIN:VCALENDAR)" in (
+        result.stderr
+    )
