@@ -115,6 +115,6 @@ def test_a_calendar_file_problem_in_french(db_path: Path, tmp_path: Path) -> Non
     result = run("fr", "--db", str(db_path), "import-ics", str(bad))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert f"n\u2019est pas un fichier d\u2019agenda (il ne commence pas par BEGIN:VCALENDAR)" in (
+    assert "n\u2019est pas un fichier d\u2019agenda (il ne commence pas par BEGIN:VCALENDAR)" in (
         result.stderr
     )
