@@ -118,3 +118,15 @@ def test_a_calendar_file_problem_in_french(db_path: Path, tmp_path: Path) -> Non
     assert "n\u2019est pas un fichier d\u2019agenda (il ne commence pas par BEGIN:VCALENDAR)" in (
         result.stderr
     )
+
+
+def test_a_spreadsheet_row_problem_in_german(db_path: Path, tmp_path: Path) -> None:
+    _fill(db_path)
+    sheet = tmp_path / "jobs.csv"
+    sheet.write_text(
+        "Company,Job Title,Date Applied\nAcme,Analyst,2026-11-02\n,Engineer,2026-11-03\n"
+    )
+    result = run("de", "--db", str(db_path), "import-csv", str(sheet), "--dry-run")
+    assert result.returncode == 2
+    assert "Zeile 3, Spalte 'Company': leer; jede Zeile braucht ein Unternehmen." in (result.stdout)
+    assert "1 Problem in " in result.stderr and "nichts wurde importiert" in result.stderr

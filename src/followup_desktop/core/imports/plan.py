@@ -269,7 +269,7 @@ class ImportPlan:
                 file=self.file_name,
                 format=self.format_label,
                 encoding=self.encoding,
-                separator=self.separator,
+                separator=_SEPARATOR_WORDS.get(self.separator, self.separator),
                 n=count,
             )
         ]
@@ -357,6 +357,10 @@ class ImportPlan:
 
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+# The separator's name in the plan's words (the JSON keeps the English key).
+_SEPARATOR_WORDS = {"comma": _("comma"), "semicolon": _("semicolon"), "tab": _("tab")}
 
 
 def _row_text(row: PlannedRow) -> str:
@@ -901,7 +905,7 @@ def plan_import(
     return ImportPlan(
         file_name=file_name,
         format_key=fmt.key if fmt else "generic",
-        format_label=fmt.label if fmt else "your own spreadsheet",
+        format_label=fmt.label if fmt else _("your own spreadsheet"),
         encoding=sheet.encoding,
         separator=sheet.separator_name,
         header=sheet.header,
