@@ -130,3 +130,15 @@ def test_a_spreadsheet_row_problem_in_german(db_path: Path, tmp_path: Path) -> N
     assert result.returncode == 2
     assert "Zeile 3, Spalte 'Company': leer; jede Zeile braucht ein Unternehmen." in (result.stdout)
     assert "1 Problem in " in result.stderr and "nichts wurde importiert" in result.stderr
+
+
+def test_an_export_file_problem_in_german(db_path: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "export.json"
+    bad.write_text('{"format": "followup", "version": 99}', encoding="utf-8")
+    result = run("de", "--db", str(db_path), "import", str(bad))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert (
+        "diese Datei hat Formatversion 99 und stammt aus einem neueren Followup; dieses liest "
+        "Versionen bis 1. Aktualisieren Sie Followup, um sie zu importieren."
+    ) in result.stderr
