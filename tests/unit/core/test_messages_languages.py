@@ -85,3 +85,23 @@ def test_a_mailbox_check_summary_in_german_counts_properly(speaking: None) -> No
     assert one.summary() == "1 neue Nachricht zum Durchsehen."
     i18n.set_language("en")
     assert one.summary() == "1 new message to review."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Guten Tag ,\n\nvielen Dank.", "Guten Tag [Name],\n\nvielen Dank."),
+        ("Sehr geehrte Frau ,", "Sehr geehrte Frau [Name],"),
+        ("Bonjour ,", "Bonjour [Name],"),
+        ("Madame, Monsieur,", "Madame, Monsieur,"),
+        ("Sehr geehrte Damen und Herren,", "Sehr geehrte Damen und Herren,"),
+        ("Liebe Grüße", "Liebe Grüße"),
+    ],
+)
+def test_a_german_or_french_greeting_without_a_name_gets_a_prompt(
+    speaking: None, text: str, expected: str
+) -> None:
+    from followup_desktop.core.messages.placeholders import prompt_for_missing_name
+
+    i18n.set_language("de")
+    assert prompt_for_missing_name(text) == expected
