@@ -306,6 +306,9 @@ class SmtpSender:
         # from ``_host``, which only its constructor sets when it connects there itself.
         smtp._host = account.host  # type: ignore[attr-defined]  # private in typeshed
         smtp.connect(account.host, account.port)
+        # A cancel that came before the socket existed had nothing to shut down; without
+        # this look the greeting below would wait for the whole timeout.
+        self._step(None, "")
         smtp.ehlo()
         if account.security is Security.STARTTLS:
             self._step(progress, _("Starting encryption…"))
