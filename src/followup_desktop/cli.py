@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from followup_desktop import __version__
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import N_, _, ngettext
 from followup_desktop.core.storage_errors import StorageDamaged
 from followup_desktop.desktop_integration import (
     ACTIONS,
@@ -54,21 +55,70 @@ WRITING_COMMANDS = frozenset(
 CONFIRM_EVENTS = 5
 MAX_AGENDA_DAYS = 3660  # ten years: further than any plan reaches
 AGENDA_YEARS = (1970, 2200)  # a pretended "now" the planner can count days from
+# argparse's own sentences (headings, its error messages), so that they are in the
+# catalogue; argparse looks each one up through its module's ``_`` at the time it writes,
+# which _speak_argparse points at ours.
+_ARGPARSE_SENTENCES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+
+
+# The agenda's headings, by bucket, and the channels as a person reads them (the language
+# is fixed for the process, so the tables are built in it once).
+_BUCKET_HEADINGS = {
+    "overdue": _("Overdue"),
+    "today": _("Today"),
+    "upcoming": _("Upcoming"),
+    "missed": _("Missed"),
+}
+_CHANNELS = {
+    "email": _("email"),
+    "phone": _("phone"),
+    "letter": _("letter"),
+    "linkedin": _("LinkedIn"),
+    "in_person": _("in person"),
+}
+
+
+def _speak_argparse() -> None:
+    """Let argparse write its headings and errors in the person's language."""
+    argparse._ = _  # type: ignore[attr-defined]
 
 
 def _parser() -> argparse.ArgumentParser:
+    _speak_argparse()
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Followup: debriefs, thank-you notes and well-timed follow-ups "
-        "after job interviews. Without a command, opens the window.",
+        description=_(
+            "Followup: debriefs, thank-you notes and well-timed follow-ups "
+            "after job interviews. Without a command, opens the window."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
-        "--db", metavar="PATH", help="database file (default: $FOLLOWUP_DB or the data folder)"
+        "--db",
+        metavar="PATH",
+        help=_("database file (default: $FOLLOWUP_DB or the data folder)"),
     )
-    parser.add_argument("--verbose", action="store_true", help="log debugging detail")
+    parser.add_argument("--verbose", action="store_true", help=_("log debugging detail"))
     parser.add_argument(
-        "--self-test", action="store_true", help="check that this installation works, then exit"
+        "--self-test",
+        action="store_true",
+        help=_("check that this installation works, then exit"),
     )
     # Used by benchmarks and smoke tests: quit once the window has painted and start-up
     # (the database opened the whole way, the tray and reminders) has finished.
@@ -78,96 +128,101 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--action",
         choices=ACTIONS,
-        help="open the window on this: the debrief of the interview that ended last "
-        f"({JUST_INTERVIEWED}) or what is due ({TODAY}); a running Followup does it",
+        help=_(
+            "open the window on this: the debrief of the interview that ended last "
+            "({just_interviewed}) or what is due ({today}); a running Followup does it"
+        ).format(just_interviewed=JUST_INTERVIEWED, today=TODAY),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    export = commands.add_parser("export", help="write the whole database as JSON")
+    export = commands.add_parser("export", help=_("write the whole database as JSON"))
     export.add_argument("file", type=Path)
 
-    import_ = commands.add_parser("import", help="read a JSON export (all or nothing)")
+    import_ = commands.add_parser("import", help=_("read a JSON export (all or nothing)"))
     import_.add_argument("file", type=Path)
     import_.add_argument(
         "--replace",
         action="store_true",
-        help="replace everything in the database (a backup is taken first)",
+        help=_("replace everything in the database (a backup is taken first)"),
     )
 
     export_ics = commands.add_parser(
-        "export-ics", help="write interviews, follow-ups and decision dates as an .ics file"
+        "export-ics", help=_("write interviews, follow-ups and decision dates as an .ics file")
     )
     export_ics.add_argument("file", type=Path)
     export_ics.add_argument(
-        "--opportunity", type=int, metavar="ID", help="only this opportunity (default: all)"
+        "--opportunity", type=int, metavar="ID", help=_("only this opportunity (default: all)")
     )
     export_ics.add_argument(
         "--actions-as",
         choices=("events", "todos"),
         default="events",
-        help="write follow-ups as events (default) or as to-dos",
+        help=_("write follow-ups as events (default) or as to-dos"),
     )
 
     import_ics = commands.add_parser(
-        "import-ics", help="add or update interviews from a calendar invitation (.ics)"
+        "import-ics", help=_("add or update interviews from a calendar invitation (.ics)")
     )
     import_ics.add_argument("file", type=Path)
     import_ics.add_argument(
         "--dry-run",
         action="store_true",
-        help="only show what the import would do; change nothing",
+        help=_("only show what the import would do; change nothing"),
     )
     import_ics.add_argument(
         "--yes",
         action="store_true",
-        help=f"import a file of more than {CONFIRM_EVENTS} events without asking",
+        help=_("import a file of more than {count} events without asking").format(
+            count=CONFIRM_EVENTS
+        ),
     )
 
     _spreadsheet_parsers(commands)
-    demo = commands.add_parser("demo", help="fill a new database with invented example data")
+    demo = commands.add_parser("demo", help=_("fill a new database with invented example data"))
     demo.add_argument("--opportunities", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=0)
 
-    agenda = commands.add_parser("agenda", help="list open actions: overdue, today, upcoming")
-    agenda.add_argument("--now", metavar="ISO-8601", help="pretend it is this time")
-    agenda.add_argument("--days", type=int, metavar="N", help="only what is due within N days")
-    agenda.add_argument("--json", action="store_true", help="print JSON instead of text")
+    agenda = commands.add_parser("agenda", help=_("list open actions: overdue, today, upcoming"))
+    agenda.add_argument("--now", metavar="ISO-8601", help=_("pretend it is this time"))
+    agenda.add_argument("--days", type=int, metavar="N", help=_("only what is due within N days"))
+    agenda.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
     agenda.add_argument(
         "--missed",
         action="store_true",
-        help="list the steps long past their point (missed) instead",
+        help=_("list the steps long past their point (missed) instead"),
     )
 
     stats = commands.add_parser(
-        "stats", help="your search in numbers: funnel, silence, activity, response times"
+        "stats", help=_("your search in numbers: funnel, silence, activity, response times")
     )
-    stats.add_argument("--json", action="store_true", help="print JSON instead of text")
-    stats.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
-    stats.add_argument("--to", dest="end", metavar="DATE", help="last day (YYYY-MM-DD)")
-    stats.add_argument("--now", metavar="ISO-8601", help="pretend it is this time")
+    stats.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
+    stats.add_argument("--from", dest="start", metavar="DATE", help=_("first day (YYYY-MM-DD)"))
+    stats.add_argument("--to", dest="end", metavar="DATE", help=_("last day (YYYY-MM-DD)"))
+    stats.add_argument("--now", metavar="ISO-8601", help=_("pretend it is this time"))
     stats.add_argument(
         "--apply-multiplier",
         action="store_true",
-        help="wait the suggested multiple of a stated timeline before the first status check",
+        help=_("wait the suggested multiple of a stated timeline before the first status check"),
     )
 
-    backup = commands.add_parser("backup", help="write a consistent copy of the database")
-    backup.add_argument("file", type=Path, nargs="?", help="where (default: the backups folder)")
+    backup = commands.add_parser("backup", help=_("write a consistent copy of the database"))
+    backup.add_argument("file", type=Path, nargs="?", help=_("where (default: the backups folder)"))
 
     restore = commands.add_parser(
-        "restore-backup", help="replace a damaged database with a backup (the newest by default)"
+        "restore-backup",
+        help=_("replace a damaged database with a backup (the newest by default)"),
     )
-    restore.add_argument("file", type=Path, nargs="?", help="the backup to restore")
+    restore.add_argument("file", type=Path, nargs="?", help=_("the backup to restore"))
     restore.add_argument(
         "--force",
         action="store_true",
-        help="also replace a database that is not damaged (it is kept beside the restored one)",
+        help=_("also replace a database that is not damaged (it is kept beside the restored one)"),
     )
 
     entry = commands.add_parser(
-        "install-desktop-entry", help="add Followup to this user's application menu"
+        "install-desktop-entry", help=_("add Followup to this user's application menu")
     )
-    entry.add_argument("--uninstall", action="store_true", help="remove it again")
+    entry.add_argument("--uninstall", action="store_true", help=_("remove it again"))
 
     from followup_desktop import mail_cli
 
@@ -179,7 +234,7 @@ def _pair(text: str) -> tuple[str, str]:
     """``NAME=VALUE`` as typed after --map or --stage."""
     name, sep, value = text.rpartition("=")
     if not sep or not name.strip() or not value.strip():
-        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+        raise argparse.ArgumentTypeError(_("{text} is not NAME=VALUE").format(text=repr(text)))
     return name.strip(), value.strip()
 
 
@@ -189,14 +244,14 @@ def _spreadsheet_parsers(commands: argparse._SubParsersAction[argparse.ArgumentP
 
     parser = commands.add_parser(
         "import-csv",
-        help="import a spreadsheet or another tracker's CSV export (LinkedIn, Huntr, Teal, ...)",
+        help=_("import a spreadsheet or another tracker's CSV export (LinkedIn, Huntr, Teal, ...)"),
     )
     parser.add_argument("file", type=Path)
     parser.add_argument(
         "--format",
         choices=FAMILIES,
         default="auto",
-        help="the file's format (default: by its headers)",
+        help=_("the file's format (default: by its headers)"),
     )
     parser.add_argument(
         "--map",
@@ -204,7 +259,7 @@ def _spreadsheet_parsers(commands: argparse._SubParsersAction[argparse.ArgumentP
         action="append",
         default=[],
         metavar="COLUMN=FIELD",
-        help="put a column into a field (company, role, link, stage, applied_on, ... or ignore)",
+        help=_("put a column into a field (company, role, link, stage, applied_on, ... or ignore)"),
     )
     parser.add_argument(
         "--stage",
@@ -212,64 +267,70 @@ def _spreadsheet_parsers(commands: argparse._SubParsersAction[argparse.ArgumentP
         action="append",
         default=[],
         metavar="STATUS=STAGE",
-        help="put rows with this status into one of your stages (corrects a guess)",
+        help=_("put rows with this status into one of your stages (corrects a guess)"),
     )
     parser.add_argument(
-        "--day-first", action="store_true", help="read 03/04/2026 as 3 April (default: 4 March)"
+        "--day-first",
+        action="store_true",
+        help=_("read 03/04/2026 as 3 April (default: 4 March)"),
     )
     parser.add_argument(
         "--on-duplicate",
         choices=("skip", "update", "keep-both"),
         default="skip",
-        help="a row already in Followup: skip it (default), update it, or keep both",
+        help=_("a row already in Followup: skip it (default), update it, or keep both"),
     )
     parser.add_argument(
         "--skip-bad-rows",
         action="store_true",
-        help="import the good rows of a file with problems (default: import nothing)",
+        help=_("import the good rows of a file with problems (default: import nothing)"),
     )
     parser.add_argument(
-        "--dry-run", action="store_true", help="say what would be imported; change nothing"
+        "--dry-run", action="store_true", help=_("say what would be imported; change nothing")
     )
-    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument("--json", action="store_true", help=_("print the plan as JSON"))
 
     export_csv = commands.add_parser(
-        "export-csv", help="write every opportunity to a CSV file for spreadsheets"
+        "export-csv", help=_("write every opportunity to a CSV file for spreadsheets")
     )
     export_csv.add_argument("file", type=Path)
 
     contacts = commands.add_parser(
         "import-contacts",
-        help="add people from LinkedIn's Connections.csv or a vCard file (merging duplicates)",
+        help=_("add people from LinkedIn's Connections.csv or a vCard file (merging duplicates)"),
     )
     contacts.add_argument("file", type=Path)
-    contacts.add_argument("--dry-run", action="store_true", help="say what would happen")
-    contacts.add_argument("--json", action="store_true", help="print the plan as JSON")
-    vcard = commands.add_parser("export-vcard", help="write contacts as a vCard (.vcf) file")
+    contacts.add_argument("--dry-run", action="store_true", help=_("say what would happen"))
+    contacts.add_argument("--json", action="store_true", help=_("print the plan as JSON"))
+    vcard = commands.add_parser("export-vcard", help=_("write contacts as a vCard (.vcf) file"))
     vcard.add_argument("file", type=Path)
     vcard.add_argument(
-        "--opportunity", type=int, metavar="ID", help="only this opportunity's people"
+        "--opportunity", type=int, metavar="ID", help=_("only this opportunity's people")
     )
 
     posting = commands.add_parser(
         "import-posting",
-        help="add a job from its saved posting page (.html with schema.org JobPosting data)",
+        help=_("add a job from its saved posting page (.html with schema.org JobPosting data)"),
     )
     posting.add_argument("file", type=Path)
-    posting.add_argument("--url", default="", help="the posting's address, if the page lacks it")
-    posting.add_argument("--dry-run", action="store_true", help="show what was read; add nothing")
+    posting.add_argument("--url", default="", help=_("the posting's address, if the page lacks it"))
+    posting.add_argument(
+        "--dry-run", action="store_true", help=_("show what was read; add nothing")
+    )
 
     proof = commands.add_parser(
         "proof-of-search",
-        help="every application in a period, for a job centre (text, CSV or PDF)",
+        help=_("every application in a period, for a job centre (text, CSV or PDF)"),
     )
     proof.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
     proof.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
-    proof.add_argument("--csv", type=Path, metavar="FILE", help="write the log as CSV")
-    proof.add_argument("--pdf", type=Path, metavar="FILE", help="write the log as a PDF form")
-    proof.add_argument("--name", default="", help="your name, printed on the PDF")
+    proof.add_argument("--csv", type=Path, metavar="FILE", help=_("write the log as CSV"))
+    proof.add_argument("--pdf", type=Path, metavar="FILE", help=_("write the log as a PDF form"))
+    proof.add_argument("--name", default="", help=_("your name, printed on the PDF"))
     proof.add_argument(
-        "--reference", default="", help="your customer or reference number, printed on the PDF"
+        "--reference",
+        default="",
+        help=_("your customer or reference number, printed on the PDF"),
     )
 
 
@@ -289,8 +350,10 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
         _error(str(error))
         if error.backup is not None and error.path is not None:
             print(
-                f"The newest automatic backup is {error.backup}.\n"
-                f"Restore it with: {PROG} --db '{error.path}' restore-backup",
+                _("The newest automatic backup is {backup}.\nRestore it with: {command}").format(
+                    backup=error.backup,
+                    command=f"{PROG} --db '{error.path}' restore-backup",
+                ),
                 file=sys.stderr,
             )
         return 3
@@ -308,21 +371,32 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
         # A file the person named could not be written or read (no such folder, a
         # read-only place, a full disk): their environment, not a bug. Logged all the same.
         log.warning("%s %s: %s", PROG, args.command or "", error, exc_info=True)
-        where = f"{error.filename}: " if error.filename else ""
-        _error(
-            f"{where}{error.strerror or error}. Check the file name and that the folder "
-            "exists and is writable; nothing else was changed."
-        )
+        problem = error.strerror or str(error)
+        text = _(
+            "{problem}. Check the file name and that the folder exists and is writable; "
+            "nothing else was changed."
+        ).format(problem=problem)
+        _error(f"{error.filename}: {text}" if error.filename else text)
         return 2
     except Exception:
         # A bug, not bad input: the traceback goes to the log file, the person gets a
         # sentence that says where it is.
         log.exception("unexpected error in %s %s", PROG, args.command or "")
-        where = f" The details are in {log_path}." if log_path is not None else ""
-        _error(
-            f"something went wrong that Followup did not expect.{where} Nothing was changed "
-            "unless the command said so; please report the problem with that file."
-        )
+        if log_path is not None:
+            _error(
+                _(
+                    "something went wrong that Followup did not expect. The details are in "
+                    "{log}. Nothing was changed unless the command said so; please report "
+                    "the problem with that file."
+                ).format(log=log_path)
+            )
+        else:
+            _error(
+                _(
+                    "something went wrong that Followup did not expect. Nothing was changed "
+                    "unless the command said so; please report the problem."
+                )
+            )
         return 1
 
 
@@ -359,10 +433,16 @@ def _desktop_entry(*, uninstall: bool) -> int:
 
     if uninstall:
         removed = desktop_integration.uninstall_desktop_entry()
-        print(f"Removed {len(removed)} files from the application menu and icon theme.")
+        print(
+            ngettext(
+                "Removed {n} file from the application menu and icon theme.",
+                "Removed {n} files from the application menu and icon theme.",
+                len(removed),
+            ).format(n=len(removed))
+        )
     else:
         written = desktop_integration.install_desktop_entry()
-        print("Followup is now in your application menu:")
+        print(_("Followup is now in your application menu:"))
         for path in written:
             print(f"  {path}")
     return 0
@@ -473,9 +553,13 @@ def _export(db_path: Path, target: Path) -> int:
     outcome = export_checked(db_path, target)
     if outcome.salvaged:
         _error(outcome.summary())
-        print(f"Exported what could be read from {db_path} to {target}.")
+        print(
+            _("Exported what could be read from {database} to {file}.").format(
+                database=db_path, file=target
+            )
+        )
         return 3
-    print(f"Exported {db_path} to {target}.")
+    print(_("Exported {database} to {file}.").format(database=db_path, file=target))
     return 0
 
 
@@ -484,12 +568,22 @@ def _import(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.services import FollowupService
 
     result = FollowupService(db).import_export(read_export(args.file), replace=args.replace)
-    print(f"Imported {args.file} into {db.path}, and planned what comes next.")
+    print(
+        _("Imported {file} into {database}, and planned what comes next.").format(
+            file=args.file, database=db.path
+        )
+    )
     for opportunity_id, problem in sorted(
         result.unplanned.items(), key=lambda item: (item[0] is not None, item[0] or 0)
     ):
-        which = "settings" if opportunity_id is None else f"opportunity {opportunity_id}"
-        print(f"  Not planned ({which}): {problem}", file=sys.stderr)
+        line = (
+            _("Not planned (settings): {problem}").format(problem=problem)
+            if opportunity_id is None
+            else _("Not planned (opportunity {id}): {problem}").format(
+                id=opportunity_id, problem=problem
+            )
+        )
+        print(f"  {line}", file=sys.stderr)
     return 0
 
 
@@ -501,8 +595,18 @@ def _export_ics(db: Database, args: argparse.Namespace) -> int:
         args.file, opportunity_id=args.opportunity, actions_as=ActionsAs(args.actions_as)
     )
     print(
-        f"Wrote {args.file}: {result.interviews} interviews, {result.actions} follow-ups, "
-        f"{result.decisions} expected decisions."
+        _("Wrote {file}: {interviews}, {actions}, {decisions}.").format(
+            file=args.file,
+            interviews=ngettext("{n} interview", "{n} interviews", result.interviews).format(
+                n=result.interviews
+            ),
+            actions=ngettext("{n} follow-up", "{n} follow-ups", result.actions).format(
+                n=result.actions
+            ),
+            decisions=ngettext(
+                "{n} expected decision", "{n} expected decisions", result.decisions
+            ).format(n=result.decisions),
+        )
     )
     return 0
 
@@ -518,23 +622,29 @@ def _import_ics(db: Database, args: argparse.Namespace) -> int:
     if args.dry_run or (len(invitations) > CONFIRM_EVENTS and not args.yes):
         with db.session() as session:
             proposals = propose(session, invitations)
-        print(f"{_shown(args.file.name)} holds {len(invitations)} events:")
+        count = len(invitations)
+        print(
+            ngettext("{file} holds {n} event:", "{file} holds {n} events:", count).format(
+                file=_shown(args.file.name), n=count
+            )
+        )
         for proposal in proposals:
             print(f"  {_shown(describe_proposal(proposal, tz))}")
         if args.dry_run:
-            print("Nothing was changed (--dry-run).")
+            print(_("Nothing was changed (--dry-run)."))
             return 0
-        if not _confirm(f"Import all {len(invitations)} events? [y/N] "):
+        if not _confirm(_("Import all {n} events? [y/N] ").format(n=count)):
             raise ValidationError(
-                f"Not imported: {args.file} holds {len(invitations)} events, more than "
-                f"{CONFIRM_EVENTS}. Check the list above; run the command again with --yes "
-                "to import them all.",
+                _(
+                    "Not imported: {file} holds {n} events, more than {limit}. Check the "
+                    "list above; run the command again with --yes to import them all."
+                ).format(file=args.file, n=count, limit=CONFIRM_EVENTS),
                 "yes",
             )
     result = FollowupService(db).import_invitations(invitations)
     for line in result.lines:
         print(f"  {_shown(line)}")
-    print(f"Imported {args.file}: {result.summary()}.")
+    print(_("Imported {file}: {summary}.").format(file=args.file, summary=result.summary()))
     return 0
 
 
@@ -543,7 +653,9 @@ def _confirm(question: str) -> bool:
     if not sys.stdin.isatty():
         return False
     try:
-        return input(question).strip().lower() in {"y", "yes"}
+        # Yes in the person's language, and the English y that the prompt's [y/N] shows.
+        answers = {"y", "yes", *_("y|yes").lower().split("|")}
+        return input(question).strip().lower() in answers
     except EOFError:
         return False
 
@@ -589,15 +701,20 @@ def _import_csv(db: Database, args: argparse.Namespace) -> int:
             print(line)
     if plan.blocked:
         _error(
-            f"{len(plan.problems)} problem(s) in {args.file}; nothing was imported. Fix them, "
-            "or pass --skip-bad-rows to import the other rows."
+            ngettext(
+                "{n} problem in {file}; nothing was imported. Fix it, "
+                "or pass --skip-bad-rows to import the other rows.",
+                "{n} problems in {file}; nothing was imported. Fix them, "
+                "or pass --skip-bad-rows to import the other rows.",
+                len(plan.problems),
+            ).format(n=len(plan.problems), file=args.file)
         )
         return 2
     if not args.json:
         print(
-            f"Imported {args.file}: {plan.summary()}."
+            _("Imported {file}: {summary}.").format(file=args.file, summary=plan.summary())
             if imported
-            else "Dry run: nothing was changed."
+            else _("Dry run: nothing was changed.")
         )
     return 0
 
@@ -606,7 +723,11 @@ def _export_csv(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.imports.spreadsheet import export_spreadsheet
 
     count = export_spreadsheet(db, args.file)
-    print(f"Wrote {count} opportunities to {args.file}.")
+    print(
+        ngettext(
+            "Wrote {n} opportunity to {file}.", "Wrote {n} opportunities to {file}.", count
+        ).format(n=count, file=args.file)
+    )
     return 0
 
 
@@ -626,13 +747,19 @@ def _import_contacts(db: Database, args: argparse.Namespace) -> int:
         for line in plan.describe():
             print(line)
     if plan.blocked:
-        _error(f"{len(plan.problems)} problem(s) in {args.file}; nobody was imported.")
+        _error(
+            ngettext(
+                "{n} problem in {file}; nobody was imported.",
+                "{n} problems in {file}; nobody was imported.",
+                len(plan.problems),
+            ).format(n=len(plan.problems), file=args.file)
+        )
         return 2
     if not args.json:
         print(
-            f"Imported {args.file}: {plan.summary()}."
+            _("Imported {file}: {summary}.").format(file=args.file, summary=plan.summary())
             if imported
-            else "Dry run: nothing was changed."
+            else _("Dry run: nothing was changed.")
         )
     return 0
 
@@ -644,17 +771,17 @@ def _import_posting(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.imports.stages import StageInfo, stage_for_bucket
     from followup_desktop.core.services import FollowupService, OpportunityFields
 
-    page, _ = decode(read_limited(args.file, MAX_PAGE_BYTES, "posting page"))
+    page, _encoding = decode(read_limited(args.file, MAX_PAGE_BYTES, "posting page"))
     draft = read_posting(page, url=args.url)
     for line in draft.describe():
         print(line)
     with db.session() as session:
         duplicate = find_duplicate(session, draft)
     if duplicate:
-        print(f"Already in Followup as {duplicate}; nothing was added.")
+        print(_("Already in Followup as {card}; nothing was added.").format(card=duplicate))
         return 0
     if args.dry_run:
-        print("Dry run: nothing was added.")
+        print(_("Dry run: nothing was added."))
         return 0
     service = FollowupService(db)
     stages = [StageInfo(stage.id, stage.name, stage.kind) for stage in service.stages()]
@@ -662,7 +789,11 @@ def _import_posting(db: Database, args: argparse.Namespace) -> int:
     change = service.create_opportunity(
         draft.company, draft.role, OpportunityFields(stage_id=wishlist.id, **draft.fields)
     )
-    print(f"Added #{change.created_id} to {wishlist.name}: review it in the window.")
+    print(
+        _("Added #{id} to {stage}: review it in the window.").format(
+            id=change.created_id, stage=wishlist.name
+        )
+    )
     return 0
 
 
@@ -674,7 +805,11 @@ def _export_vcard(db: Database, args: argparse.Namespace) -> int:
     with db.session() as session:
         cards = contact_cards(session, args.opportunity)
     write_atomically(args.file, write_vcards(cards).encode("utf-8"), "the contacts")
-    print(f"Wrote {len(cards)} contacts to {args.file}.")
+    print(
+        ngettext(
+            "Wrote {n} contact to {file}.", "Wrote {n} contacts to {file}.", len(cards)
+        ).format(n=len(cards), file=args.file)
+    )
     return 0
 
 
@@ -687,23 +822,37 @@ def _proof_of_search(db: Database, args: argparse.Namespace) -> int:
         log = proof_of_search(session, start, end)
     if args.csv is not None:
         write_atomically(args.csv, log.csv_bytes(), "the proof of search")
-        print(f"Wrote {len(log.rows)} applications to {args.csv}.")
+        print(
+            _("Wrote {applications} to {file}.").format(
+                applications=_applications(len(log.rows)), file=args.csv
+            )
+        )
     if args.pdf is not None:
         # Qt is loaded for the PDF only; the rest of the command line stays without it.
         from followup_desktop.gui.proof_pdf import write_proof_pdf
 
         pages = write_proof_pdf(log, args.pdf, name=args.name, reference=args.reference)
-        print(f"Wrote {len(log.rows)} applications to {args.pdf} ({pages} pages).")
+        print(
+            _("Wrote {applications} to {file} ({pages}).").format(
+                applications=_applications(len(log.rows)),
+                file=args.pdf,
+                pages=ngettext("{n} page", "{n} pages", pages).format(n=pages),
+            )
+        )
     if args.csv is None and args.pdf is None:
-        print(f"Applications from {log.period_text}: {len(log.rows)}")
+        print(_("Applications from {period}: {n}").format(period=log.period_text, n=len(log.rows)))
         for row in log.rows:
             print(f"\n{day_text(row.applied_on)}  {row.employer} — {row.position}")
             if row.contact:
-                print(f"    Contact: {row.contact}")
-            print(f"    Applied: {row.method}")
-            print(f"    History: {row.history_text}")
-            print(f"    Result: {row.result}")
+                print("    " + _("Contact: {contact}").format(contact=row.contact))
+            print("    " + _("Applied: {method}").format(method=row.method))
+            print("    " + _("History: {history}").format(history=row.history_text))
+            print("    " + _("Result: {result}").format(result=row.result))
     return 0
+
+
+def _applications(count: int) -> str:
+    return ngettext("{n} application", "{n} applications", count).format(n=count)
 
 
 def _demo(db: Database, args: argparse.Namespace) -> int:
@@ -714,17 +863,28 @@ def _demo(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.models import Opportunity
 
     if args.opportunities < 1:
-        raise ValidationError("Give --opportunities a number from 1.", "opportunities")
+        raise ValidationError(_("Give --opportunities a number from 1."), "opportunities")
     with db.session() as session:
         existing = session.scalar(select(func.count()).select_from(Opportunity)) or 0
     if existing:
         raise ValidationError(
-            f"{db.path} already holds {existing} opportunities; demo data goes into a new "
-            "file: pass another --db.",
+            ngettext(
+                "{database} already holds {n} opportunity; demo data goes into a new "
+                "file: pass another --db.",
+                "{database} already holds {n} opportunities; demo data goes into a new "
+                "file: pass another --db.",
+                existing,
+            ).format(database=db.path, n=existing),
             "db",
         )
     populate_demo(db, args.opportunities, seed=args.seed)
-    print(f"Added {args.opportunities} invented opportunities to {db.path}.")
+    print(
+        ngettext(
+            "Added {n} invented opportunity to {database}.",
+            "Added {n} invented opportunities to {database}.",
+            args.opportunities,
+        ).format(n=args.opportunities, database=db.path)
+    )
     return 0
 
 
@@ -736,11 +896,15 @@ def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
     now = parse_instant(args.now, "--now time") if args.now else utcnow()
     if not AGENDA_YEARS[0] <= now.year <= AGENDA_YEARS[1]:
         raise ValidationError(
-            f"Give --now a time between the years {AGENDA_YEARS[0]} and {AGENDA_YEARS[1]}.",
+            _("Give --now a time between the years {first} and {last}.").format(
+                first=AGENDA_YEARS[0], last=AGENDA_YEARS[1]
+            ),
             "now",
         )
     if args.days is not None and not 0 <= args.days <= MAX_AGENDA_DAYS:
-        raise ValidationError(f"Give --days a number from 0 to {MAX_AGENDA_DAYS}.", "days")
+        raise ValidationError(
+            _("Give --days a number from 0 to {last}.").format(last=MAX_AGENDA_DAYS), "days"
+        )
     until = None if args.days is None else now + timedelta(days=args.days)
     tz = local_zone()
     if isinstance(db, sqlite3.Connection):
@@ -753,27 +917,30 @@ def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
         print()
         return 0
     if not items:
-        print("Nothing missed." if args.missed else "Nothing to do: no open actions.")
+        print(_("Nothing missed.") if args.missed else _("Nothing to do: no open actions."))
         return 0
     current = None
     for item in items:
         if item.bucket != current:
             current = item.bucket
-            print(f"\n{current.value.capitalize()}")
+            heading = _BUCKET_HEADINGS.get(current.value)
+            print(f"\n{heading or current.value.capitalize()}")
         when = _format_local(item.due_at, tz)
-        where = f"{item.company} — {item.role}" if item.company else "Your search"
+        where = f"{item.company} — {item.role}" if item.company else _("Your search")
         to = f" {item.sent_to}" if item.sent_to else ""
-        by = f" ({item.channel.replace('_', ' ')})" if item.channel else ""
-        snoozed = " [snoozed]" if item.snoozed else ""
+        channel = _CHANNELS.get(item.channel or "")
+        by = f" ({channel or (item.channel or '').replace('_', ' ')})"
+        snoozed = " " + _("[snoozed]") if item.snoozed else ""
         print(f"  {when}  {_shown(where)}")
-        print(f"      {_shown(item.title + to)}{by}{snoozed}")
+        print(f"      {_shown(item.title + to)}{by if item.channel else ''}{snoozed}")
         if item.reason:
-            print(f"      Why: {_shown(item.reason)}")
+            print("      " + _("Why: {reason}").format(reason=_shown(item.reason)))
     return 0
 
 
 def _stats(db: Database, args: argparse.Namespace) -> int:
     from followup_desktop.core.errors import ValidationError
+    from followup_desktop.core.localformat import number
     from followup_desktop.core.services import FollowupService
     from followup_desktop.core.stats import compute_stats, text_report
     from followup_desktop.core.timeutil import local_zone, parse_instant, utcnow
@@ -787,9 +954,10 @@ def _stats(db: Database, args: argparse.Namespace) -> int:
         suggested = stats.calibration.suggested
         if suggested is None:
             raise ValidationError(
-                f"There is no multiplier to apply yet: it needs at least "
-                f"{stats.calibration.min_samples} interviews with a stated timeline and a "
-                f"logged answer (there are {stats.calibration.samples}).",
+                _(
+                    "There is no multiplier to apply yet: it needs at least {needed} "
+                    "interviews with a stated timeline and a logged answer (there are {have})."
+                ).format(needed=stats.calibration.min_samples, have=stats.calibration.samples),
                 "apply-multiplier",
             )
         FollowupService(db, clock=lambda: now).apply_timeline_multiplier(suggested)
@@ -802,8 +970,9 @@ def _stats(db: Database, args: argparse.Namespace) -> int:
         print("\n".join(text_report(stats)))
     if args.apply_multiplier:
         print(
-            f"Applied: the first status check now waits {stats.calibration.current:g} times "
-            "their stated timeline.",
+            _(
+                "Applied: the first status check now waits {factor} times their stated timeline."
+            ).format(factor=number(stats.calibration.current)),
             file=sys.stderr,
         )
     return 0
@@ -818,7 +987,10 @@ def _day(text: str | None, option: str) -> date | None:
         from followup_desktop.core.errors import ValidationError
 
         raise ValidationError(
-            f"{option} needs a day like 2026-11-01, not {text!r}.", option.lstrip("-")
+            _("{option} needs a day like 2026-11-01, not {text}.").format(
+                option=option, text=repr(text)
+            ),
+            option.lstrip("-"),
         ) from None
 
 
@@ -847,7 +1019,9 @@ def _planned_agenda(
 
 
 def _format_local(moment: datetime, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%a %d %b %Y %H:%M")
+    from followup_desktop.core.localformat import day_and_clock
+
+    return day_and_clock(moment.astimezone(tz), year=True)
 
 
 def _backup(db: Database, args: argparse.Namespace) -> int:
@@ -855,9 +1029,11 @@ def _backup(db: Database, args: argparse.Namespace) -> int:
     if args.file is not None and args.file.exists():
         from followup_desktop.core.errors import ValidationError
 
-        raise ValidationError(f"{args.file} exists; choose a new file name.", "file")
+        raise ValidationError(
+            _("{file} exists; choose a new file name.").format(file=args.file), "file"
+        )
     target = db.backup("manual", args.file)
-    print(f"Backed up to {target}.")
+    print(_("Backed up to {file}.").format(file=target))
     return 0
 
 
@@ -868,16 +1044,28 @@ def _restore(db_path: Path, backup: Path | None, *, force: bool) -> int:
     if backup is None:
         backups = list_backups(db_path)
         if not backups:
-            raise DatabaseError(f"There is no automatic backup of {db_path}.", db_path)
+            raise DatabaseError(
+                _("There is no automatic backup of {database}.").format(database=db_path),
+                db_path,
+            )
         backup = backups[0]
     try:
         aside = restore_backup(db_path, backup, force=force)
     except RestoreNeedsConfirmation as error:
         _error(f"{error}")
         print(
-            f"To replace it anyway: {PROG} --db '{db_path}' restore-backup --force", file=sys.stderr
+            _("To replace it anyway: {command}").format(
+                command=f"{PROG} --db '{db_path}' restore-backup --force"
+            ),
+            file=sys.stderr,
         )
         return 4
-    kept = f"; the previous file was kept as {aside}" if aside is not None else ""
-    print(f"Restored {backup} into {db_path}{kept}.")
+    if aside is not None:
+        print(
+            _("Restored {backup} into {database}; the previous file was kept as {aside}.").format(
+                backup=backup, database=db_path, aside=aside
+            )
+        )
+    else:
+        print(_("Restored {backup} into {database}.").format(backup=backup, database=db_path))
     return 0

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import _
 
 if TYPE_CHECKING:
     from followup_desktop.core.db import Database
@@ -21,65 +22,75 @@ if TYPE_CHECKING:
     from followup_desktop.core.mailbox.state import StoredProposal
     from followup_desktop.core.services import FollowupService
 
+# What a reply's wording suggests, one whole sentence each.
 OUTCOME_WORDS = {
-    "rejection": "may be a rejection",
-    "offer": "may be an offer",
-    "next_round": "may invite you to a next round",
-    "wait": "may ask you to wait",
+    "rejection": _("Its wording may be a rejection."),
+    "offer": _("Its wording may be an offer."),
+    "next_round": _("Its wording may invite you to a next round."),
+    "wait": _("Its wording may ask you to wait."),
+}
+# What was recorded, as the confirmation says it.
+OUTCOME_NAMES = {
+    "rejection": _("rejection"),
+    "offer": _("offer"),
+    "next_round": _("next round"),
+    "wait": _("wait"),
 }
 OUTCOMES = ("rejection", "offer", "next_round", "wait")
 
 
 def add_commands(commands: Any) -> None:
     """Add the mailbox subcommands to the main parser's subparsers."""
-    setup = commands.add_parser("mail-account", help="set up reading the mailbox (IMAP, read-only)")
-    setup.add_argument("--host", required=True, help="IMAP server, such as imap.example.com")
-    setup.add_argument("--port", type=int, help="port (default 993, or 143 with STARTTLS)")
+    setup = commands.add_parser(
+        "mail-account", help=_("set up reading the mailbox (IMAP, read-only)")
+    )
+    setup.add_argument("--host", required=True, help=_("IMAP server, such as imap.example.com"))
+    setup.add_argument("--port", type=int, help=_("port (default 993, or 143 with STARTTLS)"))
     setup.add_argument("--security", choices=("ssl", "starttls"), default="ssl")
-    setup.add_argument("--user", required=True, help="login name")
+    setup.add_argument("--user", required=True, help=_("login name"))
     setup.add_argument(
         "--own-password",
         action="store_true",
-        help="ask for a password for this account (default: the sending account's)",
+        help=_("ask for a password for this account (default: the sending account's)"),
     )
-    setup.add_argument("--ca-file", default="", help="a CA certificate to trust as well")
+    setup.add_argument("--ca-file", default="", help=_("a CA certificate to trust as well"))
     setup.add_argument(
         "--auto-confirm-sent",
         action="store_true",
-        help="log sent notes found in the Sent folder without asking",
+        help=_("log sent notes found in the Sent folder without asking"),
     )
 
     check = commands.add_parser(
-        "mail-check", help="read new mail (read-only) and list what it may mean"
+        "mail-check", help=_("read new mail (read-only) and list what it may mean")
     )
-    check.add_argument("--json", action="store_true", help="print JSON instead of text")
+    check.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
     check.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
 
-    confirm = commands.add_parser("mail-confirm", help="log a message found by mail-check")
-    confirm.add_argument("id", help="the id mail-check printed")
+    confirm = commands.add_parser("mail-confirm", help=_("log a message found by mail-check"))
+    confirm.add_argument("id", help=_("the id mail-check printed"))
     confirm.add_argument(
         "--import-invitation",
         action="store_true",
-        help="also add the invitation attached to the message",
+        help=_("also add the invitation attached to the message"),
     )
     confirm.add_argument(
         "--outcome",
         choices=OUTCOMES,
-        help="also record what the reply said (next_round and wait need --on)",
+        help=_("also record what the reply said (next_round and wait need --on)"),
     )
     confirm.add_argument(
         "--on",
         metavar="DATE",
-        help="the day of the next round (YYYY-MM-DD, or YYYY-MM-DDTHH:MM) or to wait until",
+        help=_("the day of the next round (YYYY-MM-DD, or YYYY-MM-DDTHH:MM) or to wait until"),
     )
     confirm.add_argument(
         "--as-suggested",
         action="store_true",
-        help="record the outcome and day mail-check suggested",
+        help=_("record the outcome and day mail-check suggested"),
     )
 
-    dismiss = commands.add_parser("mail-dismiss", help="set a found message aside for good")
-    dismiss.add_argument("id", help="the id mail-check printed")
+    dismiss = commands.add_parser("mail-dismiss", help=_("set a found message aside for good"))
+    dismiss.add_argument("id", help=_("the id mail-check printed"))
 
 
 HANDLERS = ("mail-account", "mail-check", "mail-confirm", "mail-dismiss")
@@ -98,7 +109,7 @@ def run(db: Database, args: argparse.Namespace) -> int:
     if args.command == "mail-confirm":
         return _confirm(checker, args)
     checker.dismiss(args.id)
-    print(f"Set aside {args.id}; it will not be proposed again.")
+    print(_("Set aside {id}; it will not be proposed again.").format(id=args.id))
     return 0
 
 
@@ -109,7 +120,10 @@ def _day(text: str | None) -> date | datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValidationError(
-            f"--on {text!r} is not a date; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM.", "on"
+            _("--on {text} is not a date; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM.").format(
+                text=repr(text)
+            ),
+            "on",
         ) from None
     if "T" not in text and " " not in text:
         return moment.date()
@@ -125,12 +139,31 @@ def _confirm(checker: MailboxChecker, args: argparse.Namespace) -> int:
             on = date.fromisoformat(proposal.day)
     checker.confirm(args.id, import_invitation=args.import_invitation, outcome=outcome, on=on)
     assert proposal is not None  # confirm raised otherwise
-    what = "sent note" if proposal.kind == "sent" else "reply"
-    print(f"Logged the {what} {proposal.subject!r} on {proposal.opportunity_label}.")
+    logged = (
+        _("Logged the sent note “{subject}” on {opportunity}.")
+        if proposal.kind == "sent"
+        else _("Logged the reply “{subject}” on {opportunity}.")
+    )
+    print(logged.format(subject=proposal.subject, opportunity=proposal.opportunity_label))
     if outcome:
-        when = f" ({on.isoformat()})" if on is not None else ""
-        print(f"Recorded what it said: {outcome.replace('_', ' ')}{when}.")
+        name = OUTCOME_NAMES.get(outcome)
+        said = name or outcome.replace("_", " ")
+        if on is None:
+            print(_("Recorded what it said: {outcome}.").format(outcome=said))
+        else:
+            print(
+                _("Recorded what it said: {outcome} ({day}).").format(outcome=said, day=_when(on))
+            )
     return 0
+
+
+def _when(on: date | datetime) -> str:
+    """A day or a moment as the person reads it."""
+    from followup_desktop.core.localformat import day_and_clock, long_date
+
+    if isinstance(on, datetime):
+        return day_and_clock(on.astimezone(), year=True)
+    return long_date(on)
 
 
 def _setup(service: FollowupService, args: argparse.Namespace) -> int:
@@ -150,13 +183,21 @@ def _setup(service: FollowupService, args: argparse.Namespace) -> int:
         value["port"] = args.port
     account = IncomingAccount.from_json(value)
     if args.own_password:
-        password = getpass.getpass(f"Password for {account.username} at {account.host}: ")
+        password = getpass.getpass(
+            _("Password for {user} at {host}: ").format(user=account.username, host=account.host)
+        )
         try:
             PasswordStore().set_password(account.own_secret_key, password)
         except SecretStoreError as error:
-            raise FollowupError(f"{error} The account was not saved.") from None
+            raise FollowupError(
+                _("{problem} The account was not saved.").format(problem=error)
+            ) from None
     save_incoming(service, account)
-    print(f"Followup will read {account.username} at {account.host}:{account.port}, read-only.")
+    print(
+        _("Followup will read {user} at {server}, read-only.").format(
+            user=account.username, server=f"{account.host}:{account.port}"
+        )
+    )
     return 0
 
 
@@ -167,12 +208,14 @@ def _checker(service: FollowupService, *, timeout: float) -> MailboxChecker:
     account = load_incoming(service)
     if account is None:
         raise ValidationError(
-            "No incoming mail account is set up. Run mail-account --host … --user …, "
-            "or fill in incoming mail in Settings → Email account.",
+            _(
+                "No incoming mail account is set up. Run mail-account --host … --user …, "
+                "or fill in incoming mail in Settings → Email account."
+            ),
             "account",
         )
     if not 0 < timeout <= 600:
-        raise ValidationError("--timeout is a number of seconds from 1 to 600.", "timeout")
+        raise ValidationError(_("--timeout is a number of seconds from 1 to 600."), "timeout")
     sending = sending_account(service)
     own = [] if sending is None else [sending.from_address]
     return MailboxChecker(service, account, own_addresses=own, timeout=timeout)
@@ -224,35 +267,80 @@ def _check(checker: MailboxChecker, *, as_json: bool) -> int:
         return 0
     for note in result.notes:
         print(note)
-    print(f"Read {', '.join(result.folders) or 'nothing'}: {result.summary()}")
+    if result.folders:
+        print(
+            _("Read {folders}: {summary}").format(
+                folders=", ".join(result.folders), summary=result.summary()
+            )
+        )
+    else:
+        print(_("Read nothing: {summary}").format(summary=result.summary()))
     for proposal in waiting:
         print()
         print(_describe(proposal))
     if waiting:
-        print("\nLog one with: followup-desktop mail-confirm ID   Set one aside: mail-dismiss ID")
+        print(
+            "\n"
+            + _("Log one with: {confirm}   Set one aside: {dismiss}").format(
+                confirm="followup-desktop mail-confirm ID", dismiss="mail-dismiss ID"
+            )
+        )
     return 0
 
 
 def _describe(proposal: StoredProposal) -> str:
     who = proposal.sender_name or proposal.sender
     if proposal.kind == "sent":
-        head = f"[{proposal.id}] Sent to {', '.join(proposal.recipients)}"
+        head = _("Sent to {recipients}").format(recipients=", ".join(proposal.recipients))
     else:
-        head = f"[{proposal.id}] Reply from {who} <{proposal.sender}>"
+        head = _("Reply from {name} <{address}>").format(name=who, address=proposal.sender)
     lines = [
-        head,
-        f"    {proposal.occurred_at[:16].replace('T', ' ')} UTC · {proposal.opportunity_label}",
+        f"[{proposal.id}] {head}",
+        f"    {_occurred(proposal.occurred_at)} · {proposal.opportunity_label}",
         f"    {proposal.subject}",
     ]
     lines.extend(f"    │ {line}" for line in proposal.first_lines.splitlines())
     if proposal.outcome:
-        lines.append(f"    Its wording {OUTCOME_WORDS.get(proposal.outcome, proposal.outcome)}.")
+        wording = OUTCOME_WORDS.get(proposal.outcome)
+        lines.append("    " + (wording or proposal.outcome))
     if proposal.day_phrase:
-        lines.append(f"    It names a day: {proposal.day_phrase!r} ({proposal.day}).")
+        day = _occurred_day(proposal.day)
+        lines.append(
+            "    "
+            + _("It names a day: “{phrase}” ({day}).").format(phrase=proposal.day_phrase, day=day)
+        )
     if proposal.outcome:
-        lines.append("    Record that with --as-suggested, or choose with --outcome and --on.")
+        lines.append(
+            "    " + _("Record that with --as-suggested, or choose with --outcome and --on.")
+        )
     if proposal.action_id is not None:
-        lines.append(f"    Confirming marks step {proposal.action_id} done.")
+        lines.append("    " + _("Confirming marks step {id} done.").format(id=proposal.action_id))
     if proposal.invitation is not None:
-        lines.append("    It carries an invitation: confirm with --import-invitation to add it.")
+        lines.append(
+            "    " + _("It carries an invitation: confirm with --import-invitation to add it.")
+        )
     return "\n".join(lines)
+
+
+def _occurred(text: str) -> str:
+    """A stored ISO moment in the person's own zone and way of writing; as stored if odd."""
+    from followup_desktop.core.localformat import day_and_clock
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        return day_and_clock(moment, year=True) + " UTC"
+    return day_and_clock(moment.astimezone(), year=True)
+
+
+def _occurred_day(text: str | None) -> str:
+    from followup_desktop.core.localformat import long_date
+
+    if not text:
+        return ""
+    try:
+        return long_date(date.fromisoformat(text[:10]))
+    except ValueError:
+        return text

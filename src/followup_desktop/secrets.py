@@ -18,6 +18,8 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from followup_desktop.core.i18n import _
+
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
@@ -27,6 +29,44 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = "io.github.followup_desktop.Followup/smtp"
+
+# What went wrong, for each thing the store was asked to do: whole sentences, so that each
+# language can say them its own way. (locked, no store at all, another failure {error}).
+_FAILURES = {
+    "save": (
+        _(
+            "The password store is locked, so Followup could not save the password. Unlock "
+            "it (for example by logging in to your desktop session), then try again."
+        ),
+        _("No password store is available to save the password."),
+        _(
+            "The password store could not save the password ({error}). Check that your "
+            "desktop's keyring service is running."
+        ),
+    ),
+    "read": (
+        _(
+            "The password store is locked, so Followup could not read the password. Unlock "
+            "it (for example by logging in to your desktop session), then try again."
+        ),
+        _("No password store is available to read the password."),
+        _(
+            "The password store could not read the password ({error}). Check that your "
+            "desktop's keyring service is running."
+        ),
+    ),
+    "delete": (
+        _(
+            "The password store is locked, so Followup could not delete the password. "
+            "Unlock it (for example by logging in to your desktop session), then try again."
+        ),
+        _("No password store is available to delete the password."),
+        _(
+            "The password store could not delete the password ({error}). Check that your "
+            "desktop's keyring service is running."
+        ),
+    ),
+}
 
 _UNSAFE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
@@ -79,9 +119,11 @@ def pick_backend(
     return None, StoreStatus(
         False,
         names,
-        "This system has no secure password store that Followup can use "
-        f"(keyring found only: {names}). On Linux, install and start a Secret Service "
-        "such as GNOME Keyring or KWallet, then restart Followup.",
+        _(
+            "This system has no secure password store that Followup can use "
+            "(keyring found only: {names}). On Linux, install and start a Secret Service "
+            "such as GNOME Keyring or KWallet, then restart Followup."
+        ).format(names=names),
     )
 
 
@@ -115,18 +157,13 @@ class PasswordStore:
     def _explain(self, error: Exception, doing: str) -> SecretStoreError:
         import keyring.errors
 
+        locked, missing, failed = _FAILURES[doing]
         if isinstance(error, keyring.errors.KeyringLocked):
-            text = (
-                f"The password store is locked, so Followup could not {doing}. Unlock it "
-                "(for example by logging in to your desktop session), then try again."
-            )
+            text = locked
         elif isinstance(error, keyring.errors.NoKeyringError):
-            text = self.status().reason or f"No password store is available to {doing}."
+            text = self.status().reason or missing
         else:
-            text = (
-                f"The password store could not {doing} ({type(error).__name__}). "
-                "Check that your desktop's keyring service is running."
-            )
+            text = failed.format(error=type(error).__name__)
         # Log the kind of failure only: keyring messages can echo what was passed in.
         log.warning("secret store failed to %s: %s", doing, type(error).__name__)
         return SecretStoreError(text)
@@ -139,7 +176,7 @@ class PasswordStore:
         try:
             backend.set_password(self.service_name, account_key, password)
         except keyring.errors.KeyringError as error:
-            raise self._explain(error, "save the password") from None
+            raise self._explain(error, "save") from None
         self._session.pop(account_key, None)
 
     def get_password(self, account_key: str) -> str | None:
@@ -154,7 +191,7 @@ class PasswordStore:
         try:
             return backend.get_password(self.service_name, account_key)
         except keyring.errors.KeyringError as error:
-            raise self._explain(error, "read the password") from None
+            raise self._explain(error, "read") from None
 
     def delete_password(self, account_key: str) -> None:
         """Forget the password everywhere Followup put it."""
@@ -169,7 +206,7 @@ class PasswordStore:
         except keyring.errors.PasswordDeleteError:
             pass  # nothing was stored: already forgotten
         except keyring.errors.KeyringError as error:
-            raise self._explain(error, "delete the password") from None
+            raise self._explain(error, "delete") from None
 
     def keep_for_session(self, account_key: str, password: str) -> None:
         """Hold the password in memory only, until Followup quits (person agreed)."""

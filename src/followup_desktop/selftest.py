@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from followup_desktop import APP_ID, APP_NAME, __version__
+from followup_desktop.core.i18n import _, ngettext
+from followup_desktop.core.localformat import number
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QMessageLogContext, QtMsgType
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from followup_desktop.core.db import Database
 
 DEMO_OPPORTUNITIES = 20
+# A check's outcome as the report's first column shows it.
+_STATUSES = {"ok": _("ok"), "FAILED": _("FAILED"), "skipped": _("skipped")}
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # Qt warnings that say nothing about the installation (the offscreen plugin has no window
 # manager to pass size hints to).
@@ -58,15 +62,20 @@ def run_self_test(*, out: TextIO | None = None, opportunities: int = DEMO_OPPORT
     """Run every check, print a short report to ``out`` (stdout); 0 when all pass."""
     stream = out if out is not None else sys.stdout
     started = time.perf_counter()
-    print(f"{APP_NAME} {__version__} self-test: {_describe_build()}", file=stream)
+    print(
+        _("{app} {version} self-test: {build}").format(
+            app=APP_NAME, version=__version__, build=_describe_build()
+        ),
+        file=stream,
+    )
     checks: list[tuple[str, Callable[[_Context], str], bool]] = [
         # (name, check, needs the database)
-        ("files", _check_files, False),
-        ("database", _check_database, False),
-        ("planner", _check_planner, True),
-        ("window", _check_window, True),
-        ("password storage", _check_keyring, False),
-        ("languages", _check_languages, False),
+        (_("files"), _check_files, False),
+        (_("database"), _check_database, False),
+        (_("planner"), _check_planner, True),
+        (_("window"), _check_window, True),
+        (_("password storage"), _check_keyring, False),
+        (_("languages"), _check_languages, False),
     ]
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="followup-selftest-") as tmp:
@@ -75,7 +84,7 @@ def run_self_test(*, out: TextIO | None = None, opportunities: int = DEMO_OPPORT
             try:
                 for name, check, needs_db in checks:
                     if needs_db and context.db is None:
-                        _line(stream, "skipped", name, "needs the database check to pass")
+                        _line(stream, "skipped", name, _("needs the database check to pass"))
                         continue
                     outcome = _run_check(name, check, context)
                     _line(stream, "ok" if outcome[0] else "FAILED", name, outcome[1])
@@ -85,17 +94,26 @@ def run_self_test(*, out: TextIO | None = None, opportunities: int = DEMO_OPPORT
                 if context.db is not None:
                     context.db.close()
     for note in context.notes:
-        print(f"  note: {note}", file=stream)
+        print("  " + _("note: {note}").format(note=note), file=stream)
     elapsed = time.perf_counter() - started
     if failures:
         print(
-            f"Self-test FAILED ({len(failures)} of {len(checks)} checks) in {elapsed:.1f} s. "
-            "Reinstall Followup, or report the lines above with the output of "
-            f"'followup-desktop --version'.",
+            _(
+                "Self-test FAILED ({failed} of {checks} checks) in {seconds} s. Reinstall "
+                "Followup, or report the lines above with the output of {command}."
+            ).format(
+                failed=len(failures),
+                checks=len(checks),
+                seconds=number(round(elapsed, 1)),
+                command="'followup-desktop --version'",
+            ),
             file=stream,
         )
         return 1
-    print(f"Self-test passed in {elapsed:.1f} s.", file=stream)
+    print(
+        _("Self-test passed in {seconds} s.").format(seconds=number(round(elapsed, 1))),
+        file=stream,
+    )
     return 0
 
 
@@ -108,23 +126,29 @@ def _run_check(name: str, check: Callable[[_Context], str], context: _Context) -
     except Exception as error:
         # A bug or a broken install: the traceback is what a bug report needs.
         traceback.print_exc(file=sys.stderr)
-        return False, f"unexpected {type(error).__name__}: {error}"
+        return False, _("unexpected {kind}: {error}").format(kind=type(error).__name__, error=error)
     return True, f"{detail} ({_format_seconds(time.perf_counter() - started)})"
 
 
 def _line(stream: TextIO, status: str, name: str, detail: str) -> None:
-    print(f"  {status:<8}{name}: {detail}", file=stream)
+    # The column is as wide as the longest status in the language, and one space.
+    width = max(len(word) for word in _STATUSES.values()) + 1
+    print(f"  {_STATUSES[status]:<{width}}{name}: {detail}", file=stream)
 
 
 def _format_seconds(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
+    if seconds < 1:
+        return f"{number(round(seconds * 1000))} ms"
+    return f"{number(round(seconds, 1))} s"
 
 
 def _describe_build() -> str:
     python = f"Python {sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
     if getattr(sys, "frozen", False):
-        return f"bundle in {Path(sys.executable).parent}, {python}"
-    return f"installed in {Path(__file__).parent}, {python}"
+        return _("bundle in {folder}, {python}").format(
+            folder=Path(sys.executable).parent, python=python
+        )
+    return _("installed in {folder}, {python}").format(folder=Path(__file__).parent, python=python)
 
 
 @contextlib.contextmanager
@@ -188,17 +212,21 @@ def _check_files(_context: _Context) -> str:
     missing += [f"resources/icons/hicolor/{icon}" for icon in icons if not _is_file(hicolor, icon)]
     if missing:
         raise SelfTestError(
-            f"files missing from the installation: {', '.join(missing)}. "
-            "The package or bundle is incomplete; reinstall it (or rebuild the bundle)."
+            _(
+                "files missing from the installation: {files}. The package or bundle is "
+                "incomplete; reinstall it (or rebuild the bundle)."
+            ).format(files=", ".join(missing))
         )
-    return (
-        f"{_count(len(scripts), 'migration')}, {_count(len(schemas), 'schema')}, "
-        f"{_count(len(templates), 'message template')}, {_count(len(icons), 'icon')}"
+    return ", ".join(
+        (
+            ngettext("{n} migration", "{n} migrations", len(scripts)).format(n=len(scripts)),
+            ngettext("{n} schema", "{n} schemas", len(schemas)).format(n=len(schemas)),
+            ngettext("{n} message template", "{n} message templates", len(templates)).format(
+                n=len(templates)
+            ),
+            ngettext("{n} icon", "{n} icons", len(icons)).format(n=len(icons)),
+        )
     )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _is_file(folder: Any, relative: str) -> bool:
@@ -217,15 +245,21 @@ def _check_database(context: _Context) -> str:
     try:
         context.db = open_database(path)
     except FollowupError as error:
-        raise SelfTestError(f"could not create a database in {context.folder}: {error}") from error
+        raise SelfTestError(
+            _("could not create a database in {folder}: {error}").format(
+                folder=context.folder, error=error
+            )
+        ) from error
     revision = current_revision(context.db.engine)
     head = head_revision()
     if revision != head:
         raise SelfTestError(
-            f"the new database is at schema {revision}, not {head}: the migrations did not "
-            "all run. Reinstall Followup."
+            _(
+                "the new database is at schema {revision}, not {head}: the migrations did not "
+                "all run. Reinstall Followup."
+            ).format(revision=revision, head=head)
         )
-    return f"created and migrated to schema {head}"
+    return _("created and migrated to schema {head}").format(head=head)
 
 
 def _check_planner(context: _Context) -> str:
@@ -253,16 +287,27 @@ def _check_planner(context: _Context) -> str:
         )
     if opportunities < context.opportunities:
         raise SelfTestError(
-            f"the demo data holds {opportunities} opportunities instead of "
-            f"{context.opportunities}; the installation's core is damaged. Reinstall Followup."
+            _(
+                "the demo data holds {found} opportunities instead of {wanted}; the "
+                "installation's core is damaged. Reinstall Followup."
+            ).format(found=opportunities, wanted=context.opportunities)
         )
     if open_actions == 0:
         raise SelfTestError(
-            f"the planner planned no actions for {opportunities} demo opportunities; "
-            "the installation's playbook is damaged. Reinstall Followup."
+            _(
+                "the planner planned no actions for {n} demo opportunities; the "
+                "installation's playbook is damaged. Reinstall Followup."
+            ).format(n=opportunities)
         )
     context.open_actions = open_actions
-    return f"{opportunities} demo opportunities, {open_actions} open actions planned"
+    return _("{opportunities}, {actions} planned").format(
+        opportunities=ngettext(
+            "{n} demo opportunity", "{n} demo opportunities", opportunities
+        ).format(n=opportunities),
+        actions=ngettext("{n} open action", "{n} open actions", open_actions).format(
+            n=open_actions
+        ),
+    )
 
 
 def _check_window(context: _Context) -> str:
@@ -311,22 +356,40 @@ def _check_window(context: _Context) -> str:
     finally:
         qInstallMessageHandler(previous)
     if APP_NAME not in title:
-        raise SelfTestError(f"the main window is titled {title!r}, not {APP_NAME!r}.")
+        raise SelfTestError(
+            _("the main window is titled {title}, not {app}.").format(
+                title=repr(title), app=repr(APP_NAME)
+            )
+        )
     if picture.isNull() or picture.width() == 0:
         raise SelfTestError(
-            f"Qt could not draw the main window on the {platform!r} platform. "
-            "Check that a font is installed (e.g. fonts-dejavu-core)."
+            _(
+                "Qt could not draw the main window on the {platform} platform. "
+                "Check that a font is installed (e.g. fonts-dejavu-core)."
+            ).format(platform=repr(platform))
         )
     if messages:
         raise SelfTestError(
-            f"Qt reported {len(messages)} problem(s) drawing the window on {platform!r}: "
-            + "; ".join(messages[:3])
+            ngettext(
+                "Qt reported {n} problem drawing the window on {platform}: {problems}",
+                "Qt reported {n} problems drawing the window on {platform}: {problems}",
+                len(messages),
+            ).format(n=len(messages), platform=repr(platform), problems="; ".join(messages[:3]))
         )
     if rows == 0 and context.open_actions:
         context.notes.append(
-            "the window's agenda is empty for the next days; the demo data's actions fall later."
+            _("the window's agenda is empty for the next days; the demo data's actions fall later.")
         )
-    return f"{title!r} drawn on {platform} at {picture.width()}x{picture.height()}, {rows} rows"
+    return ngettext(
+        "{title} drawn on {platform} at {size}, {n} row",
+        "{title} drawn on {platform} at {size}, {n} rows",
+        rows,
+    ).format(
+        title=repr(title),
+        platform=platform,
+        size=f"{picture.width()}x{picture.height()}",
+        n=rows,
+    )
 
 
 def _choose_platform() -> None:
@@ -390,13 +453,16 @@ def _check_keyring(_context: _Context) -> str:
         wanted not in found or importlib.util.find_spec(f"keyring.backends.{wanted}") is None
     ):
         raise SelfTestError(
-            f"keyring's {wanted} backend is missing from the installation (found: "
-            f"{', '.join(found) or 'none'}), so passwords could not be stored. "
-            "Reinstall Followup."
+            _(
+                "keyring's {backend} backend is missing from the installation (found: "
+                "{found}), so passwords could not be stored. Reinstall Followup."
+            ).format(backend=wanted, found=", ".join(found) or _("none"))
         )
     if getattr(sys, "frozen", False) and importlib.util.find_spec("keyrings") is not None:
         raise SelfTestError(
-            "the bundle contains keyrings.alt, whose file backends store passwords in plain "
-            "text; rebuild it with packaging/followup.spec, which excludes it."
+            _(
+                "the bundle contains keyrings.alt, whose file backends store passwords in "
+                "plain text; rebuild it with packaging/followup.spec, which excludes it."
+            )
         )
-    return f"keyring backends {', '.join(found)}"
+    return _("keyring backends {names}").format(names=", ".join(found))

@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.localformat import long_date
 from followup_desktop.core.mailbox import check as check_module
 from followup_desktop.core.mailbox import imap as imap_module
 from followup_desktop.core.mailbox.account import IncomingAccount, save_incoming
@@ -497,7 +498,7 @@ def test_the_command_line_checks_confirms_and_dismisses(
     day = datetime.now(local_zone()).date() + timedelta(days=20)
     waited = run_cli(tmp_path, db, "mail-confirm", dana, "--outcome", "wait", "--on", str(day))
     assert waited.returncode == 0, waited.stderr
-    assert f"Recorded what it said: wait ({day})." in waited.stdout
+    assert f"Recorded what it said: wait ({long_date(day)})." in waited.stdout
     with service.db.session() as session:
         logged = session.scalars(
             select(Correspondence).where(Correspondence.direction == Direction.RECEIVED)

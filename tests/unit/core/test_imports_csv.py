@@ -702,7 +702,7 @@ def test_cli_export_csv(db_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     result = _run("--db", str(db_path), "export-csv", str(out))
     assert result.returncode == 0, result.stderr
-    assert "Wrote 1 opportunities" in result.stdout
+    assert "Wrote 1 opportunity to" in result.stdout
     assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("Acme,Dev,Applied,")
 
 

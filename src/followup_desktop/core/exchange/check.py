@@ -25,6 +25,7 @@ from followup_desktop.core.exchange.schema import (
 )
 from followup_desktop.core.exchange.tables import gc_paused
 from followup_desktop.core.files import read_limited
+from followup_desktop.core.i18n import _
 
 # The format nests five levels (file, table, row, a setting's object, a list in it);
 # anything much deeper is not an export. Checked right after parsing, before any schema
@@ -76,8 +77,10 @@ def _check_nesting(document: Any) -> None:
 
 def _too_deep() -> ImportFormatError:
     return ImportFormatError(
-        f"arrays and objects are nested more than {MAX_NESTING} levels deep; a Followup "
-        "export nests five. This is not an export file, or it is damaged."
+        _(
+            "arrays and objects are nested more than {limit} levels deep; a Followup export "
+            "nests five. This is not an export file, or it is damaged."
+        ).format(limit=MAX_NESTING)
     )
 
 
@@ -94,11 +97,15 @@ def parse_export(payload: bytes) -> Any:
         text = payload.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFormatError(
-            f"the file is not UTF-8 text (undecodable byte at offset {error.start}). "
-            "Export again from Followup, or save the file as UTF-8."
+            _(
+                "the file is not UTF-8 text (undecodable byte at offset {offset}). Export "
+                "again from Followup, or save the file as UTF-8."
+            ).format(offset=error.start)
         ) from None
     if not text.strip():
-        raise ImportFormatError("the file is empty. Choose the file that Followup's export wrote.")
+        raise ImportFormatError(
+            _("the file is empty. Choose the file that Followup's export wrote.")
+        )
     duplicates: list[_DuplicateKeys] = []
 
     def build_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -122,16 +129,20 @@ def parse_export(payload: bytes) -> Any:
             )
     except json.JSONDecodeError as error:
         raise ImportFormatError(
-            f"the file is not valid JSON: {error.msg} at line {error.lineno}, column "
-            f"{error.colno}. Fix the file there, or export it again from Followup."
+            _(
+                "the file is not valid JSON: {problem} at line {line}, column {column}. Fix "
+                "the file there, or export it again from Followup."
+            ).format(problem=error.msg, line=error.lineno, column=error.colno)
         ) from None
     except RecursionError:
         # Nested deeper than the parser's stack (about a thousand levels).
         raise _too_deep() from None
     except _NotJsonConstantError as error:
         raise ImportFormatError(
-            f"the file contains {error.args[0]}, which JSON does not allow; "
-            "write a number or null instead."
+            _(
+                "the file contains {word}, which JSON does not allow; write a number or null "
+                "instead."
+            ).format(word=error.args[0])
         ) from None
     _check_nesting(document)
     # The plain substring test first: the pattern has no literal to skip ahead by, so on
@@ -139,15 +150,18 @@ def parse_export(payload: bytes) -> Any:
     if "\\u0000" in text and _NUL_ESCAPE.search(text):
         location = _find(document, _holds_nul)
         raise ImportFormatError(
-            "this text contains a NUL character (\\u0000), which is not text and cannot be "
-            "stored; remove it.",
+            _(
+                "this text contains a NUL character (\\u0000), which is not text and cannot "
+                "be stored; remove it."
+            ),
             json_path(location or ()),
         )
     if duplicates:
         location = _find(document, lambda node: node is duplicates[0])
         raise ImportFormatError(
-            f"the key {duplicates[0].duplicate!r} appears more than once in this object; "
-            "keep only one of them.",
+            _("the key {key} appears more than once in this object; keep only one of them.").format(
+                key=repr(duplicates[0].duplicate)
+            ),
             json_path(location or ()),
         )
     return document
@@ -156,41 +170,54 @@ def parse_export(payload: bytes) -> Any:
 def _check_top_level(document: Any) -> None:
     if not isinstance(document, dict):
         raise ImportFormatError(
-            f"the file holds {_json_type(document)}, not a Followup export: an export is a "
-            'JSON object that starts with {"format": "followup", "version": 1, ...}.'
+            _(
+                "the file holds {found}, not a Followup export: an export is a JSON object "
+                'that starts with {{"format": "followup", "version": 1, ...}}.'
+            ).format(found=_json_type(document))
         )
     if "format" not in document:
         raise ImportFormatError(
-            'there is no "format" field, so this is not a Followup export. Choose a file '
-            "written by Followup's export.",
+            _(
+                'there is no "format" field, so this is not a Followup export. Choose a file '
+                "written by Followup's export."
+            ),
             "$.format",
         )
     if document["format"] != FORMAT_NAME:
         raise ImportFormatError(
-            f'the format is {_json_type(document["format"])}, not "followup": this file was '
-            "not written by Followup's export.",
+            _(
+                'the format is {found}, not "followup": this file was not written by '
+                "Followup's export."
+            ).format(found=_json_type(document["format"])),
             "$.format",
         )
     if "version" not in document:
         raise ImportFormatError(
-            'there is no "version" field; a Followup export names its format version.',
+            _('there is no "version" field; a Followup export names its format version.'),
             "$.version",
         )
     version = document["version"]
     if type(version) is not int:
         raise ImportFormatError(
-            f"the format version must be a whole number, not {_json_type(version)}.",
+            _("the format version must be a whole number, not {found}.").format(
+                found=_json_type(version)
+            ),
             "$.version",
         )
     if version > FORMAT_VERSION:
         raise ImportFormatError(
-            f"this file has format version {version} and was written by a newer Followup; "
-            f"this one reads versions up to {FORMAT_VERSION}. Update Followup to import it.",
+            _(
+                "this file has format version {version} and was written by a newer Followup; "
+                "this one reads versions up to {newest}. Update Followup to import it."
+            ).format(version=version, newest=FORMAT_VERSION),
             "$.version",
         )
     if version < 1:
         raise ImportFormatError(
-            f"format version {version} does not exist; versions start at 1.", "$.version"
+            _("format version {version} does not exist; versions start at 1.").format(
+                version=version
+            ),
+            "$.version",
         )
     problem = next(iter(_shallow_validator().iter_errors(document)), None)
     if problem is not None:

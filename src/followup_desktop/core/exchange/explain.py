@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from followup_desktop.core.errors import ImportFormatError
 from followup_desktop.core.exchange.schema import FORMAT_VERSION, export_schema
+from followup_desktop.core.i18n import _
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAIVE_INSTANT = re.compile(
@@ -57,22 +58,22 @@ def _json_type(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return f"the number {value!r}"
+        return _("the number {value}").format(value=repr(value))
     if isinstance(value, str):
-        return f"the text {_shorten(value)}"
+        return _("the text {value}").format(value=_shorten(value))
     if isinstance(value, list):
-        return "a list"
-    return "an object"
+        return _("a list")
+    return _("an object")
 
 
 _TYPE_NAMES = {
     "null": "null",
-    "boolean": "true or false",
-    "integer": "a whole number",
-    "number": "a number",
-    "string": "text",
-    "object": "an object",
-    "array": "a list",
+    "boolean": _("true or false"),
+    "integer": _("a whole number"),
+    "number": _("a number"),
+    "string": _("text"),
+    "object": _("an object"),
+    "array": _("a list"),
 }
 
 
@@ -81,7 +82,7 @@ def _explain(error: Any, prefix: Sequence[str | int]) -> ImportFormatError:
     path: list[str | int] = [*prefix, *error.absolute_path]
     explain = _EXPLANATIONS.get(error.validator)
     if explain is None:
-        return ImportFormatError(f"{error.message}.", json_path(path))
+        return ImportFormatError(f"{error.message}.", json_path(path))  # jsonschema's English
     message, field = explain(error.instance, error.validator_value, error.schema)
     return ImportFormatError(message, json_path(path if field is None else [*path, field]))
 
@@ -92,9 +93,11 @@ _Explanation = tuple[str, str | None]
 def _explain_required(instance: Any, required: Any, _schema: Any) -> _Explanation:
     missing = next(key for key in required if key not in instance)
     return (
-        "this field is missing. Every field of format version "
-        f"{FORMAT_VERSION} is required; write null where a value is unknown and the field "
-        "allows it, or [] for an empty table.",
+        _(
+            "this field is missing. Every field of format version {version} is required; "
+            "write null where a value is unknown and the field allows it, or [] for an empty "
+            "table."
+        ).format(version=FORMAT_VERSION),
         missing,
     )
 
@@ -103,34 +106,45 @@ def _explain_unknown(instance: Any, _value: Any, schema: Any) -> _Explanation:
     allowed = schema.get("properties", {})
     extra = next(key for key in instance if key not in allowed)
     return (
-        f"unknown field {extra!r}: format version {FORMAT_VERSION} has no such field. "
-        "Followup refuses unknown fields rather than dropping them silently; remove it, or "
-        "check the spelling.",
+        _(
+            "unknown field {field}: format version {version} has no such field. Followup "
+            "refuses unknown fields rather than dropping them silently; remove it, or check "
+            "the spelling."
+        ).format(field=repr(extra), version=FORMAT_VERSION),
         extra,
     )
 
 
 def _explain_type(instance: Any, expected: Any, _schema: Any) -> _Explanation:
     names = [expected] if isinstance(expected, str) else list(expected)
-    wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
-    return f"must be {wanted}, not {_json_type(instance)}.", None
+    words = [_TYPE_NAMES.get(name, name) for name in names]
+    wanted = words[0]
+    for word in words[1:]:
+        wanted = _("{first} or {second}").format(first=wanted, second=word)
+    return _("must be {wanted}, not {found}.").format(
+        wanted=wanted, found=_json_type(instance)
+    ), None
 
 
 def _explain_enum(instance: Any, choices: Any, _schema: Any) -> _Explanation:
     listed = ", ".join("null" if value is None else repr(value) for value in choices)
-    return f"{_json_type(instance)} is not allowed here; use one of {listed}.", None
+    return _("{found} is not allowed here; use one of {choices}.").format(
+        found=_json_type(instance), choices=listed
+    ), None
 
 
 def _explain_min_length(_instance: Any, limit: Any, _schema: Any) -> _Explanation:
     if limit == 1:
-        return "must not be empty.", None
-    return f"must be at least {limit} characters long.", None
+        return _("must not be empty."), None
+    return _("must be at least {limit} characters long.").format(limit=limit), None
 
 
 def _explain_max_length(instance: Any, limit: Any, _schema: Any) -> _Explanation:
     return (
-        f"is {len(instance)} characters long; at most {limit} are allowed. Shorten it "
-        "(longer text belongs in the notes).",
+        _(
+            "is {length} characters long; at most {limit} are allowed. Shorten it (longer "
+            "text belongs in the notes)."
+        ).format(length=len(instance), limit=limit),
         None,
     )
 
@@ -144,15 +158,17 @@ _EXPLANATIONS: Final[dict[str, Callable[[Any, Any, Any], _Explanation]]] = {
     "minLength": _explain_min_length,
     "maxLength": _explain_max_length,
     "minimum": lambda instance, limit, _schema: (
-        f"is {instance}; it must be at least {limit}.",
+        _("is {value}; it must be at least {limit}.").format(value=instance, limit=limit),
         None,
     ),
     "maximum": lambda instance, limit, _schema: (
-        f"is {instance}; it must be at most {limit}.",
+        _("is {value}; it must be at most {limit}.").format(value=instance, limit=limit),
         None,
     ),
     "minItems": lambda _instance, limit, _schema: (
-        f"must hold at least {limit} row(s): a Followup database always has its board's stages.",
+        _(
+            "must hold at least {limit} rows: a Followup database always has its board's stages."
+        ).format(limit=limit),
         None,
     ),
 }
@@ -165,18 +181,22 @@ def _shorten(value: str) -> str:
 def _explain_pattern(pattern: str, value: str) -> str:
     if pattern == export_schema()["$defs"]["instant"]["pattern"]:
         if _NAIVE_INSTANT.fullmatch(value):
-            return (
-                f"the time {_shorten(value)} has no time zone offset, so the instant it "
-                "means is unknown. Add one: Z for UTC (2026-11-23T08:30:00Z) or the local "
-                "offset (2026-11-23T09:30:00+01:00)."
-            )
-        return (
-            f"{_shorten(value)} is not an ISO 8601 date and time with an offset; write it "
-            "like 2026-11-23T08:30:00Z."
-        )
+            return _(
+                "the time {value} has no time zone offset, so the instant it means is "
+                "unknown. Add one: Z for UTC (2026-11-23T08:30:00Z) or the local offset "
+                "(2026-11-23T09:30:00+01:00)."
+            ).format(value=_shorten(value))
+        return _(
+            "{value} is not an ISO 8601 date and time with an offset; write it like "
+            "2026-11-23T08:30:00Z."
+        ).format(value=_shorten(value))
     if pattern == export_schema()["$defs"]["date"]["pattern"]:
-        return f"{_shorten(value)} is not a date written as YYYY-MM-DD (for example 2026-11-23)."
-    return f"{_shorten(value)} does not have the expected form ({pattern})."
+        return _("{value} is not a date written as YYYY-MM-DD (for example 2026-11-23).").format(
+            value=_shorten(value)
+        )
+    return _("{value} does not have the expected form ({pattern}).").format(
+        value=_shorten(value), pattern=pattern
+    )
 
 
 __all__ = ["json_path"]

@@ -30,6 +30,7 @@ from followup_desktop.core.exchange.tables import (
     _TableSpec,
     gc_paused,
 )
+from followup_desktop.core.i18n import _
 from followup_desktop.core.settings_registry import check_setting, declared
 from followup_desktop.core.timeutil import check_zone_name, is_zone_name
 
@@ -98,26 +99,28 @@ _UNIQUE: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
 }
 
 _SINGULAR = {
-    "settings": "setting",
-    "stages": "stage",
-    "contacts": "contact",
-    "opportunities": "opportunity",
-    "stage_changes": "stage change",
-    "opportunity_contacts": "contact link",
-    "interviews": "interview",
-    "interview_participants": "panel member",
-    "debriefs": "debrief",
-    "stumbled_questions": "question",
-    "actions": "action",
-    "correspondence": "message",
-    "reminder_deliveries": "reminder delivery",
+    "settings": _("setting"),
+    "stages": _("stage"),
+    "contacts": _("contact"),
+    "opportunities": _("opportunity"),
+    "stage_changes": _("stage change"),
+    "opportunity_contacts": _("contact link"),
+    "interviews": _("interview"),
+    "interview_participants": _("panel member"),
+    "debriefs": _("debrief"),
+    "stumbled_questions": _("question"),
+    "actions": _("action"),
+    "correspondence": _("message"),
+    "reminder_deliveries": _("reminder delivery"),
 }
 
 
 def _bad_instant(text: str, path: list[str | int]) -> ImportFormatError:
     return ImportFormatError(
-        f"{text!r} is not a real date and time (check the day, the hour and the offset); "
-        "write it like 2026-11-23T08:30:00Z.",
+        _(
+            "{text} is not a real date and time (check the day, the hour and the offset); "
+            "write it like 2026-11-23T08:30:00Z."
+        ).format(text=repr(text)),
         json_path(path),
     )
 
@@ -127,7 +130,8 @@ def _check_date(text: str, path: list[str | int]) -> None:
         date.fromisoformat(text)
     except ValueError:
         raise ImportFormatError(
-            f"{text!r} is not a real calendar day; write it as YYYY-MM-DD.", json_path(path)
+            _("{text} is not a real calendar day; write it as YYYY-MM-DD.").format(text=repr(text)),
+            json_path(path),
         ) from None
 
 
@@ -137,7 +141,7 @@ def _json_to_storage(value: Any, path: list[str | int]) -> str:
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     except ValueError:  # only reachable from Python callers: a file cannot hold NaN
         raise ImportFormatError(
-            "holds NaN or Infinity, which JSON cannot represent; use a number or null.",
+            _("holds NaN or Infinity, which JSON cannot represent; use a number or null."),
             json_path(path),
         ) from None
 
@@ -209,8 +213,10 @@ class _Preparer:
                 value = row[column]
                 if value is not None and value not in targets:
                     raise ImportFormatError(
-                        f"refers to {_SINGULAR[target]} {value}, which is not in "
-                        f"$.{target}. Add that {_SINGULAR[target]} or correct the id.",
+                        _(
+                            "refers to {thing} {value}, which is not in {table}. Add it there "
+                            "or correct the id."
+                        ).format(thing=_SINGULAR[target], value=value, table=f"$.{target}"),
                         json_path([table, index, column]),
                     )
             values = list(fetch(row))
@@ -251,8 +257,10 @@ class _Preparer:
             f"{column} {item!r}" for column, item in zip(columns, shown, strict=True)
         )
         return ImportFormatError(
-            f"a second {_SINGULAR[table]} with {described}; the first is "
-            f"{json_path([table, first])}. Each must be unique: remove or renumber one.",
+            _(
+                "a second {thing} with {values}; the first is {first}. Each must be unique: "
+                "remove or renumber one."
+            ).format(thing=_SINGULAR[table], values=described, first=json_path([table, first])),
             json_path([table, index, columns[0]]),
         )
 
@@ -262,16 +270,20 @@ class _Preparer:
         # SQLite number, and one beyond 64 bits would silently become an inexact float.
         if type(value) is int and not -(2**63) <= value < 2**63:
             raise ImportFormatError(
-                f"the number {value} is too large for a setting (at most 19 digits); "
-                "write it as text in quotes if it is an identifier.",
+                _(
+                    "the number {value} is too large for a setting (at most 19 digits); write "
+                    "it as text in quotes if it is an identifier."
+                ).format(value=value),
                 json_path(["settings", index, "value"]),
             )
         key = row["key"]
         if _is_secret_setting(key):
             raise ImportFormatError(
-                f"the setting {key!r} would hold a secret. Followup keeps passwords "
-                "and tokens in the system keyring, never in its database or exports; "
-                "remove this setting from the file.",
+                _(
+                    "the setting {key} would hold a secret. Followup keeps passwords and "
+                    "tokens in the system keyring, never in its database or exports; remove "
+                    "this setting from the file."
+                ).format(key=repr(key)),
                 json_path(["settings", index, "key"]),
             )
         # The same checks as FollowupService.set_setting (and so the Settings dialog):
@@ -321,9 +333,10 @@ class _Preparer:
         owner = self.interview_opportunity[interview]
         if row["opportunity_id"] != owner:
             raise ImportFormatError(
-                f"the action is about interview {interview}, which belongs to opportunity "
-                f"{owner}, but the action names opportunity {row['opportunity_id']}. "
-                "Make them agree.",
+                _(
+                    "the action is about interview {interview}, which belongs to opportunity "
+                    "{owner}, but the action names opportunity {named}. Make them agree."
+                ).format(interview=interview, owner=owner, named=row["opportunity_id"]),
                 json_path(["actions", index, "opportunity_id"]),
             )
 

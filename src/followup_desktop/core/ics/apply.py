@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.ics.guess import company_domain, company_key, guess_kind, is_not_a_guest
 from followup_desktop.core.ics.match import Proposal, own_addresses, propose
 from followup_desktop.core.ics.notes import ALL_DAY_NOTE, NOTES_PREFIX, is_invitation_note
@@ -94,22 +95,24 @@ class IcsImportResult:
     def summary(self) -> str:
         """One sentence for the status bar or the terminal."""
 
-        def count(number: int, one: str, many: str) -> str:
-            return f"{number} {one if number == 1 else many}"
-
         parts = []
         if self.created:
-            parts.append(count(len(self.created), "interview added", "interviews added"))
+            n = len(self.created)
+            parts.append(ngettext("{n} interview added", "{n} interviews added", n).format(n=n))
         if self.updated:
-            parts.append(count(len(self.updated), "interview updated", "interviews updated"))
+            n = len(self.updated)
+            parts.append(ngettext("{n} interview updated", "{n} interviews updated", n).format(n=n))
         cancelled = len(self.cancelled_deleted) + len(self.cancelled_kept)
         if cancelled:
-            parts.append(count(cancelled, "interview cancelled", "interviews cancelled"))
-        if self.opportunities_created:
             parts.append(
-                count(len(self.opportunities_created), "new opportunity", "new opportunities")
+                ngettext("{n} interview cancelled", "{n} interviews cancelled", cancelled).format(
+                    n=cancelled
+                )
             )
-        return ", ".join(parts) or "nothing changed"
+        if self.opportunities_created:
+            n = len(self.opportunities_created)
+            parts.append(ngettext("{n} new opportunity", "{n} new opportunities", n).format(n=n))
+        return ", ".join(parts) or _("nothing changed")
 
     @property
     def change(self) -> Change:
@@ -123,14 +126,18 @@ class IcsImportResult:
     def note_ignored(self, invitation: Invitation) -> None:
         """A cancellation of an invitation that was never imported."""
         self.lines.append(
-            f"{invitation.summary}: cancelled, but it was never imported; nothing to do."
+            _("{event}: cancelled, but it was never imported; nothing to do.").format(
+                event=invitation.summary
+            )
         )
 
     def note_updated(self, invitation: Invitation, interview_id: int, opportunity_id: int) -> None:
         """An interview moved or re-placed by a new version of its invitation."""
         self.updated.append(interview_id)
         self.opportunity_ids.add(opportunity_id)
-        self.lines.append(f"{invitation.summary}: interview {interview_id} updated.")
+        self.lines.append(
+            _("{event}: interview {id} updated.").format(event=invitation.summary, id=interview_id)
+        )
 
     def note_added(
         self, step: InvitationStep, interview_id: int, opportunity_id: int, *, new: bool
@@ -139,12 +146,16 @@ class IcsImportResult:
         proposal = step.proposal
         if new:
             self.opportunities_created.append(opportunity_id)
-            how = f"new opportunity {proposal.company} — {proposal.role}"
+            line = _("{event}: interview added to new opportunity {company} — {role}.").format(
+                event=step.invitation.summary, company=proposal.company, role=proposal.role
+            )
         else:
-            how = f"opportunity {opportunity_id}, matched by {proposal.matched_by}"
+            line = _("{event}: interview added to opportunity {id}, matched by {reason}.").format(
+                event=step.invitation.summary, id=opportunity_id, reason=proposal.matched_by
+            )
         self.created.append(interview_id)
         self.opportunity_ids.add(opportunity_id)
-        self.lines.append(f"{step.invitation.summary}: interview added to {how}.")
+        self.lines.append(line)
 
     def note_cancelled(
         self, invitation: Invitation, interview_id: int, opportunity_id: int, *, kept: bool
@@ -154,15 +165,19 @@ class IcsImportResult:
         if kept:
             self.cancelled_kept.append(interview_id)
             self.lines.append(
-                f"{invitation.summary}: cancelled by the organizer; the interview is kept "
-                "because it holds your debrief or notes, marked cancelled, and its open "
-                "steps were dismissed."
+                _(
+                    "{event}: cancelled by the organizer; the interview is kept because it "
+                    "holds your debrief or notes, marked cancelled, and its open steps were "
+                    "dismissed."
+                ).format(event=invitation.summary)
             )
         else:
             self.cancelled_deleted.append(interview_id)
             self.lines.append(
-                f"{invitation.summary}: cancelled by the organizer; the interview and its "
-                "planned steps were removed (it held nothing you wrote)."
+                _(
+                    "{event}: cancelled by the organizer; the interview and its planned steps "
+                    "were removed (it held nothing you wrote)."
+                ).format(event=invitation.summary)
             )
 
 
@@ -222,14 +237,14 @@ def _resolved(proposal: Proposal, choices: Choices | None, session: Session) -> 
     uid = proposal.invitation.uid
     target, reason = proposal.opportunity_id, proposal.matched_by
     if proposal.action == "create" and choices is not None and uid in choices:
-        target, reason = choices[uid], "your choice"
+        target, reason = choices[uid], _("your choice")
         if target is not None and session.get(Opportunity, target) is None:
             raise ValidationError(
-                f"Opportunity {target} no longer exists; import the file again.",
+                _("Opportunity {id} no longer exists; import the file again.").format(id=target),
                 "opportunity",
             )
     elif proposal.action == "create" and target is None:
-        reason = "an opportunity made earlier in this file"
+        reason = _("an opportunity made earlier in this file")
     return Proposal(
         proposal.invitation,
         proposal.action,

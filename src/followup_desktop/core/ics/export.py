@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from followup_desktop.core.action_kinds import action_title, person_named
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.files import FileWriteError, write_atomically
+from followup_desktop.core.i18n import _
 from followup_desktop.core.ics import writer as ics_writer
 from followup_desktop.core.ics.notes import is_cancelled_note
 from followup_desktop.core.ics.sequences import (
@@ -191,18 +192,33 @@ def _queries(opportunity_id: int | None) -> tuple[AnySelect, AnySelect, AnySelec
     return interviews, panels, actions
 
 
+# The first line of an interview's description, by its kind (whole sentences, so each
+# language can word them its own way).
+_KIND_LINES = {
+    "phone": _("Phone interview, round {round}."),
+    "video": _("Video interview, round {round}."),
+    "onsite": _("Onsite interview, round {round}."),
+    "panel": _("Panel interview, round {round}."),
+    "technical": _("Technical interview, round {round}."),
+    "other": _("Other interview, round {round}."),
+}
+
+
 def _interview_event(row: Any, people: list[tuple[str, str]], builder: _Builder) -> None:
     zone = _zone_or_utc(row.timezone)
-    summary = f"Interview: {row.role} at {row.company}"
-    if row.round > 1:
-        summary += f" (round {row.round})"
+    summary = (
+        _("Interview: {role} at {company} (round {round})")
+        if row.round > 1
+        else _("Interview: {role} at {company}")
+    ).format(role=row.role, company=row.company, round=row.round)
     if is_cancelled_note(row.notes):
-        summary = f"Cancelled: {summary}"
-    lines = [f"{str(row.kind).capitalize()} interview, round {row.round}."]
+        summary = _("Cancelled: {event}").format(event=summary)
+    kind = _KIND_LINES.get(str(row.kind), _KIND_LINES["other"])
+    lines = [kind.format(round=row.round)]
     if people:
-        lines.append("Panel: " + ", ".join(name for name, _ in people) + ".")
+        lines.append(_("Panel: {names}.").format(names=", ".join(name for name, _mail in people)))
     if row.next_steps:
-        lines.append(f"Next steps: {row.next_steps}")
+        lines.append(_("Next steps: {steps}").format(steps=row.next_steps))
     description = "\n".join(lines)
     event = builder.backend.Event()
     event.add("dtstart", row.starts_at.astimezone(zone))
@@ -233,7 +249,7 @@ def _interview_event(row: Any, people: list[tuple[str, str]], builder: _Builder)
 def _decision_event(
     interview_id: int, decided: date, company: str, role: str, builder: _Builder
 ) -> None:
-    summary = f"Decision expected: {role} at {company}"
+    summary = _("Decision expected: {role} at {company}").format(role=role, company=company)
     event = builder.backend.Event()
     event.add("dtstart", decided)
     event.add("dtend", decided + timedelta(days=1))
@@ -246,14 +262,14 @@ def _decision_event(
 def _action_component(row: Any, actions_as: ActionsAs, builder: _Builder) -> None:
     snoozed = row.state is ActionState.SNOOZED and row.snoozed_until is not None
     due = row.snoozed_until if snoozed else row.due_at
-    where = f"{row.company} \u2014 {row.role}" if row.company else "Your search"
+    where = f"{row.company} \u2014 {row.role}" if row.company else _("Your search")
     # Worded as every face words it: the step names its person.
     summary = f"{action_title(row.kind, person_named(row.person, row.recipient))}: {where}"
     lines = []
     if row.recipient:
-        lines.append(f"To: {row.recipient}")
+        lines.append(_("To: {recipient}").format(recipient=row.recipient))
     if row.reason:
-        lines.append(f"Why: {row.reason}")
+        lines.append(_("Why: {reason}").format(reason=row.reason))
     description = "\n".join(lines)
     if actions_as is ActionsAs.TODOS:
         component = builder.backend.Todo()
@@ -328,7 +344,10 @@ def check_calendar_target(path: Path) -> None:
     """Refuse, before any work, a file whose folder does not exist."""
     if not path.expanduser().absolute().parent.is_dir():
         raise ValidationError(
-            f"The folder of {path} does not exist; choose a file in an existing folder.", "file"
+            _("The folder of {file} does not exist; choose a file in an existing folder.").format(
+                file=path
+            ),
+            "file",
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from followup_desktop.core.i18n import _
 from followup_desktop.core.ics.parse import Invitation, Person
 from followup_desktop.core.models import InterviewKind
 
@@ -141,7 +142,7 @@ def guess_company_and_role(summary: str, organizer: Person | None) -> tuple[str,
     if not company:
         company = next((c for c in candidates if c and not _ROLE_WORDS.search(c)), "")
         if not company:
-            company = next((c for c in candidates if c), "") or "Unknown company"
+            company = next((c for c in candidates if c), "") or _("Unknown company")
     key = company_key(company)
 
     def is_company(text: str) -> bool:
@@ -164,7 +165,7 @@ def guess_company_and_role(summary: str, organizer: Person | None) -> tuple[str,
         role = next((_clean_part(t) for t in parenthesised if _clean_part(t)), "")
     if not role:
         without = re.sub(re.escape(company), " ", summary, flags=re.IGNORECASE) if key else summary
-        role = _clean_part(" ".join(_SEPARATORS.split(without))) or "Role from an invitation"
+        role = _clean_part(" ".join(_SEPARATORS.split(without))) or _("Role from an invitation")
     return company[:200], role[:200]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_desktop.core.db import Database
+from followup_desktop.core.i18n import _
 from followup_desktop.core.ics.guess import company_domain, company_key, guess_company_and_role
 from followup_desktop.core.ics.parse import Invitation, read_invitation_file
 from followup_desktop.core.models import (
@@ -124,17 +125,23 @@ def describe_proposal(proposal: Proposal, tz: tzinfo) -> str:
     The company, role and summary come from the file: callers show the line as plain text.
     """
     invitation = proposal.invitation
-    when = invitation.starts_at.astimezone(tz).strftime("%a %d %b %Y %H:%M")
-    target = f"{proposal.company} — {proposal.role}".strip(" —") or "a new opportunity"
+    from followup_desktop.core.localformat import day_and_clock
+
+    when = day_and_clock(invitation.starts_at.astimezone(tz), year=True)
+    target = f"{proposal.company} — {proposal.role}".strip(" —") or _("a new opportunity")
     if proposal.action == "update":
-        return f"Update the interview on {when} ({target})"
+        return _("Update the interview on {when} ({target})").format(when=when, target=target)
     if proposal.action == "cancel":
-        return f"Cancel the interview on {when} ({target})"
+        return _("Cancel the interview on {when} ({target})").format(when=when, target=target)
     if proposal.action == "ignore":
-        return f"Nothing to do for the cancelled {invitation.summary!r}"
+        return _("Nothing to do for the cancelled {event}").format(event=repr(invitation.summary))
     if proposal.opportunity_id is None:
-        return f"Add an interview on {when} to a new opportunity: {target}"
-    return f"Add an interview on {when} to {target} (matched by {proposal.matched_by})"
+        return _("Add an interview on {when} to a new opportunity: {target}").format(
+            when=when, target=target
+        )
+    return _("Add an interview on {when} to {target} (matched by {reason})").format(
+        when=when, target=target, reason=proposal.matched_by
+    )
 
 
 def preview_ics_file(db: Database, path: Path, tz: tzinfo | None = None) -> list[Proposal]:
@@ -156,7 +163,9 @@ def _match(
     if label:
         hit = _best(c for c in candidates if c.key and c.key == company_key(label))
         if hit is not None:
-            return hit.id, f"the organizer's address ({invitation.organizer.email})"  # type: ignore[union-attr]
+            return hit.id, _("the organizer's address ({address})").format(
+                address=invitation.organizer.email  # type: ignore[union-attr]
+            )
     summary_words = re.sub(r"[^a-z0-9]+", " ", invitation.summary.lower())
     squashed = summary_words.replace(" ", "")
     hit = _best(
@@ -169,7 +178,7 @@ def _match(
         )
     )
     if hit is not None:
-        return hit.id, f"the company name in the title ({hit.company})"
+        return hit.id, _("the company name in the title ({company})").format(company=hit.company)
     if invitation.organizer is not None and label:
         domain = invitation.organizer.email.rsplit("@", 1)[-1]
         linked = set(
@@ -181,7 +190,7 @@ def _match(
         )
         hit = _best(c for c in candidates if c.id in linked)
         if hit is not None:
-            return hit.id, f"a contact who writes from {domain}"
+            return hit.id, _("a contact who writes from {domain}").format(domain=domain)
     del company
     return None, "no opportunity matches"
 

@@ -22,6 +22,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from followup_desktop.core.errors import ImportFormatError, ValidationError
 from followup_desktop.core.files import read_limited
+from followup_desktop.core.i18n import _
 from followup_desktop.core.timeutil import (
     check_zone_name,
     is_pseudo_zone,
@@ -147,14 +148,16 @@ def _text(component: Any, name: str) -> str:
 
 def _where(index: int, component: Any) -> str:
     uid = _text(component, "UID")
-    return f"event {index}" + (f" (UID {uid[:60]})" if uid else "")
+    if uid:
+        return _("event {n} (UID {uid})").format(n=index, uid=uid[:60])
+    return _("event {n}").format(n=index)
 
 
 def _event_times(index: int, event: Any, tz: tzinfo) -> tuple[datetime, datetime, str, bool]:
     start_prop = event.get("DTSTART")
     if start_prop is None:
         raise ImportFormatError(
-            "has no start time (DTSTART); the file cannot be used as an invitation.",
+            _("has no start time (DTSTART); the file cannot be used as an invitation."),
             _where(index, event),
         )
     try:
@@ -165,8 +168,10 @@ def _event_times(index: int, event: Any, tz: tzinfo) -> tuple[datetime, datetime
         duration = duration_prop.dt if duration_prop is not None else None
     except (ValueError, TypeError) as error:
         raise ImportFormatError(
-            f"has a date or time that cannot be read ({error}); ask the sender for a new "
-            "invitation.",
+            _(
+                "has a date or time that cannot be read ({error}); ask the sender for a new "
+                "invitation."
+            ).format(error=error),
             _where(index, event),
         ) from None
     if not isinstance(start, datetime):
@@ -187,8 +192,10 @@ def _event_times(index: int, event: Any, tz: tzinfo) -> tuple[datetime, datetime
             # icalendar loads any file of the zone folders: ``localtime`` would be the
             # reader's own zone and ``posix/…`` a copy. The sender meant a place.
             raise ImportFormatError(
-                f"has a start time in the zone {str(tzid or '')!r}: {error} Ask the sender "
-                "for a new invitation.",
+                _(
+                    "has a start time in the zone {zone}: {error} Ask the sender for a new "
+                    "invitation."
+                ).format(zone=repr(str(tzid or "")), error=error),
                 _where(index, event),
             ) from None
     if isinstance(end, datetime):
@@ -204,11 +211,19 @@ def _event_times(index: int, event: Any, tz: tzinfo) -> tuple[datetime, datetime
     if ends_at - starts_at >= timedelta(days=1):
         # Checked here, not first at the import: the preview must say what the import will.
         raise ImportFormatError(
-            f"lasts from {starts_at:%d %b %Y %H:%M} to {ends_at:%d %b %Y %H:%M} UTC, a day or "
-            "more; an interview is shorter than that. Check the end time with the sender.",
+            _(
+                "lasts from {start} to {end} UTC, a day or more; an interview is shorter than "
+                "that. Check the end time with the sender."
+            ).format(start=_utc_moment(starts_at), end=_utc_moment(ends_at)),
             _where(index, event),
         )
     return starts_at, ends_at, zone_name, False
+
+
+def _utc_moment(moment: datetime) -> str:
+    from followup_desktop.core.localformat import day_and_clock
+
+    return day_and_clock(moment.astimezone(UTC), year=True)
 
 
 def _content_lines(data: bytes) -> Iterable[tuple[int, str]]:
@@ -236,21 +251,25 @@ def _check_structure(data: bytes) -> None:
     if b"\x00" in data:
         where = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ImportFormatError(
-            f"contains a NUL byte on line {where}, which a calendar file never holds (the "
-            "file may be saved as UTF-16, or damaged). Save the invitation as a plain "
-            ".ics file and import that.",
+            _(
+                "contains a NUL byte on line {line}, which a calendar file never holds (the "
+                "file may be saved as UTF-16, or damaged). Save the invitation as a plain "
+                ".ics file and import that."
+            ).format(line=where),
             "file",
         )
     lines = list(_content_lines(data))
     if not lines or lines[0][1].upper() != "BEGIN:VCALENDAR":
         raise ImportFormatError(
-            "is not a calendar file (it does not start with BEGIN:VCALENDAR). Save the "
-            "invitation's .ics attachment and import that.",
+            _(
+                "is not a calendar file (it does not start with BEGIN:VCALENDAR). Save the "
+                "invitation's .ics attachment and import that."
+            ),
             "file",
         )
     if lines[-1][1].upper() != "END:VCALENDAR":
         raise ImportFormatError(
-            "ends before END:VCALENDAR: the file is cut off. Download the invitation again.",
+            _("ends before END:VCALENDAR: the file is cut off. Download the invitation again."),
             "file",
         )
     components: list[str] = []
@@ -266,9 +285,11 @@ def _check_structure(data: bytes) -> None:
                 seen = {}
                 if events > MAX_EVENTS:
                     raise ImportFormatError(
-                        f"holds more than {MAX_EVENTS} events; an invitation holds one or a "
-                        "few. This looks like a whole calendar exported from an app: import "
-                        "the single invitation instead, or split the file.",
+                        _(
+                            "holds more than {limit} events; an invitation holds one or a "
+                            "few. This looks like a whole calendar exported from an app: "
+                            "import the single invitation instead, or split the file."
+                        ).format(limit=MAX_EVENTS),
                         "file",
                     )
         elif name == "END":
@@ -277,9 +298,11 @@ def _check_structure(data: bytes) -> None:
         elif components and components[-1] == "VEVENT" and name in SINGLE_EVENT_PROPERTIES:
             if name in seen:
                 raise ImportFormatError(
-                    f"gives {name} twice in one event (line {seen[name]} and line {number}); "
-                    "an event has only one. Ask the sender for a new invitation, or delete "
-                    "the wrong line.",
+                    _(
+                        "gives {name} twice in one event (line {first} and line {second}); an "
+                        "event has only one. Ask the sender for a new invitation, or delete "
+                        "the wrong line."
+                    ).format(name=name, first=seen[name], second=number),
                     "file",
                 )
             seen[name] = number
@@ -290,8 +313,10 @@ def read_invitations(data: bytes, tz: tzinfo | None = None) -> list[Invitation]:
     tz = tz or local_zone()
     if len(data) > MAX_FILE_BYTES:
         raise ImportFormatError(
-            f"is {len(data) // 1_000_000} MB; an invitation is a few kilobytes. "
-            "Choose the .ics file attached to the invitation.",
+            _(
+                "is {size} MB; an invitation is a few kilobytes. Choose the .ics file "
+                "attached to the invitation."
+            ).format(size=len(data) // 1_000_000),
             "file",
         )
     _check_structure(data)
@@ -303,8 +328,10 @@ def read_invitations(data: bytes, tz: tzinfo | None = None) -> list[Invitation]:
             calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except ValueError as error:
         raise ImportFormatError(
-            f"is not a valid calendar ({error}). Save the invitation's .ics attachment "
-            "again and import that.",
+            _(
+                "is not a valid calendar ({error}). Save the invitation's .ics attachment "
+                "again and import that."
+            ).format(error=error),
             "file",
         ) from None
     invitations: list[Invitation] = []
@@ -316,13 +343,16 @@ def read_invitations(data: bytes, tz: tzinfo | None = None) -> list[Invitation]:
             invitations.append(_invitation(index, event, method, tz))
     if not invitations:
         raise ImportFormatError(
-            "holds no events (VEVENT): there is no interview in it to import.", "file"
+            _("holds no events (VEVENT): there is no interview in it to import."), "file"
         )
     seen: set[str] = set()
     for invitation in invitations:
         if invitation.uid in seen:
             raise ImportFormatError(
-                f"names UID {invitation.uid} twice; each event needs its own UID.", "file"
+                _("names UID {uid} twice; each event needs its own UID.").format(
+                    uid=invitation.uid
+                ),
+                "file",
             )
         seen.add(invitation.uid)
     return invitations
@@ -332,12 +362,14 @@ def _invitation(index: int, event: Any, method: str, tz: tzinfo) -> Invitation:
     uid = _text(event, "UID")
     if not uid:
         raise ImportFormatError(
-            "has no UID, so a later update could not find it; ask the sender to send the "
-            "invitation from a calendar application.",
+            _(
+                "has no UID, so a later update could not find it; ask the sender to send the "
+                "invitation from a calendar application."
+            ),
             _where(index, event),
         )
     if len(uid) > 500:
-        raise ImportFormatError("has a UID longer than 500 characters.", _where(index, event))
+        raise ImportFormatError(_("has a UID longer than 500 characters."), _where(index, event))
     starts_at, ends_at, zone_name, all_day = _event_times(index, event, tz)
     try:
         sequence = int(_text(event, "SEQUENCE") or 0)
@@ -361,7 +393,7 @@ def _invitation(index: int, event: Any, method: str, tz: tzinfo) -> Invitation:
         uid=uid,
         sequence=sequence,
         cancelled=method == "CANCEL" or status == "CANCELLED",
-        summary=_text(event, "SUMMARY") or "Interview",
+        summary=_text(event, "SUMMARY") or _("Interview"),
         starts_at=starts_at,
         ends_at=ends_at,
         timezone=zone_name,

@@ -27,6 +27,7 @@ from followup_desktop.core import validation
 from followup_desktop.core.errors import ImportFormatError, ValidationError
 from followup_desktop.core.fields import CONTACT_TEXT
 from followup_desktop.core.files import read_limited
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.imports.dedupe import text_key
 from followup_desktop.core.imports.formats import normalise_header
 from followup_desktop.core.imports.plan import RowProblem
@@ -122,28 +123,33 @@ class ContactPlan:
 
     def summary(self) -> str:
         """How many people are added, merged and already known."""
-        return (
-            f"{len(self.of(ContactAction.CREATE))} added, "
-            f"{len(self.of(ContactAction.MERGE))} merged into contacts you have, "
-            f"{len(self.of(ContactAction.SKIP))} already known"
+        return _(
+            "{added} added, {merged} merged into contacts you have, {known} already known"
+        ).format(
+            added=len(self.of(ContactAction.CREATE)),
+            merged=len(self.of(ContactAction.MERGE)),
+            known=len(self.of(ContactAction.SKIP)),
         )
 
     def describe(self) -> list[str]:
         """The dry run in words."""
         count = len(self.entries)
-        people = "person" if count == 1 else "people"
-        lines = [f"{self.file_name}: {self.format_label}, {count} {people}."]
+        lines = [
+            ngettext(
+                "{file}: {format}, {n} person.", "{file}: {format}, {n} people.", count
+            ).format(file=self.file_name, format=self.format_label, n=count)
+        ]
         if self.problems:
-            lines.append("Problems:")
+            lines.append(_("Problems:"))
             lines += [f"  {problem}" for problem in self.problems]
         for action, title in (
-            (ContactAction.CREATE, "Add"),
-            (ContactAction.MERGE, "Merge"),
-            (ContactAction.SKIP, "Already known"),
+            (ContactAction.CREATE, _("Add ({n}):")),
+            (ContactAction.MERGE, _("Merge ({n}):")),
+            (ContactAction.SKIP, _("Already known ({n}):")),
         ):
             entries = self.of(action)
             if entries:
-                lines.append(f"{title} ({len(entries)}):")
+                lines.append(title.format(n=len(entries)))
             for entry in entries:
                 who = f"{entry.name} ({entry.company})" if entry.company else entry.name
                 detail = ""
@@ -152,17 +158,21 @@ class ContactPlan:
                         f"{k} {v!r}" for k, v in entry.fields.items() if k != "notes"
                     )
                     if entry.note_lines:
-                        added = " / ".join(entry.note_lines)
-                        filled = f"{filled}, notes {added!r}" if filled else f"notes {added!r}"
-                    detail = f" into #{entry.existing_id} ({entry.reason}): adds {filled}"
+                        notes = _("notes {text}").format(text=repr(" / ".join(entry.note_lines)))
+                        filled = f"{filled}, {notes}" if filled else notes
+                    detail = " " + _("into #{id} ({reason}): adds {fields}").format(
+                        id=entry.existing_id, reason=entry.reason, fields=filled
+                    )
                 elif action is ContactAction.SKIP:
                     detail = f": {entry.reason}"
-                kept = f"; keeps {', '.join(entry.kept)}" if entry.kept else ""
-                lines.append(f"  line {entry.line}: {who}{detail}{kept}")
+                kept = _("; keeps {kept}").format(kept=", ".join(entry.kept)) if entry.kept else ""
+                lines.append(
+                    "  " + _("line {line}: {who}").format(line=entry.line, who=who) + detail + kept
+                )
         lines.append(
-            "Nothing will be imported until the problems are fixed."
+            _("Nothing will be imported until the problems are fixed.")
             if self.blocked
-            else f"Result: {self.summary()}."
+            else _("Result: {summary}.").format(summary=self.summary())
         )
         return lines
 
@@ -192,8 +202,10 @@ def _connections(data: bytes) -> tuple[list[Card], list[RowProblem]]:
     }
     if not ({"first", "name"} & set(columns.values())):
         raise ImportFormatError(
-            "The file has no name column (First Name and Last Name, or Name); export "
-            "Connections.csv from LinkedIn, or a vCard (.vcf) from your address book.",
+            _(
+                "The file has no name column (First Name and Last Name, or Name); export "
+                "Connections.csv from LinkedIn, or a vCard (.vcf) from your address book."
+            ),
             "file",
         )
     cards: list[Card] = []
@@ -209,7 +221,7 @@ def _connections(data: bytes) -> tuple[list[Card], list[RowProblem]]:
         )
         if not name:
             problems.append(
-                RowProblem(row.number, "First Name", "empty; every person needs a name.")
+                RowProblem(row.number, "First Name", _("empty; every person needs a name."))
             )
             continue
         connected = values.get("connected", "")
@@ -221,7 +233,9 @@ def _connections(data: bytes) -> tuple[list[Card], list[RowProblem]]:
                 emails=(values["email"],) if values.get("email") else (),
                 phones=(values["phone"],) if values.get("phone") else (),
                 url=values.get("url", ""),
-                note=f"Connected on LinkedIn on {connected}." if connected else "",
+                note=_("Connected on LinkedIn on {day}.").format(day=connected)
+                if connected
+                else "",
                 line=row.number,
             )
         )
@@ -240,11 +254,11 @@ def looks_like_people(path: Path) -> bool:
 
 def read_contacts(data: bytes) -> tuple[str, list[Card], list[RowProblem]]:
     """People from a vCard file or a LinkedIn ``Connections.csv`` (by content)."""
-    text, _ = decode(data)
+    text, _encoding = decode(data)
     if "BEGIN:VCARD" in text[:4000].upper():
         return "vCard", read_vcards(text), []
     cards, problems = _connections(data)
-    return "LinkedIn connections", cards, problems
+    return _("LinkedIn connections"), cards, problems
 
 
 @dataclass
@@ -316,7 +330,13 @@ def _check(card: Card, fields: Mapping[str, str]) -> list[RowProblem]:
         limit = CONTACT_TEXT[name].max_length
         if len(fields[name]) > limit:
             problems.append(
-                RowProblem(card.line, name, f"{len(fields[name])} characters; at most {limit} fit.")
+                RowProblem(
+                    card.line,
+                    name,
+                    _("{length} characters; at most {limit} fit.").format(
+                        length=len(fields[name]), limit=limit
+                    ),
+                )
             )
     return problems
 
@@ -382,7 +402,7 @@ def plan_contacts(
         earlier = matcher.earlier(card)
         common: dict[str, Any] = {"line": card.line, "name": card.name, "company": card.company}
         if match is None and earlier is not None:
-            reason = f"the same person as line {earlier} of this file"
+            reason = _("the same person as line {line} of this file").format(line=earlier)
             entries.append(ContactEntry(action=ContactAction.SKIP, reason=reason, **common))
         elif match is None:
             entries.append(ContactEntry(action=ContactAction.CREATE, fields=fields, **common))
@@ -390,7 +410,7 @@ def plan_contacts(
             fill, kept, added = _merge(match, fields)
             action = ContactAction.MERGE if fill else ContactAction.SKIP
             if not fill:
-                why = f"#{match.id} {match.name} already has all of it"
+                why = _("#{id} {name} already has all of it").format(id=match.id, name=match.name)
             entries.append(
                 ContactEntry(
                     action=action,
@@ -415,7 +435,11 @@ def _merge(
         if new and not old:
             fill[name] = new
         elif new and old and text_key(new) != text_key(old):
-            kept.append(f"{name} {old!r} (the file says {new!r})")
+            kept.append(
+                _("{field} {value} (the file says {other})").format(
+                    field=name, value=repr(old), other=repr(new)
+                )
+            )
     missing = [line for line in fields["notes"].split("\n") if line and line not in stored.notes]
     if missing:
         fill["notes"] = "\n".join([stored.notes, *missing]) if stored.notes else "\n".join(missing)
@@ -438,7 +462,9 @@ def contact_cards(session: Session, opportunity_id: int | None = None) -> list[C
     ).join(Opportunity, Opportunity.id == OpportunityContact.opportunity_id)
     if opportunity_id is not None:
         if session.get(Opportunity, opportunity_id) is None:
-            raise ValidationError(f"Opportunity {opportunity_id} does not exist.", "opportunity")
+            raise ValidationError(
+                _("Opportunity {id} does not exist.").format(id=opportunity_id), "opportunity"
+            )
         query = query.where(OpportunityContact.opportunity_id == opportunity_id)
     for contact_id, company, role in session.execute(query.order_by(Opportunity.id)):
         links[contact_id].append((company, ContactRole(role)))
@@ -463,7 +489,7 @@ def contact_cards(session: Session, opportunity_id: int | None = None) -> list[C
                 phones=(contact.phone,) if contact.phone else (),
                 url=contact.linkedin,
                 note=notes,
-                categories=tuple(dict.fromkeys(_ROLE_WORDS[role] for _, role in linked)),
+                categories=tuple(dict.fromkeys(_ROLE_WORDS[role] for _company, role in linked)),
                 uid=f"followup-contact-{contact.id}",
             )
         )

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import _
 
 
 class Field(enum.StrEnum):
@@ -134,7 +135,7 @@ def _format(
 LINKEDIN_APPLICATIONS = _format(
     "linkedin",
     "linkedin",
-    "LinkedIn job applications",
+    _("LinkedIn job applications"),
     "LinkedIn",
     {
         "applicationdate": Field.APPLIED_ON,
@@ -154,7 +155,7 @@ LINKEDIN_APPLICATIONS = _format(
 LINKEDIN_SAVED = _format(
     "linkedin-saved",
     "linkedin",
-    "LinkedIn saved jobs",
+    _("LinkedIn saved jobs"),
     "LinkedIn",
     {
         "saveddate": Field.SAVED_ON,
@@ -265,7 +266,7 @@ JOBSYNC = _format(
 FOLLOWUP = _format(
     "followup",
     "followup",
-    "Followup spreadsheet export",
+    _("Followup spreadsheet export"),
     "",
     {
         "company": Field.COMPANY,

@@ -28,6 +28,7 @@ from followup_desktop.core import validation
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.fields import OPPORTUNITY_TEXT
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.imports.dedupe import company_role_key, normalise_link, text_key
 from followup_desktop.core.imports.formats import (
     FAMILIES,
@@ -106,8 +107,11 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"Row {self.row}, column {self.column!r}" if self.column else f"Row {self.row}"
-        return f"{where}: {self.message}"
+        if self.column:
+            return _("Row {row}, column {column}: {problem}").format(
+                row=self.row, column=repr(self.column), problem=self.message
+            )
+        return _("Row {row}: {problem}").format(row=self.row, problem=self.message)
 
 
 @dataclass(frozen=True)
@@ -236,65 +240,93 @@ class ImportPlan:
         updated = len(self.of(RowAction.UPDATE))
         skipped = len(self.of(RowAction.SKIP))
         parts = [
-            _count(created, "opportunity created", "opportunities created"),
-            _count(updated, "updated", "updated"),
-            _count(skipped, "duplicate skipped", "duplicates skipped"),
+            ngettext("{n} opportunity created", "{n} opportunities created", created).format(
+                n=created
+            ),
+            ngettext("{n} updated", "{n} updated", updated).format(n=updated),
+            ngettext("{n} duplicate skipped", "{n} duplicates skipped", skipped).format(n=skipped),
         ]
         if self.bad_rows:
+            bad = len(self.bad_rows)
             parts.append(
-                _count(
-                    len(self.bad_rows), "row with problems left out", "rows with problems left out"
-                )
+                ngettext(
+                    "{n} row with problems left out", "{n} rows with problems left out", bad
+                ).format(n=bad)
             )
         return ", ".join(parts)
 
     def describe(self) -> list[str]:
         """The dry run in words, one line each."""
+        from followup_desktop.core.localformat import day
+
+        count = len(self.rows) + len(self.bad_rows)
         lines = [
-            f"{self.file_name}: {self.format_label} ({self.encoding}, "
-            f"{self.separator}-separated), "
-            f"{_count(len(self.rows) + len(self.bad_rows), 'row', 'rows')}."
+            ngettext(
+                "{file}: {format} ({encoding}, {separator}-separated), {n} row.",
+                "{file}: {format} ({encoding}, {separator}-separated), {n} rows.",
+                count,
+            ).format(
+                file=self.file_name,
+                format=self.format_label,
+                encoding=self.encoding,
+                separator=_SEPARATOR_WORDS.get(self.separator, self.separator),
+                n=count,
+            )
         ]
-        lines.append("Columns:")
+        lines.append(_("Columns:"))
         for column, target in self.mapping.items():
             lines.append(f"  {column} → {target.value}")
         if self.sample_dates:
-            order = "day first" if self.day_first else "month first"
-            lines.append(f"Dates read {order}:")
+            lines.append(
+                _("Dates read day first:") if self.day_first else _("Dates read month first:")
+            )
             for sample in self.sample_dates:
                 lines.append(
-                    f"  row {sample.row}, {sample.column}: {sample.text!r} → "
-                    f"{sample.value.strftime('%a %d %b %Y')}"
+                    "  "
+                    + _("row {row}, {column}: {text} → {day}").format(
+                        row=sample.row,
+                        column=sample.column,
+                        text=repr(sample.text),
+                        day=day(sample.value, year=True),
+                    )
                 )
         if self.stage_guesses:
-            lines.append("Stages:")
+            lines.append(_("Stages:"))
             for guess in self.stage_guesses:
-                mark = "" if guess.recognised else " (not recognised: check it)"
-                shown = guess.text or "(empty)"
-                lines.append(
-                    f"  {shown!r} → {guess.stage}{mark}, {_count(guess.rows, 'row', 'rows')}"
+                shown = repr(guess.text or _("(empty)"))
+                line = (
+                    ngettext("{text} → {stage}, {n} row", "{text} → {stage}, {n} rows", guess.rows)
+                    if guess.recognised
+                    else ngettext(
+                        "{text} → {stage} (not recognised: check it), {n} row",
+                        "{text} → {stage} (not recognised: check it), {n} rows",
+                        guess.rows,
+                    )
                 )
+                lines.append("  " + line.format(text=shown, stage=guess.stage, n=guess.rows))
         if self.problems:
-            lines.append("Problems:")
+            lines.append(_("Problems:"))
             lines.extend(f"  {problem}" for problem in self.problems)
         for action, title in (
-            (RowAction.CREATE, "Create"),
-            (RowAction.UPDATE, "Update"),
-            (RowAction.SKIP, "Skip"),
+            (RowAction.CREATE, _("Create ({n}):")),
+            (RowAction.UPDATE, _("Update ({n}):")),
+            (RowAction.SKIP, _("Skip ({n}):")),
         ):
             rows = self.of(action)
             if not rows:
                 continue
-            lines.append(f"{title} ({len(rows)}):")
+            lines.append(title.format(n=len(rows)))
             for row in rows:
-                lines.append(f"  row {row.row}: {_row_text(row)}")
+                lines.append("  " + _("row {row}: {text}").format(row=row.row, text=_row_text(row)))
         if self.blocked:
             lines.append(
-                "Nothing will be imported until the problems are fixed, or choose to "
-                "skip the rows with problems."
+                _(
+                    "Nothing will be imported until the problems are fixed, or choose to "
+                    "skip the rows with problems."
+                )
             )
         else:
-            lines.append(f"Result: {self.summary()}.")
+            lines.append(_("Result: {summary}.").format(summary=self.summary()))
         return lines
 
     def as_json(self) -> dict[str, Any]:
@@ -327,18 +359,21 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
+# The separator's name in the plan's words (the JSON keeps the English key).
+_SEPARATOR_WORDS = {"comma": _("comma"), "semicolon": _("semicolon"), "tab": _("tab")}
 
 
 def _row_text(row: PlannedRow) -> str:
+    from followup_desktop.core.localformat import short_date
+
     title = f"{row.company} — {row.role}"
     if row.action is RowAction.CREATE:
-        steps = ", ".join(
-            f"{step.stage_name} {step.at.strftime('%d %b %Y')}" for step in row.history
-        )
-        extra = f" with contact {row.contact.name}" if row.contact else ""
-        return f"{title} ({steps}){extra}"
+        steps = ", ".join(f"{step.stage_name} {short_date(step.at)}" for step in row.history)
+        if row.contact:
+            return _("{title} ({steps}) with contact {contact}").format(
+                title=title, steps=steps, contact=row.contact.name
+            )
+        return f"{title} ({steps})"
     if row.action is RowAction.UPDATE:
         changes = "; ".join(f"{name} {before!r} → {after!r}" for name, before, after in row.changes)
         return f"#{row.existing_id} {title}: {changes}"
@@ -381,17 +416,20 @@ class _Index:
         """The stored id or earlier row this one duplicates, and why."""
         normal = normalise_link(link)
         if normal and normal in self.by_link:
-            return self.by_link[normal], "the same posting link"
+            return self.by_link[normal], _("the same posting link")
         key = company_role_key(company, role)
         if key in self.by_key:
-            return self.by_key[key], "the same company and role"
+            return self.by_key[key], _("the same company and role")
         return None
 
 
 def _resolve_format(sheet: Sheet, options: ImportOptions) -> Format | None:
     if options.format not in FAMILIES:
         raise ValidationError(
-            f"Unknown format {options.format!r}; use one of: {', '.join(FAMILIES)}.", "format"
+            _("Unknown format {format}; use one of: {formats}.").format(
+                format=repr(options.format), formats=", ".join(FAMILIES)
+            ),
+            "format",
         )
     if options.format == "generic":
         return None
@@ -400,8 +438,10 @@ def _resolve_format(sheet: Sheet, options: ImportOptions) -> Format | None:
     found = format_by_family(options.format, sheet.header)
     if found is None:
         raise ValidationError(
-            f"The file's columns ({', '.join(sheet.header)}) are not those of a "
-            f"{options.format} export. Choose --format auto or generic, and map the columns.",
+            _(
+                "The file's columns ({columns}) are not those of a {format} export. Choose "
+                "--format auto or generic, and map the columns."
+            ).format(columns=", ".join(sheet.header), format=options.format),
             "format",
         )
     return found
@@ -431,14 +471,19 @@ def resolve_mapping(
         if match is None:
             columns = ", ".join(repr(name) for name in mapping)
             raise ValidationError(
-                f"The file has no column {column!r}; its columns are {columns}.", "map"
+                _("The file has no column {column}; its columns are {columns}.").format(
+                    column=repr(column), columns=columns
+                ),
+                "map",
             )
         mapping[match] = target
     names = {normalise_header(name) for name in sheet.header}
     if fmt is None and {"firstname", "lastname", "connectedon"} <= names:
         raise ValidationError(
-            "This is LinkedIn's Connections.csv: a list of people, not of jobs. Import it "
-            "with import-contacts (in the window: File → Import contacts…).",
+            _(
+                "This is LinkedIn's Connections.csv: a list of people, not of jobs. Import it "
+                "with import-contacts (in the window: File → Import contacts…)."
+            ),
             "file",
         )
     check_mapping(mapping)
@@ -449,7 +494,7 @@ def _stages(session: Session) -> list[StageInfo]:
     rows = session.execute(select(Stage.id, Stage.name, Stage.kind).order_by(Stage.position))
     stages = [StageInfo(ident, name, StageKind(kind)) for ident, name, kind in rows]
     if not stages:
-        raise ValidationError("There are no stages; add one in Settings first.", "stage")
+        raise ValidationError(_("There are no stages; add one in Settings first."), "stage")
     return stages
 
 
@@ -582,7 +627,9 @@ class _Planner:
             if find_stage(name, stages) is None:
                 names = ", ".join(stage.name for stage in stages)
                 raise ValidationError(
-                    f"There is no stage called {name!r} (for {key!r}); the stages are {names}.",
+                    _(
+                        "There is no stage called {name} (for {status}); the stages are {names}."
+                    ).format(name=repr(name), status=repr(key), names=names),
                     "stage",
                 )
 
@@ -591,9 +638,9 @@ class _Planner:
         reader = _RowReader(self, number, cells)
         company, role = reader.text(Field.COMPANY), reader.text(Field.ROLE)
         if not company:
-            reader.problem(Field.COMPANY, "empty; every row needs a company.")
+            reader.problem(Field.COMPANY, _("empty; every row needs a company."))
         if not role:
-            reader.problem(Field.ROLE, "empty; every row needs a role (the job title).")
+            reader.problem(Field.ROLE, _("empty; every row needs a role (the job title)."))
         saved_on = reader.date(Field.SAVED_ON)
         applied_on = reader.date(Field.APPLIED_ON)
         stage_on = reader.date(Field.STAGE_ON)
@@ -692,18 +739,29 @@ class _Planner:
             low = reader.amount(Field.SALARY_MIN)
             high = reader.amount(Field.SALARY_MAX)
         if low is not None and high is not None and low > high:
-            reader.problem(Field.SALARY_MIN, f"the minimum ({low}) is above the maximum ({high}).")
+            reader.problem(
+                Field.SALARY_MIN,
+                _("the minimum ({low}) is above the maximum ({high}).").format(low=low, high=high),
+            )
         fields["salary_min"], fields["salary_max"] = low, high
         limit = OPPORTUNITY_TEXT["salary_currency"].max_length
         if len(currency) > limit:
-            reader.problem(Field.CURRENCY, f"{currency!r} is not a currency code like EUR or USD.")
+            reader.problem(
+                Field.CURRENCY,
+                _("{text} is not a currency code like EUR or USD.").format(text=repr(currency)),
+            )
         fields["salary_currency"] = currency[:limit]
         archived = reader.flag(Field.ARCHIVED)
         if archived is not None:
             fields["archived"] = archived
         for name, limit in _TEXT_LIMITS.items():
             if len(fields[name]) > limit:
-                reader.problem(Field(name), f"{len(fields[name])} characters; at most {limit} fit.")
+                reader.problem(
+                    Field(name),
+                    _("{length} characters; at most {limit} fit.").format(
+                        length=len(fields[name]), limit=limit
+                    ),
+                )
         return fields
 
     def contact_of(self, reader: _RowReader) -> ContactDraft | None:
@@ -716,7 +774,7 @@ class _Planner:
             except ValidationError as error:
                 reader.problem(Field.CONTACT_EMAIL, str(error))
         if len(phone) > 64:
-            reader.problem(Field.CONTACT_PHONE, "a phone number has at most 64 characters.")
+            reader.problem(Field.CONTACT_PHONE, _("a phone number has at most 64 characters."))
         if not (name or email or phone):
             return None
         return ContactDraft(name or email or phone, email, phone)
@@ -792,8 +850,10 @@ def plan_import(
                 RowProblem(
                     number,
                     "",
-                    f"has {len(sheet_row.cells)} cells but the header has {width}; a value "
-                    "holding the separator or a line break needs quotes around it.",
+                    _(
+                        "has {cells} cells but the header has {width}; a value holding the "
+                        "separator or a line break needs quotes around it."
+                    ).format(cells=len(sheet_row.cells), width=width),
                 )
             )
             bad.add(number)
@@ -807,7 +867,7 @@ def plan_import(
         duplicate = index.find(fields.get("link", ""), company, role)
         if duplicate is not None and duplicate[0][0] in updated:
             # One update per stored opportunity, so each is planned against what is stored.
-            (ident, _), why = duplicate
+            (ident, _earlier), why = duplicate
             assert ident is not None
             rows.append(
                 PlannedRow(
@@ -817,7 +877,9 @@ def plan_import(
                     role,
                     stage,
                     existing_id=ident,
-                    reason=f"{why} as #{ident}, which row {updated[ident]} of this file updates",
+                    reason=_("{why} as #{id}, which row {row} of this file updates").format(
+                        why=why, id=ident, row=updated[ident]
+                    ),
                 )
             )
             continue
@@ -843,7 +905,7 @@ def plan_import(
     return ImportPlan(
         file_name=file_name,
         format_key=fmt.key if fmt else "generic",
-        format_label=fmt.label if fmt else "your own spreadsheet",
+        format_label=fmt.label if fmt else _("your own spreadsheet"),
         encoding=sheet.encoding,
         separator=sheet.separator_name,
         header=sheet.header,
@@ -897,21 +959,27 @@ def _decide(
             history=history,
             created_at=created_at,
             contact=contact,
-            reason="" if duplicate is None else f"kept beside a duplicate ({duplicate[1]})",
+            reason=""
+            if duplicate is None
+            else _("kept beside a duplicate ({why})").format(why=duplicate[1]),
             **common,
         )
     (ident, earlier_row), why = duplicate
     if ident is None:
         # An earlier row of this file: the first one wins.
         return PlannedRow(
-            action=RowAction.SKIP, reason=f"{why} as row {earlier_row} of this file", **common
+            action=RowAction.SKIP,
+            reason=_("{why} as row {row} of this file").format(why=why, row=earlier_row),
+            **common,
         )
     old = existing[ident]
     if policy is DuplicatePolicy.SKIP:
         return PlannedRow(
             action=RowAction.SKIP,
             existing_id=ident,
-            reason=f"{why} as #{ident} {old.company} — {old.role}",
+            reason=_("{why} as #{id} {company} — {role}").format(
+                why=why, id=ident, company=old.company, role=old.role
+            ),
             **common,
         )
     changed, words = _changes(old, fields, stage, names)
@@ -919,7 +987,9 @@ def _decide(
         return PlannedRow(
             action=RowAction.SKIP,
             existing_id=ident,
-            reason=f"#{ident} {old.company} — {old.role} already says the same",
+            reason=_("#{id} {company} — {role} already says the same").format(
+                id=ident, company=old.company, role=old.role
+            ),
             **common,
         )
     moved: tuple[StageStep, ...] = ()

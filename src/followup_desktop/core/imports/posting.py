@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_desktop.core.errors import ImportFormatError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.imports.dedupe import company_role_key, normalise_link
 from followup_desktop.core.models import Opportunity
 
@@ -40,18 +41,35 @@ class PostingDraft:
 
     def describe(self) -> list[str]:
         """The draft in words, one field a line."""
-        lines = [f"Company: {self.company}", f"Role: {self.role}"]
-        for name in ("location", "link", "source"):
+        from followup_desktop.core.localformat import money
+
+        lines = [
+            _("Company: {company}").format(company=self.company),
+            _("Role: {role}").format(role=self.role),
+        ]
+        labels = {
+            "location": _("Location: {value}"),
+            "link": _("Link: {value}"),
+            "source": _("Source: {value}"),
+        }
+        for name, label in labels.items():
             if self.fields.get(name):
-                lines.append(f"{name.capitalize()}: {self.fields[name]}")
+                lines.append(label.format(value=self.fields[name]))
         low, high = self.fields.get("salary_min"), self.fields.get("salary_max")
         if low is not None or high is not None:
-            currency = self.fields.get("salary_currency", "")
-            amount = f"{low}" if low == high or high is None else f"{low} to {high}"
-            lines.append(f"Salary: {amount} {currency}".rstrip())
+            currency = self.fields.get("salary_currency", "") or None
+            if low is None or high is None or low == high:
+                amount = low if low is not None else high
+                lines.append(_("Salary: {amount}").format(amount=money(amount or 0, currency)))
+            else:
+                lines.append(
+                    _("Salary: {low} to {high}").format(
+                        low=money(low, currency), high=money(high, currency)
+                    )
+                )
         notes = str(self.fields.get("notes", ""))
         if notes:
-            lines.append(f"Notes: {notes.splitlines()[0]}")
+            lines.append(_("Notes: {notes}").format(notes=notes.splitlines()[0]))
         return lines
 
 
@@ -193,16 +211,22 @@ def read_posting(page: str, *, url: str = "") -> PostingDraft:
         postings += [item for item in _walk(data) if _is_posting(item)]
     if not postings:
         raise ImportFormatError(
-            "This page holds no job posting data (schema.org JobPosting). Save the "
-            "posting's own page (not a search result) as HTML, or add the job by hand.",
+            _(
+                "This page holds no job posting data (schema.org JobPosting). Save the "
+                "posting's own page (not a search result) as HTML, or add the job by hand."
+            ),
             "file",
         )
     posting = postings[0]
     role = _text(posting.get("title"))[:200]
     company = _text(posting.get("hiringOrganization"))[:200]
     if not role or not company:
-        missing = "title" if not role else "hiring organisation"
-        raise ImportFormatError(f"The posting data has no {missing}; add the job by hand.", "file")
+        raise ImportFormatError(
+            _("The posting data has no title; add the job by hand.")
+            if not role
+            else _("The posting data has no hiring organisation; add the job by hand."),
+            "file",
+        )
     link = url or _text(posting.get("url")) or parser.canonical
     if link and not link.lower().startswith(("http://", "https://")):
         link = ""

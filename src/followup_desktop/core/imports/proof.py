@@ -24,6 +24,7 @@ from functools import cache
 from sqlalchemy.orm import Session
 
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.imports.records import Person, Record, load_records
 from followup_desktop.core.models import ContactRole, StageKind
 from followup_desktop.core.timeutil import local_zone, utcnow
@@ -52,6 +53,15 @@ _CONTACT_ORDER = {
     ContactRole.INSIDE_CONTACT: 3,
     ContactRole.REFERRER: 4,
     ContactRole.REFERENCE: 5,
+}
+# How one applied, in the person's language (the patterns above read any of them).
+_METHOD_WORDS = {
+    "E-mail": _("E-mail"),
+    "Letter": _("Letter"),
+    "In person": _("In person"),
+    "Phone": _("Phone"),
+    "Referral": _("Referral"),
+    "Online": _("Online"),
 }
 CSV_HEADER = (
     "Date applied",
@@ -110,7 +120,7 @@ class ProofLog:
     @property
     def period_text(self) -> str:
         """The period in words ("01 Jan 2026 to 31 Dec 2026")."""
-        return f"{day_text(self.start)} to {day_text(self.end)}"
+        return _("{start} to {end}").format(start=day_text(self.start), end=day_text(self.end))
 
     def csv_bytes(self) -> bytes:
         """The log as a CSV file (UTF-8 with BOM, so Excel shows accents right)."""
@@ -144,10 +154,15 @@ def _how_applied(cleaned: str, has_link: bool) -> str:
     # every pattern.
     for pattern, label in _METHODS:
         if re.search(pattern, cleaned.casefold()):
-            return label if cleaned.casefold() == label.casefold() else f"{label} ({cleaned})"
+            shown = _METHOD_WORDS.get(label, label)
+            return (
+                shown
+                if cleaned.casefold() in (label.casefold(), shown.casefold())
+                else (f"{shown} ({cleaned})")
+            )
     if cleaned:
         return cleaned
-    return "Online" if has_link else "Not recorded"
+    return _METHOD_WORDS["Online"] if has_link else _("Not recorded")
 
 
 def _contact_text(people: tuple[Person, ...], location: str) -> str:
@@ -164,16 +179,16 @@ def _result(record: Record, tz: tzinfo) -> str:
     since = day_text(record.stage_since.astimezone(tz).date())
     kind = record.stage_kind
     if kind is StageKind.OFFER:
-        return f"Offer received ({since})"
+        return _("Offer received ({since})").format(since=since)
     if kind is StageKind.ACCEPTED:
-        return f"Offer accepted ({since})"
+        return _("Offer accepted ({since})").format(since=since)
     if kind is StageKind.REJECTED:
-        return f"Rejected ({since})"
+        return _("Rejected ({since})").format(since=since)
     if kind is StageKind.WITHDRAWN:
-        return f"Withdrawn ({since})"
+        return _("Withdrawn ({since})").format(since=since)
     if kind is StageKind.CLOSED:
-        return f"Closed: {record.stage} ({since})"
-    return f"Open: {record.stage}"
+        return _("Closed: {stage} ({since})").format(stage=record.stage, since=since)
+    return _("Open: {stage}").format(stage=record.stage)
 
 
 def _applied_on(record: Record, tz: tzinfo) -> date | None:
@@ -198,7 +213,9 @@ def proof_of_search(
     """Every application from ``start`` to ``end`` (both included)."""
     if end < start:
         raise ValidationError(
-            f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()}).",
+            _("The period ends ({end}) before it starts ({start}).").format(
+                end=end.isoformat(), start=start.isoformat()
+            ),
             "to",
         )
     zone = tz or local_zone()
@@ -248,5 +265,8 @@ def parse_day(text: str, what: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationError(
-            f"The {what} date {text!r} is not a date like 2026-01-31.", what
+            _("The {option} date {text} is not a date like 2026-01-31.").format(
+                option=what, text=repr(text)
+            ),
+            what,
         ) from None

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from followup_desktop.core.errors import ImportFormatError
 from followup_desktop.core.files import read_limited
+from followup_desktop.core.i18n import _
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 # A spreadsheet export is small; this is far above any real one and keeps a wrong file
@@ -66,8 +67,10 @@ def decode(data: bytes) -> tuple[str, str]:
         return _decode(data, encoding, encoding.upper().replace("-LE", " LE").replace("-BE", " BE"))
     if 0 in head:
         raise ImportFormatError(
-            "This is not a text file (it holds binary data). Export the sheet as CSV "
-            "(comma- or semicolon-separated values) and try again.",
+            _(
+                "This is not a text file (it holds binary data). Export the sheet as CSV "
+                "(comma- or semicolon-separated values) and try again."
+            ),
             "file",
         )
     try:
@@ -83,8 +86,10 @@ def _decode(data: bytes, codec: str, name: str) -> tuple[str, str]:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n" if "16" not in codec else "\n".encode(codec)) + 1
         raise ImportFormatError(
-            f"The file looks like {name} but byte {error.start} (line {line}) is not valid "
-            f"{name}. Save it again as CSV UTF-8 from your spreadsheet program.",
+            _(
+                "The file looks like {encoding} but byte {byte} (line {line}) is not valid "
+                "{encoding}. Save it again as CSV UTF-8 from your spreadsheet program."
+            ).format(encoding=name, byte=error.start, line=line),
             "file",
         ) from None
 
@@ -94,8 +99,10 @@ def _rows(text: str, separator: str) -> list[list[str]]:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True))
     except csv.Error as error:
         raise ImportFormatError(
-            f"The file cannot be split into rows ({error}); a quote is probably left open. "
-            "Check the line the spreadsheet program shows as broken, or export it again.",
+            _(
+                "The file cannot be split into rows ({error}); a quote is probably left open. "
+                "Check the line the spreadsheet program shows as broken, or export it again."
+            ).format(error=error),
             "file",
         ) from None
 
@@ -107,8 +114,10 @@ def _header_index(rows: list[list[str]]) -> int:
         if sum(1 for cell in row if cell.strip()) >= 2:
             return index
     raise ImportFormatError(
-        "No header row was found: the file needs a first row of column names "
-        "(such as Company, Job Title) and at least two columns.",
+        _(
+            "No header row was found: the file needs a first row of column names "
+            "(such as Company, Job Title) and at least two columns."
+        ),
         "file",
     )
 
@@ -136,8 +145,10 @@ def _separator(text: str) -> str:
 def _check_size(size: int) -> None:
     if size > MAX_BYTES:
         raise ImportFormatError(
-            f"The file is {size // (1024 * 1024)} MB; a spreadsheet export is far "
-            "smaller. Check that this is the right file.",
+            _(
+                "The file is {size} MB; a spreadsheet export is far smaller. Check that this "
+                "is the right file."
+            ).format(size=size // (1024 * 1024)),
             "file",
         )
 
@@ -147,7 +158,7 @@ def read_sheet(data: bytes, separator: str | None = None) -> Sheet:
     _check_size(len(data))
     text, encoding = decode(data)
     if not text.strip():
-        raise ImportFormatError("The file is empty.", "file")
+        raise ImportFormatError(_("The file is empty."), "file")
     chosen = separator or _separator(text)
     rows = _rows(text, chosen)
     start = _header_index(rows)

@@ -10,6 +10,8 @@ import re
 from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal, InvalidOperation
 
+from followup_desktop.core.i18n import _
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -46,6 +48,9 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says what to fix."""
 
 
+_NOT_AN_AMOUNT = _("{text} is not an amount; write a number like 60000.")
+
+
 def _clock(groups: tuple[str | None, ...], text: str) -> time:
     hour_text, minute_text, second_text, meridiem = groups
     if hour_text is None:
@@ -53,12 +58,18 @@ def _clock(groups: tuple[str | None, ...], text: str) -> time:
     hour, minute, second = int(hour_text), int(minute_text or 0), int(second_text or 0)
     if meridiem:
         if not 1 <= hour <= 12:
-            raise CellError(f"{text!r} has hour {hour} with AM/PM; an AM/PM hour is 1 to 12.")
+            raise CellError(
+                _("{text} has hour {hour} with AM/PM; an AM/PM hour is 1 to 12.").format(
+                    text=repr(text), hour=hour
+                )
+            )
         hour = hour % 12 + (12 if meridiem.lower().startswith("p") else 0)
     try:
         return time(hour, minute, second)
     except ValueError:
-        raise CellError(f"{text!r} has an impossible time of day.") from None
+        raise CellError(
+            _("{text} has an impossible time of day.").format(text=repr(text))
+        ) from None
 
 
 def _year(number: int) -> int:
@@ -70,7 +81,7 @@ def _make(year: int, month: int, day: int, text: str, hint: str = "") -> date:
     try:
         return date(_year(year), month, day)
     except ValueError:
-        raise CellError(f"{text!r} is not a real date{hint}.") from None
+        raise CellError((hint or _("{text} is not a real date.")).format(text=repr(text))) from None
 
 
 def parse_date_time(text: str, *, day_first: bool, tz: tzinfo) -> datetime | None:
@@ -95,13 +106,19 @@ def parse_date_time(text: str, *, day_first: bool, tz: tzinfo) -> datetime | Non
         if len(first) == 4:
             day = _make(int(first), int(second), int(third), cleaned)
         elif day_first or sep == ".":
-            day = _make(int(third), int(second), int(first), cleaned, " (read day first)")
+            day = _make(
+                int(third),
+                int(second),
+                int(first),
+                cleaned,
+                _("{text} is not a real date (read day first)."),
+            )
         else:
             hint = ""
             if int(first) > 12:
-                hint = (
-                    " (read month first; if the file writes the day first, switch on "
-                    "day-first dates)"
+                hint = _(
+                    "{text} is not a real date (read month first; if the file writes the day "
+                    "first, switch on day-first dates)."
                 )
             day = _make(int(third), int(first), int(second), cleaned, hint)
         return datetime.combine(day, clock, tz).astimezone(UTC)
@@ -110,13 +127,19 @@ def parse_date_time(text: str, *, day_first: bool, tz: tzinfo) -> datetime | Non
         if found:
             month = MONTHS.get(found.group(month_group).casefold().rstrip("."))
             if month is None:
-                raise CellError(f"{cleaned!r}: {found.group(month_group)!r} is not a month.")
+                raise CellError(
+                    _("{text}: {word} is not a month.").format(
+                        text=repr(cleaned), word=repr(found.group(month_group))
+                    )
+                )
             day = _make(int(found.group(3)), month, int(found.group(day_group)), cleaned)
             clock = _clock(found.group(4, 5, 6, 7), cleaned)
             return datetime.combine(day, clock, tz).astimezone(UTC)
     raise CellError(
-        f"{cleaned!r} is not a date Followup can read; write it like 2026-08-15, "
-        "8/15/2026 or 15 Aug 2026."
+        _(
+            "{text} is not a date Followup can read; write it like 2026-08-15, 8/15/2026 or "
+            "15 Aug 2026."
+        ).format(text=repr(cleaned))
     )
 
 
@@ -141,7 +164,9 @@ def parse_bool(text: str) -> bool:
         return True
     if cleaned in _FALSE:
         return False
-    raise CellError(f"{text.strip()!r} is neither yes nor no; write yes or no.")
+    raise CellError(
+        _("{text} is neither yes nor no; write yes or no.").format(text=repr(text.strip()))
+    )
 
 
 def parse_link(text: str) -> str:
@@ -152,9 +177,15 @@ def parse_link(text: str) -> str:
     if re.match(r"^[\w-]+(\.[\w-]+)+(/|$)", cleaned):
         cleaned = "https://" + cleaned
     if not re.match(r"^https?://[^\s/]+", cleaned, re.IGNORECASE) or " " in cleaned:
-        raise CellError(f"{cleaned[:80]!r} is not a web address; write it like https://...")
+        raise CellError(
+            _("{text} is not a web address; write it like https://...").format(
+                text=repr(cleaned[:80])
+            )
+        )
     if len(cleaned) > 2000:
-        raise CellError(f"The link is {len(cleaned)} characters long; at most 2000 fit.")
+        raise CellError(
+            _("The link is {length} characters long; at most 2000 fit.").format(length=len(cleaned))
+        )
     return cleaned
 
 
@@ -165,7 +196,7 @@ def parse_amount(text: str) -> int | None:
         return None
     found = re.search(r"\d[\d\s.,']*(?:k\b)?", cleaned)
     if not found:
-        raise CellError(f"{text.strip()!r} is not an amount; write a number like 60000.")
+        raise CellError(_NOT_AN_AMOUNT.format(text=repr(text.strip())))
     number = found.group(0).strip()
     factor = 1000 if number.endswith("k") else 1
     digits = number.rstrip("k").strip().replace(" ", "").replace("'", "")
@@ -176,7 +207,7 @@ def parse_amount(text: str) -> int | None:
     try:
         value = Decimal(digits) * factor
     except InvalidOperation:
-        raise CellError(f"{text.strip()!r} is not an amount; write a number like 60000.") from None
+        raise CellError(_NOT_AN_AMOUNT.format(text=repr(text.strip()))) from None
     return int(value)
 
 
@@ -206,5 +237,7 @@ def parse_salary(text: str) -> tuple[int | None, int | None, str]:
     if low is not None and high is not None and parts[1:] and low < 1000 <= high:
         low *= 1000
     if low is not None and high is not None and low > high:
-        raise CellError(f"{cleaned!r}: the first amount is above the second.")
+        raise CellError(
+            _("{text}: the first amount is above the second.").format(text=repr(cleaned))
+        )
     return low, high, currency_of(cleaned)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from followup_desktop.core.errors import ImportFormatError
+from followup_desktop.core.i18n import _
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,14 @@ def _parse_line(line: str) -> tuple[str, dict[str, str], str]:
     name = name.split(".")[-1].upper()  # "item1.EMAIL" -> EMAIL
     parameters: dict[str, str] = {}
     for param in params:
-        key, _, text = param.partition("=")
+        key, _equals, text = param.partition("=")
         parameters[key.upper()] = text.strip('"').lower() if text else key.lower()
     return name, parameters, value
 
 
 def _preferred(values: list[tuple[bool, str]]) -> tuple[str, ...]:
     ordered = sorted(values, key=lambda item: not item[0])
-    return tuple(dict.fromkeys(value for _, value in ordered if value))
+    return tuple(dict.fromkeys(value for _order, value in ordered if value))
 
 
 @dataclass
@@ -124,8 +125,10 @@ class _Draft:
         name = self.fn or self.n or (emails[0] if emails else "")
         if not name:
             raise ImportFormatError(
-                f"The card that begins on line {self.line} has no name (FN) and no e-mail; "
-                "give it a name in your address book.",
+                _(
+                    "The card that begins on line {line} has no name (FN) and no e-mail; give "
+                    "it a name in your address book."
+                ).format(line=self.line),
                 "file",
             )
         return Card(
@@ -153,8 +156,10 @@ def read_vcards(text: str) -> list[Card]:
         elif current is None:
             if not name:
                 raise ImportFormatError(
-                    f"Line {number} is not part of a vCard; a .vcf file holds cards from "
-                    "BEGIN:VCARD to END:VCARD.",
+                    _(
+                        "Line {line} is not part of a vCard; a .vcf file holds cards from "
+                        "BEGIN:VCARD to END:VCARD."
+                    ).format(line=number),
                     "file",
                 )
         elif name == "END":
@@ -164,8 +169,10 @@ def read_vcards(text: str) -> list[Card]:
             current.add(name, params, value)
     if current is not None:
         raise ImportFormatError(
-            f"The card that begins on line {current.line} has no END:VCARD; the file is "
-            "cut short. Export the contacts again.",
+            _(
+                "The card that begins on line {line} has no END:VCARD; the file is cut short. "
+                "Export the contacts again."
+            ).format(line=current.line),
             "file",
         )
     return cards

@@ -12,6 +12,7 @@ from typing import Any
 
 from followup_desktop.core import validation
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.messages.account import (
     EmailAccount,
     Security,
@@ -28,7 +29,10 @@ from followup_desktop.core.messages.account import (
 INCOMING_SETTING = "mailbox.account"
 IMAP_PORTS = {Security.SSL: 993, Security.STARTTLS: 143}
 IMAP_WORDS = ServerWords(
-    "IMAP server", "imap.example.com", "imap", "(usually 993, or 143 with STARTTLS)"
+    _("IMAP server"),
+    "imap.example.com",
+    "imap",
+    _("The port is a number from 1 to 65535 (usually 993, or 143 with STARTTLS)."),
 )
 
 
@@ -84,16 +88,16 @@ class IncomingAccount:
     def from_json(cls, value: Any) -> IncomingAccount:
         """Read and check a stored or entered account; raise ValidationError if unusable."""
         if not isinstance(value, dict):
-            raise ValidationError("The incoming mail setting is not readable; enter it again.")
+            raise ValidationError(_("The incoming mail setting is not readable; enter it again."))
         host, security, port = server_fields(value, IMAP_PORTS, Security.SSL, IMAP_WORDS)
         username = validation.required_text(
-            str(value.get("username") or ""), "username", "User name", 320
+            str(value.get("username") or ""), "username", _("User name"), 320
         )
-        ca_file = validation.optional_text(value.get("ca_file"), "ca_file", "CA file", 4096)
+        ca_file = validation.optional_text(value.get("ca_file"), "ca_file", _("CA file"), 4096)
         minutes = whole_number(value.get("check_minutes", 30), 0, 1440)
         if minutes is None:
             raise ValidationError(
-                "Check every 0 to 1440 minutes (0: only when you ask).", "check_minutes"
+                _("Check every 0 to 1440 minutes (0: only when you ask)."), "check_minutes"
             )
         return cls(
             host,

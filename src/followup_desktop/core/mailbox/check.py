@@ -24,6 +24,7 @@ from typing import TypedDict, TypeVar
 
 from followup_desktop.core.change import Entity, entities
 from followup_desktop.core.errors import FollowupError, NotFoundError, ValidationError
+from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.mailbox.account import IncomingAccount
 from followup_desktop.core.mailbox.directory import (
     STEP_ROLES,
@@ -63,7 +64,7 @@ LOCAL_STATE_KEY = "mailbox.state:files"
 FILE_FOLDER = "(file)"
 # A next round given only as a day is written down at this hour, to be corrected.
 NEXT_ROUND_HOUR = 10
-NOT_SET_UP = "Reading the mailbox is not set up: fill in Settings → Incoming mail first."
+NOT_SET_UP = _("Reading the mailbox is not set up: fill in Settings → Incoming mail first.")
 # One check or answer at a time in this process (the window and the tray may both ask):
 # the remembered state is read, changed and written back as a whole.
 _STATE_LOCK = threading.RLock()
@@ -83,10 +84,20 @@ class ScanResult:
     def summary(self) -> str:
         """One sentence."""
         found = len(self.new_proposals)
-        text = f"{found} new {'message' if found == 1 else 'messages'} to review"
-        if self.auto_confirmed:
-            text += f", {len(self.auto_confirmed)} sent notes logged automatically"
-        return text + "."
+        if not self.auto_confirmed:
+            return ngettext(
+                "{n} new message to review.", "{n} new messages to review.", found
+            ).format(n=found)
+        new = ngettext("{n} new message to review", "{n} new messages to review", found).format(
+            n=found
+        )
+        logged = len(self.auto_confirmed)
+        return _("{new}, {logged}.").format(
+            new=new,
+            logged=ngettext(
+                "{n} sent note logged automatically", "{n} sent notes logged automatically", logged
+            ).format(n=logged),
+        )
 
 
 @dataclass(frozen=True)
@@ -140,15 +151,17 @@ def _said(
         chosen = ReplyOutcome(outcome)
     except ValueError:
         choices = ", ".join(str(o) for o in ReplyOutcome)
-        raise ValidationError(f"The outcome is one of {choices}.", "outcome") from None
+        raise ValidationError(
+            _("The outcome is one of {choices}.").format(choices=choices), "outcome"
+        ) from None
     if proposal.kind != "reply":
         raise ValidationError(
-            "Only a reply can say what comes next; a message you sent has no outcome.",
+            _("Only a reply can say what comes next; a message you sent has no outcome."),
             "outcome",
         )
     if chosen is ReplyOutcome.WAIT:
         if on is None:
-            raise ValidationError("Give the day they asked you to wait until.", "on")
+            raise ValidationError(_("Give the day they asked you to wait until."), "on")
         return {
             "outcome": chosen,
             "check_back_on": on if not isinstance(on, datetime) else on.date(),
@@ -157,7 +170,7 @@ def _said(
         if with_invitation and proposal.invitation:
             return {}  # the invitation is the next round, with its own time
         if on is None:
-            raise ValidationError("Give the day of the next round.", "on")
+            raise ValidationError(_("Give the day of the next round."), "on")
         if not isinstance(on, datetime):
             on = datetime.combine(on, time(NEXT_ROUND_HOUR), local_zone())
         return {"outcome": chosen, "next_round_at": on}
@@ -353,8 +366,10 @@ class MailboxChecker:
         since_moment = directory.since()
         if since_moment is None or directory.empty:
             result.notes.append(
-                "No open opportunity has a contact with an email address yet, so there "
-                "is nothing to look for in the mailbox."
+                _(
+                    "No open opportunity has a contact with an email address yet, so there "
+                    "is nothing to look for in the mailbox."
+                )
             )
             return result
         # A day early: SEARCH SINCE compares dates in the server's own time zone.
@@ -368,11 +383,11 @@ class MailboxChecker:
             folders = [INBOX] if sent is None else [sent.name, INBOX]
             if sent is None:
                 result.notes.append(
-                    "The server marks no folder as Sent, so only the inbox was read."
+                    _("The server marks no folder as Sent, so only the inbox was read.")
                 )
             for folder in folders:
                 if progress is not None:
-                    progress(f"Reading {folder}…")
+                    progress(_("Reading {folder}…").format(folder=folder))
                 self._scan_folder(
                     reader,
                     folder,
@@ -463,22 +478,28 @@ class MailboxChecker:
             or (headers.sender is None and not headers.recipients)
         ):
             raise FollowupError(
-                "This is not an e-mail Followup can read: it has no From or To line. Save "
-                "the message from your mail program as a file (.eml) and drop that."
+                _(
+                    "This is not an e-mail Followup can read: it has no From or To line. Save "
+                    "the message from your mail program as a file (.eml) and drop that."
+                )
             )
         if headers.date is None:
             raise FollowupError(
-                "The message has no readable Date line, so Followup cannot tell when it "
-                "was written; save it from your mail program as an .eml file."
+                _(
+                    "The message has no readable Date line, so Followup cannot tell when it "
+                    "was written; save it from your mail program as an .eml file."
+                )
             )
         with self.service.db.session() as session:
             directory = load_directory(session)
         match = self._match_file(directory, headers, headers.date)
         if match is None:
             raise FollowupError(
-                "This message is not from or to anyone of an open opportunity, nor from a "
-                "company's domain. Add the person as a contact of the opportunity, then "
-                "drop it again."
+                _(
+                    "This message is not from or to anyone of an open opportunity, nor from a "
+                    "company's domain. Add the person as a contact of the opportunity, then "
+                    "drop it again."
+                )
             )
         key = _message_key(headers, FILE_FOLDER, 0, 0)
         if not headers.message_id:
@@ -491,8 +512,9 @@ class MailboxChecker:
             logged = already_logged(session, match.scope.id, headers.subject, headers.date)
         if logged or state.handled.get(key) == "confirmed":
             raise FollowupError(
-                f"This message is logged already on {match.scope.label()} "
-                f"({headers.subject or 'no subject'})."
+                _("This message is logged already on {opportunity} ({subject}).").format(
+                    opportunity=match.scope.label(), subject=headers.subject or _("no subject")
+                )
             )
         proposal = self._proposal(match, FILE_FOLDER, 0, key, message)
         state.handled.pop(key, None)
@@ -507,8 +529,9 @@ class MailboxChecker:
         proposal = state.find(proposal_id)
         if proposal is None:
             raise NotFoundError(
-                f"No waiting mailbox message has the id {proposal_id!r}; run mail-check to "
-                "see the list."
+                _(
+                    "No waiting mailbox message has the id {id}; run mail-check to see the list."
+                ).format(id=repr(proposal_id))
             )
         return state, proposal
 

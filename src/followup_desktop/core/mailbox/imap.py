@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from followup_desktop.core.i18n import _
 from followup_desktop.core.mailbox.account import IncomingAccount
 from followup_desktop.core.messages.account import Security
 from followup_desktop.core.messages.mailerror import (
@@ -115,7 +116,7 @@ class _LineReader:
     def _ready(self, wait: float) -> bool:
         if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
             return True  # decrypted bytes wait in the TLS layer, which select cannot see
-        readable, _, _ = select.select([self.sock], [], [], max(wait, 0.0))
+        readable, _writable, _failed = select.select([self.sock], [], [], max(wait, 0.0))
         return bool(readable)
 
     def next_line(self, wait: float) -> bytes | None:
@@ -151,8 +152,10 @@ def make_context(ca_file: str = "") -> ssl.SSLContext:
         except (OSError, ssl.SSLError) as error:
             raise MailboxError(
                 MailboxErrorKind.TLS,
-                f"The CA file {ca_file!r} could not be read ({error}). "
-                "Check the path in Settings → Email account, or leave it empty.",
+                _(
+                    "The CA file {file} could not be read ({error}). Check the path in "
+                    "Settings → Email account, or leave it empty."
+                ).format(file=repr(ca_file), error=error),
             ) from None
     return context
 
@@ -167,37 +170,45 @@ def explain(error: BaseException, account: IncomingAccount, timeout: float) -> M
         account.host,
         account.port,
         timeout,
-        server="The mail server",
-        undone="nothing was read",
-        ports="Port 993 usually needs SSL and port 143 STARTTLS",
+        reading=True,
     )
     if transport is not None:
         return MailboxError(*transport)
     if isinstance(error, socket.gaierror):
         return MailboxError(
             MailboxErrorKind.UNREACHABLE,
-            f"The mail server {account.host!r} could not be found. Check its name and "
-            "your internet connection.",
+            _(
+                "The mail server {host} could not be found. Check its name and your internet "
+                "connection."
+            ).format(host=repr(account.host)),
         )
     if isinstance(error, ConnectionRefusedError):
         return MailboxError(
             MailboxErrorKind.UNREACHABLE,
-            f"Nothing accepted a connection at {where}. Check the port (usually 993).",
+            _("Nothing accepted a connection at {where}. Check the port (usually 993).").format(
+                where=where
+            ),
         )
     if isinstance(error, imaplib.IMAP4.abort | EOFError | ConnectionError):
         return MailboxError(
             MailboxErrorKind.CONNECTION_LOST,
-            f"The connection to {where} was lost while reading. Nothing was changed; "
-            "the next check starts again where this one stopped.",
+            _(
+                "The connection to {where} was lost while reading. Nothing was changed; the "
+                "next check starts again where this one stopped."
+            ).format(where=where),
         )
     if isinstance(error, OSError):
         return MailboxError(
             MailboxErrorKind.UNREACHABLE,
-            f"Could not talk to the mail server at {where} ({error.strerror or error}).",
+            _("Could not talk to the mail server at {where} ({reason}).").format(
+                where=where, reason=error.strerror or error
+            ),
         )
     return MailboxError(
         MailboxErrorKind.SERVER,
-        f"The mail server at {where} answered with an error ({error}).",
+        _("The mail server at {where} answered with an error ({error}).").format(
+            where=where, error=error
+        ),
     )
 
 
@@ -247,9 +258,10 @@ class ImapReader:
             if "STARTTLS" not in self._imap.capabilities:
                 raise MailboxError(
                     MailboxErrorKind.TLS,
-                    f"The server at {account.host}:{account.port} does not offer STARTTLS, "
-                    "and Followup never reads mail without encryption. Choose SSL "
-                    "(usually port 993).",
+                    _(
+                        "The server at {where} does not offer STARTTLS, and Followup never "
+                        "reads mail without encryption. Choose SSL (usually port 993)."
+                    ).format(where=f"{account.host}:{account.port}"),
                 )
             self._imap.starttls(self._context)
         try:
@@ -259,8 +271,10 @@ class ImapReader:
         except imaplib.IMAP4.error as error:
             raise MailboxError(
                 MailboxErrorKind.LOGIN,
-                f"The mail server refused the user name or password ({error}). Check them "
-                "in Settings → Email account; some providers need an app password.",
+                _(
+                    "The mail server refused the user name or password ({error}). Check them "
+                    "in Settings → Email account; some providers need an app password."
+                ).format(error=error),
             ) from None
 
     def close(self) -> None:
@@ -276,14 +290,16 @@ class ImapReader:
 
     def _conn(self) -> imaplib.IMAP4:
         if self._imap is None:
-            raise MailboxError(MailboxErrorKind.CONNECTION_LOST, "Not connected.")
+            raise MailboxError(MailboxErrorKind.CONNECTION_LOST, _("Not connected."))
         return self._imap
 
     def _checked(self, what: str, status: str, data: Sequence[object]) -> list[object]:
         if status != "OK":
             text = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
             raise MailboxError(
-                MailboxErrorKind.SERVER, f"The mail server refused to {what} ({text})."
+                MailboxErrorKind.SERVER,
+                # Translators: {what} is the request in IMAP's own terms ("open 'INBOX'").
+                _("The mail server refused to {what} ({text}).").format(what=what, text=text),
             )
         return list(data)
 
@@ -411,8 +427,9 @@ class ImapReader:
             if answer is None or not answer.startswith(b"+"):
                 raise MailboxError(
                     MailboxErrorKind.SERVER,
-                    f"The mail server at {self.account.host} would not wait for new mail "
-                    f"({_text(answer)}).",
+                    _("The mail server at {host} would not wait for new mail ({text}).").format(
+                        host=self.account.host, text=_text(answer)
+                    ),
                 )
             if ready is not None:
                 ready.set()
@@ -432,8 +449,9 @@ class ImapReader:
         if not line[len(tag) + 1 :].upper().startswith(b"OK"):
             raise MailboxError(
                 MailboxErrorKind.SERVER,
-                f"The mail server at {self.account.host} ended the wait with an error "
-                f"({_text(line)}).",
+                _("The mail server at {host} ended the wait with an error ({text}).").format(
+                    host=self.account.host, text=_text(line)
+                ),
             )
         return changed
 
@@ -446,8 +464,9 @@ class ImapReader:
             if wall_clock() - started_wall - waited > SLEPT_SECONDS:
                 raise MailboxError(
                     MailboxErrorKind.CONNECTION_LOST,
-                    f"The computer slept while waiting for mail from {self.account.host}; "
-                    "connecting again.",
+                    _(
+                        "The computer slept while waiting for mail from {host}; connecting again."
+                    ).format(host=self.account.host),
                 )
             line = lines.next_line(min(_IDLE_TICK, seconds - waited))
             if line is None:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.mailbox.check import INBOX, MailboxChecker
 from followup_desktop.core.mailbox.imap import ImapReader
 
@@ -91,7 +92,11 @@ class MailboxWatcher:
                 self._failed(str(error))
             except Exception as error:  # a bug must not end the tray's watch silently
                 log.exception("mailbox watch stopped unexpectedly")
-                self._failed(f"Waiting for mail stopped unexpectedly ({type(error).__name__}).")
+                self._failed(
+                    _("Waiting for mail stopped unexpectedly ({error}).").format(
+                        error=type(error).__name__
+                    )
+                )
         self.events.watching(False)
 
     def _failed(self, message: str) -> None:

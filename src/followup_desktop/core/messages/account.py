@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from followup_desktop.core import validation
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import _
 
 ACCOUNT_SETTING = "email.account"
 
@@ -35,10 +36,15 @@ class ServerWords:
     host_label: str  # "Server (host)", "IMAP server"
     example: str  # "smtp.example.com"
     scheme: str  # "smtp", written as "smtp://" in the advice
-    port_hint: str  # "(often 465 or 587)"
+    port_problem: str  # "The port is a number from 1 to 65535 (often 465 or 587)."
 
 
-SMTP_WORDS = ServerWords("Server (host)", "smtp.example.com", "smtp", "(often 465 or 587)")
+SMTP_WORDS = ServerWords(
+    _("Server (host)"),
+    "smtp.example.com",
+    "smtp",
+    _("The port is a number from 1 to 65535 (often 465 or 587)."),
+)
 
 
 def whole_number(value: Any, low: int, high: int) -> int | None:
@@ -62,17 +68,19 @@ def server_fields(
     host = validation.required_text(str(value.get("host") or ""), "host", words.host_label, 253)
     if any(ch.isspace() for ch in host) or "/" in host or ":" in host.strip("[]"):
         raise ValidationError(
-            f"Server {host!r} should be a host name such as {words.example}, "
-            f"without '{words.scheme}://', a port or spaces.",
+            _(
+                "Server {host} should be a host name such as {example}, without "
+                "'{scheme}://', a port or spaces."
+            ).format(host=repr(host), example=words.example, scheme=words.scheme),
             "host",
         )
     try:
         security = Security(value.get("security", default_security))
     except ValueError:
-        raise ValidationError("Choose SSL or STARTTLS for security.", "security") from None
+        raise ValidationError(_("Choose SSL or STARTTLS for security."), "security") from None
     port = whole_number(value.get("port", ports[security]), 1, 65535)
     if port is None:
-        raise ValidationError(f"The port is a number from 1 to 65535 {words.port_hint}.", "port")
+        raise ValidationError(words.port_problem, "port")
     return host, security, port
 
 
@@ -107,16 +115,18 @@ class EmailAccount:
     def from_json(cls, value: Any) -> EmailAccount:
         """Read and check a stored or entered account; raise ValidationError if unusable."""
         if not isinstance(value, dict):
-            raise ValidationError("The email account setting is not readable; enter it again.")
+            raise ValidationError(_("The email account setting is not readable; enter it again."))
         host, security, port = server_fields(value, DEFAULT_PORTS, Security.STARTTLS, SMTP_WORDS)
         from_address = validation.required_text(
-            str(value.get("from_address") or ""), "from_address", "From address", 320
+            str(value.get("from_address") or ""), "from_address", _("From address"), 320
         )
-        validation.email(from_address, "from_address", "From address")
-        username = validation.optional_text(value.get("username"), "username", "User name", 320)
-        from_name = validation.optional_text(value.get("from_name"), "from_name", "Your name", 200)
+        validation.email(from_address, "from_address", _("From address"))
+        username = validation.optional_text(value.get("username"), "username", _("User name"), 320)
+        from_name = validation.optional_text(
+            value.get("from_name"), "from_name", _("Your name"), 200
+        )
         if any(ch in from_name for ch in "\r\n"):
-            raise ValidationError("Your name must fit on one line.", "from_name")
+            raise ValidationError(_("Your name must fit on one line."), "from_name")
         return cls(host, port, security, username or from_address, from_address, from_name)
 
 

@@ -16,6 +16,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, getaddresses, make_msgid
 
 from followup_desktop.core.errors import ValidationError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.messages.account import EmailAccount
 from followup_desktop.core.validation import email as check_email
 
@@ -29,8 +30,8 @@ def parse_recipients(text: str | Sequence[str], field: str = "to") -> list[Addre
     for name, address in getaddresses(items):
         if not address:
             continue
-        check_email(address, field, "Recipient")
-        local, _, domain = address.rpartition("@")
+        check_email(address, field, _("Recipient"))
+        local, _at, domain = address.rpartition("@")
         result.append(Address(display_name=name, username=local, domain=domain))
     return result
 
@@ -54,10 +55,10 @@ def build_message(
 ) -> EmailMessage:
     """A plain-text email with Date and Message-ID, ready for ``smtplib``."""
     if not to:
-        raise ValidationError("Add at least one recipient with an email address.", "to")
+        raise ValidationError(_("Add at least one recipient with an email address."), "to")
     if any(ch in subject for ch in "\r\n"):
         subject = " ".join(subject.splitlines())
-    local, _, domain = sender_address.rpartition("@")
+    local, _at, domain = sender_address.rpartition("@")
     message = EmailMessage(policy=SMTP)
     message["From"] = Address(display_name=sender_name, username=local, domain=domain)
     message["To"] = list(to)

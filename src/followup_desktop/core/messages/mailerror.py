@@ -15,6 +15,7 @@ import socket
 import ssl
 
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 
 
 class MailErrorKind(enum.StrEnum):
@@ -57,38 +58,60 @@ def transport_failure(
     port: int,
     timeout: float,
     *,
-    server: str,
-    undone: str,
-    ports: str,
+    reading: bool,
     chained_timeout: bool = False,
 ) -> tuple[MailErrorKind, str] | None:
     """The kind and sentence for a TLS failure or a timeout; None for anything else.
 
-    ``server`` names the other side ("The server", "The mail server"), ``undone`` says
-    what did not happen ("nothing was sent") and ``ports`` which port wants which
-    security ("Port 465 usually needs SSL and port 587 STARTTLS"). With
+    ``reading`` says which side is speaking: the mailbox (IMAP, "nothing was read", ports
+    993 and 143) or sending (SMTP, "nothing was sent", ports 465 and 587); each has its own
+    whole sentences, so that a language can say them its own way. With
     ``chained_timeout`` an error raised while handling a timeout counts as one (smtplib
     turns a read timeout into SMTPServerDisconnected).
     """
     where = f"{host}:{port}"
     if isinstance(error, ssl.SSLCertVerificationError):
-        return (
-            MailErrorKind.TLS,
-            f"The certificate of {host} could not be verified "
-            f"({error.verify_message or error.reason}). Check that the server name is "
-            f"exactly what your provider gives; {undone}.",
+        text = (
+            _(
+                "The certificate of {host} could not be verified ({reason}). Check that the "
+                "server name is exactly what your provider gives; nothing was read."
+            )
+            if reading
+            else _(
+                "The certificate of {host} could not be verified ({reason}). Check that the "
+                "server name is exactly what your provider gives; nothing was sent."
+            )
+        )
+        return MailErrorKind.TLS, text.format(
+            host=host, reason=error.verify_message or error.reason
         )
     if isinstance(error, ssl.SSLError):
-        return (
-            MailErrorKind.TLS,
-            f"An encrypted connection to {where} could not be set up ({error.reason}). "
-            f"{ports}; check the security setting.",
+        text = (
+            _(
+                "An encrypted connection to {where} could not be set up ({reason}). Port 993 "
+                "usually needs SSL and port 143 STARTTLS; check the security setting."
+            )
+            if reading
+            else _(
+                "An encrypted connection to {where} could not be set up ({reason}). Port 465 "
+                "usually needs SSL and port 587 STARTTLS; check the security setting."
+            )
         )
+        return MailErrorKind.TLS, text.format(where=where, reason=error.reason)
     timed_out = chained_timeout and isinstance(error.__context__, TimeoutError)
     if isinstance(error, TimeoutError | socket.timeout) or timed_out:
-        return (
-            MailErrorKind.TIMEOUT,
-            f"{server} at {where} did not answer within {timeout:g} seconds. "
-            "Check your internet connection and the port, then try again.",
+        from followup_desktop.core.localformat import number
+
+        text = (
+            _(
+                "The mail server at {where} did not answer within {seconds} seconds. "
+                "Check your internet connection and the port, then try again."
+            )
+            if reading
+            else _(
+                "The server at {where} did not answer within {seconds} seconds. "
+                "Check your internet connection and the port, then try again."
+            )
         )
+        return MailErrorKind.TIMEOUT, text.format(where=where, seconds=number(timeout))
     return None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from followup_desktop.core.i18n import _
+
 # One line, not nested, of a plausible length: "[what you promised]".
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,300}\]")
 
@@ -20,9 +22,13 @@ def unfilled_placeholders(*texts: str) -> list[str]:
 
 NAME_PROMPT = "[their name]"
 
-# A salutation with nothing where the name belongs: "Dear ,", "Hello  !", a bare "Dear".
+# A salutation with nothing where the name belongs: "Dear ,", "Hello  !", a bare "Dear",
+# and the same in German and French letters ("Guten Tag ,", "Sehr geehrte Frau ,",
+# "Bonjour ,"). A complete one ("Madame, Monsieur,") has no gap and is left alone.
 _EMPTY_GREETING = re.compile(
-    r"^(?P<word>[ \t]*(?:dear|hello|hi|hey|greetings|good (?:morning|afternoon|evening)))"
+    r"^(?P<word>[ \t]*(?:dear|hello|hi|hey|greetings|good (?:morning|afternoon|evening)"
+    r"|guten tag|hallo|liebe[r]?|sehr geehrte[r]?(?: (?:frau|herr))?"
+    r"|bonjour|bonsoir|cher|chère))"
     r"[ \t]*(?P<end>[,:;!.]?)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -36,6 +42,8 @@ def prompt_for_missing_name(text: str) -> str:
     """
 
     def fill(match: re.Match[str]) -> str:
-        return f"{match.group('word')} {NAME_PROMPT}{match.group('end') or ','}"
+        # The prompt is for the person writing, so it is in their language.
+        prompt = _("[their name]")
+        return f"{match.group('word')} {prompt}{match.group('end') or ','}"
 
     return _EMPTY_GREETING.sub(fill, text)

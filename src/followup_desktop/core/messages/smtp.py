@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from email.message import EmailMessage
 
+from followup_desktop.core.i18n import _
 from followup_desktop.core.messages.account import EmailAccount, Security
 from followup_desktop.core.messages.mailerror import (
     MailError,
@@ -44,7 +45,7 @@ def _reply_text(reply: bytes | str) -> str:
     return " ".join(text.split())
 
 
-_KEPT = "Nothing was sent; the message stays in the composer."
+_KEPT = _("Nothing was sent; the message stays in the composer.")
 
 
 def _reply_codes(error: BaseException) -> list[int]:
@@ -75,26 +76,30 @@ def _temporary_reply(error: BaseException, where: str) -> SendError | None:
         replies = _reply_text(error.smtp_error)
         details = f"{error.smtp_code} {replies}"
     if 421 in codes:
-        advice = (
-            f"The server at {where} is busy or closing for maintenance ({details}). This is "
+        advice = _(
+            "The server at {where} is busy or closing for maintenance ({details}). This is "
             "temporary: try again in a few minutes."
-        )
+        ).format(where=where, details=details)
     elif 452 in codes or " 4.2.2" in f" {replies}":
-        whose = (
-            "the recipient's mailbox"
+        full = (
+            _(
+                "The server cannot take the message now: the recipient's mailbox is full or "
+                "the server is short of storage ({details}). This is temporary: try again "
+                "later, in a few hours, or write to another address."
+            )
             if isinstance(error, smtplib.SMTPRecipientsRefused)
-            else "a mailbox"
+            else _(
+                "The server cannot take the message now: a mailbox is full or the server is "
+                "short of storage ({details}). This is temporary: try again later, in a few "
+                "hours, or write to another address."
+            )
         )
-        advice = (
-            f"The server cannot take the message now: {whose} is full or the server is short "
-            f"of storage ({details}). This is temporary: try again later, in a few hours, or "
-            "write to another address."
-        )
+        advice = full.format(details=details)
     else:
-        advice = (
-            f"The server cannot take the message right now ({details}). This is temporary: "
+        advice = _(
+            "The server cannot take the message right now ({details}). This is temporary: "
             "try again later."
-        )
+        ).format(details=details)
     return SendError(SendErrorKind.TEMPORARY, f"{advice} {_KEPT}")
 
 
@@ -105,9 +110,11 @@ def _explain(error: BaseException, account: EmailAccount, timeout: float) -> Sen
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return SendError(
             SendErrorKind.LOGIN,
-            f"The server refused the user name or password ({error.smtp_code} "
-            f"{_reply_text(error.smtp_error)}). Check them in Settings → Email account; "
-            "some providers need an app password instead of your normal one.",
+            _(
+                "The server refused the user name or password ({reply}). Check them in "
+                "Settings → Email account; some providers need an app password instead of "
+                "your normal one."
+            ).format(reply=f"{error.smtp_code} {_reply_text(error.smtp_error)}"),
         )
     temporary = _temporary_reply(error, where)
     if temporary is not None:
@@ -119,42 +126,52 @@ def _explain(error: BaseException, account: EmailAccount, timeout: float) -> Sen
         )
         return SendError(
             SendErrorKind.REFUSED,
-            f"The server refused these recipients for good: {refused}. Check the addresses; "
-            "sending again unchanged will not help.",
+            _(
+                "The server refused these recipients for good: {refused}. Check the "
+                "addresses; sending again unchanged will not help."
+            ).format(refused=refused),
         )
     if isinstance(error, smtplib.SMTPSenderRefused):
         return SendError(
             SendErrorKind.REFUSED,
-            f"The server would not send from {error.sender!r} ({error.smtp_code} "
-            f"{_reply_text(error.smtp_error)}). Use the From address your account may send as.",
+            _(
+                "The server would not send from {sender} ({reply}). Use the From address your "
+                "account may send as."
+            ).format(
+                sender=repr(error.sender),
+                reply=f"{error.smtp_code} {_reply_text(error.smtp_error)}",
+            ),
         )
     if isinstance(error, smtplib.SMTPDataError):
         return SendError(
             SendErrorKind.REFUSED,
-            f"The server refused the message ({error.smtp_code} "
-            f"{_reply_text(error.smtp_error)}). Nothing was sent.",
+            _("The server refused the message ({reply}). Nothing was sent.").format(
+                reply=f"{error.smtp_code} {_reply_text(error.smtp_error)}"
+            ),
         )
     if isinstance(error, smtplib.SMTPNotSupportedError):
         text = str(error)
         if "STARTTLS" in text.upper():
             return SendError(
                 SendErrorKind.TLS,
-                f"The server at {where} does not offer STARTTLS, and Followup never sends "
-                "without encryption. Check the port, or choose SSL (usually port 465).",
+                _(
+                    "The server at {where} does not offer STARTTLS, and Followup never sends "
+                    "without encryption. Check the port, or choose SSL (usually port 465)."
+                ).format(where=where),
             )
         return SendError(
             SendErrorKind.LOGIN,
-            f"The server at {where} does not accept a login on this connection ({text}). "
-            "Check the port and security setting with your provider.",
+            _(
+                "The server at {where} does not accept a login on this connection ({text}). "
+                "Check the port and security setting with your provider."
+            ).format(where=where, text=text),
         )
     transport = transport_failure(
         error,
         account.host,
         account.port,
         timeout,
-        server="The server",
-        undone="nothing was sent",
-        ports="Port 465 usually needs SSL and port 587 STARTTLS",
+        reading=False,
         chained_timeout=True,
     )
     if transport is not None:
@@ -162,35 +179,44 @@ def _explain(error: BaseException, account: EmailAccount, timeout: float) -> Sen
     if isinstance(error, socket.gaierror):
         return SendError(
             SendErrorKind.NOT_FOUND,
-            f"The server {account.host!r} could not be found. Check the name in Settings → "
-            "Email account and your internet connection.",
+            _(
+                "The server {host} could not be found. Check the name in Settings → Email "
+                "account and your internet connection."
+            ).format(host=repr(account.host)),
         )
     if isinstance(error, ConnectionRefusedError):
         return SendError(
             SendErrorKind.UNREACHABLE,
-            f"The server at {where} refused the connection. Check the port "
-            "(usually 465 for SSL or 587 for STARTTLS).",
+            _(
+                "The server at {where} refused the connection. Check the port "
+                "(usually 465 for SSL or 587 for STARTTLS)."
+            ).format(where=where),
         )
     if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError):
         return SendError(
             SendErrorKind.SERVER,
-            f"The server at {where} closed the connection unexpectedly. Check the port and "
-            "security setting, then try again.",
+            _(
+                "The server at {where} closed the connection unexpectedly. Check the port and "
+                "security setting, then try again."
+            ).format(where=where),
         )
     if isinstance(error, smtplib.SMTPResponseException):
         return SendError(
             SendErrorKind.SERVER,
-            f"The server answered with an error ({error.smtp_code} "
-            f"{_reply_text(error.smtp_error)}). Try again later.",
+            _("The server answered with an error ({reply}). Try again later.").format(
+                reply=f"{error.smtp_code} {_reply_text(error.smtp_error)}"
+            ),
         )
     if isinstance(error, OSError):
         reason = error.strerror or str(error)
         return SendError(
             SendErrorKind.UNREACHABLE,
-            f"The server at {where} could not be reached ({reason}). Check your internet "
-            "connection.",
+            _(
+                "The server at {where} could not be reached ({reason}). Check your internet "
+                "connection."
+            ).format(where=where, reason=reason),
         )
-    return SendError(SendErrorKind.SERVER, f"Sending failed: {error}.")
+    return SendError(SendErrorKind.SERVER, _("Sending failed: {error}.").format(error=error))
 
 
 def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
@@ -204,9 +230,11 @@ def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
     if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
         raise SendError(
             SendErrorKind.LOGIN,
-            "Your user name or password contains characters beyond plain ASCII, and this "
-            "server offers no login method that can carry them. Ask your provider for an "
-            "app password, or change the password.",
+            _(
+                "Your user name or password contains characters beyond plain ASCII, and this "
+                "server offers no login method that can carry them. Ask your provider for an "
+                "app password, or change the password."
+            ),
         )
     token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
     code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
@@ -259,13 +287,13 @@ class SmtpSender:
 
     def _step(self, progress: Progress | None, text: str) -> None:
         if self._cancelled.is_set():
-            raise SendError(SendErrorKind.CANCELLED, "Sending was cancelled; nothing was sent.")
+            raise SendError(SendErrorKind.CANCELLED, _("Sending was cancelled; nothing was sent."))
         if progress is not None:
             progress(text)
 
     def _connect(self, progress: Progress | None) -> smtplib.SMTP:
         account = self.account
-        self._step(progress, f"Connecting to {account.host}…")
+        self._step(progress, _("Connecting to {host}…").format(host=account.host))
         smtp: smtplib.SMTP
         if account.security is Security.SSL:
             smtp = smtplib.SMTP_SSL(timeout=self.timeout, context=self._context)
@@ -278,13 +306,16 @@ class SmtpSender:
         # from ``_host``, which only its constructor sets when it connects there itself.
         smtp._host = account.host  # type: ignore[attr-defined]  # private in typeshed
         smtp.connect(account.host, account.port)
+        # A cancel that came before the socket existed had nothing to shut down; without
+        # this look the greeting below would wait for the whole timeout.
+        self._step(None, "")
         smtp.ehlo()
         if account.security is Security.STARTTLS:
-            self._step(progress, "Starting encryption…")
+            self._step(progress, _("Starting encryption…"))
             smtp.starttls(context=self._context)
             smtp.ehlo()
         if self._password is not None and account.username:
-            self._step(progress, "Logging in…")
+            self._step(progress, _("Logging in…"))
             _login(smtp, account.username, self._password)
         return smtp
 
@@ -300,11 +331,13 @@ class SmtpSender:
                 if self._handing_over:
                     raise SendError(
                         SendErrorKind.CANCELLED,
-                        "Sending was cancelled while the message was being handed over; the "
-                        "server may have received it. Check before sending it again.",
+                        _(
+                            "Sending was cancelled while the message was being handed over; "
+                            "the server may have received it. Check before sending it again."
+                        ),
                     ) from None
                 raise SendError(
-                    SendErrorKind.CANCELLED, "Sending was cancelled; nothing was sent."
+                    SendErrorKind.CANCELLED, _("Sending was cancelled; nothing was sent.")
                 ) from None
             if isinstance(error, KeyboardInterrupt | SystemExit):
                 raise
@@ -329,10 +362,10 @@ class SmtpSender:
         """Send one message; raise :class:`SendError` (nothing sent) on failure."""
 
         def work(smtp: smtplib.SMTP) -> None:
-            self._step(progress, "Sending the message…")
+            self._step(progress, _("Sending the message…"))
             self._handing_over = True
             smtp.send_message(message)
             if progress is not None:
-                progress("Sent.")
+                progress(_("Sent."))
 
         self._run(work, progress)

@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from followup_desktop.core import i18n
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
+from followup_desktop.core.localformat import number
 
 if TYPE_CHECKING:
     import jinja2
@@ -55,18 +57,18 @@ class TemplateInfo:
 
 
 TEMPLATES: tuple[TemplateInfo, ...] = (
-    TemplateInfo("thank_you", "Thank-you note to one interviewer"),
-    TemplateInfo("thank_you_organizer", "Thank-you note through the organizer"),
-    TemplateInfo("still_interested", "Still-interested note"),
-    TemplateInfo("status_follow_up", "Status follow-up"),
-    TemplateInfo("value_add", "Sharing a useful article"),
-    TemplateInfo("promised_material", "Sending promised material"),
-    TemplateInfo("reference_heads_up", "Heads-up to a reference"),
-    TemplateInfo("referrer_check_in", "Check-in with your referrer"),
-    TemplateInfo("phone_script", "Phone call script", is_email=False),
-    TemplateInfo("closing_note", "Courteous closing note"),
-    TemplateInfo("rejection_reply", "Reply to a rejection"),
-    TemplateInfo("new_evidence_note", "A brief note with new evidence"),
+    TemplateInfo("thank_you", _("Thank-you note to one interviewer")),
+    TemplateInfo("thank_you_organizer", _("Thank-you note through the organizer")),
+    TemplateInfo("still_interested", _("Still-interested note")),
+    TemplateInfo("status_follow_up", _("Status follow-up")),
+    TemplateInfo("value_add", _("Sharing a useful article")),
+    TemplateInfo("promised_material", _("Sending promised material")),
+    TemplateInfo("reference_heads_up", _("Heads-up to a reference")),
+    TemplateInfo("referrer_check_in", _("Check-in with your referrer")),
+    TemplateInfo("phone_script", _("Phone call script"), is_email=False),
+    TemplateInfo("closing_note", _("Courteous closing note")),
+    TemplateInfo("rejection_reply", _("Reply to a rejection")),
+    TemplateInfo("new_evidence_note", _("A brief note with new evidence")),
 )
 TEMPLATE_KEYS = frozenset(info.key for info in TEMPLATES)
 
@@ -87,16 +89,18 @@ TEMPLATE_OPTIONS: dict[str, tuple[TemplateOption, ...]] = {
     "thank_you": (
         TemplateOption(
             "forgot_to_say",
-            "Add something I forgot to say",
-            "A short paragraph for a point you meant to make and did not. A better answer "
-            "to a question you stumbled on is best saved for your next interview.",
+            _("Add something I forgot to say"),
+            _(
+                "A short paragraph for a point you meant to make and did not. A better answer "
+                "to a question you stumbled on is best saved for your next interview."
+            ),
         ),
     ),
     "rejection_reply": (
         TemplateOption(
             "ask_feedback",
-            "Ask for feedback",
-            "A paragraph asking, politely, what made the difference and what to improve.",
+            _("Ask for feedback"),
+            _("A paragraph asking, politely, what made the difference and what to improve."),
         ),
     ),
 }
@@ -117,20 +121,20 @@ def options_context(chosen: Mapping[str, bool] | None = None) -> dict[str, bool]
 
 # The fields a template can use, with a word on each; the editor lists them.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("me.name / me.email", "you, from the email account settings"),
-    ("company / role", "the opportunity"),
-    ("recipient.name / first_name / title / email / phone", "who the message goes to"),
-    ("interviewer.name / first_name / title / mention", "the interviewer a thank-you is for"),
-    ("interviewers", "everyone on the panel: a list with name, first_name, title, mention"),
-    ("interview.date / day / kind / round", "the interview; day reads 'today', 'yesterday'"),
-    ("interview.next_steps / decide_by / check_back_on", "what they said about next steps"),
-    ("debrief.went_well / went_badly / learned_job", "from your debrief"),
-    ("debrief.learned_organization / skills_to_build / promised_material", "from your debrief"),
-    ("follow_up.date", "when you plan to check in next, if known"),
-    ("article.title / article.url", "the article you share (value-add note)"),
+    ("me.name / me.email", _("you, from the email account settings")),
+    ("company / role", _("the opportunity")),
+    ("recipient.name / first_name / title / email / phone", _("who the message goes to")),
+    ("interviewer.name / first_name / title / mention", _("the interviewer a thank-you is for")),
+    ("interviewers", _("everyone on the panel: a list with name, first_name, title, mention")),
+    ("interview.date / day / kind / round", _("the interview; day reads 'today', 'yesterday'")),
+    ("interview.next_steps / decide_by / check_back_on", _("what they said about next steps")),
+    ("debrief.went_well / went_badly / learned_job", _("from your debrief")),
+    ("debrief.learned_organization / skills_to_build / promised_material", _("from your debrief")),
+    ("follow_up.date", _("when you plan to check in next, if known")),
+    ("article.title / article.url", _("the article you share (value-add note)")),
     (
         "options.forgot_to_say / options.ask_feedback",
-        "optional paragraphs you switch on in the composer (true or false)",
+        _("optional paragraphs you switch on in the composer (true or false)"),
     ),
 )
 
@@ -141,8 +145,11 @@ class TemplateError(FollowupError):
     def __init__(self, message: str, line: int | None = None, key: str | None = None) -> None:
         self.line = line
         self.key = key
-        where = f"Line {line}: " if line is not None else ""
-        super().__init__(f"{where}{message}")
+        super().__init__(
+            _("Line {line}: {problem}").format(line=line, problem=message)
+            if line is not None
+            else message
+        )
         self.detail = message
 
 
@@ -206,7 +213,7 @@ def template_language(language: str | None) -> str:
 def default_source(key: str, language: str | None = None) -> str:
     """The shipped text of a template in ``language`` (English where it has none)."""
     if key not in TEMPLATE_KEYS:
-        raise TemplateError(f"There is no template called {key!r}.", key=key)
+        raise TemplateError(_("There is no template called {key}.").format(key=repr(key)), key=key)
     folder = template_folder()
     language = template_language(language)
     if language != "en":
@@ -240,33 +247,38 @@ def _explain(error: Exception) -> str:
         text = str(error)
         match = re.match(r"'([^']+)' is undefined", text)
         if match:
-            return (
-                f"{match.group(1)!r} is not a field you can use. "
-                "Check the spelling against the list of fields."
-            )
+            return _(
+                "{field} is not a field you can use. Check the spelling against the list of fields."
+            ).format(field=repr(match.group(1)))
         match = re.search(r"has no attribute '([^']+)'", text)
         if match:
-            return (
-                f"There is no field {match.group(1)!r} there. "
-                "Check the spelling against the list of fields."
-            )
-        return f"{text}. Check the field names against the list of fields."
-    if isinstance(error, SecurityError):
-        return (
-            f"This template tries something not allowed in a message ({error}). "
-            "Use only the listed fields."
+            return _(
+                "There is no field {field} there. Check the spelling against the list of fields."
+            ).format(field=repr(match.group(1)))
+        return _("{problem}. Check the field names against the list of fields.").format(
+            problem=text
         )
+    if isinstance(error, SecurityError):
+        return _(
+            "This template tries something not allowed in a message ({problem}). "
+            "Use only the listed fields."
+        ).format(problem=error)
     if isinstance(error, TypeError | ValueError | ArithmeticError | LookupError):
-        return f"A value cannot be used this way ({error}). Simplify this part of the template."
-    return f"The template could not be filled in ({type(error).__name__}: {error})."
+        return _(
+            "A value cannot be used this way ({problem}). Simplify this part of the template."
+        ).format(problem=error)
+    return _("The template could not be filled in ({problem}).").format(
+        problem=f"{type(error).__name__}: {error}"
+    )
 
 
 def compile_template(source: str, key: str | None = None) -> jinja2.Template:
     """Parse a template, or raise :class:`TemplateError` naming the line and the fault."""
     if len(source) > MAX_TEMPLATE_CHARS:
         raise TemplateError(
-            f"The template is {len(source):,} characters long; keep it under "
-            f"{MAX_TEMPLATE_CHARS:,}.",
+            _("The template is {length} characters long; keep it under {limit}.").format(
+                length=number(len(source)), limit=number(MAX_TEMPLATE_CHARS)
+            ),
             key=key,
         )
     env = _environment()
@@ -277,8 +289,10 @@ def compile_template(source: str, key: str | None = None) -> jinja2.Template:
         return env.template_class.from_code(env, code, env.make_globals(None))
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(
-            f"{(error.message or 'Syntax error').rstrip('.')}. Check that every "
-            "{{ has a }} and every {% if %} or {% for %} is closed.",
+            _(
+                "{problem}. Check that every {{{{ has a }}}} and every {{% if %}} or "
+                "{{% for %}} is closed."
+            ).format(problem=(error.message or _("Syntax error")).rstrip(".")),
             line=error.lineno,
             key=key,
         ) from None
@@ -307,7 +321,7 @@ def render_source(
     except Exception as error:  # every template fault becomes one clear error
         raise TemplateError(_explain(error), line=_line_from_traceback(error), key=key) from None
     if len(text) > MAX_OUTPUT_CHARS:
-        raise TemplateError("The message came out far too long; check the loops.", key=key)
+        raise TemplateError(_("The message came out far too long; check the loops."), key=key)
     return split_subject(text)
 
 
@@ -359,7 +373,9 @@ class TemplateStore:
     def save(self, key: str, source: str, language: str | None = None) -> None:
         """Store an edited template after checking it; a broken one is refused."""
         if key not in TEMPLATE_KEYS:
-            raise TemplateError(f"There is no template called {key!r}.", key=key)
+            raise TemplateError(
+                _("There is no template called {key}.").format(key=repr(key)), key=key
+            )
         self.check(key, source)
         self._settings.set_setting(self.setting_key(key, language), source)
 
