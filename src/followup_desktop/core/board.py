@@ -25,7 +25,7 @@ from followup_desktop.core.agenda import (
     effective_due_column,
     end_of_day,
 )
-from followup_desktop.core.kinds import StageKind
+from followup_desktop.core.kinds import StageKind, stage_label
 
 # The editor's snapshots live with its query; these names stay importable from here.
 from followup_desktop.core.queries.editor import (
@@ -112,7 +112,7 @@ def load_stages(session: Session | sqlite3.Connection) -> list[StageSnapshot]:
         "SELECT id, name, kind, position, hidden FROM stages ORDER BY position, id"
     )
     return [
-        StageSnapshot(stage_id, name, StageKind(kind), position, bool(hidden))
+        StageSnapshot(stage_id, stage_label(name), StageKind(kind), position, bool(hidden))
         for stage_id, name, kind, position, hidden in rows
     ]
 
