@@ -25,7 +25,7 @@ from followup_desktop.core import i18n, localformat
 from followup_desktop.core.action_kinds import FOLLOW_UP_KINDS, template_for
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError
-from followup_desktop.core.i18n import N_
+from followup_desktop.core.i18n import N_, _, ngettext
 from followup_desktop.core.messages.account import load_account
 from followup_desktop.core.messages.placeholders import prompt_for_missing_name
 from followup_desktop.core.messages.templates import (
@@ -446,9 +446,9 @@ def _plan_thank_you(loader: _Loader) -> _Plan:
     organizer = loader.organizer()
     if organizer is not None and organizer.email:
         named = [(c, m) for c, m in panel if not c.email]
-        if target is not None and all(c.id != target[0].id for c, _ in named):
+        if target is not None and all(c.id != target[0].id for c, _mention in named):
             named.insert(0, target)
-        covered = [c.id for c, _ in named]
+        covered = [c.id for c, _mention in named]
         covers = loader.session.scalars(
             select(Action.id).where(
                 Action.interview_id == action.interview_id,
@@ -458,7 +458,7 @@ def _plan_thank_you(loader: _Loader) -> _Plan:
                 Action.state.in_((ActionState.OPEN, ActionState.SNOOZED)),
             )
         ).all()
-        who = ", ".join(c.name for c, _ in named) or "the panel"
+        who = ", ".join(c.name for c, _mention in named) or _("the panel")
         return _Plan(
             "thank_you_organizer",
             [_recipient(organizer)],
@@ -466,9 +466,11 @@ def _plan_thank_you(loader: _Loader) -> _Plan:
             _person(*target) if target else _person(None),
             [_person(c, m) for c, m in named] or everyone,
             [
-                f"No email address for {who}, so this note goes to {organizer.name}, who "
-                "arranged the interview, and asks them to pass your thanks on; word it so "
-                "it reads well to everyone named."
+                _(
+                    "No email address for {who}, so this note goes to {organizer}, who "
+                    "arranged the interview, and asks them to pass your thanks on; word it "
+                    "so it reads well to everyone named."
+                ).format(who=who, organizer=organizer.name)
             ],
             list(covers),
         )
@@ -485,8 +487,10 @@ def _plan_thank_you(loader: _Loader) -> _Plan:
             _person(*target),
             everyone,
             [
-                f"There is no email address for {person.name} yet. Below are the ways "
-                "this thank-you can still reach them."
+                _(
+                    "There is no email address for {person} yet. Below are the ways this "
+                    "thank-you can still reach them."
+                ).format(person=person.name)
             ],
             no_address=NoAddress(
                 person.id,
@@ -497,7 +501,7 @@ def _plan_thank_you(loader: _Loader) -> _Plan:
                 in_person,
             ),
         )
-    recipients = [_recipient(c) for c, _ in panel if c.email]
+    recipients = [_recipient(c) for c, _mention in panel if c.email]
     return _Plan("thank_you", recipients, None, _person(None), everyone)
 
 
@@ -510,7 +514,7 @@ def _first_with(contacts: Sequence[Contact], attribute: str) -> Contact | None:
 
 def _plan_other(loader: _Loader, key: str) -> _Plan:
     action = loader.action
-    panel = [c for c, _ in loader.panel()]
+    panel = [c for c, _mention in loader.panel()]
     everyone = [_person(c, m) for c, m in loader.panel()]
     wanted = "phone" if key == "phone_script" else "email"
     if action.contact_id is not None:
@@ -528,7 +532,7 @@ def _plan_other(loader: _Loader, key: str) -> _Plan:
             [_recipient(c) for c in references],
             references[0] if len(references) == 1 else None,
             interviewers=everyone,
-            notes=[] if references else ["Add your references as contacts first."],
+            notes=[] if references else [_("Add your references as contacts first.")],
         )
     if key == "referrer_check_in":
         candidates = []
@@ -554,7 +558,7 @@ def _plan_other(loader: _Loader, key: str) -> _Plan:
             [],
             None,
             interviewers=everyone,
-            notes=["No contact is recorded for this opportunity yet; add the recipient."],
+            notes=[_("No contact is recorded for this opportunity yet; add the recipient.")],
         )
     return _Plan(key, [_recipient(chosen)], chosen, interviewers=everyone)
 
@@ -568,72 +572,84 @@ def _highlights(  # noqa: PLR0912 - one branch per kind of message
     if loader.interview is not None:
         rows.append(
             (
-                "Interview",
+                _("Interview"),
                 # Only the first letter: German nouns inside keep their capitals.
-                f"{interview['kind'][:1].upper()}{interview['kind'][1:]}, "
-                f"round {interview['round']}, "
-                f"{interview['date']}",
+                _("{kind}, round {round}, {date}").format(
+                    kind=f"{interview['kind'][:1].upper()}{interview['kind'][1:]}",
+                    round=interview["round"],
+                    date=interview["date"],
+                ),
             )
         )
     if kind == "thank_you":
         for person in context["interviewers"]:
             if person["mention"]:
-                rows.append((f"To mention to {person['name']}", person["mention"]))
+                rows.append(
+                    (_("To mention to {person}").format(person=person["name"]), person["mention"])
+                )
         rows += [
-            ("Went well", debrief["went_well"]),
-            ("What the job is about", debrief["learned_job"]),
-            ("About the organization", debrief["learned_organization"]),
-            ("You promised to send", debrief["promised_material"]),
-            ("Next steps they described", interview["next_steps"]),
+            (_("Went well"), debrief["went_well"]),
+            (_("What the job is about"), debrief["learned_job"]),
+            (_("About the organization"), debrief["learned_organization"]),
+            (_("You promised to send"), debrief["promised_material"]),
+            (_("Next steps they described"), interview["next_steps"]),
         ]
         debrief_row = loader.interview.debrief if loader.interview else None
         if debrief_row is not None and debrief_row.questions:
             rows.append(
                 (
-                    "Questions you stumbled on",
-                    f"{len(debrief_row.questions)} noted. {BETTER_ANSWER_HINT}",
+                    _("Questions you stumbled on"),
+                    ngettext(
+                        "{n} noted. {hint}", "{n} noted. {hint}", len(debrief_row.questions)
+                    ).format(n=len(debrief_row.questions), hint=BETTER_ANSWER_HINT),
                 )
             )
     elif kind in ("still_interested", "status_follow_up", "phone_call", "closing_note"):
         rows += [
-            ("Next steps they described", interview["next_steps"]),
-            ("They expected to decide by", interview["decide_by"]),
-            ("They asked you to check back on", interview["check_back_on"]),
-            ("Worth mentioning: what you have been working on", debrief["skills_to_build"]),
+            (_("Next steps they described"), interview["next_steps"]),
+            (_("They expected to decide by"), interview["decide_by"]),
+            (_("They asked you to check back on"), interview["check_back_on"]),
+            (_("Worth mentioning: what you have been working on"), debrief["skills_to_build"]),
         ]
         if loader.interview is not None:
             if loader.interview.may_check_in is False:
                 rows.append(
-                    ("Checking in", "They asked you not to check in; think twice before writing.")
+                    (
+                        _("Checking in"),
+                        _("They asked you not to check in; think twice before writing."),
+                    )
                 )
             if loader.interview.preferred_channel is not None:
-                rows.append(("They prefer", str(loader.interview.preferred_channel)))
+                rows.append((_("They prefer"), str(loader.interview.preferred_channel)))
         sent = loader.last_message(Direction.SENT)
         if sent is not None:
-            rows.append(("Your last message", long_date(loader.local_date(sent.occurred_at))))
+            rows.append((_("Your last message"), long_date(loader.local_date(sent.occurred_at))))
         received = loader.last_message(Direction.RECEIVED)
         rows.append(
             (
-                "Their last reply",
-                long_date(loader.local_date(received.occurred_at)) if received else "none yet",
+                _("Their last reply"),
+                long_date(loader.local_date(received.occurred_at)) if received else _("none yet"),
             )
         )
     elif kind == "send_material":
-        rows.append(("You promised to send", debrief["promised_material"]))
+        rows.append((_("You promised to send"), debrief["promised_material"]))
     elif kind in ("value_add", "share_article"):
         rows += [
-            ("About the organization", debrief["learned_organization"]),
-            ("What the job is about", debrief["learned_job"]),
+            (_("About the organization"), debrief["learned_organization"]),
+            (_("What the job is about"), debrief["learned_job"]),
         ]
     elif kind == "tell_references":
         rows += [
-            ("Job", f"{context['role']} at {context['company']}"),
-            ("What the job is about", debrief["learned_job"]),
+            (
+                _("Job"),
+                _("{role} at {company}").format(role=context["role"], company=context["company"]),
+            ),
+            (_("What the job is about"), debrief["learned_job"]),
         ]
     elif kind in ("check_in_referrer", "reply_to_rejection"):
         rows += [
-            ("Went well", debrief["went_well"]),
-            ("Next steps they described", interview["next_steps"]),
+            (_("Went well"), debrief["went_well"]),
+            (_("Next steps they described"), interview["next_steps"]),
         ]
     return [Highlight(label, text) for label, text in rows if text]
 
@@ -711,11 +727,13 @@ def draft_for_action(
             subject, body = rendered.subject, prompt_for_missing_name(rendered.body)
             if problem is not None:
                 notes.append(
-                    f"Your edited template could not be used here ({problem}); the "
-                    "default text was used instead. Fix it in Settings → Templates."
+                    _(
+                        "Your edited template could not be used here ({problem}); the "
+                        "default text was used instead. Fix it in Settings → Templates."
+                    ).format(problem=problem)
                 )
         if account is None or not account.from_name:
-            notes.append("Add your name in Settings → Email account so drafts are signed.")
+            notes.append(_("Add your name in Settings → Email account so drafts are signed."))
         is_email = _EMAIL_TEMPLATE.get(plan.template_key or "", True)
         channel = Channel.EMAIL if is_email else Channel.PHONE
         return Draft(
