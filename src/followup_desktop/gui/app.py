@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from followup_desktop import APP_ID, APP_NAME, __version__
 from followup_desktop.core.db import Database, open_database, restore_backup
 from followup_desktop.core.errors import DatabaseError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.plainread import open_current
 from followup_desktop.core.storage_errors import StorageDamaged
 from followup_desktop.gui.appearance import apply_appearance, saved_appearance
@@ -79,13 +80,17 @@ def _open_with_recovery(path: Path) -> Database | None:
     except StorageDamaged as error:
         log.error("damaged database: %s", error)
         if error.backup is None:
-            QMessageBox.critical(None, APP_NAME, f"{error}\n\nThere is no automatic backup.")
+            QMessageBox.critical(
+                None, APP_NAME, _("{error}\n\nThere is no automatic backup.").format(error=error)
+            )
             return None
         answer = QMessageBox.question(
             None,
             APP_NAME,
-            f"{error}\n\nRestore the newest automatic backup ({error.backup.name})? "
-            "The damaged file is kept beside it.",
+            _(
+                "{error}\n\nRestore the newest automatic backup ({backup})? "
+                "The damaged file is kept beside it."
+            ).format(error=error, backup=error.backup.name),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
@@ -148,14 +153,18 @@ def _watch_integrity(
             return
         window.dialogs.warning(
             window,
-            f"The database {db.path} is damaged ({problem}). Nothing more is written to "
-            "it. Export what can still be read (File > Export), then quit and restore a "
-            "backup (followup-desktop restore-backup).",
+            _(
+                "The database {path} is damaged ({problem}). Nothing more is written to "
+                "it. Export what can still be read (File > Export), then quit and restore a "
+                "backup (followup-desktop restore-backup)."
+            ).format(path=db.path, problem=problem),
         )
 
     def failed(message: str) -> None:
         then()
-        window.dialogs.warning(window, f"The database could not be checked: {message}")
+        window.dialogs.warning(
+            window, _("The database could not be checked: {message}").format(message=message)
+        )
 
     watch.finished.connect(finished)
     watch.failed.connect(failed)
@@ -269,9 +278,11 @@ def _tell_other_database(window: MainWindow, db_path: Path) -> Callable[[str], N
         window.activateWindow()
         window.dialogs.information(
             window,
-            f"Another launch asked to open {wanted}, but {APP_NAME} has {db_path} "
-            "open, and shows one database at a time. To open the other file, quit "
-            "this window (File > Quit) and start it again.",
+            _(
+                "Another launch asked to open {wanted}, but {app} has {path} "
+                "open, and shows one database at a time. To open the other file, quit "
+                "this window (File > Quit) and start it again."
+            ).format(wanted=wanted, app=APP_NAME, path=db_path),
         )
 
     return tell
