@@ -64,6 +64,7 @@ from sqlalchemy.orm import Session
 from followup_desktop.core import action_kinds, i18n, localformat
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.i18n import N_, _, ngettext
+from followup_desktop.core.kinds import stage_label
 from followup_desktop.core.models import StageKind
 from followup_desktop.core.playbook.rawsql import driver_connection
 from followup_desktop.core.playbook.settings import load_settings
@@ -113,6 +114,10 @@ class FunnelStep:
     #: Share of all applications that got this far (None when there were none).
     rate_from_applied: float | None
 
+    def label(self) -> str:
+        """The step's name in the person's language (``name`` stays English for --json)."""
+        return i18n._(self.name)
+
 
 @dataclass(frozen=True, slots=True)
 class FunnelRow:
@@ -141,6 +146,10 @@ class StageTime:
     mean_days: float | None
     #: Opportunities of the cohort in this stage now (their stay has not ended).
     still_there: int
+
+    def label(self) -> str:
+        """The stage's name as the person reads it (a shipped stage in their language)."""
+        return stage_label(self.stage)
 
 
 @dataclass(frozen=True, slots=True)

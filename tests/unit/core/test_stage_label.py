@@ -46,3 +46,14 @@ def test_in_english_the_stored_name_is_shown() -> None:
 def test_french_names_a_column_apart_from_a_count(german: None) -> None:
     i18n.set_language("fr")
     assert stage_label("Applied") == "Candidature envoyée"
+
+
+def test_the_stats_name_steps_and_stages_in_german_and_keep_english_for_json(
+    german: None,
+) -> None:
+    from followup_desktop.core.stats import FunnelStep, StageTime
+
+    step = FunnelStep("Applied", 3, None, 1.0)
+    assert (step.name, step.label()) == ("Applied", "Beworben")
+    stage = StageTime("Screening", 1, 2.0, 2.0, 0)
+    assert (stage.stage, stage.label()) == ("Screening", "Vorauswahl")

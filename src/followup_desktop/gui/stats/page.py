@@ -88,7 +88,7 @@ def _count_and_share(step: FunnelStep, value: float) -> str:
 
 
 _FUNNEL_COLUMNS: Sequence[tuple[str, Callable[[FunnelStep], str]]] = (
-    (_("Step"), lambda s: s.name),
+    (_("Step"), lambda s: s.label()),
     (_("Count"), lambda s: str(s.count)),
     (_("Of the step before"), lambda s: _pct(s.rate_from_previous)),
     (_("Of applications"), lambda s: _pct(s.rate_from_applied)),
@@ -102,7 +102,7 @@ _ROW_COLUMNS: Sequence[tuple[str, Callable[[FunnelRow], str]]] = (
     (_("Reached interviews"), lambda r: _pct(r.interview_rate)),
 )
 _STAGE_COLUMNS: Sequence[tuple[str, Callable[[StageTime], str]]] = (
-    (_("Stage"), lambda r: r.stage),
+    (_("Stage"), lambda r: r.label()),
     (_("Median days"), lambda r: _n(r.median_days)),
     (_("Mean days"), lambda r: _n(r.mean_days)),
     (_("Stays ended"), lambda r: str(r.stays)),
@@ -327,7 +327,7 @@ class StatsPage(QWidget):
         self.funnel_section = _Section(
             _("Funnel"),
             "funnel",
-            BarChart(self.funnel_model, lambda s: s.name, [count], name=_("Funnel chart")),
+            BarChart(self.funnel_model, lambda s: s.label(), [count], name=_("Funnel chart")),
             [
                 _table(self.funnel_model, "funnel_table", _("Funnel table"), _("Table")),
                 _table(
