@@ -24,6 +24,7 @@ from followup_desktop.core.action_kinds import (
     person_named,
 )
 from followup_desktop.core.action_kinds import kind_label as kind_label  # noqa: PLC0414 (re-exported)
+from followup_desktop.core.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -109,13 +110,13 @@ class AgendaItem:
         if not recipient:
             return ""
         if not who or not recipient.startswith(who):
-            return f"via {recipient}"
+            return _("via {recipient}").format(recipient=recipient)
         # "Dana Kim <dana@acme.test>" for Dana Kim: only the address is new, shown bare
         # ("at dana@acme.test"), not in the brackets it is stored with.
         address = recipient[len(who) :].strip(" ,")
         if address.startswith("<") and address.endswith(">"):
             address = address[1:-1].strip()
-        return f"at {address}" if address else ""
+        return _("at {address}").format(address=address) if address else ""
 
     def as_json(self) -> dict[str, Any]:
         """The stable JSON shape of ``followup-desktop agenda --json``."""
