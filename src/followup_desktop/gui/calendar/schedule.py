@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.queries.calendar import open_opportunities as unarchived
+from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone_name
 from followup_desktop.gui.plain import PlainLabel, shown
@@ -59,6 +60,8 @@ class ScheduleInterviewDialog(QDialog):
         self._tz = tz
         self.change: Change | None = None
         self.interview_id: int | None = None
+        #: (opportunity, stage before, stage after) when recording moved the card on.
+        self.stage_move: tuple[int, int, int] | None = None
         self.setWindowTitle(f"Schedule an interview on {day.strftime('%A %d %B %Y')}")
         self.setAccessibleName("Schedule an interview")
 
@@ -133,6 +136,7 @@ class ScheduleInterviewDialog(QDialog):
                 change = self._service.create_opportunity(self.company.text(), self.role.text())
                 assert change.created_id is not None
                 chosen = change.created_id
+            stage_before = load_opportunity(self._service.db, chosen).stage_id
             recorded = self._service.record_interview(
                 chosen,
                 starts,
@@ -149,6 +153,10 @@ class ScheduleInterviewDialog(QDialog):
             return False
         self.change = change
         self.interview_id = recorded.created_id
+        if "stage_history" in recorded.entities:
+            # Read back for the window's undo stack: the move is undone on its own.
+            stage_after = load_opportunity(self._service.db, chosen).stage_id
+            self.stage_move = (chosen, stage_before, stage_after)
         self.saved.emit(change)
         self.accept()
         return True

@@ -25,6 +25,7 @@ from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.queries.window import ActionTarget, action_target
 
 if TYPE_CHECKING:
+    from followup_desktop.gui.calendar import ScheduleInterviewDialog
     from followup_desktop.gui.composer import ComposerDialog
     from followup_desktop.gui.debrief import DebriefDialog
     from followup_desktop.gui.editor import OpportunityEditor
@@ -275,6 +276,7 @@ class ActionRouter:
         def recorded(change: object) -> None:
             assert isinstance(change, Change)
             window.bus.publish(change)
+            self._offer_undo_of_move(dialog)
             interview = dialog.interview_id
             if interview is None:
                 return
@@ -300,5 +302,16 @@ class ActionRouter:
         if window.writer.refuse_while_busy():
             return
         dialog = ScheduleInterviewDialog(window.service, day, window.tz, window)
-        dialog.saved.connect(window.bus.publish)
+
+        def recorded(change: object) -> None:
+            assert isinstance(change, Change)
+            window.bus.publish(change)
+            self._offer_undo_of_move(dialog)
+
+        dialog.saved.connect(recorded)
         window.dialogs.run_once(dialog)
+
+    def _offer_undo_of_move(self, dialog: ScheduleInterviewDialog) -> None:
+        """Put the stage move a recorded interview made on the undo stack."""
+        if dialog.stage_move is not None:
+            self.window.board_ctl.record_move(*dialog.stage_move)
