@@ -19,6 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
 
+from followup_desktop.core.i18n import _
+
 if TYPE_CHECKING:
     from followup_desktop.gui.main_window import MainWindow
 
@@ -115,8 +117,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", lambda w: w.request_quit(), None, "Stop Followup"),
     ActionSpec("find", "&Find…", lambda w: w.focus_search(), Key.Find, "Search the cards"),
     ActionSpec("open_card", "&Open card", lambda w: w.board_ctl.open_current()),
-    ActionSpec("debrief", "&Debrief the latest interview…", lambda w: w.router.new_debrief(),
-               "Ctrl+D", "Write down how the interview that ended last went"),
+    ActionSpec("debrief", _("&Debrief…"), lambda w: w.router.debrief_or_just_had(),
+               "Ctrl+D", _("Write down how the selected card's last interview went; with no "
+                           "card selected, record the interview you just had first")),
     ActionSpec("just_had", "I &just had an interview…", lambda w: w.router.just_had_interview(),
                "Ctrl+Shift+D", "Record the interview that just ended and write its debrief"),
     ActionSpec("next_stage", "Move to &next stage", lambda w: w.board_ctl.move_selected(1),

@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 from followup_desktop.core.action_kinds import Opening, kind_info
 from followup_desktop.core.change import Change
 from followup_desktop.core.errors import FollowupError
+from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.window import ActionTarget, action_target
 
 if TYPE_CHECKING:
@@ -166,6 +167,29 @@ class ActionRouter:
         if dialog is not None:
             self._wire_debrief(dialog)
         return dialog
+
+    def debrief_or_just_had(self) -> None:
+        """Ctrl+D: with one card selected on the board, the debrief of its interview that
+        ended last; with none selected (or a card without such an interview), "I just had
+        an interview" (for that card), which goes on to the debrief."""
+        from followup_desktop.core.queries.debrief import latest_ended_interview
+        from followup_desktop.gui.debrief import open_debrief
+
+        window = self.window
+        selected = window.board.selected_ids() if window.pages.showing(window.board) else []
+        interview = None
+        if len(selected) == 1:
+            service = window.service
+            interview = latest_ended_interview(service.db, service.clock(), selected[0])
+        if interview is None:
+            self.just_had_interview()
+            return
+        if window.writer.refuse_while_busy():
+            return
+        try:
+            self._wire_debrief(open_debrief(window.service, interview, window))
+        except FollowupError as error:
+            self._warn(_("The debrief could not be opened: {error}").format(error=error))
 
     def _wire_debrief(self, dialog: DebriefDialog) -> None:
         # open_debrief raises a dialog already open instead of making another: connect once.
