@@ -37,6 +37,7 @@ from PySide6.QtCore import (
 
 from followup_desktop.core.action_kinds import kind_label
 from followup_desktop.core.board import CardSnapshot, DueState, due_state
+from followup_desktop.core.i18n import ngettext
 from followup_desktop.gui.plain import shown, tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -81,6 +82,19 @@ class BoardFilter:
     text: str = ""
     needs_action: bool = False
     show_archived: bool = False
+
+
+def next_step_text(card: CardSnapshot) -> str:
+    """The card's next step in full, and how many more are open ("" with none)."""
+    if card.next_action_kind is None:
+        return ""
+    step = kind_label(card.next_action_kind)
+    more = card.open_actions - 1
+    if more < 1:
+        return step
+    return ngettext("{step}, and {n} more step", "{step}, and {n} more steps", more).format(
+        step=step, n=more
+    )
 
 
 def describe_card(card: CardSnapshot, now: datetime, tz: tzinfo) -> str:
@@ -437,6 +451,9 @@ class BoardModel(QAbstractListModel):
             return tooltip(describe_card(card, self._clock(), self._tz))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return shown(describe_card(card, self._clock(), self._tz))
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            # The next step whole: on the card it may be cut short at a word.
+            return shown(next_step_text(card))
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
