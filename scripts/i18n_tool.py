@@ -19,6 +19,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -40,6 +41,7 @@ KEYWORDS = {
 TRANSLATION_FUNCTIONS = frozenset(KEYWORDS)
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
 
+_FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 Key = tuple[str, str | None]  # (msgid, context)
 
 
@@ -143,7 +145,16 @@ def read(path: Path) -> Catalog:
 def merged(language: str) -> tuple[Catalog, list[str]]:
     """The language's whole catalogue, and the sentences found in two of its files."""
     catalog = _plural_rules(
-        Catalog(locale=language, domain="followup", project="Followup", fuzzy=False), language
+        Catalog(
+            locale=language,
+            domain="followup",
+            project="Followup",
+            version="1",
+            creation_date=_FIXED_DATE,
+            revision_date=_FIXED_DATE,
+            fuzzy=False,
+        ),
+        language,
     )
     seen: dict[Key, str] = {}
     twice: list[str] = []
@@ -267,9 +278,6 @@ def update(area: str, paths: list[Path]) -> int:
     return added
 
 
-_FIXED_DATE = __import__("datetime").datetime(
-    2026, 1, 1, tzinfo=__import__("datetime").timezone.utc
-)
 _NAMES = {"de": "German", "fr": "French"}
 
 

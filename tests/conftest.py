@@ -29,10 +29,12 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # One language and one locale for every test, whatever the machine's, and no language
 # chosen in a real Settings: a test that speaks German or French says so itself
-# (``i18n.set_language``, or the environment of the process it starts).
+# (``i18n.set_language``, or the environment of the process it starts). The C locale
+# names no country, so no country's public holidays move a test's dates; dates are then
+# written as en_US writes them (``i18n.formatting_locale``).
 for _var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_TIME", "LC_NUMERIC"):
     os.environ.pop(_var, None)
-os.environ["LANG"] = "en_US.UTF-8"
+os.environ["LANG"] = "C.UTF-8"
 os.environ["FOLLOWUP_LANGUAGE"] = "en"
 os.environ.setdefault("FOLLOWUP_CONFIG_DIR", str(Path(__file__).parent / ".no-config"))
 
