@@ -279,6 +279,8 @@ class BoardController:
                 run=window.writer.run,
             )
         )
+        # In sight in its new column (a board wider than the window scrolls to it).
+        self.view.select_cards([opportunity_id], focus=False)
         words = _(
             "Recording the interview moved the card to {stage}. Edit → Undo puts it back."
         ).format(stage=stage_name)
