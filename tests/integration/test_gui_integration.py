@@ -34,6 +34,8 @@ from followup_desktop.core.exchange import export_database
 from followup_desktop.core.messages import load_account
 from followup_desktop.core.models import Action, ActionState, Opportunity
 from followup_desktop.core.services import Change, FollowupService, QuestionInput
+from followup_desktop.gui.calendar import JustHadInterviewDialog
+from followup_desktop.gui.calendar.schedule import NEW_OPPORTUNITY
 from followup_desktop.gui.composer import ComposerDialog, EmailAccountPage, TemplateEditorPage
 from followup_desktop.gui.debrief import DebriefDialog, QuestionBankWidget
 from followup_desktop.gui.editor import OpportunityEditor
@@ -277,21 +279,40 @@ def test_an_action_deleted_meanwhile_gets_a_plain_warning(window: MainWindow) ->
 # -- debrief, questions ----------------------------------------------------------------
 
 
-def test_new_debrief_opens_the_latest_interview_from_the_menu(
+def test_ctrl_d_debriefs_the_selected_card_or_records_the_interview_just_had(
     qtbot: QtBot, service: FollowupService, window: MainWindow
 ) -> None:
     opportunity = new_opportunity(service)
     ended_interview(service, opportunity, hours_ago=30)
-    latest = ended_interview(service, opportunity, hours_ago=2)
+    latest = ended_interview(service, opportunity, hours_ago=5)
+    # Another card's interview ended later: the selected card's is the one debriefed.
+    ended_interview(service, new_opportunity(service, "Globex"), hours_ago=2)
+    window.refresh()
     file_menu = window.menuBar().actions()[0].menu()
     assert isinstance(file_menu, QMenu)
     assert window.debrief_action in file_menu.actions()
     assert window.debrief_action.shortcut().toString() == "Ctrl+D"
+    assert window.just_had_action.shortcut().toString() == "Ctrl+Shift+D"
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
-    window.debrief_action.trigger()
+    assert window.board.select_cards([opportunity])
+    QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     [dialog] = open_debriefs(window)
     assert dialog.interview_id == latest
     dialog.close()
+
+    # Nothing selected: Ctrl+D is "I just had an interview" (offered for the card that
+    # has the keyboard focus, as Ctrl+Shift+D does).
+    window.board.clear_selection()
+    assert not window.board.selected_ids()
+    QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    dialogs = window.dialogs
+    assert isinstance(dialogs, AnsweringDialogs)
+    [recorder] = [d for d in dialogs.shown if isinstance(d, JustHadInterviewDialog)]
+    assert recorder.windowTitle() == "Record the interview you just had"
+    assert recorder.opportunity.currentData() == (window.board.current_id() or NEW_OPPORTUNITY)
+    assert not open_debriefs(window)
 
 
 def test_new_debrief_without_an_interview_says_so(

@@ -4,7 +4,9 @@
 or a command-line import while the window is open all meet the same lock. It is an
 ``flock`` held for as long as the writer runs: the kernel drops it when the process dies,
 ``kill -9`` included, so a stale lock never needs clearing by hand. The file records the
-owner's process id and host, only to name the owner in the message.
+owner's process id, host and kind (the window or a command), only to say in the message
+who holds it and what to do: a command refused because the window is open is told to do
+it in the window or to quit Followup there (closing the window keeps it running).
 """
 
 from __future__ import annotations
@@ -18,6 +20,18 @@ from pathlib import Path
 from followup_desktop.core.i18n import N_, _
 from followup_desktop.core.storage_errors import StorageLocked, classify
 
+#: What this process is, written in the lock it holds: ``"window"`` or ``"command"``.
+WINDOW, COMMAND = "window", "command"
+_holder = COMMAND
+
+
+def declare_holder(kind: str) -> None:
+    """Say what this process is (:data:`WINDOW` or :data:`COMMAND`) before it takes a lock."""
+    global _holder  # noqa: PLW0603 - one fact about the process, set once at start
+    if kind not in (WINDOW, COMMAND):
+        raise ValueError(f"unknown lock holder {kind!r}")
+    _holder = kind
+
 
 class DatabaseInUse(StorageLocked):
     """Another Followup (window or command) is already writing to this file."""
@@ -26,6 +40,11 @@ class DatabaseInUse(StorageLocked):
     advice = N_(
         "Close the other Followup window (or wait for its command to finish), then try again."
     )
+
+    def __init__(self, message: str, path: Path | None = None, *, holder: str = "") -> None:
+        super().__init__(message, path)
+        #: Who holds the lock: :data:`WINDOW`, :data:`COMMAND`, or "" when not known.
+        self.holder = holder
 
 
 def lock_path(database: Path) -> Path:
@@ -60,20 +79,15 @@ class DatabaseLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            owner = _read_owner(fd)
+            owner, holder = _read_owner(fd)
             os.close(fd)
             raise DatabaseInUse(
-                _(
-                    "Followup is already open on {path}{owner}. Only one Followup at a time "
-                    "may change a database: close the other window (or wait for its command "
-                    "to finish), then try again."
-                ).format(path=self.database, owner=owner),
-                self.database,
+                _in_use_message(self.database, owner, holder), self.database, holder=holder
             ) from None
         # Only to name the owner in a message: on a full disk the lock holds without it.
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+            os.write(fd, f"{os.getpid()} {socket.gethostname()} {_holder}\n".encode())
         self._fd = fd
 
     def discard(self) -> None:
@@ -94,12 +108,36 @@ class DatabaseLock:
         self._fd = None
 
 
-def _read_owner(fd: int) -> str:
+def _read_owner(fd: int) -> tuple[str, str]:
+    """A sentence naming the lock's owner ("" if unknown) and its kind ("" if unknown)."""
     with contextlib.suppress(OSError, ValueError):
         text = os.pread(fd, 200, 0).decode(errors="replace").split()
         if len(text) >= 2:
-            return _(" (process {pid} on {host})").format(pid=int(text[0]), host=text[1])
-    return ""
+            holder = text[2] if len(text) >= 3 and text[2] in (WINDOW, COMMAND) else ""
+            owner = _("It is process {pid} on {host}.").format(pid=int(text[0]), host=text[1])
+            return owner, holder
+    return "", ""
 
 
-__all__ = ["DatabaseInUse", "DatabaseLock", "lock_path"]
+def _in_use_message(database: Path, owner: str, holder: str) -> str:
+    """What to do about the lock, by who holds it (the owner's sentence after the first)."""
+    if holder == WINDOW:
+        first = _("Followup's window is open on {database}.").format(database=database)
+        rest = _(
+            "Only one Followup at a time may change a database: do this in the window, or "
+            "quit Followup there (File → Quit, Ctrl+Q; closing the window keeps it running "
+            "in the tray) and run the command again."
+        )
+    elif holder == COMMAND:
+        first = _("Another Followup command is changing {database}.").format(database=database)
+        rest = _("Wait for it to finish, then run this one again.")
+    else:
+        first = _("Followup is already open on {database}.").format(database=database)
+        rest = _(
+            "Only one Followup at a time may change a database: quit the other window "
+            "(File → Quit) or wait for its command to finish, then try again."
+        )
+    return " ".join(part for part in (first, owner, rest) if part)
+
+
+__all__ = ["COMMAND", "WINDOW", "DatabaseInUse", "DatabaseLock", "declare_holder", "lock_path"]

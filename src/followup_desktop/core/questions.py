@@ -137,14 +137,15 @@ def contact_choices(session: Session) -> list[ContactChoice]:
     return [ContactChoice(*row) for row in rows]
 
 
-def latest_ended_interview_id(session: Session, now: datetime) -> int | None:
-    """The interview that ended most recently at or before ``now``, if any."""
-    return session.scalar(
-        select(Interview.id)
-        .where(Interview.ends_at <= now)
-        .order_by(Interview.ends_at.desc(), Interview.id.desc())
-        .limit(1)
-    )
+def latest_ended_interview_id(
+    session: Session, now: datetime, opportunity_id: int | None = None
+) -> int | None:
+    """The interview that ended most recently at or before ``now`` (of one opportunity
+    when given), if any."""
+    query = select(Interview.id).where(Interview.ends_at <= now)
+    if opportunity_id is not None:
+        query = query.where(Interview.opportunity_id == opportunity_id)
+    return session.scalar(query.order_by(Interview.ends_at.desc(), Interview.id.desc()).limit(1))
 
 
 def load_debrief(session: Session, interview_id: int) -> DebriefSnapshot:

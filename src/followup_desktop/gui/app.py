@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from followup_desktop import APP_ID, APP_NAME, __version__
 from followup_desktop.core.db import Database, open_database, restore_backup
+from followup_desktop.core.dblock import WINDOW, declare_holder
 from followup_desktop.core.errors import DatabaseError
 from followup_desktop.core.i18n import _
 from followup_desktop.core.plainread import open_current
@@ -301,6 +302,8 @@ def run_gui(
     notifiers and the reminder scheduler are set up right after that first paint.
     Started minimized, there is no paint to wait for and everything is set up at once.
     """
+    # The lock this process takes says "window": a command refused meanwhile is told so.
+    declare_holder(WINDOW)
     app = make_application()
     instance = SingleInstance(database=db_path)
     if not instance.acquire():

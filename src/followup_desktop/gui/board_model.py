@@ -85,6 +85,19 @@ class BoardFilter:
     show_archived: bool = False
 
 
+def next_step_text(card: CardSnapshot) -> str:
+    """The card's next step in full, and how many more are open ("" with none)."""
+    if card.next_action_kind is None:
+        return ""
+    step = kind_label(card.next_action_kind)
+    more = card.open_actions - 1
+    if more < 1:
+        return step
+    return ngettext("{step}, and {n} more step", "{step}, and {n} more steps", more).format(
+        step=step, n=more
+    )
+
+
 def describe_card(card: CardSnapshot, now: datetime, tz: tzinfo) -> str:
     """The card in words, for screen readers and tooltips."""
     parts = [f"{card.company}, {card.role}"]
@@ -456,6 +469,9 @@ class BoardModel(QAbstractListModel):
             return tooltip(describe_card(card, self._clock(), self._tz))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return shown(describe_card(card, self._clock(), self._tz))
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            # The next step whole: on the card it may be cut short at a word.
+            return shown(next_step_text(card))
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

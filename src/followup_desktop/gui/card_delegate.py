@@ -80,6 +80,31 @@ def contact_text(card: CardSnapshot, now: datetime) -> str:
     return ngettext("Contact {n}d ago", "Contact {n}d ago", days).format(n=days)
 
 
+def elide_at_word(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text`` as it fits in ``width``: whole, or cut after a word with an ellipsis
+    (mid-word only when even the first word is too long)."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        candidate = " ".join(words).rstrip(",;:") + "…"
+        if metrics.horizontalAdvance(candidate) <= width:
+            return candidate
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
+def step_line(card: CardSnapshot, metrics: QFontMetrics, width: int) -> str:
+    """The card's next step as drawn beside its badge: the step, cut at a word when it
+    is too long (the whole text is the row's tooltip and accessible description), and
+    "+N" for the further open steps, always kept."""
+    if card.next_action_kind is None:
+        return ""
+    more = f" (+{card.open_actions - 1})" if card.open_actions > 1 else ""
+    room = width - metrics.horizontalAdvance(more)
+    return elide_at_word(metrics, shown(kind_label(card.next_action_kind)), room) + more
+
+
 class CardDelegate(QStyledItemDelegate):
     """Draws one card per row of a column proxy."""
 
@@ -223,16 +248,12 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, badge_text)
         painter.setFont(self._small_font)
         if card.next_action_kind is not None:
-            what = kind_label(card.next_action_kind)
-            if card.open_actions > 1:
-                more = card.open_actions - 1
-                what = _("{step} (+{n})").format(step=what, n=more)
             rest = width - badge_width - 8
             painter.setPen(text_color)
             painter.drawText(
                 QRect(left + badge_width + 8, y, rest, badge.height()),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                small.elidedText(shown(what), Qt.TextElideMode.ElideRight, rest),
+                step_line(card, small, rest),
             )
         y += badge.height() + LINE_GAP
 

@@ -1,5 +1,6 @@
-"""Undoable operations: moving cards between stages and placing them in a column; a step
-marked done, snoozed or dismissed (:class:`ActionStepCommand`).
+"""Undoable operations: moving cards between stages and placing them in a column (also a
+move made by recording an interview, :class:`RecordedMoveCommand`); a step marked done,
+snoozed or dismissed (:class:`ActionStepCommand`).
 
 Undo moves each card back to its own previous stage (a multi-select move may gather
 cards from several columns) and restores the hand-made card order. Both directions go
@@ -110,6 +111,40 @@ class MoveCardsCommand(QUndoCommand):
             self._previous, order_stage_id=self._stage_id, ranks=self._stored_before
         )
         return change | Change(frozenset(self._previous), frozenset({"opportunity"}))
+
+
+class RecordedMoveCommand(MoveCardsCommand):
+    """A card moved on by another write (recording an interview moves it to the
+    interviewing stage), undone by putting it back in the stage it was in.
+
+    The move has already run when the command is pushed, so the first ``redo`` does
+    nothing; a later redo moves it on again, through the service like any move.
+    """
+
+    def __init__(  # noqa: PLR0917 - the same captures as a move
+        self,
+        service: FollowupService,
+        sink: ChangeSink,
+        opportunity_id: int,
+        previous_stage_id: int,
+        stage_id: int,
+        stage_name: str,
+        run: Runner = run_at_once,
+    ) -> None:
+        super().__init__(
+            service, sink, {opportunity_id: previous_stage_id}, stage_id, stage_name, run=run
+        )
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            return
+        self._applied = True
+        super().redo()
+
+    def undo(self) -> None:
+        self._applied = False
+        super().undo()
 
 
 def place_cards(

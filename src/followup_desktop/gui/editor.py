@@ -552,7 +552,8 @@ class OpportunityEditor(QDialog):
         self.add_message_button.clicked.connect(self.add_message)
         layout.addWidget(self.add_message_button, 0, Qt.AlignmentFlag.AlignRight)
         self.messages_page = page
-        self.tabs.addTab(page, _("Co&rrespondence"))
+        # Not Alt+R: that is the Role field's, on the page the editor opens on.
+        self.tabs.addTab(page, _("Corr&espondence"))
 
     def _build_choices(self) -> None:
         # What the opportunity already overrides, kept whole: the page edits only its

@@ -451,7 +451,7 @@ def test_a_second_writer_from_anywhere_is_refused_by_the_lock_beside_the_file(
         with pytest.raises(DatabaseInUse, match=f"process {holder.pid}"):
             open_database(path, exclusive=True)
         assert main(["--db", str(path), "demo", "--opportunities", "1"]) == 2
-        assert "already open" in capsys.readouterr().err
+        assert "Another Followup command is changing" in capsys.readouterr().err
         reader = open_database(path)  # reading (agenda, export) stays possible
         reader.close()
         holder.kill()  # SIGKILL: the kernel drops the lock with the process
@@ -522,3 +522,21 @@ def test_a_garbled_value_that_passes_every_check_is_left_out_of_the_export_and_c
     exported = json.loads(target.read_text())
     assert len(exported["interviews"]) == 9
     assert len(exported["opportunities"]) == 10
+
+
+def test_a_lock_written_by_an_older_followup_still_names_its_owner(tmp_path: Path) -> None:
+    from followup_desktop.core.dblock import DatabaseLock, lock_path
+
+    path = tmp_path / "followup.sqlite3"
+    first = DatabaseLock(path)
+    first.acquire()
+    try:
+        # Before the holder's kind was written: process id and host only.
+        lock_path(path).write_text("4242 elsewhere\n", encoding="utf-8")
+        with pytest.raises(DatabaseInUse) as refused:
+            DatabaseLock(path).acquire()
+        assert refused.value.holder == ""
+        assert str(refused.value).startswith(f"Followup is already open on {path}. ")
+        assert "It is process 4242 on elsewhere." in str(refused.value)
+    finally:
+        first.release()

@@ -101,7 +101,8 @@ def test_menus_hold_the_commands(qtbot: QtBot, service: FollowupService, tmp_pat
     assert set(menus) == {"File", "Edit", "View", "Help"}
     for wanted in (
         "New opportunity…",
-        "Debrief the latest interview…",
+        "Debrief…",
+        "I just had an interview…",
         "Import…",
         "Export…",
         "Back up…",
@@ -121,7 +122,7 @@ def test_menus_hold_the_commands(qtbot: QtBot, service: FollowupService, tmp_pat
         )
     }
     assert shortcuts == {
-        "Debrief the latest interview…": "Ctrl+D",
+        "Debrief…": "Ctrl+D",
         "Board": "Ctrl+1",
         "Calendar": "Ctrl+2",
         "Question bank": "Ctrl+3",

@@ -157,10 +157,13 @@ def interview_awaiting_debrief(db: Database, now: datetime, within: timedelta) -
         )
 
 
-def latest_ended_interview(db: Database, now: datetime) -> int | None:
-    """The interview that ended most recently at or before ``now``, if any."""
+def latest_ended_interview(
+    db: Database, now: datetime, opportunity_id: int | None = None
+) -> int | None:
+    """The interview that ended most recently at or before ``now`` (of one opportunity
+    when given), if any."""
     with db.session() as session:
-        return latest_ended_interview_id(session, now)
+        return latest_ended_interview_id(session, now, opportunity_id)
 
 
 __all__ = [

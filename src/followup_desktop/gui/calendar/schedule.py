@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.calendar import open_opportunities as unarchived
+from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone_name
 from followup_desktop.gui.calendar.month_model import full_day
@@ -62,6 +63,8 @@ class ScheduleInterviewDialog(QDialog):
         self._tz = tz
         self.change: Change | None = None
         self.interview_id: int | None = None
+        #: (opportunity, stage before, stage after) when recording moved the card on.
+        self.stage_move: tuple[int, int, int] | None = None
         self.setWindowTitle(_("Schedule an interview on {day}").format(day=full_day(day)))
         self.setAccessibleName(_("Schedule an interview"))
 
@@ -136,6 +139,7 @@ class ScheduleInterviewDialog(QDialog):
                 change = self._service.create_opportunity(self.company.text(), self.role.text())
                 assert change.created_id is not None
                 chosen = change.created_id
+            stage_before = load_opportunity(self._service.db, chosen).stage_id
             recorded = self._service.record_interview(
                 chosen,
                 starts,
@@ -152,6 +156,10 @@ class ScheduleInterviewDialog(QDialog):
             return False
         self.change = change
         self.interview_id = recorded.created_id
+        if "stage_history" in recorded.entities:
+            # Read back for the window's undo stack: the move is undone on its own.
+            stage_after = load_opportunity(self._service.db, chosen).stage_id
+            self.stage_move = (chosen, stage_before, stage_after)
         self.saved.emit(change)
         self.accept()
         return True

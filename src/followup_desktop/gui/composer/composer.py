@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followup_desktop.core.action_kinds import kind_label
+from followup_desktop.core.action_kinds import action_title, kind_label
 from followup_desktop.core.errors import FollowupError
 from followup_desktop.core.fields import ContactFields
 from followup_desktop.core.i18n import _, ngettext
@@ -103,6 +103,13 @@ def _ask_pdf_path(parent: QWidget) -> str:
         parent, _("Save the letter as PDF"), "letter.pdf", _("PDF files (*.pdf)")
     )
     return path
+
+
+def draft_person(draft: Draft) -> str:
+    """Whom the draft is for: its first recipient, or the interviewer without an address."""
+    if draft.no_address is not None:
+        return draft.no_address.name
+    return draft.recipients[0].name if draft.recipients else ""
 
 
 def _default_sender(account: EmailAccount, password: str | None) -> SmtpSender:
@@ -158,7 +165,8 @@ class ComposerDialog(QDialog):
 
     def _build(self) -> None:  # noqa: PLR0915 - one window, built top to bottom
         draft = self.draft
-        self.setWindowTitle(kind_label(draft.kind))
+        # Named for its person: two thank-yous open side by side are told apart.
+        self.setWindowTitle(action_title(draft.kind, draft_person(draft)))
         self.resize(960, 640)
         layout = QVBoxLayout(self)
         company = draft.context.get("company", "")

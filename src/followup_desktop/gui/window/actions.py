@@ -117,8 +117,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", _("&Quit"), lambda w: w.request_quit(), None, _("Stop Followup")),
     ActionSpec("find", _("&Find…"), lambda w: w.focus_search(), Key.Find, _("Search the cards")),
     ActionSpec("open_card", _("&Open card"), lambda w: w.board_ctl.open_current()),
-    ActionSpec("debrief", _("&Debrief the latest interview…"), lambda w: w.router.new_debrief(),
-               "Ctrl+D", _("Write down how the interview that ended last went")),
+    ActionSpec("debrief", _("&Debrief…"), lambda w: w.router.debrief_or_just_had(),
+               "Ctrl+D", _("Write down how the selected card's last interview went; with no "
+                           "card selected, record the interview you just had first")),
     ActionSpec("just_had", _("I &just had an interview…"), lambda w: w.router.just_had_interview(),
                "Ctrl+Shift+D", _("Record the interview that just ended and write its debrief")),
     ActionSpec("next_stage", _("Move to &next stage"), lambda w: w.board_ctl.move_selected(1),

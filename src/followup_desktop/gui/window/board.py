@@ -36,7 +36,7 @@ from followup_desktop.gui.announce import announce
 from followup_desktop.gui.board_model import BoardFilter, BoardModel
 from followup_desktop.gui.board_moves import card_menu, fill_move_menu, moved_words
 from followup_desktop.gui.board_view import BoardView
-from followup_desktop.gui.commands import MoveCardsCommand, place_cards
+from followup_desktop.gui.commands import MoveCardsCommand, RecordedMoveCommand, place_cards
 from followup_desktop.gui.tab_order import order_tabs
 from followup_desktop.gui.tasks import run_now
 from followup_desktop.gui.window.bus import EVERYTHING_CHANGED
@@ -265,6 +265,30 @@ class BoardController:
                 run=run,
             )
         )
+
+    def record_move(self, opportunity_id: int, previous_stage_id: int, stage_id: int) -> None:
+        """Offer for undo a move another write has already made (recording an interview
+        moves its card on), and say so in the status bar."""
+        window = self._window
+        stage_name = self.stage_name(stage_id)
+        window.undo_stack.push(
+            RecordedMoveCommand(
+                window.service,
+                self._apply_and_select([opportunity_id]),
+                opportunity_id,
+                previous_stage_id,
+                stage_id,
+                stage_name,
+                run=window.writer.run,
+            )
+        )
+        # In sight in its new column (a board wider than the window scrolls to it).
+        self.view.select_cards([opportunity_id], focus=False)
+        words = _(
+            "Recording the interview moved the card to {stage}. Edit → Undo puts it back."
+        ).format(stage=stage_name)
+        window.statusBar().showMessage(words, 8000)
+        announce(self.view.focused_view() or self.view, words)
 
     def _move_later(
         self, what: str, call: Callable[[], Change], done: Callable[[Change], None]

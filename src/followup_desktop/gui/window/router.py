@@ -26,6 +26,7 @@ from followup_desktop.core.i18n import _
 from followup_desktop.core.queries.window import ActionTarget, action_target
 
 if TYPE_CHECKING:
+    from followup_desktop.gui.calendar import ScheduleInterviewDialog
     from followup_desktop.gui.composer import ComposerDialog
     from followup_desktop.gui.debrief import DebriefDialog
     from followup_desktop.gui.editor import OpportunityEditor
@@ -167,6 +168,29 @@ class ActionRouter:
             self._wire_debrief(dialog)
         return dialog
 
+    def debrief_or_just_had(self) -> None:
+        """Ctrl+D: with one card selected on the board, the debrief of its interview that
+        ended last; with none selected (or a card without such an interview), "I just had
+        an interview" (for that card), which goes on to the debrief."""
+        from followup_desktop.core.queries.debrief import latest_ended_interview
+        from followup_desktop.gui.debrief import open_debrief
+
+        window = self.window
+        selected = window.board.selected_ids() if window.pages.showing(window.board) else []
+        interview = None
+        if len(selected) == 1:
+            service = window.service
+            interview = latest_ended_interview(service.db, service.clock(), selected[0])
+        if interview is None:
+            self.just_had_interview()
+            return
+        if window.writer.refuse_while_busy():
+            return
+        try:
+            self._wire_debrief(open_debrief(window.service, interview, window))
+        except FollowupError as error:
+            self._warn(_("The debrief could not be opened: {error}").format(error=error))
+
     def _wire_debrief(self, dialog: DebriefDialog) -> None:
         # open_debrief raises a dialog already open instead of making another: connect once.
         if dialog.property(WIRED_PROPERTY):
@@ -276,6 +300,7 @@ class ActionRouter:
         def recorded(change: object) -> None:
             assert isinstance(change, Change)
             window.bus.publish(change)
+            self._offer_undo_of_move(dialog)
             interview = dialog.interview_id
             if interview is None:
                 return
@@ -301,5 +326,16 @@ class ActionRouter:
         if window.writer.refuse_while_busy():
             return
         dialog = ScheduleInterviewDialog(window.service, day, window.tz, window)
-        dialog.saved.connect(window.bus.publish)
+
+        def recorded(change: object) -> None:
+            assert isinstance(change, Change)
+            window.bus.publish(change)
+            self._offer_undo_of_move(dialog)
+
+        dialog.saved.connect(recorded)
         window.dialogs.run_once(dialog)
+
+    def _offer_undo_of_move(self, dialog: ScheduleInterviewDialog) -> None:
+        """Put the stage move a recorded interview made on the undo stack."""
+        if dialog.stage_move is not None:
+            self.window.board_ctl.record_move(*dialog.stage_move)
