@@ -58,7 +58,7 @@ def test_a_second_followup_on_the_file_is_told_in_french(
     first.acquire()
     try:
         i18n.set_language("fr")
-        with pytest.raises(DatabaseInUse, match="Followup est déjà ouvert sur"):
+        with pytest.raises(DatabaseInUse, match="Une autre commande Followup modifie"):
             DatabaseLock(path).acquire()
     finally:
         first.release()

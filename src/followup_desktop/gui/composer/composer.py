@@ -71,7 +71,7 @@ from followup_desktop.core.messages.placeholders import unfilled_placeholders
 from followup_desktop.core.models import Channel, ContactRole
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
-from followup_desktop.gui.plain import PlainLabel, editable, rich
+from followup_desktop.gui.plain import PlainLabel, editable, rich, shown
 from followup_desktop.secrets import PasswordStore, SecretStoreError
 
 OpenUrl = Callable[[QUrl], bool]
@@ -166,7 +166,7 @@ class ComposerDialog(QDialog):
     def _build(self) -> None:  # noqa: PLR0915 - one window, built top to bottom
         draft = self.draft
         # Named for its person: two thank-yous open side by side are told apart.
-        self.setWindowTitle(action_title(draft.kind, draft_person(draft)))
+        self.setWindowTitle(action_title(draft.kind, shown(draft_person(draft))))
         self.resize(960, 640)
         layout = QVBoxLayout(self)
         company = draft.context.get("company", "")
