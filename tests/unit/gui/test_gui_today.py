@@ -156,6 +156,9 @@ def test_painted_rows_show_the_state_colour_and_text(panel: TodayPanel) -> None:
 
 
 def test_the_dark_palette_paints_without_error_and_differently(panel: TodayPanel) -> None:
+    # Start from the style's own light palette, whatever an earlier test left the
+    # application's palette at.
+    panel.view.setPalette(panel.style().standardPalette())
     light = grab(panel)
     panel.view.setPalette(dark_palette())
     dark = grab(panel)
