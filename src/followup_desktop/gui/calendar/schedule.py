@@ -31,6 +31,7 @@ from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService
 from followup_desktop.core.timeutil import local_zone_name
 from followup_desktop.gui.calendar.month_model import full_day
+from followup_desktop.gui.date_fields import datetime_display_format
 from followup_desktop.gui.plain import PlainLabel, shown
 from followup_desktop.gui.qt_formats import time_format
 from followup_desktop.gui.theme import error_color
@@ -169,15 +170,21 @@ class ScheduleInterviewDialog(QDialog):
         return self._moment(self.starts.time()), self._moment(self.ends.time())
 
 
-def typing_format(locale: QLocale) -> str:
+def typing_format(locale: QLocale | None = None) -> str:
     """The locale's short date and time, with every number at a fixed width.
 
     Short formats such as "M/d/yy h:mm AP" have fields of one or two digits, and a
     field typed over then swallows the next one's digits; "MM/dd/yyyy hh:mm AP" keeps
-    the locale's order and separators and takes typing as it comes.
+    the locale's order and separators and takes typing as it comes. Without a QLocale,
+    the pattern is the one every other date of the app is written in (CLDR, through
+    :mod:`core.localformat`).
     """
     widths = {"d": "dd", "M": "MM", "y": "yyyy", "h": "hh", "H": "HH", "m": "mm", "s": "ss"}
-    shown = locale.dateTimeFormat(QLocale.FormatType.ShortFormat).replace("\u202f", " ")
+    if locale is None:
+        shown = datetime_display_format()
+    else:
+        shown = locale.dateTimeFormat(QLocale.FormatType.ShortFormat)
+    shown = shown.replace("\u202f", " ")
     return re.sub(
         r"([dMyhHms])\1*",
         lambda run: run.group(0) if len(run.group(0)) > 2 else widths[run.group(1)],
@@ -214,7 +221,7 @@ def _date_time_edit(moment: datetime, name: str) -> QDateTimeEdit:
     edit.setTimeZone(QTimeZone.systemTimeZone())
     edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(moment.timestamp())))
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat(typing_format(QLocale()))
+    edit.setDisplayFormat(typing_format())
     edit.setAccessibleName(name)
     return edit
 
