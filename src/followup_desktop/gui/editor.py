@@ -90,6 +90,7 @@ _CHANNEL_LABELS = {
     Channel.LETTER: pgettext("channel", "Letter"),
     Channel.LINKEDIN: pgettext("channel", "LinkedIn"),
     Channel.IN_PERSON: pgettext("channel", "In person"),
+    Channel.OTHER: pgettext("channel", "Another way"),
 }
 
 
