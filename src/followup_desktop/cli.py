@@ -91,6 +91,7 @@ _CHANNELS = {
     "letter": _("letter"),
     "linkedin": _("LinkedIn"),
     "in_person": _("in person"),
+    "other": _("another way"),
 }
 
 

@@ -24,7 +24,15 @@ from desktop.process import AppProcess
 from desktop.stack import DesktopStack, wait_until
 from followup_desktop.core.db import open_database
 from followup_desktop.core.messages import EmailAccount, Security, save_account
-from followup_desktop.core.models import Action, ActionState, Correspondence, Direction
+from followup_desktop.core.models import (
+    Action,
+    ActionState,
+    Channel,
+    Correspondence,
+    Direction,
+    Opportunity,
+    StageKind,
+)
 from followup_desktop.core.services import FollowupService
 from test_smtp_support import PASSWORD, USER, make_certificates, running_smtp_server
 
@@ -121,6 +129,19 @@ def test_a_newcomer_goes_from_the_first_card_to_a_rejection(
                 Direction.RECEIVED,
             ]
             assert [entry.subject for entry in log[2:]] == ["Re: Thank you", "Your application"]
+            # Dana's note went by LinkedIn, and is logged so.
+            assert [entry.channel for entry in log[:2]] == [Channel.EMAIL, Channel.LINKEDIN]
+            # The rejection moved the card, and the plan follows it: a reply, no chasing.
+            [opportunity] = session.scalars(select(Opportunity)).all()
+            assert opportunity.stage.kind is StageKind.REJECTED
+            still_open = {
+                action.kind
+                for action in session.scalars(
+                    select(Action).where(Action.state == ActionState.OPEN)
+                )
+            }
+            assert "reply_to_rejection" in still_open
+            assert not still_open & {"status_follow_up", "still_interested"}, still_open
             thank_yous = session.scalars(select(Action).where(Action.kind == "thank_you")).all()
             assert sorted(action.recipient.split(" <")[0] for action in thank_yous) == [
                 "Dana Okafor",

@@ -91,6 +91,8 @@ class Channel(enum.StrEnum):
     LETTER = "letter"
     LINKEDIN = "linkedin"
     IN_PERSON = "in_person"
+    #: Any route the app has no name for (handed over by a friend, a form on their site).
+    OTHER = "other"
 
 
 class ActionState(enum.StrEnum):

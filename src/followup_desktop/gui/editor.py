@@ -90,6 +90,7 @@ _CHANNEL_LABELS = {
     Channel.LETTER: pgettext("channel", "Letter"),
     Channel.LINKEDIN: pgettext("channel", "LinkedIn"),
     Channel.IN_PERSON: pgettext("channel", "In person"),
+    Channel.OTHER: pgettext("channel", "Another way"),
 }
 
 
@@ -931,10 +932,7 @@ class OpportunityEditor(QDialog):
             return False
         self.interview_location.clear()
         self.interview_next_steps.clear()
-        if "stage_history" in change.entities:
-            # The interview moved the card on; Save must not put it back.
-            moved = load_opportunity(self._service.db, self.opportunity_id)
-            self.stage.setCurrentIndex(max(0, self.stage.findData(moved.stage_id)))
+        self._follow_stage(change)
         self._emit(change, _("an interview"))
         return True
 
@@ -987,8 +985,16 @@ class OpportunityEditor(QDialog):
         self.message_body.clear()
         self.message_outcome.setCurrentIndex(0)
         self.message_dated.setChecked(False)
+        # A rejection or an offer logged here moved the card; Save must keep it there.
+        self._follow_stage(change)
         self._emit(change, _("a message"))
         return True
+
+    def _follow_stage(self, change: Change) -> None:
+        """Show the stage the service moved the card to, so Save does not move it back."""
+        if "stage_history" in change.entities and self.opportunity_id is not None:
+            moved = load_opportunity(self._service.db, self.opportunity_id)
+            self.stage.setCurrentIndex(max(0, self.stage.findData(moved.stage_id)))
 
 
 # The choices of "What they said" on a logged message; the plan follows each.

@@ -229,7 +229,9 @@ def path(window: MainWindow, shots: Shots) -> Steps:
     open_row(today, rows_naming(today, "Dana Okafor")[0])
     to_dana = yield lambda: window_named("Send a thank-you note to Dana Okafor")
     shots.take(to_dana, "thank-you-without-address")
-    # By LinkedIn, say: the text copied, the step marked as sent.
+    # By LinkedIn, say: the route chosen, the text copied, the step marked as sent.
+    route = find_by_name(to_dana, QComboBox, "How you sent the note")
+    route.setCurrentIndex(route.findText("A LinkedIn message"))
     find_by_name(to_dana, QPushButton, "Copy").click()
     dana_status = find_by_name(to_dana, QLabel, "Status")
     assert "Logged" in dana_status.text(), dana_status.text()

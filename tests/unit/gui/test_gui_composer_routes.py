@@ -184,3 +184,37 @@ def test_an_organizer_can_be_added_from_the_composer(
     with service.db.session() as session:
         sam = session.scalars(select(Contact).where(Contact.name == "Sam Scheduler")).one()
         assert sam.email == "sam@acme.example"
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [(None, Channel.OTHER), (Channel.LINKEDIN, Channel.LINKEDIN), (Channel.LETTER, Channel.LETTER)],
+)
+def test_a_note_copied_without_an_address_is_logged_by_the_route_chosen(
+    qtbot: QtBot, service: FollowupService, route: Channel | None, expected: Channel
+) -> None:
+    action = _thank_you_without_address(service)
+    dialog = _composer(qtbot, service, action)
+    assert not dialog.route_combo.isHidden()
+    if route is not None:
+        dialog.route_combo.setCurrentIndex(dialog.route_combo.findData(route.value))
+    with qtbot.waitSignal(dialog.changed):
+        dialog.copy_button.click()
+    with service.db.session() as session:
+        logged = session.scalars(select(Correspondence)).one()
+        # Never "email": no email went to the interviewer.
+        assert logged.channel is expected
+        done = session.get(Action, action)
+        assert done is not None and done.state is ActionState.DONE
+
+
+def test_marking_a_note_sent_without_an_address_logs_the_route_chosen(
+    qtbot: QtBot, service: FollowupService
+) -> None:
+    action = _thank_you_without_address(service)
+    dialog = _composer(qtbot, service, action)
+    dialog.route_combo.setCurrentIndex(dialog.route_combo.findData(Channel.LINKEDIN.value))
+    with qtbot.waitSignal(dialog.changed):
+        dialog.mark_button.click()
+    with service.db.session() as session:
+        assert session.scalars(select(Correspondence.channel)).one() is Channel.LINKEDIN

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -123,6 +124,16 @@ def sender_with_context(context: ssl.SSLContext) -> MakeSender:
         return SmtpSender(account, password, ssl_context=context)
 
     return make
+
+
+#: How a note copied for a person without an address went out, and the channel it is
+#: logged as. Through the organizer it is still an email, only to them.
+ROUTES: tuple[tuple[str, Channel], ...] = (
+    (_("A LinkedIn message"), Channel.LINKEDIN),
+    (_("A letter"), Channel.LETTER),
+    (_("An email to the person who arranged it"), Channel.EMAIL),
+    (_("Another way"), Channel.OTHER),
+)
 
 
 class ComposerDialog(QDialog):
@@ -265,7 +276,7 @@ class ComposerDialog(QDialog):
         self.mark_button = QPushButton(
             _("Mark as sent") if draft.is_email else _("I made the call")
         )
-        self.mark_button.clicked.connect(lambda: self._record(None, force=True))
+        self.mark_button.clicked.connect(lambda: self._record(self._copied_route(), force=True))
         close_button = QPushButton(_("Close"))
         close_button.clicked.connect(self.reject)
         for button in (self.send_button, self.mail_app_button):
@@ -322,6 +333,16 @@ class ComposerDialog(QDialog):
         self.organizer_label = PlainLabel(_("Or via the person who &arranged it:"))
         self.organizer_label.setBuddy(self.organizer_name_edit)
         form.addRow(self.organizer_label, organizer_row)
+        # Copy and Mark as sent log the note by the route chosen here, not as an email
+        # that never went out.
+        self.route_combo = QComboBox()
+        for label, channel in ROUTES:
+            self.route_combo.addItem(label, channel.value)
+        self.route_combo.setCurrentIndex(self.route_combo.findData(Channel.OTHER.value))
+        self.route_combo.setAccessibleName(_("How you sent the note"))
+        self.route_label = PlainLabel(_("If you copy it, sent &by:"))
+        self.route_label.setBuddy(self.route_combo)
+        form.addRow(self.route_label, self.route_combo)
         self.letter_hint = PlainLabel("")
         self.letter_hint.setWordWrap(True)
         form.addRow("", self.letter_hint)
@@ -551,6 +572,12 @@ class ComposerDialog(QDialog):
 
     # -- ways out --------------------------------------------------------------------
 
+    def _copied_route(self) -> Channel | None:
+        """The route a copied note took: the one chosen when there is no address."""
+        if self.draft.is_email and self.draft.no_address is not None:
+            return Channel(self.route_combo.currentData())
+        return None
+
     def _text(self) -> tuple[str, str]:
         return self.subject_edit.text().strip(), self.body_edit.toPlainText()
 
@@ -696,7 +723,7 @@ class ComposerDialog(QDialog):
         )
         QGuiApplication.clipboard().setText(text)
         self.status_label.setText(_("Copied to the clipboard."))
-        self._record(None)
+        self._record(self._copied_route())
 
     def letter_document(self) -> QTextDocument:
         """The message laid out as a letter (or the call script) for printing."""
