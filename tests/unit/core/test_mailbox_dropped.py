@@ -141,3 +141,51 @@ def test_without_an_account_checking_says_it_is_not_set_up(
 ) -> None:
     with pytest.raises(FollowupError, match="not set up"):
         local_checker(service).scan("password")
+
+
+def test_a_message_dropped_on_a_card_is_proposed_for_it_from_an_unknown_address(
+    service: FollowupService, story: Story
+) -> None:
+    raw = message(
+        "Recruiting desk <talent@unknown-agency.example>",
+        ME,
+        "Your application",
+        story.interview_start + timedelta(days=1),
+        "<drop-card@unknown-agency.example>",
+        text="Hello Alex,\n\nwe will get back to you by Friday.\n",
+    ).as_bytes()
+    checker = local_checker(service)
+    # By addresses alone nobody knows this sender...
+    with pytest.raises(FollowupError, match="not from or to anyone"):
+        checker.propose_message(raw)
+    # ...but dropped on the card, it is proposed for that opportunity.
+    proposal = checker.propose_message(raw, opportunity_id=story.opportunity)
+    assert (proposal.opportunity_id, proposal.kind, proposal.contact_id) == (
+        story.opportunity,
+        "reply",
+        None,
+    )
+    assert proposal.day is not None  # "by Friday" is offered as the check-back day
+    with service.db.session() as session:
+        assert session.scalars(select(Correspondence)).all() == []  # not before confirming
+    checker.confirm(proposal.id, outcome="wait", on=datetime.fromisoformat(proposal.day))
+    with service.db.session() as session:
+        logged = session.scalars(select(Correspondence)).one()
+        assert logged.opportunity_id == story.opportunity
+        assert logged.direction is Direction.RECEIVED
+
+
+def test_a_message_dropped_on_an_unknown_opportunity_is_refused_in_words(
+    service: FollowupService, story: Story
+) -> None:
+    raw = message(
+        "Dana Kowalski <dana.kowalski@acme-robotics.example>",
+        ME,
+        "Hi",
+        story.interview_start + timedelta(days=1),
+        "<drop-gone@acme-robotics.example>",
+        text="Hi Alex.",
+    ).as_bytes()
+    with pytest.raises(FollowupError, match="archived or closed"):
+        local_checker(service).propose_message(raw, opportunity_id=story.opportunity + 999)
+    assert service.get_setting(LOCAL_STATE_KEY) is None

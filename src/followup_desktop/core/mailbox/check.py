@@ -283,6 +283,37 @@ class MailboxChecker:
                 return _Match("sent", scope, contact_id, recipient.email, answers_step=False)
         return None
 
+    def _match_for(
+        self, directory: Directory, headers: Headers, moment: datetime, opportunity_id: int
+    ) -> _Match:
+        """The person said which opportunity the message is for: keep the address match
+        when it names that opportunity, else log it there from whoever wrote it."""
+        scope = directory.opportunities.get(opportunity_id)
+        if scope is None:
+            raise FollowupError(
+                _(
+                    "This opportunity is archived or closed, so Followup does not log mail "
+                    "on it. Reopen it first, then drop the message again."
+                )
+            )
+        match = self._match_file(directory, headers, moment)
+        if match is not None and match.scope.id == opportunity_id:
+            return match
+        sender = headers.sender
+        if sender is not None and sender.email not in self.own:
+            contact = self._contact_of(scope, sender.email)
+            return _Match("reply", scope, contact)
+        recipient = headers.recipients[0] if headers.recipients else None
+        address = recipient.email if recipient is not None else ""
+        contact = self._contact_of(scope, address)
+        return _Match("sent", scope, contact, address, answers_step=False)
+
+    @staticmethod
+    def _contact_of(scope: OpportunityScope, address: str) -> int | None:
+        return next(
+            (cid for cid, (email, _roles) in scope.contacts.items() if email == address), None
+        )
+
     def _match_sent(
         self, directory: Directory, headers: Headers, moment: datetime
     ) -> _Match | None:
@@ -458,18 +489,20 @@ class MailboxChecker:
 
     # -- a message saved as a file -------------------------------------------------
 
-    def propose_message(self, raw: bytes) -> StoredProposal:
+    def propose_message(self, raw: bytes, opportunity_id: int | None = None) -> StoredProposal:
         """Read a message dropped or pasted (an .eml file's bytes) into the waiting list.
 
         Read like mail from the server: matched to an open opportunity's people or
-        company, its outcome and the day it names suggested. A message already waiting
-        is returned as it is; one already logged is refused, in words. A message once
-        dismissed is proposed again: dropping it is asking.
+        company, its outcome and the day it names suggested. With ``opportunity_id``
+        (the message was dropped on that card) it is proposed for that opportunity even
+        when no address matches; it still waits for the person's confirmation. A
+        message already waiting is returned as it is; one already logged is refused, in
+        words. A message once dismissed is proposed again: dropping it is asking.
         """
         with _STATE_LOCK:
-            return self._propose_message(raw)
+            return self._propose_message(raw, opportunity_id)
 
-    def _propose_message(self, raw: bytes) -> StoredProposal:
+    def _propose_message(self, raw: bytes, opportunity_id: int | None = None) -> StoredProposal:
         message = _readable(read_message, raw, FILE_FOLDER, 0)
         headers = None if message is None else message.headers
         if (
@@ -492,7 +525,10 @@ class MailboxChecker:
             )
         with self.service.db.session() as session:
             directory = load_directory(session)
-        match = self._match_file(directory, headers, headers.date)
+        if opportunity_id is None:
+            match = self._match_file(directory, headers, headers.date)
+        else:
+            match = self._match_for(directory, headers, headers.date, opportunity_id)
         if match is None:
             raise FollowupError(
                 _(
