@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
+    QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QKeyEvent,
@@ -30,6 +31,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QPen,
     QPixmap,
     QResizeEvent,
 )
@@ -57,6 +59,7 @@ from followup_desktop.gui.board_model import (
     encode_ids,
 )
 from followup_desktop.gui.card_delegate import CardDelegate
+from followup_desktop.gui.dropped import saved_mail
 from followup_desktop.gui.plain import PlainLabel
 from followup_desktop.gui.scroll_access import install as install_scroll_access
 from followup_desktop.gui.theme import muted_text
@@ -87,6 +90,8 @@ class CardListView(QListView):
         self.stage_name = stage_name
         # What the column says while it holds no card (set by its BoardColumn).
         self.empty_hint = ""
+        # The card outlined under a drag of saved e-mails (-1: none).
+        self._mail_row = -1
         self.setModel(proxy)
         self.setObjectName(f"column-{proxy.stage_id}")
         self.setAccessibleName(_("{stage} column").format(stage=stage_name))
@@ -175,7 +180,36 @@ class CardListView(QListView):
         painter.end()
         return pixmap
 
+    def _mail_target(self, event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> int | None:
+        """The opportunity of the card under a drag of saved e-mails, or None between
+        cards (then the mail is read as any e-mail dropped on the window is)."""
+        index = self.indexAt(event.position().toPoint())
+        return self.proxy.id_at(index.row()) if index.isValid() else None
+
+    def _accept_mail(self, event: QDragEnterEvent | QDragMoveEvent) -> bool:
+        """Take a drag of saved e-mails (never of cards), outlining the card under it
+        so the person sees which opportunity the message will be read for."""
+        mime = event.mimeData()
+        if mime.hasFormat(CARD_MIME_TYPE) or not saved_mail(mime):
+            return False
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self._outline(self.indexAt(event.position().toPoint()))
+        return True
+
+    def _outline(self, index: QModelIndex) -> None:
+        row = index.row() if index.isValid() else -1
+        if row != self._mail_row:
+            self._mail_row = row
+            self.viewport().update()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._outline(QModelIndex())
+        super().dragLeaveEvent(event)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._accept_mail(event):
+            return
         if event.mimeData().hasFormat(CARD_MIME_TYPE):
             super().dragEnterEvent(event)
             event.setDropAction(Qt.DropAction.MoveAction)
@@ -184,6 +218,8 @@ class CardListView(QListView):
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._accept_mail(event):
+            return
         if event.mimeData().hasFormat(CARD_MIME_TYPE):
             super().dragMoveEvent(event)
             event.setDropAction(Qt.DropAction.MoveAction)
@@ -202,6 +238,15 @@ class CardListView(QListView):
     def dropEvent(self, event: QDropEvent) -> None:
         # QListView's own drop first tries to move rows inside the model; the board
         # decides instead, through the proxy's dropMimeData.
+        mail = [] if event.mimeData().hasFormat(CARD_MIME_TYPE) else saved_mail(event.mimeData())
+        if mail:
+            # Saved e-mails: on a card, for its opportunity; between cards, for whoever
+            # their addresses name (the board passes on a None id).
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            self._outline(QModelIndex())
+            self._board.mail_dropped.emit(self._mail_target(event), mail)
+            return
         ids = decode_ids(event.mimeData())
         self.setState(QAbstractItemView.State.NoState)
         self.viewport().update()
@@ -220,6 +265,16 @@ class CardListView(QListView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        if 0 <= self._mail_row < self.proxy.rowCount():
+            # A thick outline, not only a colour: where a dragged e-mail will land.
+            painter = QPainter(self.viewport())
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 3)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawRect(
+                self.visualRect(self.proxy.index(self._mail_row, 0)).adjusted(1, 1, -2, -2)
+            )
+            painter.end()
         if self.proxy.rowCount() == 0:
             painter = QPainter(self.viewport())
             painter.setPen(muted_text(self.palette()))
@@ -297,6 +352,9 @@ class BoardView(QScrollArea):
     selection_changed = Signal()
     #: A card's context menu was asked for (mouse or Menu key): where, in global pixels.
     menu_requested = Signal(QPoint)
+    #: Saved e-mails (a list of Paths) were dropped on a column: the opportunity id of
+    #: the card under the drop, or None between cards.
+    mail_dropped = Signal(object, object)
 
     def __init__(
         self,

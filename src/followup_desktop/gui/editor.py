@@ -16,9 +16,11 @@ import importlib.util
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -60,7 +62,9 @@ from followup_desktop.core.queries.editor import load_opportunity
 from followup_desktop.core.services import Change, FollowupService, ReplyOutcome
 from followup_desktop.core.timeutil import local_zone, local_zone_name
 from followup_desktop.gui.dialogs import name_standard_buttons, show_local_dates
+from followup_desktop.gui.dropped import saved_mail
 from followup_desktop.gui.letter_language import add_letter_language_row
+from followup_desktop.gui.message_reading import MessageReading, suggest
 from followup_desktop.gui.plain import PlainLabel, editable, shown
 from followup_desktop.gui.playbook_choices import OpportunityChoices, global_settings
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
@@ -214,10 +218,16 @@ class OpportunityEditor(QDialog):
         opportunity_id: int | None,
         stages: Sequence[StageSnapshot],
         parent: QWidget | None = None,
+        *,
         open_debrief: Callable[[int], None] | None = None,
+        open_mail: Callable[[OpportunityEditor, Sequence[Path]], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
+        # Reads saved e-mails (dropped here, or opened or pasted in "From your mailbox")
+        # for this opportunity; None where the mailbox part is not offered.
+        self._open_mail = open_mail
+        self.setAcceptDrops(open_mail is not None)
         self.opportunity_id = opportunity_id
         self._stages = list(stages)
         self._touched: set[str] = set()
@@ -548,13 +558,42 @@ class OpportunityEditor(QDialog):
         # Only a reply can say what comes next (the service refuses it on a sent one).
         self.message_direction.currentIndexChanged.connect(lambda _i: self._direction_changed())
         layout.addLayout(form_layout)
-        self.add_message_button = QPushButton(_("&Log message"))
-        self.add_message_button.setAccessibleName(_("Log message"))
-        self.add_message_button.clicked.connect(self.add_message)
-        layout.addWidget(self.add_message_button, 0, Qt.AlignmentFlag.AlignRight)
+        self._build_message_tools(layout)
         self.messages_page = page
         # Not Alt+R: that is the Role field's, on the page the editor opens on.
         self.tabs.addTab(page, _("Corr&espondence"))
+
+    def _build_message_tools(self, layout: QVBoxLayout) -> None:
+        """Under the form: what the message's words suggest, and the buttons."""
+        self.message_reading = MessageReading({v: k for k, v in MESSAGE_OUTCOMES})
+        self.message_reading.use.connect(self._use_reading)
+        self.message_reading.timer.timeout.connect(self._read_message)
+        for signal in (
+            self.message_body.textChanged,
+            self.message_subject.textChanged,
+            self.message_when.dateTimeChanged,
+            self.message_direction.currentIndexChanged,
+        ):
+            signal.connect(self.message_reading.timer.start)
+        layout.addWidget(self.message_reading)
+        buttons = QHBoxLayout()
+        if self._open_mail is not None:
+            self.read_mail_button = QPushButton(_("&Read an e-mail…"))
+            self.read_mail_button.setAccessibleName(_("Read a saved or copied e-mail"))
+            self.read_mail_button.setToolTip(
+                _(
+                    "Open or paste an e-mail to log it here, with what it says. "
+                    "You can also drop a saved e-mail (.eml) on this window."
+                )
+            )
+            self.read_mail_button.clicked.connect(lambda: self.read_mail([]))
+            buttons.addWidget(self.read_mail_button)
+        buttons.addStretch(1)
+        self.add_message_button = QPushButton(_("&Log message"))
+        self.add_message_button.setAccessibleName(_("Log message"))
+        self.add_message_button.clicked.connect(self.add_message)
+        buttons.addWidget(self.add_message_button)
+        layout.addLayout(buttons)
 
     def _build_choices(self) -> None:
         # What the opportunity already overrides, kept whole: the page edits only its
@@ -944,6 +983,68 @@ class OpportunityEditor(QDialog):
             interview = self.interviews_model.row_snapshot(rows[0].row())
             self._open_debrief(interview.interview_id)
             self._reload_lists()
+
+    def _read_message(self) -> None:
+        """Read the message in the form for what it suggests (after a pause in typing)."""
+        body = self.message_body.toPlainText()
+        if not body.strip():
+            self.message_reading.show_suggestion(None)
+            return
+        written = self.message_when.date()
+        written_on = date(written.year(), written.month(), written.day())
+        received = self.message_direction.currentData() == Direction.RECEIVED.value
+        self.message_reading.show_suggestion(
+            suggest(self.message_subject.text(), body, written_on, received=received)
+        )
+
+    def _use_reading(self, outcome: str, day: date | None) -> None:
+        """Fill "What they said" and the date with what the message suggested."""
+        if outcome and self.message_outcome.isEnabled():
+            self.message_outcome.setCurrentIndex(max(0, self.message_outcome.findData(outcome)))
+        if day is not None:
+            self.message_dated.setChecked(True)
+            self.message_date.setDate(QDate(day.year, day.month, day.day))
+        self.message_outcome.setFocus()
+
+    # -- saved e-mails -------------------------------------------------------------------
+
+    def read_mail(self, paths: Sequence[Path]) -> None:
+        """Read saved e-mails (none: open "From your mailbox" to open or paste one) for
+        this opportunity, saving a new one first; the lists show what was confirmed."""
+        if self._open_mail is None or not self._ensure_saved():
+            return
+        self._open_mail(self, paths)
+
+    def mail_logged(self, change: Change) -> None:
+        """A message read for this opportunity was confirmed: show it in the lists."""
+        self._follow_stage(change)
+        self._note_saved(_("a message"))
+        self._reload_lists()
+
+    def _take_mail(self, event: QDragEnterEvent | QDragMoveEvent) -> bool:
+        """Accept a drag of saved e-mails, as a copy: the files stay where they are."""
+        if self._open_mail is None or not saved_mail(event.mimeData()):
+            return False
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        return True
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if not self._take_mail(event):
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if not self._take_mail(event):
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mail = saved_mail(event.mimeData()) if self._open_mail is not None else []
+        if not mail:
+            super().dropEvent(event)
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.read_mail(mail)
 
     def _direction_changed(self) -> None:
         received = self.message_direction.currentData() == Direction.RECEIVED.value

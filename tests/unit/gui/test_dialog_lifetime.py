@@ -162,7 +162,7 @@ OPENERS: dict[str, Callable[[_World], object]] = {
     "composer": _composer,
     "settings": lambda w: w.window.router.open_settings(),
     "mailbox": lambda w: w.window.router.open_mailbox(),
-    "dropped e-mail": lambda w: w.window.files.open_mail_file(w.mail),
+    "dropped e-mail": lambda w: w.window.files.open_mail_files([w.mail]),
     "schedule interview": lambda w: w.window.router.schedule_interview(w.ends.date()),
     "import wizard": lambda w: w.window.files.import_spreadsheet(),
     "proof of search": lambda w: w.window.files.proof_of_search(),

@@ -293,7 +293,7 @@ class MailboxChecker:
             raise FollowupError(
                 _(
                     "This opportunity is archived or closed, so Followup does not log mail "
-                    "on it. Reopen it first, then drop the message again."
+                    "on it. Reopen it first, then add the message again."
                 )
             )
         match = self._match_file(directory, headers, moment)

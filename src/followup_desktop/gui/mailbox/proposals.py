@@ -11,7 +11,7 @@ mail is shown as plain text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -206,10 +206,20 @@ class MailboxDialog(QDialog):
         self._make_checker = make_checker
         self.passwords = passwords or PasswordStore()
         self.dialogs = dialogs or Dialogs()
+        # Set by for_opportunity: messages opened or pasted here are read for it.
+        self.opportunity_id: int | None = None
+        # Files dropped together, read one after the other on the worker.
+        self._waiting_files: list[tuple[Path, int | None]] = []
+        self._file_problems: list[str] = []
         self.setWindowTitle(_("From your mailbox"))
         self.setAccessibleName(_("From your mailbox"))
         self.resize(860, 520)
         layout = QVBoxLayout(self)
+        self.scope_label = PlainLabel()
+        self.scope_label.setObjectName("mailScope")
+        self.scope_label.setWordWrap(True)
+        self.scope_label.setVisible(False)
+        layout.addWidget(self.scope_label)
         self.model = ProposalModel(self)
         self.table = QTableView()
         self.table.setAccessibleName(_("Messages found in your mailbox"))
@@ -458,35 +468,76 @@ class MailboxDialog(QDialog):
 
     # -- a message saved as a file ---------------------------------------------------
 
-    def read_mail(self, raw: bytes, name: str = _("The message")) -> None:
-        """Read a dropped, opened or pasted message on the worker thread, then show it."""
+    def read_mail(
+        self, raw: bytes, name: str = _("The message"), opportunity_id: int | None = None
+    ) -> None:
+        """Read a dropped, opened or pasted message on the worker thread, then show it.
+
+        With ``opportunity_id`` (dropped on that card) it is proposed for that
+        opportunity whoever wrote it; confirming is still the person's."""
         make, service = self._make_checker, self.service
 
         def work() -> StoredProposal:
-            return make(service).propose_message(raw)
+            return make(service).propose_message(raw, opportunity_id=opportunity_id)
 
         def failed(error: BaseException) -> None:
             self._failed(error)
             if isinstance(error, FollowupError):
                 self.status_label.setText(_("{file}: {problem}").format(file=name, problem=error))
+            self._file_read(self.status_label.text(), failed=True)
 
         self._busy(True, _("Reading {file}…").format(file=name))
         self.tasks.submit(work, self._read, failed, owner=self)
 
-    def read_file(self, path: Path) -> None:
-        """Read a saved message (.eml) into the list."""
+    def read_file(self, path: Path, opportunity_id: int | None = None) -> None:
+        """Read a saved message (.eml) into the list (for ``opportunity_id`` if given)."""
         try:
             raw = read_limited(path, MAX_MAIL_FILE, _("e-mail file"))
         except FollowupError as error:
             self.status_label.setText(str(error))
+            self._file_read(str(error), failed=True)
             return
-        self.read_mail(raw, path.name)
+        self.read_mail(raw, path.name, opportunity_id)
+
+    def read_files(self, paths: Sequence[Path], opportunity_id: int | None = None) -> None:
+        """Read several saved messages (dropped together), one after the other."""
+        self._waiting_files.extend((path, opportunity_id) for path in paths)
+        self._read_next_file()
+
+    def _read_next_file(self) -> None:
+        if self._waiting_files:
+            path, opportunity_id = self._waiting_files.pop(0)
+            self.read_file(path, opportunity_id)
+
+    def _file_read(self, said: str, *, failed: bool) -> None:
+        """One message read (or refused): go on with the next file dropped with it, and
+        once all are read keep every refusal in view, not only the last words."""
+        if failed:
+            self._file_problems.append(said)
+        if self._waiting_files:
+            self._read_next_file()
+            return
+        problems, self._file_problems = self._file_problems, []
+        if problems and (len(problems) > 1 or not failed):
+            self.status_label.setText("\n".join([*([] if failed else [said]), *problems]))
+
+    def for_opportunity(self, opportunity_id: int, label: str) -> None:
+        """Read every message opened or pasted here for one opportunity (the card or
+        editor it was dropped on), whoever sent it; each still waits to be confirmed."""
+        self.opportunity_id = opportunity_id
+        self.scope_label.setText(
+            _(
+                "Messages you open or paste here are read for {opportunity}, "
+                "whoever wrote them. Nothing is logged until you confirm."
+            ).format(opportunity=label)
+        )
+        self.scope_label.setVisible(True)
 
     def open_file(self) -> None:
         """Pick a saved message and read it."""
         path = self.dialogs.open_file(self, _("Open an e-mail file"), MAIL_FILTER)
         if path is not None:
-            self.read_file(path)
+            self.read_file(path, self.opportunity_id)
 
     def paste(self) -> None:
         """Read the message on the clipboard (a copied .eml file or its raw text)."""
@@ -503,7 +554,7 @@ class MailboxDialog(QDialog):
                 )
             )
             return
-        self.read_mail(raw, _("The pasted message"))
+        self.read_mail(raw, _("The pasted message"), self.opportunity_id)
 
     def _read(self, proposal: object) -> None:
         assert isinstance(proposal, StoredProposal)
@@ -518,18 +569,24 @@ class MailboxDialog(QDialog):
         self.status_label.setText(
             _("{what_was_read} Confirm or dismiss it below.").format(what_was_read=text)
         )
+        self._file_read(self.status_label.text(), failed=False)
 
 
 def dropped_mail_dialog(
     service: FollowupService,
-    path: Path,
+    paths: Sequence[Path],
     parent: QWidget | None = None,
     *,
     tasks: TaskRunner | None = None,
     passwords: PasswordStore | None = None,
+    opportunity: tuple[int, str] | None = None,
 ) -> MailboxDialog:
-    """The "From your mailbox" window reading a dropped .eml: run it as the window runs
-    any dialog, and connect ``changed`` to refresh the board after a confirm."""
+    """The "From your mailbox" window reading dropped .eml files: run it as the window
+    runs any dialog, and connect ``changed`` to refresh the board after a confirm.
+    Dropped on a card or an editor, ``opportunity`` (its id and how it is named) says
+    which opportunity the messages are for."""
     dialog = MailboxDialog(service, parent, tasks=tasks, passwords=passwords)
-    dialog.read_file(path)
+    if opportunity is not None:
+        dialog.for_opportunity(*opportunity)
+    dialog.read_files(paths, dialog.opportunity_id)
     return dialog

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint
@@ -37,6 +38,7 @@ from followup_desktop.gui.board_model import BoardFilter, BoardModel
 from followup_desktop.gui.board_moves import card_menu, fill_move_menu, moved_words
 from followup_desktop.gui.board_view import BoardView
 from followup_desktop.gui.commands import MoveCardsCommand, RecordedMoveCommand, place_cards
+from followup_desktop.gui.plain import shown
 from followup_desktop.gui.tab_order import order_tabs
 from followup_desktop.gui.tasks import run_now
 from followup_desktop.gui.window.bus import EVERYTHING_CHANGED
@@ -98,6 +100,7 @@ class BoardController:
         self.view = BoardView(self.model, clock, tz, self.handle_drop)
         self.view.open_requested.connect(window.open_opportunity)
         self.view.menu_requested.connect(self.show_card_menu)
+        self.view.mail_dropped.connect(self._mail_dropped)
         self.view.selection_changed.connect(window.update_actions)
         self.search = QLineEdit()
         self.search.setObjectName("search")
@@ -359,6 +362,18 @@ class BoardController:
         menu.setTitle(_("Move to"))
         fill_move_menu(menu, self._stages, card.stage_id if card else None, self.move_selected_to)
         self._window.dialogs.popup(menu, self.view.current_card_point())
+
+    def _mail_dropped(self, opportunity_id: int | None, paths: list[Path]) -> None:
+        """Saved e-mails dropped on the board: on a card, read for its opportunity;
+        between cards, for whoever their addresses name, as on the window."""
+        card = self.model.card(opportunity_id) if opportunity_id is not None else None
+        opportunity = None
+        if card is not None:
+            label = _("{company} — {role}").format(
+                company=shown(card.company), role=shown(card.role)
+            )
+            opportunity = (card.opportunity_id, label)
+        self._window.files.open_mail_files(paths, opportunity)
 
     def show_card_menu(self, point: QPoint) -> None:
         """A card's context menu: open, move to a stage, archive."""

@@ -29,9 +29,12 @@ from followup_desktop.core.queries.window import (
     invitation_proposals,
     posting_duplicate,
 )
+from followup_desktop.gui.dropped import MAIL_SUFFIX, local_files
 from followup_desktop.gui.window.bus import EVERYTHING_CHANGED
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from followup_desktop.core.exchange import ImportResult
     from followup_desktop.core.ics import Proposal
     from followup_desktop.gui.main_window import MainWindow
@@ -50,7 +53,6 @@ CSV_FILTER = _("CSV file (*.csv);;All files (*)")
 SHEET_SUFFIXES = frozenset({".csv", ".tsv"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 VCARD_SUFFIX = ".vcf"
-MAIL_SUFFIX = ".eml"
 DROPPABLE_SUFFIXES = frozenset(
     {ICS_SUFFIX, VCARD_SUFFIX, MAIL_SUFFIX, *SHEET_SUFFIXES, *HTML_SUFFIXES}
 )
@@ -124,11 +126,9 @@ def import_summary(path: Path, result: ImportResult) -> str:
 
 def dropped_files(mime: QMimeData) -> list[Path]:
     """The local files a drag carries that Followup imports: calendar invitations,
-    spreadsheets, saved posting pages and vCards (none for anything else)."""
-    if not mime.hasUrls():
-        return []
-    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-    return [path for path in paths if path.suffix.lower() in DROPPABLE_SUFFIXES]
+    spreadsheets, saved posting pages, vCards and saved e-mails (none for anything
+    else)."""
+    return local_files(mime, DROPPABLE_SUFFIXES)
 
 
 def dropped_ics(mime: QMimeData) -> list[Path]:
@@ -534,9 +534,15 @@ class FileJobs:
             self.import_calendar_file(path.expanduser().absolute())
 
     def open_all_dropped(self, paths: Sequence[Path]) -> None:
-        """Each file dropped on the window, to its importer."""
-        for path in paths:
-            self.open_dropped(path.expanduser().absolute())
+        """Each file dropped on the window, to its importer; saved e-mails dropped
+        together are read into one "From your mailbox" window."""
+        absolute = [path.expanduser().absolute() for path in paths]
+        for path in absolute:
+            if path.suffix.lower() != MAIL_SUFFIX:
+                self.open_dropped(path)
+        mail = [path for path in absolute if path.suffix.lower() == MAIL_SUFFIX]
+        if mail:
+            self.open_mail_files(mail)
 
     def open_dropped(self, path: Path) -> None:
         """A file dropped on the window: each kind goes to its importer."""
@@ -555,17 +561,35 @@ class FileJobs:
         elif suffix == VCARD_SUFFIX:
             self.import_contacts_file(path)
         elif suffix == MAIL_SUFFIX:
-            self.open_mail_file(path)
+            self.open_mail_files([path])
 
-    def open_mail_file(self, path: Path) -> None:
-        """A saved e-mail: read as mail from the server is, into "From your mailbox"."""
+    def open_mail_files(
+        self,
+        paths: Sequence[Path],
+        opportunity: tuple[int, str] | None = None,
+        parent: QWidget | None = None,
+        changed: Callable[[Change], None] | None = None,
+    ) -> None:
+        """Saved e-mails: read as mail from the server is, into "From your mailbox".
+
+        Dropped on a card or an opportunity's editor, ``opportunity`` (its id and name)
+        says which opportunity they are for; ``parent`` is the editor they were dropped
+        on, so the review opens on top of it, and ``changed`` hears each confirm as
+        the board does."""
         from followup_desktop.gui.mailbox import dropped_mail_dialog  # loaded when used
 
         window = self._window
         if window.writer.refuse_while_busy():
             return
         dialog = dropped_mail_dialog(
-            window.service, path, window, tasks=window.tasks, passwords=window.passwords
+            window.service,
+            paths,
+            parent or window,
+            tasks=window.tasks,
+            passwords=window.passwords,
+            opportunity=opportunity,
         )
         dialog.changed.connect(window.bus.publish)
+        if changed is not None:
+            dialog.changed.connect(changed)
         window.dialogs.run_once(dialog)

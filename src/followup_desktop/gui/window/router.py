@@ -13,8 +13,9 @@ runs on the worker, the dialogs that write are not opened (the status bar says w
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -214,10 +215,26 @@ class ActionRouter:
         window = self.window
         debrief = self._open_debrief_modal if debrief_available() else None
         editor = OpportunityEditor(
-            window.service, opportunity_id, window.board_ctl.stages, window, debrief
+            window.service,
+            opportunity_id,
+            window.board_ctl.stages,
+            window,
+            open_debrief=debrief,
+            open_mail=self._open_mail_modal,
         )
         editor.saved.connect(window.bus.publish)
         return editor
+
+    def _open_mail_modal(self, editor: OpportunityEditor, paths: Sequence[Path]) -> None:
+        # From the (modal) editor: "From your mailbox" runs on top of it, reading for
+        # this opportunity, and each confirm shows in the editor's lists at once.
+        assert editor.opportunity_id is not None
+        self.window.files.open_mail_files(
+            paths,
+            (editor.opportunity_id, editor.windowTitle()),
+            parent=editor,
+            changed=editor.mail_logged,
+        )
 
     def open_opportunity(self, opportunity_id: int) -> None:
         """Open the editor on an opportunity."""
