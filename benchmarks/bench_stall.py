@@ -102,6 +102,47 @@ results = {}
 state = {}
 
 
+class Sampler:
+    # With FOLLOWUP_STALL_TRACE set: while the heartbeat is late by over 30 ms, what the
+    # GUI thread is running, sampled every 5 ms from another thread, counted per step by
+    # its innermost frames in the project (where to look, not a profile).
+    def __init__(self):
+        import threading
+
+        self.main = threading.main_thread().ident
+        self.step = "start"
+        self.counts = {}
+        self.armed = False  # from the first paint: before it, nothing is measured
+        threading.Thread(target=self.loop, daemon=True).start()
+
+    def loop(self):
+        import traceback
+
+        while True:
+            time.sleep(0.005)
+            if not self.armed or time.perf_counter() - heart.last < 0.03:
+                continue
+            frame = sys._current_frames().get(self.main)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            ours = [f for f in stack if "followup_desktop" in f.filename][-4:]
+            key = " < ".join(
+                f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(ours)
+            ) or f"{Path(stack[-1].filename).name}:{stack[-1].lineno} {stack[-1].name}"
+            per_step = self.counts.setdefault(self.step, {})
+            per_step[key] = per_step.get(key, 0) + 1
+
+    def report(self):
+        for step, counts in self.counts.items():
+            print(f"-- {step}: samples while late", file=sys.stderr)
+            for key, count in sorted(counts.items(), key=lambda kv: -kv[1])[:8]:
+                print(f"   {count * 5:5d} ms  {key}", file=sys.stderr)
+
+
+sampler = Sampler() if os.environ.get("FOLLOWUP_STALL_TRACE") else None
+
+
 def settled():
     window = state["window"]
     return getattr(window, "service_ready", True) and window.settled and heart.beats >= 3
@@ -109,10 +150,14 @@ def settled():
 
 def run_steps(steps):
     if not steps:
+        if sampler is not None:
+            sampler.report()
         print(json.dumps(results), flush=True)
         # Leave before finalization (see bench_calendar.py): the figures are printed.
         os._exit(0)
     name, action = steps[0]
+    if sampler is not None:
+        sampler.step = name
     heart.reset()
     started = time.perf_counter()
     action()
@@ -218,6 +263,8 @@ def watch(window):
     state["window"] = window
 
     def painted():
+        if sampler is not None:
+            sampler.armed = True
         heart.reset()
         heart.timer.start()
         started = time.perf_counter()

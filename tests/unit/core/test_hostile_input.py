@@ -425,3 +425,33 @@ def test_a_posting_page_nested_past_the_parser_is_refused_with_a_sentence(
     )
     assert main(["--db", str(db_file), "import-posting", str(page), "--dry-run"]) == 2
     assert "no job posting data" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 1 << 20])
+def test_an_export_decoded_in_chunks_reads_as_decoded_whole(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    from followup_desktop.core.exchange import check
+
+    monkeypatch.setattr(check, "DECODE_CHUNK", chunk)
+    # Characters of two, three and four bytes fall across every chunk boundary.
+    text = '{"notes": "Zoë — 東京 🙂 ﬁn", "n": 1}'
+    for payload in (text.encode(), b"\xef\xbb\xbf" + text.encode()):
+        assert parse_export(payload) == {"notes": "Zoë — 東京 🙂 ﬁn", "n": 1}
+    for blank in (b"", b" \n\t ", b"\xef\xbb\xbf  "):
+        with pytest.raises(ImportFormatError, match="the file is empty"):
+            parse_export(blank)
+
+
+@pytest.mark.parametrize("chunk", [1, 4, 1 << 20])
+def test_an_undecodable_byte_is_named_at_its_offset_in_the_whole_file(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    from followup_desktop.core.exchange import check
+
+    monkeypatch.setattr(check, "DECODE_CHUNK", chunk)
+    with pytest.raises(ImportFormatError, match="offset 14"):
+        parse_export('{"a": "Zoë", \xff}'.encode("latin-1").replace(b"\xeb", "ë".encode()))
+    # A character cut short by the end of the file.
+    with pytest.raises(ImportFormatError, match="offset 7"):
+        parse_export(b'{"a": "\xe6\x9d')
