@@ -49,6 +49,7 @@ from followup_desktop.core.exchange.tables import (
     gc_paused,
     instant_to_text,
     iter_tables,
+    release_gradually,
     table_counts,
 )
 
@@ -73,6 +74,7 @@ __all__ = [
     "json_path",
     "parse_export",
     "read_export",
+    "release_gradually",
     "render_export",
     "row_matches_schema",
     "table_counts",

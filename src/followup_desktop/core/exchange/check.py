@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from followup_desktop.core.errors import ImportFormatError
 from followup_desktop.core.exchange.explain import _explain, _find, _json_type, json_path
+from followup_desktop.core.exchange.pieces import UnusualError, parse_in_pieces
 from followup_desktop.core.exchange.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -53,7 +54,7 @@ def _reject_constant(name: str) -> None:
 
 # An escaped NUL: \u0000 preceded by an even number of backslashes (``\\u0000`` is a
 # backslash and the letters u0000, which is harmless text).
-_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 def _check_nesting(document: Any) -> None:
@@ -117,22 +118,12 @@ def _decode(payload: bytes) -> str:
 
 
 def parse_export(payload: bytes) -> Any:
-    """Decode and parse an export file's bytes, with line and column on a syntax error."""
-    try:
-        text = _decode(payload)
-    except UnicodeDecodeError as error:
-        raise ImportFormatError(
-            _(
-                "the file is not UTF-8 text (undecodable byte at offset {offset}). Export "
-                "again from Followup, or save the file as UTF-8."
-            ).format(offset=error.start)
-        ) from None
-    # Not text.strip(): on an export of 60 MB that copies the whole text while holding
-    # the interpreter lock, and the window froze for a fifth of a second.
-    if not text or text.isspace():
-        raise ImportFormatError(
-            _("the file is empty. Choose the file that Followup's export wrote.")
-        )
+    """Decode and parse an export file's bytes, with line and column on a syntax error.
+
+    Read a piece at a time (see :mod:`.pieces`) so that the worker never keeps the
+    window waiting; a file that is not an export's shape, or not valid, is read whole,
+    which words what is wrong.
+    """
     duplicates: list[_DuplicateKeys] = []
 
     def build_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -149,32 +140,17 @@ def parse_export(payload: bytes) -> Any:
         duplicates.append(marked)
         return marked
 
+    decoder = json.JSONDecoder(object_pairs_hook=build_object, parse_constant=_reject_constant)
     try:
         with gc_paused():
-            document = json.loads(
-                text, object_pairs_hook=build_object, parse_constant=_reject_constant
-            )
-    except json.JSONDecodeError as error:
-        raise ImportFormatError(
-            _(
-                "the file is not valid JSON: {problem} at line {line}, column {column}. Fix "
-                "the file there, or export it again from Followup."
-            ).format(problem=error.msg, line=error.lineno, column=error.colno)
-        ) from None
-    except RecursionError:
-        # Nested deeper than the parser's stack (about a thousand levels).
-        raise _too_deep() from None
-    except _NotJsonConstantError as error:
-        raise ImportFormatError(
-            _(
-                "the file contains {word}, which JSON does not allow; write a number or null "
-                "instead."
-            ).format(word=error.args[0])
-        ) from None
+            document = parse_in_pieces(payload, decoder, duplicates, DECODE_CHUNK)
+    except UnusualError:
+        del duplicates[:]
+        document = _parse_whole(payload, decoder)
     _check_nesting(document)
     # The plain substring test first: the pattern has no literal to skip ahead by, so on
     # a large export it ran for seconds holding the GIL (the window froze meanwhile).
-    if "\\u0000" in text and _NUL_ESCAPE.search(text):
+    if _mentions_nul(payload) and _NUL_ESCAPE.search(payload):
         location = _find(document, _holds_nul)
         raise ImportFormatError(
             _(
@@ -192,6 +168,54 @@ def parse_export(payload: bytes) -> Any:
             json_path(location or ()),
         )
     return document
+
+
+def _mentions_nul(payload: bytes) -> bool:
+    """Whether the file holds the escape ``\\u0000`` anywhere, a chunk at a time."""
+    needle = b"\\u0000"
+    return any(
+        payload.find(needle, start, start + DECODE_CHUNK + len(needle) - 1) >= 0
+        for start in range(0, len(payload), DECODE_CHUNK)
+    )
+
+
+def _parse_whole(payload: bytes, decoder: json.JSONDecoder) -> Any:
+    """The file read the ordinary way, with every problem in words."""
+    try:
+        text = _decode(payload)
+    except UnicodeDecodeError as error:
+        raise ImportFormatError(
+            _(
+                "the file is not UTF-8 text (undecodable byte at offset {offset}). Export "
+                "again from Followup, or save the file as UTF-8."
+            ).format(offset=error.start)
+        ) from None
+    # Not text.strip(): on an export of 60 MB that copies the whole text while holding
+    # the interpreter lock.
+    if not text or text.isspace():
+        raise ImportFormatError(
+            _("the file is empty. Choose the file that Followup's export wrote.")
+        )
+    try:
+        with gc_paused():
+            return decoder.decode(text)
+    except json.JSONDecodeError as error:
+        raise ImportFormatError(
+            _(
+                "the file is not valid JSON: {problem} at line {line}, column {column}. Fix "
+                "the file there, or export it again from Followup."
+            ).format(problem=error.msg, line=error.lineno, column=error.colno)
+        ) from None
+    except RecursionError:
+        # Nested deeper than the parser's stack (about a thousand levels).
+        raise _too_deep() from None
+    except _NotJsonConstantError as error:
+        raise ImportFormatError(
+            _(
+                "the file contains {word}, which JSON does not allow; write a number or null "
+                "instead."
+            ).format(word=error.args[0])
+        ) from None
 
 
 def _check_top_level(document: Any) -> None:

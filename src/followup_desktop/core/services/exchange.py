@@ -52,6 +52,7 @@ class ExchangeOps(ServiceBase):
             prepare,
         )
         from followup_desktop.core.exchange.schema import TABLES
+        from followup_desktop.core.exchange.tables import release_gradually
 
         prepared = prepare(document)
         backup = self.db.backup("before-import") if replace else None
@@ -83,6 +84,7 @@ class ExchangeOps(ServiceBase):
                 explain.json_path(location or ()),
             ) from None
         counts = {table: len(prepared.rows[table]) for table in TABLES}
+        release_gradually(prepared.rows)
         return ImportResult(counts, backup, unplanned)
 
     def _refuse_unless_empty(self, connection: Connection) -> None:

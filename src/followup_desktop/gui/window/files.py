@@ -195,6 +195,7 @@ class FileJobs:
             with exchange.gc_paused():
                 document = exchange.read_export(path)
                 results.append(service.import_export(document, replace=replace))
+                exchange.release_gradually(document)
                 del document
             return EVERYTHING_CHANGED
 
