@@ -81,6 +81,17 @@ def fitted_column_width(available: int, count: int, spacing: int) -> int:
     return max(MIN_COLUMN_WIDTH, min(MAX_COLUMN_WIDTH, width))
 
 
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
 class CardListView(QListView):
     """One column's cards; hands cross-column keys, drags and drops to the board."""
 
@@ -514,18 +525,25 @@ class BoardView(QScrollArea):
         first: tuple[int, CardListView, QModelIndex] | None = None
         for view in self.views():
             # One selection per column, applied at once: selecting hundreds of cards one
-            # by one would announce (and recount) the selection hundreds of times.
+            # by one would announce (and recount) the selection hundreds of times. Rows
+            # next to each other go in one range: 500 cards dropped together are one
+            # range, not 500 for Qt to build, merge and test on every paint.
+            row_of = view.proxy.row_of
+            found = [
+                (row, position)
+                for position, card_id in enumerate(ids)
+                if (row := row_of(card_id)) is not None
+            ]
+            if not found:
+                continue
+            proxy = view.proxy
+            position, row = min((position, row) for row, position in found)
+            if first is None or position < first[0]:
+                first = (position, view, proxy.index(row, 0))
             selection = QItemSelection()
-            for position, card_id in enumerate(ids):
-                row = view.proxy.row_of(card_id)
-                if row is None:
-                    continue
-                index = view.proxy.index(row, 0)
-                selection.select(index, index)
-                if first is None or position < first[0]:
-                    first = (position, view, index)
-            if not selection.isEmpty():
-                view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
+            for top, bottom in _runs(sorted(row for row, _position in found)):
+                selection.select(proxy.index(top, 0), proxy.index(bottom, 0))
+            view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
         if first is None:
             return False
         _rank, view, index = first

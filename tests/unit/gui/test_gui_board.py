@@ -538,3 +538,24 @@ def test_a_move_of_many_cards_runs_on_the_worker_and_other_writes_wait_for_it(
     assert "Undoing" in window.job_label.text()
     qtbot.waitUntil(lambda: window.settled and not window.writer.busy)
     assert set(moving) <= set(column_ids(window, WISHLIST))
+
+
+def test_selecting_cards_apart_and_together_selects_exactly_those(
+    window: MainWindow, service: FollowupService, qtbot: QtBot
+) -> None:
+    for name in ("Epsilon", "Zeta", "Eta", "Theta"):
+        service.create_opportunity(name, "Role", OpportunityFields(stage_id=WISHLIST))
+    window.board_ctl.reload()
+    wishlist = column_ids(window, WISHLIST)
+    applied = column_ids(window, APPLIED)
+    assert len(wishlist) == 6 and len(applied) == 2
+    # Rows 0, 2, 3 and 5 of one column (two runs and two single rows), and one card of
+    # another column; the first named becomes current, wherever it is.
+    chosen = [wishlist[3], applied[1], wishlist[0], wishlist[2], wishlist[5]]
+    assert window.board.select_cards(chosen)
+    assert sorted(window.board.selected_ids()) == sorted(chosen)
+    assert window.board.current_id() == wishlist[3]
+    everything = wishlist + applied
+    assert window.board.select_cards(list(reversed(everything)))
+    assert sorted(window.board.selected_ids()) == sorted(everything)
+    assert window.board.current_id() == applied[-1]
