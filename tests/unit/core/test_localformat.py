@@ -48,6 +48,8 @@ def test_a_language_set_later_is_followed(english: None) -> None:
 
 
 def test_a_day_and_a_date_read_alike_and_the_year_is_kept_apart(english: None) -> None:
-    assert localformat.day(date(2026, 12, 2)) == localformat.day(datetime(2026, 12, 2, 9))
+    assert localformat.day(date(2026, 12, 2)) == localformat.day(
+        datetime(2026, 12, 2, 9, tzinfo=BERLIN)
+    )
     assert localformat.day(date(2026, 12, 2), year=True) == "Wed, Dec 2, 2026"
     assert localformat.day(date(2026, 12, 2)) == "Wed, Dec 2"
