@@ -236,7 +236,7 @@ def test_account_page_keeps_the_password_out_of_settings(
     assert PASSWORD not in repr(stored)
     assert memory_keyring.items == {(passwords.service_name, f"{USER}@127.0.0.1"): PASSWORD}
     assert page.password_edit.text() == ""
-    assert "stored" in page.password_edit.placeholderText()
+    qtbot.waitUntil(lambda: "stored" in page.password_edit.placeholderText(), timeout=5000)
 
 
 def test_account_page_without_a_store_needs_consent_for_the_session(
@@ -245,6 +245,8 @@ def test_account_page_without_a_store_needs_consent_for_the_session(
     passwords = PasswordStore(backend=keyring.backends.null.Keyring())
     page = EmailAccountPage(service, passwords=passwords)
     qtbot.addWidget(page)
+    assert "Checking" in page.store_label.text()  # asked on the worker, not here
+    qtbot.waitSignal(page.store_checked, timeout=5000).wait()
     assert not page.session_box.isHidden()
     page.host_edit.setText("smtp.example.org")
     page.from_address_edit.setText(USER)
@@ -447,3 +449,33 @@ def test_a_connection_test_can_be_cancelled_while_the_server_is_silent(
         assert page.status_label.text() == "The test was stopped."
         assert page.runner.wait(1_000)  # the worker has let go: nothing hangs
         assert page.test_button.isEnabled()
+
+
+def test_the_account_page_asks_the_password_store_off_the_gui_thread(
+    qtbot: QtBot, service: FollowupService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from followup_desktop import secrets
+
+    asked_on: list[threading.Thread] = []
+    real = secrets.pick_backend
+
+    def watched(backend: object = None) -> object:
+        asked_on.append(threading.current_thread())
+        return real(backend)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(secrets, "pick_backend", watched)
+    page = EmailAccountPage(
+        service, passwords=PasswordStore(backend=keyring.backends.null.Keyring())
+    )
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.store_checked, timeout=5000):
+        pass
+    assert asked_on and threading.main_thread() not in asked_on
+    # A later load's answer is the one shown, whatever order the answers come in.
+    page.load()
+    page.load()
+    with qtbot.waitSignal(page.store_checked, timeout=5000):
+        pass
+    assert "no secure password store" in page.store_label.text()

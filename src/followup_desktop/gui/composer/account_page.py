@@ -34,7 +34,8 @@ from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.composer.composer import MakeSender, shared_password_store
 from followup_desktop.gui.composer.worker import SmtpJob, SmtpRunner
 from followup_desktop.gui.plain import PlainLabel
-from followup_desktop.secrets import PasswordStore, SecretStoreError
+from followup_desktop.gui.tasks import TaskRunner
+from followup_desktop.secrets import PasswordStore, SecretStoreError, StoreStatus
 
 TEST_TEXT, TEST_NAME = _("&Test connection"), _("Test connection")
 CANCEL_TEXT, CANCEL_NAME = _("&Cancel test"), _("Cancel test")
@@ -92,6 +93,8 @@ class EmailAccountPage(QWidget):
     """The "Email account" page of the settings dialog; call :meth:`apply` on OK."""
 
     saved = Signal()
+    #: The password store was asked (on the worker) and its state is shown.
+    store_checked = Signal()
 
     def __init__(
         self,
@@ -106,6 +109,8 @@ class EmailAccountPage(QWidget):
         self.passwords = passwords or shared_password_store()
         self._make_sender = make_sender
         self.runner = SmtpRunner(self)
+        self.tasks = TaskRunner(self)
+        self._generation = 0
         # True from Cancel until the stopped test's worker reports: what it says is ignored.
         self._test_cancelled = False
         self._build()
@@ -180,7 +185,33 @@ class EmailAccountPage(QWidget):
             self.username_edit.setText(account.username)
             self.from_name_edit.setText(account.from_name)
             self.from_address_edit.setText(account.from_address)
-        status = self.passwords.status()
+        # The password store is asked on the worker: the first question finds the
+        # keyring backend (0.1 s), and a locked keyring may wait for the person to
+        # unlock it. Until the answer the line says so; a newer load's answer wins.
+        self._generation += 1
+        generation = self._generation
+        self.store_label.setText(_("Checking your system's password store…"))
+        passwords, has_password = self.passwords, self._has_password
+
+        def work() -> tuple[StoreStatus, bool]:
+            return passwords.status(), account is not None and has_password(account)
+
+        def done(answer: tuple[StoreStatus, bool]) -> None:
+            if generation == self._generation:
+                self._show_store(*answer)
+
+        def failed(error: BaseException) -> None:
+            if generation == self._generation:
+                self.store_label.setText(
+                    _("Followup could not ask the password store ({error}).").format(
+                        error=type(error).__name__
+                    )
+                )
+                self.store_checked.emit()
+
+        self.tasks.submit(work, done, failed, quiet=True, owner=self)
+
+    def _show_store(self, status: StoreStatus, has_password: bool) -> None:
         self.session_box.setVisible(not status.available)
         if status.available:
             self.store_label.setText(
@@ -189,8 +220,9 @@ class EmailAccountPage(QWidget):
         else:
             self.store_label.setText(status.reason)
         self.password_edit.setPlaceholderText(
-            _("(stored — type to replace)") if account and self._has_password(account) else ""
+            _("(stored — type to replace)") if has_password else ""
         )
+        self.store_checked.emit()
 
     def _has_password(self, account: EmailAccount) -> bool:
         try:
