@@ -311,14 +311,17 @@ def build_calendar(
     calendar.add("x-wr-calname", "Followup")
     builder = _Builder(calendar, now.astimezone(UTC), sequences, backend)
     interview_query, panel_query, action_query = _queries(opportunity_id)
+    # Through the session's connection, not the ORM: these select columns, not objects,
+    # and the ORM's result handling cost a fifth of a large export's time.
+    connection = session.connection()
     panels: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for row in session.execute(panel_query):
+    for row in connection.execute(panel_query):
         panels[row.interview_id].append((row.name, row.email))
 
     interviews = 0
     # Only the latest stated decision per opportunity counts: a later round supersedes.
     latest: dict[int, tuple[datetime, int, date, str, str]] = {}
-    for row in session.execute(interview_query):
+    for row in connection.execute(interview_query):
         _interview_event(row, panels.get(row.id, []), builder)
         interviews += 1
         decided = expected_decision(
@@ -332,7 +335,7 @@ def build_calendar(
     for _started, interview_id, decided, company, role in latest.values():
         _decision_event(interview_id, decided, company, role, builder)
     actions = 0
-    for row in session.execute(action_query):
+    for row in connection.execute(action_query):
         _action_component(row, actions_as, builder)
         actions += 1
     calendar.add_missing_timezones()
