@@ -200,7 +200,7 @@ def test_a_commit_by_another_program_is_read_again(database: Database, cache: St
     assert after.by_source != before.by_source
 
 
-def test_a_row_dated_after_now_is_read_up_to_now_and_not_kept(
+def test_a_row_dated_after_now_is_read_up_to_now_until_that_moment_comes(
     database: Database, cache: StatsCache
 ) -> None:
     service = build_search(database)
@@ -211,14 +211,16 @@ def test_a_row_dated_after_now_is_read_up_to_now_and_not_kept(
     for expected_reads in (1, 2):
         assert cache.stats(database, NOW, UTC) == fresh(database)
         assert cache.reads == expected_reads
-    # Once that day has come, what is read is kept.
+    # Once that day has come, what was read with no limit serves.
     later = NOW + timedelta(days=3)
     for _ in range(2):
         assert cache.stats(database, later, UTC) == fresh(database, later)
+    assert cache.reads == 2
+    # And it never serves a moment before its latest row.
+    assert cache.stats(database, NOW + timedelta(days=1), UTC) == fresh(
+        database, NOW + timedelta(days=1)
+    )
     assert cache.reads == 3
-    # And it is never used for a moment before its latest row.
-    assert cache.stats(database, NOW, UTC) == fresh(database)
-    assert cache.reads == 4
 
 
 def test_a_new_offset_after_daylight_saving_is_read_again(
