@@ -49,6 +49,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import logging
 import math
 import sqlite3
 import threading
@@ -75,6 +76,8 @@ from followup_desktop.core.timeutil import start_of_day
 
 if TYPE_CHECKING:
     from followup_desktop.core.db import Database
+
+log = logging.getLogger(__name__)
 
 #: Days without an answer after the last outgoing step before a process counts as silent:
 #: three times the playbook's one-week wait, so a normal slow process is not counted.
@@ -766,13 +769,19 @@ class StatsCache:
         #: How many times the tables were read (computations the cache could not spare).
         self.reads = 0
 
-    def _version(self, offset: int) -> tuple[int, int, int, int]:
-        # The file's identity too: a connection on a file since replaced would see no
-        # change ever again.
-        status = self._path.stat()
-        if self._connection is None:
-            self._connection = sqlite3.connect(str(self._path), check_same_thread=False)
-        (version,) = self._connection.execute("PRAGMA data_version").fetchone()
+    def _version(self, offset: int) -> tuple[int, int, int, int] | None:
+        """What must stay the same for kept rows to serve; None when it cannot be told
+        (then nothing is kept, and the session's own errors say what is wrong)."""
+        try:
+            # The file's identity too: a connection on a file since replaced would see
+            # no change ever again.
+            status = self._path.stat()
+            if self._connection is None:
+                self._connection = sqlite3.connect(str(self._path), check_same_thread=False)
+            (version,) = self._connection.execute("PRAGMA data_version").fetchone()
+        except (OSError, sqlite3.Error) as error:
+            log.info("stats: not keeping what is read (%s)", error)
+            return None
         return (status.st_dev, status.st_ino, int(version), offset)
 
     def stats(
@@ -788,10 +797,12 @@ class StatsCache:
         read only when something was committed since the last time (or what was read
         cannot serve ``now``)."""
         _check_period(start, end)
+        if db.path != self._path:
+            raise ValueError(f"a cache of {self._path} asked about {db.path}")
         serves_from = _julian(now) - _LATEST_MARGIN
         with self._lock:
             key = self._version(_offset_seconds(now, tz))
-            kept = self._source if key == self._key else None
+            kept = self._source if key is not None and key == self._key else None
 
         def source_of(session: Session, offset: int) -> _Source:
             if kept is not None and kept.latest < serves_from:
@@ -799,7 +810,7 @@ class StatsCache:
             connection = driver_connection(session)
             with self._lock:
                 self.reads += 1
-            if kept is None:
+            if kept is None and key is not None:
                 found = _read_source(connection, _NO_LIMIT, offset)
                 # Kept even when it cannot serve this moment: it will serve later ones.
                 with self._lock:

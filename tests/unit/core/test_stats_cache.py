@@ -247,3 +247,24 @@ def test_the_query_uses_the_cache_it_is_given_and_a_closed_cache_opens_again(
     cache.clear()
     search_stats(database, NOW, UTC, cache=cache)
     assert cache.reads == 3
+
+
+def test_when_the_version_cannot_be_asked_nothing_is_kept(
+    database: Database, cache: StatsCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_search(database)
+    cache.stats(database, NOW, UTC)
+    monkeypatch.setattr(StatsCache, "_version", lambda _self, _offset: None)
+    service = FollowupService(database, clock=Clock(NOW - timedelta(hours=1)))
+    service.create_opportunity("Fir", "Engineer")
+    for expected_reads in (2, 3):
+        assert cache.stats(database, NOW, UTC) == fresh(database)
+        assert cache.reads == expected_reads
+
+
+def test_a_cache_answers_only_for_its_own_file(
+    database: Database, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    other = StatsCache(tmp_path_factory.mktemp("other") / "other.sqlite3")
+    with pytest.raises(ValueError, match=r"other\.sqlite3"):
+        other.stats(database, NOW, UTC)
