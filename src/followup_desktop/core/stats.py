@@ -4,7 +4,9 @@ how long employers really take compared with what they said.
 Five plain SELECT statements on the session's SQLite connection read what is needed (read
 only: nothing is written, not even a temporary table); the per-opportunity facts are
 joined in Python and the figures returned as frozen dataclasses, so the window, the
-command line and the tests see the same numbers. docs/stats.md explains them for people.
+command line and the tests see the same numbers. The page keeps what it read in a
+:class:`StatsCache` until something is committed, and figures again from it for another
+period or moment. docs/stats.md explains them for people.
 
 The definitions, in the words docs/stats.md uses too:
 
@@ -480,9 +482,9 @@ def _week_of(julian_day: float, shift_ms: int) -> int:
 #: must not look like a number: compared with a DATETIME column, "9999" would become the
 #: number 9999, which sorts before every text.)
 _NO_LIMIT: Final = "9999-12-31"
-#: A source read with no limit serves a moment only when its latest row is this much
-#: earlier (a day in Julian days): SQLite's Julian days are whole milliseconds, so a
-#: row within a millisecond of ``now`` might be after it by the stored text.
+#: A source read with no limit serves a moment only when its latest row is at least this
+#: much earlier (two milliseconds, in days): SQLite's Julian days are whole milliseconds,
+#: so a row within a millisecond of ``now`` might be after it by the stored text.
 _LATEST_MARGIN: Final = 2 / 86_400_000
 
 
