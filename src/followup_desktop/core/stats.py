@@ -825,6 +825,12 @@ class StatsCache:
         with db.session(commit=False) as session:
             return _compute(session, now, tz, (start, end), source_of)
 
+    @property
+    def connected(self) -> bool:
+        """True while the cache's own connection is open (from the first computation on
+        until :meth:`close`)."""
+        return self._connection is not None
+
     def clear(self) -> None:
         """Forget what was read (the next computation reads again)."""
         with self._lock:

@@ -248,7 +248,7 @@ def test_a_new_period_or_refresh_reads_nothing_again_until_a_write(
     window.apply_change(service.create_opportunity("Hazel", "Engineer"))
     qtbot.waitUntil(lambda: window.tasks.idle and page.cache.reads == 2)
     window.close()
-    assert page.cache._connection is None  # closed with the window
+    assert not page.cache.connected  # closed with the window
 
 
 def test_the_chart_follows_the_palette_and_labels_every_bar(
