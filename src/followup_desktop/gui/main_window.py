@@ -393,4 +393,6 @@ class MainWindow(QMainWindow, NamedActions):
         self._after_paint_timer.stop()
         # A backup or import still running must finish before the database closes.
         self.tasks.wait()
+        if self.pages.stats is not None:
+            self.pages.stats.close_cache()
         super().closeEvent(event)

@@ -233,6 +233,24 @@ def test_a_change_elsewhere_makes_the_page_compute_again(
     qtbot.waitUntil(lambda: page.stats is not None and page.stats.applied == 5)
 
 
+def test_a_new_period_or_refresh_reads_nothing_again_until_a_write(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    window, page = open_page(qtbot, service, tmp_path)
+    assert page.cache.reads == 1
+    page.all_time.setChecked(False)
+    qtbot.waitUntil(
+        lambda: window.tasks.idle and page.stats is not None and page.stats.start is not None
+    )
+    page.refresh_button.click()
+    qtbot.waitUntil(lambda: window.tasks.idle)
+    assert page.cache.reads == 1
+    window.apply_change(service.create_opportunity("Hazel", "Engineer"))
+    qtbot.waitUntil(lambda: window.tasks.idle and page.cache.reads == 2)
+    window.close()
+    assert not page.cache.connected  # closed with the window
+
+
 def test_the_chart_follows_the_palette_and_labels_every_bar(
     qtbot: QtBot, service: FollowupService, tmp_path: Path
 ) -> None:

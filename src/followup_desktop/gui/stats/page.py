@@ -42,6 +42,7 @@ from followup_desktop.core.stats import (
     FunnelStep,
     SearchStats,
     StageTime,
+    StatsCache,
     WeekActivity,
     csv_tables,
     funnel_summary,
@@ -226,6 +227,9 @@ class StatsPage(QWidget):
         self._generation = 0
         self.stale = True
         self.stats: SearchStats | None = None
+        # What the figures were read from, kept until something is committed: a new
+        # period or Refresh then only figures again (closed with the window).
+        self.cache = StatsCache(service.db.path)
 
         table = SnapshotTableModel
         self.funnel_model: SnapshotTableModel[FunnelStep] = table(_FUNNEL_COLUMNS, self)
@@ -416,6 +420,10 @@ class StatsPage(QWidget):
         if self.isVisible():
             self.refresh()
 
+    def close_cache(self) -> None:
+        """Let go of what was kept (the window is closing; the worker has finished)."""
+        self.cache.close()
+
     def refresh_if_stale(self) -> None:
         """Compute the figures if something changed since they were computed."""
         if self.stale:
@@ -427,11 +435,11 @@ class StatsPage(QWidget):
         self._generation += 1
         generation = self._generation
         start, end = self.period()
-        service, tz = self._service, self._tz
+        service, tz, cache = self._service, self._tz, self.cache
         clock: Callable[[], datetime] = service.clock
 
         def work() -> SearchStats:
-            return search_stats(service.db, clock(), tz, start=start, end=end)
+            return search_stats(service.db, clock(), tz, start=start, end=end, cache=cache)
 
         self.status.setText(_("Computing…"))
         self._tasks.submit(
