@@ -487,13 +487,13 @@ def _install_tray(
         on_change=window.bus.publish,
         undo_stack=window.undo_stack,
         run=window.writer.run,
+        # What is due, and the badge's figures, are read on the worker: on a large
+        # database those reads would pause the window.
+        tasks=window.tasks,
     )
     tray.mailbox_requested.connect(window.open_mailbox)
     scheduler = tray.scheduler
     assert scheduler is not None
-    # What is due is read on the worker too when the timer fires: on a large database
-    # that read would pause the window.
-    scheduler.use_worker(window.tasks)
     # The window's own changes (a card moved, an action done) re-arm the reminders.
     # The read runs on the window's worker queue: a change must not pause the window.
     window.bus.changed.connect(lambda _change: scheduler.reschedule_later(window.tasks))

@@ -132,13 +132,20 @@ class ReminderScheduler(QObject):
         self._tasks = tasks
 
     def start(self) -> None:
-        """Note when Followup started (for the catch-up summary) and check at once."""
+        """Note when Followup started (for the catch-up summary) and check at once (its
+        reads on the worker, with use_worker)."""
         self.started_at = self.clock()
         self._catch_up_pending = True
         self._mark_clocks()
         self.heartbeat.start()
-        # At once, on this thread: the timer is armed when start returns.
-        self.check()
+        if self._tasks is None:
+            # At once, on this thread: the timer is armed when start returns.
+            self.check()
+            return
+        # Armed at once for the next resync; the check's reads run on the worker (they
+        # scan every debrief still due) and arm it for the next due moment.
+        self._arm(self.started_at, None)
+        self.check_later(self._tasks)
 
     def stop(self) -> None:
         """Stop both timers."""

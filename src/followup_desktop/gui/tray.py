@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -49,6 +50,9 @@ from followup_desktop.gui.theme import app_icon as packaged_icon
 from followup_desktop.notify import Notification, Notifier, NotifierChain
 from followup_desktop.notify.banner import BannerNotifier
 from followup_desktop.notify.tray_balloon import TrayBalloonNotifier
+
+if TYPE_CHECKING:
+    from followup_desktop.gui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +182,10 @@ class TrayController(QObject):
         # (the window's Edit → Undo has it too, but the window may be closed).
         self.monotonic: Callable[[], float] = time.monotonic
         self._undo_offer: tuple[str, Callable[[], None], float] | None = None
+        # With a worker (use_worker), the badge is read there after each check.
+        self._tasks: TaskRunner | None = None
+        self._refreshing = False
+        self._refresh_again = False
         self._tray_watch = QTimer(self)
         self._tray_watch.setInterval(TRAY_WATCH_MS)
         self._tray_watch.timeout.connect(self._look_for_tray)
@@ -187,7 +195,7 @@ class TrayController(QObject):
         """Connect the scheduler whose reminders this tray reflects."""
         self.scheduler = scheduler
         self.notifier = notifier
-        scheduler.status_changed.connect(self.refresh)
+        scheduler.status_changed.connect(self._status_changed)
         scheduler.open_action_requested.connect(self.open_action)
         scheduler.open_window_requested.connect(self.show_window)
         scheduler.delivered.connect(self._delivered)
@@ -221,7 +229,7 @@ class TrayController(QObject):
         elif not self.in_tray:
             # At login the panel may come after us: give it a moment before giving up.
             self._minimized_start = datetime.now().astimezone()
-        self.refresh()
+        self._status_changed()
 
     def _look_for_tray(self) -> None:
         if self.tray_available():
@@ -280,10 +288,51 @@ class TrayController(QObject):
 
     # -- status ------------------------------------------------------------------------
 
+    def use_worker(self, tasks: TaskRunner) -> None:
+        """Read the badge's figures on ``tasks``'s worker after each check from now on:
+        they count every overdue step, and on a large database the window would pause."""
+        self._tasks = tasks
+
+    def _status_changed(self) -> None:
+        if self._tasks is None:
+            self.refresh()
+        else:
+            self.refresh_later(self._tasks)
+
     def refresh(self) -> None:
         """Redraw the badge and tooltip from the database."""
         now = self.reminders.clock()
-        status = self.reminders.status(now, self.tz, limit=URGENT_IN_MENU)
+        self._show_status(self.reminders.status(now, self.tz, limit=URGENT_IN_MENU))
+
+    def refresh_later(self, tasks: TaskRunner) -> None:
+        """:meth:`refresh`, its read on the worker; a read already asked for is not
+        asked again, and the newest answer is the one shown."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        reminders, tz = self.reminders, self.tz
+
+        def done(status: TrayStatus) -> None:
+            self._refreshing = False
+            self._show_status(status)
+            if self._refresh_again:
+                self._refresh_again = False
+                self.refresh_later(tasks)
+
+        def failed(error: BaseException) -> None:
+            self._refreshing = False
+            log.info("reading the tray's status on the worker failed: %r", error)
+            self.refresh()  # on the GUI thread then, where a failure is reported
+
+        tasks.submit(
+            lambda: reminders.status(reminders.clock(), tz, limit=URGENT_IN_MENU),
+            done,
+            failed,
+            quiet=True,
+        )
+
+    def _show_status(self, status: TrayStatus) -> None:
         self.status = status
         self.icon.setIcon(badged_icon(self.base_icon, status.overdue))
         self.icon.setToolTip(self.tooltip(status))
@@ -521,6 +570,7 @@ def install_tray(
     undo_stack: QUndoStack | None = None,
     run: Runner = run_at_once,
     start_reminders: bool = True,
+    tasks: TaskRunner | None = None,
 ) -> TrayController:
     """Give Followup its tray, notifications and reminder scheduler; returns the controller.
 
@@ -532,6 +582,9 @@ def install_tray(
     A step taken from a notification or the tray menu (done, snooze) goes on
     ``undo_stack`` (the window's, whose writes ``run`` runs) and is offered for undo in
     the tray menu for a while, so it can be taken back with the window closed.
+
+    With ``tasks`` (the window's worker), what is due and the badge's figures are read
+    on its worker, not on the GUI thread.
     """
     app.setQuitOnLastWindowClosed(False)
     reminders = ReminderService.of(service)
@@ -542,6 +595,9 @@ def install_tray(
     for notifier in notifiers:
         notifier.on_action = scheduler.on_action_chosen
     controller.attach(scheduler, chain)
+    if tasks is not None:
+        controller.use_worker(tasks)
+        scheduler.use_worker(tasks)
     if on_open_action is not None:
         controller.open_action_requested.connect(on_open_action)
     if on_new_debrief is not None:

@@ -174,9 +174,19 @@ def test_with_a_worker_the_due_reminders_are_read_and_recorded_there_and_shown_o
         written_on.append(threading.get_ident())
         return record(reminders, channel, grouped=grouped)
 
-    scheduler.start()  # its first check is on the GUI thread, so the timer is armed
+    started_on: list[int] = []
+    next_delivery = reminders.next_delivery
+
+    def looked_ahead(now: datetime) -> datetime | None:
+        started_on.append(threading.get_ident())
+        return next_delivery(now)
+
+    reminders.next_delivery = looked_ahead  # type: ignore[method-assign]
+    scheduler.start()  # with a worker, even the first check reads there
+    assert scheduler.armed_ms > 599_000  # armed at once, for the resync, meanwhile
+    qtbot.waitUntil(lambda: tasks.idle and scheduler.next_fire == clock.now + timedelta(seconds=90))
+    assert started_on and gui not in started_on
     assert notifier.shown == []
-    assert scheduler.next_fire == clock.now + timedelta(seconds=90)
     reminders.pending = recorded  # type: ignore[method-assign]
     reminders.record = writing  # type: ignore[method-assign]
 

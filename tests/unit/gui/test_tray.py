@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from followup_desktop.core.db import Database
-from followup_desktop.core.reminders import ReminderService
+from followup_desktop.core.reminders import ReminderService, TrayStatus
 from followup_desktop.core.services import FollowupService
 from followup_desktop.gui.scheduler import ReminderScheduler
 from followup_desktop.gui.tray import (
@@ -116,6 +116,39 @@ def test_tooltip_and_badge_show_the_next_action_and_the_overdue_count(
     badged = badged_icon(controller.base_icon, 2).pixmap(64, 64).toImage()
     assert badged != base
     assert badged_icon(controller.base_icon, 0) is controller.base_icon
+
+
+def test_with_a_worker_the_badge_is_read_there_and_the_newest_answer_shown(
+    qtbot: QtBot, database: Database, window: QMainWindow, clock: FakeClock, settings: QSettings
+) -> None:
+    import threading
+
+    from followup_desktop.gui.tasks import TaskRunner
+
+    reminders = ReminderService(database, clock)
+    controller = TrayController(window, reminders, settings=settings, tz=UTC)
+    scheduler = ReminderScheduler(reminders, FollowupService(database), NotifierChain([]))
+    controller.attach(scheduler, NotifierChain([]))
+    tasks = TaskRunner()
+    controller.use_worker(tasks)
+    read_on: list[threading.Thread] = []
+    status = reminders.status
+
+    def watched(now: datetime, tz: tzinfo, limit: int = 5) -> TrayStatus:
+        read_on.append(threading.current_thread())
+        return status(now, tz, limit=limit)
+
+    reminders.status = watched  # type: ignore[method-assign]
+    add_action(database, clock.now - timedelta(hours=1))
+    scheduler.status_changed.emit()  # a check ended: the badge is read again...
+    add_action(database, clock.now - timedelta(hours=2))
+    scheduler.status_changed.emit()  # ...and asked again while that read runs
+    assert read_on == [] or threading.main_thread() not in read_on  # not read here
+    qtbot.waitUntil(lambda: tasks.idle and len(read_on) == 2)
+    assert threading.main_thread() not in read_on
+    shown = controller.status
+    assert shown is not None and shown.overdue == 2
+    assert controller.icon.toolTip().splitlines()[-1] == "2 overdue"
 
 
 def test_closing_the_window_keeps_followup_in_the_tray_and_says_so_once(
