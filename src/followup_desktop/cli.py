@@ -7,6 +7,7 @@ the data directory) through the Qt-free core; only the default command loads Qt.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
@@ -920,22 +921,31 @@ def _agenda(db: Database | sqlite3.Connection, args: argparse.Namespace) -> int:
     if not items:
         print(_("Nothing missed.") if args.missed else _("Nothing to do: no open actions."))
         return 0
+    from followup_desktop.core.plain_text import for_terminal
+
+    # The same names and reasons come back on many lines: each is made safe once.
+    shown = functools.lru_cache(maxsize=8192)(for_terminal)
+    your_search, snoozed_mark, why = _("Your search"), " " + _("[snoozed]"), _("Why: {reason}")
+    # Written at once, not a print per line: 40,000 lines for a large search.
+    lines: list[str] = []
     current = None
     for item in items:
         if item.bucket != current:
             current = item.bucket
             heading = _BUCKET_HEADINGS.get(current.value)
-            print(f"\n{heading or current.value.capitalize()}")
+            lines.append(f"\n{heading or current.value.capitalize()}")
         when = _format_local(item.due_at, tz)
-        where = f"{item.company} — {item.role}" if item.company else _("Your search")
+        where = f"{item.company} — {item.role}" if item.company else your_search
         to = f" {item.sent_to}" if item.sent_to else ""
         channel = _CHANNELS.get(item.channel or "")
         by = f" ({channel or (item.channel or '').replace('_', ' ')})"
-        snoozed = " " + _("[snoozed]") if item.snoozed else ""
-        print(f"  {when}  {_shown(where)}")
-        print(f"      {_shown(item.title + to)}{by if item.channel else ''}{snoozed}")
+        snoozed = snoozed_mark if item.snoozed else ""
+        lines.append(f"  {when}  {shown(where)}")
+        lines.append(f"      {shown(item.title + to)}{by if item.channel else ''}{snoozed}")
         if item.reason:
-            print("      " + _("Why: {reason}").format(reason=_shown(item.reason)))
+            lines.append("      " + why.format(reason=shown(item.reason)))
+    lines.append("")
+    sys.stdout.write("\n".join(lines))
     return 0
 
 
