@@ -334,9 +334,12 @@ class PdfDocument:
         os2 = tables.pop("OS/2", b"")
         if len(os2) >= 10 and _uint16(os2, 8) & 0x0002:
             raise UnsupportedFontError(f"{raw.familyName()}: its licence forbids embedding")
-        if font.bold() and raw.weight() < QFont.Weight.DemiBold.value:
+        # What the font file is, not what Qt was asked for: Qt emboldens or slants a
+        # face that lacks the style, which an embedded font program would not.
+        weight = _uint16(os2, 4) if len(os2) >= 6 else raw.weight()
+        if font.bold() and weight < QFont.Weight.DemiBold.value:
             raise UnsupportedFontError(f"{raw.familyName()}: bold would be synthesised")
-        italic = raw.style() != QFont.Style.StyleNormal
+        italic = bool(_uint16(os2, 62) & 0x0201) if len(os2) >= 64 else bool(head[45] & 0x02)
         if font.italic() and not italic:
             raise UnsupportedFontError(f"{raw.familyName()}: italic would be synthesised")
         postscript = _postscript_name(tables, f"{raw.familyName()}-{raw.styleName()}")
