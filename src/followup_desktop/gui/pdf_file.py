@@ -192,6 +192,20 @@ def _postscript_name(tables: dict[str, bytes], fallback: str) -> str:
     return cleaned[:60] or "Font"
 
 
+def _literal(hexed: str) -> str:
+    """Glyph numbers (four hex digits each) as the bytes of a PDF literal string: half
+    the size of a hex string, so half the content to compress. The content stream is
+    Latin-1, one character a byte; an unescaped end of line inside a string would be
+    read as a line feed."""
+    raw = bytes.fromhex(hexed)
+    for byte, escaped in _ESCAPES:
+        raw = raw.replace(byte, escaped)
+    return raw.decode("latin-1")
+
+
+_ESCAPES = ((b"\\", b"\\\\"), (b"(", b"\\("), (b")", b"\\)"), (b"\r", b"\\r"), (b"\n", b"\\n"))
+
+
 # A line's pieces: (font selection, x offset, y offset, operators drawing it).
 Segment = tuple[str, float, float, str]
 
@@ -205,11 +219,14 @@ class TextFont:
         self._device = device
         raw = self._sample("x")
         self._face = document.face(raw, font)
-        self._select = f"/{self._face.name} {raw.pixelSize():g} Tf"
+        self.select = f"/{self._face.name} {raw.pixelSize():g} Tf"
         self._raw = raw
         self._glyphs: dict[int, str] = {}  # character -> its glyph number in hex
         self._shaped: set[str] = set()  # characters left to QTextLayout
         self.lines: dict[str, list[Segment]] = {}
+        # The common case, looked up first: a line drawn in this font from where it
+        # starts, as its text-showing operator.
+        self.simple: dict[str, str] = {}
 
     def _layout(self, text: str) -> tuple[QTextLayout, float]:
         layout = QTextLayout(text, self.font, self._device)
@@ -227,6 +244,8 @@ class TextFont:
         found = self.lines.get(text)
         if found is None:
             found = self.lines[text] = self._segments(text)
+            if len(found) == 1 and found[0][:3] == (self.select, 0.0, 0.0):
+                self.simple[text] = found[0][3]
         return found
 
     def _segments(self, text: str) -> list[Segment]:
@@ -235,7 +254,7 @@ class TextFont:
             self._learn(text)
             hexed = text.translate(self._glyphs)
         if len(hexed) == 4 * len(text):
-            return [(self._select, 0.0, 0.0, f"<{hexed}> Tj")]
+            return [(self.select, 0.0, 0.0, f"({_literal(hexed)}) Tj")]
         return self._runs(text)
 
     def _learn(self, text: str) -> None:
@@ -380,9 +399,13 @@ class PdfDocument:
 
     def text(self, font: TextFont, x: float, baseline: float, text: str) -> None:
         """One line of text, in black, starting at ``x`` on ``baseline``."""
-        segments = font.lines.get(text)
-        if segments is None:
-            segments = font.segments(text)
+        # Called for every line of a long table: the usual case first, in few steps.
+        if self._in_text and self._font == font.select:
+            operators = font.simple.get(text)
+            if operators is not None:
+                self._out.append(f"1 0 0 -1 {x:.2f} {baseline:.2f} Tm {operators}")
+                return
+        segments = font.segments(text)
         out = self._out
         if not self._in_text:
             if self._fill != _BLACK:
@@ -401,7 +424,7 @@ class PdfDocument:
         if self._out:
             self._end_text()
             content = "\n".join(self._out).encode("latin-1")
-            self._pages.append(zlib.compress(content, 6))
+            self._pages.append(zlib.compress(content, 3))
         self._out = [self._prefix]
         self._font = ""  # the text state starts afresh on every page
         self._fill = _BLACK

@@ -17,10 +17,10 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Protocol
 
@@ -278,6 +278,10 @@ class _Canvas(Protocol):
 
     def text(self, wrapper: _Wrapper, x: float, baseline: float, line: str) -> None: ...
 
+    def writer(self, wrapper: _Wrapper) -> Callable[[float, float, str], None]:
+        """``text`` in one font, for many lines with nothing else drawn between them."""
+        ...
+
     def fill(self, rect: QRectF, colour: str) -> None: ...
 
     def line(self, x1: int, y1: int, x2: int, y2: int, *, colour: str, width: float) -> None: ...
@@ -299,12 +303,24 @@ class _PainterCanvas:
             self._painter.setPen(QPen(QColor(colour), width))
             self._pen = (colour, width)
 
-    def text(self, wrapper: _Wrapper, x: float, baseline: float, line: str) -> None:
+    def _use(self, wrapper: _Wrapper) -> None:
         if wrapper.font is not self._font:
             self._painter.setFont(wrapper.font)
             self._font = wrapper.font
         self._set_pen(_INK, 1)
+
+    def text(self, wrapper: _Wrapper, x: float, baseline: float, line: str) -> None:
+        self._use(wrapper)
         self._painter.drawText(QPointF(x, baseline), line)
+
+    def writer(self, wrapper: _Wrapper) -> Callable[[float, float, str], None]:
+        self._use(wrapper)
+        draw = self._painter.drawText
+
+        def write(x: float, baseline: float, line: str) -> None:
+            draw(QPointF(x, baseline), line)
+
+        return write
 
     def fill(self, rect: QRectF, colour: str) -> None:
         self._painter.fillRect(rect, QColor(colour))
@@ -337,11 +353,17 @@ class _FileCanvas:
             found = self._colours[colour] = _rgb(colour)
         return found
 
-    def text(self, wrapper: _Wrapper, x: float, baseline: float, line: str) -> None:
+    def _font(self, wrapper: _Wrapper) -> pdf_file.TextFont:
         font = self._fonts.get(id(wrapper))
         if font is None:
             font = self._fonts[id(wrapper)] = self._document.text_font(wrapper.font, self._device)
-        self._document.text(font, x, baseline, line)
+        return font
+
+    def text(self, wrapper: _Wrapper, x: float, baseline: float, line: str) -> None:
+        self._document.text(self._font(wrapper), x, baseline, line)
+
+    def writer(self, wrapper: _Wrapper) -> Callable[[float, float, str], None]:
+        return partial(self._document.text, self._font(wrapper))
 
     def fill(self, rect: QRectF, colour: str) -> None:
         self._document.fill(rect.x(), rect.y(), rect.width(), rect.height(), self._colour(colour))
@@ -494,8 +516,8 @@ class _Writer:
                 canvas.fill(QRectF(0, y, self.page_width, height), "#f3f5f7")
             canvas.line(0, int(y + height), right, int(y + height), colour=_RULE, width=1)
             y += height
-        text = canvas.text
         for wrapper in (layout.bold, layout.body):
+            text = canvas.writer(wrapper)
             y = top
             for _number, cells, height in rows:
                 for column, cell in enumerate(cells):
@@ -505,7 +527,7 @@ class _Writer:
                         if font is wrapper:
                             baseline = line_y + font.ascent
                             for line in lines:
-                                text(font, x, baseline, line)
+                                text(x, baseline, line)
                                 baseline += font.line
                         line_y += len(lines) * font.line
                 y += height

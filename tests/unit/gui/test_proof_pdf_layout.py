@@ -170,7 +170,9 @@ def _busy_log(count: int) -> ProofLog:
                     if index % 3
                     else ""
                 ),
-                "Senior Platform Engineer, Developer Experience" if index % 2 else "QA",
+                # Glyph numbers that are "(", ")", "\\", CR and LF as bytes (E, F, y,
+                # * and ' in DejaVu Sans) must be escaped in the PDF's strings.
+                "Senior Platform Engineer, Developer Experience" if index % 2 else "QA *O'Fay*",
                 "Online (LinkedIn)",
                 history,
                 "Open: Applied" if index % 5 else "Rejected (06 Jul 2026)",
@@ -285,3 +287,11 @@ def test_a_font_our_writer_cannot_embed_is_left_to_qt(
     text = unicodedata.normalize("NFC", _text(path))
     for row in log.rows:
         assert text.count(f"Employer {row.opportunity_id:03d}") == 1, row.employer
+
+
+def test_glyph_strings_escape_what_a_pdf_reader_would_misread() -> None:
+    # Glyphs 13 and 10 are CR and LF as bytes: a reader takes a bare end of line in a
+    # string for a line feed (poppler does not, so the pictures above cannot tell).
+    assert pdf_file._literal("000D000A00280029005C0041") == (
+        "\x00\\r\x00\\n\x00\\(\x00\\)\x00\\\\\x00A"
+    )
