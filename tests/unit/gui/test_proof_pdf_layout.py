@@ -137,6 +137,8 @@ def test_names_beyond_latin_are_written(tmp_path: Path) -> None:
     path = tmp_path / "names.pdf"
     write_proof_pdf(log, path)
     assert not _produced_by_qt(path)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "Title:           Proof of job search, March 1, 2026 to March 31, 2026" in info.stdout
     text = unicodedata.normalize("NFC", _text(path))
     for name in NAMES:
         assert unicodedata.normalize("NFC", name) in text, name
