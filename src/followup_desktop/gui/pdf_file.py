@@ -50,7 +50,8 @@ class UnsupportedFontError(Exception):
 def _simple(character: str) -> bool:
     """Drawn as one glyph from the font's character map, with no shaping needed."""
     code = ord(character)
-    if code < 0x20 or 0x7F <= code < 0xA0:
+    # Control characters, and the soft hyphen, which Qt shows only where a line breaks.
+    if code < 0x20 or 0x7F <= code < 0xA0 or code == 0xAD:
         return False
     return (
         code < 0x0300  # Latin, IPA, spacing modifiers
@@ -350,6 +351,8 @@ class PdfDocument:
             )
         if raw.fontTable("fvar").size():
             raise UnsupportedFontError(f"{raw.familyName()}: a variable font")
+        if any(raw.fontTable(tag).size() for tag in ("CBDT", "sbix", "COLR", "SVG ")):
+            raise UnsupportedFontError(f"{raw.familyName()}: colour glyphs")
         os2 = tables.pop("OS/2", b"")
         if len(os2) >= 10 and _uint16(os2, 8) & 0x0002:
             raise UnsupportedFontError(f"{raw.familyName()}: its licence forbids embedding")
@@ -364,7 +367,10 @@ class PdfDocument:
         postscript = _postscript_name(tables, f"{raw.familyName()}-{raw.styleName()}")
         tables.pop("name", None)
         capitals = _int16(os2, 88) if len(os2) >= 90 and _uint16(os2, 0) >= 2 else 0
-        face = _Face(f"F{len(self._faces) + 1}", postscript, tables, italic, capitals)
+        try:
+            face = _Face(f"F{len(self._faces) + 1}", postscript, tables, italic, capitals)
+        except (struct.error, IndexError) as error:
+            raise UnsupportedFontError(f"{raw.familyName()}: {error}") from error
         self._faces[key] = face
         return face
 
@@ -438,7 +444,8 @@ class PdfDocument:
     # -- the file ------------------------------------------------------------------------
 
     def save(self, path: Path) -> None:
-        """Write the document to ``path``."""
+        """Write the document to ``path``; :class:`UnsupportedFontError` before the file
+        is opened if a font's tables turn out unreadable."""
         self.new_page()
         self._out = []
         objects: list[bytes] = []
@@ -459,7 +466,10 @@ class PdfDocument:
         tree = add(b"")
         fonts = []
         for index, face in enumerate(self._faces.values()):
-            fonts.append(f"/{face.name} {self._embed(face, index, add, stream)} 0 R")
+            try:
+                fonts.append(f"/{face.name} {self._embed(face, index, add, stream)} 0 R")
+            except (struct.error, IndexError) as error:  # tables not as their format says
+                raise UnsupportedFontError(f"{face.postscript}: {error}") from error
         resources = add(f"<< /Font << {' '.join(fonts)} >> /ProcSet [/PDF /Text] >>".encode())
         kids = []
         for content in self._pages:
