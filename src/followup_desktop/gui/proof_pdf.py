@@ -395,6 +395,11 @@ class _Writer:
         self.label = _Wrapper(self.fonts.label, device)
         self.small = _Wrapper(self.fonts.small, device)
         self.line = self._metrics(self.fonts.body).height()
+        # Worked out once: every page has the header and the footer, and the period in
+        # words is two locale date formats.
+        self.captions = tuple(caption for caption, _share in columns())
+        self.period = period_text(log)
+        self.header_height = self._header_height()
 
     def _metrics(self, font: QFont) -> QFontMetricsF:
         return QFontMetricsF(font, self.pdf)
@@ -406,7 +411,7 @@ class _Writer:
         bold, pad = self.layout.bold, self.layout.pad
         tallest = max(
             len(bold.lines(caption, self.layout.w[index] - 2 * pad))
-            for index, (caption, _width) in enumerate(columns())
+            for index, caption in enumerate(self.captions)
         )
         return max(self.line * 1.6, tallest * bold.line + 2 * pad)
 
@@ -415,13 +420,13 @@ class _Writer:
 
     def _paginate(self, heights: Sequence[float]) -> list[list[int]]:
         pages: list[list[int]] = [[]]
-        top = self._title_height() + self._header_height()
+        top = self._title_height() + self.header_height
         bottom = self.page_height - self.line * 1.5
         y = top
         for index, height in enumerate(heights):
             if y + height > bottom and pages[-1]:
                 pages.append([])
-                y = self._header_height()
+                y = self.header_height
             pages[-1].append(index)
             y += height
         return pages
@@ -477,7 +482,7 @@ class _Writer:
         count = len(self.log.rows)
         summary = "   ".join(
             (
-                _("Period: {period}.").format(period=period_text(self.log)),
+                _("Period: {period}.").format(period=self.period),
                 _("Applications in this period: {count}.").format(count=localformat.number(count)),
                 _("Made on {day} with {app}.").format(
                     day=localformat.long_date(self.log.made_on), app=APP_NAME
@@ -488,10 +493,10 @@ class _Writer:
         return self._title_height()
 
     def _table_header(self, canvas: _Canvas, y: float) -> float:
-        height = self._header_height()
+        height = self.header_height
         canvas.fill(QRectF(0, y, self.page_width, height), "#dde3ea")
         pad = self.layout.pad
-        for index, (caption, _width) in enumerate(columns()):
+        for index, caption in enumerate(self.captions):
             self._box(
                 canvas,
                 self.layout.bold,
@@ -539,7 +544,7 @@ class _Writer:
             self.small,
             QRectF(0, self.page_height - self.line * 1.2, self.page_width, self.line * 1.2),
             _("Proof of job search, {period} — page {page} of {pages}").format(
-                period=period_text(self.log), page=page, pages=pages
+                period=self.period, page=page, pages=pages
             ),
             right=True,
         )
@@ -576,7 +581,7 @@ class _Writer:
         cells = [self.layout.cells(index + 1, row) for index, row in enumerate(rows)]
         heights = [self.layout.height(row) for row in cells]
         pages = self._paginate(heights)
-        end = self._header_height() + sum(heights[index] for index in pages[-1])
+        end = self.header_height + sum(heights[index] for index in pages[-1])
         if len(pages) == 1:
             end += self._title_height()
         if not rows:
