@@ -16,9 +16,10 @@ at the positions Qt gives. Every font is embedded as a subset of the glyphs used
 a ToUnicode map so the text can be searched and copied.
 
 Only what this writer can embed faithfully is accepted: TrueType outlines (``glyf``),
-not CFF ones, not variable fonts, not a bold or italic style Qt would synthesise, not a
-font whose licence forbids embedding. For anything else :class:`UnsupportedFontError` is raised
-before a byte is written, and the caller draws with QPainter instead.
+not CFF ones, not variable fonts, not colour glyphs, not a bold or italic style Qt would
+synthesise, not a font whose licence forbids embedding. For anything else
+:class:`UnsupportedFontError` is raised before a byte is written, and the caller draws
+with QPainter instead.
 
 The file is PDF 1.4: a catalogue, a page tree, one Flate-compressed content stream a
 page, and per font a Type0 font over a CIDFontType2 (Identity-H, CIDToGIDMap Identity,
@@ -97,6 +98,8 @@ class _Face:
         head, hhea = self.tables["head"], self.tables["hhea"]
         self.units = _uint16(head, 18)
         count = _uint16(hhea, 34)
+        if not self.units or not count:
+            raise UnsupportedFontError(f"{self.postscript}: no units per em or no metrics")
         hmtx = self.tables["hmtx"]
         self._advances = [_uint16(hmtx, 4 * index) for index in range(count)]
 
@@ -207,6 +210,12 @@ def _literal(hexed: str) -> str:
 _ESCAPES = ((b"\\", b"\\\\"), (b"(", b"\\("), (b")", b"\\)"), (b"\r", b"\\r"), (b"\n", b"\\n"))
 
 
+def _stands_for(face: _Face, glyph: int, text: str) -> None:
+    """Record ``glyph`` as used, and the text it stands for if it has none yet."""
+    if not face.used.get(glyph):
+        face.used[glyph] = text
+
+
 # A line's pieces: (font selection, x offset, y offset, operators drawing it).
 Segment = tuple[str, float, float, str]
 
@@ -266,7 +275,7 @@ class TextFont:
             glyphs = self._raw.glyphIndexesForString(character) if _simple(character) else []
             if len(glyphs) == 1 and glyphs[0]:
                 self._glyphs[code] = f"{glyphs[0]:04X}"
-                self._face.used.setdefault(glyphs[0], character)
+                _stands_for(self._face, glyphs[0], character)
             else:
                 self._shaped.add(character)
 
@@ -288,7 +297,7 @@ class TextFont:
             for glyph, index in zip(glyphs, indexes, strict=True):
                 # The first glyph of a cluster stands for its characters; the others
                 # for nothing (ToUnicode maps a glyph to one text).
-                face.used.setdefault(glyph, "" if index in seen else text[index : following[index]])
+                _stands_for(face, glyph, "" if index in seen else text[index : following[index]])
                 seen.add(index)
             if not glyphs:
                 continue
