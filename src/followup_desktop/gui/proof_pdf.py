@@ -9,8 +9,8 @@ line to sign at the end.
 Laid out explicitly (our own word wrap on Qt's font metrics) rather than through a
 rich-text document: the log of a busy year holds thousands of rows, and every piece of
 user text is drawn as plain text, never as markup. The layout draws on a canvas: for a
-PDF file, :mod:`followup_desktop.gui.pdf_file` (a year of 10,000 applications in about
-a second, half of what Qt's PDF engine takes); for a printer, and for a font that
+PDF file, :mod:`followup_desktop.gui.pdf_file` (9,495 applications, 902 pages, in
+about half the CPU time Qt's PDF engine takes); for a printer, and for a font that
 writer cannot embed, QPainter. The command line calls this too, on an offscreen Qt
 platform.
 """
