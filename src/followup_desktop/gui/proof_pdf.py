@@ -206,6 +206,8 @@ class _Wrapper:
 
 # A cell's text: (wrapper, lines) pieces drawn one under the other.
 _Cell = list[tuple[_Wrapper, tuple[str, ...]]]
+# A row's lines in one font: (x, baseline below the row's top, line).
+_Placed = list[tuple[float, float, str]]
 
 
 class _Layout:
@@ -263,6 +265,24 @@ class _Layout:
         """How tall a row of ``cells`` is."""
         tallest = max(sum(len(lines) * font.line for font, lines in cell) for cell in cells)
         return tallest + 2 * self.pad
+
+    def placed(self, cells: list[_Cell]) -> tuple[_Placed, _Placed]:
+        """Where each line of a row goes, in bold and in body text: (x, baseline below
+        the row's top, line)."""
+        bold: _Placed = []
+        body: _Placed = []
+        pad = self.pad
+        for column, cell in enumerate(cells):
+            x = self.x[column] + pad
+            line_y = pad
+            for font, lines in cell:
+                into = bold if font is self.bold else body
+                baseline = line_y + font.ascent
+                for line in lines:
+                    into.append((x, baseline, line))
+                    baseline += font.line
+                line_y += len(lines) * font.line
+        return bold, body
 
 
 def page_layout() -> QPageLayout:
@@ -511,12 +531,14 @@ class _Writer:
         return y + height
 
     def _rows(
-        self, canvas: _Canvas, y: float, rows: Sequence[tuple[int, list[_Cell], float]]
+        self,
+        canvas: _Canvas,
+        y: float,
+        rows: Sequence[tuple[int, tuple[_Placed, _Placed], float]],
     ) -> float:
         """Draw a page's rows from ``y``: shading and rules first, then the text one font
         at a time (changing fonts is costly in a PDF)."""
         layout = self.layout
-        pad = layout.pad
         top = y
         right = int(self.page_width)
         for number, _cells, height in rows:
@@ -524,20 +546,12 @@ class _Writer:
                 canvas.fill(QRectF(0, y, self.page_width, height), "#f3f5f7")
             canvas.line(0, int(y + height), right, int(y + height), colour=_RULE, width=1)
             y += height
-        for wrapper in (layout.bold, layout.body):
+        for index, wrapper in enumerate((layout.bold, layout.body)):
             text = canvas.writer(wrapper)
             y = top
-            for _number, cells, height in rows:
-                for column, cell in enumerate(cells):
-                    x = layout.x[column] + pad
-                    line_y = y + pad
-                    for font, lines in cell:
-                        if font is wrapper:
-                            baseline = line_y + font.ascent
-                            for line in lines:
-                                text(x, baseline, line)
-                                baseline += font.line
-                        line_y += len(lines) * font.line
+            for _number, placed, height in rows:
+                for x, baseline, line in placed[index]:
+                    text(x, y + baseline, line)
                 y += height
         return y
 
@@ -606,7 +620,9 @@ class _Writer:
                     _("No applications in this period."),
                 )
                 y += self.line * 3
-            y = self._rows(canvas, y, [(i + 1, cells[i], heights[i]) for i in indexes])
+            y = self._rows(
+                canvas, y, [(i + 1, self.layout.placed(cells[i]), heights[i]) for i in indexes]
+            )
             self._footer(canvas, page_number, total)
         if extra:
             canvas.new_page()
