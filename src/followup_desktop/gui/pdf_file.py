@@ -363,8 +363,9 @@ class PdfDocument:
         if any(raw.fontTable(tag).size() for tag in ("CBDT", "sbix", "COLR", "SVG ")):
             raise UnsupportedFontError(f"{raw.familyName()}: colour glyphs")
         os2 = tables.pop("OS/2", b"")
-        if len(os2) >= 10 and _uint16(os2, 8) & 0x0002:
-            raise UnsupportedFontError(f"{raw.familyName()}: its licence forbids embedding")
+        # fsType: 0x0002 no embedding, 0x0100 no subsetting, 0x0200 bitmaps only.
+        if len(os2) >= 10 and _uint16(os2, 8) & 0x0302:
+            raise UnsupportedFontError(f"{raw.familyName()}: its licence forbids this embedding")
         # What the font file is, not what Qt was asked for: Qt emboldens or slants a
         # face that lacks the style, which an embedded font program would not.
         weight = _uint16(os2, 4) if len(os2) >= 6 else raw.weight()
