@@ -145,7 +145,12 @@ sampler = Sampler() if os.environ.get("FOLLOWUP_STALL_TRACE") else None
 
 def settled():
     window = state["window"]
-    return getattr(window, "service_ready", True) and window.settled and heart.beats >= 3
+    return (
+        getattr(window, "service_ready", True)
+        and window.settled
+        and heart.beats >= 3
+        and "debrief" not in state
+    )
 
 
 def run_steps(steps):
@@ -227,11 +232,23 @@ def editor():
 
 
 def debrief():
+    # Closed once the contacts it suggests names from have arrived from the worker (the
+    # session waits for that), so the step also holds taking them in.
     dialog = window().new_debrief()
-    if dialog is not None:
-        dialog.repaint()
+    if dialog is None:
+        return
+    dialog.repaint()
+
+    def close(*_read):
         dialog.close()
         dialog.deleteLater()
+        state.pop("debrief", None)
+
+    if dialog.contacts_ready:
+        close()
+    else:
+        state["debrief"] = dialog
+        dialog.contacts_read.connect(close)
 
 
 def import_json():
