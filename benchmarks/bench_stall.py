@@ -11,9 +11,11 @@ before the next. The steps:
 reads done), ``filter`` (typing "enginee" into the search box and clearing it),
 ``move_one`` and ``move_500`` (dropping cards into the next column), ``undo`` (of the 500),
 ``playbook`` (a playbook setting changed in the settings dialog: every opportunity is
-re-planned), ``invitation`` (importing a calendar invitation), ``calendar_open`` and
+re-planned), ``invitation`` (importing a calendar invitation), ``calendar_open`` (the
+month, then its expected decisions once they are read on the worker) and
 ``calendar_months`` (six months forward), ``editor`` (opening and closing one card),
-``debrief`` (opening and closing a debrief form) and ``import_json`` (replacing the
+``debrief`` (opening a debrief form and closing it once the contacts it suggests names
+from have arrived from the worker) and ``import_json`` (replacing the
 database with a JSON export of itself, as File > Import does).
 
 A gap is what a person would feel as a frozen window; the heartbeat cannot beat while
