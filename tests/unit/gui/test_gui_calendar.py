@@ -29,6 +29,7 @@ from followup_desktop.gui.calendar.day_delegate import cell_text
 from followup_desktop.gui.calendar.month_model import (
     INTERVIEW_MIME,
     EntriesRole,
+    InMonthRole,
     IsTodayRole,
     TotalRole,
     add_months,
@@ -790,3 +791,28 @@ def test_decisions_read_before_a_change_to_everything_are_read_again(
     qtbot.waitUntil(lambda: page.decisions_ready)
     assert len(full_reads) == 2
     assert _decision_days(page) == {day + timedelta(days=5): "Acme"}
+
+
+def test_what_a_cell_paints_is_what_its_roles_say(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    day = today()
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    service.record_interview(acme, local(day, 10), local(day, 11), timezone="UTC")
+    window = open_window(qtbot, service, tmp_path)
+    page = show_calendar(window)
+    qtbot.waitUntil(lambda: page.decisions_ready)
+    model = page.model
+    for offset in range(model.visible_days):
+        index = model.index_of(model.first_day + timedelta(days=offset))
+        cell = model.cell(index)
+        assert cell.number == index.data(Qt.ItemDataRole.DisplayRole)
+        assert cell.in_month == index.data(InMonthRole)
+        assert cell.today == index.data(IsTodayRole)
+        assert cell.entries == index.data(EntriesRole)
+        assert cell.total == index.data(TotalRole)
+    assert model.cell(model.index_of(day)).today
+    assert any(
+        entry.kind is EntryKind.INTERVIEW for entry in model.cell(model.index_of(day)).entries
+    )

@@ -20,9 +20,11 @@ from followup_desktop.core.board import DueState
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind, symbol_of
 from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.gui.calendar.month_model import (
+    DayCell,
     EntriesRole,
     InMonthRole,
     IsTodayRole,
+    MonthModel,
     TotalRole,
 )
 from followup_desktop.gui.contrast import legible, over
@@ -148,8 +150,8 @@ class DayDelegate(QStyledItemDelegate):
         palette: QPalette = option.palette
         state: QStyle.StateFlag = option.state
         self._fonts(option.font)
-        in_month = bool(index.data(InMonthRole))
-        today = bool(index.data(IsTodayRole))
+        facts = _cell(index)
+        in_month, today = facts.in_month, facts.today
         selected = bool(state & QStyle.StateFlag.State_Selected)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -172,11 +174,10 @@ class DayDelegate(QStyledItemDelegate):
         # Every text colour is checked against what it is drawn on (AA contrast).
         text = self._readable(palette.color(QPalette.ColorRole.Text), background)
         muted = self._readable(muted_text(palette), background)
-        entries: list[CalendarEntry] = index.data(EntriesRole) or []
-        cell = self.layout(rect, entries, int(index.data(TotalRole) or 0))
+        cell = self.layout(rect, facts.entries, facts.total)
         painter.setFont(self._bold if today else self._small)
         painter.setPen(text if in_month else muted)
-        number = str(index.data(Qt.ItemDataRole.DisplayRole))
+        number = facts.number
         align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         painter.drawText(cell.header, align, number)
         if today:
@@ -211,3 +212,16 @@ class DayDelegate(QStyledItemDelegate):
             more = ngettext("+{n} more", "+{n} more", cell.hidden).format(n=cell.hidden)
             painter.drawText(cell.more.adjusted(3, 0, 0, 0), align, more)
         painter.restore()
+
+
+def _cell(index: AnyIndex) -> DayCell:
+    model = index.model()
+    if isinstance(model, MonthModel):
+        return model.cell(index)
+    return DayCell(  # another model with the same roles
+        str(index.data(Qt.ItemDataRole.DisplayRole)),
+        bool(index.data(InMonthRole)),
+        bool(index.data(IsTodayRole)),
+        list(index.data(EntriesRole) or []),
+        int(index.data(TotalRole) or 0),
+    )
