@@ -12,9 +12,11 @@ reads done), ``filter`` (typing "enginee" into the search box, a key every 60 ms
 clearing it),
 ``move_one`` and ``move_500`` (dropping cards into the next column), ``undo`` (of the 500),
 ``playbook`` (a playbook setting changed in the settings dialog: every opportunity is
-re-planned), ``invitation`` (importing a calendar invitation), ``calendar_open`` and
+re-planned), ``invitation`` (importing a calendar invitation), ``calendar_open`` (the
+month, then its expected decisions once they are read on the worker) and
 ``calendar_months`` (six months forward), ``editor`` (opening and closing one card),
-``debrief`` (opening and closing a debrief form) and ``import_json`` (replacing the
+``debrief`` (opening a debrief form and closing it once the contacts it suggests names
+from have arrived from the worker) and ``import_json`` (replacing the
 database with a JSON export of itself, as File > Import does).
 
 A gap is what a person would feel as a frozen window; the heartbeat cannot beat while
@@ -146,7 +148,12 @@ sampler = Sampler() if os.environ.get("FOLLOWUP_STALL_TRACE") else None
 
 def settled():
     window = state["window"]
-    return getattr(window, "service_ready", True) and window.settled and heart.beats >= 3
+    return (
+        getattr(window, "service_ready", True)
+        and window.settled
+        and heart.beats >= 3
+        and "debrief" not in state
+    )
 
 
 def run_steps(steps):
@@ -231,11 +238,23 @@ def editor():
 
 
 def debrief():
+    # Closed once the contacts it suggests names from have arrived from the worker (the
+    # session waits for that), so the step also holds taking them in.
     dialog = window().new_debrief()
-    if dialog is not None:
-        dialog.repaint()
+    if dialog is None:
+        return
+    dialog.repaint()
+
+    def close(*_read):
         dialog.close()
         dialog.deleteLater()
+        state.pop("debrief", None)
+
+    if dialog.contacts_ready:
+        close()
+    else:
+        state["debrief"] = dialog
+        dialog.contacts_read.connect(close)
 
 
 def import_json():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +19,6 @@ from followup_desktop.core.fields import PanelMember, QuestionInput
 from followup_desktop.core.i18n import _
 from followup_desktop.core.models import (
     Channel,
-    Contact,
     Debrief,
     DebriefStatus,
     Interview,
@@ -27,6 +26,7 @@ from followup_desktop.core.models import (
     Opportunity,
     StumbledQuestion,
 )
+from followup_desktop.core.playbook.rawsql import driver_connection
 
 # Shown beside the stumbled questions in the debrief and beside a thank-you's draft.
 # Translated at import: the language is fixed per process, and the GUI reads these once.
@@ -57,9 +57,12 @@ class QuestionRecord:
     asked_at: datetime
 
 
-@dataclass(frozen=True)
-class ContactChoice:
-    """An existing contact offered for completion on a panel row."""
+class ContactChoice(NamedTuple):
+    """An existing contact offered for completion on a panel row.
+
+    A named tuple rather than a dataclass: the form reads every contact of the
+    database, tens of thousands of them, and a tuple is several times quicker to build.
+    """
 
     id: int
     name: str
@@ -127,14 +130,17 @@ def list_questions(session: Session) -> list[QuestionRecord]:
     return [QuestionRecord(*cast(tuple[Any, ...], row)) for row in rows]
 
 
+_CONTACT_CHOICES_SQL = "SELECT id, name, title, email, phone FROM contacts ORDER BY name, id"
+
+
 def contact_choices(session: Session) -> list[ContactChoice]:
-    """Every contact, by name, for completing panel rows."""
-    rows = session.execute(
-        select(Contact.id, Contact.name, Contact.title, Contact.email, Contact.phone).order_by(
-            Contact.name, Contact.id
-        )
-    ).all()
-    return [ContactChoice(*row) for row in rows]
+    """Every contact, by name, for completing panel rows.
+
+    Plain SQL on the driver's cursor: through the ORM, 25,000 contacts took four times
+    as long, and the form waits for them (on the worker) before it suggests names.
+    """
+    rows = driver_connection(session).execute(_CONTACT_CHOICES_SQL).fetchall()
+    return list(map(ContactChoice._make, rows))
 
 
 def latest_ended_interview_id(

@@ -21,6 +21,7 @@ from followup_desktop.core.ics import (
     read_invitation_file,
     read_invitations,
 )
+from followup_desktop.core.ics.parse import Invitation, Person
 from followup_desktop.core.models import (
     Action,
     ActionState,
@@ -29,6 +30,8 @@ from followup_desktop.core.models import (
     Interview,
     Opportunity,
     OpportunityContact,
+    Stage,
+    StageKind,
 )
 from followup_desktop.core.services import (
     DebriefFields,
@@ -557,3 +560,76 @@ def test_the_service_imports_and_names_what_changed(service: FollowupService) ->
             select(Action.id).where(Action.opportunity_id == opportunity_id)
         ).all()
     assert set(planned) >= result.replanned
+
+
+def _invitation(summary: str, organizer: str | None = None) -> Invitation:
+    starts = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    return Invitation(
+        uid=f"{summary}@test",
+        sequence=0,
+        cancelled=False,
+        summary=summary,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        timezone="UTC",
+        all_day=False,
+        location="",
+        description="",
+        organizer=None if organizer is None else Person("Jo", organizer),
+        attendees=(),
+    )
+
+
+def test_matching_prefers_open_then_recent_and_reads_titles_word_by_word(
+    database: Database,
+) -> None:
+    made: dict[str, int] = {}
+
+    def create(name: str, company: str, days_ago: int) -> None:
+        at = FollowupService(database, clock=lambda: NOW - timedelta(days=days_ago))
+        created = at.create_opportunity(company, "Analyst").created_id
+        assert created is not None
+        made[name] = created
+
+    for name, company, days_ago in (
+        ("acme_old", "Acme GmbH", 3),
+        ("acme_recent", "Acme", 2),
+        ("acme_closed", "ACME Inc.", 1),
+        ("acme_archived", "Acme", 0),
+        ("northwind", "Northwind Traders", 1),
+        ("northwind_again", "Northwind Traders", 2),
+        ("bluewave", "Blue Wave", 1),
+        ("ion", "Ion", 1),
+    ):
+        create(name, company, days_ago)
+    service = FollowupService(database, clock=lambda: NOW)
+    with database.session() as session:
+        rejected = session.scalars(select(Stage.id).where(Stage.kind == StageKind.REJECTED)).first()
+    assert rejected is not None
+    service.move_opportunities([made["acme_closed"]], rejected)
+    service.set_archived([made["acme_archived"]])
+    invitations = [
+        _invitation("Call", "jo@acme.example"),  # the organizer's domain
+        _invitation("Interview with Northwind Traders (Analyst)"),  # named in the title
+        _invitation("BLUEWAVE-interview"),  # the company squashed into the title
+        _invitation("Champion round"),  # "Ion" only inside a word: no match
+    ]
+    with database.session() as session:
+        proposals = propose(session, invitations)
+    assert [p.opportunity_id for p in proposals] == [
+        made["acme_recent"],  # open before closed, archived never, then the newest
+        made["northwind"],  # the more recently changed of the two
+        made["bluewave"],
+        None,
+    ]
+    assert [p.matched_by.split(" (")[0] for p in proposals] == [
+        "the organizer's address",
+        "the company name in the title",
+        "the company name in the title",
+        "no opportunity matches",
+    ]
+    # Only closed ones left: the closed one is still found.
+    service.set_archived([made["acme_old"], made["acme_recent"]])
+    with database.session() as session:
+        [proposal] = propose(session, invitations[:1])
+    assert proposal.opportunity_id == made["acme_closed"]

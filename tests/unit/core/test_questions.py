@@ -8,6 +8,8 @@ import pytest
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.errors import NotFoundError
+from followup_desktop.core.models import ContactRole
+from followup_desktop.core.queries.debrief import panel_contacts
 from followup_desktop.core.questions import (
     NO_THEME,
     contact_choices,
@@ -16,6 +18,7 @@ from followup_desktop.core.questions import (
     load_debrief,
 )
 from followup_desktop.core.services import (
+    ContactFields,
     DebriefFields,
     FollowupService,
     PanelMember,
@@ -107,3 +110,37 @@ def test_latest_ended_interview_ignores_ones_still_to_come(service: FollowupServ
     _interview(service, "Initech", -5)  # ends in five hours
     with service.db.session() as session:
         assert latest_ended_interview_id(session, NOW) == latest
+
+
+def test_panel_contacts_are_every_contact_by_name_then_id(
+    service: FollowupService,
+) -> None:
+    _interview(service, "Acme", 1)
+    other = service.create_opportunity("Globex", "Analyst").created_id
+    assert other is not None
+    ids = [
+        service.add_contact(name, ContactFields(title=title, email=email), **link).created_id
+        for name, title, email, link in (
+            ("Zoë Brandt", "CTO", "zoe@globex.test", {"opportunity_id": other}),
+            ("Ana Díaz", "", "ana@acme.test", {}),
+            (
+                "Ana Díaz",
+                "Recruiter",
+                "ana.diaz@globex.test",
+                {"opportunity_id": other, "role": ContactRole.RECRUITER},
+            ),
+        )
+    ]
+    zoe, ana, ana_at_globex = ids
+    expected = [
+        (ana, "Ana Díaz", "", "ana@acme.test", ""),
+        (ana_at_globex, "Ana Díaz", "Recruiter", "ana.diaz@globex.test", ""),
+        (zoe, "Zoë Brandt", "CTO", "zoe@globex.test", ""),
+    ]
+    # Every contact of the database, not only this opportunity's: anyone may have been
+    # on the panel.
+    assert [tuple(choice) for choice in panel_contacts(service.db)] == expected
+    with service.db.session() as session:
+        assert [tuple(choice) for choice in contact_choices(session)] == expected
+    choice = panel_contacts(service.db)[2]
+    assert (choice.id, choice.name, choice.title, choice.email, choice.phone) == expected[2]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import threading
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,14 +19,17 @@ from followup_desktop.core.action_kinds import ActionKind
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import Action, ActionState, Interview, Opportunity
+from followup_desktop.core.queries.calendar import expected_decisions
 from followup_desktop.core.services import Change, FollowupService, InterviewFields
 from followup_desktop.core.timeutil import local_zone
 from followup_desktop.gui.calendar import CalendarPage, ScheduleInterviewDialog
+from followup_desktop.gui.calendar import page as page_module
 from followup_desktop.gui.calendar.agenda_model import AGENDA_DAYS, day_words
 from followup_desktop.gui.calendar.day_delegate import cell_text
 from followup_desktop.gui.calendar.month_model import (
     INTERVIEW_MIME,
     EntriesRole,
+    InMonthRole,
     IsTodayRole,
     TotalRole,
     add_months,
@@ -127,6 +132,8 @@ def test_a_day_shows_interviews_actions_and_the_expected_decision(
     assert "overdue" in cell_text(call, page.time_text(call))
     assert "(overdue)" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert "overdue" in index.data(Qt.ItemDataRole.AccessibleTextRole)
+    # The expected decisions are read on the window's worker and join the days after.
+    qtbot.waitUntil(lambda: page.decisions_ready)
     decision = model.index_of(day + timedelta(days=3)).data(EntriesRole)
     assert [e.kind for e in decision][:1] == [EntryKind.DECISION]
     assert "Decision due: Acme" in cell_text(decision[0], "")
@@ -670,3 +677,142 @@ def test_a_calendar_line_names_the_person_of_the_step() -> None:
     assert entry.title == "Send a thank-you note to Dana Kim · Acme Robotics"
     assert cell_text(entry, "09:00").endswith("Acme Robotics: Send a thank-you note to Dana Kim")
     assert entry.action_label == "Send a thank-you note to Dana Kim"
+
+
+def _decision_days(page: CalendarPage) -> dict[date, str]:
+    """Each shown day with an expected decision, and whose it is."""
+    model = page.model
+    shown: dict[date, str] = {}
+    for offset in range(model.visible_days):
+        day = model.first_day + timedelta(days=offset)
+        for entry in model.index_of(day).data(EntriesRole):
+            if entry.kind is EntryKind.DECISION:
+                shown[day] = entry.company
+    return shown
+
+
+def test_the_month_shows_at_once_and_its_decisions_join_when_read(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = today()
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    interview = service.record_interview(
+        acme, local(day, 10), local(day, 11), timezone="UTC"
+    ).created_id
+    assert interview is not None
+    service.update_interview(interview, InterviewFields(decision_date=day + timedelta(days=3)))
+    window = open_window(qtbot, service, tmp_path)
+    # The real read of every decision, held once it has read (as a slow one would be):
+    # what is written meanwhile is not in what it read.
+    gate, read_all = threading.Event(), threading.Event()
+    real = expected_decisions
+
+    def held(
+        db: Database, tz: tzinfo, opportunity_ids: Iterable[int] | None = None
+    ) -> list[CalendarEntry]:
+        read = real(db, tz, opportunity_ids)
+        if opportunity_ids is None:
+            read_all.set()
+            gate.wait(5)
+        return read
+
+    monkeypatch.setattr(page_module, "expected_decisions", held)
+    page = show_calendar(window)
+    qtbot.waitUntil(read_all.is_set)
+    entries = page.model.index_of(day).data(EntriesRole)
+    assert EntryKind.INTERVIEW in {entry.kind for entry in entries}  # shown at once
+    assert not page.decisions_ready
+    assert _decision_days(page) == {}
+    # Changed while they are read (a small write, on the GUI thread): the change counts.
+    window.bus.publish(
+        service.update_interview(interview, InterviewFields(decision_date=day + timedelta(days=4)))
+    )
+    gate.set()
+    qtbot.waitUntil(lambda: page.decisions_ready)
+    assert _decision_days(page) == {day + timedelta(days=4): "Acme"}
+
+
+def test_a_month_shows_the_decisions_of_its_own_days_only(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    day = today()
+    decisions = {"Acme": day + timedelta(days=2), "Globex": day + timedelta(days=80)}
+    for company, decided in decisions.items():
+        opportunity = service.create_opportunity(company, "Analyst").created_id
+        assert opportunity is not None
+        interview = service.record_interview(
+            opportunity, local(day, 9), local(day, 10), timezone="UTC"
+        ).created_id
+        assert interview is not None
+        service.update_interview(interview, InterviewFields(decision_date=decided))
+    window = open_window(qtbot, service, tmp_path)
+    page = show_calendar(window)
+    qtbot.waitUntil(lambda: page.decisions_ready)
+    assert _decision_days(page) == {decisions["Acme"]: "Acme"}
+    later = add_months(page.model.month, 3)
+    while page.model.month != later:
+        page.turn_month(1)
+    assert _decision_days(page) == {decisions["Globex"]: "Globex"}
+
+
+def test_decisions_read_before_a_change_to_everything_are_read_again(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = today()
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    interview = service.record_interview(
+        acme, local(day, 10), local(day, 11), timezone="UTC"
+    ).created_id
+    assert interview is not None
+    service.update_interview(interview, InterviewFields(decision_date=day + timedelta(days=3)))
+    window = open_window(qtbot, service, tmp_path)
+    gate, read_all = threading.Event(), threading.Event()
+    full_reads: list[int] = []
+
+    def held(
+        db: Database, tz: tzinfo, opportunity_ids: Iterable[int] | None = None
+    ) -> list[CalendarEntry]:
+        read = expected_decisions(db, tz, opportunity_ids)
+        if opportunity_ids is None:
+            full_reads.append(len(read))
+            read_all.set()
+            gate.wait(5)
+        return read
+
+    monkeypatch.setattr(page_module, "expected_decisions", held)
+    page = show_calendar(window)
+    qtbot.waitUntil(read_all.is_set)
+    service.update_interview(interview, InterviewFields(decision_date=day + timedelta(days=5)))
+    # A change of the stages (or an import) may move every decision: no patching.
+    window.bus.publish(Change(frozenset(), frozenset({"stage"})))
+    gate.set()
+    qtbot.waitUntil(lambda: page.decisions_ready)
+    assert len(full_reads) == 2
+    assert _decision_days(page) == {day + timedelta(days=5): "Acme"}
+
+
+def test_what_a_cell_paints_is_what_its_roles_say(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    day = today()
+    acme = service.create_opportunity("Acme", "Analyst").created_id
+    assert acme is not None
+    service.record_interview(acme, local(day, 10), local(day, 11), timezone="UTC")
+    window = open_window(qtbot, service, tmp_path)
+    page = show_calendar(window)
+    qtbot.waitUntil(lambda: page.decisions_ready)
+    model = page.model
+    for offset in range(model.visible_days):
+        index = model.index_of(model.first_day + timedelta(days=offset))
+        cell = model.cell(index)
+        assert cell.number == index.data(Qt.ItemDataRole.DisplayRole)
+        assert cell.in_month == index.data(InMonthRole)
+        assert cell.today == index.data(IsTodayRole)
+        assert cell.entries == index.data(EntriesRole)
+        assert cell.total == index.data(TotalRole)
+    assert model.cell(model.index_of(day)).today
+    assert any(
+        entry.kind is EntryKind.INTERVIEW for entry in model.cell(model.index_of(day)).entries
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -33,10 +34,13 @@ from followup_desktop.core.models import (
     Interview,
     InterviewParticipant,
 )
-from followup_desktop.core.queries.debrief import stored_draft
+from followup_desktop.core.queries.debrief import panel_contacts, stored_draft
+from followup_desktop.core.questions import ContactChoice
 from followup_desktop.core.services import ContactFields, FollowupService
+from followup_desktop.core.storage_errors import StorageIOError
 from followup_desktop.gui import debrief as debrief_package
 from followup_desktop.gui.debrief import DebriefDialog, open_debrief, open_latest_debrief
+from followup_desktop.gui.debrief import dialog as dialog_module
 
 NOW = datetime(2026, 11, 23, 14, tzinfo=UTC)
 MEGABYTE = 1_000_000
@@ -679,3 +683,88 @@ def test_in_german_the_debrief_speaks_german_and_writes_german_dates(
         assert dialog.questions.errors["question"].text().startswith("Frage 1: ")
     finally:
         i18n.set_language("en")
+
+
+def _contacts_ready(dialog: DebriefDialog) -> bool:
+    return dialog.contacts_ready
+
+
+def _gate_contacts(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    # The real read, held until the test lets it go: it stands for a large database
+    # whose contacts take a while to read.
+    gate = threading.Event()
+    real = panel_contacts
+
+    def held(db: Database) -> tuple[ContactChoice, ...]:
+        gate.wait(5)
+        return real(db)
+
+    monkeypatch.setattr(dialog_module, "panel_contacts", held)
+    return gate
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_the_form_opens_before_the_contacts_and_suggests_a_name_typed_meanwhile(
+    qtbot: QtBot,
+    service: FollowupService,
+    interview_id: int,
+    dana: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gate = _gate_contacts(monkeypatch)
+    dialog = _open(qtbot, service, interview_id)
+    linked = dialog.findChild(QLabel, "panelLinked")
+    assert linked is not None
+    dialog.panel.add_row()
+    assert not _contacts_ready(dialog)
+    assert linked.text() == dialog_module.CONTACTS_LOADING
+    _type(qtbot, dialog.panel.editors["name"], "dan")
+    _type(qtbot, dialog.text["went_well"], "Good rapport")
+    dialog.panel.editors["name"].setFocus()
+    qtbot.wait(50)
+    assert not _contacts_ready(dialog)  # still reading: everything typed stays
+
+    popup = dialog.completer.popup()
+    assert popup is not None
+    with qtbot.waitSignal(dialog.contacts_read) as read:
+        gate.set()
+    assert read.args == [True]
+    assert _contacts_ready(dialog)
+    assert dialog.panel.editors["name"].text() == "dan"  # type: ignore[union-attr]
+    assert dialog.text["went_well"].toPlainText() == "Good rapport"
+    # What was typed meanwhile is completed as if typed now.
+    qtbot.waitUntil(popup.isVisible)
+    assert dialog.completer.currentCompletion() == "Dana Okafor"
+    with qtbot.waitSignal(dialog.completer.activated):
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert dialog.panel.editors["title"].text() == "Head of Data"  # type: ignore[union-attr]
+    assert dialog.panel.rows()[0]["contact_id"] == dana
+    assert linked.text().startswith("Linked to an existing contact")
+
+
+@pytest.mark.expected_log("^could not read the contacts to suggest panel names")
+def test_contacts_that_cannot_be_read_are_said_and_the_form_still_submits(
+    qtbot: QtBot,
+    service: FollowupService,
+    interview_id: int,
+    dana: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unreadable(_db: Database) -> tuple[ContactChoice, ...]:
+        raise StorageIOError()
+
+    monkeypatch.setattr(dialog_module, "panel_contacts", unreadable)
+    dialog = _open(qtbot, service, interview_id)
+    dialog.panel.add_row()
+    _type(qtbot, dialog.panel.editors["name"], "Sam Lee")
+    with qtbot.waitSignal(dialog.contacts_read) as read:
+        pass
+    assert read.args == [False]
+    linked = dialog.findChild(QLabel, "panelLinked")
+    assert linked is not None
+    assert linked.text() == dialog_module.CONTACTS_UNREADABLE
+    assert dialog.panel.editors["name"].text() == "Sam Lee"  # type: ignore[union-attr]
+    contacts = _count(service, Contact)
+    assert dialog.submit() is True
+    assert _count(service, Contact) == contacts + 1

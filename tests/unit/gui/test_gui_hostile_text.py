@@ -222,6 +222,8 @@ def test_debrief_and_question_bank_show_hostile_text_literally(
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    # The panel's completer holds the names once they are read on the worker.
+    qtbot.waitUntil(lambda: dialog.contacts_ready)
     texts = shown_texts(dialog)
     for literal in (COMPANY, ROLE, CONTACT, QUESTION):
         assert_literal(texts, literal)

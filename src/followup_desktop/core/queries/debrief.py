@@ -1,6 +1,11 @@
 """What the debrief form and the question bank read: the stored debrief, the panel the
-form opens with, the contacts a panel row can be completed from, the form's draft, and
-every stumbled question."""
+form opens with, the form's draft, the contacts a panel row can be completed from, and
+every stumbled question.
+
+The form opens with :func:`debrief_form` (a few rows of one interview, quick enough for
+the GUI thread); :func:`panel_contacts` reads every contact of the database, which on
+a large one takes a tenth of a second or more, so the form asks for it on the worker.
+"""
 
 from __future__ import annotations
 
@@ -51,7 +56,8 @@ class StoredDraft:
 
 @dataclass(frozen=True)
 class DebriefForm:
-    """Everything the debrief form opens with, read in one transaction.
+    """Everything the debrief form opens with, read in one transaction (the contacts
+    to complete from come apart, from :func:`panel_contacts`).
 
     ``draft`` is the newest draft still worth restoring (None when there is none, or
     when it is older than the submission); ``draft_refused`` says why a stored draft
@@ -59,7 +65,6 @@ class DebriefForm:
     """
 
     snapshot: DebriefSnapshot
-    contacts: tuple[ContactChoice, ...]
     draft: DebriefDraft | None
     draft_refused: str | None = None
     #: Who the panel starts with when there is no draft: see :func:`opening_panel`.
@@ -122,13 +127,18 @@ def _stored_draft(session: Session, snapshot: DebriefSnapshot) -> StoredDraft:
 
 
 def debrief_form(db: Database, interview_id: int) -> DebriefForm:
-    """The stored debrief of ``interview_id``, the contacts to complete from, its draft."""
+    """The stored debrief of ``interview_id``, the panel it opens with, its draft."""
     with db.session() as session:
         snapshot = load_debrief(session, interview_id)
         stored = _stored_draft(session, snapshot)
-        contacts = tuple(contact_choices(session))
         panel = opening_panel(session, snapshot)
-    return DebriefForm(snapshot, contacts, stored.draft, stored.refused, panel)
+    return DebriefForm(snapshot, stored.draft, stored.refused, panel)
+
+
+def panel_contacts(db: Database) -> tuple[ContactChoice, ...]:
+    """Every contact, by name, that a panel row can be completed from."""
+    with db.session() as session:
+        return tuple(contact_choices(session))
 
 
 def stored_draft(db: Database, snapshot: DebriefSnapshot) -> DebriefDraft | None:
@@ -171,6 +181,7 @@ __all__ = [
     "debrief_form",
     "latest_ended_interview",
     "opening_panel",
+    "panel_contacts",
     "question_bank",
     "stored_draft",
 ]

@@ -13,16 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from followup_desktop.core.board import DueState
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind, symbol_of
 from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.gui.calendar.month_model import (
+    DayCell,
     EntriesRole,
     InMonthRole,
     IsTodayRole,
+    MonthModel,
     TotalRole,
 )
 from followup_desktop.gui.contrast import legible, over
@@ -32,6 +34,8 @@ from followup_desktop.gui.theme import muted_text, status_color, tinted
 AnyIndex = QModelIndex | QPersistentModelIndex
 PADDING = 4
 LINE_GAP = 2
+# Colour pairs kept for legible(); far more than one palette has.
+LEGIBLE_CACHE = 256
 
 
 def cell_text(entry: CalendarEntry, time_text: str) -> str:
@@ -81,6 +85,9 @@ class DayDelegate(QStyledItemDelegate):
         self._bold = QFont()
         self._small = QFont()
         self._line = 14
+        # legible() per pair of colours: a month paints a few hundred lines in a handful
+        # of colours, and the contrast arithmetic was a fifth of its painting time.
+        self._legible: dict[tuple[object, object], QColor] = {}
 
     def _fonts(self, base: QFont) -> None:
         key = base.key()
@@ -94,6 +101,15 @@ class DayDelegate(QStyledItemDelegate):
         if size > 0:
             self._small.setPointSizeF(max(7.0, size * 0.92))
         self._line = QFontMetrics(self._small).height() + LINE_GAP
+
+    def _readable(self, foreground: QColor, background: QColor) -> QColor:
+        key = (foreground.getRgbF(), background.getRgbF())
+        color = self._legible.get(key)
+        if color is None:
+            if len(self._legible) > LEGIBLE_CACHE:  # a new palette: start again
+                self._legible.clear()
+            color = self._legible[key] = legible(foreground, background)
+        return QColor(color)
 
     def layout(self, rect: QRect, entries: list[CalendarEntry], total: int) -> CellLayout:
         """Place the header and as many entry lines as fit in ``rect``."""
@@ -134,8 +150,8 @@ class DayDelegate(QStyledItemDelegate):
         palette: QPalette = option.palette
         state: QStyle.StateFlag = option.state
         self._fonts(option.font)
-        in_month = bool(index.data(InMonthRole))
-        today = bool(index.data(IsTodayRole))
+        facts = _cell(index)
+        in_month, today = facts.in_month, facts.today
         selected = bool(state & QStyle.StateFlag.State_Selected)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -156,18 +172,17 @@ class DayDelegate(QStyledItemDelegate):
             painter.drawRect(rect.adjusted(1, 1, -width, -width))
 
         # Every text colour is checked against what it is drawn on (AA contrast).
-        text = legible(palette.color(QPalette.ColorRole.Text), background)
-        muted = legible(muted_text(palette), background)
-        entries: list[CalendarEntry] = index.data(EntriesRole) or []
-        cell = self.layout(rect, entries, int(index.data(TotalRole) or 0))
+        text = self._readable(palette.color(QPalette.ColorRole.Text), background)
+        muted = self._readable(muted_text(palette), background)
+        cell = self.layout(rect, facts.entries, facts.total)
         painter.setFont(self._bold if today else self._small)
         painter.setPen(text if in_month else muted)
-        number = str(index.data(Qt.ItemDataRole.DisplayRole))
+        number = facts.number
         align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         painter.drawText(cell.header, align, number)
         if today:
             painter.setFont(self._bold)
-            painter.setPen(legible(highlight, background))
+            painter.setPen(self._readable(highlight, background))
             painter.drawText(
                 cell.header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, _("Today")
             )
@@ -180,14 +195,15 @@ class DayDelegate(QStyledItemDelegate):
             if entry.kind is EntryKind.INTERVIEW:
                 wash = tinted(highlight, 0.18)
                 painter.fillRect(line.adjusted(0, 0, 0, -1), wash)
-                painter.setPen(legible(muted if entry.cancelled else text, over(wash, background)))
+                ink = muted if entry.cancelled else text
+                painter.setPen(self._readable(ink, over(wash, background)))
             elif entry.kind is EntryKind.DECISION:
                 wash = tinted(muted, 0.18)
                 painter.fillRect(line.adjusted(0, 0, 0, -1), wash)
-                painter.setPen(legible(text, over(wash, background)))
+                painter.setPen(self._readable(text, over(wash, background)))
             else:
                 plain = text if in_month else muted
-                painter.setPen(legible(overdue, background) if entry.overdue else plain)
+                painter.setPen(self._readable(overdue, background) if entry.overdue else plain)
             inset = line.adjusted(3, 0, -2, 0)
             elided = metrics.elidedText(shown(words), Qt.TextElideMode.ElideRight, inset.width())
             painter.drawText(inset, align, elided)
@@ -196,3 +212,16 @@ class DayDelegate(QStyledItemDelegate):
             more = ngettext("+{n} more", "+{n} more", cell.hidden).format(n=cell.hidden)
             painter.drawText(cell.more.adjusted(3, 0, 0, 0), align, more)
         painter.restore()
+
+
+def _cell(index: AnyIndex) -> DayCell:
+    model = index.model()
+    if isinstance(model, MonthModel):
+        return model.cell(index)
+    return DayCell(  # another model with the same roles
+        str(index.data(Qt.ItemDataRole.DisplayRole)),
+        bool(index.data(InMonthRole)),
+        bool(index.data(IsTodayRole)),
+        list(index.data(EntriesRole) or []),
+        int(index.data(TotalRole) or 0),
+    )

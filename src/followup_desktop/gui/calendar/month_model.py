@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -50,6 +50,18 @@ TotalRole = Qt.ItemDataRole.UserRole + 3
 InMonthRole = Qt.ItemDataRole.UserRole + 4
 IsTodayRole = Qt.ItemDataRole.UserRole + 5
 EntryRole = Qt.ItemDataRole.UserRole + 6  # one entry (the agenda list)
+
+
+class DayCell(NamedTuple):
+    """What a month cell paints, read in one call (see :meth:`MonthModel.cell`)."""
+
+    number: str
+    in_month: bool
+    today: bool
+    entries: list[CalendarEntry]
+    total: int
+
+
 TOOLTIP_LINES = 12
 
 
@@ -232,6 +244,20 @@ class MonthModel(QAbstractTableModel):
         """How many entries ``day`` has, loaded or not."""
         return max(self._range.totals.get(day, 0), len(self._by_day.get(day, ())))
 
+    def in_month(self, day: date) -> bool:
+        """True for a day of the month shown (a week shows every day alike)."""
+        return self.week_mode or (day.month == self._month.month and day.year == self._month.year)
+
+    def cell(self, index: ModelIndex) -> DayCell:
+        """Everything the delegate paints for a cell, in one Python call: through
+        ``index.data()`` each role crossed into Qt and back, a quarter of a month's
+        painting time."""
+        day = self.day_at(index)
+        entries = self._by_day.get(day, [])
+        return DayCell(
+            str(day.day), self.in_month(day), day == self._today(), entries, self.total(day)
+        )
+
     # -- Qt interface -----------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -323,9 +349,7 @@ class MonthModel(QAbstractTableModel):
             return self.total(day)
         if role == InMonthRole:
             # A week shows every day alike; a month greys the days around it.
-            return self.week_mode or (
-                day.month == self._month.month and day.year == self._month.year
-            )
+            return self.in_month(day)
         if role == IsTodayRole:
             return day == self._today()
         if role == Qt.ItemDataRole.ToolTipRole:

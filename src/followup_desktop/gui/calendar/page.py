@@ -4,7 +4,10 @@ expected decisions.
 The month is a table of day cells; the week is a time grid (:class:`WeekView`) over the
 same model in week mode; the agenda is a list. The page reads only the days it shows
 (:func:`load_range` for the 42, 7 or :data:`AGENDA_DAYS` days) and keeps a
-:class:`DecisionIndex` beside it, patched per changed opportunity. It knows nothing about
+:class:`DecisionIndex` beside it, patched per changed opportunity. In the window the
+index is built on the worker (it reads every open opportunity's decision): the days show
+at once with their interviews and follow-ups, and the expected decisions join them when
+the index arrives. It knows nothing about
 the window: activating an entry emits :attr:`CalendarPage.open_opportunity` or
 :attr:`CalendarPage.open_action`, and an empty day (or an empty slot of the week) asks for
 an interview through :attr:`CalendarPage.schedule_requested`.
@@ -25,6 +28,7 @@ zone. The service re-plans its follow-ups and the resulting change is emitted th
 from __future__ import annotations
 
 import calendar
+import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -81,6 +85,9 @@ from followup_desktop.gui.calendar.month_model import (
 from followup_desktop.gui.calendar.move_dialog import ask_move, movable
 from followup_desktop.gui.calendar.week_view import WeekView
 from followup_desktop.gui.plain import PlainLabel, action_text, tooltip
+from followup_desktop.gui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 # How many interviews and how many follow-ups a day are read for a month cell.
 PER_DAY = 6
@@ -216,6 +223,7 @@ class CalendarPage(QWidget):
         parent: QWidget | None = None,
         *,
         service: FollowupService | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("calendarPage")
@@ -229,7 +237,14 @@ class CalendarPage(QWidget):
         self.refuse_write: Callable[[], bool] = lambda: False
         self._clock = clock
         self._tz = tz
+        self._clock_texts: dict[tuple[int, int], str] = {}
         self._decisions: DecisionIndex | None = None
+        # With a runner (the window's), the decision index is read there: see _load.
+        self._tasks = tasks
+        self._decisions_reading = False
+        # What changed while the index was being read: patched in, or read again.
+        self._changed_while_reading: set[int] = set()
+        self._everything_while_reading = False
         self._stale = False
         self._selected = self.today()
         #: Picks one entry of a busy day; replaced in tests (a QMenu blocks).
@@ -388,23 +403,80 @@ class CalendarPage(QWidget):
 
     def time_text(self, entry: CalendarEntry) -> str:
         """An entry's local time of day, the locale's way ("2:05 PM", "14:05")."""
-        return localformat.clock(entry.starts_at.astimezone(self._tz))
+        local = entry.starts_at.astimezone(self._tz)
+        # Kept per time of day: a month paints hundreds of them, and Babel takes a
+        # tenth of a millisecond for each (the language is fixed per process).
+        key = (local.hour, local.minute)
+        text = self._clock_texts.get(key)
+        if text is None:
+            text = self._clock_texts[key] = localformat.clock(local)
+        return text
 
     # -- reading ----------------------------------------------------------------------
 
+    @property
+    def decisions_ready(self) -> bool:
+        """True once the expected decisions are known (and so shown)."""
+        return self._decisions is not None
+
     def _load(self, first: date, days: int) -> CalendarRange:
-        if self._decisions is None:
-            # Built once, on first show (about 50 ms on 10,000 opportunities).
+        if self._decisions is None and self._tasks is None:
+            # Alone (no worker), the index is built here, once.
             self._decisions = DecisionIndex(expected_decisions(self._db, self._tz))
-        return calendar_range(
+        shown = calendar_range(
             self._db,
             first,
             days,
             self._clock(),
             self._tz,
             per_day=PER_DAY,
-            decisions=self._decisions,
+            decisions=self._decisions or DecisionIndex(),
         )
+        if self._decisions is None:
+            # 30 to 60 ms on 10,000 opportunities: on the worker, and the days shown
+            # without decisions until it is back (_decisions_arrived shows them). Only
+            # asked for now: read at the same time, each read slowed the other down
+            # (the driver lets go of the interpreter lock on every step).
+            self._read_decisions_later()
+        return shown
+
+    def _read_decisions_later(self) -> None:
+        if self._decisions_reading or self._tasks is None:
+            return
+        self._decisions_reading = True
+        self._changed_while_reading.clear()
+        self._everything_while_reading = False
+        db, tz = self._db, self._tz
+        self._tasks.submit(
+            lambda: DecisionIndex(expected_decisions(db, tz)),
+            self._decisions_arrived,
+            self._decisions_failed,
+            quiet=True,
+            owner=self,
+        )
+
+    def _decisions_arrived(self, index: DecisionIndex) -> None:
+        self._decisions_reading = False
+        changed = set(self._changed_while_reading)
+        self._changed_while_reading.clear()
+        if self._everything_while_reading or len(changed) > PATCH_LIMIT:
+            # Read before a change that touched nearly everything: read it again.
+            self._read_decisions_later()
+            return
+        if changed:
+            # The read may have begun before these were written (small writes run on
+            # the GUI thread): what it says about them is read again, here (a few rows).
+            index.update(changed, expected_decisions(self._db, self._tz, changed))
+        self._decisions = index
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _decisions_failed(self, error: BaseException) -> None:
+        # The days stay shown without decisions; the next read of the page tries again.
+        self._decisions_reading = False
+        log.warning("could not read the expected decisions for the calendar: %s", error)
 
     def refresh(self) -> None:
         """Read the visible days again."""
@@ -426,6 +498,9 @@ class CalendarPage(QWidget):
         Hidden, the page only notes that it is stale and re-reads when shown again.
         """
         ids = set(opportunity_ids)
+        if self._decisions_reading:
+            self._everything_while_reading |= everything
+            self._changed_while_reading |= ids
         if everything or len(ids) > PATCH_LIMIT:
             self._decisions = None
         elif ids and self._decisions is not None:

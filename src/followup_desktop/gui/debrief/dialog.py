@@ -11,6 +11,12 @@ retried with a growing pause (:data:`RETRY_DELAYS_MS`). A write waits at most
 one. Submitting validates,
 shows each problem under its field, then saves through the service, which creates the
 panel's contacts and re-plans the follow-ups.
+
+The form opens with what one interview holds, read on the spot (a few rows). The
+contacts a panel name is completed from are every contact of the database, tens of
+thousands on a long search: they are read on a worker thread of the dialog's own while
+the form is already open, and the names are suggested once they arrive (also for a name
+typed meanwhile). Nothing typed waits for them.
 """
 
 from __future__ import annotations
@@ -57,7 +63,7 @@ from followup_desktop.core.fields import DebriefFields, InterviewFields
 from followup_desktop.core.i18n import _
 from followup_desktop.core.models import Channel, DebriefStatus, InterviewKind
 from followup_desktop.core.next_steps import NextStepsOffer, next_steps_offers
-from followup_desktop.core.queries.debrief import debrief_form
+from followup_desktop.core.queries.debrief import debrief_form, panel_contacts
 from followup_desktop.core.questions import BETTER_ANSWER_HINT, ContactChoice, DebriefSnapshot
 from followup_desktop.core.services import FollowupService, PanelMember, QuestionInput
 from followup_desktop.core.storage_errors import StorageError
@@ -67,6 +73,7 @@ from followup_desktop.gui.debrief.common import FieldError, error_colour
 from followup_desktop.gui.debrief.offers import NextStepsOffers
 from followup_desktop.gui.debrief.rows import FieldSpec, Row, RowListEditor, RowTexts
 from followup_desktop.gui.plain import PlainLabel, editable, rich, shown
+from followup_desktop.gui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +84,15 @@ AUTOSAVE_DELAY_MS = 100
 PANEL_PREFILLED_HINT = _(
     "Started with the interviewers already on this card. Check the names and remove "
     "anyone who was not there."
+)
+#: Under a new panel row while the contacts to suggest names from are read.
+CONTACTS_LOADING = _(
+    "A new contact will be created on submit. Reading your contacts to suggest names…"
+)
+#: Under a new panel row when they could not be read.
+CONTACTS_UNREADABLE = _(
+    "A new contact will be created on submit. Your saved contacts could not be read, "
+    "so no names are suggested."
 )
 #: How long typing pauses before the next-steps text is read again for a timing offer.
 OFFER_DELAY_MS = 250
@@ -169,11 +185,14 @@ class DebriefDialog(QDialog):
     """The debrief of one interview; opens with the newest draft if there is one.
 
     Signals: ``draft_saved(float)`` after each draft write (milliseconds it took),
-    ``submitted(object)`` with the service's :class:`Change` after a successful submit.
+    ``submitted(object)`` with the service's :class:`Change` after a successful submit,
+    ``contacts_read(bool)`` when the contacts to complete panel names from have been
+    read on the worker (False when they could not be).
     """
 
     draft_saved = Signal(float)
     submitted = Signal(object)
+    contacts_read = Signal(bool)
 
     def __init__(
         self, service: FollowupService, interview_id: int, parent: QWidget | None = None
@@ -196,7 +215,15 @@ class DebriefDialog(QDialog):
 
         form = debrief_form(service.db, interview_id)
         self.snapshot = form.snapshot
-        self._contacts = list(form.contacts)
+        # Filled when panel_contacts() comes back from the worker (see the module's note).
+        self._contacts: list[ContactChoice] = []
+        #: True once the contacts to complete from have arrived (or failed to).
+        self.contacts_ready = False
+        self._contacts_unreadable = False
+        # The name of each contact a row may be linked to: until every contact has
+        # arrived, those of the rows the form opens with (below), so a linked name
+        # edited away and back keeps its link, as it does once they are all here.
+        self._names_by_id: dict[int, str] = {}
         # A draft a newer Followup wrote is kept as it is: nothing here overwrites it.
         self._draft_refused = form.draft_refused
         self._tz = zone(self.snapshot.timezone)
@@ -217,8 +244,22 @@ class DebriefDialog(QDialog):
             )
         if self._draft_refused is not None:
             self._show_problem(self._draft_refused)
+        for row in self.panel.rows():
+            if row.get("contact_id") is not None:
+                self._names_by_id.setdefault(int(row["contact_id"]), str(row["name"]))
         self._loading = False
         self.refresh_offers()
+        # Its own queue on the shared pool: the names never wait behind the window's
+        # writes (a re-plan of every card can take seconds).
+        self._tasks = TaskRunner(self)
+        db = service.db
+        self._tasks.submit(
+            lambda: panel_contacts(db),
+            self._contacts_arrived,
+            self._contacts_failed,
+            quiet=True,
+            owner=self,
+        )
 
     # -- building ---------------------------------------------------------------------
 
@@ -578,8 +619,9 @@ class DebriefDialog(QDialog):
         return stack
 
     def _setup_contact_completion(self) -> None:
-        names = QStringListModel([contact.name for contact in self._contacts], self)
-        completer = QCompleter(names, self)
+        # Empty until the contacts arrive from the worker (_contacts_arrived).
+        self._contact_names = QStringListModel(self)
+        completer = QCompleter(self._contact_names, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -591,6 +633,28 @@ class DebriefDialog(QDialog):
         name_edit.textEdited.connect(self._on_panel_name_edited)
 
     # -- panel contacts ---------------------------------------------------------------
+
+    def _contacts_arrived(self, contacts: tuple[ContactChoice, ...]) -> None:
+        self._contacts = list(contacts)
+        self._names_by_id = {contact.id: contact.name for contact in contacts}
+        self._contact_names.setStringList([contact.name for contact in contacts])
+        self.contacts_ready = True
+        # A name typed while they were read is completed now, as if typed after.
+        name_edit = self.panel.editors["name"]
+        assert isinstance(name_edit, QLineEdit)
+        typed = name_edit.text()
+        # focusWidget(), not hasFocus(): the dialog need not be the active window.
+        if self.focusWidget() is name_edit and typed and self.panel.current_row() >= 0:
+            self.completer.setCompletionPrefix(typed)
+            self.completer.complete()
+        self._update_linked_label()
+        self.contacts_read.emit(True)
+
+    def _contacts_failed(self, error: BaseException) -> None:
+        log.warning("could not read the contacts to suggest panel names: %s", error)
+        self.contacts_ready = self._contacts_unreadable = True
+        self._update_linked_label()
+        self.contacts_read.emit(False)
 
     def choose_contact(self, contact: ContactChoice) -> None:
         """Fill the current panel row from an existing contact and link it."""
@@ -613,9 +677,7 @@ class DebriefDialog(QDialog):
         if row < 0:
             return
         linked = self.panel.model.row(row).get("contact_id")
-        if linked is not None and not any(
-            contact.id == linked and contact.name == text for contact in self._contacts
-        ):
+        if linked is not None and self._names_by_id.get(linked) != text:
             # A different name means a different person: never rename a known contact.
             self.panel.set_current_value("contact_id", None)
         self._update_linked_label()
@@ -625,6 +687,10 @@ class DebriefDialog(QDialog):
         linked = None if row < 0 else self.panel.model.row(row).get("contact_id")
         if row < 0:
             self._linked_label.setText("")
+        elif linked is None and not self.contacts_ready:
+            self._linked_label.setText(CONTACTS_LOADING)
+        elif linked is None and self._contacts_unreadable:
+            self._linked_label.setText(CONTACTS_UNREADABLE)
         elif linked is None:
             self._linked_label.setText(
                 _("A new contact will be created on submit (type to pick an existing one).")

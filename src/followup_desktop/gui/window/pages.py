@@ -100,7 +100,10 @@ class Pages:
             from followup_desktop.gui.calendar import CalendarPage
 
             service = window.service
-            page = CalendarPage(service.db, service.clock, window.tz, service=service)
+            # The window's runner reads the decision index, after any write queued there.
+            page = CalendarPage(
+                service.db, service.clock, window.tz, service=service, tasks=window.tasks
+            )
             page.open_opportunity.connect(window.open_opportunity)
             # A dragged interview re-plans its actions: the board and Today follow.
             page.changed.connect(window.bus.publish)
