@@ -195,8 +195,12 @@ def _keep_search_nudge_current(
     """
 
     def refresh() -> None:
-        # Through the window's writer: queued behind a long write instead of racing it.
-        window.writer.now(lambda: service.replan([]))
+        # Through the window's writer, on its worker: queued behind a long write instead
+        # of racing it, and off the GUI thread (right after the first paint it is one
+        # more pause while the window is still settling).
+        window.writer.later(
+            _("Checking how your search is going…"), lambda: service.replan([]), quiet=True
+        )
 
     timer = QTimer(app)
     timer.setInterval(60 * 60 * 1000)

@@ -421,3 +421,26 @@ def test_every_action_built_is_declared_as_an_attribute(window: MainWindow) -> N
     assert declared == set(window.named_actions)
     for name in declared:
         assert getattr(window, f"{name}_action") is window.named_actions[name]
+
+
+def test_a_quiet_write_runs_on_the_worker_and_never_marks_the_window_busy(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path
+) -> None:
+    import threading
+
+    window = open_window(qtbot, service, tmp_path)
+    ran_on: list[threading.Thread] = []
+    published: list[Change] = []
+    window.bus.changed.connect(published.append)
+    busy_seen: list[bool] = []
+
+    def nudge() -> Change:
+        ran_on.append(threading.current_thread())
+        return service.replan([])
+
+    window.writer.later("Checking how your search is going…", nudge, quiet=True)
+    busy_seen.append(window.writer.busy or window.tasks.busy)
+    qtbot.waitUntil(lambda: bool(published) and window.tasks.idle)
+    assert busy_seen == [False]  # Import, Export and Backup stay available meanwhile
+    assert ran_on and threading.main_thread() not in ran_on
+    assert "Checking" not in window.statusBar().currentMessage()

@@ -98,18 +98,22 @@ class Writer:
         *,
         then: Callable[[Change], None] | None = None,
         failed: Callable[[BaseException], None] | None = None,
+        quiet: bool = False,
     ) -> None:
         """Run ``call`` on the worker; its Change goes to ``done`` (the bus when None).
 
         What the board and the Today panel then show of it is read on the worker too,
         so the GUI thread only puts it in place; ``then`` runs after (a summary in the
         status bar that the panel's counts must not replace). ``failed`` replaces the
-        usual warning.
+        usual warning. A ``quiet`` write (one nobody asked for, like the hourly re-check
+        of the search nudge) queues behind the others the same way but never marks the
+        window busy.
         """
         window = self._window
         board, today = window.board_ctl, window.today_ctl
-        self._running.append(what)
-        self._show()
+        if not quiet:
+            self._running.append(what)
+            self._show()
 
         def work() -> tuple[Change, object, object]:
             change = retry_when_locked(call)
@@ -117,7 +121,8 @@ class Writer:
 
         def finished(result: tuple[Change, object, object]) -> None:
             change, cards, agenda = result
-            self._finish(what)
+            if not quiet:
+                self._finish(what)
             board.prepare(change, cards)
             today.prepare(change, agenda)
             (done or window.bus.publish)(change)
@@ -127,12 +132,13 @@ class Writer:
         report = failed or window.report_failure(what.removesuffix("…"))
 
         def fail(error: BaseException) -> None:
-            self._finish(what)
+            if not quiet:
+                self._finish(what)
             # The board may show what the write was about to change: read it again.
             window.refresh_later()
             report(error)
 
-        window.tasks.submit(work, finished, fail)
+        window.tasks.submit(work, finished, fail, quiet=quiet)
 
     def run(self, what: str, call: Callable[[], Change], done: Callable[[Change], None]) -> None:
         """A write for an undo command: at once when small and nothing runs, else later."""
