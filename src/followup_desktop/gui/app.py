@@ -405,6 +405,7 @@ def _set_up_tray(
     def checked() -> None:
         if tray.scheduler is not None:
             tray.scheduler.start()
+        _warm_up_later(window)
         if quit_after_show:
             # Everything start-up does has run: the window painted, the tray and its
             # reminders armed. The tray's Quit, so a window closed to the background
@@ -412,6 +413,31 @@ def _set_up_tray(
             QTimer.singleShot(0, tray.quit)
 
     return _watch_integrity(service.db, window, app, checked)
+
+
+# How long after the integrity check the window loads what it will need later: once
+# start-up's own work is done, before the person is likely to ask for it.
+WARM_UP_AFTER_MS = 1500
+
+
+def _warm_up_later(window: MainWindow) -> None:
+    """Load, while nothing else runs, what opening Settings, a letter or the calendar
+    would otherwise load on the GUI thread while the person waits: Jinja2 on the worker
+    (plain Python), the calendar's code on the GUI thread in an event of its own (it
+    defines Qt classes)."""
+
+    def warm() -> None:
+        from followup_desktop.core.messages import templates
+
+        window.tasks.submit(
+            templates.warm_up,
+            lambda _result: None,
+            lambda error: log.info("warming up the templates failed: %r", error),
+            quiet=True,
+        )
+        import followup_desktop.gui.calendar  # noqa: F401 - loaded now, used when opened
+
+    QTimer.singleShot(WARM_UP_AFTER_MS, window, warm)
 
 
 def _wire_instance(

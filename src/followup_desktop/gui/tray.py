@@ -625,13 +625,19 @@ def install_tray(
 
     scheduler.step_taken.connect(step_taken)
     app.aboutToQuit.connect(controller.shutdown)
-    from followup_desktop.gui.mailbox.background import MailboxPoller
 
-    poller = MailboxPoller(service, controller)
-    poller.found.connect(controller.set_mailbox_waiting)
-    poller.failed.connect(controller.set_mailbox_error)
-    controller.mailbox_poller = poller
-    poller.start()
+    def start_mailbox() -> None:
+        from followup_desktop.gui.mailbox.background import MailboxPoller
+
+        poller = MailboxPoller(service, controller)
+        poller.found.connect(controller.set_mailbox_waiting)
+        poller.failed.connect(controller.set_mailbox_error)
+        controller.mailbox_poller = poller
+        poller.start()
+
+    # In an event of its own, once the tray is up: loading the mailbox code takes some
+    # 50 ms, which made the pause after the window's first paint that much longer.
+    QTimer.singleShot(0, controller, start_mailbox)
     first = chain.first_available()
     log.info("reminders go through %s", first.name if first is not None else "nothing")
     controller.start(minimized=minimized)

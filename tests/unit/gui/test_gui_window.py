@@ -444,3 +444,22 @@ def test_a_quiet_write_runs_on_the_worker_and_never_marks_the_window_busy(
     assert busy_seen == [False]  # Import, Export and Backup stay available meanwhile
     assert ran_on and threading.main_thread() not in ran_on
     assert "Checking" not in window.statusBar().currentMessage()
+
+
+def test_the_window_warms_up_jinja_on_the_worker_once_settled(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from followup_desktop.core.messages import templates
+    from followup_desktop.gui import app
+
+    window = open_window(qtbot, service, tmp_path)
+    warmed_on: list[threading.Thread] = []
+    monkeypatch.setattr(templates, "warm_up", lambda: warmed_on.append(threading.current_thread()))
+    monkeypatch.setattr(app, "WARM_UP_AFTER_MS", 0)
+    app._warm_up_later(window)
+    assert warmed_on == []  # later, not while start-up runs
+    qtbot.waitUntil(lambda: bool(warmed_on) and window.tasks.idle)
+    assert threading.main_thread() not in warmed_on
+    assert "followup_desktop.gui.calendar.page" in sys.modules

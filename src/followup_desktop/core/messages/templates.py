@@ -200,6 +200,13 @@ class RenderedMessage:
     body: str
 
 
+def warm_up() -> None:
+    """Load Jinja2 and build the sandbox now (the window calls this on its worker once
+    it has settled), so the first letter, preview or Settings page does not wait for it
+    on the GUI thread."""
+    _environment()
+
+
 def template_folder() -> Path:
     """The shipped templates: English here, each other language in a subfolder."""
     return Path(str(resources.files("followup_desktop.core.messages") / "templates"))
