@@ -7,6 +7,7 @@ the data directory) through the Qt-free core; only the default command loads Qt.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -526,6 +527,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_self_test()
     if args.command is None:
+        # No cyclic garbage collection until the window has painted (run_gui turns it
+        # back on): start-up allocates hundreds of thousands of objects that all live on
+        # (modules, Qt's enums, the cards), and collecting among them took tens of
+        # milliseconds on the way to the first paint.
+        gc.disable()
         first_board = None
         if not args.minimized:
             # Read on a thread while Qt and the window's modules load (they take longer).

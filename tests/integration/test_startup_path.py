@@ -573,3 +573,49 @@ def test_damage_the_board_does_not_read_is_found_after_the_paint_before_any_writ
     assert result["code"] == 0
     assert result["cards"] == 120  # the restored backup's cards
     assert result["kept"] == 1 and result["kept_unchanged"]
+
+
+CLI_GC = r"""
+import gc, json, sys
+from followup_desktop.cli import main
+from followup_desktop.gui import app as gui_app
+
+seen = {}
+report = gui_app._report_first_paint
+
+
+def watch(window):
+    report(window)
+    seen["collecting_before_paint"] = gc.isenabled()
+    window.first_painted.connect(lambda: seen.setdefault("collecting_at_paint", gc.isenabled()))
+
+
+gui_app._report_first_paint = watch
+seen["code"] = main(["--db", sys.argv[1], "--quit-after-show"])
+seen["collecting_after"] = gc.isenabled()
+print(json.dumps(seen))
+"""
+
+
+def test_garbage_collection_waits_for_the_first_paint_and_then_resumes(
+    database: Database, isolated_home: Path
+) -> None:
+    FollowupService(database).create_opportunity("Acme", "Analyst")
+    path = database.path
+    database.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    output = subprocess.run(
+        [sys.executable, "-c", CLI_GC, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    ).stdout
+    assert json.loads(output.strip().splitlines()[-1]) == {
+        "collecting_before_paint": False,
+        "collecting_at_paint": True,
+        "collecting_after": True,
+        "code": 0,
+    }

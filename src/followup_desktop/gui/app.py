@@ -310,6 +310,40 @@ def run_gui(
     ``first_board`` is the board's read started ahead by the command line
     (:func:`start_reading_first_board`); without it the read starts here.
     """
+    try:
+        return _run_gui(
+            db_path,
+            quit_after_show=quit_after_show,
+            minimized=minimized,
+            arguments=arguments,
+            first_board=first_board,
+        )
+    finally:
+        gc.enable()  # whatever happened, collection is on again (see _collect_after_paint)
+
+
+def _collect_after_paint(window: MainWindow) -> None:
+    """Turn cyclic garbage collection back on once the window has painted.
+
+    The command line turns it off on the way to the first paint. What start-up built
+    lives as long as the app, so it is moved out of the collector's sight first.
+    """
+
+    def resume() -> None:
+        gc.freeze()
+        gc.enable()
+
+    window.first_painted.connect(resume, Qt.ConnectionType.SingleShotConnection)
+
+
+def _run_gui(
+    db_path: Path,
+    *,
+    quit_after_show: bool,
+    minimized: bool,
+    arguments: Sequence[str],
+    first_board: Future[FirstBoard | None] | None,
+) -> int:
     if minimized and first_board is not None:
         discard_first_board(first_board)  # no board to paint: opened the whole way
     ahead = None if minimized else first_board or start_reading_first_board(db_path)
@@ -346,6 +380,10 @@ def run_gui(
             else _service(opened[0])
         )
         window = MainWindow(source, passwords=PasswordStore())
+        if minimized:
+            gc.enable()
+        else:
+            _collect_after_paint(window)
         _report_first_paint(window)
         reporter = CrashReporter(
             lambda message: window.dialogs.warning(window, message),
