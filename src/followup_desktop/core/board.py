@@ -164,21 +164,30 @@ WHERE 1 {only_opportunities}
 """
 
 
-def _id_filters(opportunity_ids: Iterable[int] | None, **columns: str) -> dict[str, str] | None:
-    """SQL fragments limiting each named sub-query to some opportunities.
+def _id_filters(
+    opportunity_ids: Iterable[int] | None, **columns: str
+) -> tuple[dict[str, str], dict[str, str]] | None:
+    """SQL fragments limiting each named sub-query to some opportunities, and their
+    parameters.
 
     None means every opportunity (no fragment). Returns None when the list is empty,
     so the caller can answer without asking the database.
     """
     if opportunity_ids is None:
-        return dict.fromkeys(columns, "")
+        return dict.fromkeys(columns, ""), {}
     wanted = sorted({int(value) for value in opportunity_ids})
     if not wanted:
         return None
-    # Integers only (int() above), so the list is safe to inline; SQLite does not push
-    # an outer filter into grouped sub-queries, so each one is filtered itself.
-    id_list = ",".join(map(str, wanted))
-    return {name: f"AND {column} IN ({id_list})" for name, column in columns.items()}
+    # The ids go in as one JSON parameter, not spelt out: the text of the query stays the
+    # same whatever they are, so the driver's cache of prepared statements (128 per
+    # connection, keyed by text) holds one statement for it, not one per set of cards.
+    # SQLite does not push an outer filter into grouped sub-queries, so each one is
+    # filtered itself.
+    fragment = "AND {column} IN (SELECT value FROM json_each(:ids))"
+    return (
+        {name: fragment.format(column=column) for name, column in columns.items()},
+        {"ids": json.dumps(wanted)},
+    )
 
 
 def _cursor(session: Session | sqlite3.Connection) -> sqlite3.Connection:
@@ -222,8 +231,13 @@ def load_cards(
     )
     if filters is None:
         return []
+    fragments, params = filters
     stamp = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    rows = _cursor(session).execute(_CARDS_SQL.format(**filters), {"now": stamp}).fetchall()
+    rows = (
+        _cursor(session)
+        .execute(_CARDS_SQL.format(**fragments), {"now": stamp, **params})
+        .fetchall()
+    )
     # The hot loop of the board's start-up: written out, one parse per instant present.
     parse = datetime.fromisoformat
     make = CardSnapshot._make
@@ -274,10 +288,11 @@ def load_search_texts(
     )
     if filters is None:
         return {}
-    sql = _SEARCH_SQL.format(notes_chars=NOTES_SEARCH_CHARS, **filters)
+    fragments, params = filters
+    sql = _SEARCH_SQL.format(notes_chars=NOTES_SEARCH_CHARS, **fragments)
     return {
         opportunity_id: f"{company} {role} {names or ''} {notes or ''}".casefold()
-        for opportunity_id, company, role, names, notes in _cursor(session).execute(sql)
+        for opportunity_id, company, role, names, notes in _cursor(session).execute(sql, params)
     }
 
 
