@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from followup_desktop.core.agenda import (
@@ -120,11 +121,17 @@ def load_stages(session: Session | sqlite3.Connection) -> list[StageSnapshot]:
 # Stored instants share one fixed-width text form (see UTCDateTime), so text order is time
 # order: the later of two is max() of the texts, and the zone is appended here so Python
 # parses each value in one call.
+#
+# Every card comes back as one JSON array in a single row. The driver lets go of the
+# interpreter for each row it steps to and must win it back for the next, and at start-up
+# this read runs on a thread beside a main thread that imports and builds for a quarter
+# of a second: one row per card made it wait for the main thread at every card, so it
+# finished long after the SQL itself. One row is one wait; json.loads is quick.
 _CARDS_SQL = """
-SELECT o.id, o.stage_id, o.company, o.role, o.archived,
+SELECT json_group_array(json_array(o.id, o.stage_id, o.company, o.role, o.archived,
        a.kind, a.due || '+00:00', coalesce(a.open_count, 0),
        i.next_at || '+00:00', i.last_at || '+00:00',
-       nullif(max(coalesce(i.last_at, ''), coalesce(m.last_at, '')), '') || '+00:00'
+       nullif(max(coalesce(i.last_at, ''), coalesce(m.last_at, '')), '') || '+00:00'))
 FROM opportunities AS o
 LEFT OUTER JOIN (
     -- SQLite documents that a bare column beside min() comes from the row holding the
@@ -148,7 +155,6 @@ LEFT OUTER JOIN (
     GROUP BY opportunity_id
 ) AS m ON m.opportunity_id = o.id
 WHERE 1 {only_opportunities}
-ORDER BY o.id
 """
 
 _SEARCH_SQL = """
@@ -233,11 +239,13 @@ def load_cards(
         return []
     fragments, params = filters
     stamp = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    rows = (
+    (text,) = (
         _cursor(session)
         .execute(_CARDS_SQL.format(**fragments), {"now": stamp, **params})
-        .fetchall()
+        .fetchone()
     )
+    rows = json.loads(text)
+    rows.sort(key=itemgetter(0))  # by id, as before (an aggregate keeps no order)
     # The hot loop of the board's start-up: written out, one parse per instant present.
     parse = datetime.fromisoformat
     make = CardSnapshot._make

@@ -7,14 +7,14 @@ silently raising a window that shows other data; it does not switch files, becau
 running window may hold a debrief in progress and switching under it is not what a
 person who typed a command for another file expects.
 
-Start-up puts the board on screen first. A file that passes the checks that come before
-anything else (an SQLite file, ``quick_check``, the current schema:
-:func:`~followup_desktop.core.plainread.open_current`) is read through the plain sqlite3
-driver and painted; SQLAlchemy, the service layer, the tray and the reminder scheduler
-are loaded and set up after that paint, the database being opened the whole way
-(:func:`open_database`, with all its checks) on the worker thread. The window takes no
-input until then, so nothing is written before those checks have passed. Any other file
-(new, older, damaged, started minimized) is opened the whole way before the window.
+Start-up puts the board on screen first. The board of a current SQLite file is read
+through the plain sqlite3 driver on a thread of its own, started before Qt loads
+(:mod:`~followup_desktop.core.queries.first_board`), and painted; SQLAlchemy, the service
+layer, the tray and the reminder scheduler are loaded and set up after that paint, the
+database being opened the whole way (:func:`open_database`, with ``quick_check`` and all
+its other checks) on the worker thread. The window takes no input until then, so nothing
+is written before those checks have passed. Any other file (new, older, damaged so that
+the read fails, started minimized) is opened the whole way before the window.
 """
 
 from __future__ import annotations
