@@ -23,7 +23,8 @@ eight simulated hours (the window is built once, as ``run_gui`` does). The growt
 the resident size at the end minus after the first simulated day (which warms every
 cache); ``soak_rss_growth_last_days_mb`` the same over the last three days only, which
 tells memory that keeps growing from native caches and allocator pools settling (the
-Python heap's block count is printed per day too); ``soak_checks`` and
+Python heap's block count and SQLite's own heap are printed per day too: prepared
+statements kept by the driver once grew SQLite's by 26 MB a week); ``soak_checks`` and
 ``soak_window_opens`` say how much was done.
 """
 
@@ -158,6 +159,17 @@ class Counting:
         return "bench"
 
 
+def sqlite_mb():
+    # SQLite's own heap (page caches, prepared statements), to tell it from Qt's and ours.
+    try:
+        import ctypes, _sqlite3
+        used = ctypes.CDLL(_sqlite3.__file__).sqlite3_memory_used
+        used.restype = ctypes.c_int64
+        return round(used() / 2**20, 1)
+    except (OSError, AttributeError):
+        return None
+
+
 def rss_mb():
     with open("/proc/self/status") as status:
         for line in status:
@@ -185,6 +197,7 @@ next_window = start
 checks = opens = 0
 daily = []
 blocks = []  # Python's own allocations, to tell its heap from SQLite's and Qt's
+sqlite = []
 while clock.now < start + timedelta(days=7):
     if clock.now >= next_window:
         # As the tray does: the one window is shown (it catches up with the clock and
@@ -210,8 +223,10 @@ while clock.now < start + timedelta(days=7):
     if clock.now >= start + timedelta(days=len(daily) + 1):
         daily.append(round(rss_mb(), 1))
         blocks.append(sys.getallocatedblocks())
+        sqlite.append(sqlite_mb())
 end = rss_mb()
 print(json.dumps({"growth": end - daily[0], "daily": daily, "end": end, "blocks": blocks,
+                  "sqlite": sqlite,
                   "connections": db.engine.pool.checkedin() + db.engine.pool.checkedout(),
                   "checks": checks, "opens": opens, "delivered": Counting.delivered}))
 import os
@@ -241,7 +256,8 @@ def soak(db_path: Path) -> dict[str, float]:
     print(
         f"soak: {result['checks']} checks, {result['opens']} window opens, "
         f"{result['delivered']} notifications, {result['connections']} database connections; "
-        f"RSS at the end of each day (MB): {result['daily']}, Python blocks: {result['blocks']}",
+        f"RSS at the end of each day (MB): {result['daily']}, Python blocks: {result['blocks']}, "
+        f"SQLite's heap (MB): {result['sqlite']}",
         file=sys.stderr,
     )
     daily = result["daily"]

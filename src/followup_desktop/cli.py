@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import json
 import logging
 import os
@@ -101,7 +102,8 @@ def _speak_argparse() -> None:
     argparse._ = _  # type: ignore[attr-defined]
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; ``commands=False``: only the options of the window."""
     _speak_argparse()
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -135,6 +137,14 @@ def _parser() -> argparse.ArgumentParser:
             "({just_interviewed}) or what is due ({today}); a running Followup does it"
         ).format(just_interviewed=JUST_INTERVIEWED, today=TODAY),
     )
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
+    _command_parsers(parser)
+    return parser
+
+
+def _command_parsers(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     export = commands.add_parser("export", help=_("write the whole database as JSON"))
@@ -229,7 +239,38 @@ def _parser() -> argparse.ArgumentParser:
     from followup_desktop import mail_cli
 
     mail_cli.add_commands(commands)
-    return parser
+
+
+#: The options that can only mean "open the window", with whether each takes a value.
+_WINDOW_OPTIONS = {
+    "--db": True,
+    "--action": True,
+    "--verbose": False,
+    "--minimized": False,
+    "--quit-after-show": False,
+}
+
+
+def _only_window_options(argv: Sequence[str]) -> bool:
+    """True when ``argv`` (the .ics files taken out) is nothing but the window's options.
+
+    Then the window starts without building the parser of every command, which costs a
+    good part of the time to its first paint. Anything else (a command, --help,
+    --version, an abbreviation, a value that looks like an option) goes to the whole
+    parser, which reads it as it always has.
+    """
+    expect_value = False
+    for text in argv:
+        if expect_value:
+            if text.startswith("-"):
+                return False
+            expect_value = False
+            continue
+        name, equals, _value = text.partition("=")
+        if name not in _WINDOW_OPTIONS or (equals and not _WINDOW_OPTIONS[name]):
+            return False
+        expect_value = _WINDOW_OPTIONS[name] and not equals
+    return not expect_value
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -340,7 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit 
     """Run the command line; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     files = _gui_files(argv)
-    args = _parser().parse_args([text for text in argv if text not in files])
+    rest = [text for text in argv if text not in files]
+    args = _parser(commands=not _only_window_options(rest)).parse_args(rest)
     args.files = [str(Path(text).expanduser().absolute()) for text in files]
     from followup_desktop.logs import install_excepthook, setup_logging
 
@@ -486,6 +528,17 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_self_test()
     if args.command is None:
+        # No cyclic garbage collection until the window has painted (run_gui turns it
+        # back on): start-up allocates hundreds of thousands of objects that all live on
+        # (modules, Qt's enums, the cards), and collecting among them took tens of
+        # milliseconds on the way to the first paint.
+        gc.disable()
+        first_board = None
+        if not args.minimized:
+            # Read on a thread while Qt and the window's modules load (they take longer).
+            from followup_desktop.core.queries.first_board import start_reading_first_board
+
+            first_board = start_reading_first_board(db_path)
         from followup_desktop.gui.app import run_gui
 
         return run_gui(
@@ -493,6 +546,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             quit_after_show=args.quit_after_show,
             minimized=args.minimized,
             arguments=[*args.files, *action_arguments(args.action)],
+            first_board=first_board,
         )
     if args.command == "install-desktop-entry":
         return _desktop_entry(uninstall=args.uninstall)

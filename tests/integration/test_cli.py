@@ -156,3 +156,44 @@ def test_demo_refuses_a_database_with_data(
     assert main(["--db", str(db_path), "demo", "--opportunities", "3"]) == 2
     assert "already holds 3 opportunities" in capsys.readouterr().err
     assert main(["--db", str(db_path), "demo", "--opportunities", "0"]) == 2
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "x.sqlite3"],
+        ["--db=x.sqlite3", "--verbose"],
+        ["--minimized", "--quit-after-show", "--db", "agenda"],
+        ["--action", "today"],
+        ["--action=just-interviewed", "--db", "x"],
+    ],
+)
+def test_the_window_s_own_options_read_alike_without_the_commands(argv: list[str]) -> None:
+    # The window starts without building every command's parser: it must read its
+    # options exactly as the whole parser does.
+    from followup_desktop.cli import _only_window_options, _parser
+
+    assert _only_window_options(argv)
+    assert _parser(commands=False).parse_args(argv) == _parser().parse_args(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["agenda"],
+        ["--db", "x", "agenda"],
+        ["--help"],
+        ["--version"],
+        ["--self-test"],
+        ["--verb"],  # an abbreviation argparse accepts: the whole parser reads it
+        ["--db"],
+        ["--db", "--verbose"],
+        ["--verbose=yes"],
+        ["--action", "nonsense", "export", "x.json"],
+    ],
+)
+def test_anything_but_the_window_s_options_goes_to_the_whole_parser(argv: list[str]) -> None:
+    from followup_desktop.cli import _only_window_options
+
+    assert not _only_window_options(argv)

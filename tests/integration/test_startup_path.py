@@ -457,3 +457,165 @@ def test_reminders_start_once_the_integrity_check_has_ended(
         "code": 0,
         "starts": [{"checked": True, "gui_thread": True, "armed": True}],
     }
+
+
+def test_the_board_read_ahead_is_the_board_the_window_would_read(database: Database) -> None:
+    from followup_desktop.core.queries.first_board import read_first_board
+    from followup_desktop.core.queries.window import read_board
+
+    service = FollowupService(database)
+    created = [service.create_opportunity(f"Company {n}", "Analyst").created_id for n in range(5)]
+    ids = [created_id for created_id in created if created_id is not None]
+    service.add_action("call_recruiter", service.clock(), opportunity_id=ids[2])
+    service.set_archived([ids[4]], True)
+    expected = read_board(database, service.clock())
+    path = database.path
+    database.close()
+    board = read_first_board(path)
+    assert board is not None
+    try:
+        assert board.data.stages == expected.stages
+        assert board.data.cards == expected.cards
+        assert board.data.ranks == expected.ranks
+    finally:
+        board.discard()
+    with pytest.raises(Exception, match="closed"):
+        board.connection.execute("SELECT 1")
+
+
+def test_the_read_ahead_declines_what_the_whole_opening_must_see(
+    db_path: Path, tmp_path: Path
+) -> None:
+    from fault_helpers import damage_table, filled_database
+    from followup_desktop.core.db import migrate_to
+    from followup_desktop.core.queries.first_board import read_first_board
+
+    assert read_first_board(tmp_path / "missing.sqlite3") is None
+    (tmp_path / "text.sqlite3").write_text("not a database")
+    assert read_first_board(tmp_path / "text.sqlite3") is None
+    migrate_to(db_path, "0001")
+    assert read_first_board(db_path) is None  # older: migrated the whole way
+    damaged = tmp_path / "damaged.sqlite3"
+    filled_database(damaged, 120)
+    damage_table(damaged)  # the cards themselves cannot be read
+    assert read_first_board(damaged) is None
+
+
+DAMAGED_ELSEWHERE = r"""
+import hashlib, json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QMessageBox
+from followup_desktop.gui import app as gui_app
+
+path = Path(sys.argv[1])
+asked, seen = [], {}
+
+
+def answer(parent, title, text):
+    asked.append(text)
+    return QMessageBox.StandardButton.Yes
+
+
+QMessageBox.question = staticmethod(answer)
+report = gui_app._report_first_paint
+
+
+def watch(window):
+    report(window)
+
+    def painted():
+        seen["cards_at_paint"] = len(window.board_model.cards())
+        seen["ready_at_paint"] = window.service_ready
+
+    window.first_painted.connect(painted)
+    seen["window"] = window
+
+
+gui_app._report_first_paint = watch
+before = hashlib.sha256(path.read_bytes()).hexdigest()
+code = gui_app.run_gui(path, quit_after_show=True)
+window = seen.pop("window")
+kept = [p for p in path.parent.iterdir() if ".before-restore-" in p.name]
+kept = [p for p in kept if p.read_bytes()[:16] == b"SQLite format 3\x00"]
+seen.update(kept=len(kept), code=code, asked=asked, cards=len(window.board_model.cards()),
+            kept_unchanged=hashlib.sha256(kept[0].read_bytes()).hexdigest() == before)
+print(json.dumps(seen))
+"""
+
+
+def test_damage_the_board_does_not_read_is_found_after_the_paint_before_any_write(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    # The read ahead skips quick_check: the board paints, then the whole opening finds
+    # the damaged page, offers the backup and shows what it holds; nothing is written
+    # to the damaged file, which is kept beside the restored one.
+    from fault_helpers import filled_database, page_of, write_into_page
+    from followup_desktop.core.db import backup_database
+
+    path = tmp_path / "followup.sqlite3"
+    filled_database(path, 120)
+    backup_database(path, "manual")
+    write_into_page(path, page_of(path, "stage_changes", "leaf"), 8, b"\xa5" * 3000)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    output = subprocess.run(
+        [sys.executable, "-c", DAMAGED_ELSEWHERE, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    assert result["cards_at_paint"] == 120
+    assert result["ready_at_paint"] is False
+    assert len(result["asked"]) == 1 and "damaged" in result["asked"][0]
+    assert result["code"] == 0
+    assert result["cards"] == 120  # the restored backup's cards
+    assert result["kept"] == 1 and result["kept_unchanged"]
+
+
+CLI_GC = r"""
+import gc, json, sys
+from followup_desktop.cli import main
+from followup_desktop.gui import app as gui_app
+
+seen = {}
+report = gui_app._report_first_paint
+
+
+def watch(window):
+    report(window)
+    seen["collecting_before_paint"] = gc.isenabled()
+    window.first_painted.connect(lambda: seen.setdefault("collecting_at_paint", gc.isenabled()))
+
+
+gui_app._report_first_paint = watch
+seen["code"] = main(["--db", sys.argv[1], "--quit-after-show"])
+seen["collecting_after"] = gc.isenabled()
+print(json.dumps(seen))
+"""
+
+
+def test_garbage_collection_waits_for_the_first_paint_and_then_resumes(
+    database: Database, isolated_home: Path
+) -> None:
+    FollowupService(database).create_opportunity("Acme", "Analyst")
+    path = database.path
+    database.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    output = subprocess.run(
+        [sys.executable, "-c", CLI_GC, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    ).stdout
+    assert json.loads(output.strip().splitlines()[-1]) == {
+        "collecting_before_paint": False,
+        "collecting_at_paint": True,
+        "collecting_after": True,
+        "code": 0,
+    }

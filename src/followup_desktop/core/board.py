@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from followup_desktop.core.agenda import (
@@ -120,11 +121,17 @@ def load_stages(session: Session | sqlite3.Connection) -> list[StageSnapshot]:
 # Stored instants share one fixed-width text form (see UTCDateTime), so text order is time
 # order: the later of two is max() of the texts, and the zone is appended here so Python
 # parses each value in one call.
+#
+# Every card comes back as one JSON array in a single row. The driver lets go of the
+# interpreter for each row it steps to and must win it back for the next, and at start-up
+# this read runs on a thread beside a main thread that imports and builds for a quarter
+# of a second: one row per card made it wait for the main thread at every card, so it
+# finished long after the SQL itself. One row is one wait; json.loads is quick.
 _CARDS_SQL = """
-SELECT o.id, o.stage_id, o.company, o.role, o.archived,
+SELECT json_group_array(json_array(o.id, o.stage_id, o.company, o.role, o.archived,
        a.kind, a.due || '+00:00', coalesce(a.open_count, 0),
        i.next_at || '+00:00', i.last_at || '+00:00',
-       nullif(max(coalesce(i.last_at, ''), coalesce(m.last_at, '')), '') || '+00:00'
+       nullif(max(coalesce(i.last_at, ''), coalesce(m.last_at, '')), '') || '+00:00'))
 FROM opportunities AS o
 LEFT OUTER JOIN (
     -- SQLite documents that a bare column beside min() comes from the row holding the
@@ -148,7 +155,6 @@ LEFT OUTER JOIN (
     GROUP BY opportunity_id
 ) AS m ON m.opportunity_id = o.id
 WHERE 1 {only_opportunities}
-ORDER BY o.id
 """
 
 _SEARCH_SQL = """
@@ -164,21 +170,30 @@ WHERE 1 {only_opportunities}
 """
 
 
-def _id_filters(opportunity_ids: Iterable[int] | None, **columns: str) -> dict[str, str] | None:
-    """SQL fragments limiting each named sub-query to some opportunities.
+def _id_filters(
+    opportunity_ids: Iterable[int] | None, **columns: str
+) -> tuple[dict[str, str], dict[str, str]] | None:
+    """SQL fragments limiting each named sub-query to some opportunities, and their
+    parameters.
 
     None means every opportunity (no fragment). Returns None when the list is empty,
     so the caller can answer without asking the database.
     """
     if opportunity_ids is None:
-        return dict.fromkeys(columns, "")
+        return dict.fromkeys(columns, ""), {}
     wanted = sorted({int(value) for value in opportunity_ids})
     if not wanted:
         return None
-    # Integers only (int() above), so the list is safe to inline; SQLite does not push
-    # an outer filter into grouped sub-queries, so each one is filtered itself.
-    id_list = ",".join(map(str, wanted))
-    return {name: f"AND {column} IN ({id_list})" for name, column in columns.items()}
+    # The ids go in as one JSON parameter, not spelt out: the text of the query stays the
+    # same whatever they are, so the driver's cache of prepared statements (128 per
+    # connection, keyed by text) holds one statement for it, not one per set of cards.
+    # SQLite does not push an outer filter into grouped sub-queries, so each one is
+    # filtered itself.
+    fragment = "AND {column} IN (SELECT value FROM json_each(:ids))"
+    return (
+        {name: fragment.format(column=column) for name, column in columns.items()},
+        {"ids": json.dumps(wanted)},
+    )
 
 
 def _cursor(session: Session | sqlite3.Connection) -> sqlite3.Connection:
@@ -222,8 +237,15 @@ def load_cards(
     )
     if filters is None:
         return []
+    fragments, params = filters
     stamp = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    rows = _cursor(session).execute(_CARDS_SQL.format(**filters), {"now": stamp}).fetchall()
+    (text,) = (
+        _cursor(session)
+        .execute(_CARDS_SQL.format(**fragments), {"now": stamp, **params})
+        .fetchone()
+    )
+    rows = json.loads(text)
+    rows.sort(key=itemgetter(0))  # by id, as before (an aggregate keeps no order)
     # The hot loop of the board's start-up: written out, one parse per instant present.
     parse = datetime.fromisoformat
     make = CardSnapshot._make
@@ -274,10 +296,11 @@ def load_search_texts(
     )
     if filters is None:
         return {}
-    sql = _SEARCH_SQL.format(notes_chars=NOTES_SEARCH_CHARS, **filters)
+    fragments, params = filters
+    sql = _SEARCH_SQL.format(notes_chars=NOTES_SEARCH_CHARS, **fragments)
     return {
         opportunity_id: f"{company} {role} {names or ''} {notes or ''}".casefold()
-        for opportunity_id, company, role, names, notes in _cursor(session).execute(sql)
+        for opportunity_id, company, role, names, notes in _cursor(session).execute(sql, params)
     }
 
 

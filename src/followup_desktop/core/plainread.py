@@ -33,11 +33,13 @@ def stored_revision(connection: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def open_current(path: Path) -> sqlite3.Connection | None:
+def open_current(path: Path, *, check: bool = True) -> sqlite3.Connection | None:
     """A query-only connection on ``path`` if it is a sound, current Followup database.
 
     None when the file is missing, empty, not SQLite, damaged, of another schema
     revision, or cannot be read: the caller then opens it with :func:`open_database`.
+    ``check=False`` leaves out ``quick_check``, for a caller that opens the file the whole
+    way (which runs it) before anything is written or acted on: the window's first board.
     """
     path = path.expanduser().absolute()
     try:
@@ -46,7 +48,7 @@ def open_current(path: Path) -> sqlite3.Connection | None:
         with path.open("rb") as handle:
             if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                 return None
-        if quick_check(path) is not None:
+        if check and quick_check(path) is not None:
             return None
         # Used by one thread at a time, not always the one that opened it: the window
         # reads its cards on a thread while it builds its widgets.

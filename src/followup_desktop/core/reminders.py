@@ -403,11 +403,15 @@ class ReminderService:
             Action.due_at > now,
         )
         rows = session.execute(query).all()
+        # Those actions' deliveries, through the same query as a subquery. Their ids as a
+        # list made another SQL text whenever their number changed, and the driver keeps
+        # up to 128 prepared statements, each as large as its list: tens of megabytes
+        # over a week in the tray.
         delivered = {
             (action_id, moment)
             for action_id, moment in session.execute(
                 select(ReminderDelivery.action_id, ReminderDelivery.due_at).where(
-                    ReminderDelivery.action_id.in_([row.id for row in rows])
+                    ReminderDelivery.action_id.in_(query.with_only_columns(Action.id))
                 )
             )
         }

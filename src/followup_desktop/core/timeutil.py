@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import warnings
+import zoneinfo
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
@@ -83,6 +84,34 @@ def is_zone_name(name: object) -> bool:
     return isinstance(name, str) and name in canonical_zone_names()
 
 
+def _is_zone_file(name: str) -> bool:
+    """True when ``name`` is, spelt exactly, a zone file of the zone folders.
+
+    One name looked up on its own, for the window's start: :func:`canonical_zone_names`
+    opens every file of the folders. What it finds is what that list would hold; a name it
+    does not find (a zone only the ``tzdata`` package has) is asked of the list.
+    """
+    parts = name.split("/")
+    if is_pseudo_zone(name) or any(part in ("", ".", "..") for part in parts):
+        return False
+    for root in zoneinfo.TZPATH:
+        folder = Path(root)
+        try:
+            for part in parts:
+                # Listed, not just opened: a case-insensitive file system opens
+                # europe/berlin too, which is not a zone's name.
+                if part not in os.listdir(folder):  # noqa: PTH208 - names only, quickly
+                    break
+                folder /= part
+            else:
+                with folder.open("rb") as handle:
+                    if handle.read(4) == b"TZif":
+                        return True
+        except OSError:
+            continue
+    return False
+
+
 def check_zone_name(name: object, field: str = "timezone") -> str:
     """``name`` when it is an IANA zone name such as Europe/Berlin; else a clear error.
 
@@ -147,9 +176,11 @@ def _system_zone_name() -> str | None:
         if "zoneinfo/" in target:
             candidates.append(target.split("zoneinfo/", 1)[1])
     for name in candidates:
+        if not name:
+            continue
         if name.startswith(_NOT_ZONE_PREFIXES):
             name = name.split("/", 1)[1]  # noqa: PLW2901 - the same zone without the tree
-        if is_zone_name(name):
+        if _is_zone_file(name) or is_zone_name(name):
             return name
     return None
 

@@ -7,14 +7,14 @@ silently raising a window that shows other data; it does not switch files, becau
 running window may hold a debrief in progress and switching under it is not what a
 person who typed a command for another file expects.
 
-Start-up puts the board on screen first. A file that passes the checks that come before
-anything else (an SQLite file, ``quick_check``, the current schema:
-:func:`~followup_desktop.core.plainread.open_current`) is read through the plain sqlite3
-driver and painted; SQLAlchemy, the service layer, the tray and the reminder scheduler
-are loaded and set up after that paint, the database being opened the whole way
-(:func:`open_database`, with all its checks) on the worker thread. The window takes no
-input until then, so nothing is written before those checks have passed. Any other file
-(new, older, damaged, started minimized) is opened the whole way before the window.
+Start-up puts the board on screen first. The board of a current SQLite file is read
+through the plain sqlite3 driver on a thread of its own, started before Qt loads
+(:mod:`~followup_desktop.core.queries.first_board`), and painted; SQLAlchemy, the service
+layer, the tray and the reminder scheduler are loaded and set up after that paint, the
+database being opened the whole way (:func:`open_database`, with ``quick_check`` and all
+its other checks) on the worker thread. The window takes no input until then, so nothing
+is written before those checks have passed. Any other file (new, older, damaged so that
+the read fails, started minimized) is opened the whole way before the window.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,11 @@ from followup_desktop.core.db import Database, open_database, restore_backup
 from followup_desktop.core.dblock import WINDOW, declare_holder
 from followup_desktop.core.errors import DatabaseError
 from followup_desktop.core.i18n import _
-from followup_desktop.core.plainread import open_current
+from followup_desktop.core.queries.first_board import (
+    FirstBoard,
+    discard_first_board,
+    start_reading_first_board,
+)
 from followup_desktop.core.storage_errors import StorageDamaged
 from followup_desktop.gui.appearance import apply_appearance, saved_appearance
 from followup_desktop.gui.crash import CrashReporter
@@ -299,21 +304,67 @@ def run_gui(
     quit_after_show: bool = False,
     minimized: bool = False,
     arguments: Sequence[str] = (),
+    first_board: Future[FirstBoard | None] | None = None,
 ) -> int:
     """Open the window on ``db_path`` (or hand ``arguments`` to a running one).
 
     The window is shown and painted first (see the module docstring); the tray, the
     notifiers and the reminder scheduler are set up right after that first paint.
     Started minimized, there is no paint to wait for and everything is set up at once.
+    ``first_board`` is the board's read started ahead by the command line
+    (:func:`start_reading_first_board`); without it the read starts here.
     """
+    try:
+        return _run_gui(
+            db_path,
+            quit_after_show=quit_after_show,
+            minimized=minimized,
+            arguments=arguments,
+            first_board=first_board,
+        )
+    finally:
+        gc.enable()  # whatever happened, collection is on again (see _collect_after_paint)
+
+
+def _collect_after_paint(window: MainWindow) -> None:
+    """Turn cyclic garbage collection back on once the window has painted.
+
+    The command line turns it off on the way to the first paint. What start-up built
+    lives as long as the app, so it is moved out of the collector's sight first.
+    """
+
+    def resume() -> None:
+        gc.freeze()
+        gc.enable()
+
+    window.first_painted.connect(resume, Qt.ConnectionType.SingleShotConnection)
+
+
+def _run_gui(
+    db_path: Path,
+    *,
+    quit_after_show: bool,
+    minimized: bool,
+    arguments: Sequence[str],
+    first_board: Future[FirstBoard | None] | None,
+) -> int:
+    if minimized and first_board is not None:
+        discard_first_board(first_board)  # no board to paint: opened the whole way
+    ahead = None if minimized else first_board or start_reading_first_board(db_path)
     # The lock this process takes says "window": a command refused meanwhile is told so.
     declare_holder(WINDOW)
     app = make_application()
     instance = SingleInstance(database=db_path)
     if not instance.acquire():
+        if ahead is not None:
+            discard_first_board(ahead)
         return _hand_over(instance, db_path, arguments)
-    startup = None if minimized else open_current(db_path)
     opened: list[Database] = []
+    # Light, dark, or the desktop's own choice (Settings → Appearance).
+    apply_appearance(app, saved_appearance())
+    app.setWindowIcon(app_icon())
+    # The read started ahead has had all the time above: it has finished by now.
+    startup = None if ahead is None else ahead.result()
     if startup is None:
         db = _open_with_recovery(db_path)
         if db is None:
@@ -323,15 +374,20 @@ def run_gui(
     reporter: CrashReporter | None = None
     watches: list[IntegrityWatch] = []
     try:
-        # Light, dark, or the desktop's own choice (Settings → Appearance).
-        apply_appearance(app, saved_appearance())
-        app.setWindowIcon(app_icon())
         # What start-up has built so far (modules, the application) lives as long as the
         # app: move it out of the collector's sight, so a full collection later scans
         # only the app's own data instead of pausing the window for ~100 ms.
         gc.freeze()
-        source = StartupSource(startup) if startup is not None else _service(opened[0])
+        source = (
+            StartupSource(startup.connection, board=startup.data)
+            if startup is not None
+            else _service(opened[0])
+        )
         window = MainWindow(source, passwords=PasswordStore())
+        if minimized:
+            gc.enable()
+        else:
+            _collect_after_paint(window)
         _report_first_paint(window)
         reporter = CrashReporter(
             lambda message: window.dialogs.warning(window, message),
@@ -355,19 +411,15 @@ def run_gui(
                 )
             )
 
-        if startup is None:
-            service = _service(opened[0])
-            if minimized:
-                set_up(service)
-            else:
-                window.first_painted.connect(lambda: set_up(service))
-                window.show()
-        else:
-            window.first_painted.connect(
-                _open_after_paint(app, window, db_path, opened, set_up),
-                Qt.ConnectionType.SingleShotConnection,
-            )
-            window.show()
+        _show_window(
+            app,
+            window,
+            db_path,
+            opened,
+            set_up,
+            painted_first=startup is not None,
+            minimized=minimized,
+        )
         code = app.exec()
     finally:
         if reporter is not None:
@@ -381,6 +433,36 @@ def run_gui(
     # Settings → Language → Restart now: everything above is closed; start again.
     restart_if_requested()
     return code
+
+
+def _show_window(
+    app: QApplication,
+    window: MainWindow,
+    db_path: Path,
+    opened: list[Database],
+    set_up: Callable[[FollowupService], None],
+    *,
+    painted_first: bool,
+    minimized: bool,
+) -> None:
+    """Show the window, and set up the rest once it has painted (unless minimized).
+
+    ``painted_first``: the window shows the board read ahead, and the database is opened
+    the whole way after that paint; otherwise it is open already (``opened``).
+    """
+    if painted_first:
+        window.first_painted.connect(
+            _open_after_paint(app, window, db_path, opened, set_up),
+            Qt.ConnectionType.SingleShotConnection,
+        )
+        window.show()
+        return
+    service = _service(opened[0])
+    if minimized:
+        set_up(service)
+    else:
+        window.first_painted.connect(lambda: set_up(service))
+        window.show()
 
 
 def _set_up_tray(

@@ -8,7 +8,6 @@ together with where the log file is.
 
 from __future__ import annotations
 
-import platform
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -43,6 +42,8 @@ def crash_details(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> str:
     """The text to paste into a bug report: versions and the traceback."""
+    import platform  # only for a report: not on the way to the first paint
+
     lines = [
         f"{APP_NAME} {__version__}",
         f"Python {platform.python_version()}, PySide6 {pyside_version}, {platform.platform()}",

@@ -16,7 +16,6 @@ This lock makes one window per user; the lock beside the database file
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -55,6 +54,8 @@ def socket_path(folder: Path, stem: str) -> str:
     beside = str(folder / f"{stem}.socket")
     if len(beside.encode()) <= MAX_SOCKET_PATH:
         return beside
+    import hashlib  # rarely needed; loading it brings in OpenSSL before the first paint
+
     digest = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
     return str(Path(tempfile.gettempdir()) / f"followup-{_user_id()}-{digest}.socket")
 

@@ -3,6 +3,7 @@ last contact and search text, computed set-wise."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -172,3 +173,32 @@ def test_stages_and_details_for_the_editor(service: FollowupService) -> None:
     assert details.interviews[0].next_steps == "call"
     assert details.correspondence[0].subject == "Thanks"
     assert details.field_values()["company"] == "Acme"
+
+
+def test_reading_some_cards_keeps_one_sql_text_whatever_the_cards(
+    service: FollowupService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The driver caches prepared statements by their text (128 per connection): ids
+    # spelt out in the SQL made a new statement for every set of cards read after a
+    # change, and memory grew with the hours the window stayed open.
+    from followup_desktop.core import board
+
+    ids = [created(service.create_opportunity(f"Company {n}", "Role")) for n in range(12)]
+    texts: set[str] = set()
+    real_cursor = board._cursor
+
+    class Recording:
+        def __init__(self, connection: sqlite3.Connection) -> None:
+            self.connection = connection
+
+        def execute(self, sql: str, *params: object) -> sqlite3.Cursor:
+            texts.add(sql)
+            return self.connection.execute(sql, *params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(board, "_cursor", lambda session: Recording(real_cursor(session)))
+    with service.db.session() as session:
+        for chosen in (ids[:1], ids[2:5], ids[3:12], [ids[7], ids[0]]):
+            cards = load_cards(session, NOW, chosen)
+            assert sorted(card.opportunity_id for card in cards) == sorted(chosen)
+            assert sorted(load_search_texts(session, chosen)) == sorted(chosen)
+    assert len(texts) == 2  # the cards' query and the search text's, once each

@@ -103,3 +103,29 @@ def test_a_process_started_in_berlin_plans_in_berlin() -> None:
         timeout=60,
     )
     assert done.stdout.strip() == "Europe/Berlin", done.stderr
+
+
+def test_the_quick_look_at_one_zone_name_agrees_with_the_full_list() -> None:
+    # The window's start asks about the system's zone alone instead of listing every
+    # file of the zone folders; it must never accept a name the list refuses.
+    listed = timeutil.canonical_zone_names()
+    found = {name for name in listed if timeutil._is_zone_file(name)}
+    assert "Europe/Berlin" in found and "America/Argentina/Buenos_Aires" in found
+    # Every name of the folders is found (the tzdata package may list a few more).
+    assert len(found) > 0.9 * len(listed)
+    refused = (
+        "europe/berlin",
+        "Europe",
+        "posix/Europe/Berlin",
+        "right/UTC",
+        "localtime",
+        "Factory",
+        "posixrules",
+        "zone.tab",
+        "tzdata.zi",
+        "Europe/../UTC",
+        "/etc/localtime",
+        "",
+    )
+    assert [name for name in refused if timeutil._is_zone_file(name)] == []
+    assert not any(name in listed for name in refused)

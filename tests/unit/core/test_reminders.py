@@ -400,3 +400,47 @@ def test_first_sentence_handles_quotes_no_sentence_and_one_endless_word() -> Non
     assert first_sentence("Why not? Ask.", 80) == "Why not?"
     assert first_sentence("x" * 50, 10) == "x" * 9 + "…"
     assert first_sentence("", 10) == ""
+
+
+def test_reminder_reads_keep_the_same_sql_whatever_the_number_of_debriefs(
+    database: Database, reminders: ReminderService, clock: FakeClock
+) -> None:
+    # The driver keeps the statements it prepared (up to 128 per connection), keyed by
+    # their text: a query that spelt out a list of ids made a new, larger one each time
+    # the number of open debriefs changed, and the tray grew by tens of megabytes a week.
+    from sqlalchemy import event
+
+    service = FollowupService(database, clock)
+    service.set_setting("playbook", {"timezone": "UTC", "debrief_prompt_minutes": 15})
+    seen: list[set[str]] = []
+    reading = False
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if reading:
+            seen[-1].add(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        for count in (1, 2, 5):
+            while len(_open_debriefs(database)) < count:
+                created = service.create_opportunity(f"Company {count}", "Analyst").created_id
+                assert created is not None
+                ended = clock.now - timedelta(minutes=20)  # prompted 5 minutes ago
+                service.record_interview(created, ended - timedelta(hours=1), ended)
+            seen.append(set())
+            reading = True
+            assert len(reminders.pending(clock.now)) == count  # each prompted once
+            reminders.next_delivery(clock.now)
+            reading = False
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    assert seen[0] == seen[1] == seen[2]
+
+
+def _open_debriefs(database: Database) -> list[int]:
+    with database.session() as session:
+        return list(
+            session.scalars(
+                select(Action.id).where(Action.kind == "debrief", Action.state == ActionState.OPEN)
+            )
+        )

@@ -76,6 +76,9 @@ def start_first_read(
     meanwhile (the start-up path to a painted board).
     """
     future: Future[BoardData]
+    if isinstance(source, StartupSource) and source.board is not None:
+        read = source.board
+        return lambda: read
     if isinstance(source, StartupSource):
         connection = source.connection
         stages = stages_from(connection)  # a handful of rows, read first

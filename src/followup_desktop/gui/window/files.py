@@ -19,7 +19,6 @@ from PySide6.QtCore import QMimeData
 
 from followup_desktop.core.change import Change, Entity, entities
 from followup_desktop.core.errors import FollowupError
-from followup_desktop.core.fields import OpportunityFields
 from followup_desktop.core.i18n import _, ngettext
 from followup_desktop.core.localformat import number
 from followup_desktop.core.plain_text import for_display
@@ -425,6 +424,9 @@ class FileJobs:
         question = "\n".join([ask, "", *draft.describe()])
         if not window.dialogs.question_plain(window, question):
             return False
+        # Here, not at the top: the window imports this module on the way to its first paint.
+        from followup_desktop.core.fields import OpportunityFields
+
         change = window.writer.now(
             lambda: service.create_opportunity(
                 draft.company, draft.role, OpportunityFields(stage_id=wishlist.id, **draft.fields)

@@ -12,11 +12,15 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from followup_desktop.core.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from followup_desktop.core.queries.window import BoardData
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,14 @@ class StartupSource:
     (:func:`~followup_desktop.core.plainread.open_current`): the board's reads are plain
     SQL, so the window is on screen before SQLAlchemy is even loaded. The application
     hands the window its :class:`FollowupService` with :meth:`MainWindow.attach_service`
-    once the database is fully open; until then the window takes no input.
+    once the database is fully open; until then the window takes no input. ``board`` is
+    the board already read through that connection while Qt loaded
+    (:mod:`~followup_desktop.core.queries.first_board`); without it the window reads it.
     """
 
     connection: sqlite3.Connection
     clock: Callable[[], datetime] = utcnow
+    board: BoardData | None = None
 
 
 class InputGate(QObject):
