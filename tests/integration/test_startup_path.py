@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +54,24 @@ window.close()
 """
 
 
+def _last_json(
+    arguments: list[str], *, without_session_bus: bool = False, timeout: int = 60
+) -> Any:
+    """Run ``python -c`` with ``arguments`` offscreen; the JSON its last line prints."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if without_session_bus:
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    output = subprocess.run(
+        [sys.executable, "-c", *arguments],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def test_the_orm_is_set_up_only_after_the_board_is_painted(
     database: Database, tmp_path: Path
 ) -> None:
@@ -62,16 +81,7 @@ def test_the_orm_is_set_up_only_after_the_board_is_painted(
     service.add_action("call_recruiter", service.clock(), opportunity_id=acme)
     path = database.path
     database.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    output = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(path), str(tmp_path / "window.ini")],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    ).stdout
-    result = json.loads(output.strip().splitlines()[-1])
+    result = _last_json([SCRIPT, str(path), str(tmp_path / "window.ini")], timeout=60)
     assert result == {"before": False, "after": True, "cards": 1, "today": 1}
 
 
@@ -213,15 +223,7 @@ print(json.dumps(sorted(name for name in sys.argv[1:] if name in sys.modules)))
 
 
 def test_the_start_up_modules_load_nothing_heavy() -> None:
-    output = subprocess.run(
-        [sys.executable, "-c", IMPORTS, *HEAVY],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-        timeout=60,
-    ).stdout
-    assert json.loads(output.strip().splitlines()[-1]) == []
+    assert _last_json([IMPORTS, *HEAVY], timeout=60) == []
 
 
 RUN_GUI = r"""
@@ -263,17 +265,7 @@ def test_the_window_paints_its_board_before_sqlalchemy_loads_then_opens_fully(
         service.add_action("call_recruiter", service.clock(), opportunity_id=created)
     path = database.path
     database.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    output = subprocess.run(
-        [sys.executable, "-c", RUN_GUI, str(path), *HEAVY],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    ).stdout
-    result = json.loads(output.strip().splitlines()[-1])
+    result = _last_json([RUN_GUI, str(path), *HEAVY], without_session_bus=True, timeout=120)
     assert result["heavy_at_paint"] == []
     assert result["cards_at_paint"] == 3
     assert result["ready_at_paint"] is False
@@ -365,17 +357,7 @@ def test_when_the_whole_opening_fails_after_the_paint_nothing_is_written(
     set_setting(database, "reminders", ANY_TIME)  # a reminder due now would be recorded
     path = database.path
     database.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    output = subprocess.run(
-        [sys.executable, "-c", FAILING_OPEN, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    ).stdout
-    result = json.loads(output.strip().splitlines()[-1])
+    result = _last_json([FAILING_OPEN, str(path)], without_session_bus=True, timeout=120)
     assert result["code"] == 2
     assert len(result["shown"]) == 1 and "failed a check" in result["shown"][0]
     assert result["unchanged"]  # the painted board wrote nothing, and nothing after it
@@ -396,15 +378,7 @@ print(json.dumps([loaded_at_start, "jinja2" in sys.modules, rendered.subject]))
 def test_the_tray_and_composer_load_jinja2_only_when_a_template_is_rendered() -> None:
     # The tray is set up on the GUI thread just after the first paint; importing Jinja2
     # there froze the window, so the template engine waits for the first message.
-    output = subprocess.run(
-        [sys.executable, "-c", TRAY_IMPORTS],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-        timeout=60,
-    ).stdout
-    assert json.loads(output.strip().splitlines()[-1]) == [False, True, "Hello Sam"]
+    assert _last_json([TRAY_IMPORTS], timeout=60) == [False, True, "Hello Sam"]
 
 
 REMINDERS_AFTER_CHECK = r"""
@@ -442,17 +416,7 @@ def test_reminders_start_once_the_integrity_check_has_ended(
     service.add_action("call_recruiter", service.clock(), opportunity_id=created)
     path = database.path
     database.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    output = subprocess.run(
-        [sys.executable, "-c", REMINDERS_AFTER_CHECK, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    ).stdout
-    result = json.loads(output.strip().splitlines()[-1])
+    result = _last_json([REMINDERS_AFTER_CHECK, str(path)], without_session_bus=True, timeout=120)
     assert result == {
         "code": 0,
         "starts": [{"checked": True, "gui_thread": True, "armed": True}],
@@ -556,17 +520,7 @@ def test_damage_the_board_does_not_read_is_found_after_the_paint_before_any_writ
     filled_database(path, 120)
     backup_database(path, "manual")
     write_into_page(path, page_of(path, "stage_changes", "leaf"), 8, b"\xa5" * 3000)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    output = subprocess.run(
-        [sys.executable, "-c", DAMAGED_ELSEWHERE, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    ).stdout
-    result = json.loads(output.strip().splitlines()[-1])
+    result = _last_json([DAMAGED_ELSEWHERE, str(path)], without_session_bus=True, timeout=120)
     assert result["cards_at_paint"] == 120
     assert result["ready_at_paint"] is False
     assert len(result["asked"]) == 1 and "damaged" in result["asked"][0]
@@ -603,17 +557,7 @@ def test_garbage_collection_waits_for_the_first_paint_and_then_resumes(
     FollowupService(database).create_opportunity("Acme", "Analyst")
     path = database.path
     database.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    output = subprocess.run(
-        [sys.executable, "-c", CLI_GC, str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    ).stdout
-    assert json.loads(output.strip().splitlines()[-1]) == {
+    assert _last_json([CLI_GC, str(path)], without_session_bus=True, timeout=120) == {
         "collecting_before_paint": False,
         "collecting_at_paint": True,
         "collecting_after": True,
