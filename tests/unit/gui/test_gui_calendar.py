@@ -679,6 +679,19 @@ def test_a_calendar_line_names_the_person_of_the_step() -> None:
     assert entry.action_label == "Send a thank-you note to Dana Kim"
 
 
+def _decided(service: FollowupService, company: str, starts: datetime, decided: date) -> int:
+    """An opportunity with an hour's interview at ``starts`` whose decision is expected on
+    ``decided``; the interview's id."""
+    opportunity = service.create_opportunity(company, "Analyst").created_id
+    assert opportunity is not None
+    interview = service.record_interview(
+        opportunity, starts, starts + timedelta(hours=1), timezone="UTC"
+    ).created_id
+    assert interview is not None
+    service.update_interview(interview, InterviewFields(decision_date=decided))
+    return interview
+
+
 def _decision_days(page: CalendarPage) -> dict[date, str]:
     """Each shown day with an expected decision, and whose it is."""
     model = page.model
@@ -695,13 +708,7 @@ def test_the_month_shows_at_once_and_its_decisions_join_when_read(
     qtbot: QtBot, service: FollowupService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     day = today()
-    acme = service.create_opportunity("Acme", "Analyst").created_id
-    assert acme is not None
-    interview = service.record_interview(
-        acme, local(day, 10), local(day, 11), timezone="UTC"
-    ).created_id
-    assert interview is not None
-    service.update_interview(interview, InterviewFields(decision_date=day + timedelta(days=3)))
+    interview = _decided(service, "Acme", local(day, 10), day + timedelta(days=3))
     window = open_window(qtbot, service, tmp_path)
     # The real read of every decision, held once it has read (as a slow one would be):
     # what is written meanwhile is not in what it read.
@@ -739,13 +746,7 @@ def test_a_month_shows_the_decisions_of_its_own_days_only(
     day = today()
     decisions = {"Acme": day + timedelta(days=2), "Globex": day + timedelta(days=80)}
     for company, decided in decisions.items():
-        opportunity = service.create_opportunity(company, "Analyst").created_id
-        assert opportunity is not None
-        interview = service.record_interview(
-            opportunity, local(day, 9), local(day, 10), timezone="UTC"
-        ).created_id
-        assert interview is not None
-        service.update_interview(interview, InterviewFields(decision_date=decided))
+        _decided(service, company, local(day, 9), decided)
     window = open_window(qtbot, service, tmp_path)
     page = show_calendar(window)
     qtbot.waitUntil(lambda: page.decisions_ready)
@@ -760,13 +761,7 @@ def test_decisions_read_before_a_change_to_everything_are_read_again(
     qtbot: QtBot, service: FollowupService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     day = today()
-    acme = service.create_opportunity("Acme", "Analyst").created_id
-    assert acme is not None
-    interview = service.record_interview(
-        acme, local(day, 10), local(day, 11), timezone="UTC"
-    ).created_id
-    assert interview is not None
-    service.update_interview(interview, InterviewFields(decision_date=day + timedelta(days=3)))
+    interview = _decided(service, "Acme", local(day, 10), day + timedelta(days=3))
     window = open_window(qtbot, service, tmp_path)
     gate, read_all = threading.Event(), threading.Event()
     full_reads: list[int] = []
