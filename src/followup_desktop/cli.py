@@ -533,21 +533,28 @@ def _dispatch(args: argparse.Namespace) -> int:
         # (modules, Qt's enums, the cards), and collecting among them took tens of
         # milliseconds on the way to the first paint.
         gc.disable()
-        first_board = None
-        if not args.minimized:
-            # Read on a thread while Qt and the window's modules load (they take longer).
-            from followup_desktop.core.queries.first_board import start_reading_first_board
+        try:
+            first_board = None
+            if not args.minimized:
+                # Read on a thread while Qt and the window's modules load (they take
+                # longer).
+                from followup_desktop.core.queries.first_board import (
+                    start_reading_first_board,
+                )
 
-            first_board = start_reading_first_board(db_path)
-        from followup_desktop.gui.app import run_gui
+                first_board = start_reading_first_board(db_path)
+            from followup_desktop.gui.app import run_gui
 
-        return run_gui(
-            db_path,
-            quit_after_show=args.quit_after_show,
-            minimized=args.minimized,
-            arguments=[*args.files, *action_arguments(args.action)],
-            first_board=first_board,
-        )
+            return run_gui(
+                db_path,
+                quit_after_show=args.quit_after_show,
+                minimized=args.minimized,
+                arguments=[*args.files, *action_arguments(args.action)],
+                first_board=first_board,
+            )
+        finally:
+            # However the window ended (or failed to load), collection is on again.
+            gc.enable()
     if args.command == "install-desktop-entry":
         return _desktop_entry(uninstall=args.uninstall)
     if args.command in ("restore-backup", "export"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -404,6 +405,7 @@ def test_command_line_hands_ics_files_to_the_window(
     monkeypatch.chdir(tmp_path)
     assert cli.main(["--db", str(tmp_path / "x.sqlite3"), "invite.ics"]) == 0
     assert calls == [(tmp_path / "x.sqlite3", [str(tmp_path / "invite.ics")])]
+    assert gc.isenabled()  # the command line's pause of the collector ended with the window
     # A subcommand's own file stays its own.
     assert cli._gui_files(["import-ics", "invite.ics"]) == []
 
