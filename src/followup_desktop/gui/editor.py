@@ -65,7 +65,7 @@ from followup_desktop.gui.dialogs import name_standard_buttons, show_local_dates
 from followup_desktop.gui.dropped import saved_mail
 from followup_desktop.gui.letter_language import add_letter_language_row
 from followup_desktop.gui.message_reading import MessageReading, suggest
-from followup_desktop.gui.plain import PlainLabel, editable, shown
+from followup_desktop.gui.plain import PlainLabel, editable, opportunity_name, shown
 from followup_desktop.gui.playbook_choices import OpportunityChoices, global_settings
 from followup_desktop.gui.snapshot_table import SnapshotTableModel
 from followup_desktop.gui.theme import error_color
@@ -609,9 +609,7 @@ class OpportunityEditor(QDialog):
         assert self.opportunity_id is not None
         details = load_opportunity(self._service.db, self.opportunity_id)
         self.details = details
-        self.setWindowTitle(
-            _("{company} — {role}").format(company=shown(details.company), role=shown(details.role))
-        )
+        self.setWindowTitle(opportunity_name(details.company, details.role))
         self.company.setText(editable(details.company))
         self.role.setText(editable(details.role))
         self.link.setText(details.link)
@@ -758,10 +756,7 @@ class OpportunityEditor(QDialog):
         self._overrides = dict(values["playbook_overrides"])
         if self.opportunity_id is not None:
             self.setWindowTitle(
-                _("{company} — {role}").format(
-                    company=shown(self.company.text().strip()),
-                    role=shown(self.role.text().strip()),
-                )
+                opportunity_name(self.company.text().strip(), self.role.text().strip())
             )
         self._note_saved(_("the details"))
         self.saved.emit(change)

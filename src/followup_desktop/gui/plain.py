@@ -42,6 +42,13 @@ def shown(text: str) -> str:
     return for_display(text)
 
 
+def opportunity_name(company: str, role: str) -> str:
+    """How a window names one opportunity ("Acme — Analyst"), each part shown safely."""
+    from followup_desktop.core.i18n import _
+
+    return _("{company} — {role}").format(company=shown(company), role=shown(role))
+
+
 def editable(text: str) -> str:
     """Stored text for an editing field: as it will be saved, without reordering controls."""
     return without_reordering(text)

@@ -7,7 +7,6 @@ the schema, explaining the first problem through :mod:`.explain`.
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections.abc import Mapping
@@ -92,29 +91,10 @@ def _holds_nul(node: object) -> bool:
     )
 
 
-# How much of a file is decoded at a time: one call on 60 MB held the interpreter lock
-# for 150 ms (a frozen window while an import ran on the worker); a megabyte takes 2 ms.
+# How much of a file is decoded or searched at a time: one call on 60 MB held the
+# interpreter lock for 150 ms (a frozen window while an import ran on the worker); a
+# megabyte takes 2 ms.
 DECODE_CHUNK = 1 << 20
-
-
-def _decode(payload: bytes) -> str:
-    """``payload`` as UTF-8 text (a byte order mark is tolerated: some editors add one
-    when saving), decoded a chunk at a time so that the worker lets go of the
-    interpreter lock between chunks."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    view = memoryview(payload)
-    try:
-        parts = [
-            decoder.decode(view[offset : offset + DECODE_CHUNK])
-            for offset in range(0, len(payload), DECODE_CHUNK)
-        ]
-        parts.append(decoder.decode(b"", final=True))
-    except UnicodeDecodeError:
-        # Rare, and not worth the bookkeeping of offsets across chunks: decoding the
-        # whole file again raises the same error with its offset in the file.
-        payload.decode("utf-8-sig")
-        raise
-    return "".join(parts)
 
 
 def parse_export(payload: bytes) -> Any:
@@ -180,9 +160,11 @@ def _mentions_nul(payload: bytes) -> bool:
 
 
 def _parse_whole(payload: bytes, decoder: json.JSONDecoder) -> Any:
-    """The file read the ordinary way, with every problem in words."""
+    """The file read the ordinary way, with every problem in words (only for a file
+    that is not an export's shape, or not valid: rare, so decoded in one go)."""
     try:
-        text = _decode(payload)
+        # A byte order mark is tolerated: some editors add one when saving.
+        text = payload.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFormatError(
             _(

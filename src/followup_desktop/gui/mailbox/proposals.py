@@ -209,7 +209,7 @@ class MailboxDialog(QDialog):
         # Set by for_opportunity: messages opened or pasted here are read for it.
         self.opportunity_id: int | None = None
         # Files dropped together, read one after the other on the worker.
-        self._waiting_files: list[tuple[Path, int | None]] = []
+        self._waiting_files: list[Path] = []
         self._file_problems: list[str] = []
         self.setWindowTitle(_("From your mailbox"))
         self.setAccessibleName(_("From your mailbox"))
@@ -468,14 +468,12 @@ class MailboxDialog(QDialog):
 
     # -- a message saved as a file ---------------------------------------------------
 
-    def read_mail(
-        self, raw: bytes, name: str = _("The message"), opportunity_id: int | None = None
-    ) -> None:
+    def read_mail(self, raw: bytes, name: str = _("The message")) -> None:
         """Read a dropped, opened or pasted message on the worker thread, then show it.
 
-        With ``opportunity_id`` (dropped on that card) it is proposed for that
-        opportunity whoever wrote it; confirming is still the person's."""
-        make, service = self._make_checker, self.service
+        In a window for one opportunity (:meth:`for_opportunity`) it is proposed for
+        that opportunity whoever wrote it; confirming is still the person's."""
+        make, service, opportunity_id = self._make_checker, self.service, self.opportunity_id
 
         def work() -> StoredProposal:
             return make(service).propose_message(raw, opportunity_id=opportunity_id)
@@ -489,25 +487,24 @@ class MailboxDialog(QDialog):
         self._busy(True, _("Reading {file}…").format(file=name))
         self.tasks.submit(work, self._read, failed, owner=self)
 
-    def read_file(self, path: Path, opportunity_id: int | None = None) -> None:
-        """Read a saved message (.eml) into the list (for ``opportunity_id`` if given)."""
+    def read_file(self, path: Path) -> None:
+        """Read a saved message (.eml) into the list."""
         try:
             raw = read_limited(path, MAX_MAIL_FILE, _("e-mail file"))
         except FollowupError as error:
             self.status_label.setText(str(error))
             self._file_read(str(error), failed=True)
             return
-        self.read_mail(raw, path.name, opportunity_id)
+        self.read_mail(raw, path.name)
 
-    def read_files(self, paths: Sequence[Path], opportunity_id: int | None = None) -> None:
+    def read_files(self, paths: Sequence[Path]) -> None:
         """Read several saved messages (dropped together), one after the other."""
-        self._waiting_files.extend((path, opportunity_id) for path in paths)
+        self._waiting_files.extend(paths)
         self._read_next_file()
 
     def _read_next_file(self) -> None:
         if self._waiting_files:
-            path, opportunity_id = self._waiting_files.pop(0)
-            self.read_file(path, opportunity_id)
+            self.read_file(self._waiting_files.pop(0))
 
     def _file_read(self, said: str, *, failed: bool) -> None:
         """One message read (or refused): go on with the next file dropped with it, and
@@ -537,7 +534,7 @@ class MailboxDialog(QDialog):
         """Pick a saved message and read it."""
         path = self.dialogs.open_file(self, _("Open an e-mail file"), MAIL_FILTER)
         if path is not None:
-            self.read_file(path, self.opportunity_id)
+            self.read_file(path)
 
     def paste(self) -> None:
         """Read the message on the clipboard (a copied .eml file or its raw text)."""
@@ -554,7 +551,7 @@ class MailboxDialog(QDialog):
                 )
             )
             return
-        self.read_mail(raw, _("The pasted message"), self.opportunity_id)
+        self.read_mail(raw, _("The pasted message"))
 
     def _read(self, proposal: object) -> None:
         assert isinstance(proposal, StoredProposal)
@@ -588,5 +585,5 @@ def dropped_mail_dialog(
     dialog = MailboxDialog(service, parent, tasks=tasks, passwords=passwords)
     if opportunity is not None:
         dialog.for_opportunity(*opportunity)
-    dialog.read_files(paths, dialog.opportunity_id)
+    dialog.read_files(paths)
     return dialog

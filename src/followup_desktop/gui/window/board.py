@@ -38,7 +38,7 @@ from followup_desktop.gui.board_model import BoardFilter, BoardModel
 from followup_desktop.gui.board_moves import card_menu, fill_move_menu, moved_words
 from followup_desktop.gui.board_view import BoardView
 from followup_desktop.gui.commands import MoveCardsCommand, RecordedMoveCommand, place_cards
-from followup_desktop.gui.plain import shown
+from followup_desktop.gui.plain import opportunity_name
 from followup_desktop.gui.tab_order import order_tabs
 from followup_desktop.gui.tasks import run_now
 from followup_desktop.gui.window.bus import EVERYTHING_CHANGED
@@ -370,12 +370,11 @@ class BoardController:
         """Saved e-mails dropped on the board: on a card, read for its opportunity;
         between cards, for whoever their addresses name, as on the window."""
         card = self.model.card(opportunity_id) if opportunity_id is not None else None
-        opportunity = None
-        if card is not None:
-            label = _("{company} — {role}").format(
-                company=shown(card.company), role=shown(card.role)
-            )
-            opportunity = (card.opportunity_id, label)
+        opportunity = (
+            None
+            if card is None
+            else (card.opportunity_id, opportunity_name(card.company, card.role))
+        )
         self._window.files.open_mail_files(paths, opportunity)
 
     def show_card_menu(self, point: QPoint) -> None:
