@@ -109,8 +109,8 @@ class EmailAccountPage(QWidget):
         self.passwords = passwords or shared_password_store()
         self._make_sender = make_sender
         self.runner = SmtpRunner(self)
+        # One job at a time, answers in order: the last load's answer is shown last.
         self.tasks = TaskRunner(self)
-        self._generation = 0
         # True from Cancel until the stopped test's worker reports: what it says is ignored.
         self._test_cancelled = False
         self._build()
@@ -187,9 +187,7 @@ class EmailAccountPage(QWidget):
             self.from_address_edit.setText(account.from_address)
         # The password store is asked on the worker: the first question finds the
         # keyring backend (0.1 s), and a locked keyring may wait for the person to
-        # unlock it. Until the answer the line says so; a newer load's answer wins.
-        self._generation += 1
-        generation = self._generation
+        # unlock it. Until the answer the line says so.
         self.store_label.setText(_("Checking your system's password store…"))
         passwords, has_password = self.passwords, self._has_password
 
@@ -197,17 +195,15 @@ class EmailAccountPage(QWidget):
             return passwords.status(), account is not None and has_password(account)
 
         def done(answer: tuple[StoreStatus, bool]) -> None:
-            if generation == self._generation:
-                self._show_store(*answer)
+            self._show_store(*answer)
 
         def failed(error: BaseException) -> None:
-            if generation == self._generation:
-                self.store_label.setText(
-                    _("Followup could not ask the password store ({error}).").format(
-                        error=type(error).__name__
-                    )
+            self.store_label.setText(
+                _("Followup could not ask the password store ({error}).").format(
+                    error=type(error).__name__
                 )
-                self.store_checked.emit()
+            )
+            self.store_checked.emit()
 
         self.tasks.submit(work, done, failed, quiet=True, owner=self)
 
