@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTime
@@ -76,6 +77,24 @@ def _interview(service: FollowupService, day: date, hour: int, company: str = "A
     created = service.record_interview(opportunity, _local(day, hour), _local(day, hour + 1))
     assert created.created_id is not None
     return created.created_id
+
+
+def _move_by_screen_reader(
+    qtbot: QtBot, page: CalendarPage, actions: Any, interview: int, target: datetime
+) -> list[list[CalendarEntry]]:
+    """A screen reader's "move" on an entry, answered with ``interview`` to ``target``;
+    the interviews the move dialog was offered."""
+    offered: list[list[CalendarEntry]] = []
+
+    def answer(interviews: list[CalendarEntry]) -> tuple[int, datetime]:
+        offered.append(interviews)
+        return interview, target
+
+    page.ask_move = answer
+    actions.doAction(MOVE)
+    assert offered == []  # the dialog waits until the screen reader's call is over
+    qtbot.waitUntil(lambda: bool(offered))
+    return offered
 
 
 def test_ctrl_m_moves_the_days_interview_to_another_day_and_time(
@@ -264,17 +283,8 @@ def test_a_week_entrys_actions_open_it_and_move_it_to_another_day_and_time(
     assert actions.localizedActionName(MOVE) == "Move to another day or time"
     assert actions.keyBindingsForAction(MOVE) == ["Ctrl+M"]
 
-    offered: list[list[CalendarEntry]] = []
     target = _local(day + timedelta(days=2), 16)
-
-    def answer(interviews: list[CalendarEntry]) -> tuple[int, datetime]:
-        offered.append(interviews)
-        return globex, target
-
-    page.ask_move = answer
-    actions.doAction(MOVE)
-    assert offered == []  # the dialog waits until the screen reader's call is over
-    qtbot.waitUntil(lambda: bool(offered))
+    offered = _move_by_screen_reader(qtbot, page, actions, globex, target)
     # The entry acted on is offered first, though another was selected before.
     assert [e.interview_id for e in offered[0]] == [globex, acme]
     moved = _starts(service, globex)
@@ -357,17 +367,8 @@ def test_a_month_days_entries_are_objects_whose_actions_open_and_move_them(
     assert actions is not None
     assert actions.actionNames() == [OPEN, MOVE]
 
-    offered: list[list[CalendarEntry]] = []
     target = _local(day + timedelta(days=3), 8)
-
-    def answer(interviews: list[CalendarEntry]) -> tuple[int, datetime]:
-        offered.append(interviews)
-        return globex, target
-
-    page.ask_move = answer
-    actions.doAction(MOVE)
-    assert offered == []  # after the screen reader's call
-    qtbot.waitUntil(lambda: bool(offered))
+    offered = _move_by_screen_reader(qtbot, page, actions, globex, target)
     assert [e.interview_id for e in offered[0]] == [globex, acme]
     moved = _starts(service, globex)
     assert (moved.date(), moved.hour) == (target.date(), 8)
