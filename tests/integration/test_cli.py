@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from agenda_scenario import fill_agenda
 from followup_desktop import __version__
 from followup_desktop.cli import main
 from followup_desktop.core.db import open_database
@@ -34,18 +35,7 @@ def test_version() -> None:
 
 def test_agenda_json_shape_and_buckets(db_path: Path) -> None:
     now = datetime(2026, 11, 23, 12, tzinfo=UTC)
-    db = open_database(db_path)
-    service = FollowupService(db, clock=lambda: now)
-    opportunity = service.create_opportunity("Acme", "Analyst").created_id
-    service.add_action(
-        "call_recruiter",
-        now - timedelta(hours=3),
-        opportunity_id=opportunity,
-        reason="They asked for a call.",
-        recipient="Sam",
-    )
-    service.add_action("prepare_portfolio", now + timedelta(days=3), reason="Next round soon.")
-    db.close()
+    fill_agenda(db_path, now)
 
     result = run("--db", str(db_path), "agenda", "--json", "--now", "2026-11-23T12:00:00Z")
     assert result.returncode == 0, result.stderr

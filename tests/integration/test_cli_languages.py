@@ -10,9 +10,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from followup_desktop.core.db import open_database
+from agenda_scenario import fill_agenda
 from followup_desktop.core.localformat import day_and_clock
-from followup_desktop.core.services import FollowupService
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 NNBSP = "\u202f"
@@ -31,18 +30,7 @@ def run(language: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _fill(db_path: Path) -> None:
-    db = open_database(db_path)
-    service = FollowupService(db, clock=lambda: NOW)
-    opportunity = service.create_opportunity("Acme", "Analyst").created_id
-    service.add_action(
-        "call_recruiter",
-        NOW - timedelta(hours=3),
-        opportunity_id=opportunity,
-        reason="They asked for a call.",
-        recipient="Sam",
-    )
-    service.add_action("prepare_portfolio", NOW + timedelta(days=3), reason="Next round soon.")
-    db.close()
+    fill_agenda(db_path, NOW)
 
 
 def test_agenda_in_german(db_path: Path) -> None:
