@@ -11,8 +11,6 @@ from sqlalchemy import select
 
 from followup_desktop.core.db import Database
 from followup_desktop.core.models import (
-    Action,
-    ActionState,
     Direction,
     Opportunity,
     Stage,
@@ -20,6 +18,7 @@ from followup_desktop.core.models import (
     StageKind,
 )
 from followup_desktop.core.services import FollowupService, OpportunityFields, ReplyOutcome
+from plan_helpers import open_kinds
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
@@ -27,19 +26,6 @@ NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 @pytest.fixture
 def service(database: Database) -> FollowupService:
     return FollowupService(database, clock=lambda: NOW)
-
-
-def open_kinds(service: FollowupService, opportunity_id: int) -> set[str]:
-    with service.db.session() as session:
-        return {
-            str(action.kind)
-            for action in session.scalars(
-                select(Action).where(
-                    Action.opportunity_id == opportunity_id,
-                    Action.state.in_([ActionState.OPEN, ActionState.SNOOZED, ActionState.MISSED]),
-                )
-            )
-        }
 
 
 def test_a_rejection_after_a_reply_ends_the_follow_ups_and_plans_the_courteous_reply(

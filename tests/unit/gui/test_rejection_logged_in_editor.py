@@ -6,30 +6,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
 
-from followup_desktop.core.models import Action, ActionState
 from followup_desktop.core.services import FollowupService, OpportunityFields, ReplyOutcome
 from followup_desktop.gui.editor import from_utc
 from followup_desktop.gui.main_window import MainWindow
 from gui_helpers import NOW
+from plan_helpers import open_kinds
 
 
 def stage_named(window: MainWindow, name: str) -> int:
     return next(column.stage.id for column in window.board.columns if column.stage.name == name)
-
-
-def open_kinds(service: FollowupService, opportunity_id: int) -> set[str]:
-    with service.db.session() as session:
-        return {
-            str(action.kind)
-            for action in session.scalars(
-                select(Action).where(
-                    Action.opportunity_id == opportunity_id,
-                    Action.state.in_([ActionState.OPEN, ActionState.SNOOZED, ActionState.MISSED]),
-                )
-            )
-        }
 
 
 def test_a_rejection_logged_in_the_editor_moves_the_card_and_save_keeps_it(
