@@ -8,16 +8,19 @@ hold the call up until the dialog closed.
 PySide6 hands ``interface_cast``'s ``void*`` over as a ``shiboken6.VoidPtr``: an
 interface with actions returns its action object's C++ address wrapped in one (a plain
 ``int`` or ``None`` crashes Qt), and ``VoidPtr(0)`` for every interface it lacks
-(:func:`cast_to_actions`).
+(:func:`cast_to_actions`). :class:`LeafAccessible` is what the month's and the week's
+own accessible objects (headers, days, entries) share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QAccessible, QAccessibleActionInterface
+from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface, QWindow
+from PySide6.QtWidgets import QWidget
 
 from followup_desktop.core.i18n import _, pgettext
 
@@ -70,4 +73,46 @@ def cast_to_actions(
     return shiboken6.VoidPtr(0)
 
 
-__all__ = ["MOVE", "OPEN", "EntryActions", "cast_to_actions"]
+class LeafAccessible(QAccessibleInterface):
+    """What a calendar grid's own accessible objects share: no widget of their own, no
+    relations, no children unless they say so, the window of the view they are in
+    (:meth:`owner_widget`), and the actions of :attr:`actions` when there are some."""
+
+    actions: EntryActions | None = None
+
+    def owner_widget(self) -> QWidget:
+        """The view this object is drawn in."""
+        raise NotImplementedError
+
+    def interface_cast(self, kind: QAccessible.InterfaceType) -> shiboken6.VoidPtr:  # type: ignore[override]
+        return cast_to_actions(kind, self.actions)
+
+    def object(self) -> QObject | None:  # type: ignore[override]
+        return None
+
+    def window(self) -> QWindow | None:  # type: ignore[override]
+        return self.owner_widget().window().windowHandle()
+
+    def relations(self, match: Any = None) -> list[Any]:
+        return []
+
+    def focusChild(self) -> QAccessibleInterface | None:  # type: ignore[override]
+        return None
+
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        return None
+
+    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
+        return None
+
+    def childCount(self) -> int:
+        return 0
+
+    def indexOfChild(self, child: QAccessibleInterface) -> int:
+        return -1
+
+    def setText(self, kind: QAccessible.Text, text: str) -> None:
+        return
+
+
+__all__ = ["MOVE", "OPEN", "EntryActions", "LeafAccessible", "cast_to_actions"]

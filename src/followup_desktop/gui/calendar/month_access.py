@@ -19,60 +19,32 @@ Qt's cache never holds a pointer Python has freed.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import shiboken6
-from PySide6.QtCore import QModelIndex, QObject, QRect, Qt
-from PySide6.QtGui import QAccessible, QAccessibleInterface, QWindow
-from PySide6.QtWidgets import QAccessibleWidget
+from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtWidgets import QAccessibleWidget, QWidget
 
 from followup_desktop.core.calendar_query import CalendarEntry, EntryKind
 from followup_desktop.core.i18n import pgettext
 from followup_desktop.gui.access_factories import install_factory
-from followup_desktop.gui.calendar.entry_actions import MOVE, OPEN, EntryActions, cast_to_actions
+from followup_desktop.gui.calendar.entry_actions import MOVE, OPEN, EntryActions, LeafAccessible
 
 if TYPE_CHECKING:
     from followup_desktop.gui.calendar.month_model import MonthModel
     from followup_desktop.gui.calendar.page import MonthView
 
 
-class _Leafy(QAccessibleInterface):
-    """What the grid's own objects share: no widget, no relations, the grid's window."""
+class _Leafy(LeafAccessible):
+    """What the grid's own objects share (see :class:`LeafAccessible`), in the grid."""
 
     def __init__(self, grid: MonthAccessible) -> None:
         super().__init__()
         self.grid = grid
         self.actions: EntryActions | None = None
 
-    def interface_cast(self, kind: QAccessible.InterfaceType) -> shiboken6.VoidPtr:  # type: ignore[override]
-        return cast_to_actions(kind, self.actions)
-
-    def object(self) -> QObject | None:  # type: ignore[override]
-        return None
-
-    def window(self) -> QWindow | None:  # type: ignore[override]
-        return self.grid.view.window().windowHandle()
-
-    def relations(self, match: Any = None) -> list[Any]:
-        return []
-
-    def focusChild(self) -> QAccessibleInterface | None:  # type: ignore[override]
-        return None
-
-    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
-        return None
-
-    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
-        return None
-
-    def childCount(self) -> int:
-        return 0
-
-    def indexOfChild(self, child: QAccessibleInterface) -> int:
-        return -1
-
-    def setText(self, kind: QAccessible.Text, text: str) -> None:
-        return
+    def owner_widget(self) -> QWidget:
+        return self.grid.view
 
 
 class HeaderAccessible(_Leafy):

@@ -16,21 +16,20 @@ that Python has freed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import shiboken6
-from PySide6.QtCore import QObject, QRect
-from PySide6.QtGui import QAccessible, QAccessibleInterface, QWindow
-from PySide6.QtWidgets import QAccessibleWidget
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtWidgets import QAccessibleWidget, QWidget
 
 from followup_desktop.gui.access_factories import install_factory
-from followup_desktop.gui.calendar.entry_actions import MOVE, OPEN, EntryActions, cast_to_actions
+from followup_desktop.gui.calendar.entry_actions import MOVE, OPEN, EntryActions, LeafAccessible
 
 if TYPE_CHECKING:
     from followup_desktop.gui.calendar.week_view import WeekView
 
 
-class EntryAccessible(QAccessibleInterface):
+class EntryAccessible(LeafAccessible):
     """One entry of the week (an interview block or a line of the all-day strip)."""
 
     def __init__(self, owner: WeekAccessible, key: str) -> None:
@@ -47,49 +46,22 @@ class EntryAccessible(QAccessibleInterface):
         if view.select_key(self.key):
             (view.activate_requested if name == OPEN else view.move_asked).emit()
 
-    def interface_cast(self, kind: QAccessible.InterfaceType) -> shiboken6.VoidPtr:  # type: ignore[override]
-        return cast_to_actions(kind, self.actions)
-
     def _view(self) -> WeekView:
+        return self.owner.view
+
+    def owner_widget(self) -> QWidget:
         return self.owner.view
 
     def isValid(self) -> bool:
         return self.key in self.owner.entry_keys()
 
-    def object(self) -> QObject | None:  # type: ignore[override]
-        return None
-
-    def window(self) -> QWindow | None:  # type: ignore[override]
-        return self._view().window().windowHandle()
-
-    def relations(self, match: Any = None) -> list[Any]:
-        return []
-
-    def focusChild(self) -> QAccessibleInterface | None:  # type: ignore[override]
-        return None
-
-    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]
-        return None
-
     def parent(self) -> QAccessibleInterface:
         return self.owner
-
-    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
-        return None
-
-    def childCount(self) -> int:
-        return 0
-
-    def indexOfChild(self, child: QAccessibleInterface) -> int:
-        return -1
 
     def text(self, kind: QAccessible.Text) -> str:
         if kind == QAccessible.Text.Name:
             return self._view().entry_words(self.key)
         return ""
-
-    def setText(self, kind: QAccessible.Text, text: str) -> None:
-        return
 
     def rect(self) -> QRect:
         view = self._view()
