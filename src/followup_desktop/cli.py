@@ -1086,6 +1086,14 @@ def _planned_agenda(
                 raise  # nothing is read from a damaged file as if it were sound
             log.warning("agenda: the plan could not be brought up to date: %s", error)
             session.rollback()
+            # Said on standard error, so a --json reader still gets only the agenda; the
+            # person learns that these are the steps as last saved, not as of the moment.
+            _error(
+                _(
+                    "{summary}, so the plan could not be brought up to date; the agenda "
+                    "shows the steps as they were last saved."
+                ).format(summary=error.what)
+            )
         items = missed(session) if args.missed else agenda(session, now, tz, until=until)
     return list(items)
 

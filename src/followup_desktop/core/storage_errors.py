@@ -64,6 +64,11 @@ class StorageError(DatabaseError):
         super().__init__(text, path)
         self.code = code
 
+    @property
+    def what(self) -> str:
+        """What happened, in the person's language ("The disk is full"), without advice."""
+        return i18n._(self.summary)
+
 
 class StorageFull(StorageError):  # noqa: N818 - named for what happened
     """No room left on the disk that holds the database (SQLITE_FULL, ENOSPC)."""
