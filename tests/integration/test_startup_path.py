@@ -319,13 +319,12 @@ def test_a_window_waiting_for_its_service_takes_no_input(
 FAILING_OPEN = r"""
 import hashlib, json, sys
 from pathlib import Path
-from PySide6.QtWidgets import QMessageBox
 from followup_desktop.core.errors import DatabaseError
 from followup_desktop.gui import app as gui_app
 
 path = Path(sys.argv[1])
 shown = []
-QMessageBox.critical = staticmethod(lambda parent, title, text: shown.append(text))
+gui_app.message_box = lambda parent, icon, title, text, **buttons: shown.append(text)
 
 
 def refuse(opened, **_options):
@@ -475,12 +474,12 @@ path = Path(sys.argv[1])
 asked, seen = [], {}
 
 
-def answer(parent, title, text):
+def answer(parent, icon, title, text, **buttons):
     asked.append(text)
     return QMessageBox.StandardButton.Yes
 
 
-QMessageBox.question = staticmethod(answer)
+gui_app.message_box = answer
 report = gui_app._report_first_paint
 
 

@@ -48,6 +48,7 @@ from followup_desktop.gui.appearance import apply_appearance, saved_appearance
 from followup_desktop.gui.crash import CrashReporter
 from followup_desktop.gui.launch_actions import run_launch_actions
 from followup_desktop.gui.main_window import MainWindow, StartupSource
+from followup_desktop.gui.plain import message_box
 from followup_desktop.gui.qt_language import install_qt_language
 from followup_desktop.gui.restart import restart_if_requested, set_quitter
 from followup_desktop.gui.single_instance import SingleInstance
@@ -80,23 +81,29 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _critical(text: str) -> None:
+    # Plain text: the message names the file, whose path may hold "<" or "&".
+    message_box(None, QMessageBox.Icon.Critical, APP_NAME, text)
+
+
 def _open_with_recovery(path: Path) -> Database | None:
     try:
         return open_database(path, exclusive=True)
     except StorageDamaged as error:
         log.error("damaged database: %s", error)
         if error.backup is None:
-            QMessageBox.critical(
-                None, APP_NAME, _("{error}\n\nThere is no automatic backup.").format(error=error)
-            )
+            _critical(_("{error}\n\nThere is no automatic backup.").format(error=error))
             return None
-        answer = QMessageBox.question(
+        answer = message_box(
             None,
+            QMessageBox.Icon.Question,
             APP_NAME,
             _(
                 "{error}\n\nRestore the newest automatic backup ({backup})? "
                 "The damaged file is kept beside it."
             ).format(error=error, backup=error.backup.name),
+            buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            default=QMessageBox.StandardButton.Yes,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
@@ -106,11 +113,11 @@ def _open_with_recovery(path: Path) -> Database | None:
             return open_database(path, exclusive=True)
         except DatabaseError as failure:
             log.error("restore failed: %s", failure)
-            QMessageBox.critical(None, APP_NAME, str(failure))
+            _critical(str(failure))
             return None
     except DatabaseError as error:
         log.error("cannot open database: %s", error)
-        QMessageBox.critical(None, APP_NAME, str(error))
+        _critical(str(error))
         return None
 
 

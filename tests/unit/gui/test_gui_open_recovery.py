@@ -23,27 +23,34 @@ from followup_desktop.gui import app as app_module
 
 
 class Boxes:
-    """Stands in for QMessageBox's static calls and records what they were asked."""
+    """Stands in for the plain-text message boxes app.py shows; records what they said."""
 
     def __init__(self, answer: QMessageBox.StandardButton) -> None:
         self.answer = answer
         self.questions: list[str] = []
         self.errors: list[str] = []
 
-    def question(self, _parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
-        self.questions.append(text)
-        return self.answer
-
-    def critical(self, _parent: object, _title: str, text: str) -> None:
+    def __call__(
+        self,
+        _parent: object,
+        icon: QMessageBox.Icon,
+        _title: str,
+        text: str,
+        **_buttons: object,
+    ) -> QMessageBox.StandardButton:
+        if icon == QMessageBox.Icon.Question:
+            self.questions.append(text)
+            return self.answer
+        assert icon == QMessageBox.Icon.Critical
         self.errors.append(text)
+        return QMessageBox.StandardButton.Ok
 
 
 @pytest.fixture
 def boxes(monkeypatch: pytest.MonkeyPatch) -> Boxes:
     recorder = Boxes(QMessageBox.StandardButton.Yes)
-    # The class app.py shows its boxes with (imported there from QtWidgets).
-    monkeypatch.setattr(QMessageBox, "question", recorder.question)
-    monkeypatch.setattr(QMessageBox, "critical", recorder.critical)
+    # gui.plain.message_box, as app.py imported it: every box there shows plain text.
+    monkeypatch.setattr(app_module, "message_box", recorder)
     return recorder
 
 
