@@ -103,6 +103,21 @@ def long_date(value: date | datetime, *, locale: str | None = None) -> str:
     return format_date(value, "long", locale=_locale(locale))
 
 
+def medium_date(value: date | datetime, *, locale: str | None = None) -> str:
+    """A date on a form or in a log: "Aug 3, 2026", "03.08.2026", "3 août 2026".
+
+    The month is named, or the order is the one the country reads without doubt.
+    """
+    return _medium_date(_wall(value), locale or formatting_locale())
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _medium_date(value: date | datetime, name: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, "medium", locale=_parsed(name))
+
+
 def short_date(value: date | datetime, *, locale: str | None = None) -> str:
     """A date in a table column: "12/2/26", "02.12.26", "02/12/2026"."""
     from babel.dates import format_date

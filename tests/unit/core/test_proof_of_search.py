@@ -87,11 +87,11 @@ def test_rows_cover_the_period_with_what_job_centres_ask(database: Database) -> 
     northwind, contoso = log.rows
     assert northwind.contact == "Dana Levi, HR Partner (dana@northwind.example)"
     assert northwind.method == "Online (LinkedIn)"
-    assert northwind.history_text == "01 Feb 2026 Applied → 10 Feb 2026 Interviewing"
+    assert northwind.history_text == "Feb 1, 2026 Applied → Feb 10, 2026 Interviewing"
     assert northwind.result == "Open: Interviewing"
     assert contoso.contact == "Hauptstr. 1, 10115 Berlin"
     assert contoso.method == "Letter"
-    assert contoso.result == "Rejected (20 Mar 2026)"
+    assert contoso.result == "Rejected (Mar 20, 2026)"
 
     table = list(csv.reader(io.StringIO(log.csv_bytes().decode("utf-8-sig"))))
     assert tuple(table[0]) == CSV_HEADER
@@ -115,15 +115,66 @@ def test_how_applied_words() -> None:
     assert how_applied("Cousin", "") == "Cousin"
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, language: str = "en") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "followup_desktop", *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=120,
-        env={**os.environ, "TZ": "Europe/Berlin", "QT_QPA_PLATFORM": "offscreen"},
+        env={
+            **os.environ,
+            "TZ": "Europe/Berlin",
+            "QT_QPA_PLATFORM": "offscreen",
+            "FOLLOWUP_LANGUAGE": language,
+        },
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "rejected", "applied"),
+    [
+        ("de", "20.03.2026", "03.03.2026"),
+        ("fr", "20 mars 2026", "3 mars 2026"),
+    ],
+)
+def test_the_log_writes_its_dates_the_way_the_language_does(
+    db_path: Path, tmp_path: Path, language: str, rejected: str, applied: str
+) -> None:
+    db = open_database(db_path)
+    _search(db)
+    db.close()
+    table = tmp_path / "proof.csv"
+    result = _run(
+        "--db",
+        str(db_path),
+        "proof-of-search",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-31",
+        "--csv",
+        str(table),
+        language=language,
+    )
+    assert result.returncode == 0, result.stderr
+    written = table.read_text(encoding="utf-8-sig")
+    assert rejected in written
+    # The dates a person reads follow the language; the column a sheet sorts by stays ISO.
+    assert "Mar 20" not in written and "20 Mar" not in written
+    assert "2026-03-03" in written
+    shown = _run(
+        "--db",
+        str(db_path),
+        "proof-of-search",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-31",
+        language=language,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert f"{applied}  Contoso" in shown.stdout
 
 
 # The PDF is drawn by Qt: these tests take pytest-qt's application, as the window would
@@ -169,7 +220,7 @@ def test_cli_writes_csv_and_a_pdf_that_reads_like_the_form(
         "Result so far",
         "Northwind",
         "dana@northwind.example",
-        "Rejected (20 Mar 2026)",
+        "Rejected (Mar 20, 2026)",
         "Date, signature:",
         "page 1 of 1",
     ):

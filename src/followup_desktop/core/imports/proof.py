@@ -23,6 +23,7 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
+from followup_desktop.core import localformat
 from followup_desktop.core.errors import ValidationError
 from followup_desktop.core.i18n import _
 from followup_desktop.core.imports.records import Person, Record, load_records
@@ -134,13 +135,14 @@ class ProofLog:
         return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
-@cache
 def day_text(day: date) -> str:
-    """A date as the log writes it ("03 Aug 2026"): unambiguous in every country.
+    """A date as the log writes it, in the person's language: "Aug 3, 2026" (en_US),
+    "03.08.2026" (de_DE), "3 août 2026" (fr_FR); no order a reader could take the wrong way.
 
-    Cached: a year's log writes the same few hundred days tens of thousands of times.
+    Cached by :mod:`~followup_desktop.core.localformat`: a year's log writes the same few
+    hundred days tens of thousands of times.
     """
-    return day.strftime("%d %b %Y")
+    return localformat.medium_date(day)
 
 
 def how_applied(source: str, link: str) -> str:
