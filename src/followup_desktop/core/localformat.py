@@ -35,7 +35,11 @@ def _locale(locale: str | None) -> Locale:
 def _parsed(name: str) -> Locale:
     from babel import Locale
 
-    return Locale.parse(name)
+    from followup_desktop.core.locale_data import preload
+
+    parsed = Locale.parse(name)
+    preload(str(parsed))  # Babel's data, merged once and kept (core/locale_data.py)
+    return parsed
 
 
 def _wall(value: date | datetime | time) -> date | datetime | time:

@@ -26,6 +26,12 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """The per-user cache directory (``~/.cache/Followup`` on Linux): only what can be
+    made again, so deleting it loses nothing."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def default_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The database to open: ``--db`` first, then ``$FOLLOWUP_DB``, then the data dir."""
     if explicit:
