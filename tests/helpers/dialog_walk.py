@@ -71,11 +71,55 @@ def _texts(widget: QWidget) -> Iterator[tuple[QWidget, str, str]]:
                 yield child, what, text
 
 
+def _mnemonic(text: str) -> str | None:
+    """The letter after a single "&" (Alt plus it reaches the control), lower-cased."""
+    plain = text.replace("&&", "")
+    at = plain.find("&")
+    return plain[at + 1].lower() if 0 <= at < len(plain) - 1 else None
+
+
+def _accelerators(widget: QWidget) -> Iterator[tuple[QWidget, str]]:
+    """The controls Alt+letter reaches in ``widget`` as it stands, with their labels.
+
+    A label's letter counts when it has a buddy; a tab's, for its tab bar; a button's and
+    a checkable group's, when they are visible and enabled.
+    """
+    for child in [widget, *widget.findChildren(QWidget)]:
+        if child is not widget and not child.isVisibleTo(widget):
+            continue
+        if isinstance(child, QAbstractButton) and child.isEnabled():
+            yield child, child.text()
+        elif isinstance(child, QLabel) and child.buddy() is not None:
+            yield child, child.text()
+        elif isinstance(child, QGroupBox) and child.isCheckable():
+            yield child, child.title()
+        elif isinstance(child, QTabWidget):
+            for index in range(child.count()):
+                yield child, child.tabText(index)
+
+
+REPORTS = [0]
+
+
 def _report(app: QApplication, dialog: str, widget: QWidget) -> None:
     app.processEvents()
+    REPORTS[0] += 1
+    page = REPORTS[0]
     for child, what, text in _texts(widget):
         if text.strip():
             line = {"dialog": dialog, "object": child.objectName(), "what": what, "text": text}
+            sys.stdout.write(json.dumps(line) + "\n")
+    for child, text in _accelerators(widget):
+        letter = _mnemonic(text)
+        if letter is not None:
+            line = {
+                "dialog": dialog,
+                "page": page,
+                "object": child.objectName(),
+                "what": "accelerator",
+                "text": text,
+                "letter": letter,
+            }
             sys.stdout.write(json.dumps(line) + "\n")
 
 
