@@ -919,12 +919,13 @@ class StatsCache:
     makes the next computation read again.
 
     After a commit, triggers (migration 0007) have noted in ``touched_opportunities``
-    every opportunity whose rows any writer changed, with a growing number; in the
-    session's one transaction the cache reads the numbers above the last it saw and runs
-    the five reads for those opportunities only, replacing their rows. Everything is read
-    again instead when the stages changed (every funnel step may move), the schema
-    changed (a migration may have dropped a trigger), a trigger is missing, the numbers
-    went back (another file's pages), or very many opportunities were touched.
+    every opportunity whose rows any writer changed, numbered in order; in the session's
+    one transaction the cache reads the notes after the last it saw and runs the five
+    reads for those opportunities only, replacing their rows. Everything is read again
+    instead when the stages changed (every funnel step may move), the schema changed (a
+    migration may have dropped a trigger), a trigger is missing, the numbers went back
+    (another file's pages) or notes it had not seen were dropped (only the latest are
+    kept), or very many opportunities were touched.
 
     What is kept was read with no "up to now" limit, and serves a moment only when every
     row it holds is earlier; before that (a message dated tomorrow, or ``--now`` in the
@@ -1024,14 +1025,16 @@ class StatsCache:
         """``kept`` with the opportunities touched since it was read read again; None
         when everything must be read (see the class's description)."""
         assert kept.seen is not None
-        (seen,) = connection.execute(f"SELECT coalesce(max(seq), 0) FROM {_TOUCHES}").fetchone()
-        if seen < kept.seen:
+        first, seen = connection.execute(
+            f"SELECT min(seq), coalesce(max(seq), 0) FROM {_TOUCHES}"
+        ).fetchone()
+        # Numbered back (another file's pages), or notes after the last seen dropped.
+        if seen < kept.seen or (seen > kept.seen and first > kept.seen + 1):
             return None
         touched = [
             int(opportunity_id)
             for (opportunity_id,) in connection.execute(
-                f"SELECT opportunity_id FROM {_TOUCHES} WHERE seq > ? ORDER BY opportunity_id",
-                (kept.seen,),
+                f"SELECT DISTINCT opportunity_id FROM {_TOUCHES} WHERE seq > ?", (kept.seen,)
             )
         ]
         if len(touched) > _MOST_TOUCHED:

@@ -1,14 +1,14 @@
 """The touches the statistics cache reads after a commit (migration 0007): the migration
-keeps every row, every trigger the cache relies on is there at the head, and each kind of
+keeps every row, every trigger the cache relies on is there at the head, each kind of
 write, by the service or by plain SQL, cascades included, notes the opportunities whose
-rows it changed."""
+rows it changed, and only the latest notes are kept."""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,9 @@ from followup_desktop.core.db import (
 )
 from followup_desktop.core.models import ContactRole, Direction, Opportunity
 from followup_desktop.core.services import FollowupService
-from followup_desktop.core.stats import _TOUCH_TRIGGERS, _touches_seen
+from followup_desktop.core.stats import _TOUCH_TRIGGERS, StatsCache, _touches_seen
 from test_stats import NOW, Clock, at, build_search, interview, stage_ids
+from test_stats_cache import fresh
 from test_storage import _insert_rev1_data
 
 TABLES = [
@@ -155,16 +156,41 @@ def test_each_write_notes_the_opportunities_it_changed(
     # step goes too, so that step counts again: Elm is noted as well.
     assert after(f"DELETE FROM opportunities WHERE id = {cedar}") == {cedar, elm}
     assert after(f"DELETE FROM opportunities WHERE id = {elm}") == {elm}
-    # A write that touches no opportunity notes none.
+    # A write that touches no opportunity notes none, nor a step's new due time (a
+    # re-plan rewrites thousands; the figures never read them).
     assert after(lambda: service.add_contact("Sam")) == set()
+    assert after("UPDATE actions SET due_at = datetime(due_at, '+1 day')") == set()
 
 
-def test_the_table_holds_one_row_per_opportunity(
+def test_only_the_latest_notes_are_kept_and_a_cache_behind_them_reads_everything(
     database: Database, noted: sqlite3.Connection
 ) -> None:
     build_search(database)
-    count = noted.execute("SELECT count(*) FROM opportunities").fetchone()[0]
-    for _round in range(3):
-        noted.execute("UPDATE opportunities SET notes = notes || '.'")
-    rows = noted.execute("SELECT count(*), count(DISTINCT seq) FROM touched_opportunities")
-    assert rows.fetchone() == (count, count)
+    ids = _ids(database)
+    cedar = ids["Cedar"]
+    cache = StatsCache(database.path)
+    try:
+        cache.stats(database, NOW, UTC)
+        # Elm's note is among those dropped by what follows: reading only the
+        # opportunities in the notes left would miss its new source.
+        noted.execute(f"UPDATE opportunities SET source = 'Career fair' WHERE id = {ids['Elm']}")
+        # One statement writing more rows than the notes kept (50,000), all for Cedar.
+        noted.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50005) "
+            "INSERT INTO stage_changes (opportunity_id, to_stage_id, changed_at, note) "
+            f"SELECT {cedar}, (SELECT stage_id FROM opportunities WHERE id = {cedar}), "
+            "'2026-11-01 10:00:00', '' FROM n"
+        )
+        first, last, count = noted.execute(
+            "SELECT min(seq), max(seq), count(*) FROM touched_opportunities"
+        ).fetchone()
+        assert count == 50_000
+        assert last - first == count - 1
+        # The note just after what the cache saw is gone: it reads everything.
+        assert cache.stats(database, NOW, UTC) == fresh(database)
+        assert (cache.reads, cache.partial_reads) == (2, 0)
+        noted.execute(f"UPDATE opportunities SET source = 'Fair' WHERE id = {cedar}")
+        assert cache.stats(database, NOW, UTC) == fresh(database)
+        assert (cache.reads, cache.partial_reads) == (3, 1)
+    finally:
+        cache.close()
