@@ -2,13 +2,16 @@
 shared machine, where wall-clock and even CPU times are not).
 
     valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
-        .venv/bin/python benchmarks/stats_instructions.py DB kept|after-write|compute N
+        .venv/bin/python benchmarks/stats_instructions.py DB kept|after-write|full-read|compute N
 
 runs N computations after a first one; run it with two values of N and divide the
 difference of the "Collected" totals by the difference of N. ``kept`` is the page's
 computation with nothing committed since (its cache holds the rows), ``after-write`` the
-same after a commit (everything read again), ``compute`` the command line's
-:func:`compute_stats`. ``benchmarks/stats_instructions.sh DB`` does all of it.
+same after a commit that touched one opportunity (an update that leaves its source as it
+was: the cache reads that opportunity again; the update itself is a few thousand
+instructions), ``full-read`` the same with the cache cleared (everything read again),
+``compute`` the command line's :func:`compute_stats`.
+``benchmarks/stats_instructions.sh DB`` does all of it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pathlib import Path
 
 
 def main(db_path: Path, how: str, runs: int) -> None:
+    from sqlalchemy import text
+
     from followup_desktop.core.db import open_database
     from followup_desktop.core.queries.stats import search_stats
     from followup_desktop.core.stats import StatsCache, compute_stats
@@ -34,6 +39,9 @@ def main(db_path: Path, how: str, runs: int) -> None:
                     compute_stats(session, now, tz)
                 continue
             if how == "after-write":
+                with db.session() as session:
+                    session.execute(text("UPDATE opportunities SET source = source WHERE id = 101"))
+            if how == "full-read":
                 cache.clear()
             search_stats(db, now, tz, cache=cache)
     finally:

@@ -9,7 +9,7 @@ count() {
         "$here/stats_instructions.py" "$db" "$1" "$2" 2>&1 |
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
-for how in ${HOWS:-kept after-write compute}; do
+for how in ${HOWS:-kept after-write full-read compute}; do
     one=$(count "$how" 1)
     three=$(count "$how" 3)
     echo "$how: $(( (three - one) / 2 / 1000000 )) M instructions per computation"

@@ -5,8 +5,9 @@ Five plain SELECT statements on the session's SQLite connection read what is nee
 only: nothing is written, not even a temporary table); the per-opportunity facts are
 joined in Python and the figures returned as frozen dataclasses, so the window, the
 command line and the tests see the same numbers. The page keeps what it read in a
-:class:`StatsCache` until something is committed, and figures again from it for another
-period or moment. docs/stats.md explains them for people.
+:class:`StatsCache` and figures again from it for another period or moment; after a
+commit it reads again only the opportunities the commit touched (triggers note them, by
+whichever program wrote). docs/stats.md explains them for people.
 
 The definitions, in the words docs/stats.md uses too:
 
@@ -51,6 +52,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import json
 import logging
 import math
 import sqlite3
@@ -324,14 +326,18 @@ DEFINITIONS: Final = {
 # per-opportunity join alone about 190 ms); SQLite's sorts and window functions cost
 # about a microsecond a row here.
 
+# Each statement reads every opportunity ("NOT INDEXED" as {scan}), or with ``{only}``
+# filled in only those a write touched (through the opportunity indexes): see _statements.
+
 # Every stage change up to now, oldest first per opportunity. "NOT INDEXED": one plain
 # scan and one sort cost less than walking the opportunity index with a look-up per row.
 _CHANGES_SQL = """
-SELECT opportunity_id, to_stage_id, julianday(changed_at) FROM stage_changes NOT INDEXED
-WHERE changed_at <= :now ORDER BY opportunity_id, changed_at, id
+SELECT opportunity_id, to_stage_id, julianday(changed_at) FROM stage_changes {scan}
+WHERE changed_at <= :now {only} ORDER BY opportunity_id, changed_at, id
 """
 _OPPORTUNITIES_SQL = """
 SELECT id, company, trim(source), stage_id, julianday(created_at) FROM opportunities
+WHERE 1 {only}
 """
 # The stated timeline in days: to a stated decision date from the interview's local day,
 # else the stated number (the playbook reads it the same way); none unless positive.
@@ -341,7 +347,7 @@ SELECT opportunity_id, julianday(starts_at), julianday(ends_at),
        nullif(max(CASE WHEN decision_date IS NOT NULL
                        THEN julianday(decision_date) - julianday(date(ends_at, :offset))
                        ELSE decision_timeline_days END, 0), 0)
-FROM interviews NOT INDEXED ORDER BY opportunity_id, starts_at, id
+FROM interviews {scan} WHERE 1 {only} ORDER BY opportunity_id, starts_at, id
 """
 # What the person sent or did towards the employer: logged messages (kind 'message', or
 # 'thank_you' when linked to a thank-you action), and steps ticked done without a logged
@@ -354,7 +360,7 @@ _OUTGOING_SQL: Final = """
 SELECT c.opportunity_id, julianday(c.occurred_at),
        CASE WHEN t.kind = 'thank_you' THEN {message} ELSE {logged_message} END
 FROM correspondence AS c LEFT JOIN actions AS t ON t.id = c.action_id
-WHERE c.direction = 'sent' AND c.occurred_at <= :now
+WHERE c.direction = 'sent' AND c.occurred_at <= :now {{only_c}}
 UNION ALL
 SELECT opportunity_id, julianday(completed_at),
        (kind IN ({message_kinds})) * {message}
@@ -365,6 +371,7 @@ FROM actions
 WHERE +state = 'done' AND completed_at <= :now AND opportunity_id IS NOT NULL
   AND kind IN ({outgoing_kinds})
   AND id NOT IN (SELECT action_id FROM correspondence WHERE action_id IS NOT NULL)
+  {{only}}
 """.format(
     message=_COUNTS_AS_MESSAGE,
     prompt=_MAY_PROMPT,
@@ -383,15 +390,15 @@ WITH not_employer(oid, cid) AS (
     WHERE r.role IN ('referrer', 'reference') AND NOT EXISTS (
         SELECT 1 FROM opportunity_contacts AS x
         WHERE x.opportunity_id = r.opportunity_id AND x.contact_id = r.contact_id
-          AND x.role IN ('interviewer', 'hr', 'recruiter'))
+          AND x.role IN ('interviewer', 'hr', 'recruiter')) {only_r}
     UNION
-    SELECT id, referrer_id FROM opportunities WHERE referrer_id IS NOT NULL
+    SELECT id, referrer_id FROM opportunities WHERE referrer_id IS NOT NULL {only_o}
 )
 SELECT b.opportunity_id, julianday(b.occurred_at)
 -- "NOT INDEXED" as for the stage changes: a plain scan and a sort are cheaper here.
-FROM correspondence AS b NOT INDEXED
+FROM correspondence AS b {scan}
 LEFT JOIN not_employer AS n ON n.oid = b.opportunity_id AND n.cid = b.contact_id
-WHERE b.direction = 'received' AND b.occurred_at <= :now AND n.oid IS NULL
+WHERE b.direction = 'received' AND b.occurred_at <= :now AND n.oid IS NULL {only_b}
   -- The LIKE first: only a "Re: ..." needs the look-up among the thank-yous sent.
   AND NOT (b.subject LIKE 're:%' AND EXISTS (
       SELECT 1 FROM correspondence AS y JOIN actions AS a ON a.id = y.action_id
@@ -400,6 +407,41 @@ WHERE b.direction = 'received' AND b.occurred_at <= :now AND n.oid IS NULL
         AND lower(trim(b.subject)) = 're: ' || lower(trim(y.subject))))
 ORDER BY b.opportunity_id, b.occurred_at
 """
+_TEMPLATES: Final = (
+    _CHANGES_SQL,
+    _INTERVIEWS_SQL,
+    _OUTGOING_SQL,
+    _INBOUND_SQL,
+    _OPPORTUNITIES_SQL,
+)
+#: The opportunities a partial read is limited to: a JSON array of ids as ``:ids``.
+_ONLY: Final = "AND {column} IN (SELECT value FROM json_each(:ids))"
+
+
+def _statements(partial: bool) -> tuple[str, ...]:
+    """The five reads, of everything or (``partial``) of the opportunities in ``:ids``."""
+    if not partial:
+        fill = dict.fromkeys(("only", "only_b", "only_c", "only_o", "only_r"), "")
+        fill["scan"] = "NOT INDEXED"
+        return tuple(template.format(**fill) for template in _TEMPLATES)
+    statements = []
+    columns = ("opportunity_id", "opportunity_id", "opportunity_id", "b.opportunity_id", "id")
+    for template, column in zip(_TEMPLATES, columns, strict=True):
+        statements.append(
+            template.format(
+                scan="",
+                only=_ONLY.format(column=column),
+                only_c=_ONLY.format(column="c.opportunity_id"),
+                only_b=_ONLY.format(column="b.opportunity_id"),
+                only_o=_ONLY.format(column="id"),
+                only_r=_ONLY.format(column="r.opportunity_id"),
+            )
+        )
+    return tuple(statements)
+
+
+_FULL_READS: Final = _statements(partial=False)
+_PARTIAL_READS: Final = _statements(partial=True)
 
 _UNIX_EPOCH_JD: Final = 2440587.5
 _ENDED_WITH_ANSWER: Final = frozenset(
@@ -519,20 +561,86 @@ class _Source:
     latest: float
 
 
-def _read_source(connection: Any, stamp: str, offset: int) -> _Source:
-    """Run the five reads up to ``stamp`` (a stored instant) with the zone's ``offset``."""
-    params = {"now": stamp, "offset": f"{offset:+d} seconds"}
+_Change = tuple[int, int | None, float]
+_Interview = tuple[int, float, float, float | None]
+_Outgoing = tuple[int, float, int]
+_Opportunity = tuple[int, str, str | None, int, float]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """The five reads' rows as SQLite gave them (each opportunity's rows together, in
+    the order of the statements), before anything is made of them: what
+    :class:`StatsCache` keeps so that it can replace the rows of a few opportunities."""
+
+    stages: dict[int, _Stage]
+    changes: list[_Change]
+    interviews: list[_Interview]
+    outgoing: list[_Outgoing]
+    inbound: dict[int, list[float]]
+    opportunities: list[_Opportunity]
+
+
+def _read_rows(
+    connection: Any, stamp: str, offset: int, only: Sequence[int] | None = None
+) -> _Rows:
+    """Run the five reads up to ``stamp`` (a stored instant) with the zone's ``offset``,
+    of every opportunity or ``only`` of those."""
+    params: dict[str, object] = {"now": stamp, "offset": f"{offset:+d} seconds"}
+    if only is None:
+        statements = _FULL_READS
+    else:
+        statements = _PARTIAL_READS
+        params["ids"] = json.dumps(list(only))
+    changes_sql, interviews_sql, outgoing_sql, inbound_sql, opportunities_sql = statements
     stages = _stages(connection)
+    changes = connection.execute(changes_sql, params).fetchall()
+    interviews = connection.execute(interviews_sql, params).fetchall()
+    outgoing = connection.execute(outgoing_sql, params).fetchall()
+    inbound: dict[int, list[float]] = {}
+    for opportunity_id, at in connection.execute(inbound_sql, params):
+        found = inbound.get(opportunity_id)
+        if found is None:
+            inbound[opportunity_id] = [at]
+        else:
+            found.append(at)
+    opportunities = connection.execute(opportunities_sql, params).fetchall()
+    return _Rows(stages, changes, interviews, outgoing, inbound, opportunities)
+
+
+def _merged(kept: _Rows, fresh: _Rows, touched: set[int]) -> _Rows:
+    """``kept`` with the rows of the ``touched`` opportunities replaced by ``fresh`` (read
+    of those only). Each opportunity's rows stay together and in order, which is all the
+    figuring relies on: every figure is a count, a maximum, a median or an exact mean
+    (``fmean``), whatever the order of the opportunities."""
+    inbound = {key: found for key, found in kept.inbound.items() if key not in touched}
+    inbound.update(fresh.inbound)
+    return _Rows(
+        fresh.stages,
+        [row for row in kept.changes if row[0] not in touched] + fresh.changes,
+        [row for row in kept.interviews if row[0] not in touched] + fresh.interviews,
+        [row for row in kept.outgoing if row[0] not in touched] + fresh.outgoing,
+        inbound,
+        [row for row in kept.opportunities if row[0] not in touched] + fresh.opportunities,
+    )
+
+
+def _source_of(rows: _Rows, offset: int) -> _Source:
+    """What the figuring needs from ``rows``, read with the zone's ``offset``."""
+    stages = rows.stages
     # The hottest loop (one row per stage change): written out, no calls per row.
-    step_of = {stage_id: stage.step for stage_id, stage in stages.items() if stage.step}
-    closing = {stage_id for stage_id, stage in stages.items() if stage.closed}
+    # Keyed by what stage_changes.to_stage_id holds (None once its stage was deleted).
+    step_of: dict[int | None, int] = {
+        stage_id: stage.step for stage_id, stage in stages.items() if stage.step
+    }
+    closing: set[int | None] = {stage_id for stage_id, stage in stages.items() if stage.closed}
     steps: dict[int, int] = {}
     applied: dict[int, float] = {}
     closed: dict[int, float] = {}
     stays: list[tuple[int, int, float]] = []
     previous_id = previous_stage = None
     previous_at = latest = -math.inf
-    for opportunity_id, stage_id, at in connection.execute(_CHANGES_SQL, params):
+    for opportunity_id, stage_id, at in rows.changes:
         if at > latest:  # noqa: PLR1730 (a call per row costs more in this loop)
             latest = at
         if opportunity_id == previous_id and previous_stage is not None:
@@ -546,21 +654,11 @@ def _read_source(connection: Any, stamp: str, offset: int) -> _Source:
         if stage_id in closing and opportunity_id not in closed:
             closed[opportunity_id] = at
         previous_id, previous_stage, previous_at = opportunity_id, stage_id, at
-    interviews = connection.execute(_INTERVIEWS_SQL, params).fetchall()
-    outgoing = connection.execute(_OUTGOING_SQL, params).fetchall()
-    inbound: dict[int, list[float]] = {}
-    for opportunity_id, at in connection.execute(_INBOUND_SQL, params):
-        found = inbound.get(opportunity_id)
-        if found is None:
-            inbound[opportunity_id] = [at]
-        else:
-            found.append(at)
-    opportunities = connection.execute(_OPPORTUNITIES_SQL).fetchall()
     # Interviews and opportunities are read whatever their dates; the rest up to now.
     latest = max(
         latest,
-        max((row[1] for row in outgoing), default=latest),
-        max((found[-1] for found in inbound.values()), default=latest),
+        max((row[1] for row in rows.outgoing), default=latest),
+        max((found[-1] for found in rows.inbound.values()), default=latest),
     )
     return _Source(
         offset,
@@ -569,12 +667,17 @@ def _read_source(connection: Any, stamp: str, offset: int) -> _Source:
         applied,
         closed,
         stays,
-        interviews,
-        outgoing,
-        opportunities,
-        inbound,
+        rows.interviews,
+        rows.outgoing,
+        rows.opportunities,
+        rows.inbound,
         latest,
     )
+
+
+def _read_source(connection: Any, stamp: str, offset: int) -> _Source:
+    """Run the five reads up to ``stamp`` (a stored instant) with the zone's ``offset``."""
+    return _source_of(_read_rows(connection, stamp, offset), offset)
 
 
 class _Reader:
@@ -746,30 +849,102 @@ def compute_stats(
     return _compute(session, now, tz, (start, end), read)
 
 
+#: Where every write notes the opportunities it touched, and the triggers that do it
+#: (migration 0007): without all of them a partial read could miss a write.
+_TOUCHES: Final = "touched_opportunities"
+_TOUCH_TRIGGERS: Final = frozenset(
+    {
+        f"touch_{table}_{event}"
+        for table in (
+            "opportunities",
+            "stage_changes",
+            "interviews",
+            "opportunity_contacts",
+            "correspondence",
+            "actions",
+        )
+        for event in ("insert", "update", "delete")
+    }
+    | {"touch_actions_linked_messages"}
+)
+#: Above this many touched opportunities (an import, moving every card) the rows are read
+#: again in full. At 10,000 opportunities reading and replacing the rows of 10 took 12 ms,
+#: of 1,000 28 ms, of 3,000 55 ms, and reading all of them 90 ms.
+_MOST_TOUCHED: Final = 3000
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """What a :class:`StatsCache` holds of one database."""
+
+    key: tuple[int, int, int, int]
+    rows: _Rows
+    source: _Source
+    #: ``PRAGMA schema_version`` when read: any table, index or trigger created or
+    #: dropped since (a migration) means the touches may not have been noted.
+    schema: int
+    #: The highest touch number when read; None when the database does not note touches.
+    seen: int | None
+
+
+def _schema_version(connection: Any) -> int:
+    (version,) = connection.execute("PRAGMA schema_version").fetchone()
+    return int(version)
+
+
+def _touches_seen(connection: Any) -> int | None:
+    """The highest touch number, or None when not every trigger that notes them is there."""
+    found = {
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+            "('opportunities', 'stage_changes', 'interviews', 'opportunity_contacts', "
+            "'correspondence', 'actions')"
+        )
+    }
+    if not found >= _TOUCH_TRIGGERS:
+        return None
+    (seen,) = connection.execute(f"SELECT coalesce(max(seq), 0) FROM {_TOUCHES}").fetchone()
+    return int(seen)
+
+
 class StatsCache:
-    """The five reads of one database, kept from one computation to the next until
-    anything is committed to it, by this process or another.
+    """The five reads of one database, kept from one computation to the next; after a
+    commit, by this process or another, only the opportunities it touched are read again.
 
     Changing the period, pressing Refresh or the clock moving on then costs only the
     figuring, not the reading (see docs/stats.md, "Speed"). Whether anything was
     committed is SQLite's ``PRAGMA data_version`` on a connection of the cache's own,
     which runs nothing else: it changes whenever any other connection commits. The
     version is taken before the session reads anything, so a commit in between only
-    makes the next computation read again. What is kept was read with no "up to now"
-    limit, and serves a moment only when every row it holds is earlier; before that (a
-    message dated tomorrow, or ``--now`` in the past) the moment is read afresh up to
-    ``now``, as without a cache. It serves only the zone's offset it was read with (that
-    changes with daylight saving time). Safe to share between threads.
+    makes the next computation read again.
+
+    After a commit, triggers (migration 0007) have noted in ``touched_opportunities``
+    every opportunity whose rows any writer changed, numbered in order; in the session's
+    one transaction the cache reads the notes after the last it saw and runs the five
+    reads for those opportunities only, replacing their rows. Everything is read again
+    instead when the stages changed (every funnel step may move), the schema changed (a
+    migration may have dropped a trigger), a trigger is missing, the numbers went back
+    (another file's pages) or notes it had not seen were dropped (only the latest are
+    kept), or very many opportunities were touched.
+
+    What is kept was read with no "up to now" limit, and serves a moment only when every
+    row it holds is earlier; before that (a message dated tomorrow, or ``--now`` in the
+    past) the moment is read afresh up to ``now``, as without a cache. It serves only the
+    zone's offset it was read with (that changes with daylight saving time). Safe to
+    share between threads.
     """
 
     def __init__(self, path: Path) -> None:
         self._path = path
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
-        self._key: tuple[int, int, int, int] | None = None
-        self._source: _Source | None = None
+        self._kept: _Kept | None = None
         #: How many times the tables were read (computations the cache could not spare).
         self.reads = 0
+        #: How many of those read only the opportunities touched since the one before
+        #: (or found none touched).
+        self.partial_reads = 0
 
     def _version(self, offset: int) -> tuple[int, int, int, int] | None:
         """What must stay the same for kept rows to serve; None when it cannot be told
@@ -804,26 +979,77 @@ class StatsCache:
         serves_from = _julian(now) - _LATEST_MARGIN
         with self._lock:
             key = self._version(_offset_seconds(now, tz))
-            kept = self._source if key is not None and key == self._key else None
+            kept = self._kept if key is not None else None
 
         def source_of(session: Session, offset: int) -> _Source:
-            if kept is not None and kept.latest < serves_from:
-                return kept
+            if kept is not None and kept.key == key and kept.source.latest < serves_from:
+                return kept.source
             connection = driver_connection(session)
             with self._lock:
                 self.reads += 1
-            if kept is None and key is not None:
-                found = _read_source(connection, _NO_LIMIT, offset)
+            if key is not None and (kept is None or kept.key != key):
+                found = self._read(connection, key, kept)
                 # Kept even when it cannot serve this moment: it will serve later ones.
                 with self._lock:
-                    self._key, self._source = key, found
-                if found.latest < serves_from:
-                    return found
+                    self._kept = found
+                if found.source.latest < serves_from:
+                    return found.source
             # Something is dated after ``now``: read up to ``now`` for this moment.
             return _read_source(connection, _stamp(now), offset)
 
         with db.session(commit=False) as session:
             return _compute(session, now, tz, (start, end), source_of)
+
+    def _read(self, connection: Any, key: tuple[int, int, int, int], kept: _Kept | None) -> _Kept:
+        """The rows as of the session's transaction: ``kept`` with the touched
+        opportunities read again where it can be, else everything."""
+        offset = key[3]
+        schema = _schema_version(connection)
+        # The same file, offset and schema, and touches noted: read only what changed.
+        if (
+            kept is not None
+            and kept.seen is not None
+            and kept.key[:2] == key[:2]
+            and kept.key[3] == offset
+            and kept.schema == schema
+        ):
+            found = self._read_touched(connection, key, kept)
+            if found is not None:
+                return found
+        seen = _touches_seen(connection)
+        rows = _read_rows(connection, _NO_LIMIT, offset)
+        return _Kept(key, rows, _source_of(rows, offset), schema, seen)
+
+    def _read_touched(
+        self, connection: Any, key: tuple[int, int, int, int], kept: _Kept
+    ) -> _Kept | None:
+        """``kept`` with the opportunities touched since it was read read again; None
+        when everything must be read (see the class's description)."""
+        assert kept.seen is not None
+        first, seen = connection.execute(
+            f"SELECT min(seq), coalesce(max(seq), 0) FROM {_TOUCHES}"
+        ).fetchone()
+        # Numbered back (another file's pages), or notes after the last seen dropped.
+        if seen < kept.seen or (seen > kept.seen and first > kept.seen + 1):
+            return None
+        touched = [
+            int(opportunity_id)
+            for (opportunity_id,) in connection.execute(
+                f"SELECT DISTINCT opportunity_id FROM {_TOUCHES} WHERE seq > ?", (kept.seen,)
+            )
+        ]
+        if len(touched) > _MOST_TOUCHED:
+            return None
+        offset = key[3]
+        fresh = _read_rows(connection, _NO_LIMIT, offset, touched)
+        if fresh.stages != kept.rows.stages:
+            return None
+        with self._lock:
+            self.partial_reads += 1
+        if not touched:  # a write elsewhere (a setting): the rows are as they were
+            return replace(kept, key=key)
+        rows = _merged(kept.rows, fresh, set(touched))
+        return _Kept(key, rows, _source_of(rows, offset), kept.schema, int(seen))
 
     @property
     def connected(self) -> bool:
@@ -832,14 +1058,14 @@ class StatsCache:
         return self._connection is not None
 
     def clear(self) -> None:
-        """Forget what was read (the next computation reads again)."""
+        """Forget what was read (the next computation reads everything again)."""
         with self._lock:
-            self._key = self._source = None
+            self._kept = None
 
     def close(self) -> None:
         """Forget what was read and close the cache's connection."""
         with self._lock:
-            self._key = self._source = None
+            self._kept = None
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None

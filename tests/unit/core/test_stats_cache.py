@@ -4,6 +4,7 @@ every kind of commit (this process's or another program's), never past a row dat
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from followup_desktop.core import stats as stats_module
 from followup_desktop.core.db import Database
 from followup_desktop.core.demo import populate_demo
 from followup_desktop.core.models import Action, Contact, ContactRole, Direction, Opportunity
@@ -180,6 +182,8 @@ def test_every_kind_of_write_is_read_again(
     change(service, cedar)
     after = cache.stats(database, NOW, UTC)
     assert cache.reads == 2
+    # Only the touched opportunities are read again, unless the stages changed.
+    assert cache.partial_reads == (0 if write == "stages reordered" else 1)
     assert after == fresh(database)
     assert after != before, "the write changes a figure, so a stale answer would show"
 
@@ -194,7 +198,7 @@ def test_a_commit_by_another_program_is_read_again(database: Database, cache: St
     finally:
         other.close()
     after = cache.stats(database, NOW, UTC)
-    assert cache.reads == 2
+    assert (cache.reads, cache.partial_reads) == (2, 1)
     assert after == fresh(database)
     assert "Career fair" in {row.label for row in after.by_source}
     assert after.by_source != before.by_source
@@ -270,3 +274,124 @@ def test_a_cache_answers_only_for_its_own_file(
     other = StatsCache(tmp_path_factory.mktemp("other") / "other.sqlite3")
     with pytest.raises(ValueError, match=r"other\.sqlite3"):
         other.stats(database, NOW, UTC)
+
+
+# -- reading again only what a write touched ---------------------------------------------
+
+# Writes in plain SQL, as another program could make them: each picks its row at random
+# (``random()``) and leaves the schema alone.
+_OTHER_PROGRAM: list[str] = [
+    "DELETE FROM opportunities WHERE id = (SELECT id FROM opportunities ORDER BY random())",
+    "UPDATE interviews SET decision_date = date(ends_at, '+9 days') "
+    "WHERE id = (SELECT id FROM interviews ORDER BY random())",
+    "UPDATE correspondence SET subject = 'Re: ' || subject WHERE id = "
+    "(SELECT id FROM correspondence WHERE direction = 'received' ORDER BY random())",
+    "UPDATE actions SET kind = 'thank_you' WHERE id = "
+    "(SELECT action_id FROM correspondence WHERE action_id IS NOT NULL ORDER BY random())",
+    "DELETE FROM contacts WHERE id = (SELECT contact_id FROM opportunity_contacts "
+    "ORDER BY random())",
+    "UPDATE stage_changes SET changed_at = datetime(changed_at, '-3 days') WHERE id = "
+    "(SELECT id FROM stage_changes ORDER BY random())",
+    "UPDATE correspondence SET action_id = NULL WHERE id = "
+    "(SELECT id FROM correspondence WHERE action_id IS NOT NULL ORDER BY random())",
+    "UPDATE settings SET value = value",  # a commit that touches no opportunity
+]
+
+
+def _service_write(service: FollowupService, chooser: random.Random) -> None:
+    with service.db.session() as session:
+        ids = list(session.scalars(select(Opportunity.id)))
+        open_steps = list(
+            session.scalars(select(Action.id).where(Action.state == "open", Action.kind != "x"))
+        )
+    stages = list(stage_ids(service).values())
+    target = chooser.choice(ids)
+    day = f"2026-{chooser.randint(9, 11):02d}-{chooser.randint(1, 28):02d}"
+    kind = chooser.randrange(6)
+    if kind == 0:
+        service.log_correspondence(target, Direction.RECEIVED, at(day), subject="News")
+    elif kind == 1:
+        service.log_correspondence(target, Direction.SENT, at(day), subject="Checking in")
+    elif kind == 2:
+        service.move_opportunities(chooser.sample(ids, 3), chooser.choice(stages))
+    elif kind == 3:
+        interview(service, target, day, decision_timeline_days=chooser.randint(2, 14))
+    elif kind == 4 and open_steps:
+        service.complete_action(chooser.choice(open_steps))
+    else:
+        robin = service.add_contact("Robin", opportunity_id=target, role=ContactRole.REFERRER)
+        service.log_correspondence(
+            target, Direction.RECEIVED, at(day), subject="Hi", contact_id=robin.created_id
+        )
+
+
+def test_after_many_kinds_of_write_reading_only_the_touched_gives_the_fresh_figures(
+    database: Database, cache: StatsCache
+) -> None:
+    populate_demo(database, 120, seed=9, now=NOW)
+    # Written before the figures' moment, so what is kept serves it.
+    service = FollowupService(database, clock=Clock(NOW - timedelta(hours=1)))
+    later = NOW + timedelta(days=1)
+    chooser = random.Random(5)  # noqa: S311 (a repeatable choice of writes, not a secret)
+    other = sqlite3.connect(database.path, isolation_level=None)
+    other.execute("PRAGMA foreign_keys=ON")
+    try:
+        # A zone ahead of UTC: local days and the stated timelines depend on it.
+        zone = ZONES[1]
+        assert cache.stats(database, later, zone) == fresh(database, later, zone)
+        for step in range(1, 31):
+            if step % 3:
+                _service_write(service, chooser)
+            else:
+                other.execute(chooser.choice(_OTHER_PROGRAM))
+            for start, end in PERIODS:
+                found = cache.stats(database, later, zone, start=start, end=end)
+                assert found == fresh(database, later, zone, start, end), (step, start)
+            # After the first, every read was of the touched opportunities only (a write
+            # that changed no row commits nothing, and nothing is read).
+            assert cache.reads == cache.partial_reads + 1
+    finally:
+        other.close()
+    assert cache.partial_reads >= 25
+
+
+def test_everything_is_read_again_after_a_schema_change_or_with_a_trigger_missing(
+    database: Database, cache: StatsCache
+) -> None:
+    build_search(database)
+    service = FollowupService(database, clock=Clock(NOW - timedelta(hours=1)))
+    with database.session() as session:
+        cedar = session.scalar(select(Opportunity.id).where(Opportunity.company == "Cedar"))
+    assert cedar is not None
+    cache.stats(database, NOW, UTC)
+    other = sqlite3.connect(database.path, isolation_level=None)
+    try:
+        # A migration that rebuilt a table would drop its triggers: the schema changed.
+        other.execute("DROP TRIGGER touch_correspondence_insert")
+        _reply(service, cedar)
+        assert cache.stats(database, NOW, UTC) == fresh(database)
+        assert (cache.reads, cache.partial_reads) == (2, 0)
+        # And while a trigger is missing, every read is a full one.
+        _sent(service, cedar)
+        assert cache.stats(database, NOW, UTC) == fresh(database)
+        assert (cache.reads, cache.partial_reads) == (3, 0)
+    finally:
+        other.close()
+
+
+def test_a_write_touching_very_many_opportunities_is_read_in_full(
+    database: Database, cache: StatsCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_search(database)
+    cache.stats(database, NOW, UTC)
+    monkeypatch.setattr(stats_module, "_MOST_TOUCHED", 2)
+    service = FollowupService(database, clock=Clock(NOW - timedelta(hours=1)))
+    with database.session() as session:
+        ids = list(session.scalars(select(Opportunity.id)))
+    assert len(ids) > 2
+    service.move_opportunities(ids, stage_ids(service)["Interviewing"])
+    assert cache.stats(database, NOW, UTC) == fresh(database)
+    assert (cache.reads, cache.partial_reads) == (2, 0)
+    service.move_opportunities(ids[:2], stage_ids(service)["Applied"])
+    assert cache.stats(database, NOW, UTC) == fresh(database)
+    assert (cache.reads, cache.partial_reads) == (3, 1)

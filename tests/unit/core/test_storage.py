@@ -321,7 +321,17 @@ def test_migrations_build_exactly_the_models_schema(database: Database) -> None:
         # SQLAlchemy cannot reflect expression indexes; that one is checked by name below.
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression")
         warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression")
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # The touches the statistics read (migration 0007) are kept by triggers, never by
+        # the models; tests/unit/core/test_stats_touches.py checks that table.
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_name": lambda name, kind, _parent: (
+                    kind != "table" or name != "touched_opportunities"
+                ),
+            },
+        )
         differences = compare_metadata(context, Base.metadata)
         names = {row[1] for row in connection.exec_driver_sql("PRAGMA index_list(actions)").all()}
     assert differences == []
