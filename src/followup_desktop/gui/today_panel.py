@@ -144,6 +144,8 @@ class TodayPanel(QWidget):
         self.missed_button.setMenu(self.missed_menu)
         self.missed_button.setVisible(False)
         self.missed_items: list[AgendaItem] = []
+        # What the menu was last built from (None: not yet built).
+        self._missed_built: list[AgendaItem] | None = None
         buttons.addWidget(self.missed_button)
         layout.addLayout(buttons)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -174,6 +176,11 @@ class TodayPanel(QWidget):
     def set_missed(self, items: list[AgendaItem]) -> None:
         """The steps marked missed: a menu of them, and a way to clear the list."""
         self.missed_items = list(items)
+        if self.missed_items == self._missed_built:
+            # Every change re-reads the panel, and the list rarely changes with it:
+            # rebuilding a menu of hundreds of entries each time paused the window.
+            return
+        self._missed_built = list(items)
         self.missed_menu.clear()
         self.missed_button.setVisible(bool(items))
         self.missed_button.setText(_("&Missed ({n})").format(n=len(items)))

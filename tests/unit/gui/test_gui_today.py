@@ -242,6 +242,20 @@ def test_missed_steps_wait_in_a_menu_that_can_be_cleared(panel: TodayPanel, qtbo
     assert panel.missed_button.isHidden()
 
 
+def test_the_missed_menu_is_rebuilt_only_when_its_steps_change(panel: TodayPanel) -> None:
+    gone = [agenda_item(7, Bucket.MISSED, -timedelta(days=9), company="Kiteloop")]
+    panel.set_missed(gone)
+    first = panel.missed_menu.actions()
+    panel.set_missed(list(gone))  # the same steps, read again after some change
+    assert panel.missed_menu.actions() == first
+    more = [*gone, agenda_item(8, Bucket.MISSED, -timedelta(days=8), company="Brightwave")]
+    panel.set_missed(more)
+    texts = [action.text() for action in panel.missed_menu.actions() if action.text()]
+    assert [text.split(":")[0] for text in texts[:2]] == ["Kiteloop", "Brightwave"]
+    assert panel.missed_button.text() == "&Missed (2)"
+    assert panel.missed_items == more
+
+
 COMING = [
     agenda_item(7, Bucket.UPCOMING, timedelta(hours=20), recipient="Dana Kim <dana@acme.test>"),
     agenda_item(8, Bucket.UPCOMING, timedelta(hours=21), recipient="Omar Ruiz"),
