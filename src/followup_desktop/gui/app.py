@@ -500,15 +500,27 @@ def _set_up_tray(
 # How long after the integrity check the window loads what it will need later: once
 # start-up's own work is done, before the person is likely to ask for it.
 WARM_UP_AFTER_MS = 1500
+# While the worker is busy then, how long until the next try.
+WARM_UP_RETRY_MS = 500
 
 
 def _warm_up_later(window: MainWindow) -> None:
     """Load, while nothing else runs, what opening Settings, a letter or the calendar
-    would otherwise load on the GUI thread while the person waits: Jinja2 on the worker
-    (plain Python), the calendar's code on the GUI thread in an event of its own (it
-    defines Qt classes)."""
+    would otherwise load on the GUI thread while the person waits: the calendar's code
+    on the GUI thread in an event of its own (it defines Qt classes), then Jinja2 on the
+    worker (plain Python).
+
+    Only while the worker is idle, and the calendar first: each file an import opens
+    lets go of the GIL, and with the worker running Python (a move of 500 cards, the
+    templates) every one cost the GUI thread a switch interval to get it back, which
+    turned a 20 ms import into a 100 ms pause.
+    """
 
     def warm() -> None:
+        if not window.tasks.idle:
+            QTimer.singleShot(WARM_UP_RETRY_MS, window, warm)
+            return
+        import followup_desktop.gui.calendar  # noqa: F401 - loaded now, used when opened
         from followup_desktop.core.messages import templates
 
         window.tasks.submit(
@@ -517,7 +529,6 @@ def _warm_up_later(window: MainWindow) -> None:
             lambda error: log.info("warming up the templates failed: %r", error),
             quiet=True,
         )
-        import followup_desktop.gui.calendar  # noqa: F401 - loaded now, used when opened
 
     QTimer.singleShot(WARM_UP_AFTER_MS, window, warm)
 

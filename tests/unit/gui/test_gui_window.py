@@ -463,3 +463,26 @@ def test_the_window_warms_up_jinja_on_the_worker_once_settled(
     qtbot.waitUntil(lambda: bool(warmed_on) and window.tasks.idle)
     assert threading.main_thread() not in warmed_on
     assert "followup_desktop.gui.calendar.page" in sys.modules
+
+
+def test_the_warm_up_waits_for_the_worker_to_be_idle(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from followup_desktop.core.messages import templates
+    from followup_desktop.gui import app
+
+    window = open_window(qtbot, service, tmp_path)
+    qtbot.waitUntil(lambda: window.tasks.idle)
+    warmed: list[bool] = []
+    monkeypatch.setattr(templates, "warm_up", lambda: warmed.append(True))
+    monkeypatch.setattr(app, "WARM_UP_AFTER_MS", 0)
+    monkeypatch.setattr(app, "WARM_UP_RETRY_MS", 5)
+    release = threading.Event()
+    window.tasks.submit(lambda: release.wait(10), lambda _r: None, lambda _e: None, quiet=True)
+    app._warm_up_later(window)
+    qtbot.wait(100)  # twenty tries or so, each finding the worker busy
+    assert warmed == []
+    release.set()
+    qtbot.waitUntil(lambda: bool(warmed) and window.tasks.idle)
