@@ -506,28 +506,31 @@ WARM_UP_RETRY_MS = 500
 
 def _warm_up_later(window: MainWindow) -> None:
     """Load, while nothing else runs, what opening Settings, a letter or the calendar
-    would otherwise load on the GUI thread while the person waits: the calendar's code
-    on the GUI thread in an event of its own (it defines Qt classes), then Jinja2 on the
-    worker (plain Python).
+    would otherwise load on the GUI thread while the person waits: Jinja2 on the worker
+    (plain Python), then the calendar's code on the GUI thread in an event of its own
+    (it defines Qt classes).
 
-    Only while the worker is idle, and the calendar first: each file an import opens
-    lets go of the GIL, and with the worker running Python (a move of 500 cards, the
-    templates) every one cost the GUI thread a switch interval to get it back, which
-    turned a 20 ms import into a 100 ms pause.
+    The calendar only while the worker is idle: each file an import opens lets go of
+    the GIL, and with the worker running Python (the templates, a move of 500 cards)
+    every one cost the GUI thread a switch interval to get it back, which turned a
+    20 ms import into a 100 ms pause.
     """
 
-    def warm() -> None:
+    def load_calendar() -> None:
         if not window.tasks.idle:
-            QTimer.singleShot(WARM_UP_RETRY_MS, window, warm)
+            QTimer.singleShot(WARM_UP_RETRY_MS, window, load_calendar)
             return
         import followup_desktop.gui.calendar  # noqa: F401 - loaded now, used when opened
+
+    def failed(error: BaseException) -> None:
+        log.info("warming up the templates failed: %r", error)
+        load_calendar()
+
+    def warm() -> None:
         from followup_desktop.core.messages import templates
 
         window.tasks.submit(
-            templates.warm_up,
-            lambda _result: None,
-            lambda error: log.info("warming up the templates failed: %r", error),
-            quiet=True,
+            templates.warm_up, lambda _result: load_calendar(), failed, quiet=True, owner=window
         )
 
     QTimer.singleShot(WARM_UP_AFTER_MS, window, warm)
