@@ -559,3 +559,31 @@ def test_selecting_cards_apart_and_together_selects_exactly_those(
     assert window.board.select_cards(list(reversed(everything)))
     assert sorted(window.board.selected_ids()) == sorted(everything)
     assert window.board.current_id() == applied[-1]
+
+
+def test_a_change_to_many_cards_tells_each_column_once(window: MainWindow) -> None:
+    model = window.board_model
+    wishlist = window.board.column_for_stage(WISHLIST)
+    applied = window.board.column_for_stage(APPLIED)
+    screening = window.board.column_for_stage(SCREENING)
+    assert wishlist is not None and applied is not None and screening is not None
+    told: dict[str, list[tuple[int, int]]] = {"wishlist": [], "applied": [], "screening": []}
+    for name, column in (("wishlist", wishlist), ("applied", applied), ("screening", screening)):
+        column.view.proxy.dataChanged.connect(
+            lambda top, bottom, *_roles, name=name: told[name].append((top.row(), bottom.row()))
+        )
+    renamed = []
+    for company in ("Acme", "Beta", "Gamma"):
+        card = model.card(card_id(window, company))
+        assert card is not None
+        renamed.append(card._replace(role=f"{card.role} (lead)"))
+    model.update_cards(renamed)
+    assert told["wishlist"] == [(0, 1)]  # Acme and Beta, in one range
+    assert len(told["applied"]) == 1
+    assert told["screening"] == []
+    rows = told["applied"][0]
+    gamma_row = applied.view.proxy.row_of(card_id(window, "Gamma"))
+    assert gamma_row is not None and rows[0] <= gamma_row <= rows[1]
+    shown = [wishlist.view.proxy.index(row, 0).data(Qt.ItemDataRole.DisplayRole) for row in (0, 1)]
+    assert all(text.endswith("(lead)") for text in shown)
+    assert sorted(companies(window, WISHLIST)) == ["Acme", "Beta"]
