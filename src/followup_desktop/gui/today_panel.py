@@ -141,6 +141,7 @@ class TodayPanel(QWidget):
         self.missed_button.setToolTip(_("Steps long past their point: no longer reminded"))
         self.missed_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.missed_menu = QMenu(self.missed_button)
+        self.missed_menu.aboutToShow.connect(self._fill_missed_menu)
         self.missed_button.setMenu(self.missed_menu)
         self.missed_button.setVisible(False)
         self.missed_items: list[AgendaItem] = []
@@ -176,14 +177,17 @@ class TodayPanel(QWidget):
     def set_missed(self, items: list[AgendaItem]) -> None:
         """The steps marked missed: a menu of them, and a way to clear the list."""
         self.missed_items = list(items)
-        if self.missed_items == self._missed_built:
-            # Every change re-reads the panel, and the list rarely changes with it:
-            # rebuilding a menu of hundreds of entries each time paused the window.
+        self.missed_button.setVisible(bool(items))
+        self.missed_button.setText(_("&Missed ({n})").format(n=len(items)))
+
+    def _fill_missed_menu(self) -> None:
+        # Built as the menu opens, and again only when the steps changed: every change
+        # re-reads the panel, and making hundreds of entries each time paused the window.
+        items = self.missed_items
+        if items == self._missed_built:
             return
         self._missed_built = list(items)
         self.missed_menu.clear()
-        self.missed_button.setVisible(bool(items))
-        self.missed_button.setText(_("&Missed ({n})").format(n=len(items)))
         for item in items:
             when = localformat.day(item.due_at.astimezone(self._tz))
             if item.company:
