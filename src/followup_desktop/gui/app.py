@@ -506,9 +506,9 @@ WARM_UP_RETRY_MS = 500
 
 def _warm_up_later(window: MainWindow) -> None:
     """Load, while nothing else runs, what opening Settings, a letter or the calendar
-    would otherwise load on the GUI thread while the person waits: Jinja2 on the worker
-    (plain Python), then the calendar's code on the GUI thread in an event of its own
-    (it defines Qt classes).
+    would otherwise load on the GUI thread while the person waits: Jinja2 and the time
+    zones on the worker (plain Python), then the calendar's code on the GUI thread in an
+    event of its own (it defines Qt classes).
 
     The calendar only while the worker is idle: each file an import opens lets go of
     the GIL, and with the worker running Python (the templates, a move of 500 cards)
@@ -527,13 +527,21 @@ def _warm_up_later(window: MainWindow) -> None:
         load_calendar()
 
     def warm() -> None:
-        from followup_desktop.core.messages import templates
-
         window.tasks.submit(
-            templates.warm_up, lambda _result: load_calendar(), failed, quiet=True, owner=window
+            _warm_up_on_worker, lambda _result: load_calendar(), failed, quiet=True, owner=window
         )
 
     QTimer.singleShot(WARM_UP_AFTER_MS, window, warm)
+
+
+def _warm_up_on_worker() -> None:
+    """The plain-Python part of the warm-up: Jinja2 and its templates, and the list of
+    time zones Settings offers (every zone file is opened to make it)."""
+    from followup_desktop.core.messages import templates
+    from followup_desktop.core.timeutil import canonical_zone_names
+
+    templates.warm_up()
+    canonical_zone_names()
 
 
 def _wire_instance(

@@ -452,9 +452,11 @@ def test_the_window_warms_up_jinja_on_the_worker_once_settled(
     import threading
 
     from followup_desktop.core.messages import templates
+    from followup_desktop.core.timeutil import canonical_zone_names
     from followup_desktop.gui import app
 
     window = open_window(qtbot, service, tmp_path)
+    canonical_zone_names.cache_clear()
     warmed_on: list[threading.Thread] = []
     monkeypatch.setattr(templates, "warm_up", lambda: warmed_on.append(threading.current_thread()))
     monkeypatch.setattr(app, "WARM_UP_AFTER_MS", 0)
@@ -463,6 +465,7 @@ def test_the_window_warms_up_jinja_on_the_worker_once_settled(
     qtbot.waitUntil(lambda: bool(warmed_on) and window.tasks.idle)
     assert threading.main_thread() not in warmed_on
     assert "followup_desktop.gui.calendar.page" in sys.modules
+    assert canonical_zone_names.cache_info().currsize == 1  # Settings' zone list is ready
 
 
 def test_the_calendar_warms_up_only_while_the_worker_is_idle(
