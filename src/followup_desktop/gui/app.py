@@ -500,8 +500,9 @@ def _set_up_tray(
 # How long after the integrity check the window loads what it will need later: once
 # start-up's own work is done, before the person is likely to ask for it.
 WARM_UP_AFTER_MS = 1500
-# While the worker is busy then, how long until the next try.
-WARM_UP_RETRY_MS = 500
+# While the worker is busy then, how long until the next try: often enough to find the
+# short idle moments between one job and the next.
+WARM_UP_RETRY_MS = 50
 
 
 def _warm_up_later(window: MainWindow) -> None:
@@ -535,13 +536,16 @@ def _warm_up_later(window: MainWindow) -> None:
 
 
 def _warm_up_on_worker() -> None:
-    """The plain-Python part of the warm-up: Jinja2 and its templates, and the list of
-    time zones Settings offers (every zone file is opened to make it)."""
+    """The plain-Python part of the warm-up: Jinja2 and its templates, the list of time
+    zones Settings offers (every zone file is opened to make it), and the catalogues of
+    every language, in which the calendar recognises an invitation's cancelled notes."""
+    from followup_desktop.core.ics.notes import is_cancelled_note
     from followup_desktop.core.messages import templates
     from followup_desktop.core.timeutil import canonical_zone_names
 
     templates.warm_up()
     canonical_zone_names()
+    is_cancelled_note("")
 
 
 def _wire_instance(
