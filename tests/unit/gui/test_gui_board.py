@@ -587,3 +587,42 @@ def test_a_change_to_many_cards_tells_each_column_once(window: MainWindow) -> No
     shown = [wishlist.view.proxy.index(row, 0).data(Qt.ItemDataRole.DisplayRole) for row in (0, 1)]
     assert all(text.endswith("(lead)") for text in shown)
     assert sorted(companies(window, WISHLIST)) == ["Acme", "Beta"]
+
+
+def test_hundreds_of_cards_dropped_together_land_selected_and_undo_puts_them_back(
+    window: MainWindow, service: FollowupService, qtbot: QtBot
+) -> None:
+    from followup_desktop.gui.board_model import INCREMENTAL_CARDS, RESET_THRESHOLD
+
+    count = max(INCREMENTAL_CARDS, RESET_THRESHOLD) + 20  # a re-sort, and a column reset
+    for number in range(count):
+        service.create_opportunity(f"Bulk {number}", "Tester", OpportunityFields(stage_id=WISHLIST))
+    window.refresh()
+    qtbot.waitUntil(lambda: window.settled)
+    wishlist_before = column_ids(window, WISHLIST)
+    applied_before = column_ids(window, APPLIED)
+    moving = wishlist_before[:count]
+    staying = wishlist_before[count:]
+
+    assert window.handle_drop(moving, APPLIED, 0)
+    qtbot.waitUntil(lambda: window.settled and not window.writer.busy)
+    # On top of Applied in the order they were dropped, the cards already there below.
+    assert column_ids(window, APPLIED) == moving + applied_before
+    assert column_ids(window, WISHLIST) == staying
+    assert sorted(window.board.selected_ids()) == sorted(moving)
+    assert window.board.current_id() == moving[0]
+    applied = window.board.column_for_stage(APPLIED)
+    assert applied is not None
+    assert window.board.focused_view() is applied.view
+    first = window.board_model.card(moving[0])
+    assert first is not None
+    # What a screen reader says of the current card: the first of those dropped.
+    spoken = applied.view.currentIndex().data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken.startswith(f"{first.company}, {first.role}")
+
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.settled and not window.writer.busy)
+    assert column_ids(window, WISHLIST) == wishlist_before
+    assert column_ids(window, APPLIED) == applied_before
+    assert sorted(window.board.selected_ids()) == sorted(moving)
+    assert window.board.current_id() == moving[0]
