@@ -464,8 +464,9 @@ def test_the_window_warms_up_jinja_on_the_worker_once_settled(
     assert warmed_on == []  # later, not while start-up runs
     qtbot.waitUntil(lambda: bool(warmed_on) and window.tasks.idle)
     assert threading.main_thread() not in warmed_on
-    assert "followup_desktop.gui.calendar.page" in sys.modules
     assert canonical_zone_names.cache_info().currsize == 1  # Settings' zone list is ready
+    qtbot.waitUntil(lambda: all(name in sys.modules for name in app.WARM_UP_MODULES))
+    assert "followup_desktop.gui.calendar.page" in sys.modules
 
 
 def test_the_calendar_warms_up_only_while_the_worker_is_idle(
