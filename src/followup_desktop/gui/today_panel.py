@@ -160,8 +160,18 @@ class TodayPanel(QWidget):
         today: int | None = None,
         coming: int | None = None,
     ) -> None:
-        """Show these agenda items; the counts cover every action, listed or not."""
-        self.model.set_items(items)
+        """Show these agenda items; the counts cover every action, listed or not.
+
+        The same items as shown (most changes leave the most pressing 200 alone) keep
+        their rows and the selection: resetting the list and selecting its first row
+        again paused the window after a move of 500 cards, and took the keyboard's
+        place in the list away.
+        """
+        unchanged = items == self.model.rows()
+        if unchanged:
+            self.model.repaint_rows()
+        else:
+            self.model.set_items(items)
         if overdue is None:
             overdue = sum(1 for item in items if item.bucket is Bucket.OVERDUE)
         if today is None:
@@ -171,7 +181,7 @@ class TodayPanel(QWidget):
         self.counts = (overdue, today)
         self.coming = coming
         self.summary.setText(summary_text(overdue, today, coming, len(items)))
-        if items:
+        if items and not (unchanged and self.view.currentIndex().isValid()):
             self.select_row(0)
 
     def set_missed(self, items: list[AgendaItem]) -> None:

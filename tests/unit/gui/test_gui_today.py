@@ -264,6 +264,29 @@ def test_the_missed_menu_is_made_as_it_opens_and_again_only_when_its_steps_chang
     assert panel.missed_items == more
 
 
+def test_a_re_read_with_the_same_items_keeps_the_rows_and_the_selection(
+    panel: TodayPanel,
+) -> None:
+    resets: list[bool] = []
+    panel.model.modelReset.connect(lambda: resets.append(True))
+    repainted: list[tuple[int, int]] = []
+    panel.model.dataChanged.connect(
+        lambda top, bottom, *_roles: repainted.append((top.row(), bottom.row()))
+    )
+    panel.select_row(2)
+    panel.set_items(list(ITEMS), overdue=5, today=3, coming=0)
+    assert resets == []
+    assert repainted == [(0, len(ITEMS) - 1)]  # due words follow the clock
+    selected = panel.selected_item()
+    assert selected is not None and selected.action_id == ITEMS[2].action_id
+    assert panel.counts == (5, 3)  # the counts still follow the read
+    changed = [ITEMS[1], ITEMS[0]]
+    panel.set_items(changed)
+    assert resets == [True]
+    selected = panel.selected_item()
+    assert selected is not None and selected.action_id == changed[0].action_id
+
+
 COMING = [
     agenda_item(7, Bucket.UPCOMING, timedelta(hours=20), recipient="Dana Kim <dana@acme.test>"),
     agenda_item(8, Bucket.UPCOMING, timedelta(hours=21), recipient="Omar Ruiz"),
