@@ -29,6 +29,7 @@ from followup_desktop.core.dblock import DatabaseLock
 from followup_desktop.core.errors import DatabaseError, DatabaseTooNewError, FollowupError
 from followup_desktop.core.files import fsync_file as _fsync
 from followup_desktop.core.files import fsync_folder as _fsync_folder
+from followup_desktop.core.gil_share import TakeTurns
 from followup_desktop.core.i18n import N_, _
 from followup_desktop.core.storage_errors import (
     StorageDamaged,
@@ -136,6 +137,13 @@ def make_engine(path: Path) -> Engine:
     @event.listens_for(engine, "handle_error")
     def _name_storage_errors(context: Any) -> BaseException | None:
         return classify(context.original_exception, path)
+
+    # A worker's long run of statements would keep the GUI thread from the GIL.
+    turns = TakeTurns()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _take_turns(*_args: Any) -> None:
+        turns.before_statement()
 
     return engine
 

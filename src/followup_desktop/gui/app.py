@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import logging
 import os
 import sys
@@ -507,26 +508,70 @@ def _set_up_tray(
 # How long after the integrity check the window loads what it will need later: once
 # start-up's own work is done, before the person is likely to ask for it.
 WARM_UP_AFTER_MS = 1500
+# While the worker is busy then, how long until the next try: often enough to find the
+# short idle moments between one job and the next.
+WARM_UP_RETRY_MS = 50
+
+
+# What the GUI thread loads ahead (they define Qt classes), one module an event: the
+# calendar, Settings, the debrief form.
+WARM_UP_MODULES = (
+    "followup_desktop.gui.calendar",
+    "followup_desktop.gui.settings_dialog",
+    "followup_desktop.gui.debrief",
+)
 
 
 def _warm_up_later(window: MainWindow) -> None:
-    """Load, while nothing else runs, what opening Settings, a letter or the calendar
-    would otherwise load on the GUI thread while the person waits: Jinja2 on the worker
-    (plain Python), the calendar's code on the GUI thread in an event of its own (it
-    defines Qt classes)."""
+    """Load, while nothing else runs, what opening Settings, a letter, the calendar or a
+    debrief would otherwise load on the GUI thread while the person waits: Jinja2 and
+    the time zones on the worker (plain Python), then :data:`WARM_UP_MODULES` on the GUI
+    thread, each in an event of its own.
+
+    Those only while the worker is idle: each file an import opens lets go of the GIL,
+    and with the worker running Python (the templates, a move of 500 cards) every one
+    cost the GUI thread a switch interval to get it back, which turned a 20 ms import
+    into a 100 ms pause.
+    """
+
+    def load(names: tuple[str, ...]) -> None:
+        if not names:
+            return
+        if not window.tasks.idle:
+            QTimer.singleShot(WARM_UP_RETRY_MS, window, lambda: load(names))
+            return
+        importlib.import_module(names[0])
+        QTimer.singleShot(0, window, lambda: load(names[1:]))
+
+    def failed(error: BaseException) -> None:
+        log.info("warming up the templates failed: %r", error)
+        load(WARM_UP_MODULES)
 
     def warm() -> None:
-        from followup_desktop.core.messages import templates
-
         window.tasks.submit(
-            templates.warm_up,
-            lambda _result: None,
-            lambda error: log.info("warming up the templates failed: %r", error),
+            _warm_up_on_worker,
+            lambda _result: load(WARM_UP_MODULES),
+            failed,
             quiet=True,
+            owner=window,
         )
-        import followup_desktop.gui.calendar  # noqa: F401 - loaded now, used when opened
 
     QTimer.singleShot(WARM_UP_AFTER_MS, window, warm)
+
+
+def _warm_up_on_worker() -> None:
+    """The plain-Python part of the warm-up: Jinja2 and its templates, the list of time
+    zones Settings offers (every zone file is opened to make it), its start-at-login
+    code (with its D-Bus library), and the catalogues of every language, in which the
+    calendar recognises an invitation's cancelled notes."""
+    import followup_desktop.autostart  # noqa: F401 - loaded now, used by Settings
+    from followup_desktop.core.ics.notes import is_cancelled_note
+    from followup_desktop.core.messages import templates
+    from followup_desktop.core.timeutil import canonical_zone_names
+
+    templates.warm_up()
+    canonical_zone_names()
+    is_cancelled_note("")
 
 
 def _wire_instance(

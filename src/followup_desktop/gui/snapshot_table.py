@@ -33,6 +33,17 @@ class SnapshotTableModel(QAbstractTableModel, Generic[RowT]):
         self._rows = list(rows)
         self.endResetModel()
 
+    def rows(self) -> list[RowT]:
+        """Every row's snapshot, in order."""
+        return list(self._rows)
+
+    def repaint_rows(self) -> None:
+        """Say every row may read differently now (texts that depend on the clock)."""
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1)
+            )
+
     def row_snapshot(self, row: int) -> RowT:
         """The snapshot behind ``row``."""
         return self._rows[row]

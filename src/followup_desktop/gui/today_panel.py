@@ -141,9 +141,12 @@ class TodayPanel(QWidget):
         self.missed_button.setToolTip(_("Steps long past their point: no longer reminded"))
         self.missed_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.missed_menu = QMenu(self.missed_button)
+        self.missed_menu.aboutToShow.connect(self._fill_missed_menu)
         self.missed_button.setMenu(self.missed_menu)
         self.missed_button.setVisible(False)
         self.missed_items: list[AgendaItem] = []
+        # What the menu was last built from (None: not yet built).
+        self._missed_built: list[AgendaItem] | None = None
         buttons.addWidget(self.missed_button)
         layout.addLayout(buttons)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -157,8 +160,18 @@ class TodayPanel(QWidget):
         today: int | None = None,
         coming: int | None = None,
     ) -> None:
-        """Show these agenda items; the counts cover every action, listed or not."""
-        self.model.set_items(items)
+        """Show these agenda items; the counts cover every action, listed or not.
+
+        The same items as shown (most changes leave the most pressing 200 alone) keep
+        their rows and the selection: resetting the list and selecting its first row
+        again paused the window after a move of 500 cards, and took the keyboard's
+        place in the list away.
+        """
+        unchanged = items == self.model.rows()
+        if unchanged:
+            self.model.repaint_rows()
+        else:
+            self.model.set_items(items)
         if overdue is None:
             overdue = sum(1 for item in items if item.bucket is Bucket.OVERDUE)
         if today is None:
@@ -168,15 +181,23 @@ class TodayPanel(QWidget):
         self.counts = (overdue, today)
         self.coming = coming
         self.summary.setText(summary_text(overdue, today, coming, len(items)))
-        if items:
+        if items and not (unchanged and self.view.currentIndex().isValid()):
             self.select_row(0)
 
     def set_missed(self, items: list[AgendaItem]) -> None:
         """The steps marked missed: a menu of them, and a way to clear the list."""
         self.missed_items = list(items)
-        self.missed_menu.clear()
         self.missed_button.setVisible(bool(items))
         self.missed_button.setText(_("&Missed ({n})").format(n=len(items)))
+
+    def _fill_missed_menu(self) -> None:
+        # Built as the menu opens, and again only when the steps changed: every change
+        # re-reads the panel, and making hundreds of entries each time paused the window.
+        items = self.missed_items
+        if items == self._missed_built:
+            return
+        self._missed_built = list(items)
+        self.missed_menu.clear()
         for item in items:
             when = localformat.day(item.due_at.astimezone(self._tz))
             if item.company:

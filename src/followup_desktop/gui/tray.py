@@ -556,6 +556,49 @@ def build_notifiers(
     return notifiers
 
 
+def _start_mailbox(
+    service: FollowupService, controller: TrayController, tasks: TaskRunner | None
+) -> None:
+    """Start checking the mailbox once its code has loaded, without pausing the window."""
+
+    def start_mailbox() -> None:
+        from followup_desktop.gui.mailbox.background import MailboxPoller
+
+        poller = MailboxPoller(service, controller)
+        poller.found.connect(controller.set_mailbox_waiting)
+        poller.failed.connect(controller.set_mailbox_error)
+        controller.mailbox_poller = poller
+        poller.start()
+
+    def failed_to_load(error: BaseException) -> None:
+        log.info("loading the mailbox code on the worker failed: %r", error)
+        start_mailbox()
+
+    if tasks is None:
+        # In an event of its own, once the tray is up: loading the mailbox code takes
+        # some 50 ms, which made the pause after the first paint that much longer.
+        QTimer.singleShot(0, controller, start_mailbox)
+    else:
+        # Most of that code (parsing mail, its date phrases, SMTP) is plain Python with
+        # regular expressions to compile: loaded on the worker, the GUI thread keeps
+        # beating; only the poller's Qt side then loads here.
+        tasks.submit(
+            _load_mailbox_core,
+            lambda _loaded: start_mailbox(),
+            failed_to_load,
+            quiet=True,
+            owner=controller,
+        )
+
+
+def _load_mailbox_core() -> None:
+    """On the worker: import the mailbox checker's Qt-free modules (see install_tray)."""
+    import followup_desktop.core.mailbox.account
+    import followup_desktop.core.mailbox.check
+    import followup_desktop.core.mailbox.watch
+    import followup_desktop.secrets  # noqa: F401 - loaded now, used by the poller
+
+
 def install_tray(
     app: QApplication,
     window: QMainWindow,
@@ -626,18 +669,7 @@ def install_tray(
     scheduler.step_taken.connect(step_taken)
     app.aboutToQuit.connect(controller.shutdown)
 
-    def start_mailbox() -> None:
-        from followup_desktop.gui.mailbox.background import MailboxPoller
-
-        poller = MailboxPoller(service, controller)
-        poller.found.connect(controller.set_mailbox_waiting)
-        poller.failed.connect(controller.set_mailbox_error)
-        controller.mailbox_poller = poller
-        poller.start()
-
-    # In an event of its own, once the tray is up: loading the mailbox code takes some
-    # 50 ms, which made the pause after the window's first paint that much longer.
-    QTimer.singleShot(0, controller, start_mailbox)
+    _start_mailbox(service, controller, tasks)
     first = chain.first_available()
     log.info("reminders go through %s", first.name if first is not None else "nothing")
     controller.start(minimized=minimized)

@@ -559,3 +559,70 @@ def test_selecting_cards_apart_and_together_selects_exactly_those(
     assert window.board.select_cards(list(reversed(everything)))
     assert sorted(window.board.selected_ids()) == sorted(everything)
     assert window.board.current_id() == applied[-1]
+
+
+def test_a_change_to_many_cards_tells_each_column_once(window: MainWindow) -> None:
+    model = window.board_model
+    wishlist = window.board.column_for_stage(WISHLIST)
+    applied = window.board.column_for_stage(APPLIED)
+    screening = window.board.column_for_stage(SCREENING)
+    assert wishlist is not None and applied is not None and screening is not None
+    told: dict[str, list[tuple[int, int]]] = {"wishlist": [], "applied": [], "screening": []}
+    for name, column in (("wishlist", wishlist), ("applied", applied), ("screening", screening)):
+        column.view.proxy.dataChanged.connect(
+            lambda top, bottom, *_roles, name=name: told[name].append((top.row(), bottom.row()))
+        )
+    renamed = []
+    for company in ("Acme", "Beta", "Gamma"):
+        card = model.card(card_id(window, company))
+        assert card is not None
+        renamed.append(card._replace(role=f"{card.role} (lead)"))
+    model.update_cards(renamed)
+    assert told["wishlist"] == [(0, 1)]  # Acme and Beta, in one range
+    assert len(told["applied"]) == 1
+    assert told["screening"] == []
+    rows = told["applied"][0]
+    gamma_row = applied.view.proxy.row_of(card_id(window, "Gamma"))
+    assert gamma_row is not None and rows[0] <= gamma_row <= rows[1]
+    shown = [wishlist.view.proxy.index(row, 0).data(Qt.ItemDataRole.DisplayRole) for row in (0, 1)]
+    assert all(text.endswith("(lead)") for text in shown)
+    assert sorted(companies(window, WISHLIST)) == ["Acme", "Beta"]
+
+
+def test_hundreds_of_cards_dropped_together_land_selected_and_undo_puts_them_back(
+    window: MainWindow, service: FollowupService, qtbot: QtBot
+) -> None:
+    from followup_desktop.gui.board_model import INCREMENTAL_CARDS, RESET_THRESHOLD
+
+    count = max(INCREMENTAL_CARDS, RESET_THRESHOLD) + 20  # a re-sort, and a column reset
+    for number in range(count):
+        service.create_opportunity(f"Bulk {number}", "Tester", OpportunityFields(stage_id=WISHLIST))
+    window.refresh()
+    qtbot.waitUntil(lambda: window.settled)
+    wishlist_before = column_ids(window, WISHLIST)
+    applied_before = column_ids(window, APPLIED)
+    moving = wishlist_before[:count]
+    staying = wishlist_before[count:]
+
+    assert window.handle_drop(moving, APPLIED, 0)
+    qtbot.waitUntil(lambda: window.settled and not window.writer.busy)
+    # On top of Applied in the order they were dropped, the cards already there below.
+    assert column_ids(window, APPLIED) == moving + applied_before
+    assert column_ids(window, WISHLIST) == staying
+    assert sorted(window.board.selected_ids()) == sorted(moving)
+    assert window.board.current_id() == moving[0]
+    applied = window.board.column_for_stage(APPLIED)
+    assert applied is not None
+    assert window.board.focused_view() is applied.view
+    first = window.board_model.card(moving[0])
+    assert first is not None
+    # What a screen reader says of the current card: the first of those dropped.
+    spoken = applied.view.currentIndex().data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken.startswith(f"{first.company}, {first.role}")
+
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.settled and not window.writer.busy)
+    assert column_ids(window, WISHLIST) == wishlist_before
+    assert column_ids(window, APPLIED) == applied_before
+    assert sorted(window.board.selected_ids()) == sorted(moving)
+    assert window.board.current_id() == moving[0]

@@ -233,6 +233,7 @@ def test_missed_steps_wait_in_a_menu_that_can_be_cleared(panel: TodayPanel, qtbo
     assert not panel.missed_button.isHidden()
     assert panel.missed_button.text() == "&Missed (1)"
     assert panel.missed_button.accessibleName()
+    panel.missed_menu.aboutToShow.emit()  # its entries are made as it opens
     texts = [action.text() for action in panel.missed_menu.actions() if action.text()]
     assert texts[0].startswith("Kiteloop: Send a thank-you note (was due ")
     clear = next(action for action in panel.missed_menu.actions() if "Clear" in action.text())
@@ -240,6 +241,50 @@ def test_missed_steps_wait_in_a_menu_that_can_be_cleared(panel: TodayPanel, qtbo
         clear.trigger()
     panel.set_missed([])
     assert panel.missed_button.isHidden()
+
+
+def test_the_missed_menu_is_made_as_it_opens_and_again_only_when_its_steps_change(
+    panel: TodayPanel,
+) -> None:
+    gone = [agenda_item(7, Bucket.MISSED, -timedelta(days=9), company="Kiteloop")]
+    panel.set_missed(gone)
+    assert panel.missed_menu.actions() == []  # not while the panel is re-read
+    panel.missed_menu.aboutToShow.emit()
+    first = panel.missed_menu.actions()
+    assert first
+    panel.set_missed(list(gone))  # the same steps, read again after some change
+    panel.missed_menu.aboutToShow.emit()
+    assert panel.missed_menu.actions() == first
+    more = [*gone, agenda_item(8, Bucket.MISSED, -timedelta(days=8), company="Brightwave")]
+    panel.set_missed(more)
+    assert panel.missed_button.text() == "&Missed (2)"
+    panel.missed_menu.aboutToShow.emit()
+    texts = [action.text() for action in panel.missed_menu.actions() if action.text()]
+    assert [text.split(":")[0] for text in texts[:2]] == ["Kiteloop", "Brightwave"]
+    assert panel.missed_items == more
+
+
+def test_a_re_read_with_the_same_items_keeps_the_rows_and_the_selection(
+    panel: TodayPanel,
+) -> None:
+    resets: list[bool] = []
+    panel.model.modelReset.connect(lambda: resets.append(True))
+    repainted: list[tuple[int, int]] = []
+    panel.model.dataChanged.connect(
+        lambda top, bottom, *_roles: repainted.append((top.row(), bottom.row()))
+    )
+    panel.select_row(2)
+    panel.set_items(list(ITEMS), overdue=5, today=3, coming=0)
+    assert resets == []
+    assert repainted == [(0, len(ITEMS) - 1)]  # due words follow the clock
+    selected = panel.selected_item()
+    assert selected is not None and selected.action_id == ITEMS[2].action_id
+    assert panel.counts == (5, 3)  # the counts still follow the read
+    changed = [ITEMS[1], ITEMS[0]]
+    panel.set_items(changed)
+    assert resets == [True]
+    selected = panel.selected_item()
+    assert selected is not None and selected.action_id == changed[0].action_id
 
 
 COMING = [

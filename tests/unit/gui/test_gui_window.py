@@ -452,9 +452,11 @@ def test_the_window_warms_up_jinja_on_the_worker_once_settled(
     import threading
 
     from followup_desktop.core.messages import templates
+    from followup_desktop.core.timeutil import canonical_zone_names
     from followup_desktop.gui import app
 
     window = open_window(qtbot, service, tmp_path)
+    canonical_zone_names.cache_clear()
     warmed_on: list[threading.Thread] = []
     monkeypatch.setattr(templates, "warm_up", lambda: warmed_on.append(threading.current_thread()))
     monkeypatch.setattr(app, "WARM_UP_AFTER_MS", 0)
@@ -462,4 +464,38 @@ def test_the_window_warms_up_jinja_on_the_worker_once_settled(
     assert warmed_on == []  # later, not while start-up runs
     qtbot.waitUntil(lambda: bool(warmed_on) and window.tasks.idle)
     assert threading.main_thread() not in warmed_on
+    assert canonical_zone_names.cache_info().currsize == 1  # Settings' zone list is ready
+    qtbot.waitUntil(lambda: all(name in sys.modules for name in app.WARM_UP_MODULES))
     assert "followup_desktop.gui.calendar.page" in sys.modules
+
+
+def test_the_calendar_warms_up_only_while_the_worker_is_idle(
+    qtbot: QtBot, service: FollowupService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from followup_desktop.core.messages import templates
+    from followup_desktop.gui import app
+
+    window = open_window(qtbot, service, tmp_path)
+    qtbot.waitUntil(lambda: window.tasks.idle)
+    monkeypatch.delitem(sys.modules, "followup_desktop.gui.calendar")  # loaded again here
+    warming, warmed, release = threading.Event(), threading.Event(), threading.Event()
+
+    def warm_up() -> None:
+        warming.set()
+        warmed.wait(10)
+
+    monkeypatch.setattr(templates, "warm_up", warm_up)
+    monkeypatch.setattr(app, "WARM_UP_AFTER_MS", 0)
+    monkeypatch.setattr(app, "WARM_UP_RETRY_MS", 5)
+    app._warm_up_later(window)
+    qtbot.waitUntil(warming.is_set)
+    # Another job queues behind the templates and still runs once they are done.
+    window.tasks.submit(lambda: release.wait(10), lambda _r: None, lambda _e: None)
+    warmed.set()
+    qtbot.wait(100)  # twenty tries or so, each finding the worker busy
+    assert "followup_desktop.gui.calendar" not in sys.modules
+    release.set()
+    qtbot.waitUntil(lambda: "followup_desktop.gui.calendar" in sys.modules)
+    qtbot.waitUntil(lambda: window.tasks.idle)

@@ -521,3 +521,24 @@ def test_two_thank_yous_in_the_menu_name_their_people(
     texts = [action.text() for action in controller.menu.actions()]
     assert "Send a thank-you note to Dana Kim · Acme Robotics (overdue)" in texts
     assert "Send a thank-you note to Omar Ruiz · Acme Robotics (overdue)" in texts
+
+
+def test_with_the_window_s_worker_the_mailbox_check_starts_once_its_code_has_loaded(
+    qtbot: QtBot, database: Database, window: QMainWindow, settings: QSettings
+) -> None:
+    from followup_desktop.gui.mailbox.background import MailboxPoller
+    from followup_desktop.gui.tasks import TaskRunner
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    tasks = TaskRunner(window)
+    controller = install_tray(
+        app, window, FollowupService(database), settings=settings, dbus=False, tasks=tasks
+    )
+    try:
+        qtbot.waitUntil(lambda: controller.mailbox_poller is not None)
+        assert isinstance(controller.mailbox_poller, MailboxPoller)
+        qtbot.waitUntil(lambda: tasks.idle)
+    finally:
+        controller.shutdown()
+        tasks.wait()

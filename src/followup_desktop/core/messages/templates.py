@@ -203,8 +203,11 @@ class RenderedMessage:
 def warm_up() -> None:
     """Load Jinja2 and build the sandbox now (the window calls this on its worker once
     it has settled), so the first letter, preview or Settings page does not wait for it
-    on the GUI thread."""
+    on the GUI thread. The shipped templates are compiled too: Settings previews one as
+    it opens."""
     _environment()
+    for info in TEMPLATES:
+        compile_template(default_source(info.key), info.key)
 
 
 def template_folder() -> Path:
@@ -288,6 +291,14 @@ def compile_template(source: str, key: str | None = None) -> jinja2.Template:
             ),
             key=key,
         )
+    return _compiled(source, key)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(source: str, key: str | None) -> jinja2.Template:
+    # The same text is compiled again and again (each preview in Settings, each letter
+    # of a kind): a compiled template renders any number of times, from any thread.
+    # A template that fails to compile raises, and nothing is kept of it.
     env = _environment()
     import jinja2  # loaded by _environment()
 
