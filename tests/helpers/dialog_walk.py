@@ -87,9 +87,10 @@ def _accelerators(widget: QWidget) -> Iterator[tuple[QWidget, str]]:
     for child in [widget, *widget.findChildren(QWidget)]:
         if child is not widget and not child.isVisibleTo(widget):
             continue
-        if isinstance(child, QAbstractButton) and child.isEnabled():
-            yield child, child.text()
-        elif isinstance(child, QLabel) and child.buddy() is not None:
+        reached = (isinstance(child, QAbstractButton) and child.isEnabled()) or (
+            isinstance(child, QLabel) and child.buddy() is not None
+        )
+        if reached:
             yield child, child.text()
         elif isinstance(child, QGroupBox) and child.isCheckable():
             yield child, child.title()
@@ -112,7 +113,7 @@ def _report(app: QApplication, dialog: str, widget: QWidget) -> None:
     for child, text in _accelerators(widget):
         letter = _mnemonic(text)
         if letter is not None:
-            line = {
+            line: dict[str, str | int] = {
                 "dialog": dialog,
                 "page": page,
                 "object": child.objectName(),
