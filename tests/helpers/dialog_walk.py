@@ -87,10 +87,9 @@ def _accelerators(widget: QWidget) -> Iterator[tuple[QWidget, str]]:
     for child in [widget, *widget.findChildren(QWidget)]:
         if child is not widget and not child.isVisibleTo(widget):
             continue
-        reached = (isinstance(child, QAbstractButton) and child.isEnabled()) or (
-            isinstance(child, QLabel) and child.buddy() is not None
-        )
-        if reached:
+        if isinstance(child, QAbstractButton | QLabel) and (
+            child.isEnabled() if isinstance(child, QAbstractButton) else child.buddy() is not None
+        ):
             yield child, child.text()
         elif isinstance(child, QGroupBox) and child.isCheckable():
             yield child, child.title()
@@ -113,7 +112,7 @@ def _report(app: QApplication, dialog: str, widget: QWidget) -> None:
     for child, text in _accelerators(widget):
         letter = _mnemonic(text)
         if letter is not None:
-            line: dict[str, str | int] = {
+            entry: dict[str, str | int] = {
                 "dialog": dialog,
                 "page": page,
                 "object": child.objectName(),
@@ -121,7 +120,7 @@ def _report(app: QApplication, dialog: str, widget: QWidget) -> None:
                 "text": text,
                 "letter": letter,
             }
-            sys.stdout.write(json.dumps(line) + "\n")
+            sys.stdout.write(json.dumps(entry) + "\n")
 
 
 def main() -> int:
