@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from desktop.portal import SettingsPortal
 from desktop.stack import DesktopStack
 from followup_desktop.gui.appearance import SYSTEM, apply_appearance
 from followup_desktop.gui.theme import ColorSchemeFollower, is_dark
-from followup_desktop.portal_appearance import PREFER_DARK, PREFER_LIGHT
+from followup_desktop.portal_appearance import PREFER_DARK, PREFER_LIGHT, PortalColorScheme
 
 pytestmark = pytest.mark.desktop
 
@@ -68,6 +69,39 @@ def test_the_palette_follows_the_portals_colour_scheme_and_its_changes(
         qtbot.waitUntil(lambda: follower.portal == Qt.ColorScheme.Dark, timeout=10000)
         qtbot.wait(200)
         assert not is_dark(qapp.palette())
+
+
+def _switches(thread_id: int) -> int:
+    """How many times the kernel has switched the thread in and out (Linux /proc)."""
+    status = Path(f"/proc/self/task/{thread_id}/status").read_text(encoding="ascii")
+    return sum(int(line.split()[1]) for line in status.splitlines() if "ctxt_switches" in line)
+
+
+def test_the_listener_sleeps_until_the_portal_speaks_and_ends_when_stopped(bus: str) -> None:
+    heard: list[int] = []
+    with SettingsPortal(bus, PREFER_DARK) as portal:
+        reader = PortalColorScheme(heard.append, bus=bus)
+        reader.start()
+        deadline = time.monotonic() + 10
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert heard == [PREFER_DARK]
+        thread = reader._thread
+        assert thread is not None and thread.native_id is not None
+        time.sleep(0.2)  # into its wait for signals
+        before = _switches(thread.native_id)
+        time.sleep(2.0)
+        # Idle, it does not wake at all (a look every half second was 4 wake-ups here).
+        assert _switches(thread.native_id) - before <= 1
+        portal.change(PREFER_LIGHT)
+        deadline = time.monotonic() + 10
+        while len(heard) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert heard == [PREFER_DARK, PREFER_LIGHT]
+        started = time.monotonic()
+        reader.stop(wait=5)
+        assert not reader.running
+        assert time.monotonic() - started < 1
 
 
 def test_an_older_portal_without_read_one_is_read_with_read(
