@@ -131,6 +131,21 @@ def _run(*args: str, language: str = "en") -> subprocess.CompletedProcess[str]:
     )
 
 
+def _proof(db_path: Path, *extra: str, language: str = "en") -> subprocess.CompletedProcess[str]:
+    """The first quarter of 2026's log of the database, as the command line writes it."""
+    return _run(
+        "--db",
+        str(db_path),
+        "proof-of-search",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-31",
+        *extra,
+        language=language,
+    )
+
+
 @pytest.mark.parametrize(
     ("language", "rejected", "applied"),
     [
@@ -145,34 +160,14 @@ def test_the_log_writes_its_dates_the_way_the_language_does(
     _search(db)
     db.close()
     table = tmp_path / "proof.csv"
-    result = _run(
-        "--db",
-        str(db_path),
-        "proof-of-search",
-        "--from",
-        "2026-01-01",
-        "--to",
-        "2026-03-31",
-        "--csv",
-        str(table),
-        language=language,
-    )
+    result = _proof(db_path, "--csv", str(table), language=language)
     assert result.returncode == 0, result.stderr
     written = table.read_text(encoding="utf-8-sig")
     assert rejected in written
     # The dates a person reads follow the language; the column a sheet sorts by stays ISO.
     assert "Mar 20" not in written and "20 Mar" not in written
     assert "2026-03-03" in written
-    shown = _run(
-        "--db",
-        str(db_path),
-        "proof-of-search",
-        "--from",
-        "2026-01-01",
-        "--to",
-        "2026-03-31",
-        language=language,
-    )
+    shown = _proof(db_path, language=language)
     assert shown.returncode == 0, shown.stderr
     assert f"{applied}  Contoso" in shown.stdout
 
@@ -188,20 +183,8 @@ def test_cli_writes_csv_and_a_pdf_that_reads_like_the_form(
     _search(db)
     db.close()
     pdf, table = tmp_path / "proof.pdf", tmp_path / "proof.csv"
-    result = _run(
-        "--db",
-        str(db_path),
-        "proof-of-search",
-        "--from",
-        "2026-01-01",
-        "--to",
-        "2026-03-31",
-        "--csv",
-        str(table),
-        "--pdf",
-        str(pdf),
-        "--name",
-        "Alex Example <b>bold</b>",
+    result = _proof(
+        db_path, "--csv", str(table), "--pdf", str(pdf), "--name", "Alex Example <b>bold</b>"
     )
     assert result.returncode == 0, result.stderr
     assert "Wrote 2 applications" in result.stdout
