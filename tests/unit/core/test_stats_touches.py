@@ -27,17 +27,9 @@ from followup_desktop.core.services import FollowupService
 from followup_desktop.core.stats import _TOUCH_TRIGGERS, StatsCache, _touches_seen
 from test_stats import NOW, Clock, at, build_search, interview, stage_ids
 from test_stats_cache import fresh
-from test_storage import _insert_rev1_data
+from test_storage import REV1_CHILD_TABLES, _insert_rev1_data
 
-TABLES = [
-    "opportunities",
-    "interviews",
-    "interview_participants",
-    "actions",
-    "correspondence",
-    "stage_changes",
-    "contacts",
-]
+TABLES = REV1_CHILD_TABLES
 
 
 def _triggers(connection: sqlite3.Connection) -> set[str]:

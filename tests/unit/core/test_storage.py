@@ -83,6 +83,18 @@ def test_aware_times_keep_their_instant(database: Database) -> None:
     assert stored.hour == 7  # 09:30 in Berlin (CEST) is 07:30 UTC
 
 
+#: The tables revision 0001's data fills, parents first: a migration keeps every row.
+REV1_CHILD_TABLES = [
+    "opportunities",
+    "interviews",
+    "interview_participants",
+    "actions",
+    "correspondence",
+    "stage_changes",
+    "contacts",
+]
+
+
 def _insert_rev1_data(path: Path) -> None:
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA foreign_keys=ON")
@@ -118,15 +130,7 @@ def _insert_rev1_data(path: Path) -> None:
 def test_migration_from_first_revision_keeps_every_child_row(db_path: Path) -> None:
     migrate_to(db_path, "0001")
     _insert_rev1_data(db_path)
-    tables = [
-        "opportunities",
-        "interviews",
-        "interview_participants",
-        "actions",
-        "correspondence",
-        "stage_changes",
-        "contacts",
-    ]
+    tables = REV1_CHILD_TABLES
     with sqlite3.connect(db_path) as before:
         counts = {t: before.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
