@@ -260,6 +260,30 @@ class DesktopStack:
         self._processes.append(process)
         return process
 
+    def _start_tray(self) -> None:
+        """Start trayer and wait for it to own the tray selection.
+
+        On a loaded machine trayer has been seen to end, or to never take the selection,
+        when it started just as the X server came up: it is started again (three tries),
+        and the last failure names what its log said.
+        """
+        for attempt in range(3):
+            trayer = self._spawn(
+                ["trayer", "--edge", "top", "--align", "right"], f"trayer-{attempt}", env=self.env
+            )
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                if tray_owned(self.display):
+                    return
+                if trayer.poll() is not None:
+                    break  # it ended: start it again
+                time.sleep(0.02)
+            if trayer.poll() is None:
+                trayer.terminate()
+                trayer.wait(timeout=10)
+        said = (self.workdir / "trayer-2.log").read_text(encoding="utf-8", errors="replace")
+        raise TimeoutError(f"trayer did not own the tray in three tries; it said: {said[-500:]}")
+
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         read_fd, write_fd = os.pipe()
@@ -294,8 +318,7 @@ class DesktopStack:
         self.bus_address = _read_line_from(bus.stdout.fileno(), 20, "the bus address")
 
         if self.want_tray:
-            self._spawn(["trayer", "--edge", "top", "--align", "right"], "trayer", env=self.env)
-            wait_until(lambda: tray_owned(self.display), 20, "trayer to own the tray")
+            self._start_tray()
         if self.want_notifications:
             picker = self.workdir / "picker.sh"
             picker.write_text(PICKER.format(workdir=self.workdir))
